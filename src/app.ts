@@ -1,0 +1,225 @@
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { parse, specifiedRules, validate, GraphQLError, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import Redis from "ioredis";
+import type { DataSource } from "typeorm";
+import { WebSocketServer } from "ws";
+import { systemClock, type Clock } from "./clock";
+import type { Config } from "./config";
+import { Db, createDataSource } from "./database";
+import { createLogger, type Logger } from "./logger";
+import { buildWalletSchema } from "./schema/build-schema";
+import type { RequestContext } from "./schema/context";
+import { formatError } from "./schema/errors";
+import { armorProtection, introspectionOnlyForAdmin } from "./schema/limits";
+import { requestLog } from "./schema/request-log";
+import { resolveSecrets } from "./secrets";
+import { createServices, type Services } from "./services";
+import type { Caller } from "./services/caller";
+import type { CardInstitution } from "./services/institutions/institution";
+import { SimulatedInstitution } from "./services/institutions/simulator";
+import { RateLimits } from "./services/rate-limits";
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  /** A real acquirer connector; the simulator when not given. */
+  institution?: CardInstitution;
+}
+
+export interface App {
+  services: Services;
+  dataSource: DataSource;
+  institution: CardInstitution;
+  logger: Logger;
+  /** Listens, starts the outbox and recovery; resolves to the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops taking work, drains HTTP and WebSocket connections, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole server: database (migrated), services, GraphQL over HTTP (POST
+ * /graphql) and graphql-ws on the same path and port, GET /health.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const secrets = resolveSecrets(config, logger);
+
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: "each" });
+  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
+  const db = new Db(dataSource);
+
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
+  const rateLimits = new RateLimits(
+    {
+      loginPerPhone: config.rateLimits.loginPerPhonePerMin,
+      loginPerAddress: config.rateLimits.loginPerAddressPerMin,
+      codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
+      codeUsePerRegister: config.rateLimits.codeUsePerRegisterPerMin,
+    },
+    redis,
+  );
+  const services = createServices(
+    { db, clock, config, logger, cipher: secrets.cipher, institution, rateLimits },
+    secrets.adminToken,
+  );
+  const schema = await buildWalletSchema();
+
+  const web = express();
+  web.disable("x-powered-by");
+  web.set("trust proxy", config.trustProxy);
+  const httpServer = createServer(web);
+  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  const armor = armorProtection(config.limits);
+  const format = formatError(logger);
+  const wsCleanup = serveWebSocket(wsServer, schema, services, logger, armor.validationRules, format);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: format,
+    validationRules: armor.validationRules,
+    plugins: [
+      ...armor.plugins,
+      introspectionOnlyForAdmin(config.production),
+      requestLog(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  web.use((req, res, next) => {
+    const given = req.header("x-request-id");
+    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader("x-request-id", id);
+    next();
+  });
+  web.get("/health", async (_req, res) => {
+    try {
+      await db.ping();
+      res.json({ status: "ok", database: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  web.use(
+    "/graphql",
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const requestId = String(res.locals.requestId);
+        const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req));
+        return { caller, services, requestId, logger: logger.child({ requestId }) };
+      },
+    }),
+  );
+
+  const recoveryTimer = setInterval(
+    () => services.payments.recover().catch((err) => logger.error({ err: String(err) }, "recovery failed")),
+    Math.max(1000, config.recoveryAfterMs / 2),
+  );
+  recoveryTimer.unref();
+
+  return {
+    services,
+    dataSource,
+    institution,
+    logger,
+    async listen(port = config.port, host = config.host) {
+      await services.payments.recover();
+      services.outbox.start();
+      await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return `http://${shownHost}:${address.port}`;
+    },
+    async close() {
+      clearInterval(recoveryTimer);
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await services.outbox.stop();
+      redis?.disconnect();
+      await dataSource.destroy();
+    },
+  };
+}
+
+function addressOf(req: IncomingMessage & { ip?: string }): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+/**
+ * graphql-ws on the HTTP server's port. The credential is checked once, at connect: a
+ * bad one closes the socket (4403). Operations get the same validation limits and error
+ * formatting as HTTP.
+ */
+function serveWebSocket(
+  wsServer: WebSocketServer,
+  schema: GraphQLSchema,
+  services: Services,
+  logger: Logger,
+  validationRules: ReturnType<typeof armorProtection>["validationRules"],
+  format: ReturnType<typeof formatError>,
+) {
+  type Extra = { caller?: Caller; request: IncomingMessage };
+  return useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        const caller = await services.auth.authenticate(typeof authorization === "string" ? authorization : undefined, address);
+        if (caller.kind === "invalid") return false;
+        ctx.extra.caller = caller;
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...(validationRules ?? [])]);
+        if (errors.length > 0) return errors;
+        const requestId = randomUUID();
+        const contextValue: RequestContext = {
+          caller: ctx.extra.caller!,
+          services,
+          requestId,
+          logger: logger.child({ requestId }),
+        };
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)) as never,
+    },
+    wsServer,
+    30_000,
+  );
+}
+
+function formatResult(result: ExecutionResult, format: ReturnType<typeof formatError>): ExecutionResult {
+  if (!result.errors?.length) return result;
+  return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) as never };
+}
+
+

@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/**
+ * Everything the server reads from the environment, validated once at start.
+ * Secrets that may be generated in development (ADMIN_TOKEN, CARD_KEY) are resolved
+ * later by `resolveSecrets`, because doing so touches DATA_DIR.
+ */
+const intFrom = (fallback: number, min = 0) =>
+  z.coerce.number().int().min(min).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: intFrom(4000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
+  CARD_KEY: z.string().optional(),
+  CARD_KEYS_PREVIOUS: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  BODY_LIMIT: z.string().default("100kb"),
+  // Password hashing: scrypt cost as log2(N); 15 means 32 MiB of memory per hash.
+  PASSWORD_HASH_COST: intFrom(15, 10),
+  SESSION_TTL_HOURS: intFrom(720, 1),
+  PAYMENT_CODE_TTL_SECONDS: intFrom(300, 10),
+  INSTITUTION_LATENCY_MS: intFrom(20),
+  INSTITUTION_TIMEOUT_MS: intFrom(3000, 50),
+  OUTBOX_POLL_MS: intFrom(1000, 10),
+  RECOVERY_AFTER_MS: intFrom(30_000, 100),
+  RATE_LOGIN_PER_PHONE_PER_MIN: intFrom(10, 1),
+  RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
+  RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
+  RATE_CODE_USE_PER_REGISTER_PER_MIN: intFrom(600, 1),
+  MAX_QUERY_DEPTH: intFrom(10, 2),
+  MAX_ALIASES: intFrom(15, 1),
+  MAX_QUERY_COST: intFrom(5000, 10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminToken?: string;
+  cardKey?: string;
+  cardKeysPrevious: string[];
+  redisUrl?: string;
+  logLevel: Env["LOG_LEVEL"];
+  trustProxy: boolean;
+  bodyLimit: string;
+  passwordHashCost: number;
+  sessionTtlHours: number;
+  paymentCodeTtlSeconds: number;
+  institutionLatencyMs: number;
+  institutionTimeoutMs: number;
+  outboxPollMs: number;
+  recoveryAfterMs: number;
+  rateLimits: {
+    loginPerPhonePerMin: number;
+    loginPerAddressPerMin: number;
+    codeIssuePerPhonePerMin: number;
+    codeUsePerRegisterPerMin: number;
+  };
+  limits: { maxDepth: number; maxAliases: number; maxCost: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    production: e.NODE_ENV === "production",
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    adminToken: e.ADMIN_TOKEN,
+    cardKey: e.CARD_KEY,
+    cardKeysPrevious: (e.CARD_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY === "true",
+    bodyLimit: e.BODY_LIMIT,
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    paymentCodeTtlSeconds: e.PAYMENT_CODE_TTL_SECONDS,
+    institutionLatencyMs: e.INSTITUTION_LATENCY_MS,
+    institutionTimeoutMs: e.INSTITUTION_TIMEOUT_MS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    recoveryAfterMs: e.RECOVERY_AFTER_MS,
+    rateLimits: {
+      loginPerPhonePerMin: e.RATE_LOGIN_PER_PHONE_PER_MIN,
+      loginPerAddressPerMin: e.RATE_LOGIN_PER_ADDRESS_PER_MIN,
+      codeIssuePerPhonePerMin: e.RATE_CODE_ISSUE_PER_PHONE_PER_MIN,
+      codeUsePerRegisterPerMin: e.RATE_CODE_USE_PER_REGISTER_PER_MIN,
+    },
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Mutex } from "async-mutex";
+import { createConnection } from "mysql2/promise";
+import { DataSource, type EntityManager } from "typeorm";
+import { entities } from "./entities";
+import { migrations } from "./migrations";
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Log SQL (development only; parameters may hold secrets). */
+  logging?: boolean;
+}
+
+/**
+ * MySQL/MariaDB when a URL is given, else SQLite in dataDir. Migrations, never synchronize.
+ * The server's flavour is asked first: TypeORM reads column defaults differently on
+ * MariaDB, and with the wrong driver type it sees schema drift that is not there.
+ */
+export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
+  if (options.databaseUrl) {
+    return new DataSource({
+      type: (await isMariaDb(options.databaseUrl)) ? "mariadb" : "mysql",
+      url: options.databaseUrl,
+      entities,
+      migrations,
+      synchronize: false,
+      timezone: "Z",
+      charset: "utf8mb4_unicode_ci",
+      logging: options.logging ?? false,
+      extra: { connectionLimit: 32, enableKeepAlive: true },
+    });
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  return new DataSource({
+    type: "better-sqlite3",
+    database: join(options.dataDir, "wallet.sqlite"),
+    entities,
+    migrations,
+    synchronize: false,
+    enableWAL: true,
+    logging: options.logging ?? false,
+  });
+}
+
+async function isMariaDb(url: string): Promise<boolean> {
+  const connection = await createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query("SELECT VERSION() AS v");
+    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0]?.v));
+  } finally {
+    await connection.end();
+  }
+}
+
+/**
+ * Transactions that mean the same on both engines. TypeORM runs every SQLite query on
+ * one connection, so two interleaved transactions there would silently nest as
+ * savepoints; on SQLite we therefore run them one at a time. MySQL gets a pooled
+ * connection per transaction. No transaction here ever waits on the network.
+ */
+export class Db {
+  private readonly sqliteLock: Mutex | null;
+
+  constructor(readonly dataSource: DataSource) {
+    this.sqliteLock = dataSource.options.type === "better-sqlite3" ? new Mutex() : null;
+  }
+
+  get isMysql(): boolean {
+    return this.dataSource.options.type !== "better-sqlite3";
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.sqliteLock) return this.dataSource.transaction(work);
+    return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
+  }
+
+  /** Runs a read outside any transaction (on SQLite, not inside another flow's one). */
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.sqliteLock) return work(this.dataSource.manager);
+    return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
+  }
+
+  async ping(): Promise<void> {
+    await this.read((m) => m.query("SELECT 1"));
+  }
+}
+
+/** Affected-row count of an UPDATE/DELETE run through the query builder, on both engines. */
+export const affectedRows = (result: { affected?: number | null }): number => result.affected ?? 0;

@@ -1,0 +1,17 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
+
+/** A terminal's or partner's key. Only the SHA-256 of the key is kept. */
+@Entity({ name: "api_keys" })
+@Index("UQ_api_keys_hash", ["keyHash"], { unique: true })
+export class ApiKeyEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @Column({ type: "varchar", length: 10 }) role: ApiKeyRole;
+  /** A store for REGISTER; a partner for GATE and PARTNER. */
+  @IdColumn() ownerId: string;
+  @Column({ type: "varchar", length: 64 }) keyHash: string;
+  @TimeColumn({ nullable: true }) revokedAt: Date | null;
+  @TimeColumn() createdAt: Date;
+}

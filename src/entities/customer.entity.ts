@@ -1,0 +1,17 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { TimeColumn } from "./columns";
+
+@Entity({ name: "customers" })
+@Index("UQ_customers_phone", ["phone"], { unique: true })
+export class CustomerEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @Column({ type: "varchar", length: 16 }) phone: string;
+  @Column({ type: "varchar", length: 100 }) name: string;
+  @Column({ type: "varchar", length: 200, nullable: true }) address: string | null;
+  @Column({ type: "varchar", length: 200 }) passwordHash: string;
+  /** Payments above this wait for the phone's OK; null = never, 0 = always. */
+  @Column({ type: "int", nullable: true }) confirmAbove: number | null;
+  @Column({ type: "int", default: 0 }) failedPasswordAttempts: number;
+  @TimeColumn({ nullable: true }) lockedUntil: Date | null;
+  @TimeColumn() createdAt: Date;
+}

@@ -1,0 +1,38 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+import type { PaymentStatus } from "../services/states";
+
+export interface SaleItem {
+  name: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/**
+ * One sale at one register. Card display data is copied in at creation so the history
+ * reads without joins and stays right if the card is later removed.
+ */
+@Entity({ name: "payments" })
+@Index("IDX_payments_customer", ["customerId", "id"])
+@Index("IDX_payments_store", ["storeId", "id"])
+@Index("IDX_payments_status", ["status", "createdAt"])
+export class PaymentEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @Column({ type: "varchar", length: 24 }) status: PaymentStatus;
+  @Column({ type: "int" }) amount: number;
+  @Column({ type: "varchar", length: 3 }) currency: string;
+  @Column({ type: "simple-json" }) items: SaleItem[];
+  @Column({ type: "varchar", length: 64, nullable: true }) reference: string | null;
+  @IdColumn() storeId: string;
+  @Column({ type: "varchar", length: 100 }) storeName: string;
+  @IdColumn() customerId: string;
+  @IdColumn() cardId: string;
+  @IdColumn({ nullable: true }) codeId: string | null;
+  @Column({ type: "varchar", length: 100 }) cardInstitution: string;
+  @Column({ type: "varchar", length: 20 }) cardBrand: string;
+  @Column({ type: "varchar", length: 4 }) cardLast4: string;
+  @Column({ type: "varchar", length: 6, nullable: true }) approvalNumber: string | null;
+  @Column({ type: "varchar", length: 64, nullable: true }) declineReason: string | null;
+  @TimeColumn() createdAt: Date;
+  @TimeColumn({ nullable: true }) decidedAt: Date | null;
+}

@@ -1,0 +1,23 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+export type CodeKind = "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
+
+/**
+ * A one-time code. Only a keyed hash of the digits is stored; `usedAt` is set by a
+ * conditional UPDATE, so the database decides who used it first.
+ */
+@Entity({ name: "wallet_codes" })
+@Index("UQ_codes_hash", ["codeHash"], { unique: true })
+@Index("IDX_codes_customer", ["customerId"])
+export class WalletCodeEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @Column({ type: "varchar", length: 64 }) codeHash: string;
+  @Column({ type: "varchar", length: 10 }) kind: CodeKind;
+  @IdColumn() customerId: string;
+  @IdColumn({ nullable: true }) cardId: string | null;
+  @Column({ type: "int", nullable: true }) maxAmount: number | null;
+  @TimeColumn() expiresAt: Date;
+  @TimeColumn({ nullable: true }) usedAt: Date | null;
+  @TimeColumn() createdAt: Date;
+}

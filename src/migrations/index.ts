@@ -1,0 +1,4 @@
+import { Initial1764000000000 } from "./1764000000000-initial";
+
+/** Every migration, oldest first; the server runs the pending ones at start. */
+export const migrations = [Initial1764000000000];

@@ -1,0 +1,26 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { CodeLookup, IssuedCode } from "../schema/code.types";
+import type { RequestContext } from "../schema/context";
+import type { CodeKind } from "../schema/enums";
+
+@Resolver()
+export class CodeResolver {
+  @Authorized("PHONE")
+  @Mutation(() => IssuedCode, { description: "phone" })
+  async issuePaymentCode(
+    @Arg("cardId", () => ID) cardId: string,
+    @Arg("password") password: string,
+    @Arg("maxAmount", () => Int, { nullable: true }) maxAmount: number | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<IssuedCode> {
+    const issued = await ctx.services.codes.issuePaymentCode(ctx.caller, cardId, password, maxAmount ?? null);
+    return { ...issued, kind: issued.kind as CodeKind };
+  }
+
+  @Authorized("REGISTER", "GATE")
+  @Query(() => CodeLookup, { description: "register, gate" })
+  async lookupCode(@Arg("code") code: string, @Ctx() ctx: RequestContext): Promise<CodeLookup> {
+    const found = await ctx.services.codes.lookupCode(ctx.caller, code);
+    return { ...found, kind: found.kind as CodeKind };
+  }
+}

@@ -1,0 +1,31 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../schema/context";
+import { Customer, EnrollCustomerInput, Session } from "../schema/customer.types";
+import { toCustomer } from "./mappers";
+
+@Resolver()
+export class CustomerResolver {
+  @Mutation(() => Session, { description: "phone" })
+  async login(@Arg("phone") phone: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<Session> {
+    const session = await ctx.services.auth.login(phone, password, ctx.caller.address);
+    return { token: session.token, expiresAt: session.expiresAt, customer: toCustomer(session.customer) };
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => Boolean, { description: "phone" })
+  logout(@Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.auth.logout(ctx.caller);
+  }
+
+  @Authorized("PHONE")
+  @Query(() => Customer, { description: "phone" })
+  async me(@Ctx() ctx: RequestContext): Promise<Customer> {
+    return toCustomer(await ctx.services.customers.me(ctx.caller));
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Customer, { description: "admin" })
+  async enrollCustomer(@Arg("input") input: EnrollCustomerInput, @Ctx() ctx: RequestContext): Promise<Customer> {
+    return toCustomer(await ctx.services.customers.enroll(ctx.caller, input));
+  }
+}

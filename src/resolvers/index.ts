@@ -1,0 +1,7 @@
+import { AdminResolver } from "./admin.resolver";
+import { CardResolver } from "./card.resolver";
+import { CodeResolver } from "./code.resolver";
+import { CustomerResolver } from "./customer.resolver";
+import { PaymentResolver } from "./payment.resolver";
+
+export const resolvers = [AdminResolver, CardResolver, CodeResolver, CustomerResolver, PaymentResolver] as const;

@@ -1,0 +1,41 @@
+import type { CardEntity, CustomerEntity, PaymentEntity } from "../entities";
+import type { Card } from "../schema/customer.types";
+import type { Customer } from "../schema/customer.types";
+import type { CardKind, CardStatus, PaymentStatus } from "../schema/enums";
+import type { Payment } from "../schema/payment.types";
+
+/** Entity -> API object, field by field: nothing stored leaves by accident. */
+export const toCustomer = (c: CustomerEntity): Customer => ({
+  id: c.id,
+  phone: c.phone,
+  name: c.name,
+  confirmAbove: c.confirmAbove,
+});
+
+export const toCard = (c: CardEntity): Card => ({
+  id: c.id,
+  selector: c.selector,
+  kind: c.kind as CardKind,
+  institution: c.institution,
+  brand: c.brand,
+  last4: c.last4,
+  expiryMonth: c.expiryMonth,
+  expiryYear: c.expiryYear,
+  label: c.label,
+  status: c.status as CardStatus,
+});
+
+export const toPayment = (p: PaymentEntity): Payment => ({
+  id: p.id,
+  status: p.status as PaymentStatus,
+  amount: p.amount,
+  currency: p.currency,
+  items: p.items,
+  storeName: p.storeName,
+  card: { institution: p.cardInstitution, brand: p.cardBrand, last4: p.cardLast4 },
+  approvalNumber: p.approvalNumber,
+  declineReason: p.declineReason,
+  reference: p.reference,
+  createdAt: p.createdAt,
+  decidedAt: p.decidedAt,
+});

@@ -1,0 +1,27 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { CodeKind } from "./enums";
+
+@ObjectType()
+export class IssuedCode {
+  @Field({ description: "what the QR holds; a PAYMENT/MEMBER/BILL code is digits only, so it can be keyed in" })
+  code: string;
+  @Field(() => CodeKind) kind: CodeKind;
+  @Field() expiresAt: Date;
+  @Field({ description: "the code as a QR image, SVG text" }) qrSvg: string;
+  @Field({ description: "the code as a QR image, PNG data URL" }) qrPng: string;
+}
+
+@ObjectType()
+export class CodeCard {
+  @Field() institution: string;
+  @Field() brand: string;
+  @Field() last4: string;
+}
+
+@ObjectType({ description: "What a register or gate learns from a scanned code without using it up." })
+export class CodeLookup {
+  @Field(() => CodeKind) kind: CodeKind;
+  @Field() expiresAt: Date;
+  @Field(() => Int, { nullable: true, description: "PAYMENT: the cap the customer set, if any" }) maxAmount: number | null;
+  @Field(() => CodeCard, { nullable: true, description: "PAYMENT: institution, brand and last4 only" }) card: CodeCard | null;
+}

@@ -1,0 +1,29 @@
+import { registerEnumType } from "type-graphql";
+import { ErrorCode } from "../services/errors";
+
+export enum CardKind { CREDIT = "CREDIT", DEBIT = "DEBIT", BANK = "BANK" }
+export enum CardStatus { AVAILABLE = "AVAILABLE", NOT_AVAILABLE = "NOT_AVAILABLE" }
+export enum CodeKind { PAYMENT = "PAYMENT", MEMBER = "MEMBER", BILL = "BILL", TICKET = "TICKET" }
+export enum ApiKeyRole { REGISTER = "REGISTER", GATE = "GATE", PARTNER = "PARTNER" }
+export enum PaymentStatus {
+  PROCESSING = "PROCESSING",
+  PENDING_CONFIRMATION = "PENDING_CONFIRMATION",
+  APPROVED = "APPROVED",
+  DECLINED = "DECLINED",
+  REJECTED_BY_CUSTOMER = "REJECTED_BY_CUSTOMER",
+  EXPIRED = "EXPIRED",
+  VOIDED = "VOIDED",
+  REFUNDED = "REFUNDED",
+}
+
+registerEnumType(ErrorCode, { name: "ErrorCode", description: "The stable extensions.code of every expected failure" });
+registerEnumType(CardKind, { name: "CardKind" });
+registerEnumType(CardStatus, { name: "CardStatus" });
+registerEnumType(CodeKind, { name: "CodeKind" });
+registerEnumType(ApiKeyRole, { name: "ApiKeyRole" });
+registerEnumType(PaymentStatus, {
+  name: "PaymentStatus",
+  valuesConfig: {
+    PROCESSING: { description: "The institution is being asked; lasts at most the institution timeout" },
+  },
+});

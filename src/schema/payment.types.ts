@@ -1,0 +1,47 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { CodeCard } from "./code.types";
+import { PaymentStatus } from "./enums";
+
+@ObjectType()
+export class SaleItem {
+  @Field() name: string;
+  @Field(() => Int) quantity: number;
+  @Field(() => Int) unitPrice: number;
+}
+
+@ObjectType()
+export class Payment {
+  @Field(() => ID) id: string;
+  @Field(() => PaymentStatus) status: PaymentStatus;
+  @Field(() => Int) amount: number;
+  @Field() currency: string;
+  @Field(() => [SaleItem]) items: SaleItem[];
+  @Field() storeName: string;
+  @Field(() => CodeCard) card: CodeCard;
+  @Field(() => String, { nullable: true, description: "from the card institution, when APPROVED" }) approvalNumber: string | null;
+  @Field(() => String, { nullable: true }) declineReason: string | null;
+  @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference: string | null;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+}
+
+@ObjectType()
+export class PaymentConnection {
+  @Field(() => [Payment]) nodes: Payment[];
+  @Field(() => String, { nullable: true }) nextCursor: string | null;
+}
+
+@InputType()
+export class SaleItemInput {
+  @Field() name: string;
+  @Field(() => Int) quantity: number;
+  @Field(() => Int) unitPrice: number;
+}
+
+@InputType()
+export class SaleInput {
+  @Field(() => Int) amount: number;
+  @Field() currency: string;
+  @Field(() => [SaleItemInput], { nullable: true, description: "when given, must add up to amount" }) items?: SaleItemInput[] | null;
+  @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference?: string | null;
+}

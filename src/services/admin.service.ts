@@ -1,0 +1,82 @@
+import { ApiKeyEntity, PartnerEntity, StoreEntity } from "../entities";
+import type { ApiKeyRole } from "../entities/api-key.entity";
+import type { Caller } from "./caller";
+import { API_KEY_PREFIX, newBearer, sha256Hex } from "./crypto/tokens";
+import type { ServiceDeps } from "./deps";
+import { badInput, notFound } from "./errors";
+import { requireAdmin } from "./guards";
+import { newId } from "./ids";
+import { requireCurrency, requireText } from "./validation";
+
+export interface IssuedApiKey {
+  id: string;
+  role: ApiKeyRole;
+  /** Shown once; only its hash is kept. */
+  key: string;
+}
+
+/** The back office: stores, partners and the API keys their terminals and systems use. */
+export class AdminService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async createStore(caller: Caller, name: string, currency: string, programId: string | null): Promise<StoreEntity> {
+    requireAdmin(caller);
+    const store = Object.assign(new StoreEntity(), {
+      id: newId(),
+      name: requireText(name, "name", 100),
+      currency: requireCurrency(currency),
+      programId: programId ?? null,
+      createdAt: this.deps.clock.now(),
+    });
+    await this.deps.db.tx((m) => m.insert(StoreEntity, store));
+    return store;
+  }
+
+  async createPartner(caller: Caller, name: string, webhookUrl: string | null): Promise<PartnerEntity> {
+    requireAdmin(caller);
+    if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
+    const partner = Object.assign(new PartnerEntity(), {
+      id: newId(),
+      name: requireText(name, "name", 100),
+      webhookUrl,
+      createdAt: this.deps.clock.now(),
+    });
+    await this.deps.db.tx((m) => m.insert(PartnerEntity, partner));
+    return partner;
+  }
+
+  /** A REGISTER key belongs to a store; GATE and PARTNER keys to a partner. */
+  async issueApiKey(caller: Caller, role: ApiKeyRole, ownerId: string): Promise<IssuedApiKey> {
+    requireAdmin(caller);
+    const ownerExists = await this.deps.db.read((m) =>
+      role === "REGISTER" ? m.existsBy(StoreEntity, { id: ownerId }) : m.existsBy(PartnerEntity, { id: ownerId }),
+    );
+    if (!ownerExists) notFound(role === "REGISTER" ? "store" : "partner");
+    const key = newBearer(API_KEY_PREFIX);
+    const id = newId();
+    await this.deps.db.tx((m) =>
+      m.insert(ApiKeyEntity, {
+        id,
+        role,
+        ownerId,
+        keyHash: sha256Hex(key),
+        revokedAt: null,
+        createdAt: this.deps.clock.now(),
+      }),
+    );
+    return { id, role, key };
+  }
+
+  findStore(id: string): Promise<StoreEntity | null> {
+    return this.deps.db.read((m) => m.findOneBy(StoreEntity, { id }));
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+import { IsNull } from "typeorm";
+import { ApiKeyEntity, CustomerEntity, SessionEntity } from "../entities";
+import type { Caller } from "./caller";
+import { hashPassword, verifyPassword } from "./crypto/password";
+import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, newBearer, safeEqual, sha256Hex } from "./crypto/tokens";
+import type { CustomerService } from "./customer.service";
+import type { ServiceDeps } from "./deps";
+import { ErrorCode, fail } from "./errors";
+import { newId } from "./ids";
+import { requireCustomer } from "./guards";
+import { requirePhone } from "./validation";
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+  customer: CustomerEntity;
+}
+
+/**
+ * Turns bearer credentials into a Caller, and runs phone login/logout. Tokens and keys
+ * are looked up by their SHA-256, never stored or compared in the clear.
+ */
+export class AuthService {
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly adminToken: string,
+    private readonly customers: CustomerService,
+  ) {}
+
+  async authenticate(authorization: string | undefined, address: string): Promise<Caller> {
+    const bearer = parseBearer(authorization);
+    if (bearer === null) return { kind: "anonymous", address };
+    if (bearer.startsWith(SESSION_TOKEN_PREFIX)) {
+      const session = await this.deps.db.read((m) =>
+        m.findOneBy(SessionEntity, { tokenHash: sha256Hex(bearer), revokedAt: IsNull() }),
+      );
+      if (!session || session.expiresAt <= this.deps.clock.now()) return { kind: "invalid", address };
+      return { kind: "customer", role: "PHONE", customerId: session.customerId, sessionId: session.id, address };
+    }
+    if (bearer.startsWith(API_KEY_PREFIX)) {
+      const key = await this.deps.db.read((m) =>
+        m.findOneBy(ApiKeyEntity, { keyHash: sha256Hex(bearer), revokedAt: IsNull() }),
+      );
+      if (!key) return { kind: "invalid", address };
+      const base = { apiKeyId: key.id, address };
+      if (key.role === "REGISTER") return { kind: "register", role: "REGISTER", storeId: key.ownerId, ...base };
+      if (key.role === "GATE") return { kind: "gate", role: "GATE", partnerId: key.ownerId, ...base };
+      return { kind: "partner", role: "PARTNER", partnerId: key.ownerId, ...base };
+    }
+    if (safeEqual(bearer, this.adminToken)) return { kind: "admin", role: "ADMIN", address };
+    return { kind: "invalid", address };
+  }
+
+  /**
+   * Logs a phone in. An unknown phone number costs the same hash as a known one and
+   * answers the same INVALID_PASSWORD, so login does not reveal who is enrolled.
+   */
+  async login(phoneInput: string, password: string, address: string): Promise<IssuedSession> {
+    const phone = requirePhone(phoneInput);
+    await this.deps.rateLimits.consume("loginPerAddress", address);
+    await this.deps.rateLimits.consume("loginPerPhone", phone);
+    const customer = await this.customers.findByPhone(phone);
+    if (!customer) {
+      await this.spendDecoyHash(password);
+      fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
+    }
+    await this.customers.checkPassword(customer!, password);
+    const token = newBearer(SESSION_TOKEN_PREFIX);
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3_600_000);
+    await this.deps.db.tx((m) =>
+      m.insert(SessionEntity, {
+        id: newId(),
+        customerId: customer!.id,
+        tokenHash: sha256Hex(token),
+        expiresAt,
+        revokedAt: null,
+        createdAt: now,
+      }),
+    );
+    return { token, expiresAt, customer: customer! };
+  }
+
+  async logout(caller: Caller): Promise<boolean> {
+    const { sessionId } = requireCustomer(caller);
+    await this.deps.db.tx((m) => m.update(SessionEntity, { id: sessionId }, { revokedAt: this.deps.clock.now() }));
+    return true;
+  }
+
+  private async spendDecoyHash(password: string): Promise<void> {
+    this.decoyHash ??= hashPassword("decoy-password", this.deps.config.passwordHashCost);
+    await verifyPassword(password, await this.decoyHash);
+  }
+}
+
+function parseBearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match ? match[1] : header.trim() || null;
+}

@@ -1,0 +1,109 @@
+import { CardEntity } from "../entities";
+import type { CardKind, CardStatus } from "../entities/card.entity";
+import type { Caller } from "./caller";
+import { brandOf, luhnValid } from "./crypto/luhn";
+import type { CustomerService } from "./customer.service";
+import { isUniqueViolation } from "./customer.service";
+import type { ServiceDeps } from "./deps";
+import { ErrorCode, badInput, fail, notFound } from "./errors";
+import { requireCustomer } from "./guards";
+import { newId } from "./ids";
+import { optionalText, requireText } from "./validation";
+
+export interface AddCardInput {
+  pan: string;
+  expiryMonth: number;
+  expiryYear: number;
+  holderName: string;
+  kind: CardKind;
+  institution: string;
+  label?: string | null;
+}
+
+/**
+ * The cards in a customer's wallet. The PAN goes in once, is checked and encrypted, and
+ * never comes out again except to the institution at authorization time.
+ */
+export class CardService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly customers: CustomerService,
+  ) {}
+
+  async addCard(caller: Caller, input: AddCardInput): Promise<CardEntity> {
+    const { customerId } = requireCustomer(caller);
+    const pan = input.pan.replace(/[\s-]/g, "");
+    if (!/^\d{12,19}$/.test(pan) || !luhnValid(pan)) badInput("The card number is not valid", { field: "pan" });
+    this.checkExpiry(input.expiryMonth, input.expiryYear);
+    const { ciphertext, keyId } = this.deps.cipher.encrypt(pan);
+    const card = Object.assign(new CardEntity(), {
+      id: newId(),
+      customerId,
+      kind: input.kind,
+      institution: requireText(input.institution, "institution", 100),
+      brand: brandOf(pan),
+      last4: pan.slice(-4),
+      expiryMonth: input.expiryMonth,
+      expiryYear: input.expiryYear,
+      holderName: requireText(input.holderName, "holderName", 100),
+      label: optionalText(input.label, "label", 50),
+      // A new card is in the wallet but not offered for payment until the customer says so.
+      status: "NOT_AVAILABLE" as CardStatus,
+      panCiphertext: ciphertext,
+      panKeyId: keyId,
+      panFingerprint: this.deps.cipher.fingerprint(pan),
+      createdAt: this.deps.clock.now(),
+    });
+    try {
+      await this.deps.db.tx(async (m) => {
+        // Selectors are small numbers, "1", "2", ... per customer; the unique index
+        // turns a race between two adds into a clean error rather than a duplicate.
+        const count = await m.countBy(CardEntity, { customerId });
+        card.selector = String(count + 1);
+        await m.insert(CardEntity, card);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) badInput("This card is already in the wallet", { field: "pan" });
+      throw error;
+    }
+    return card;
+  }
+
+  async cards(caller: Caller): Promise<CardEntity[]> {
+    const { customerId } = requireCustomer(caller);
+    return this.deps.db.read((m) => m.find(CardEntity, { where: { customerId }, order: { createdAt: "ASC" } }));
+  }
+
+  async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardEntity> {
+    const { customerId } = requireCustomer(caller);
+    const card = await this.ownCard(customerId, cardId);
+    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
+    await this.customers.checkPassword(customer, password);
+    await this.deps.db.tx((m) => m.update(CardEntity, { id: card.id }, { status }));
+    return { ...card, status };
+  }
+
+  async ownCard(customerId: string, cardId: string): Promise<CardEntity> {
+    const card = await this.deps.db.read((m) => m.findOneBy(CardEntity, { id: cardId }));
+    // Someone else's card is simply not there for this caller.
+    if (!card || card.customerId !== customerId) return notFound("card");
+    return card;
+  }
+
+  requireAvailable(card: CardEntity | null): CardEntity {
+    if (!card || card.status !== "AVAILABLE") fail(ErrorCode.CARD_NOT_AVAILABLE, "This card is not available for payment");
+    return card!;
+  }
+
+  decryptPan(card: CardEntity): string {
+    return this.deps.cipher.decrypt(card.panCiphertext, card.panKeyId);
+  }
+
+  private checkExpiry(month: number, year: number): void {
+    if (!Number.isInteger(month) || month < 1 || month > 12) badInput("expiryMonth must be 1 to 12", { field: "expiryMonth" });
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) badInput("expiryYear must be a four-digit year", { field: "expiryYear" });
+    const now = this.deps.clock.now();
+    const thisMonth = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+    if (year * 12 + month < thisMonth) badInput("The card has expired", { field: "expiryYear" });
+  }
+}

@@ -1,0 +1,135 @@
+import type { EntityManager } from "typeorm";
+import { CardEntity, WalletCodeEntity } from "../entities";
+import type { CodeKind } from "../entities/wallet-code.entity";
+import { affectedRows } from "../database";
+import type { CardService } from "./card.service";
+import type { Caller } from "./caller";
+import { hmacHex } from "./crypto/tokens";
+import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
+import type { CustomerService } from "./customer.service";
+import type { ServiceDeps } from "./deps";
+import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
+import { requireCustomer, requireRegister } from "./guards";
+import { newId } from "./ids";
+import { renderQr } from "./qr";
+
+export interface IssuedCode {
+  code: string;
+  kind: CodeKind;
+  expiresAt: Date;
+  qrSvg: string;
+  qrPng: string;
+}
+
+export interface PaymentCodeLookup {
+  kind: CodeKind;
+  expiresAt: Date;
+  maxAmount: number | null;
+  card: { institution: string; brand: string; last4: string } | null;
+}
+
+/**
+ * One-time codes: issued to a phone, shown as a QR, used once at a register. Only a
+ * keyed hash of the digits is stored, and using one is a conditional UPDATE whose
+ * affected-row count says who was first.
+ */
+export class CodeService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly customers: CustomerService,
+    private readonly cards: CardService,
+  ) {}
+
+  async issuePaymentCode(caller: Caller, cardId: string, password: string, maxAmount: number | null): Promise<IssuedCode> {
+    const { customerId } = requireCustomer(caller);
+    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
+    if (maxAmount !== null && (!Number.isSafeInteger(maxAmount) || maxAmount <= 0)) {
+      badInput("maxAmount must be a positive whole number of minor units", { field: "maxAmount" });
+    }
+    const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
+    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
+    await this.customers.checkPassword(customer, password);
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + this.deps.config.paymentCodeTtlSeconds * 1000);
+    const code = newCodeDigits();
+    await this.deps.db.tx((m) =>
+      m.insert(WalletCodeEntity, {
+        id: newId(),
+        codeHash: this.hash(code),
+        kind: "PAYMENT",
+        customerId,
+        cardId: card.id,
+        maxAmount,
+        expiresAt,
+        usedAt: null,
+        createdAt: now,
+      }),
+    );
+    const qr = await renderQr(code);
+    return { code, kind: "PAYMENT", expiresAt, qrSvg: qr.svg, qrPng: qr.pngDataUrl };
+  }
+
+  /** What a register may know of a code before using it: kind, expiry, cap, masked card. */
+  async lookupCode(caller: Caller, code: string): Promise<PaymentCodeLookup> {
+    const register = requireRegister(caller);
+    await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
+    return this.deps.db.read(async (m) => {
+      const entity = await this.findUsable(m, code);
+      const card = entity.cardId ? await m.findOneBy(CardEntity, { id: entity.cardId }) : null;
+      return {
+        kind: entity.kind,
+        expiresAt: entity.expiresAt,
+        maxAmount: entity.maxAmount,
+        card: card && { institution: card.institution, brand: card.brand, last4: card.last4 },
+      };
+    });
+  }
+
+  /**
+   * The code's row if it can still be used: CODE_INVALID for a mistyped or unknown code,
+   * CODE_ALREADY_USED, CODE_EXPIRED.
+   */
+  async findUsable(m: EntityManager, code: string): Promise<WalletCodeEntity> {
+    const trimmed = code.trim();
+    if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
+    const entity = await m.findOneBy(WalletCodeEntity, { codeHash: this.hash(trimmed) });
+    if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
+    return this.assertUsable(entity);
+  }
+
+  requireKind(entity: WalletCodeEntity, kind: CodeKind): WalletCodeEntity {
+    if (entity.kind !== kind) {
+      fail(ErrorCode.CODE_WRONG_KIND, `This is a ${entity.kind} code, not a ${kind} code`, { kind: entity.kind });
+    }
+    return entity;
+  }
+
+  /**
+   * Marks the code used, if nobody has and it has not expired: the database decides
+   * between concurrent registers. Throws CODE_ALREADY_USED / CODE_EXPIRED for the losers.
+   */
+  async claim(m: EntityManager, entity: WalletCodeEntity): Promise<void> {
+    const now = this.deps.clock.now();
+    const result = await m
+      .createQueryBuilder()
+      .update(WalletCodeEntity)
+      .set({ usedAt: now })
+      .where("id = :id AND usedAt IS NULL AND expiresAt > :now", { id: entity.id, now })
+      .execute();
+    if (affectedRows(result) === 1) return;
+    const current = await m.findOneByOrFail(WalletCodeEntity, { id: entity.id });
+    this.assertUsable(current);
+    throw new WalletError(ErrorCode.CODE_ALREADY_USED, "This code has already been used");
+  }
+
+  private assertUsable(entity: WalletCodeEntity): WalletCodeEntity {
+    if (entity.usedAt) fail(ErrorCode.CODE_ALREADY_USED, "This code has already been used");
+    if (entity.expiresAt <= this.deps.clock.now()) fail(ErrorCode.CODE_EXPIRED, "This code has expired");
+    return entity;
+  }
+
+  /** The keyed hash under which a code is stored and found. */
+  hash(code: string): string {
+    return hmacHex(this.deps.cipher.codeHashKey, code);
+  }
+}

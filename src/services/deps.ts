@@ -1,0 +1,18 @@
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { Db } from "../database";
+import type { Logger } from "../logger";
+import type { CardCipher } from "./crypto/card-cipher";
+import type { CardInstitution } from "./institutions/institution";
+import type { RateLimits } from "./rate-limits";
+
+/** What every service is built with; assembled once in src/app.ts. */
+export interface ServiceDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  cipher: CardCipher;
+  institution: CardInstitution;
+  rateLimits: RateLimits;
+}

@@ -1,0 +1,49 @@
+/**
+ * The contract's ErrorCode, and the one error class services throw for an expected
+ * failure. Anything else that escapes a service is a bug and is masked for the client.
+ */
+export enum ErrorCode {
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  NOT_FOUND = "NOT_FOUND",
+  INVALID_PASSWORD = "INVALID_PASSWORD",
+  ACCOUNT_LOCKED = "ACCOUNT_LOCKED",
+  CARD_NOT_AVAILABLE = "CARD_NOT_AVAILABLE",
+  CODE_INVALID = "CODE_INVALID",
+  CODE_EXPIRED = "CODE_EXPIRED",
+  CODE_ALREADY_USED = "CODE_ALREADY_USED",
+  CODE_WRONG_KIND = "CODE_WRONG_KIND",
+  AMOUNT_OVER_LIMIT = "AMOUNT_OVER_LIMIT",
+  IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT",
+  INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS",
+  BILL_NOT_PAYABLE = "BILL_NOT_PAYABLE",
+  TICKET_NOT_RELEASED = "TICKET_NOT_RELEASED",
+  RATE_LIMITED = "RATE_LIMITED",
+}
+
+/** Extra, non-secret facts a client may act on (e.g. when a lock ends). */
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+export class WalletError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = "WalletError";
+  }
+}
+
+export const fail = (code: ErrorCode, message: string, details?: ErrorDetails): never => {
+  throw new WalletError(code, message, details);
+};
+
+export const badInput = (message: string, details?: ErrorDetails): never =>
+  fail(ErrorCode.BAD_USER_INPUT, message, details);
+
+export const notFound = (what: string): never => fail(ErrorCode.NOT_FOUND, `${what} not found`);
+
+export const forbidden = (message = "Not allowed for this caller"): never =>
+  fail(ErrorCode.FORBIDDEN, message);

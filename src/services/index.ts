@@ -1,0 +1,33 @@
+import { AdminService } from "./admin.service";
+import { AuthService } from "./auth.service";
+import { CardService } from "./card.service";
+import { CodeService } from "./code.service";
+import { CustomerService } from "./customer.service";
+import type { ServiceDeps } from "./deps";
+import { IdempotencyService } from "./idempotency.service";
+import { OutboxService } from "./outbox.service";
+import { PaymentService } from "./payment.service";
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Wires the services together; one set per server process. */
+export function createServices(deps: ServiceDeps, adminToken: string) {
+  const customers = new CustomerService(deps);
+  const cards = new CardService(deps, customers);
+  const codes = new CodeService(deps, customers, cards);
+  const outbox = new OutboxService(deps);
+  // A replay waits for the first call at most as long as the institution may take.
+  const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
+  const payments = new PaymentService(deps, codes, cards, idempotency, outbox);
+  payments.registerOutboxHandlers();
+  return {
+    auth: new AuthService(deps, adminToken, customers),
+    admin: new AdminService(deps),
+    customers,
+    cards,
+    codes,
+    outbox,
+    idempotency,
+    payments,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * A card institution (card company or bank acquirer). Every connector, and the built-in
+ * simulator, speaks this interface. Calls are keyed by our payment id, so repeating one
+ * after a timeout or crash is safe.
+ */
+export interface AuthorizationRequest {
+  paymentId: string;
+  pan: string;
+  expiryMonth: number;
+  expiryYear: number;
+  amount: number;
+  currency: string;
+  merchantName: string;
+}
+
+export type AuthorizationResult =
+  | { approved: true; approvalNumber: string }
+  | { approved: false; reason: string };
+
+/** What happened to an approved payment, reported after the fact (sale, void, refund). */
+export interface TransactionReport {
+  paymentId: string;
+  kind: "SALE" | "VOID" | "REFUND";
+  amount: number;
+  currency: string;
+  approvalNumber: string;
+  at: string;
+}
+
+export interface CardInstitution {
+  authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult>;
+  /** Undo an authorization (a timeout, a crash in between, a void). Idempotent. */
+  reverse(paymentId: string): Promise<void>;
+  report(report: TransactionReport): Promise<void>;
+}
+
+/** Normalized decline reasons (the institution's own codes are mapped onto these). */
+export const DECLINE = {
+  cardDeclined: "card_declined",
+  insufficientFunds: "insufficient_funds",
+  expiredCard: "expired_card",
+  processingError: "processing_error",
+} as const;

@@ -1,0 +1,65 @@
+import { randomInt } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  DECLINE,
+  type AuthorizationRequest,
+  type AuthorizationResult,
+  type CardInstitution,
+  type TransactionReport,
+} from "./institution";
+
+/** The test cards of DESIGN.md; any other Luhn-valid PAN is approved. */
+const ANSWERS: Record<string, string | "timeout"> = {
+  "4000000000000002": DECLINE.cardDeclined,
+  "4000000000009995": DECLINE.insufficientFunds,
+  "4000000000000069": DECLINE.expiredCard,
+  "4000000000000119": "timeout",
+};
+
+const APPROVAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/**
+ * The built-in institution: answers by test card after `latencyMs`. The "no answer"
+ * card waits until the caller gives up (abort), as a dead acquirer link would. It keeps
+ * what it was told in memory, so tests can see reversals and reports arrive.
+ */
+export class SimulatedInstitution implements CardInstitution {
+  readonly authorizations = new Map<string, AuthorizationResult>();
+  readonly reversals = new Set<string>();
+  readonly reports: TransactionReport[] = [];
+  /** Set by a test to make report() fail, as an unreachable institution would. */
+  failReports = false;
+
+  constructor(private readonly latencyMs: number) {}
+
+  async authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult> {
+    const answer = ANSWERS[request.pan];
+    if (answer === "timeout") {
+      await sleep(2 ** 31 - 1, undefined, { signal });
+    }
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
+    const previous = this.authorizations.get(request.paymentId);
+    if (previous) return previous;
+    const result: AuthorizationResult = answer
+      ? { approved: false, reason: answer }
+      : { approved: true, approvalNumber: approvalNumber() };
+    this.authorizations.set(request.paymentId, result);
+    return result;
+  }
+
+  async reverse(paymentId: string): Promise<void> {
+    this.reversals.add(paymentId);
+  }
+
+  async report(report: TransactionReport): Promise<void> {
+    if (this.failReports) throw new Error("institution unreachable");
+    const seen = this.reports.some((r) => r.paymentId === report.paymentId && r.kind === report.kind);
+    if (!seen) this.reports.push(report);
+  }
+}
+
+function approvalNumber(): string {
+  let out = "";
+  for (let i = 0; i < 6; i++) out += APPROVAL_ALPHABET[randomInt(APPROVAL_ALPHABET.length)];
+  return out;
+}

@@ -1,0 +1,44 @@
+import { ErrorCode, WalletError } from "./errors";
+
+/**
+ * Payment statuses and the moves between them. PROCESSING is ours, beyond the
+ * contract's list: the code is claimed and the institution is being asked. A payment
+ * found in PROCESSING after a crash is reversed by recovery (payment.service.ts).
+ */
+export const PAYMENT_STATUSES = [
+  "PROCESSING",
+  "PENDING_CONFIRMATION",
+  "APPROVED",
+  "DECLINED",
+  "REJECTED_BY_CUSTOMER",
+  "EXPIRED",
+  "VOIDED",
+  "REFUNDED",
+] as const;
+
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+const TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
+  PENDING_CONFIRMATION: ["PROCESSING", "REJECTED_BY_CUSTOMER", "EXPIRED"],
+  PROCESSING: ["APPROVED", "DECLINED"],
+  APPROVED: ["VOIDED", "REFUNDED"],
+  DECLINED: [],
+  REJECTED_BY_CUSTOMER: [],
+  EXPIRED: [],
+  VOIDED: [],
+  REFUNDED: [],
+};
+
+export const canTransition = (from: PaymentStatus, to: PaymentStatus): boolean =>
+  TRANSITIONS[from].includes(to);
+
+export const isTerminal = (status: PaymentStatus): boolean => TRANSITIONS[status].length === 0;
+
+/** Throws a BAD_USER_INPUT naming the illegal move (e.g. refunding a declined payment). */
+export function assertTransition(from: PaymentStatus, to: PaymentStatus): void {
+  if (!canTransition(from, to)) {
+    throw new WalletError(ErrorCode.BAD_USER_INPUT, `A ${from} payment cannot become ${to}`, {
+      status: from,
+    });
+  }
+}
