@@ -8,7 +8,7 @@ export class PaymentResolver {
   @Authorized("PHONE", "REGISTER")
   @Query(() => PaymentConnection, { description: "phone: own history; register: own store's" })
   async payments(
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<PaymentConnection> {

@@ -1,0 +1,32 @@
+import { WalletClient } from "./common";
+import type { Customer } from "./phone";
+
+export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
+
+/** The back office's client (ADMIN_TOKEN): customers, stores, partners, API keys. */
+export class AdminClient extends WalletClient {
+  constructor(url: string, adminToken: string) {
+    super(url, adminToken);
+  }
+
+  async enrollCustomer(input: { phone: string; name: string; password: string; address?: string }): Promise<Customer> {
+    const query = `mutation ($input: EnrollCustomerInput!) { enrollCustomer(input: $input) { id phone name confirmAbove } }`;
+    return (await this.request<{ enrollCustomer: Customer }>(query, { input })).enrollCustomer;
+  }
+
+  async createStore(name: string, currency: string, programId?: string): Promise<{ id: string; name: string; currency: string }> {
+    const query = `mutation ($name: String!, $currency: String!, $programId: ID) {
+      createStore(name: $name, currency: $currency, programId: $programId) { id name currency } }`;
+    return (await this.request<{ createStore: { id: string; name: string; currency: string } }>(query, { name, currency, programId })).createStore;
+  }
+
+  async createPartner(name: string, webhookUrl?: string): Promise<{ id: string; name: string }> {
+    const query = `mutation ($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name } }`;
+    return (await this.request<{ createPartner: { id: string; name: string } }>(query, { name, webhookUrl })).createPartner;
+  }
+
+  async issueApiKey(role: ApiKeyRole, ownerId: string): Promise<{ id: string; role: ApiKeyRole; key: string }> {
+    const query = `mutation ($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`;
+    return (await this.request<{ issueApiKey: { id: string; role: ApiKeyRole; key: string } }>(query, { role, ownerId })).issueApiKey;
+  }
+}

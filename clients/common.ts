@@ -1,0 +1,86 @@
+import { ClientError, GraphQLClient } from "graphql-request";
+
+/** A failure the server answered with: `code` is the contract's ErrorCode. */
+export class WalletApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extensions: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "WalletApiError";
+  }
+}
+
+/** The base of every wallet-center client: one endpoint, one bearer credential. */
+export class WalletClient {
+  protected readonly http: GraphQLClient;
+  protected credential: string | null;
+
+  constructor(readonly url: string, credential?: string | null) {
+    this.credential = credential ?? null;
+    this.http = new GraphQLClient(endpoint(url), {
+      headers: () => (this.credential ? { authorization: `Bearer ${this.credential}` } : ({} as Record<string, string>)),
+    });
+  }
+
+  /** Runs any operation; failures become WalletApiError with the server's code. */
+  async request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    try {
+      return await this.http.request<T>(query, variables);
+    } catch (error) {
+      if (error instanceof ClientError) {
+        const first = error.response.errors?.[0];
+        const extensions = (first?.extensions ?? {}) as Record<string, unknown>;
+        throw new WalletApiError(String(extensions.code ?? `HTTP_${error.response.status}`), first?.message ?? error.message, extensions);
+      }
+      throw error;
+    }
+  }
+}
+
+/** Accepts the server's base URL or its /graphql endpoint. */
+export const endpoint = (url: string) => (url.endsWith("/graphql") ? url : `${url.replace(/\/$/, "")}/graphql`);
+
+export type DateTime = string;
+
+export interface CodeCard {
+  institution: string;
+  brand: string;
+  last4: string;
+}
+
+export type PaymentStatus =
+  | "PROCESSING"
+  | "PENDING_CONFIRMATION"
+  | "APPROVED"
+  | "DECLINED"
+  | "REJECTED_BY_CUSTOMER"
+  | "EXPIRED"
+  | "VOIDED"
+  | "REFUNDED";
+
+export interface Payment {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  items: Array<{ name: string; quantity: number; unitPrice: number }>;
+  storeName: string;
+  card: CodeCard;
+  approvalNumber: string | null;
+  declineReason: string | null;
+  reference: string | null;
+  createdAt: DateTime;
+  decidedAt: DateTime | null;
+}
+
+export interface PaymentConnection {
+  nodes: Payment[];
+  nextCursor: string | null;
+}
+
+export const PAYMENT_FIELDS = `
+  id status amount currency items { name quantity unitPrice } storeName
+  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
+`;

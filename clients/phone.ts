@@ -1,0 +1,103 @@
+import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+
+export interface Customer {
+  id: string;
+  phone: string;
+  name: string;
+  confirmAbove: number | null;
+}
+
+export type CardKind = "CREDIT" | "DEBIT" | "BANK";
+export type CardStatus = "AVAILABLE" | "NOT_AVAILABLE";
+
+export interface Card extends CodeCard {
+  id: string;
+  selector: string;
+  kind: CardKind;
+  expiryMonth: number;
+  expiryYear: number;
+  label: string | null;
+  status: CardStatus;
+}
+
+export interface AddCardInput {
+  pan: string;
+  expiryMonth: number;
+  expiryYear: number;
+  holderName: string;
+  kind: CardKind;
+  institution: string;
+  label?: string | null;
+}
+
+export interface IssuedCode {
+  code: string;
+  kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
+  expiresAt: DateTime;
+  qrSvg: string;
+  qrPng: string;
+}
+
+const CUSTOMER = "id phone name confirmAbove";
+const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
+
+/** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
+export class PhoneClient extends WalletClient {
+  constructor(url: string, sessionToken?: string) {
+    super(url, sessionToken);
+  }
+
+  get token(): string | null {
+    return this.credential;
+  }
+
+  async login(phone: string, password: string): Promise<{ token: string; expiresAt: DateTime; customer: Customer }> {
+    const { login } = await this.request<{ login: { token: string; expiresAt: DateTime; customer: Customer } }>(
+      `mutation ($phone: String!, $password: String!) { login(phone: $phone, password: $password) { token expiresAt customer { ${CUSTOMER} } } }`,
+      { phone, password },
+    );
+    this.credential = login.token;
+    return login;
+  }
+
+  async logout(): Promise<boolean> {
+    const { logout } = await this.request<{ logout: boolean }>(`mutation { logout }`);
+    this.credential = null;
+    return logout;
+  }
+
+  async me(): Promise<Customer> {
+    return (await this.request<{ me: Customer }>(`{ me { ${CUSTOMER} } }`)).me;
+  }
+
+  async addCard(input: AddCardInput): Promise<Card> {
+    const query = `mutation ($input: AddCardInput!) { addCard(input: $input) { ${CARD} } }`;
+    return (await this.request<{ addCard: Card }>(query, { input })).addCard;
+  }
+
+  async cards(): Promise<Card[]> {
+    return (await this.request<{ cards: Card[] }>(`{ cards { ${CARD} } }`)).cards;
+  }
+
+  async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {
+    const query = `mutation ($cardId: ID!, $status: CardStatus!, $password: String!) {
+      setCardStatus(cardId: $cardId, status: $status, password: $password) { ${CARD} } }`;
+    return (await this.request<{ setCardStatus: Card }>(query, { cardId, status, password })).setCardStatus;
+  }
+
+  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null): Promise<IssuedCode> {
+    const query = `mutation ($cardId: ID!, $password: String!, $maxAmount: Int) {
+      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { code kind expiresAt qrSvg qrPng } }`;
+    return (await this.request<{ issuePaymentCode: IssuedCode }>(query, { cardId, password, maxAmount })).issuePaymentCode;
+  }
+
+  async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
+    const query = `query ($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ${PAYMENT_FIELDS} } nextCursor } }`;
+    return (await this.request<{ payments: PaymentConnection }>(query, { first, after })).payments;
+  }
+
+  async payment(id: string): Promise<Payment | null> {
+    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
+  }
+}

@@ -1,0 +1,53 @@
+import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+
+export interface SaleInput {
+  amount: number;
+  currency: string;
+  items?: Array<{ name: string; quantity: number; unitPrice: number }>;
+  reference?: string;
+}
+
+export interface CodeLookup {
+  kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
+  expiresAt: DateTime;
+  maxAmount: number | null;
+  card: CodeCard | null;
+}
+
+/** A store terminal's client: look up and redeem payment codes, void and refund. */
+export class RegisterClient extends WalletClient {
+  constructor(url: string, apiKey: string) {
+    super(url, apiKey);
+  }
+
+  async lookupCode(code: string): Promise<CodeLookup> {
+    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } } }`;
+    return (await this.request<{ lookupCode: CodeLookup }>(query, { code })).lookupCode;
+  }
+
+  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
+    const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!) {
+      redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
+  }
+
+  async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
+    const query = `mutation ($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ voidPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).voidPayment;
+  }
+
+  async refundPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
+    const query = `mutation ($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ refundPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).refundPayment;
+  }
+
+  async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
+    const query = `query ($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ${PAYMENT_FIELDS} } nextCursor } }`;
+    return (await this.request<{ payments: PaymentConnection }>(query, { first, after })).payments;
+  }
+
+  async payment(id: string): Promise<Payment | null> {
+    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
+  }
+}

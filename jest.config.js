@@ -1,0 +1,14 @@
+/**
+ * One jest run for unit, integration and end-to-end tests. The global setup finds out
+ * whether MySQL and Redis answer and says so; suites for an engine that is not there
+ * are skipped, loudly (or fail, with REQUIRE_MYSQL=1 / REQUIRE_REDIS=1 as in CI).
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
+  globalSetup: "<rootDir>/tests/support/global-setup.ts",
+  setupFiles: ["reflect-metadata"],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

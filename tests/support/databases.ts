@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+
+export type Engine = "sqlite" | "mysql";
+
+/** The engines this run can test: SQLite always, MySQL where the global setup found it. */
+export const engines: Engine[] = process.env.TEST_MYSQL_URL ? ["sqlite", "mysql"] : ["sqlite"];
+
+export const mysqlAvailable = Boolean(process.env.TEST_MYSQL_URL);
+
+export interface TestDatabase {
+  engine: Engine;
+  /** Unset for SQLite. */
+  databaseUrl?: string;
+  /** Always a fresh folder: SQLite lives here, and the dev secrets are generated here. */
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database for one test file (MySQL: its own schema; SQLite: its own folder). */
+export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), "wallet-center-test-"));
+  if (engine === "sqlite") {
+    return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const base = process.env.TEST_MYSQL_URL;
+  if (!base) throw new Error("MySQL is not available for this run");
+  const name = `wc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = await createConnection({ uri: base });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await admin.end();
+  return {
+    engine,
+    databaseUrl: `${base.replace(/\/$/, "")}/${name}`,
+    dataDir,
+    drop: async () => {
+      const c = await createConnection({ uri: base });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
