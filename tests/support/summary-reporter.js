@@ -1,0 +1,13 @@
+/**
+ * Prints one plain closing line, "jest: N passed, N failed, N skipped", that CI and
+ * people can read without knowing jest's own summary format.
+ */
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const skipped = results.numPendingTests + results.numTodoTests;
+    process.stdout.write(
+      `\njest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`,
+    );
+  }
+}
+module.exports = SummaryReporter;
