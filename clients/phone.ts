@@ -1,4 +1,5 @@
 import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+import { LiveConnection, type LiveFeed } from "./live";
 
 export interface Customer {
   id: string;
@@ -30,6 +31,12 @@ export interface AddCardInput {
   label?: string | null;
 }
 
+export interface ConfirmationRequest {
+  id: string;
+  expiresAt: DateTime;
+  payment: Payment;
+}
+
 export interface IssuedCode {
   code: string;
   kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
@@ -43,8 +50,12 @@ const CARD = "id selector kind institution brand last4 expiryMonth expiryYear la
 
 /** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
 export class PhoneClient extends WalletClient {
+  /** The phone's WebSocket, opened on the first subscription with the current session. */
+  readonly live: LiveConnection;
+
   constructor(url: string, sessionToken?: string) {
     super(url, sessionToken);
+    this.live = new LiveConnection(url, () => this.credential);
   }
 
   get token(): string | null {
@@ -94,6 +105,35 @@ export class PhoneClient extends WalletClient {
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
     const query = `query ($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ${PAYMENT_FIELDS} } nextCursor } }`;
     return (await this.request<{ payments: PaymentConnection }>(query, { first, after })).payments;
+  }
+
+  async setConfirmAbove(amount: number | null): Promise<Customer> {
+    const query = `mutation ($amount: Int) { setConfirmAbove(amount: $amount) { ${CUSTOMER} } }`;
+    return (await this.request<{ setConfirmAbove: Customer }>(query, { amount })).setConfirmAbove;
+  }
+
+  async respondToConfirmation(requestId: string, approve: boolean, password: string): Promise<Payment> {
+    const query = `mutation ($requestId: ID!, $approve: Boolean!, $password: String!) {
+      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ respondToConfirmation: Payment }>(query, { requestId, approve, password })).respondToConfirmation;
+  }
+
+  async pendingConfirmations(): Promise<ConfirmationRequest[]> {
+    const query = `{ pendingConfirmations { id expiresAt payment { ${PAYMENT_FIELDS} } } }`;
+    return (await this.request<{ pendingConfirmations: ConfirmationRequest[] }>(query)).pendingConfirmations;
+  }
+
+  /** Live: the server asks this phone to confirm a payment. */
+  confirmationRequests(): LiveFeed<ConfirmationRequest> {
+    return this.live.subscribe(
+      `subscription { confirmationRequests { id expiresAt payment { ${PAYMENT_FIELDS} } } }`,
+      (data) => data.confirmationRequests as ConfirmationRequest,
+    );
+  }
+
+  /** Live: this customer's payments as they change. */
+  paymentUpdates(): LiveFeed<Payment> {
+    return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
   }
 
   async payment(id: string): Promise<Payment | null> {

@@ -1,4 +1,5 @@
 import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+import { LiveConnection, type LiveFeed } from "./live";
 
 export interface SaleInput {
   amount: number;
@@ -16,8 +17,24 @@ export interface CodeLookup {
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
 export class RegisterClient extends WalletClient {
+  /** The register's WebSocket, opened on the first subscription. */
+  readonly live: LiveConnection;
+
   constructor(url: string, apiKey: string) {
     super(url, apiKey);
+    this.live = new LiveConnection(url, () => this.credential);
+  }
+
+  /** Asks the customer's phone to confirm a sale on the card with this selector (no code). */
+  async requestPayment(phone: string, cardSelector: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
+    const query = `mutation ($phone: String!, $selector: String!, $sale: SaleInput!, $key: String!) {
+      requestPayment(phone: $phone, cardSelector: $selector, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ requestPayment: Payment }>(query, { phone, selector: cardSelector, sale, key: idempotencyKey })).requestPayment;
+  }
+
+  /** Live: this store's payments the moment they are decided. */
+  paymentUpdates(): LiveFeed<Payment> {
+    return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {

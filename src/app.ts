@@ -6,8 +6,6 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { parse, specifiedRules, validate, GraphQLError, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
@@ -22,10 +20,11 @@ import { armorProtection, introspectionOnlyForAdmin } from "./schema/limits";
 import { requestLog } from "./schema/request-log";
 import { resolveSecrets } from "./secrets";
 import { createServices, type Services } from "./services";
-import type { Caller } from "./services/caller";
+import { EventBus } from "./services/events";
 import type { CardInstitution } from "./services/institutions/institution";
 import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
+import { originAllowed, serveGraphqlWs } from "./websocket";
 
 export interface AppOptions {
   config: Config;
@@ -62,7 +61,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(dataSource);
 
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  // Subscribing takes a connection of its own in Redis; publishing shares the general one.
+  const events = new EventBus(redis && { publish: redis, subscribe: new Redis(config.redisUrl!) });
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
   const rateLimits = new RateLimits(
     {
@@ -74,7 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     redis,
   );
   const services = createServices(
-    { db, clock, config, logger, cipher: secrets.cipher, institution, rateLimits },
+    { db, clock, config, logger, cipher: secrets.cipher, institution, rateLimits, events },
     secrets.adminToken,
   );
   const schema = await buildWalletSchema();
@@ -83,10 +84,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   web.disable("x-powered-by");
   web.set("trust proxy", config.trustProxy);
   const httpServer = createServer(web);
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", verifyClient: originAllowed(config) });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
-  const wsCleanup = serveWebSocket(wsServer, schema, services, logger, armor.validationRules, format);
+  const wsCleanup = serveGraphqlWs({
+    wsServer,
+    schema,
+    services,
+    logger,
+    config,
+    validationRules: armor.validationRules ?? [],
+    format,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -146,6 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async listen(port = config.port, host = config.host) {
       await services.payments.recover();
       services.outbox.start();
+      services.confirmations.start();
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -153,10 +163,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       clearInterval(recoveryTimer);
+      services.confirmations.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
-      redis?.disconnect();
+      events.close();
       await dataSource.destroy();
     },
   };
@@ -165,61 +176,3 @@ export async function createApp(options: AppOptions): Promise<App> {
 function addressOf(req: IncomingMessage & { ip?: string }): string {
   return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }
-
-/**
- * graphql-ws on the HTTP server's port. The credential is checked once, at connect: a
- * bad one closes the socket (4403). Operations get the same validation limits and error
- * formatting as HTTP.
- */
-function serveWebSocket(
-  wsServer: WebSocketServer,
-  schema: GraphQLSchema,
-  services: Services,
-  logger: Logger,
-  validationRules: ReturnType<typeof armorProtection>["validationRules"],
-  format: ReturnType<typeof formatError>,
-) {
-  type Extra = { caller?: Caller; request: IncomingMessage };
-  return useServer<Record<string, unknown> | undefined, Extra>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
-        const caller = await services.auth.authenticate(typeof authorization === "string" ? authorization : undefined, address);
-        if (caller.kind === "invalid") return false;
-        ctx.extra.caller = caller;
-        return true;
-      },
-      onSubscribe: (ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...(validationRules ?? [])]);
-        if (errors.length > 0) return errors;
-        const requestId = randomUUID();
-        const contextValue: RequestContext = {
-          caller: ctx.extra.caller!,
-          services,
-          requestId,
-          logger: logger.child({ requestId }),
-        };
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
-      },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)) as never,
-    },
-    wsServer,
-    30_000,
-  );
-}
-
-function formatResult(result: ExecutionResult, format: ReturnType<typeof formatError>): ExecutionResult {
-  if (!result.errors?.length) return result;
-  return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) as never };
-}
-
-

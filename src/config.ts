@@ -36,6 +36,11 @@ const envSchema = z.object({
   RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
   RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
   RATE_CODE_USE_PER_REGISTER_PER_MIN: intFrom(600, 1),
+  CONFIRMATION_TTL_SECONDS: intFrom(120, 1),
+  CONFIRMATION_SWEEP_MS: intFrom(1000, 10),
+  WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
+  WS_ALLOWED_ORIGINS: z.string().default(""),
+  WS_KEEPALIVE_MS: intFrom(30_000, 100),
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),
   MAX_QUERY_COST: intFrom(5000, 10),
@@ -64,6 +69,14 @@ export interface Config {
   institutionTimeoutMs: number;
   outboxPollMs: number;
   recoveryAfterMs: number;
+  confirmationTtlSeconds: number;
+  confirmationSweepMs: number;
+  websocket: {
+    maxSocketsPerCredential: number;
+    /** Browser origins allowed to open a socket; clients that send no Origin are not browsers. */
+    allowedOrigins: string[];
+    keepAliveMs: number;
+  };
   rateLimits: {
     loginPerPhonePerMin: number;
     loginPerAddressPerMin: number;
@@ -104,6 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     institutionTimeoutMs: e.INSTITUTION_TIMEOUT_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
+    confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
+    confirmationSweepMs: e.CONFIRMATION_SWEEP_MS,
+    websocket: {
+      maxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,
+      allowedOrigins: e.WS_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+    },
     rateLimits: {
       loginPerPhonePerMin: e.RATE_LOGIN_PER_PHONE_PER_MIN,
       loginPerAddressPerMin: e.RATE_LOGIN_PER_ADDRESS_PER_MIN,

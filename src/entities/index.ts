@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from "./api-key.entity";
 import { CardEntity } from "./card.entity";
+import { ConfirmationRequestEntity } from "./confirmation-request.entity";
 import { CustomerEntity } from "./customer.entity";
 import { IdempotencyRecordEntity } from "./idempotency-record.entity";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
@@ -13,6 +14,7 @@ import { WalletCodeEntity } from "./wallet-code.entity";
 export {
   ApiKeyEntity,
   CardEntity,
+  ConfirmationRequestEntity,
   CustomerEntity,
   IdempotencyRecordEntity,
   LedgerEntryEntity,
@@ -27,6 +29,7 @@ export {
 export const entities = [
   ApiKeyEntity,
   CardEntity,
+  ConfirmationRequestEntity,
   CustomerEntity,
   IdempotencyRecordEntity,
   LedgerEntryEntity,

@@ -1,37 +1,5 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
-import type { TableColumnOptions } from "typeorm/schema-builder/options/TableColumnOptions";
-
-// Written with the QueryRunner's table API rather than raw SQL so that one migration
-// serves MySQL/MariaDB and SQLite alike.
-const id = (name = "id", nullable = false): TableColumnOptions => ({
-  name,
-  type: "varchar",
-  length: "36",
-  isPrimary: name === "id",
-  isNullable: nullable,
-});
-const str = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: "varchar",
-  length: String(length),
-  isNullable: nullable,
-});
-const int = (name: string, nullable = false, defaultValue?: number): TableColumnOptions => ({
-  name,
-  type: "integer",
-  isNullable: nullable,
-  default: defaultValue,
-});
-const time = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: "datetime",
-  precision: 3,
-  isNullable: nullable,
-});
-const text = (name: string): TableColumnOptions => ({ name, type: "text" });
-
-const index = (name: string, columnNames: string[], isUnique = false) =>
-  new TableIndex({ name, columnNames, isUnique });
+import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
+import { id, index, int, str, text, time } from "./table-columns";
 
 const TABLES: Table[] = [
   new Table({

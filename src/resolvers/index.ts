@@ -1,7 +1,8 @@
 import { AdminResolver } from "./admin.resolver";
 import { CardResolver } from "./card.resolver";
 import { CodeResolver } from "./code.resolver";
+import { ConfirmationResolver } from "./confirmation.resolver";
 import { CustomerResolver } from "./customer.resolver";
 import { PaymentResolver } from "./payment.resolver";
 
-export const resolvers = [AdminResolver, CardResolver, CodeResolver, CustomerResolver, PaymentResolver] as const;
+export const resolvers = [AdminResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, PaymentResolver] as const;

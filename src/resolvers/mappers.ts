@@ -3,6 +3,7 @@ import type { Card } from "../schema/customer.types";
 import type { Customer } from "../schema/customer.types";
 import type { CardKind, CardStatus, PaymentStatus } from "../schema/enums";
 import type { Payment } from "../schema/payment.types";
+import type { PaymentEvent } from "../services/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
 export const toCustomer = (c: CustomerEntity): Customer => ({
@@ -25,7 +26,10 @@ export const toCard = (c: CardEntity): Card => ({
   status: c.status as CardStatus,
 });
 
-export const toPayment = (p: PaymentEntity): Payment => ({
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+/** From a stored payment, or from a live event's plain-JSON copy of one. */
+export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   id: p.id,
   status: p.status as PaymentStatus,
   amount: p.amount,
@@ -36,6 +40,6 @@ export const toPayment = (p: PaymentEntity): Payment => ({
   approvalNumber: p.approvalNumber,
   declineReason: p.declineReason,
   reference: p.reference,
-  createdAt: p.createdAt,
-  decidedAt: p.decidedAt,
+  createdAt: asDate(p.createdAt),
+  decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
 });

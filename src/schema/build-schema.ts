@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema } from "type-graphql";
 import { resolvers } from "../resolvers";
 import { authChecker } from "./auth-checker";
@@ -14,5 +15,9 @@ export function buildWalletSchema(): Promise<GraphQLSchema> {
     scalarsMap,
     // Services validate their own input and answer with the contract's error codes.
     validate: false,
+    // type-graphql insists on a PubSub, but every subscription here opens its own
+    // stream through `subscribe` (services/live.service.ts checks the caller first and
+    // picks the caller's own topic on the app's EventBus), so this one stays unused.
+    pubSub: createPubSub(),
   });
 }

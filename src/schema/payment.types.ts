@@ -45,3 +45,10 @@ export class SaleInput {
   @Field(() => [SaleItemInput], { nullable: true, description: "when given, must add up to amount" }) items?: SaleItemInput[] | null;
   @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference?: string | null;
 }
+
+@ObjectType({ description: "A payment waiting for the customer's OK on the phone." })
+export class ConfirmationRequest {
+  @Field(() => ID) id: string;
+  @Field(() => Payment) payment: Payment;
+  @Field() expiresAt: Date;
+}

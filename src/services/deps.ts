@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Db } from "../database";
 import type { Logger } from "../logger";
 import type { CardCipher } from "./crypto/card-cipher";
+import type { EventBus } from "./events";
 import type { CardInstitution } from "./institutions/institution";
 import type { RateLimits } from "./rate-limits";
 
@@ -15,4 +16,6 @@ export interface ServiceDeps {
   cipher: CardCipher;
   institution: CardInstitution;
   rateLimits: RateLimits;
+  /** Live events, published only after the change has committed. */
+  events: EventBus;
 }

@@ -2,10 +2,13 @@ import { AdminService } from "./admin.service";
 import { AuthService } from "./auth.service";
 import { CardService } from "./card.service";
 import { CodeService } from "./code.service";
+import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
+import { LiveService } from "./live.service";
 import { OutboxService } from "./outbox.service";
+import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 
 export type Services = ReturnType<typeof createServices>;
@@ -18,8 +21,10 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const outbox = new OutboxService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const payments = new PaymentService(deps, codes, cards, idempotency, outbox);
-  payments.registerOutboxHandlers();
+  const processor = new PaymentProcessor(deps, cards, outbox);
+  processor.registerOutboxHandlers();
+  const confirmations = new ConfirmationService(deps, processor);
+  const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations);
   return {
     auth: new AuthService(deps, adminToken, customers),
     admin: new AdminService(deps),
@@ -28,6 +33,9 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     codes,
     outbox,
     idempotency,
+    processor,
+    confirmations,
     payments,
+    live: new LiveService(deps),
   };
 }

@@ -1,22 +1,19 @@
-import { LessThan, type EntityManager } from "typeorm";
-import { CardEntity, IdempotencyRecordEntity, LedgerEntryEntity, PaymentEntity, StoreEntity } from "../entities";
-import type { LedgerEntryType } from "../entities/ledger-entry.entity";
-import { affectedRows } from "../database";
+import { LessThan } from "typeorm";
+import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
 import type { Caller, RegisterCaller } from "./caller";
 import type { CodeService } from "./code.service";
+import type { ConfirmationService } from "./confirmation.service";
+import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
-import { requireCustomerOrRegister, requireRegister } from "./guards";
+import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
-import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
-import type { OutboxService } from "./outbox.service";
-import { normalizeSale, type SaleInput } from "./sale";
-import { assertTransition, type PaymentStatus } from "./states";
-
-export const OUTBOX_REPORT = "institution.report";
-export const OUTBOX_REVERSE = "institution.reverse";
+import type { PaymentProcessor } from "./payment-processor";
+import { normalizeSale, type Sale, type SaleInput } from "./sale";
+import type { PaymentStatus } from "./states";
+import { requirePhone } from "./validation";
 
 export interface PaymentPage {
   nodes: PaymentEntity[];
@@ -24,20 +21,21 @@ export interface PaymentPage {
 }
 
 /**
- * Payments: a code redeemed at a register becomes a sale the institution approves or
- * declines. The order of work is the point of this class:
- *   1. one transaction claims the code and writes the payment as PROCESSING;
- *   2. the institution is asked with no transaction or lock open;
- *   3. one transaction records the answer, the ledger entry and the outbox report.
- * A payment left in PROCESSING by a crash between 1 and 3 is reversed by `recover`.
+ * Payments at a register: by a one-time code (`redeemCode`) or by phone number and card
+ * selector (`requestPayment`). A payment goes to the institution at once, or, when the
+ * customer wants to confirm it (above `confirmAbove`, or always for `requestPayment`),
+ * waits in PENDING_CONFIRMATION until the phone answers. The institution call itself is
+ * PaymentProcessor's, outside any transaction.
  */
 export class PaymentService {
   constructor(
     private readonly deps: ServiceDeps,
+    private readonly customers: CustomerService,
     private readonly codes: CodeService,
     private readonly cards: CardService,
     private readonly idempotency: IdempotencyService,
-    private readonly outbox: OutboxService,
+    private readonly processor: PaymentProcessor,
+    private readonly confirmations: ConfirmationService,
   ) {}
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
@@ -50,9 +48,9 @@ export class PaymentService {
       key: idempotencyKey,
       operation: "redeemCode",
       request: { code: this.codes.hash(code.trim()), sale },
-      load: (id) => this.load(id),
+      load: (id) => this.processor.load(id),
       work: async (attach) => {
-        const payment = await this.deps.db.tx(async (m) => {
+        const created = await this.deps.db.tx(async (m) => {
           const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "PAYMENT");
           if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
             fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
@@ -60,125 +58,130 @@ export class PaymentService {
             });
           }
           const card = this.cards.requireAvailable(await m.findOneBy(CardEntity, { id: entity.cardId! }));
+          const customer = await m.findOneByOrFail(CustomerEntity, { id: entity.customerId });
           await this.codes.claim(m, entity);
-          const created = Object.assign(new PaymentEntity(), {
-            id: newId(),
-            status: "PROCESSING" as PaymentStatus,
-            ...sale,
-            storeId: store.id,
-            storeName: store.name,
-            customerId: entity.customerId,
-            cardId: card.id,
-            codeId: entity.id,
-            cardInstitution: card.institution,
-            cardBrand: card.brand,
-            cardLast4: card.last4,
-            approvalNumber: null,
-            declineReason: null,
-            createdAt: this.deps.clock.now(),
-            decidedAt: null,
-          });
-          await m.insert(PaymentEntity, created);
-          await attach(m, created.id);
-          return { payment: created, card };
+          const wait = customer.confirmAbove !== null && sale.amount > customer.confirmAbove;
+          const payment = this.newPayment(store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
+          await m.insert(PaymentEntity, payment);
+          const request = wait ? await this.confirmations.open(m, payment) : null;
+          await attach(m, payment.id);
+          return { payment, request };
         });
-        await this.authorizeAndRecord(payment.payment, payment.card);
-        return payment.payment.id;
+        if (created.request) this.announceConfirmation(created.request, created.payment);
+        else await this.processor.authorizeAndRecord(created.payment.id);
+        return created.payment.id;
       },
     });
   }
 
-  /** Asks the institution (outside any transaction) and records the answer. */
-  private async authorizeAndRecord(payment: PaymentEntity, card: CardEntity): Promise<void> {
-    const result = await this.authorize(payment, card);
-    const timedOut = result === "timeout";
-    const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
-    const now = this.deps.clock.now();
-    await this.deps.db.tx(async (m) => {
-      const moved = await this.move(m, payment.id, "PROCESSING", decision.approved ? "APPROVED" : "DECLINED", {
-        approvalNumber: decision.approved ? decision.approvalNumber : null,
-        declineReason: decision.approved ? null : decision.reason,
-        decidedAt: now,
-      });
-      if (!moved) return; // recovery settled it first
-      if (decision.approved) {
-        await this.addLedger(m, payment, "SALE", payment.amount);
-        await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
-      } else if (timedOut) {
-        // The institution may have approved after we stopped listening: undo it.
-        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
-      }
+  /** A register asks a customer, by phone number and card selector, to confirm a sale. */
+  async requestPayment(
+    caller: Caller,
+    phoneInput: string,
+    cardSelector: string,
+    saleInput: SaleInput,
+    idempotencyKey: string,
+  ): Promise<PaymentEntity> {
+    const register = requireRegister(caller);
+    await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
+    const phone = requirePhone(phoneInput);
+    const store = await this.storeOf(register);
+    const sale = normalizeSale(saleInput, store.currency);
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "requestPayment",
+      request: { phone, cardSelector, sale },
+      load: (id) => this.processor.load(id),
+      work: async (attach) => {
+        const created = await this.deps.db.tx(async (m) => {
+          const customer = await m.findOneBy(CustomerEntity, { phone });
+          if (!customer) return notFound("customer");
+          const card = await m.findOneBy(CardEntity, { customerId: customer.id, selector: cardSelector });
+          if (!card) return notFound("card");
+          this.cards.requireAvailable(card);
+          const payment = this.newPayment(store, sale, card, "PENDING_CONFIRMATION", null);
+          await m.insert(PaymentEntity, payment);
+          const request = await this.confirmations.open(m, payment);
+          await attach(m, payment.id);
+          return { payment, request };
+        });
+        this.announceConfirmation(created.request, created.payment);
+        return created.payment.id;
+      },
     });
-    this.outbox.wake();
   }
 
-  private async authorize(payment: PaymentEntity, card: CardEntity): Promise<AuthorizationResult | "timeout"> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.deps.config.institutionTimeoutMs);
-    try {
-      return await this.deps.institution.authorize(
-        {
-          paymentId: payment.id,
-          pan: this.cards.decryptPan(card),
-          expiryMonth: card.expiryMonth,
-          expiryYear: card.expiryYear,
-          amount: payment.amount,
-          currency: payment.currency,
-          merchantName: payment.storeName,
-        },
-        abort.signal,
-      );
-    } catch (error) {
-      if (abort.signal.aborted) return "timeout";
-      // A transport failure is an unknown outcome, handled like a timeout.
-      this.deps.logger.error({ paymentId: payment.id, err: (error as Error).name }, "institution call failed");
-      return "timeout";
-    } finally {
-      clearTimeout(timer);
+  /**
+   * The phone's answer, with its password. Approve: the institution is asked and the
+   * payment ends APPROVED or DECLINED. Reject: REJECTED_BY_CUSTOMER. Only the owner may
+   * answer, and only once; an answer after the expiry finds the request EXPIRED.
+   */
+  async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, password: string): Promise<PaymentEntity> {
+    const { customerId } = requireCustomer(caller);
+    const request = await this.confirmations.find(requestId);
+    if (!request || request.customerId !== customerId) return notFound("confirmation request");
+    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
+    await this.customers.checkPassword(customer, password);
+    if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
+    const answered = await this.deps.db.tx(async (m) => {
+      if (!(await this.confirmations.answer(m, request.id, approve ? "APPROVED" : "REJECTED"))) return false;
+      return approve
+        ? this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {})
+        : this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "REJECTED_BY_CUSTOMER", {
+            decidedAt: this.deps.clock.now(),
+          });
+    });
+    if (!answered) {
+      const current = await this.processor.load(request.paymentId);
+      badInput(`This request was already answered or has expired (payment ${current.status})`, {
+        status: current.status,
+      });
     }
+    if (approve) return this.processor.authorizeAndRecord(request.paymentId);
+    const rejected = await this.processor.load(request.paymentId);
+    this.deps.events.paymentChanged(rejected);
+    return rejected;
   }
 
   /** Cancels an approved sale before settlement: the authorization is reversed. */
   voidPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
-    return this.settleAfterApproval(caller, paymentId, "VOIDED", idempotencyKey);
+    return this.reverseApproved(caller, paymentId, "VOIDED", idempotencyKey);
   }
 
   /** Gives the money back on an approved sale; the institution is told by a report. */
   refundPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
-    return this.settleAfterApproval(caller, paymentId, "REFUNDED", idempotencyKey);
+    return this.reverseApproved(caller, paymentId, "REFUNDED", idempotencyKey);
   }
 
-  private async settleAfterApproval(
+  private async reverseApproved(
     caller: Caller,
     paymentId: string,
     to: "VOIDED" | "REFUNDED",
     idempotencyKey?: string | null,
   ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    const operation = to === "VOIDED" ? "voidPayment" : "refundPayment";
     const work = async () => {
-      await this.deps.db.tx(async (m) => {
+      const changed = await this.deps.db.tx(async (m) => {
         const payment = await m.findOneBy(PaymentEntity, { id: paymentId });
         if (!payment || payment.storeId !== register.storeId) return notFound("payment");
-        if (payment.status === to) return; // already done: the same answer again
-        assertTransition(payment.status, to);
-        const moved = await this.move(m, payment.id, "APPROVED", to, {});
-        if (!moved) fail(ErrorCode.BAD_USER_INPUT, "The payment changed meanwhile; read it again");
-        const kind = to === "VOIDED" ? "VOID" : "REFUND";
-        await this.addLedger(m, payment, kind, -payment.amount);
-        await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
-        if (to === "VOIDED") await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+        if (payment.status === to) return false; // already done: the same answer again
+        if (payment.status !== "APPROVED") badInput(`A ${payment.status} payment cannot become ${to}`, { status: payment.status });
+        if (!(await this.processor.reverseApproved(m, payment, to))) {
+          badInput("The payment changed meanwhile; read it again");
+        }
+        return true;
       });
-      this.outbox.wake();
+      if (changed) this.deps.events.paymentChanged(await this.processor.load(paymentId));
       return paymentId;
     };
-    if (!idempotencyKey) return this.load(await work());
+    if (!idempotencyKey) return this.processor.load(await work());
     return this.idempotency.run({
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
-      operation,
+      operation: to === "VOIDED" ? "voidPayment" : "refundPayment",
       request: { paymentId },
-      load: (id) => this.load(id),
+      load: (id) => this.processor.load(id),
       work,
     });
   }
@@ -209,88 +212,34 @@ export class PaymentService {
     return mine ? payment : null;
   }
 
-  /**
-   * Settles payments a crash left in PROCESSING for longer than any institution call
-   * can take: declined as processing_error, with a reversal through the outbox, so an
-   * authorization the institution may have made is undone. Runs at start and then
-   * periodically (another instance may have crashed).
-   */
-  async recover(): Promise<number> {
-    const cutoff = new Date(this.deps.clock.now().getTime() - this.deps.config.recoveryAfterMs);
-    const stuck = await this.deps.db.read((m) =>
-      m.find(PaymentEntity, { where: { status: "PROCESSING", createdAt: LessThan(cutoff) }, take: 100 }),
-    );
-    let settled = 0;
-    for (const payment of stuck) {
-      const moved = await this.deps.db.tx(async (m) => {
-        const ok = await this.move(m, payment.id, "PROCESSING", "DECLINED", {
-          declineReason: DECLINE.processingError,
-          decidedAt: this.deps.clock.now(),
-        });
-        if (!ok) return false;
-        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
-        await m.update(IdempotencyRecordEntity, { resultId: payment.id, state: "IN_PROGRESS" }, { state: "DONE" });
-        return true;
-      });
-      if (moved) {
-        settled++;
-        this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");
-      }
-    }
-    if (settled > 0) this.outbox.wake();
-    return settled;
+  /** Settles payments a crash left half-way (see PaymentProcessor.recover). */
+  recover(): Promise<number> {
+    return this.processor.recover();
   }
 
-  /** Registers the outbox handlers that talk to the institution after the fact. */
-  registerOutboxHandlers(): void {
-    this.outbox.register(OUTBOX_REPORT, (p) => this.deps.institution.report(p as unknown as TransactionReport));
-    this.outbox.register(OUTBOX_REVERSE, (p) => this.deps.institution.reverse(String(p.paymentId)));
+  private announceConfirmation(request: Parameters<ConfirmationService["expire"]>[0], payment: PaymentEntity): void {
+    this.deps.events.confirmationRequested(request, payment);
+    this.deps.events.paymentChanged(payment);
   }
 
-  load(id: string): Promise<PaymentEntity> {
-    return this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id }));
-  }
-
-  /** A status move that happens only from the expected status (the row decides). */
-  private async move(
-    m: EntityManager,
-    id: string,
-    from: PaymentStatus,
-    to: PaymentStatus,
-    fields: Partial<PaymentEntity>,
-  ): Promise<boolean> {
-    assertTransition(from, to);
-    const result = await m
-      .createQueryBuilder()
-      .update(PaymentEntity)
-      .set({ ...fields, status: to })
-      .where("id = :id AND status = :from", { id, from })
-      .execute();
-    return affectedRows(result) === 1;
-  }
-
-  private async addLedger(m: EntityManager, payment: PaymentEntity, entryType: LedgerEntryType, amount: number) {
-    await m.insert(LedgerEntryEntity, {
+  private newPayment(store: StoreEntity, sale: Sale, card: CardEntity, status: PaymentStatus, codeId: string | null) {
+    return Object.assign(new PaymentEntity(), {
       id: newId(),
-      paymentId: payment.id,
-      customerId: payment.customerId,
-      storeId: payment.storeId,
-      entryType,
-      amount,
-      currency: payment.currency,
+      status,
+      ...sale,
+      storeId: store.id,
+      storeName: store.name,
+      customerId: card.customerId,
+      cardId: card.id,
+      codeId,
+      cardInstitution: card.institution,
+      cardBrand: card.brand,
+      cardLast4: card.last4,
+      approvalNumber: null,
+      declineReason: null,
       createdAt: this.deps.clock.now(),
+      decidedAt: null,
     });
-  }
-
-  private report(payment: PaymentEntity, kind: TransactionReport["kind"], approvalNumber: string): Record<string, unknown> {
-    return {
-      paymentId: payment.id,
-      kind,
-      amount: payment.amount,
-      currency: payment.currency,
-      approvalNumber,
-      at: this.deps.clock.now().toISOString(),
-    };
   }
 
   private async storeOf(register: RegisterCaller): Promise<StoreEntity> {
@@ -306,4 +255,3 @@ function decodeCursor(cursor: string): string {
   if (!/^[0-9a-f-]{36}$/.test(id)) badInput("after is not a cursor from this API", { field: "after" });
   return id;
 }
-

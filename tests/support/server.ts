@@ -33,6 +33,8 @@ export interface TestServerOptions {
   clock?: Clock;
   institution?: CardInstitution;
   logLevel?: string;
+  /** Start on this database (e.g. to restart a server); it is then not dropped on close. */
+  database?: TestDatabase;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface TestServerOptions {
  * Password hashing is cheap here (cost 10) to keep runs short; the algorithm is the same.
  */
 export async function startTestServer(engine: Engine, options: TestServerOptions = {}): Promise<TestServer> {
-  const db = await createTestDatabase(engine);
+  const db = options.database ?? (await createTestDatabase(engine));
   const config = loadConfig({
     NODE_ENV: "test",
     DATA_DIR: db.dataDir,
@@ -65,7 +67,7 @@ export async function startTestServer(engine: Engine, options: TestServerOptions
     logs,
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!options.database) await db.drop();
     },
   };
 }

@@ -1,0 +1,112 @@
+import { IsNull, LessThanOrEqual, MoreThan, type EntityManager } from "typeorm";
+import { ConfirmationRequestEntity, PaymentEntity } from "../entities";
+import type { ConfirmationAnswer } from "../entities/confirmation-request.entity";
+import { affectedRows } from "../database";
+import type { Caller } from "./caller";
+import type { ServiceDeps } from "./deps";
+import { requireCustomer } from "./guards";
+import { newId } from "./ids";
+import type { PaymentProcessor } from "./payment-processor";
+
+export interface PendingConfirmation {
+  request: ConfirmationRequestEntity;
+  payment: PaymentEntity;
+}
+
+const SWEEP_BATCH = 100;
+
+/**
+ * The requests that ask a phone to confirm a payment: opened with the payment, answered
+ * once (a conditional UPDATE on `answer`), or expired by the sweeper, which any server
+ * instance may run because the same conditional UPDATE decides.
+ */
+export class ConfirmationService {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly processor: PaymentProcessor,
+  ) {}
+
+  /** Opens the request inside the transaction that creates the waiting payment. */
+  async open(m: EntityManager, payment: PaymentEntity): Promise<ConfirmationRequestEntity> {
+    const now = this.deps.clock.now();
+    const request = Object.assign(new ConfirmationRequestEntity(), {
+      id: newId(),
+      paymentId: payment.id,
+      customerId: payment.customerId,
+      storeId: payment.storeId,
+      expiresAt: new Date(now.getTime() + this.deps.config.confirmationTtlSeconds * 1000),
+      answer: null,
+      answeredAt: null,
+      createdAt: now,
+    });
+    await m.insert(ConfirmationRequestEntity, request);
+    return request;
+  }
+
+  /** A phone's unanswered, unexpired requests: what a phone that subscribes late missed. */
+  async pending(caller: Caller): Promise<PendingConfirmation[]> {
+    const { customerId } = requireCustomer(caller);
+    return this.deps.db.read(async (m) => {
+      const requests = await m.find(ConfirmationRequestEntity, {
+        where: { customerId, answer: IsNull(), expiresAt: MoreThan(this.deps.clock.now()) },
+        order: { createdAt: "ASC" },
+      });
+      const payments = await Promise.all(requests.map((r) => m.findOneByOrFail(PaymentEntity, { id: r.paymentId })));
+      return requests.map((request, i) => ({ request, payment: payments[i] }));
+    });
+  }
+
+  find(id: string): Promise<ConfirmationRequestEntity | null> {
+    return this.deps.db.read((m) => m.findOneBy(ConfirmationRequestEntity, { id }));
+  }
+
+  /** Records the answer if there is none yet; false when someone (or the sweeper) was first. */
+  async answer(m: EntityManager, requestId: string, answer: ConfirmationAnswer): Promise<boolean> {
+    const result = await m
+      .createQueryBuilder()
+      .update(ConfirmationRequestEntity)
+      .set({ answer, answeredAt: this.deps.clock.now() })
+      .where("id = :id AND answer IS NULL", { id: requestId })
+      .execute();
+    return affectedRows(result) === 1;
+  }
+
+  /** Expires every request past its time: the payment becomes EXPIRED and both sides are told. */
+  async expireDue(): Promise<number> {
+    const due = await this.deps.db.read((m) =>
+      m.find(ConfirmationRequestEntity, {
+        where: { answer: IsNull(), expiresAt: LessThanOrEqual(this.deps.clock.now()) },
+        take: SWEEP_BATCH,
+      }),
+    );
+    let expired = 0;
+    for (const request of due) if (await this.expire(request)) expired++;
+    return expired;
+  }
+
+  async expire(request: ConfirmationRequestEntity): Promise<boolean> {
+    const done = await this.deps.db.tx(async (m) => {
+      if (!(await this.answer(m, request.id, "EXPIRED"))) return false;
+      return this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "EXPIRED", {
+        decidedAt: this.deps.clock.now(),
+      });
+    });
+    if (done) this.deps.events.paymentChanged(await this.processor.load(request.paymentId));
+    return done;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.expireDue().catch((error) => this.deps.logger.error({ err: String(error) }, "confirmation sweep failed"));
+    }, this.deps.config.confirmationSweepMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

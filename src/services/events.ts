@@ -1,0 +1,73 @@
+import { createPubSub } from "@graphql-yoga/subscription";
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import type Redis from "ioredis";
+import type { ConfirmationRequestEntity, PaymentEntity } from "../entities";
+
+/**
+ * Live events for subscribers. Every topic is per recipient (one phone, one store), so
+ * publishing reaches only that recipient's listeners and costs the same however many
+ * phones are connected. Payloads are plain JSON (dates as ISO strings) whether they go
+ * in process or through Redis, so both paths deliver exactly the same thing.
+ */
+export enum Topic {
+  ConfirmationRequests = "CONFIRMATION_REQUESTS",
+  PaymentUpdates = "PAYMENT_UPDATES",
+}
+
+export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type PaymentEvent = Json<PaymentEntity>;
+export interface ConfirmationRequestEvent {
+  id: string;
+  expiresAt: string;
+  payment: PaymentEvent;
+}
+
+type TopicMap = {
+  [Topic.ConfirmationRequests]: [customerId: string, payload: ConfirmationRequestEvent];
+  [Topic.PaymentUpdates]: [recipient: string, payload: PaymentEvent];
+};
+
+export const customerRecipient = (customerId: string) => `customer:${customerId}`;
+export const storeRecipient = (storeId: string) => `store:${storeId}`;
+
+export class EventBus {
+  private readonly pubSub;
+  private readonly redisClients: Redis[];
+
+  /** With two Redis connections (one publishes, one subscribes) events cross instances. */
+  constructor(redis?: { publish: Redis; subscribe: Redis }) {
+    this.redisClients = redis ? [redis.publish, redis.subscribe] : [];
+    this.pubSub = createPubSub<TopicMap>(
+      redis ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) } : {},
+    );
+  }
+
+  /** Call only after the transaction that made the change has committed. */
+  paymentChanged(payment: PaymentEntity): void {
+    const event = toJson(payment);
+    this.pubSub.publish(Topic.PaymentUpdates, customerRecipient(payment.customerId), event);
+    this.pubSub.publish(Topic.PaymentUpdates, storeRecipient(payment.storeId), event);
+  }
+
+  confirmationRequested(request: ConfirmationRequestEntity, payment: PaymentEntity): void {
+    this.pubSub.publish(Topic.ConfirmationRequests, request.customerId, {
+      id: request.id,
+      expiresAt: request.expiresAt.toISOString(),
+      payment: toJson(payment),
+    });
+  }
+
+  paymentUpdates(recipient: string): AsyncIterable<PaymentEvent> {
+    return this.pubSub.subscribe(Topic.PaymentUpdates, recipient);
+  }
+
+  confirmationRequests(customerId: string): AsyncIterable<ConfirmationRequestEvent> {
+    return this.pubSub.subscribe(Topic.ConfirmationRequests, customerId);
+  }
+
+  close(): void {
+    for (const client of this.redisClients) client.disconnect();
+  }
+}
+
+const toJson = <T>(value: T): Json<T> => JSON.parse(JSON.stringify(value));

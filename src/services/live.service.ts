@@ -1,0 +1,24 @@
+import type { Caller } from "./caller";
+import type { ServiceDeps } from "./deps";
+import { customerRecipient, storeRecipient, type ConfirmationRequestEvent, type PaymentEvent } from "./events";
+import { requireCustomer, requireCustomerOrRegister } from "./guards";
+
+/**
+ * Who may listen to what. A subscription is opened only after these checks, and only
+ * on the caller's own topic, so nobody receives another customer's or store's events.
+ */
+export class LiveService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
+    const { customerId } = requireCustomer(caller);
+    return this.deps.events.confirmationRequests(customerId);
+  }
+
+  paymentUpdates(caller: Caller): AsyncIterable<PaymentEvent> {
+    const who = requireCustomerOrRegister(caller);
+    return this.deps.events.paymentUpdates(
+      who.kind === "customer" ? customerRecipient(who.customerId) : storeRecipient(who.storeId),
+    );
+  }
+}

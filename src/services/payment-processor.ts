@@ -1,0 +1,175 @@
+import { LessThan, type EntityManager } from "typeorm";
+import { CardEntity, IdempotencyRecordEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
+import type { LedgerEntryType } from "../entities/ledger-entry.entity";
+import { affectedRows } from "../database";
+import type { CardService } from "./card.service";
+import type { ServiceDeps } from "./deps";
+import { newId } from "./ids";
+import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
+import type { OutboxService } from "./outbox.service";
+import { assertTransition, type PaymentStatus } from "./states";
+
+export const OUTBOX_REPORT = "institution.report";
+export const OUTBOX_REVERSE = "institution.reverse";
+
+/**
+ * The payment's way through the card institution, shared by every flow that ends in a
+ * charge (a redeemed code, a confirmed request):
+ *   - the payment is already PROCESSING, committed, with no transaction open;
+ *   - the institution is asked, with a timeout;
+ *   - one transaction records the answer, the ledger entry and the outbox report;
+ *   - subscribers are told after that commit.
+ * A payment left in PROCESSING by a crash is reversed by `recover`.
+ */
+export class PaymentProcessor {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly cards: CardService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async authorizeAndRecord(paymentId: string): Promise<PaymentEntity> {
+    const payment = await this.load(paymentId);
+    const card = await this.deps.db.read((m) => m.findOneByOrFail(CardEntity, { id: payment.cardId }));
+    const result = await this.authorize(payment, card);
+    const timedOut = result === "timeout";
+    const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
+    const moved = await this.deps.db.tx(async (m) => {
+      const ok = await this.move(m, payment.id, "PROCESSING", decision.approved ? "APPROVED" : "DECLINED", {
+        approvalNumber: decision.approved ? decision.approvalNumber : null,
+        declineReason: decision.approved ? null : decision.reason,
+        decidedAt: this.deps.clock.now(),
+      });
+      if (!ok) return false; // recovery settled it first
+      if (decision.approved) {
+        await this.addLedger(m, payment, "SALE", payment.amount);
+        await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
+      } else if (timedOut) {
+        // The institution may have approved after we stopped listening: undo it.
+        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+      }
+      return true;
+    });
+    this.outbox.wake();
+    const decided = await this.load(payment.id);
+    if (moved) this.deps.events.paymentChanged(decided);
+    return decided;
+  }
+
+  private async authorize(payment: PaymentEntity, card: CardEntity): Promise<AuthorizationResult | "timeout"> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.deps.config.institutionTimeoutMs);
+    try {
+      return await this.deps.institution.authorize(
+        {
+          paymentId: payment.id,
+          pan: this.cards.decryptPan(card),
+          expiryMonth: card.expiryMonth,
+          expiryYear: card.expiryYear,
+          amount: payment.amount,
+          currency: payment.currency,
+          merchantName: payment.storeName,
+        },
+        abort.signal,
+      );
+    } catch (error) {
+      if (!abort.signal.aborted) {
+        // A transport failure is an unknown outcome, handled like a timeout.
+        this.deps.logger.error({ paymentId: payment.id, err: (error as Error).name }, "institution call failed");
+      }
+      return "timeout";
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** APPROVED -> VOIDED or REFUNDED, with the negative ledger entry and the reports. */
+  async reverseApproved(m: EntityManager, payment: PaymentEntity, to: "VOIDED" | "REFUNDED"): Promise<boolean> {
+    const moved = await this.move(m, payment.id, "APPROVED", to, {});
+    if (!moved) return false;
+    const kind = to === "VOIDED" ? "VOID" : "REFUND";
+    await this.addLedger(m, payment, kind, -payment.amount);
+    await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
+    if (to === "VOIDED") await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+    return true;
+  }
+
+  /**
+   * Settles payments a crash left in PROCESSING for longer than any institution call
+   * can take: declined as processing_error, with a reversal through the outbox, so an
+   * authorization the institution may have made is undone. Runs at start and then
+   * periodically (another instance may have crashed).
+   */
+  async recover(): Promise<number> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - this.deps.config.recoveryAfterMs);
+    const stuck = await this.deps.db.read((m) =>
+      m.find(PaymentEntity, { where: { status: "PROCESSING", createdAt: LessThan(cutoff) }, take: 100 }),
+    );
+    let settled = 0;
+    for (const payment of stuck) {
+      const moved = await this.deps.db.tx(async (m) => {
+        const ok = await this.move(m, payment.id, "PROCESSING", "DECLINED", {
+          declineReason: DECLINE.processingError,
+          decidedAt: this.deps.clock.now(),
+        });
+        if (!ok) return false;
+        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+        await m.update(IdempotencyRecordEntity, { resultId: payment.id, state: "IN_PROGRESS" }, { state: "DONE" });
+        return true;
+      });
+      if (moved) {
+        settled++;
+        this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");
+        this.deps.events.paymentChanged(await this.load(payment.id));
+      }
+    }
+    if (settled > 0) this.outbox.wake();
+    return settled;
+  }
+
+  /** Registers the outbox handlers that talk to the institution after the fact. */
+  registerOutboxHandlers(): void {
+    this.outbox.register(OUTBOX_REPORT, (p) => this.deps.institution.report(p as unknown as TransactionReport));
+    this.outbox.register(OUTBOX_REVERSE, (p) => this.deps.institution.reverse(String(p.paymentId)));
+  }
+
+  load(id: string): Promise<PaymentEntity> {
+    return this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id }));
+  }
+
+  /** A status move that happens only from the expected status (the row decides). */
+  async move(m: EntityManager, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
+    assertTransition(from, to);
+    const result = await m
+      .createQueryBuilder()
+      .update(PaymentEntity)
+      .set({ ...fields, status: to })
+      .where("id = :id AND status = :from", { id, from })
+      .execute();
+    return affectedRows(result) === 1;
+  }
+
+  private async addLedger(m: EntityManager, payment: PaymentEntity, entryType: LedgerEntryType, amount: number) {
+    await m.insert(LedgerEntryEntity, {
+      id: newId(),
+      paymentId: payment.id,
+      customerId: payment.customerId,
+      storeId: payment.storeId,
+      entryType,
+      amount,
+      currency: payment.currency,
+      createdAt: this.deps.clock.now(),
+    });
+  }
+
+  private report(payment: PaymentEntity, kind: TransactionReport["kind"], approvalNumber: string): Record<string, unknown> {
+    return {
+      paymentId: payment.id,
+      kind,
+      amount: payment.amount,
+      currency: payment.currency,
+      approvalNumber,
+      at: this.deps.clock.now().toISOString(),
+    };
+  }
+}
