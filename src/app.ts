@@ -100,6 +100,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
+    // main.ts owns the signals and closes everything in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: format,

@@ -1,0 +1,62 @@
+import WebSocket from "ws";
+import { startTestServer, type TestServer } from "../support/server";
+import { newShopper } from "../support/world";
+
+const PROTOCOL = "graphql-transport-ws";
+
+/** A raw graphql-ws socket: resolves with "acked" or the close code. */
+function connect(url: string, token: string | null, origin?: string): { socket: WebSocket; outcome: Promise<string | number> } {
+  const socket = new WebSocket(url.replace(/^http/, "ws") + "/graphql", PROTOCOL, origin ? { origin } : {});
+  const outcome = new Promise<string | number>((resolve) => {
+    socket.on("open", () =>
+      socket.send(JSON.stringify({ type: "connection_init", payload: token ? { authorization: `Bearer ${token}` } : {} })),
+    );
+    socket.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "connection_ack") resolve("acked");
+    });
+    socket.on("close", (code) => resolve(code));
+    socket.on("unexpected-response", (_req, res) => resolve(`http ${res.statusCode}`));
+    socket.on("error", () => undefined);
+  });
+  return { socket, outcome };
+}
+
+describe("graphql-ws connection rules", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite", {
+      env: { WS_MAX_SOCKETS_PER_CREDENTIAL: "1", WS_KEEPALIVE_MS: "150", WS_ALLOWED_ORIGINS: "https://wallet.example" },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("caps the sockets of one credential, and keep-alive frees the place of a dead one", async () => {
+    const { phone } = await newShopper(server.url);
+    const first = connect(server.url, phone.token);
+    expect(await first.outcome).toBe("acked");
+
+    const second = connect(server.url, phone.token);
+    expect(await second.outcome).toBe(4429);
+
+    // The first socket stops reading (a phone that went into a tunnel): it answers no
+    // pings, so the server drops it after a missed pong and the place is free again.
+    (first.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const third = connect(server.url, phone.token);
+    expect(await third.outcome).toBe("acked");
+    third.socket.close();
+    first.socket.terminate();
+  });
+
+  it("closes the socket with 4403 for a bad credential", async () => {
+    expect(await connect(server.url, "wcs_forged-session-token").outcome).toBe(4403);
+  });
+
+  it("refuses browser sockets from an origin not allowed, and takes allowed and non-browser ones", async () => {
+    const { phone } = await newShopper(server.url);
+    expect(await connect(server.url, phone.token, "https://evil.example").outcome).toMatch(/^http 40[13]$/);
+    const allowed = connect(server.url, phone.token, "https://wallet.example");
+    expect(await allowed.outcome).toBe("acked");
+    allowed.socket.close();
+  });
+});
