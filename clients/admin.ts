@@ -25,6 +25,18 @@ export class AdminClient extends WalletClient {
     return (await this.request<{ createPartner: { id: string; name: string } }>(query, { name, webhookUrl })).createPartner;
   }
 
+  async createProgram(input: {
+    name: string;
+    partnerId: string;
+    pointsPerUnit: number;
+    pointValue: number;
+    expiryDays: number;
+  }): Promise<{ id: string; name: string }> {
+    const query = `mutation ($name: String!, $partnerId: ID!, $pointsPerUnit: Float!, $pointValue: Int!, $expiryDays: Int!) {
+      createProgram(name: $name, partnerId: $partnerId, pointsPerUnit: $pointsPerUnit, pointValue: $pointValue, expiryDays: $expiryDays) { id name } }`;
+    return (await this.request<{ createProgram: { id: string; name: string } }>(query, input)).createProgram;
+  }
+
   async issueApiKey(role: ApiKeyRole, ownerId: string): Promise<{ id: string; role: ApiKeyRole; key: string }> {
     const query = `mutation ($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`;
     return (await this.request<{ issueApiKey: { id: string; role: ApiKeyRole; key: string } }>(query, { role, ownerId })).issueApiKey;

@@ -84,3 +84,22 @@ export const PAYMENT_FIELDS = `
   id status amount currency items { name quantity unitPrice } storeName
   card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
 `;
+
+export interface Offer {
+  id: string;
+  title: string;
+  description: string;
+  validUntil: DateTime | null;
+}
+
+export interface Membership {
+  memberNumber: string;
+  programName: string;
+  programId: string;
+  points: number;
+  pointsExpiringSoon: number;
+  nextExpiry: DateTime | null;
+  offers: Offer[];
+}
+
+export const MEMBERSHIP_FIELDS = `memberNumber programName programId points pointsExpiringSoon nextExpiry offers { id title description validUntil }`;

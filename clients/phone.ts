@@ -1,4 +1,13 @@
-import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+import {
+  MEMBERSHIP_FIELDS,
+  PAYMENT_FIELDS,
+  WalletClient,
+  type CodeCard,
+  type DateTime,
+  type Membership,
+  type Payment,
+  type PaymentConnection,
+} from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 
 export interface Customer {
@@ -35,6 +44,14 @@ export interface ConfirmationRequest {
   id: string;
   expiresAt: DateTime;
   payment: Payment;
+}
+
+export interface Message {
+  id: string;
+  title: string;
+  body: string;
+  sentAt: DateTime;
+  read: boolean;
 }
 
 export interface IssuedCode {
@@ -134,6 +151,35 @@ export class PhoneClient extends WalletClient {
   /** Live: this customer's payments as they change. */
   paymentUpdates(): LiveFeed<Payment> {
     return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
+  }
+
+  async joinProgram(programId: string): Promise<Membership> {
+    const query = `mutation ($programId: ID!) { joinProgram(programId: $programId) { ${MEMBERSHIP_FIELDS} } }`;
+    return (await this.request<{ joinProgram: Membership }>(query, { programId })).joinProgram;
+  }
+
+  async memberships(): Promise<Membership[]> {
+    return (await this.request<{ memberships: Membership[] }>(`{ memberships { ${MEMBERSHIP_FIELDS} } }`)).memberships;
+  }
+
+  async issueMemberCode(programId: string, password: string): Promise<IssuedCode> {
+    const query = `mutation ($programId: ID!, $password: String!) {
+      issueMemberCode(programId: $programId, password: $password) { code kind expiresAt qrSvg qrPng } }`;
+    return (await this.request<{ issueMemberCode: IssuedCode }>(query, { programId, password })).issueMemberCode;
+  }
+
+  async messages(): Promise<Message[]> {
+    return (await this.request<{ messages: Message[] }>(`{ messages { id title body sentAt read } }`)).messages;
+  }
+
+  async markMessageRead(id: string): Promise<Message> {
+    const query = `mutation ($id: ID!) { markMessageRead(id: $id) { id title body sentAt read } }`;
+    return (await this.request<{ markMessageRead: Message }>(query, { id })).markMessageRead;
+  }
+
+  /** Live: direct mail from the programs this customer belongs to. */
+  messagesLive(): LiveFeed<Message> {
+    return this.live.subscribe(`subscription { messages { id title body sentAt read } }`, (data) => data.messages as Message);
   }
 
   async payment(id: string): Promise<Payment | null> {

@@ -1,4 +1,13 @@
-import { PAYMENT_FIELDS, WalletClient, type CodeCard, type DateTime, type Payment, type PaymentConnection } from "./common";
+import {
+  MEMBERSHIP_FIELDS,
+  PAYMENT_FIELDS,
+  WalletClient,
+  type CodeCard,
+  type DateTime,
+  type Membership,
+  type Payment,
+  type PaymentConnection,
+} from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 
 export interface SaleInput {
@@ -13,6 +22,14 @@ export interface CodeLookup {
   expiresAt: DateTime;
   maxAmount: number | null;
   card: CodeCard | null;
+  membership: Membership | null;
+}
+
+export interface PointsResult {
+  membership: Membership;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  discount: number;
 }
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
@@ -38,7 +55,7 @@ export class RegisterClient extends WalletClient {
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {
-    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } } }`;
+    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ${MEMBERSHIP_FIELDS} } } }`;
     return (await this.request<{ lookupCode: CodeLookup }>(query, { code })).lookupCode;
   }
 
@@ -46,6 +63,15 @@ export class RegisterClient extends WalletClient {
     const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!) {
       redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
     return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
+  }
+
+  /** Redeems points as money off, then earns on the rest; the member code is used up. */
+  async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
+    const query = `mutation ($code: String!, $amount: Int!, $points: Int, $key: String!) {
+      settlePoints(memberCode: $code, purchaseAmount: $amount, redeemPoints: $points, idempotencyKey: $key) {
+        membership { ${MEMBERSHIP_FIELDS} } pointsEarned pointsRedeemed discount } }`;
+    return (await this.request<{ settlePoints: PointsResult }>(query, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey }))
+      .settlePoints;
   }
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {

@@ -41,6 +41,7 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
   WS_ALLOWED_ORIGINS: z.string().default(""),
   WS_KEEPALIVE_MS: intFrom(30_000, 100),
+  FEED_SETTLE_MS: intFrom(2000),
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),
   MAX_QUERY_COST: intFrom(5000, 10),
@@ -70,6 +71,8 @@ export interface Config {
   outboxPollMs: number;
   recoveryAfterMs: number;
   confirmationTtlSeconds: number;
+  /** Change feeds serve only rows older than this, so a cursor never skips a late commit. */
+  feedSettleMs: number;
   confirmationSweepMs: number;
   websocket: {
     maxSocketsPerCredential: number;
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
     confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
+    feedSettleMs: e.FEED_SETTLE_MS,
     confirmationSweepMs: e.CONFIRMATION_SWEEP_MS,
     websocket: {
       maxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,

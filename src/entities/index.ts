@@ -1,3 +1,10 @@
+import { InboxEntryEntity, MessageEntity } from "./message.entity";
+import { MembershipEntity } from "./membership.entity";
+import { OfferEntity } from "./offer.entity";
+import { PointLotEntity } from "./point-lot.entity";
+import { PointMovementEntity } from "./point-movement.entity";
+import { PointSettlementEntity } from "./point-settlement.entity";
+import { ProgramEntity } from "./program.entity";
 import { ApiKeyEntity } from "./api-key.entity";
 import { CardEntity } from "./card.entity";
 import { ConfirmationRequestEntity } from "./confirmation-request.entity";
@@ -12,6 +19,14 @@ import { StoreEntity } from "./store.entity";
 import { WalletCodeEntity } from "./wallet-code.entity";
 
 export {
+  InboxEntryEntity,
+  MembershipEntity,
+  MessageEntity,
+  OfferEntity,
+  PointLotEntity,
+  PointMovementEntity,
+  PointSettlementEntity,
+  ProgramEntity,
   ApiKeyEntity,
   CardEntity,
   ConfirmationRequestEntity,
@@ -27,6 +42,14 @@ export {
 };
 
 export const entities = [
+  InboxEntryEntity,
+  MembershipEntity,
+  MessageEntity,
+  OfferEntity,
+  PointLotEntity,
+  PointMovementEntity,
+  PointSettlementEntity,
+  ProgramEntity,
   ApiKeyEntity,
   CardEntity,
   ConfirmationRequestEntity,

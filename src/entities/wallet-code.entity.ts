@@ -16,6 +16,8 @@ export class WalletCodeEntity {
   @Column({ type: "varchar", length: 10 }) kind: CodeKind;
   @IdColumn() customerId: string;
   @IdColumn({ nullable: true }) cardId: string | null;
+  /** MEMBER codes: the membership they show. */
+  @IdColumn({ nullable: true }) membershipId: string | null;
   @Column({ type: "int", nullable: true }) maxAmount: number | null;
   @TimeColumn() expiresAt: Date;
   @TimeColumn({ nullable: true }) usedAt: Date | null;

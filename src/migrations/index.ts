@@ -1,5 +1,6 @@
 import { Initial1764000000000 } from "./1764000000000-initial";
 import { ConfirmationRequests1764100000000 } from "./1764100000000-confirmation-requests";
+import { Membership1764200000000 } from "./1764200000000-membership";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
-export const migrations = [Initial1764000000000, ConfirmationRequests1764100000000];
+export const migrations = [Initial1764000000000, ConfirmationRequests1764100000000, Membership1764200000000];

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-g
 import { CodeLookup, IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
 import type { CodeKind } from "../schema/enums";
+import { toMembership } from "./mappers";
 
 @Resolver()
 export class CodeResolver {
@@ -20,7 +21,7 @@ export class CodeResolver {
   @Authorized("REGISTER", "GATE")
   @Query(() => CodeLookup, { description: "register, gate" })
   async lookupCode(@Arg("code") code: string, @Ctx() ctx: RequestContext): Promise<CodeLookup> {
-    const found = await ctx.services.codes.lookupCode(ctx.caller, code);
-    return { ...found, kind: found.kind as CodeKind };
+    const found = await ctx.services.lookup.lookupCode(ctx.caller, code);
+    return { ...found, kind: found.kind as CodeKind, membership: found.membership && toMembership(found.membership) };
   }
 }

@@ -3,6 +3,8 @@ import { CardResolver } from "./card.resolver";
 import { CodeResolver } from "./code.resolver";
 import { ConfirmationResolver } from "./confirmation.resolver";
 import { CustomerResolver } from "./customer.resolver";
+import { MembershipResolver } from "./membership.resolver";
+import { MessageResolver } from "./message.resolver";
 import { PaymentResolver } from "./payment.resolver";
 
-export const resolvers = [AdminResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, PaymentResolver] as const;
+export const resolvers = [AdminResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, MembershipResolver, MessageResolver, PaymentResolver] as const;

@@ -2,7 +2,9 @@ import type { CardEntity, CustomerEntity, PaymentEntity } from "../entities";
 import type { Card } from "../schema/customer.types";
 import type { Customer } from "../schema/customer.types";
 import type { CardKind, CardStatus, PaymentStatus } from "../schema/enums";
+import type { Membership } from "../schema/membership.types";
 import type { Payment } from "../schema/payment.types";
+import type { MembershipView } from "../services/points.service";
 import type { PaymentEvent } from "../services/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
@@ -42,4 +44,14 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   reference: p.reference,
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
+});
+
+export const toMembership = (v: MembershipView): Membership => ({
+  memberNumber: v.memberNumber,
+  programName: v.programName,
+  programId: v.programId,
+  points: v.points,
+  pointsExpiringSoon: v.pointsExpiringSoon,
+  nextExpiry: v.nextExpiry,
+  offers: v.offers.map((o) => ({ id: o.id, title: o.title, description: o.description, validUntil: o.validUntil })),
 });

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { CodeKind } from "./enums";
+import { Membership } from "./membership.types";
 
 @ObjectType()
 export class IssuedCode {
@@ -24,4 +25,6 @@ export class CodeLookup {
   @Field() expiresAt: Date;
   @Field(() => Int, { nullable: true, description: "PAYMENT: the cap the customer set, if any" }) maxAmount: number | null;
   @Field(() => CodeCard, { nullable: true, description: "PAYMENT: institution, brand and last4 only" }) card: CodeCard | null;
+  @Field(() => Membership, { nullable: true, description: "MEMBER: points and offers for the caller's program" })
+  membership: Membership | null;
 }

@@ -9,7 +9,7 @@ import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
-import { requireCustomer, requireRegister } from "./guards";
+import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 import { renderQr } from "./qr";
 
@@ -47,42 +47,58 @@ export class CodeService {
       badInput("maxAmount must be a positive whole number of minor units", { field: "maxAmount" });
     }
     const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
+    await this.checkPassword(customerId, password);
+    return this.issue("PAYMENT", customerId, { cardId: card.id, maxAmount }, this.deps.config.paymentCodeTtlSeconds);
+  }
+
+  /** The customer's password, as every code issue asks for it (with the lockout rules). */
+  async checkPassword(customerId: string, password: string): Promise<void> {
     const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
     await this.customers.checkPassword(customer, password);
+  }
+
+  /** Makes a one-time code of any digit kind, stores its keyed hash, and renders the QR. */
+  async issue(
+    kind: Exclude<CodeKind, "TICKET">,
+    customerId: string,
+    refs: { cardId?: string; membershipId?: string; maxAmount?: number | null },
+    ttlSeconds: number,
+  ): Promise<IssuedCode> {
     const now = this.deps.clock.now();
-    const expiresAt = new Date(now.getTime() + this.deps.config.paymentCodeTtlSeconds * 1000);
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     const code = newCodeDigits();
     await this.deps.db.tx((m) =>
       m.insert(WalletCodeEntity, {
         id: newId(),
         codeHash: this.hash(code),
-        kind: "PAYMENT",
+        kind,
         customerId,
-        cardId: card.id,
-        maxAmount,
+        cardId: refs.cardId ?? null,
+        membershipId: refs.membershipId ?? null,
+        maxAmount: refs.maxAmount ?? null,
         expiresAt,
         usedAt: null,
         createdAt: now,
       }),
     );
     const qr = await renderQr(code);
-    return { code, kind: "PAYMENT", expiresAt, qrSvg: qr.svg, qrPng: qr.pngDataUrl };
+    return { code, kind, expiresAt, qrSvg: qr.svg, qrPng: qr.pngDataUrl };
   }
 
-  /** What a register may know of a code before using it: kind, expiry, cap, masked card. */
-  async lookupCode(caller: Caller, code: string): Promise<PaymentCodeLookup> {
-    const register = requireRegister(caller);
-    await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
-    return this.deps.db.read(async (m) => {
-      const entity = await this.findUsable(m, code);
-      const card = entity.cardId ? await m.findOneBy(CardEntity, { id: entity.cardId }) : null;
-      return {
-        kind: entity.kind,
-        expiresAt: entity.expiresAt,
-        maxAmount: entity.maxAmount,
-        card: card && { institution: card.institution, brand: card.brand, last4: card.last4 },
-      };
-    });
+  /** What a register may know of a payment code before using it: expiry, cap, masked card. */
+  async describePayment(m: EntityManager, entity: WalletCodeEntity): Promise<PaymentCodeLookup> {
+    const card = entity.cardId ? await m.findOneBy(CardEntity, { id: entity.cardId }) : null;
+    return {
+      kind: entity.kind,
+      expiresAt: entity.expiresAt,
+      maxAmount: entity.maxAmount,
+      card: card && { institution: card.institution, brand: card.brand, last4: card.last4 },
+    };
+  }
+
+  /** Counts a register's code use against its rate limit (lookups and redeems alike). */
+  countUse(apiKeyId: string): Promise<void> {
+    return this.deps.rateLimits.consume("codeUsePerRegister", apiKeyId);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ConfirmationRequestEntity, PaymentEntity } from "../entities";
 export enum Topic {
   ConfirmationRequests = "CONFIRMATION_REQUESTS",
   PaymentUpdates = "PAYMENT_UPDATES",
+  Messages = "MESSAGES",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -22,7 +23,16 @@ export interface ConfirmationRequestEvent {
   payment: PaymentEvent;
 }
 
+export interface MessageEvent {
+  id: string;
+  title: string;
+  body: string;
+  sentAt: string;
+  read: boolean;
+}
+
 type TopicMap = {
+  [Topic.Messages]: [customerId: string, payload: MessageEvent];
   [Topic.ConfirmationRequests]: [customerId: string, payload: ConfirmationRequestEvent];
   [Topic.PaymentUpdates]: [recipient: string, payload: PaymentEvent];
 };
@@ -55,6 +65,14 @@ export class EventBus {
       expiresAt: request.expiresAt.toISOString(),
       payment: toJson(payment),
     });
+  }
+
+  messageSent(customerIds: string[], message: MessageEvent): void {
+    for (const customerId of customerIds) this.pubSub.publish(Topic.Messages, customerId, message);
+  }
+
+  messages(customerId: string): AsyncIterable<MessageEvent> {
+    return this.pubSub.subscribe(Topic.Messages, customerId);
   }
 
   paymentUpdates(recipient: string): AsyncIterable<PaymentEvent> {

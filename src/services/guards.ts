@@ -17,5 +17,7 @@ function requireKind<K extends Caller["kind"]>(caller: Caller, ...kinds: K[]): O
 
 export const requireCustomer = (caller: Caller) => requireKind(caller, "customer");
 export const requireRegister = (caller: Caller) => requireKind(caller, "register");
+export const requirePartner = (caller: Caller) => requireKind(caller, "partner");
+export const requireGate = (caller: Caller) => requireKind(caller, "gate");
 export const requireAdmin = (caller: Caller) => requireKind(caller, "admin");
 export const requireCustomerOrRegister = (caller: Caller) => requireKind(caller, "customer", "register");

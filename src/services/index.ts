@@ -1,15 +1,18 @@
 import { AdminService } from "./admin.service";
 import { AuthService } from "./auth.service";
 import { CardService } from "./card.service";
+import { CodeLookupService } from "./code-lookup.service";
 import { CodeService } from "./code.service";
 import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
 import { LiveService } from "./live.service";
+import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
+import { PointsService } from "./points.service";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -25,6 +28,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations);
+  const points = new PointsService(deps, codes, idempotency);
   return {
     auth: new AuthService(deps, adminToken, customers),
     admin: new AdminService(deps),
@@ -36,6 +40,9 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     processor,
     confirmations,
     payments,
+    points,
+    messages: new MessageService(deps, points),
+    lookup: new CodeLookupService(deps, codes, points),
     live: new LiveService(deps),
   };
 }

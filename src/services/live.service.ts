@@ -1,6 +1,6 @@
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
-import { customerRecipient, storeRecipient, type ConfirmationRequestEvent, type PaymentEvent } from "./events";
+import { customerRecipient, storeRecipient, type ConfirmationRequestEvent, type MessageEvent, type PaymentEvent } from "./events";
 import { requireCustomer, requireCustomerOrRegister } from "./guards";
 
 /**
@@ -13,6 +13,11 @@ export class LiveService {
   confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
     const { customerId } = requireCustomer(caller);
     return this.deps.events.confirmationRequests(customerId);
+  }
+
+  messages(caller: Caller): AsyncIterable<MessageEvent> {
+    const { customerId } = requireCustomer(caller);
+    return this.deps.events.messages(customerId);
   }
 
   paymentUpdates(caller: Caller): AsyncIterable<PaymentEvent> {

@@ -9,6 +9,7 @@ import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
+import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import type { PaymentProcessor } from "./payment-processor";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
@@ -246,12 +247,4 @@ export class PaymentService {
     const store = await this.deps.db.read((m) => m.findOneBy(StoreEntity, { id: register.storeId }));
     return store ?? notFound("store");
   }
-}
-
-const encodeCursor = (id: string) => Buffer.from(id).toString("base64url");
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, "base64url").toString();
-  if (!/^[0-9a-f-]{36}$/.test(id)) badInput("after is not a cursor from this API", { field: "after" });
-  return id;
 }

@@ -1,0 +1,45 @@
+import { WalletClient } from "./common";
+
+export interface Offer {
+  id: string;
+  title: string;
+  description: string;
+  validUntil: string | null;
+}
+
+export interface PointMovement {
+  id: string;
+  memberNumber: string;
+  kind: "EARN" | "REDEEM";
+  points: number;
+  storeId: string;
+  expiresAt: string | null;
+  at: string;
+}
+
+/** A partner's client (online store, utility, ticket shop, store group HQ), by API key. */
+export class PartnerClient extends WalletClient {
+  constructor(url: string, apiKey: string) {
+    super(url, apiKey);
+  }
+
+  async createOffer(programId: string, title: string, description: string, validUntil?: string | null): Promise<Offer> {
+    const query = `mutation ($programId: ID!, $title: String!, $description: String!, $validUntil: DateTime) {
+      createOffer(programId: $programId, title: $title, description: $description, validUntil: $validUntil) { id title description validUntil } }`;
+    return (await this.request<{ createOffer: Offer }>(query, { programId, title, description, validUntil })).createOffer;
+  }
+
+  /** Messages every member of the partner's program; returns how many it reached. */
+  async sendMessage(programId: string, title: string, body: string): Promise<number> {
+    const query = `mutation ($programId: ID!, $title: String!, $body: String!) { sendMessage(programId: $programId, title: $title, body: $body) }`;
+    return (await this.request<{ sendMessage: number }>(query, { programId, title, body })).sendMessage;
+  }
+
+  /** The program's change feed: point movements after `after`, oldest first. */
+  async pointMovements(programId: string, after?: string | null, first = 100): Promise<{ nodes: PointMovement[]; nextCursor: string | null }> {
+    const query = `query ($programId: ID!, $after: String, $first: Int) {
+      pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at } nextCursor } }`;
+    return (await this.request<{ pointMovements: { nodes: PointMovement[]; nextCursor: string | null } }>(query, { programId, after, first }))
+      .pointMovements;
+  }
+}

@@ -1,0 +1,25 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+/** Direct mail from a program to its members. */
+@Entity({ name: "messages" })
+@Index("IDX_messages_program", ["programId"])
+export class MessageEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() programId: string;
+  @Column({ type: "varchar", length: 100 }) title: string;
+  @Column({ type: "text" }) body: string;
+  @TimeColumn() sentAt: Date;
+}
+
+/** One message in one member's inbox. */
+@Entity({ name: "inbox_entries" })
+@Index("UQ_inbox_message_customer", ["messageId", "customerId"], { unique: true })
+@Index("IDX_inbox_customer", ["customerId", "id"])
+export class InboxEntryEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() messageId: string;
+  @IdColumn() customerId: string;
+  @TimeColumn({ nullable: true }) readAt: Date | null;
+  @TimeColumn() createdAt: Date;
+}

@@ -1,0 +1,21 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+export type PointMovementKind = "EARN" | "REDEEM";
+
+/** The program's change feed: every earning and redemption, in id (time) order. */
+@Entity({ name: "point_movements" })
+@Index("IDX_point_movements_program", ["programId", "id"])
+export class PointMovementEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() programId: string;
+  @IdColumn() membershipId: string;
+  @Column({ type: "varchar", length: 16 }) memberNumber: string;
+  @Column({ type: "varchar", length: 10 }) kind: PointMovementKind;
+  /** Positive for an earning, negative for a redemption. */
+  @Column({ type: "int" }) points: number;
+  @IdColumn() storeId: string;
+  @IdColumn() settlementId: string;
+  @TimeColumn({ nullable: true }) expiresAt: Date | null;
+  @TimeColumn() createdAt: Date;
+}

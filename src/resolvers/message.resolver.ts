@@ -1,0 +1,39 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { RequestContext } from "../schema/context";
+import { Message } from "../schema/membership.types";
+import type { MessageEvent } from "../services/events";
+
+@Resolver()
+export class MessageResolver {
+  @Authorized("PARTNER")
+  @Mutation(() => Int, { description: "partner: returns members reached" })
+  sendMessage(
+    @Arg("programId", () => ID) programId: string,
+    @Arg("title") title: string,
+    @Arg("body") body: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
+    return ctx.services.messages.sendMessage(ctx.caller, programId, title, body);
+  }
+
+  @Authorized("PHONE")
+  @Query(() => [Message], { description: "phone" })
+  messages(@Ctx() ctx: RequestContext): Promise<Message[]> {
+    return ctx.services.messages.messages(ctx.caller);
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => Message, { description: "phone" })
+  markMessageRead(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Message> {
+    return ctx.services.messages.markMessageRead(ctx.caller, id);
+  }
+
+  @Subscription(() => Message, {
+    name: "messages",
+    description: "phone",
+    subscribe: ({ context }) => (context as RequestContext).services.live.messages((context as RequestContext).caller),
+  })
+  messageSent(@Root() event: MessageEvent): Message {
+    return { ...event, sentAt: new Date(event.sentAt) };
+  }
+}

@@ -1,0 +1,61 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+
+@ObjectType()
+export class Program {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+}
+
+@ObjectType({ description: "courtesy and discount information" })
+export class Offer {
+  @Field(() => ID) id: string;
+  @Field() title: string;
+  @Field() description: string;
+  @Field(() => Date, { nullable: true }) validUntil: Date | null;
+}
+
+@ObjectType()
+export class Membership {
+  @Field() memberNumber: string;
+  @Field() programName: string;
+  @Field(() => ID, { description: "the program, for issueMemberCode" }) programId: string;
+  @Field(() => Int) points: number;
+  @Field(() => Int, { description: "points that expire within 30 days" }) pointsExpiringSoon: number;
+  @Field(() => Date, { nullable: true }) nextExpiry: Date | null;
+  @Field(() => [Offer]) offers: Offer[];
+}
+
+@ObjectType()
+export class PointsResult {
+  @Field(() => Membership) membership: Membership;
+  @Field(() => Int) pointsEarned: number;
+  @Field(() => Int) pointsRedeemed: number;
+  @Field(() => Int, { description: "money off from redeemed points, in the sale currency" }) discount: number;
+}
+
+@ObjectType()
+export class Message {
+  @Field(() => ID) id: string;
+  @Field() title: string;
+  @Field() body: string;
+  @Field() sentAt: Date;
+  @Field() read: boolean;
+}
+
+@ObjectType({ description: "One earning (positive points) or redemption (negative) in a program's change feed" })
+export class PointMovement {
+  @Field(() => ID, { description: "also the cursor position" }) id: string;
+  @Field() memberNumber: string;
+  @Field() kind: string;
+  @Field(() => Int) points: number;
+  @Field(() => ID) storeId: string;
+  @Field(() => Date, { nullable: true, description: "EARN: when these points expire" }) expiresAt: Date | null;
+  @Field() at: Date;
+}
+
+@ObjectType()
+export class PointMovementPage {
+  @Field(() => [PointMovement]) nodes: PointMovement[];
+  @Field(() => String, { nullable: true, description: "pass as `after` to continue; stays put when there is nothing new" })
+  nextCursor: string | null;
+}

@@ -1,0 +1,38 @@
+import type { Caller } from "./caller";
+import type { CodeService, PaymentCodeLookup } from "./code.service";
+import type { ServiceDeps } from "./deps";
+import { requireRegister } from "./guards";
+import type { MembershipView, PointsService } from "./points.service";
+
+export interface CodeLookup extends PaymentCodeLookup {
+  membership: MembershipView | null;
+}
+
+/**
+ * What a terminal learns from a scanned code without using it up. Each kind is
+ * described by the service that owns it; this one only dispatches.
+ */
+export class CodeLookupService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly codes: CodeService,
+    private readonly points: PointsService,
+  ) {}
+
+  async lookupCode(caller: Caller, code: string): Promise<CodeLookup> {
+    const register = requireRegister(caller);
+    await this.codes.countUse(register.apiKeyId);
+    return this.deps.db.read(async (m) => {
+      const entity = await this.codes.findUsable(m, code);
+      const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null };
+      switch (entity.kind) {
+        case "PAYMENT":
+          return { ...base, ...(await this.codes.describePayment(m, entity)) };
+        case "MEMBER":
+          return { ...base, membership: await this.points.describeMember(m, entity, register.storeId) };
+        default:
+          return base;
+      }
+    });
+  }
+}
