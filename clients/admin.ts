@@ -20,9 +20,10 @@ export class AdminClient extends WalletClient {
     return (await this.request<{ createStore: { id: string; name: string; currency: string } }>(query, { name, currency, programId })).createStore;
   }
 
-  async createPartner(name: string, webhookUrl?: string): Promise<{ id: string; name: string }> {
-    const query = `mutation ($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name } }`;
-    return (await this.request<{ createPartner: { id: string; name: string } }>(query, { name, webhookUrl })).createPartner;
+  /** `webhookSecret` verifies the partner's webhooks; it is shown here and nowhere else. */
+  async createPartner(name: string, webhookUrl?: string): Promise<{ id: string; name: string; webhookSecret: string }> {
+    const query = `mutation ($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name webhookSecret } }`;
+    return (await this.request<{ createPartner: { id: string; name: string; webhookSecret: string } }>(query, { name, webhookUrl })).createPartner;
   }
 
   async createProgram(input: {

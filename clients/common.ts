@@ -103,3 +103,20 @@ export interface Membership {
 }
 
 export const MEMBERSHIP_FIELDS = `memberNumber programName programId points pointsExpiringSoon nextExpiry offers { id title description validUntil }`;
+
+export type BillStatus = "OPEN" | "PAID" | "CANCELLED" | "OVERDUE";
+
+export interface Bill {
+  id: string;
+  reference: string;
+  billerName: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  dueDate: DateTime;
+  status: BillStatus;
+  paidAt: DateTime | null;
+  paidAtStore: string | null;
+}
+
+export const BILL_FIELDS = `id reference billerName amount currency description dueDate status paidAt paidAtStore`;

@@ -1,4 +1,5 @@
-import { WalletClient } from "./common";
+import { BILL_FIELDS, WalletClient, type Bill, type BillStatus } from "./common";
+import { LiveConnection, type LiveFeed } from "./live";
 
 export interface Offer {
   id: string;
@@ -19,8 +20,40 @@ export interface PointMovement {
 
 /** A partner's client (online store, utility, ticket shop, store group HQ), by API key. */
 export class PartnerClient extends WalletClient {
+  /** The partner's WebSocket, opened on the first subscription. */
+  readonly live: LiveConnection;
+
   constructor(url: string, apiKey: string) {
     super(url, apiKey);
+    this.live = new LiveConnection(url, () => this.credential);
+  }
+
+  /** Idempotent on the reference: posting the same bill again returns it. */
+  async postBill(input: {
+    customerPhone: string;
+    reference: string;
+    amount: number;
+    currency: string;
+    dueDate: string;
+    description?: string;
+  }): Promise<Bill> {
+    const query = `mutation ($input: PostBillInput!) { postBill(input: $input) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ postBill: Bill }>(query, { input })).postBill;
+  }
+
+  async cancelBill(reference: string): Promise<Bill> {
+    const query = `mutation ($reference: String!) { cancelBill(reference: $reference) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ cancelBill: Bill }>(query, { reference })).cancelBill;
+  }
+
+  async bills(status?: BillStatus): Promise<Bill[]> {
+    const query = `query ($status: BillStatus) { bills(status: $status) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
+  }
+
+  /** Live: this partner's bills the moment they are paid. */
+  billReceipts(): LiveFeed<Bill> {
+    return this.live.subscribe(`subscription { billReceipts { ${BILL_FIELDS} } }`, (data) => data.billReceipts as Bill);
   }
 
   async createOffer(programId: string, title: string, description: string, validUntil?: string | null): Promise<Offer> {

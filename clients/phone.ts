@@ -1,7 +1,10 @@
 import {
+  BILL_FIELDS,
   MEMBERSHIP_FIELDS,
   PAYMENT_FIELDS,
   WalletClient,
+  type Bill,
+  type BillStatus,
   type CodeCard,
   type DateTime,
   type Membership,
@@ -151,6 +154,17 @@ export class PhoneClient extends WalletClient {
   /** Live: this customer's payments as they change. */
   paymentUpdates(): LiveFeed<Payment> {
     return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
+  }
+
+  /** Bills posted for this phone number, also those posted before the customer enrolled. */
+  async bills(status?: BillStatus): Promise<Bill[]> {
+    const query = `query ($status: BillStatus) { bills(status: $status) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
+  }
+
+  async issueBillCode(billId: string, password: string): Promise<IssuedCode> {
+    const query = `mutation ($billId: ID!, $password: String!) { issueBillCode(billId: $billId, password: $password) { code kind expiresAt qrSvg qrPng } }`;
+    return (await this.request<{ issueBillCode: IssuedCode }>(query, { billId, password })).issueBillCode;
   }
 
   async joinProgram(programId: string): Promise<Membership> {

@@ -1,7 +1,9 @@
 import {
+  BILL_FIELDS,
   MEMBERSHIP_FIELDS,
   PAYMENT_FIELDS,
   WalletClient,
+  type Bill,
   type CodeCard,
   type DateTime,
   type Membership,
@@ -23,6 +25,7 @@ export interface CodeLookup {
   maxAmount: number | null;
   card: CodeCard | null;
   membership: Membership | null;
+  bill: Bill | null;
 }
 
 export interface PointsResult {
@@ -55,7 +58,7 @@ export class RegisterClient extends WalletClient {
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {
-    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ${MEMBERSHIP_FIELDS} } } }`;
+    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ${MEMBERSHIP_FIELDS} } bill { ${BILL_FIELDS} } } }`;
     return (await this.request<{ lookupCode: CodeLookup }>(query, { code })).lookupCode;
   }
 
@@ -72,6 +75,13 @@ export class RegisterClient extends WalletClient {
         membership { ${MEMBERSHIP_FIELDS} } pointsEarned pointsRedeemed discount } }`;
     return (await this.request<{ settlePoints: PointsResult }>(query, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey }))
       .settlePoints;
+  }
+
+  /** The clerk took the money for a bill code: the bill becomes PAID here, once. */
+  async collectBill(code: string, tender: "CASH" | "CARD", idempotencyKey: string): Promise<Bill> {
+    const query = `mutation ($code: String!, $tender: Tender!, $key: String!) {
+      collectBill(code: $code, tender: $tender, idempotencyKey: $key) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ collectBill: Bill }>(query, { code, tender, key: idempotencyKey })).collectBill;
   }
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {

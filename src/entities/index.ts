@@ -1,3 +1,4 @@
+import { BillEntity } from "./bill.entity";
 import { InboxEntryEntity, MessageEntity } from "./message.entity";
 import { MembershipEntity } from "./membership.entity";
 import { OfferEntity } from "./offer.entity";
@@ -19,6 +20,7 @@ import { StoreEntity } from "./store.entity";
 import { WalletCodeEntity } from "./wallet-code.entity";
 
 export {
+  BillEntity,
   InboxEntryEntity,
   MembershipEntity,
   MessageEntity,
@@ -42,6 +44,7 @@ export {
 };
 
 export const entities = [
+  BillEntity,
   InboxEntryEntity,
   MembershipEntity,
   MessageEntity,

@@ -18,6 +18,8 @@ export class WalletCodeEntity {
   @IdColumn({ nullable: true }) cardId: string | null;
   /** MEMBER codes: the membership they show. */
   @IdColumn({ nullable: true }) membershipId: string | null;
+  /** BILL codes: the bill they pay. */
+  @IdColumn({ nullable: true }) billId: string | null;
   @Column({ type: "int", nullable: true }) maxAmount: number | null;
   @TimeColumn() expiresAt: Date;
   @TimeColumn({ nullable: true }) usedAt: Date | null;

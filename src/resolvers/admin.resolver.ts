@@ -26,7 +26,7 @@ export class AdminResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Partner> {
     const partner = await ctx.services.admin.createPartner(ctx.caller, name, webhookUrl ?? null);
-    return { id: partner.id, name: partner.name };
+    return { id: partner.id, name: partner.name, webhookSecret: ctx.services.admin.webhookSecretFor(ctx.caller, partner.id) };
   }
 
   @Authorized("ADMIN")

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { CodeLookup, IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
-import type { CodeKind } from "../schema/enums";
+import type { BillStatus, CodeKind } from "../schema/enums";
 import { toMembership } from "./mappers";
 
 @Resolver()
@@ -22,6 +22,11 @@ export class CodeResolver {
   @Query(() => CodeLookup, { description: "register, gate" })
   async lookupCode(@Arg("code") code: string, @Ctx() ctx: RequestContext): Promise<CodeLookup> {
     const found = await ctx.services.lookup.lookupCode(ctx.caller, code);
-    return { ...found, kind: found.kind as CodeKind, membership: found.membership && toMembership(found.membership) };
+    return {
+      ...found,
+      kind: found.kind as CodeKind,
+      membership: found.membership && toMembership(found.membership),
+      bill: found.bill && { ...found.bill, status: found.bill.status as BillStatus },
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { AdminResolver } from "./admin.resolver";
+import { BillResolver } from "./bill.resolver";
 import { CardResolver } from "./card.resolver";
 import { CodeResolver } from "./code.resolver";
 import { ConfirmationResolver } from "./confirmation.resolver";
@@ -7,4 +8,4 @@ import { MembershipResolver } from "./membership.resolver";
 import { MessageResolver } from "./message.resolver";
 import { PaymentResolver } from "./payment.resolver";
 
-export const resolvers = [AdminResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, MembershipResolver, MessageResolver, PaymentResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, MembershipResolver, MessageResolver, PaymentResolver] as const;

@@ -19,4 +19,9 @@ export class Store {
 export class Partner {
   @Field(() => ID) id: string;
   @Field() name: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "createPartner only: the secret that signs this partner's webhooks (X-Wallet-Signature); keep it safe",
+  })
+  webhookSecret?: string | null;
 }

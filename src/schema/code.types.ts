@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { CodeKind } from "./enums";
+import { Bill } from "./bill.types";
 import { Membership } from "./membership.types";
 
 @ObjectType()
@@ -27,4 +28,5 @@ export class CodeLookup {
   @Field(() => CodeCard, { nullable: true, description: "PAYMENT: institution, brand and last4 only" }) card: CodeCard | null;
   @Field(() => Membership, { nullable: true, description: "MEMBER: points and offers for the caller's program" })
   membership: Membership | null;
+  @Field(() => Bill, { nullable: true, description: "BILL: amount and biller, for the clerk to collect" }) bill: Bill | null;
 }

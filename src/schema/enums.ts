@@ -16,6 +16,11 @@ export enum PaymentStatus {
   REFUNDED = "REFUNDED",
 }
 
+export enum BillStatus { OPEN = "OPEN", PAID = "PAID", CANCELLED = "CANCELLED", OVERDUE = "OVERDUE" }
+export enum Tender { CASH = "CASH", CARD = "CARD" }
+
+registerEnumType(BillStatus, { name: "BillStatus" });
+registerEnumType(Tender, { name: "Tender" });
 registerEnumType(ErrorCode, { name: "ErrorCode", description: "The stable extensions.code of every expected failure" });
 registerEnumType(CardKind, { name: "CardKind" });
 registerEnumType(CardStatus, { name: "CardStatus" });

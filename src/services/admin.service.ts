@@ -7,6 +7,7 @@ import { badInput, notFound } from "./errors";
 import { requireAdmin } from "./guards";
 import { newId } from "./ids";
 import { requireCurrency, requireText } from "./validation";
+import { webhookSecret } from "./webhooks";
 
 export interface IssuedApiKey {
   id: string;
@@ -65,6 +66,12 @@ export class AdminService {
       }),
     );
     return { id, role, key };
+  }
+
+  /** The secret a partner verifies our webhooks with (derived, so nothing extra is stored). */
+  webhookSecretFor(caller: Caller, partnerId: string): string {
+    requireAdmin(caller);
+    return webhookSecret(this.deps.cipher.webhookKey, partnerId);
   }
 
   findStore(id: string): Promise<StoreEntity | null> {

@@ -1,3 +1,4 @@
+import type { BillService, BillView } from "./bill.service";
 import type { Caller } from "./caller";
 import type { CodeService, PaymentCodeLookup } from "./code.service";
 import type { ServiceDeps } from "./deps";
@@ -6,6 +7,7 @@ import type { MembershipView, PointsService } from "./points.service";
 
 export interface CodeLookup extends PaymentCodeLookup {
   membership: MembershipView | null;
+  bill: BillView | null;
 }
 
 /**
@@ -17,6 +19,7 @@ export class CodeLookupService {
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
     private readonly points: PointsService,
+    private readonly bills: BillService,
   ) {}
 
   async lookupCode(caller: Caller, code: string): Promise<CodeLookup> {
@@ -24,12 +27,14 @@ export class CodeLookupService {
     await this.codes.countUse(register.apiKeyId);
     return this.deps.db.read(async (m) => {
       const entity = await this.codes.findUsable(m, code);
-      const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null };
+      const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null, bill: null };
       switch (entity.kind) {
         case "PAYMENT":
           return { ...base, ...(await this.codes.describePayment(m, entity)) };
         case "MEMBER":
           return { ...base, membership: await this.points.describeMember(m, entity, register.storeId) };
+        case "BILL":
+          return { ...base, bill: await this.bills.describeBill(m, entity) };
         default:
           return base;
       }

@@ -13,6 +13,9 @@ import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 import { renderQr } from "./qr";
 
+/** No code of any kind lives longer than a day (DESIGN.md, Codes). */
+export const MAX_CODE_TTL_SECONDS = 24 * 3600;
+
 export interface IssuedCode {
   code: string;
   kind: CodeKind;
@@ -61,11 +64,11 @@ export class CodeService {
   async issue(
     kind: Exclude<CodeKind, "TICKET">,
     customerId: string,
-    refs: { cardId?: string; membershipId?: string; maxAmount?: number | null },
+    refs: { cardId?: string; membershipId?: string; billId?: string; maxAmount?: number | null },
     ttlSeconds: number,
   ): Promise<IssuedCode> {
     const now = this.deps.clock.now();
-    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, MAX_CODE_TTL_SECONDS) * 1000);
     const code = newCodeDigits();
     await this.deps.db.tx((m) =>
       m.insert(WalletCodeEntity, {
@@ -75,6 +78,7 @@ export class CodeService {
         customerId,
         cardId: refs.cardId ?? null,
         membershipId: refs.membershipId ?? null,
+        billId: refs.billId ?? null,
         maxAmount: refs.maxAmount ?? null,
         expiresAt,
         usedAt: null,

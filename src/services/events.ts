@@ -13,6 +13,7 @@ export enum Topic {
   ConfirmationRequests = "CONFIRMATION_REQUESTS",
   PaymentUpdates = "PAYMENT_UPDATES",
   Messages = "MESSAGES",
+  BillReceipts = "BILL_RECEIPTS",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -31,7 +32,21 @@ export interface MessageEvent {
   read: boolean;
 }
 
+export interface BillEvent {
+  id: string;
+  reference: string;
+  billerName: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  dueDate: string;
+  status: string;
+  paidAt: string | null;
+  paidAtStore: string | null;
+}
+
 type TopicMap = {
+  [Topic.BillReceipts]: [partnerId: string, payload: BillEvent];
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
   [Topic.ConfirmationRequests]: [customerId: string, payload: ConfirmationRequestEvent];
   [Topic.PaymentUpdates]: [recipient: string, payload: PaymentEvent];
@@ -69,6 +84,14 @@ export class EventBus {
 
   messageSent(customerIds: string[], message: MessageEvent): void {
     for (const customerId of customerIds) this.pubSub.publish(Topic.Messages, customerId, message);
+  }
+
+  billPaid(partnerId: string, bill: object): void {
+    this.pubSub.publish(Topic.BillReceipts, partnerId, toJson(bill) as BillEvent);
+  }
+
+  billReceipts(partnerId: string): AsyncIterable<BillEvent> {
+    return this.pubSub.subscribe(Topic.BillReceipts, partnerId);
   }
 
   messages(customerId: string): AsyncIterable<MessageEvent> {

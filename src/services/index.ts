@@ -1,5 +1,6 @@
 import { AdminService } from "./admin.service";
 import { AuthService } from "./auth.service";
+import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
 import { CodeService } from "./code.service";
@@ -13,6 +14,7 @@ import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
+import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -29,6 +31,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const confirmations = new ConfirmationService(deps, processor);
   const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations);
   const points = new PointsService(deps, codes, idempotency);
+  const bills = new BillService(deps, codes, idempotency, outbox);
+  outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
   return {
     auth: new AuthService(deps, adminToken, customers),
     admin: new AdminService(deps),
@@ -42,7 +46,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     payments,
     points,
     messages: new MessageService(deps, points),
-    lookup: new CodeLookupService(deps, codes, points),
+    bills,
+    lookup: new CodeLookupService(deps, codes, points, bills),
     live: new LiveService(deps),
   };
 }

@@ -1,7 +1,14 @@
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
-import { customerRecipient, storeRecipient, type ConfirmationRequestEvent, type MessageEvent, type PaymentEvent } from "./events";
-import { requireCustomer, requireCustomerOrRegister } from "./guards";
+import {
+  customerRecipient,
+  storeRecipient,
+  type BillEvent,
+  type ConfirmationRequestEvent,
+  type MessageEvent,
+  type PaymentEvent,
+} from "./events";
+import { requireCustomer, requireCustomerOrRegister, requirePartner } from "./guards";
 
 /**
  * Who may listen to what. A subscription is opened only after these checks, and only
@@ -13,6 +20,11 @@ export class LiveService {
   confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
     const { customerId } = requireCustomer(caller);
     return this.deps.events.confirmationRequests(customerId);
+  }
+
+  billReceipts(caller: Caller): AsyncIterable<BillEvent> {
+    const { partnerId } = requirePartner(caller);
+    return this.deps.events.billReceipts(partnerId);
   }
 
   messages(caller: Caller): AsyncIterable<MessageEvent> {

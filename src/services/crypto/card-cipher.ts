@@ -4,7 +4,8 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
  * AES-256-GCM for card numbers. Each ciphertext is stored with the id of the key that
  * made it, so CARD_KEY can be rotated: the new key encrypts, old keys (CARD_KEYS_PREVIOUS)
  * still decrypt. The fingerprint and code-hash keys are derived from the current key
- * with HKDF, so one secret is configured, and each use gets its own key.
+ * with HKDF (as is the key partners' webhook secrets derive from), so one secret is
+ * configured, and each use gets its own key.
  */
 export class CardCipher {
   private readonly keys = new Map<string, Buffer>();
@@ -12,6 +13,7 @@ export class CardCipher {
   private readonly current: Buffer;
   readonly fingerprintKey: Buffer;
   readonly codeHashKey: Buffer;
+  readonly webhookKey: Buffer;
 
   constructor(currentKey: Buffer, previousKeys: Buffer[] = []) {
     for (const key of [currentKey, ...previousKeys]) {
@@ -22,6 +24,7 @@ export class CardCipher {
     this.currentKeyId = CardCipher.keyIdOf(currentKey);
     this.fingerprintKey = derive(currentKey, "wallet-center pan fingerprint");
     this.codeHashKey = derive(currentKey, "wallet-center code hash");
+    this.webhookKey = derive(currentKey, "wallet-center webhook secrets");
   }
 
   static keyIdOf(key: Buffer): string {

@@ -1,0 +1,34 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+/** Stored statuses; OVERDUE is not stored: it is an OPEN bill past its due date. */
+export type StoredBillStatus = "OPEN" | "PAID" | "CANCELLED";
+export type Tender = "CASH" | "CARD";
+
+/**
+ * A bill an online store or utility posted for a phone number. It is matched to the
+ * customer by phone number when read, so a bill posted before the customer enrolled
+ * shows up as soon as they do. Paying is a conditional UPDATE from OPEN, so a bill is
+ * paid at most once whichever registers race.
+ */
+@Entity({ name: "bills" })
+@Index("UQ_bills_partner_reference", ["partnerId", "reference"], { unique: true })
+@Index("IDX_bills_phone", ["customerPhone", "id"])
+export class BillEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() partnerId: string;
+  @Column({ type: "varchar", length: 64 }) reference: string;
+  @Column({ type: "varchar", length: 16 }) customerPhone: string;
+  @Column({ type: "int" }) amount: number;
+  @Column({ type: "varchar", length: 3 }) currency: string;
+  @Column({ type: "varchar", length: 500, nullable: true }) description: string | null;
+  @TimeColumn() dueDate: Date;
+  @Column({ type: "varchar", length: 10 }) status: StoredBillStatus;
+  /** What postBill was asked, hashed: the same reference with other content is a conflict. */
+  @Column({ type: "varchar", length: 64 }) contentHash: string;
+  @TimeColumn({ nullable: true }) paidAt: Date | null;
+  @IdColumn({ nullable: true }) paidAtStoreId: string | null;
+  @Column({ type: "varchar", length: 100, nullable: true }) paidAtStoreName: string | null;
+  @Column({ type: "varchar", length: 10, nullable: true }) tender: Tender | null;
+  @TimeColumn() createdAt: Date;
+}

@@ -1,0 +1,235 @@
+import { createHash } from "node:crypto";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import { BillEntity, CustomerEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
+import type { StoredBillStatus, Tender } from "../entities/bill.entity";
+import { affectedRows } from "../database";
+import type { Caller } from "./caller";
+import type { CodeService, IssuedCode } from "./code.service";
+import type { ServiceDeps } from "./deps";
+import { ErrorCode, badInput, fail, notFound } from "./errors";
+import { requireCustomer, requirePartner, requireRegister } from "./guards";
+import type { IdempotencyService } from "./idempotency.service";
+import { newId } from "./ids";
+import type { OutboxService } from "./outbox.service";
+import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
+import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
+import { isUniqueViolation } from "./customer.service";
+
+export type BillStatus = StoredBillStatus | "OVERDUE";
+
+export interface BillView {
+  id: string;
+  reference: string;
+  billerName: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  dueDate: Date;
+  status: BillStatus;
+  paidAt: Date | null;
+  paidAtStore: string | null;
+}
+
+export interface PostBillInput {
+  customerPhone: string;
+  reference: string;
+  amount: number;
+  currency: string;
+  dueDate: Date;
+  description?: string | null;
+}
+
+const LIST_LIMIT = 200;
+
+/**
+ * Bills from online stores and utilities, paid in cash at any store by a bill code. The
+ * biller is told at once: live on `billReceipts`, and by a signed webhook from the
+ * outbox, retried until the partner's server takes it.
+ */
+export class BillService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly codes: CodeService,
+    private readonly idempotency: IdempotencyService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
+  async postBill(caller: Caller, input: PostBillInput): Promise<BillView> {
+    const { partnerId } = requirePartner(caller);
+    const content = {
+      customerPhone: requirePhone(input.customerPhone, "customerPhone"),
+      amount: requirePositiveAmount(input.amount),
+      currency: requireCurrency(input.currency),
+      dueDate: input.dueDate.toISOString(),
+      description: optionalText(input.description, "description", 500),
+    };
+    const reference = requireText(input.reference, "reference", 64);
+    const contentHash = createHash("sha256").update(JSON.stringify(content)).digest("hex");
+    const bill = Object.assign(new BillEntity(), {
+      id: newId(),
+      partnerId,
+      reference,
+      ...content,
+      dueDate: input.dueDate,
+      status: "OPEN" as const,
+      contentHash,
+      paidAt: null,
+      paidAtStoreId: null,
+      paidAtStoreName: null,
+      tender: null,
+      createdAt: this.deps.clock.now(),
+    });
+    try {
+      await this.deps.db.tx((m) => m.insert(BillEntity, bill));
+      return this.view(bill);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const existing = await this.deps.db.read((m) => m.findOneByOrFail(BillEntity, { partnerId, reference }));
+    if (existing.contentHash !== contentHash) {
+      fail(ErrorCode.IDEMPOTENCY_CONFLICT, "A bill with this reference was posted with other content");
+    }
+    return this.view(existing);
+  }
+
+  /** OPEN -> CANCELLED; cancelling again returns the cancelled bill; a paid bill stays paid. */
+  async cancelBill(caller: Caller, reference: string): Promise<BillView> {
+    const { partnerId } = requirePartner(caller);
+    const bill = await this.deps.db.read((m) => m.findOneBy(BillEntity, { partnerId, reference }));
+    if (!bill) return notFound("bill");
+    if (bill.status !== "CANCELLED") {
+      const moved = await this.deps.db.tx((m) =>
+        m.createQueryBuilder().update(BillEntity).set({ status: "CANCELLED" }).where("id = :id AND status = 'OPEN'", { id: bill.id }).execute(),
+      );
+      if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has been paid and cannot be cancelled");
+    }
+    return this.viewById(bill.id);
+  }
+
+  /** A partner's own bills, or a phone's (by its phone number), newest first. */
+  async bills(caller: Caller, status: BillStatus | null): Promise<BillView[]> {
+    const who = caller.kind === "partner" ? requirePartner(caller) : requireCustomer(caller);
+    const rows = await this.deps.db.read(async (m) => {
+      const query = m.createQueryBuilder(BillEntity, "b").orderBy("b.id", "DESC").limit(LIST_LIMIT);
+      if (who.kind === "partner") query.where("b.partnerId = :partnerId", { partnerId: who.partnerId });
+      else {
+        const customer = await m.findOneByOrFail(CustomerEntity, { id: who.customerId });
+        query.where("b.customerPhone = :phone", { phone: customer.phone });
+      }
+      if (status) this.filterStatus(query, status);
+      return query.getMany();
+    });
+    return this.views(rows);
+  }
+
+  async issueBillCode(caller: Caller, billId: string, password: string): Promise<IssuedCode> {
+    const { customerId } = requireCustomer(caller);
+    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
+    const [bill, customer] = await this.deps.db.read((m) =>
+      Promise.all([m.findOneBy(BillEntity, { id: billId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
+    );
+    if (!bill || bill.customerPhone !== customer.phone) return notFound("bill");
+    this.requirePayable(bill);
+    await this.codes.checkPassword(customerId, password);
+    const secondsToDue = Math.floor((bill.dueDate.getTime() - this.deps.clock.now().getTime()) / 1000);
+    return this.codes.issue("BILL", customerId, { billId: bill.id }, secondsToDue);
+  }
+
+  /** For a register's lookup: who bills, what, how much, until when. */
+  async describeBill(m: EntityManager, code: WalletCodeEntity): Promise<BillView> {
+    return (await this.views([await m.findOneByOrFail(BillEntity, { id: code.billId! })], m))[0];
+  }
+
+  /**
+   * The clerk took the money: the bill becomes PAID at this store, once. The webhook is
+   * queued in the same transaction; the live receipt goes out after the commit.
+   */
+  async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string): Promise<BillView> {
+    const register = requireRegister(caller);
+    await this.codes.countUse(register.apiKeyId);
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "collectBill",
+      request: { code: this.codes.hash(code.trim()), tender },
+      load: (billId) => this.viewById(billId),
+      work: async (attach) => {
+        const paid = await this.deps.db.tx(async (m) => {
+          const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "BILL");
+          const bill = this.requirePayable(await m.findOneByOrFail(BillEntity, { id: entity.billId! }));
+          const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
+          if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
+          const now = this.deps.clock.now();
+          const moved = await m
+            .createQueryBuilder()
+            .update(BillEntity)
+            .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
+            .where("id = :id AND status = 'OPEN' AND dueDate > :now", { id: bill.id, now })
+            .execute();
+          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
+          await this.codes.claim(m, entity);
+          const view = (await this.views([await m.findOneByOrFail(BillEntity, { id: bill.id })], m))[0];
+          const event: WebhookEvent = {
+            eventId: newId(),
+            partnerId: bill.partnerId,
+            type: "bill.paid",
+            data: { ...view, dueDate: view.dueDate.toISOString(), paidAt: now.toISOString() },
+            createdAt: now.toISOString(),
+          };
+          await this.outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
+          await attach(m, bill.id);
+          return { bill, view };
+        });
+        this.outbox.wake();
+        this.deps.events.billPaid(paid.bill.partnerId, paid.view);
+        return paid.bill.id;
+      },
+    });
+  }
+
+  private requirePayable(bill: BillEntity): BillEntity {
+    const status = this.statusOf(bill);
+    if (status !== "OPEN") fail(ErrorCode.BILL_NOT_PAYABLE, `This bill is ${status.toLowerCase()}`, { status });
+    return bill;
+  }
+
+  private statusOf(bill: BillEntity): BillStatus {
+    if (bill.status === "OPEN" && bill.dueDate <= this.deps.clock.now()) return "OVERDUE";
+    return bill.status;
+  }
+
+  private filterStatus(query: SelectQueryBuilder<BillEntity>, status: BillStatus): void {
+    const now = this.deps.clock.now();
+    if (status === "OVERDUE") query.andWhere("b.status = 'OPEN' AND b.dueDate <= :now", { now });
+    else if (status === "OPEN") query.andWhere("b.status = 'OPEN' AND b.dueDate > :now", { now });
+    else query.andWhere("b.status = :status", { status });
+  }
+
+  private async viewById(id: string): Promise<BillView> {
+    return (await this.views([await this.deps.db.read((m) => m.findOneByOrFail(BillEntity, { id }))]))[0];
+  }
+
+  private view(bill: BillEntity): Promise<BillView> {
+    return this.views([bill]).then((v) => v[0]);
+  }
+
+  private async views(bills: BillEntity[], manager?: EntityManager): Promise<BillView[]> {
+    const partnerIds = [...new Set(bills.map((b) => b.partnerId))];
+    const load = (m: EntityManager) => Promise.all(partnerIds.map((id) => m.findOneBy(PartnerEntity, { id })));
+    const partners = manager ? await load(manager) : await this.deps.db.read(load);
+    const names = new Map(partners.filter((p) => p).map((p) => [p!.id, p!.name]));
+    return bills.map((bill) => ({
+      id: bill.id,
+      reference: bill.reference,
+      billerName: names.get(bill.partnerId) ?? "",
+      amount: bill.amount,
+      currency: bill.currency,
+      description: bill.description,
+      dueDate: bill.dueDate,
+      status: this.statusOf(bill),
+      paidAt: bill.paidAt,
+      paidAtStore: bill.paidAtStoreName,
+    }));
+  }
+}

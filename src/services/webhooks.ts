@@ -1,0 +1,66 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { PartnerEntity } from "../entities";
+import type { ServiceDeps } from "./deps";
+
+/**
+ * Signed webhooks to partners. Each request carries
+ *   X-Wallet-Event-Id:  the event's id, the same on every retry (deduplicate on it)
+ *   X-Wallet-Timestamp: Unix seconds when this attempt was signed
+ *   X-Wallet-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+ * A receiver recomputes the HMAC over the raw body with its webhook secret (returned
+ * once by createPartner), compares in constant time, and rejects timestamps more than
+ * five minutes away (replays). `verifyWebhook` below is the reference.
+ */
+export const WEBHOOK_TOPIC = "partner.webhook";
+const TIMEOUT_MS = 5000;
+export const MAX_SKEW_SECONDS = 300;
+
+export interface WebhookEvent {
+  eventId: string;
+  partnerId: string;
+  type: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export function webhookSecret(key: Buffer, partnerId: string): string {
+  return "whsec_" + createHmac("sha256", key).update(partnerId).digest("base64url");
+}
+
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return "v1=" + createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+}
+
+export function verifyWebhook(secret: string, headers: { timestamp: string; signature: string }, body: string, nowSeconds: number): boolean {
+  const timestamp = Number(headers.timestamp);
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > MAX_SKEW_SECONDS) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, body));
+  const given = Buffer.from(headers.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The outbox handler: POSTs one event to the partner's current webhook URL. */
+export function webhookSender(deps: ServiceDeps) {
+  return async (payload: Record<string, unknown>): Promise<void> => {
+    const event = payload as unknown as WebhookEvent;
+    const partner = await deps.db.read((m) => m.findOneBy(PartnerEntity, { id: event.partnerId }));
+    if (!partner?.webhookUrl) return; // nowhere to send it any more
+    const body = JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, data: event.data });
+    const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+    const response = await fetch(partner.webhookUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "wallet-center-webhooks/1",
+        "x-wallet-event-id": event.eventId,
+        "x-wallet-timestamp": String(timestamp),
+        "x-wallet-signature": signWebhook(webhookSecret(deps.cipher.webhookKey, partner.id), timestamp, body),
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+  };
+}
