@@ -1,5 +1,7 @@
 import { BILL_FIELDS, WalletClient, type Bill, type BillStatus } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
+import { EVENT_FIELDS, TICKET_FIELDS, type Ticket, type TicketEvent } from "./tickets";
+import type { Admission } from "./gate";
 
 export interface Offer {
   id: string;
@@ -49,6 +51,50 @@ export class PartnerClient extends WalletClient {
   async bills(status?: BillStatus): Promise<Bill[]> {
     const query = `query ($status: BillStatus) { bills(status: $status) { ${BILL_FIELDS} } }`;
     return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
+  }
+
+  async createEvent(input: {
+    title: string;
+    venue: string;
+    startsAt: string;
+    doorsOpenAt: string;
+    releaseMinutesBeforeDoors?: number;
+  }): Promise<TicketEvent> {
+    const query = `mutation ($input: EventInput!) { createEvent(input: $input) { ${EVENT_FIELDS} } }`;
+    return (await this.request<{ createEvent: TicketEvent }>(query, { input })).createEvent;
+  }
+
+  /** Idempotent on the issue number. */
+  async postTicket(input: {
+    eventId: string;
+    issueNumber: string;
+    holderPhone: string;
+    seat?: string;
+    usesAllowed?: number;
+    validFrom?: string;
+    validUntil?: string;
+  }): Promise<Ticket> {
+    const query = `mutation ($input: PostTicketInput!) { postTicket(input: $input) { ${TICKET_FIELDS} } }`;
+    return (await this.request<{ postTicket: Ticket }>(query, { input })).postTicket;
+  }
+
+  async revokeTicket(issueNumber: string): Promise<Ticket> {
+    const query = `mutation ($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ${TICKET_FIELDS} } }`;
+    return (await this.request<{ revokeTicket: Ticket }>(query, { issueNumber })).revokeTicket;
+  }
+
+  async attendance(eventId: string): Promise<{ eventId: string; ticketsIssued: number; admitted: number }> {
+    const query = `query ($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted } }`;
+    return (await this.request<{ attendance: { eventId: string; ticketsIssued: number; admitted: number } }>(query, { eventId })).attendance;
+  }
+
+  /** Live: admissions at one of this partner's events. */
+  admissions(eventId: string): LiveFeed<Admission> {
+    return this.live.subscribe(
+      `subscription ($eventId: ID!) { admissions(eventId: $eventId) { result reason admittedCount at ticket { ${TICKET_FIELDS} } } }`,
+      (data) => data.admissions as Admission,
+      { eventId },
+    );
   }
 
   /** Live: this partner's bills the moment they are paid. */

@@ -12,6 +12,7 @@ import {
   type PaymentConnection,
 } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
+import { TICKET_FIELDS, type Ticket } from "./tickets";
 
 export interface Customer {
   id: string;
@@ -61,9 +62,16 @@ export interface IssuedCode {
   code: string;
   kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
   expiresAt: DateTime;
-  qrSvg: string;
-  qrPng: string;
+  /** Present when asked for (the default is SVG only). */
+  qrSvg?: string;
+  qrPng?: string;
 }
+
+/** Which QR images to have drawn with a code: the PNG costs the server most. */
+export type QrImages = "svg" | "png" | "both" | "none";
+
+const issuedFields = (images: QrImages) =>
+  `code kind expiresAt${images === "svg" || images === "both" ? " qrSvg" : ""}${images === "png" || images === "both" ? " qrPng" : ""}`;
 
 const CUSTOMER = "id phone name confirmAbove";
 const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
@@ -116,9 +124,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ setCardStatus: Card }>(query, { cardId, status, password })).setCardStatus;
   }
 
-  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null): Promise<IssuedCode> {
+  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null, images: QrImages = "svg"): Promise<IssuedCode> {
     const query = `mutation ($cardId: ID!, $password: String!, $maxAmount: Int) {
-      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { code kind expiresAt qrSvg qrPng } }`;
+      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { ${issuedFields(images)} } }`;
     return (await this.request<{ issuePaymentCode: IssuedCode }>(query, { cardId, password, maxAmount })).issuePaymentCode;
   }
 
@@ -162,9 +170,25 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
   }
 
-  async issueBillCode(billId: string, password: string): Promise<IssuedCode> {
-    const query = `mutation ($billId: ID!, $password: String!) { issueBillCode(billId: $billId, password: $password) { code kind expiresAt qrSvg qrPng } }`;
+  async issueBillCode(billId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($billId: ID!, $password: String!) { issueBillCode(billId: $billId, password: $password) { ${issuedFields(images)} } }`;
     return (await this.request<{ issueBillCode: IssuedCode }>(query, { billId, password })).issueBillCode;
+  }
+
+  /** Tickets this phone number holds now (also those allotted to it by a friend). */
+  async tickets(): Promise<Ticket[]> {
+    return (await this.request<{ tickets: Ticket[] }>(`{ tickets { ${TICKET_FIELDS} } }`)).tickets;
+  }
+
+  async issueTicketCode(ticketId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($ticketId: ID!, $password: String!) { issueTicketCode(ticketId: $ticketId, password: $password) { ${issuedFields(images)} } }`;
+    return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, password })).issueTicketCode;
+  }
+
+  /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
+  async allotTicket(ticketId: string, toPhone: string): Promise<Ticket> {
+    const query = `mutation ($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ${TICKET_FIELDS} } }`;
+    return (await this.request<{ allotTicket: Ticket }>(query, { ticketId, toPhone })).allotTicket;
   }
 
   async joinProgram(programId: string): Promise<Membership> {
@@ -176,9 +200,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ memberships: Membership[] }>(`{ memberships { ${MEMBERSHIP_FIELDS} } }`)).memberships;
   }
 
-  async issueMemberCode(programId: string, password: string): Promise<IssuedCode> {
+  async issueMemberCode(programId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
     const query = `mutation ($programId: ID!, $password: String!) {
-      issueMemberCode(programId: $programId, password: $password) { code kind expiresAt qrSvg qrPng } }`;
+      issueMemberCode(programId: $programId, password: $password) { ${issuedFields(images)} } }`;
     return (await this.request<{ issueMemberCode: IssuedCode }>(query, { programId, password })).issueMemberCode;
   }
 

@@ -75,7 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     redis,
   );
   const services = createServices(
-    { db, clock, config, logger, cipher: secrets.cipher, institution, rateLimits, events },
+    { db, clock, config, logger, cipher: secrets.cipher, tickets: secrets.tickets, institution, rateLimits, events },
     secrets.adminToken,
   );
   const schema = await buildWalletSchema();

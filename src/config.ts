@@ -20,6 +20,9 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
   CARD_KEY: z.string().optional(),
   CARD_KEYS_PREVIOUS: z.string().optional(),
+  TICKET_SIGNING_KEY: z.string().optional(),
+  TICKET_SIGNING_KEYS_PREVIOUS: z.string().optional(),
+  TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
@@ -59,6 +62,11 @@ export interface Config {
   adminToken?: string;
   cardKey?: string;
   cardKeysPrevious: string[];
+  /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64). */
+  ticketSigningKey?: string;
+  /** Older public keys (PEM, each base64-encoded, comma-separated) whose codes still verify. */
+  ticketSigningKeysPrevious: string[];
+  ticketCodeTtlSeconds: number;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
   trustProxy: boolean;
@@ -109,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     cardKey: e.CARD_KEY,
     cardKeysPrevious: (e.CARD_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    ticketSigningKey: e.TICKET_SIGNING_KEY,
+    ticketSigningKeysPrevious: (e.TICKET_SIGNING_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === "true",

@@ -4,16 +4,20 @@ import { join } from "node:path";
 import { ConfigError, type Config } from "./config";
 import type { Logger } from "./logger";
 import { CardCipher, parseCardKey } from "./services/crypto/card-cipher";
+import { TicketSigner } from "./services/crypto/ticket-signer";
+import { generateKeyPairSync } from "node:crypto";
 
 export interface Secrets {
   adminToken: string;
   cipher: CardCipher;
+  tickets: TicketSigner;
 }
 
 /**
- * ADMIN_TOKEN and CARD_KEY from the environment, or, where allowed, from files in
- * DATA_DIR that are generated on first start. A production server without CARD_KEY
- * refuses to start: a generated key beside the data would protect nothing.
+ * ADMIN_TOKEN, CARD_KEY and TICKET_SIGNING_KEY from the environment, or, where allowed,
+ * from files in DATA_DIR that are generated on first start. A production server without
+ * CARD_KEY or TICKET_SIGNING_KEY refuses to start: a generated key beside the data would
+ * protect nothing, and every instance must sign tickets with the same key.
  */
 export function resolveSecrets(config: Config, logger: Logger, announce = printOnce): Secrets {
   let adminToken = config.adminToken;
@@ -37,7 +41,27 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
     logger.warn({ file }, "CARD_KEY not set; using a development key kept in DATA_DIR. Set CARD_KEY in production.");
   }
   const previous = config.cardKeysPrevious.map(parseCardKey);
-  return { adminToken, cipher: new CardCipher(cardKey, previous) };
+  return { adminToken, cipher: new CardCipher(cardKey, previous), tickets: ticketSigner(config, logger) };
+}
+
+function ticketSigner(config: Config, logger: Logger): TicketSigner {
+  const previous = config.ticketSigningKeysPrevious.map(pemFrom);
+  if (config.ticketSigningKey) return new TicketSigner(pemFrom(config.ticketSigningKey), previous);
+  if (config.production) {
+    throw new ConfigError("TICKET_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)");
+  }
+  const file = join(config.dataDir, "ticket-signing-key.pem");
+  ensureFile(file, () =>
+    generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),
+  );
+  logger.warn({ file }, "TICKET_SIGNING_KEY not set; using a development key kept in DATA_DIR. Set it in production.");
+  return new TicketSigner(readFileSync(file, "utf8"), previous);
+}
+
+/** A PEM given as is, or base64-encoded (easier in an environment variable). */
+function pemFrom(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.startsWith("-----BEGIN") ? trimmed : Buffer.from(trimmed, "base64").toString("utf8");
 }
 
 function ensureFile(file: string, make: () => string): boolean {

@@ -1,3 +1,6 @@
+import { AdmissionEntity } from "./admission.entity";
+import { EventEntity } from "./event.entity";
+import { TicketEntity } from "./ticket.entity";
 import { BillEntity } from "./bill.entity";
 import { InboxEntryEntity, MessageEntity } from "./message.entity";
 import { MembershipEntity } from "./membership.entity";
@@ -20,6 +23,9 @@ import { StoreEntity } from "./store.entity";
 import { WalletCodeEntity } from "./wallet-code.entity";
 
 export {
+  AdmissionEntity,
+  EventEntity,
+  TicketEntity,
   BillEntity,
   InboxEntryEntity,
   MembershipEntity,
@@ -44,6 +50,9 @@ export {
 };
 
 export const entities = [
+  AdmissionEntity,
+  EventEntity,
+  TicketEntity,
   BillEntity,
   InboxEntryEntity,
   MembershipEntity,

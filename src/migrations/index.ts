@@ -2,6 +2,13 @@ import { Initial1764000000000 } from "./1764000000000-initial";
 import { ConfirmationRequests1764100000000 } from "./1764100000000-confirmation-requests";
 import { Membership1764200000000 } from "./1764200000000-membership";
 import { Bills1764300000000 } from "./1764300000000-bills";
+import { Tickets1764400000000 } from "./1764400000000-tickets";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
-export const migrations = [Initial1764000000000, ConfirmationRequests1764100000000, Membership1764200000000, Bills1764300000000];
+export const migrations = [
+  Initial1764000000000,
+  ConfirmationRequests1764100000000,
+  Membership1764200000000,
+  Bills1764300000000,
+  Tickets1764400000000,
+];

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-g
 import { CodeLookup, IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
 import type { BillStatus, CodeKind } from "../schema/enums";
-import { toMembership } from "./mappers";
+import { toMembership, toTicket } from "./mappers";
 
 @Resolver()
 export class CodeResolver {
@@ -27,6 +27,7 @@ export class CodeResolver {
       kind: found.kind as CodeKind,
       membership: found.membership && toMembership(found.membership),
       bill: found.bill && { ...found.bill, status: found.bill.status as BillStatus },
+      ticket: found.ticket && toTicket(found.ticket),
     };
   }
 }

@@ -4,6 +4,9 @@ import type { Customer } from "../schema/customer.types";
 import type { CardKind, CardStatus, PaymentStatus } from "../schema/enums";
 import type { Membership } from "../schema/membership.types";
 import type { Payment } from "../schema/payment.types";
+import type { Event, Ticket } from "../schema/ticket.types";
+import type { TicketView } from "../services/ticket.service";
+import type { EventEntity } from "../entities";
 import type { MembershipView } from "../services/points.service";
 import type { PaymentEvent } from "../services/events";
 
@@ -54,4 +57,27 @@ export const toMembership = (v: MembershipView): Membership => ({
   pointsExpiringSoon: v.pointsExpiringSoon,
   nextExpiry: v.nextExpiry,
   offers: v.offers.map((o) => ({ id: o.id, title: o.title, description: o.description, validUntil: o.validUntil })),
+});
+
+export const toEvent = (e: EventEntity): Event => ({
+  id: e.id,
+  title: e.title,
+  venue: e.venue,
+  startsAt: e.startsAt,
+  doorsOpenAt: e.doorsOpenAt,
+  releaseMinutesBeforeDoors: e.releaseMinutesBeforeDoors,
+});
+
+/** From a ticket view, or from a live event's JSON copy of one (dates as strings). */
+export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket => ({
+  id: t.id,
+  issueNumber: t.issueNumber,
+  event: toEvent(event),
+  seat: t.seat,
+  usesAllowed: t.usesAllowed,
+  usesLeft: t.usesLeft,
+  validFrom: t.validFrom,
+  validUntil: t.validUntil,
+  holderPhone: t.holderPhone,
+  releasedAt,
 });

@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { CodeKind } from "./enums";
 import { Bill } from "./bill.types";
 import { Membership } from "./membership.types";
+import { Ticket } from "./ticket.types";
 
 @ObjectType()
 export class IssuedCode {
@@ -9,8 +10,7 @@ export class IssuedCode {
   code: string;
   @Field(() => CodeKind) kind: CodeKind;
   @Field() expiresAt: Date;
-  @Field({ description: "the code as a QR image, SVG text" }) qrSvg: string;
-  @Field({ description: "the code as a QR image, PNG data URL" }) qrPng: string;
+  // qrSvg and qrPng: drawn on demand by resolvers/issued-code.resolver.ts
 }
 
 @ObjectType()
@@ -29,4 +29,5 @@ export class CodeLookup {
   @Field(() => Membership, { nullable: true, description: "MEMBER: points and offers for the caller's program" })
   membership: Membership | null;
   @Field(() => Bill, { nullable: true, description: "BILL: amount and biller, for the clerk to collect" }) bill: Bill | null;
+  @Field(() => Ticket, { nullable: true, description: "TICKET" }) ticket: Ticket | null;
 }

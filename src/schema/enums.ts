@@ -19,6 +19,9 @@ export enum PaymentStatus {
 export enum BillStatus { OPEN = "OPEN", PAID = "PAID", CANCELLED = "CANCELLED", OVERDUE = "OVERDUE" }
 export enum Tender { CASH = "CASH", CARD = "CARD" }
 
+export enum AdmissionResult { ADMITTED = "ADMITTED", DENIED = "DENIED" }
+
+registerEnumType(AdmissionResult, { name: "AdmissionResult" });
 registerEnumType(BillStatus, { name: "BillStatus" });
 registerEnumType(Tender, { name: "Tender" });
 registerEnumType(ErrorCode, { name: "ErrorCode", description: "The stable extensions.code of every expected failure" });

@@ -4,10 +4,14 @@ import type { CodeService, PaymentCodeLookup } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { requireRegister } from "./guards";
 import type { MembershipView, PointsService } from "./points.service";
+import { looksLikeTicketCode } from "./crypto/ticket-signer";
+import { ErrorCode, fail } from "./errors";
+import type { TicketService, TicketView } from "./ticket.service";
 
 export interface CodeLookup extends PaymentCodeLookup {
   membership: MembershipView | null;
   bill: BillView | null;
+  ticket: TicketView | null;
 }
 
 /**
@@ -20,14 +24,22 @@ export class CodeLookupService {
     private readonly codes: CodeService,
     private readonly points: PointsService,
     private readonly bills: BillService,
+    private readonly tickets: TicketService,
   ) {}
 
+  /** A register reads payment, member and bill codes; a gate reads ticket codes. */
   async lookupCode(caller: Caller, code: string): Promise<CodeLookup> {
+    if (caller.kind === "gate") {
+      await this.codes.countUse(caller.apiKeyId);
+      if (!looksLikeTicketCode(code)) fail(ErrorCode.CODE_WRONG_KIND, "A gate reads ticket codes only");
+      const { expiresAt, ticket } = await this.tickets.describeTicket(caller, code);
+      return { kind: "TICKET", expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket };
+    }
     const register = requireRegister(caller);
     await this.codes.countUse(register.apiKeyId);
     return this.deps.db.read(async (m) => {
       const entity = await this.codes.findUsable(m, code);
-      const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null, bill: null };
+      const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket: null };
       switch (entity.kind) {
         case "PAYMENT":
           return { ...base, ...(await this.codes.describePayment(m, entity)) };

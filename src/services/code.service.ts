@@ -6,22 +6,21 @@ import type { CardService } from "./card.service";
 import type { Caller } from "./caller";
 import { hmacHex } from "./crypto/tokens";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
+import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
-import { renderQr } from "./qr";
 
 /** No code of any kind lives longer than a day (DESIGN.md, Codes). */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
 
+/** A code to show; its QR images are drawn by the API layer only when asked for. */
 export interface IssuedCode {
   code: string;
   kind: CodeKind;
   expiresAt: Date;
-  qrSvg: string;
-  qrPng: string;
 }
 
 export interface PaymentCodeLookup {
@@ -60,7 +59,7 @@ export class CodeService {
     await this.customers.checkPassword(customer, password);
   }
 
-  /** Makes a one-time code of any digit kind, stores its keyed hash, and renders the QR. */
+  /** Makes a one-time code of any digit kind and stores its keyed hash. */
   async issue(
     kind: Exclude<CodeKind, "TICKET">,
     customerId: string,
@@ -85,8 +84,7 @@ export class CodeService {
         createdAt: now,
       }),
     );
-    const qr = await renderQr(code);
-    return { code, kind, expiresAt, qrSvg: qr.svg, qrPng: qr.pngDataUrl };
+    return { code, kind, expiresAt };
   }
 
   /** What a register may know of a payment code before using it: expiry, cap, masked card. */
@@ -111,6 +109,7 @@ export class CodeService {
    */
   async findUsable(m: EntityManager, code: string): Promise<WalletCodeEntity> {
     const trimmed = code.trim();
+    if (looksLikeTicketCode(trimmed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
     if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     const entity = await m.findOneBy(WalletCodeEntity, { codeHash: this.hash(trimmed) });
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");

@@ -4,6 +4,7 @@ import type { Db } from "../database";
 import type { Logger } from "../logger";
 import type { CardCipher } from "./crypto/card-cipher";
 import type { EventBus } from "./events";
+import type { TicketSigner } from "./crypto/ticket-signer";
 import type { CardInstitution } from "./institutions/institution";
 import type { RateLimits } from "./rate-limits";
 
@@ -14,6 +15,7 @@ export interface ServiceDeps {
   config: Config;
   logger: Logger;
   cipher: CardCipher;
+  tickets: TicketSigner;
   institution: CardInstitution;
   rateLimits: RateLimits;
   /** Live events, published only after the change has committed. */

@@ -14,6 +14,7 @@ export enum Topic {
   PaymentUpdates = "PAYMENT_UPDATES",
   Messages = "MESSAGES",
   BillReceipts = "BILL_RECEIPTS",
+  Admissions = "ADMISSIONS",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -45,7 +46,11 @@ export interface BillEvent {
   paidAtStore: string | null;
 }
 
+/** An admission decision as JSON; its shape is the service's AdmissionDecision. */
+export type AdmissionEvent = Record<string, unknown>;
+
 type TopicMap = {
+  [Topic.Admissions]: [eventId: string, payload: AdmissionEvent];
   [Topic.BillReceipts]: [partnerId: string, payload: BillEvent];
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
   [Topic.ConfirmationRequests]: [customerId: string, payload: ConfirmationRequestEvent];
@@ -84,6 +89,14 @@ export class EventBus {
 
   messageSent(customerIds: string[], message: MessageEvent): void {
     for (const customerId of customerIds) this.pubSub.publish(Topic.Messages, customerId, message);
+  }
+
+  admission(eventId: string, decision: object): void {
+    this.pubSub.publish(Topic.Admissions, eventId, toJson(decision) as AdmissionEvent);
+  }
+
+  admissions(eventId: string): AsyncIterable<AdmissionEvent> {
+    return this.pubSub.subscribe(Topic.Admissions, eventId);
   }
 
   billPaid(partnerId: string, bill: object): void {

@@ -14,6 +14,7 @@ import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
+import { TicketService } from "./ticket.service";
 import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
@@ -32,6 +33,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations);
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
+  const tickets = new TicketService(deps, codes);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
   return {
     auth: new AuthService(deps, adminToken, customers),
@@ -47,7 +49,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     points,
     messages: new MessageService(deps, points),
     bills,
-    lookup: new CodeLookupService(deps, codes, points, bills),
-    live: new LiveService(deps),
+    tickets,
+    lookup: new CodeLookupService(deps, codes, points, bills, tickets),
+    live: new LiveService(deps, tickets),
   };
 }

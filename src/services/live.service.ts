@@ -1,6 +1,8 @@
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
+import type { TicketService } from "./ticket.service";
 import {
+  type AdmissionEvent,
   customerRecipient,
   storeRecipient,
   type BillEvent,
@@ -15,7 +17,16 @@ import { requireCustomer, requireCustomerOrRegister, requirePartner } from "./gu
  * on the caller's own topic, so nobody receives another customer's or store's events.
  */
 export class LiveService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly tickets: TicketService,
+  ) {}
+
+  /** An event's gates and its ticket shop see every admission decision, with the count. */
+  async admissions(caller: Caller, eventId: string): Promise<AsyncIterable<AdmissionEvent>> {
+    const event = await this.tickets.eventOfCaller(caller, eventId);
+    return this.deps.events.admissions(event.id);
+  }
 
   confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
     const { customerId } = requireCustomer(caller);

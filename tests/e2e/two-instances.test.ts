@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { spawnServer, type ServerProcess } from "../support/spawn";
 import { ADMIN_TOKEN } from "../support/server";
@@ -22,6 +22,7 @@ describeIf("two server processes on one MySQL and one Redis", () => {
       REDIS_URL: process.env.TEST_REDIS_URL!,
       ADMIN_TOKEN,
       CARD_KEY: randomBytes(32).toString("hex"),
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATA_DIR: database.dataDir,
       PASSWORD_HASH_COST: "10",
       INSTITUTION_LATENCY_MS: "5",

@@ -1,0 +1,28 @@
+import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import { IdColumn, TimeColumn } from "./columns";
+
+/**
+ * A ticket held by a phone number. `holderVersion` is signed into every ticket code and
+ * moves on allotment and revocation, so codes issued before stop working. A use is
+ * admitted by a conditional UPDATE on `usesLeft`: the database decides between gates.
+ */
+@Entity({ name: "tickets" })
+@Index("UQ_tickets_partner_issue", ["partnerId", "issueNumber"], { unique: true })
+@Index("IDX_tickets_holder", ["holderPhone"])
+@Index("IDX_tickets_event", ["eventId"])
+export class TicketEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() partnerId: string;
+  @IdColumn() eventId: string;
+  @Column({ type: "varchar", length: 64 }) issueNumber: string;
+  @Column({ type: "varchar", length: 16 }) holderPhone: string;
+  @Column({ type: "int", default: 1 }) holderVersion: number;
+  @Column({ type: "varchar", length: 50, nullable: true }) seat: string | null;
+  @Column({ type: "int" }) usesAllowed: number;
+  @Column({ type: "int" }) usesLeft: number;
+  @TimeColumn() validFrom: Date;
+  @TimeColumn() validUntil: Date;
+  @Column({ type: "varchar", length: 64 }) contentHash: string;
+  @TimeColumn({ nullable: true }) revokedAt: Date | null;
+  @TimeColumn() createdAt: Date;
+}

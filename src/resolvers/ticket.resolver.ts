@@ -1,0 +1,87 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { IssuedCode } from "../schema/code.types";
+import type { RequestContext } from "../schema/context";
+import type { AdmissionResult, CodeKind } from "../schema/enums";
+import { Admission, Attendance, Event, EventInput, PostTicketInput, Ticket } from "../schema/ticket.types";
+import type { AdmissionEvent } from "../services/events";
+import type { AdmissionDecision } from "../services/ticket.service";
+import { toEvent, toTicket } from "./mappers";
+
+const toAdmission = (d: AdmissionDecision): Admission => ({
+  result: d.result as AdmissionResult,
+  reason: d.reason,
+  ticket: d.ticket && toTicket(d.ticket),
+  admittedCount: d.admittedCount,
+  at: d.at,
+});
+
+@Resolver()
+export class TicketResolver {
+  @Authorized("PARTNER")
+  @Mutation(() => Event, { description: "partner" })
+  async createEvent(@Arg("input") input: EventInput, @Ctx() ctx: RequestContext): Promise<Event> {
+    return toEvent(await ctx.services.tickets.createEvent(ctx.caller, input));
+  }
+
+  @Authorized("PARTNER")
+  @Mutation(() => Ticket, { description: "partner: idempotent on (partner, issueNumber)" })
+  async postTicket(@Arg("input") input: PostTicketInput, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.postTicket(ctx.caller, input));
+  }
+
+  @Authorized("PARTNER")
+  @Mutation(() => Ticket, { description: "partner" })
+  async revokeTicket(@Arg("issueNumber") issueNumber: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.revokeTicket(ctx.caller, issueNumber));
+  }
+
+  @Authorized("PHONE")
+  @Query(() => [Ticket], { description: "phone: tickets held now" })
+  async tickets(@Ctx() ctx: RequestContext): Promise<Ticket[]> {
+    return (await ctx.services.tickets.tickets(ctx.caller)).map(toTicket);
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => IssuedCode, { description: "phone" })
+  async issueTicketCode(@Arg("ticketId", () => ID) ticketId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {
+    const issued = await ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, password);
+    return { ...issued, kind: issued.kind as CodeKind };
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => Ticket, { description: "phone" })
+  async allotTicket(@Arg("ticketId", () => ID) ticketId: string, @Arg("toPhone") toPhone: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.allotTicket(ctx.caller, ticketId, toPhone));
+  }
+
+  @Authorized("GATE")
+  @Mutation(() => Admission, { description: "gate" })
+  async admitTicket(
+    @Arg("code") code: string,
+    @Arg("eventId", () => ID) eventId: string,
+    @Arg("gate", () => String, { nullable: true }) gate: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Admission> {
+    return toAdmission(await ctx.services.tickets.admitTicket(ctx.caller, code, eventId, gate ?? null));
+  }
+
+  @Authorized("GATE", "PARTNER")
+  @Query(() => Attendance, { description: "gate, partner (own events)" })
+  attendance(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: RequestContext): Promise<Attendance> {
+    return ctx.services.tickets.attendance(ctx.caller, eventId);
+  }
+
+  @Query(() => String, { description: "public key (PEM) that verifies ticket codes offline" })
+  ticketSigningKey(@Ctx() ctx: RequestContext): string {
+    return ctx.services.tickets.ticketSigningKey();
+  }
+
+  @Subscription(() => Admission, {
+    description: "gate or partner of that event",
+    subscribe: ({ args, context }) =>
+      (context as RequestContext).services.live.admissions((context as RequestContext).caller, String(args.eventId)),
+  })
+  admissions(@Arg("eventId", () => ID) _eventId: string, @Root() event: AdmissionEvent): Admission {
+    return toAdmission(event as unknown as AdmissionDecision);
+  }
+}
