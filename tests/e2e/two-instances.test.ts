@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
-import { spawnServer, type ServerProcess } from "../support/spawn";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
 

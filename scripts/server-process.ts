@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-export const MAIN = join(__dirname, "..", "..", "dist", "src", "main.js");
+/** The built server, found from scripts/ (tests, via ts-jest) and from dist/scripts/ (bench) alike. */
+export const MAIN = join(__dirname, "..", __dirname.includes("/dist/") ? "" : "dist", "src", "main.js");
 
 export interface ServerProcess {
   url: string;
@@ -29,15 +30,20 @@ export function freePort(): Promise<number> {
  * Starts the built server (`npm test` builds it first) as its own process, with exactly
  * the environment given (plus PATH and HOME), and waits until GET /health answers.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; nodeArgs?: string[]; keepLog?: boolean } = {},
+): Promise<ServerProcess> {
+  const { timeoutMs = 20_000, nodeArgs = [], keepLog = true } = options;
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOST: "127.0.0.1", ...env, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
+  // The JSON request log can be long (a bench writes a line per request): keep it only when asked.
+  child.stdout!.on("data", (chunk) => keepLog && (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,177 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GraphQLClient } from "graphql-request";
+import Redis from "ioredis";
+import { createConnection, createPool } from "mysql2/promise";
+import { AdminClient } from "../clients/admin";
+import { spawnServer } from "../scripts/server-process";
+import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
+import { hashPassword } from "../src/services/crypto/password";
+import { hmacHex } from "../src/services/crypto/tokens";
+import { closeAll, deliveryLatency, rssOf, subscribedPhones } from "./live";
+import { redeemBySql } from "./sql-ceiling";
+import { runLoad, type Summary } from "./stats";
+import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
+
+/**
+ * npm run bench: the hot paths of a real server process on MySQL (and Redis where it
+ * answers), driven through the public API by concurrent clients, beside their ceilings:
+ * the same SQL by hand (raw mysql2) and a GraphQL query that does nothing.
+ */
+const LEVELS = [1, 16, 64];
+const COUNT: Record<number, number> = { 1: 200, 16: 1000, 64: 1000 };
+const LIVE_PHONES = 1000;
+const IDLE_PHONES = 5000;
+const LIVE_RATE = 50;
+
+async function main(): Promise<void> {
+  const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redisUp = await probeRedis(redisUrl);
+  const database = `wc_bench_${randomBytes(4).toString("hex")}`;
+  const admin0 = await createConnection({ uri: mysqlBase });
+  await admin0.query(`CREATE DATABASE \`${database}\``);
+  await admin0.end();
+
+  const cardKey = randomBytes(32).toString("hex");
+  const adminToken = randomBytes(24).toString("base64url");
+  const profile = process.argv.includes("--profile");
+  const profileDir = join(__dirname, "..", "..", "bench", "profiles");
+  if (profile) mkdirSync(profileDir, { recursive: true });
+  const server = await spawnServer(
+    {
+      NODE_ENV: "production",
+      DATABASE_URL: `${mysqlBase}/${database}`,
+      ...(redisUp ? { REDIS_URL: redisUrl } : {}),
+      ADMIN_TOKEN: adminToken,
+      CARD_KEY: cardKey,
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
+      // The bench measures the server, not the card network: the simulator answers at once.
+      INSTITUTION_LATENCY_MS: "0",
+      // Cheap password hashing so that setting up thousands of phones is quick; the cost
+      // of the production setting is measured on its own below.
+      PASSWORD_HASH_COST: "10",
+      RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
+      RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
+      RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
+      RATE_CODE_USE_PER_REGISTER_PER_MIN: "1000000",
+    },
+    { keepLog: false, nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] },
+  );
+  const url = server.url;
+  const results: Record<string, unknown> = { database: "mysql", redis: redisUp, at: new Date().toISOString() };
+  const rows: Array<[string, string, Summary]> = [];
+  try {
+    const admin = new AdminClient(url, adminToken);
+    process.stderr.write("setting up phones and registers...\n");
+    const phones = await inParallel(64, 16, () => newPhone(url, admin));
+    const registers = await newRegisters(url, admin, 64);
+
+    const noop = new GraphQLClient(`${url}/graphql`);
+    for (const c of LEVELS) rows.push(["no-op query (HTTP ceiling)", `c=${c}`, await runLoad(c, COUNT[c] * 2, () => noop.request("{ __typename }"))]);
+
+    const pool: string[] = [];
+    for (const c of LEVELS) {
+      rows.push([
+        "issuePaymentCode",
+        `c=${c}`,
+        await runLoad(c, COUNT[c], async (i) => {
+          const p = phones[i % phones.length];
+          pool.push((await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "svg")).code);
+        }),
+      ]);
+    }
+    let used = 0;
+    for (const c of LEVELS) {
+      rows.push([
+        "redeemCode",
+        `c=${c}`,
+        await runLoad(c, COUNT[c], (i) => registers[i % registers.length].redeemCode(pool[used++], { amount: 500, currency: "JPY" }, `r-${c}-${i}`)),
+      ]);
+    }
+
+    // The ceiling: the same transactional work by hand, on codes issued the same way.
+    const codeHashKey = new CardCipher(parseCardKey(cardKey)).codeHashKey;
+    const sqlCodes = await inParallel(2200, 64, async (i) => {
+      const p = phones[i % phones.length];
+      return hmacHex(codeHashKey, (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code);
+    });
+    const mysql = createPool({ uri: `${mysqlBase}/${database}`, connectionLimit: 64, timezone: "Z" });
+    const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
+    let sqlUsed = 0;
+    for (const c of LEVELS) {
+      rows.push(["redeem SQL by hand (ceiling)", `c=${c}`, await runLoad(c, COUNT[c], (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `s-${c}-${i}`))]);
+    }
+    await mysql.end();
+
+    // A production-strength password hash, alone: what issuePaymentCode pays per call at cost 15.
+    rows.push(["scrypt hash, cost 15 (alone)", "c=1", await runLoad(1, 10, () => hashPassword(PASSWORD, 15))]);
+
+    const rssBefore = rssOf(server.process.pid!);
+    process.stderr.write(`subscribing ${LIVE_PHONES} phones...\n`);
+    const live = await subscribedPhones(url, admin, LIVE_PHONES, true);
+    await settle();
+    const rss1000 = rssOf(server.process.pid!);
+    rows.push([`live delivery, ${LIVE_PHONES} phones`, `${LIVE_RATE}/s`, await deliveryLatency(live, registers, LIVE_RATE)]);
+
+    process.stderr.write(`subscribing ${IDLE_PHONES - LIVE_PHONES} more phones...\n`);
+    const more = await subscribedPhones(url, admin, IDLE_PHONES - LIVE_PHONES, false);
+    await settle();
+    const rss5000 = rssOf(server.process.pid!);
+    await closeAll([...live, ...more]);
+
+    const ratio = (name: string, c: number) => rows.find(([n, l]) => n === name && l === `c=${c}`)![2].perSecond;
+    results.rows = rows.map(([name, level, s]) => ({ name, level, ...s }));
+    results.redeemVsCeiling = Object.fromEntries(LEVELS.map((c) => [`c=${c}`, round(ratio("redeemCode", c) / ratio("redeem SQL by hand (ceiling)", c))]));
+    results.memory = {
+      baselineMB: round(rssBefore / 2 ** 20),
+      with1000PhonesMB: round(rss1000 / 2 ** 20),
+      with5000PhonesMB: round(rss5000 / 2 ** 20),
+      perIdlePhoneKB1000: round((rss1000 - rssBefore) / LIVE_PHONES / 1024),
+      perIdlePhoneKB5000: round((rss5000 - rssBefore) / IDLE_PHONES / 1024),
+    };
+    print(rows, results);
+    const out = join(__dirname, "..", "..", "bench", "results.json");
+    writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+    process.stdout.write(`\nwritten to bench/results.json${profile ? "; CPU profile in bench/profiles/ (on server exit)" : ""}\n`);
+  } finally {
+    await server.stop();
+    const c = await createConnection({ uri: mysqlBase });
+    await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await c.end();
+  }
+}
+
+function print(rows: Array<[string, string, Summary]>, results: Record<string, unknown>): void {
+  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms"];
+  const lines = rows.map(([name, level, s]) => [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
+  process.stdout.write(`\nredeem / SQL ceiling: ${JSON.stringify(results.redeemVsCeiling)}\n`);
+  process.stdout.write(`server memory: ${JSON.stringify(results.memory)}\n`);
+}
+
+async function probeRedis(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await r.connect();
+    await r.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));
+const round = (n: number) => Math.round(n * 100) / 100;
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+/** Latency summaries for the bench: throughput and percentiles in milliseconds. */
+export interface Summary {
+  count: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function summarize(latencies: number[], errors: number, seconds: number): Summary {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    count: latencies.length,
+    errors,
+    seconds: round(seconds),
+    perSecond: round(latencies.length / seconds),
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+/**
+ * Runs `total` calls of `work(i)` with `concurrency` of them in flight at once and times
+ * each; the wall time of the whole run gives the throughput.
+ */
+export async function runLoad(concurrency: number, total: number, work: (i: number) => Promise<unknown>): Promise<Summary> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  let firstError: unknown = null;
+  const started = process.hrtime.bigint();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      const t0 = process.hrtime.bigint();
+      try {
+        await work(i);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      } catch (error) {
+        errors++;
+        firstError ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (firstError) process.stderr.write(`  (${errors} errors; first: ${String((firstError as Error).message ?? firstError)})\n`);
+  return summarize(latencies, errors, seconds);
+}
