@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { IsNull } from "typeorm";
 import { ApiKeyEntity, CustomerEntity, SessionEntity } from "../entities";
 import type { Caller } from "./caller";
@@ -9,6 +10,8 @@ import { ErrorCode, fail } from "./errors";
 import { newId } from "./ids";
 import { requireCustomer } from "./guards";
 import { requirePhone } from "./validation";
+
+const KEY_CACHE_MS = 30_000;
 
 export interface IssuedSession {
   token: string;
@@ -22,6 +25,13 @@ export interface IssuedSession {
  */
 export class AuthService {
   private decoyHash: Promise<string> | null = null;
+  /**
+   * API keys by hash, for a short while: terminals send the same key with every scan, and
+   * a key's role and owner never change. (A revocation would take up to KEY_CACHE_MS to
+   * reach an instance that has the key cached.) Customer sessions are not cached, so a
+   * logout takes effect at once everywhere.
+   */
+  private readonly apiKeys = new LRUCache<string, ApiKeyEntity>({ max: 10_000, ttl: KEY_CACHE_MS });
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -40,9 +50,12 @@ export class AuthService {
       return { kind: "customer", role: "PHONE", customerId: session.customerId, sessionId: session.id, address };
     }
     if (bearer.startsWith(API_KEY_PREFIX)) {
-      const key = await this.deps.db.read((m) =>
-        m.findOneBy(ApiKeyEntity, { keyHash: sha256Hex(bearer), revokedAt: IsNull() }),
-      );
+      const keyHash = sha256Hex(bearer);
+      let key = this.apiKeys.get(keyHash) ?? null;
+      if (!key) {
+        key = await this.deps.db.read((m) => m.findOneBy(ApiKeyEntity, { keyHash, revokedAt: IsNull() }));
+        if (key) this.apiKeys.set(keyHash, key);
+      }
       if (!key) return { kind: "invalid", address };
       const base = { apiKeyId: key.id, address };
       if (key.role === "REGISTER") return { kind: "register", role: "REGISTER", storeId: key.ownerId, ...base };

@@ -154,9 +154,10 @@ export class BillService {
       operation: "collectBill",
       request: { code: this.codes.hash(code.trim()), tender },
       load: (billId) => this.viewById(billId),
-      work: async (attach) => {
+      work: async (claim) => {
         const paid = await this.deps.db.tx(async (m) => {
           const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "BILL");
+          await claim(m, entity.billId!);
           const bill = this.requirePayable(await m.findOneByOrFail(BillEntity, { id: entity.billId! }));
           const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
           if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
@@ -178,12 +179,11 @@ export class BillService {
             createdAt: now.toISOString(),
           };
           await this.outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
-          await attach(m, bill.id);
           return { bill, view };
         });
         this.outbox.wake();
         this.deps.events.billPaid(paid.bill.partnerId, paid.view);
-        return paid.bill.id;
+        return paid.view;
       },
     });
   }

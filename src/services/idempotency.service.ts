@@ -7,6 +7,9 @@ import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { newId } from "./ids";
 
+/** Claims the key inside the work's own first transaction, naming the result it will make. */
+export type ClaimKey = (m: EntityManager, resultId: string) => Promise<void>;
+
 export interface IdempotentCall<T> {
   /** Whose keys these are (one terminal's keys never collide with another's). */
   scope: string;
@@ -14,20 +17,28 @@ export interface IdempotentCall<T> {
   operation: string;
   /** Everything that makes two requests "the same"; hashed, never stored as is. */
   request: unknown;
-  /** Does the work; calls `attach` inside its transaction with the id of what it made. */
-  work: (attach: (m: EntityManager, resultId: string) => Promise<void>) => Promise<string>;
-  /** Loads the result by id, for the first call and for every replay. */
+  /**
+   * Does the work. Its first transaction calls `claim` before anything else, so the key
+   * and the result commit together, or not at all.
+   */
+  work: (claim: ClaimKey) => Promise<T>;
+  /** Loads a result by id, for replays. */
   load: (resultId: string) => Promise<T>;
+  /** False while the first call is still deciding (a replay then waits for it). */
+  settled?: (result: T) => boolean;
 }
 
 // Errors that say nothing about the request itself are not remembered: a retry may succeed.
 const NOT_REMEMBERED = new Set<ErrorCode>([ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHENTICATED]);
 
+/** Thrown by `claim` when the key is taken: the call becomes a replay. */
+class KeyTaken extends Error {}
+
 /**
- * Same key, same answer: the first call inserts an IN_PROGRESS row (the unique index on
- * (scope, key) decides between racing calls), does the work, and records the result id
- * or the business error. A replay returns that; a different request with the same key
- * is IDEMPOTENCY_CONFLICT.
+ * Same key, same answer. The first call inserts the (scope, key) row in the same
+ * transaction as its result (the unique index decides between racing calls: the loser
+ * waits on the index and then replays). A business error is remembered in a row of its
+ * own and replayed too; the same key with a different request is IDEMPOTENCY_CONFLICT.
  */
 export class IdempotencyService {
   constructor(
@@ -40,79 +51,58 @@ export class IdempotencyService {
       badInput("idempotencyKey must be 1 to 128 characters", { field: "idempotencyKey" });
     }
     const requestHash = createHash("sha256").update(JSON.stringify([call.operation, call.request])).digest("hex");
-    const record = Object.assign(new IdempotencyRecordEntity(), {
+    const row = (resultId: string | null, error?: WalletError) => ({
       id: newId(),
       scope: call.scope,
       idemKey: call.key,
       operation: call.operation,
       requestHash,
-      state: "IN_PROGRESS" as const,
-      resultId: null,
-      errorCode: null,
-      errorMessage: null,
+      state: "DONE" as const,
+      resultId,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message.slice(0, 200) ?? null,
       createdAt: this.deps.clock.now(),
     });
-    try {
-      await this.deps.db.tx((m) => m.insert(IdempotencyRecordEntity, record));
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return this.replay(call, requestHash);
-    }
+    const claim: ClaimKey = async (m, resultId) => {
+      try {
+        await m.insert(IdempotencyRecordEntity, row(resultId));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new KeyTaken();
+        throw error;
+      }
+    };
 
-    let resultId: string;
     try {
-      resultId = await call.work((m, id) => this.attach(m, record.id, id));
+      return await call.work(claim);
     } catch (error) {
-      await this.finishWithError(record.id, error);
+      if (error instanceof KeyTaken) return this.replay(call, requestHash);
+      if (error instanceof WalletError && !NOT_REMEMBERED.has(error.code)) {
+        // The work's transaction rolled back; remember the answer on its own.
+        try {
+          await this.deps.db.tx((m) => m.insert(IdempotencyRecordEntity, row(null, error)));
+        } catch (insertError) {
+          if (isUniqueViolation(insertError)) return this.replay(call, requestHash);
+          throw insertError;
+        }
+      }
       throw error;
-    }
-    await this.deps.db.tx((m) => m.update(IdempotencyRecordEntity, { id: record.id }, { state: "DONE", resultId }));
-    return call.load(resultId);
-  }
-
-  private async attach(m: EntityManager, recordId: string, resultId: string): Promise<void> {
-    await m.update(IdempotencyRecordEntity, { id: recordId }, { resultId });
-  }
-
-  private async finishWithError(recordId: string, error: unknown): Promise<void> {
-    if (error instanceof WalletError && !NOT_REMEMBERED.has(error.code)) {
-      await this.deps.db.tx((m) =>
-        m.update(IdempotencyRecordEntity, { id: recordId }, {
-          state: "DONE",
-          errorCode: error.code,
-          errorMessage: error.message.slice(0, 200),
-        }),
-      );
-    } else {
-      // Nothing was decided: free the key so the caller can simply try again. A record
-      // already linked to a result stays; recovery settles that result and the record.
-      await this.deps.db.tx((m) =>
-        m
-          .createQueryBuilder()
-          .delete()
-          .from(IdempotencyRecordEntity)
-          .where("id = :id AND resultId IS NULL", { id: recordId })
-          .execute(),
-      );
     }
   }
 
   private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<T> {
+    const existing = await this.deps.db.read((m) =>
+      m.findOneByOrFail(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }),
+    );
+    if (existing.operation !== call.operation || existing.requestHash !== requestHash) {
+      fail(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was used for a different request");
+    }
+    if (existing.errorCode || !existing.resultId) {
+      throw new WalletError(existing.errorCode as ErrorCode, existing.errorMessage ?? "Request failed");
+    }
     const deadline = Date.now() + this.waitForFirstMs;
     for (;;) {
-      const existing = await this.deps.db.read((m) =>
-        m.findOneByOrFail(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }),
-      );
-      if (existing.operation !== call.operation || existing.requestHash !== requestHash) {
-        fail(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was used for a different request");
-      }
-      if (existing.state === "DONE" && existing.errorCode) {
-        throw new WalletError(existing.errorCode as ErrorCode, existing.errorMessage ?? "Request failed");
-      }
-      if (existing.resultId && (existing.state === "DONE" || Date.now() >= deadline)) return call.load(existing.resultId);
-      if (Date.now() >= deadline) {
-        fail(ErrorCode.IDEMPOTENCY_CONFLICT, "A request with this idempotency key is still in progress");
-      }
+      const result = await call.load(existing.resultId);
+      if (!call.settled || call.settled(result) || Date.now() >= deadline) return result;
       await sleep(25);
     }
   }

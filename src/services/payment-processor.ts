@@ -1,5 +1,5 @@
 import { LessThan, type EntityManager } from "typeorm";
-import { CardEntity, IdempotencyRecordEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
+import { CardEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import { affectedRows } from "../database";
 import type { CardService } from "./card.service";
@@ -28,18 +28,25 @@ export class PaymentProcessor {
     private readonly outbox: OutboxService,
   ) {}
 
-  async authorizeAndRecord(paymentId: string): Promise<PaymentEntity> {
+  async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
     const payment = await this.load(paymentId);
     const card = await this.deps.db.read((m) => m.findOneByOrFail(CardEntity, { id: payment.cardId }));
+    return this.authorizeAndRecord(payment, card);
+  }
+
+  /** `payment` is PROCESSING and committed; returns it as decided. */
+  async authorizeAndRecord(payment: PaymentEntity, card: CardEntity): Promise<PaymentEntity> {
     const result = await this.authorize(payment, card);
     const timedOut = result === "timeout";
     const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
+    const outcome: Partial<PaymentEntity> = {
+      status: decision.approved ? "APPROVED" : "DECLINED",
+      approvalNumber: decision.approved ? decision.approvalNumber : null,
+      declineReason: decision.approved ? null : decision.reason,
+      decidedAt: this.deps.clock.now(),
+    };
     const moved = await this.deps.db.tx(async (m) => {
-      const ok = await this.move(m, payment.id, "PROCESSING", decision.approved ? "APPROVED" : "DECLINED", {
-        approvalNumber: decision.approved ? decision.approvalNumber : null,
-        declineReason: decision.approved ? null : decision.reason,
-        decidedAt: this.deps.clock.now(),
-      });
+      const ok = await this.move(m, payment.id, "PROCESSING", outcome.status!, outcome);
       if (!ok) return false; // recovery settled it first
       if (decision.approved) {
         await this.addLedger(m, payment, "SALE", payment.amount);
@@ -51,8 +58,9 @@ export class PaymentProcessor {
       return true;
     });
     this.outbox.wake();
-    const decided = await this.load(payment.id);
-    if (moved) this.deps.events.paymentChanged(decided);
+    if (!moved) return this.load(payment.id);
+    const decided = Object.assign(new PaymentEntity(), payment, outcome);
+    this.deps.events.paymentChanged(decided);
     return decided;
   }
 
@@ -114,7 +122,6 @@ export class PaymentProcessor {
         });
         if (!ok) return false;
         await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
-        await m.update(IdempotencyRecordEntity, { resultId: payment.id, state: "IN_PROGRESS" }, { state: "DONE" });
         return true;
       });
       if (moved) {

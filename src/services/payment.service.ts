@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { LessThan } from "typeorm";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
@@ -8,7 +9,7 @@ import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./guards";
-import type { IdempotencyService } from "./idempotency.service";
+import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import type { PaymentProcessor } from "./payment-processor";
@@ -29,6 +30,9 @@ export interface PaymentPage {
  * PaymentProcessor's, outside any transaction.
  */
 export class PaymentService {
+  /** Stores never change once created (no API edits them): read each once a minute at most. */
+  private readonly stores = new LRUCache<string, StoreEntity>({ max: 10_000, ttl: 60_000 });
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly customers: CustomerService,
@@ -50,8 +54,11 @@ export class PaymentService {
       operation: "redeemCode",
       request: { code: this.codes.hash(code.trim()), sale },
       load: (id) => this.processor.load(id),
-      work: async (attach) => {
+      settled: (payment) => payment.status !== "PROCESSING",
+      work: async (claim) => {
+        const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
+          await claim(m, paymentId);
           const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "PAYMENT");
           if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
             fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
@@ -62,15 +69,14 @@ export class PaymentService {
           const customer = await m.findOneByOrFail(CustomerEntity, { id: entity.customerId });
           await this.codes.claim(m, entity);
           const wait = customer.confirmAbove !== null && sale.amount > customer.confirmAbove;
-          const payment = this.newPayment(store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
+          const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
           await m.insert(PaymentEntity, payment);
           const request = wait ? await this.confirmations.open(m, payment) : null;
-          await attach(m, payment.id);
-          return { payment, request };
+          return { payment, card, request };
         });
-        if (created.request) this.announceConfirmation(created.request, created.payment);
-        else await this.processor.authorizeAndRecord(created.payment.id);
-        return created.payment.id;
+        if (!created.request) return this.processor.authorizeAndRecord(created.payment, created.card);
+        this.announceConfirmation(created.request, created.payment);
+        return created.payment;
       },
     });
   }
@@ -94,21 +100,22 @@ export class PaymentService {
       operation: "requestPayment",
       request: { phone, cardSelector, sale },
       load: (id) => this.processor.load(id),
-      work: async (attach) => {
+      work: async (claim) => {
+        const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
+          await claim(m, paymentId);
           const customer = await m.findOneBy(CustomerEntity, { phone });
           if (!customer) return notFound("customer");
           const card = await m.findOneBy(CardEntity, { customerId: customer.id, selector: cardSelector });
           if (!card) return notFound("card");
           this.cards.requireAvailable(card);
-          const payment = this.newPayment(store, sale, card, "PENDING_CONFIRMATION", null);
+          const payment = this.newPayment(paymentId, store, sale, card, "PENDING_CONFIRMATION", null);
           await m.insert(PaymentEntity, payment);
           const request = await this.confirmations.open(m, payment);
-          await attach(m, payment.id);
           return { payment, request };
         });
         this.announceConfirmation(created.request, created.payment);
-        return created.payment.id;
+        return created.payment;
       },
     });
   }
@@ -139,7 +146,7 @@ export class PaymentService {
         status: current.status,
       });
     }
-    if (approve) return this.processor.authorizeAndRecord(request.paymentId);
+    if (approve) return this.processor.authorizeAndRecordById(request.paymentId);
     const rejected = await this.processor.load(request.paymentId);
     this.deps.events.paymentChanged(rejected);
     return rejected;
@@ -162,8 +169,9 @@ export class PaymentService {
     idempotencyKey?: string | null,
   ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    const work = async () => {
+    const work = async (claim?: ClaimKey) => {
       const changed = await this.deps.db.tx(async (m) => {
+        await claim?.(m, paymentId);
         const payment = await m.findOneBy(PaymentEntity, { id: paymentId });
         if (!payment || payment.storeId !== register.storeId) return notFound("payment");
         if (payment.status === to) return false; // already done: the same answer again
@@ -173,10 +181,11 @@ export class PaymentService {
         }
         return true;
       });
-      if (changed) this.deps.events.paymentChanged(await this.processor.load(paymentId));
-      return paymentId;
+      const payment = await this.processor.load(paymentId);
+      if (changed) this.deps.events.paymentChanged(payment);
+      return payment;
     };
-    if (!idempotencyKey) return this.processor.load(await work());
+    if (!idempotencyKey) return work();
     return this.idempotency.run({
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
@@ -223,9 +232,9 @@ export class PaymentService {
     this.deps.events.paymentChanged(payment);
   }
 
-  private newPayment(store: StoreEntity, sale: Sale, card: CardEntity, status: PaymentStatus, codeId: string | null) {
+  private newPayment(id: string, store: StoreEntity, sale: Sale, card: CardEntity, status: PaymentStatus, codeId: string | null) {
     return Object.assign(new PaymentEntity(), {
-      id: newId(),
+      id,
       status,
       ...sale,
       storeId: store.id,
@@ -244,7 +253,11 @@ export class PaymentService {
   }
 
   private async storeOf(register: RegisterCaller): Promise<StoreEntity> {
+    const cached = this.stores.get(register.storeId);
+    if (cached) return cached;
     const store = await this.deps.db.read((m) => m.findOneBy(StoreEntity, { id: register.storeId }));
-    return store ?? notFound("store");
+    if (!store) return notFound("store");
+    this.stores.set(store.id, store);
+    return store;
   }
 }

@@ -193,15 +193,15 @@ export class PointsService {
       operation: "settlePoints",
       request: { code: this.codes.hash(memberCode.trim()), purchaseAmount, redeemPoints },
       load: (settlementId) => this.settlementResult(settlementId),
-      work: async (attach) => {
+      work: async (claim) => {
         const settlementId = newId();
         for (let attempt = 1; ; attempt++) {
           try {
             await this.deps.db.tx(async (m) => {
+              await claim(m, settlementId);
               await this.settle(m, register.storeId, memberCode, purchaseAmount, redeemPoints, settlementId);
-              await attach(m, settlementId);
             });
-            return settlementId;
+            return this.settlementResult(settlementId);
           } catch (error) {
             if (!(error instanceof LotTakenMeanwhile) || attempt >= SETTLE_ATTEMPTS) {
               if (error instanceof LotTakenMeanwhile) throw new WalletError(ErrorCode.INSUFFICIENT_POINTS, "The points were just spent elsewhere");
