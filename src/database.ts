@@ -29,7 +29,9 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       timezone: "Z",
       charset: "utf8mb4_unicode_ci",
       logging: options.logging ?? false,
-      extra: { connectionLimit: 32, enableKeepAlive: true },
+      // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
+      // of a redeem in a profile); errors still name the SQL that failed.
+      extra: { connectionLimit: 32, enableKeepAlive: true, trace: false },
     });
   }
   mkdirSync(options.dataDir, { recursive: true });

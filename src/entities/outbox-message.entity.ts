@@ -15,6 +15,8 @@ export class OutboxMessageEntity {
   @TimeColumn() nextAttemptAt: Date;
   /** A worker's lease, so two server instances never deliver the same row at once. */
   @TimeColumn({ nullable: true }) lockedUntil: Date | null;
+  /** Which worker's lease this is: a batch is leased in one UPDATE and read back by it. */
+  @Column({ type: "varchar", length: 36, nullable: true }) leaseId: string | null;
   @Column({ type: "varchar", length: 500, nullable: true }) lastError: string | null;
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) deliveredAt: Date | null;

@@ -3,6 +3,7 @@ import { ConfirmationRequests1764100000000 } from "./1764100000000-confirmation-
 import { Membership1764200000000 } from "./1764200000000-membership";
 import { Bills1764300000000 } from "./1764300000000-bills";
 import { Tickets1764400000000 } from "./1764400000000-tickets";
+import { OutboxLease1764500000000 } from "./1764500000000-outbox-lease";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Membership1764200000000,
   Bills1764300000000,
   Tickets1764400000000,
+  OutboxLease1764500000000,
 ];
