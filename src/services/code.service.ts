@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { CardEntity, WalletCodeEntity } from "../entities";
+import { CardEntity, CustomerEntity, WalletCodeEntity } from "../entities";
 import type { CodeKind } from "../entities/wallet-code.entity";
 import { affectedRows } from "../database";
 import type { CardService } from "./card.service";
@@ -108,12 +108,28 @@ export class CodeService {
    * CODE_ALREADY_USED, CODE_EXPIRED.
    */
   async findUsable(m: EntityManager, code: string): Promise<WalletCodeEntity> {
-    const trimmed = code.trim();
-    if (looksLikeTicketCode(trimmed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
-    if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
-    const entity = await m.findOneBy(WalletCodeEntity, { codeHash: this.hash(trimmed) });
+    const entity = await m.findOneBy(WalletCodeEntity, { codeHash: this.checkedHash(code) });
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     return this.assertUsable(entity);
+  }
+
+  /**
+   * A usable PAYMENT code with its card and its customer's confirmation threshold, in one
+   * query: the redeem path reads all three, and every round trip counts there.
+   */
+  async findPaymentCode(m: EntityManager, code: string): Promise<{ entity: WalletCodeEntity; card: CardEntity | null; confirmAbove: number | null }> {
+    const row = await m
+      .createQueryBuilder(WalletCodeEntity, "c")
+      .leftJoinAndMapOne("c.card", CardEntity, "card", "card.id = c.cardId")
+      .leftJoin(CustomerEntity, "cu", "cu.id = c.customerId")
+      .addSelect("cu.confirmAbove", "confirmAbove")
+      .where("c.codeHash = :hash", { hash: this.checkedHash(code) })
+      .getRawAndEntities();
+    const entity = row.entities[0] as (WalletCodeEntity & { card?: CardEntity }) | undefined;
+    if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
+    this.requireKind(this.assertUsable(entity), "PAYMENT");
+    const confirmAbove = row.raw[0]?.confirmAbove;
+    return { entity, card: entity.card ?? null, confirmAbove: confirmAbove === null || confirmAbove === undefined ? null : Number(confirmAbove) };
   }
 
   requireKind(entity: WalletCodeEntity, kind: CodeKind): WalletCodeEntity {
@@ -145,6 +161,14 @@ export class CodeService {
     if (entity.usedAt) fail(ErrorCode.CODE_ALREADY_USED, "This code has already been used");
     if (entity.expiresAt <= this.deps.clock.now()) fail(ErrorCode.CODE_EXPIRED, "This code has expired");
     return entity;
+  }
+
+  /** The stored hash of a code that looks right: a typo fails here, before any lookup. */
+  private checkedHash(code: string): string {
+    const trimmed = code.trim();
+    if (looksLikeTicketCode(trimmed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
+    if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
+    return this.hash(trimmed);
   }
 
   /** The keyed hash under which a code is stored and found. */

@@ -59,16 +59,16 @@ export class PaymentService {
         const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
           await claim(m, paymentId);
-          const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "PAYMENT");
+          const found = await this.codes.findPaymentCode(m, code);
+          const entity = found.entity;
           if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
             fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
               maxAmount: entity.maxAmount,
             });
           }
-          const card = this.cards.requireAvailable(await m.findOneBy(CardEntity, { id: entity.cardId! }));
-          const customer = await m.findOneByOrFail(CustomerEntity, { id: entity.customerId });
+          const card = this.cards.requireAvailable(found.card);
           await this.codes.claim(m, entity);
-          const wait = customer.confirmAbove !== null && sale.amount > customer.confirmAbove;
+          const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
           const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
           await m.insert(PaymentEntity, payment);
           const request = wait ? await this.confirmations.open(m, payment) : null;
