@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { Mutex } from "async-mutex";
 import { createConnection } from "mysql2/promise";
 import { DataSource, type EntityManager } from "typeorm";
-import { entities } from "./entities";
+import * as entityClasses from "./entities";
 import { migrations } from "./migrations";
+
+const entities = Object.values(entityClasses);
 
 export interface DatabaseOptions {
   databaseUrl?: string;

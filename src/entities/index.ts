@@ -1,77 +1,24 @@
-import { AdmissionEntity } from "./admission.entity";
-import { EventEntity } from "./event.entity";
-import { TicketEntity } from "./ticket.entity";
-import { BillEntity } from "./bill.entity";
-import { InboxEntryEntity, MessageEntity } from "./message.entity";
-import { MembershipEntity } from "./membership.entity";
-import { OfferEntity } from "./offer.entity";
-import { PointLotEntity } from "./point-lot.entity";
-import { PointMovementEntity } from "./point-movement.entity";
-import { PointSettlementEntity } from "./point-settlement.entity";
-import { ProgramEntity } from "./program.entity";
-import { ApiKeyEntity } from "./api-key.entity";
-import { CardEntity } from "./card.entity";
-import { ConfirmationRequestEntity } from "./confirmation-request.entity";
-import { CustomerEntity } from "./customer.entity";
-import { IdempotencyRecordEntity } from "./idempotency-record.entity";
-import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { OutboxMessageEntity } from "./outbox-message.entity";
-import { PartnerEntity } from "./partner.entity";
-import { PaymentEntity } from "./payment.entity";
-import { SessionEntity } from "./session.entity";
-import { StoreEntity } from "./store.entity";
-import { WalletCodeEntity } from "./wallet-code.entity";
-
-export {
-  AdmissionEntity,
-  EventEntity,
-  TicketEntity,
-  BillEntity,
-  InboxEntryEntity,
-  MembershipEntity,
-  MessageEntity,
-  OfferEntity,
-  PointLotEntity,
-  PointMovementEntity,
-  PointSettlementEntity,
-  ProgramEntity,
-  ApiKeyEntity,
-  CardEntity,
-  ConfirmationRequestEntity,
-  CustomerEntity,
-  IdempotencyRecordEntity,
-  LedgerEntryEntity,
-  OutboxMessageEntity,
-  PartnerEntity,
-  PaymentEntity,
-  SessionEntity,
-  StoreEntity,
-  WalletCodeEntity,
-};
-
-export const entities = [
-  AdmissionEntity,
-  EventEntity,
-  TicketEntity,
-  BillEntity,
-  InboxEntryEntity,
-  MembershipEntity,
-  MessageEntity,
-  OfferEntity,
-  PointLotEntity,
-  PointMovementEntity,
-  PointSettlementEntity,
-  ProgramEntity,
-  ApiKeyEntity,
-  CardEntity,
-  ConfirmationRequestEntity,
-  CustomerEntity,
-  IdempotencyRecordEntity,
-  LedgerEntryEntity,
-  OutboxMessageEntity,
-  PartnerEntity,
-  PaymentEntity,
-  SessionEntity,
-  StoreEntity,
-  WalletCodeEntity,
-];
+/** Every entity; database.ts hands them all to the DataSource, so export only entities here. */
+export { AdmissionEntity } from "./admission.entity";
+export { ApiKeyEntity } from "./api-key.entity";
+export { BillEntity } from "./bill.entity";
+export { CardEntity } from "./card.entity";
+export { ConfirmationRequestEntity } from "./confirmation-request.entity";
+export { CustomerEntity } from "./customer.entity";
+export { EventEntity } from "./event.entity";
+export { IdempotencyRecordEntity } from "./idempotency-record.entity";
+export { LedgerEntryEntity } from "./ledger-entry.entity";
+export { MembershipEntity } from "./membership.entity";
+export { InboxEntryEntity, MessageEntity } from "./message.entity";
+export { OfferEntity } from "./offer.entity";
+export { OutboxMessageEntity } from "./outbox-message.entity";
+export { PartnerEntity } from "./partner.entity";
+export { PaymentEntity } from "./payment.entity";
+export { PointLotEntity } from "./point-lot.entity";
+export { PointMovementEntity } from "./point-movement.entity";
+export { PointSettlementEntity } from "./point-settlement.entity";
+export { ProgramEntity } from "./program.entity";
+export { SessionEntity } from "./session.entity";
+export { StoreEntity } from "./store.entity";
+export { TicketEntity } from "./ticket.entity";
+export { WalletCodeEntity } from "./wallet-code.entity";

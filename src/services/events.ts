@@ -2,6 +2,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
 import type { ConfirmationRequestEntity, PaymentEntity } from "../entities";
+import type { BillView } from "./bill.service";
 
 /**
  * Live events for subscribers. Every topic is per recipient (one phone, one store), so
@@ -33,18 +34,7 @@ export interface MessageEvent {
   read: boolean;
 }
 
-export interface BillEvent {
-  id: string;
-  reference: string;
-  billerName: string;
-  amount: number;
-  currency: string;
-  description: string | null;
-  dueDate: string;
-  status: string;
-  paidAt: string | null;
-  paidAtStore: string | null;
-}
+export type BillEvent = Json<BillView>;
 
 /** An admission decision as JSON; its shape is the service's AdmissionDecision. */
 export type AdmissionEvent = Record<string, unknown>;
@@ -99,8 +89,8 @@ export class EventBus {
     return this.pubSub.subscribe(Topic.Admissions, eventId);
   }
 
-  billPaid(partnerId: string, bill: object): void {
-    this.pubSub.publish(Topic.BillReceipts, partnerId, toJson(bill) as BillEvent);
+  billPaid(partnerId: string, bill: BillView): void {
+    this.pubSub.publish(Topic.BillReceipts, partnerId, toJson(bill));
   }
 
   billReceipts(partnerId: string): AsyncIterable<BillEvent> {
