@@ -1,0 +1,191 @@
+import { AdminClient } from "../../clients/admin";
+import { PhoneClient } from "../../clients/phone";
+import { RegisterClient } from "../../clients/register";
+import { ManualClock } from "../../src/clock";
+import { engines } from "../support/databases";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
+import { PASSWORD, TEST_CARDS, errorCodeOf, newRegister, newShopper, randomPhone } from "../support/world";
+
+const JPY = (amount: number) => ({ amount, currency: "JPY" });
+
+describe.each(engines)("every failure answers with its contract code (%s)", (engine) => {
+  let server: TestServer;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    server = await startTestServer(engine, { clock });
+  });
+  afterAll(() => server.close());
+
+  it("UNAUTHENTICATED without a credential, with a forged one, and after logout", async () => {
+    const shopper = await newShopper(server.url);
+    expect(await errorCodeOf(new PhoneClient(server.url).me())).toBe("UNAUTHENTICATED");
+    expect(await errorCodeOf(new PhoneClient(server.url, "wcs_forged").me())).toBe("UNAUTHENTICATED");
+    expect(await errorCodeOf(new RegisterClient(server.url, "wck_forged").lookupCode("1"))).toBe("UNAUTHENTICATED");
+    const token = shopper.phone.token!;
+    expect(await shopper.phone.logout()).toBe(true);
+    expect(await errorCodeOf(new PhoneClient(server.url, token).me())).toBe("UNAUTHENTICATED");
+  });
+
+  it("FORBIDDEN for a valid credential of the wrong role", async () => {
+    const shopper = await newShopper(server.url);
+    const { apiKey } = await newRegister(server.url);
+    const phoneAsRegister = new RegisterClient(server.url, shopper.phone.token!);
+    expect(await errorCodeOf(phoneAsRegister.redeemCode("1", JPY(1), "k"))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(new AdminClient(server.url, apiKey).enrollCustomer({ phone: randomPhone(), name: "x", password: PASSWORD }))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(new PhoneClient(server.url, apiKey).issuePaymentCode("x", PASSWORD))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(new AdminClient(server.url, shopper.phone.token!).createStore("x", "JPY"))).toBe("FORBIDDEN");
+  });
+
+  it("BAD_USER_INPUT for malformed input, and nothing is written", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    expect(await errorCodeOf(admin.enrollCustomer({ phone: "090-1234-5678", name: "x", password: PASSWORD }))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(admin.enrollCustomer({ phone: shopper.phoneNumber, name: "Again", password: PASSWORD }))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(new PhoneClient(server.url).login("not a phone", PASSWORD))).toBe("BAD_USER_INPUT");
+    const card = { expiryMonth: 12, expiryYear: 2035, holderName: "H", kind: "CREDIT" as const, institution: "X" };
+    expect(await errorCodeOf(shopper.phone.addCard({ ...card, pan: "4242424242424241" }))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(shopper.phone.addCard({ ...card, pan: TEST_CARDS.mastercard, expiryMonth: 13 }))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(shopper.phone.addCard({ ...card, pan: TEST_CARDS.visa }))).toBe("BAD_USER_INPUT"); // already in the wallet
+    expect((await shopper.phone.cards()).map((c) => c.last4)).toEqual(["4242"]);
+    expect(await errorCodeOf(shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, 0))).toBe("BAD_USER_INPUT");
+
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    expect(await errorCodeOf(register.redeemCode(code, JPY(0), "bad-1"))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(register.redeemCode(code, JPY(-100), "bad-2"))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(register.redeemCode(code, { amount: 100, currency: "USD" }, "bad-3"))).toBe("BAD_USER_INPUT");
+    const items = [{ name: "Tea", quantity: 2, unitPrice: 150 }];
+    expect(await errorCodeOf(register.redeemCode(code, { ...JPY(301), items }, "bad-4"))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(register.payments(20, "not-a-cursor"))).toBe("BAD_USER_INPUT");
+    // None of that used the code up.
+    expect((await register.redeemCode(code, { ...JPY(300), items }, "good-1")).status).toBe("APPROVED");
+  });
+
+  it("NOT_FOUND for another customer's card, an unknown owner, another store's payment", async () => {
+    const alice = await newShopper(server.url);
+    const bob = await newShopper(server.url);
+    expect(await errorCodeOf(bob.phone.setCardStatus(alice.card.id, "NOT_AVAILABLE", PASSWORD))).toBe("NOT_FOUND");
+    expect(await errorCodeOf(bob.phone.issuePaymentCode(alice.card.id, PASSWORD))).toBe("NOT_FOUND");
+    expect(await errorCodeOf(new AdminClient(server.url, ADMIN_TOKEN).issueApiKey("REGISTER", "01a00000-0000-7000-8000-000000000000"))).toBe("NOT_FOUND");
+    const mine = await newRegister(server.url);
+    const theirs = await newRegister(server.url);
+    const { code } = await alice.phone.issuePaymentCode(alice.card.id, PASSWORD);
+    const payment = await mine.register.redeemCode(code, JPY(100), "nf-1");
+    expect(await errorCodeOf(theirs.register.voidPayment(payment.id))).toBe("NOT_FOUND");
+    expect(await theirs.register.payment(payment.id)).toBeNull();
+    expect(await bob.phone.payment(payment.id)).toBeNull();
+  });
+
+  it("INVALID_PASSWORD, then ACCOUNT_LOCKED for 15 minutes after five wrong answers", async () => {
+    const shopper = await newShopper(server.url);
+    const fresh = new PhoneClient(server.url);
+    expect(await errorCodeOf(fresh.login(shopper.phoneNumber, "wrong password"))).toBe("INVALID_PASSWORD");
+    expect(await errorCodeOf(shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", "wrong password"))).toBe("INVALID_PASSWORD");
+    expect(await errorCodeOf(shopper.phone.issuePaymentCode(shopper.card.id, "wrong password"))).toBe("INVALID_PASSWORD");
+    expect(await errorCodeOf(fresh.login(shopper.phoneNumber, "wrong password"))).toBe("INVALID_PASSWORD");
+    let locked: { code?: string; extensions?: Record<string, unknown> } = {};
+    await fresh.login(shopper.phoneNumber, "wrong password").catch((e) => (locked = e));
+    expect(locked.code).toBe("ACCOUNT_LOCKED");
+    const until = new Date(String(locked.extensions?.lockedUntil)).getTime();
+    expect(until - clock.now().getTime()).toBe(15 * 60_000);
+    expect(await errorCodeOf(fresh.login(shopper.phoneNumber, PASSWORD))).toBe("ACCOUNT_LOCKED");
+    expect(await errorCodeOf(shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD))).toBe("ACCOUNT_LOCKED");
+    clock.advance(15 * 60_000 + 1);
+    expect((await fresh.login(shopper.phoneNumber, PASSWORD)).customer.phone).toBe(shopper.phoneNumber);
+  });
+
+  it("counts parallel wrong guesses: the account ends locked", async () => {
+    const shopper = await newShopper(server.url);
+    const guesses = Array.from({ length: 8 }, () => errorCodeOf(new PhoneClient(server.url).login(shopper.phoneNumber, "guess 1234")));
+    const codes = await Promise.all(guesses);
+    expect(codes.every((c) => c === "INVALID_PASSWORD" || c === "ACCOUNT_LOCKED")).toBe(true);
+    expect(await errorCodeOf(new PhoneClient(server.url).login(shopper.phoneNumber, PASSWORD))).toBe("ACCOUNT_LOCKED");
+    clock.advance(15 * 60_000 + 1);
+  });
+
+  it("CARD_NOT_AVAILABLE for a card not in the wallet, also after the code was issued", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", PASSWORD);
+    expect(await errorCodeOf(shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD))).toBe("CARD_NOT_AVAILABLE");
+    expect(await errorCodeOf(register.redeemCode(code, JPY(100), "na-1"))).toBe("CARD_NOT_AVAILABLE");
+  });
+
+  it("CODE_INVALID, CODE_EXPIRED, CODE_ALREADY_USED and AMOUNT_OVER_LIMIT on the register's path", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, 1000);
+    const typo = code.slice(0, -1) + String((Number(code.slice(-1)) + 1) % 10);
+    expect(await errorCodeOf(register.lookupCode(typo))).toBe("CODE_INVALID");
+    expect(await errorCodeOf(register.lookupCode("00000000000000000000"))).toBe("CODE_INVALID"); // well formed, unknown
+    expect(await errorCodeOf(register.lookupCode("hello"))).toBe("CODE_INVALID");
+    expect((await register.lookupCode(code)).maxAmount).toBe(1000);
+    expect(await errorCodeOf(register.redeemCode(code, JPY(1001), "cap-1"))).toBe("AMOUNT_OVER_LIMIT");
+    expect((await register.redeemCode(code, JPY(1000), "cap-2")).status).toBe("APPROVED");
+    expect(await errorCodeOf(register.redeemCode(code, JPY(1000), "cap-3"))).toBe("CODE_ALREADY_USED");
+    expect(await errorCodeOf(register.lookupCode(code))).toBe("CODE_ALREADY_USED");
+
+    const late = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    clock.advance(5 * 60_000 + 1);
+    expect(await errorCodeOf(register.lookupCode(late.code))).toBe("CODE_EXPIRED");
+    expect(await errorCodeOf(register.redeemCode(late.code, JPY(100), "late-1"))).toBe("CODE_EXPIRED");
+  });
+
+  it("same idempotency key: the same answer, or IDEMPOTENCY_CONFLICT for another request", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const first = await register.redeemCode(code, JPY(500), "idem-1");
+    expect(await register.redeemCode(code, JPY(500), "idem-1")).toEqual(first);
+    expect(await errorCodeOf(register.redeemCode(code, JPY(501), "idem-1"))).toBe("IDEMPOTENCY_CONFLICT");
+    // An error is an answer too: it is replayed for its key.
+    expect(await errorCodeOf(register.redeemCode(code, JPY(500), "idem-2"))).toBe("CODE_ALREADY_USED");
+    expect(await errorCodeOf(register.redeemCode(code, JPY(500), "idem-2"))).toBe("CODE_ALREADY_USED");
+
+    const second = (await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code;
+    const racing = await Promise.all(Array.from({ length: 10 }, () => register.redeemCode(second, JPY(700), "idem-race")));
+    expect(new Set(racing.map((p) => p.id)).size).toBe(1);
+    expect(racing.every((p) => p.status === "APPROVED")).toBe(true);
+    expect((await shopper.phone.payments(100)).nodes.filter((p) => p.amount === 700)).toHaveLength(1);
+
+    const refundedOnce = await register.refundPayment(first.id, "refund-1");
+    expect(refundedOnce.status).toBe("REFUNDED");
+    expect(await register.refundPayment(first.id, "refund-1")).toEqual(refundedOnce);
+    expect(await errorCodeOf(register.voidPayment(first.id, "refund-1"))).toBe("IDEMPOTENCY_CONFLICT");
+    expect(await errorCodeOf(register.voidPayment(first.id))).toBe("BAD_USER_INPUT"); // a refunded payment cannot be voided
+  });
+});
+
+describe("rate limits", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite", {
+      env: { RATE_LOGIN_PER_PHONE_PER_MIN: "3", RATE_CODE_USE_PER_REGISTER_PER_MIN: "5" },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("limit login attempts per phone number", async () => {
+    const shopper = await newShopper(server.url); // one login already counted
+    const phone = new PhoneClient(server.url);
+    await phone.login(shopper.phoneNumber, PASSWORD);
+    expect(await errorCodeOf(phone.login(shopper.phoneNumber, "wrong password"))).toBe("INVALID_PASSWORD");
+    let limited: { code?: string; extensions?: Record<string, unknown> } = {};
+    await phone.login(shopper.phoneNumber, PASSWORD).catch((e) => (limited = e));
+    expect(limited.code).toBe("RATE_LIMITED");
+    expect(Number(limited.extensions?.retryAfterSeconds)).toBeGreaterThan(0);
+  });
+
+  it("count every aliased field of one request against the register's limit", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    // One request, four aliased lookups: four attempts against a limit of five a minute.
+    const aliases = Array.from({ length: 4 }, (_, i) => `a${i}: lookupCode(code: "${code}") { kind }`).join("\n");
+    const body = await register.request<Record<string, { kind: string }>>(`{ ${aliases} }`);
+    expect(Object.values(body).map((a) => a.kind)).toEqual(["PAYMENT", "PAYMENT", "PAYMENT", "PAYMENT"]);
+    expect((await register.lookupCode(code)).kind).toBe("PAYMENT"); // the fifth
+    expect(await errorCodeOf(register.redeemCode(code, JPY(100), "after-limit"))).toBe("RATE_LIMITED");
+  });
+});

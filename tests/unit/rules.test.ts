@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from "../../src/config";
+import { scrub } from "../../src/schema/errors";
+import { assertTransition, canTransition, isTerminal } from "../../src/services/states";
+
+describe("configuration", () => {
+  it("has working defaults: port 4000, embedded database in ./data", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, dataDir: "./data", production: false, databaseUrl: undefined });
+  });
+
+  it("names every bad variable in one error", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "eighty", DATABASE_URL: "postgres://x", NODE_ENV: "staging" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/PORT/);
+    expect(String(error)).toMatch(/DATABASE_URL/);
+    expect(String(error)).toMatch(/NODE_ENV/);
+  });
+});
+
+describe("payment status moves", () => {
+  it("allows only the moves of the table", () => {
+    expect(canTransition("PROCESSING", "APPROVED")).toBe(true);
+    expect(canTransition("PENDING_CONFIRMATION", "EXPIRED")).toBe(true);
+    expect(canTransition("APPROVED", "REFUNDED")).toBe(true);
+    expect(canTransition("DECLINED", "APPROVED")).toBe(false);
+    expect(canTransition("REFUNDED", "VOIDED")).toBe(false);
+    expect(canTransition("PENDING_CONFIRMATION", "APPROVED")).toBe(false);
+  });
+
+  it("knows the terminal statuses", () => {
+    expect(["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"].every((s) => isTerminal(s as never))).toBe(true);
+    expect(isTerminal("APPROVED")).toBe(false);
+  });
+
+  it("turns an illegal move into BAD_USER_INPUT", () => {
+    expect(() => assertTransition("DECLINED", "REFUNDED")).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT" }));
+  });
+});
+
+describe("scrub", () => {
+  it("removes card numbers and codes from messages", () => {
+    expect(scrub("card 4242424242424242 failed")).toBe("card [redacted] failed");
+    expect(scrub("code 12345678901234567890 used")).toBe("code [redacted] used");
+    expect(scrub("pan 4242 4242 4242 4242")).toBe("pan [redacted]");
+  });
+
+  it("removes the value GraphQL echoes from a variable", () => {
+    const message = 'Variable "$input" got invalid value "hunter2-secret"; Int cannot represent non-integer value';
+    expect(scrub(message)).not.toContain("hunter2-secret");
+  });
+});
