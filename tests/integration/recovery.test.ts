@@ -1,0 +1,66 @@
+import { IdempotencyRecordEntity, PaymentEntity, WalletCodeEntity } from "../../src/entities";
+import { ManualClock } from "../../src/clock";
+import type { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { engines } from "../support/databases";
+import { startTestServer, type TestServer } from "../support/server";
+import { PASSWORD, newRegister, newShopper } from "../support/world";
+
+describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
+  let server: TestServer;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    server = await startTestServer(engine, { clock, env: { RECOVERY_AFTER_MS: "30000" } });
+  });
+  afterAll(() => server.close());
+
+  /** A payment as the first transaction of a redeem leaves it: code used, PROCESSING, nothing asked yet. */
+  async function interruptedPayment(): Promise<string> {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const template = await register.redeemCode(code, { amount: 100, currency: "JPY" }, "template");
+    const m = server.app.dataSource.manager;
+    const row = await m.findOneByOrFail(PaymentEntity, { id: template.id });
+    const id = "01a20000-0000-7000-8000-" + String(Date.now()).slice(-12).padStart(12, "0");
+    await m.insert(PaymentEntity, { ...row, id, status: "PROCESSING", approvalNumber: null, decidedAt: null, createdAt: clock.now() });
+    return id;
+  }
+
+  it("is reversed and declined once older than any institution call, never left hanging", async () => {
+    const id = await interruptedPayment();
+    expect(await server.app.services.payments.recover()).toBe(0); // still young: the first call may be running
+    clock.advance(31_000);
+    expect(await server.app.services.payments.recover()).toBe(1);
+    const settled = await server.app.dataSource.manager.findOneByOrFail(PaymentEntity, { id });
+    expect(settled).toMatchObject({ status: "DECLINED", declineReason: "processing_error" });
+    await server.app.services.outbox.drain();
+    expect((server.app.institution as SimulatedInstitution).reversals.has(id)).toBe(true);
+    expect(await server.app.services.payments.recover()).toBe(0); // once only
+  });
+
+  it("keeps the redeem's code used and its idempotency answer", async () => {
+    const m = server.app.dataSource.manager;
+    expect(await m.count(WalletCodeEntity)).toBeGreaterThan(0);
+    expect(await m.countBy(IdempotencyRecordEntity, { idemKey: "template" })).toBeGreaterThan(0);
+  });
+
+  it("retries institution reports with backoff until they go through, once", async () => {
+    const simulator = server.app.institution as SimulatedInstitution;
+    simulator.failReports = true;
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const payment = await register.redeemCode(code, { amount: 300, currency: "JPY" }, "report-retry");
+    await server.app.services.outbox.drain();
+    expect(simulator.reports.some((r) => r.paymentId === payment.id)).toBe(false);
+    clock.advance(500); // not yet due again
+    expect(await server.app.services.outbox.drain()).toBe(0);
+    simulator.failReports = false;
+    clock.advance(5_000);
+    await server.app.services.outbox.drain();
+    expect(simulator.reports.filter((r) => r.paymentId === payment.id)).toHaveLength(1);
+    clock.advance(3_600_000);
+    await server.app.services.outbox.drain();
+    expect(simulator.reports.filter((r) => r.paymentId === payment.id)).toHaveLength(1);
+  });
+});
