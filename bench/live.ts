@@ -18,9 +18,9 @@ export interface SubscribedPhone extends BenchPhone {
 }
 
 /** Phones that confirm every payment (confirmAbove 0), each subscribed on its own socket. */
-export async function subscribedPhones(url: string, admin: AdminClient, count: number, withCode: boolean): Promise<SubscribedPhone[]> {
+export async function subscribedPhones(admin: AdminClient, count: number, withCode: boolean): Promise<SubscribedPhone[]> {
   const phones = await inParallel(count, 16, async () => {
-    const p = await newPhone(url, admin, 0);
+    const p = await newPhone(admin, 0);
     const code = withCode ? (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code : undefined;
     return { ...p, code, requests: p.phone.confirmationRequests() };
   });

@@ -1,17 +1,15 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
 import Redis from "ioredis";
-import { createConnection, createPool } from "mysql2/promise";
+import { createPool } from "mysql2/promise";
 import { AdminClient } from "../clients/admin";
-import { spawnServer } from "../scripts/server-process";
 import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
 import { hashPassword } from "../src/services/crypto/password";
 import { hmacHex } from "../src/services/crypto/tokens";
 import { closeAll, deliveryLatency, rssOf, subscribedPhones } from "./live";
 import { redeemBySql } from "./sql-ceiling";
+import { startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
@@ -30,44 +28,18 @@ async function main(): Promise<void> {
   const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const redisUp = await probeRedis(redisUrl);
-  const database = `wc_bench_${randomBytes(4).toString("hex")}`;
-  const admin0 = await createConnection({ uri: mysqlBase });
-  await admin0.query(`CREATE DATABASE \`${database}\``);
-  await admin0.end();
-
-  const cardKey = randomBytes(32).toString("hex");
-  const adminToken = randomBytes(24).toString("base64url");
   const profile = process.argv.includes("--profile");
   const profileDir = join(__dirname, "..", "..", "bench", "profiles");
   if (profile) mkdirSync(profileDir, { recursive: true });
-  const server = await spawnServer(
-    {
-      NODE_ENV: "production",
-      DATABASE_URL: `${mysqlBase}/${database}`,
-      ...(redisUp ? { REDIS_URL: redisUrl } : {}),
-      ADMIN_TOKEN: adminToken,
-      CARD_KEY: cardKey,
-      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
-      // The bench measures the server, not the card network: the simulator answers at once.
-      INSTITUTION_LATENCY_MS: "0",
-      // Cheap password hashing so that setting up thousands of phones is quick; the cost
-      // of the production setting is measured on its own below.
-      PASSWORD_HASH_COST: "10",
-      RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
-      RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
-      RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
-      RATE_CODE_USE_PER_REGISTER_PER_MIN: "1000000",
-    },
-    { keepLog: false, nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] },
-  );
+  const bench = await startBenchServer({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, profileDir: profile ? profileDir : undefined });
+  const { server, adminToken, cardKey } = bench;
   const url = server.url;
   const results: Record<string, unknown> = { database: "mysql", redis: redisUp, at: new Date().toISOString() };
   const rows: Array<[string, string, Summary]> = [];
   try {
     const admin = new AdminClient(url, adminToken);
     process.stderr.write("setting up phones and registers...\n");
-    const phones = await inParallel(64, 16, () => newPhone(url, admin));
+    const phones = await inParallel(64, 16, () => newPhone(admin));
     const registers = await newRegisters(url, admin, 64);
 
     const noop = new GraphQLClient(`${url}/graphql`);
@@ -99,7 +71,7 @@ async function main(): Promise<void> {
       const p = phones[i % phones.length];
       return hmacHex(codeHashKey, (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code);
     });
-    const mysql = createPool({ uri: `${mysqlBase}/${database}`, connectionLimit: 64, timezone: "Z" });
+    const mysql = createPool({ uri: bench.databaseUrl, connectionLimit: 64, timezone: "Z" });
     const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
     let sqlUsed = 0;
     for (const c of LEVELS) {
@@ -112,13 +84,13 @@ async function main(): Promise<void> {
 
     const rssBefore = rssOf(server.process.pid!);
     process.stderr.write(`subscribing ${LIVE_PHONES} phones...\n`);
-    const live = await subscribedPhones(url, admin, LIVE_PHONES, true);
+    const live = await subscribedPhones(admin, LIVE_PHONES, true);
     await settle();
     const rss1000 = rssOf(server.process.pid!);
     rows.push([`live delivery, ${LIVE_PHONES} phones`, `${LIVE_RATE}/s`, await deliveryLatency(live, registers, LIVE_RATE)]);
 
     process.stderr.write(`subscribing ${IDLE_PHONES - LIVE_PHONES} more phones...\n`);
-    const more = await subscribedPhones(url, admin, IDLE_PHONES - LIVE_PHONES, false);
+    const more = await subscribedPhones(admin, IDLE_PHONES - LIVE_PHONES, false);
     await settle();
     const rss5000 = rssOf(server.process.pid!);
     await closeAll([...live, ...more]);
@@ -138,10 +110,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
     process.stdout.write(`\nwritten to bench/results.json${profile ? "; CPU profile in bench/profiles/ (on server exit)" : ""}\n`);
   } finally {
-    await server.stop();
-    const c = await createConnection({ uri: mysqlBase });
-    await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await c.end();
+    await bench.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { AdminClient } from "../../clients/admin";
-import { PhoneClient, type Card } from "../../clients/phone";
+import { onboardCustomer, type OnboardedCustomer } from "../../clients/onboarding";
 import { RegisterClient } from "../../clients/register";
 import { ADMIN_TOKEN } from "./server";
 
@@ -20,30 +20,11 @@ export const PASSWORD = "correct horse battery";
 
 export const randomPhone = () => `+8190${String(randomInt(10_000_000, 99_999_999))}`;
 
-export interface Shopper {
-  phone: PhoneClient;
-  phoneNumber: string;
-  customerId: string;
-  card: Card;
-}
+export type Shopper = OnboardedCustomer;
 
 /** Enrolls a customer, logs the phone in, adds a card and makes it available. */
-export async function newShopper(url: string, pan = TEST_CARDS.visa): Promise<Shopper> {
-  const admin = new AdminClient(url, ADMIN_TOKEN);
-  const phoneNumber = randomPhone();
-  const customer = await admin.enrollCustomer({ phone: phoneNumber, name: "Hanako Yamada", password: PASSWORD });
-  const phone = new PhoneClient(url);
-  await phone.login(phoneNumber, PASSWORD);
-  const added = await phone.addCard({
-    pan,
-    expiryMonth: 12,
-    expiryYear: new Date().getUTCFullYear() + 3,
-    holderName: "HANAKO YAMADA",
-    kind: "CREDIT",
-    institution: "Test Card Co.",
-  });
-  const card = await phone.setCardStatus(added.id, "AVAILABLE", PASSWORD);
-  return { phone, phoneNumber, customerId: customer.id, card };
+export function newShopper(url: string, pan = TEST_CARDS.visa): Promise<Shopper> {
+  return onboardCustomer({ admin: new AdminClient(url, ADMIN_TOKEN), phoneNumber: randomPhone(), password: PASSWORD, pan });
 }
 
 /** A store with one register key. */

@@ -1,0 +1,63 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+import { spawnServer, type ServerProcess } from "../scripts/server-process";
+
+export interface BenchServer {
+  server: ServerProcess;
+  url: string;
+  adminToken: string;
+  cardKey: string;
+  databaseUrl: string;
+  /** Stops the server and drops its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The built server as its own process, in production mode, on a fresh MySQL database,
+ * with the card simulator answering at once (the bench measures the server, not the card
+ * network), cheap password hashing (so thousands of phones can be set up quickly) and
+ * rate limits out of the way.
+ */
+export async function startBenchServer(options: { mysqlBase: string; redisUrl?: string; profileDir?: string }): Promise<BenchServer> {
+  const database = `wc_bench_${randomBytes(4).toString("hex")}`;
+  const admin = await createConnection({ uri: options.mysqlBase });
+  await admin.query(`CREATE DATABASE \`${database}\``);
+  await admin.end();
+  const adminToken = randomBytes(24).toString("base64url");
+  const cardKey = randomBytes(32).toString("hex");
+  const databaseUrl = `${options.mysqlBase}/${database}`;
+  const server = await spawnServer(
+    {
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ADMIN_TOKEN: adminToken,
+      CARD_KEY: cardKey,
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
+      INSTITUTION_LATENCY_MS: "0",
+      PASSWORD_HASH_COST: "10",
+      RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
+      RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
+      RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
+      RATE_CODE_USE_PER_REGISTER_PER_MIN: "1000000",
+    },
+    { keepLog: false, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
+  );
+  return {
+    server,
+    url: server.url,
+    adminToken,
+    cardKey,
+    databaseUrl,
+    close: async () => {
+      await server.stop();
+      const c = await createConnection({ uri: options.mysqlBase });
+      await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await c.end();
+    },
+  };
+}
