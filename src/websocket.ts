@@ -79,6 +79,8 @@ export function serveGraphqlWs(options: {
           requestId,
           logger: logger.child({ requestId }),
         };
+        // As over HTTP: one line per operation, its name and caller, never its variables.
+        contextValue.logger.info({ operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),
