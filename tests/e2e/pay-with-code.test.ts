@@ -94,6 +94,22 @@ describe.each(engines)("paying at a register with a one-time QR code (%s)", (eng
     expect((await shopper.phone.payment(second.id))?.status).toBe("REFUNDED");
   });
 
+  it("pages the history newest first, for the phone and for the store", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const ids: string[] = [];
+    for (const amount of [100, 200, 300]) {
+      const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+      ids.push((await register.redeemCode(code, { amount, currency: "JPY" }, `page-${amount}`)).id);
+    }
+    const first = await shopper.phone.payments(2);
+    expect(first.nodes.map((p) => p.amount)).toEqual([300, 200]);
+    const second = await shopper.phone.payments(2, first.nextCursor);
+    expect(second.nodes.map((p) => p.id)).toEqual([ids[0]]);
+    expect(second.nextCursor).toBeNull();
+    expect((await register.payments(3)).nodes.map((p) => p.id)).toEqual([...ids].reverse());
+  });
+
   it("gives exactly one APPROVED payment for 40 concurrent redeems of one code at two registers", async () => {
     const shopper = await newShopper(server.url);
     const a = await newRegister(server.url, "JPY", "Store A");
