@@ -1,6 +1,6 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode } from "graphql";
 import { ErrorCode } from "../services/errors";
 import type { RequestContext } from "./context";
 
@@ -28,12 +28,20 @@ export function armorProtection(limits: QueryLimits) {
 
 /** In production, only the admin token may introspect the schema. */
 export function introspectionOnlyForAdmin(production: boolean): ApolloServerPlugin<RequestContext> {
+  // Apollo hands the same parsed document to every request with the same text, so the
+  // answer is kept per document instead of validating it again on every request.
+  const introspects = new WeakMap<DocumentNode, boolean>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, schema }) {
           if (!production || contextValue.caller.kind === "admin") return;
-          if (validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0) {
+          let found = introspects.get(document);
+          if (found === undefined) {
+            found = validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0;
+            introspects.set(document, found);
+          }
+          if (found) {
             throw new GraphQLError("Introspection needs the admin token", { extensions: { code: ErrorCode.FORBIDDEN } });
           }
         },

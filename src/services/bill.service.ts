@@ -13,7 +13,7 @@ import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
-import { isUniqueViolation } from "./customer.service";
+import { isUniqueViolation } from "../database";
 
 export type BillStatus = StoredBillStatus | "OVERDUE";
 

@@ -3,7 +3,7 @@ import type { CardKind, CardStatus } from "../entities/card.entity";
 import type { Caller } from "./caller";
 import { brandOf, luhnValid } from "./crypto/luhn";
 import type { CustomerService } from "./customer.service";
-import { isUniqueViolation } from "./customer.service";
+import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer } from "./guards";

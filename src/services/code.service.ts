@@ -1,7 +1,6 @@
 import type { EntityManager } from "typeorm";
-import { CardEntity, CustomerEntity, WalletCodeEntity } from "../entities";
+import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CodeKind } from "../entities/wallet-code.entity";
-import { affectedRows } from "../database";
 import type { CardService } from "./card.service";
 import type { Caller } from "./caller";
 import { hmacHex } from "./crypto/tokens";
@@ -36,6 +35,8 @@ export interface PaymentCodeLookup {
  * affected-row count says who was first.
  */
 export class CodeService {
+  private paymentCodeSelect: string | undefined;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly customers: CustomerService,
@@ -118,18 +119,20 @@ export class CodeService {
    * query: the redeem path reads all three, and every round trip counts there.
    */
   async findPaymentCode(m: EntityManager, code: string): Promise<{ entity: WalletCodeEntity; card: CardEntity | null; confirmAbove: number | null }> {
-    const row = await m
-      .createQueryBuilder(WalletCodeEntity, "c")
-      .leftJoinAndMapOne("c.card", CardEntity, "card", "card.id = c.cardId")
-      .leftJoin(CustomerEntity, "cu", "cu.id = c.customerId")
-      .addSelect("cu.confirmAbove", "confirmAbove")
-      .where("c.codeHash = :hash", { hash: this.checkedHash(code) })
-      .getRawAndEntities();
-    const entity = row.entities[0] as (WalletCodeEntity & { card?: CardEntity }) | undefined;
+    const { db } = this.deps;
+    const [row] = await db.sql(m).select(this.paymentCodeSql, [this.checkedHash(code)]);
+    const entity = row && db.hydrate(WalletCodeEntity, row);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     this.requireKind(this.assertUsable(entity), "PAYMENT");
-    const confirmAbove = row.raw[0]?.confirmAbove;
-    return { entity, card: entity.card ?? null, confirmAbove: confirmAbove === null || confirmAbove === undefined ? null : Number(confirmAbove) };
+    return { entity, card: db.hydrate(CardEntity, row, "card_"), confirmAbove: row.confirmAbove == null ? null : Number(row.confirmAbove) };
+  }
+
+  private get paymentCodeSql(): string {
+    const { db } = this.deps;
+    this.paymentCodeSelect ??=
+      `SELECT ${db.selectList(WalletCodeEntity, "c")}, ${db.selectList(CardEntity, "card", "card_")}, cu.confirmAbove AS confirmAbove ` +
+      "FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?";
+    return this.paymentCodeSelect;
   }
 
   requireKind(entity: WalletCodeEntity, kind: CodeKind): WalletCodeEntity {
@@ -145,13 +148,10 @@ export class CodeService {
    */
   async claim(m: EntityManager, entity: WalletCodeEntity): Promise<void> {
     const now = this.deps.clock.now();
-    const result = await m
-      .createQueryBuilder()
-      .update(WalletCodeEntity)
-      .set({ usedAt: now })
-      .where("id = :id AND usedAt IS NULL AND expiresAt > :now", { id: entity.id, now })
-      .execute();
-    if (affectedRows(result) === 1) return;
+    const claimed = await this.deps.db
+      .sql(m)
+      .write("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, entity.id, now]);
+    if (claimed === 1) return;
     const current = await m.findOneByOrFail(WalletCodeEntity, { id: entity.id });
     this.assertUsable(current);
     throw new WalletError(ErrorCode.CODE_ALREADY_USED, "This code has already been used");

@@ -1,7 +1,7 @@
-import { QueryFailedError } from "typeorm";
 import { CustomerEntity } from "../entities";
 import type { Caller } from "./caller";
 import { hashPassword, verifyPassword } from "./crypto/password";
+import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, fail, notFound } from "./errors";
 import { newId } from "./ids";
@@ -108,10 +108,3 @@ const lockedError = (until: Date) =>
   new WalletError(ErrorCode.ACCOUNT_LOCKED, "Too many wrong passwords; the account is locked for now", {
     lockedUntil: until.toISOString(),
   });
-
-/** A duplicate key on MySQL (ER_DUP_ENTRY) or SQLite (SQLITE_CONSTRAINT_UNIQUE). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; errno?: number } | undefined;
-  return driverError?.code === "ER_DUP_ENTRY" || driverError?.code === "SQLITE_CONSTRAINT_UNIQUE" || driverError?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-}

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { IdempotencyRecordEntity } from "../entities";
-import { isUniqueViolation } from "./customer.service";
+import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { newId } from "./ids";
@@ -65,7 +65,7 @@ export class IdempotencyService {
     });
     const claim: ClaimKey = async (m, resultId) => {
       try {
-        await m.insert(IdempotencyRecordEntity, row(resultId));
+        await this.deps.db.sql(m).insert(IdempotencyRecordEntity, row(resultId));
       } catch (error) {
         if (isUniqueViolation(error)) throw new KeyTaken();
         throw error;

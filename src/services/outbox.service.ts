@@ -34,7 +34,7 @@ export class OutboxService {
 
   async enqueue(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
     const now = this.deps.clock.now();
-    await m.insert(OutboxMessageEntity, {
+    await this.deps.db.sql(m).insert(OutboxMessageEntity, {
       id: newId(),
       topic,
       payload: payload as never,

@@ -1,7 +1,6 @@
 import { LessThan, type EntityManager } from "typeorm";
 import { CardEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
-import { affectedRows } from "../database";
 import type { CardService } from "./card.service";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
@@ -147,17 +146,15 @@ export class PaymentProcessor {
   /** A status move that happens only from the expected status (the row decides). */
   async move(m: EntityManager, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
     assertTransition(from, to);
-    const result = await m
-      .createQueryBuilder()
-      .update(PaymentEntity)
-      .set({ ...fields, status: to })
-      .where("id = :id AND status = :from", { id, from })
-      .execute();
-    return affectedRows(result) === 1;
+    // The column names come from this code (the few shapes of `fields`), never from input.
+    const columns = Object.keys(fields).filter((k) => k !== "status");
+    const sets = ["status = ?", ...columns.map((c) => `${c} = ?`)].join(", ");
+    const values = [to, ...columns.map((c) => fields[c as keyof PaymentEntity])];
+    return (await this.deps.db.sql(m).write(`UPDATE payments SET ${sets} WHERE id = ? AND status = ?`, [...values, id, from])) === 1;
   }
 
   private async addLedger(m: EntityManager, payment: PaymentEntity, entryType: LedgerEntryType, amount: number) {
-    await m.insert(LedgerEntryEntity, {
+    await this.deps.db.sql(m).insert(LedgerEntryEntity, {
       id: newId(),
       paymentId: payment.id,
       customerId: payment.customerId,

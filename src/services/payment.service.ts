@@ -70,7 +70,7 @@ export class PaymentService {
           await this.codes.claim(m, entity);
           const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
           const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
-          await m.insert(PaymentEntity, payment);
+          await this.deps.db.sql(m).insert(PaymentEntity, payment);
           const request = wait ? await this.confirmations.open(m, payment) : null;
           return { payment, card, request };
         });

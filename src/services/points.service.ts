@@ -22,7 +22,7 @@ import type { IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import { optionalText, requireText } from "./validation";
-import { isUniqueViolation } from "./customer.service";
+import { isUniqueViolation } from "../database";
 
 const DAY_MS = 86_400_000;
 const SOON_MS = 30 * DAY_MS;

@@ -9,7 +9,7 @@ import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, forbidden, notFound } from "./errors";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
-import { isUniqueViolation } from "./customer.service";
+import { isUniqueViolation } from "../database";
 import { optionalText, requirePhone, requireText } from "./validation";
 
 export type DenialReason = "ALREADY_USED" | "NOT_YET_VALID" | "EXPIRED" | "WRONG_EVENT" | "REVOKED" | "INVALID";

@@ -2,9 +2,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Mutex } from "async-mutex";
 import { createConnection } from "mysql2/promise";
-import { DataSource, type EntityManager } from "typeorm";
-import * as entityClasses from "./entities";
-import { migrations } from "./migrations";
+import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import * as entityClasses from "../entities";
+import { migrations } from "../migrations";
+import { DirectSqlFactory, type DirectSql } from "./direct-sql";
 
 const entities = Object.values(entityClasses);
 
@@ -66,9 +67,26 @@ async function isMariaDb(url: string): Promise<boolean> {
  */
 export class Db {
   private readonly sqliteLock: Mutex | null;
+  private readonly direct: DirectSqlFactory;
 
   constructor(readonly dataSource: DataSource) {
     this.sqliteLock = dataSource.options.type === "better-sqlite3" ? new Mutex() : null;
+    this.direct = new DirectSqlFactory(dataSource);
+  }
+
+  /** Prepared statements on `m`'s connection, for hot paths (see direct-sql.ts). */
+  sql(m: EntityManager): DirectSql {
+    return this.direct.on(m);
+  }
+
+  /** "alias.col AS prefixcol, ..." for all of an entity's columns (see direct-sql.ts). */
+  selectList(target: EntityTarget<ObjectLiteral>, alias: string, prefix = ""): string {
+    return this.direct.selectList(target, alias, prefix);
+  }
+
+  /** An entity back from a row selected with `selectList`. */
+  hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix = ""): E | null {
+    return this.direct.hydrate(target, row, prefix);
   }
 
   get isMysql(): boolean {
@@ -97,3 +115,10 @@ export class Db {
 
 /** Affected-row count of an UPDATE/DELETE run through the query builder, on both engines. */
 export const affectedRows = (result: { affected?: number | null }): number => result.affected ?? 0;
+
+/** A duplicate key, from TypeORM or from a direct statement, on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const driverError = error instanceof QueryFailedError ? error.driverError : error;
+  const code = (driverError as { code?: string } | null)?.code;
+  return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

@@ -1,0 +1,88 @@
+import { Db, createDataSource, isUniqueViolation } from "../../src/database";
+import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
+import { createTestDatabase, engines } from "../support/databases";
+
+/**
+ * The hot paths write and read some rows with direct prepared statements and the rest
+ * of the code reads them through TypeORM (and the other way round): both must see the
+ * same values, dates to the millisecond, JSON and nulls included, on both engines.
+ */
+describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase(engine);
+    const dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    db = new Db(dataSource);
+    drop = async () => {
+      await dataSource.destroy();
+      await database.drop();
+    };
+  });
+  afterAll(() => drop());
+
+  const payment = (id: string): PaymentEntity =>
+    Object.assign(new PaymentEntity(), {
+      id,
+      status: "APPROVED",
+      amount: 1234,
+      currency: "JPY",
+      items: [{ name: "Green tea", quantity: 2, unitPrice: 617 }],
+      reference: null,
+      storeId: "store-1",
+      storeName: "Corner Store",
+      customerId: "customer-1",
+      cardId: "card-1",
+      codeId: null,
+      cardInstitution: "Simulated Bank",
+      cardBrand: "VISA",
+      cardLast4: "4242",
+      approvalNumber: "A1B2C3",
+      declineReason: null,
+      createdAt: new Date("2026-11-25T01:02:03.456Z"),
+      decidedAt: new Date("2026-11-25T01:02:04.007Z"),
+    });
+
+  it("inserts a row that TypeORM reads back unchanged", async () => {
+    await db.tx((m) => db.sql(m).insert(PaymentEntity, payment("p-direct")));
+    expect(await db.read((m) => m.findOneByOrFail(PaymentEntity, { id: "p-direct" }))).toEqual(payment("p-direct"));
+  });
+
+  it("reads a row TypeORM wrote back into the same entity", async () => {
+    await db.tx((m) => m.insert(PaymentEntity, payment("p-orm")));
+    const [row] = await db.read((m) => db.sql(m).select(`SELECT ${db.selectList(PaymentEntity, "p", "x_")} FROM payments p WHERE p.id = ?`, ["p-orm"]));
+    expect(db.hydrate(PaymentEntity, row, "x_")).toEqual(payment("p-orm"));
+    expect(db.hydrate(PaymentEntity, { x_id: null }, "x_")).toBeNull();
+  });
+
+  it("compares dates it binds with dates TypeORM stored, and counts changed rows", async () => {
+    await db.tx((m) => m.insert(PaymentEntity, { ...payment("p-dates"), status: "PROCESSING" }));
+    const update = "UPDATE payments SET status = 'DECLINED' WHERE id = ? AND status = 'PROCESSING' AND createdAt < ?";
+    expect(await db.tx((m) => db.sql(m).write(update, ["p-dates", new Date("2026-11-25T01:02:03.456Z")]))).toBe(0);
+    expect(await db.tx((m) => db.sql(m).write(update, ["p-dates", new Date("2026-11-25T01:02:03.457Z")]))).toBe(1);
+    expect(await db.tx((m) => db.sql(m).write(update, ["p-dates", new Date("2026-11-25T01:02:03.457Z")]))).toBe(0);
+  });
+
+  it("takes part in the manager's transaction: a rollback undoes it", async () => {
+    await expect(
+      db.tx(async (m) => {
+        await db.sql(m).insert(PaymentEntity, payment("p-rolled-back"));
+        throw new Error("abandon");
+      }),
+    ).rejects.toThrow("abandon");
+    expect(await db.read((m) => m.findOneBy(PaymentEntity, { id: "p-rolled-back" }))).toBeNull();
+  });
+
+  it("reports a duplicate key as a unique violation", async () => {
+    const error = await db.tx((m) => db.sql(m).insert(PaymentEntity, payment("p-direct"))).catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+  });
+
+  it("refuses an insert that leaves out a required column rather than writing a null", async () => {
+    const partial = { id: "o-1", topic: "t", payload: {}, attempts: 0, createdAt: new Date() } as unknown as OutboxMessageEntity;
+    await expect(db.tx((m) => db.sql(m).insert(OutboxMessageEntity, partial))).rejects.toThrow("without nextAttemptAt");
+  });
+});
