@@ -1,16 +1,9 @@
-import { readFileSync } from "node:fs";
 import type { AdminClient } from "../clients/admin";
 import type { LiveFeed } from "../clients/live";
 import type { ConfirmationRequest } from "../clients/phone";
 import type { RegisterClient } from "../clients/register";
 import { summarize, type Summary } from "./stats";
 import { PASSWORD, inParallel, newPhone, type BenchPhone } from "./world";
-
-/** Resident memory of a process, in bytes (Linux). */
-export function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-  return Number(line?.replace(/\D+/g, "") ?? 0) * 1024;
-}
 
 export interface SubscribedPhone extends BenchPhone {
   requests: LiveFeed<ConfirmationRequest>;

@@ -7,7 +7,8 @@ import { AdminClient } from "../clients/admin";
 import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
 import { hashPassword } from "../src/services/crypto/password";
 import { hmacHex } from "../src/services/crypto/tokens";
-import { closeAll, deliveryLatency, rssOf, subscribedPhones } from "./live";
+import { closeAll, deliveryLatency, subscribedPhones } from "./live";
+import { cpuPerOp, mysqldPid, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemBySql } from "./sql-ceiling";
 import { startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
@@ -35,7 +36,12 @@ async function main(): Promise<void> {
   const { server, adminToken, cardKey } = bench;
   const url = server.url;
   const results: Record<string, unknown> = { database: "mysql", redis: redisUp, at: new Date().toISOString() };
-  const rows: Array<[string, string, Summary]> = [];
+  const rows: Row[] = [];
+  const pids = { server: server.process.pid!, mysqld: mysqldPid(), bench: process.pid };
+  const measure = async (name: string, level: string, work: () => Promise<Summary>) => {
+    const { result, cpu } = await cpuPerOp(pids, work);
+    rows.push({ name, level, summary: result, cpu });
+  };
   try {
     const admin = new AdminClient(url, adminToken);
     process.stderr.write("setting up phones and registers...\n");
@@ -43,26 +49,22 @@ async function main(): Promise<void> {
     const registers = await newRegisters(url, admin, 64);
 
     const noop = new GraphQLClient(`${url}/graphql`);
-    for (const c of LEVELS) rows.push(["no-op query (HTTP ceiling)", `c=${c}`, await runLoad(c, COUNT[c] * 2, () => noop.request("{ __typename }"))]);
+    for (const c of LEVELS) await measure("no-op query (HTTP ceiling)", `c=${c}`, () => runLoad(c, COUNT[c] * 2, () => noop.request("{ __typename }")));
 
     const pool: string[] = [];
     for (const c of LEVELS) {
-      rows.push([
-        "issuePaymentCode",
-        `c=${c}`,
-        await runLoad(c, COUNT[c], async (i) => {
+      await measure("issuePaymentCode", `c=${c}`, () =>
+        runLoad(c, COUNT[c], async (i) => {
           const p = phones[i % phones.length];
           pool.push((await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "svg")).code);
         }),
-      ]);
+      );
     }
     let used = 0;
     for (const c of LEVELS) {
-      rows.push([
-        "redeemCode",
-        `c=${c}`,
-        await runLoad(c, COUNT[c], (i) => registers[i % registers.length].redeemCode(pool[used++], { amount: 500, currency: "JPY" }, `r-${c}-${i}`)),
-      ]);
+      await measure("redeemCode", `c=${c}`, () =>
+        runLoad(c, COUNT[c], (i) => registers[i % registers.length].redeemCode(pool[used++], { amount: 500, currency: "JPY" }, `r-${c}-${i}`)),
+      );
     }
 
     // The ceiling: the same transactional work by hand, on codes issued the same way.
@@ -75,19 +77,21 @@ async function main(): Promise<void> {
     const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
     let sqlUsed = 0;
     for (const c of LEVELS) {
-      rows.push(["redeem SQL by hand (ceiling)", `c=${c}`, await runLoad(c, COUNT[c], (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `s-${c}-${i}`))]);
+      await measure("redeem SQL by hand (ceiling)", `c=${c}`, () =>
+        runLoad(c, COUNT[c], (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `s-${c}-${i}`)),
+      );
     }
     await mysql.end();
 
     // A production-strength password hash, alone: what issuePaymentCode pays per call at cost 15.
-    rows.push(["scrypt hash, cost 15 (alone)", "c=1", await runLoad(1, 10, () => hashPassword(PASSWORD, 15))]);
+    await measure("scrypt hash, cost 15 (alone)", "c=1", () => runLoad(1, 10, () => hashPassword(PASSWORD, 15)));
 
     const rssBefore = rssOf(server.process.pid!);
     process.stderr.write(`subscribing ${LIVE_PHONES} phones...\n`);
     const live = await subscribedPhones(admin, LIVE_PHONES, true);
     await settle();
     const rss1000 = rssOf(server.process.pid!);
-    rows.push([`live delivery, ${LIVE_PHONES} phones`, `${LIVE_RATE}/s`, await deliveryLatency(live, registers, LIVE_RATE)]);
+    await measure(`live delivery, ${LIVE_PHONES} phones`, `${LIVE_RATE}/s`, () => deliveryLatency(live, registers, LIVE_RATE));
 
     process.stderr.write(`subscribing ${IDLE_PHONES - LIVE_PHONES} more phones...\n`);
     const more = await subscribedPhones(admin, IDLE_PHONES - LIVE_PHONES, false);
@@ -95,8 +99,8 @@ async function main(): Promise<void> {
     const rss5000 = rssOf(server.process.pid!);
     await closeAll([...live, ...more]);
 
-    const ratio = (name: string, c: number) => rows.find(([n, l]) => n === name && l === `c=${c}`)![2].perSecond;
-    results.rows = rows.map(([name, level, s]) => ({ name, level, ...s }));
+    const ratio = (name: string, c: number) => rows.find((r) => r.name === name && r.level === `c=${c}`)!.summary.perSecond;
+    results.rows = rows.map((r) => ({ name: r.name, level: r.level, ...r.summary, cpuMsPerOp: r.cpu }));
     results.redeemVsCeiling = Object.fromEntries(LEVELS.map((c) => [`c=${c}`, round(ratio("redeemCode", c) / ratio("redeem SQL by hand (ceiling)", c))]));
     results.memory = {
       baselineMB: round(rssBefore / 2 ** 20),
@@ -115,9 +119,19 @@ async function main(): Promise<void> {
   }
 }
 
-function print(rows: Array<[string, string, Summary]>, results: Record<string, unknown>): void {
-  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms"];
-  const lines = rows.map(([name, level, s]) => [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max].map(String));
+interface Row {
+  name: string;
+  level: string;
+  summary: Summary;
+  cpu: CpuPerOp;
+}
+
+function print(rows: Row[], results: Record<string, unknown>): void {
+  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench"];
+  const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
+  const lines = rows.map(({ name, level, summary: s, cpu: c }) =>
+    [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max, cpu(c.server), cpu(c.mysqld), cpu(c.bench)].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);

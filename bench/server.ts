@@ -45,7 +45,7 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
       RATE_CODE_USE_PER_REGISTER_PER_MIN: "1000000",
     },
-    { keepLog: false, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
+    { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
   );
   return {
     server,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 let lastMs = 0;
 let counter = 0;
@@ -10,17 +10,15 @@ let counter = 0;
  * in order.
  */
 export function newId(): string {
+  // randomUUID draws from a cached pool of random bytes: no call into OpenSSL per id.
+  const random = randomUUID();
   const now = Date.now();
   if (now === lastMs) counter = (counter + 1) & 0xfff;
   else {
     lastMs = now;
-    counter = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    counter = parseInt(random.slice(9, 12), 16) & 0x7ff;
   }
-  const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = 0x70 | (counter >> 8);
-  b[7] = counter & 0xff;
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const time = now.toString(16).padStart(12, "0");
+  // The random UUID's last 17 characters keep its variant bits (10xx) and 62 random bits.
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${counter.toString(16).padStart(3, "0")}-${random.slice(19)}`;
 }

@@ -1,0 +1,52 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** Resident memory of a process, in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.replace(/\D+/g, "") ?? 0) * 1024;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // utime and stime are fields 14 and 15 of stat; after the ") " split they are 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+let ticks: number | undefined;
+function ticksPerSecond(): number {
+  ticks ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  return ticks;
+}
+
+/** The pid of the local MySQL/MariaDB server, if it runs on this machine. */
+export function mysqldPid(): number | null {
+  for (const name of ["mariadbd", "mysqld"]) {
+    try {
+      return Number(execFileSync("pidof", ["-s", name]).toString().trim());
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+export type CpuPerOp = Record<string, number | null>;
+
+/**
+ * CPU milliseconds per operation that each process spent while `work` ran: with the
+ * server, the database and the load generator on the same cores, this says which of
+ * them a path is really short of.
+ */
+export async function cpuPerOp<T extends { count: number }>(pids: Record<string, number | null>, work: () => Promise<T>): Promise<{ result: T; cpu: CpuPerOp }> {
+  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSecondsOf(pid) : null]));
+  const before = read();
+  const result = await work();
+  const after = read();
+  const perOp = (name: string) => {
+    const [b, a] = [before[name], after[name]];
+    return a === null || b === null || result.count === 0 ? null : Math.round(((a - b) * 1000 * 100) / result.count) / 100;
+  };
+  return { result, cpu: Object.fromEntries(Object.keys(pids).map((name) => [name, perOp(name)])) };
+}
