@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import type { Pool } from "mysql2/promise";
 
 /** Resident memory of a process, in bytes (Linux). */
 export function rssOf(pid: number): number {
@@ -49,4 +50,22 @@ export async function cpuPerOp<T extends { count: number }>(pids: Record<string,
     return a === null || b === null || result.count === 0 ? null : Math.round(((a - b) * 1000 * 100) / result.count) / 100;
   };
   return { result, cpu: Object.fromEntries(Object.keys(pids).map((name) => [name, perOp(name)])) };
+}
+
+/**
+ * MySQL's own counters of commands received (server-wide: run nothing else meanwhile).
+ * Unlike CPU time, the count per operation is exact and the same from run to run.
+ */
+export async function mysqlCommandCounts(pool: Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_stmt_execute', 'Com_begin', 'Com_commit', 'Com_select', 'Com_insert', 'Com_update')",
+  );
+  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
+}
+
+/** Commands per operation between two readings of `mysqlCommandCounts` (minus the readings' own). */
+export function commandsPerOp(before: Record<string, number>, after: Record<string, number>, ops: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k] - (k === "Questions" ? 1 : 0)) / ops) * 100) / 100]),
+  );
 }

@@ -1,29 +1,45 @@
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { AdminClient } from "../clients/admin";
+import { createPool } from "mysql2/promise";
+import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid } from "./process-usage";
 import { startBenchServer } from "./server";
 import { summarizeProfile } from "./profile-summary";
 import { runLoad } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
+const COUNT = 3000;
+
 /**
- * `npm run bench:profile`: a CPU profile of the server while it redeems codes at
- * concurrency 16 (setup included, but dominated by the redeems), then where the time went.
+ * `npm run bench:profile [-- --redis]`: the server redeems codes at concurrency 16 under
+ * a CPU profile; prints throughput, CPU per redeem of each process, and where the
+ * server's time went during the redeems (the setup before them is left out).
  */
 async function main(): Promise<void> {
   const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
+  const redisUrl = process.argv.includes("--redis") ? (process.env.REDIS_URL ?? "redis://127.0.0.1:6379") : undefined;
   const dir = join(__dirname, "..", "..", "bench", "profiles");
   mkdirSync(dir, { recursive: true });
-  const bench = await startBenchServer({ mysqlBase, profileDir: dir });
+  const bench = await startBenchServer({ mysqlBase, redisUrl, profileDir: dir });
   const { server, adminToken } = bench;
   const started = Date.now();
+  let seconds = Infinity;
   try {
     const admin = new AdminClient(server.url, adminToken);
     const phones = await inParallel(16, 16, () => newPhone(admin));
     const registers = await newRegisters(server.url, admin, 16);
-    const codes = await inParallel(3000, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);
-    const summary = await runLoad(16, 3000, (i) => registers[i % 16].redeemCode(codes[i], { amount: 500, currency: "JPY" }, `p-${i}`));
-    process.stdout.write(`redeemCode c=16: ${JSON.stringify(summary)}\n`);
+    const codes = await inParallel(COUNT, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);
+    const pids = { server: server.process.pid!, mysqld: mysqldPid(), bench: process.pid };
+    const counters = createPool({ uri: mysqlBase, connectionLimit: 1 });
+    const before = await mysqlCommandCounts(counters);
+    const { result, cpu } = await cpuPerOp(pids, () =>
+      runLoad(16, COUNT, (i) => registers[i % 16].redeemCode(codes[i], { amount: 500, currency: "JPY" }, `p-${i}`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the outbox's last round
+    const commands = commandsPerOp(before, await mysqlCommandCounts(counters), COUNT);
+    await counters.end();
+    seconds = result.seconds;
+    process.stdout.write(`redeemCode c=16${redisUrl ? " (Redis)" : ""}: ${JSON.stringify(result)}\nCPU ms per redeem: ${JSON.stringify(cpu)}\nMySQL commands per redeem: ${JSON.stringify(commands)}\n`);
   } finally {
     await bench.close();
   }
@@ -32,7 +48,7 @@ async function main(): Promise<void> {
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).mtimeMs >= started)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  process.stdout.write(`\n${newest}\n${summarizeProfile(newest)}`);
+  process.stdout.write(`\n${newest}\n${summarizeProfile(newest, seconds)}`);
 }
 
 main().catch((error) => {

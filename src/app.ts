@@ -61,6 +61,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(dataSource);
 
+  // Auto-pipelining sends the commands of one event-loop turn (rate-limit counts and
+  // event publishes of many requests) in a single write.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   // Subscribing takes a connection of its own in Redis; publishing shares the general one.
   const events = new EventBus(redis && { publish: redis, subscribe: new Redis(config.redisUrl!) });

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
-import { createLogger } from "./logger";
+import { createLogger, stdoutDestination } from "./logger";
 
 /** Start: config, database, HTTP + WebSocket on one port; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, stdoutDestination());
   let app;
   try {
     app = await createApp({ config, logger });

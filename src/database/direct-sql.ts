@@ -104,6 +104,36 @@ export class DirectSqlFactory {
     return shape;
   }
 
+  /**
+   * A MySQL transaction on a pooled connection whose START TRANSACTION / COMMIT /
+   * ROLLBACK go straight to the driver: TypeORM's query path (logging, subscriber
+   * broadcasts, result wrapping) around those two statements cost about as much as a
+   * direct statement's whole round trip. TypeORM calls made with the manager it hands
+   * out run on the same connection and see the transaction as active (so a nested
+   * TypeORM transaction would become a savepoint, never an implicit commit).
+   */
+  async mysqlTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+    const connection = (await runner.connect()) as { query(sql: string, callback: Callback): void };
+    const send = (sql: string) => new Promise<void>((resolve, reject) => connection.query(sql, (error) => (error ? reject(error) : resolve())));
+    try {
+      await send("START TRANSACTION");
+      state.isTransactionActive = true;
+      state.transactionDepth = 1;
+      const result = await work(runner.manager);
+      await send("COMMIT");
+      return result;
+    } catch (error) {
+      await send("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      state.isTransactionActive = false;
+      state.transactionDepth = 0;
+      await runner.release();
+    }
+  }
+
   private mysqlRunner(m: EntityManager): (sql: string, params: readonly unknown[]) => Promise<unknown> {
     const inTransaction = m.queryRunner?.isTransactionActive ? (m.queryRunner as unknown as { databaseConnection: MysqlExecutor }) : null;
     const executor: MysqlExecutor = inTransaction ? inTransaction.databaseConnection : (this.dataSource.driver as unknown as { pool: MysqlExecutor }).pool;

@@ -98,7 +98,7 @@ export class Db {
   }
 
   tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.sqliteLock) return this.dataSource.transaction(work);
+    if (!this.sqliteLock) return this.direct.mysqlTransaction(work);
     return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
   }
 

@@ -82,9 +82,11 @@ export class OutboxService {
       .catch((error) => this.deps.logger.error({ err: errorSummary(error) }, "outbox delivery round failed"))
       .finally(() => {
         this.running = null;
-        if (this.wakeAgain && this.timer) {
+        if (this.wakeAgain) {
+          // Through the coalescing delay again: running at once would deliver the one
+          // or two messages committed during this round, a round per message when busy.
           this.wakeAgain = false;
-          this.run();
+          this.wake();
         }
       });
   }

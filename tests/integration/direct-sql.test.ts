@@ -1,3 +1,4 @@
+import { In } from "typeorm";
 import { Db, createDataSource, isUniqueViolation } from "../../src/database";
 import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
 import { createTestDatabase, engines } from "../support/databases";
@@ -66,14 +67,23 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
     expect(await db.tx((m) => db.sql(m).write(update, ["p-dates", new Date("2026-11-25T01:02:03.457Z")]))).toBe(0);
   });
 
-  it("takes part in the manager's transaction: a rollback undoes it", async () => {
+  it("takes part in the manager's transaction, with TypeORM's own calls: a rollback undoes both", async () => {
     await expect(
       db.tx(async (m) => {
-        await db.sql(m).insert(PaymentEntity, payment("p-rolled-back"));
+        await db.sql(m).insert(PaymentEntity, payment("p-rolled-back-direct"));
+        await m.insert(PaymentEntity, payment("p-rolled-back-orm"));
+        expect(await m.countBy(PaymentEntity, { status: "APPROVED" })).toBeGreaterThanOrEqual(2);
         throw new Error("abandon");
       }),
     ).rejects.toThrow("abandon");
-    expect(await db.read((m) => m.findOneBy(PaymentEntity, { id: "p-rolled-back" }))).toBeNull();
+    expect(await db.read((m) => m.findOneBy(PaymentEntity, { id: "p-rolled-back-direct" }))).toBeNull();
+    expect(await db.read((m) => m.findOneBy(PaymentEntity, { id: "p-rolled-back-orm" }))).toBeNull();
+
+    await db.tx(async (m) => {
+      await db.sql(m).insert(PaymentEntity, payment("p-committed-direct"));
+      await m.insert(PaymentEntity, payment("p-committed-orm"));
+    });
+    expect(await db.read((m) => m.countBy(PaymentEntity, { id: In(["p-committed-direct", "p-committed-orm"]) }))).toBe(2);
   });
 
   it("reports a duplicate key as a unique violation", async () => {
