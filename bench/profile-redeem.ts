@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { AdminClient } from "../clients/admin";
 import { createPool } from "mysql2/promise";
 import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid } from "./process-usage";
+import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
 import { summarizeProfile } from "./profile-summary";
 import { runLoad } from "./stats";
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let seconds = Infinity;
   try {
-    const admin = new AdminClient(server.url, adminToken);
+    const admin = new AdminClient(server.url, adminToken, { fetch: keepAliveFetch() });
     const phones = await inParallel(16, 16, () => newPhone(admin));
     const registers = await newRegisters(server.url, admin, 16);
     const codes = await inParallel(COUNT, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);

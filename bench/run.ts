@@ -10,6 +10,7 @@ import { hmacHex } from "../src/services/crypto/tokens";
 import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemBySql } from "./sql-ceiling";
+import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
@@ -43,12 +44,13 @@ async function main(): Promise<void> {
     rows.push({ name, level, summary: result, cpu });
   };
   try {
-    const admin = new AdminClient(url, adminToken);
+    const transport = { fetch: keepAliveFetch() };
+    const admin = new AdminClient(url, adminToken, transport);
     process.stderr.write("setting up phones and registers...\n");
     const phones = await inParallel(64, 16, () => newPhone(admin));
     const registers = await newRegisters(url, admin, 64);
 
-    const noop = new GraphQLClient(`${url}/graphql`);
+    const noop = new GraphQLClient(`${url}/graphql`, transport);
     for (const c of LEVELS) await measure("no-op query (HTTP ceiling)", `c=${c}`, () => runLoad(c, COUNT[c] * 2, () => noop.request("{ __typename }")));
 
     const pool: string[] = [];

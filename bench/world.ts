@@ -31,5 +31,5 @@ export async function newPhone(admin: AdminClient, confirmAbove: number | null =
 
 export async function newRegisters(url: string, admin: AdminClient, count: number): Promise<RegisterClient[]> {
   const store = await admin.createStore("Bench Store", "JPY");
-  return inParallel(count, 8, async () => new RegisterClient(url, (await admin.issueApiKey("REGISTER", store.id)).key));
+  return inParallel(count, 8, async () => new RegisterClient(url, (await admin.issueApiKey("REGISTER", store.id)).key, admin.options));
 }

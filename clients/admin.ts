@@ -1,12 +1,12 @@
-import { WalletClient } from "./common";
+import { WalletClient, type ClientOptions } from "./common";
 import type { Customer } from "./phone";
 
 export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
 
 /** The back office's client (ADMIN_TOKEN): customers, stores, partners, API keys. */
 export class AdminClient extends WalletClient {
-  constructor(url: string, adminToken: string) {
-    super(url, adminToken);
+  constructor(url: string, adminToken: string, options?: ClientOptions) {
+    super(url, adminToken, options);
   }
 
   async enrollCustomer(input: { phone: string; name: string; password: string; address?: string }): Promise<Customer> {

@@ -12,15 +12,25 @@ export class WalletApiError extends Error {
   }
 }
 
+export interface ClientOptions {
+  /** The HTTP transport; the platform's fetch when not given (the bench brings a leaner one). */
+  fetch?: typeof fetch;
+}
+
 /** The base of every wallet-center client: one endpoint, one bearer credential. */
 export class WalletClient {
   protected readonly http: GraphQLClient;
   protected credential: string | null;
 
-  constructor(readonly url: string, credential?: string | null) {
+  constructor(
+    readonly url: string,
+    credential?: string | null,
+    readonly options: ClientOptions = {},
+  ) {
     this.credential = credential ?? null;
     this.http = new GraphQLClient(endpoint(url), {
       headers: () => (this.credential ? { authorization: `Bearer ${this.credential}` } : ({} as Record<string, string>)),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
 

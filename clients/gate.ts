@@ -1,4 +1,4 @@
-import { WalletClient } from "./common";
+import { WalletClient, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 import { TICKET_FIELDS, type Ticket } from "./tickets";
 
@@ -17,8 +17,8 @@ export class GateClient extends WalletClient {
   /** The gate's WebSocket, opened on the first subscription. */
   readonly live: LiveConnection;
 
-  constructor(url: string, apiKey: string) {
-    super(url, apiKey);
+  constructor(url: string, apiKey: string, options?: ClientOptions) {
+    super(url, apiKey, options);
     this.live = new LiveConnection(url, () => this.credential);
   }
 

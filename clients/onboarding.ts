@@ -23,7 +23,7 @@ export async function onboardCustomer(options: {
 }): Promise<OnboardedCustomer> {
   const name = options.name ?? "Hanako Yamada";
   const customer = await options.admin.enrollCustomer({ phone: options.phoneNumber, name, password: options.password });
-  const phone = new PhoneClient(options.admin.url);
+  const phone = new PhoneClient(options.admin.url, undefined, options.admin.options);
   await phone.login(options.phoneNumber, options.password);
   const added = await phone.addCard({
     pan: options.pan,

@@ -1,4 +1,4 @@
-import { BILL_FIELDS, WalletClient, type Bill, type BillStatus } from "./common";
+import { BILL_FIELDS, WalletClient, type Bill, type BillStatus, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 import { EVENT_FIELDS, TICKET_FIELDS, type Ticket, type TicketEvent } from "./tickets";
 import type { Admission } from "./gate";
@@ -25,8 +25,8 @@ export class PartnerClient extends WalletClient {
   /** The partner's WebSocket, opened on the first subscription. */
   readonly live: LiveConnection;
 
-  constructor(url: string, apiKey: string) {
-    super(url, apiKey);
+  constructor(url: string, apiKey: string, options?: ClientOptions) {
+    super(url, apiKey, options);
     this.live = new LiveConnection(url, () => this.credential);
   }
 

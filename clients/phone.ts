@@ -1,16 +1,4 @@
-import {
-  BILL_FIELDS,
-  MEMBERSHIP_FIELDS,
-  PAYMENT_FIELDS,
-  WalletClient,
-  type Bill,
-  type BillStatus,
-  type CodeCard,
-  type DateTime,
-  type Membership,
-  type Payment,
-  type PaymentConnection,
-} from "./common";
+import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 import { TICKET_FIELDS, type Ticket } from "./tickets";
 
@@ -81,8 +69,8 @@ export class PhoneClient extends WalletClient {
   /** The phone's WebSocket, opened on the first subscription with the current session. */
   readonly live: LiveConnection;
 
-  constructor(url: string, sessionToken?: string) {
-    super(url, sessionToken);
+  constructor(url: string, sessionToken?: string, options?: ClientOptions) {
+    super(url, sessionToken, options);
     this.live = new LiveConnection(url, () => this.credential);
   }
 

@@ -1,15 +1,4 @@
-import {
-  BILL_FIELDS,
-  MEMBERSHIP_FIELDS,
-  PAYMENT_FIELDS,
-  WalletClient,
-  type Bill,
-  type CodeCard,
-  type DateTime,
-  type Membership,
-  type Payment,
-  type PaymentConnection,
-} from "./common";
+import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 
 export interface SaleInput {
@@ -40,8 +29,8 @@ export class RegisterClient extends WalletClient {
   /** The register's WebSocket, opened on the first subscription. */
   readonly live: LiveConnection;
 
-  constructor(url: string, apiKey: string) {
-    super(url, apiKey);
+  constructor(url: string, apiKey: string, options?: ClientOptions) {
+    super(url, apiKey, options);
     this.live = new LiveConnection(url, () => this.credential);
   }
 

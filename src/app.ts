@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
@@ -113,6 +114,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       introspectionOnlyForAdmin(config.production),
       requestLog(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No HTTP caching of answers here; without it Apollo also stops wrapping every
+      // field resolver to collect cache hints (a few per cent of a redeem's CPU).
+      ApolloServerPluginCacheControlDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
