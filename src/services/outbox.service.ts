@@ -1,4 +1,4 @@
-import { In, IsNull, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { OutboxMessageEntity } from "../entities";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
@@ -9,7 +9,7 @@ const BATCH = 50;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 /** A wake-up waits this long, so the commits of a busy moment are delivered as one batch. */
-const COALESCE_MS = 25;
+const COALESCE_MS = 50;
 
 /**
  * Durable deliveries. A message is inserted with the same EntityManager as the change
@@ -25,6 +25,7 @@ export class OutboxService {
   private pending: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private wakeAgain = false;
+  private leasedSelect: string | undefined;
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -103,37 +104,49 @@ export class OutboxService {
   private async deliverDue(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const batch = await this.leaseBatch();
-      if (batch.length === 0) return delivered;
-      delivered += await this.deliver(batch);
+      const lease = await this.leaseBatch();
+      // Nothing due: done. Due but leased by another round first: look again.
+      if (lease.picked === 0) return delivered;
+      delivered += await this.deliver(lease.messages);
     }
   }
 
-  private async leaseBatch(): Promise<OutboxMessageEntity[]> {
-    const now = this.deps.clock.now();
-    const due = await this.deps.db.read((m) =>
-      m
-        .createQueryBuilder(OutboxMessageEntity, "o")
-        .select("o.id")
-        .where("o.deliveredAt IS NULL AND o.nextAttemptAt <= :now", { now })
-        .andWhere("(o.lockedUntil IS NULL OR o.lockedUntil < :now)", { now })
-        .orderBy("o.nextAttemptAt", "ASC")
-        .limit(BATCH)
-        .getMany(),
-    );
-    if (due.length === 0) return [];
+  /**
+   * Leases up to BATCH due messages: a plain read picks them, then one UPDATE by primary
+   * key marks them with a fresh lease id, repeating the due test on the current rows so
+   * two instances leasing at once never both get a message. Only primary keys are
+   * locked: an UPDATE that searched the due index would lock its gaps and deadlock with
+   * the transactions inserting new messages there.
+   */
+  private async leaseBatch(): Promise<{ picked: number; messages: OutboxMessageEntity[] }> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
     const leaseId = newId();
-    await this.deps.db.tx((m) =>
-      m
-        .createQueryBuilder()
-        .update(OutboxMessageEntity)
-        .set({ lockedUntil: new Date(now.getTime() + LEASE_MS), leaseId })
-        .where({ id: In(due.map((d) => d.id)) })
-        .andWhere("deliveredAt IS NULL AND (lockedUntil IS NULL OR lockedUntil < :now)", { now })
-        .execute(),
+    const due = "deliveredAt IS NULL AND nextAttemptAt <= ? AND (lockedUntil IS NULL OR lockedUntil < ?)";
+    const picked = await db.read((m) =>
+      db.sql(m).select<{ id: string }>(`SELECT id FROM outbox_messages WHERE ${due} ORDER BY nextAttemptAt LIMIT ${BATCH}`, [now, now]),
     );
-    // Another instance may have leased some of them first: only ours are delivered here.
-    return this.deps.db.read((m) => m.findBy(OutboxMessageEntity, { leaseId, deliveredAt: IsNull() }));
+    if (picked.length === 0) return { picked: 0, messages: [] };
+    const ids = picked.map((row) => row.id);
+    await db.read((m) =>
+      db
+        .sql(m)
+        .write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${placeholders(ids)}) AND ${due}`, [
+          leaseId,
+          new Date(now.getTime() + LEASE_MS),
+          ...ids,
+          now,
+          now,
+        ]),
+    );
+    const rows = await db.read((m) => db.sql(m).select(this.leasedSql, [leaseId]));
+    return { picked: picked.length, messages: rows.map((row) => db.hydrate(OutboxMessageEntity, row)!) };
+  }
+
+  private get leasedSql(): string {
+    // deliveredAt IS NULL first: the due index then reads only undelivered rows.
+    this.leasedSelect ??= `SELECT ${this.deps.db.selectList(OutboxMessageEntity, "o")} FROM outbox_messages o WHERE o.deliveredAt IS NULL AND o.leaseId = ? ORDER BY o.id`;
+    return this.leasedSelect;
   }
 
   private async deliver(batch: OutboxMessageEntity[]): Promise<number> {
@@ -149,8 +162,11 @@ export class OutboxService {
       }
     }
     if (delivered.length > 0) {
-      await this.deps.db.tx((m) =>
-        m.update(OutboxMessageEntity, { id: In(delivered) }, { deliveredAt: this.deps.clock.now(), lockedUntil: null }),
+      const { db, clock } = this.deps;
+      await db.read((m) =>
+        db
+          .sql(m)
+          .write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${placeholders(delivered)})`, [clock.now(), ...delivered]),
       );
     }
     return delivered.length;
@@ -171,6 +187,9 @@ export class OutboxService {
     this.deps.logger.warn({ topic: message.topic, messageId: message.id, attempts }, "outbox delivery failed; will retry");
   }
 }
+
+/** "?, ?, ?" for a list (at most BATCH long, so MySQL prepares at most BATCH variants). */
+const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
 
 /** An error's class and message only: handler errors never carry payloads into logs. */
 export function errorSummary(error: unknown): string {

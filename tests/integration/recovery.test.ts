@@ -63,4 +63,17 @@ describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
     await server.app.services.outbox.drain();
     expect(simulator.reports.filter((r) => r.paymentId === payment.id)).toHaveLength(1);
   });
+
+  it("delivers every message exactly once when several rounds lease at the same time", async () => {
+    const { outbox } = server.app.services;
+    const seen = new Map<number, number>();
+    outbox.register("test.race", async (payload) => {
+      await new Promise((resolve) => setTimeout(resolve, 1)); // let the rounds interleave
+      seen.set(Number(payload.n), (seen.get(Number(payload.n)) ?? 0) + 1);
+    });
+    for (let n = 0; n < 120; n++) await outbox.enqueue(server.app.dataSource.manager, "test.race", { n });
+    await Promise.all(Array.from({ length: 4 }, () => outbox.drain()));
+    expect(seen.size).toBe(120);
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+  });
 });
