@@ -21,16 +21,18 @@ function ticksPerSecond(): number {
   return ticks;
 }
 
+/** The pid of a process on this machine by its program name, if one runs. */
+export function pidOf(name: string): number | null {
+  try {
+    return Number(execFileSync("pidof", ["-s", name]).toString().trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
 /** The pid of the local MySQL/MariaDB server, if it runs on this machine. */
 export function mysqldPid(): number | null {
-  for (const name of ["mariadbd", "mysqld"]) {
-    try {
-      return Number(execFileSync("pidof", ["-s", name]).toString().trim());
-    } catch {
-      // not this one
-    }
-  }
-  return null;
+  return pidOf("mariadbd") ?? pidOf("mysqld");
 }
 
 export type CpuPerOp = Record<string, number | null>;

@@ -8,7 +8,7 @@ import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
 import { hashPassword } from "../src/services/crypto/password";
 import { hmacHex } from "../src/services/crypto/tokens";
 import { closeAll, deliveryLatency, subscribedPhones } from "./live";
-import { cpuPerOp, mysqldPid, rssOf, type CpuPerOp } from "./process-usage";
+import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemBySql } from "./sql-ceiling";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const url = server.url;
   const results: Record<string, unknown> = { database: "mysql", redis: redisUp, at: new Date().toISOString() };
   const rows: Row[] = [];
-  const pids = { server: server.process.pid!, mysqld: mysqldPid(), bench: process.pid };
+  const pids = { server: server.process.pid!, mysqld: mysqldPid(), redis: redisUp ? pidOf("redis-server") : null, bench: process.pid };
   const measure = async (name: string, level: string, work: () => Promise<Summary>) => {
     const { result, cpu } = await cpuPerOp(pids, work);
     rows.push({ name, level, summary: result, cpu });
@@ -129,10 +129,10 @@ interface Row {
 }
 
 function print(rows: Row[], results: Record<string, unknown>): void {
-  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench"];
+  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "redis", "bench"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map(({ name, level, summary: s, cpu: c }) =>
-    [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max, cpu(c.server), cpu(c.mysqld), cpu(c.bench)].map(String),
+    [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max, cpu(c.server), cpu(c.mysqld), cpu(c.redis), cpu(c.bench)].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
