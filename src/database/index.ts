@@ -97,9 +97,22 @@ export class Db {
     return this.dataSource.manager;
   }
 
-  tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.sqliteLock) return this.direct.mysqlTransaction(work);
-    return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
+  /**
+   * Runs `work` in a transaction. On MySQL, one that InnoDB chose as a deadlock victim
+   * (rolled back whole) is run again, up to three times: `work` must therefore do
+   * nothing but database work, with every other effect after the commit, which is the
+   * rule here anyway (events, institution calls and wake-ups come after `tx` returns).
+   */
+  async tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.direct.mysqlTransaction(work);
+      } catch (error) {
+        if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
   }
 
   /** Runs a read outside any transaction (on SQLite, not inside another flow's one). */
@@ -121,4 +134,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const driverError = error instanceof QueryFailedError ? error.driverError : error;
   const code = (driverError as { code?: string } | null)?.code;
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+const DEADLOCK_ATTEMPTS = 3;
+
+/** InnoDB rolled the transaction back to break a deadlock (ER_LOCK_DEADLOCK, 1213). */
+export function isDeadlock(error: unknown): boolean {
+  const driverError = error instanceof QueryFailedError ? error.driverError : error;
+  return (driverError as { errno?: number } | null)?.errno === 1213;
 }

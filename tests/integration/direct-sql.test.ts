@@ -95,4 +95,33 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
     const partial = { id: "o-1", topic: "t", payload: {}, attempts: 0, createdAt: new Date() } as unknown as OutboxMessageEntity;
     await expect(db.tx((m) => db.sql(m).insert(OutboxMessageEntity, partial))).rejects.toThrow("without nextAttemptAt");
   });
+
+  // Only InnoDB has row locks to deadlock on; SQLite runs transactions one at a time.
+  if (engine === "mysql")
+    it("runs a transaction InnoDB chose as a deadlock victim again, so both commit", async () => {
+      await db.tx(async (m) => {
+        await db.sql(m).insert(PaymentEntity, payment("p-lock-a"));
+        await db.sql(m).insert(PaymentEntity, payment("p-lock-b"));
+      });
+      let bothHoldOne!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
+      let holding = 0;
+      let attempts = 0;
+      const crossing = (first: string, second: string, column: "approvalNumber" | "declineReason", value: string) =>
+        db.tx(async (m) => {
+          attempts++;
+          const sql = db.sql(m);
+          await sql.write(`UPDATE payments SET ${column} = ? WHERE id = ?`, [value, first]);
+          if (++holding === 2) bothHoldOne();
+          await barrier;
+          await sql.write(`UPDATE payments SET ${column} = ? WHERE id = ?`, [value, second]);
+        });
+      await Promise.all([crossing("p-lock-a", "p-lock-b", "approvalNumber", "T1"), crossing("p-lock-b", "p-lock-a", "declineReason", "t2")]);
+      expect(attempts).toBe(3);
+      const rows = await db.read((m) => m.findBy(PaymentEntity, { id: In(["p-lock-a", "p-lock-b"]) }));
+      expect(rows.map((r) => [r.approvalNumber, r.declineReason])).toEqual([
+        ["T1", "t2"],
+        ["T1", "t2"],
+      ]);
+    });
 });
