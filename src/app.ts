@@ -65,8 +65,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Auto-pipelining sends the commands of one event-loop turn (rate-limit counts and
   // event publishes of many requests) in a single write.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  // Subscribing takes a connection of its own in Redis; publishing shares the general one.
-  const events = new EventBus(redis && { publish: redis, subscribe: new Redis(config.redisUrl!) });
+  // Subscribing takes a connection of its own in Redis. Publishing has one too, which
+  // sends the publishes of one event-loop turn (a payment goes to its phone and its
+  // store) in a single write.
+  const events = new EventBus(
+    redis && { publish: new Redis(config.redisUrl!, { enableAutoPipelining: true }), subscribe: new Redis(config.redisUrl!) },
+  );
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
   const rateLimits = new RateLimits(
     {
@@ -176,6 +180,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
       events.close();
+      redis?.disconnect();
       await dataSource.destroy();
     },
   };
