@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       const p = phones[i % phones.length];
       return hmacHex(codeHashKey, (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code);
     });
-    const mysql = createPool({ uri: bench.databaseUrl, connectionLimit: 64, timezone: "Z" });
+    const mysql = createPool({ uri: bench.databaseUrl, connectionLimit: 64, timezone: "Z", multipleStatements: true });
     const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
     let sqlUsed = 0;
     await runLoad(16, WARMUP, (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `sw-${i}`));

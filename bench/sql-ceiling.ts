@@ -4,22 +4,23 @@ import type { Pool } from "mysql2/promise";
 /**
  * The SQL a redeem cannot do without, written by hand with mysql2 and nothing else: the
  * ceiling our redeem path is measured against. The same statements as the server sends
- * (npm run bench:profile counts them), in the same two transactions:
- *   1. record the idempotency key, read the code with its card and customer in one join,
- *      claim the code with a conditional UPDATE, insert the payment;
- *   2. (after the institution, which is not called here) record the approval, the ledger
- *      entry and the outbox report.
- * Left out: delivering the outbox report (the server does that in batches, about half a
- * statement per redeem), and everything that is not SQL.
+ * (npm run bench:profile counts them), in the same two transactions and the same six
+ * round trips (BEGIN travels with the first statement, COMMIT with the last writes):
+ *   1. record the idempotency key; read the code with its card and customer in one join;
+ *      claim the code with a conditional UPDATE; insert the payment and commit;
+ *   2. (after the institution, which is not called here) record the approval; insert
+ *      the ledger entry and the outbox report and commit.
+ * Left out: delivering the outbox report (the server does that in batches, well under
+ * one statement per redeem), and everything that is not SQL.
+ * The pool needs multipleStatements: true.
  */
 export async function redeemBySql(pool: Pool, codeHash: string, storeId: string, registerKeyId: string, key: string): Promise<void> {
   const conn = await pool.getConnection();
   const now = new Date();
   const paymentId = randomUUID();
   try {
-    await conn.beginTransaction();
-    await conn.execute(
-      `INSERT INTO idempotency_records (id, scope, idemKey, operation, requestHash, state, resultId, errorCode, errorMessage, createdAt)
+    await conn.query(
+      `START TRANSACTION; INSERT INTO idempotency_records (id, scope, idemKey, operation, requestHash, state, resultId, errorCode, errorMessage, createdAt)
         VALUES (?, ?, ?, 'redeemCode', ?, 'DONE', ?, NULL, NULL, ?)`,
       [randomUUID(), `sql:${registerKeyId}`, key, "0".repeat(64), paymentId, now],
     );
@@ -33,31 +34,26 @@ export async function redeemBySql(pool: Pool, codeHash: string, storeId: string,
     if (!code) throw new Error("code not found");
     const [claimed] = await conn.execute("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, code.id, now]);
     if ((claimed as { affectedRows: number }).affectedRows !== 1) throw new Error("code already used");
-    await conn.execute(
+    await conn.query(
       `INSERT INTO payments (id, status, amount, currency, items, reference, storeId, storeName, customerId, cardId, codeId,
         cardInstitution, cardBrand, cardLast4, approvalNumber, declineReason, createdAt, decidedAt)
-        VALUES (?, 'PROCESSING', 500, 'JPY', '[]', NULL, ?, 'Bench Store', ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)`,
+        VALUES (?, 'PROCESSING', 500, 'JPY', '[]', NULL, ?, 'Bench Store', ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL); COMMIT`,
       [paymentId, storeId, code.customerId, code.cardId, code.id, code.institution, code.brand, code.last4, now],
     );
-    await conn.commit();
 
-    await conn.beginTransaction();
-    await conn.execute(
-      "UPDATE payments SET status = ?, approvalNumber = ?, declineReason = ?, decidedAt = ? WHERE id = ? AND status = ?",
+    const [moved] = await conn.query(
+      "START TRANSACTION; UPDATE payments SET status = ?, approvalNumber = ?, declineReason = ?, decidedAt = ? WHERE id = ? AND status = ?",
       ["APPROVED", "ABC123", null, now, paymentId, "PROCESSING"],
     );
-    await conn.execute(
-      "INSERT INTO ledger_entries (id, paymentId, customerId, storeId, entryType, amount, currency, createdAt) VALUES (?, ?, ?, ?, 'SALE', 500, 'JPY', ?)",
-      [randomUUID(), paymentId, code.customerId, storeId, now],
+    if ((moved as unknown as Array<{ affectedRows: number }>)[1].affectedRows !== 1) throw new Error("payment changed");
+    await conn.query(
+      `INSERT INTO ledger_entries (id, paymentId, customerId, storeId, entryType, amount, currency, createdAt) VALUES (?, ?, ?, ?, 'SALE', 500, 'JPY', ?);
+       INSERT INTO outbox_messages (id, topic, payload, attempts, nextAttemptAt, lockedUntil, leaseId, lastError, createdAt, deliveredAt)
+        VALUES (?, 'bench.ceiling', '{}', 0, ?, NULL, NULL, NULL, ?, ?); COMMIT`,
+      [randomUUID(), paymentId, code.customerId, storeId, now, randomUUID(), now, now, now],
     );
-    await conn.execute(
-      `INSERT INTO outbox_messages (id, topic, payload, attempts, nextAttemptAt, lockedUntil, leaseId, lastError, createdAt, deliveredAt)
-        VALUES (?, 'bench.ceiling', '{}', 0, ?, NULL, NULL, NULL, ?, ?)`,
-      [randomUUID(), now, now, now],
-    );
-    await conn.commit();
   } catch (error) {
-    await conn.rollback().catch(() => undefined);
+    await conn.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     conn.release();

@@ -22,11 +22,37 @@ export interface DirectSql {
   write(sql: string, params: readonly unknown[]): Promise<number>;
   /** Inserts one entity, every column, by a statement derived once from its metadata. */
   insert<E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Promise<void>;
+  /** The statement `insert` runs, for `finish`. */
+  insertStatement<E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement;
+  /**
+   * The transaction's last writes, sent with its COMMIT in one round trip on MySQL; on
+   * SQLite, or outside a transaction, they simply run in order (and the transaction
+   * commits as usual). Nothing may run in the transaction after this.
+   */
+  finish(statements: readonly Statement[]): Promise<void>;
+}
+
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
 interface MysqlExecutor {
   execute(sql: string, params: unknown[], callback: Callback): void;
+}
+interface MysqlConnection extends MysqlExecutor {
+  query(sql: string, params: unknown[], callback: Callback): void;
+}
+
+/**
+ * A MySQL transaction of `mysqlTransaction`. Its START TRANSACTION waits for the first
+ * statement and travels with it; `finish` sends the last writes with the COMMIT.
+ */
+interface OpenTransaction {
+  connection: MysqlConnection;
+  begun: boolean;
+  finished: boolean;
 }
 interface SqliteStatement {
   reader: boolean;
@@ -47,6 +73,7 @@ export class DirectSqlFactory {
   private readonly mysql: boolean;
   private readonly shapes = new Map<unknown, EntityShape>();
   private readonly sqliteStatements = new Map<string, SqliteStatement>();
+  private readonly open = new WeakMap<object, OpenTransaction>();
 
   constructor(private readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type !== "better-sqlite3";
@@ -54,7 +81,12 @@ export class DirectSqlFactory {
 
   /** Statements bound to `m`'s connection: its transaction's, or the pool's outside one. */
   on(m: EntityManager): DirectSql {
-    const run = this.mysql ? this.mysqlRunner(m) : this.sqliteRunner();
+    const tx = this.mysql && m.queryRunner ? this.open.get(m.queryRunner) : undefined;
+    const run = tx ? this.transactionRunner(tx) : this.mysql ? this.mysqlRunner(m) : this.sqliteRunner();
+    const insertStatement = <E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement => {
+      const shape = this.shapeOf(target);
+      return { sql: shape.insertSql, params: shape.columns.map((c) => toColumnValue(c, entity[c.propertyName])) };
+    };
     return {
       select: async <R>(sql: string, params: readonly unknown[]) => (await run(sql, params)) as R[],
       write: async (sql, params) => {
@@ -62,8 +94,13 @@ export class DirectSqlFactory {
         return result.affectedRows ?? result.changes ?? 0;
       },
       insert: async (target, entity) => {
-        const shape = this.shapeOf(target);
-        await run(shape.insertSql, shape.columns.map((c) => toColumnValue(c, entity[c.propertyName])));
+        const { sql, params } = insertStatement(target, entity);
+        await run(sql, params);
+      },
+      insertStatement,
+      finish: async (statements) => {
+        if (tx) return this.finishTransaction(tx, statements);
+        for (const { sql, params } of statements) await run(sql, params);
       },
     };
   }
@@ -105,42 +142,71 @@ export class DirectSqlFactory {
   }
 
   /**
-   * A MySQL transaction on a pooled connection whose START TRANSACTION / COMMIT /
-   * ROLLBACK go straight to the driver: TypeORM's query path (logging, subscriber
-   * broadcasts, result wrapping) around those two statements cost about as much as a
-   * direct statement's whole round trip. TypeORM calls made with the manager it hands
-   * out run on the same connection and see the transaction as active (so a nested
-   * TypeORM transaction would become a savepoint, never an implicit commit).
+   * A MySQL transaction on a pooled connection, run by hand rather than by TypeORM:
+   *   - START TRANSACTION is sent with the first statement, in one round trip;
+   *   - `finish` sends the last writes with the COMMIT, in one round trip;
+   *   - TypeORM's query path (logging, subscriber broadcasts, result wrapping), which
+   *     cost about as much as a whole direct statement, stays out of BEGIN and COMMIT.
+   * A redeem's two transactions take 6 round trips instead of 11 this way. TypeORM calls
+   * made with the manager handed out run on the same connection (beginning the
+   * transaction first if nothing has yet) and see it as active, so a nested TypeORM
+   * transaction becomes a savepoint, never an implicit commit.
    */
   async mysqlTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-    const connection = (await runner.connect()) as { query(sql: string, callback: Callback): void };
-    const send = (sql: string) => new Promise<void>((resolve, reject) => connection.query(sql, (error) => (error ? reject(error) : resolve())));
+    const tx: OpenTransaction = { connection: (await runner.connect()) as MysqlConnection, begun: false, finished: false };
+    const typeormQuery = runner.query.bind(runner);
+    // This runner's own method, for this transaction only: TypeORM's calls begin it too.
+    runner.query = (async (...args: Parameters<typeof typeormQuery>) => {
+      if (tx.finished) throw new Error("query after the transaction was finished");
+      if (!tx.begun) {
+        tx.begun = true;
+        await mysqlQuery(tx.connection, "START TRANSACTION", []);
+      }
+      return typeormQuery(...args);
+    }) as typeof runner.query;
+    this.open.set(runner, tx);
+    state.isTransactionActive = true;
+    state.transactionDepth = 1;
     try {
-      await send("START TRANSACTION");
-      state.isTransactionActive = true;
-      state.transactionDepth = 1;
       const result = await work(runner.manager);
-      await send("COMMIT");
+      if (tx.begun && !tx.finished) await mysqlQuery(tx.connection, "COMMIT", []);
       return result;
     } catch (error) {
-      await send("ROLLBACK").catch(() => undefined);
+      if (tx.begun && !tx.finished) await mysqlQuery(tx.connection, "ROLLBACK", []).catch(() => undefined);
       throw error;
     } finally {
       state.isTransactionActive = false;
       state.transactionDepth = 0;
+      this.open.delete(runner);
       await runner.release();
     }
   }
 
+  private transactionRunner(tx: OpenTransaction): (sql: string, params: readonly unknown[]) => Promise<unknown> {
+    return async (sql, params) => {
+      if (tx.finished) throw new Error("statement after the transaction was finished");
+      if (tx.begun) return mysqlExecute(tx.connection, sql, params);
+      tx.begun = true;
+      const [, result] = (await mysqlQuery(tx.connection, `START TRANSACTION; ${sql}`, params)) as unknown[];
+      return result;
+    };
+  }
+
+  private async finishTransaction(tx: OpenTransaction, statements: readonly Statement[]): Promise<void> {
+    if (tx.finished) throw new Error("transaction finished twice");
+    const sql = [...(tx.begun ? [] : ["START TRANSACTION"]), ...statements.map((s) => s.sql), "COMMIT"].join("; ");
+    tx.begun = true;
+    await mysqlQuery(tx.connection, sql, statements.flatMap((s) => s.params));
+    tx.finished = true;
+  }
+
+  /** Outside `mysqlTransaction`: the transaction TypeORM runs, if any, else the pool. */
   private mysqlRunner(m: EntityManager): (sql: string, params: readonly unknown[]) => Promise<unknown> {
     const inTransaction = m.queryRunner?.isTransactionActive ? (m.queryRunner as unknown as { databaseConnection: MysqlExecutor }) : null;
     const executor: MysqlExecutor = inTransaction ? inTransaction.databaseConnection : (this.dataSource.driver as unknown as { pool: MysqlExecutor }).pool;
-    return (sql, params) =>
-      new Promise((resolve, reject) =>
-        executor.execute(sql, params.map(toMysqlParam), (error, result) => (error ? reject(error) : resolve(result))),
-      );
+    return (sql, params) => mysqlExecute(executor, sql, params);
   }
 
   private sqliteRunner(): (sql: string, params: readonly unknown[]) => Promise<unknown> {
@@ -201,6 +267,16 @@ function fromColumnValue(column: ColumnMetadata, value: unknown): unknown {
 export function readDate(value: unknown): Date {
   if (value instanceof Date) return value;
   return new Date(`${String(value).replace(" ", "T")}Z`);
+}
+
+/** A prepared statement (binary protocol; MySQL parses each text once per connection). */
+function mysqlExecute(executor: MysqlExecutor, sql: string, params: readonly unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => executor.execute(sql, params.map(toMysqlParam), (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+/** A text query, which may hold several statements; mysql2 escapes the values. */
+function mysqlQuery(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => connection.query(sql, params.map(toMysqlParam), (error, result) => (error ? reject(error) : resolve(result))));
 }
 
 function toMysqlParam(value: unknown): unknown {

@@ -35,6 +35,10 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
       // of a redeem in a profile); errors still name the SQL that failed.
       extra: { connectionLimit: 32, enableKeepAlive: true, trace: false },
+      // direct-sql.ts sends a transaction's BEGIN with its first statement and its last
+      // writes with its COMMIT. Every statement here binds its values; none is built
+      // from input (a bound-values-only rule that this makes matter more).
+      multipleStatements: true,
     });
   }
   mkdirSync(options.dataDir, { recursive: true });

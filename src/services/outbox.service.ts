@@ -34,11 +34,16 @@ export class OutboxService {
   }
 
   async enqueue(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
+    await this.deps.db.sql(m).insert(OutboxMessageEntity, this.message(topic, payload));
+  }
+
+  /** A new message, due now, for `enqueue` or for a transaction's `finish`. */
+  message(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
     const now = this.deps.clock.now();
-    await this.deps.db.sql(m).insert(OutboxMessageEntity, {
+    return Object.assign(new OutboxMessageEntity(), {
       id: newId(),
       topic,
-      payload: payload as never,
+      payload,
       attempts: 0,
       nextAttemptAt: now,
       lockedUntil: null,

@@ -1,5 +1,5 @@
 import { LessThan, type EntityManager } from "typeorm";
-import { CardEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
+import { CardEntity, LedgerEntryEntity, OutboxMessageEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import type { CardService } from "./card.service";
 import type { ServiceDeps } from "./deps";
@@ -47,12 +47,15 @@ export class PaymentProcessor {
     const moved = await this.deps.db.tx(async (m) => {
       const ok = await this.move(m, payment.id, "PROCESSING", outcome.status!, outcome);
       if (!ok) return false; // recovery settled it first
+      const sql = this.deps.db.sql(m);
       if (decision.approved) {
-        await this.addLedger(m, payment, "SALE", payment.amount);
-        await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
+        await sql.finish([
+          sql.insertStatement(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)),
+          sql.insertStatement(OutboxMessageEntity, this.outbox.message(OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber))),
+        ]);
       } else if (timedOut) {
         // The institution may have approved after we stopped listening: undo it.
-        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+        await sql.finish([sql.insertStatement(OutboxMessageEntity, this.outbox.message(OUTBOX_REVERSE, { paymentId: payment.id }))]);
       }
       return true;
     });
@@ -154,7 +157,11 @@ export class PaymentProcessor {
   }
 
   private async addLedger(m: EntityManager, payment: PaymentEntity, entryType: LedgerEntryType, amount: number) {
-    await this.deps.db.sql(m).insert(LedgerEntryEntity, {
+    await this.deps.db.sql(m).insert(LedgerEntryEntity, this.ledgerEntry(payment, entryType, amount));
+  }
+
+  private ledgerEntry(payment: PaymentEntity, entryType: LedgerEntryType, amount: number): LedgerEntryEntity {
+    return Object.assign(new LedgerEntryEntity(), {
       id: newId(),
       paymentId: payment.id,
       customerId: payment.customerId,

@@ -70,9 +70,13 @@ export class PaymentService {
           await this.codes.claim(m, entity);
           const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
           const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
-          await this.deps.db.sql(m).insert(PaymentEntity, payment);
-          const request = wait ? await this.confirmations.open(m, payment) : null;
-          return { payment, card, request };
+          const sql = this.deps.db.sql(m);
+          if (!wait) {
+            await sql.finish([sql.insertStatement(PaymentEntity, payment)]);
+            return { payment, card, request: null };
+          }
+          await sql.insert(PaymentEntity, payment);
+          return { payment, card, request: await this.confirmations.open(m, payment) };
         });
         if (!created.request) return this.processor.authorizeAndRecord(created.payment, created.card);
         this.announceConfirmation(created.request, created.payment);

@@ -86,6 +86,44 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
     expect(await db.read((m) => m.countBy(PaymentEntity, { id: In(["p-committed-direct", "p-committed-orm"]) }))).toBe(2);
   });
 
+  it("finishes a transaction with its last writes: all of it commits, or none of it", async () => {
+    await db.tx(async (m) => {
+      const sql = db.sql(m);
+      await sql.insert(PaymentEntity, payment("p-finish-1"));
+      await sql.finish([sql.insertStatement(PaymentEntity, payment("p-finish-2")), sql.insertStatement(PaymentEntity, payment("p-finish-3"))]);
+      // MySQL has committed already (the COMMIT went with those writes): nothing may follow.
+      if (engine === "mysql") await expect(sql.write("DELETE FROM payments WHERE id = ?", ["p-finish-1"])).rejects.toThrow("finished");
+    });
+    expect(await db.read((m) => m.countBy(PaymentEntity, { id: In(["p-finish-1", "p-finish-2", "p-finish-3"]) }))).toBe(3);
+
+    // The second write of the finishing batch is a duplicate: the first, and the insert
+    // before the batch, are undone with it.
+    const failed = await db
+      .tx(async (m) => {
+        const sql = db.sql(m);
+        await sql.insert(PaymentEntity, payment("p-unfinished-1"));
+        await sql.finish([sql.insertStatement(PaymentEntity, payment("p-unfinished-2")), sql.insertStatement(PaymentEntity, payment("p-finish-3"))]);
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(failed)).toBe(true);
+    expect(await db.read((m) => m.countBy(PaymentEntity, { id: In(["p-unfinished-1", "p-unfinished-2"]) }))).toBe(0);
+  });
+
+  it("leaves no transaction behind when the very first statement fails", async () => {
+    const failed = await db.tx((m) => db.sql(m).insert(PaymentEntity, payment("p-finish-1"))).catch((e: unknown) => e);
+    expect(isUniqueViolation(failed)).toBe(true);
+    // Every pooled connection is still usable, outside and inside transactions.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        db.tx(async (m) => {
+          await db.sql(m).insert(PaymentEntity, payment(`p-after-failure-${i}`));
+          await m.update(PaymentEntity, { id: `p-after-failure-${i}` }, { reference: "ok" });
+        }),
+      ),
+    );
+    expect(await db.read((m) => m.countBy(PaymentEntity, { reference: "ok" }))).toBe(8);
+  });
+
   it("reports a duplicate key as a unique violation", async () => {
     const error = await db.tx((m) => db.sql(m).insert(PaymentEntity, payment("p-direct"))).catch((e: unknown) => e);
     expect(isUniqueViolation(error)).toBe(true);
