@@ -8,6 +8,9 @@ import { DECLINE, type AuthorizationResult, type TransactionReport } from "./ins
 import type { OutboxService } from "./outbox.service";
 import { assertTransition, type PaymentStatus } from "./states";
 
+/** What a status move may set besides the status itself. */
+const DECISION_COLUMNS = new Set(["approvalNumber", "declineReason", "decidedAt"]);
+
 export const OUTBOX_REPORT = "institution.report";
 export const OUTBOX_REVERSE = "institution.reverse";
 
@@ -149,8 +152,10 @@ export class PaymentProcessor {
   /** A status move that happens only from the expected status (the row decides). */
   async move(m: EntityManager, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
     assertTransition(from, to);
-    // The column names come from this code (the few shapes of `fields`), never from input.
+    // Column names go into the SQL text, so only the decision's own columns may be named.
     const columns = Object.keys(fields).filter((k) => k !== "status");
+    const unknown = columns.find((c) => !DECISION_COLUMNS.has(c));
+    if (unknown) throw new Error(`a payment status move cannot set ${unknown}`);
     const sets = ["status = ?", ...columns.map((c) => `${c} = ?`)].join(", ");
     const values = [to, ...columns.map((c) => fields[c as keyof PaymentEntity])];
     return (await this.deps.db.sql(m).write(`UPDATE payments SET ${sets} WHERE id = ? AND status = ?`, [...values, id, from])) === 1;
