@@ -1,19 +1,19 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
+import { fromColumnValue, kindOf, toColumnValue, toSqliteParam } from "./column-values";
+import { MysqlTransactions, type RunStatement } from "./mysql-transactions";
 
 /**
- * Prepared statements run straight on the connection TypeORM holds, for the hot paths.
+ * Statements run straight on the connection TypeORM holds, for the hot paths.
  *
  * Why: in a CPU profile of redeemCode, TypeORM building each query (alias and property
  * replacement, entity metadata walks, subscriber broadcasts) cost more than the database
  * round trips themselves. Here the SQL text is fixed, written once (or derived once from
- * the entity metadata), and sent as a prepared statement: MySQL parses it once per
- * connection, better-sqlite3 compiles it once. It runs on the manager's own connection,
- * so it takes part in the manager's transaction like any TypeORM call.
- *
- * Values cross in the same representation TypeORM uses, so rows written here read back
- * through TypeORM unchanged and the other way round: on SQLite a datetime is UTC text
- * 'YYYY-MM-DD HH:MM:SS.SSS'; simple-json is JSON text on both engines.
+ * the entity metadata), and sent as a prepared statement (MySQL parses it once per
+ * connection, better-sqlite3 compiles it once), or, on MySQL, with the transaction's
+ * BEGIN or COMMIT in one round trip (mysql-transactions.ts). It runs on the manager's own
+ * connection, so it takes part in the manager's transaction like any TypeORM call, and
+ * its values are those TypeORM reads and writes (column-values.ts).
  */
 export interface DirectSql {
   /** Rows of a SELECT, as plain objects keyed by column name or alias. */
@@ -37,23 +37,6 @@ export interface Statement {
   params: readonly unknown[];
 }
 
-type Callback = (error: Error | null, result?: unknown) => void;
-interface MysqlExecutor {
-  execute(sql: string, params: unknown[], callback: Callback): void;
-}
-interface MysqlConnection extends MysqlExecutor {
-  query(sql: string, params: unknown[], callback: Callback): void;
-}
-
-/**
- * A MySQL transaction of `mysqlTransaction`. Its START TRANSACTION waits for the first
- * statement and travels with it; `finish` sends the last writes with the COMMIT.
- */
-interface OpenTransaction {
-  connection: MysqlConnection;
-  begun: boolean;
-  finished: boolean;
-}
 interface SqliteStatement {
   reader: boolean;
   all(...params: unknown[]): unknown[];
@@ -70,19 +53,23 @@ interface EntityShape {
 
 /** One per DataSource: caches derived statements (and, on SQLite, compiled ones). */
 export class DirectSqlFactory {
-  private readonly mysql: boolean;
   private readonly shapes = new Map<unknown, EntityShape>();
   private readonly sqliteStatements = new Map<string, SqliteStatement>();
-  private readonly open = new WeakMap<object, OpenTransaction>();
+  private readonly mysql: MysqlTransactions | null;
 
   constructor(private readonly dataSource: DataSource) {
-    this.mysql = dataSource.options.type !== "better-sqlite3";
+    this.mysql = dataSource.options.type !== "better-sqlite3" ? new MysqlTransactions(dataSource) : null;
+  }
+
+  /** A MySQL transaction (see mysql-transactions.ts). */
+  mysqlTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.mysql) throw new Error("not a MySQL data source");
+    return this.mysql.run(work);
   }
 
   /** Statements bound to `m`'s connection: its transaction's, or the pool's outside one. */
   on(m: EntityManager): DirectSql {
-    const tx = this.mysql && m.queryRunner ? this.open.get(m.queryRunner) : undefined;
-    const run = tx ? this.transactionRunner(tx) : this.mysql ? this.mysqlRunner(m) : this.sqliteRunner();
+    const { run, finish } = this.mysql ? this.mysql.statementsOn(m) : { run: this.sqliteRunner(), finish: null };
     const insertStatement = <E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement => {
       const shape = this.shapeOf(target);
       return { sql: shape.insertSql, params: shape.columns.map((c) => toColumnValue(c, entity[c.propertyName])) };
@@ -99,7 +86,7 @@ export class DirectSqlFactory {
       },
       insertStatement,
       finish: async (statements) => {
-        if (tx) return this.finishTransaction(tx, statements);
+        if (finish) return finish(statements);
         for (const { sql, params } of statements) await run(sql, params);
       },
     };
@@ -141,75 +128,7 @@ export class DirectSqlFactory {
     return shape;
   }
 
-  /**
-   * A MySQL transaction on a pooled connection, run by hand rather than by TypeORM:
-   *   - START TRANSACTION is sent with the first statement, in one round trip;
-   *   - `finish` sends the last writes with the COMMIT, in one round trip;
-   *   - TypeORM's query path (logging, subscriber broadcasts, result wrapping), which
-   *     cost about as much as a whole direct statement, stays out of BEGIN and COMMIT.
-   * A redeem's two transactions take 6 round trips instead of 11 this way. TypeORM calls
-   * made with the manager handed out run on the same connection (beginning the
-   * transaction first if nothing has yet) and see it as active, so a nested TypeORM
-   * transaction becomes a savepoint, never an implicit commit.
-   */
-  async mysqlTransaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-    const tx: OpenTransaction = { connection: (await runner.connect()) as MysqlConnection, begun: false, finished: false };
-    const typeormQuery = runner.query.bind(runner);
-    // This runner's own method, for this transaction only: TypeORM's calls begin it too.
-    runner.query = (async (...args: Parameters<typeof typeormQuery>) => {
-      if (tx.finished) throw new Error("query after the transaction was finished");
-      if (!tx.begun) {
-        tx.begun = true;
-        await mysqlQuery(tx.connection, "START TRANSACTION", []);
-      }
-      return typeormQuery(...args);
-    }) as typeof runner.query;
-    this.open.set(runner, tx);
-    state.isTransactionActive = true;
-    state.transactionDepth = 1;
-    try {
-      const result = await work(runner.manager);
-      if (tx.begun && !tx.finished) await mysqlQuery(tx.connection, "COMMIT", []);
-      return result;
-    } catch (error) {
-      if (tx.begun && !tx.finished) await mysqlQuery(tx.connection, "ROLLBACK", []).catch(() => undefined);
-      throw error;
-    } finally {
-      state.isTransactionActive = false;
-      state.transactionDepth = 0;
-      this.open.delete(runner);
-      await runner.release();
-    }
-  }
-
-  private transactionRunner(tx: OpenTransaction): (sql: string, params: readonly unknown[]) => Promise<unknown> {
-    return async (sql, params) => {
-      if (tx.finished) throw new Error("statement after the transaction was finished");
-      if (tx.begun) return mysqlExecute(tx.connection, sql, params);
-      tx.begun = true;
-      const [, result] = (await mysqlQuery(tx.connection, `START TRANSACTION; ${sql}`, params)) as unknown[];
-      return result;
-    };
-  }
-
-  private async finishTransaction(tx: OpenTransaction, statements: readonly Statement[]): Promise<void> {
-    if (tx.finished) throw new Error("transaction finished twice");
-    const sql = [...(tx.begun ? [] : ["START TRANSACTION"]), ...statements.map((s) => s.sql), "COMMIT"].join("; ");
-    tx.begun = true;
-    await mysqlQuery(tx.connection, sql, statements.flatMap((s) => s.params));
-    tx.finished = true;
-  }
-
-  /** Outside `mysqlTransaction`: the transaction TypeORM runs, if any, else the pool. */
-  private mysqlRunner(m: EntityManager): (sql: string, params: readonly unknown[]) => Promise<unknown> {
-    const inTransaction = m.queryRunner?.isTransactionActive ? (m.queryRunner as unknown as { databaseConnection: MysqlExecutor }) : null;
-    const executor: MysqlExecutor = inTransaction ? inTransaction.databaseConnection : (this.dataSource.driver as unknown as { pool: MysqlExecutor }).pool;
-    return (sql, params) => mysqlExecute(executor, sql, params);
-  }
-
-  private sqliteRunner(): (sql: string, params: readonly unknown[]) => Promise<unknown> {
+  private sqliteRunner(): RunStatement {
     const database = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
     return async (sql, params) => {
       let statement = this.sqliteStatements.get(sql);
@@ -221,76 +140,4 @@ export class DirectSqlFactory {
       return statement.reader ? statement.all(...values) : statement.run(...values);
     };
   }
-}
-
-type ColumnKind = "text" | "int" | "datetime" | "json";
-
-function kindOf(column: ColumnMetadata): ColumnKind {
-  switch (column.type) {
-    case "varchar":
-    case "text":
-      return "text";
-    case "int":
-    case "integer":
-      return "int";
-    case "datetime":
-      return "datetime";
-    case "simple-json":
-      return "json";
-    default:
-      throw new Error(`direct SQL does not handle column type ${String(column.type)} (${column.propertyName})`);
-  }
-}
-
-function toColumnValue(column: ColumnMetadata, value: unknown): unknown {
-  // A fixed statement cannot fall back to a column default: a missing value is a bug.
-  if (value === undefined && !column.isNullable) throw new Error(`direct SQL insert without ${column.propertyName}`);
-  if (value === undefined || value === null) return null;
-  return kindOf(column) === "json" ? JSON.stringify(value) : value;
-}
-
-function fromColumnValue(column: ColumnMetadata, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  switch (kindOf(column)) {
-    case "datetime":
-      return readDate(value);
-    case "int":
-      return Number(value);
-    case "json":
-      return typeof value === "string" ? JSON.parse(value) : value;
-    default:
-      return value;
-  }
-}
-
-/** A datetime as either engine returns it: a Date (mysql2, timezone Z) or UTC text (SQLite). */
-export function readDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  return new Date(`${String(value).replace(" ", "T")}Z`);
-}
-
-/** A prepared statement (binary protocol; MySQL parses each text once per connection). */
-function mysqlExecute(executor: MysqlExecutor, sql: string, params: readonly unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => executor.execute(sql, params.map(toMysqlParam), (error, result) => (error ? reject(error) : resolve(result))));
-}
-
-/** A text query, which may hold several statements; mysql2 escapes the values. */
-function mysqlQuery(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => connection.query(sql, params.map(toMysqlParam), (error, result) => (error ? reject(error) : resolve(result))));
-}
-
-function toMysqlParam(value: unknown): unknown {
-  return value === undefined ? null : value;
-}
-
-function toSqliteParam(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (value instanceof Date) return sqliteDatetime(value);
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return value;
-}
-
-/** TypeORM's SQLite datetime text: UTC, millisecond precision, space-separated. */
-function sqliteDatetime(date: Date): string {
-  return date.toISOString().replace("T", " ").replace("Z", "");
 }
