@@ -118,9 +118,14 @@ export class CodeService {
    * A usable PAYMENT code with its card and its customer's confirmation threshold, in one
    * query: the redeem path reads all three, and every round trip counts there.
    */
-  async findPaymentCode(m: EntityManager, code: string): Promise<{ entity: WalletCodeEntity; card: CardEntity | null; confirmAbove: number | null }> {
+  async findPaymentCode(
+    m: EntityManager,
+    code: string,
+    /** `hash(code.trim())`, when the caller has it already. */
+    knownHash?: string,
+  ): Promise<{ entity: WalletCodeEntity; card: CardEntity | null; confirmAbove: number | null }> {
     const { db } = this.deps;
-    const [row] = await db.sql(m).select(this.paymentCodeSql, [this.checkedHash(code)]);
+    const [row] = await db.sql(m).select(this.paymentCodeSql, [this.checkedHash(code, knownHash)]);
     const entity = row && db.hydrate(WalletCodeEntity, row);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     this.requireKind(this.assertUsable(entity), "PAYMENT");
@@ -164,11 +169,11 @@ export class CodeService {
   }
 
   /** The stored hash of a code that looks right: a typo fails here, before any lookup. */
-  private checkedHash(code: string): string {
+  private checkedHash(code: string, knownHash?: string): string {
     const trimmed = code.trim();
     if (looksLikeTicketCode(trimmed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
     if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
-    return this.hash(trimmed);
+    return knownHash ?? this.hash(trimmed);
   }
 
   /** The keyed hash under which a code is stored and found. */

@@ -48,18 +48,19 @@ export class PaymentService {
     await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
     const store = await this.storeOf(register);
     const sale = normalizeSale(saleInput, store.currency);
+    const codeHash = this.codes.hash(code.trim());
     return this.idempotency.run({
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
       operation: "redeemCode",
-      request: { code: this.codes.hash(code.trim()), sale },
+      request: { code: codeHash, sale },
       load: (id) => this.processor.load(id),
       settled: (payment) => payment.status !== "PROCESSING",
       work: async (claim) => {
         const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
           await claim(m, paymentId);
-          const found = await this.codes.findPaymentCode(m, code);
+          const found = await this.codes.findPaymentCode(m, code, codeHash);
           const entity = found.entity;
           if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
             fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {

@@ -27,6 +27,7 @@ export class SimulatedInstitution implements CardInstitution {
   readonly authorizations = new Map<string, AuthorizationResult>();
   readonly reversals = new Set<string>();
   readonly reports: TransactionReport[] = [];
+  private readonly reported = new Set<string>();
   /** Set by a test to make report() fail, as an unreachable institution would. */
   failReports = false;
 
@@ -53,8 +54,11 @@ export class SimulatedInstitution implements CardInstitution {
 
   async report(report: TransactionReport): Promise<void> {
     if (this.failReports) throw new Error("institution unreachable");
-    const seen = this.reports.some((r) => r.paymentId === report.paymentId && r.kind === report.kind);
-    if (!seen) this.reports.push(report);
+    // Reports are idempotent: a repeated delivery (the outbox is at-least-once) is ignored.
+    const key = `${report.paymentId}:${report.kind}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.reports.push(report);
   }
 }
 
