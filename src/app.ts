@@ -62,8 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(dataSource);
 
-  // Auto-pipelining sends the commands of one event-loop turn (rate-limit counts and
-  // event publishes of many requests) in a single write.
+  // The general connection: rate-limit counters.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   // Subscribing takes a connection of its own in Redis. Publishing has one too, which
   // sends the publishes of one event-loop turn (a payment goes to its phone and its
