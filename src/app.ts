@@ -1,18 +1,17 @@
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
+import { graphqlOverHttp } from "./http/graphql-over-http";
+import { addressOf, requestListener } from "./http/request-listener";
 import { createLogger, type Logger } from "./logger";
 import { buildWalletSchema } from "./schema/build-schema";
 import type { RequestContext } from "./schema/context";
@@ -86,10 +85,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   const schema = await buildWalletSchema();
 
-  const web = express();
-  web.disable("x-powered-by");
-  web.set("trust proxy", config.trustProxy);
-  const httpServer = createServer(web);
+  // Requests are routed once Apollo has started (below); nothing listens before then.
+  const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", verifyClient: originAllowed(config) });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
@@ -125,32 +122,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await apollo.start();
 
-  web.use((req, res, next) => {
-    const given = req.header("x-request-id");
-    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    res.locals.requestId = id;
-    res.setHeader("x-request-id", id);
-    next();
+  const graphql = graphqlOverHttp(apollo, {
+    bodyLimit: config.bodyLimit,
+    context: async (req, requestId): Promise<RequestContext> => {
+      const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req, config.trustProxy));
+      return { caller, services, requestId, logger: logger.child({ requestId }) };
+    },
   });
-  web.get("/health", async (_req, res) => {
-    try {
-      await db.ping();
-      res.json({ status: "ok", database: "ok" });
-    } catch {
-      res.status(503).json({ status: "unavailable", database: "unreachable" });
-    }
-  });
-  web.use(
-    "/graphql",
-    express.json({ limit: config.bodyLimit }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => {
-        const requestId = String(res.locals.requestId);
-        const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req));
-        return { caller, services, requestId, logger: logger.child({ requestId }) };
-      },
-    }),
-  );
+  const healthy = () => db.ping().then(() => true);
+  httpServer.on("request", requestListener({ graphql, healthy }, logger));
 
   const recoveryTimer = setInterval(
     () => services.payments.recover().catch((err) => logger.error({ err: String(err) }, "recovery failed")),
@@ -183,8 +163,4 @@ export async function createApp(options: AppOptions): Promise<App> {
       await dataSource.destroy();
     },
   };
-}
-
-function addressOf(req: IncomingMessage & { ip?: string }): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }

@@ -7,7 +7,7 @@ import type { RequestContext } from "./context";
  */
 export function requestLog(): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart({ contextValue }) {
+    async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ operationName, errors, contextValue: ctx }) {
@@ -19,7 +19,6 @@ export function requestLog(): ApolloServerPlugin<RequestContext> {
           );
         },
       };
-      void contextValue;
     },
   };
 }

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../logger";
+import { sendJson } from "./responses";
+
+export interface Routes {
+  /** POST or GET /graphql; `search` is the query string with its "?" (or ""). */
+  graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void>;
+  /** Whether the database answers. */
+  healthy(): Promise<boolean>;
+}
+
+/**
+ * The HTTP side of the server: /graphql and GET /health, every answer tagged with an
+ * x-request-id (the caller's, when it sends a sane one, so a register's log and ours can
+ * be matched). WebSocket upgrades never reach this; graphql-ws takes them on the server.
+ */
+export function requestListener(routes: Routes, logger: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
+    const search = query === -1 ? "" : url.slice(query);
+    let handled: Promise<void>;
+    if (path === "/graphql") handled = routes.graphql(req, res, search, requestId);
+    else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
+    else {
+      sendJson(res, 404, { error: "not found" });
+      return;
+    }
+    handled.catch((error: unknown) => {
+      logger.error({ requestId, err: error instanceof Error ? error.name : "unknown" }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "internal error" }] });
+      else res.destroy();
+    });
+  };
+}
+
+async function health(routes: Routes, res: ServerResponse): Promise<void> {
+  if (await routes.healthy().catch(() => false)) sendJson(res, 200, { status: "ok", database: "ok" });
+  else sendJson(res, 503, { status: "unavailable", database: "unreachable" });
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/** The caller's address: the first X-Forwarded-For entry when a trusted proxy is in front. */
+export function addressOf(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",", 1)[0].trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
