@@ -106,13 +106,20 @@ export class OutboxService {
     return this.deliverDue();
   }
 
+  /**
+   * Rounds of leasing and delivering while more is due: after a full batch, or when
+   * another round leased what this one picked first. A partial batch took everything
+   * that was due; what commits meanwhile wakes the next run through the coalescing delay,
+   * so a busy server delivers in a few large rounds a second, not back-to-back small ones.
+   */
   private async deliverDue(): Promise<number> {
     let delivered = 0;
     for (;;) {
       const lease = await this.leaseBatch();
-      // Nothing due: done. Due but leased by another round first: look again.
       if (lease.picked === 0) return delivered;
       delivered += await this.deliver(lease.messages);
+      const lostRace = lease.messages.length === 0;
+      if (!lostRace && lease.picked < BATCH) return delivered;
     }
   }
 
