@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LRUCache } from "lru-cache";
 import {
   DECLINE,
   type AuthorizationRequest,
@@ -18,16 +19,21 @@ const ANSWERS: Record<string, string | "timeout"> = {
 
 const APPROVAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+/** How many of each kind of thing the simulator remembers (the newest). */
+export const REMEMBERED = 10_000;
+
 /**
  * The built-in institution: answers by test card after `latencyMs`. The "no answer"
  * card waits until the caller gives up (abort), as a dead acquirer link would. It keeps
- * what it was told in memory, so tests can see reversals and reports arrive.
+ * the newest of what it was told in memory, so tests can see reversals and reports
+ * arrive, and a development server left running for days does not grow without end.
  */
 export class SimulatedInstitution implements CardInstitution {
-  readonly authorizations = new Map<string, AuthorizationResult>();
-  readonly reversals = new Set<string>();
+  readonly authorizations = new LRUCache<string, AuthorizationResult>({ max: REMEMBERED });
+  readonly reversals = new LRUCache<string, true>({ max: REMEMBERED });
+  /** The newest reports, oldest first. */
   readonly reports: TransactionReport[] = [];
-  private readonly reported = new Set<string>();
+  private readonly reported = new LRUCache<string, true>({ max: REMEMBERED });
   /** Set by a test to make report() fail, as an unreachable institution would. */
   failReports = false;
 
@@ -49,7 +55,7 @@ export class SimulatedInstitution implements CardInstitution {
   }
 
   async reverse(paymentId: string): Promise<void> {
-    this.reversals.add(paymentId);
+    this.reversals.set(paymentId, true);
   }
 
   async report(report: TransactionReport): Promise<void> {
@@ -57,8 +63,10 @@ export class SimulatedInstitution implements CardInstitution {
     // Reports are idempotent: a repeated delivery (the outbox is at-least-once) is ignored.
     const key = `${report.paymentId}:${report.kind}`;
     if (this.reported.has(key)) return;
-    this.reported.add(key);
+    this.reported.set(key, true);
     this.reports.push(report);
+    // Trimmed in halves, so dropping the oldest costs nothing per report.
+    if (this.reports.length >= 2 * REMEMBERED) this.reports.splice(0, REMEMBERED);
   }
 }
 
