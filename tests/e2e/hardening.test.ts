@@ -58,6 +58,26 @@ describe("a production server's hardening", () => {
     expect(status).toBe(413);
   });
 
+  it("answers a body that is not JSON, a compressed body and an unknown path with clear errors", async () => {
+    const broken = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ __typename }"' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).errors[0]).toEqual({ message: "request body is not valid JSON", extensions: { code: "BAD_USER_INPUT" } });
+
+    const gzipped = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect(gzipped.status).toBe(415);
+
+    const wrongType = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{ __typename }" });
+    expect(wrongType.status).toBe(400);
+
+    const elsewhere = await fetch(`${server.url}/admin`);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("blocks requests a browser could send cross-site (CSRF prevention)", async () => {
     const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ errorCodes }")}`);
     expect(response.status).toBe(400);
