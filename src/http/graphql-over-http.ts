@@ -70,9 +70,9 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: string
   }
 }
 
+/** application/json, with or without parameters (Apollo insists on it for a POST). */
 function isJson(contentType: string | undefined): boolean {
-  const media = contentType?.split(";", 1)[0].trim().toLowerCase();
-  return media === "application/json" || media === "application/graphql-response+json";
+  return contentType?.split(";", 1)[0].trim().toLowerCase() === "application/json";
 }
 
 function badRequest(message: string) {
