@@ -49,6 +49,8 @@ interface SqliteDatabase {
 interface EntityShape {
   insertSql: string;
   columns: ColumnMetadata[];
+  primary: ColumnMetadata;
+  create(): ObjectLiteral;
 }
 
 /** One per DataSource: caches derived statements (and, on SQLite, compiled ones). */
@@ -104,11 +106,9 @@ export class DirectSqlFactory {
 
   /** The entity from a row selected with `selectList` (null when a LEFT JOIN found none). */
   hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix = ""): E | null {
-    const meta = this.dataSource.getMetadata(target);
     const shape = this.shapeOf(target);
-    const primary = shape.columns.find((c) => c.isPrimary)!;
-    if (row[`${prefix}${primary.databaseName}`] == null) return null;
-    const entity = meta.create() as E;
+    if (row[`${prefix}${shape.primary.databaseName}`] == null) return null;
+    const entity = shape.create() as E;
     for (const c of shape.columns) {
       (entity as Record<string, unknown>)[c.propertyName] = fromColumnValue(c, row[`${prefix}${c.databaseName}`]);
     }
@@ -122,7 +122,12 @@ export class DirectSqlFactory {
       const columns = meta.columns;
       for (const c of columns) kindOf(c); // refuse unknown column types at first use
       const names = columns.map((c) => c.databaseName).join(", ");
-      shape = { columns, insertSql: `INSERT INTO ${meta.tableName} (${names}) VALUES (${columns.map(() => "?").join(", ")})` };
+      shape = {
+        columns,
+        insertSql: `INSERT INTO ${meta.tableName} (${names}) VALUES (${columns.map(() => "?").join(", ")})`,
+        primary: columns.find((c) => c.isPrimary)!,
+        create: () => meta.create(),
+      };
       this.shapes.set(target, shape);
     }
     return shape;

@@ -135,8 +135,7 @@ export const affectedRows = (result: { affected?: number | null }): number => re
 
 /** A duplicate key, from TypeORM or from a direct statement, on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
-  const driverError = error instanceof QueryFailedError ? error.driverError : error;
-  const code = (driverError as { code?: string } | null)?.code;
+  const code = (driverErrorOf(error) as { code?: string } | null)?.code;
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
@@ -144,6 +143,10 @@ const DEADLOCK_ATTEMPTS = 3;
 
 /** InnoDB rolled the transaction back to break a deadlock (ER_LOCK_DEADLOCK, 1213). */
 export function isDeadlock(error: unknown): boolean {
-  const driverError = error instanceof QueryFailedError ? error.driverError : error;
-  return (driverError as { errno?: number } | null)?.errno === 1213;
+  return (driverErrorOf(error) as { errno?: number } | null)?.errno === 1213;
+}
+
+/** The driver's own error: TypeORM wraps it, a direct statement throws it as it is. */
+function driverErrorOf(error: unknown): unknown {
+  return error instanceof QueryFailedError ? error.driverError : error;
 }
