@@ -68,19 +68,20 @@ class ConnectionPool {
       this.open--;
     }
     if (this.open < this.maxSockets) {
-      this.open++;
-      return Promise.resolve(new Connection(connect(this.port, this.host).setNoDelay(true)));
+      return Promise.resolve(this.openConnection());
     }
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private openConnection(): Connection {
+    this.open++;
+    return new Connection(connect(this.port, this.host).setNoDelay(true));
   }
 
   private give(connection: Connection): void {
     if (connection.closed) {
       this.open--;
-      if (this.waiting.length > 0) {
-        this.open++;
-        this.waiting.shift()!(new Connection(connect(this.port, this.host).setNoDelay(true)));
-      }
+      if (this.waiting.length > 0) this.waiting.shift()!(this.openConnection());
       return;
     }
     const next = this.waiting.shift();
