@@ -2,14 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
 import Redis from "ioredis";
-import { createPool } from "mysql2/promise";
 import { AdminClient } from "../clients/admin";
-import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
 import { hashPassword } from "../src/services/crypto/password";
-import { hmacHex } from "../src/services/crypto/tokens";
 import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
-import { redeemBySql } from "./sql-ceiling";
+import { WARMUP, redeemPairs } from "./redeem-pairs";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
@@ -22,8 +19,6 @@ import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
  */
 const LEVELS = [1, 16, 64];
 const COUNT: Record<number, number> = { 1: 200, 16: 1000, 64: 1000 };
-/** Unmeasured calls before each path's measured runs: the JIT compiles the path first. */
-const WARMUP = 300;
 /** Back-to-back redeem and ceiling runs at c=16, the level the goals name. */
 const ROUNDS_AT_16 = 3;
 const LIVE_PHONES = 1000;
@@ -71,35 +66,18 @@ async function main(): Promise<void> {
     // Each level runs redeem and ceiling back to back, c=16 (the goal's level) three
     // times, so a change in this machine's speed hits both sides of the ratio alike.
     const runsOf = (c: number) => (c === 16 ? ROUNDS_AT_16 : 1);
-    const needed = WARMUP + LEVELS.reduce((sum, c) => sum + COUNT[c] * runsOf(c), 0);
-    const extraCodes = await inParallel(Math.max(0, needed - pool.length), 64, async (i) => {
-      const p = phones[i % phones.length];
-      return (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code;
-    });
-    pool.push(...extraCodes);
-    const codeHashKey = new CardCipher(parseCardKey(cardKey)).codeHashKey;
-    const sqlCodes = await inParallel(needed, 64, async (i) => {
-      const p = phones[i % phones.length];
-      return hmacHex(codeHashKey, (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code);
-    });
-    const mysql = createPool({ uri: bench.databaseUrl, connectionLimit: 64, timezone: "Z", multipleStatements: true });
-    const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
-    let used = 0;
-    let sqlUsed = 0;
-    const redeem = (c: number, run: number) => () =>
-      runLoad(c, COUNT[c], (i) => registers[i % registers.length].redeemCode(pool[used++], { amount: 500, currency: "JPY" }, `r-${c}-${run}-${i}`));
-    const bySql = (c: number, run: number) => () => runLoad(c, COUNT[c], (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `s-${c}-${run}-${i}`));
-    await runLoad(16, WARMUP, (i) => registers[i % registers.length].redeemCode(pool[used++], { amount: 500, currency: "JPY" }, `w-${i}`));
-    await runLoad(16, WARMUP, (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `sw-${i}`));
+    const perSide = WARMUP + LEVELS.reduce((sum, c) => sum + COUNT[c] * runsOf(c), 0);
+    const redeems = await redeemPairs({ phones, registers, cardKey, databaseUrl: bench.databaseUrl, issued: pool, perSide });
+    await redeems.warmUp();
     const pairs: Record<string, Array<{ redeem: Row; ceiling: Row }>> = {};
     for (const c of LEVELS) {
       for (let run = 0; run < runsOf(c); run++) {
-        const redeemRow = await measured("redeemCode", `c=${c}`, redeem(c, run));
-        const ceilingRow = await measured("redeem SQL by hand (ceiling)", `c=${c}`, bySql(c, run));
+        const redeemRow = await measured("redeemCode", `c=${c}`, () => redeems.redeem(c, COUNT[c], `${c}-${run}`));
+        const ceilingRow = await measured("redeem SQL by hand (ceiling)", `c=${c}`, () => redeems.ceiling(c, COUNT[c], `${c}-${run}`));
         (pairs[c] ??= []).push({ redeem: redeemRow, ceiling: ceilingRow });
       }
     }
-    await mysql.end();
+    await redeems.close();
     // The table shows, per level, the pair whose ratio is the median of its runs.
     const medianPair = (c: number) => [...pairs[c]].sort((a, b) => pairRatio(a) - pairRatio(b))[Math.floor(pairs[c].length / 2)];
     for (const c of LEVELS) rows.push(medianPair(c).redeem);
