@@ -55,12 +55,13 @@ export async function cpuPerOp<T extends { count: number }>(pids: Record<string,
 }
 
 /**
- * MySQL's own counters of commands received (server-wide: run nothing else meanwhile).
- * Unlike CPU time, the count per operation is exact and the same from run to run.
+ * MySQL's own counters of commands received and of rows read past an index lookup
+ * (Handler_read_next, _rnd_next: a scan shows there first), server-wide: run nothing
+ * else meanwhile. Unlike CPU time, the count per operation is exact and repeatable.
  */
 export async function mysqlCommandCounts(pool: Pool): Promise<Record<string, number>> {
   const [rows] = await pool.query(
-    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_stmt_execute', 'Com_begin', 'Com_commit', 'Com_select', 'Com_insert', 'Com_update')",
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_stmt_execute', 'Com_begin', 'Com_commit', 'Com_select', 'Com_insert', 'Com_update', 'Handler_read_next', 'Handler_read_rnd_next')",
   );
   return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
 }

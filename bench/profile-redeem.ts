@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const commands = commandsPerOp(before, await mysqlCommandCounts(counters), COUNT);
     await counters.end();
     seconds = result.seconds;
-    process.stdout.write(`redeemCode c=16${redisUrl ? " (Redis)" : ""}: ${JSON.stringify(result)}\nCPU ms per redeem: ${JSON.stringify(cpu)}\nMySQL commands per redeem: ${JSON.stringify(commands)}\n`);
+    process.stdout.write(`redeemCode c=16${redisUrl ? " (Redis)" : ""}: ${JSON.stringify(result)}\nCPU ms per redeem: ${JSON.stringify(cpu)}\nMySQL commands and rows scanned per redeem: ${JSON.stringify(commands)}\n`);
   } finally {
     await bench.close();
   }

@@ -126,9 +126,11 @@ export class OutboxService {
   /**
    * Leases up to BATCH due messages: a plain read picks them, then one UPDATE by primary
    * key marks them with a fresh lease id, repeating the due test on the current rows so
-   * two instances leasing at once never both get a message. Only primary keys are
-   * locked: an UPDATE that searched the due index would lock its gaps and deadlock with
-   * the transactions inserting new messages there.
+   * two instances leasing at once never both get a message, and the leased rows are read
+   * back by primary key. Only primary keys are locked or searched: an UPDATE that
+   * searched the due index would lock its gaps and deadlock with the transactions
+   * inserting new messages there, and a read by lease id alone would go through every
+   * message ever sent.
    */
   private async leaseBatch(): Promise<{ picked: number; messages: OutboxMessageEntity[] }> {
     const { db, clock } = this.deps;
@@ -140,24 +142,24 @@ export class OutboxService {
     );
     if (picked.length === 0) return { picked: 0, messages: [] };
     const ids = picked.map((row) => row.id);
-    await db.read((m) =>
-      db
-        .sql(m)
-        .write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${placeholders(ids)}) AND ${due}`, [
-          leaseId,
-          new Date(now.getTime() + LEASE_MS),
-          ...ids,
-          now,
-          now,
-        ]),
+    const leased = await db.read((m) =>
+      db.sql(m).write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${due}`, [
+        leaseId,
+        new Date(now.getTime() + LEASE_MS),
+        ...batchIds(ids),
+        now,
+        now,
+      ]),
     );
-    const rows = await db.read((m) => db.sql(m).select(this.leasedSql, [leaseId]));
-    return { picked: picked.length, messages: rows.map((row) => db.hydrate(OutboxMessageEntity, row)!) };
+    if (leased === 0) return { picked: picked.length, messages: [] };
+    const rows = await db.read((m) => db.sql(m).select(this.leasedSql, [...batchIds(ids), leaseId]));
+    // In the order they were due.
+    const byId = new Map(rows.map((row) => [String(row.id), db.hydrate(OutboxMessageEntity, row)!]));
+    return { picked: picked.length, messages: ids.flatMap((id) => byId.get(id) ?? []) };
   }
 
   private get leasedSql(): string {
-    // deliveredAt IS NULL first: the due index then reads only undelivered rows.
-    this.leasedSelect ??= `SELECT ${this.deps.db.selectList(OutboxMessageEntity, "o")} FROM outbox_messages o WHERE o.deliveredAt IS NULL AND o.leaseId = ? ORDER BY o.id`;
+    this.leasedSelect ??= `SELECT ${this.deps.db.selectList(OutboxMessageEntity, "o")} FROM outbox_messages o WHERE o.id IN (${BATCH_IDS}) AND o.leaseId = ?`;
     return this.leasedSelect;
   }
 
@@ -178,7 +180,7 @@ export class OutboxService {
       await db.read((m) =>
         db
           .sql(m)
-          .write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${placeholders(delivered)})`, [clock.now(), ...delivered]),
+          .write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [clock.now(), ...batchIds(delivered)]),
       );
     }
     return delivered.length;
@@ -201,7 +203,15 @@ export class OutboxService {
 }
 
 /** "?, ?, ?" for a list (at most BATCH long, so MySQL prepares at most BATCH variants). */
-const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
+/**
+ * A batch's ids always fill BATCH placeholders (repeating the first), so each statement
+ * has one text: prepared once per connection, not once per batch size.
+ */
+const BATCH_IDS = Array.from({ length: BATCH }, () => "?").join(", ");
+function batchIds(ids: readonly string[]): string[] {
+  if (ids.length === 0 || ids.length > BATCH) throw new Error(`a batch holds 1 to ${BATCH} ids, not ${ids.length}`);
+  return [...ids, ...Array.from({ length: BATCH - ids.length }, () => ids[0])];
+}
 
 /** An error's class and message only: handler errors never carry payloads into logs. */
 export function errorSummary(error: unknown): string {
