@@ -6,6 +6,7 @@ import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid } from "./proces
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
 import { summarizeProfile } from "./profile-summary";
+import { REDEEM_WARMUP } from "./redeem-pairs";
 import { runLoad } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
@@ -13,7 +14,7 @@ const COUNT = 3000;
 
 /**
  * `npm run bench:profile [-- --redis]`: the server redeems codes at concurrency 16 under
- * a CPU profile; prints throughput, CPU per redeem of each process, and where the
+ * a CPU profile, after as many unmeasured redeems as the bench warms up with; prints throughput, CPU per redeem of each process, and where the
  * server's time went during the redeems (the setup before them is left out).
  */
 async function main(): Promise<void> {
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
     const admin = new AdminClient(server.url, adminToken, { fetch: keepAliveFetch() });
     const phones = await inParallel(16, 16, () => newPhone(admin));
     const registers = await newRegisters(server.url, admin, 16);
-    const codes = await inParallel(COUNT, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);
+    const codes = await inParallel(REDEEM_WARMUP + COUNT, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);
+    // Unmeasured first: the profile then shows the steady state, not V8 warming up.
+    await runLoad(16, REDEEM_WARMUP, (i) => registers[i % 16].redeemCode(codes[COUNT + i], { amount: 500, currency: "JPY" }, `w-${i}`));
     const pids = { server: server.process.pid!, mysqld: mysqldPid(), bench: process.pid };
     const counters = createPool({ uri: mysqlBase, connectionLimit: 1 });
     const before = await mysqlCommandCounts(counters);

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const admin = new AdminClient(server.url, adminToken, { fetch: keepAliveFetch() });
     const phones = await inParallel(16, 16, () => newPhone(admin));
     const registers = await newRegisters(server.url, admin, 16);
-    const pairs = await redeemPairs({ phones, registers, cardKey, databaseUrl: bench.databaseUrl, perSide: 300 + rounds * COUNT });
+    const pairs = await redeemPairs({ phones, registers, cardKey, databaseUrl: bench.databaseUrl, measured: rounds * COUNT });
     await pairs.warmUp();
     const pids = { server: server.process.pid!, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
     const ratios: number[] = [];
