@@ -14,7 +14,7 @@ import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
 import { createLogger, type Logger } from "./logger";
 import { buildWalletSchema } from "./schema/build-schema";
-import type { RequestContext } from "./schema/context";
+import { requestContext, type RequestContext } from "./schema/context";
 import { formatError } from "./schema/errors";
 import { armorProtection, introspectionOnlyForAdmin } from "./schema/limits";
 import { requestLog } from "./schema/request-log";
@@ -112,7 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ...armor.plugins,
       introspectionOnlyForAdmin(config.production),
-      requestLog(),
+      requestLog(logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of answers here; without it Apollo also stops wrapping every
       // field resolver to collect cache hints (a few per cent of a redeem's CPU).
@@ -126,7 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     bodyLimit: config.bodyLimit,
     context: async (req, requestId): Promise<RequestContext> => {
       const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req, config.trustProxy));
-      return { caller, services, requestId, logger: logger.child({ requestId }) };
+      return requestContext(logger, { caller, services, requestId });
     },
   });
   const healthy = () => db.ping().then(() => true);

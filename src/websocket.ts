@@ -6,7 +6,7 @@ import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
-import type { RequestContext } from "./schema/context";
+import { requestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
 import type { Services } from "./services";
 import type { Caller } from "./services/caller";
@@ -73,14 +73,9 @@ export function serveGraphqlWs(options: {
         const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
         if (errors.length > 0) return errors;
         const requestId = randomUUID();
-        const contextValue: RequestContext = {
-          caller: ctx.extra.caller!,
-          services,
-          requestId,
-          logger: logger.child({ requestId }),
-        };
+        const contextValue = requestContext(logger, { caller: ctx.extra.caller!, services, requestId });
         // As over HTTP: one line per operation, its name and caller, never its variables.
-        contextValue.logger.info({ operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
+        logger.info({ requestId, operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),

@@ -9,3 +9,19 @@ export interface RequestContext {
   requestId: string;
   logger: Logger;
 }
+
+/**
+ * A request's context whose logger is made on first use: a child logger serializes its
+ * bindings when created, and most requests log only their one request line, which
+ * names the request id itself (see request-log.ts).
+ */
+export function requestContext(base: Logger, fields: Omit<RequestContext, "logger">): RequestContext {
+  let child: Logger | undefined;
+  return {
+    ...fields,
+    get logger() {
+      child ??= base.child({ requestId: fields.requestId });
+      return child;
+    },
+  };
+}

@@ -90,6 +90,9 @@ describe("a production server's hardening", () => {
     expect(headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const echoed = await post(server, "{ __typename }", undefined, { "x-request-id": "till-7-receipt-42" });
     expect(echoed.headers.get("x-request-id")).toBe("till-7-receipt-42");
+    // The operation's log line carries the same id, so a register's receipt finds it.
+    const line = server.logs.lines.map((l) => JSON.parse(l)).find((l) => l.requestId === "till-7-receipt-42");
+    expect(line).toMatchObject({ msg: "graphql", caller: "anonymous" });
   });
 
   it("shows no stack, SQL or internals in an error", async () => {
