@@ -26,7 +26,7 @@ export async function redeemBySql(pool: Pool, codeHash: string, storeId: string,
     );
     const [rows] = await conn.execute(
       `SELECT c.id, c.customerId, c.cardId, c.kind, c.maxAmount, c.expiresAt, c.usedAt, card.status, card.institution, card.brand, card.last4,
-        card.panCiphertext, card.expiryMonth, card.expiryYear, cu.confirmAbove
+        card.panCiphertext, card.panKeyId, card.expiryMonth, card.expiryYear, cu.confirmAbove
         FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?`,
       [codeHash],
     );

@@ -30,6 +30,9 @@ export class WalletClient {
     this.credential = credential ?? null;
     this.http = new GraphQLClient(endpoint(url), {
       headers: () => (this.credential ? { authorization: `Bearer ${this.credential}` } : ({} as Record<string, string>)),
+      // Not parsed on every request only to name the operation: each document holds one,
+      // and the server names it from the document itself.
+      excludeOperationName: true,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }

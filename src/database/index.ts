@@ -83,14 +83,17 @@ export class Db {
     return this.direct.on(m);
   }
 
-  /** "alias.col AS prefixcol, ..." for all of an entity's columns (see direct-sql.ts). */
-  selectList(target: EntityTarget<ObjectLiteral>, alias: string, prefix = ""): string {
-    return this.direct.selectList(target, alias, prefix);
+  /** "alias.col AS prefixcol, ..." for an entity's columns, all or those listed (see direct-sql.ts). */
+  selectList<E extends ObjectLiteral>(target: EntityTarget<E>, alias: string, prefix = "", properties?: ReadonlyArray<keyof E & string>): string {
+    return this.direct.selectList(target, alias, prefix, properties);
   }
 
   /** An entity back from a row selected with `selectList`. */
-  hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix = ""): E | null {
-    return this.direct.hydrate(target, row, prefix);
+  hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix?: string): E | null;
+  /** Only the properties listed, as `selectList` selected them. */
+  hydrate<E extends ObjectLiteral, K extends keyof E & string>(target: EntityTarget<E>, row: Record<string, unknown>, prefix: string, properties: readonly K[]): Pick<E, K> | null;
+  hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix = "", properties?: readonly string[]): E | null {
+    return this.direct.hydrate(target, row, prefix, properties);
   }
 
   get isMysql(): boolean {

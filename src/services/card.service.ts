@@ -90,12 +90,12 @@ export class CardService {
     return card;
   }
 
-  requireAvailable(card: CardEntity | null): CardEntity {
+  requireAvailable<C extends Pick<CardEntity, "status">>(card: C | null): C {
     if (!card || card.status !== "AVAILABLE") fail(ErrorCode.CARD_NOT_AVAILABLE, "This card is not available for payment");
     return card!;
   }
 
-  decryptPan(card: CardEntity): string {
+  decryptPan(card: Pick<CardEntity, "panCiphertext" | "panKeyId">): string {
     return this.deps.cipher.decrypt(card.panCiphertext, card.panKeyId);
   }
 

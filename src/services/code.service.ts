@@ -12,6 +12,14 @@ import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 
+/** What a redeem reads of a payment code. */
+const REDEEMED_CODE_FIELDS = ["id", "kind", "customerId", "cardId", "maxAmount", "expiresAt", "usedAt"] as const;
+export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[number]>;
+
+/** What charging a card reads of it: the payment's card columns, the PAN to decrypt, its expiry. */
+const CHARGE_CARD_FIELDS = ["id", "customerId", "status", "institution", "brand", "last4", "panCiphertext", "panKeyId", "expiryMonth", "expiryYear"] as const;
+export type ChargeCard = Pick<CardEntity, (typeof CHARGE_CARD_FIELDS)[number]>;
+
 /** No code of any kind lives longer than a day (DESIGN.md, Codes). */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
 
@@ -116,31 +124,37 @@ export class CodeService {
 
   /**
    * A usable PAYMENT code with its card and its customer's confirmation threshold, in one
-   * query: the redeem path reads all three, and every round trip counts there.
+   * query: the redeem path reads all three, and every round trip counts there. Only the
+   * columns a charge reads are selected.
    */
   async findPaymentCode(
     m: EntityManager,
     code: string,
     /** `hash(code.trim())`, when the caller has it already. */
     knownHash?: string,
-  ): Promise<{ entity: WalletCodeEntity; card: CardEntity | null; confirmAbove: number | null }> {
+  ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null }> {
     const { db } = this.deps;
     const [row] = await db.sql(m).select(this.paymentCodeSql, [this.checkedHash(code, knownHash)]);
-    const entity = row && db.hydrate(WalletCodeEntity, row);
+    const entity = row && db.hydrate(WalletCodeEntity, row, "", REDEEMED_CODE_FIELDS);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     this.requireKind(this.assertUsable(entity), "PAYMENT");
-    return { entity, card: db.hydrate(CardEntity, row, "card_"), confirmAbove: row.confirmAbove == null ? null : Number(row.confirmAbove) };
+    return {
+      entity,
+      card: db.hydrate(CardEntity, row, "card_", CHARGE_CARD_FIELDS),
+      confirmAbove: row.confirmAbove == null ? null : Number(row.confirmAbove),
+    };
   }
 
   private get paymentCodeSql(): string {
     const { db } = this.deps;
     this.paymentCodeSelect ??=
-      `SELECT ${db.selectList(WalletCodeEntity, "c")}, ${db.selectList(CardEntity, "card", "card_")}, cu.confirmAbove AS confirmAbove ` +
+      `SELECT ${db.selectList(WalletCodeEntity, "c", "", REDEEMED_CODE_FIELDS)}, ${db.selectList(CardEntity, "card", "card_", CHARGE_CARD_FIELDS)}, ` +
+      "cu.confirmAbove AS confirmAbove " +
       "FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?";
     return this.paymentCodeSelect;
   }
 
-  requireKind(entity: WalletCodeEntity, kind: CodeKind): WalletCodeEntity {
+  requireKind<C extends Pick<WalletCodeEntity, "kind">>(entity: C, kind: CodeKind): C {
     if (entity.kind !== kind) {
       fail(ErrorCode.CODE_WRONG_KIND, `This is a ${entity.kind} code, not a ${kind} code`, { kind: entity.kind });
     }
@@ -151,7 +165,7 @@ export class CodeService {
    * Marks the code used, if nobody has and it has not expired: the database decides
    * between concurrent registers. Throws CODE_ALREADY_USED / CODE_EXPIRED for the losers.
    */
-  async claim(m: EntityManager, entity: WalletCodeEntity): Promise<void> {
+  async claim(m: EntityManager, entity: Pick<WalletCodeEntity, "id">): Promise<void> {
     const now = this.deps.clock.now();
     const claimed = await this.deps.db
       .sql(m)
@@ -162,7 +176,7 @@ export class CodeService {
     throw new WalletError(ErrorCode.CODE_ALREADY_USED, "This code has already been used");
   }
 
-  private assertUsable(entity: WalletCodeEntity): WalletCodeEntity {
+  private assertUsable<C extends Pick<WalletCodeEntity, "usedAt" | "expiresAt">>(entity: C): C {
     if (entity.usedAt) fail(ErrorCode.CODE_ALREADY_USED, "This code has already been used");
     if (entity.expiresAt <= this.deps.clock.now()) fail(ErrorCode.CODE_EXPIRED, "This code has expired");
     return entity;

@@ -2,6 +2,7 @@ import { LessThan, type EntityManager } from "typeorm";
 import { CardEntity, LedgerEntryEntity, OutboxMessageEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import type { CardService } from "./card.service";
+import type { ChargeCard } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
@@ -37,7 +38,7 @@ export class PaymentProcessor {
   }
 
   /** `payment` is PROCESSING and committed; returns it as decided. */
-  async authorizeAndRecord(payment: PaymentEntity, card: CardEntity): Promise<PaymentEntity> {
+  async authorizeAndRecord(payment: PaymentEntity, card: ChargeCard): Promise<PaymentEntity> {
     const result = await this.authorize(payment, card);
     const timedOut = result === "timeout";
     const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
@@ -69,7 +70,7 @@ export class PaymentProcessor {
     return decided;
   }
 
-  private async authorize(payment: PaymentEntity, card: CardEntity): Promise<AuthorizationResult | "timeout"> {
+  private async authorize(payment: PaymentEntity, card: ChargeCard): Promise<AuthorizationResult | "timeout"> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.deps.config.institutionTimeoutMs);
     try {

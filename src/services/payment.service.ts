@@ -3,7 +3,7 @@ import { LessThan } from "typeorm";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
 import type { Caller, RegisterCaller } from "./caller";
-import type { CodeService } from "./code.service";
+import type { ChargeCard, CodeService } from "./code.service";
 import type { ConfirmationService } from "./confirmation.service";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
@@ -237,7 +237,7 @@ export class PaymentService {
     this.deps.events.paymentChanged(payment);
   }
 
-  private newPayment(id: string, store: StoreEntity, sale: Sale, card: CardEntity, status: PaymentStatus, codeId: string | null) {
+  private newPayment(id: string, store: StoreEntity, sale: Sale, card: ChargeCard, status: PaymentStatus, codeId: string | null) {
     return Object.assign(new PaymentEntity(), {
       id,
       status,
