@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
 import { systemClock, type Clock } from "./clock";
@@ -13,6 +12,7 @@ import { Db, createDataSource } from "./database";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
 import { createLogger, type Logger } from "./logger";
+import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
 import { requestContext, type RequestContext } from "./schema/context";
 import { formatError } from "./schema/errors";
@@ -45,6 +45,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** How long start waits for Redis before going on without it (it may be down). */
+const REDIS_CONNECT_WAIT_MS = 2000;
+
 /**
  * Builds the whole server: database (migrated), services, GraphQL over HTTP (POST
  * /graphql) and graphql-ws on the same path and port, GET /health.
@@ -61,13 +64,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(dataSource);
 
-  // The general connection: rate-limit counters.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  // Subscribing takes a connection of its own in Redis. Publishing has one too, which
-  // sends the publishes of one event-loop turn (a payment goes to its phone and its
-  // store) in a single write.
+  // Rate-limit counters, and live events across instances (see redis.ts).
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  await redis?.ready(REDIS_CONNECT_WAIT_MS);
   const events = new EventBus(
-    redis && { publish: new Redis(config.redisUrl!, { enableAutoPipelining: true }), subscribe: new Redis(config.redisUrl!) },
+    redis && { publish: redis.publish, subscribe: redis.subscribe, publishFailed: (error) => redis.failed("publish", error) },
   );
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
   const rateLimits = new RateLimits(
@@ -77,7 +78,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
       codeUsePerRegister: config.rateLimits.codeUsePerRegisterPerMin,
     },
-    redis,
+    redis?.general,
   );
   const services = createServices(
     { db, clock, config, logger, cipher: secrets.cipher, tickets: secrets.tickets, institution, rateLimits, events },
@@ -158,8 +159,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
-      events.close();
-      redis?.disconnect();
+      redis?.close();
       await dataSource.destroy();
     },
   };

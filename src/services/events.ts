@@ -52,17 +52,25 @@ export const storeRecipient = (storeId: string) => `store:${storeId}`;
 
 export class EventBus {
   private readonly pubSub;
-  private readonly redisClients: Redis[];
   /** Through Redis every payload is serialized anyway: no JSON copy needed first. */
   private readonly json: <T>(value: T) => Json<T>;
 
-  /** With two Redis connections (one publishes, one subscribes) events cross instances. */
-  constructor(redis?: { publish: Redis; subscribe: Redis }) {
-    this.redisClients = redis ? [redis.publish, redis.subscribe] : [];
+  /**
+   * With two Redis connections (one publishes, one subscribes) events cross instances.
+   * A publish that fails (Redis unreachable) is reported to `publishFailed` and the
+   * event is lost; left unhandled, its rejection would stop the whole server.
+   */
+  constructor(redis?: { publish: Redis; subscribe: Redis; publishFailed(error: unknown): void }) {
     this.json = redis ? (value) => value as Json<typeof value> : toJson;
     this.pubSub = createPubSub<TopicMap>(
       redis
-        ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe, serializer: onceSerializer() }) }
+        ? {
+            eventTarget: createRedisEventTarget({
+              publishClient: handledPublishes(redis.publish, redis.publishFailed),
+              subscribeClient: redis.subscribe,
+              serializer: onceSerializer(),
+            }),
+          }
         : {},
     );
   }
@@ -113,10 +121,6 @@ export class EventBus {
   confirmationRequests(customerId: string): AsyncIterable<ConfirmationRequestEvent> {
     return this.pubSub.subscribe(Topic.ConfirmationRequests, customerId);
   }
-
-  close(): void {
-    for (const client of this.redisClients) client.disconnect();
-  }
 }
 
 const toJson = <T>(value: T): Json<T> => JSON.parse(JSON.stringify(value));
@@ -139,4 +143,17 @@ function onceSerializer(): { stringify(value: unknown): string; parse(text: stri
     },
     parse: (text) => JSON.parse(text),
   };
+}
+
+/**
+ * The publish side as redis-event-target uses it (it only ever calls `publish`, and
+ * leaves the promise alone), with each failure handed to `failed`.
+ */
+function handledPublishes(redis: Redis, failed: (error: unknown) => void): Redis {
+  const publish = (channel: string, message: string) =>
+    redis.publish(channel, message).catch((error: unknown) => {
+      failed(error);
+      return 0;
+    });
+  return { publish } as unknown as Redis;
 }
