@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import type { Pool } from "mysql2/promise";
 
 /** Resident memory of a process, in bytes (Linux). */
@@ -37,21 +38,41 @@ export function mysqldPid(): number | null {
 
 export type CpuPerOp = Record<string, number | null>;
 
+/** Jiffies since boot over all CPUs: busy ones and all of them (Linux /proc/stat). */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  const idle = fields[3] + (fields[4] ?? 0); // idle and iowait
+  return { busy: total - idle, total };
+}
+
 /**
  * CPU milliseconds per operation that each process spent while `work` ran: with the
  * server, the database and the load generator on the same cores, this says which of
- * them a path is really short of.
+ * them a path is really short of. `coresBusy` is how many of the machine's cores were
+ * busy on average meanwhile, by any process: a path that leaves cores idle is bound by
+ * one process's thread, not by the machine.
  */
-export async function cpuPerOp<T extends { count: number }>(pids: Record<string, number | null>, work: () => Promise<T>): Promise<{ result: T; cpu: CpuPerOp }> {
+export async function cpuPerOp<T extends { count: number }>(
+  pids: Record<string, number | null>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuPerOp; coresBusy: number }> {
   const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSecondsOf(pid) : null]));
   const before = read();
+  const machineBefore = machineJiffies();
   const result = await work();
+  const machineAfter = machineJiffies();
   const after = read();
   const perOp = (name: string) => {
     const [b, a] = [before[name], after[name]];
     return a === null || b === null || result.count === 0 ? null : Math.round(((a - b) * 1000 * 100) / result.count) / 100;
   };
-  return { result, cpu: Object.fromEntries(Object.keys(pids).map((name) => [name, perOp(name)])) };
+  const share = (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total);
+  return {
+    result,
+    cpu: Object.fromEntries(Object.keys(pids).map((name) => [name, perOp(name)])),
+    coresBusy: Math.round(share * cpus().length * 100) / 100,
+  };
 }
 
 /**

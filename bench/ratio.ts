@@ -44,12 +44,12 @@ async function main(): Promise<void> {
   }
 }
 
-function line({ result, cpu }: { result: Summary; cpu: CpuPerOp }): string {
+function line({ result, cpu, coresBusy }: { result: Summary; cpu: CpuPerOp; coresBusy: number }): string {
   const ms = Object.entries(cpu)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} ${v!.toFixed(2)}`)
     .join(" ");
-  return `${result.perSecond.toFixed(0)}/s p99 ${result.p99.toFixed(1)} ms (cpu ms/op: ${ms})`;
+  return `${result.perSecond.toFixed(0)}/s p99 ${result.p99.toFixed(1)} ms (cpu ms/op: ${ms}; cores busy ${coresBusy.toFixed(2)})`;
 }
 
 main().catch((error) => {

@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const pids = { server: server.process.pid!, mysqld: mysqldPid(), redis: redisUp ? pidOf("redis-server") : null, bench: process.pid };
   const measured = async (name: string, level: string, work: () => Promise<Summary>): Promise<Row> => {
-    const { result, cpu } = await cpuPerOp(pids, work);
-    return { name, level, summary: result, cpu };
+    const { result, cpu, coresBusy } = await cpuPerOp(pids, work);
+    return { name, level, summary: result, cpu, coresBusy };
   };
   const measure = async (name: string, level: string, work: () => Promise<Summary>) => rows.push(await measured(name, level, work));
   try {
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const rss5000 = rssOf(server.process.pid!);
     await closeAll([...live, ...more]);
 
-    const json = (r: Row) => ({ name: r.name, level: r.level, ...r.summary, cpuMsPerOp: r.cpu });
+    const json = (r: Row) => ({ name: r.name, level: r.level, ...r.summary, cpuMsPerOp: r.cpu, coresBusy: r.coresBusy });
     results.rows = rows.map(json);
     results.redeemVsCeiling = Object.fromEntries(LEVELS.map((c) => [`c=${c}`, round(pairRatio(medianPair(c)))]));
     results.redeemVsCeilingRuns = Object.fromEntries(LEVELS.map((c) => [`c=${c}`, pairs[c].map((p) => round(pairRatio(p)))]));
@@ -128,13 +128,14 @@ interface Row {
   level: string;
   summary: Summary;
   cpu: CpuPerOp;
+  coresBusy: number;
 }
 
 function print(rows: Row[], results: Record<string, unknown>): void {
-  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "redis", "bench"];
+  const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "redis", "bench", "cores busy"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
-  const lines = rows.map(({ name, level, summary: s, cpu: c }) =>
-    [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max, cpu(c.server), cpu(c.mysqld), cpu(c.redis), cpu(c.bench)].map(String),
+  const lines = rows.map(({ name, level, summary: s, cpu: c, coresBusy }) =>
+    [name, level, s.count, s.errors, s.perSecond, s.p50, s.p99, s.max, cpu(c.server), cpu(c.mysqld), cpu(c.redis), cpu(c.bench), coresBusy.toFixed(2)].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
