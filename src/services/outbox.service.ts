@@ -202,7 +202,6 @@ export class OutboxService {
   }
 }
 
-/** "?, ?, ?" for a list (at most BATCH long, so MySQL prepares at most BATCH variants). */
 /**
  * A batch's ids always fill BATCH placeholders (repeating the first), so each statement
  * has one text: prepared once per connection, not once per batch size.
