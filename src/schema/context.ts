@@ -16,12 +16,22 @@ export interface RequestContext {
  * names the request id itself (see request-log.ts).
  */
 export function requestContext(base: Logger, fields: Omit<RequestContext, "logger">): RequestContext {
-  let child: Logger | undefined;
-  return {
-    ...fields,
-    get logger() {
-      child ??= base.child({ requestId: fields.requestId });
-      return child;
-    },
-  };
+  return new LazyLoggerContext(base, fields.caller, fields.services, fields.requestId);
+}
+
+// A class, not an object literal with a getter: V8 gives every context the same shape.
+class LazyLoggerContext implements RequestContext {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly base: Logger,
+    readonly caller: Caller,
+    readonly services: Services,
+    readonly requestId: string,
+  ) {}
+
+  get logger(): Logger {
+    this.child ??= this.base.child({ requestId: this.requestId });
+    return this.child;
+  }
 }
