@@ -59,6 +59,16 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
     expect(db.hydrate(PaymentEntity, { x_id: null }, "x_")).toBeNull();
   });
 
+  it("selects and reads back only the properties listed, with the primary key", async () => {
+    const fields = ["amount", "createdAt", "items"] as const;
+    const list = db.selectList(PaymentEntity, "p", "", fields);
+    expect(list.split(", ")).toHaveLength(4);
+    const [row] = await db.read((m) => db.sql(m).select(`SELECT ${list} FROM payments p WHERE p.id = ?`, ["p-orm"]));
+    const full = payment("p-orm");
+    expect({ ...db.hydrate(PaymentEntity, row, "", fields) }).toEqual({ id: full.id, amount: full.amount, createdAt: full.createdAt, items: full.items });
+    expect(() => db.selectList(PaymentEntity, "p", "", ["amount", "nope" as "amount"])).toThrow("no column for property nope");
+  });
+
   it("compares dates it binds with dates TypeORM stored, and counts changed rows", async () => {
     await db.tx((m) => m.insert(PaymentEntity, { ...payment("p-dates"), status: "PROCESSING" }));
     const update = "UPDATE payments SET status = 'DECLINED' WHERE id = ? AND status = 'PROCESSING' AND createdAt < ?";
