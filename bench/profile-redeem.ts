@@ -4,7 +4,7 @@ import { AdminClient } from "../clients/admin";
 import { createPool } from "mysql2/promise";
 import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid } from "./process-usage";
 import { keepAliveFetch } from "./keep-alive-fetch";
-import { startBenchServer } from "./server";
+import { benchMysqlBase, benchRedisUrl, startBenchServer } from "./server";
 import { summarizeProfile } from "./profile-summary";
 import { REDEEM_WARMUP } from "./redeem-pairs";
 import { runLoad } from "./stats";
@@ -18,8 +18,8 @@ const COUNT = 3000;
  * server's time went during the redeems (the setup before them is left out).
  */
 async function main(): Promise<void> {
-  const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
-  const redisUrl = process.argv.includes("--redis") ? (process.env.REDIS_URL ?? "redis://127.0.0.1:6379") : undefined;
+  const mysqlBase = benchMysqlBase();
+  const redisUrl = process.argv.includes("--redis") ? benchRedisUrl() : undefined;
   const dir = join(__dirname, "..", "..", "bench", "profiles");
   mkdirSync(dir, { recursive: true });
   const bench = await startBenchServer({ mysqlBase, redisUrl, profileDir: dir });

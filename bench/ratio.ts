@@ -2,7 +2,7 @@ import { AdminClient } from "../clients/admin";
 import { cpuPerOp, mysqldPid, pidOf, type CpuPerOp } from "./process-usage";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { redeemPairs } from "./redeem-pairs";
-import { startBenchServer } from "./server";
+import { benchMysqlBase, benchRedisUrl, startBenchServer } from "./server";
 import type { Summary } from "./stats";
 import { inParallel, newPhone, newRegisters } from "./world";
 
@@ -15,10 +15,10 @@ const COUNT = 1000;
  * telling whether a change to the redeem path moved the ratio on a noisy machine.
  */
 async function main(): Promise<void> {
-  const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
+  const mysqlBase = benchMysqlBase();
   const roundsArg = process.argv.indexOf("--rounds");
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 6;
-  const redisUrl = process.argv.includes("--no-redis") ? undefined : (process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const redisUrl = process.argv.includes("--no-redis") ? undefined : benchRedisUrl();
   const bench = await startBenchServer({ mysqlBase, redisUrl });
   const { server, adminToken, cardKey } = bench;
   try {

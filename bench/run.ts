@@ -8,7 +8,7 @@ import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemPairs } from "./redeem-pairs";
 import { keepAliveFetch } from "./keep-alive-fetch";
-import { startBenchServer } from "./server";
+import { benchMysqlBase, benchRedisUrl, startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
@@ -28,8 +28,8 @@ const IDLE_PHONES = 5000;
 const LIVE_RATE = 50;
 
 async function main(): Promise<void> {
-  const mysqlBase = (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
-  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const mysqlBase = benchMysqlBase();
+  const redisUrl = benchRedisUrl();
   const redisUp = await probeRedis(redisUrl);
   const profile = process.argv.includes("--profile");
   const profileDir = join(__dirname, "..", "..", "bench", "profiles");

@@ -5,6 +5,16 @@ import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { spawnServer, type ServerProcess } from "../scripts/server-process";
 
+/** The MySQL server the bench creates its databases on (MYSQL_URL, without a database). */
+export function benchMysqlBase(): string {
+  return (process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
+}
+
+/** The Redis the bench's server uses when asked to (REDIS_URL). */
+export function benchRedisUrl(): string {
+  return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
 export interface BenchServer {
   server: ServerProcess;
   url: string;
