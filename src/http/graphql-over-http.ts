@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import getRawBody from "raw-body";
+import { ErrorCode } from "../services/errors";
 import { sendJson } from "./responses";
 
 export interface GraphqlOverHttpOptions<C extends BaseContext> {
@@ -76,5 +77,5 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function badRequest(message: string) {
-  return { errors: [{ message, extensions: { code: "BAD_USER_INPUT" } }] };
+  return { errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] };
 }
