@@ -53,7 +53,6 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
       RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
       RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
-      RATE_CODE_USE_PER_REGISTER_PER_MIN: "1000000",
     },
     { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
   );

@@ -76,7 +76,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       loginPerPhone: config.rateLimits.loginPerPhonePerMin,
       loginPerAddress: config.rateLimits.loginPerAddressPerMin,
       codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
-      codeUsePerRegister: config.rateLimits.codeUsePerRegisterPerMin,
+      wrongCodePerTerminal: config.rateLimits.wrongCodesPerTerminalPerMin,
+      paymentRequestPerRegister: config.rateLimits.paymentRequestsPerRegisterPerMin,
     },
     redis?.general,
   );

@@ -38,7 +38,13 @@ const envSchema = z.object({
   RATE_LOGIN_PER_PHONE_PER_MIN: intFrom(10, 1),
   RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
   RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
-  RATE_CODE_USE_PER_REGISTER_PER_MIN: intFrom(600, 1),
+  RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: intFrom(60, 1),
+  RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
+  // Counted every code use until 2026-11-25; now only wrong codes count. Refused rather
+  // than ignored, so nobody believes a limit is set that no longer exists.
+  RATE_CODE_USE_PER_REGISTER_PER_MIN: z
+    .undefined({ error: "renamed: RATE_WRONG_CODES_PER_TERMINAL_PER_MIN (wrong codes only) and RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN" })
+    .optional(),
   CONFIRMATION_TTL_SECONDS: intFrom(120, 1),
   CONFIRMATION_SWEEP_MS: intFrom(1000, 10),
   WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
@@ -92,7 +98,8 @@ export interface Config {
     loginPerPhonePerMin: number;
     loginPerAddressPerMin: number;
     codeIssuePerPhonePerMin: number;
-    codeUsePerRegisterPerMin: number;
+    wrongCodesPerTerminalPerMin: number;
+    paymentRequestsPerRegisterPerMin: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
@@ -143,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerPhonePerMin: e.RATE_LOGIN_PER_PHONE_PER_MIN,
       loginPerAddressPerMin: e.RATE_LOGIN_PER_ADDRESS_PER_MIN,
       codeIssuePerPhonePerMin: e.RATE_CODE_ISSUE_PER_PHONE_PER_MIN,
-      codeUsePerRegisterPerMin: e.RATE_CODE_USE_PER_REGISTER_PER_MIN,
+      wrongCodesPerTerminalPerMin: e.RATE_WRONG_CODES_PER_TERMINAL_PER_MIN,
+      paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
     },
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

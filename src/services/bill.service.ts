@@ -147,45 +147,46 @@ export class BillService {
    */
   async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string): Promise<BillView> {
     const register = requireRegister(caller);
-    await this.codes.countUse(register.apiKeyId);
-    return this.idempotency.run({
-      scope: `key:${register.apiKeyId}`,
-      key: idempotencyKey,
-      operation: "collectBill",
-      request: { code: this.codes.hash(code.trim()), tender },
-      load: (billId) => this.viewById(billId),
-      work: async (claim) => {
-        const paid = await this.deps.db.tx(async (m) => {
-          const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "BILL");
-          await claim(m, entity.billId!);
-          const bill = this.requirePayable(await m.findOneByOrFail(BillEntity, { id: entity.billId! }));
-          const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
-          if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
-          const now = this.deps.clock.now();
-          const moved = await m
-            .createQueryBuilder()
-            .update(BillEntity)
-            .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
-            .where("id = :id AND status = 'OPEN' AND dueDate > :now", { id: bill.id, now })
-            .execute();
-          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
-          await this.codes.claim(m, entity);
-          const view = (await this.views([await m.findOneByOrFail(BillEntity, { id: bill.id })], m))[0];
-          const event: WebhookEvent = {
-            eventId: newId(),
-            partnerId: bill.partnerId,
-            type: "bill.paid",
-            data: { ...view, dueDate: view.dueDate.toISOString(), paidAt: now.toISOString() },
-            createdAt: now.toISOString(),
-          };
-          await this.outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
-          return { bill, view };
-        });
-        this.outbox.wake();
-        this.deps.events.billPaid(paid.bill.partnerId, paid.view);
-        return paid.view;
-      },
-    });
+    return this.codes.useCode(register.apiKeyId, () =>
+      this.idempotency.run({
+        scope: `key:${register.apiKeyId}`,
+        key: idempotencyKey,
+        operation: "collectBill",
+        request: { code: this.codes.hash(code.trim()), tender },
+        load: (billId) => this.viewById(billId),
+        work: async (claim) => {
+          const paid = await this.deps.db.tx(async (m) => {
+            const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "BILL");
+            await claim(m, entity.billId!);
+            const bill = this.requirePayable(await m.findOneByOrFail(BillEntity, { id: entity.billId! }));
+            const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
+            if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
+            const now = this.deps.clock.now();
+            const moved = await m
+              .createQueryBuilder()
+              .update(BillEntity)
+              .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
+              .where("id = :id AND status = 'OPEN' AND dueDate > :now", { id: bill.id, now })
+              .execute();
+            if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
+            await this.codes.claim(m, entity);
+            const view = (await this.views([await m.findOneByOrFail(BillEntity, { id: bill.id })], m))[0];
+            const event: WebhookEvent = {
+              eventId: newId(),
+              partnerId: bill.partnerId,
+              type: "bill.paid",
+              data: { ...view, dueDate: view.dueDate.toISOString(), paidAt: now.toISOString() },
+              createdAt: now.toISOString(),
+            };
+            await this.outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
+            return { bill, view };
+          });
+          this.outbox.wake();
+          this.deps.events.billPaid(paid.bill.partnerId, paid.view);
+          return paid.view;
+        },
+      }),
+    );
   }
 
   private requirePayable(bill: BillEntity): BillEntity {

@@ -29,14 +29,18 @@ export class CodeLookupService {
 
   /** A register reads payment, member and bill codes; a gate reads ticket codes. */
   async lookupCode(caller: Caller, code: string): Promise<CodeLookup> {
-    if (caller.kind === "gate") {
-      await this.codes.countUse(caller.apiKeyId);
-      if (!looksLikeTicketCode(code)) fail(ErrorCode.CODE_WRONG_KIND, "A gate reads ticket codes only");
-      const { expiresAt, ticket } = await this.tickets.describeTicket(caller, code);
-      return { kind: "TICKET", expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket };
-    }
+    if (caller.kind === "gate") return this.codes.useCode(caller.apiKeyId, () => this.lookupTicketCode(caller, code));
     const register = requireRegister(caller);
-    await this.codes.countUse(register.apiKeyId);
+    return this.codes.useCode(register.apiKeyId, () => this.lookupDigitCode(register.storeId, code));
+  }
+
+  private async lookupTicketCode(gate: Caller, code: string): Promise<CodeLookup> {
+    if (!looksLikeTicketCode(code)) fail(ErrorCode.CODE_WRONG_KIND, "A gate reads ticket codes only");
+    const { expiresAt, ticket } = await this.tickets.describeTicket(gate, code);
+    return { kind: "TICKET", expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket };
+  }
+
+  private lookupDigitCode(storeId: string, code: string): Promise<CodeLookup> {
     return this.deps.db.read(async (m) => {
       const entity = await this.codes.findUsable(m, code);
       const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket: null };
@@ -44,7 +48,7 @@ export class CodeLookupService {
         case "PAYMENT":
           return { ...base, ...(await this.codes.describePayment(m, entity)) };
         case "MEMBER":
-          return { ...base, membership: await this.points.describeMember(m, entity, register.storeId) };
+          return { ...base, membership: await this.points.describeMember(m, entity, storeId) };
         case "BILL":
           return { ...base, bill: await this.bills.describeBill(m, entity) };
         default:

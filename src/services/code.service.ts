@@ -107,9 +107,23 @@ export class CodeService {
     };
   }
 
-  /** Counts a register's code use against its rate limit (lookups and redeems alike). */
-  countUse(apiKeyId: string): Promise<void> {
-    return this.deps.rateLimits.consume("codeUsePerRegister", apiKeyId);
+  /**
+   * A register's or gate's use of a code (lookup, redeem, collect, settle, admit). Only a
+   * wrong code counts against the terminal's limit: that is what guessing looks like, and
+   * a busy till that scans right codes all day never waits on the counters.
+   */
+  useCode<T>(apiKeyId: string, use: () => Promise<T>): Promise<T> {
+    return this.deps.rateLimits.countWrongGuesses("wrongCodePerTerminal", apiKeyId, use, isWrongCode);
+  }
+
+  /** RATE_LIMITED if this terminal went over its wrong-code limit (as `useCode` checks first). */
+  refuseWhileOverLimit(apiKeyId: string): void {
+    this.deps.rateLimits.refuseIfOver("wrongCodePerTerminal", apiKeyId);
+  }
+
+  /** For a wrong code that is answered, not thrown (a gate's INVALID denial). */
+  countWrongCode(apiKeyId: string): Promise<void> {
+    return this.deps.rateLimits.consume("wrongCodePerTerminal", apiKeyId);
   }
 
   /**
@@ -195,3 +209,6 @@ export class CodeService {
     return hmacHex(this.deps.cipher.codeHashKey, code);
   }
 }
+
+/** A code that does not exist or does not check out; used or expired codes were real. */
+const isWrongCode = (error: unknown) => error instanceof WalletError && error.code === ErrorCode.CODE_INVALID;

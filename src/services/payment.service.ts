@@ -45,7 +45,10 @@ export class PaymentService {
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
+    return this.codes.useCode(register.apiKeyId, () => this.redeemAtRegister(register, code, saleInput, idempotencyKey));
+  }
+
+  private async redeemAtRegister(register: RegisterCaller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
     const store = await this.storeOf(register);
     const sale = normalizeSale(saleInput, store.currency);
     const codeHash = this.codes.hash(code.trim());
@@ -95,7 +98,7 @@ export class PaymentService {
     idempotencyKey: string,
   ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    await this.deps.rateLimits.consume("codeUsePerRegister", register.apiKeyId);
+    await this.deps.rateLimits.consume("paymentRequestPerRegister", register.apiKeyId);
     const phone = requirePhone(phoneInput);
     const store = await this.storeOf(register);
     const sale = normalizeSale(saleInput, store.currency);

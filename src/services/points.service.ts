@@ -184,33 +184,34 @@ export class PointsService {
     idempotencyKey: string,
   ): Promise<PointsResult> {
     const register = requireRegister(caller);
-    await this.codes.countUse(register.apiKeyId);
     if (!Number.isSafeInteger(purchaseAmount) || purchaseAmount < 0) badInput("purchaseAmount must be 0 or more", { field: "purchaseAmount" });
     if (!Number.isSafeInteger(redeemPoints) || redeemPoints < 0) badInput("redeemPoints must be 0 or more", { field: "redeemPoints" });
-    return this.idempotency.run({
-      scope: `key:${register.apiKeyId}`,
-      key: idempotencyKey,
-      operation: "settlePoints",
-      request: { code: this.codes.hash(memberCode.trim()), purchaseAmount, redeemPoints },
-      load: (settlementId) => this.settlementResult(settlementId),
-      work: async (claim) => {
-        const settlementId = newId();
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await this.deps.db.tx(async (m) => {
-              await claim(m, settlementId);
-              await this.settle(m, register.storeId, memberCode, purchaseAmount, redeemPoints, settlementId);
-            });
-            return this.settlementResult(settlementId);
-          } catch (error) {
-            if (!(error instanceof LotTakenMeanwhile) || attempt >= SETTLE_ATTEMPTS) {
-              if (error instanceof LotTakenMeanwhile) throw new WalletError(ErrorCode.INSUFFICIENT_POINTS, "The points were just spent elsewhere");
-              throw error;
+    return this.codes.useCode(register.apiKeyId, () =>
+      this.idempotency.run({
+        scope: `key:${register.apiKeyId}`,
+        key: idempotencyKey,
+        operation: "settlePoints",
+        request: { code: this.codes.hash(memberCode.trim()), purchaseAmount, redeemPoints },
+        load: (settlementId) => this.settlementResult(settlementId),
+        work: async (claim) => {
+          const settlementId = newId();
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await this.deps.db.tx(async (m) => {
+                await claim(m, settlementId);
+                await this.settle(m, register.storeId, memberCode, purchaseAmount, redeemPoints, settlementId);
+              });
+              return this.settlementResult(settlementId);
+            } catch (error) {
+              if (!(error instanceof LotTakenMeanwhile) || attempt >= SETTLE_ATTEMPTS) {
+                if (error instanceof LotTakenMeanwhile) throw new WalletError(ErrorCode.INSUFFICIENT_POINTS, "The points were just spent elsewhere");
+                throw error;
+              }
             }
           }
-        }
-      },
-    });
+        },
+      }),
+    );
   }
 
   private async settle(

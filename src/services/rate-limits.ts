@@ -1,10 +1,13 @@
 import type Redis from "ioredis";
+import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ErrorCode, WalletError } from "./errors";
 
-export type Bucket = "loginPerPhone" | "loginPerAddress" | "codeIssuePerPhone" | "codeUsePerRegister";
+export type Bucket = "loginPerPhone" | "loginPerAddress" | "codeIssuePerPhone" | "wrongCodePerTerminal" | "paymentRequestPerRegister";
 
 export type BucketLimits = Record<Bucket, number>;
+
+const BUCKETS: Bucket[] = ["loginPerPhone", "loginPerAddress", "codeIssuePerPhone", "wrongCodePerTerminal", "paymentRequestPerRegister"];
 
 /**
  * Fixed-window limits per minute, counted per attempt: every field a request runs
@@ -15,6 +18,8 @@ export type BucketLimits = Record<Bucket, number>;
  */
 export class RateLimits {
   private readonly limiters: Record<Bucket, RateLimiterAbstract>;
+  /** Keys found over their limit, until their window ends: refused here without asking Redis. */
+  private readonly refusedUntil = new LRUCache<string, number>({ max: 10_000 });
 
   /** `redis` should fail commands at once while disconnected (no offline queue). */
   constructor(limits: BucketLimits, redis?: Redis) {
@@ -24,12 +29,7 @@ export class RateLimits {
         ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, insuranceLimiter: new RateLimiterMemory(options) })
         : new RateLimiterMemory(options);
     };
-    this.limiters = {
-      loginPerPhone: make("loginPerPhone"),
-      loginPerAddress: make("loginPerAddress"),
-      codeIssuePerPhone: make("codeIssuePerPhone"),
-      codeUsePerRegister: make("codeUsePerRegister"),
-    };
+    this.limiters = Object.fromEntries(BUCKETS.map((bucket) => [bucket, make(bucket)])) as Record<Bucket, RateLimiterAbstract>;
   }
 
   /** Counts one attempt; throws RATE_LIMITED (with retryAfterSeconds) once over the limit. */
@@ -38,11 +38,38 @@ export class RateLimits {
       await this.limiters[bucket].consume(key);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
-        throw new WalletError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later", {
-          retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000),
-        });
+        this.refusedUntil.set(`${bucket}:${key}`, Date.now() + rejection.msBeforeNext, { ttl: Math.max(1, rejection.msBeforeNext) });
+        throw rateLimited(rejection.msBeforeNext);
       }
       throw rejection;
     }
   }
+
+  /**
+   * A limit on guessing: `attempt` runs, and only a failure `isWrongGuess` recognizes is
+   * counted, so right answers cost no round trip to the counters. A key that went over is
+   * refused at once on this instance until its window ends; another instance refuses it
+   * at its first wrong guess there, so the shared limit still holds (plus one per instance).
+   */
+  async countWrongGuesses<T>(bucket: Bucket, key: string, attempt: () => Promise<T>, isWrongGuess: (error: unknown) => boolean): Promise<T> {
+    this.refuseIfOver(bucket, key);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (isWrongGuess(error)) await this.consume(bucket, key);
+      throw error;
+    }
+  }
+
+  /** Throws RATE_LIMITED if this instance already saw `key` go over its limit in this window. */
+  refuseIfOver(bucket: Bucket, key: string): void {
+    const until = this.refusedUntil.get(`${bucket}:${key}`);
+    if (until !== undefined && until > Date.now()) throw rateLimited(until - Date.now());
+  }
+}
+
+function rateLimited(msBeforeNext: number): WalletError {
+  return new WalletError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later", {
+    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+  });
 }

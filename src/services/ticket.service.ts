@@ -213,7 +213,7 @@ export class TicketService {
    */
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
-    await this.codes.countUse(apiKeyId);
+    this.codes.refuseWhileOverLimit(apiKeyId);
     const event = await this.ownEvent(partnerId, eventId);
     const gateName = gate ? requireText(gate, "gate", 50) : null;
     const now = this.deps.clock.now();
@@ -221,7 +221,12 @@ export class TicketService {
     const ticket = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
 
     let reason: DenialReason | null = null;
-    if (!claims || !ticket || ticket.partnerId !== partnerId) reason = "INVALID";
+    if (!claims || !ticket || ticket.partnerId !== partnerId) {
+      // A code that never was one of ours: what guessing looks like, so it counts (and
+      // over the limit is answered RATE_LIMITED, with nothing recorded).
+      await this.codes.countWrongCode(apiKeyId);
+      reason = "INVALID";
+    }
     else if (claims.e !== event.id || ticket.eventId !== event.id) reason = "WRONG_EVENT";
     else if (ticket.revokedAt) reason = "REVOKED";
     else if (claims.v !== ticket.holderVersion) reason = "INVALID"; // a code from before an allotment

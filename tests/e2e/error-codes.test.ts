@@ -1,5 +1,7 @@
 import { AdminClient } from "../../clients/admin";
 import { PhoneClient } from "../../clients/phone";
+import { GateClient } from "../../clients/gate";
+import { PartnerClient } from "../../clients/partner";
 import { RegisterClient } from "../../clients/register";
 import { ManualClock } from "../../src/clock";
 import { engines } from "../support/databases";
@@ -161,7 +163,7 @@ describe("rate limits", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer("sqlite", {
-      env: { RATE_LOGIN_PER_PHONE_PER_MIN: "3", RATE_CODE_USE_PER_REGISTER_PER_MIN: "5" },
+      env: { RATE_LOGIN_PER_PHONE_PER_MIN: "3", RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "5" },
     });
   });
   afterAll(() => server.close());
@@ -177,15 +179,43 @@ describe("rate limits", () => {
     expect(Number(limited.extensions?.retryAfterSeconds)).toBeGreaterThan(0);
   });
 
-  it("count every aliased field of one request against the register's limit", async () => {
+  it("count a register's wrong codes, each aliased field alone, and never its right ones", async () => {
     const shopper = await newShopper(server.url);
     const { register } = await newRegister(server.url);
     const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    // One request, four aliased lookups: four attempts against a limit of five a minute.
-    const aliases = Array.from({ length: 4 }, (_, i) => `a${i}: lookupCode(code: "${code}") { kind }`).join("\n");
-    const body = await register.request<Record<string, { kind: string }>>(`{ ${aliases} }`);
-    expect(Object.values(body).map((a) => a.kind)).toEqual(["PAYMENT", "PAYMENT", "PAYMENT", "PAYMENT"]);
-    expect((await register.lookupCode(code)).kind).toBe("PAYMENT"); // the fifth
+    // Right codes cost nothing: more lookups than the limit of five wrong codes a minute.
+    for (let i = 0; i < 7; i++) expect((await register.lookupCode(code)).kind).toBe("PAYMENT");
+    // One request, four aliased wrong codes: four attempts against the limit.
+    const wrong = (i: number) => `0000000000000000${String(i).padStart(3, "0")}0`;
+    const aliases = Array.from({ length: 4 }, (_, i) => `a${i}: lookupCode(code: "${wrong(i)}") { kind }`).join("\n");
+    expect(await errorCodeOf(register.request(`{ ${aliases} }`))).toBe("CODE_INVALID");
+    expect(await errorCodeOf(register.redeemCode(wrong(5), JPY(100), "wrong-5"))).toBe("CODE_INVALID"); // the fifth
+    let limited: { code?: string; extensions?: Record<string, unknown> } = {};
+    await register.redeemCode(wrong(6), JPY(100), "wrong-6").catch((e) => (limited = e));
+    expect(limited.code).toBe("RATE_LIMITED");
+    expect(Number(limited.extensions?.retryAfterSeconds)).toBeGreaterThan(0);
+    // Over the limit, even a right code waits for the window to end.
     expect(await errorCodeOf(register.redeemCode(code, JPY(100), "after-limit"))).toBe("RATE_LIMITED");
+    // Another register is not held up by this one.
+    const other = await newRegister(server.url);
+    expect((await other.register.redeemCode(code, JPY(100), "other-register")).status).toBe("APPROVED");
+  });
+
+  it("count a gate's wrong codes, answered as INVALID denials, until it is refused", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Limit Hall");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gate = new GateClient(server.url, (await admin.issueApiKey("GATE", partner.id)).key);
+    const doors = Date.now() + 3_600_000;
+    const event = await shop.createEvent({
+      title: "Guessing Night",
+      venue: "Hall",
+      doorsOpenAt: new Date(doors).toISOString(),
+      startsAt: new Date(doors + 3_600_000).toISOString(),
+    });
+    for (let i = 0; i < 4; i++) expect(await gate.admitTicket(`T1.forged${i}`, event.id)).toMatchObject({ result: "DENIED", reason: "INVALID" });
+    expect(await errorCodeOf(gate.lookupTicket("T1.forged4"))).toBe("CODE_INVALID"); // the fifth
+    expect(await errorCodeOf(gate.admitTicket("T1.forged5", event.id))).toBe("RATE_LIMITED");
+    expect((await shop.attendance(event.id)).admitted).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { RegisterClient } from "../../clients/register";
 import { ADMIN_TOKEN } from "../support/server";
-import { PASSWORD, newRegister, newShopper } from "../support/world";
+import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
 
 const mysqlAndRedis = Boolean(process.env.TEST_MYSQL_URL && process.env.TEST_REDIS_URL);
 if (!mysqlAndRedis) {
@@ -27,6 +28,7 @@ describeIf("two server processes on one MySQL and one Redis", () => {
       PASSWORD_HASH_COST: "10",
       INSTITUTION_LATENCY_MS: "5",
       LOG_LEVEL: "warn",
+      RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "3",
     };
     // The first migrates the fresh database; the second finds it current.
     servers.push(await spawnServer(env));
@@ -64,5 +66,21 @@ describeIf("two server processes on one MySQL and one Redis", () => {
       await shopper.phone.live.close();
       await register.live.close();
     }
+  });
+
+  it("share a register's wrong-code count: over the limit on one, refused at its first wrong code on the other", async () => {
+    const [first, second] = servers;
+    const shopper = await newShopper(first.url);
+    const { register: onFirst, apiKey } = await newRegister(first.url);
+    const onSecond = new RegisterClient(second.url, apiKey);
+    const wrong = (i: number) => `0000000000000000${String(i).padStart(3, "0")}0`;
+    for (let i = 0; i < 3; i++) expect(await errorCodeOf(onFirst.lookupCode(wrong(i)))).toBe("CODE_INVALID");
+    expect(await errorCodeOf(onFirst.lookupCode(wrong(3)))).toBe("RATE_LIMITED");
+    // The second has not seen this register go over: a right code still passes there,
+    // and its first wrong code finds the shared count spent.
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    expect((await onSecond.lookupCode(code)).kind).toBe("PAYMENT");
+    expect(await errorCodeOf(onSecond.lookupCode(wrong(4)))).toBe("RATE_LIMITED");
+    expect(await errorCodeOf(onSecond.redeemCode(code, { amount: 100, currency: "JPY" }, "two-limited"))).toBe("RATE_LIMITED");
   });
 });

@@ -20,6 +20,11 @@ describe("configuration", () => {
     expect(String(error)).toMatch(/DATABASE_URL/);
     expect(String(error)).toMatch(/NODE_ENV/);
   });
+
+  it("refuses a renamed rate limit instead of ignoring it, and names its successor", () => {
+    expect(() => loadConfig({ RATE_CODE_USE_PER_REGISTER_PER_MIN: "600" })).toThrow(/RATE_WRONG_CODES_PER_TERMINAL_PER_MIN/);
+    expect(loadConfig({ RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "7" }).rateLimits.wrongCodesPerTerminalPerMin).toBe(7);
+  });
 });
 
 describe("payment status moves", () => {
