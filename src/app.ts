@@ -11,7 +11,7 @@ import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
-import { createLogger, type Logger } from "./logger";
+import { createLogger, plainLinesOf, type Logger } from "./logger";
 import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
 import { requestContext, type RequestContext } from "./schema/context";
@@ -114,7 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ...armor.plugins,
       introspectionOnlyForAdmin(config.production),
-      requestLog(logger),
+      requestLog(plainLinesOf(logger)),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of answers here; without it Apollo also stops wrapping every
       // field resolver to collect cache hints (a few per cent of a redeem's CPU).

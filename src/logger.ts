@@ -25,16 +25,31 @@ export const REDACTED_PATHS = [
   "*.variables",
 ];
 
+const BASE_FIELDS = { service: "wallet-center" };
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
-      base: { service: "wallet-center" },
+      base: BASE_FIELDS,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
   );
+}
+
+/**
+ * A logger for lines whose every field the server itself chose and none can hold a
+ * secret (the one line per request: its id, operation name, caller kind, duration and
+ * error codes). Same level, fields and destination as `logger`, without the redaction
+ * pass, which on such a line never finds anything: it walked the sixteen paths above on
+ * every request, about as much CPU as writing the line. Lines with anything else in them
+ * go through `logger`.
+ */
+export function plainLinesOf(logger: Logger): Logger {
+  const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  return pino({ level: logger.level, base: BASE_FIELDS, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
 /** Lines wait for this many bytes, or for the next periodic flush, before a write. */
