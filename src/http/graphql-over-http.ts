@@ -55,7 +55,9 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: string
   }
   let text: string;
   try {
-    text = await getRawBody(req, { length: req.headers["content-length"], limit, encoding: "utf-8" });
+    // Decoded here rather than by raw-body's iconv-lite stream decoder: the same UTF-8
+    // (bad bytes become U+FFFD either way), without a decoder object per request.
+    text = (await getRawBody(req, { length: req.headers["content-length"], limit })).toString("utf8");
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 413) sendJson(res, 413, badRequest(`request body is larger than ${limit}`));
