@@ -10,6 +10,8 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 /** A wake-up waits this long, so the commits of a busy moment are delivered as one batch. */
 const COALESCE_MS = 50;
+/** Messages waiting for delivery by `dispatch` at most; past that, new ones go to the poller. */
+const DISPATCH_QUEUE_MAX = 1000;
 
 /**
  * Durable deliveries. A message is inserted with the same EntityManager as the change
@@ -18,6 +20,13 @@ const COALESCE_MS = 50;
  * lease id, so two instances never deliver the same message at once, delivers them, and
  * retries failures with exponential backoff. Handlers must be idempotent: a crash after
  * delivery and before marking repeats a delivery.
+ *
+ * A hot path delivers its own messages instead (`messageForDispatch`, then `dispatch`
+ * after the commit): they are inserted already leased to this instance, so no poller
+ * takes them, and delivered from memory a moment after the commit, in batches whose
+ * delivered marks go out in one UPDATE. That skips the poller's pick, lease and read-back
+ * of every message (a third of the database work a redeem caused). If this instance dies
+ * first, the lease runs out and any poller delivers them, as it would a leased batch.
  */
 export class OutboxService {
   private readonly handlers = new Map<string, OutboxHandler>();
@@ -26,6 +35,11 @@ export class OutboxService {
   private running: Promise<void> | null = null;
   private wakeAgain = false;
   private leasedSelect: string | undefined;
+  /** Marks the messages this instance will deliver itself (see `dispatch`). */
+  private readonly dispatchLease = newId();
+  private readonly dispatchQueue: OutboxMessageEntity[] = [];
+  private dispatchPending: NodeJS.Timeout | null = null;
+  private dispatching: Promise<void> | null = null;
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -54,6 +68,30 @@ export class OutboxService {
     });
   }
 
+  /**
+   * A new message that this instance delivers right after its transaction commits: call
+   * `dispatch` with it then. Leased to this instance from its insert, so pollers leave it
+   * alone; a plain message (for the poller) when the server is not running its outbox or
+   * already has a long queue to deliver.
+   */
+  messageForDispatch(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
+    const message = this.message(topic, payload);
+    if (this.timer && this.dispatchQueue.length < DISPATCH_QUEUE_MAX) {
+      message.leaseId = this.dispatchLease;
+      message.lockedUntil = new Date(message.createdAt.getTime() + LEASE_MS);
+    }
+    return message;
+  }
+
+  /** After the commit that inserted `messages` (from `messageForDispatch`): delivers them soon. */
+  dispatch(messages: readonly OutboxMessageEntity[]): void {
+    for (const message of messages) {
+      if (message.leaseId === this.dispatchLease) this.dispatchQueue.push(message);
+      else this.wake();
+    }
+    this.scheduleDispatch();
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.run(), this.deps.config.outboxPollMs);
@@ -66,7 +104,7 @@ export class OutboxService {
     if (this.pending) clearTimeout(this.pending);
     this.timer = null;
     this.pending = null;
-    await this.running;
+    await Promise.all([this.running, this.flushDispatch()]);
   }
 
   /** Asks for a delivery soon (after a commit that enqueued something). */
@@ -102,8 +140,47 @@ export class OutboxService {
    * otherwise hide its messages); returns how many it delivered itself.
    */
   async drain(): Promise<number> {
-    await this.running;
+    await Promise.all([this.running, this.flushDispatch()]);
     return this.deliverDue();
+  }
+
+  /** Delivers the dispatched messages after the coalescing delay, unless already under way. */
+  private scheduleDispatch(): void {
+    if (this.dispatchPending || this.dispatching || this.dispatchQueue.length === 0) return;
+    this.dispatchPending = setTimeout(() => {
+      this.dispatchPending = null;
+      void this.dispatchQueued();
+    }, COALESCE_MS);
+  }
+
+  /** Delivers every dispatched message now; resolves when none is left. */
+  private async flushDispatch(): Promise<void> {
+    do await this.dispatchQueued();
+    while (this.dispatchQueue.length > 0);
+  }
+
+  /**
+   * Delivers what is queued now, in batches of BATCH (one delivered-UPDATE each). What
+   * arrives meanwhile waits for the next coalescing delay, or a busy server would deliver
+   * a batch per message or two.
+   */
+  private dispatchQueued(): Promise<void> {
+    if (this.dispatchPending) clearTimeout(this.dispatchPending);
+    this.dispatchPending = null;
+    this.dispatching ??= this.deliverDispatched(this.dispatchQueue.splice(0)).finally(() => {
+      this.dispatching = null;
+      this.scheduleDispatch();
+    });
+    return this.dispatching;
+  }
+
+  private async deliverDispatched(taken: OutboxMessageEntity[]): Promise<void> {
+    try {
+      for (let i = 0; i < taken.length; i += BATCH) await this.deliver(taken.slice(i, i + BATCH));
+    } catch (error) {
+      // Still leased to this instance: when the leases run out, a poller delivers them.
+      this.deps.logger.error({ err: errorSummary(error) }, "outbox dispatch failed");
+    }
   }
 
   /**

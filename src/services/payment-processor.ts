@@ -21,7 +21,8 @@ export const OUTBOX_REVERSE = "institution.reverse";
  *   - the payment is already PROCESSING, committed, with no transaction open;
  *   - the institution is asked, with a timeout;
  *   - one transaction records the answer, the ledger entry and the outbox report;
- *   - subscribers are told after that commit.
+ *   - after that commit the report is delivered by this instance (outbox dispatch) and
+ *     subscribers are told.
  * A payment left in PROCESSING by a crash is reversed by `recover`.
  */
 export class PaymentProcessor {
@@ -50,21 +51,26 @@ export class PaymentProcessor {
     };
     const moved = await this.deps.db.tx(async (m) => {
       const ok = await this.move(m, payment.id, "PROCESSING", outcome.status!, outcome);
-      if (!ok) return false; // recovery settled it first
+      if (!ok) return null; // recovery settled it first
       const sql = this.deps.db.sql(m);
       if (decision.approved) {
+        const report = this.outbox.messageForDispatch(OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
         await sql.finish([
           sql.insertStatement(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)),
-          sql.insertStatement(OutboxMessageEntity, this.outbox.message(OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber))),
+          sql.insertStatement(OutboxMessageEntity, report),
         ]);
-      } else if (timedOut) {
-        // The institution may have approved after we stopped listening: undo it.
-        await sql.finish([sql.insertStatement(OutboxMessageEntity, this.outbox.message(OUTBOX_REVERSE, { paymentId: payment.id }))]);
+        return [report];
       }
-      return true;
+      if (timedOut) {
+        // The institution may have approved after we stopped listening: undo it.
+        const reversal = this.outbox.messageForDispatch(OUTBOX_REVERSE, { paymentId: payment.id });
+        await sql.finish([sql.insertStatement(OutboxMessageEntity, reversal)]);
+        return [reversal];
+      }
+      return [];
     });
-    this.outbox.wake();
     if (!moved) return this.load(payment.id);
+    this.outbox.dispatch(moved);
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
     this.deps.events.paymentChanged(decided);
     return decided;

@@ -1,0 +1,79 @@
+import { OutboxMessageEntity } from "../../src/entities";
+import { ManualClock } from "../../src/clock";
+import type { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { engines } from "../support/databases";
+import { startTestServer, type TestServer } from "../support/server";
+import { PASSWORD, newRegister, newShopper } from "../support/world";
+
+/** Waits for `check` to hold, up to `ms`; only the dispatch path can make it hold sooner than a poll. */
+async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engine) => {
+  let server: TestServer;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    // A poll every ten minutes: within this test only dispatch (or drain) delivers.
+    server = await startTestServer(engine, { clock, env: { OUTBOX_POLL_MS: "600000" } });
+  });
+  afterAll(() => server.close());
+
+  it("reports an approved sale right after its commit, without a poll, and marks it delivered", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const payment = await register.redeemCode(code, { amount: 800, currency: "JPY" }, "dispatch-1");
+    const simulator = server.app.institution as SimulatedInstitution;
+    expect(await eventually(() => simulator.reports.some((r) => r.paymentId === payment.id))).toBe(true);
+    const m = server.app.dataSource.manager;
+    const reportRow = async () => (await m.findBy(OutboxMessageEntity, { topic: "institution.report" })).find((r) => r.payload.paymentId === payment.id);
+    expect(await eventually(async () => (await reportRow())?.deliveredAt != null)).toBe(true);
+    // Never leased by a poller round (each takes a fresh lease id): still this instance's
+    // own lease, the one every message it dispatches carries.
+    expect((await reportRow())!.leaseId).toBe(server.app.services.outbox.messageForDispatch("test.any", {}).leaseId);
+    expect(simulator.reports.filter((r) => r.paymentId === payment.id)).toHaveLength(1);
+  });
+
+  it("leaves a dispatched message its instance never delivered to a poller once the lease runs out", async () => {
+    const { outbox } = server.app.services;
+    let seen = 0;
+    outbox.register("test.orphan", async () => {
+      seen++;
+    });
+    // Inserted as a hot path inserts it, then the instance "dies" before dispatching it.
+    const orphan = outbox.messageForDispatch("test.orphan", { n: 1 });
+    await server.app.dataSource.manager.insert(OutboxMessageEntity, orphan);
+    await outbox.drain();
+    expect(seen).toBe(0); // still leased to the instance that made it
+    clock.advance(61_000);
+    await outbox.drain();
+    expect(seen).toBe(1);
+    await outbox.drain();
+    expect(seen).toBe(1);
+  });
+
+  it("delivers every dispatched message once, in batches, also under a burst", async () => {
+    const { outbox } = server.app.services;
+    const seen = new Map<number, number>();
+    outbox.register("test.burst", async (payload) => {
+      seen.set(Number(payload.n), (seen.get(Number(payload.n)) ?? 0) + 1);
+    });
+    const m = server.app.dataSource.manager;
+    const messages = Array.from({ length: 120 }, (_, n) => outbox.messageForDispatch("test.burst", { n }));
+    for (const message of messages) await m.insert(OutboxMessageEntity, message);
+    outbox.dispatch(messages.slice(0, 60));
+    outbox.dispatch(messages.slice(60));
+    await outbox.drain();
+    expect(seen.size).toBe(120);
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+    const ids = messages.map((x) => x.id);
+    const rows = await m.findBy(OutboxMessageEntity, { topic: "test.burst" });
+    expect(rows.filter((r) => ids.includes(r.id) && r.deliveredAt !== null)).toHaveLength(120);
+  });
+});
