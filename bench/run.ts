@@ -75,8 +75,8 @@ async function main(): Promise<void> {
     for (const c of LEVELS) await measure("issuePaymentCode", `c=${c}`, () => runLoad(c, COUNT[c], issue));
 
     // The ceiling: the same transactional work by hand, on codes issued the same way.
-    // Each level runs redeem and ceiling back to back, c=16 (the goal's level) three
-    // times, so a change in this machine's speed hits both sides of the ratio alike.
+    // Each level runs redeem and ceiling back to back, c=16 (the goal's level)
+    // ROUNDS_AT_16 times, so a change in this machine's speed hits both sides alike.
     const runsOf = (c: number) => (c === 16 ? ROUNDS_AT_16 : 1);
     const measuredRedeems = LEVELS.reduce((sum, c) => sum + COUNT[c] * runsOf(c), 0);
     const redeems = await redeemPairs({ phones, registers, cardKey, databaseUrl: bench.databaseUrl, issued: pool, measured: measuredRedeems });

@@ -15,6 +15,20 @@ describe("the institution simulator", () => {
     expect(sim.reports).toHaveLength(1);
   });
 
+  it("approves with six characters of A-Z and 0-9, every character seen in every place", async () => {
+    const sim = new SimulatedInstitution(0);
+    const signal = new AbortController().signal;
+    const numbers: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const answer = await sim.authorize(request(`a-${i}`), signal);
+      if (!answer.approved) throw new Error("a test card was declined");
+      numbers.push(answer.approvalNumber);
+    }
+    expect(numbers.every((n) => /^[A-Z0-9]{6}$/.test(n))).toBe(true);
+    // 3,000 draws miss one of 36 characters in a given place with odds below 1 in 10^30.
+    for (let place = 0; place < 6; place++) expect(new Set(numbers.map((n) => n[place])).size).toBe(36);
+  });
+
   it("remembers only the newest authorizations, reversals and reports", async () => {
     const sim = new SimulatedInstitution(0);
     const signal = new AbortController().signal;

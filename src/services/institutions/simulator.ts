@@ -70,8 +70,16 @@ export class SimulatedInstitution implements CardInstitution {
   }
 }
 
+const APPROVAL_LENGTH = 6;
+const APPROVAL_NUMBERS = APPROVAL_ALPHABET.length ** APPROVAL_LENGTH;
+
+/** Six characters of A-Z0-9, uniformly, from one random draw (not one per character). */
 function approvalNumber(): string {
+  let n = randomInt(APPROVAL_NUMBERS);
   let out = "";
-  for (let i = 0; i < 6; i++) out += APPROVAL_ALPHABET[randomInt(APPROVAL_ALPHABET.length)];
+  for (let i = 0; i < APPROVAL_LENGTH; i++) {
+    out += APPROVAL_ALPHABET[n % APPROVAL_ALPHABET.length];
+    n = Math.floor(n / APPROVAL_ALPHABET.length);
+  }
   return out;
 }
