@@ -146,7 +146,8 @@ export class OutboxService {
 
   /** Delivers the dispatched messages after the coalescing delay, unless already under way. */
   private scheduleDispatch(): void {
-    if (this.dispatchPending || this.dispatching || this.dispatchQueue.length === 0) return;
+    // Once stopped, what is still queued waits for its lease to run out (a poller's job).
+    if (!this.timer || this.dispatchPending || this.dispatching || this.dispatchQueue.length === 0) return;
     this.dispatchPending = setTimeout(() => {
       this.dispatchPending = null;
       void this.dispatchQueued();
