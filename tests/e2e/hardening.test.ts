@@ -92,7 +92,7 @@ describe("a production server's hardening", () => {
     expect(echoed.headers.get("x-request-id")).toBe("till-7-receipt-42");
     // The operation's log line carries the same id, so a register's receipt finds it.
     const line = server.logs.lines.map((l) => JSON.parse(l)).find((l) => l.requestId === "till-7-receipt-42");
-    expect(line).toMatchObject({ msg: "graphql", caller: "anonymous" });
+    expect(line).toMatchObject({ msg: "graphql", caller: "anonymous", field: "__typename" });
   });
 
   it("shows no stack, SQL or internals in an error", async () => {
