@@ -136,12 +136,17 @@ export class OutboxService {
   }
 
   /**
-   * Delivers until nothing is due, after any round already under way (whose leases would
-   * otherwise hide its messages); returns how many it delivered itself.
+   * Delivers until nothing is due, waiting for any round under way, also one a wake-up
+   * starts meanwhile (its leases hide its messages from this one until it is done);
+   * returns how many it delivered itself.
    */
   async drain(): Promise<number> {
-    await Promise.all([this.running, this.flushDispatch()]);
-    return this.deliverDue();
+    let delivered = 0;
+    do {
+      await Promise.all([this.running, this.flushDispatch()]);
+      delivered += await this.deliverDue();
+    } while (this.running || this.dispatching || this.dispatchQueue.length > 0);
+    return delivered;
   }
 
   /** Delivers the dispatched messages after the coalescing delay, unless already under way. */
