@@ -4,10 +4,11 @@ import type { Pool } from "mysql2/promise";
 /**
  * The SQL a redeem cannot do without, written by hand with mysql2 and nothing else: the
  * ceiling our redeem path is measured against. The same statements as the server sends
- * (npm run bench:profile counts them), in the same two transactions and the same six
- * round trips (BEGIN travels with the first statement, COMMIT with the last writes):
- *   1. record the idempotency key; read the code with its card and customer in one join;
- *      claim the code with a conditional UPDATE; insert the payment and commit;
+ * (npm run bench:profile counts them), in the same two transactions and the same four
+ * round trips (BEGIN travels with the first statements, COMMIT with the last writes):
+ *   1. record the idempotency key, read the code with its card and customer in one join
+ *      and claim the code with a conditional UPDATE, in one round trip; insert the
+ *      payment and commit;
  *   2. (after the institution, which is not called here) record the approval; insert
  *      the ledger entry and the outbox report and commit.
  * Left out: delivering the outbox report (the server does that in batches, well under
@@ -19,21 +20,19 @@ export async function redeemBySql(pool: Pool, codeHash: string, storeId: string,
   const now = new Date();
   const paymentId = randomUUID();
   try {
-    await conn.query(
+    const [results] = await conn.query(
       `START TRANSACTION; INSERT INTO idempotency_records (id, scope, idemKey, operation, requestHash, state, resultId, errorCode, errorMessage, createdAt)
-        VALUES (?, ?, ?, 'redeemCode', ?, 'DONE', ?, NULL, NULL, ?)`,
-      [randomUUID(), `sql:${registerKeyId}`, key, "0".repeat(64), paymentId, now],
+        VALUES (?, ?, ?, 'redeemCode', ?, 'DONE', ?, NULL, NULL, ?);
+       SELECT c.id, c.kind, c.customerId, c.cardId, c.maxAmount, c.expiresAt, c.usedAt, card.id AS card_id, card.customerId AS card_customerId,
+        card.status, card.institution, card.brand, card.last4, card.panCiphertext, card.panKeyId, card.expiryMonth, card.expiryYear, cu.confirmAbove
+        FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?;
+       UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?`,
+      [randomUUID(), `sql:${registerKeyId}`, key, "0".repeat(64), paymentId, now, codeHash, now, codeHash, now],
     );
-    const [rows] = await conn.execute(
-      `SELECT c.id, c.customerId, c.cardId, c.kind, c.maxAmount, c.expiresAt, c.usedAt, card.status, card.institution, card.brand, card.last4,
-        card.panCiphertext, card.panKeyId, card.expiryMonth, card.expiryYear, cu.confirmAbove
-        FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?`,
-      [codeHash],
-    );
-    const code = (rows as Array<{ id: string; customerId: string; cardId: string; institution: string; brand: string; last4: string }>)[0];
+    const [, , rows, claimed] = results as unknown as [unknown, unknown, Array<{ id: string; customerId: string; cardId: string; institution: string; brand: string; last4: string }>, { affectedRows: number }];
+    const code = rows[0];
     if (!code) throw new Error("code not found");
-    const [claimed] = await conn.execute("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, code.id, now]);
-    if ((claimed as { affectedRows: number }).affectedRows !== 1) throw new Error("code already used");
+    if (claimed.affectedRows !== 1) throw new Error("code already used");
     await conn.query(
       `INSERT INTO payments (id, status, amount, currency, items, reference, storeId, storeName, customerId, cardId, codeId,
         cardInstitution, cardBrand, cardLast4, approvalNumber, declineReason, createdAt, decidedAt)

@@ -25,11 +25,24 @@ export interface DirectSql {
   /** The statement `insert` runs, for `finish`. */
   insertStatement<E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement;
   /**
+   * Statements whose texts do not depend on each other's results, in one round trip on
+   * MySQL inside a transaction (elsewhere, and on SQLite, one after the other); resolves
+   * to each one's result in order: rows for a SELECT, the driver's write result otherwise
+   * (see `changedRows`).
+   */
+  batch(statements: readonly Statement[]): Promise<unknown[]>;
+  /**
    * The transaction's last writes, sent with its COMMIT in one round trip on MySQL; on
    * SQLite, or outside a transaction, they simply run in order (and the transaction
    * commits as usual). Nothing may run in the transaction after this.
    */
   finish(statements: readonly Statement[]): Promise<void>;
+}
+
+/** The rows an INSERT/UPDATE/DELETE changed, from either driver's write result. */
+export function changedRows(result: unknown): number {
+  const { affectedRows, changes } = result as { affectedRows?: number; changes?: number };
+  return affectedRows ?? changes ?? 0;
 }
 
 export interface Statement {
@@ -73,22 +86,25 @@ export class DirectSqlFactory {
 
   /** Statements bound to `m`'s connection: its transaction's, or the pool's outside one. */
   on(m: EntityManager): DirectSql {
-    const { run, finish } = this.mysql ? this.mysql.statementsOn(m) : { run: this.sqliteRunner(), finish: null };
+    const { run, finish, batch } = this.mysql ? this.mysql.statementsOn(m) : { run: this.sqliteRunner(), finish: null, batch: null };
     const insertStatement = <E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement => {
       const shape = this.shapeOf(target);
       return { sql: shape.insertSql, params: shape.columns.map((c) => toColumnValue(c, entity[c.propertyName])) };
     };
     return {
       select: async <R>(sql: string, params: readonly unknown[]) => (await run(sql, params)) as R[],
-      write: async (sql, params) => {
-        const result = (await run(sql, params)) as { affectedRows?: number; changes?: number };
-        return result.affectedRows ?? result.changes ?? 0;
-      },
+      write: async (sql, params) => changedRows(await run(sql, params)),
       insert: async (target, entity) => {
         const { sql, params } = insertStatement(target, entity);
         await run(sql, params);
       },
       insertStatement,
+      batch: async (statements) => {
+        if (batch) return batch(statements);
+        const results: unknown[] = [];
+        for (const { sql, params } of statements) results.push(await run(sql, params));
+        return results;
+      },
       finish: async (statements) => {
         if (finish) return finish(statements);
         for (const { sql, params } of statements) await run(sql, params);

@@ -74,10 +74,35 @@ export class MysqlTransactions {
    * How direct statements on `m` run: in one of these transactions (the first carrying
    * its BEGIN, `finish` its COMMIT), in a transaction TypeORM runs, or on the pool.
    */
-  statementsOn(m: EntityManager): { run: RunStatement; finish: ((statements: readonly Statement[]) => Promise<void>) | null } {
+  statementsOn(m: EntityManager): {
+    run: RunStatement;
+    finish: ((statements: readonly Statement[]) => Promise<void>) | null;
+    batch: ((statements: readonly Statement[]) => Promise<unknown[]>) | null;
+  } {
     const tx = m.queryRunner ? this.open.get(m.queryRunner) : undefined;
-    if (tx) return { run: this.transactionRunner(tx), finish: (statements) => this.finishTransaction(tx, statements) };
-    return { run: this.outsideRunner(m), finish: null };
+    if (tx) {
+      return {
+        run: this.transactionRunner(tx),
+        finish: (statements) => this.finishTransaction(tx, statements),
+        batch: (statements) => this.batchInTransaction(tx, statements),
+      };
+    }
+    return { run: this.outsideRunner(m), finish: null, batch: null };
+  }
+
+  /**
+   * Several statements in one round trip (with the transaction's BEGIN, if it has not
+   * begun); resolves to each one's result, in order. The first that fails stops the rest
+   * and rejects, and the transaction rolls back.
+   */
+  private async batchInTransaction(tx: OpenTransaction, statements: readonly Statement[]): Promise<unknown[]> {
+    if (tx.finished) throw new Error("statement after the transaction was finished");
+    const texts = [...(tx.begun ? [] : ["START TRANSACTION"]), ...statements.map((s) => s.sql)];
+    const skip = texts.length - statements.length;
+    tx.begun = true;
+    const result = await mysqlQuery(tx.connection, texts.join("; "), statements.flatMap((s) => s.params));
+    // mysql2 answers a single statement with its result, several with an array of them.
+    return texts.length === 1 ? [result] : (result as unknown[]).slice(skip);
   }
 
   private transactionRunner(tx: OpenTransaction): RunStatement {

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { changedRows, type Statement } from "../database/direct-sql";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CodeKind } from "../entities/wallet-code.entity";
 import type { CardService } from "./card.service";
@@ -13,6 +14,8 @@ import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 
 /** What a redeem reads of a payment code. */
+/** The redeem path's claim, by hash: it runs in the same round trip as the read. */
+const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";
 const REDEEMED_CODE_FIELDS = ["id", "kind", "customerId", "cardId", "maxAmount", "expiresAt", "usedAt"] as const;
 export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[number]>;
 
@@ -137,21 +140,33 @@ export class CodeService {
   }
 
   /**
-   * A usable PAYMENT code with its card and its customer's confirmation threshold, in one
-   * query: the redeem path reads all three, and every round trip counts there. Only the
-   * columns a charge reads are selected.
+   * A PAYMENT code claimed, with its card and its customer's confirmation threshold. One
+   * SELECT reads all three and a conditional UPDATE claims the code (the database decides
+   * between registers racing for it); `send` sends both in one round trip, after the
+   * statements it puts first (the idempotency claim), since every round trip counts on
+   * the redeem path. The checks come after: one that fails throws, and the caller's
+   * rollback leaves the code unused. CODE_INVALID, CODE_ALREADY_USED, CODE_EXPIRED,
+   * CODE_WRONG_KIND. Only the columns a charge reads are selected.
    */
-  async findPaymentCode(
+  async claimPaymentCode(
     m: EntityManager,
     code: string,
     /** `hash(code.trim())`, when the caller has it already. */
-    knownHash?: string,
+    knownHash: string | undefined,
+    send: (statements: readonly Statement[]) => Promise<unknown[]>,
   ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null }> {
     const { db } = this.deps;
-    const [row] = await db.sql(m).select(this.paymentCodeSql, [this.checkedHash(code, knownHash)]);
+    const hash = this.checkedHash(code, knownHash);
+    const now = this.deps.clock.now();
+    const [rows, claimed] = await send([
+      { sql: this.paymentCodeSql, params: [hash] },
+      { sql: CLAIM_PAYMENT_CODE, params: [now, hash, now] },
+    ]);
+    const [row] = rows as Array<Record<string, unknown>>;
     const entity = row && db.hydrate(WalletCodeEntity, row, "", REDEEMED_CODE_FIELDS);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     this.requireKind(this.assertUsable(entity), "PAYMENT");
+    if (changedRows(claimed) !== 1) await this.claimLost(m, entity);
     return {
       entity,
       card: db.hydrate(CardEntity, row, "card_", CHARGE_CARD_FIELDS),
@@ -185,6 +200,11 @@ export class CodeService {
       .sql(m)
       .write("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, entity.id, now]);
     if (claimed === 1) return;
+    await this.claimLost(m, entity);
+  }
+
+  /** Why a claim changed nothing: another register took the code first, or it just expired. */
+  private async claimLost(m: EntityManager, entity: Pick<WalletCodeEntity, "id">): Promise<never> {
     const current = await m.findOneByOrFail(WalletCodeEntity, { id: entity.id });
     this.assertUsable(current);
     throw new WalletError(ErrorCode.CODE_ALREADY_USED, "This code has already been used");

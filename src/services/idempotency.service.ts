@@ -3,12 +3,20 @@ import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { IdempotencyRecordEntity } from "../entities";
 import { isUniqueViolation } from "../database";
+import type { Statement } from "../database/direct-sql";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { newId } from "./ids";
 
 /** Claims the key inside the work's own first transaction, naming the result it will make. */
-export type ClaimKey = (m: EntityManager, resultId: string) => Promise<void>;
+export interface ClaimKey {
+  (m: EntityManager, resultId: string): Promise<void>;
+  /**
+   * The claim, then `statements`, in one round trip where the database allows
+   * (`DirectSql.batch`); resolves to the results of `statements`.
+   */
+  with(m: EntityManager, resultId: string, statements: readonly Statement[]): Promise<unknown[]>;
+}
 
 export interface IdempotentCall<T> {
   /** Whose keys these are (one terminal's keys never collide with another's). */
@@ -63,14 +71,17 @@ export class IdempotencyService {
       errorMessage: error?.message.slice(0, 200) ?? null,
       createdAt: this.deps.clock.now(),
     });
-    const claim: ClaimKey = async (m, resultId) => {
+    // A taken key fails the claim's INSERT on the unique index: the call becomes a replay.
+    const claimWith = async (m: EntityManager, resultId: string, statements: readonly Statement[]): Promise<unknown[]> => {
+      const sql = this.deps.db.sql(m);
       try {
-        await this.deps.db.sql(m).insert(IdempotencyRecordEntity, row(resultId));
+        return (await sql.batch([sql.insertStatement(IdempotencyRecordEntity, row(resultId)), ...statements])).slice(1);
       } catch (error) {
         if (isUniqueViolation(error)) throw new KeyTaken();
         throw error;
       }
     };
+    const claim: ClaimKey = Object.assign(async (m: EntityManager, resultId: string) => void (await claimWith(m, resultId, [])), { with: claimWith });
 
     try {
       return await call.work(claim);

@@ -62,8 +62,8 @@ export class PaymentService {
       work: async (claim) => {
         const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
-          await claim(m, paymentId);
-          const found = await this.codes.findPaymentCode(m, code, codeHash);
+          // The key's claim, the code's read and the code's claim: one round trip.
+          const found = await this.codes.claimPaymentCode(m, code, codeHash, (statements) => claim.with(m, paymentId, statements));
           const entity = found.entity;
           if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
             fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
@@ -71,7 +71,6 @@ export class PaymentService {
             });
           }
           const card = this.cards.requireAvailable(found.card);
-          await this.codes.claim(m, entity);
           const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
           const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
           const sql = this.deps.db.sql(m);

@@ -1,5 +1,6 @@
 import { In } from "typeorm";
 import { Db, createDataSource, isUniqueViolation } from "../../src/database";
+import { changedRows } from "../../src/database/direct-sql";
 import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
 import { createTestDatabase, engines } from "../support/databases";
 
@@ -117,6 +118,34 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
       .catch((e: unknown) => e);
     expect(isUniqueViolation(failed)).toBe(true);
     expect(await db.read((m) => m.countBy(PaymentEntity, { id: In(["p-unfinished-1", "p-unfinished-2"]) }))).toBe(0);
+  });
+
+  it("sends a batch as the transaction's first statements and answers each in order; a failure undoes all of it", async () => {
+    const results = await db.tx(async (m) => {
+      const sql = db.sql(m);
+      const answered = await sql.batch([
+        sql.insertStatement(PaymentEntity, payment("p-batch-1")),
+        { sql: "SELECT id, amount FROM payments WHERE id = ?", params: ["p-batch-1"] },
+        { sql: "UPDATE payments SET reference = ? WHERE id = ? AND reference IS NULL", params: ["batched", "p-batch-1"] },
+        { sql: "UPDATE payments SET reference = ? WHERE id = ? AND reference IS NULL", params: ["again", "p-batch-1"] },
+      ]);
+      await sql.finish([]);
+      return answered;
+    });
+    expect(results).toHaveLength(4);
+    expect(results[1]).toEqual([{ id: "p-batch-1", amount: 1234 }]);
+    expect(results.slice(2).map(changedRows)).toEqual([1, 0]);
+    expect((await db.read((m) => m.findOneByOrFail(PaymentEntity, { id: "p-batch-1" }))).reference).toBe("batched");
+
+    // The second insert is a duplicate: the batch stops there and the first is undone.
+    const failed = await db
+      .tx(async (m) => {
+        const sql = db.sql(m);
+        await sql.batch([sql.insertStatement(PaymentEntity, payment("p-batch-2")), sql.insertStatement(PaymentEntity, payment("p-batch-1"))]);
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(failed)).toBe(true);
+    expect(await db.read((m) => m.countBy(PaymentEntity, { id: "p-batch-2" }))).toBe(0);
   });
 
   it("leaves no transaction behind when the very first statement fails", async () => {
