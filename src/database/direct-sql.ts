@@ -87,6 +87,12 @@ export class DirectSqlFactory {
   /** Statements bound to `m`'s connection: its transaction's, or the pool's outside one. */
   on(m: EntityManager): DirectSql {
     const { run, finish, batch } = this.mysql ? this.mysql.statementsOn(m) : { run: this.sqliteRunner(), finish: null, batch: null };
+    // Where nothing sends them together: one after the other, each one's result kept.
+    const inOrder = async (statements: readonly Statement[]): Promise<unknown[]> => {
+      const results: unknown[] = [];
+      for (const { sql, params } of statements) results.push(await run(sql, params));
+      return results;
+    };
     const insertStatement = <E extends ObjectLiteral>(target: EntityTarget<E>, entity: E): Statement => {
       const shape = this.shapeOf(target);
       return { sql: shape.insertSql, params: shape.columns.map((c) => toColumnValue(c, entity[c.propertyName])) };
@@ -99,15 +105,10 @@ export class DirectSqlFactory {
         await run(sql, params);
       },
       insertStatement,
-      batch: async (statements) => {
-        if (batch) return batch(statements);
-        const results: unknown[] = [];
-        for (const { sql, params } of statements) results.push(await run(sql, params));
-        return results;
-      },
+      batch: (statements) => (batch ? batch(statements) : inOrder(statements)),
       finish: async (statements) => {
         if (finish) return finish(statements);
-        for (const { sql, params } of statements) await run(sql, params);
+        await inOrder(statements);
       },
     };
   }

@@ -109,17 +109,14 @@ export class MysqlTransactions {
     return async (sql, params) => {
       if (tx.finished) throw new Error("statement after the transaction was finished");
       if (tx.begun) return mysqlExecute(tx.connection, sql, params);
-      tx.begun = true;
-      const [, result] = (await mysqlQuery(tx.connection, `START TRANSACTION; ${sql}`, params)) as unknown[];
+      const [result] = await this.batchInTransaction(tx, [{ sql, params }]);
       return result;
     };
   }
 
   private async finishTransaction(tx: OpenTransaction, statements: readonly Statement[]): Promise<void> {
     if (tx.finished) throw new Error("transaction finished twice");
-    const sql = [...(tx.begun ? [] : ["START TRANSACTION"]), ...statements.map((s) => s.sql), "COMMIT"].join("; ");
-    tx.begun = true;
-    await mysqlQuery(tx.connection, sql, statements.flatMap((s) => s.params));
+    await this.batchInTransaction(tx, [...statements, COMMIT]);
     tx.finished = true;
   }
 
@@ -130,6 +127,8 @@ export class MysqlTransactions {
     return (sql, params) => mysqlExecute(executor, sql, params);
   }
 }
+
+const COMMIT: Statement = { sql: "COMMIT", params: [] };
 
 /** A prepared statement (binary protocol; MySQL parses each text once per connection). */
 function mysqlExecute(executor: MysqlExecutor, sql: string, params: readonly unknown[]): Promise<unknown> {
