@@ -13,9 +13,10 @@ import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 
-/** What a redeem reads of a payment code. */
 /** The redeem path's claim, by hash: it runs in the same round trip as the read. */
 const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";
+
+/** What a redeem reads of a payment code. */
 const REDEEMED_CODE_FIELDS = ["id", "kind", "customerId", "cardId", "maxAmount", "expiresAt", "usedAt"] as const;
 export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[number]>;
 

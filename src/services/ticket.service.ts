@@ -226,8 +226,7 @@ export class TicketService {
       // over the limit is answered RATE_LIMITED, with nothing recorded).
       await this.codes.countWrongCode(apiKeyId);
       reason = "INVALID";
-    }
-    else if (claims.e !== event.id || ticket.eventId !== event.id) reason = "WRONG_EVENT";
+    } else if (claims.e !== event.id || ticket.eventId !== event.id) reason = "WRONG_EVENT";
     else if (ticket.revokedAt) reason = "REVOKED";
     else if (claims.v !== ticket.holderVersion) reason = "INVALID"; // a code from before an allotment
     else if (now < ticket.validFrom) reason = "NOT_YET_VALID";
