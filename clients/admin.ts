@@ -3,6 +3,17 @@ import type { Customer } from "./phone";
 
 export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
 
+export interface ApiKeyInfo {
+  id: string;
+  role: ApiKeyRole;
+  ownerId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const API_KEY_INFO = "id role ownerId createdAt lastUsedAt revokedAt";
+
 /** The back office's client (ADMIN_TOKEN): customers, stores, partners, API keys. */
 export class AdminClient extends WalletClient {
   constructor(url: string, adminToken: string, options?: ClientOptions) {
@@ -41,5 +52,23 @@ export class AdminClient extends WalletClient {
   async issueApiKey(role: ApiKeyRole, ownerId: string): Promise<{ id: string; role: ApiKeyRole; key: string }> {
     const query = `mutation ($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`;
     return (await this.request<{ issueApiKey: { id: string; role: ApiKeyRole; key: string } }>(query, { role, ownerId })).issueApiKey;
+  }
+
+  /** Keys, all or one owner's, newest first; never the keys themselves. */
+  async apiKeys(ownerId?: string): Promise<ApiKeyInfo[]> {
+    const query = `query ($ownerId: ID) { apiKeys(ownerId: $ownerId) { ${API_KEY_INFO} } }`;
+    return (await this.request<{ apiKeys: ApiKeyInfo[] }>(query, { ownerId })).apiKeys;
+  }
+
+  /** The key is refused from now on, on every instance, and sockets opened with it close. */
+  async revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    const query = `mutation ($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_INFO} } }`;
+    return (await this.request<{ revokeApiKey: ApiKeyInfo }>(query, { id })).revokeApiKey;
+  }
+
+  /** A lost phone: every session of the customer ends; answers how many were live. */
+  async endCustomerSessions(customerId: string): Promise<number> {
+    const query = `mutation ($customerId: ID!) { endCustomerSessions(customerId: $customerId) }`;
+    return (await this.request<{ endCustomerSessions: number }>(query, { customerId })).endCustomerSessions;
   }
 }

@@ -26,8 +26,9 @@ export class LiveFeed<T> {
     else this.queue.push(value);
   }
 
+  /** The first failure is the one kept: graphql-ws may report the socket's close after an operation's own error. */
   fail(error: Error): void {
-    this.failure = error;
+    this.failure ??= error;
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
   }
 

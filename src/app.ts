@@ -25,6 +25,7 @@ import type { CardInstitution } from "./services/institutions/institution";
 import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
 import { originAllowed, serveGraphqlWs } from "./websocket";
+import { OpenSockets } from "./open-sockets";
 
 export interface AppOptions {
   config: Config;
@@ -92,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", verifyClient: originAllowed(config) });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
+  const openSockets = new OpenSockets(services.credentials, events, logger, config.websocket.credentialRecheckMs);
   const wsCleanup = serveGraphqlWs({
     wsServer,
     schema,
@@ -100,6 +102,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     validationRules: armor.validationRules ?? [],
     format,
+    openSockets,
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -156,10 +159,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       clearInterval(recoveryTimer);
+      openSockets.stop();
       services.confirmations.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
+      await events.close();
       redis?.close();
       await dataSource.destroy();
     },

@@ -50,6 +50,7 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
   WS_ALLOWED_ORIGINS: z.string().default(""),
   WS_KEEPALIVE_MS: intFrom(30_000, 100),
+  WS_CREDENTIAL_RECHECK_MS: intFrom(5000, 100),
   FEED_SETTLE_MS: intFrom(2000),
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),
@@ -93,6 +94,8 @@ export interface Config {
     /** Browser origins allowed to open a socket; clients that send no Origin are not browsers. */
     allowedOrigins: string[];
     keepAliveMs: number;
+    /** Every open socket's credential is re-checked this often (what no announcement named: expiry, a lost event). */
+    credentialRecheckMs: number;
   };
   rateLimits: {
     loginPerPhonePerMin: number;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,
       allowedOrigins: e.WS_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
       keepAliveMs: e.WS_KEEPALIVE_MS,
+      credentialRecheckMs: e.WS_CREDENTIAL_RECHECK_MS,
     },
     rateLimits: {
       loginPerPhonePerMin: e.RATE_LOGIN_PER_PHONE_PER_MIN,

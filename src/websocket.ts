@@ -6,22 +6,25 @@ import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import { CREDENTIAL_ENDED_REASON, type OpenSocket, type OpenSockets } from "./open-sockets";
 import { requestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
 import type { Services } from "./services";
-import type { Caller } from "./services/caller";
+import { ErrorCode } from "./services/errors";
 
 /** Close codes of our own, beside graphql-ws's (4403 Forbidden, 4400, ...). */
 export const TOO_MANY_SOCKETS = 4429;
 
-type Extra = { request: IncomingMessage; socket: WebSocket; caller?: Caller; credential?: string };
+type Extra = { request: IncomingMessage; socket: WebSocket; authorization?: string; address?: string; open?: OpenSocket };
 
 /**
- * graphql-ws on the HTTP server's port and path. The credential is checked once, when
- * the socket connects: a bad one closes it with 4403 (graphql-ws's Forbidden). Each
- * credential may hold a few sockets at most. Browser sockets (they send Origin) are
- * accepted only from the configured origins. Keep-alive pings drop dead sockets.
- * Operations get the same validation limits and error formatting as over HTTP.
+ * graphql-ws on the HTTP server's port and path. The credential is checked when the
+ * socket connects (a bad one closes it with 4403, graphql-ws's Forbidden) and again, as
+ * it stands at that moment, by every operation; a socket whose credential ends is closed
+ * with 4403 (open-sockets.ts). Each credential may hold a few sockets at most. Browser
+ * sockets (they send Origin) are accepted only from the configured origins. Keep-alive
+ * pings drop dead sockets. Operations get the same validation limits and error
+ * formatting as over HTTP.
  */
 export function serveGraphqlWs(options: {
   wsServer: WebSocketServer;
@@ -31,9 +34,9 @@ export function serveGraphqlWs(options: {
   config: Config;
   validationRules: readonly ValidationRule[];
   format: ReturnType<typeof formatError>;
+  openSockets: OpenSockets;
 }) {
-  const { wsServer, schema, services, logger, config, validationRules, format } = options;
-  const socketsPerCredential = new Map<string, number>();
+  const { wsServer, schema, services, logger, config, validationRules, format, openSockets } = options;
 
   return useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -41,29 +44,22 @@ export function serveGraphqlWs(options: {
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
-        const caller = await services.auth.authenticate(typeof authorization === "string" ? authorization : undefined, address);
+        ctx.extra.authorization = typeof authorization === "string" ? authorization : undefined;
+        ctx.extra.address = address;
+        const caller = await services.auth.authenticate(ctx.extra.authorization, address);
         if (caller.kind === "invalid") return false;
-        const credential = credentialOf(caller);
-        if (credential) {
-          const open = socketsPerCredential.get(credential) ?? 0;
-          if (open >= config.websocket.maxSocketsPerCredential) {
-            ctx.extra.socket.close(TOO_MANY_SOCKETS, "Too many sockets for this credential");
-            return false;
-          }
-          socketsPerCredential.set(credential, open + 1);
-          ctx.extra.credential = credential;
+        if (openSockets.count(caller) >= config.websocket.maxSocketsPerCredential) {
+          ctx.extra.socket.close(TOO_MANY_SOCKETS, "Too many sockets for this credential");
+          return false;
         }
-        ctx.extra.caller = caller;
+        ctx.extra.open = { socket: ctx.extra.socket, caller };
+        openSockets.add(ctx.extra.open);
         return true;
       },
       onClose: (ctx) => {
-        const credential = ctx.extra.credential;
-        if (!credential) return;
-        const left = (socketsPerCredential.get(credential) ?? 1) - 1;
-        if (left > 0) socketsPerCredential.set(credential, left);
-        else socketsPerCredential.delete(credential);
+        if (ctx.extra.open) openSockets.remove(ctx.extra.open);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         let document;
         try {
           document = parse(payload.query);
@@ -72,8 +68,15 @@ export function serveGraphqlWs(options: {
         }
         const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
         if (errors.length > 0) return errors;
+        // The credential as it stands now, not as it stood when the socket opened.
+        const caller = await services.auth.authenticate(ctx.extra.authorization, ctx.extra.address!);
+        if (caller.kind === "invalid") {
+          // After graphql-ws has sent this operation's error, so the client learns why.
+          setImmediate(() => ctx.extra.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON));
+          return [new GraphQLError(CREDENTIAL_ENDED_REASON, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        }
         const requestId = randomUUID();
-        const contextValue = requestContext(logger, { caller: ctx.extra.caller!, services, requestId });
+        const contextValue = requestContext(logger, { caller, services, requestId });
         // As over HTTP: one line per operation, its name and caller, never its variables.
         logger.info({ requestId, operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
@@ -90,19 +93,6 @@ export function serveGraphqlWs(options: {
 export function originAllowed(config: Config) {
   return (info: { origin?: string }): boolean =>
     !info.origin || config.websocket.allowedOrigins.includes(info.origin);
-}
-
-function credentialOf(caller: Caller): string | null {
-  switch (caller.kind) {
-    case "customer":
-      return `session:${caller.sessionId}`;
-    case "register":
-    case "gate":
-    case "partner":
-      return `key:${caller.apiKeyId}`;
-    default:
-      return null;
-  }
 }
 
 function formatResult(result: ExecutionResult, format: ReturnType<typeof formatError>): ExecutionResult {

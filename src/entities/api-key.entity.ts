@@ -13,5 +13,7 @@ export class ApiKeyEntity {
   @IdColumn() ownerId: string;
   @Column({ type: "varchar", length: 64 }) keyHash: string;
   @TimeColumn({ nullable: true }) revokedAt: Date | null;
+  /** Written at most once a minute per key and instance: a hint for the back office, not an audit log. */
+  @TimeColumn({ nullable: true }) lastUsedAt: Date | null;
   @TimeColumn() createdAt: Date;
 }

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import { ApiKey, Partner, Store } from "../schema/admin.types";
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { ApiKey, ApiKeyInfo, Partner, Store } from "../schema/admin.types";
 import type { RequestContext } from "../schema/context";
+import { toApiKeyInfo } from "./mappers";
 import { ApiKeyRole } from "../schema/enums";
 import { ErrorCode } from "../services/errors";
 
@@ -38,6 +39,24 @@ export class AdminResolver {
   ): Promise<ApiKey> {
     const issued = await ctx.services.admin.issueApiKey(ctx.caller, role, ownerId);
     return { id: issued.id, role: issued.role as ApiKeyRole, key: issued.key };
+  }
+
+  @Authorized("ADMIN")
+  @Query(() => [ApiKeyInfo], { description: "admin: keys, all or one owner's, newest first (at most 1,000)" })
+  async apiKeys(@Arg("ownerId", () => ID, { nullable: true }) ownerId: string | null, @Ctx() ctx: RequestContext): Promise<ApiKeyInfo[]> {
+    return (await ctx.services.credentials.listApiKeys(ctx.caller, ownerId ?? null)).map(toApiKeyInfo);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => ApiKeyInfo, { description: "admin: refused from now on, over HTTP and on open sockets, on every instance" })
+  async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ApiKeyInfo> {
+    return toApiKeyInfo(await ctx.services.credentials.revokeApiKey(ctx.caller, id));
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Int, { description: "admin, for a lost phone: every session and open socket ends; returns how many sessions" })
+  endCustomerSessions(@Arg("customerId", () => ID) customerId: string, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.credentials.endCustomerSessions(ctx.caller, customerId);
   }
 
   @Query(() => [ErrorCode], { description: "every extensions.code an operation may fail with" })

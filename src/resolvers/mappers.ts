@@ -1,7 +1,8 @@
-import type { CardEntity, CustomerEntity, PaymentEntity } from "../entities";
+import type { ApiKeyEntity, CardEntity, CustomerEntity, PaymentEntity } from "../entities";
+import type { ApiKeyInfo } from "../schema/admin.types";
 import type { Card } from "../schema/customer.types";
 import type { Customer } from "../schema/customer.types";
-import type { CardKind, CardStatus, PaymentStatus } from "../schema/enums";
+import type { ApiKeyRole, CardKind, CardStatus, PaymentStatus } from "../schema/enums";
 import type { Membership } from "../schema/membership.types";
 import type { Payment } from "../schema/payment.types";
 import type { Event, Ticket } from "../schema/ticket.types";
@@ -80,4 +81,14 @@ export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket =
   validUntil: t.validUntil,
   holderPhone: t.holderPhone,
   releasedAt,
+});
+
+/** Never the key itself: only its hash is stored, and the key is shown once, at issue. */
+export const toApiKeyInfo = (key: ApiKeyEntity): ApiKeyInfo => ({
+  id: key.id,
+  role: key.role as ApiKeyRole,
+  ownerId: key.ownerId,
+  createdAt: key.createdAt,
+  lastUsedAt: key.lastUsedAt,
+  revokedAt: key.revokedAt,
 });

@@ -8,6 +8,17 @@ export class ApiKey {
   @Field({ description: "shown once" }) key: string;
 }
 
+@ObjectType({ description: "an API key as the back office sees it; never the key itself" })
+export class ApiKeyInfo {
+  @Field(() => ID) id: string;
+  @Field(() => ApiKeyRole) role: ApiKeyRole;
+  @Field(() => ID) ownerId: string;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true, description: "to within a minute" }) lastUsedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: "a revoked key is refused at once: over HTTP and on sockets already open" })
+  revokedAt: Date | null;
+}
+
 @ObjectType()
 export class Store {
   @Field(() => ID) id: string;

@@ -1,17 +1,14 @@
-import { LRUCache } from "lru-cache";
-import { IsNull } from "typeorm";
-import { ApiKeyEntity, CustomerEntity, SessionEntity } from "../entities";
+import { CustomerEntity, SessionEntity } from "../entities";
 import type { Caller } from "./caller";
 import { hashPassword, verifyPassword } from "./crypto/password";
 import { API_KEY_PREFIX, SESSION_TOKEN_PREFIX, newBearer, safeEqual, sha256Hex } from "./crypto/tokens";
+import type { CredentialService } from "./credential.service";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, fail } from "./errors";
 import { newId } from "./ids";
 import { requireCustomer } from "./guards";
 import { requirePhone } from "./validation";
-
-const KEY_CACHE_MS = 30_000;
 
 export interface IssuedSession {
   token: string;
@@ -25,37 +22,24 @@ export interface IssuedSession {
  */
 export class AuthService {
   private decoyHash: Promise<string> | null = null;
-  /**
-   * API keys by hash, for a short while: terminals send the same key with every scan, and
-   * a key's role and owner never change. (A revocation would take up to KEY_CACHE_MS to
-   * reach an instance that has the key cached.) Customer sessions are not cached, so a
-   * logout takes effect at once everywhere.
-   */
-  private readonly apiKeys = new LRUCache<string, ApiKeyEntity>({ max: 10_000, ttl: KEY_CACHE_MS });
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly adminToken: string,
     private readonly customers: CustomerService,
+    private readonly credentials: CredentialService,
   ) {}
 
   async authenticate(authorization: string | undefined, address: string): Promise<Caller> {
     const bearer = parseBearer(authorization);
     if (bearer === null) return { kind: "anonymous", address };
     if (bearer.startsWith(SESSION_TOKEN_PREFIX)) {
-      const session = await this.deps.db.read((m) =>
-        m.findOneBy(SessionEntity, { tokenHash: sha256Hex(bearer), revokedAt: IsNull() }),
-      );
-      if (!session || session.expiresAt <= this.deps.clock.now()) return { kind: "invalid", address };
+      const session = await this.credentials.session(sha256Hex(bearer));
+      if (!session) return { kind: "invalid", address };
       return { kind: "customer", role: "PHONE", customerId: session.customerId, sessionId: session.id, address };
     }
     if (bearer.startsWith(API_KEY_PREFIX)) {
-      const keyHash = sha256Hex(bearer);
-      let key = this.apiKeys.get(keyHash) ?? null;
-      if (!key) {
-        key = await this.deps.db.read((m) => m.findOneBy(ApiKeyEntity, { keyHash, revokedAt: IsNull() }));
-        if (key) this.apiKeys.set(keyHash, key);
-      }
+      const key = await this.credentials.apiKey(sha256Hex(bearer));
       if (!key) return { kind: "invalid", address };
       const base = { apiKeyId: key.id, address };
       if (key.role === "REGISTER") return { kind: "register", role: "REGISTER", storeId: key.ownerId, ...base };
@@ -98,7 +82,7 @@ export class AuthService {
 
   async logout(caller: Caller): Promise<boolean> {
     const { sessionId } = requireCustomer(caller);
-    await this.deps.db.tx((m) => m.update(SessionEntity, { id: sessionId }, { revokedAt: this.deps.clock.now() }));
+    await this.credentials.endSession(sessionId);
     return true;
   }
 

@@ -16,6 +16,7 @@ export enum Topic {
   Messages = "MESSAGES",
   BillReceipts = "BILL_RECEIPTS",
   Admissions = "ADMISSIONS",
+  CredentialsEnded = "CREDENTIALS_ENDED",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -39,7 +40,23 @@ export type BillEvent = Json<BillView>;
 /** An admission decision as JSON; its shape is the service's AdmissionDecision. */
 export type AdmissionEvent = Record<string, unknown>;
 
+/**
+ * Credentials that were just ended (a logout, a lost phone, a revoked key). It names
+ * them only; every instance then asks the database which of its sockets' credentials
+ * still hold, so a late or repeated announcement can never close a valid one.
+ */
+export interface CredentialsEnded {
+  sessionIds?: string[];
+  /** Every session of this customer. */
+  customerId?: string;
+  apiKeyIds?: string[];
+}
+
+/** The one topic key of announcements that every instance hears. */
+const EVERY_INSTANCE = "all";
+
 type TopicMap = {
+  [Topic.CredentialsEnded]: [key: typeof EVERY_INSTANCE, payload: CredentialsEnded];
   [Topic.Admissions]: [eventId: string, payload: AdmissionEvent];
   [Topic.BillReceipts]: [partnerId: string, payload: BillEvent];
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
@@ -52,6 +69,9 @@ export const storeRecipient = (storeId: string) => `store:${storeId}`;
 
 export class EventBus {
   private readonly pubSub;
+  private readonly credentialListeners = new Set<(ended: CredentialsEnded) => void>();
+  /** Announcements from other instances, read until close(). */
+  private readonly remoteCredentials: AsyncIterator<CredentialsEnded> | null;
   /** Through Redis every payload is serialized anyway: no JSON copy needed first. */
   private readonly json: <T>(value: T) => Json<T>;
 
@@ -73,6 +93,44 @@ export class EventBus {
           }
         : {},
     );
+    this.remoteCredentials = redis ? this.pubSub.subscribe(Topic.CredentialsEnded, EVERY_INSTANCE)[Symbol.asyncIterator]() : null;
+    void this.readRemoteCredentials();
+  }
+
+  /**
+   * Tells this instance at once (before the caller answers, so its very next request
+   * already sees the end) and, through Redis, every other instance. Call after commit.
+   */
+  credentialsEnded(ended: CredentialsEnded): void {
+    this.tellCredentialListeners(ended);
+    if (this.remoteCredentials) this.pubSub.publish(Topic.CredentialsEnded, EVERY_INSTANCE, ended);
+  }
+
+  /** Runs `listener` for every announcement, local or from another instance; returns the unsubscribe. */
+  onCredentialsEnded(listener: (ended: CredentialsEnded) => void): () => void {
+    this.credentialListeners.add(listener);
+    return () => this.credentialListeners.delete(listener);
+  }
+
+  /** Stops reading announcements from other instances. */
+  async close(): Promise<void> {
+    await this.remoteCredentials?.return?.();
+  }
+
+  // This instance's own announcement comes back through Redis too; listeners are
+  // idempotent (they re-check the database), so hearing it twice costs one query.
+  private async readRemoteCredentials(): Promise<void> {
+    if (!this.remoteCredentials) return;
+    for (;;) {
+      const next = await this.remoteCredentials.next();
+      if (next.done) return;
+      this.tellCredentialListeners(next.value);
+    }
+  }
+
+  // Listeners catch and log their own failures: one must never stop the others hearing.
+  private tellCredentialListeners(ended: CredentialsEnded): void {
+    for (const listener of this.credentialListeners) listener(ended);
   }
 
   /** Call only after the transaction that made the change has committed. */

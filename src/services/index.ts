@@ -4,6 +4,7 @@ import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
 import { CodeService } from "./code.service";
+import { CredentialService } from "./credential.service";
 import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
@@ -35,8 +36,10 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
+  const credentials = new CredentialService(deps);
   return {
-    auth: new AuthService(deps, adminToken, customers),
+    auth: new AuthService(deps, adminToken, customers, credentials),
+    credentials,
     admin: new AdminService(deps),
     customers,
     cards,

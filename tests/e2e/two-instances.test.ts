@@ -3,7 +3,10 @@ import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { RegisterClient } from "../../clients/register";
 import { ADMIN_TOKEN } from "../support/server";
+import { AdminClient } from "../../clients/admin";
+import { PhoneClient } from "../../clients/phone";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { closedWithin } from "../support/sockets";
 
 const mysqlAndRedis = Boolean(process.env.TEST_MYSQL_URL && process.env.TEST_REDIS_URL);
 if (!mysqlAndRedis) {
@@ -29,6 +32,8 @@ describeIf("two server processes on one MySQL and one Redis", () => {
       INSTITUTION_LATENCY_MS: "5",
       LOG_LEVEL: "warn",
       RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "3",
+      // Long, so a socket that closes within a second was closed by the announcement.
+      WS_CREDENTIAL_RECHECK_MS: "600000",
     };
     // The first migrates the fresh database; the second finds it current.
     servers.push(await spawnServer(env));
@@ -82,5 +87,38 @@ describeIf("two server processes on one MySQL and one Redis", () => {
     expect((await onSecond.lookupCode(code)).kind).toBe("PAYMENT");
     expect(await errorCodeOf(onSecond.lookupCode(wrong(4)))).toBe("RATE_LIMITED");
     expect(await errorCodeOf(onSecond.redeemCode(code, { amount: 100, currency: "JPY" }, "two-limited"))).toBe("RATE_LIMITED");
+  });
+
+  it("end a session on one and close its socket on the other within a second: logout, and a lost phone", async () => {
+    const [first, second] = servers;
+    const shopper = await newShopper(first.url);
+    const onSecond = new PhoneClient(second.url, shopper.phone.token!);
+    await onSecond.confirmationRequests().ready;
+    await shopper.phone.logout();
+    expect(await closedWithin(onSecond.live, 1000)).toBe(4403);
+
+    const lost = new PhoneClient(second.url);
+    await lost.login(shopper.phoneNumber, PASSWORD);
+    await lost.confirmationRequests().ready;
+    expect(await new AdminClient(first.url, ADMIN_TOKEN).endCustomerSessions(shopper.customerId)).toBe(1);
+    expect(await closedWithin(lost.live, 1000)).toBe(4403);
+    expect(await errorCodeOf(lost.me())).toBe("UNAUTHENTICATED");
+  });
+
+  it("revoke a key on one: the other refuses it at once over HTTP and closes its socket", async () => {
+    const [first, second] = servers;
+    const shopper = await newShopper(first.url);
+    const { store, apiKey } = await newRegister(first.url);
+    const onSecond = new RegisterClient(second.url, apiKey);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    // The second now holds the key in its cache.
+    expect((await onSecond.lookupCode(code)).kind).toBe("PAYMENT");
+    await onSecond.paymentUpdates().ready;
+
+    const admin = new AdminClient(first.url, ADMIN_TOKEN);
+    const [key] = await admin.apiKeys(store.id);
+    await admin.revokeApiKey(key.id);
+    expect(await closedWithin(onSecond.live, 1000)).toBe(4403);
+    expect(await errorCodeOf(onSecond.lookupCode(code))).toBe("UNAUTHENTICATED");
   });
 });

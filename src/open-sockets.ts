@@ -1,0 +1,101 @@
+import { CloseCode } from "graphql-ws";
+import type { WebSocket } from "ws";
+import type { Logger } from "./logger";
+import type { Caller } from "./services/caller";
+import { credentialOf, endedFor, type CredentialId, type CredentialService } from "./services/credential.service";
+import type { EventBus } from "./services/events";
+
+/** A socket this instance holds, and who opened it. */
+export interface OpenSocket {
+  socket: WebSocket;
+  caller: Caller;
+}
+
+export const CREDENTIAL_ENDED_REASON = "The credential has ended";
+
+/**
+ * The sockets this instance holds, by the credential that opened them. When a credential
+ * ends, the instance that ended it announces it (at once here, through Redis to the
+ * others); each instance then asks the database which of the named sockets' credentials
+ * still hold and closes the rest with 4403. A periodic re-check of every socket catches
+ * what no announcement named: a session that expired, or an announcement Redis lost.
+ */
+export class OpenSockets {
+  private readonly byCredential = new Map<string, Set<OpenSocket>>();
+  private readonly stopListening: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    private readonly credentials: CredentialService,
+    events: EventBus,
+    private readonly logger: Logger,
+    recheckEveryMs: number,
+  ) {
+    this.stopListening = events.onCredentialsEnded((ended) => void this.recheck(this.entries().filter((e) => endedFor(e.caller, ended))));
+    this.timer = setInterval(() => void this.sweep(), recheckEveryMs);
+    this.timer.unref();
+  }
+
+  /** Sockets open with this caller's credential (0 for the admin token and anonymous callers). */
+  count(caller: Caller): number {
+    const key = keyOf(caller);
+    return key ? (this.byCredential.get(key)?.size ?? 0) : 0;
+  }
+
+  add(entry: OpenSocket): void {
+    const key = keyOf(entry.caller);
+    if (!key) return;
+    let set = this.byCredential.get(key);
+    if (!set) this.byCredential.set(key, (set = new Set()));
+    set.add(entry);
+  }
+
+  remove(entry: OpenSocket): void {
+    const key = keyOf(entry.caller);
+    const set = key ? this.byCredential.get(key) : undefined;
+    if (!set) return;
+    set.delete(entry);
+    if (set.size === 0) this.byCredential.delete(key!);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.stopListening();
+  }
+
+  private entries(): OpenSocket[] {
+    return [...this.byCredential.values()].flatMap((set) => [...set]);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.recheck(this.entries());
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async recheck(entries: OpenSocket[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      const live = await this.credentials.stillLive(entries.map((e) => credentialOf(e.caller)!));
+      for (const entry of entries) {
+        if (!live.has(idOf(credentialOf(entry.caller)!))) entry.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON);
+      }
+    } catch (error) {
+      // The next sweep tries again; meanwhile every operation on these sockets re-checks its credential.
+      this.logger.warn({ err: (error as Error)?.message ?? String(error) }, "could not re-check open sockets' credentials");
+    }
+  }
+}
+
+const idOf = (credential: CredentialId): string => ("session" in credential ? credential.session : credential.apiKey);
+
+function keyOf(caller: Caller): string | null {
+  const credential = credentialOf(caller);
+  if (!credential) return null;
+  return "session" in credential ? `session:${credential.session}` : `key:${credential.apiKey}`;
+}
