@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
 
 /**
  * Everything the server reads from the environment, validated once at start.
@@ -25,7 +26,18 @@ const envSchema = z.object({
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Compiled here, once: every request's address goes through it.
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   BODY_LIMIT: z.string().default("100kb"),
   // Password hashing: scrypt cost as log2(N); 15 means 32 MiB of memory per hash.
   PASSWORD_HASH_COST: intFrom(15, 10),
@@ -75,7 +87,8 @@ export interface Config {
   ticketCodeTtlSeconds: number;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
-  trustProxy: boolean;
+  /** Which hops in front of the server are our proxies (TRUST_PROXY). */
+  trustProxy: TrustProxy;
   bodyLimit: string;
   passwordHashCost: number;
   sessionTtlHours: number;
@@ -129,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,

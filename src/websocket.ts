@@ -5,6 +5,7 @@ import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
+import { addressOf } from "./http/request-listener";
 import type { Logger } from "./logger";
 import { requestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
@@ -40,7 +41,7 @@ export function serveGraphqlWs(options: {
       schema,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        const address = addressOf(ctx.extra.request, config.trustProxy);
         const caller = await services.auth.authenticate(typeof authorization === "string" ? authorization : undefined, address);
         if (caller.kind === "invalid") return false;
         const credential = credentialOf(caller);
