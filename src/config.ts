@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
+import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
 
 /**
  * Everything the server reads from the environment, validated once at start.
@@ -18,7 +19,19 @@ const envSchema = z.object({
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
-  ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .superRefine((token, ctx) => {
+      const bits = Math.floor(estimatedBits(token));
+      if (bits < MIN_TOKEN_BITS) {
+        // Never the token itself in the message: only how weak it looks.
+        ctx.addIssue({
+          code: "custom",
+          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
+        });
+      }
+    })
+    .optional(),
   CARD_KEY: z.string().optional(),
   CARD_KEYS_PREVIOUS: z.string().optional(),
   TICKET_SIGNING_KEY: z.string().optional(),

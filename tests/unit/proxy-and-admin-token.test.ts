@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ConfigError, loadConfig } from "../../src/config";
 import { addressOf } from "../../src/http/request-listener";
+import { MIN_TOKEN_BITS, estimatedBits } from "../../src/token-strength";
 
 /** The ConfigError loadConfig throws for this environment (fails the test when it starts). */
 function refusal(env: Record<string, string>): string {
@@ -52,5 +54,39 @@ describe("TRUST_PROXY", () => {
     expect(addressOf(request("127.0.0.1", "6.6.6.6, 203.0.113.9, 10.9.9.9"), trust)).toBe("203.0.113.9");
     expect(addressOf(request("::ffff:127.0.0.1", "6.6.6.6, 203.0.113.9"), trust)).toBe("203.0.113.9");
     expect(addressOf(request("198.51.100.4", "6.6.6.6, 10.9.9.9"), trust)).toBe("198.51.100.4");
+  });
+});
+
+describe("ADMIN_TOKEN", () => {
+  it("refuses low-entropy tokens and says how to make a good one, without repeating the token", () => {
+    for (const weak of [
+      "aaaaaaaaaaaaaaaaaaaaaaaa",
+      "a1b2a1b2a1b2a1b2a1b2a1b2", // 24 characters, four distinct
+      "abcdefghijklmnopqrstuvwxyz0123456789", // a run up the alphabet
+      "test-admin-token-0123456789abcdef",
+      "Xk9#mQ2$pL7!wR4@zT6&nB8*", // varied, but 24 characters cannot hold 128 bits here
+    ]) {
+      const message = refusal({ ADMIN_TOKEN: weak });
+      expect(message).toMatch(/ADMIN_TOKEN: too easy to guess/);
+      expect(message).toContain("openssl rand -base64 32");
+      expect(message).toContain("randomBytes(32).toString('base64url')");
+      expect(message).not.toContain(weak);
+    }
+  });
+
+  it("accepts tokens made as the message says, every time", () => {
+    for (let i = 0; i < 2000; i++) {
+      for (const token of [randomBytes(32).toString("base64"), randomBytes(32).toString("base64url"), randomBytes(32).toString("hex")]) {
+        expect(estimatedBits(token)).toBeGreaterThanOrEqual(MIN_TOKEN_BITS);
+      }
+    }
+    const token = randomBytes(32).toString("base64url");
+    expect(loadConfig({ ADMIN_TOKEN: token }).adminToken).toBe(token);
+  });
+
+  it("counts repeats and steps of one for nothing, and few distinct characters for little", () => {
+    expect(estimatedBits("a".repeat(100))).toBe(0);
+    expect(estimatedBits("ab".repeat(50))).toBe(1); // only the first character counts, for 1 bit
+    expect(estimatedBits("ac".repeat(50))).toBe(100);
   });
 });
