@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AdminClient } from "../../clients/admin";
@@ -52,6 +52,24 @@ async function failedStart(env: Record<string, string>): Promise<{ code: number 
 describe("secrets and proxies refused at start", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "wallet-center-refused-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("in production without ADMIN_TOKEN: refuses to start, says how to make one, and generates or prints no token", async () => {
+    const cardKey = randomBytes(32).toString("hex");
+    const { code, output } = await failedStart({
+      NODE_ENV: "production",
+      DATA_DIR: dataDir,
+      CARD_KEY: cardKey,
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    });
+    expect(code).toBe(2);
+    expect(output).toMatch(/ADMIN_TOKEN is required when NODE_ENV=production/);
+    expect(output).toContain("openssl rand -base64 32");
+    expect(output).not.toMatch(/CARD_KEY is required|TICKET_SIGNING_KEY is required/);
+    // stdout and stderr together: nothing as long as a token (43 base64url characters), no key.
+    expect(output).not.toMatch(/[A-Za-z0-9+/_-]{32,}/);
+    expect(output).not.toContain(cardKey);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
 
   it.each([
     ["TRUST_PROXY", "true", /TRUST_PROXY: true would trust whatever the client writes/],
