@@ -36,7 +36,7 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
   const admin = await createConnection({ uri: options.mysqlBase });
   await admin.query(`CREATE DATABASE \`${database}\``);
   await admin.end();
-  const adminToken = randomBytes(24).toString("base64url");
+  const adminToken = randomBytes(32).toString("base64url");
   const cardKey = randomBytes(32).toString("hex");
   const databaseUrl = `${options.mysqlBase}/${database}`;
   const server = await spawnServer(

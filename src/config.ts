@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
+import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
 
 /**
  * Everything the server reads from the environment, validated once at start.
@@ -17,7 +19,19 @@ const envSchema = z.object({
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
-  ADMIN_TOKEN: z.string().min(24, "ADMIN_TOKEN must be at least 24 characters").optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .superRefine((token, ctx) => {
+      const bits = Math.floor(estimatedBits(token));
+      if (bits < MIN_TOKEN_BITS) {
+        // Never the token itself in the message: only how weak it looks.
+        ctx.addIssue({
+          code: "custom",
+          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
+        });
+      }
+    })
+    .optional(),
   CARD_KEY: z.string().optional(),
   CARD_KEYS_PREVIOUS: z.string().optional(),
   TICKET_SIGNING_KEY: z.string().optional(),
@@ -25,7 +39,18 @@ const envSchema = z.object({
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Compiled here, once: every request's address goes through it.
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   BODY_LIMIT: z.string().default("100kb"),
   // Password hashing: scrypt cost as log2(N); 15 means 32 MiB of memory per hash.
   PASSWORD_HASH_COST: intFrom(15, 10),
@@ -76,7 +101,8 @@ export interface Config {
   ticketCodeTtlSeconds: number;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
-  trustProxy: boolean;
+  /** Which hops in front of the server are our proxies (TRUST_PROXY). */
+  trustProxy: TrustProxy;
   bodyLimit: string;
   passwordHashCost: number;
   sessionTtlHours: number;
@@ -132,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError, type Config } from "./config";
 import type { Logger } from "./logger";
+import { HOW_TO_MAKE_A_TOKEN } from "./token-strength";
 import { CardCipher, parseCardKey } from "./services/crypto/card-cipher";
 import { TicketSigner } from "./services/crypto/ticket-signer";
 import { generateKeyPairSync } from "node:crypto";
@@ -14,12 +15,12 @@ export interface Secrets {
 }
 
 /**
- * ADMIN_TOKEN, CARD_KEY and TICKET_SIGNING_KEY from the environment, or, where allowed,
- * from files in DATA_DIR that are generated on first start. A production server without
- * CARD_KEY or TICKET_SIGNING_KEY refuses to start: a generated key beside the data would
- * protect nothing, and every instance must sign tickets with the same key.
+ * ADMIN_TOKEN, CARD_KEY and TICKET_SIGNING_KEY from the environment, or, in development,
+ * from files in DATA_DIR that are generated on first start.
  */
 export function resolveSecrets(config: Config, logger: Logger, announce = printOnce): Secrets {
+  if (config.production) requireProductionSecrets(config);
+
   let adminToken = config.adminToken;
   if (!adminToken) {
     const file = join(config.dataDir, "admin-token");
@@ -32,8 +33,6 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
   let cardKey: Buffer;
   if (config.cardKey) {
     cardKey = parseCardKey(config.cardKey);
-  } else if (config.production) {
-    throw new ConfigError("CARD_KEY is required when NODE_ENV=production (32 bytes, hex or base64)");
   } else {
     const file = join(config.dataDir, "card-key");
     ensureFile(file, () => randomBytes(32).toString("hex"));
@@ -44,12 +43,27 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
   return { adminToken, cipher: new CardCipher(cardKey, previous), tickets: ticketSigner(config, logger) };
 }
 
+/**
+ * A production server generates no secret: it refuses to start, naming every one that is
+ * missing. A generated card key beside the data would protect nothing, and every instance
+ * must sign tickets with the same key. The admin token is refused too, not generated into
+ * DATA_DIR: an operator of a payment service keeps its secrets in a secret store and runs
+ * several instances, each of which would make a different token of its own; a token that
+ * exists only on one server's disk is one nobody rotates or audits, and printing it would
+ * put it in whatever collects the process's output.
+ */
+function requireProductionSecrets(config: Config): void {
+  const missing = [
+    !config.adminToken && `ADMIN_TOKEN is required when NODE_ENV=production (the back office's bearer token); ${HOW_TO_MAKE_A_TOKEN}`,
+    !config.cardKey && "CARD_KEY is required when NODE_ENV=production (32 bytes, hex or base64)",
+    !config.ticketSigningKey && "TICKET_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)",
+  ].filter((line): line is string => Boolean(line));
+  if (missing.length > 0) throw new ConfigError(missing.join("\n"));
+}
+
 function ticketSigner(config: Config, logger: Logger): TicketSigner {
   const previous = config.ticketSigningKeysPrevious.map(pemFrom);
   if (config.ticketSigningKey) return new TicketSigner(pemFrom(config.ticketSigningKey), previous);
-  if (config.production) {
-    throw new ConfigError("TICKET_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)");
-  }
   const file = join(config.dataDir, "ticket-signing-key.pem");
   ensureFile(file, () =>
     generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),
@@ -71,7 +85,8 @@ function ensureFile(file: string, make: () => string): boolean {
   return true;
 }
 
-// The generated admin token goes to the terminal once, never into the JSON log.
+// In development, the generated admin token goes to the terminal once, never into the
+// JSON log; production never generates one (requireProductionSecrets).
 function printOnce(text: string): void {
   process.stderr.write(text);
 }

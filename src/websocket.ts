@@ -5,6 +5,7 @@ import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
+import { addressOf } from "./http/request-listener";
 import type { Logger } from "./logger";
 import { CREDENTIAL_ENDED_REASON, type OpenSocket, type OpenSockets } from "./open-sockets";
 import { requestContext } from "./schema/context";
@@ -43,7 +44,7 @@ export function serveGraphqlWs(options: {
       schema,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        const address = addressOf(ctx.extra.request, config.trustProxy);
         ctx.extra.authorization = typeof authorization === "string" ? authorization : undefined;
         ctx.extra.address = address;
         const caller = await services.auth.authenticate(ctx.extra.authorization, address);

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import proxyAddr from "proxy-addr";
 import type { Logger } from "../logger";
 import { sendJson } from "./responses";
+import type { TrustProxy } from "./trust-proxy";
 
 export interface Routes {
   /** POST or GET /graphql; `search` is the query string with its "?" (or ""). */
@@ -48,12 +50,10 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-/** The caller's address: the first X-Forwarded-For entry when a trusted proxy is in front. */
-export function addressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",", 1)[0].trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
+/**
+ * The caller's address: the socket's peer, or, behind trusted proxies, the nearest hop
+ * of X-Forwarded-For that is not one of them (see trust-proxy.ts).
+ */
+export function addressOf(req: IncomingMessage, trust: TrustProxy): string {
+  return proxyAddr(req, trust) ?? req.socket.remoteAddress ?? "unknown";
 }

@@ -6,7 +6,8 @@ import { createLogger } from "../../src/logger";
 import type { CardInstitution } from "../../src/services/institutions/institution";
 import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 
-export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+/** Fixed, so a failing test can be replayed by hand; random-looking, as ADMIN_TOKEN must be. */
+export const ADMIN_TOKEN = "ali6n72gsf6gsXHhssQ-_2TVSLpY5PQ7sTI9ivXV8G0";
 
 /** Every log line the server wrote, for tests that check what never reaches a log. */
 export class LogCapture extends Writable {
