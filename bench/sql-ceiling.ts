@@ -35,9 +35,9 @@ export async function redeemBySql(pool: Pool, codeHash: string, storeId: string,
     if (claimed.affectedRows !== 1) throw new Error("code already used");
     await conn.query(
       `INSERT INTO payments (id, status, amount, currency, items, reference, storeId, storeName, customerId, cardId, codeId,
-        cardInstitution, cardBrand, cardLast4, approvalNumber, declineReason, createdAt, decidedAt)
-        VALUES (?, 'PROCESSING', 500, 'JPY', '[]', NULL, ?, 'Bench Store', ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL); COMMIT`,
-      [paymentId, storeId, code.customerId, code.cardId, code.id, code.institution, code.brand, code.last4, now],
+        cardInstitution, cardBrand, cardLast4, approvalNumber, declineReason, createdAt, decidedAt, processingDeadline)
+        VALUES (?, 'PROCESSING', 500, 'JPY', '[]', NULL, ?, 'Bench Store', ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, ?); COMMIT`,
+      [paymentId, storeId, code.customerId, code.cardId, code.id, code.institution, code.brand, code.last4, now, now],
     );
 
     const [moved] = await conn.query(

@@ -59,7 +59,7 @@ const envSchema = z.object({
   INSTITUTION_LATENCY_MS: intFrom(20),
   INSTITUTION_TIMEOUT_MS: intFrom(3000, 50),
   OUTBOX_POLL_MS: intFrom(1000, 10),
-  RECOVERY_AFTER_MS: intFrom(30_000, 100),
+  RECOVERY_AFTER_MS: intFrom(2000, 100),
   RATE_LOGIN_PER_PHONE_PER_MIN: intFrom(10, 1),
   RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
   RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
@@ -110,6 +110,7 @@ export interface Config {
   institutionLatencyMs: number;
   institutionTimeoutMs: number;
   outboxPollMs: number;
+  /** A payment PROCESSING this long past its processing deadline was left by a crash. */
   recoveryAfterMs: number;
   confirmationTtlSeconds: number;
   /** Change feeds serve only rows older than this, so a cursor never skips a late commit. */

@@ -15,7 +15,7 @@ export interface SaleItem {
 @Entity({ name: "payments" })
 @Index("IDX_payments_customer", ["customerId", "id"])
 @Index("IDX_payments_store", ["storeId", "id"])
-@Index("IDX_payments_status", ["status", "createdAt"])
+@Index("IDX_payments_processing", ["status", "processingDeadline"])
 export class PaymentEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 24 }) status: PaymentStatus;
@@ -35,4 +35,9 @@ export class PaymentEntity {
   @Column({ type: "varchar", length: 64, nullable: true }) declineReason: string | null;
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) decidedAt: Date | null;
+  /**
+   * Set when the payment becomes PROCESSING: the instance asking the institution stops
+   * waiting at this moment, so a payment still PROCESSING well past it was left by a crash.
+   */
+  @TimeColumn({ nullable: true }) processingDeadline: Date | null;
 }

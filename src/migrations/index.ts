@@ -5,6 +5,7 @@ import { Bills1764300000000 } from "./1764300000000-bills";
 import { Tickets1764400000000 } from "./1764400000000-tickets";
 import { OutboxLease1764500000000 } from "./1764500000000-outbox-lease";
 import { ApiKeyLastUsed1764600000000 } from "./1764600000000-api-key-last-used";
+import { PaymentProcessingDeadline1764700000000 } from "./1764700000000-payment-processing-deadline";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Tickets1764400000000,
   OutboxLease1764500000000,
   ApiKeyLastUsed1764600000000,
+  PaymentProcessingDeadline1764700000000,
 ];

@@ -1,4 +1,4 @@
-import { LessThan, type EntityManager } from "typeorm";
+import { IsNull, LessThan, type EntityManager } from "typeorm";
 import { CardEntity, LedgerEntryEntity, OutboxMessageEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import type { CardService } from "./card.service";
@@ -10,7 +10,13 @@ import type { OutboxService } from "./outbox.service";
 import { assertTransition, type PaymentStatus } from "./states";
 
 /** What a status move may set besides the status itself. */
-const DECISION_COLUMNS = new Set(["approvalNumber", "declineReason", "decidedAt"]);
+const DECISION_COLUMNS = new Set(["approvalNumber", "declineReason", "decidedAt", "processingDeadline"]);
+
+/**
+ * Payments PROCESSING from before deadlines were recorded (an instance of an older
+ * version may still be inserting them during a rolling upgrade) are judged by age.
+ */
+const UNDATED_PROCESSING_AFTER_MS = 30_000;
 
 export const OUTBOX_REPORT = "institution.report";
 export const OUTBOX_REVERSE = "institution.reverse";
@@ -23,7 +29,8 @@ export const OUTBOX_REVERSE = "institution.reverse";
  *   - one transaction records the answer, the ledger entry and the outbox report;
  *   - after that commit the report is delivered by this instance (outbox dispatch) and
  *     subscribers are told.
- * A payment left in PROCESSING by a crash is reversed by `recover`.
+ * A payment left in PROCESSING by a crash is reversed by `recover`, once past its
+ * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
 export class PaymentProcessor {
   constructor(
@@ -115,15 +122,32 @@ export class PaymentProcessor {
   }
 
   /**
-   * Settles payments a crash left in PROCESSING for longer than any institution call
-   * can take: declined as processing_error, with a reversal through the outbox, so an
-   * authorization the institution may have made is undone. Runs at start and then
-   * periodically (another instance may have crashed).
+   * When a payment becoming PROCESSING now must have its answer: the institution call
+   * starts right after the commit and is abandoned after INSTITUTION_TIMEOUT_MS.
+   */
+  processingDeadline(): Date {
+    return new Date(this.deps.clock.now().getTime() + this.deps.config.institutionTimeoutMs);
+  }
+
+  /**
+   * Settles payments a crash left in PROCESSING: those past their processing deadline by
+   * RECOVERY_AFTER_MS, when no live instance can still be waiting on the institution for
+   * them (the one that asked records a timeout itself). Declined as processing_error,
+   * with a reversal through the outbox, so an authorization the institution may have made
+   * is undone. Runs at start and then every second or so (another instance may crash).
    */
   async recover(): Promise<number> {
-    const cutoff = new Date(this.deps.clock.now().getTime() - this.deps.config.recoveryAfterMs);
+    const now = this.deps.clock.now().getTime();
+    const cutoff = new Date(now - this.deps.config.recoveryAfterMs);
+    const undatedCutoff = new Date(now - UNDATED_PROCESSING_AFTER_MS);
     const stuck = await this.deps.db.read((m) =>
-      m.find(PaymentEntity, { where: { status: "PROCESSING", createdAt: LessThan(cutoff) }, take: 100 }),
+      m.find(PaymentEntity, {
+        where: [
+          { status: "PROCESSING", processingDeadline: LessThan(cutoff) },
+          { status: "PROCESSING", processingDeadline: IsNull(), createdAt: LessThan(undatedCutoff) },
+        ],
+        take: 100,
+      }),
     );
     let settled = 0;
     for (const payment of stuck) {
@@ -156,9 +180,13 @@ export class PaymentProcessor {
     return this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id }));
   }
 
-  /** A status move that happens only from the expected status (the row decides). */
+  /**
+   * A status move that happens only from the expected status (the row decides). A move
+   * to PROCESSING sets the processing deadline.
+   */
   async move(m: EntityManager, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
     assertTransition(from, to);
+    if (to === "PROCESSING") fields = { ...fields, processingDeadline: this.processingDeadline() };
     // Column names go into the SQL text, so only the decision's own columns may be named.
     const columns = Object.keys(fields).filter((k) => k !== "status");
     const unknown = columns.find((c) => !DECISION_COLUMNS.has(c));

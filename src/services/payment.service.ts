@@ -256,6 +256,7 @@ export class PaymentService {
       declineReason: null,
       createdAt: this.deps.clock.now(),
       decidedAt: null,
+      processingDeadline: status === "PROCESSING" ? this.processor.processingDeadline() : null,
     });
   }
 

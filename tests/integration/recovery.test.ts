@@ -1,6 +1,6 @@
 import { IdempotencyRecordEntity, PaymentEntity, WalletCodeEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
-import type { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
@@ -9,12 +9,16 @@ describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
   beforeAll(async () => {
-    server = await startTestServer(engine, { clock, env: { RECOVERY_AFTER_MS: "30000" } });
+    // Institution calls take 300 ms of the 400 ms timeout: long enough to act while one runs.
+    server = await startTestServer(engine, { clock, institution: new SimulatedInstitution(300) });
   });
   afterAll(() => server.close());
 
-  /** A payment as the first transaction of a redeem leaves it: code used, PROCESSING, nothing asked yet. */
-  async function interruptedPayment(): Promise<string> {
+  /**
+   * A payment as the first transaction of a redeem leaves it: code used, PROCESSING,
+   * nothing asked yet. `processingDeadline` undefined: as this server sets it.
+   */
+  async function interruptedPayment(processingDeadline?: Date | null): Promise<string> {
     const shopper = await newShopper(server.url);
     const { register } = await newRegister(server.url);
     const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
@@ -22,20 +26,52 @@ describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
     const m = server.app.dataSource.manager;
     const row = await m.findOneByOrFail(PaymentEntity, { id: template.id });
     const id = "01a20000-0000-7000-8000-" + String(Date.now()).slice(-12).padStart(12, "0");
-    await m.insert(PaymentEntity, { ...row, id, status: "PROCESSING", approvalNumber: null, decidedAt: null, createdAt: clock.now() });
+    const deadline = processingDeadline === undefined ? new Date(clock.now().getTime() + 400) : processingDeadline;
+    await m.insert(PaymentEntity, {
+      ...row,
+      id,
+      status: "PROCESSING",
+      approvalNumber: null,
+      decidedAt: null,
+      createdAt: clock.now(),
+      processingDeadline: deadline,
+    });
     return id;
   }
 
-  it("is reversed and declined once older than any institution call, never left hanging", async () => {
+  it("is reversed and declined once RECOVERY_AFTER_MS past its processing deadline, never left hanging", async () => {
     const id = await interruptedPayment();
-    expect(await server.app.services.payments.recover()).toBe(0); // still young: the first call may be running
-    clock.advance(31_000);
+    expect(await server.app.services.payments.recover()).toBe(0); // the first call may be running
+    clock.advance(2_000); // 400 ms deadline + 2 s: the instance that asked could still be recording
+    expect(await server.app.services.payments.recover()).toBe(0);
+    clock.advance(500);
     expect(await server.app.services.payments.recover()).toBe(1);
     const settled = await server.app.dataSource.manager.findOneByOrFail(PaymentEntity, { id });
     expect(settled).toMatchObject({ status: "DECLINED", declineReason: "processing_error" });
     await server.app.services.outbox.drain();
     expect((server.app.institution as SimulatedInstitution).reversals.has(id)).toBe(true);
     expect(await server.app.services.payments.recover()).toBe(0); // once only
+  });
+
+  it("judges a payment without a deadline (from an older instance) by its age", async () => {
+    const id = await interruptedPayment(null);
+    clock.advance(29_000);
+    expect(await server.app.services.payments.recover()).toBe(0);
+    clock.advance(2_000);
+    expect(await server.app.services.payments.recover()).toBe(1);
+    expect(await server.app.dataSource.manager.findOneByOrFail(PaymentEntity, { id })).toMatchObject({ status: "DECLINED" });
+  });
+
+  it("charges a payment the phone approved long after the register asked: never reversed while the institution answers", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const asked = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 700, currency: "JPY" }, "late-ok");
+    clock.advance(31_000); // the customer thinks it over
+    const [request] = await shopper.phone.pendingConfirmations();
+    const approving = shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the institution call is under way
+    expect(await server.app.services.payments.recover()).toBe(0);
+    expect(await approving).toMatchObject({ id: asked.id, status: "APPROVED" });
   });
 
   it("keeps the redeem's code used and its idempotency answer", async () => {
