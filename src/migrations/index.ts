@@ -4,6 +4,7 @@ import { Membership1764200000000 } from "./1764200000000-membership";
 import { Bills1764300000000 } from "./1764300000000-bills";
 import { Tickets1764400000000 } from "./1764400000000-tickets";
 import { OutboxLease1764500000000 } from "./1764500000000-outbox-lease";
+import { NoAccountLock1764600000000 } from "./1764600000000-no-account-lock";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Bills1764300000000,
   Tickets1764400000000,
   OutboxLease1764500000000,
+  NoAccountLock1764600000000,
 ];
