@@ -79,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
       wrongCodePerTerminal: config.rateLimits.wrongCodesPerTerminalPerMin,
       paymentRequestPerRegister: config.rateLimits.paymentRequestsPerRegisterPerMin,
+      paymentRequestPerPhonePerRegister: config.rateLimits.paymentRequestsPerPhonePerRegisterPerMin,
     },
     redis?.general,
   );

@@ -11,12 +11,21 @@ import { CREDENTIAL_ENDED_REASON, type OpenSocket, type OpenSockets } from "./op
 import { requestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
 import type { Services } from "./services";
+import type { Caller } from "./services/caller";
 import { ErrorCode } from "./services/errors";
 
 /** Close codes of our own, beside graphql-ws's (4403 Forbidden, 4400, ...). */
 export const TOO_MANY_SOCKETS = 4429;
 
-type Extra = { request: IncomingMessage; socket: WebSocket; authorization?: string; address?: string; open?: OpenSocket };
+type Extra = {
+  request: IncomingMessage;
+  socket: WebSocket;
+  authorization?: string;
+  address?: string;
+  open?: OpenSocket;
+  /** Operations whose credential check is under way. */
+  checking?: number;
+};
 
 /**
  * graphql-ws on the HTTP server's port and path. The credential is checked when the
@@ -70,10 +79,17 @@ export function serveGraphqlWs(options: {
         const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
         if (errors.length > 0) return errors;
         // The credential as it stands now, not as it stood when the socket opened.
-        const caller = await services.auth.authenticate(ctx.extra.authorization, ctx.extra.address!);
+        ctx.extra.checking = (ctx.extra.checking ?? 0) + 1;
+        let caller: Caller;
+        try {
+          caller = await services.auth.authenticate(ctx.extra.authorization, ctx.extra.address!);
+        } finally {
+          ctx.extra.checking--;
+        }
         if (caller.kind === "invalid") {
-          // After graphql-ws has sent this operation's error, so the client learns why.
-          setImmediate(() => ctx.extra.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON));
+          // Closed once graphql-ws has sent this operation's error, and those of the
+          // operations still being checked (they find the same), so the client learns why.
+          if (ctx.extra.checking === 0) setImmediate(() => ctx.extra.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON));
           return [new GraphQLError(CREDENTIAL_ENDED_REASON, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
         const requestId = randomUUID();

@@ -11,7 +11,5 @@ export class CustomerEntity {
   @Column({ type: "varchar", length: 200 }) passwordHash: string;
   /** Payments above this wait for the phone's OK; null = never, 0 = always. */
   @Column({ type: "int", nullable: true }) confirmAbove: number | null;
-  @Column({ type: "int", default: 0 }) failedPasswordAttempts: number;
-  @TimeColumn({ nullable: true }) lockedUntil: Date | null;
   @TimeColumn() createdAt: Date;
 }

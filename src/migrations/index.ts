@@ -6,6 +6,7 @@ import { Tickets1764400000000 } from "./1764400000000-tickets";
 import { OutboxLease1764500000000 } from "./1764500000000-outbox-lease";
 import { ApiKeyLastUsed1764600000000 } from "./1764600000000-api-key-last-used";
 import { PaymentProcessingDeadline1764700000000 } from "./1764700000000-payment-processing-deadline";
+import { NoAccountLock1764800000000 } from "./1764800000000-no-account-lock";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   OutboxLease1764500000000,
   ApiKeyLastUsed1764600000000,
   PaymentProcessingDeadline1764700000000,
+  NoAccountLock1764800000000,
 ];

@@ -24,7 +24,13 @@ export enum AdmissionResult { ADMITTED = "ADMITTED", DENIED = "DENIED" }
 registerEnumType(AdmissionResult, { name: "AdmissionResult" });
 registerEnumType(BillStatus, { name: "BillStatus" });
 registerEnumType(Tender, { name: "Tender" });
-registerEnumType(ErrorCode, { name: "ErrorCode", description: "The stable extensions.code of every expected failure" });
+registerEnumType(ErrorCode, {
+  name: "ErrorCode",
+  description: "The stable extensions.code of every expected failure",
+  valuesConfig: {
+    ACCOUNT_LOCKED: { description: "Not sent: wrong passwords are slowed down (RATE_LIMITED with retryAfterSeconds), never lock an account" },
+  },
+});
 registerEnumType(CardKind, { name: "CardKind" });
 registerEnumType(CardStatus, { name: "CardStatus" });
 registerEnumType(CodeKind, { name: "CodeKind" });

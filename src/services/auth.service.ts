@@ -6,6 +6,7 @@ import type { CredentialService } from "./credential.service";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, fail } from "./errors";
+import { throttledCheck } from "./guess-throttle";
 import { newId } from "./ids";
 import { requireCustomer } from "./guards";
 import { requirePhone } from "./validation";
@@ -51,33 +52,37 @@ export class AuthService {
   }
 
   /**
-   * Logs a phone in. An unknown phone number costs the same hash as a known one and
-   * answers the same INVALID_PASSWORD, so login does not reveal who is enrolled.
+   * Logs a phone in. Until the password is proven, every answer is the same for an
+   * enrolled and an unknown phone number: an unknown one costs the same hash and gets the
+   * same INVALID_PASSWORD, and guessing is throttled per phone number (enrolled or not)
+   * and per address with growing delays (guess-throttle.ts), never by locking the account.
    */
   async login(phoneInput: string, password: string, address: string): Promise<IssuedSession> {
     const phone = requirePhone(phoneInput);
     await this.deps.rateLimits.consume("loginPerAddress", address);
     await this.deps.rateLimits.consume("loginPerPhone", phone);
-    const customer = await this.customers.findByPhone(phone);
-    if (!customer) {
-      await this.spendDecoyHash(password);
-      fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
-    }
-    await this.customers.checkPassword(customer!, password);
+    const { guessing } = this.deps.rateLimits;
+    const found: { customer?: CustomerEntity | null } = {};
+    const { right } = await throttledCheck([[guessing.phone, phone], [guessing.address, address]], async () => {
+      const customer = (found.customer = await this.customers.findByPhone(phone));
+      return customer ? verifyPassword(password, customer.passwordHash) : this.spendDecoyHash(password);
+    });
+    const customer = right ? found.customer : null;
+    if (!customer) return fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
     const token = newBearer(SESSION_TOKEN_PREFIX);
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3_600_000);
     await this.deps.db.tx((m) =>
       m.insert(SessionEntity, {
         id: newId(),
-        customerId: customer!.id,
+        customerId: customer.id,
         tokenHash: sha256Hex(token),
         expiresAt,
         revokedAt: null,
         createdAt: now,
       }),
     );
-    return { token, expiresAt, customer: customer! };
+    return { token, expiresAt, customer };
   }
 
   async logout(caller: Caller): Promise<boolean> {
@@ -86,9 +91,11 @@ export class AuthService {
     return true;
   }
 
-  private async spendDecoyHash(password: string): Promise<void> {
+  /** The hash a known phone number would cost; never right, whatever the password. */
+  private async spendDecoyHash(password: string): Promise<false> {
     this.decoyHash ??= hashPassword("decoy-password", this.deps.config.passwordHashCost);
     await verifyPassword(password, await this.decoyHash);
+    return false;
   }
 }
 

@@ -124,14 +124,15 @@ export class BillService {
   }
 
   async issueBillCode(caller: Caller, billId: string, password: string): Promise<IssuedCode> {
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const [bill, customer] = await this.deps.db.read((m) =>
       Promise.all([m.findOneBy(BillEntity, { id: billId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
     );
     if (!bill || bill.customerPhone !== customer.phone) return notFound("bill");
     this.requirePayable(bill);
-    await this.codes.checkPassword(customerId, password);
+    await this.codes.checkPassword(session, password);
     const secondsToDue = Math.floor((bill.dueDate.getTime() - this.deps.clock.now().getTime()) / 1000);
     return this.codes.issue("BILL", customerId, { billId: bill.id }, secondsToDue);
   }

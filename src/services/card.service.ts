@@ -75,10 +75,9 @@ export class CardService {
   }
 
   async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardEntity> {
-    const { customerId } = requireCustomer(caller);
-    const card = await this.ownCard(customerId, cardId);
-    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
-    await this.customers.checkPassword(customer, password);
+    const session = requireCustomer(caller);
+    const card = await this.ownCard(session.customerId, cardId);
+    await this.customers.confirmPassword(session, password);
     await this.deps.db.tx((m) => m.update(CardEntity, { id: card.id }, { status }));
     return { ...card, status };
   }

@@ -3,13 +3,13 @@ import { changedRows, type Statement } from "../database/direct-sql";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CodeKind } from "../entities/wallet-code.entity";
 import type { CardService } from "./card.service";
-import type { Caller } from "./caller";
+import type { Caller, CustomerCaller } from "./caller";
 import { hmacHex } from "./crypto/tokens";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
-import { ErrorCode, WalletError, badInput, fail, notFound } from "./errors";
+import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 
@@ -56,20 +56,20 @@ export class CodeService {
   ) {}
 
   async issuePaymentCode(caller: Caller, cardId: string, password: string, maxAmount: number | null): Promise<IssuedCode> {
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     if (maxAmount !== null && (!Number.isSafeInteger(maxAmount) || maxAmount <= 0)) {
       badInput("maxAmount must be a positive whole number of minor units", { field: "maxAmount" });
     }
     const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
-    await this.checkPassword(customerId, password);
+    await this.checkPassword(session, password);
     return this.issue("PAYMENT", customerId, { cardId: card.id, maxAmount }, this.deps.config.paymentCodeTtlSeconds);
   }
 
-  /** The customer's password, as every code issue asks for it (with the lockout rules). */
-  async checkPassword(customerId: string, password: string): Promise<void> {
-    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
-    await this.customers.checkPassword(customer, password);
+  /** The customer's password, as every code issue asks for it (throttled per session). */
+  checkPassword(session: CustomerCaller, password: string): Promise<void> {
+    return this.customers.confirmPassword(session, password);
   }
 
   /** Makes a one-time code of any digit kind and stores its keyed hash. */

@@ -1,15 +1,13 @@
 import { CustomerEntity } from "../entities";
-import type { Caller } from "./caller";
+import type { Caller, CustomerCaller } from "./caller";
 import { hashPassword, verifyPassword } from "./crypto/password";
 import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
-import { ErrorCode, WalletError, fail, notFound } from "./errors";
+import { ErrorCode, fail, notFound } from "./errors";
+import { FREE_FAILURES_PER_SESSION, throttledCheck } from "./guess-throttle";
 import { newId } from "./ids";
 import { optionalText, requirePassword, requirePhone, requireText } from "./validation";
 import { requireAdmin, requireCustomer } from "./guards";
-
-export const MAX_PASSWORD_FAILURES = 5;
-export const LOCK_MINUTES = 15;
 
 export interface EnrollInput {
   phone: string;
@@ -18,7 +16,7 @@ export interface EnrollInput {
   address?: string | null;
 }
 
-/** Customers: enrollment by the back office, and the password checks every phone flow uses. */
+/** Customers: enrollment by the back office, and the password asked again inside a session. */
 export class CustomerService {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -32,8 +30,6 @@ export class CustomerService {
       address: optionalText(input.address, "address", 200),
       passwordHash: await hashPassword(requirePassword(input.password), this.deps.config.passwordHashCost),
       confirmAbove: null,
-      failedPasswordAttempts: 0,
-      lockedUntil: null,
       createdAt: this.deps.clock.now(),
     });
     try {
@@ -59,39 +55,19 @@ export class CustomerService {
   }
 
   /**
-   * Checks a customer's password, counting failures: the fifth wrong answer in a row
-   * locks the account for 15 minutes (ACCOUNT_LOCKED, with lockedUntil). The counter
-   * moves in one conditional UPDATE, so parallel wrong guesses all count.
+   * The password, asked again inside a session the owner holds (codes, card status,
+   * confirmations). Guessing here is throttled per session (a lost phone still logged in
+   * cannot guess freely), never by the login throttle: nothing a stranger does to this
+   * phone number's logins stops the owner here.
    */
-  async checkPassword(customer: CustomerEntity, password: string): Promise<void> {
-    const now = this.deps.clock.now();
-    if (customer.lockedUntil && customer.lockedUntil > now) throw lockedError(customer.lockedUntil);
-    if (await verifyPassword(password, customer.passwordHash)) {
-      if (customer.failedPasswordAttempts > 0) {
-        await this.deps.db.tx((m) => m.update(CustomerEntity, { id: customer.id }, { failedPasswordAttempts: 0 }));
-      }
-      return;
+  async confirmPassword(session: CustomerCaller, password: string): Promise<void> {
+    const { right, failures } = await throttledCheck([[this.deps.rateLimits.guessing.session, session.sessionId]], async () => {
+      const customer = (await this.findById(session.customerId)) ?? notFound("customer");
+      return verifyPassword(password, customer.passwordHash);
+    });
+    if (!right) {
+      fail(ErrorCode.INVALID_PASSWORD, "The password is wrong", { attemptsLeft: Math.max(0, FREE_FAILURES_PER_SESSION - failures) });
     }
-    const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    const after = await this.deps.db.tx(async (m) => {
-      // Both SET expressions read the old counter, on MySQL and SQLite alike.
-      await m
-        .createQueryBuilder()
-        .update(CustomerEntity)
-        .set({
-          lockedUntil: () => `CASE WHEN failedPasswordAttempts + 1 >= ${MAX_PASSWORD_FAILURES} THEN :lockUntil ELSE lockedUntil END`,
-          failedPasswordAttempts: () =>
-            `CASE WHEN failedPasswordAttempts + 1 >= ${MAX_PASSWORD_FAILURES} THEN 0 ELSE failedPasswordAttempts + 1 END`,
-        })
-        .where("id = :id", { id: customer.id })
-        .setParameter("lockUntil", lockUntil)
-        .execute();
-      return m.findOneByOrFail(CustomerEntity, { id: customer.id });
-    });
-    if (after.lockedUntil && after.lockedUntil > now) throw lockedError(after.lockedUntil);
-    fail(ErrorCode.INVALID_PASSWORD, "The password is wrong", {
-      attemptsLeft: MAX_PASSWORD_FAILURES - after.failedPasswordAttempts,
-    });
   }
 
   async setConfirmAbove(caller: Caller, amount: number | null): Promise<CustomerEntity> {
@@ -103,8 +79,3 @@ export class CustomerService {
     return this.me(caller);
   }
 }
-
-const lockedError = (until: Date) =>
-  new WalletError(ErrorCode.ACCOUNT_LOCKED, "Too many wrong passwords; the account is locked for now", {
-    lockedUntil: until.toISOString(),
-  });

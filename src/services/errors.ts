@@ -8,6 +8,7 @@ export enum ErrorCode {
   BAD_USER_INPUT = "BAD_USER_INPUT",
   NOT_FOUND = "NOT_FOUND",
   INVALID_PASSWORD = "INVALID_PASSWORD",
+  /** Kept because the contract names it; never sent: guessing is slowed down, not locked (guess-throttle.ts). */
   ACCOUNT_LOCKED = "ACCOUNT_LOCKED",
   CARD_NOT_AVAILABLE = "CARD_NOT_AVAILABLE",
   CODE_INVALID = "CODE_INVALID",
@@ -22,7 +23,7 @@ export enum ErrorCode {
   RATE_LIMITED = "RATE_LIMITED",
 }
 
-/** Extra, non-secret facts a client may act on (e.g. when a lock ends). */
+/** Extra, non-secret facts a client may act on (e.g. how long to wait). */
 export type ErrorDetails = Record<string, string | number | boolean | null>;
 
 export class WalletError extends Error {
@@ -44,6 +45,12 @@ export const badInput = (message: string, details?: ErrorDetails): never =>
   fail(ErrorCode.BAD_USER_INPUT, message, details);
 
 export const notFound = (what: string): never => fail(ErrorCode.NOT_FOUND, `${what} not found`);
+
+/** The one refusal every limit answers: RATE_LIMITED, with the whole seconds to wait. */
+export const rateLimited = (msBeforeNext: number): WalletError =>
+  new WalletError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later", {
+    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+  });
 
 export const forbidden = (message = "Not allowed for this caller"): never =>
   fail(ErrorCode.FORBIDDEN, message);

@@ -88,7 +88,12 @@ export class PaymentService {
     });
   }
 
-  /** A register asks a customer, by phone number and card selector, to confirm a sale. */
+  /**
+   * A register asks a customer, by phone number and card selector, to confirm a sale.
+   * An unknown phone number and a known one without that selector answer the same
+   * NOT_FOUND after the same one query, and one register may push to one phone number
+   * (enrolled or not) only so often.
+   */
   async requestPayment(
     caller: Caller,
     phoneInput: string,
@@ -99,6 +104,7 @@ export class PaymentService {
     const register = requireRegister(caller);
     await this.deps.rateLimits.consume("paymentRequestPerRegister", register.apiKeyId);
     const phone = requirePhone(phoneInput);
+    await this.deps.rateLimits.consume("paymentRequestPerPhonePerRegister", `${register.apiKeyId}:${phone}`);
     const store = await this.storeOf(register);
     const sale = normalizeSale(saleInput, store.currency);
     return this.idempotency.run({
@@ -111,10 +117,12 @@ export class PaymentService {
         const paymentId = newId();
         const created = await this.deps.db.tx(async (m) => {
           await claim(m, paymentId);
-          const customer = await m.findOneBy(CustomerEntity, { phone });
-          if (!customer) return notFound("customer");
-          const card = await m.findOneBy(CardEntity, { customerId: customer.id, selector: cardSelector });
-          if (!card) return notFound("card");
+          const card = await m
+            .createQueryBuilder(CardEntity, "card")
+            .innerJoin(CustomerEntity, "customer", "customer.id = card.customerId")
+            .where("customer.phone = :phone AND card.selector = :cardSelector", { phone, cardSelector })
+            .getOne();
+          if (!card) return fail(ErrorCode.NOT_FOUND, "No card matches this phone number and selector");
           this.cards.requireAvailable(card);
           const payment = this.newPayment(paymentId, store, sale, card, "PENDING_CONFIRMATION", null);
           await m.insert(PaymentEntity, payment);
@@ -133,11 +141,10 @@ export class PaymentService {
    * answer, and only once; an answer after the expiry finds the request EXPIRED.
    */
   async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, password: string): Promise<PaymentEntity> {
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
     const request = await this.confirmations.find(requestId);
-    if (!request || request.customerId !== customerId) return notFound("confirmation request");
-    const customer = (await this.customers.findById(customerId)) ?? notFound("customer");
-    await this.customers.checkPassword(customer, password);
+    if (!request || request.customerId !== session.customerId) return notFound("confirmation request");
+    await this.customers.confirmPassword(session, password);
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
     const answered = await this.deps.db.tx(async (m) => {
       if (!(await this.confirmations.answer(m, request.id, approve ? "APPROVED" : "REJECTED"))) return false;

@@ -155,11 +155,12 @@ export class PointsService {
   }
 
   async issueMemberCode(caller: Caller, programId: string, password: string): Promise<IssuedCode> {
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
     if (!membership) return notFound("membership");
-    await this.codes.checkPassword(customerId, password);
+    await this.codes.checkPassword(session, password);
     return this.codes.issue("MEMBER", customerId, { membershipId: membership.id }, MEMBER_CODE_TTL_SECONDS);
   }
 

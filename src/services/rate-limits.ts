@@ -1,13 +1,27 @@
 import type Redis from "ioredis";
 import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { ErrorCode, WalletError } from "./errors";
+import { rateLimited } from "./errors";
+import { FREE_FAILURES_PER_ADDRESS, FREE_FAILURES_PER_PHONE, FREE_FAILURES_PER_SESSION, GuessThrottle } from "./guess-throttle";
 
-export type Bucket = "loginPerPhone" | "loginPerAddress" | "codeIssuePerPhone" | "wrongCodePerTerminal" | "paymentRequestPerRegister";
+export type Bucket =
+  | "loginPerPhone"
+  | "loginPerAddress"
+  | "codeIssuePerPhone"
+  | "wrongCodePerTerminal"
+  | "paymentRequestPerRegister"
+  | "paymentRequestPerPhonePerRegister";
 
 export type BucketLimits = Record<Bucket, number>;
 
-const BUCKETS: Bucket[] = ["loginPerPhone", "loginPerAddress", "codeIssuePerPhone", "wrongCodePerTerminal", "paymentRequestPerRegister"];
+const BUCKETS: Bucket[] = [
+  "loginPerPhone",
+  "loginPerAddress",
+  "codeIssuePerPhone",
+  "wrongCodePerTerminal",
+  "paymentRequestPerRegister",
+  "paymentRequestPerPhonePerRegister",
+];
 
 /**
  * Fixed-window limits per minute, counted per attempt: every field a request runs
@@ -20,6 +34,11 @@ export class RateLimits {
   private readonly limiters: Record<Bucket, RateLimiterAbstract>;
   /** Keys found over their limit, until their window ends: refused here without asking Redis. */
   private readonly refusedUntil = new LRUCache<string, number>({ max: 10_000 });
+  /**
+   * Password guessing, with growing delays (guess-throttle.ts), on top of the windows:
+   * login per phone number and per address, and the password asked inside a session.
+   */
+  readonly guessing: { phone: GuessThrottle; address: GuessThrottle; session: GuessThrottle };
 
   /** `redis` should fail commands at once while disconnected (no offline queue). */
   constructor(limits: BucketLimits, redis?: Redis) {
@@ -30,6 +49,11 @@ export class RateLimits {
         : new RateLimiterMemory(options);
     };
     this.limiters = Object.fromEntries(BUCKETS.map((bucket) => [bucket, make(bucket)])) as Record<Bucket, RateLimiterAbstract>;
+    this.guessing = {
+      phone: new GuessThrottle("loginPhone", FREE_FAILURES_PER_PHONE, redis),
+      address: new GuessThrottle("loginAddress", FREE_FAILURES_PER_ADDRESS, redis),
+      session: new GuessThrottle("session", FREE_FAILURES_PER_SESSION, redis),
+    };
   }
 
   /** Counts one attempt; throws RATE_LIMITED (with retryAfterSeconds) once over the limit. */
@@ -66,10 +90,4 @@ export class RateLimits {
     const until = this.refusedUntil.get(`${bucket}:${key}`);
     if (until !== undefined && until > Date.now()) throw rateLimited(until - Date.now());
   }
-}
-
-function rateLimited(msBeforeNext: number): WalletError {
-  return new WalletError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later", {
-    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
-  });
 }

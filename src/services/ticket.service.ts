@@ -158,12 +158,13 @@ export class TicketService {
 
   /** A signed code for the holder, from the release time on (TICKET_NOT_RELEASED before). */
   async issueTicketCode(caller: Caller, ticketId: string, password: string): Promise<IssuedCode> {
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
     const now = this.deps.clock.now();
     if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
-    await this.codes.checkPassword(customerId, password);
+    await this.codes.checkPassword(session, password);
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
     const code = this.deps.tickets.sign({

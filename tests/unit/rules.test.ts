@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 import { scrub } from "../../src/schema/errors";
+import { delaySeconds } from "../../src/services/guess-throttle";
 import { assertTransition, canTransition, isTerminal } from "../../src/services/states";
 
 describe("configuration", () => {
@@ -24,6 +25,22 @@ describe("configuration", () => {
   it("refuses a renamed rate limit instead of ignoring it, and names its successor", () => {
     expect(() => loadConfig({ RATE_CODE_USE_PER_REGISTER_PER_MIN: "600" })).toThrow(/RATE_WRONG_CODES_PER_TERMINAL_PER_MIN/);
     expect(loadConfig({ RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "7" }).rateLimits.wrongCodesPerTerminalPerMin).toBe(7);
+  });
+
+  it("limits requestPayment per phone number and register, 10 a minute unless told", () => {
+    expect(loadConfig({}).rateLimits.paymentRequestsPerPhonePerRegisterPerMin).toBe(10);
+    expect(loadConfig({ RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: "3" }).rateLimits.paymentRequestsPerPhonePerRegisterPerMin).toBe(3);
+    expect(() => loadConfig({ RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: "0" })).toThrow(/RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN/);
+  });
+});
+
+describe("guessing delays", () => {
+  it("are free for the first failures, then 1 s doubling with each failure up to 15 minutes", () => {
+    const delays = Array.from({ length: 17 }, (_, i) => delaySeconds(i + 1, 5));
+    expect(delays).toEqual([0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]);
+    expect(delaySeconds(19, 20)).toBe(0);
+    expect(delaySeconds(20, 20)).toBe(1);
+    expect(delaySeconds(10_000, 5)).toBe(900);
   });
 });
 

@@ -1,0 +1,248 @@
+import { generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
+import { PhoneClient } from "../../clients/phone";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
+import { PASSWORD, errorCodeOf, newRegister, newShopper, randomPhone } from "../support/world";
+
+const JPY = (amount: number) => ({ amount, currency: "JPY" });
+const WRONG = "not the password";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A client address of its own for each test (the servers trust X-Forwarded-For), so no test inherits another's failures. */
+const randomAddress = () => `198.51.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+
+interface Answer {
+  status: number;
+  body: string;
+  code: string;
+  extensions: Record<string, unknown>;
+}
+
+/** One GraphQL request over plain HTTP; the raw body, for byte-for-byte comparisons. */
+async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.text();
+  const extensions = JSON.parse(body).errors?.[0]?.extensions ?? {};
+  return { status: response.status, body, code: String(extensions.code ?? "OK"), extensions };
+}
+
+const LOGIN = "mutation ($phone: String!, $password: String!) { login(phone: $phone, password: $password) { token } }";
+const login = (url: string, phone: string, password: string, address: string) =>
+  post(url, LOGIN, { phone, password }, { "x-forwarded-for": address });
+
+describe.each(engines)("guessing a password (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The per-minute window per phone number is opened wide: what is tested here is the throttle.
+    server = await startTestServer(engine, { env: { TRUST_PROXY: "1", RATE_LOGIN_PER_PHONE_PER_MIN: "100" } });
+  });
+  afterAll(() => server.close());
+
+  it("login answers an unknown phone number and a wrong password with the same body", async () => {
+    const known = await newShopper(server.url);
+    const address = randomAddress();
+    const wrongPassword = await login(server.url, known.phoneNumber, WRONG, address);
+    const unknownPhone = await login(server.url, randomPhone(), WRONG, address);
+    expect(wrongPassword.code).toBe("INVALID_PASSWORD");
+    expect(wrongPassword.extensions).toEqual({ code: "INVALID_PASSWORD" }); // no attemptsLeft, no lockedUntil
+    expect(unknownPhone.body).toBe(wrongPassword.body);
+    expect(unknownPhone.status).toBe(wrongPassword.status);
+  });
+
+  it("throttles an enrolled and an unknown phone number alike, to the byte", async () => {
+    const known = await newShopper(server.url);
+    const unknown = randomPhone();
+    const [knownFrom, unknownFrom] = [randomAddress(), randomAddress()];
+    const both = (password: string) =>
+      Promise.all([login(server.url, known.phoneNumber, password, knownFrom), login(server.url, unknown, password, unknownFrom)]);
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = await both(WRONG);
+      expect([a.code, b.code]).toEqual(["INVALID_PASSWORD", "INVALID_PASSWORD"]);
+      expect(a.body).toBe(b.body);
+    }
+    const [a, b] = await both(PASSWORD);
+    expect(a.code).toBe("RATE_LIMITED");
+    expect(a.extensions.retryAfterSeconds).toBe(1);
+    expect(b.body).toBe(a.body);
+  });
+
+  it("refuses during a delay without hashing (even the right password), and the delay doubles", async () => {
+    const shopper = await newShopper(server.url);
+    const address = randomAddress();
+    for (let i = 0; i < 5; i++) expect((await login(server.url, shopper.phoneNumber, WRONG, address)).code).toBe("INVALID_PASSWORD");
+    const first = await login(server.url, shopper.phoneNumber, PASSWORD, address);
+    expect(first).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 1 } });
+
+    await sleep(1100);
+    expect((await login(server.url, shopper.phoneNumber, WRONG, address)).code).toBe("INVALID_PASSWORD");
+    const second = await login(server.url, shopper.phoneNumber, PASSWORD, address);
+    expect(second).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 2 } });
+
+    // Once the delay is over the right password logs in, and that ends the run: free failures again.
+    await sleep(2100);
+    expect((await login(server.url, shopper.phoneNumber, PASSWORD, address)).code).toBe("OK");
+    for (let i = 0; i < 5; i++) expect((await login(server.url, shopper.phoneNumber, WRONG, address)).code).toBe("INVALID_PASSWORD");
+    expect((await login(server.url, shopper.phoneNumber, WRONG, address)).code).toBe("RATE_LIMITED");
+  });
+
+  it("lets the owner pay from a session while a stranger hammers login for the owner's number", async () => {
+    const victim = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const stranger = randomAddress();
+    const hammering = Promise.all(Array.from({ length: 30 }, () => login(server.url, victim.phoneNumber, WRONG, stranger)));
+    const paying = (async () => {
+      const { code } = await victim.phone.issuePaymentCode(victim.card.id, PASSWORD);
+      return register.redeemCode(code, JPY(1500), `hammered-${randomInt(1e9)}`);
+    })();
+    const [answers, payment] = await Promise.all([hammering, paying]);
+    expect(payment.status).toBe("APPROVED");
+    expect(answers.every((a) => a.code === "INVALID_PASSWORD" || a.code === "RATE_LIMITED")).toBe(true);
+    // Five free failures and one through the gate at most: every other guess was refused unhashed.
+    expect(answers.filter((a) => a.code === "INVALID_PASSWORD").length).toBeLessThanOrEqual(6);
+
+    // The number's logins now wait; the session's password checks do not.
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).code).toBe("RATE_LIMITED");
+    const again = await victim.phone.issuePaymentCode(victim.card.id, PASSWORD);
+    expect((await register.redeemCode(again.code, JPY(800), `hammered-${randomInt(1e9)}`)).status).toBe("APPROVED");
+  });
+
+  it("throttles one address guessing many phone numbers after 20 free failures", async () => {
+    const address = randomAddress();
+    for (let i = 0; i < 20; i++) expect((await login(server.url, randomPhone(), WRONG, address)).code).toBe("INVALID_PASSWORD");
+    const fresh = randomPhone();
+    expect(await login(server.url, fresh, WRONG, address)).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 1 } });
+    const shopper = await newShopper(server.url);
+    expect((await login(server.url, shopper.phoneNumber, PASSWORD, address)).code).toBe("RATE_LIMITED");
+    // The same numbers from another address are not held up: it is the address that waits.
+    expect((await login(server.url, fresh, WRONG, randomAddress())).code).toBe("INVALID_PASSWORD");
+    expect((await login(server.url, shopper.phoneNumber, PASSWORD, randomAddress())).code).toBe("OK");
+  });
+
+  it("throttles wrong passwords inside a session per session; another session of the customer is not affected", async () => {
+    const shopper = await newShopper(server.url);
+    const other = new PhoneClient(server.url);
+    await other.login(shopper.phoneNumber, PASSWORD);
+    for (let left = 4; left >= 0; left--) {
+      const wrong = await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", WRONG).catch((e) => e);
+      expect(wrong).toMatchObject({ code: "INVALID_PASSWORD", message: "The password is wrong", extensions: { attemptsLeft: left } });
+    }
+    const refused = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD).catch((e) => e);
+    expect(refused).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 1 } });
+
+    expect((await other.issuePaymentCode(shopper.card.id, PASSWORD)).code).toMatch(/^\d{20}$/);
+    const otherWrong = await other.issuePaymentCode(shopper.card.id, WRONG).catch((e) => e);
+    expect(otherWrong).toMatchObject({ code: "INVALID_PASSWORD", extensions: { attemptsLeft: 4 } });
+    // Logging in is not what this session's guesses slow down.
+    expect((await login(server.url, shopper.phoneNumber, PASSWORD, randomAddress())).code).toBe("OK");
+
+    await sleep(1100);
+    expect((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code).toMatch(/^\d{20}$/);
+    const afterRight = await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", WRONG).catch((e) => e);
+    expect(afterRight).toMatchObject({ code: "INVALID_PASSWORD", extensions: { attemptsLeft: 4 } });
+  });
+});
+
+const REQUEST_PAYMENT = `mutation ($phone: String!, $selector: String!, $key: String!) {
+  requestPayment(phone: $phone, cardSelector: $selector, sale: { amount: 500, currency: "JPY" }, idempotencyKey: $key) { id status } }`;
+
+describe.each(engines)("requestPayment tells a register nothing it did not know (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+  });
+  afterAll(() => server.close());
+
+  const requestPayment = (apiKey: string, phone: string, selector: string) =>
+    post(server.url, REQUEST_PAYMENT, { phone, selector, key: `rp-${randomInt(1e12)}` }, { authorization: `Bearer ${apiKey}` });
+
+  it("answers an unknown phone number and an unknown card selector with the same body", async () => {
+    const shopper = await newShopper(server.url);
+    const { apiKey } = await newRegister(server.url);
+    const unknownPhone = await requestPayment(apiKey, randomPhone(), shopper.card.selector);
+    const unknownSelector = await requestPayment(apiKey, shopper.phoneNumber, "9");
+    expect(unknownPhone.code).toBe("NOT_FOUND");
+    expect(unknownSelector.body).toBe(unknownPhone.body);
+    expect((await requestPayment(apiKey, shopper.phoneNumber, shopper.card.selector)).code).toBe("OK");
+  });
+
+  it("lets one register push to one phone number 10 times a minute, enrolled or not", async () => {
+    const shopper = await newShopper(server.url);
+    const neighbour = await newShopper(server.url);
+    const { apiKey } = await newRegister(server.url);
+    const unknown = randomPhone();
+    for (let i = 0; i < 10; i++) {
+      expect((await requestPayment(apiKey, shopper.phoneNumber, shopper.card.selector)).code).toBe("OK");
+      expect((await requestPayment(apiKey, unknown, "1")).code).toBe("NOT_FOUND");
+    }
+    const limited = await requestPayment(apiKey, shopper.phoneNumber, shopper.card.selector);
+    expect(limited).toMatchObject({ code: "RATE_LIMITED", extensions: { code: "RATE_LIMITED" } });
+    expect(Number(limited.extensions.retryAfterSeconds)).toBeGreaterThan(0);
+    expect((await requestPayment(apiKey, unknown, "1")).code).toBe("RATE_LIMITED");
+    // Another phone from the same register, and the same phone from another register, are served.
+    expect((await requestPayment(apiKey, neighbour.phoneNumber, neighbour.card.selector)).code).toBe("OK");
+    const other = await newRegister(server.url);
+    expect((await requestPayment(other.apiKey, shopper.phoneNumber, shopper.card.selector)).code).toBe("OK");
+  });
+});
+
+const mysqlAndRedis = Boolean(process.env.TEST_MYSQL_URL && process.env.TEST_REDIS_URL);
+const describeIf = mysqlAndRedis ? describe : describe.skip;
+
+describeIf("guessing across two production server processes on one MySQL and one Redis", () => {
+  let database: TestDatabase;
+  const servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase("mysql");
+    const env = {
+      NODE_ENV: "production",
+      DATABASE_URL: database.databaseUrl!,
+      REDIS_URL: process.env.TEST_REDIS_URL!,
+      ADMIN_TOKEN,
+      CARD_KEY: randomBytes(32).toString("hex"),
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      DATA_DIR: database.dataDir,
+      PASSWORD_HASH_COST: "10",
+      LOG_LEVEL: "warn",
+      TRUST_PROXY: "1",
+    };
+    servers.push(await spawnServer(env));
+    servers.push(await spawnServer(env));
+  });
+
+  afterAll(async () => {
+    const codes = await Promise.all(servers.map((s) => s.stop()));
+    await database?.drop();
+    expect(codes).toEqual([0, 0]);
+  });
+
+  it("share the login throttle: five failures on one make the other wait, alike for an enrolled and an unknown number", async () => {
+    const [first, second] = servers;
+    const known = await newShopper(first.url);
+    const unknown = randomPhone();
+    const address = randomAddress();
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = await Promise.all([login(first.url, known.phoneNumber, WRONG, address), login(first.url, unknown, WRONG, address)]);
+      expect(a.code).toBe("INVALID_PASSWORD");
+      expect(b.body).toBe(a.body);
+    }
+    const [a, b] = await Promise.all([login(second.url, known.phoneNumber, PASSWORD, address), login(second.url, unknown, PASSWORD, address)]);
+    expect(a).toMatchObject({ code: "RATE_LIMITED", extensions: { retryAfterSeconds: 1 } });
+    expect(b.body).toBe(a.body);
+    // The owner's session pays meanwhile, on either instance.
+    expect((await new PhoneClient(second.url, known.phone.token!).issuePaymentCode(known.card.id, PASSWORD)).code).toMatch(/^\d{20}$/);
+  });
+
+  it("share the session throttle", async () => {
+    const [first, second] = servers;
+    const shopper = await newShopper(first.url);
+    for (let i = 0; i < 5; i++) expect(await errorCodeOf(shopper.phone.issuePaymentCode(shopper.card.id, WRONG))).toBe("INVALID_PASSWORD");
+    const onSecond = new PhoneClient(second.url, shopper.phone.token!);
+    expect(await errorCodeOf(onSecond.issuePaymentCode(shopper.card.id, PASSWORD))).toBe("RATE_LIMITED");
+  });
+});
