@@ -89,7 +89,13 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Requests are routed once Apollo has started (below); nothing listens before then.
   const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", verifyClient: originAllowed(config) });
+  // A socket message has the same size limit as a request body; a larger one closes the socket (1009).
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    verifyClient: originAllowed(config),
+    maxPayload: config.bodyLimitBytes,
+  });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
   const wsCleanup = serveGraphqlWs({
@@ -125,7 +131,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await apollo.start();
 
   const graphql = graphqlOverHttp(apollo, {
-    bodyLimit: config.bodyLimit,
+    bodyLimitBytes: config.bodyLimitBytes,
     context: async (req, requestId): Promise<RequestContext> => {
       const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req, config.trustProxy));
       return requestContext(logger, { caller, services, requestId });

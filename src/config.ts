@@ -1,3 +1,4 @@
+import bytes from "bytes";
 import { z } from "zod";
 
 /**
@@ -7,6 +8,23 @@ import { z } from "zod";
  */
 const intFrom = (fallback: number, min = 0) =>
   z.coerce.number().int().min(min).default(fallback);
+
+/**
+ * A size such as "100kb", "1.5mb" or "4096" (bytes), in bytes. `bytes.parse` alone reads
+ * "1kb junk" as 1 byte, so the whole text must be a number with an optional unit.
+ */
+const size = (fallback: string, min: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const value = /^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i.test(text) ? bytes.parse(text) : null;
+      if (value === null || value < min) {
+        ctx.addIssue({ code: "custom", message: `must be a size such as 100kb or 1mb, at least ${bytes.format(min)}` });
+        return z.NEVER;
+      }
+      return Math.floor(value);
+    });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -26,7 +44,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
-  BODY_LIMIT: z.string().default("100kb"),
+  BODY_LIMIT: size("100kb", 1024),
   // Password hashing: scrypt cost as log2(N); 15 means 32 MiB of memory per hash.
   PASSWORD_HASH_COST: intFrom(15, 10),
   SESSION_TTL_HOURS: intFrom(720, 1),
@@ -76,7 +94,8 @@ export interface Config {
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
   trustProxy: boolean;
-  bodyLimit: string;
+  /** Largest HTTP request body and WebSocket message, in bytes. */
+  bodyLimitBytes: number;
   passwordHashCost: number;
   sessionTtlHours: number;
   paymentCodeTtlSeconds: number;
@@ -130,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === "true",
-    bodyLimit: e.BODY_LIMIT,
+    bodyLimitBytes: e.BODY_LIMIT,
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     paymentCodeTtlSeconds: e.PAYMENT_CODE_TTL_SECONDS,
