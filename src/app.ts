@@ -16,7 +16,7 @@ import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
 import { requestContext, type RequestContext } from "./schema/context";
 import { formatError } from "./schema/errors";
-import { armorProtection, introspectionOnlyForAdmin } from "./schema/limits";
+import { MAX_TOKENS, armorProtection, introspectionOnlyForAdmin, introspectionRule } from "./schema/limits";
 import { requestLog } from "./schema/request-log";
 import { resolveSecrets } from "./secrets";
 import { createServices, type Services } from "./services";
@@ -116,10 +116,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: format,
+    // The token limit applies while parsing, so a document over it is a parse failure (400).
+    parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
-      introspectionOnlyForAdmin(config.production),
+      introspectionOnlyForAdmin(introspectionRule(config.production)),
       requestLog(plainLinesOf(logger)),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of answers here; without it Apollo also stops wrapping every

@@ -64,6 +64,11 @@ describe("scrub", () => {
     expect(scrub("pan 4242 4242 4242 4242")).toBe("pan [redacted]");
   });
 
+  it("removes GraphQL's suggestions, which would map the schema", () => {
+    expect(scrub('Cannot query field "errorCode" on type "Query". Did you mean "errorCodes"?')).toBe('Cannot query field "errorCode" on type "Query".');
+    expect(scrub('Unknown type "Strin". Did you mean "String", "Store", or "Int"?')).toBe('Unknown type "Strin".');
+  });
+
   it("removes the value GraphQL echoes from a variable", () => {
     const message = 'Variable "$input" got invalid value "hunter2-secret"; Int cannot represent non-integer value';
     expect(scrub(message)).not.toContain("hunter2-secret");
