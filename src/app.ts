@@ -25,6 +25,7 @@ import type { CardInstitution } from "./services/institutions/institution";
 import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
 import { originAllowed, serveGraphqlWs } from "./websocket";
+import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 
 export interface AppOptions {
   config: Config;
@@ -78,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
       wrongCodePerTerminal: config.rateLimits.wrongCodesPerTerminalPerMin,
       paymentRequestPerRegister: config.rateLimits.paymentRequestsPerRegisterPerMin,
+      anonymousSocketPerAddress: config.rateLimits.anonymousSocketsPerAddressPerMin,
     },
     redis?.general,
   );
@@ -106,7 +108,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     validationRules: armor.validationRules ?? [],
     format,
+    rateLimits,
   });
+  logProtocolErrorsQuietly(wsServer, logger);
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

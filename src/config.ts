@@ -58,6 +58,7 @@ const envSchema = z.object({
   RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
   RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: intFrom(60, 1),
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
+  RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
   // Counted every code use until 2026-11-25; now only wrong codes count. Refused rather
   // than ignored, so nobody believes a limit is set that no longer exists.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
@@ -119,6 +120,7 @@ export interface Config {
     codeIssuePerPhonePerMin: number;
     wrongCodesPerTerminalPerMin: number;
     paymentRequestsPerRegisterPerMin: number;
+    anonymousSocketsPerAddressPerMin: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
@@ -171,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       codeIssuePerPhonePerMin: e.RATE_CODE_ISSUE_PER_PHONE_PER_MIN,
       wrongCodesPerTerminalPerMin: e.RATE_WRONG_CODES_PER_TERMINAL_PER_MIN,
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
+      anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
     },
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

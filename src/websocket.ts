@@ -1,27 +1,33 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import type { ExecutionResult, GraphQLSchema, ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
-import { requestContext } from "./schema/context";
+import { requestContext, type RequestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
+import { introspectionRule } from "./schema/limits";
 import type { Services } from "./services";
 import type { Caller } from "./services/caller";
+import type { RateLimits } from "./services/rate-limits";
+import { CONNECTION_INIT_WAIT_MS, admitAnonymousSocket, socketAddress } from "./ws/anonymous-sockets";
+import { TOO_MANY_SOCKETS } from "./ws/close-codes";
+import { logSentErrors, socketOperationCheck } from "./ws/socket-operation";
 
-/** Close codes of our own, beside graphql-ws's (4403 Forbidden, 4400, ...). */
-export const TOO_MANY_SOCKETS = 4429;
+export { TOO_MANY_SOCKETS };
 
 type Extra = { request: IncomingMessage; socket: WebSocket; caller?: Caller; credential?: string };
 
 /**
  * graphql-ws on the HTTP server's port and path. The credential is checked once, when
  * the socket connects: a bad one closes it with 4403 (graphql-ws's Forbidden). Each
- * credential may hold a few sockets at most. Browser sockets (they send Origin) are
- * accepted only from the configured origins. Keep-alive pings drop dead sockets.
- * Operations get the same validation limits and error formatting as over HTTP.
+ * credential may hold a few sockets at most; a socket without one is counted per address
+ * and lives a few seconds (ws/anonymous-sockets.ts). Browser sockets (they send Origin)
+ * are accepted only from the configured origins. Keep-alive pings drop dead sockets.
+ * Operations get the same token, validation and introspection limits and error
+ * formatting as over HTTP (ws/socket-operation.ts); messages, the same size limit.
  */
 export function serveGraphqlWs(options: {
   wsServer: WebSocketServer;
@@ -31,18 +37,22 @@ export function serveGraphqlWs(options: {
   config: Config;
   validationRules: readonly ValidationRule[];
   format: ReturnType<typeof formatError>;
+  rateLimits: RateLimits;
 }) {
-  const { wsServer, schema, services, logger, config, validationRules, format } = options;
+  const { wsServer, schema, services, logger, config, validationRules, format, rateLimits } = options;
   const socketsPerCredential = new Map<string, number>();
+  const checkOperation = socketOperationCheck({ schema, validationRules, introspection: introspectionRule(config.production) });
 
   return useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        const address = socketAddress(ctx.extra.request, config);
         const caller = await services.auth.authenticate(typeof authorization === "string" ? authorization : undefined, address);
         if (caller.kind === "invalid") return false;
+        if (caller.kind === "anonymous" && !(await admitAnonymousSocket(ctx.extra.socket, address, rateLimits))) return false;
         const credential = credentialOf(caller);
         if (credential) {
           const open = socketsPerCredential.get(credential) ?? 0;
@@ -64,22 +74,26 @@ export function serveGraphqlWs(options: {
         else socketsPerCredential.delete(credential);
       },
       onSubscribe: (ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
-        if (errors.length > 0) return errors;
+        const checked = checkOperation(ctx.extra.caller!, payload.query);
+        if ("errors" in checked) return checked.errors;
+        const { document } = checked;
         const requestId = randomUUID();
         const contextValue = requestContext(logger, { caller: ctx.extra.caller!, services, requestId });
         // As over HTTP: one line per operation, its name and caller, never its variables.
         logger.info({ requestId, operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)) as never,
+      onNext: (ctx, _id, payload, args, result) => {
+        const formatted = formatResult(result as ExecutionResult, format);
+        const { requestId } = args.contextValue as RequestContext;
+        logSentErrors(logger, { requestId, operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: false }, formatted.errors);
+        return formatted;
+      },
+      onError: (ctx, _id, payload, errors) => {
+        const formatted = errors.map((e) => format(e.toJSON(), e));
+        logSentErrors(logger, { operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: true }, formatted);
+        return formatted as never;
+      },
     },
     wsServer,
     config.websocket.keepAliveMs,

@@ -3,11 +3,24 @@ import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ErrorCode, WalletError } from "./errors";
 
-export type Bucket = "loginPerPhone" | "loginPerAddress" | "codeIssuePerPhone" | "wrongCodePerTerminal" | "paymentRequestPerRegister";
+export type Bucket =
+  | "loginPerPhone"
+  | "loginPerAddress"
+  | "codeIssuePerPhone"
+  | "wrongCodePerTerminal"
+  | "paymentRequestPerRegister"
+  | "anonymousSocketPerAddress";
 
 export type BucketLimits = Record<Bucket, number>;
 
-const BUCKETS: Bucket[] = ["loginPerPhone", "loginPerAddress", "codeIssuePerPhone", "wrongCodePerTerminal", "paymentRequestPerRegister"];
+const BUCKETS: Bucket[] = [
+  "loginPerPhone",
+  "loginPerAddress",
+  "codeIssuePerPhone",
+  "wrongCodePerTerminal",
+  "paymentRequestPerRegister",
+  "anonymousSocketPerAddress",
+];
 
 /**
  * Fixed-window limits per minute, counted per attempt: every field a request runs
