@@ -213,7 +213,9 @@ describe("BODY_LIMIT", () => {
       child.stderr.on("data", (chunk) => (output += chunk));
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       // A server that takes the value starts and keeps running: that is a failure, not a hang.
-      const outcome = await Promise.race([exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([exited, new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), 15_000)))]);
+      clearTimeout(timer);
       if (outcome === "still running") child.kill("SIGKILL");
       expect(outcome).not.toBe("still running");
       expect(outcome).not.toBe(0);
