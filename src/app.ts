@@ -16,7 +16,7 @@ import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
 import { requestContext, type RequestContext } from "./schema/context";
 import { formatError } from "./schema/errors";
-import { armorProtection, introspectionOnlyForAdmin } from "./schema/limits";
+import { MAX_TOKENS, armorProtection, introspectionOnlyForAdmin, introspectionRule } from "./schema/limits";
 import { requestLog } from "./schema/request-log";
 import { resolveSecrets } from "./secrets";
 import { createServices, type Services } from "./services";
@@ -26,6 +26,7 @@ import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
 import { originAllowed, serveGraphqlWs } from "./websocket";
 import { OpenSockets } from "./open-sockets";
+import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 
 export interface AppOptions {
   config: Config;
@@ -80,6 +81,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       wrongCodePerTerminal: config.rateLimits.wrongCodesPerTerminalPerMin,
       paymentRequestPerRegister: config.rateLimits.paymentRequestsPerRegisterPerMin,
       paymentRequestPerPhonePerRegister: config.rateLimits.paymentRequestsPerPhonePerRegisterPerMin,
+      anonymousSocketPerAddress: config.rateLimits.anonymousSocketsPerAddressPerMin,
     },
     redis?.general,
   );
@@ -91,7 +93,13 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Requests are routed once Apollo has started (below); nothing listens before then.
   const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", verifyClient: originAllowed(config) });
+  // A socket message has the same size limit as a request body; a larger one closes the socket (1009).
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    verifyClient: originAllowed(config),
+    maxPayload: config.bodyLimitBytes,
+  });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
   const openSockets = new OpenSockets(services.credentials, events, logger, config.websocket.credentialRecheckMs);
@@ -104,7 +112,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     validationRules: armor.validationRules ?? [],
     format,
     openSockets,
+    rateLimits,
   });
+  logProtocolErrorsQuietly(wsServer, logger);
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -114,10 +124,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: format,
+    // The token limit applies while parsing, so a document over it is a parse failure (400).
+    parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
-      introspectionOnlyForAdmin(config.production),
+      introspectionOnlyForAdmin(introspectionRule(config.production)),
       requestLog(plainLinesOf(logger)),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of answers here; without it Apollo also stops wrapping every
@@ -129,7 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await apollo.start();
 
   const graphql = graphqlOverHttp(apollo, {
-    bodyLimit: config.bodyLimit,
+    bodyLimitBytes: config.bodyLimitBytes,
     context: async (req, requestId): Promise<RequestContext> => {
       const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req, config.trustProxy));
       return requestContext(logger, { caller, services, requestId });

@@ -1,3 +1,4 @@
+import bytes from "bytes";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
 import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
@@ -9,6 +10,23 @@ import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-stre
  */
 const intFrom = (fallback: number, min = 0) =>
   z.coerce.number().int().min(min).default(fallback);
+
+/**
+ * A size such as "100kb", "1.5mb" or "4096" (bytes), in bytes. `bytes.parse` alone reads
+ * "1kb junk" as 1 byte, so the whole text must be a number with an optional unit.
+ */
+const size = (fallback: string, min: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const value = /^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i.test(text) ? bytes.parse(text) : null;
+      if (value === null || value < min) {
+        ctx.addIssue({ code: "custom", message: `must be a size such as 100kb or 1mb, at least ${bytes.format(min)}` });
+        return z.NEVER;
+      }
+      return Math.floor(value);
+    });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -51,7 +69,7 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
-  BODY_LIMIT: z.string().default("100kb"),
+  BODY_LIMIT: size("100kb", 1024),
   // Password hashing: scrypt cost as log2(N); 15 means 32 MiB of memory per hash.
   PASSWORD_HASH_COST: intFrom(15, 10),
   SESSION_TTL_HOURS: intFrom(720, 1),
@@ -66,6 +84,7 @@ const envSchema = z.object({
   RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: intFrom(60, 1),
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
+  RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
   // Counted every code use until 2026-11-25; now only wrong codes count. Refused rather
   // than ignored, so nobody believes a limit is set that no longer exists.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
@@ -104,7 +123,8 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   /** Which hops in front of the server are our proxies (TRUST_PROXY). */
   trustProxy: TrustProxy;
-  bodyLimit: string;
+  /** Largest HTTP request body and WebSocket message, in bytes. */
+  bodyLimitBytes: number;
   passwordHashCost: number;
   sessionTtlHours: number;
   paymentCodeTtlSeconds: number;
@@ -133,6 +153,7 @@ export interface Config {
     paymentRequestsPerRegisterPerMin: number;
     /** requestPayment pushes to one phone number from one register key. */
     paymentRequestsPerPhonePerRegisterPerMin: number;
+    anonymousSocketsPerAddressPerMin: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
@@ -163,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
-    bodyLimit: e.BODY_LIMIT,
+    bodyLimitBytes: e.BODY_LIMIT,
     passwordHashCost: e.PASSWORD_HASH_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     paymentCodeTtlSeconds: e.PAYMENT_CODE_TTL_SECONDS,
@@ -187,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wrongCodesPerTerminalPerMin: e.RATE_WRONG_CODES_PER_TERMINAL_PER_MIN,
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
+      anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
     },
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

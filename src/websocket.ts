@@ -1,27 +1,32 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, type ExecutionResult, type GraphQLSchema, type ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "./config";
-import { addressOf } from "./http/request-listener";
 import type { Logger } from "./logger";
 import { CREDENTIAL_ENDED_REASON, type OpenSocket, type OpenSockets } from "./open-sockets";
-import { requestContext } from "./schema/context";
+import { requestContext, type RequestContext } from "./schema/context";
 import type { formatError } from "./schema/errors";
+import { introspectionRule } from "./schema/limits";
 import type { Services } from "./services";
 import type { Caller } from "./services/caller";
 import { ErrorCode } from "./services/errors";
+import type { RateLimits } from "./services/rate-limits";
+import { CONNECTION_INIT_WAIT_MS, admitAnonymousSocket, socketAddress } from "./ws/anonymous-sockets";
+import { TOO_MANY_SOCKETS } from "./ws/close-codes";
+import { logSentErrors, socketOperationCheck } from "./ws/socket-operation";
 
-/** Close codes of our own, beside graphql-ws's (4403 Forbidden, 4400, ...). */
-export const TOO_MANY_SOCKETS = 4429;
+export { TOO_MANY_SOCKETS };
 
 type Extra = {
   request: IncomingMessage;
   socket: WebSocket;
   authorization?: string;
   address?: string;
+  /** Who connected; each operation checks the credential again. */
+  caller?: Caller;
   open?: OpenSocket;
   /** Operations whose credential check is under way. */
   checking?: number;
@@ -31,10 +36,12 @@ type Extra = {
  * graphql-ws on the HTTP server's port and path. The credential is checked when the
  * socket connects (a bad one closes it with 4403, graphql-ws's Forbidden) and again, as
  * it stands at that moment, by every operation; a socket whose credential ends is closed
- * with 4403 (open-sockets.ts). Each credential may hold a few sockets at most. Browser
- * sockets (they send Origin) are accepted only from the configured origins. Keep-alive
- * pings drop dead sockets. Operations get the same validation limits and error
- * formatting as over HTTP.
+ * with 4403 (open-sockets.ts). Each credential may hold a few sockets at most; a socket
+ * without one is counted per address and lives a few seconds (ws/anonymous-sockets.ts).
+ * Browser sockets (they send Origin) are accepted only from the configured origins.
+ * Keep-alive pings drop dead sockets. Operations get the same token, validation and
+ * introspection limits and error formatting as over HTTP (ws/socket-operation.ts);
+ * messages, the same size limit.
  */
 export function serveGraphqlWs(options: {
   wsServer: WebSocketServer;
@@ -44,24 +51,29 @@ export function serveGraphqlWs(options: {
   config: Config;
   validationRules: readonly ValidationRule[];
   format: ReturnType<typeof formatError>;
+  rateLimits: RateLimits;
   openSockets: OpenSockets;
 }) {
-  const { wsServer, schema, services, logger, config, validationRules, format, openSockets } = options;
+  const { wsServer, schema, services, logger, config, validationRules, format, rateLimits, openSockets } = options;
+  const checkOperation = socketOperationCheck({ schema, validationRules, introspection: introspectionRule(config.production) });
 
   return useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const address = addressOf(ctx.extra.request, config.trustProxy);
+        const address = socketAddress(ctx.extra.request, config);
         ctx.extra.authorization = typeof authorization === "string" ? authorization : undefined;
         ctx.extra.address = address;
         const caller = await services.auth.authenticate(ctx.extra.authorization, address);
         if (caller.kind === "invalid") return false;
+        if (caller.kind === "anonymous" && !(await admitAnonymousSocket(ctx.extra.socket, address, rateLimits))) return false;
         if (openSockets.count(caller) >= config.websocket.maxSocketsPerCredential) {
           ctx.extra.socket.close(TOO_MANY_SOCKETS, "Too many sockets for this credential");
           return false;
         }
+        ctx.extra.caller = caller;
         ctx.extra.open = { socket: ctx.extra.socket, caller };
         openSockets.add(ctx.extra.open);
         return true;
@@ -70,14 +82,9 @@ export function serveGraphqlWs(options: {
         if (ctx.extra.open) openSockets.remove(ctx.extra.open);
       },
       onSubscribe: async (ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
-        if (errors.length > 0) return errors;
+        // Shape first (no database): the admin token, the only one allowed to introspect, never ends.
+        const checked = checkOperation(ctx.extra.caller!, payload.query);
+        if ("errors" in checked) return checked.errors;
         // The credential as it stands now, not as it stood when the socket opened.
         ctx.extra.checking = (ctx.extra.checking ?? 0) + 1;
         let caller: Caller;
@@ -95,11 +102,20 @@ export function serveGraphqlWs(options: {
         const requestId = randomUUID();
         const contextValue = requestContext(logger, { caller, services, requestId });
         // As over HTTP: one line per operation, its name and caller, never its variables.
-        logger.info({ requestId, operation: payload.operationName ?? null, caller: contextValue.caller.kind, transport: "ws" }, "graphql");
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+        logger.info({ requestId, operation: payload.operationName ?? null, caller: caller.kind, transport: "ws" }, "graphql");
+        return { schema, document: checked.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult, format),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)) as never,
+      onNext: (ctx, _id, payload, args, result) => {
+        const formatted = formatResult(result as ExecutionResult, format);
+        const { requestId } = args.contextValue as RequestContext;
+        logSentErrors(logger, { requestId, operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: false }, formatted.errors);
+        return formatted;
+      },
+      onError: (ctx, _id, payload, errors) => {
+        const formatted = errors.map((e) => format(e.toJSON(), e));
+        logSentErrors(logger, { operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: true }, formatted);
+        return formatted as never;
+      },
     },
     wsServer,
     config.websocket.keepAliveMs,

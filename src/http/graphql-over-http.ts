@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import bytes from "bytes";
 import getRawBody from "raw-body";
 import { ErrorCode } from "../services/errors";
 import { sendJson } from "./responses";
 
 export interface GraphqlOverHttpOptions<C extends BaseContext> {
-  /** Largest request body taken, e.g. "100kb"; a larger one is answered 413. */
-  bodyLimit: string;
+  /** Largest request body taken, in bytes; a larger one is answered 413. */
+  bodyLimitBytes: number;
   context(req: IncomingMessage, requestId: string): Promise<C>;
 }
 
@@ -19,7 +20,7 @@ export interface GraphqlOverHttpOptions<C extends BaseContext> {
 export function graphqlOverHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: GraphqlOverHttpOptions<C>) {
   apollo.assertStarted("graphqlOverHttp()");
   return async (req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> => {
-    const body = await readBody(req, res, options.bodyLimit);
+    const body = await readBody(req, res, options.bodyLimitBytes);
     if (body === refused) return;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -46,7 +47,7 @@ const refused = Symbol("refused");
  * The parsed JSON body of a POST (undefined for other methods and content types, which
  * Apollo then refuses with its own message), or `refused` once a 4xx has been sent.
  */
-async function readBody(req: IncomingMessage, res: ServerResponse, limit: string): Promise<unknown> {
+async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
   if (req.method !== "POST") return undefined;
   const encoding = req.headers["content-encoding"];
   if (encoding && encoding.toLowerCase() !== "identity") {
@@ -60,7 +61,7 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: string
     text = (await getRawBody(req, { length: req.headers["content-length"], limit })).toString("utf8");
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 413) sendJson(res, 413, badRequest(`request body is larger than ${limit}`));
+    if (status === 413) sendJson(res, 413, badRequest(`request body is larger than ${bytes.format(limit)}`));
     else sendJson(res, 400, badRequest("request body could not be read"));
     return refused;
   }

@@ -15,11 +15,14 @@ const CLIENT_ERROR_CODES = new Set([
 
 /**
  * Removes what must never reach a client or a log from a message: long digit runs (card
- * numbers, codes) and the echoed value in GraphQL's "got invalid value ..." messages.
+ * numbers, codes), the echoed value in GraphQL's "got invalid value ..." messages, and
+ * GraphQL's "Did you mean ...?" suggestions, which would map the schema for a stranger.
+ * Every error over HTTP and WebSocket alike comes through here.
  */
 export function scrub(message: string): string {
   return message
     .replace(/got invalid value [\s\S]*?;/g, "got invalid value;")
+    .replace(/ Did you mean [^?]*\?/g, "")
     .replace(/\d[\d -]{10,}\d/g, "[redacted]");
 }
 

@@ -10,7 +10,8 @@ export type Bucket =
   | "codeIssuePerPhone"
   | "wrongCodePerTerminal"
   | "paymentRequestPerRegister"
-  | "paymentRequestPerPhonePerRegister";
+  | "paymentRequestPerPhonePerRegister"
+  | "anonymousSocketPerAddress";
 
 export type BucketLimits = Record<Bucket, number>;
 
@@ -21,6 +22,7 @@ const BUCKETS: Bucket[] = [
   "wrongCodePerTerminal",
   "paymentRequestPerRegister",
   "paymentRequestPerPhonePerRegister",
+  "anonymousSocketPerAddress",
 ];
 
 /**

@@ -1,4 +1,6 @@
 import WebSocket from "ws";
+import { ANONYMOUS_SOCKET_LIFETIME_MS, CONNECTION_INIT_WAIT_MS } from "../../src/ws/anonymous-sockets";
+import { RawSocket } from "../support/raw-socket";
 import { startTestServer, type TestServer } from "../support/server";
 import { newShopper } from "../support/world";
 
@@ -51,6 +53,27 @@ describe("graphql-ws connection rules", () => {
     first.socket.terminate();
   });
 
+  it("closes a socket without a credential after a few seconds, and one that never sends connection_init; keeps one with a credential", async () => {
+    const { phone, phoneNumber } = await newShopper(server.url);
+    const anonymous = new RawSocket(server.url);
+    const silent = new RawSocket(server.url, { init: false });
+    const customer = new RawSocket(server.url, { token: phone.token });
+    await Promise.all([anonymous.acked, customer.acked]);
+
+    const neverInitialised = await silent.closed;
+    expect(neverInitialised.code).toBe(4408);
+    expect(neverInitialised.at - silent.openedAt).toBeGreaterThanOrEqual(CONNECTION_INIT_WAIT_MS - 100);
+
+    const expired = await anonymous.closed;
+    expect(expired.code).toBe(4401);
+    expect(expired.reason).toMatch(/without a credential/);
+    expect(expired.at - anonymous.openedAt).toBeGreaterThanOrEqual(ANONYMOUS_SOCKET_LIFETIME_MS - 100);
+
+    expect(customer.open).toBe(true);
+    expect(await customer.run("{ me { phone } }")).toEqual({ data: { me: { phone: phoneNumber } } });
+    customer.close();
+  });
+
   it("closes the socket with 4403 for a bad credential", async () => {
     expect(await connect(server.url, "wcs_forged-session-token").outcome).toBe(4403);
   });
@@ -61,5 +84,34 @@ describe("graphql-ws connection rules", () => {
     const allowed = connect(server.url, phone.token, "https://wallet.example");
     expect(await allowed.outcome).toBe("acked");
     allowed.socket.close();
+  });
+});
+
+describe("sockets without a credential, per client address", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The counter is in this server's memory (no REDIS_URL), so other runs on this machine do not share it.
+    server = await startTestServer("sqlite", { env: { RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: "2" } });
+  });
+  afterAll(() => server.close());
+
+  it("are counted per minute: the one over the limit is closed with 4429; sockets with a credential are not counted", async () => {
+    const first = connect(server.url, null);
+    const second = connect(server.url, null);
+    expect(await first.outcome).toBe("acked");
+    expect(await second.outcome).toBe("acked");
+    // Closing them gives no place back: the limit counts sockets opened per minute.
+    first.socket.close();
+    second.socket.close();
+
+    const third = new RawSocket(server.url);
+    const refused = await third.closed;
+    expect(refused.code).toBe(4429);
+    expect(refused.reason).toMatch(/without a credential/);
+
+    const { phone } = await newShopper(server.url);
+    const customer = connect(server.url, phone.token);
+    expect(await customer.outcome).toBe("acked");
+    customer.socket.close();
   });
 });

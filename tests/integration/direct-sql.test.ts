@@ -46,6 +46,7 @@ describe.each(engines)("direct SQL beside TypeORM (%s)", (engine) => {
       declineReason: null,
       createdAt: new Date("2026-11-25T01:02:03.456Z"),
       decidedAt: new Date("2026-11-25T01:02:04.007Z"),
+      processingDeadline: new Date("2026-11-25T01:02:06.007Z"),
     });
 
   it("inserts a row that TypeORM reads back unchanged", async () => {

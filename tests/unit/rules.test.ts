@@ -22,6 +22,16 @@ describe("configuration", () => {
     expect(String(error)).toMatch(/NODE_ENV/);
   });
 
+  it("reads BODY_LIMIT as a size in bytes and refuses what is not one", () => {
+    expect(loadConfig({}).bodyLimitBytes).toBe(100 * 1024);
+    expect(loadConfig({ BODY_LIMIT: "2kb" }).bodyLimitBytes).toBe(2048);
+    expect(loadConfig({ BODY_LIMIT: "1.5mb" }).bodyLimitBytes).toBe(1.5 * 1024 * 1024);
+    // bytes.parse alone reads "1kb junk" and "1e3" as 1 byte.
+    for (const bad of ["bogus", "1kb junk", "1e3", "0", "-1kb", "10"]) {
+      expect(() => loadConfig({ BODY_LIMIT: bad })).toThrow(/BODY_LIMIT: must be a size/);
+    }
+  });
+
   it("refuses a renamed rate limit instead of ignoring it, and names its successor", () => {
     expect(() => loadConfig({ RATE_CODE_USE_PER_REGISTER_PER_MIN: "600" })).toThrow(/RATE_WRONG_CODES_PER_TERMINAL_PER_MIN/);
     expect(loadConfig({ RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "7" }).rateLimits.wrongCodesPerTerminalPerMin).toBe(7);
@@ -69,6 +79,11 @@ describe("scrub", () => {
     expect(scrub("card 4242424242424242 failed")).toBe("card [redacted] failed");
     expect(scrub("code 12345678901234567890 used")).toBe("code [redacted] used");
     expect(scrub("pan 4242 4242 4242 4242")).toBe("pan [redacted]");
+  });
+
+  it("removes GraphQL's suggestions, which would map the schema", () => {
+    expect(scrub('Cannot query field "errorCode" on type "Query". Did you mean "errorCodes"?')).toBe('Cannot query field "errorCode" on type "Query".');
+    expect(scrub('Unknown type "Strin". Did you mean "String", "Store", or "Int"?')).toBe('Unknown type "Strin".');
   });
 
   it("removes the value GraphQL echoes from a variable", () => {
