@@ -26,6 +26,7 @@ import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
 import { originAllowed, serveGraphqlWs } from "./websocket";
 import { OpenSockets } from "./open-sockets";
+import { countSocketsWithoutCredential } from "./ws/anonymous-sockets";
 import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 
 export interface AppOptions {
@@ -115,6 +116,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     rateLimits,
   });
   logProtocolErrorsQuietly(wsServer, logger);
+  countSocketsWithoutCredential(wsServer, config, rateLimits, logger);
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

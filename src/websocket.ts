@@ -14,7 +14,7 @@ import type { Services } from "./services";
 import type { Caller } from "./services/caller";
 import { ErrorCode } from "./services/errors";
 import type { RateLimits } from "./services/rate-limits";
-import { CONNECTION_INIT_WAIT_MS, admitAnonymousSocket, socketAddress } from "./ws/anonymous-sockets";
+import { CONNECTION_INIT_WAIT_MS, credentialPresented, limitAnonymousLifetime, socketAddress } from "./ws/anonymous-sockets";
 import { TOO_MANY_SOCKETS } from "./ws/close-codes";
 import { logSentErrors, socketOperationCheck } from "./ws/socket-operation";
 
@@ -68,7 +68,8 @@ export function serveGraphqlWs(options: {
         ctx.extra.address = address;
         const caller = await services.auth.authenticate(ctx.extra.authorization, address);
         if (caller.kind === "invalid") return false;
-        if (caller.kind === "anonymous" && !(await admitAnonymousSocket(ctx.extra.socket, address, rateLimits))) return false;
+        if (caller.kind === "anonymous") limitAnonymousLifetime(ctx.extra.socket);
+        else await credentialPresented(ctx.extra.socket, rateLimits);
         if (openSockets.count(caller) >= config.websocket.maxSocketsPerCredential) {
           ctx.extra.socket.close(TOO_MANY_SOCKETS, "Too many sockets for this credential");
           return false;

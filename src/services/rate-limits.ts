@@ -71,6 +71,11 @@ export class RateLimits {
     }
   }
 
+  /** Gives back one attempt counted in this window (a socket that proved its credential). */
+  async refund(bucket: Bucket, key: string): Promise<void> {
+    await this.limiters[bucket].reward(key, 1);
+  }
+
   /**
    * A limit on guessing: `attempt` runs, and only a failure `isWrongGuess` recognizes is
    * counted, so right answers cost no round trip to the counters. A key that went over is

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { CloseCode } from "graphql-ws";
-import type { WebSocket } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config";
+import type { Logger } from "../logger";
 import { addressOf } from "../http/request-listener";
 import { ErrorCode, WalletError } from "../services/errors";
 import type { RateLimits } from "../services/rate-limits";
@@ -22,24 +23,49 @@ export function socketAddress(request: IncomingMessage, config: Config): string 
 }
 
 /**
- * Admits a socket that sent connection_init without a credential: counted per client
- * address and minute (over the limit it is closed with 4429), and closed with 4401
- * (graphql-ws's Unauthorized, which its client does not retry) once its lifetime is up.
- * Resolves to false when the socket was refused.
+ * Counts every socket per client address and minute as one without a credential
+ * (`anonymousSocketPerAddress`) the moment it connects, before it has said anything: one
+ * over the limit is closed at once with 4429, so an address cannot hold many silent
+ * sockets open. A socket that then presents a valid credential is given its place back
+ * (`credentialPresented`), so only sockets that never prove who they are count.
  */
-export async function admitAnonymousSocket(socket: WebSocket, address: string, rateLimits: RateLimits): Promise<boolean> {
-  try {
-    await rateLimits.consume("anonymousSocketPerAddress", address);
-  } catch (error) {
-    if (!(error instanceof WalletError && error.code === ErrorCode.RATE_LIMITED)) throw error;
-    socket.close(TOO_MANY_SOCKETS, "Too many sockets without a credential from this address");
-    return false;
-  }
+export function countSocketsWithoutCredential(wsServer: WebSocketServer, config: Config, rateLimits: RateLimits, logger: Logger): void {
+  wsServer.on("connection", (socket, request) => {
+    const address = socketAddress(request, config);
+    counted.set(socket, address);
+    rateLimits.consume("anonymousSocketPerAddress", address).catch((error: unknown) => {
+      counted.delete(socket);
+      if (error instanceof WalletError && error.code === ErrorCode.RATE_LIMITED) {
+        socket.close(TOO_MANY_SOCKETS, "Too many sockets without a credential from this address");
+      } else {
+        // Left open: the socket still has to authenticate, and lives a few seconds without.
+        logger.warn({ err: (error as Error)?.message ?? String(error) }, "could not count a socket");
+      }
+    });
+  });
+}
+
+/** The socket proved a credential: its address gets the place it took back. */
+export function credentialPresented(socket: WebSocket, rateLimits: RateLimits): Promise<void> {
+  const address = counted.get(socket);
+  if (address === undefined) return Promise.resolve();
+  counted.delete(socket);
+  // A refund that fails only leaves the address one socket closer to its limit this minute.
+  return rateLimits.refund("anonymousSocketPerAddress", address).catch(() => undefined);
+}
+
+/** Sockets counted at connection, by the address they were counted against. */
+const counted = new WeakMap<WebSocket, string>();
+
+/**
+ * A socket that sent connection_init without a credential is closed with 4401
+ * (graphql-ws's Unauthorized, which its client does not retry) once its lifetime is up.
+ */
+export function limitAnonymousLifetime(socket: WebSocket): void {
   const lifetime = setTimeout(
     () => socket.close(CloseCode.Unauthorized, "A socket without a credential closes after a few seconds"),
     ANONYMOUS_SOCKET_LIFETIME_MS,
   );
   lifetime.unref();
   socket.once("close", () => clearTimeout(lifetime));
-  return true;
 }

@@ -95,23 +95,26 @@ describe("sockets without a credential, per client address", () => {
   });
   afterAll(() => server.close());
 
-  it("are counted per minute: the one over the limit is closed with 4429; sockets with a credential are not counted", async () => {
+  it("are counted per minute from the moment they connect: the one over the limit is closed with 4429; sockets with a credential are not counted", async () => {
+    // Sockets that prove a credential take no place, however many.
+    const { phone } = await newShopper(server.url);
+    const customers = [1, 2, 3].map(() => connect(server.url, phone.token));
+    for (const customer of customers) expect(await customer.outcome).toBe("acked");
+
     const first = connect(server.url, null);
-    const second = connect(server.url, null);
     expect(await first.outcome).toBe("acked");
-    expect(await second.outcome).toBe("acked");
+    // One that never says anything counts too: it holds a socket as much as the others.
+    const silent = new RawSocket(server.url, { init: false });
+    await new Promise((resolve) => silent.socket.once("open", resolve));
     // Closing them gives no place back: the limit counts sockets opened per minute.
     first.socket.close();
-    second.socket.close();
 
-    const third = new RawSocket(server.url);
+    const third = new RawSocket(server.url, { init: false });
     const refused = await third.closed;
     expect(refused.code).toBe(4429);
     expect(refused.reason).toMatch(/without a credential/);
-
-    const { phone } = await newShopper(server.url);
-    const customer = connect(server.url, phone.token);
-    expect(await customer.outcome).toBe("acked");
-    customer.socket.close();
+    expect(refused.at - third.openedAt).toBeLessThan(CONNECTION_INIT_WAIT_MS);
+    silent.socket.close();
+    for (const customer of customers) customer.socket.close();
   });
 });
