@@ -1,7 +1,8 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
 import { IdColumn, TimeColumn } from "./columns";
 
-export type ConfirmationAnswer = "APPROVED" | "REJECTED" | "EXPIRED";
+/** CANCELLED: the register voided the sale before the phone answered. */
+export type ConfirmationAnswer = "APPROVED" | "REJECTED" | "EXPIRED" | "CANCELLED";
 
 /**
  * A payment waiting for the customer's OK on the phone. It lives in the database, not

@@ -1,3 +1,4 @@
+import type { EntityManager } from "typeorm";
 import { CardEntity } from "../entities";
 import type { CardKind, CardStatus } from "../entities/card.entity";
 import type { Caller } from "./caller";
@@ -87,6 +88,17 @@ export class CardService {
     // Someone else's card is simply not there for this caller.
     if (!card || card.customerId !== customerId) return notFound("card");
     return card;
+  }
+
+  /**
+   * The card as it stands inside `m`'s transaction, which must find it AVAILABLE. On
+   * MySQL the row is read with a shared lock, so switching the card off waits until the
+   * transaction that relies on it has committed (SQLite runs transactions one at a time).
+   */
+  async requireAvailableNow(m: EntityManager, cardId: string): Promise<CardEntity> {
+    const query = m.createQueryBuilder(CardEntity, "card").where("card.id = :cardId", { cardId });
+    if (this.deps.db.isMysql) query.setLock("pessimistic_read");
+    return this.requireAvailable(await query.getOne());
   }
 
   requireAvailable<C extends Pick<CardEntity, "status">>(card: C | null): C {

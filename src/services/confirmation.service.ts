@@ -73,6 +73,17 @@ export class ConfirmationService {
     return affectedRows(result) === 1;
   }
 
+  /** The register voided the waiting sale: closes its request unless the phone (or the sweeper) was first. */
+  async cancel(m: EntityManager, paymentId: string): Promise<boolean> {
+    const result = await m
+      .createQueryBuilder()
+      .update(ConfirmationRequestEntity)
+      .set({ answer: "CANCELLED", answeredAt: this.deps.clock.now() })
+      .where("paymentId = :paymentId AND answer IS NULL", { paymentId })
+      .execute();
+    return affectedRows(result) === 1;
+  }
+
   /** Expires every request past its time: the payment becomes EXPIRED and both sides are told. */
   async expireDue(): Promise<number> {
     const due = await this.deps.db.read((m) =>

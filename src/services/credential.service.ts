@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { In, IsNull, MoreThan } from "typeorm";
+import { In, IsNull, MoreThan, type EntityManager } from "typeorm";
 import { ApiKeyEntity, CustomerEntity, SessionEntity } from "../entities";
 import { affectedRows } from "../database";
 import type { Caller } from "./caller";
@@ -86,6 +86,11 @@ export class CredentialService {
       for (const row of rows) live.add(row.id);
     }
     return live;
+  }
+
+  /** Whether the session still holds, as `m`'s transaction sees it. */
+  async sessionIsLive(m: EntityManager, sessionId: string): Promise<boolean> {
+    return m.existsBy(SessionEntity, { id: sessionId, revokedAt: IsNull(), expiresAt: MoreThan(this.deps.clock.now()) });
   }
 
   /** Ends one session (logout). */

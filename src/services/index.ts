@@ -31,12 +31,12 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const processor = new PaymentProcessor(deps, cards, outbox);
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
-  const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations);
+  const credentials = new CredentialService(deps);
+  const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations, credentials);
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
-  const credentials = new CredentialService(deps);
   return {
     auth: new AuthService(deps, adminToken, customers, credentials),
     credentials,

@@ -1,10 +1,11 @@
 import { LRUCache } from "lru-cache";
-import { LessThan } from "typeorm";
+import { LessThan, type EntityManager } from "typeorm";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
-import type { Caller, RegisterCaller } from "./caller";
+import type { Caller, CustomerCaller, RegisterCaller } from "./caller";
 import type { ChargeCard, CodeService } from "./code.service";
 import type { ConfirmationService } from "./confirmation.service";
+import type { CredentialService } from "./credential.service";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
@@ -41,6 +42,7 @@ export class PaymentService {
     private readonly idempotency: IdempotencyService,
     private readonly processor: PaymentProcessor,
     private readonly confirmations: ConfirmationService,
+    private readonly credentials: CredentialService,
   ) {}
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
@@ -138,7 +140,10 @@ export class PaymentService {
   /**
    * The phone's answer, with its password. Approve: the institution is asked and the
    * payment ends APPROVED or DECLINED. Reject: REJECTED_BY_CUSTOMER. Only the owner may
-   * answer, and only once; an answer after the expiry finds the request EXPIRED.
+   * answer, and only once; an answer after the expiry finds the request EXPIRED, one
+   * after the register cancelled finds the payment VOIDED. An approval is acted on only
+   * if what may have changed while the phone was asked still holds, checked in the
+   * transaction that acts on it: the card is AVAILABLE and the session is live.
    */
   async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, password: string): Promise<PaymentEntity> {
     const session = requireCustomer(caller);
@@ -147,6 +152,7 @@ export class PaymentService {
     await this.customers.confirmPassword(session, password);
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
     const answered = await this.deps.db.tx(async (m) => {
+      if (approve) await this.requireStillPayable(m, session, request.paymentId);
       if (!(await this.confirmations.answer(m, request.id, approve ? "APPROVED" : "REJECTED"))) return false;
       return approve
         ? this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {})
@@ -156,9 +162,8 @@ export class PaymentService {
     });
     if (!answered) {
       const current = await this.processor.load(request.paymentId);
-      badInput(`This request was already answered or has expired (payment ${current.status})`, {
-        status: current.status,
-      });
+      const why = current.status === "VOIDED" ? "The register cancelled this payment" : "This request was already answered or has expired";
+      badInput(`${why} (payment ${current.status})`, { status: current.status });
     }
     if (approve) return this.processor.authorizeAndRecordById(request.paymentId);
     const rejected = await this.processor.load(request.paymentId);
@@ -166,7 +171,21 @@ export class PaymentService {
     return rejected;
   }
 
-  /** Cancels an approved sale before settlement: the authorization is reversed. */
+  /**
+   * Inside the approving transaction: the payment's card is still AVAILABLE (the customer
+   * may have switched it off while the phone was asked) and the session is still live.
+   */
+  private async requireStillPayable(m: EntityManager, session: CustomerCaller, paymentId: string): Promise<void> {
+    if (!(await this.credentials.sessionIsLive(m, session.sessionId))) fail(ErrorCode.UNAUTHENTICATED, "The session has ended");
+    const payment = await m.findOneByOrFail(PaymentEntity, { id: paymentId });
+    await this.cards.requireAvailableNow(m, payment.cardId);
+  }
+
+  /**
+   * Cancels a sale before settlement: an approved one has its authorization reversed; one
+   * still waiting for the phone is closed without asking the institution, and the phone
+   * hears it.
+   */
   voidPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
     return this.reverseApproved(caller, paymentId, "VOIDED", idempotencyKey);
   }
@@ -189,6 +208,11 @@ export class PaymentService {
         const payment = await m.findOneBy(PaymentEntity, { id: paymentId });
         if (!payment || payment.storeId !== register.storeId) return notFound("payment");
         if (payment.status === to) return false; // already done: the same answer again
+        if (payment.status === "PENDING_CONFIRMATION" && to === "VOIDED") {
+          // The request's conditional UPDATE decides against a phone answering at the same moment.
+          if (!(await this.confirmations.cancel(m, payment.id))) badInput("The customer answered meanwhile; read the payment again");
+          return this.processor.move(m, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt: this.deps.clock.now() });
+        }
         if (payment.status !== "APPROVED") badInput(`A ${payment.status} payment cannot become ${to}`, { status: payment.status });
         if (!(await this.processor.reverseApproved(m, payment, to))) {
           badInput("The payment changed meanwhile; read it again");

@@ -19,7 +19,8 @@ export const PAYMENT_STATUSES = [
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 const TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
-  PENDING_CONFIRMATION: ["PROCESSING", "REJECTED_BY_CUSTOMER", "EXPIRED"],
+  // VOIDED: the register cancelled the sale before the phone answered; nothing was charged.
+  PENDING_CONFIRMATION: ["PROCESSING", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED"],
   PROCESSING: ["APPROVED", "DECLINED"],
   APPROVED: ["VOIDED", "REFUNDED"],
   DECLINED: [],
