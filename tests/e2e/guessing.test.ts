@@ -1,8 +1,9 @@
-import { generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { PhoneClient } from "../../clients/phone";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
-import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
+import type { ServerProcess } from "../../scripts/server-process";
+import { engines } from "../support/databases";
+import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
+import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper, randomPhone } from "../support/world";
 
 const JPY = (amount: number) => ({ amount, currency: "JPY" });
@@ -190,35 +191,19 @@ describe.each(engines)("requestPayment tells a register nothing it did not know 
   });
 });
 
-const mysqlAndRedis = Boolean(process.env.TEST_MYSQL_URL && process.env.TEST_REDIS_URL);
 const describeIf = mysqlAndRedis ? describe : describe.skip;
 
 describeIf("guessing across two production server processes on one MySQL and one Redis", () => {
-  let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let instances: Instances;
+  let servers: ServerProcess[];
 
   beforeAll(async () => {
-    database = await createTestDatabase("mysql");
-    const env = {
-      NODE_ENV: "production",
-      DATABASE_URL: database.databaseUrl!,
-      REDIS_URL: process.env.TEST_REDIS_URL!,
-      ADMIN_TOKEN,
-      CARD_KEY: randomBytes(32).toString("hex"),
-      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      DATA_DIR: database.dataDir,
-      PASSWORD_HASH_COST: "10",
-      LOG_LEVEL: "warn",
-      TRUST_PROXY: "1",
-    };
-    servers.push(await spawnServer(env));
-    servers.push(await spawnServer(env));
+    instances = await startInstances(2, { TRUST_PROXY: "1" });
+    servers = instances.servers;
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(servers.map((s) => s.stop()));
-    await database?.drop();
-    expect(codes).toEqual([0, 0]);
+    expect(await instances.stop()).toEqual([0, 0]);
   });
 
   it("share the login throttle: five failures on one make the other wait, alike for an enrolled and an unknown number", async () => {

@@ -1,6 +1,6 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { productionKeys } from "../support/production";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { newShopper } from "../support/world";
 
@@ -18,9 +18,7 @@ describe("a production server's hardening", () => {
   beforeAll(async () => {
     server = await startTestServer("sqlite", {
       env: {
-        NODE_ENV: "production",
-        CARD_KEY: randomBytes(32).toString("hex"),
-        TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        ...productionKeys(),
         BODY_LIMIT: "2kb",
         MAX_QUERY_DEPTH: "3",
         MAX_ALIASES: "5",

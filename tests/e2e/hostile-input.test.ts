@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAIN, freePort } from "../../scripts/server-process";
 import { engines } from "../support/databases";
+import { productionKeys } from "../support/production";
 import { RawSocket } from "../support/raw-socket";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { errorCodeOf, newRegister } from "../support/world";
@@ -66,9 +67,7 @@ describe("a production server answers hostile input as client errors", () => {
   beforeAll(async () => {
     server = await startTestServer("sqlite", {
       env: {
-        NODE_ENV: "production",
-        CARD_KEY: randomBytes(32).toString("hex"),
-        TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        ...productionKeys(),
         BODY_LIMIT: "100kb",
       },
     });

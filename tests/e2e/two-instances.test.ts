@@ -1,49 +1,32 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import type { ServerProcess } from "../../scripts/server-process";
 import { RegisterClient } from "../../clients/register";
 import { ADMIN_TOKEN } from "../support/server";
 import { AdminClient } from "../../clients/admin";
 import { PhoneClient } from "../../clients/phone";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
 import { closedWithin } from "../support/sockets";
 
-const mysqlAndRedis = Boolean(process.env.TEST_MYSQL_URL && process.env.TEST_REDIS_URL);
 if (!mysqlAndRedis) {
   process.stdout.write("[two-instances] needs MySQL and Redis: SKIPPED\n");
 }
 const describeIf = mysqlAndRedis ? describe : describe.skip;
 
 describeIf("two server processes on one MySQL and one Redis", () => {
-  let database: TestDatabase;
-  const servers: ServerProcess[] = [];
+  let instances: Instances;
+  let servers: ServerProcess[];
 
   beforeAll(async () => {
-    database = await createTestDatabase("mysql");
-    const env = {
-      NODE_ENV: "production",
-      DATABASE_URL: database.databaseUrl!,
-      REDIS_URL: process.env.TEST_REDIS_URL!,
-      ADMIN_TOKEN,
-      CARD_KEY: randomBytes(32).toString("hex"),
-      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      DATA_DIR: database.dataDir,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      LOG_LEVEL: "warn",
+    instances = await startInstances(2, {
       RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "3",
       // Long, so a socket that closes within a second was closed by the announcement.
       WS_CREDENTIAL_RECHECK_MS: "600000",
-    };
-    // The first migrates the fresh database; the second finds it current.
-    servers.push(await spawnServer(env));
-    servers.push(await spawnServer(env));
+    });
+    servers = instances.servers;
   });
 
   afterAll(async () => {
-    const codes = await Promise.all(servers.map((s) => s.stop()));
-    await database?.drop();
-    expect(codes).toEqual([0, 0]);
+    expect(await instances.stop()).toEqual([0, 0]);
   });
 
   it("lets a phone on the first confirm what a register did on the second", async () => {
