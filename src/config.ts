@@ -85,8 +85,8 @@ const envSchema = z.object({
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
-  // Counted every code use until 2026-11-25; now only wrong codes count. Refused rather
-  // than ignored, so nobody believes a limit is set that no longer exists.
+  // The old name of a limit that counted every code use (only wrong codes count). Refused
+  // rather than ignored, so nobody believes a limit is set that does not exist.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
     .undefined({ error: "renamed: RATE_WRONG_CODES_PER_TERMINAL_PER_MIN (wrong codes only) and RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN" })
     .optional(),

@@ -24,7 +24,7 @@ export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[
 const CHARGE_CARD_FIELDS = ["id", "customerId", "status", "institution", "brand", "last4", "panCiphertext", "panKeyId", "expiryMonth", "expiryYear"] as const;
 export type ChargeCard = Pick<CardEntity, (typeof CHARGE_CARD_FIELDS)[number]>;
 
-/** No code of any kind lives longer than a day (DESIGN.md, Codes). */
+/** No code of any kind lives longer than a day, whatever a caller asks for. */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
 
 /** A code to show; its QR images are drawn by the API layer only when asked for. */

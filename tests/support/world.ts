@@ -4,7 +4,7 @@ import { onboardCustomer, type OnboardedCustomer } from "../../clients/onboardin
 import { RegisterClient } from "../../clients/register";
 import { ADMIN_TOKEN } from "./server";
 
-/** The simulator's test cards (DESIGN.md). */
+/** The simulator's test cards (src/services/institutions/simulator.ts). */
 export const TEST_CARDS = {
   visa: "4242424242424242",
   mastercard: "5555555555554444",

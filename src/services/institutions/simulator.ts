@@ -9,7 +9,7 @@ import {
   type TransactionReport,
 } from "./institution";
 
-/** The test cards of DESIGN.md; any other Luhn-valid PAN is approved. */
+/** The test cards (README, "Paying with a code"); any other Luhn-valid PAN is approved. */
 // A Map, not an object: looked up by every card number, an object's property access made
 // V8 drop its optimized code at each new number, and give up optimizing authorize.
 const ANSWERS = new Map<string, string | "timeout">([
