@@ -58,8 +58,8 @@ export class RetentionService {
   private readonly rules: Rule[];
   private timer: NodeJS.Timeout | null = null;
   private started = false;
-  /** Set by `stop`: sweeps under way end after their current batch. */
-  private closing = false;
+  /** Moved by `stop`: a sweep that began before ends after its current batch. */
+  private stops = 0;
   private readonly underWay = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: Pick<ServiceDeps, "db" | "clock" | "config" | "logger">) {
@@ -72,10 +72,10 @@ export class RetentionService {
       {
         table: "idempotency_records",
         keepMs: retention.idempotencyHours * HOUR_MS,
-        // Results that are not payments find no row here, and go.
+        // One primary-key lookup per record: results that are not payments find nothing, and go.
         select:
-          `SELECT r.id AS id FROM idempotency_records r LEFT JOIN payments p ON p.id = r.resultId AND p.status IN (${undecided}) ` +
-          `WHERE r.createdAt < ? AND r.state <> 'IN_PROGRESS' AND p.id IS NULL ORDER BY r.createdAt LIMIT ${batch}`,
+          `SELECT r.id AS id FROM idempotency_records r WHERE r.createdAt < ? AND r.state <> 'IN_PROGRESS' ` +
+          `AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = r.resultId AND p.status IN (${undecided})) ORDER BY r.createdAt LIMIT ${batch}`,
         remove: `DELETE FROM idempotency_records WHERE id IN (${ids}) AND createdAt < ? AND state <> 'IN_PROGRESS'`,
       },
       {
@@ -127,14 +127,13 @@ export class RetentionService {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.closing = false;
     this.schedule(Math.min(START_DELAY_MS, this.deps.config.retention.sweepMs));
   }
 
   /** No new batch starts; resolves when the batches under way are done. */
   async stop(): Promise<void> {
     this.started = false;
-    this.closing = true;
+    this.stops++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.all(this.underWay);
@@ -154,6 +153,7 @@ export class RetentionService {
     const { db, clock, config, logger } = this.deps;
     const { batch } = config.retention;
     const started = Date.now();
+    const stops = this.stops;
     const now = clock.now().getTime();
     const result: SweepResult = { deleted: {}, failed: [] };
     for (const rule of this.rules) result.deleted[rule.table] = 0;
@@ -174,7 +174,7 @@ export class RetentionService {
           logger.error({ table: rule.table, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "retention sweep failed");
         }
       }
-      if (next.length === 0 || this.closing) break;
+      if (next.length === 0 || this.stops !== stops) break;
       active = next;
       await sleep(PAUSE_MS);
     }
