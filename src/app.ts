@@ -167,6 +167,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();
+      services.retention.start();
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -176,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(recoveryTimer);
       openSockets.stop();
       services.confirmations.stop();
+      await services.retention.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();

@@ -92,6 +92,14 @@ const envSchema = z.object({
     .optional(),
   CONFIRMATION_TTL_SECONDS: intFrom(120, 1),
   CONFIRMATION_SWEEP_MS: intFrom(1000, 10),
+  RETENTION_SWEEP_MS: intFrom(60_000, 10),
+  RETENTION_BATCH: intFrom(500, 1).pipe(z.number().max(5000)),
+  // Replays must work for at least a day (DESIGN.md, Retention), so less is refused.
+  RETENTION_IDEMPOTENCY_HOURS: intFrom(48, 24),
+  RETENTION_OUTBOX_HOURS: intFrom(168, 1),
+  RETENTION_CODES_HOURS: intFrom(168, 1),
+  RETENTION_SESSIONS_HOURS: intFrom(168, 1),
+  RETENTION_CONFIRMATIONS_HOURS: intFrom(168, 1),
   WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
   WS_ALLOWED_ORIGINS: z.string().default(""),
   WS_KEEPALIVE_MS: intFrom(30_000, 100),
@@ -137,6 +145,22 @@ export interface Config {
   /** Change feeds serve only rows older than this, so a cursor never skips a late commit. */
   feedSettleMs: number;
   confirmationSweepMs: number;
+  /** What the retention sweep deletes, and when (retention.service.ts). */
+  retention: {
+    sweepMs: number;
+    /** Rows per DELETE. */
+    batch: number;
+    /** Idempotency records, after they were made (a payment still being decided keeps its record). */
+    idempotencyHours: number;
+    /** Delivered outbox messages, after delivery. */
+    outboxHours: number;
+    /** Wallet codes, after they expire (used or not). */
+    codesHours: number;
+    /** Sessions, after they were ended or expired. */
+    sessionsHours: number;
+    /** Confirmation requests, after they were answered or expired. */
+    confirmationsHours: number;
+  };
   websocket: {
     maxSocketsPerCredential: number;
     /** Browser origins allowed to open a socket; clients that send no Origin are not browsers. */
@@ -195,6 +219,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
     feedSettleMs: e.FEED_SETTLE_MS,
     confirmationSweepMs: e.CONFIRMATION_SWEEP_MS,
+    retention: {
+      sweepMs: e.RETENTION_SWEEP_MS,
+      batch: e.RETENTION_BATCH,
+      idempotencyHours: e.RETENTION_IDEMPOTENCY_HOURS,
+      outboxHours: e.RETENTION_OUTBOX_HOURS,
+      codesHours: e.RETENTION_CODES_HOURS,
+      sessionsHours: e.RETENTION_SESSIONS_HOURS,
+      confirmationsHours: e.RETENTION_CONFIRMATIONS_HOURS,
+    },
     websocket: {
       maxSocketsPerCredential: e.WS_MAX_SOCKETS_PER_CREDENTIAL,
       allowedOrigins: e.WS_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),

@@ -13,6 +13,7 @@ export type ConfirmationAnswer = "APPROVED" | "REJECTED" | "EXPIRED" | "CANCELLE
 @Index("UQ_confirmations_payment", ["paymentId"], { unique: true })
 @Index("IDX_confirmations_customer", ["customerId", "answer"])
 @Index("IDX_confirmations_due", ["answer", "expiresAt"])
+@Index("IDX_confirmations_answered", ["answeredAt"])
 export class ConfirmationRequestEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() paymentId: string;

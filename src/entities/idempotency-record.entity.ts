@@ -10,6 +10,7 @@ export type IdempotencyState = "IN_PROGRESS" | "DONE";
  */
 @Entity({ name: "idempotency_records" })
 @Index("UQ_idempotency_scope_key", ["scope", "idemKey"], { unique: true })
+@Index("IDX_idempotency_created", ["createdAt"])
 export class IdempotencyRecordEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 64 }) scope: string;

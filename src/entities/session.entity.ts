@@ -5,6 +5,8 @@ import { IdColumn, TimeColumn } from "./columns";
 @Entity({ name: "customer_sessions" })
 @Index("UQ_sessions_token", ["tokenHash"], { unique: true })
 @Index("IDX_sessions_customer", ["customerId"])
+@Index("IDX_sessions_expires", ["expiresAt"])
+@Index("IDX_sessions_revoked", ["revokedAt"])
 export class SessionEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() customerId: string;

@@ -10,6 +10,7 @@ export type CodeKind = "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
 @Entity({ name: "wallet_codes" })
 @Index("UQ_codes_hash", ["codeHash"], { unique: true })
 @Index("IDX_codes_customer", ["customerId"])
+@Index("IDX_codes_expires", ["expiresAt"])
 export class WalletCodeEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 64 }) codeHash: string;

@@ -15,6 +15,7 @@ import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
+import { RetentionService } from "./retention.service";
 import { TicketService } from "./ticket.service";
 import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
 
@@ -55,5 +56,6 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     tickets,
     lookup: new CodeLookupService(deps, codes, points, bills, tickets),
     live: new LiveService(deps, tickets),
+    retention: new RetentionService(deps),
   };
 }
