@@ -101,9 +101,10 @@ export class IdempotencyService {
   }
 
   private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<T> {
-    const existing = await this.deps.db.read((m) =>
-      m.findOneByOrFail(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }),
-    );
+    const existing = await this.deps.db.read((m) => m.findOneBy(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }));
+    // Taken a moment ago and gone now: the retention sweep deleted it at the end of its
+    // period, so the key is as good as new.
+    if (!existing) return this.run(call);
     if (existing.operation !== call.operation || existing.requestHash !== requestHash) {
       fail(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was used for a different request");
     }
