@@ -16,7 +16,7 @@ import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
 import { TicketService } from "./ticket.service";
-import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
+import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -35,7 +35,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
-  outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
+  outbox.register(WEBHOOK_TOPIC, webhookSender(deps), webhookDestination);
   const credentials = new CredentialService(deps);
   return {
     auth: new AuthService(deps, adminToken, customers, credentials),
