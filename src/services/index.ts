@@ -7,6 +7,7 @@ import { CodeService } from "./code.service";
 import { CredentialService } from "./credential.service";
 import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
+import { DeadMessageService } from "./dead-messages.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
 import { LiveService } from "./live.service";
@@ -45,6 +46,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     cards,
     codes,
     outbox,
+    deadMessages: new DeadMessageService(deps, outbox),
     idempotency,
     processor,
     confirmations,
