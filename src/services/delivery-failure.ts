@@ -5,17 +5,32 @@
  * (whose path or query can hold a token), a card number, a code or a credential.
  */
 export function describeFailure(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}${causeCode(error)}` : String(error);
+  const text = isErrorLike(error) ? `${error.name}: ${error.message}${why(error)}` : String(error);
   return redactSecrets(text).slice(0, MAX_LENGTH);
+}
+
+interface ErrorLike {
+  name: string;
+  message: string;
+  cause?: unknown;
+}
+
+/** Errors from another realm (the platform's fetch, seen from a VM context) fail `instanceof Error`. */
+function isErrorLike(error: unknown): error is ErrorLike {
+  return typeof error === "object" && error !== null && typeof (error as ErrorLike).name === "string" && typeof (error as ErrorLike).message === "string";
 }
 
 /** lastError's column length. */
 const MAX_LENGTH = 500;
 
-/** fetch says only "fetch failed"; why is in its cause (ECONNREFUSED, ENOTFOUND, ...). */
-function causeCode(error: Error): string {
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : "";
+/**
+ * fetch says only "fetch failed"; why is in its cause: a network code (ECONNREFUSED,
+ * ENOTFOUND, ...), else the cause's own message.
+ */
+function why(error: ErrorLike): string {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof cause?.code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(cause.code)) return ` (${cause.code})`;
+  return typeof cause?.message === "string" && cause.message ? ` (${cause.message.slice(0, 200)})` : "";
 }
 
 export function redactSecrets(text: string): string {
