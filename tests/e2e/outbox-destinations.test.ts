@@ -106,7 +106,7 @@ describe.each(engines)("a webhook attempt that times out (%s)", (engine) => {
   let receiver: HoldingReceiver;
   beforeAll(async () => {
     receiver = await startHoldingReceiver({ holding: false });
-    server = await startTestServer(engine, { env: { OUTBOX_DELIVERY_TIMEOUT_MS: "1000" } });
+    server = await startTestServer(engine, { env: { OUTBOX_DELIVERY_TIMEOUT_MS: "2000" } });
   });
   afterAll(async () => {
     await receiver.close();
@@ -121,14 +121,14 @@ describe.each(engines)("a webhook attempt that times out (%s)", (engine) => {
     const m = server.app.dataSource.manager;
     const [leased] = await m.findBy(OutboxMessageEntity, { topic: WEBHOOK_TOPIC });
     // Leased past the attempt's timeout, by the margin: no other instance can start it meanwhile.
-    expect(leased.lockedUntil!.getTime() - Date.now()).toBeGreaterThan(1000 + 15_000);
+    expect(leased.lockedUntil!.getTime() - Date.now()).toBeGreaterThan(2000 + 15_000);
 
     expect(await eventually(() => receiver.answered.length === 1)).toBe(true);
     expect(receiver.stats.abandoned).toBe(1); // the first attempt, closed by its timeout
     expect(receiver.received).toHaveLength(2);
     expect(new Set(receiver.received.map(eventIdOf)).size).toBe(1);
     const row = await m.findOneByOrFail(OutboxMessageEntity, { id: leased.id });
-    expect(row).toMatchObject({ attempts: 1, lastError: "Error: no answer within 1000 ms", deadAt: null });
+    expect(row).toMatchObject({ attempts: 1, lastError: "Error: no answer within 2000 ms", deadAt: null });
     expect(await eventually(async () => (await m.findOneByOrFail(OutboxMessageEntity, { id: leased.id })).deliveredAt !== null)).toBe(true);
     await server.app.services.outbox.drain();
     expect(receiver.received).toHaveLength(2);
