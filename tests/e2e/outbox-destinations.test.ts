@@ -56,10 +56,10 @@ describe.each(engines)("one slow webhook receiver never delays other deliveries 
     const { partner, client } = await partnerWithWebhook(server, receiver.url);
     // Twelve bills collected at the store, as many events for the partner...
     await collectBills(server, client, 12, "slow");
-    // ...and sixty more waiting for it, more than one poll round picks.
+    // ...and 120 more waiting for it: more than its queue here takes (50) and one pick (50) together.
     const m = server.app.dataSource.manager;
     const { outbox } = server.app.services;
-    for (let n = 0; n < 60; n++) {
+    for (let n = 0; n < 120; n++) {
       const event: WebhookEvent = { eventId: randomUUID(), partnerId: partner.id, type: "bill.paid", data: { n }, createdAt: new Date().toISOString() };
       await outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
     }
@@ -84,19 +84,19 @@ describe.each(engines)("one slow webhook receiver never delays other deliveries 
       ["SALE", "REFUND"].every((kind) => institution.reportCalls.get(`${refunded.id}:${kind}`) === 1);
     expect(await eventually(institutionDone)).toBe(true);
     // All of it while the slow receiver has answered nothing yet: its first four
-    // requests are still held, and the other 68 events wait their turn.
+    // requests are still held, and the other 128 events wait their turn.
     expect(receiver.answered).toHaveLength(0);
     expect(receiver.holding).toBe(MAX_IN_FLIGHT_PER_DESTINATION);
     expect(receiver.received).toHaveLength(MAX_IN_FLIGHT_PER_DESTINATION);
 
     // The receiver catches up: every event once, never more than four at a time.
     receiver.release();
-    expect(await eventually(() => receiver.answered.length === 72, 30_000)).toBe(true);
-    expect(new Set(receiver.answered.map(eventIdOf)).size).toBe(72);
-    expect(receiver.received).toHaveLength(72);
+    expect(await eventually(() => receiver.answered.length === 132, 30_000)).toBe(true);
+    expect(new Set(receiver.answered.map(eventIdOf)).size).toBe(132);
+    expect(receiver.received).toHaveLength(132);
     expect(receiver.stats.maxHeld).toBe(MAX_IN_FLIGHT_PER_DESTINATION);
     const hooks = await m.findBy(OutboxMessageEntity, { topic: WEBHOOK_TOPIC, destination: `partner:${partner.id}` });
-    expect(hooks).toHaveLength(72);
+    expect(hooks).toHaveLength(132);
     expect(await eventually(async () => (await m.findBy(OutboxMessageEntity, { topic: WEBHOOK_TOPIC })).every((row) => row.deliveredAt !== null))).toBe(true);
   });
 });
