@@ -14,6 +14,20 @@ export interface ApiKeyInfo {
 
 const API_KEY_INFO = "id role ownerId createdAt lastUsedAt revokedAt";
 
+/** An outbox delivery given up after OUTBOX_GIVE_UP_AFTER_DAYS of failures (never its payload). */
+export interface DeadMessage {
+  id: string;
+  topic: string;
+  destination: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  /** Null once retried. */
+  diedAt: string | null;
+}
+
+const DEAD_MESSAGE = "id topic destination attempts lastError createdAt diedAt";
+
 /** The back office's client (ADMIN_TOKEN): customers, stores, partners, API keys. */
 export class AdminClient extends WalletClient {
   constructor(url: string, adminToken: string, options?: ClientOptions) {
@@ -64,6 +78,18 @@ export class AdminClient extends WalletClient {
   async revokeApiKey(id: string): Promise<ApiKeyInfo> {
     const query = `mutation ($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_INFO} } }`;
     return (await this.request<{ revokeApiKey: ApiKeyInfo }>(query, { id })).revokeApiKey;
+  }
+
+  /** Dead outbox messages, newest first; pass `nextCursor` as `after` for the next page. */
+  async deadMessages(first?: number, after?: string): Promise<{ nodes: DeadMessage[]; nextCursor: string | null }> {
+    const query = `query ($first: Int, $after: String) { deadMessages(first: $first, after: $after) { nodes { ${DEAD_MESSAGE} } nextCursor } }`;
+    return (await this.request<{ deadMessages: { nodes: DeadMessage[]; nextCursor: string | null } }>(query, { first, after })).deadMessages;
+  }
+
+  /** Makes a dead message due now, its attempts reset (NOT_FOUND unless it is dead). */
+  async retryDeadMessage(id: string): Promise<DeadMessage> {
+    const query = `mutation ($id: ID!) { retryDeadMessage(id: $id) { ${DEAD_MESSAGE} } }`;
+    return (await this.request<{ retryDeadMessage: DeadMessage }>(query, { id })).retryDeadMessage;
   }
 
   /** A lost phone: every session of the customer ends; answers how many were live. */

@@ -8,8 +8,8 @@ import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-stre
  * Secrets that may be generated in development (ADMIN_TOKEN, CARD_KEY) are resolved
  * later by `resolveSecrets`, because doing so touches DATA_DIR.
  */
-const intFrom = (fallback: number, min = 0) =>
-  z.coerce.number().int().min(min).default(fallback);
+const intFrom = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
  * A size such as "100kb", "1.5mb" or "4096" (bytes), in bytes. `bytes.parse` alone reads
@@ -77,6 +77,8 @@ const envSchema = z.object({
   INSTITUTION_LATENCY_MS: intFrom(20),
   INSTITUTION_TIMEOUT_MS: intFrom(3000, 50),
   OUTBOX_POLL_MS: intFrom(1000, 10),
+  OUTBOX_DELIVERY_TIMEOUT_MS: intFrom(10_000, 100, 300_000),
+  OUTBOX_GIVE_UP_AFTER_DAYS: intFrom(3, 1, 365),
   RECOVERY_AFTER_MS: intFrom(2000, 100),
   RATE_LOGIN_PER_PHONE_PER_MIN: intFrom(10, 1),
   RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
@@ -139,6 +141,10 @@ export interface Config {
   institutionLatencyMs: number;
   institutionTimeoutMs: number;
   outboxPollMs: number;
+  /** One delivery attempt (a webhook, an institution report) is abandoned after this. */
+  outboxDeliveryTimeoutMs: number;
+  /** A message still failing this long after it was created (or retried by an admin) is dead. */
+  outboxGiveUpAfterDays: number;
   /** A payment PROCESSING this long past its processing deadline was left by a crash. */
   recoveryAfterMs: number;
   confirmationTtlSeconds: number;
@@ -215,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     institutionLatencyMs: e.INSTITUTION_LATENCY_MS,
     institutionTimeoutMs: e.INSTITUTION_TIMEOUT_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxDeliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS,
+    outboxGiveUpAfterDays: e.OUTBOX_GIVE_UP_AFTER_DAYS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
     confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
     feedSettleMs: e.FEED_SETTLE_MS,

@@ -72,6 +72,8 @@ async function isMariaDb(url: string): Promise<boolean> {
 export class Db {
   private readonly sqliteLock: Mutex | null;
   private readonly direct: DirectSqlFactory;
+  /** What to do once each open transaction commits (see `afterCommit`). */
+  private readonly commitActions = new WeakMap<EntityManager, Array<() => void>>();
 
   constructor(readonly dataSource: DataSource) {
     this.sqliteLock = dataSource.options.type === "better-sqlite3" ? new Mutex() : null;
@@ -111,6 +113,37 @@ export class Db {
    * rule here anyway (events, institution calls and wake-ups come after `tx` returns).
    */
   async tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    // Each attempt's own list: what a rolled-back attempt asked for never runs.
+    let committed: Array<() => void> = [];
+    const attempt = (m: EntityManager) => {
+      committed = [];
+      this.commitActions.set(m, committed);
+      return work(m);
+    };
+    const result = await this.runTransaction(attempt);
+    for (const action of committed) {
+      try {
+        action();
+      } catch (error) {
+        // The transaction stands: an action's failure must not turn it into an error.
+        process.emitWarning(`an after-commit action failed: ${(error as Error).name}`);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `action` right after the transaction `m` (one of `tx`) commits, and never if it
+   * rolls back: for effects that must not happen for changes that did not (delivering an
+   * outbox message written in it). `action` must not throw.
+   */
+  afterCommit(m: EntityManager, action: () => void): void {
+    const actions = this.commitActions.get(m);
+    if (!actions) throw new Error("afterCommit needs a transaction of Db.tx");
+    actions.push(action);
+  }
+
+  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
     for (let attempt = 1; ; attempt++) {
       try {

@@ -3,13 +3,19 @@ import { TimeColumn } from "./columns";
 
 /**
  * Durable work written in the same transaction as the change that causes it, and
- * delivered afterwards with retries (institution reports, later partner webhooks).
+ * delivered afterwards with retries (institution reports and reversals, partner webhooks).
  */
 @Entity({ name: "outbox_messages" })
-@Index("IDX_outbox_due", ["deliveredAt", "nextAttemptAt"])
+// Due messages, oldest first, skipping dead ones and busy destinations inside the index.
+@Index("IDX_outbox_due", ["deliveredAt", "deadAt", "nextAttemptAt", "destination"])
 export class OutboxMessageEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 64 }) topic: string;
+  /**
+   * Who receives it ("institution", "partner:<id>"): deliveries to one destination never
+   * wait for another's. Null on messages written before destinations were recorded.
+   */
+  @Column({ type: "varchar", length: 100, nullable: true }) destination: string | null;
   @Column({ type: "simple-json" }) payload: Record<string, unknown>;
   @Column({ type: "int", default: 0 }) attempts: number;
   @TimeColumn() nextAttemptAt: Date;
@@ -20,4 +26,8 @@ export class OutboxMessageEntity {
   @Column({ type: "varchar", length: 500, nullable: true }) lastError: string | null;
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) deliveredAt: Date | null;
+  /** Given up: still failing OUTBOX_GIVE_UP_AFTER_DAYS after creation (or revival); waits for an admin. */
+  @TimeColumn({ nullable: true }) deadAt: Date | null;
+  /** When an admin last made this dead message due again; its give-up age counts from here. */
+  @TimeColumn({ nullable: true }) revivedAt: Date | null;
 }

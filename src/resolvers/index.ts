@@ -4,10 +4,11 @@ import { CardResolver } from "./card.resolver";
 import { CodeResolver } from "./code.resolver";
 import { ConfirmationResolver } from "./confirmation.resolver";
 import { CustomerResolver } from "./customer.resolver";
+import { DeadMessageResolver } from "./dead-message.resolver";
 import { IssuedCodeResolver } from "./issued-code.resolver";
 import { MembershipResolver } from "./membership.resolver";
 import { MessageResolver } from "./message.resolver";
 import { PaymentResolver } from "./payment.resolver";
 import { TicketResolver } from "./ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver] as const;

@@ -7,6 +7,7 @@ import { CodeService } from "./code.service";
 import { CredentialService } from "./credential.service";
 import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
+import { DeadMessageService } from "./dead-messages.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
 import { LiveService } from "./live.service";
@@ -17,7 +18,7 @@ import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
 import { RetentionService } from "./retention.service";
 import { TicketService } from "./ticket.service";
-import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
+import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -37,7 +38,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
-  outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
+  outbox.register(WEBHOOK_TOPIC, webhookSender(deps), webhookDestination);
   return {
     auth: new AuthService(deps, adminToken, customers, credentials),
     credentials,
@@ -46,6 +47,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     cards,
     codes,
     outbox,
+    deadMessages: new DeadMessageService(deps, outbox),
     idempotency,
     processor,
     confirmations,

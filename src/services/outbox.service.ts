@@ -1,54 +1,126 @@
+import { setMaxListeners } from "node:events";
 import type { EntityManager } from "typeorm";
 import { OutboxMessageEntity } from "../entities";
+import { describeFailure } from "./delivery-failure";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
 
-export type OutboxHandler = (payload: Record<string, unknown>) => Promise<void>;
+/**
+ * Delivers one message. `signal` aborts when the attempt's time is up (pass it on to
+ * fetch and the like); the outbox stops waiting then in any case. Must be idempotent.
+ */
+export type OutboxHandler = (payload: Record<string, unknown>, signal: AbortSignal) => Promise<void>;
+
+/** Who receives a topic's message, e.g. "partner:<id>"; by default the topic's first word. */
+export type DestinationOf = (payload: Record<string, unknown>) => string;
+
+/** Attempts under way to one destination at once, on each instance. */
+export const MAX_IN_FLIGHT_PER_DESTINATION = 4;
+
+/**
+ * How long a lease outlasts the delivery timeout. An attempt starts only while its
+ * message's lease outlasts the attempt by FINISH_MARGIN_MS (else the message is left for
+ * whoever leases it once the lease runs out), so a message may wait in its destination's
+ * queue up to LEASE_MARGIN_MS - FINISH_MARGIN_MS. FINISH_MARGIN_MS covers recording the
+ * outcome and clocks of two instances disagreeing: an attempt, even one that times out,
+ * is over before any other instance can lease the message.
+ */
+const LEASE_MARGIN_MS = 20_000;
+const FINISH_MARGIN_MS = 5_000;
 
 const BATCH = 50;
-const LEASE_MS = 60_000;
-const MAX_BACKOFF_MS = 10 * 60_000;
-/** A wake-up waits this long, so the commits of a busy moment are delivered as one batch. */
-const COALESCE_MS = 50;
-/** Messages waiting for delivery by `dispatch` at most; past that, new ones go to the poller. */
+/** Messages one destination may have leased and waiting on this instance. */
+const QUEUE_MAX_PER_DESTINATION = BATCH;
+/** Dispatched messages one destination may have waiting; past that, new ones go to the poller. */
 const DISPATCH_QUEUE_MAX = 1000;
+const MAX_BACKOFF_MS = 10 * 60_000;
+/** A wake-up, and a delivered mark, waits this long, so a busy moment's work goes as one batch. */
+const COALESCE_MS = 50;
+/** Attempts started within this window share one timeout signal (one timer, not one each). */
+const SIGNAL_WINDOW_MS = 50;
+const DAY_MS = 86_400_000;
+
+interface Handler {
+  deliver: OutboxHandler;
+  destinationOf?: DestinationOf;
+}
+
+/** One destination's deliveries on this instance: those under way, and those waiting for a turn. */
+interface DestinationQueue {
+  inFlight: number;
+  waiting: OutboxMessageEntity[];
+}
 
 /**
  * Durable deliveries. A message is inserted with the same EntityManager as the change
- * that causes it, so it exists exactly when that change committed. A worker (one per
- * server instance) leases a batch of due messages in one UPDATE marked with its own
- * lease id, so two instances never deliver the same message at once, delivers them, and
- * retries failures with exponential backoff. Handlers must be idempotent: a crash after
- * delivery and before marking repeats a delivery.
+ * that causes it, so it exists exactly when that change committed. Each server instance
+ * leases due messages in one UPDATE marked with its own lease id, so two instances never
+ * deliver the same message at once, delivers them, and retries failures with exponential
+ * backoff. Handlers must be idempotent: a crash after delivery and before marking repeats
+ * a delivery.
+ *
+ * Deliveries to different destinations never wait for each other. Every message names
+ * its destination (the institution, one partner); each destination has its own queue
+ * with at most MAX_IN_FLIGHT_PER_DESTINATION attempts under way. A poll round only
+ * leases and hands messages to their queues, never waiting for a delivery, and leaves a
+ * destination whose queue is full out of its pick, inside the database's index, so one
+ * slow destination's backlog never hides another's messages. The poll interval keeps
+ * ticking while deliveries run.
+ *
+ * Every attempt is abandoned after OUTBOX_DELIVERY_TIMEOUT_MS. A lease lasts that plus
+ * LEASE_MARGIN_MS (see there), so a slow attempt never overlaps another instance's
+ * attempt of the same message. A message that still fails OUTBOX_GIVE_UP_AFTER_DAYS
+ * after it was created (or after an admin retried it) is dead: no longer retried,
+ * listed for an admin (DeadMessageService), kept until one retries it.
  *
  * A hot path delivers its own messages instead (`messageForDispatch`, then `dispatch`
- * after the commit): they are inserted already leased to this instance, so no poller
- * takes them, and delivered from memory a moment after the commit, in batches whose
- * delivered marks go out in one UPDATE. That skips the poller's pick, lease and read-back
- * of every message (a third of the database work a redeem caused). If this instance dies
- * first, the lease runs out and any poller delivers them, as it would a leased batch.
+ * after the commit, or `enqueueDispatched`): they are inserted already leased to this
+ * instance, so no poller takes them, and handed to their destination's queue right after
+ * the commit; delivered marks go out in batches, one UPDATE each. That skips the poller's
+ * pick, lease and read-back of every message. If this instance dies first, the lease
+ * runs out and any poller delivers them, as it would a leased batch.
  */
 export class OutboxService {
-  private readonly handlers = new Map<string, OutboxHandler>();
+  private readonly handlers = new Map<string, Handler>();
+  private readonly queues = new Map<string, DestinationQueue>();
+  /** Destinations a round left out for a full queue: a round runs again once they empty. */
+  private readonly held = new Set<string>();
+  /** Attempts under way (with their outcome's write) and delivered marks being written. */
+  private readonly work = new Set<Promise<void>>();
+  private deliveredIds: string[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private deliveredCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private wakeAgain = false;
   private leasedSelect: string | undefined;
+  private signal: { startedAt: number; signal: AbortSignal } | null = null;
   /** Marks the messages this instance will deliver itself (see `dispatch`). */
   private readonly dispatchLease = newId();
-  private readonly dispatchQueue: OutboxMessageEntity[] = [];
-  private dispatchPending: NodeJS.Timeout | null = null;
-  private dispatching: Promise<void> | null = null;
+  /** Delivery timeout plus LEASE_MARGIN_MS. */
+  readonly leaseMs: number;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    this.leaseMs = deps.config.outboxDeliveryTimeoutMs + LEASE_MARGIN_MS;
+  }
 
-  register(topic: string, handler: OutboxHandler): void {
-    this.handlers.set(topic, handler);
+  register(topic: string, deliver: OutboxHandler, destinationOf?: DestinationOf): void {
+    this.handlers.set(topic, { deliver, destinationOf });
   }
 
   async enqueue(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
     await this.deps.db.sql(m).insert(OutboxMessageEntity, this.message(topic, payload));
+  }
+
+  /**
+   * Inserts a message in the transaction `m` (of Db.tx) that this instance delivers
+   * right after that transaction commits, as `messageForDispatch` and `dispatch` do.
+   */
+  async enqueueDispatched(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
+    const message = this.messageForDispatch(topic, payload);
+    await this.deps.db.sql(m).insert(OutboxMessageEntity, message);
+    this.deps.db.afterCommit(m, () => this.dispatch([message]));
   }
 
   /** A new message, due now, for `enqueue` or for a transaction's `finish`. */
@@ -57,6 +129,7 @@ export class OutboxService {
     return Object.assign(new OutboxMessageEntity(), {
       id: newId(),
       topic,
+      destination: this.destinationOf(topic, payload),
       payload,
       attempts: 0,
       nextAttemptAt: now,
@@ -65,6 +138,8 @@ export class OutboxService {
       lastError: null,
       createdAt: now,
       deliveredAt: null,
+      deadAt: null,
+      revivedAt: null,
     });
   }
 
@@ -72,24 +147,25 @@ export class OutboxService {
    * A new message that this instance delivers right after its transaction commits: call
    * `dispatch` with it then. Leased to this instance from its insert, so pollers leave it
    * alone; a plain message (for the poller) when the server is not running its outbox or
-   * already has a long queue to deliver.
+   * its destination already has a long queue here.
    */
   messageForDispatch(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
     const message = this.message(topic, payload);
-    if (this.timer && this.dispatchQueue.length < DISPATCH_QUEUE_MAX) {
+    if (this.timer && (this.queues.get(message.destination!)?.waiting.length ?? 0) < DISPATCH_QUEUE_MAX) {
       message.leaseId = this.dispatchLease;
-      message.lockedUntil = new Date(message.createdAt.getTime() + LEASE_MS);
+      message.lockedUntil = new Date(message.createdAt.getTime() + this.leaseMs);
     }
     return message;
   }
 
-  /** After the commit that inserted `messages` (from `messageForDispatch`): delivers them soon. */
+  /** After the commit that inserted `messages` (from `messageForDispatch`): delivers them now. */
   dispatch(messages: readonly OutboxMessageEntity[]): void {
     for (const message of messages) {
-      if (message.leaseId === this.dispatchLease) this.dispatchQueue.push(message);
-      else this.wake();
+      // Once stopped, a leased message waits for its lease to run out (a poller's job).
+      if (message.leaseId === this.dispatchLease) {
+        if (this.timer) this.hand(message);
+      } else this.wake();
     }
-    this.scheduleDispatch();
   }
 
   start(): void {
@@ -99,15 +175,22 @@ export class OutboxService {
     this.run();
   }
 
+  /**
+   * Stops leasing; what waits in a queue stays leased until its lease runs out (then any
+   * instance delivers it). Resolves once the attempts under way (each bounded by the
+   * delivery timeout) are over and their outcomes recorded.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
     this.timer = null;
     this.pending = null;
-    await Promise.all([this.running, this.flushDispatch()]);
+    await this.running;
+    for (const queue of this.queues.values()) queue.waiting.length = 0;
+    await this.idle();
   }
 
-  /** Asks for a delivery soon (after a commit that enqueued something). */
+  /** Asks for a poll round soon (after a commit that enqueued something). */
   wake(): void {
     if (!this.timer || this.pending) return;
     this.pending = setTimeout(() => {
@@ -123,12 +206,12 @@ export class OutboxService {
     }
     this.running = this.deliverDue()
       .then(() => undefined)
-      .catch((error) => this.deps.logger.error({ err: errorSummary(error) }, "outbox delivery round failed"))
+      .catch((error) => this.deps.logger.error({ err: describeFailure(error) }, "outbox poll round failed"))
       .finally(() => {
         this.running = null;
         if (this.wakeAgain) {
-          // Through the coalescing delay again: running at once would deliver the one
-          // or two messages committed during this round, a round per message when busy.
+          // Through the coalescing delay again: running at once would lease the one or
+          // two messages committed during this round, a round per message when busy.
           this.wakeAgain = false;
           this.wake();
         }
@@ -136,109 +219,93 @@ export class OutboxService {
   }
 
   /**
-   * Delivers until nothing is due, waiting for any round under way, also one a wake-up
-   * starts meanwhile (its leases hide its messages from this one until it is done);
-   * returns how many it delivered itself.
+   * Delivers until nothing is due, waiting for every attempt it started and for any
+   * round under way, also one a wake-up starts meanwhile (its leases hide its messages
+   * from this one until it is done); returns how many messages this instance delivered
+   * meanwhile.
    */
   async drain(): Promise<number> {
-    let delivered = 0;
+    const before = this.deliveredCount;
+    let found: number;
     do {
-      await Promise.all([this.running, this.flushDispatch()]);
-      delivered += await this.deliverDue();
-    } while (this.running || this.dispatching || this.dispatchQueue.length > 0);
-    return delivered;
+      await this.running;
+      found = await this.deliverDue();
+      await this.idle();
+    } while (found > 0 || this.running);
+    return this.deliveredCount - before;
   }
 
-  /** Delivers the dispatched messages after the coalescing delay, unless already under way. */
-  private scheduleDispatch(): void {
-    // Once stopped, what is still queued waits for its lease to run out (a poller's job).
-    if (!this.timer || this.dispatchPending || this.dispatching || this.dispatchQueue.length === 0) return;
-    this.dispatchPending = setTimeout(() => {
-      this.dispatchPending = null;
-      void this.dispatchQueued();
-    }, COALESCE_MS);
-  }
-
-  /** Delivers every dispatched message now; resolves when none is left. */
-  private async flushDispatch(): Promise<void> {
-    do await this.dispatchQueued();
-    while (this.dispatchQueue.length > 0);
-  }
-
-  /**
-   * Delivers what is queued now, in batches of BATCH (one delivered-UPDATE each). What
-   * arrives meanwhile waits for the next coalescing delay, or a busy server would deliver
-   * a batch per message or two.
-   */
-  private dispatchQueued(): Promise<void> {
-    if (this.dispatchPending) clearTimeout(this.dispatchPending);
-    this.dispatchPending = null;
-    this.dispatching ??= this.deliverDispatched(this.dispatchQueue.splice(0)).finally(() => {
-      this.dispatching = null;
-      this.scheduleDispatch();
-    });
-    return this.dispatching;
-  }
-
-  private async deliverDispatched(taken: OutboxMessageEntity[]): Promise<void> {
-    try {
-      for (let i = 0; i < taken.length; i += BATCH) await this.deliver(taken.slice(i, i + BATCH));
-    } catch (error) {
-      // Still leased to this instance: when the leases run out, a poller delivers them.
-      this.deps.logger.error({ err: errorSummary(error) }, "outbox dispatch failed");
+  /** Resolves when no attempt is under way or waiting, and every delivered mark is written. */
+  private async idle(): Promise<void> {
+    this.flushMarks();
+    while (this.work.size > 0) {
+      await Promise.allSettled([...this.work]);
+      this.flushMarks();
     }
   }
 
   /**
-   * Rounds of leasing and delivering while more is due: after a full batch, or when
-   * another round leased what this one picked first. A partial batch took everything
-   * that was due; what commits meanwhile wakes the next run through the coalescing delay,
-   * so a busy server delivers in a few large rounds a second, not back-to-back small ones.
+   * Rounds of leasing while more is due: after a full pick, or when another instance
+   * leased what this one picked first. A partial pick took everything that was due; what
+   * commits meanwhile wakes the next run through the coalescing delay, so a busy server
+   * polls in a few large rounds a second, not back-to-back small ones. Returns how many
+   * due messages the rounds found (leased or left for a full queue).
    */
   private async deliverDue(): Promise<number> {
-    let delivered = 0;
+    let found = 0;
     for (;;) {
-      const lease = await this.leaseBatch();
-      if (lease.picked === 0) return delivered;
-      delivered += await this.deliver(lease.messages);
-      const lostRace = lease.messages.length === 0;
-      if (!lostRace && lease.picked < BATCH) return delivered;
+      const round = await this.leaseBatch();
+      found += round.picked;
+      for (const message of round.messages) this.hand(message);
+      const lostRace = round.chosen > 0 && round.messages.length === 0;
+      if (!lostRace && (round.picked < BATCH || round.messages.length === 0)) return found;
     }
   }
 
   /**
-   * Leases up to BATCH due messages: a plain read picks them, then one UPDATE by primary
-   * key marks them with a fresh lease id, repeating the due test on the current rows so
-   * two instances leasing at once never both get a message, and the leased rows are read
-   * back by primary key. Only primary keys are locked or searched: an UPDATE that
-   * searched the due index would lock its gaps and deadlock with the transactions
-   * inserting new messages there, and a read by lease id alone would go through every
-   * message ever sent.
+   * Leases due messages: a plain read picks up to BATCH of them, leaving out destinations
+   * whose queue here is full; of those, as many as each destination's queue takes are
+   * marked with a fresh lease id by one UPDATE by primary key, which repeats the due test
+   * on the current rows so two instances leasing at once never both get a message; the
+   * leased rows are read back by primary key. Only primary keys are locked or searched:
+   * an UPDATE that searched the due index would lock its gaps and deadlock with the
+   * transactions inserting new messages there, and a read by lease id alone would go
+   * through every message ever sent.
    */
-  private async leaseBatch(): Promise<{ picked: number; messages: OutboxMessageEntity[] }> {
+  private async leaseBatch(): Promise<{ picked: number; chosen: number; messages: OutboxMessageEntity[] }> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const leaseId = newId();
-    const due = "deliveredAt IS NULL AND nextAttemptAt <= ? AND (lockedUntil IS NULL OR lockedUntil < ?)";
+    const full = [...this.queues].filter(([, queue]) => this.load(queue) >= QUEUE_MAX_PER_DESTINATION).map(([destination]) => destination);
+    for (const destination of full) this.held.add(destination);
     const picked = await db.read((m) =>
-      db.sql(m).select<{ id: string }>(`SELECT id FROM outbox_messages WHERE ${due} ORDER BY nextAttemptAt LIMIT ${BATCH}`, [now, now]),
+      db.sql(m).select<{ id: string; topic: string; destination: string | null }>(PICK_SQL, [now, now, ...skipList(full)]),
     );
-    if (picked.length === 0) return { picked: 0, messages: [] };
-    const ids = picked.map((row) => row.id);
+    if (picked.length === 0) return { picked: 0, chosen: 0, messages: [] };
+    const room = new Map<string, number>();
+    const ids: string[] = [];
+    for (const row of picked) {
+      const destination = row.destination ?? defaultDestination(row.topic);
+      const left = room.get(destination) ?? QUEUE_MAX_PER_DESTINATION - this.load(this.queues.get(destination));
+      if (left > 0) ids.push(row.id);
+      else this.held.add(destination);
+      room.set(destination, left - 1);
+    }
+    if (ids.length === 0) return { picked: picked.length, chosen: 0, messages: [] };
     const leased = await db.read((m) =>
-      db.sql(m).write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${due}`, [
+      db.sql(m).write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${DUE}`, [
         leaseId,
-        new Date(now.getTime() + LEASE_MS),
+        new Date(now.getTime() + this.leaseMs),
         ...batchIds(ids),
         now,
         now,
       ]),
     );
-    if (leased === 0) return { picked: picked.length, messages: [] };
+    if (leased === 0) return { picked: picked.length, chosen: ids.length, messages: [] };
     const rows = await db.read((m) => db.sql(m).select(this.leasedSql, [...batchIds(ids), leaseId]));
     // In the order they were due.
     const byId = new Map(rows.map((row) => [String(row.id), db.hydrate(OutboxMessageEntity, row)!]));
-    return { picked: picked.length, messages: ids.flatMap((id) => byId.get(id) ?? []) };
+    return { picked: picked.length, chosen: ids.length, messages: ids.flatMap((id) => byId.get(id) ?? []) };
   }
 
   private get leasedSql(): string {
@@ -246,43 +313,161 @@ export class OutboxService {
     return this.leasedSelect;
   }
 
-  private async deliver(batch: OutboxMessageEntity[]): Promise<number> {
-    const delivered: string[] = [];
-    for (const message of batch) {
-      try {
-        const handler = this.handlers.get(message.topic);
-        if (!handler) throw new Error(`no handler for topic ${message.topic}`);
-        await handler(message.payload);
-        delivered.push(message.id);
-      } catch (error) {
-        await this.retryLater(message, error);
-      }
-    }
-    if (delivered.length > 0) {
-      const { db, clock } = this.deps;
-      await db.read((m) =>
-        db
-          .sql(m)
-          .write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [clock.now(), ...batchIds(delivered)]),
-      );
-    }
-    return delivered.length;
+  private destinationOf(topic: string, payload: Record<string, unknown>): string {
+    const named = this.handlers.get(topic)?.destinationOf?.(payload);
+    return (named || defaultDestination(topic)).slice(0, 100);
   }
 
-  private async retryLater(message: OutboxMessageEntity, error: unknown): Promise<void> {
+  private load(queue: DestinationQueue | undefined): number {
+    return queue ? queue.inFlight + queue.waiting.length : 0;
+  }
+
+  /** Puts a leased message in its destination's queue, starting it if there is room. */
+  private hand(message: OutboxMessageEntity): void {
+    const destination = message.destination ?? defaultDestination(message.topic);
+    let queue = this.queues.get(destination);
+    if (!queue) this.queues.set(destination, (queue = { inFlight: 0, waiting: [] }));
+    queue.waiting.push(message);
+    this.pump(destination, queue);
+  }
+
+  private pump(destination: string, queue: DestinationQueue): void {
+    while (queue.inFlight < MAX_IN_FLIGHT_PER_DESTINATION && queue.waiting.length > 0) {
+      const message = queue.waiting.shift()!;
+      // Too late to finish within the lease: left for whoever leases it once it runs out.
+      if (!this.leaseOutlastsAttempt(message)) continue;
+      queue.inFlight++;
+      const attempt: Promise<void> = this.attempt(message).finally(() => {
+        this.work.delete(attempt);
+        queue.inFlight--;
+        this.pump(destination, queue);
+        if (this.load(queue) === 0) {
+          this.queues.delete(destination);
+          // A round left this destination's due messages in the database: fetch them now.
+          if (this.held.delete(destination)) this.wake();
+        }
+      });
+      this.work.add(attempt);
+    }
+  }
+
+  private leaseOutlastsAttempt(message: OutboxMessageEntity): boolean {
+    const left = (message.lockedUntil?.getTime() ?? 0) - this.deps.clock.now().getTime();
+    return left >= this.deps.config.outboxDeliveryTimeoutMs + FINISH_MARGIN_MS;
+  }
+
+  private async attempt(message: OutboxMessageEntity): Promise<void> {
+    const signal = this.timeoutSignal();
+    try {
+      const handler = this.handlers.get(message.topic);
+      if (!handler) throw new Error(`no handler for topic ${message.topic}`);
+      await untilAborted(handler.deliver(message.payload, signal), signal);
+    } catch (error) {
+      const failure = signal.aborted ? new Error(`no answer within ${this.deps.config.outboxDeliveryTimeoutMs} ms`) : error;
+      await this.failed(message, failure).catch((err) =>
+        this.deps.logger.error({ messageId: message.id, err: describeFailure(err) }, "outbox failure could not be recorded"),
+      );
+      return;
+    }
+    this.deliveredCount++;
+    this.deliveredIds.push(message.id);
+    if (this.deliveredIds.length >= BATCH) this.flushMarks();
+    else this.markTimer ??= setTimeout(() => this.flushMarks(), COALESCE_MS);
+  }
+
+  /**
+   * A signal that aborts OUTBOX_DELIVERY_TIMEOUT_MS after the attempt starts (up to
+   * SIGNAL_WINDOW_MS sooner: attempts started together share it, so a busy server sets
+   * a timer every window, not one per report).
+   */
+  private timeoutSignal(): AbortSignal {
+    const now = performance.now();
+    if (!this.signal || now - this.signal.startedAt >= SIGNAL_WINDOW_MS) {
+      const signal = AbortSignal.timeout(this.deps.config.outboxDeliveryTimeoutMs);
+      // Every attempt of the window listens to it; that is no leak.
+      setMaxListeners(0, signal);
+      this.signal = { startedAt: now, signal };
+    }
+    return this.signal.signal;
+  }
+
+  /** Writes the delivered marks gathered so far, BATCH to an UPDATE. */
+  private flushMarks(): void {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    if (this.deliveredIds.length === 0) return;
+    const ids = this.deliveredIds;
+    this.deliveredIds = [];
+    const write: Promise<void> = this.markDelivered(ids)
+      // Unmarked, they are delivered again once their leases run out (at least once).
+      .catch((error) => this.deps.logger.error({ err: describeFailure(error) }, "outbox delivered marks could not be written"))
+      .finally(() => this.work.delete(write));
+    this.work.add(write);
+  }
+
+  private async markDelivered(ids: string[]): Promise<void> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      await db.read((m) =>
+        db.sql(m).write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [now, ...batchIds(batch)]),
+      );
+    }
+  }
+
+  /**
+   * Records a failed attempt: due again after an exponential backoff, or dead once it has
+   * failed for OUTBOX_GIVE_UP_AFTER_DAYS since it was created or revived. Only under this
+   * attempt's lease, and never on a message delivered meanwhile.
+   */
+  private async failed(message: OutboxMessageEntity, error: unknown): Promise<void> {
+    const { db, clock, config, logger } = this.deps;
+    const now = clock.now();
     const attempts = message.attempts + 1;
+    const since = (message.revivedAt ?? message.createdAt).getTime();
+    const dead = now.getTime() >= since + config.outboxGiveUpAfterDays * DAY_MS;
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 20));
     const jitter = Math.floor(Math.random() * backoff * 0.2);
-    await this.deps.db.tx((m) =>
-      m.update(OutboxMessageEntity, { id: message.id }, {
-        attempts,
-        lockedUntil: null,
-        nextAttemptAt: new Date(this.deps.clock.now().getTime() + backoff + jitter),
-        lastError: errorSummary(error).slice(0, 500),
-      }),
+    const lastError = describeFailure(error);
+    await db.read((m) =>
+      db
+        .sql(m)
+        .write(
+          "UPDATE outbox_messages SET attempts = ?, lockedUntil = NULL, nextAttemptAt = ?, lastError = ?, deadAt = ? WHERE id = ? AND leaseId = ? AND deliveredAt IS NULL",
+          [attempts, dead ? now : new Date(now.getTime() + backoff + jitter), lastError, dead ? now : null, message.id, message.leaseId],
+        ),
     );
-    this.deps.logger.warn({ topic: message.topic, messageId: message.id, attempts }, "outbox delivery failed; will retry");
+    const fields = { topic: message.topic, destination: message.destination, messageId: message.id, attempts, err: lastError };
+    if (dead) logger.error(fields, "outbox message given up: dead until an admin retries it");
+    else logger.warn(fields, "outbox delivery failed; will retry");
   }
+}
+
+/** Due for an attempt: not delivered, not dead, its time come, not leased. */
+const DUE = "deliveredAt IS NULL AND deadAt IS NULL AND nextAttemptAt <= ? AND (lockedUntil IS NULL OR lockedUntil < ?)";
+
+/**
+ * The destinations a pick leaves out, in a fixed number of placeholders (one statement
+ * text), padded with "" (no destination's name). Past SKIP_MAX full queues, the rest are
+ * left out in memory instead.
+ */
+const SKIP_MAX = 20;
+const SKIP_PLACEHOLDERS = Array.from({ length: SKIP_MAX }, () => "?").join(", ");
+function skipList(destinations: readonly string[]): string[] {
+  return Array.from({ length: SKIP_MAX }, (_, i) => destinations[i] ?? "");
+}
+
+/**
+ * The oldest due messages, leaving out destinations whose queue here is full. The due
+ * index (deliveredAt, deadAt, nextAttemptAt, destination) answers it in order, and skips
+ * those destinations without reading their rows.
+ */
+const PICK_SQL = `SELECT id, topic, destination FROM outbox_messages WHERE ${DUE} AND (destination IS NULL OR destination NOT IN (${SKIP_PLACEHOLDERS})) ORDER BY nextAttemptAt LIMIT ${BATCH}`;
+
+/** A topic's first word ("institution" for institution.report and institution.reverse). */
+export function defaultDestination(topic: string): string {
+  return topic.split(".")[0];
 }
 
 /**
@@ -295,7 +480,15 @@ function batchIds(ids: readonly string[]): string[] {
   return [...ids, ...Array.from({ length: BATCH - ids.length }, () => ids[0])];
 }
 
-/** An error's class and message only: handler errors never carry payloads into logs. */
-export function errorSummary(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** `work`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -110,14 +110,20 @@ export class PaymentProcessor {
     }
   }
 
-  /** APPROVED -> VOIDED or REFUNDED, with the negative ledger entry and the reports. */
+  /**
+   * APPROVED -> VOIDED or REFUNDED, with the negative ledger entry and the report (and a
+   * void's reversal), in the caller's transaction `m` (of Db.tx). Like a sale's report,
+   * they are delivered by this instance right after that transaction commits, not at
+   * the next poll; if it dies first, a poller delivers them once their lease runs out.
+   */
   async reverseApproved(m: EntityManager, payment: PaymentEntity, to: "VOIDED" | "REFUNDED"): Promise<boolean> {
     const moved = await this.move(m, payment.id, "APPROVED", to, {});
     if (!moved) return false;
     const kind = to === "VOIDED" ? "VOID" : "REFUND";
     await this.addLedger(m, payment, kind, -payment.amount);
-    await this.outbox.enqueue(m, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
-    if (to === "VOIDED") await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
+    // The reversal first: it releases the customer's hold, the report only settles the books.
+    if (to === "VOIDED") await this.outbox.enqueueDispatched(m, OUTBOX_REVERSE, { paymentId: payment.id });
+    await this.outbox.enqueueDispatched(m, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
     return true;
   }
 

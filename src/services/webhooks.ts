@@ -12,7 +12,6 @@ import type { ServiceDeps } from "./deps";
  * five minutes away (replays). `verifyWebhook` below is the reference.
  */
 export const WEBHOOK_TOPIC = "partner.webhook";
-const TIMEOUT_MS = 5000;
 export const MAX_SKEW_SECONDS = 300;
 
 export interface WebhookEvent {
@@ -39,9 +38,17 @@ export function verifyWebhook(secret: string, headers: { timestamp: string; sign
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** The outbox handler: POSTs one event to the partner's current webhook URL. */
+/** Each partner is its own outbox destination: one slow receiver holds up only its own events. */
+export function webhookDestination(payload: Record<string, unknown>): string {
+  return `partner:${String((payload as unknown as WebhookEvent).partnerId)}`;
+}
+
+/**
+ * The outbox handler: POSTs one event to the partner's current webhook URL. `signal` is
+ * the outbox's delivery timeout: it ends the request, the answer's body included.
+ */
 export function webhookSender(deps: ServiceDeps) {
-  return async (payload: Record<string, unknown>): Promise<void> => {
+  return async (payload: Record<string, unknown>, signal: AbortSignal): Promise<void> => {
     const event = payload as unknown as WebhookEvent;
     const partner = await deps.db.read((m) => m.findOneBy(PartnerEntity, { id: event.partnerId }));
     if (!partner?.webhookUrl) return; // nowhere to send it any more
@@ -58,7 +65,7 @@ export function webhookSender(deps: ServiceDeps) {
       },
       body,
       redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal,
     });
     await response.arrayBuffer().catch(() => undefined);
     if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);

@@ -1,0 +1,32 @@
+import type { TransactionReport } from "../../src/services/institutions/institution";
+import { SimulatedInstitution } from "../../src/services/institutions/simulator";
+
+/**
+ * The simulator, counting every reversal and report call it gets (the simulator itself
+ * ignores repeats, so a duplicate delivery would not show in what it keeps).
+ */
+export class CountingInstitution extends SimulatedInstitution {
+  readonly reverseCalls = new Map<string, number>();
+  readonly reportCalls = new Map<string, number>();
+
+  override async reverse(paymentId: string): Promise<void> {
+    this.reverseCalls.set(paymentId, (this.reverseCalls.get(paymentId) ?? 0) + 1);
+    return super.reverse(paymentId);
+  }
+
+  override async report(report: TransactionReport): Promise<void> {
+    const key = `${report.paymentId}:${report.kind}`;
+    this.reportCalls.set(key, (this.reportCalls.get(key) ?? 0) + 1);
+    return super.report(report);
+  }
+}
+
+/** Waits for `check` to hold, polling every 20 ms, up to `ms`; answers whether it did. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}

@@ -1,0 +1,20 @@
+import { loadConfig } from "../../src/config";
+
+describe("outbox configuration", () => {
+  it("gives up on a delivery after 3 days and abandons an attempt after 10 s unless told", () => {
+    expect(loadConfig({})).toMatchObject({ outboxGiveUpAfterDays: 3, outboxDeliveryTimeoutMs: 10_000 });
+    expect(loadConfig({ OUTBOX_GIVE_UP_AFTER_DAYS: "7", OUTBOX_DELIVERY_TIMEOUT_MS: "2500" })).toMatchObject({
+      outboxGiveUpAfterDays: 7,
+      outboxDeliveryTimeoutMs: 2500,
+    });
+  });
+
+  it("refuses values that are not whole days or a sane timeout, naming the variable", () => {
+    for (const bad of ["0", "-1", "2.5", "three", "366"]) {
+      expect(() => loadConfig({ OUTBOX_GIVE_UP_AFTER_DAYS: bad })).toThrow(/OUTBOX_GIVE_UP_AFTER_DAYS/);
+    }
+    for (const bad of ["0", "99", "300001", "ten"]) {
+      expect(() => loadConfig({ OUTBOX_DELIVERY_TIMEOUT_MS: bad })).toThrow(/OUTBOX_DELIVERY_TIMEOUT_MS/);
+    }
+  });
+});
