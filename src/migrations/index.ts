@@ -7,6 +7,7 @@ import { OutboxLease1764500000000 } from "./1764500000000-outbox-lease";
 import { ApiKeyLastUsed1764600000000 } from "./1764600000000-api-key-last-used";
 import { PaymentProcessingDeadline1764700000000 } from "./1764700000000-payment-processing-deadline";
 import { NoAccountLock1764800000000 } from "./1764800000000-no-account-lock";
+import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ApiKeyLastUsed1764600000000,
   PaymentProcessingDeadline1764700000000,
   NoAccountLock1764800000000,
+  KeyIds1764960000000,
 ];

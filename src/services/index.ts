@@ -9,6 +9,7 @@ import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
+import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
 import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
@@ -16,6 +17,7 @@ import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
 import { TicketService } from "./ticket.service";
+import { WebhookSecrets } from "./webhook-secrets";
 import { WEBHOOK_TOPIC, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
@@ -35,12 +37,13 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
-  outbox.register(WEBHOOK_TOPIC, webhookSender(deps));
+  const webhookSecrets = new WebhookSecrets(deps);
+  outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets));
   const credentials = new CredentialService(deps);
   return {
     auth: new AuthService(deps, adminToken, customers, credentials),
     credentials,
-    admin: new AdminService(deps),
+    admin: new AdminService(deps, webhookSecrets),
     customers,
     cards,
     codes,
@@ -55,5 +58,6 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     tickets,
     lookup: new CodeLookupService(deps, codes, points, bills, tickets),
     live: new LiveService(deps, tickets),
+    keySweep: new KeySweep(deps, webhookSecrets),
   };
 }
