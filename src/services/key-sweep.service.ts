@@ -72,8 +72,8 @@ export class KeySweep {
   /** A pass now (in the background), and again every hour. */
   start(): void {
     this.stopped = false;
-    this.kick();
-    this.timer = setInterval(() => this.kick(), REPEAT_MS);
+    this.kick(true);
+    this.timer = setInterval(() => this.kick(false), REPEAT_MS);
     this.timer.unref();
   }
 
@@ -84,26 +84,30 @@ export class KeySweep {
     await this.running;
   }
 
-  /** One pass over cards and partners. */
-  async run(): Promise<KeySweepResult> {
+  /**
+   * One pass over cards and partners. Logs what it did, or, on the pass at start, that
+   * nothing is left to do: the line an operator waits for before removing a previous key.
+   */
+  async run(atStart = false): Promise<KeySweepResult> {
     const result: KeySweepResult = { cardsMoved: 0, partnersMoved: 0, cardsUnreadable: 0, partnersUnreadable: 0, cardsTwice: 0 };
     await this.sweepCards(result);
     await this.sweepPartners(result);
+    if (this.stopped) return result; // cut short by a shutdown: nothing to report
     const { cardsMoved, partnersMoved, cardsUnreadable, partnersUnreadable, cardsTwice } = result;
-    if (cardsMoved + partnersMoved + cardsUnreadable + partnersUnreadable + cardsTwice > 0) {
+    if (atStart || cardsMoved + partnersMoved + cardsUnreadable + partnersUnreadable + cardsTwice > 0) {
       this.deps.logger.info(
         { ...result },
         cardsUnreadable + partnersUnreadable + cardsTwice === 0
           ? "key sweep: every card and webhook secret is now under the current keys"
-          : "key sweep: some rows stay under earlier keys (see the errors logged at start)",
+          : "key sweep: some rows stay under earlier keys (see the errors and warnings logged)",
       );
     }
     return result;
   }
 
-  private kick(): void {
+  private kick(atStart: boolean): void {
     if (this.running) return;
-    this.running = this.run()
+    this.running = this.run(atStart)
       .catch((error) => this.deps.logger.error({ err: (error as Error).name }, "key sweep failed; it runs again within the hour"))
       .finally(() => (this.running = null));
   }
