@@ -4,6 +4,7 @@ import type { CardKind, CardStatus } from "../entities/card.entity";
 import type { Caller } from "./caller";
 import { brandOf, luhnValid } from "./crypto/luhn";
 import { CARD_KEY_VARIABLES } from "./crypto/purpose-keys";
+import { KeyNotConfigured } from "./crypto/sealer";
 import type { CustomerService } from "./customer.service";
 import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
@@ -113,17 +114,27 @@ export class CardService {
   requireAvailable<C extends Pick<CardEntity, "id" | "status" | "panKeyId">>(card: C | null): C {
     if (!card || card.status !== "AVAILABLE") fail(ErrorCode.CARD_NOT_AVAILABLE, "This card is not available for payment");
     if (!this.deps.keys.cards.canOpen(card!.panKeyId)) {
-      this.deps.logger.error(
-        { cardId: card!.id, keyId: card!.panKeyId, configure: CARD_KEY_VARIABLES },
-        "card number sealed under a card key that is not configured; the card cannot pay until that key is back",
-      );
+      this.logUnreadable(card!);
       fail(ErrorCode.CARD_NOT_AVAILABLE, "This card cannot be used for payment right now");
     }
     return card!;
   }
 
-  decryptPan(card: Pick<CardEntity, "panCiphertext" | "panKeyId">): string {
-    return this.deps.keys.cards.open(card.panCiphertext, card.panKeyId);
+  decryptPan(card: Pick<CardEntity, "id" | "panCiphertext" | "panKeyId">): string {
+    try {
+      return this.deps.keys.cards.open(card.panCiphertext, card.panKeyId);
+    } catch (error) {
+      // Reached only by a payment that passed requireAvailable on an instance with the key.
+      if (error instanceof KeyNotConfigured) this.logUnreadable(card);
+      throw error;
+    }
+  }
+
+  private logUnreadable(card: Pick<CardEntity, "id" | "panKeyId">): void {
+    this.deps.logger.error(
+      { cardId: card.id, keyId: card.panKeyId, configure: CARD_KEY_VARIABLES },
+      "card number sealed under a card key that is not configured; the card cannot pay until that key is back",
+    );
   }
 
   private checkExpiry(month: number, year: number): void {

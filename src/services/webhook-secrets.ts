@@ -14,11 +14,11 @@ type PartnerSecretColumns = Pick<PartnerEntity, "id" | "webhookSecretCiphertext"
  * webhook-secret key with that key's id (bound to the partner's id), so rotating the
  * webhook-secret key only re-seals it (key-sweep.service.ts).
  *
- * Partners made before secrets were stored were given a secret derived from CARD_KEY
- * (HMAC of the partner id under a key derived from it). The first start of this version
- * stores each of those, sealed, as derived from the CARD_KEY it starts with, which is the
- * key they were derived from as long as CARD_KEY is not rotated in the same restart.
- * From then on they are stored secrets like any other.
+ * A partner whose row has no sealed secret was made before secrets were stored, and was
+ * given one derived from CARD_KEY (HMAC of the partner id under a key derived from it).
+ * Each start stores those, sealed, as derived from the CARD_KEY it starts with: the key
+ * they were derived from, unless CARD_KEY is rotated in the same restart as the upgrade
+ * (the README says not to). From then on they are stored secrets like any other.
  */
 export class WebhookSecrets {
   constructor(private readonly deps: ServiceDeps) {}
