@@ -1,7 +1,7 @@
 import { createPool, type Pool } from "mysql2/promise";
 import type { RegisterClient } from "../clients/register";
-import { CardCipher, parseCardKey } from "../src/services/crypto/card-cipher";
-import { hmacHex } from "../src/services/crypto/tokens";
+import { parseKey } from "../src/services/crypto/key-ring";
+import { purposeKeys } from "../src/services/crypto/purpose-keys";
 import { redeemBySql } from "./sql-ceiling";
 import { runLoad, type Summary } from "./stats";
 import { PASSWORD, inParallel, type BenchPhone } from "./world";
@@ -46,8 +46,9 @@ export async function redeemPairs(options: {
     });
   const codes = [...(options.issued ?? [])];
   codes.push(...(await issue(Math.max(0, perSide - codes.length))));
-  const codeHashKey = new CardCipher(parseCardKey(options.cardKey)).codeHashKey;
-  const sqlCodes = (await issue(perSide)).map((code) => hmacHex(codeHashKey, code));
+  // The server runs with CARD_KEY only, so its code-hash key is the one derived from it.
+  const codeHashes = purposeKeys({ card: { current: parseKey(options.cardKey), previous: [] }, codeHash: { previous: [] }, cardFingerprint: { previous: [] }, webhookSecret: { previous: [] } }).codes;
+  const sqlCodes = (await issue(perSide)).map((code) => codeHashes.hash(code));
   const mysql: Pool = createPool({ uri: options.databaseUrl, connectionLimit: 64, timezone: "Z", multipleStatements: true });
   const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
   let used = 0;

@@ -87,7 +87,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     redis?.general,
   );
   const services = createServices(
-    { db, clock, config, logger, cipher: secrets.cipher, tickets: secrets.tickets, institution, rateLimits, events },
+    { db, clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events },
     secrets.adminToken,
   );
   const schema = await buildWalletSchema();
@@ -164,6 +164,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     institution,
     logger,
     async listen(port = config.port, host = config.host) {
+      await services.keySweep.prepare();
+      services.keySweep.start();
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();
@@ -181,6 +183,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
+      await services.keySweep.stop();
       await events.close();
       redis?.close();
       await dataSource.destroy();

@@ -1,6 +1,7 @@
 import bytes from "bytes";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
+import { keyIdOf, parseKey } from "./services/crypto/key-ring";
 import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
 
 /**
@@ -28,6 +29,35 @@ const size = (fallback: string, min: number) =>
       return Math.floor(value);
     });
 
+/**
+ * A 32-byte key (hex or base64), or a comma-separated list of them. Kept as text here
+ * (resolveSecrets parses it); a bad one is refused at start, and the message never
+ * repeats the value.
+ */
+const keyIssue = (text: string, ctx: z.RefinementCtx, which = ""): void => {
+  try {
+    parseKey(text);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `${which}${(error as Error).message}` });
+  }
+};
+// An empty variable counts as unset, as it always has for CARD_KEY.
+const key = () =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().superRefine((text, ctx) => keyIssue(text, ctx)).optional());
+const keyList = () =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const keys = text.split(",").map((s) => s.trim()).filter(Boolean);
+      keys.forEach((one, i) => keyIssue(one, ctx, `entry ${i + 1} `));
+      return keys;
+    })
+    .optional()
+    .transform((keys) => keys ?? []);
+
+/** The purpose keys that may be set on their own (see purpose-keys.ts); each must differ from CARD_KEY and the others. */
+const OWN_KEYS = ["CARD_KEY", "CODE_HASH_KEY", "CARD_FINGERPRINT_KEY", "WEBHOOK_SECRET_KEY"] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: intFrom(4000),
@@ -50,8 +80,14 @@ const envSchema = z.object({
       }
     })
     .optional(),
-  CARD_KEY: z.string().optional(),
-  CARD_KEYS_PREVIOUS: z.string().optional(),
+  CARD_KEY: key(),
+  CARD_KEYS_PREVIOUS: keyList(),
+  CODE_HASH_KEY: key(),
+  CODE_HASH_KEYS_PREVIOUS: keyList(),
+  CARD_FINGERPRINT_KEY: key(),
+  CARD_FINGERPRINT_KEYS_PREVIOUS: keyList(),
+  WEBHOOK_SECRET_KEY: key(),
+  WEBHOOK_SECRET_KEYS_PREVIOUS: keyList(),
   TICKET_SIGNING_KEY: z.string().optional(),
   TICKET_SIGNING_KEYS_PREVIOUS: z.string().optional(),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
@@ -110,6 +146,22 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),
   MAX_QUERY_COST: intFrom(5000, 10),
+}).superRefine((env, ctx) => {
+  // One key serving two purposes would tie them together again: rotating one would rotate both.
+  const seen = new Map<string, string>();
+  for (const name of OWN_KEYS) {
+    const text = env[name];
+    if (!text) continue;
+    let id: string;
+    try {
+      id = keyIdOf(parseKey(text));
+    } catch {
+      continue; // reported by the variable's own check
+    }
+    const other = seen.get(id);
+    if (other) ctx.addIssue({ code: "custom", path: [name], message: `must differ from ${other}: each purpose has its own key` });
+    else seen.set(id, name);
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -122,8 +174,15 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   adminToken?: string;
+  /** The symmetric keys, as text (validated; parsed by resolveSecrets): see purpose-keys.ts. */
   cardKey?: string;
   cardKeysPrevious: string[];
+  codeHashKey?: string;
+  codeHashKeysPrevious: string[];
+  cardFingerprintKey?: string;
+  cardFingerprintKeysPrevious: string[];
+  webhookSecretKey?: string;
+  webhookSecretKeysPrevious: string[];
   /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64). */
   ticketSigningKey?: string;
   /** Older public keys (PEM, each base64-encoded, comma-separated) whose codes still verify. */
@@ -207,7 +266,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
     cardKey: e.CARD_KEY,
-    cardKeysPrevious: (e.CARD_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    cardKeysPrevious: e.CARD_KEYS_PREVIOUS,
+    codeHashKey: e.CODE_HASH_KEY,
+    codeHashKeysPrevious: e.CODE_HASH_KEYS_PREVIOUS,
+    cardFingerprintKey: e.CARD_FINGERPRINT_KEY,
+    cardFingerprintKeysPrevious: e.CARD_FINGERPRINT_KEYS_PREVIOUS,
+    webhookSecretKey: e.WEBHOOK_SECRET_KEY,
+    webhookSecretKeysPrevious: e.WEBHOOK_SECRET_KEYS_PREVIOUS,
     ticketSigningKey: e.TICKET_SIGNING_KEY,
     ticketSigningKeysPrevious: (e.TICKET_SIGNING_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,

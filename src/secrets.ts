@@ -4,19 +4,23 @@ import { join } from "node:path";
 import { ConfigError, type Config } from "./config";
 import type { Logger } from "./logger";
 import { HOW_TO_MAKE_A_TOKEN } from "./token-strength";
-import { CardCipher, parseCardKey } from "./services/crypto/card-cipher";
+import { parseKey } from "./services/crypto/key-ring";
+import { purposeKeys, type OwnKeys, type PurposeKeys } from "./services/crypto/purpose-keys";
 import { TicketSigner } from "./services/crypto/ticket-signer";
 import { generateKeyPairSync } from "node:crypto";
 
 export interface Secrets {
   adminToken: string;
-  cipher: CardCipher;
+  /** Card encryption, code hashing, card fingerprints, webhook secrets at rest: one key ring each. */
+  keys: PurposeKeys;
   tickets: TicketSigner;
 }
 
 /**
  * ADMIN_TOKEN, CARD_KEY and TICKET_SIGNING_KEY from the environment, or, in development,
- * from files in DATA_DIR that are generated on first start.
+ * from files in DATA_DIR that are generated on first start. The code-hash, fingerprint
+ * and webhook-secret keys are optional everywhere: unset, each derives from CARD_KEY
+ * (purpose-keys.ts), so nothing else is generated.
  */
 export function resolveSecrets(config: Config, logger: Logger, announce = printOnce): Secrets {
   if (config.production) requireProductionSecrets(config);
@@ -32,15 +36,28 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
 
   let cardKey: Buffer;
   if (config.cardKey) {
-    cardKey = parseCardKey(config.cardKey);
+    cardKey = parseKey(config.cardKey);
   } else {
     const file = join(config.dataDir, "card-key");
     ensureFile(file, () => randomBytes(32).toString("hex"));
-    cardKey = parseCardKey(readFileSync(file, "utf8"));
+    try {
+      cardKey = parseKey(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new ConfigError(`${file}: ${(error as Error).message}`);
+    }
     logger.warn({ file }, "CARD_KEY not set; using a development key kept in DATA_DIR. Set CARD_KEY in production.");
   }
-  const previous = config.cardKeysPrevious.map(parseCardKey);
-  return { adminToken, cipher: new CardCipher(cardKey, previous), tickets: ticketSigner(config, logger) };
+  const own = (current: string | undefined, previous: string[]): OwnKeys => ({
+    current: current ? parseKey(current) : undefined,
+    previous: previous.map(parseKey),
+  });
+  const keys = purposeKeys({
+    card: { current: cardKey, previous: config.cardKeysPrevious.map(parseKey) },
+    codeHash: own(config.codeHashKey, config.codeHashKeysPrevious),
+    cardFingerprint: own(config.cardFingerprintKey, config.cardFingerprintKeysPrevious),
+    webhookSecret: own(config.webhookSecretKey, config.webhookSecretKeysPrevious),
+  });
+  return { adminToken, keys, tickets: ticketSigner(config, logger) };
 }
 
 /**
@@ -51,6 +68,10 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
  * several instances, each of which would make a different token of its own; a token that
  * exists only on one server's disk is one nobody rotates or audits, and printing it would
  * put it in whatever collects the process's output.
+ * CODE_HASH_KEY, CARD_FINGERPRINT_KEY and WEBHOOK_SECRET_KEY are not required: unset,
+ * each is derived from CARD_KEY with HKDF, as secret as CARD_KEY and unrelated to it for
+ * any other use, so safety does not depend on them; setting them only lets each purpose
+ * be rotated without touching CARD_KEY.
  */
 function requireProductionSecrets(config: Config): void {
   const missing = [

@@ -28,5 +28,7 @@ export class CardEntity {
   @Column({ type: "varchar", length: 16 }) panKeyId: string;
   /** Keyed hash of the PAN: finds a card added twice without decrypting anything. */
   @Column({ type: "varchar", length: 64 }) panFingerprint: string;
+  /** The fingerprint key's id (null: made before key ids were kept; the key sweep fills it in). */
+  @Column({ type: "varchar", length: 16, nullable: true }) panFingerprintKeyId: string | null;
   @TimeColumn() createdAt: Date;
 }

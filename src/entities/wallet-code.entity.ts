@@ -14,6 +14,8 @@ export type CodeKind = "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
 export class WalletCodeEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 64 }) codeHash: string;
+  /** The code-hash key's id (null: made before key ids were kept). */
+  @Column({ type: "varchar", length: 16, nullable: true }) codeKeyId: string | null;
   @Column({ type: "varchar", length: 10 }) kind: CodeKind;
   @IdColumn() customerId: string;
   @IdColumn({ nullable: true }) cardId: string | null;

@@ -8,6 +8,7 @@ import { ApiKeyLastUsed1764600000000 } from "./1764600000000-api-key-last-used";
 import { PaymentProcessingDeadline1764700000000 } from "./1764700000000-payment-processing-deadline";
 import { NoAccountLock1764800000000 } from "./1764800000000-no-account-lock";
 import { OutboxDestinations1764900000000 } from "./1764900000000-outbox-destinations";
+import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
@@ -22,5 +23,6 @@ export const migrations = [
   PaymentProcessingDeadline1764700000000,
   NoAccountLock1764800000000,
   OutboxDestinations1764900000000,
+  KeyIds1764960000000,
   RetentionIndexes1765000000000,
 ];

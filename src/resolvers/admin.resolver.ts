@@ -26,8 +26,8 @@ export class AdminResolver {
     @Arg("webhookUrl", () => String, { nullable: true }) webhookUrl: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Partner> {
-    const partner = await ctx.services.admin.createPartner(ctx.caller, name, webhookUrl ?? null);
-    return { id: partner.id, name: partner.name, webhookSecret: ctx.services.admin.webhookSecretFor(ctx.caller, partner.id) };
+    const { partner, webhookSecret } = await ctx.services.admin.createPartner(ctx.caller, name, webhookUrl ?? null);
+    return { id: partner.id, name: partner.name, webhookSecret };
   }
 
   @Authorized("ADMIN")

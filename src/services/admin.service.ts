@@ -7,7 +7,7 @@ import { badInput, notFound } from "./errors";
 import { requireAdmin } from "./guards";
 import { newId } from "./ids";
 import { requireCurrency, requireText } from "./validation";
-import { webhookSecret } from "./webhooks";
+import type { WebhookSecrets } from "./webhook-secrets";
 
 export interface IssuedApiKey {
   id: string;
@@ -18,7 +18,10 @@ export interface IssuedApiKey {
 
 /** The back office: stores, partners and the API keys their terminals and systems use. */
 export class AdminService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly webhookSecrets: WebhookSecrets,
+  ) {}
 
   async createStore(caller: Caller, name: string, currency: string, programId: string | null): Promise<StoreEntity> {
     requireAdmin(caller);
@@ -33,17 +36,22 @@ export class AdminService {
     return store;
   }
 
-  async createPartner(caller: Caller, name: string, webhookUrl: string | null): Promise<PartnerEntity> {
+  /** The partner, and its webhook secret: returned here once, kept only sealed. */
+  async createPartner(caller: Caller, name: string, webhookUrl: string | null): Promise<{ partner: PartnerEntity; webhookSecret: string }> {
     requireAdmin(caller);
     if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
+    const id = newId();
+    const { secret, sealed } = this.webhookSecrets.create(id);
     const partner = Object.assign(new PartnerEntity(), {
-      id: newId(),
+      id,
       name: requireText(name, "name", 100),
       webhookUrl,
+      webhookSecretCiphertext: sealed.ciphertext,
+      webhookSecretKeyId: sealed.keyId,
       createdAt: this.deps.clock.now(),
     });
     await this.deps.db.tx((m) => m.insert(PartnerEntity, partner));
-    return partner;
+    return { partner, webhookSecret: secret };
   }
 
   /** A REGISTER key belongs to a store; GATE and PARTNER keys to a partner. */
@@ -66,12 +74,6 @@ export class AdminService {
       }),
     );
     return { id, role, key };
-  }
-
-  /** The secret a partner verifies our webhooks with (derived, so nothing extra is stored). */
-  webhookSecretFor(caller: Caller, partnerId: string): string {
-    requireAdmin(caller);
-    return webhookSecret(this.deps.cipher.webhookKey, partnerId);
   }
 
   findStore(id: string): Promise<StoreEntity | null> {

@@ -154,6 +154,7 @@ export class BillService {
         key: idempotencyKey,
         operation: "collectBill",
         request: { code: this.codes.hash(code.trim()), tender },
+        requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, tender })),
         load: (billId) => this.viewById(billId),
         work: async (claim) => {
           const paid = await this.deps.db.tx(async (m) => {

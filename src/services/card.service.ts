@@ -1,8 +1,10 @@
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import { CardEntity } from "../entities";
 import type { CardKind, CardStatus } from "../entities/card.entity";
 import type { Caller } from "./caller";
 import { brandOf, luhnValid } from "./crypto/luhn";
+import { CARD_KEY_VARIABLES } from "./crypto/purpose-keys";
+import { KeyNotConfigured } from "./crypto/sealer";
 import type { CustomerService } from "./customer.service";
 import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
@@ -24,6 +26,10 @@ export interface AddCardInput {
 /**
  * The cards in a customer's wallet. The PAN goes in once, is checked and encrypted, and
  * never comes out again except to the institution at authorization time.
+ *
+ * A card added twice is found by the PAN's fingerprint (a keyed hash) under the current
+ * fingerprint key and, while a rotation is under way, under the earlier ones: the key
+ * sweep (key-sweep.service.ts) moves every card to the current keys in the background.
  */
 export class CardService {
   constructor(
@@ -36,7 +42,8 @@ export class CardService {
     const pan = input.pan.replace(/[\s-]/g, "");
     if (!/^\d{12,19}$/.test(pan) || !luhnValid(pan)) badInput("The card number is not valid", { field: "pan" });
     this.checkExpiry(input.expiryMonth, input.expiryYear);
-    const { ciphertext, keyId } = this.deps.cipher.encrypt(pan);
+    const { keys } = this.deps;
+    const { ciphertext, keyId } = keys.cards.seal(pan);
     const card = Object.assign(new CardEntity(), {
       id: newId(),
       customerId,
@@ -52,11 +59,14 @@ export class CardService {
       status: "NOT_AVAILABLE" as CardStatus,
       panCiphertext: ciphertext,
       panKeyId: keyId,
-      panFingerprint: this.deps.cipher.fingerprint(pan),
+      panFingerprint: keys.fingerprints.hash(pan),
+      panFingerprintKeyId: keys.fingerprints.currentKeyId,
       createdAt: this.deps.clock.now(),
     });
     try {
       await this.deps.db.tx(async (m) => {
+        // Under the current key the unique index below finds the twin; under an earlier one only this does.
+        if (await this.inWalletUnderEarlierKey(m, customerId, pan)) badInput("This card is already in the wallet", { field: "pan" });
         // Selectors are small numbers, "1", "2", ... per customer; the unique index
         // turns a race between two adds into a clean error rather than a duplicate.
         const count = await m.countBy(CardEntity, { customerId });
@@ -68,6 +78,12 @@ export class CardService {
       throw error;
     }
     return card;
+  }
+
+  private async inWalletUnderEarlierKey(m: EntityManager, customerId: string, pan: string): Promise<boolean> {
+    const { fingerprints } = this.deps.keys;
+    if (!fingerprints.hasEarlier) return false;
+    return m.existsBy(CardEntity, { customerId, panFingerprint: In(fingerprints.earlierHashes(pan)) });
   }
 
   async cards(caller: Caller): Promise<CardEntity[]> {
@@ -101,13 +117,35 @@ export class CardService {
     return this.requireAvailable(await query.getOne());
   }
 
-  requireAvailable<C extends Pick<CardEntity, "status">>(card: C | null): C {
+  /**
+   * The card if it can pay: AVAILABLE, and its number readable. A number sealed under a
+   * card key this server lacks (a previous key removed too early) is refused before any
+   * code is used or payment begun, and the log names the key id, never a key.
+   */
+  requireAvailable<C extends Pick<CardEntity, "id" | "status" | "panKeyId">>(card: C | null): C {
     if (!card || card.status !== "AVAILABLE") fail(ErrorCode.CARD_NOT_AVAILABLE, "This card is not available for payment");
+    if (!this.deps.keys.cards.canOpen(card!.panKeyId)) {
+      this.logUnreadable(card!);
+      fail(ErrorCode.CARD_NOT_AVAILABLE, "This card cannot be used for payment right now");
+    }
     return card!;
   }
 
-  decryptPan(card: Pick<CardEntity, "panCiphertext" | "panKeyId">): string {
-    return this.deps.cipher.decrypt(card.panCiphertext, card.panKeyId);
+  decryptPan(card: Pick<CardEntity, "id" | "panCiphertext" | "panKeyId">): string {
+    try {
+      return this.deps.keys.cards.open(card.panCiphertext, card.panKeyId);
+    } catch (error) {
+      // Reached only by a payment that passed requireAvailable on an instance with the key.
+      if (error instanceof KeyNotConfigured) this.logUnreadable(card);
+      throw error;
+    }
+  }
+
+  private logUnreadable(card: Pick<CardEntity, "id" | "panKeyId">): void {
+    this.deps.logger.error(
+      { cardId: card.id, keyId: card.panKeyId, configure: CARD_KEY_VARIABLES },
+      "card number sealed under a card key that is not configured; the card cannot pay until that key is back",
+    );
   }
 
   private checkExpiry(month: number, year: number): void {

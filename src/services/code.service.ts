@@ -1,10 +1,9 @@
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import { changedRows, type Statement } from "../database/direct-sql";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CodeKind } from "../entities/wallet-code.entity";
 import type { CardService } from "./card.service";
 import type { Caller, CustomerCaller } from "./caller";
-import { hmacHex } from "./crypto/tokens";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import type { CustomerService } from "./customer.service";
@@ -15,6 +14,10 @@ import { newId } from "./ids";
 
 /** The redeem path's claim, by hash: it runs in the same round trip as the read. */
 const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";
+/** The same claim by any of `n` hashes (a code made under an earlier code-hash key). */
+const claimPaymentCodeByAny = (n: number) =>
+  `UPDATE wallet_codes SET usedAt = ? WHERE codeHash IN (${placeholders(n)}) AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?`;
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /** What a redeem reads of a payment code. */
 const REDEEMED_CODE_FIELDS = ["id", "kind", "customerId", "cardId", "maxAmount", "expiresAt", "usedAt"] as const;
@@ -45,9 +48,18 @@ export interface PaymentCodeLookup {
  * One-time codes: issued to a phone, shown as a QR, used once at a register. Only a
  * keyed hash of the digits is stored, and using one is a conditional UPDATE whose
  * affected-row count says who was first.
+ *
+ * The hash key rotates (CODE_HASH_KEY, or CARD_KEY while that is unset) while codes made
+ * under the previous key still live, for up to a day. A code is looked up by its hash
+ * under the current key first, as before; only when that finds nothing and earlier keys
+ * are configured is it hashed under those too and looked up again. A code made under the
+ * current key, the common case, costs no extra hash and no extra round trip; one made
+ * under the previous key costs one more of each. Each row keeps the id of its key, so a
+ * start can say how many live codes a missing key leaves unreadable.
  */
 export class CodeService {
   private paymentCodeSelect: string | undefined;
+  private paymentCodeSelectByEarlier: string | undefined;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -86,6 +98,7 @@ export class CodeService {
       m.insert(WalletCodeEntity, {
         id: newId(),
         codeHash: this.hash(code),
+        codeKeyId: this.deps.keys.codes.currentKeyId,
         kind,
         customerId,
         cardId: refs.cardId ?? null,
@@ -135,7 +148,9 @@ export class CodeService {
    * CODE_ALREADY_USED, CODE_EXPIRED.
    */
   async findUsable(m: EntityManager, code: string): Promise<WalletCodeEntity> {
-    const entity = await m.findOneBy(WalletCodeEntity, { codeHash: this.checkedHash(code) });
+    const entity =
+      (await m.findOneBy(WalletCodeEntity, { codeHash: this.checkedHash(code) })) ??
+      (this.deps.keys.codes.hasEarlier ? await m.findOneBy(WalletCodeEntity, { codeHash: In(this.earlierHashes(code)) }) : null);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     return this.assertUsable(entity);
   }
@@ -159,10 +174,18 @@ export class CodeService {
     const { db } = this.deps;
     const hash = this.checkedHash(code, knownHash);
     const now = this.deps.clock.now();
-    const [rows, claimed] = await send([
+    let [rows, claimed] = await send([
       { sql: this.paymentCodeSql, params: [hash] },
       { sql: CLAIM_PAYMENT_CODE, params: [now, hash, now] },
     ]);
+    if ((rows as unknown[]).length === 0 && this.deps.keys.codes.hasEarlier) {
+      // Not under the current key: perhaps a code made under an earlier one.
+      const earlier = this.earlierHashes(code);
+      [rows, claimed] = await db.sql(m).batch([
+        { sql: this.paymentCodeSqlByEarlier, params: earlier },
+        { sql: claimPaymentCodeByAny(earlier.length), params: [now, ...earlier, now] },
+      ]);
+    }
     const [row] = rows as Array<Record<string, unknown>>;
     const entity = row && db.hydrate(WalletCodeEntity, row, "", REDEEMED_CODE_FIELDS);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
@@ -176,12 +199,22 @@ export class CodeService {
   }
 
   private get paymentCodeSql(): string {
+    this.paymentCodeSelect ??= this.paymentCodeSelectWhere("c.codeHash = ?");
+    return this.paymentCodeSelect;
+  }
+
+  private get paymentCodeSqlByEarlier(): string {
+    this.paymentCodeSelectByEarlier ??= this.paymentCodeSelectWhere(`c.codeHash IN (${placeholders(this.deps.keys.codes.ring.earlier.length)})`);
+    return this.paymentCodeSelectByEarlier;
+  }
+
+  private paymentCodeSelectWhere(condition: string): string {
     const { db } = this.deps;
-    this.paymentCodeSelect ??=
+    return (
       `SELECT ${db.selectList(WalletCodeEntity, "c", "", REDEEMED_CODE_FIELDS)}, ${db.selectList(CardEntity, "card", "card_", CHARGE_CARD_FIELDS)}, ` +
       "cu.confirmAbove AS confirmAbove " +
-      "FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE c.codeHash = ?";
-    return this.paymentCodeSelect;
+      `FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE ${condition}`
+    );
   }
 
   requireKind<C extends Pick<WalletCodeEntity, "kind">>(entity: C, kind: CodeKind): C {
@@ -225,9 +258,17 @@ export class CodeService {
     return knownHash ?? this.hash(trimmed);
   }
 
-  /** The keyed hash under which a code is stored and found. */
+  /** The keyed hash under which a new code is stored, and any code is first looked for. */
   hash(code: string): string {
-    return hmacHex(this.deps.cipher.codeHashKey, code);
+    return this.deps.keys.codes.hash(code);
+  }
+
+  /**
+   * The code's hashes under the earlier code-hash keys: where a code made before the last
+   * rotation is found, and how a request made with it then was described (idempotency).
+   */
+  earlierHashes(code: string): string[] {
+    return this.deps.keys.codes.earlierHashes(code.trim());
   }
 }
 

@@ -2,7 +2,7 @@ import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Db } from "../database";
 import type { Logger } from "../logger";
-import type { CardCipher } from "./crypto/card-cipher";
+import type { PurposeKeys } from "./crypto/purpose-keys";
 import type { EventBus } from "./events";
 import type { TicketSigner } from "./crypto/ticket-signer";
 import type { CardInstitution } from "./institutions/institution";
@@ -14,7 +14,8 @@ export interface ServiceDeps {
   clock: Clock;
   config: Config;
   logger: Logger;
-  cipher: CardCipher;
+  /** One key ring per purpose: card numbers, code hashes, card fingerprints, webhook secrets. */
+  keys: PurposeKeys;
   tickets: TicketSigner;
   institution: CardInstitution;
   rateLimits: RateLimits;

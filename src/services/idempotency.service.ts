@@ -26,6 +26,12 @@ export interface IdempotentCall<T> {
   /** Everything that makes two requests "the same"; hashed, never stored as is. */
   request: unknown;
   /**
+   * This same request as it was described under earlier keys (a code's hash under an
+   * earlier code-hash key), so a retry across a key rotation replays instead of being
+   * a conflict. Asked for only when a replay's stored request differs from `request`.
+   */
+  requestUnderEarlierKeys?: () => unknown[];
+  /**
    * Does the work. Its first transaction calls `claim` before anything else, so the key
    * and the result commit together, or not at all.
    */
@@ -58,7 +64,7 @@ export class IdempotencyService {
     if (call.key.length < 1 || call.key.length > 128) {
       badInput("idempotencyKey must be 1 to 128 characters", { field: "idempotencyKey" });
     }
-    const requestHash = createHash("sha256").update(JSON.stringify([call.operation, call.request])).digest("hex");
+    const requestHash = hashOf(call.operation, call.request);
     const row = (resultId: string | null, error?: WalletError) => ({
       id: newId(),
       scope: call.scope,
@@ -105,9 +111,11 @@ export class IdempotencyService {
     // Taken a moment ago and gone now: the retention sweep deleted it at the end of its
     // period, so the key is as good as new.
     if (!existing) return this.run(call);
-    if (existing.operation !== call.operation || existing.requestHash !== requestHash) {
-      fail(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was used for a different request");
-    }
+    const same =
+      existing.operation === call.operation &&
+      (existing.requestHash === requestHash ||
+        (call.requestUnderEarlierKeys?.() ?? []).some((earlier) => existing.requestHash === hashOf(call.operation, earlier)));
+    if (!same) fail(ErrorCode.IDEMPOTENCY_CONFLICT, "This idempotency key was used for a different request");
     if (existing.errorCode || !existing.resultId) {
       throw new WalletError(existing.errorCode as ErrorCode, existing.errorMessage ?? "Request failed");
     }
@@ -119,3 +127,6 @@ export class IdempotencyService {
     }
   }
 }
+
+const hashOf = (operation: string, request: unknown): string =>
+  createHash("sha256").update(JSON.stringify([operation, request])).digest("hex");

@@ -10,6 +10,7 @@ import { CustomerService } from "./customer.service";
 import { DeadMessageService } from "./dead-messages.service";
 import type { ServiceDeps } from "./deps";
 import { IdempotencyService } from "./idempotency.service";
+import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
 import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
@@ -18,6 +19,7 @@ import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
 import { RetentionService } from "./retention.service";
 import { TicketService } from "./ticket.service";
+import { WebhookSecrets } from "./webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./webhooks";
 
 export type Services = ReturnType<typeof createServices>;
@@ -38,11 +40,12 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const tickets = new TicketService(deps, codes);
-  outbox.register(WEBHOOK_TOPIC, webhookSender(deps), webhookDestination);
+  const webhookSecrets = new WebhookSecrets(deps);
+  outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   return {
     auth: new AuthService(deps, adminToken, customers, credentials),
     credentials,
-    admin: new AdminService(deps),
+    admin: new AdminService(deps, webhookSecrets),
     customers,
     cards,
     codes,
@@ -59,5 +62,6 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, points, bills, tickets),
     live: new LiveService(deps, tickets),
     retention: new RetentionService(deps),
+    keySweep: new KeySweep(deps, webhookSecrets),
   };
 }

@@ -59,6 +59,7 @@ export class PaymentService {
       key: idempotencyKey,
       operation: "redeemCode",
       request: { code: codeHash, sale },
+      requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale })),
       load: (id) => this.processor.load(id),
       settled: (payment) => payment.status !== "PROCESSING",
       work: async (claim) => {

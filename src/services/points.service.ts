@@ -193,6 +193,7 @@ export class PointsService {
         key: idempotencyKey,
         operation: "settlePoints",
         request: { code: this.codes.hash(memberCode.trim()), purchaseAmount, redeemPoints },
+        requestUnderEarlierKeys: () => this.codes.earlierHashes(memberCode).map((earlier) => ({ code: earlier, purchaseAmount, redeemPoints })),
         load: (settlementId) => this.settlementResult(settlementId),
         work: async (claim) => {
           const settlementId = newId();

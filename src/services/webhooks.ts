@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { PartnerEntity } from "../entities";
 import type { ServiceDeps } from "./deps";
+import type { WebhookSecrets } from "./webhook-secrets";
 
 /**
  * Signed webhooks to partners. Each request carries
@@ -8,7 +9,7 @@ import type { ServiceDeps } from "./deps";
  *   X-Wallet-Timestamp: Unix seconds when this attempt was signed
  *   X-Wallet-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  * A receiver recomputes the HMAC over the raw body with its webhook secret (returned
- * once by createPartner), compares in constant time, and rejects timestamps more than
+ * once by createPartner, and never changed by a key rotation: webhook-secrets.ts), compares in constant time, and rejects timestamps more than
  * five minutes away (replays). `verifyWebhook` below is the reference.
  */
 export const WEBHOOK_TOPIC = "partner.webhook";
@@ -20,10 +21,6 @@ export interface WebhookEvent {
   type: string;
   data: Record<string, unknown>;
   createdAt: string;
-}
-
-export function webhookSecret(key: Buffer, partnerId: string): string {
-  return "whsec_" + createHmac("sha256", key).update(partnerId).digest("base64url");
 }
 
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -47,7 +44,7 @@ export function webhookDestination(payload: Record<string, unknown>): string {
  * The outbox handler: POSTs one event to the partner's current webhook URL. `signal` is
  * the outbox's delivery timeout: it ends the request, the answer's body included.
  */
-export function webhookSender(deps: ServiceDeps) {
+export function webhookSender(deps: ServiceDeps, secrets: WebhookSecrets) {
   return async (payload: Record<string, unknown>, signal: AbortSignal): Promise<void> => {
     const event = payload as unknown as WebhookEvent;
     const partner = await deps.db.read((m) => m.findOneBy(PartnerEntity, { id: event.partnerId }));
@@ -61,7 +58,7 @@ export function webhookSender(deps: ServiceDeps) {
         "user-agent": "wallet-center-webhooks/1",
         "x-wallet-event-id": event.eventId,
         "x-wallet-timestamp": String(timestamp),
-        "x-wallet-signature": signWebhook(webhookSecret(deps.cipher.webhookKey, partner.id), timestamp, body),
+        "x-wallet-signature": signWebhook(await secrets.secretOf(partner), timestamp, body),
       },
       body,
       redirect: "manual",

@@ -1,5 +1,7 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { CardCipher, parseCardKey } from "../../src/services/crypto/card-cipher";
+import { createCipheriv, createHash, createHmac, generateKeyPairSync, hkdfSync, randomBytes } from "node:crypto";
+import { KeyRing, parseKey } from "../../src/services/crypto/key-ring";
+import { purposeKeys } from "../../src/services/crypto/purpose-keys";
+import { KeyNotConfigured, Sealer } from "../../src/services/crypto/sealer";
 import { CODE_LENGTH, isWellFormedCode, newCodeDigits } from "../../src/services/crypto/code-digits";
 import { brandOf, luhnCheckDigit, luhnValid } from "../../src/services/crypto/luhn";
 import { hashPassword, verifyPassword } from "../../src/services/crypto/password";
@@ -47,36 +49,105 @@ describe("one-time code digits", () => {
 
 describe("card number encryption", () => {
   const key = randomBytes(32);
+  const sealer = (current: Buffer, previous: Buffer[] = []) => new Sealer(new KeyRing(current, previous), "CARD_KEY or CARD_KEYS_PREVIOUS");
 
   it("round-trips a PAN, and the ciphertext does not contain it", () => {
-    const cipher = new CardCipher(key);
-    const { ciphertext, keyId } = cipher.encrypt("4242424242424242");
+    const cipher = sealer(key);
+    const { ciphertext, keyId } = cipher.seal("4242424242424242");
     expect(ciphertext).not.toContain("4242424242424242");
     expect(Buffer.from(ciphertext, "base64").toString("latin1")).not.toContain("4242");
-    expect(cipher.decrypt(ciphertext, keyId)).toBe("4242424242424242");
+    expect(cipher.open(ciphertext, keyId)).toBe("4242424242424242");
   });
 
   it("refuses a tampered ciphertext", () => {
-    const cipher = new CardCipher(key);
-    const { ciphertext, keyId } = cipher.encrypt("4242424242424242");
+    const cipher = sealer(key);
+    const { ciphertext, keyId } = cipher.seal("4242424242424242");
     const raw = Buffer.from(ciphertext, "base64");
     raw[raw.length - 1] ^= 1;
-    expect(() => cipher.decrypt(raw.toString("base64"), keyId)).toThrow();
+    expect(() => cipher.open(raw.toString("base64"), keyId)).toThrow();
   });
 
-  it("still decrypts what an old key encrypted after rotation, by key id", () => {
-    const old = new CardCipher(key);
-    const sealed = old.encrypt("5555555555554444");
-    const rotated = new CardCipher(randomBytes(32), [key]);
+  it("still decrypts what an old key encrypted after rotation, by key id; a missing key is named by id and variables, never shown", () => {
+    const sealed = sealer(key).seal("5555555555554444");
+    const rotated = sealer(randomBytes(32), [key]);
     expect(rotated.currentKeyId).not.toBe(sealed.keyId);
-    expect(rotated.decrypt(sealed.ciphertext, sealed.keyId)).toBe("5555555555554444");
-    expect(() => new CardCipher(randomBytes(32)).decrypt(sealed.ciphertext, sealed.keyId)).toThrow(/not configured/);
+    expect(rotated.open(sealed.ciphertext, sealed.keyId)).toBe("5555555555554444");
+    let error: unknown;
+    try {
+      sealer(randomBytes(32)).open(sealed.ciphertext, sealed.keyId);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KeyNotConfigured);
+    expect((error as Error).message).toBe(`sealed under key id ${sealed.keyId}, which is not configured (CARD_KEY or CARD_KEYS_PREVIOUS)`);
   });
 
-  it("reads CARD_KEY as hex or base64, and nothing shorter", () => {
-    expect(parseCardKey(key.toString("hex")).equals(key)).toBe(true);
-    expect(parseCardKey(key.toString("base64")).equals(key)).toBe(true);
-    expect(() => parseCardKey("too-short")).toThrow(/32 bytes/);
+  it("opens what the server sealed before key rings existed: same layout (iv | tag | body), same key id", () => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const body = Buffer.concat([cipher.update("3530111333300000", "utf8"), cipher.final()]);
+    const old = Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+    const oldKeyId = createHash("sha256").update(key).digest("hex").slice(0, 12);
+    expect(sealer(key).currentKeyId).toBe(oldKeyId);
+    expect(sealer(key).open(old, oldKeyId)).toBe("3530111333300000");
+  });
+
+  it("binds a sealed value to its row: another row's context does not open it", () => {
+    const cipher = sealer(key);
+    const sealed = cipher.seal("whsec_abc", "partner-1");
+    expect(cipher.open(sealed.ciphertext, sealed.keyId, "partner-1")).toBe("whsec_abc");
+    expect(() => cipher.open(sealed.ciphertext, sealed.keyId, "partner-2")).toThrow();
+  });
+
+  it("reads a key as hex or base64, and nothing shorter, without repeating it", () => {
+    expect(parseKey(key.toString("hex")).equals(key)).toBe(true);
+    expect(parseKey(key.toString("base64")).equals(key)).toBe(true);
+    expect(() => parseKey("too-short")).toThrow(/32 bytes/);
+    expect(() => parseKey("too-short")).not.toThrow(/too-short/);
+  });
+});
+
+describe("keys by purpose", () => {
+  const cardKey = randomBytes(32);
+  const none = { previous: [] };
+  const onlyCardKey = (current: Buffer, previous: Buffer[] = []) =>
+    purposeKeys({ card: { current, previous }, codeHash: none, cardFingerprint: none, webhookSecret: none });
+  // What the server derived from CARD_KEY before each purpose had a key ring.
+  const derivedAsBefore = (key: Buffer, info: string) => Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), info, 32));
+  const hmacHex = (key: Buffer, value: string) => createHmac("sha256", key).update(value).digest("hex");
+
+  it("with CARD_KEY alone, hash codes, fingerprint cards and derive old webhook secrets exactly as before", () => {
+    const keys = onlyCardKey(cardKey);
+    expect(keys.codes.hash("12345678901234567890")).toBe(hmacHex(derivedAsBefore(cardKey, "wallet-center code hash"), "12345678901234567890"));
+    expect(keys.fingerprints.hash("4242424242424242")).toBe(hmacHex(derivedAsBefore(cardKey, "wallet-center pan fingerprint"), "4242424242424242"));
+    expect(keys.legacyWebhookKey.equals(derivedAsBefore(cardKey, "wallet-center webhook secrets"))).toBe(true);
+    expect(keys.codes.hasEarlier).toBe(false);
+    expect(keys.codes.earlierHashes("12345678901234567890")).toEqual([]);
+    // Four purposes, four different keys.
+    const ids = new Set([keys.cards.currentKeyId, keys.codes.currentKeyId, keys.fingerprints.currentKeyId, keys.webhookSecrets.currentKeyId]);
+    expect(ids.size).toBe(4);
+  });
+
+  it("when CARD_KEY alone rotates, every derived purpose still reads what the previous card key's derivation made", () => {
+    const before = onlyCardKey(cardKey);
+    const after = onlyCardKey(randomBytes(32), [cardKey]);
+    expect(after.codes.hash("12345678901234567890")).not.toBe(before.codes.hash("12345678901234567890"));
+    expect(after.codes.earlierHashes("12345678901234567890")).toEqual([before.codes.hash("12345678901234567890")]);
+    expect(after.fingerprints.earlierHashes("4242424242424242")).toEqual([before.fingerprints.hash("4242424242424242")]);
+    const secret = before.webhookSecrets.seal("whsec_x", "p1");
+    expect(after.webhookSecrets.open(secret.ciphertext, secret.keyId, "p1")).toBe("whsec_x");
+  });
+
+  it("a purpose with its own key uses it, and still reads its previous keys and what the card keys' derivations made", () => {
+    const codeKey = randomBytes(32);
+    const oldCodeKey = randomBytes(32);
+    const derived = onlyCardKey(cardKey);
+    const own = purposeKeys({ card: { current: cardKey, previous: [] }, codeHash: { current: codeKey, previous: [oldCodeKey] }, cardFingerprint: none, webhookSecret: none });
+    expect(own.codes.hash("12345678901234567890")).toBe(hmacHex(codeKey, "12345678901234567890"));
+    expect(own.codes.earlierHashes("12345678901234567890")).toEqual([hmacHex(oldCodeKey, "12345678901234567890"), derived.codes.hash("12345678901234567890")]);
+    // The other purposes are untouched by CODE_HASH_KEY.
+    expect(own.fingerprints.hash("4242424242424242")).toBe(derived.fingerprints.hash("4242424242424242"));
+    expect(own.cards.currentKeyId).toBe(derived.cards.currentKeyId);
   });
 });
 

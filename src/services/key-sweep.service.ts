@@ -1,0 +1,263 @@
+import type { EntityManager } from "typeorm";
+import { CardEntity, PartnerEntity, WalletCodeEntity } from "../entities";
+import { affectedRows, isUniqueViolation } from "../database";
+import type { ServiceDeps } from "./deps";
+import { CARD_FINGERPRINT_VARIABLES, CARD_KEY_VARIABLES, CODE_HASH_VARIABLES, WEBHOOK_SECRET_VARIABLES } from "./crypto/purpose-keys";
+import type { KeyRing } from "./crypto/key-ring";
+import type { WebhookSecrets } from "./webhook-secrets";
+
+const BATCH = 200;
+/**
+ * A pass runs at start and then this often: during a rolling restart, instances still
+ * on the old keys keep making data under them until they restart too.
+ */
+const REPEAT_MS = 60 * 60_000;
+
+/** What one pass did. */
+export interface KeySweepResult {
+  /** Cards moved to the current card key and/or fingerprint key. */
+  cardsMoved: number;
+  /** Partners' webhook secrets sealed again under the current key (or stored at last). */
+  partnersMoved: number;
+  /** Rows under a key this server lacks (logged at start with the key id). */
+  cardsUnreadable: number;
+  partnersUnreadable: number;
+  /** Cards whose number the same customer has twice: their fingerprint stays as it was. */
+  cardsTwice: number;
+}
+
+type SweptCard = Pick<CardEntity, "id" | "customerId" | "panCiphertext" | "panKeyId" | "panFingerprint" | "panFingerprintKeyId">;
+type SweptPartner = Pick<PartnerEntity, "id" | "webhookSecretCiphertext" | "webhookSecretKeyId">;
+
+/**
+ * Moves stored data to the current keys after a rotation, so a previous key can be
+ * removed once nothing needs it, and says what a missing key leaves unreadable.
+ *
+ * - Card numbers are sealed again under the current card key, and fingerprinted again
+ *   under the current fingerprint key (from the number itself, so no fingerprint key is
+ *   needed for that). Each card is one conditional UPDATE (the ciphertext read must still
+ *   be there), so instances sweeping at once, or a card changing meanwhile, do no harm.
+ * - Partners' webhook secrets are sealed again under the current webhook-secret key; the
+ *   secret itself never changes.
+ * - Codes are not moved: they live a day at most.
+ * At start, before serving, partners from before secrets were stored get theirs stored
+ * (webhook-secrets.ts), and every key id that data names but this server lacks is logged
+ * with what it leaves unreadable and which variables would hold the key.
+ */
+export class KeySweep {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<KeySweepResult | void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly webhookSecrets: WebhookSecrets,
+  ) {}
+
+  /** Before serving: derived secrets stored, and what missing keys leave unreadable logged. */
+  async prepare(): Promise<void> {
+    const partners = await this.deps.db.read((m) =>
+      m.createQueryBuilder(PartnerEntity, "p").select("p.id", "id").where("p.webhookSecretCiphertext IS NULL").getRawMany<{ id: string }>(),
+    );
+    for (const { id } of partners) await this.webhookSecrets.storeDerived(id);
+    if (partners.length > 0) {
+      this.deps.logger.info(
+        { partners: partners.length },
+        "stored the webhook secrets of partners made before secrets were stored, as derived from the current CARD_KEY",
+      );
+    }
+    await this.reportUnreadable();
+  }
+
+  /** A pass now (in the background), and again every hour. */
+  start(): void {
+    this.stopped = false;
+    this.kick(true);
+    this.timer = setInterval(() => this.kick(false), REPEAT_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /**
+   * One pass over cards and partners. Logs what it did, or, on the pass at start, that
+   * nothing is left to do: the line an operator waits for before removing a previous key.
+   */
+  async run(atStart = false): Promise<KeySweepResult> {
+    const result: KeySweepResult = { cardsMoved: 0, partnersMoved: 0, cardsUnreadable: 0, partnersUnreadable: 0, cardsTwice: 0 };
+    await this.sweepCards(result);
+    await this.sweepPartners(result);
+    if (this.stopped) return result; // cut short by a shutdown: nothing to report
+    const { cardsMoved, partnersMoved, cardsUnreadable, partnersUnreadable, cardsTwice } = result;
+    if (atStart || cardsMoved + partnersMoved + cardsUnreadable + partnersUnreadable + cardsTwice > 0) {
+      this.deps.logger.info(
+        { ...result },
+        cardsUnreadable + partnersUnreadable + cardsTwice === 0
+          ? "key sweep: every card and webhook secret is now under the current keys"
+          : "key sweep: some rows stay under earlier keys (see the errors and warnings logged)",
+      );
+    }
+    return result;
+  }
+
+  private kick(atStart: boolean): void {
+    if (this.running) return;
+    this.running = this.run(atStart)
+      .catch((error) => this.deps.logger.error({ err: (error as Error).name }, "key sweep failed; it runs again within the hour"))
+      .finally(() => (this.running = null));
+  }
+
+  private async sweepCards(result: KeySweepResult): Promise<void> {
+    const { cards, fingerprints } = this.deps.keys;
+    for (let after = ""; !this.stopped; ) {
+      const batch: SweptCard[] = await this.deps.db.read((m) =>
+        m
+          .createQueryBuilder(CardEntity, "c")
+          .select(["c.id", "c.customerId", "c.panCiphertext", "c.panKeyId", "c.panFingerprint", "c.panFingerprintKeyId"])
+          .where("c.id > :after", { after })
+          .andWhere("(c.panKeyId <> :card OR c.panFingerprintKeyId IS NULL OR c.panFingerprintKeyId <> :fingerprint)", {
+            card: cards.currentKeyId,
+            fingerprint: fingerprints.currentKeyId,
+          })
+          .orderBy("c.id", "ASC")
+          .limit(BATCH)
+          .getMany(),
+      );
+      for (const card of batch) {
+        if (!cards.canOpen(card.panKeyId)) result.cardsUnreadable++;
+        else {
+          const moved = await this.moveCard(card);
+          if (moved === "moved") result.cardsMoved++;
+          if (moved === "twice") result.cardsTwice++;
+        }
+      }
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1].id;
+    }
+  }
+
+  /** "twice" if the customer has this number twice, so its fingerprint could not move; "changed" if the row did meanwhile. */
+  private async moveCard(card: SweptCard): Promise<"moved" | "changed" | "twice"> {
+    const { cards, fingerprints } = this.deps.keys;
+    const pan = cards.open(card.panCiphertext, card.panKeyId);
+    const sealed = card.panKeyId === cards.currentKeyId ? { ciphertext: card.panCiphertext, keyId: card.panKeyId } : cards.seal(pan);
+    const update = (fingerprint: Partial<CardEntity>) =>
+      this.deps.db.tx((m) =>
+        m
+          .createQueryBuilder()
+          .update(CardEntity)
+          .set({ panCiphertext: sealed.ciphertext, panKeyId: sealed.keyId, ...fingerprint })
+          .where("id = :id AND panCiphertext = :before", { id: card.id, before: card.panCiphertext })
+          .execute(),
+      );
+    try {
+      const result = await update({ panFingerprint: fingerprints.hash(pan), panFingerprintKeyId: fingerprints.currentKeyId });
+      return affectedRows(result) === 1 ? "moved" : "changed";
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    // The customer added this number twice before fingerprints kept key ids: the other
+    // card has its fingerprint under the current key, so duplicates are still found.
+    const twin = await this.deps.db.read((m) =>
+      m.findOneBy(CardEntity, { customerId: card.customerId, panFingerprint: fingerprints.hash(pan) }),
+    );
+    this.deps.logger.warn(
+      { cardId: card.id, sameNumberAs: twin?.id ?? null },
+      "this customer has the same card number twice; one fingerprint stays under an earlier key until one of the two cards is removed",
+    );
+    if (sealed.keyId !== card.panKeyId) await update({});
+    return "twice";
+  }
+
+  private async sweepPartners(result: KeySweepResult): Promise<void> {
+    const { webhookSecrets } = this.deps.keys;
+    for (let after = ""; !this.stopped; ) {
+      const batch: SweptPartner[] = await this.deps.db.read((m) =>
+        m
+          .createQueryBuilder(PartnerEntity, "p")
+          .select(["p.id", "p.webhookSecretCiphertext", "p.webhookSecretKeyId"])
+          .where("p.id > :after", { after })
+          .andWhere("(p.webhookSecretKeyId IS NULL OR p.webhookSecretKeyId <> :current)", { current: webhookSecrets.currentKeyId })
+          .orderBy("p.id", "ASC")
+          .limit(BATCH)
+          .getMany(),
+      );
+      for (const partner of batch) {
+        if (partner.webhookSecretKeyId !== null && !webhookSecrets.canOpen(partner.webhookSecretKeyId)) {
+          result.partnersUnreadable++;
+          continue;
+        }
+        // Made by an instance still on the old version during a rolling upgrade: store it now.
+        if (partner.webhookSecretCiphertext === null) await this.webhookSecrets.storeDerived(partner.id);
+        else if (!(await this.webhookSecrets.reseal(partner))) continue;
+        result.partnersMoved++;
+      }
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1].id;
+    }
+  }
+
+  /** Logs every key id that stored data names and this server lacks, with what it leaves unreadable. */
+  private async reportUnreadable(): Promise<void> {
+    const { keys, logger, clock } = this.deps;
+    const now = clock.now();
+    const missing = <R extends { keyId: string | null }>(rows: R[], ring: KeyRing) =>
+      rows.filter((row) => row.keyId !== null && !ring.has(row.keyId));
+    const [codes, cards, fingerprints, partners] = await this.deps.db.read(async (m) => [
+      await m
+        .createQueryBuilder(WalletCodeEntity, "c")
+        .select("c.codeKeyId", "keyId")
+        .addSelect("COUNT(*)", "count")
+        .addSelect("MAX(c.expiresAt)", "lastExpiresAt")
+        .where("c.usedAt IS NULL AND c.expiresAt > :now", { now })
+        .groupBy("c.codeKeyId")
+        .getRawMany<{ keyId: string | null; count: string; lastExpiresAt: unknown }>(),
+      await groupCount(m, CardEntity, "panKeyId"),
+      await groupCount(m, CardEntity, "panFingerprintKeyId"),
+      await groupCount(m, PartnerEntity, "webhookSecretKeyId"),
+    ]);
+    for (const { keyId, count, lastExpiresAt } of missing(codes, keys.codes.ring)) {
+      logger.error(
+        { keyId, liveCodes: Number(count), lastExpiresAt: String(lastExpiresAt), configure: CODE_HASH_VARIABLES },
+        "live codes were made under a code-hash key that is not configured: they are refused as CODE_INVALID until they expire",
+      );
+    }
+    for (const { keyId, count } of missing(cards, keys.cards.ring)) {
+      logger.error(
+        { keyId, cards: Number(count), configure: CARD_KEY_VARIABLES },
+        "card numbers are sealed under a card key that is not configured: those cards cannot pay (CARD_NOT_AVAILABLE) until it is back",
+      );
+    }
+    for (const { keyId, count } of missing(fingerprints, keys.fingerprints.ring)) {
+      logger.warn(
+        { keyId, cards: Number(count), configure: CARD_FINGERPRINT_VARIABLES },
+        "card fingerprints were made under a fingerprint key that is not configured: the key sweep makes them again from the card numbers",
+      );
+    }
+    for (const { keyId, count } of missing(partners, keys.webhookSecrets.ring)) {
+      logger.error(
+        { keyId, partners: Number(count), configure: WEBHOOK_SECRET_VARIABLES },
+        "partners' webhook secrets are sealed under a webhook-secret key that is not configured: their webhooks wait in the outbox until it is back",
+      );
+    }
+  }
+}
+
+/** Rows per value of one key-id column. */
+function groupCount(
+  m: EntityManager,
+  entity: typeof CardEntity | typeof PartnerEntity,
+  column: string,
+): Promise<Array<{ keyId: string | null; count: string }>> {
+  return m
+    .createQueryBuilder(entity, "t")
+    .select(`t.${column}`, "keyId")
+    .addSelect("COUNT(*)", "count")
+    .groupBy(`t.${column}`)
+    .getRawMany();
+}
