@@ -1,4 +1,5 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import type { AdmissionResult, DenialReason } from "../services/admission-rules";
 import { IdColumn, TimeColumn } from "./columns";
 
 /** Every scan at a gate and what was decided, admitted or denied. */
@@ -9,7 +10,7 @@ export class AdmissionEntity {
   @IdColumn() eventId: string;
   @IdColumn({ nullable: true }) ticketId: string | null;
   @Column({ type: "varchar", length: 50, nullable: true }) gate: string | null;
-  @Column({ type: "varchar", length: 10 }) result: "ADMITTED" | "DENIED";
-  @Column({ type: "varchar", length: 20, nullable: true }) reason: string | null;
+  @Column({ type: "varchar", length: 10 }) result: AdmissionResult;
+  @Column({ type: "varchar", length: 20, nullable: true }) reason: DenialReason | null;
   @TimeColumn() at: Date;
 }

@@ -1,7 +1,6 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import type { ApiKeyRole } from "../services/lists";
 import { IdColumn, TimeColumn } from "./columns";
-
-export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
 
 /** A terminal's or partner's key. Only the SHA-256 of the key is kept. */
 @Entity({ name: "api_keys" })

@@ -1,9 +1,7 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import type { Tender } from "../services/lists";
+import type { StoredBillStatus } from "../services/states";
 import { IdColumn, TimeColumn } from "./columns";
-
-/** Stored statuses; OVERDUE is not stored: it is an OPEN bill past its due date. */
-export type StoredBillStatus = "OPEN" | "PAID" | "CANCELLED";
-export type Tender = "CASH" | "CARD";
 
 /**
  * A bill an online store or utility posted for a phone number. It is matched to the

@@ -1,8 +1,6 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import type { CardKind, CardStatus } from "../services/lists";
 import { IdColumn, TimeColumn } from "./columns";
-
-export type CardKind = "CREDIT" | "DEBIT" | "BANK";
-export type CardStatus = "AVAILABLE" | "NOT_AVAILABLE";
 
 /**
  * A customer's card. The PAN exists only as AES-256-GCM ciphertext (panCiphertext,

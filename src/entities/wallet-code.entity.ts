@@ -1,7 +1,6 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
+import type { CodeKind } from "../services/lists";
 import { IdColumn, TimeColumn } from "./columns";
-
-export type CodeKind = "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
 
 /**
  * A one-time code. Only a keyed hash of the digits is stored; `usedAt` is set by a

@@ -38,7 +38,7 @@ export class AdminResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ApiKey> {
     const issued = await ctx.services.admin.issueApiKey(ctx.caller, role, ownerId);
-    return { id: issued.id, role: issued.role as ApiKeyRole, key: issued.key };
+    return { id: issued.id, role: issued.role, key: issued.key };
   }
 
   @Authorized("ADMIN")

@@ -2,37 +2,33 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription
 import { Bill, PostBillInput } from "../schema/bill.types";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
-import { BillStatus, Tender, type CodeKind } from "../schema/enums";
-import type { BillView } from "../services/bill.service";
+import { BillStatus, Tender } from "../schema/enums";
 import type { BillEvent } from "../services/events";
-
-const toBill = (b: BillView): Bill => ({ ...b, status: b.status as BillStatus });
 
 @Resolver()
 export class BillResolver {
   @Authorized("PARTNER")
   @Mutation(() => Bill, { description: "partner: idempotent on (partner, reference)" })
   async postBill(@Arg("input") input: PostBillInput, @Ctx() ctx: RequestContext): Promise<Bill> {
-    return toBill(await ctx.services.bills.postBill(ctx.caller, input));
+    return ctx.services.bills.postBill(ctx.caller, input);
   }
 
   @Authorized("PARTNER")
   @Mutation(() => Bill, { description: "partner" })
   async cancelBill(@Arg("reference") reference: string, @Ctx() ctx: RequestContext): Promise<Bill> {
-    return toBill(await ctx.services.bills.cancelBill(ctx.caller, reference));
+    return ctx.services.bills.cancelBill(ctx.caller, reference);
   }
 
   @Authorized("PHONE", "PARTNER")
   @Query(() => [Bill], { description: "phone: own; partner: own" })
   async bills(@Arg("status", () => BillStatus, { nullable: true }) status: BillStatus | null, @Ctx() ctx: RequestContext): Promise<Bill[]> {
-    return (await ctx.services.bills.bills(ctx.caller, status ?? null)).map(toBill);
+    return ctx.services.bills.bills(ctx.caller, status ?? null);
   }
 
   @Authorized("PHONE")
   @Mutation(() => IssuedCode, { description: "phone" })
   async issueBillCode(@Arg("billId", () => ID) billId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {
-    const issued = await ctx.services.bills.issueBillCode(ctx.caller, billId, password);
-    return { ...issued, kind: issued.kind as CodeKind };
+    return ctx.services.bills.issueBillCode(ctx.caller, billId, password);
   }
 
   @Authorized("REGISTER")
@@ -43,7 +39,7 @@ export class BillResolver {
     @Arg("idempotencyKey") idempotencyKey: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Bill> {
-    return toBill(await ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey));
+    return ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey);
   }
 
   @Subscription(() => Bill, {
@@ -53,7 +49,6 @@ export class BillResolver {
   billReceipts(@Root() event: BillEvent): Bill {
     return {
       ...event,
-      status: event.status as BillStatus,
       dueDate: new Date(event.dueDate),
       paidAt: event.paidAt === null ? null : new Date(event.paidAt),
     };

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { CodeLookup, IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
-import type { BillStatus, CodeKind } from "../schema/enums";
 import { toMembership, toTicket } from "./mappers";
 
 @Resolver()
@@ -14,8 +13,7 @@ export class CodeResolver {
     @Arg("maxAmount", () => Int, { nullable: true }) maxAmount: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    const issued = await ctx.services.codes.issuePaymentCode(ctx.caller, cardId, password, maxAmount ?? null);
-    return { ...issued, kind: issued.kind as CodeKind };
+    return ctx.services.codes.issuePaymentCode(ctx.caller, cardId, password, maxAmount ?? null);
   }
 
   @Authorized("REGISTER", "GATE")
@@ -24,9 +22,8 @@ export class CodeResolver {
     const found = await ctx.services.lookup.lookupCode(ctx.caller, code);
     return {
       ...found,
-      kind: found.kind as CodeKind,
       membership: found.membership && toMembership(found.membership),
-      bill: found.bill && { ...found.bill, status: found.bill.status as BillStatus },
+      bill: found.bill,
       ticket: found.ticket && toTicket(found.ticket),
     };
   }

@@ -2,7 +2,6 @@ import type { ApiKeyEntity, CardEntity, CustomerEntity, PaymentEntity } from "..
 import type { ApiKeyInfo } from "../schema/admin.types";
 import type { Card } from "../schema/customer.types";
 import type { Customer } from "../schema/customer.types";
-import type { ApiKeyRole, CardKind, CardStatus, PaymentStatus } from "../schema/enums";
 import type { Membership } from "../schema/membership.types";
 import type { Payment } from "../schema/payment.types";
 import type { Event, Ticket } from "../schema/ticket.types";
@@ -22,14 +21,14 @@ export const toCustomer = (c: CustomerEntity): Customer => ({
 export const toCard = (c: CardEntity): Card => ({
   id: c.id,
   selector: c.selector,
-  kind: c.kind as CardKind,
+  kind: c.kind,
   institution: c.institution,
   brand: c.brand,
   last4: c.last4,
   expiryMonth: c.expiryMonth,
   expiryYear: c.expiryYear,
   label: c.label,
-  status: c.status as CardStatus,
+  status: c.status,
 });
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -37,7 +36,7 @@ const asDate = (value: Date | string): Date => (value instanceof Date ? value : 
 /** From a stored payment, or from a live event's plain-JSON copy of one. */
 export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   id: p.id,
-  status: p.status as PaymentStatus,
+  status: p.status,
   amount: p.amount,
   currency: p.currency,
   items: p.items,
@@ -86,7 +85,7 @@ export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket =
 /** Never the key itself: only its hash is stored, and the key is shown once, at issue. */
 export const toApiKeyInfo = (key: ApiKeyEntity): ApiKeyInfo => ({
   id: key.id,
-  role: key.role as ApiKeyRole,
+  role: key.role,
   ownerId: key.ownerId,
   createdAt: key.createdAt,
   lastUsedAt: key.lastUsedAt,

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
-import type { CodeKind } from "../schema/enums";
 import { Membership, Offer, PointMovementPage, PointsResult, Program } from "../schema/membership.types";
 import { toMembership } from "./mappers";
 
@@ -53,8 +52,7 @@ export class MembershipResolver {
     @Arg("password") password: string,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    const issued = await ctx.services.points.issueMemberCode(ctx.caller, programId, password);
-    return { ...issued, kind: issued.kind as CodeKind };
+    return ctx.services.points.issueMemberCode(ctx.caller, programId, password);
   }
 
   @Authorized("REGISTER")

@@ -1,14 +1,13 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
-import type { AdmissionResult, CodeKind } from "../schema/enums";
 import { Admission, Attendance, Event, EventInput, PostTicketInput, Ticket } from "../schema/ticket.types";
 import type { AdmissionEvent } from "../services/events";
 import type { AdmissionDecision } from "../services/ticket.service";
 import { toEvent, toTicket } from "./mappers";
 
 const toAdmission = (d: AdmissionDecision): Admission => ({
-  result: d.result as AdmissionResult,
+  result: d.result,
   reason: d.reason,
   ticket: d.ticket && toTicket(d.ticket),
   admittedCount: d.admittedCount,
@@ -44,8 +43,7 @@ export class TicketResolver {
   @Authorized("PHONE")
   @Mutation(() => IssuedCode, { description: "phone" })
   async issueTicketCode(@Arg("ticketId", () => ID) ticketId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {
-    const issued = await ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, password);
-    return { ...issued, kind: issued.kind as CodeKind };
+    return ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, password);
   }
 
   @Authorized("PHONE")

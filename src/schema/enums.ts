@@ -1,25 +1,34 @@
 import { registerEnumType } from "type-graphql";
+import { ADMISSION_RESULTS } from "../services/admission-rules";
 import { ErrorCode } from "../services/errors";
+import { API_KEY_ROLES, CARD_KINDS, CARD_STATUSES, CODE_KINDS, TENDERS } from "../services/lists";
+import { BILL_STATUSES, PAYMENT_STATUSES } from "../services/states";
 
-export enum CardKind { CREDIT = "CREDIT", DEBIT = "DEBIT", BANK = "BANK" }
-export enum CardStatus { AVAILABLE = "AVAILABLE", NOT_AVAILABLE = "NOT_AVAILABLE" }
-export enum CodeKind { PAYMENT = "PAYMENT", MEMBER = "MEMBER", BILL = "BILL", TICKET = "TICKET" }
-export enum ApiKeyRole { REGISTER = "REGISTER", GATE = "GATE", PARTNER = "PARTNER" }
-export enum PaymentStatus {
-  PROCESSING = "PROCESSING",
-  PENDING_CONFIRMATION = "PENDING_CONFIRMATION",
-  APPROVED = "APPROVED",
-  DECLINED = "DECLINED",
-  REJECTED_BY_CUSTOMER = "REJECTED_BY_CUSTOMER",
-  EXPIRED = "EXPIRED",
-  VOIDED = "VOIDED",
-  REFUNDED = "REFUNDED",
-}
+/**
+ * The GraphQL enums, each made from the service layer's list (services/lists.ts,
+ * states.ts, admission-rules.ts): every name is its own value, so a value the services
+ * hand over is already the enum's. Each name is also a type: the union of the list.
+ */
+const enumOf = <const T extends readonly string[]>(values: T) =>
+  Object.fromEntries(values.map((value) => [value, value])) as { readonly [K in T[number]]: K };
+type ValueOf<E> = E[keyof E];
 
-export enum BillStatus { OPEN = "OPEN", PAID = "PAID", CANCELLED = "CANCELLED", OVERDUE = "OVERDUE" }
-export enum Tender { CASH = "CASH", CARD = "CARD" }
-
-export enum AdmissionResult { ADMITTED = "ADMITTED", DENIED = "DENIED" }
+export const CardKind = enumOf(CARD_KINDS);
+export type CardKind = ValueOf<typeof CardKind>;
+export const CardStatus = enumOf(CARD_STATUSES);
+export type CardStatus = ValueOf<typeof CardStatus>;
+export const CodeKind = enumOf(CODE_KINDS);
+export type CodeKind = ValueOf<typeof CodeKind>;
+export const ApiKeyRole = enumOf(API_KEY_ROLES);
+export type ApiKeyRole = ValueOf<typeof ApiKeyRole>;
+export const PaymentStatus = enumOf(PAYMENT_STATUSES);
+export type PaymentStatus = ValueOf<typeof PaymentStatus>;
+export const BillStatus = enumOf(BILL_STATUSES);
+export type BillStatus = ValueOf<typeof BillStatus>;
+export const Tender = enumOf(TENDERS);
+export type Tender = ValueOf<typeof Tender>;
+export const AdmissionResult = enumOf(ADMISSION_RESULTS);
+export type AdmissionResult = ValueOf<typeof AdmissionResult>;
 
 registerEnumType(AdmissionResult, { name: "AdmissionResult" });
 registerEnumType(BillStatus, { name: "BillStatus" });

@@ -1,5 +1,5 @@
 import { ApiKeyEntity, PartnerEntity, StoreEntity } from "../entities";
-import type { ApiKeyRole } from "../entities/api-key.entity";
+import type { ApiKeyRole } from "./lists";
 import type { Caller } from "./caller";
 import { API_KEY_PREFIX, newBearer, sha256Hex } from "./crypto/tokens";
 import type { ServiceDeps } from "./deps";

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
-import type { StoredBillStatus, Tender } from "../entities/bill.entity";
 import { affectedRows } from "../database";
 import type { Caller } from "./caller";
 import type { CodeService, IssuedCode } from "./code.service";
@@ -11,11 +10,11 @@ import { requireCustomer, requirePartner, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
+import type { Tender } from "./lists";
+import type { BillStatus } from "./states";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
 import { isUniqueViolation } from "../database";
-
-export type BillStatus = StoredBillStatus | "OVERDUE";
 
 export interface BillView {
   id: string;

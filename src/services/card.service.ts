@@ -1,6 +1,6 @@
 import { In, type EntityManager } from "typeorm";
 import { CardEntity } from "../entities";
-import type { CardKind, CardStatus } from "../entities/card.entity";
+import type { CardKind, CardStatus } from "./lists";
 import type { Caller } from "./caller";
 import { brandOf, luhnValid } from "./crypto/luhn";
 import { CARD_KEY_VARIABLES } from "./crypto/purpose-keys";

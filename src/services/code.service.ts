@@ -1,7 +1,6 @@
 import { In, type EntityManager } from "typeorm";
 import { changedRows, type Statement } from "../database/direct-sql";
 import { CardEntity, WalletCodeEntity } from "../entities";
-import type { CodeKind } from "../entities/wallet-code.entity";
 import type { CardService } from "./card.service";
 import type { Caller, CustomerCaller } from "./caller";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
@@ -11,6 +10,7 @@ import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
+import type { CodeKind } from "./lists";
 
 /** The redeem path's claim, by hash: it runs in the same round trip as the read. */
 const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";

@@ -43,3 +43,12 @@ export function assertTransition(from: PaymentStatus, to: PaymentStatus): void {
     });
   }
 }
+
+/**
+ * Bill statuses. OPEN, PAID and CANCELLED are stored; OVERDUE is not: it is an OPEN
+ * bill past its due date, and is read as such everywhere (lists, filters, lookups).
+ */
+export const BILL_STATUSES = ["OPEN", "PAID", "CANCELLED", "OVERDUE"] as const;
+
+export type BillStatus = (typeof BILL_STATUSES)[number];
+export type StoredBillStatus = Exclude<BillStatus, "OVERDUE">;

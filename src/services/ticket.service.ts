@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity } from "../entities";
 import { affectedRows } from "../database";
+import type { AdmissionResult, DenialReason } from "./admission-rules";
 import type { Caller } from "./caller";
 import type { CodeService, IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
@@ -12,7 +13,6 @@ import { newId } from "./ids";
 import { isUniqueViolation } from "../database";
 import { optionalText, requirePhone, requireText } from "./validation";
 
-export type DenialReason = "ALREADY_USED" | "NOT_YET_VALID" | "EXPIRED" | "WRONG_EVENT" | "REVOKED" | "INVALID";
 
 export interface TicketView {
   ticket: TicketEntity;
@@ -21,7 +21,7 @@ export interface TicketView {
 }
 
 export interface AdmissionDecision {
-  result: "ADMITTED" | "DENIED";
+  result: AdmissionResult;
   reason: DenialReason | null;
   ticket: TicketView | null;
   admittedCount: number;
