@@ -11,7 +11,7 @@ import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
 import type { Tender } from "./lists";
-import type { BillStatus } from "./states";
+import { assertBillMove, type BillStatus } from "./states";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
 import { isUniqueViolation } from "../database";
@@ -92,12 +92,15 @@ export class BillService {
     return this.view(existing);
   }
 
-  /** OPEN -> CANCELLED; cancelling again returns the cancelled bill; a paid bill stays paid. */
+  /** OPEN or OVERDUE -> CANCELLED; cancelling again returns the cancelled bill; a paid bill stays paid. */
   async cancelBill(caller: Caller, reference: string): Promise<BillView> {
     const { partnerId } = requirePartner(caller);
     const bill = await this.deps.db.read((m) => m.findOneBy(BillEntity, { partnerId, reference }));
     if (!bill) return notFound("bill");
-    if (bill.status !== "CANCELLED") {
+    const status = this.statusOf(bill);
+    if (status !== "CANCELLED") {
+      assertBillMove(status, "CANCELLED");
+      // Stored OPEN is both OPEN and OVERDUE: the two statuses that may become CANCELLED.
       const moved = await this.deps.db.tx((m) =>
         m.createQueryBuilder().update(BillEntity).set({ status: "CANCELLED" }).where("id = :id AND status = 'OPEN'", { id: bill.id }).execute(),
       );
@@ -163,6 +166,7 @@ export class BillService {
             const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
             if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
             const now = this.deps.clock.now();
+            // OPEN and not yet due: the one status that may become PAID.
             const moved = await m
               .createQueryBuilder()
               .update(BillEntity)
@@ -190,9 +194,9 @@ export class BillService {
     );
   }
 
+  /** BILL_NOT_PAYABLE unless the bill may become PAID now (states.ts). */
   private requirePayable(bill: BillEntity): BillEntity {
-    const status = this.statusOf(bill);
-    if (status !== "OPEN") fail(ErrorCode.BILL_NOT_PAYABLE, `This bill is ${status.toLowerCase()}`, { status });
+    assertBillMove(this.statusOf(bill), "PAID");
     return bill;
   }
 

@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 import { scrub } from "../../src/schema/errors";
 import { delaySeconds } from "../../src/services/guess-throttle";
-import { assertTransition, canTransition, isTerminal } from "../../src/services/states";
 
 describe("configuration", () => {
   it("has working defaults: port 4000, embedded database in ./data", () => {
@@ -51,26 +50,6 @@ describe("guessing delays", () => {
     expect(delaySeconds(19, 20)).toBe(0);
     expect(delaySeconds(20, 20)).toBe(1);
     expect(delaySeconds(10_000, 5)).toBe(900);
-  });
-});
-
-describe("payment status moves", () => {
-  it("allows only the moves of the table", () => {
-    expect(canTransition("PROCESSING", "APPROVED")).toBe(true);
-    expect(canTransition("PENDING_CONFIRMATION", "EXPIRED")).toBe(true);
-    expect(canTransition("APPROVED", "REFUNDED")).toBe(true);
-    expect(canTransition("DECLINED", "APPROVED")).toBe(false);
-    expect(canTransition("REFUNDED", "VOIDED")).toBe(false);
-    expect(canTransition("PENDING_CONFIRMATION", "APPROVED")).toBe(false);
-  });
-
-  it("knows the terminal statuses", () => {
-    expect(["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"].every((s) => isTerminal(s as never))).toBe(true);
-    expect(isTerminal("APPROVED")).toBe(false);
-  });
-
-  it("turns an illegal move into BAD_USER_INPUT", () => {
-    expect(() => assertTransition("DECLINED", "REFUNDED")).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT" }));
   });
 });
 

@@ -1,0 +1,93 @@
+import { ErrorCode, WalletError } from "../../src/services/errors";
+import {
+  BILL_STATUSES,
+  PAYMENT_STATUSES,
+  assertBillMove,
+  assertTransition,
+  canBillMove,
+  canTransition,
+  isBillTerminal,
+  isTerminal,
+  type BillStatus,
+  type PaymentStatus,
+  type StoredBillStatus,
+} from "../../src/services/states";
+
+/** Every pair of statuses, as "FROM -> TO". */
+const pairs = <F extends string, T extends string>(froms: readonly F[], tos: readonly T[]) =>
+  froms.flatMap((from) => tos.map((to) => [from, to] as [F, T]));
+
+/** The error `attempt` throws, or undefined. */
+function thrown(attempt: () => void): unknown {
+  try {
+    attempt();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe("payment status moves", () => {
+  // Written out here, not read from states.ts: the table must say exactly this.
+  const legal = new Set([
+    "PENDING_CONFIRMATION -> PROCESSING",
+    "PENDING_CONFIRMATION -> REJECTED_BY_CUSTOMER",
+    "PENDING_CONFIRMATION -> EXPIRED",
+    "PENDING_CONFIRMATION -> VOIDED",
+    "PROCESSING -> APPROVED",
+    "PROCESSING -> DECLINED",
+    "APPROVED -> VOIDED",
+    "APPROVED -> REFUNDED",
+  ]);
+  const all = pairs(PAYMENT_STATUSES, PAYMENT_STATUSES);
+
+  it.each(all.filter(([from, to]) => legal.has(`${from} -> ${to}`)))("allows %s -> %s", (from, to) => {
+    expect(canTransition(from, to)).toBe(true);
+    expect(() => assertTransition(from, to)).not.toThrow();
+  });
+
+  it.each(all.filter(([from, to]) => !legal.has(`${from} -> ${to}`)))("refuses %s -> %s with BAD_USER_INPUT naming the move", (from, to) => {
+    expect(canTransition(from, to)).toBe(false);
+    const error = thrown(() => assertTransition(from, to));
+    expect(error).toBeInstanceOf(WalletError);
+    expect(error).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, message: `A ${from} payment cannot become ${to}`, details: { status: from } });
+  });
+
+  it("knows the terminal statuses: those no move leaves", () => {
+    const terminal: PaymentStatus[] = ["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"];
+    expect(PAYMENT_STATUSES.filter(isTerminal)).toEqual(terminal);
+  });
+});
+
+describe("bill status moves", () => {
+  const stored: StoredBillStatus[] = ["OPEN", "PAID", "CANCELLED"];
+  const legal = new Set(["OPEN -> PAID", "OPEN -> CANCELLED", "OVERDUE -> CANCELLED"]);
+  const all = pairs(BILL_STATUSES, stored);
+
+  it("moves only into stored statuses: OVERDUE is read, never written", () => {
+    expect(BILL_STATUSES.filter((status) => !(stored as string[]).includes(status))).toEqual(["OVERDUE"]);
+  });
+
+  it.each(all.filter(([from, to]) => legal.has(`${from} -> ${to}`)))("allows %s -> %s", (from, to) => {
+    expect(canBillMove(from, to)).toBe(true);
+    expect(() => assertBillMove(from, to)).not.toThrow();
+  });
+
+  it.each(all.filter(([from, to]) => !legal.has(`${from} -> ${to}`)))("refuses %s -> %s with BILL_NOT_PAYABLE", (from, to) => {
+    expect(canBillMove(from, to)).toBe(false);
+    const error = thrown(() => assertBillMove(from, to));
+    expect(error).toBeInstanceOf(WalletError);
+    expect(error).toMatchObject({ code: ErrorCode.BILL_NOT_PAYABLE, details: { status: from } });
+  });
+
+  it("says why a bill cannot be paid or cancelled, as collectBill and cancelBill answer", () => {
+    expect(thrown(() => assertBillMove("OVERDUE", "PAID"))).toMatchObject({ message: "This bill is overdue" });
+    expect(thrown(() => assertBillMove("CANCELLED", "PAID"))).toMatchObject({ message: "This bill is cancelled" });
+    expect(thrown(() => assertBillMove("PAID", "CANCELLED"))).toMatchObject({ message: "This bill has been paid and cannot be cancelled" });
+  });
+
+  it("knows the terminal statuses", () => {
+    const terminal: BillStatus[] = ["PAID", "CANCELLED"];
+    expect(BILL_STATUSES.filter(isBillTerminal)).toEqual(terminal);
+  });
+});
