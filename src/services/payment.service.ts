@@ -15,7 +15,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import type { PaymentProcessor } from "./payment-processor";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
-import type { PaymentStatus } from "./states";
+import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
 
 export interface PaymentPage {
@@ -214,7 +214,9 @@ export class PaymentService {
           if (!(await this.confirmations.cancel(m, payment.id))) badInput("The customer answered meanwhile; read the payment again");
           return this.processor.move(m, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt: this.deps.clock.now() });
         }
-        if (payment.status !== "APPROVED") badInput(`A ${payment.status} payment cannot become ${to}`, { status: payment.status });
+        // The move from the status read: BAD_USER_INPUT naming it unless the table has it
+        // (the processor's own check is of APPROVED -> `to`, and its UPDATE decides races).
+        assertTransition(payment.status, to);
         if (!(await this.processor.reverseApproved(m, payment, to))) {
           badInput("The payment changed meanwhile; read it again");
         }
