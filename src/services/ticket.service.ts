@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity } from "../entities";
 import { affectedRows } from "../database";
-import type { AdmissionResult, DenialReason } from "./admission-rules";
+import { judgeScan, showsTicket, type AdmissionResult, type DenialReason } from "./admission-rules";
 import type { Caller } from "./caller";
 import type { CodeService, IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
@@ -208,9 +208,10 @@ export class TicketService {
   }
 
   /**
-   * The gate's question. A denial is an answer, not an error. An admission takes one use
-   * with a conditional UPDATE (right version, not revoked, a use left), so of several gates
-   * scanning one code at the same instant exactly one admits each use.
+   * The gate's question, decided by the rules in admission-rules.ts. A denial is an
+   * answer, not an error. An admission takes one use with a conditional UPDATE (right
+   * version, not revoked, a use left), so of several gates scanning one code at the same
+   * instant exactly one admits each use.
    */
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
@@ -220,43 +221,31 @@ export class TicketService {
     const now = this.deps.clock.now();
     const claims = this.deps.tickets.verify(code.trim());
     const ticket = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
+    const judgement = judgeScan({ claims, ticket, partnerId, eventId: event.id, now });
+    // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
+    if (judgement.denied && judgement.wrongCode) await this.codes.countWrongCode(apiKeyId);
 
-    let reason: DenialReason | null = null;
-    if (!claims || !ticket || ticket.partnerId !== partnerId) {
-      // A code that never was one of ours: what guessing looks like, so it counts (and
-      // over the limit is answered RATE_LIMITED, with nothing recorded).
-      await this.codes.countWrongCode(apiKeyId);
-      reason = "INVALID";
-    } else if (claims.e !== event.id || ticket.eventId !== event.id) reason = "WRONG_EVENT";
-    else if (ticket.revokedAt) reason = "REVOKED";
-    else if (claims.v !== ticket.holderVersion) reason = "INVALID"; // a code from before an allotment
-    else if (now < ticket.validFrom) reason = "NOT_YET_VALID";
-    else if (now >= ticket.validUntil || claims.x * 1000 <= now.getTime()) reason = "EXPIRED";
-
-    const decision = await this.deps.db.tx(async (m) => {
-      if (!reason && ticket) {
+    const decision = await this.deps.db.tx(async (m): Promise<AdmissionDecision> => {
+      let reason: DenialReason | null = judgement.denied;
+      if (judgement.denied === null) {
         const used = await m
           .createQueryBuilder()
           .update(TicketEntity)
           .set({ usesLeft: () => "usesLeft - 1" })
-          .where("id = :id AND usesLeft > 0 AND holderVersion = :version AND revokedAt IS NULL", { id: ticket.id, version: claims!.v })
+          .where("id = :id AND usesLeft > 0 AND holderVersion = :version AND revokedAt IS NULL", {
+            id: judgement.ticket.id,
+            version: judgement.claims.v,
+          })
           .execute();
         if (affectedRows(used) === 1) {
           await m.createQueryBuilder().update(EventEntity).set({ admittedCount: () => "admittedCount + 1" }).where("id = :id", { id: event.id }).execute();
         } else reason = "ALREADY_USED";
       }
-      await m.insert(AdmissionEntity, {
-        id: newId(),
-        eventId: event.id,
-        ticketId: ticket?.id ?? null,
-        gate: gateName,
-        result: reason ? "DENIED" : "ADMITTED",
-        reason,
-        at: now,
-      });
+      const result = reason ? "DENIED" : "ADMITTED";
+      await m.insert(AdmissionEntity, { id: newId(), eventId: event.id, ticketId: ticket?.id ?? null, gate: gateName, result, reason, at: now });
       const { admittedCount } = await m.findOneByOrFail(EventEntity, { id: event.id });
-      const shown = ticket && reason !== "INVALID" && reason !== "WRONG_EVENT" ? await this.viewIn(m, ticket.id) : null;
-      return { result: reason ? "DENIED" : "ADMITTED", reason, ticket: shown, admittedCount, at: now } as AdmissionDecision;
+      const shown = ticket && showsTicket(reason) ? await this.viewIn(m, ticket.id) : null;
+      return { result, reason, ticket: shown, admittedCount, at: now };
     });
     this.deps.events.admission(event.id, decision);
     return decision;
