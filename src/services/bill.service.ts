@@ -10,10 +10,12 @@ import { requireCustomer, requirePartner, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
+import { confirmPassword } from "./password-check";
 import type { Tender } from "./lists";
 import { assertBillMove, type BillStatus } from "./states";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
+import { useCode } from "./wrong-code-limit";
 import { isUniqueViolation } from "../database";
 
 export interface BillView {
@@ -134,7 +136,7 @@ export class BillService {
     );
     if (!bill || bill.customerPhone !== customer.phone) return notFound("bill");
     this.requirePayable(bill);
-    await this.codes.checkPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     const secondsToDue = Math.floor((bill.dueDate.getTime() - this.deps.clock.now().getTime()) / 1000);
     return this.codes.issue("BILL", customerId, { billId: bill.id }, secondsToDue);
   }
@@ -150,7 +152,7 @@ export class BillService {
    */
   async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string): Promise<BillView> {
     const register = requireRegister(caller);
-    return this.codes.useCode(register.apiKeyId, () =>
+    return useCode(this.deps, register.apiKeyId, () =>
       this.idempotency.run({
         scope: `key:${register.apiKeyId}`,
         key: idempotencyKey,

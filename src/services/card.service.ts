@@ -5,12 +5,12 @@ import type { Caller } from "./caller";
 import { brandOf, luhnValid } from "./crypto/luhn";
 import { CARD_KEY_VARIABLES } from "./crypto/purpose-keys";
 import { KeyNotConfigured } from "./crypto/sealer";
-import type { CustomerService } from "./customer.service";
 import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
+import { confirmPassword } from "./password-check";
 import { optionalText, requireText } from "./validation";
 
 export interface AddCardInput {
@@ -32,10 +32,7 @@ export interface AddCardInput {
  * sweep (key-sweep.service.ts) moves every card to the current keys in the background.
  */
 export class CardService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly customers: CustomerService,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   async addCard(caller: Caller, input: AddCardInput): Promise<CardEntity> {
     const { customerId } = requireCustomer(caller);
@@ -94,7 +91,7 @@ export class CardService {
   async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardEntity> {
     const session = requireCustomer(caller);
     const card = await this.ownCard(session.customerId, cardId);
-    await this.customers.confirmPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     await this.deps.db.tx((m) => m.update(CardEntity, { id: card.id }, { status }));
     return { ...card, status };
   }

@@ -2,15 +2,15 @@ import { In, type EntityManager } from "typeorm";
 import { changedRows, type Statement } from "../database/direct-sql";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CardService } from "./card.service";
-import type { Caller, CustomerCaller } from "./caller";
+import type { Caller } from "./caller";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
-import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 import type { CodeKind } from "./lists";
+import { confirmPassword } from "./password-check";
 
 /** The redeem path's claim, by hash: it runs in the same round trip as the read. */
 const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";
@@ -63,7 +63,6 @@ export class CodeService {
 
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly customers: CustomerService,
     private readonly cards: CardService,
   ) {}
 
@@ -75,13 +74,8 @@ export class CodeService {
       badInput("maxAmount must be a positive whole number of minor units", { field: "maxAmount" });
     }
     const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
-    await this.checkPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     return this.issue("PAYMENT", customerId, { cardId: card.id, maxAmount }, this.deps.config.paymentCodeTtlSeconds);
-  }
-
-  /** The customer's password, as every code issue asks for it (throttled per session). */
-  checkPassword(session: CustomerCaller, password: string): Promise<void> {
-    return this.customers.confirmPassword(session, password);
   }
 
   /** Makes a one-time code of any digit kind and stores its keyed hash. */
@@ -122,25 +116,6 @@ export class CodeService {
       maxAmount: entity.maxAmount,
       card: card && { institution: card.institution, brand: card.brand, last4: card.last4 },
     };
-  }
-
-  /**
-   * A register's or gate's use of a code (lookup, redeem, collect, settle, admit). Only a
-   * wrong code counts against the terminal's limit: that is what guessing looks like, and
-   * a busy till that scans right codes all day never waits on the counters.
-   */
-  useCode<T>(apiKeyId: string, use: () => Promise<T>): Promise<T> {
-    return this.deps.rateLimits.countWrongGuesses("wrongCodePerTerminal", apiKeyId, use, isWrongCode);
-  }
-
-  /** RATE_LIMITED if this terminal went over its wrong-code limit (as `useCode` checks first). */
-  refuseWhileOverLimit(apiKeyId: string): void {
-    this.deps.rateLimits.refuseIfOver("wrongCodePerTerminal", apiKeyId);
-  }
-
-  /** For a wrong code that is answered, not thrown (a gate's INVALID denial). */
-  countWrongCode(apiKeyId: string): Promise<void> {
-    return this.deps.rateLimits.consume("wrongCodePerTerminal", apiKeyId);
   }
 
   /**
@@ -271,6 +246,3 @@ export class CodeService {
     return this.deps.keys.codes.earlierHashes(code.trim());
   }
 }
-
-/** A code that does not exist or does not check out; used or expired codes were real. */
-const isWrongCode = (error: unknown) => error instanceof WalletError && error.code === ErrorCode.CODE_INVALID;

@@ -1,10 +1,9 @@
 import { CustomerEntity } from "../entities";
-import type { Caller, CustomerCaller } from "./caller";
-import { hashPassword, verifyPassword } from "./crypto/password";
+import type { Caller } from "./caller";
+import { hashPassword } from "./crypto/password";
 import { isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, fail, notFound } from "./errors";
-import { FREE_FAILURES_PER_SESSION, throttledCheck } from "./guess-throttle";
 import { newId } from "./ids";
 import { optionalText, requirePassword, requirePhone, requireText } from "./validation";
 import { requireAdmin, requireCustomer } from "./guards";
@@ -16,7 +15,7 @@ export interface EnrollInput {
   address?: string | null;
 }
 
-/** Customers: enrollment by the back office, and the password asked again inside a session. */
+/** Customers: enrollment by the back office; the password asked again inside a session is password-check.ts's. */
 export class CustomerService {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -52,22 +51,6 @@ export class CustomerService {
 
   findByPhone(phone: string): Promise<CustomerEntity | null> {
     return this.deps.db.read((m) => m.findOneBy(CustomerEntity, { phone }));
-  }
-
-  /**
-   * The password, asked again inside a session the owner holds (codes, card status,
-   * confirmations). Guessing here is throttled per session (a lost phone still logged in
-   * cannot guess freely), never by the login throttle: nothing a stranger does to this
-   * phone number's logins stops the owner here.
-   */
-  async confirmPassword(session: CustomerCaller, password: string): Promise<void> {
-    const { right, failures } = await throttledCheck([[this.deps.rateLimits.guessing.session, session.sessionId]], async () => {
-      const customer = (await this.findById(session.customerId)) ?? notFound("customer");
-      return verifyPassword(password, customer.passwordHash);
-    });
-    if (!right) {
-      fail(ErrorCode.INVALID_PASSWORD, "The password is wrong", { attemptsLeft: Math.max(0, FREE_FAILURES_PER_SESSION - failures) });
-    }
   }
 
   async setConfirmAbove(caller: Caller, amount: number | null): Promise<CustomerEntity> {

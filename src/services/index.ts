@@ -27,8 +27,8 @@ export type Services = ReturnType<typeof createServices>;
 /** Wires the services together; one set per server process. */
 export function createServices(deps: ServiceDeps, adminToken: string) {
   const customers = new CustomerService(deps);
-  const cards = new CardService(deps, customers);
-  const codes = new CodeService(deps, customers, cards);
+  const cards = new CardService(deps);
+  const codes = new CodeService(deps, cards);
   const outbox = new OutboxService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
@@ -36,10 +36,10 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
-  const payments = new PaymentService(deps, customers, codes, cards, idempotency, processor, confirmations, credentials);
+  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials);
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
-  const tickets = new TicketService(deps, codes);
+  const tickets = new TicketService(deps);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   return {

@@ -6,17 +6,18 @@ import type { Caller, CustomerCaller, RegisterCaller } from "./caller";
 import type { ChargeCard, CodeService } from "./code.service";
 import type { ConfirmationService } from "./confirmation.service";
 import type { CredentialService } from "./credential.service";
-import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./guards";
 import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
+import { confirmPassword } from "./password-check";
 import type { PaymentProcessor } from "./payment-processor";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
 import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
+import { useCode } from "./wrong-code-limit";
 
 export interface PaymentPage {
   nodes: PaymentEntity[];
@@ -36,7 +37,6 @@ export class PaymentService {
 
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly customers: CustomerService,
     private readonly codes: CodeService,
     private readonly cards: CardService,
     private readonly idempotency: IdempotencyService,
@@ -47,7 +47,7 @@ export class PaymentService {
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    return this.codes.useCode(register.apiKeyId, () => this.redeemAtRegister(register, code, saleInput, idempotencyKey));
+    return useCode(this.deps, register.apiKeyId, () => this.redeemAtRegister(register, code, saleInput, idempotencyKey));
   }
 
   private async redeemAtRegister(register: RegisterCaller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
@@ -150,7 +150,7 @@ export class PaymentService {
     const session = requireCustomer(caller);
     const request = await this.confirmations.find(requestId);
     if (!request || request.customerId !== session.customerId) return notFound("confirmation request");
-    await this.customers.confirmPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
     const answered = await this.deps.db.tx(async (m) => {
       if (approve) await this.requireStillPayable(m, session, request.paymentId);

@@ -21,7 +21,9 @@ import { requireAdmin, requireCustomer, requirePartner, requireRegister } from "
 import type { IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
+import { confirmPassword } from "./password-check";
 import { optionalText, requireText } from "./validation";
+import { useCode } from "./wrong-code-limit";
 import { isUniqueViolation } from "../database";
 
 const DAY_MS = 86_400_000;
@@ -160,7 +162,7 @@ export class PointsService {
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
     if (!membership) return notFound("membership");
-    await this.codes.checkPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     return this.codes.issue("MEMBER", customerId, { membershipId: membership.id }, MEMBER_CODE_TTL_SECONDS);
   }
 
@@ -187,7 +189,7 @@ export class PointsService {
     const register = requireRegister(caller);
     if (!Number.isSafeInteger(purchaseAmount) || purchaseAmount < 0) badInput("purchaseAmount must be 0 or more", { field: "purchaseAmount" });
     if (!Number.isSafeInteger(redeemPoints) || redeemPoints < 0) badInput("redeemPoints must be 0 or more", { field: "redeemPoints" });
-    return this.codes.useCode(register.apiKeyId, () =>
+    return useCode(this.deps, register.apiKeyId, () =>
       this.idempotency.run({
         scope: `key:${register.apiKeyId}`,
         key: idempotencyKey,

@@ -4,14 +4,16 @@ import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity } from "../e
 import { affectedRows } from "../database";
 import { judgeScan, showsTicket, type AdmissionResult, type DenialReason } from "./admission-rules";
 import type { Caller } from "./caller";
-import type { CodeService, IssuedCode } from "./code.service";
+import type { IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, forbidden, notFound } from "./errors";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
+import { confirmPassword } from "./password-check";
 import { isUniqueViolation } from "../database";
 import { optionalText, requirePhone, requireText } from "./validation";
+import { countWrongCode, refuseWhileOverLimit } from "./wrong-code-limit";
 
 
 export interface TicketView {
@@ -55,10 +57,7 @@ const HOUR_MS = 3_600_000;
  * to a friend's phone, which makes every earlier code stop working.
  */
 export class TicketService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly codes: CodeService,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   async createEvent(caller: Caller, input: EventInput): Promise<EventEntity> {
     const { partnerId } = requirePartner(caller);
@@ -164,7 +163,7 @@ export class TicketService {
     const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
     const now = this.deps.clock.now();
     if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
-    await this.codes.checkPassword(session, password);
+    await confirmPassword(this.deps, session, password);
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
     const code = this.deps.tickets.sign({
@@ -215,7 +214,7 @@ export class TicketService {
    */
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
-    this.codes.refuseWhileOverLimit(apiKeyId);
+    refuseWhileOverLimit(this.deps, apiKeyId);
     const event = await this.ownEvent(partnerId, eventId);
     const gateName = gate ? requireText(gate, "gate", 50) : null;
     const now = this.deps.clock.now();
@@ -223,7 +222,7 @@ export class TicketService {
     const ticket = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const judgement = judgeScan({ claims, ticket, partnerId, eventId: event.id, now });
     // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
-    if (judgement.denied && judgement.wrongCode) await this.codes.countWrongCode(apiKeyId);
+    if (judgement.denied && judgement.wrongCode) await countWrongCode(this.deps, apiKeyId);
 
     const decision = await this.deps.db.tx(async (m): Promise<AdmissionDecision> => {
       let reason: DenialReason | null = judgement.denied;
