@@ -3,7 +3,7 @@ import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
 import { Admission, Attendance, Event, EventInput, PostTicketInput, Ticket } from "../schema/ticket.types";
 import type { AdmissionEvent } from "../services/events";
-import type { AdmissionDecision } from "../services/ticket.service";
+import type { AdmissionDecision } from "../services/admission.service";
 import { toEvent, toTicket } from "./mappers";
 
 const toAdmission = (d: AdmissionDecision): Admission => ({
@@ -19,7 +19,7 @@ export class TicketResolver {
   @Authorized("PARTNER")
   @Mutation(() => Event, { description: "partner" })
   async createEvent(@Arg("input") input: EventInput, @Ctx() ctx: RequestContext): Promise<Event> {
-    return toEvent(await ctx.services.tickets.createEvent(ctx.caller, input));
+    return toEvent(await ctx.services.ticketEvents.createEvent(ctx.caller, input));
   }
 
   @Authorized("PARTNER")
@@ -60,13 +60,13 @@ export class TicketResolver {
     @Arg("gate", () => String, { nullable: true }) gate: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Admission> {
-    return toAdmission(await ctx.services.tickets.admitTicket(ctx.caller, code, eventId, gate ?? null));
+    return toAdmission(await ctx.services.admissions.admitTicket(ctx.caller, code, eventId, gate ?? null));
   }
 
   @Authorized("GATE", "PARTNER")
   @Query(() => Attendance, { description: "gate, partner (own events)" })
   attendance(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: RequestContext): Promise<Attendance> {
-    return ctx.services.tickets.attendance(ctx.caller, eventId);
+    return ctx.services.ticketEvents.attendance(ctx.caller, eventId);
   }
 
   @Query(() => String, { description: "public key (PEM) that verifies ticket codes offline" })

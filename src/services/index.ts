@@ -1,4 +1,5 @@
 import { AdminService } from "./admin.service";
+import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
@@ -9,6 +10,7 @@ import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import { DeadMessageService } from "./dead-messages.service";
 import type { ServiceDeps } from "./deps";
+import { EventService } from "./event.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
@@ -39,7 +41,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials);
   const points = new PointsService(deps, codes, idempotency);
   const bills = new BillService(deps, codes, idempotency, outbox);
-  const tickets = new TicketService(deps);
+  const ticketEvents = new EventService(deps);
+  const tickets = new TicketService(deps, ticketEvents);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   return {
@@ -58,9 +61,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     points,
     messages: new MessageService(deps, points),
     bills,
+    ticketEvents,
     tickets,
+    admissions: new AdmissionService(deps, ticketEvents, tickets),
     lookup: new CodeLookupService(deps, codes, points, bills, tickets),
-    live: new LiveService(deps, tickets),
+    live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
     keySweep: new KeySweep(deps, webhookSecrets),
   };

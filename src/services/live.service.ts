@@ -1,6 +1,6 @@
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
-import type { TicketService } from "./ticket.service";
+import type { EventService } from "./event.service";
 import {
   type AdmissionEvent,
   customerRecipient,
@@ -19,12 +19,12 @@ import { requireCustomer, requireCustomerOrRegister, requirePartner } from "./gu
 export class LiveService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly tickets: TicketService,
+    private readonly ticketEvents: EventService,
   ) {}
 
   /** An event's gates and its ticket shop see every admission decision, with the count. */
   async admissions(caller: Caller, eventId: string): Promise<AsyncIterable<AdmissionEvent>> {
-    const event = await this.tickets.eventOfCaller(caller, eventId);
+    const event = await this.ticketEvents.eventOfCaller(caller, eventId);
     return this.deps.events.admissions(event.id);
   }
 

@@ -1,41 +1,23 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity } from "../entities";
+import { CustomerEntity, EventEntity, TicketEntity } from "../entities";
 import { affectedRows } from "../database";
-import { judgeScan, showsTicket, type AdmissionResult, type DenialReason } from "./admission-rules";
 import type { Caller } from "./caller";
 import type { IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
 import type { ServiceDeps } from "./deps";
-import { ErrorCode, badInput, fail, forbidden, notFound } from "./errors";
+import { ErrorCode, badInput, fail, notFound } from "./errors";
+import type { EventService } from "./event.service";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
 import { confirmPassword } from "./password-check";
 import { isUniqueViolation } from "../database";
 import { optionalText, requirePhone, requireText } from "./validation";
-import { countWrongCode, refuseWhileOverLimit } from "./wrong-code-limit";
-
 
 export interface TicketView {
   ticket: TicketEntity;
   event: EventEntity;
   releasedAt: Date;
-}
-
-export interface AdmissionDecision {
-  result: AdmissionResult;
-  reason: DenialReason | null;
-  ticket: TicketView | null;
-  admittedCount: number;
-  at: Date;
-}
-
-export interface EventInput {
-  title: string;
-  venue: string;
-  startsAt: Date;
-  doorsOpenAt: Date;
-  releaseMinutesBeforeDoors?: number | null;
 }
 
 export interface PostTicketInput {
@@ -48,43 +30,23 @@ export interface PostTicketInput {
   validUntil?: Date | null;
 }
 
-const DEFAULT_RELEASE_MINUTES = 60;
 const HOUR_MS = 3_600_000;
 
 /**
- * Tickets: a shop posts them for phone numbers, the phone shows a signed code from the
- * release time, a gate admits each use exactly once, and the holder may allot a ticket
- * to a friend's phone, which makes every earlier code stop working.
+ * Tickets: a shop posts them for phone numbers on its events, the phone shows a signed
+ * code from the release time (a gate admits it: admission.service.ts), and the holder
+ * may allot a ticket to a friend's phone, which makes every earlier code stop working.
  */
 export class TicketService {
-  constructor(private readonly deps: ServiceDeps) {}
-
-  async createEvent(caller: Caller, input: EventInput): Promise<EventEntity> {
-    const { partnerId } = requirePartner(caller);
-    if (input.doorsOpenAt > input.startsAt) badInput("doorsOpenAt must not be after startsAt", { field: "doorsOpenAt" });
-    const release = input.releaseMinutesBeforeDoors ?? DEFAULT_RELEASE_MINUTES;
-    if (!Number.isInteger(release) || release < 0 || release > 60 * 24 * 30) {
-      badInput("releaseMinutesBeforeDoors must be 0 to 43200", { field: "releaseMinutesBeforeDoors" });
-    }
-    const event = Object.assign(new EventEntity(), {
-      id: newId(),
-      partnerId,
-      title: requireText(input.title, "title", 200),
-      venue: requireText(input.venue, "venue", 200),
-      startsAt: input.startsAt,
-      doorsOpenAt: input.doorsOpenAt,
-      releaseMinutesBeforeDoors: release,
-      admittedCount: 0,
-      createdAt: this.deps.clock.now(),
-    });
-    await this.deps.db.tx((m) => m.insert(EventEntity, event));
-    return event;
-  }
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly ticketEvents: EventService,
+  ) {}
 
   /** Idempotent on (shop, issue number); the event must be the shop's own. */
   async postTicket(caller: Caller, input: PostTicketInput): Promise<TicketView> {
     const { partnerId } = requirePartner(caller);
-    const event = await this.ownEvent(partnerId, input.eventId);
+    const event = await this.ticketEvents.ownEvent(partnerId, input.eventId);
     const usesAllowed = input.usesAllowed ?? 1;
     if (!Number.isInteger(usesAllowed) || usesAllowed < 1 || usesAllowed > 10_000) badInput("usesAllowed must be 1 to 10000", { field: "usesAllowed" });
     const validFrom = input.validFrom ?? event.doorsOpenAt;
@@ -206,71 +168,8 @@ export class TicketService {
     return { expiresAt: new Date(claims.x * 1000), ticket: await this.viewById(ticket.id) };
   }
 
-  /**
-   * The gate's question, decided by the rules in admission-rules.ts. A denial is an
-   * answer, not an error. An admission takes one use with a conditional UPDATE (right
-   * version, not revoked, a use left), so of several gates scanning one code at the same
-   * instant exactly one admits each use.
-   */
-  async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
-    const { partnerId, apiKeyId } = requireGate(caller);
-    refuseWhileOverLimit(this.deps, apiKeyId);
-    const event = await this.ownEvent(partnerId, eventId);
-    const gateName = gate ? requireText(gate, "gate", 50) : null;
-    const now = this.deps.clock.now();
-    const claims = this.deps.tickets.verify(code.trim());
-    const ticket = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
-    const judgement = judgeScan({ claims, ticket, partnerId, eventId: event.id, now });
-    // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
-    if (judgement.denied && judgement.wrongCode) await countWrongCode(this.deps, apiKeyId);
-
-    const decision = await this.deps.db.tx(async (m): Promise<AdmissionDecision> => {
-      let reason: DenialReason | null = judgement.denied;
-      if (judgement.denied === null) {
-        const used = await m
-          .createQueryBuilder()
-          .update(TicketEntity)
-          .set({ usesLeft: () => "usesLeft - 1" })
-          .where("id = :id AND usesLeft > 0 AND holderVersion = :version AND revokedAt IS NULL", {
-            id: judgement.ticket.id,
-            version: judgement.claims.v,
-          })
-          .execute();
-        if (affectedRows(used) === 1) {
-          await m.createQueryBuilder().update(EventEntity).set({ admittedCount: () => "admittedCount + 1" }).where("id = :id", { id: event.id }).execute();
-        } else reason = "ALREADY_USED";
-      }
-      const result = reason ? "DENIED" : "ADMITTED";
-      await m.insert(AdmissionEntity, { id: newId(), eventId: event.id, ticketId: ticket?.id ?? null, gate: gateName, result, reason, at: now });
-      const { admittedCount } = await m.findOneByOrFail(EventEntity, { id: event.id });
-      const shown = ticket && showsTicket(reason) ? await this.viewIn(m, ticket.id) : null;
-      return { result, reason, ticket: shown, admittedCount, at: now };
-    });
-    this.deps.events.admission(event.id, decision);
-    return decision;
-  }
-
-  async attendance(caller: Caller, eventId: string): Promise<{ eventId: string; ticketsIssued: number; admitted: number }> {
-    const event = await this.eventOfCaller(caller, eventId);
-    const ticketsIssued = await this.deps.db.read((m) => m.countBy(TicketEntity, { eventId, revokedAt: IsNull() }));
-    return { eventId: event.id, ticketsIssued, admitted: event.admittedCount };
-  }
-
-  /** The event, if the caller is one of its gates or its shop (FORBIDDEN otherwise). */
-  async eventOfCaller(caller: Caller, eventId: string): Promise<EventEntity> {
-    const partnerId = caller.kind === "gate" ? requireGate(caller).partnerId : requirePartner(caller).partnerId;
-    return this.ownEvent(partnerId, eventId);
-  }
-
   ticketSigningKey(): string {
     return this.deps.tickets.publicKeyPem;
-  }
-
-  private async ownEvent(partnerId: string, eventId: string): Promise<EventEntity> {
-    const event = await this.deps.db.read((m) => m.findOneBy(EventEntity, { id: eventId }));
-    if (!event) return notFound("event");
-    if (event.partnerId !== partnerId) forbidden("This event belongs to another partner");
-    return event;
   }
 
   private async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {
@@ -285,7 +184,8 @@ export class TicketService {
     return this.deps.db.read((m) => this.viewIn(m, id));
   }
 
-  private async viewIn(m: EntityManager, id: string): Promise<TicketView> {
+  /** The ticket as a view, read inside `m`'s transaction. */
+  async viewIn(m: EntityManager, id: string): Promise<TicketView> {
     const ticket = await m.findOneByOrFail(TicketEntity, { id });
     return this.view(ticket, await m.findOneByOrFail(EventEntity, { id: ticket.eventId }));
   }
