@@ -7,7 +7,7 @@ import type { Payment } from "../schema/payment.types";
 import type { Event, Ticket } from "../schema/ticket.types";
 import type { TicketView } from "../services/ticket.service";
 import type { EventEntity } from "../entities";
-import type { MembershipView } from "../services/points.service";
+import type { MembershipView } from "../services/membership.service";
 import type { PaymentEvent } from "../services/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */

@@ -16,7 +16,7 @@ export class MembershipResolver {
     @Arg("expiryDays", () => Int) expiryDays: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Program> {
-    const program = await ctx.services.points.createProgram(ctx.caller, { name, partnerId, pointsPerUnit, pointValue, expiryDays });
+    const program = await ctx.services.programs.createProgram(ctx.caller, { name, partnerId, pointsPerUnit, pointValue, expiryDays });
     return { id: program.id, name: program.name };
   }
 
@@ -29,20 +29,20 @@ export class MembershipResolver {
     @Arg("validUntil", () => Date, { nullable: true }) validUntil: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Offer> {
-    const offer = await ctx.services.points.createOffer(ctx.caller, programId, { title, description, validUntil });
+    const offer = await ctx.services.programs.createOffer(ctx.caller, programId, { title, description, validUntil });
     return { id: offer.id, title: offer.title, description: offer.description, validUntil: offer.validUntil };
   }
 
   @Authorized("PHONE")
   @Mutation(() => Membership, { description: "phone" })
   async joinProgram(@Arg("programId", () => ID) programId: string, @Ctx() ctx: RequestContext): Promise<Membership> {
-    return toMembership(await ctx.services.points.joinProgram(ctx.caller, programId));
+    return toMembership(await ctx.services.memberships.joinProgram(ctx.caller, programId));
   }
 
   @Authorized("PHONE")
   @Query(() => [Membership], { description: "phone" })
   async memberships(@Ctx() ctx: RequestContext): Promise<Membership[]> {
-    return (await ctx.services.points.memberships(ctx.caller)).map(toMembership);
+    return (await ctx.services.memberships.memberships(ctx.caller)).map(toMembership);
   }
 
   @Authorized("PHONE")
@@ -52,7 +52,7 @@ export class MembershipResolver {
     @Arg("password") password: string,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    return ctx.services.points.issueMemberCode(ctx.caller, programId, password);
+    return ctx.services.memberships.issueMemberCode(ctx.caller, programId, password);
   }
 
   @Authorized("REGISTER")

@@ -3,7 +3,7 @@ import type { Caller } from "./caller";
 import type { CodeService, PaymentCodeLookup } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { requireRegister } from "./guards";
-import type { MembershipView, PointsService } from "./points.service";
+import type { MembershipService, MembershipView } from "./membership.service";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import { ErrorCode, fail } from "./errors";
 import type { TicketService, TicketView } from "./ticket.service";
@@ -23,7 +23,7 @@ export class CodeLookupService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
-    private readonly points: PointsService,
+    private readonly memberships: MembershipService,
     private readonly bills: BillService,
     private readonly tickets: TicketService,
   ) {}
@@ -49,7 +49,7 @@ export class CodeLookupService {
         case "PAYMENT":
           return { ...base, ...(await this.codes.describePayment(m, entity)) };
         case "MEMBER":
-          return { ...base, membership: await this.points.describeMember(m, entity, storeId) };
+          return { ...base, membership: await this.memberships.describeMember(m, entity, storeId) };
         case "BILL":
           return { ...base, bill: await this.bills.describeBill(m, entity) };
         default:

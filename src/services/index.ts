@@ -14,11 +14,13 @@ import { EventService } from "./event.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
+import { MembershipService } from "./membership.service";
 import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
 import { PointsService } from "./points.service";
+import { ProgramService } from "./program.service";
 import { RetentionService } from "./retention.service";
 import { TicketService } from "./ticket.service";
 import { WebhookSecrets } from "./webhook-secrets";
@@ -39,7 +41,9 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
   const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials);
-  const points = new PointsService(deps, codes, idempotency);
+  const programs = new ProgramService(deps);
+  const memberships = new MembershipService(deps, codes, programs);
+  const points = new PointsService(deps, codes, idempotency, programs, memberships);
   const bills = new BillService(deps, codes, idempotency, outbox);
   const ticketEvents = new EventService(deps);
   const tickets = new TicketService(deps, ticketEvents);
@@ -58,13 +62,15 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     processor,
     confirmations,
     payments,
+    programs,
+    memberships,
     points,
-    messages: new MessageService(deps, points),
+    messages: new MessageService(deps, programs),
     bills,
     ticketEvents,
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
-    lookup: new CodeLookupService(deps, codes, points, bills, tickets),
+    lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
     keySweep: new KeySweep(deps, webhookSecrets),

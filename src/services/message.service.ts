@@ -4,7 +4,7 @@ import type { ServiceDeps } from "./deps";
 import { notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
-import type { PointsService } from "./points.service";
+import type { ProgramService } from "./program.service";
 import { requireText } from "./validation";
 
 export interface InboxMessage {
@@ -26,12 +26,12 @@ const INBOX_LIMIT = 200;
 export class MessageService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly points: PointsService,
+    private readonly programs: ProgramService,
   ) {}
 
   /** Returns how many members it reached. FORBIDDEN for another partner's program. */
   async sendMessage(caller: Caller, programId: string, titleInput: string, bodyInput: string): Promise<number> {
-    await this.points.ownProgram(caller, programId);
+    await this.programs.ownProgram(caller, programId);
     const message = Object.assign(new MessageEntity(), {
       id: newId(),
       programId,

@@ -1,46 +1,21 @@
-import { randomInt } from "node:crypto";
-import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import {
-  MembershipEntity,
-  OfferEntity,
-  PartnerEntity,
-  PointLotEntity,
-  PointMovementEntity,
-  PointSettlementEntity,
-  ProgramEntity,
-  StoreEntity,
-  WalletCodeEntity,
-} from "../entities";
+import { MoreThan, type EntityManager } from "typeorm";
+import { MembershipEntity, PointLotEntity, PointMovementEntity, PointSettlementEntity, ProgramEntity, StoreEntity } from "../entities";
 import { affectedRows } from "../database";
 import type { Caller } from "./caller";
-import type { CodeService, IssuedCode } from "./code.service";
-import { luhnCheckDigit } from "./crypto/luhn";
+import type { CodeService } from "./code.service";
 import type { ServiceDeps } from "./deps";
-import { ErrorCode, WalletError, badInput, fail, forbidden, notFound } from "./errors";
-import { requireAdmin, requireCustomer, requirePartner, requireRegister } from "./guards";
+import { ErrorCode, WalletError, badInput, fail, forbidden } from "./errors";
+import { requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
-import { confirmPassword } from "./password-check";
-import { optionalText, requireText } from "./validation";
+import type { MembershipService, MembershipView } from "./membership.service";
+import type { ProgramService } from "./program.service";
 import { useCode } from "./wrong-code-limit";
-import { isUniqueViolation } from "../database";
 
 const DAY_MS = 86_400_000;
 const SOON_MS = 30 * DAY_MS;
-const MEMBER_CODE_TTL_SECONDS = 300;
 const SETTLE_ATTEMPTS = 5;
-
-export interface MembershipView {
-  membershipId: string;
-  programId: string;
-  memberNumber: string;
-  programName: string;
-  points: number;
-  pointsExpiringSoon: number;
-  nextExpiry: Date | null;
-  offers: OfferEntity[];
-}
 
 export interface PointsResult {
   membership: MembershipView;
@@ -54,125 +29,29 @@ export interface MovementPage {
   nextCursor: string | null;
 }
 
+export interface PointsBalance {
+  points: number;
+  /** Of `points`, those that expire within 30 days. */
+  pointsExpiringSoon: number;
+  nextExpiry: Date | null;
+}
+
 /** Raised inside a settlement when another one took the same points first: run it again. */
 class LotTakenMeanwhile extends Error {}
 
 /**
- * Points programs: membership, the points ledger, offers and the change feed. The
- * balance is never a stored counter: it is the sum of the unexpired lots' remaining
- * points, and a redemption takes from the lots that expire first.
+ * The points ledger: lots, earning, redeeming, settling at a register, and the change
+ * feed. The balance is never a stored counter: it is the sum of the unexpired lots'
+ * remaining points, and a redemption takes from the lots that expire first.
  */
 export class PointsService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
     private readonly idempotency: IdempotencyService,
+    private readonly programs: ProgramService,
+    private readonly memberships: MembershipService,
   ) {}
-
-  async createProgram(
-    caller: Caller,
-    input: { name: string; partnerId: string; pointsPerUnit: number; pointValue: number; expiryDays: number },
-  ): Promise<ProgramEntity> {
-    requireAdmin(caller);
-    if (!Number.isFinite(input.pointsPerUnit) || input.pointsPerUnit < 0 || input.pointsPerUnit > 1000) {
-      badInput("pointsPerUnit must be between 0 and 1000", { field: "pointsPerUnit" });
-    }
-    if (!Number.isSafeInteger(input.pointValue) || input.pointValue < 0) badInput("pointValue must be 0 or more", { field: "pointValue" });
-    if (!Number.isSafeInteger(input.expiryDays) || input.expiryDays < 1 || input.expiryDays > 3650) {
-      badInput("expiryDays must be 1 to 3650", { field: "expiryDays" });
-    }
-    const partner = await this.deps.db.read((m) => m.existsBy(PartnerEntity, { id: input.partnerId }));
-    if (!partner) notFound("partner");
-    const program = Object.assign(new ProgramEntity(), {
-      id: newId(),
-      partnerId: input.partnerId,
-      name: requireText(input.name, "name", 100),
-      pointsPerUnitMicros: Math.round(input.pointsPerUnit * 1e6),
-      pointValue: input.pointValue,
-      expiryDays: input.expiryDays,
-      createdAt: this.deps.clock.now(),
-    });
-    await this.deps.db.tx((m) => m.insert(ProgramEntity, program));
-    return program;
-  }
-
-  /** A partner's own program, or FORBIDDEN for another partner's (NOT_FOUND if none). */
-  async ownProgram(caller: Caller, programId: string): Promise<ProgramEntity> {
-    const { partnerId } = requirePartner(caller);
-    const program = await this.deps.db.read((m) => m.findOneBy(ProgramEntity, { id: programId }));
-    if (!program) return notFound("program");
-    if (program.partnerId !== partnerId) forbidden("This program is run by another partner");
-    return program;
-  }
-
-  async createOffer(
-    caller: Caller,
-    programId: string,
-    input: { title: string; description: string; validUntil?: Date | null },
-  ): Promise<OfferEntity> {
-    await this.ownProgram(caller, programId);
-    const offer = Object.assign(new OfferEntity(), {
-      id: newId(),
-      programId,
-      title: requireText(input.title, "title", 100),
-      description: optionalText(input.description, "description", 1000) ?? "",
-      validUntil: input.validUntil ?? null,
-      createdAt: this.deps.clock.now(),
-    });
-    await this.deps.db.tx((m) => m.insert(OfferEntity, offer));
-    return offer;
-  }
-
-  /** Online membership registration; joining again returns the same membership. */
-  async joinProgram(caller: Caller, programId: string): Promise<MembershipView> {
-    const { customerId } = requireCustomer(caller);
-    const program = await this.deps.db.read((m) => m.findOneBy(ProgramEntity, { id: programId }));
-    if (!program) return notFound("program");
-    for (let attempt = 0; ; attempt++) {
-      const existing = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
-      if (existing) return this.deps.db.read((m) => this.view(m, existing, program));
-      const membership = Object.assign(new MembershipEntity(), {
-        id: newId(),
-        programId,
-        customerId,
-        memberNumber: newMemberNumber(),
-        createdAt: this.deps.clock.now(),
-      });
-      try {
-        await this.deps.db.tx((m) => m.insert(MembershipEntity, membership));
-        return this.deps.db.read((m) => this.view(m, membership, program));
-      } catch (error) {
-        // A second join racing this one, or (rarely) a member number taken: look again.
-        if (!isUniqueViolation(error) || attempt >= 3) throw error;
-      }
-    }
-  }
-
-  async memberships(caller: Caller): Promise<MembershipView[]> {
-    const { customerId } = requireCustomer(caller);
-    return this.deps.db.read(async (m) => {
-      const rows = await m.find(MembershipEntity, { where: { customerId }, order: { createdAt: "ASC" } });
-      return Promise.all(rows.map(async (row) => this.view(m, row, await m.findOneByOrFail(ProgramEntity, { id: row.programId }))));
-    });
-  }
-
-  async issueMemberCode(caller: Caller, programId: string, password: string): Promise<IssuedCode> {
-    const session = requireCustomer(caller);
-    const { customerId } = session;
-    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
-    const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
-    if (!membership) return notFound("membership");
-    await confirmPassword(this.deps, session, password);
-    return this.codes.issue("MEMBER", customerId, { membershipId: membership.id }, MEMBER_CODE_TTL_SECONDS);
-  }
-
-  /** What a register of the program's stores sees for a member code: balance and offers. */
-  async describeMember(m: EntityManager, code: WalletCodeEntity, storeId: string): Promise<MembershipView> {
-    const membership = await m.findOneByOrFail(MembershipEntity, { id: code.membershipId! });
-    const store = await m.findOneByOrFail(StoreEntity, { id: storeId });
-    if (store.programId !== membership.programId) forbidden("This store is not part of the member's program");
-    return this.view(m, membership, await m.findOneByOrFail(ProgramEntity, { id: membership.programId }));
-  }
 
   /**
    * At the register: redeem `redeemPoints` as money off (at the program's point value),
@@ -261,7 +140,7 @@ export class PointsService {
 
   /** Takes points from the lots that expire first; each take is conditional on the lot still holding them. */
   private async takePoints(m: EntityManager, membershipId: string, wanted: number, now: Date): Promise<void> {
-    const lots = await this.liveLots(m, membershipId, now);
+    const lots = await liveLots(m, membershipId, now);
     const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
     if (available < wanted) fail(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", { available });
     let left = wanted;
@@ -279,20 +158,13 @@ export class PointsService {
     }
   }
 
-  private liveLots(m: EntityManager, membershipId: string, now: Date): Promise<PointLotEntity[]> {
-    return m.find(PointLotEntity, {
-      where: { membershipId, remaining: MoreThan(0), expiresAt: MoreThan(now) },
-      order: { expiresAt: "ASC", id: "ASC" },
-    });
-  }
-
   private async settlementResult(settlementId: string): Promise<PointsResult> {
     return this.deps.db.read(async (m) => {
       const settlement = await m.findOneByOrFail(PointSettlementEntity, { id: settlementId });
       const membership = await m.findOneByOrFail(MembershipEntity, { id: settlement.membershipId });
       const program = await m.findOneByOrFail(ProgramEntity, { id: membership.programId });
       return {
-        membership: await this.view(m, membership, program),
+        membership: await this.memberships.view(m, membership, program),
         pointsEarned: settlement.pointsEarned,
         pointsRedeemed: settlement.pointsRedeemed,
         discount: settlement.discount,
@@ -302,7 +174,7 @@ export class PointsService {
 
   /** A program's point movements after a cursor, oldest first, for HQ systems to mirror. */
   async pointMovements(caller: Caller, programId: string, first: number, after: string | null): Promise<MovementPage> {
-    await this.ownProgram(caller, programId);
+    await this.programs.ownProgram(caller, programId);
     if (!Number.isInteger(first) || first < 1 || first > 500) badInput("first must be 1 to 500", { field: "first" });
     const afterId = after ? decodeCursor(after) : null;
     // Only movements older than the settle window are served: a slower transaction that
@@ -322,35 +194,22 @@ export class PointsService {
     const last = nodes[nodes.length - 1];
     return { nodes, nextCursor: last ? encodeCursor(last.id) : after };
   }
-
-  private async view(m: EntityManager, membership: MembershipEntity, program: ProgramEntity): Promise<MembershipView> {
-    const now = this.deps.clock.now();
-    const lots = await this.liveLots(m, membership.id, now);
-    const soon = now.getTime() + SOON_MS;
-    const offers = await m.find(OfferEntity, {
-      where: [
-        { programId: program.id, validUntil: IsNull() },
-        { programId: program.id, validUntil: MoreThan(now) },
-      ],
-      order: { createdAt: "ASC" },
-    });
-    return {
-      membershipId: membership.id,
-      programId: program.id,
-      memberNumber: membership.memberNumber,
-      programName: program.name,
-      points: lots.reduce((sum, lot) => sum + lot.remaining, 0),
-      pointsExpiringSoon: lots.filter((lot) => lot.expiresAt.getTime() <= soon).reduce((sum, lot) => sum + lot.remaining, 0),
-      nextExpiry: lots[0]?.expiresAt ?? null,
-      offers,
-    };
-  }
 }
 
-function newMemberNumber(): string {
-  let body = "";
-  for (let i = 0; i < 11; i++) body += String(randomInt(10));
-  return body + luhnCheckDigit(body);
+/** A membership's points at `now`, read inside `m`: its unexpired lots, soonest to expire first. */
+export async function readBalance(m: EntityManager, membershipId: string, now: Date): Promise<PointsBalance> {
+  const lots = await liveLots(m, membershipId, now);
+  const soon = now.getTime() + SOON_MS;
+  return {
+    points: lots.reduce((sum, lot) => sum + lot.remaining, 0),
+    pointsExpiringSoon: lots.filter((lot) => lot.expiresAt.getTime() <= soon).reduce((sum, lot) => sum + lot.remaining, 0),
+    nextExpiry: lots[0]?.expiresAt ?? null,
+  };
 }
 
-
+function liveLots(m: EntityManager, membershipId: string, now: Date): Promise<PointLotEntity[]> {
+  return m.find(PointLotEntity, {
+    where: { membershipId, remaining: MoreThan(0), expiresAt: MoreThan(now) },
+    order: { expiresAt: "ASC", id: "ASC" },
+  });
+}
