@@ -74,7 +74,7 @@ describe.each(engines)("tickets: release, admission rules, allotment and passes 
   });
 
   it("names every reason for a denial", async () => {
-    const { shop, event, post, admit } = await venue(0.5);
+    const { shop, post, admit } = await venue(0.5);
     const other = await world.services.tickets.createEvent(shop, {
       title: "Other night",
       venue: "Nippon Budokan",

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { Db, createDataSource } from "../../src/database";
 import { createLogger } from "../../src/logger";
 import { resolveSecrets } from "../../src/secrets";
-import { createServices, type Services } from "../../src/services";
+import { createServices } from "../../src/services";
 import type { Caller } from "../../src/services/caller";
 import type { ServiceDeps } from "../../src/services/deps";
 import { EventBus } from "../../src/services/events";
@@ -54,7 +54,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     CARD_KEY: randomBytes(32).toString("hex"),
     TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     PASSWORD_HASH_COST: "10",
-    INSTITUTION_LATENCY_MS: "0",
+    INSTITUTION_LATENCY_MS: "5",
     INSTITUTION_TIMEOUT_MS: "400",
     RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000",
     RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000",
@@ -104,7 +104,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   };
 }
 
-export type ServiceWorld = Awaited<ReturnType<typeof serviceWorld>>;
+export type ServiceWorld<I extends CardInstitution = SimulatedInstitution> = Awaited<ReturnType<typeof serviceWorld<I>>>;
 
 /** The client address every caller of a world comes from. */
 const ADDRESS = "192.0.2.10";
@@ -115,8 +115,8 @@ const ADDRESS = "192.0.2.10";
  */
 async function openDataSource(config: Config): Promise<DataSource> {
   const server = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  if (config.databaseUrl) return server;
-  return new DataSource({ ...server.options, type: "better-sqlite3", database: ":memory:", enableWAL: false });
+  if (server.options.type !== "better-sqlite3") return server;
+  return new DataSource({ ...server.options, database: ":memory:", enableWAL: false });
 }
 
 /** A customer enrolled by the back office, logged in, with one card in the wallet: as clients/onboarding.ts does it. */
