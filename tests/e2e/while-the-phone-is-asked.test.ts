@@ -1,4 +1,4 @@
-import type { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
@@ -8,10 +8,9 @@ const JPY = (amount: number) => ({ amount, currency: "JPY" });
 /** What may change between the register's request and the phone's answer, and who wins a race. */
 describe.each(engines)("while the phone is being asked (%s)", (engine) => {
   let server: TestServer;
-  let institution: SimulatedInstitution;
+  const institution = new SimulatedInstitution(5);
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    institution = server.app.institution as SimulatedInstitution;
+    server = await startTestServer(engine, { institution });
   });
   afterAll(() => server.close());
 
