@@ -2,7 +2,7 @@ import { ManualClock } from "../../src/clock";
 import type { PostBillInput } from "../../src/services/bill.service";
 import { engines } from "../support/databases";
 import { listen, login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, errorCodeOf, randomPhone } from "../support/world";
+import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@ import { ManualClock } from "../../src/clock";
 import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
 import { listen, newCustomer, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, errorCodeOf } from "../support/world";
+import { PASSWORD, errorCodeOf } from "../support/test-data";
 
 const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
 

@@ -1,7 +1,7 @@
 import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
 import { newCustomer, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, TEST_CARDS, errorCodeOf } from "../support/world";
+import { PASSWORD, TEST_CARDS, errorCodeOf } from "../support/test-data";
 
 const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
 

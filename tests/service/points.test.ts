@@ -1,7 +1,7 @@
 import { ManualClock } from "../../src/clock";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, errorCodeOf } from "../support/world";
+import { PASSWORD, errorCodeOf } from "../support/test-data";
 
 const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import type { Caller } from "../../src/services/caller";
 import type { PostTicketInput } from "../../src/services/ticket.service";
 import { engines } from "../support/databases";
 import { listen, login, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, errorCodeOf, randomPhone } from "../support/world";
+import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -15,7 +15,7 @@ import type { CardInstitution } from "../../src/services/institutions/institutio
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { RateLimits } from "../../src/services/rate-limits";
 import { createTestDatabase, type Engine } from "./databases";
-import { PASSWORD, TEST_CARDS, randomPhone } from "./world";
+import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
 
 /** Log lines kept in memory: nothing reaches the test output, and a test may read them. */
 class LogLines extends Writable {
