@@ -15,8 +15,9 @@ async function decided(feed: LiveFeed<Payment>, paymentId: string): Promise<Paym
   }
 }
 
-// The rules (threshold, who may answer, rejection, expiry, requests by phone number) are
-// tests/service/confirmations.test.ts.
+// The rules (threshold, who may answer, rejection, expiry, requests by phone number, what
+// may change meanwhile) are tests/service/confirmations.test.ts and
+// tests/service/while-the-phone-is-asked.test.ts.
 describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
@@ -69,6 +70,19 @@ describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
     await requests.next(1000);
     expect(await otherRequests.nothingWithin(300)).toBe(true);
     expect(await otherUpdates.nothingWithin(0)).toBe(true);
+  });
+
+  it("tells the phone live when the register cancels a waiting sale, and refuses a late answer with the payment's status", async () => {
+    const { shopper, register, requests } = await setup(null);
+    const pending = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 1200, currency: "JPY" }, "cancel-1");
+    const request = await requests.next(1000);
+    const phoneUpdates = shopper.phone.paymentUpdates();
+    await phoneUpdates.ready;
+    const voided = await register.voidPayment(pending.id, "void-cancel-1");
+    expect(voided).toMatchObject({ id: pending.id, status: "VOIDED", approvalNumber: null });
+    expect(await phoneUpdates.next(1000)).toMatchObject({ id: pending.id, status: "VOIDED" });
+    const late = shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
+    await expect(late).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringContaining("cancelled"), extensions: { status: "VOIDED" } });
   });
 
   it("gives no data to an unauthenticated or wrong-role subscriber", async () => {
