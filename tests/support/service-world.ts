@@ -14,7 +14,7 @@ import { EventBus } from "../../src/services/events";
 import type { CardInstitution } from "../../src/services/institutions/institution";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { RateLimits } from "../../src/services/rate-limits";
-import { createTestDatabase, type Engine } from "./databases";
+import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
 
 /** Log lines kept in memory: nothing reaches the test output, and a test may read them. */
@@ -31,6 +31,15 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
   /** Environment for loadConfig, on top of the world's own (as a server would read it). */
   env?: Record<string, string>;
   institution?: I;
+  /** Another world's database and secrets: this world is then a second server instance of it (MySQL). */
+  deployment?: Deployment;
+}
+
+/** What the server instances of one deployment share. */
+export interface Deployment {
+  /** Null for SQLite in memory, which one instance alone can open. */
+  database: TestDatabase | null;
+  secrets: { ADMIN_TOKEN: string; CARD_KEY: string; TICKET_SIGNING_KEY: string };
 }
 
 /**
@@ -38,21 +47,27 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
  * database (SQLite in memory, or a fresh MySQL schema), a manual clock, the simulator,
  * the in-process event bus and rate limits kept in memory (no Redis). Nothing runs in
  * the background: no outbox poller, confirmation sweep or retention; a test drives them
- * (`services.outbox.drain()`, `services.confirmations.expireDue()`).
+ * (`services.outbox.drain()`, `services.confirmations.expireDue()`), or starts them.
  */
 export async function serviceWorld<I extends CardInstitution = SimulatedInstitution>(
   engine: Engine,
   options: ServiceWorldOptions<I> = {},
 ) {
-  const database = engine === "mysql" ? await createTestDatabase("mysql") : null;
-  const adminToken = randomBytes(32).toString("base64url");
+  const deployment: Deployment = options.deployment ?? {
+    database: engine === "mysql" ? await createTestDatabase("mysql") : null,
+    secrets: {
+      ADMIN_TOKEN: randomBytes(32).toString("base64url"),
+      CARD_KEY: randomBytes(32).toString("hex"),
+      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    },
+  };
+  const { database } = deployment;
+  if (options.deployment && !database) throw new Error("a second instance needs MySQL: SQLite in memory is one instance's own");
   const config: Config = loadConfig({
     NODE_ENV: "test",
     // Every secret is given, so nothing is generated into DATA_DIR, which stays unused.
     DATA_DIR: database?.dataDir ?? tmpdir(),
-    ADMIN_TOKEN: adminToken,
-    CARD_KEY: randomBytes(32).toString("hex"),
-    TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    ...deployment.secrets,
     PASSWORD_HASH_COST: "10",
     INSTITUTION_LATENCY_MS: "5",
     INSTITUTION_TIMEOUT_MS: "400",
@@ -83,7 +98,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const secrets = resolveSecrets(config, logger);
   const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events };
   const services = createServices(deps, secrets.adminToken);
-  const admin = await services.auth.authenticate(`Bearer ${adminToken}`, ADDRESS);
+  const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
   return {
     services,
@@ -93,13 +108,17 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     events,
     logs: logs.lines,
     admin,
+    /** For a second instance: `serviceWorld(engine, { deployment: world.deployment })`. */
+    deployment,
     /** The caller a bearer credential makes, as every request is authenticated. */
     callerOf: (credential: string): Promise<Caller> => services.auth.authenticate(`Bearer ${credential}`, ADDRESS),
     async close() {
+      services.confirmations.stop();
+      await services.retention.stop();
       await services.outbox.stop();
       await events.close();
       await dataSource.destroy();
-      await database?.drop();
+      if (!options.deployment) await database?.drop();
     },
   };
 }
