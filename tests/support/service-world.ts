@@ -105,7 +105,6 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     deps,
     clock,
     institution,
-    events,
     logs: logs.lines,
     admin,
     /** For a second instance: `serviceWorld(engine, { deployment: world.deployment })`. */
