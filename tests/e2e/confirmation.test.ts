@@ -5,7 +5,7 @@ import type { LiveFeed } from "../../clients/live";
 import { RegisterClient } from "../../clients/register";
 import { createTestDatabase, engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
-import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { PASSWORD, newRegister, newShopper } from "../support/world";
 
 /** Reads a register's feed until the payment reaches a decided status. */
 async function decided(feed: LiveFeed<Payment>, paymentId: string): Promise<Payment> {
@@ -15,12 +15,15 @@ async function decided(feed: LiveFeed<Payment>, paymentId: string): Promise<Paym
   }
 }
 
+// The rules (threshold, who may answer, rejection, expiry, requests by phone number, what
+// may change meanwhile) are tests/service/confirmations.test.ts and
+// tests/service/while-the-phone-is-asked.test.ts.
 describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
   const closers: Array<() => unknown> = [];
   beforeAll(async () => {
-    server = await startTestServer(engine, { clock, env: { CONFIRMATION_SWEEP_MS: "50" } });
+    server = await startTestServer(engine, { clock });
   });
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
@@ -55,62 +58,6 @@ describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
     expect((await register.payment(pending.id))?.status).toBe("APPROVED");
   });
 
-  it("does not ask for payments at or under the threshold, and never when it is null", async () => {
-    const { shopper, register, requests } = await setup(1000);
-    const first = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    expect((await register.redeemCode(first.code, { amount: 1000, currency: "JPY" }, "under-1")).status).toBe("APPROVED");
-    await shopper.phone.setConfirmAbove(null);
-    const second = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    expect((await register.redeemCode(second.code, { amount: 99_999, currency: "JPY" }, "never-1")).status).toBe("APPROVED");
-    expect(await requests.nothingWithin(200)).toBe(true);
-  });
-
-  it("asks for every payment when the threshold is 0", async () => {
-    const { shopper, register, requests } = await setup(0);
-    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    const payment = await register.redeemCode(code, { amount: 1, currency: "JPY" }, "always-1");
-    expect(payment.status).toBe("PENDING_CONFIRMATION");
-    expect((await requests.next(1000)).payment.id).toBe(payment.id);
-  });
-
-  it("ends REJECTED_BY_CUSTOMER when the phone says no, and the register hears it", async () => {
-    const { shopper, register, requests, updates } = await setup(0);
-    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    const pending = await register.redeemCode(code, { amount: 800, currency: "JPY" }, "reject-1");
-    const request = await requests.next(1000);
-    const rejected = await shopper.phone.respondToConfirmation(request.id, false, PASSWORD);
-    expect(rejected).toMatchObject({ status: "REJECTED_BY_CUSTOMER", approvalNumber: null });
-    expect((await decided(updates, pending.id)).status).toBe("REJECTED_BY_CUSTOMER");
-    const simulator = server.app.institution as unknown as { authorizations: Map<string, unknown> };
-    expect(simulator.authorizations.has(pending.id)).toBe(false);
-  });
-
-  it("expires an unanswered request after 120 seconds and tells the register", async () => {
-    const { shopper, register, requests, updates } = await setup(0);
-    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    const pending = await register.redeemCode(code, { amount: 300, currency: "JPY" }, "expire-1");
-    const request = await requests.next(1000);
-    expect((await updates.next(1000)).status).toBe("PENDING_CONFIRMATION");
-    clock.advance(119_000);
-    expect(await updates.nothingWithin(200)).toBe(true);
-    clock.advance(2_000);
-    expect((await decided(updates, pending.id)).status).toBe("EXPIRED");
-    expect(await errorCodeOf(shopper.phone.respondToConfirmation(request.id, true, PASSWORD))).toBe("BAD_USER_INPUT");
-    expect((await shopper.phone.payment(pending.id))?.status).toBe("EXPIRED");
-  });
-
-  it("lets only the owner answer, and only once", async () => {
-    const { shopper, register, requests } = await setup(0);
-    const stranger = await newShopper(server.url);
-    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
-    await register.redeemCode(code, { amount: 300, currency: "JPY" }, "owner-1");
-    const request = await requests.next(1000);
-    expect(await errorCodeOf(stranger.phone.respondToConfirmation(request.id, true, PASSWORD))).toBe("NOT_FOUND");
-    expect(await errorCodeOf(shopper.phone.respondToConfirmation(request.id, true, "wrong password"))).toBe("INVALID_PASSWORD");
-    expect((await shopper.phone.respondToConfirmation(request.id, true, PASSWORD)).status).toBe("APPROVED");
-    expect(await errorCodeOf(shopper.phone.respondToConfirmation(request.id, false, PASSWORD))).toBe("BAD_USER_INPUT");
-  });
-
   it("sends a second customer's phone nothing", async () => {
     const { shopper, register, requests } = await setup(0);
     const other = await newShopper(server.url);
@@ -125,26 +72,17 @@ describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
     expect(await otherUpdates.nothingWithin(0)).toBe(true);
   });
 
-  it("takes a register's request by phone number and card selector, with no code", async () => {
-    const { shopper, register, requests, updates } = await setup(null);
-    const pending = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 2400, currency: "JPY" }, "req-1");
-    expect(pending.status).toBe("PENDING_CONFIRMATION");
+  it("tells the phone live when the register cancels a waiting sale, and refuses a late answer with the payment's status", async () => {
+    const { shopper, register, requests } = await setup(null);
+    const pending = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 1200, currency: "JPY" }, "cancel-1");
     const request = await requests.next(1000);
-    expect(request.payment.id).toBe(pending.id);
-    await shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
-    expect((await decided(updates, pending.id)).status).toBe("APPROVED");
-    expect(await errorCodeOf(register.requestPayment("+819000000001", "1", { amount: 1, currency: "JPY" }, "req-2"))).toBe("NOT_FOUND");
-    expect(await errorCodeOf(register.requestPayment(shopper.phoneNumber, "9", { amount: 1, currency: "JPY" }, "req-3"))).toBe("NOT_FOUND");
-  });
-
-  it("lists pending requests for a phone that subscribes late", async () => {
-    const shopper = await newShopper(server.url);
-    const { register } = await newRegister(server.url);
-    const pending = await register.requestPayment(shopper.phoneNumber, "1", { amount: 500, currency: "JPY" }, "late-1");
-    const listed = await shopper.phone.pendingConfirmations();
-    expect(listed.map((r) => r.payment.id)).toEqual([pending.id]);
-    expect((await shopper.phone.respondToConfirmation(listed[0].id, true, PASSWORD)).status).toBe("APPROVED");
-    expect(await shopper.phone.pendingConfirmations()).toEqual([]);
+    const phoneUpdates = shopper.phone.paymentUpdates();
+    await phoneUpdates.ready;
+    const voided = await register.voidPayment(pending.id, "void-cancel-1");
+    expect(voided).toMatchObject({ id: pending.id, status: "VOIDED", approvalNumber: null });
+    expect(await phoneUpdates.next(1000)).toMatchObject({ id: pending.id, status: "VOIDED" });
+    const late = shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
+    await expect(late).rejects.toMatchObject({ code: "BAD_USER_INPUT", message: expect.stringContaining("cancelled"), extensions: { status: "VOIDED" } });
   });
 
   it("gives no data to an unauthenticated or wrong-role subscriber", async () => {

@@ -60,8 +60,8 @@ describe.each(engines)("one slow webhook receiver never delays other deliveries 
     const m = server.app.dataSource.manager;
     const { outbox } = server.app.services;
     for (let n = 0; n < 120; n++) {
-      const event: WebhookEvent = { eventId: randomUUID(), partnerId: partner.id, type: "bill.paid", data: { n }, createdAt: new Date().toISOString() };
-      await outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
+      const event = { eventId: randomUUID(), partnerId: partner.id, type: "bill.paid", data: { n }, createdAt: new Date().toISOString() } satisfies WebhookEvent;
+      await outbox.enqueue(m, WEBHOOK_TOPIC, event);
     }
     expect(await eventually(() => receiver.holding === MAX_IN_FLIGHT_PER_DESTINATION)).toBe(true);
 

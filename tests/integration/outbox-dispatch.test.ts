@@ -1,6 +1,6 @@
 import { OutboxMessageEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
-import type { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
@@ -18,9 +18,10 @@ async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): P
 describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
+  const simulator = new SimulatedInstitution(5);
   beforeAll(async () => {
     // A poll every ten minutes: within this test only dispatch (or drain) delivers.
-    server = await startTestServer(engine, { clock, env: { OUTBOX_POLL_MS: "600000" } });
+    server = await startTestServer(engine, { clock, institution: simulator, env: { OUTBOX_POLL_MS: "600000" } });
   });
   afterAll(() => server.close());
 
@@ -29,7 +30,6 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     const { register } = await newRegister(server.url);
     const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
     const payment = await register.redeemCode(code, { amount: 800, currency: "JPY" }, "dispatch-1");
-    const simulator = server.app.institution as SimulatedInstitution;
     expect(await eventually(() => simulator.reports.some((r) => r.paymentId === payment.id))).toBe(true);
     const m = server.app.dataSource.manager;
     const reportRow = async () => (await m.findBy(OutboxMessageEntity, { topic: "institution.report" })).find((r) => r.payload.paymentId === payment.id);

@@ -1,14 +1,11 @@
 import { isDeepStrictEqual } from "node:util";
-import { AdminClient } from "../../clients/admin";
-import { GateClient } from "../../clients/gate";
-import { PartnerClient } from "../../clients/partner";
-import { PhoneClient } from "../../clients/phone";
-import { RegisterClient } from "../../clients/register";
 import { ManualClock } from "../../src/clock";
+import type { Caller } from "../../src/services/caller";
 import type { SweepResult } from "../../src/services/retention.service";
+import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
-import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
-import { PASSWORD, errorCodeOf, newRegister, newShopper, type Shopper } from "../support/world";
+import { login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
+import { PASSWORD, errorCodeOf } from "../support/test-data";
 
 const HOUR = 3_600_000;
 /** Every retention period in this file (the least the idempotency one may be). */
@@ -34,6 +31,8 @@ const ENV = {
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: "1000",
 };
 
+const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
+
 const SWEPT = ["idempotency_records", "outbox_messages", "wallet_codes", "customer_sessions", "confirmation_requests"] as const;
 type Swept = (typeof SWEPT)[number];
 
@@ -42,25 +41,28 @@ const timeOf = (value: unknown): number | null =>
   value == null ? null : value instanceof Date ? value.getTime() : new Date(`${String(value).replace(" ", "T")}Z`).getTime();
 
 describe.each(engines)("nothing grows forever (%s)", (engine) => {
-  let server: TestServer;
+  let world: ServiceWorld;
   const clock = new ManualClock();
-  let alice: Shopper; // pays at the register
-  let bob: Shopper; // confirms every payment on the phone
-  let register: RegisterClient;
+  let alice: Customer; // pays at the register
+  let bob: Customer; // confirms every payment on the phone
+  let register: Caller;
   /** Every payment the load made (replays excluded), and how many of them were approved. */
   const made = new Set<string>();
   let approved = 0;
 
   beforeAll(async () => {
-    server = await startTestServer(engine, { clock, env: ENV });
-    alice = await newShopper(server.url);
-    bob = await newShopper(server.url);
-    await bob.phone.setConfirmAbove(0);
-    ({ register } = await newRegister(server.url));
+    world = await serviceWorld(engine, { clock, env: ENV });
+    // As a server does once it listens: the sweeps run in the background all along.
+    world.services.confirmations.start();
+    world.services.retention.start();
+    alice = await newCustomer(world);
+    bob = await newCustomer(world);
+    await world.services.customers.setConfirmAbove(bob.caller, 0);
+    ({ register } = await newStore(world));
   });
-  afterAll(() => server.close());
+  afterAll(() => world.close());
 
-  const query = <R = Record<string, unknown>>(sql: string): Promise<R[]> => server.app.dataSource.query(sql);
+  const query = <R = Record<string, unknown>>(sql: string): Promise<R[]> => world.deps.db.dataSource.query(sql);
   const count = async (table: string) => Number((await query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const counts = async <T extends string>(tables: readonly T[]) => {
     const result = {} as Record<T, number>;
@@ -93,11 +95,13 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
   }
   const nothingPast = { idempotency_records: 0, outbox_messages: 0, wallet_codes: 0, customer_sessions: 0, confirmation_requests: 0 };
 
-  const pay = async (phone: PhoneClient, who: Shopper, amount: number, key: string) => {
-    const { code } = await phone.issuePaymentCode(who.card.id, PASSWORD);
-    const payment = await register.redeemCode(code, { amount, currency: "JPY" }, key);
+  const pay = async (phone: Caller, who: Customer, amount: number, key: string) => {
+    const { code } = await world.services.codes.issuePaymentCode(phone, who.card.id, PASSWORD, null);
+    const payment = await world.services.payments.redeemCode(register, code, JPY(amount), key);
     return { code, amount, key, payment };
   };
+  const requestPayment = (amount: number, key: string) =>
+    world.services.payments.requestPayment(register, bob.phoneNumber, bob.card.selector, JPY(amount), key);
   const keep = (payment: { id: string; status: string }) => {
     made.add(payment.id);
     if (payment.status === "APPROVED") approved++;
@@ -114,11 +118,9 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
    * same keys as 10 and 30 hours before.
    */
   async function load(step: number, replays = false): Promise<void> {
-    const a = new PhoneClient(server.url);
-    await a.login(alice.phoneNumber, PASSWORD);
-    await new PhoneClient(server.url).login(alice.phoneNumber, PASSWORD); // left to expire
-    const b = new PhoneClient(server.url);
-    await b.login(bob.phoneNumber, PASSWORD);
+    const a = await login(world, alice.phoneNumber);
+    await login(world, alice.phoneNumber); // left to expire
+    const b = await login(world, bob.phoneNumber);
     if (replays) await replayEarlierKeys(step, a);
     for (let i = 0; i < 3; i++) {
       const redeemed = await pay(a, alice, 100 + step * 10 + i, `s${step}-r${i}`);
@@ -127,61 +129,60 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
       if (i === 0) firstRedeem[step] = redeemed;
     }
     const confirmed = await pay(b, bob, 500, `s${step}-confirm`);
-    const rejected = await register.requestPayment(bob.phoneNumber, bob.card.selector, { amount: 600, currency: "JPY" }, `s${step}-reject`);
-    const waiting = await register.requestPayment(bob.phoneNumber, bob.card.selector, { amount: 700, currency: "JPY" }, `s${step}-wait`);
+    const rejected = await requestPayment(600, `s${step}-reject`);
+    const waiting = await requestPayment(700, `s${step}-wait`);
     unanswered[step] = { key: `s${step}-wait`, id: waiting.id };
-    const asked = await b.pendingConfirmations();
-    const requestFor = (paymentId: string) => asked.find((r) => r.payment.id === paymentId)!.id;
-    keep(await b.respondToConfirmation(requestFor(confirmed.payment.id), true, PASSWORD));
-    keep(await b.respondToConfirmation(requestFor(rejected.id), false, PASSWORD));
+    const asked = await world.services.confirmations.pending(b);
+    const requestFor = (paymentId: string) => asked.find((r) => r.payment.id === paymentId)!.request.id;
+    const respond = (paymentId: string, approve: boolean) => world.services.payments.respondToConfirmation(b, requestFor(paymentId), approve, PASSWORD);
+    keep(await respond(confirmed.payment.id, true));
+    keep(await respond(rejected.id, false));
     keep(waiting);
-    await a.logout();
-    await b.logout();
-    await server.app.services.outbox.drain();
+    await world.services.auth.logout(a);
+    await world.services.auth.logout(b);
+    await world.services.outbox.drain();
   }
 
   /** Things of the books made once, at the start: a gate's admissions, a points settlement, a paid bill. */
   async function books(): Promise<void> {
-    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const { services } = world;
     // Its webhook never answers: the message stays undelivered, and is never deleted.
-    const partner = await admin.createPartner("Budokan Tickets", "http://127.0.0.1:9/never-answers");
-    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
-    const gate = new GateClient(server.url, (await admin.issueApiKey("GATE", partner.id)).key);
+    const { partner, hq: shop, gate } = await newPartner(world, "Budokan Tickets", "http://127.0.0.1:9/never-answers");
     const doors = clock.now().getTime() + HOUR / 4;
-    const event = await shop.createEvent({
+    const event = await services.tickets.createEvent(shop, {
       title: "Winter Live",
       venue: "Nippon Budokan",
-      doorsOpenAt: new Date(doors).toISOString(),
-      startsAt: new Date(doors + HOUR).toISOString(),
+      doorsOpenAt: new Date(doors),
+      startsAt: new Date(doors + HOUR),
     });
-    const ticket = await shop.postTicket({ eventId: event.id, issueNumber: "RET-1", holderPhone: alice.phoneNumber });
-    const { code: ticketCode } = await alice.phone.issueTicketCode(ticket.id, PASSWORD);
+    const { ticket } = await services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "RET-1", holderPhone: alice.phoneNumber });
+    const { code: ticketCode } = await services.tickets.issueTicketCode(alice.caller, ticket.id, PASSWORD);
     clock.advance(HOUR / 4); // doors open
-    expect((await gate.admitTicket(ticketCode, event.id)).result).toBe("ADMITTED");
-    expect((await gate.admitTicket(ticketCode, event.id)).result).toBe("DENIED");
+    expect((await services.tickets.admitTicket(gate, ticketCode, event.id, null)).result).toBe("ADMITTED");
+    expect((await services.tickets.admitTicket(gate, ticketCode, event.id, null)).result).toBe("DENIED");
 
-    const program = await admin.createProgram({ name: "Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
-    const store = await admin.createStore("Points Store", "JPY", program.id);
-    const pointsRegister = new RegisterClient(server.url, (await admin.issueApiKey("REGISTER", store.id)).key);
-    await alice.phone.joinProgram(program.id);
-    const memberCode = (await alice.phone.issueMemberCode(program.id, PASSWORD)).code;
-    expect((await pointsRegister.settlePoints(memberCode, 10_000, 0, "points-1")).pointsEarned).toBe(100);
+    const program = await services.points.createProgram(world.admin, { name: "Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const { register: pointsRegister } = await newStore(world, { name: "Points Store", programId: program.id });
+    await services.points.joinProgram(alice.caller, program.id);
+    const memberCode = (await services.points.issueMemberCode(alice.caller, program.id, PASSWORD)).code;
+    expect((await services.points.settlePoints(pointsRegister, memberCode, 10_000, 0, "points-1")).pointsEarned).toBe(100);
 
-    const bill = await shop.postBill({ customerPhone: alice.phoneNumber, reference: "B-1", amount: 300, currency: "JPY", dueDate: new Date(doors + 5 * PERIOD).toISOString() });
-    const billCode = (await alice.phone.issueBillCode(bill.id, PASSWORD)).code;
-    expect((await register.collectBill(billCode, "CASH", "bill-1")).status).toBe("PAID");
-    await server.app.services.outbox.drain();
+    const bill = await services.bills.postBill(shop, { customerPhone: alice.phoneNumber, reference: "B-1", amount: 300, currency: "JPY", dueDate: new Date(doors + 5 * PERIOD) });
+    const billCode = (await services.bills.issueBillCode(alice.caller, bill.id, PASSWORD)).code;
+    expect((await services.bills.collectBill(register, billCode, "CASH", "bill-1")).status).toBe("PAID");
+    await services.outbox.drain();
   }
 
-  async function replayEarlierKeys(step: number, a: PhoneClient): Promise<void> {
+  async function replayEarlierKeys(step: number, a: Caller): Promise<void> {
+    const redeem = (code: string, amount: number, key: string) => world.services.payments.redeemCode(register, code, JPY(amount), key);
     if (step >= 1) {
       // 10 hours later, inside the window: the same request replays the first answer ...
       const previous = firstRedeem[step - 1];
-      const replay = await register.redeemCode(previous.code, { amount: previous.amount, currency: "JPY" }, previous.key);
+      const replay = await redeem(previous.code, previous.amount, previous.key);
       expect(replay).toMatchObject({ id: previous.payment.id, status: "APPROVED" });
       // ... and another request with the same key is a conflict, not a new sale.
-      const { code } = await a.issuePaymentCode(alice.card.id, PASSWORD);
-      expect(await errorCodeOf(register.redeemCode(code, { amount: 1, currency: "JPY" }, previous.key))).toBe("IDEMPOTENCY_CONFLICT");
+      const { code } = await world.services.codes.issuePaymentCode(a, alice.card.id, PASSWORD, null);
+      expect(await errorCodeOf(redeem(code, 1, previous.key))).toBe("IDEMPOTENCY_CONFLICT");
     }
     if (step >= 3) {
       // 30 hours later, past the window: the key is new again, and makes a new sale.
@@ -192,7 +193,7 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
       keep(again.payment);
       // A request still waiting for the phone after 30 hours keeps its record: a retry replays it.
       const waiting = unanswered[step - 3];
-      const retried = await register.requestPayment(bob.phoneNumber, bob.card.selector, { amount: 700, currency: "JPY" }, waiting.key);
+      const retried = await requestPayment(700, waiting.key);
       expect(retried).toMatchObject({ id: waiting.id, status: "PENDING_CONFIRMATION" });
     }
   }
@@ -211,8 +212,8 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
     for (let step = 0; step < STEPS; step++) {
       if (step > 0) {
         clock.advance(STEP);
-        await server.app.services.confirmations.expireDue();
-        const result = await server.app.services.retention.sweep();
+        await world.services.confirmations.expireDue();
+        const result = await world.services.retention.sweep();
         expect(result.failed).toEqual([]);
         swept += Object.values(result.deleted).reduce((sum, n) => sum + n, 0);
         const past = await pastPeriod();
@@ -239,8 +240,8 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
     );
     expect(Number(orphans[0].n)).toBe(0);
     const expired = unanswered[STEPS - 5]; // 50 hours old: expired at 36, its record gone at 24 past its making
-    expect((await register.payment(expired.id))?.status).toBe("EXPIRED");
-    const renewed = await register.requestPayment(bob.phoneNumber, bob.card.selector, { amount: 700, currency: "JPY" }, expired.key);
+    expect((await world.services.payments.get(register, expired.id))?.status).toBe("EXPIRED");
+    const renewed = await requestPayment(700, expired.key);
     expect(renewed.id).not.toBe(expired.id);
     keep(renewed);
 
@@ -273,20 +274,19 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
   });
 
   it("deletes each row once when sweeps run at the same moment, here and on a second instance", async () => {
-    await server.app.services.retention.stop();
+    await world.services.retention.stop();
     // On MySQL a second server instance on the same database sweeps too; SQLite serves one instance.
-    const second = engine === "mysql" ? await startTestServer(engine, { clock, env: ENV, database: server.db }) : null;
+    const second = engine === "mysql" ? await serviceWorld(engine, { clock, env: ENV, deployment: world.deployment }) : null;
     try {
-      await second?.app.services.retention.stop();
       for (let step = 100; step < 104; step++) {
         await load(step);
         clock.advance(HOUR);
       }
       clock.advance(2 * PERIOD);
-      await server.app.services.confirmations.expireDue();
+      await world.services.confirmations.expireDue();
       const before = await pastPeriod();
-      const sweepers = [server.app.services.retention, server.app.services.retention, server.app.services.retention];
-      if (second) sweepers.push(second.app.services.retention, second.app.services.retention);
+      const sweepers = [world.services.retention, world.services.retention, world.services.retention];
+      if (second) sweepers.push(second.services.retention, second.services.retention);
       const results: SweepResult[] = await Promise.all(sweepers.map((s) => s.sweep()));
 
       expect(results.flatMap((r) => r.failed)).toEqual([]);
@@ -294,8 +294,8 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
       expect(deleted).toEqual(Object.fromEntries(SWEPT.map((table) => [table, before[table]])));
       for (const table of SWEPT) expect(before[table]).toBeGreaterThan(Number(ENV.RETENTION_BATCH));
       expect({ ...(await pastPeriod()), inProgress: undefined }).toEqual({ ...nothingPast, inProgress: undefined });
-      expect(server.logs.text).not.toMatch(/retention sweep failed/);
-      expect(second?.logs.text ?? "").not.toMatch(/retention sweep failed/);
+      expect(world.logs.join("\n")).not.toMatch(/retention sweep failed/);
+      expect(second?.logs.join("\n") ?? "").not.toMatch(/retention sweep failed/);
       console.log(`${engine}: ${sweepers.length} sweeps at once deleted ${JSON.stringify(deleted)}`);
     } finally {
       await second?.close();
@@ -304,7 +304,7 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
 
   it("finds what it deletes through an index, in index order, never by scanning or sorting a table", async () => {
     const cutoff = "2000-01-01 00:00:00.000";
-    for (const { table, sql } of server.app.services.retention.selects()) {
+    for (const { table, sql } of world.services.retention.selects()) {
       if (engine === "sqlite") {
         const plan = await query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql.replace("?", `'${cutoff}'`)}`);
         const steps = plan.map((row) => row.detail);
