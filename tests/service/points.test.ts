@@ -16,7 +16,7 @@ describe.each(engines)("points: earning, redeeming and expiry (%s)", (engine) =>
   /** A store group: its HQ, a program (1 point per 100 yen, 1 yen a point unless told), a store of it with a register. */
   async function storeGroup(options: { pointsPerUnit?: number; expiryDays?: number } = {}) {
     const { partner, hq } = await newPartner(world, "Sunshine Mart HQ");
-    const program = await world.services.points.createProgram(world.admin, {
+    const program = await world.services.programs.createProgram(world.admin, {
       name: "Sunshine Points",
       partnerId: partner.id,
       pointsPerUnit: options.pointsPerUnit ?? 0.01,
@@ -29,19 +29,19 @@ describe.each(engines)("points: earning, redeeming and expiry (%s)", (engine) =>
 
   async function member(programId: string) {
     const customer = await newCustomer(world);
-    const membership = await world.services.points.joinProgram(customer.caller, programId);
-    const code = async () => (await world.services.points.issueMemberCode(customer.caller, programId, PASSWORD)).code;
-    const memberships = () => world.services.points.memberships(customer.caller);
+    const membership = await world.services.memberships.joinProgram(customer.caller, programId);
+    const code = async () => (await world.services.memberships.issueMemberCode(customer.caller, programId, PASSWORD)).code;
+    const memberships = () => world.services.memberships.memberships(customer.caller);
     return { ...customer, membership, code, memberships };
   }
 
   it("joins once with a 12-digit member number, and shows the balance and offers to the program's register", async () => {
     const { program, register, hq } = await storeGroup();
-    const offer = await world.services.points.createOffer(hq, program.id, { title: "Onigiri 2 for 1", description: "Every Tuesday" });
+    const offer = await world.services.programs.createOffer(hq, program.id, { title: "Onigiri 2 for 1", description: "Every Tuesday" });
     const m = await member(program.id);
     expect(m.membership).toMatchObject({ programName: "Sunshine Points", points: 0, nextExpiry: null });
     expect(m.membership.memberNumber).toMatch(/^\d{12}$/);
-    expect(await world.services.points.joinProgram(m.caller, program.id)).toMatchObject({ memberNumber: m.membership.memberNumber });
+    expect(await world.services.memberships.joinProgram(m.caller, program.id)).toMatchObject({ memberNumber: m.membership.memberNumber });
 
     const seen = await world.services.lookup.lookupCode(register, await m.code());
     expect(seen.kind).toBe("MEMBER");

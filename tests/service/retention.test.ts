@@ -149,7 +149,7 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
     // Its webhook never answers: the message stays undelivered, and is never deleted.
     const { partner, hq: shop, gate } = await newPartner(world, "Budokan Tickets", "http://127.0.0.1:9/never-answers");
     const doors = clock.now().getTime() + HOUR / 4;
-    const event = await services.tickets.createEvent(shop, {
+    const event = await services.ticketEvents.createEvent(shop, {
       title: "Winter Live",
       venue: "Nippon Budokan",
       doorsOpenAt: new Date(doors),
@@ -158,13 +158,13 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
     const { ticket } = await services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "RET-1", holderPhone: alice.phoneNumber });
     const { code: ticketCode } = await services.tickets.issueTicketCode(alice.caller, ticket.id, PASSWORD);
     clock.advance(HOUR / 4); // doors open
-    expect((await services.tickets.admitTicket(gate, ticketCode, event.id, null)).result).toBe("ADMITTED");
-    expect((await services.tickets.admitTicket(gate, ticketCode, event.id, null)).result).toBe("DENIED");
+    expect((await services.admissions.admitTicket(gate, ticketCode, event.id, null)).result).toBe("ADMITTED");
+    expect((await services.admissions.admitTicket(gate, ticketCode, event.id, null)).result).toBe("DENIED");
 
-    const program = await services.points.createProgram(world.admin, { name: "Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const program = await services.programs.createProgram(world.admin, { name: "Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
     const { register: pointsRegister } = await newStore(world, { name: "Points Store", programId: program.id });
-    await services.points.joinProgram(alice.caller, program.id);
-    const memberCode = (await services.points.issueMemberCode(alice.caller, program.id, PASSWORD)).code;
+    await services.memberships.joinProgram(alice.caller, program.id);
+    const memberCode = (await services.memberships.issueMemberCode(alice.caller, program.id, PASSWORD)).code;
     expect((await services.points.settlePoints(pointsRegister, memberCode, 10_000, 0, "points-1")).pointsEarned).toBe(100);
 
     const bill = await services.bills.postBill(shop, { customerPhone: alice.phoneNumber, reference: "B-1", amount: 300, currency: "JPY", dueDate: new Date(doors + 5 * PERIOD) });

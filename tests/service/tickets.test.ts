@@ -29,14 +29,14 @@ describe.each(engines)("tickets: release, admission rules, allotment and passes 
   async function venue(doorsInHours = 3) {
     const { hq: shop, gate } = await newPartner(world, "Budokan Tickets");
     const doors = clock.now().getTime() + doorsInHours * HOUR;
-    const event = await world.services.tickets.createEvent(shop, {
+    const event = await world.services.ticketEvents.createEvent(shop, {
       title: "Winter Live",
       venue: "Nippon Budokan",
       doorsOpenAt: new Date(doors),
       startsAt: new Date(doors + HOUR),
     });
     const post = (input: Omit<PostTicketInput, "eventId">) => world.services.tickets.postTicket(shop, { eventId: event.id, ...input });
-    const admit = (code: string, eventId = event.id, gateName: string | null = null) => world.services.tickets.admitTicket(gate, code, eventId, gateName);
+    const admit = (code: string, eventId = event.id, gateName: string | null = null) => world.services.admissions.admitTicket(gate, code, eventId, gateName);
     return { shop, gate, event, doors, post, admit };
   }
 
@@ -70,12 +70,12 @@ describe.each(engines)("tickets: release, admission rules, allotment and passes 
     clock.advance(HOUR); // doors open
     expect(await admit(issued.code, event.id, "East 1")).toMatchObject({ result: "ADMITTED", reason: null, admittedCount: 1 });
     expect(await admit(issued.code, event.id, "East 2")).toMatchObject({ result: "DENIED", reason: "ALREADY_USED", admittedCount: 1 });
-    expect(await world.services.tickets.attendance(shop, event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
+    expect(await world.services.ticketEvents.attendance(shop, event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
   });
 
   it("names every reason for a denial", async () => {
     const { shop, post, admit } = await venue(0.5);
-    const other = await world.services.tickets.createEvent(shop, {
+    const other = await world.services.ticketEvents.createEvent(shop, {
       title: "Other night",
       venue: "Nippon Budokan",
       doorsOpenAt: clock.now(),
@@ -159,10 +159,10 @@ describe.each(engines)("tickets: release, admission rules, allotment and passes 
       await heard.settled();
       expect(heard.received).toHaveLength(8);
       expect(heard.received.filter((a) => a.result === "ADMITTED").map((a) => a.admittedCount)).toEqual([1]);
-      expect(await world.services.tickets.attendance(gate, event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
-      expect(await errorCodeOf(world.services.tickets.attendance(stranger.gate, event.id))).toBe("FORBIDDEN");
-      expect(await errorCodeOf(world.services.tickets.attendance(stranger.hq, event.id))).toBe("FORBIDDEN");
-      expect((await world.services.tickets.attendance(shop, event.id)).admitted).toBe(1);
+      expect(await world.services.ticketEvents.attendance(gate, event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
+      expect(await errorCodeOf(world.services.ticketEvents.attendance(stranger.gate, event.id))).toBe("FORBIDDEN");
+      expect(await errorCodeOf(world.services.ticketEvents.attendance(stranger.hq, event.id))).toBe("FORBIDDEN");
+      expect((await world.services.ticketEvents.attendance(shop, event.id)).admitted).toBe(1);
     } finally {
       await heard.close();
     }
