@@ -22,7 +22,7 @@ import type { IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import { optionalText, requireText } from "./validation";
-import { isUniqueViolation } from "../database";
+import { isUniqueViolation, type Tx } from "../database";
 
 const DAY_MS = 86_400_000;
 const SOON_MS = 30 * DAY_MS;
@@ -217,7 +217,7 @@ export class PointsService {
   }
 
   private async settle(
-    m: EntityManager,
+    m: Tx,
     storeId: string,
     memberCode: string,
     purchaseAmount: number,
