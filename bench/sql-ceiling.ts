@@ -44,9 +44,9 @@ export async function redeemBySql(pool: Pool, codeHash: string, storeId: string,
     const [decided] = await conn.query(
       `START TRANSACTION; UPDATE payments SET status = ?, approvalNumber = ?, declineReason = ?, decidedAt = ? WHERE id = ? AND status = ?;
        INSERT INTO ledger_entries (id, paymentId, customerId, storeId, entryType, amount, currency, createdAt)
-        SELECT ?, ?, ?, ?, 'SALE', 500, 'JPY', ? FROM (SELECT 1) AS one WHERE ROW_COUNT() > 0;
+        SELECT ?, ?, ?, ?, 'SALE', 500, 'JPY', ? FROM DUAL WHERE ROW_COUNT() > 0;
        INSERT INTO outbox_messages (id, topic, payload, attempts, nextAttemptAt, lockedUntil, leaseId, lastError, createdAt, deliveredAt)
-        SELECT ?, 'bench.ceiling', '{}', 0, ?, NULL, NULL, NULL, ?, ? FROM (SELECT 1) AS one WHERE ROW_COUNT() > 0; COMMIT`,
+        SELECT ?, 'bench.ceiling', '{}', 0, ?, NULL, NULL, NULL, ?, ? FROM DUAL WHERE ROW_COUNT() > 0; COMMIT`,
       ["APPROVED", "ABC123", null, now, paymentId, "PROCESSING", randomUUID(), paymentId, code.customerId, storeId, now, randomUUID(), now, now, now],
     );
     if ((decided as unknown as Array<{ affectedRows: number }>)[3].affectedRows !== 1) throw new Error("payment changed");

@@ -9,8 +9,10 @@ import { TRANSACTION_TEXTS, type MysqlConnection, type MysqlExecutor } from "./t
  * Several statements go as one text (the pool has multipleStatements; every value is
  * bound, none built into the text); one statement alone goes as a prepared statement,
  * which MySQL parses once per connection. A row inserted only if the statement before
- * it changed a row becomes `INSERT ... SELECT ... WHERE ROW_COUNT() > 0`: the database
- * decides, in the same round trip.
+ * it changed a row becomes `INSERT ... SELECT ... FROM DUAL WHERE ROW_COUNT() > 0`: the
+ * database decides, in the same round trip. (ROW_COUNT() is unsafe for statement-based
+ * replication: a server that logs statements must log these as rows, as MIXED and ROW
+ * binlog formats do.)
  */
 export class MysqlWire implements Wire {
   readonly lazyBegin = true;

@@ -60,7 +60,8 @@ export class EntityStatements {
 
   /**
    * A row's insert that happens only when `condition` (SQL, no parameters of its own)
-   * holds when it runs: `INSERT INTO t (...) SELECT ?, ... FROM DUAL WHERE condition`.
+   * holds when it runs: `INSERT INTO t (...) SELECT ?, ... FROM DUAL WHERE condition`
+   * (MySQL's syntax; SQLite's wire decides such a condition itself).
    */
   renderInsertIf(write: Row, condition: string): Statement {
     const shape = this.shapeOf(write.into);
@@ -127,7 +128,7 @@ export class EntityStatements {
         insertIfSql: (condition) => {
           let sql = insertIf.get(condition);
           if (!sql) {
-            sql = `INSERT INTO ${meta.tableName} (${names}) SELECT ${marks} FROM (SELECT 1) AS one WHERE ${condition}`;
+            sql = `INSERT INTO ${meta.tableName} (${names}) SELECT ${marks} FROM DUAL WHERE ${condition}`;
             insertIf.set(condition, sql);
           }
           return sql;
