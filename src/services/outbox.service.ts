@@ -322,7 +322,7 @@ export class OutboxService {
   private pump(destination: string, queue: DestinationQueue): void {
     while (queue.inFlight < MAX_IN_FLIGHT_PER_DESTINATION && queue.waiting.length > 0) {
       const message = queue.waiting.shift()!;
-      // Too late to finish within the lease: left for whoever leases it once it runs out.
+      // Too late to complete within the lease: left for whoever leases it once it runs out.
       if (!this.leaseOutlastsAttempt(message)) continue;
       queue.inFlight++;
       const attempt: Promise<void> = this.attempt(message).finally(() => {

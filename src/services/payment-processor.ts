@@ -27,9 +27,9 @@ export const OUTBOX_REVERSE = "institution.reverse";
  * charge (a redeemed code, a confirmed request):
  *   - the payment is already PROCESSING, committed, with no transaction open;
  *   - the institution is asked, with a timeout;
- *   - one transaction records the answer, the ledger entry and the outbox report;
- *   - after that commit the report is delivered by this instance (outbox dispatch) and
- *     subscribers are told.
+ *   - one transaction, sent whole with its COMMIT, records the answer and, only if the
+ *     answer is still this instance's to record, the ledger entry and the outbox report;
+ *   - once it has committed, this instance delivers the report and subscribers are told.
  * A payment left in PROCESSING by a crash is reversed by `recover`, once past its
  * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
