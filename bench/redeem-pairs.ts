@@ -2,7 +2,7 @@ import { createPool, type Pool } from "mysql2/promise";
 import type { RegisterClient } from "../clients/register";
 import { parseKey } from "../src/services/crypto/key-ring";
 import { purposeKeys } from "../src/services/crypto/purpose-keys";
-import { redeemBySql } from "./sql-ceiling";
+import { redeemByLeastSql, redeemBySql } from "./sql-ceiling";
 import { runLoad, type Summary } from "./stats";
 import { PASSWORD, inParallel, type BenchPhone } from "./world";
 
@@ -15,13 +15,15 @@ import { PASSWORD, inParallel, type BenchPhone } from "./world";
 export const REDEEM_WARMUP = 3000;
 
 /**
- * Redeems through the server and the same SQL by hand (the ceiling), on codes issued
- * through the server the same way, so the two can run back to back: a change in the
- * machine's speed then hits both sides of the ratio alike.
+ * Redeems through the server, the same SQL by hand (the ceiling), and the least SQL that
+ * does a redeem's durable job (the least-work ceiling), each on codes issued through the
+ * server the same way, so they can run back to back: a change in the machine's speed
+ * then hits every side of a ratio alike.
  */
 export interface RedeemPairs {
   redeem(concurrency: number, count: number, tag: string): Promise<Summary>;
   ceiling(concurrency: number, count: number, tag: string): Promise<Summary>;
+  leastWork(concurrency: number, count: number): Promise<Summary>;
   /** Runs REDEEM_WARMUP of each. */
   warmUp(): Promise<void>;
   close(): Promise<void>;
@@ -49,20 +51,25 @@ export async function redeemPairs(options: {
   // The server runs with CARD_KEY only, so its code-hash key is the one derived from it.
   const codeHashes = purposeKeys({ card: { current: parseKey(options.cardKey), previous: [] }, codeHash: { previous: [] }, cardFingerprint: { previous: [] }, webhookSecret: { previous: [] } }).codes;
   const sqlCodes = (await issue(perSide)).map((code) => codeHashes.hash(code));
+  const leastCodes = (await issue(perSide)).map((code) => codeHashes.hash(code));
   const mysql: Pool = createPool({ uri: options.databaseUrl, connectionLimit: 64, timezone: "Z", multipleStatements: true });
   const [[store]] = (await mysql.query("SELECT id FROM stores LIMIT 1")) as unknown as [[{ id: string }]];
   let used = 0;
   let sqlUsed = 0;
+  let leastUsed = 0;
   const redeem = (concurrency: number, count: number, tag: string) =>
     runLoad(concurrency, count, (i) => registers[i % registers.length].redeemCode(codes[used++], { amount: 500, currency: "JPY" }, `r-${tag}-${i}`));
   const ceiling = (concurrency: number, count: number, tag: string) =>
     runLoad(concurrency, count, (i) => redeemBySql(mysql, sqlCodes[sqlUsed++], store.id, "bench", `s-${tag}-${i}`));
+  const leastWork = (concurrency: number, count: number) => runLoad(concurrency, count, () => redeemByLeastSql(mysql, leastCodes[leastUsed++], store.id));
   return {
     redeem,
     ceiling,
+    leastWork,
     warmUp: async () => {
       await redeem(16, REDEEM_WARMUP, "warm");
       await ceiling(16, REDEEM_WARMUP, "warm");
+      await leastWork(16, REDEEM_WARMUP);
     },
     close: () => mysql.end(),
   };

@@ -40,6 +40,8 @@ export interface AppOptions {
 export interface App {
   services: Services;
   dataSource: DataSource;
+  /** The transactions every service runs in (tests use it to write as a service would). */
+  db: Db;
   institution: CardInstitution;
   logger: Logger;
   /** Listens, starts the outbox and recovery; resolves to the base URL. */
@@ -161,6 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     services,
     dataSource,
+    db,
     institution,
     logger,
     async listen(port = config.port, host = config.host) {

@@ -5,7 +5,14 @@ import { createConnection } from "mysql2/promise";
 import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import * as entityClasses from "../entities";
 import { migrations } from "../migrations";
-import { DirectSqlFactory, type DirectSql } from "./direct-sql";
+import { MysqlWire, mysqlOutside } from "./mysql-wire";
+import { SqliteStatements, SqliteWire } from "./sqlite-wire";
+import { EntityStatements, changedRows, type Statement } from "./statements";
+import { Tx } from "./transaction";
+import { mysqlConnectionOf, mysqlPoolOf, sqliteDatabaseOf } from "./typeorm-internals";
+
+export { Tx, AtCommit } from "./transaction";
+export { row, changedRows, type Statement, type Write } from "./statements";
 
 const entities = Object.values(entityClasses);
 
@@ -35,7 +42,7 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
       // of a redeem in a profile); errors still name the SQL that failed.
       extra: { connectionLimit: 32, enableKeepAlive: true, trace: false },
-      // direct-sql.ts sends a transaction's BEGIN with its first statement and its last
+      // mysql-wire.ts sends a transaction's BEGIN with its first statements and its last
       // writes with its COMMIT. Every statement here binds its values; none is built
       // from input (a bound-values-only rule that this makes matter more).
       multipleStatements: true,
@@ -64,30 +71,27 @@ async function isMariaDb(url: string): Promise<boolean> {
 }
 
 /**
- * Transactions that mean the same on both engines. TypeORM runs every SQLite query on
- * one connection, so two interleaved transactions there would silently nest as
- * savepoints; on SQLite we therefore run them one at a time. MySQL gets a pooled
+ * Transactions that mean the same on both engines (transaction.ts). TypeORM runs every
+ * SQLite query on one connection, so two interleaved transactions there would silently
+ * nest as savepoints; on SQLite we therefore run them one at a time. MySQL gets a pooled
  * connection per transaction. No transaction here ever waits on the network.
  */
 export class Db {
   private readonly sqliteLock: Mutex | null;
-  private readonly direct: DirectSqlFactory;
-  /** What to do once each open transaction commits (see `afterCommit`). */
-  private readonly commitActions = new WeakMap<EntityManager, Array<() => void>>();
+  private readonly statements: EntityStatements;
+  private readonly sqlite: SqliteStatements | null;
 
   constructor(readonly dataSource: DataSource) {
-    this.sqliteLock = dataSource.options.type === "better-sqlite3" ? new Mutex() : null;
-    this.direct = new DirectSqlFactory(dataSource);
+    const onSqlite = dataSource.options.type === "better-sqlite3";
+    this.sqliteLock = onSqlite ? new Mutex() : null;
+    this.statements = new EntityStatements(dataSource);
+    // The better-sqlite3 handle exists once the data source is initialized.
+    this.sqlite = onSqlite ? new SqliteStatements({ prepare: (sql) => sqliteDatabaseOf(dataSource).prepare(sql) }) : null;
   }
 
-  /** Prepared statements on `m`'s connection, for hot paths (see direct-sql.ts). */
-  sql(m: EntityManager): DirectSql {
-    return this.direct.on(m);
-  }
-
-  /** "alias.col AS prefixcol, ..." for an entity's columns, all or those listed (see direct-sql.ts). */
+  /** "alias.col AS prefixcol, ..." for an entity's columns, all or those listed (see statements.ts). */
   selectList<E extends ObjectLiteral>(target: EntityTarget<E>, alias: string, prefix = "", properties?: ReadonlyArray<keyof E & string>): string {
-    return this.direct.selectList(target, alias, prefix, properties);
+    return this.statements.selectList(target, alias, prefix, properties);
   }
 
   /** An entity back from a row selected with `selectList`. */
@@ -95,7 +99,7 @@ export class Db {
   /** Only the properties listed, as `selectList` selected them. */
   hydrate<E extends ObjectLiteral, K extends keyof E & string>(target: EntityTarget<E>, row: Record<string, unknown>, prefix: string, properties: readonly K[]): Pick<E, K> | null;
   hydrate<E extends ObjectLiteral>(target: EntityTarget<E>, row: Record<string, unknown>, prefix = "", properties?: readonly string[]): E | null {
-    return this.direct.hydrate(target, row, prefix, properties);
+    return this.statements.hydrate(target, row, prefix, properties);
   }
 
   get isMysql(): boolean {
@@ -107,21 +111,15 @@ export class Db {
   }
 
   /**
-   * Runs `work` in a transaction. On MySQL, one that InnoDB chose as a deadlock victim
-   * (rolled back whole) is run again, up to three times: `work` must therefore do
-   * nothing but database work, with every other effect after the commit, which is the
-   * rule here anyway (events, institution calls and wake-ups come after `tx` returns).
+   * Runs `work` in a transaction (see Tx) and commits it, then runs what it asked to run
+   * after its commit. On MySQL, one that InnoDB chose as a deadlock victim (rolled back
+   * whole) is run again, up to three times, each attempt with a fresh Tx: what a
+   * rolled-back attempt asked for is never sent, so `work` may say what to do after the
+   * commit wherever it likes, and must do nothing else but database work.
    */
-  async tx<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    // Each attempt's own list: what a rolled-back attempt asked for never runs.
-    let committed: Array<() => void> = [];
-    const attempt = (m: EntityManager) => {
-      committed = [];
-      this.commitActions.set(m, committed);
-      return work(m);
-    };
-    const result = await this.runTransaction(attempt);
-    for (const action of committed) {
+  async tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const { result, afterCommit } = await this.runTransaction(work);
+    for (const action of afterCommit) {
       try {
         action();
       } catch (error) {
@@ -132,26 +130,23 @@ export class Db {
     return result;
   }
 
-  /**
-   * Runs `action` right after the transaction `m` (one of `tx`) commits, and never if it
-   * rolls back: for effects that must not happen for changes that did not (delivering an
-   * outbox message written in it). `action` must not throw.
-   */
-  afterCommit(m: EntityManager, action: () => void): void {
-    const actions = this.commitActions.get(m);
-    if (!actions) throw new Error("afterCommit needs a transaction of Db.tx");
-    actions.push(action);
-  }
-
-  private async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
+  private async runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
+    const { dataSource, statements, sqlite } = this;
+    if (this.sqliteLock && sqlite) {
+      const wire = new SqliteWire(sqlite, statements);
+      return this.sqliteLock.runExclusive(() => Tx.run(dataSource, dataSource.createQueryRunner(), wire, statements, work));
+    }
     for (let attempt = 1; ; attempt++) {
+      const runner = dataSource.createQueryRunner();
       try {
-        return await this.direct.mysqlTransaction(work);
+        const wire = new MysqlWire(await mysqlConnectionOf(runner), statements);
+        return await Tx.run(dataSource, runner, wire, statements, work);
       } catch (error) {
         if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      } finally {
+        await runner.release();
       }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 
@@ -159,6 +154,22 @@ export class Db {
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.sqliteLock) return work(this.dataSource.manager);
     return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
+  }
+
+  /** Rows of a SELECT run outside any transaction, as a prepared statement. */
+  async select<R = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return (await this.outside({ sql, params })) as R[];
+  }
+
+  /** An INSERT/UPDATE/DELETE outside any transaction (it commits alone); resolves to the rows it changed. */
+  async write(sql: string, params: readonly unknown[]): Promise<number> {
+    return changedRows(await this.outside({ sql, params }));
+  }
+
+  private outside(statement: Statement): Promise<unknown> {
+    const { sqliteLock, sqlite } = this;
+    if (sqliteLock && sqlite) return sqliteLock.runExclusive(async () => sqlite.run(statement));
+    return mysqlOutside(mysqlPoolOf(this.dataSource), statement);
   }
 
   async ping(): Promise<void> {

@@ -148,7 +148,7 @@ export class BillService {
 
   /**
    * The clerk took the money: the bill becomes PAID at this store, once. The webhook is
-   * queued in the same transaction; the live receipt goes out after the commit.
+   * sent with the transaction, and the live receipt published, once it commits.
    */
   async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string): Promise<BillView> {
     const register = requireRegister(caller);
@@ -160,24 +160,24 @@ export class BillService {
         request: { code: this.codes.hash(code.trim()), tender },
         requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, tender })),
         load: (billId) => this.viewById(billId),
-        work: async (claim) => {
-          const paid = await this.deps.db.tx(async (m) => {
-            const entity = this.codes.requireKind(await this.codes.findUsable(m, code), "BILL");
-            await claim(m, entity.billId!);
-            const bill = this.requirePayable(await m.findOneByOrFail(BillEntity, { id: entity.billId! }));
-            const store = await m.findOneByOrFail(StoreEntity, { id: register.storeId });
+        work: (claim) =>
+          this.deps.db.tx(async (tx) => {
+            const entity = this.codes.requireKind(await this.codes.findUsable(tx, code), "BILL");
+            claim(tx, entity.billId!);
+            const bill = this.requirePayable(await tx.findOneByOrFail(BillEntity, { id: entity.billId! }));
+            const store = await tx.findOneByOrFail(StoreEntity, { id: register.storeId });
             if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
             const now = this.deps.clock.now();
             // OPEN and not yet due: the one status that may become PAID.
-            const moved = await m
+            const moved = await tx
               .createQueryBuilder()
               .update(BillEntity)
               .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
               .where("id = :id AND status = 'OPEN' AND dueDate > :now", { id: bill.id, now })
               .execute();
             if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
-            await this.codes.claim(m, entity);
-            const view = (await this.views([await m.findOneByOrFail(BillEntity, { id: bill.id })], m))[0];
+            await this.codes.claim(tx, entity);
+            const view = (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
             const event: WebhookEvent = {
               eventId: newId(),
               partnerId: bill.partnerId,
@@ -185,13 +185,10 @@ export class BillService {
               data: { ...view, dueDate: view.dueDate.toISOString(), paidAt: now.toISOString() },
               createdAt: now.toISOString(),
             };
-            await this.outbox.enqueue(m, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
-            return { bill, view };
-          });
-          this.outbox.wake();
-          this.deps.events.billPaid(paid.bill.partnerId, paid.view);
-          return paid.view;
-        },
+            this.outbox.send(tx, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
+            tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
+            return view;
+          }),
       }),
     );
   }

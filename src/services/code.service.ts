@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { changedRows, type Statement } from "../database/direct-sql";
+import type { Tx } from "../database";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { CardService } from "./card.service";
 import type { Caller } from "./caller";
@@ -133,39 +133,35 @@ export class CodeService {
   /**
    * A PAYMENT code claimed, with its card and its customer's confirmation threshold. One
    * SELECT reads all three and a conditional UPDATE claims the code (the database decides
-   * between registers racing for it); `send` sends both in one round trip, after the
-   * statements it puts first (the idempotency claim), since every round trip counts on
-   * the redeem path. The checks come after: one that fails throws, and the caller's
-   * rollback leaves the code unused. CODE_INVALID, CODE_ALREADY_USED, CODE_EXPIRED,
-   * CODE_WRONG_KIND. Only the columns a charge reads are selected.
+   * between registers racing for it); both are sent together, so they travel in one round
+   * trip (with whatever the transaction deferred). The checks come after: one that fails
+   * throws, and the caller's rollback leaves the code unused. CODE_INVALID,
+   * CODE_ALREADY_USED, CODE_EXPIRED, CODE_WRONG_KIND. Only the columns a charge reads are
+   * selected.
    */
   async claimPaymentCode(
-    m: EntityManager,
+    tx: Tx,
     code: string,
     /** `hash(code.trim())`, when the caller has it already. */
-    knownHash: string | undefined,
-    send: (statements: readonly Statement[]) => Promise<unknown[]>,
+    knownHash?: string,
   ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null }> {
     const { db } = this.deps;
     const hash = this.checkedHash(code, knownHash);
     const now = this.deps.clock.now();
-    let [rows, claimed] = await send([
-      { sql: this.paymentCodeSql, params: [hash] },
-      { sql: CLAIM_PAYMENT_CODE, params: [now, hash, now] },
-    ]);
-    if ((rows as unknown[]).length === 0 && this.deps.keys.codes.hasEarlier) {
+    let [rows, claimed] = await Promise.all([tx.select(this.paymentCodeSql, [hash]), tx.write(CLAIM_PAYMENT_CODE, [now, hash, now])]);
+    if (rows.length === 0 && this.deps.keys.codes.hasEarlier) {
       // Not under the current key: perhaps a code made under an earlier one.
       const earlier = this.earlierHashes(code);
-      [rows, claimed] = await db.sql(m).batch([
-        { sql: this.paymentCodeSqlByEarlier, params: earlier },
-        { sql: claimPaymentCodeByAny(earlier.length), params: [now, ...earlier, now] },
+      [rows, claimed] = await Promise.all([
+        tx.select(this.paymentCodeSqlByEarlier, earlier),
+        tx.write(claimPaymentCodeByAny(earlier.length), [now, ...earlier, now]),
       ]);
     }
-    const [row] = rows as Array<Record<string, unknown>>;
+    const [row] = rows;
     const entity = row && db.hydrate(WalletCodeEntity, row, "", REDEEMED_CODE_FIELDS);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     this.requireKind(this.assertUsable(entity), "PAYMENT");
-    if (changedRows(claimed) !== 1) await this.claimLost(m, entity);
+    if (claimed !== 1) await this.claimLost(tx, entity);
     return {
       entity,
       card: db.hydrate(CardEntity, row, "card_", CHARGE_CARD_FIELDS),
@@ -203,13 +199,11 @@ export class CodeService {
    * Marks the code used, if nobody has and it has not expired: the database decides
    * between concurrent registers. Throws CODE_ALREADY_USED / CODE_EXPIRED for the losers.
    */
-  async claim(m: EntityManager, entity: Pick<WalletCodeEntity, "id">): Promise<void> {
+  async claim(tx: Tx, entity: Pick<WalletCodeEntity, "id">): Promise<void> {
     const now = this.deps.clock.now();
-    const claimed = await this.deps.db
-      .sql(m)
-      .write("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, entity.id, now]);
+    const claimed = await tx.write("UPDATE wallet_codes SET usedAt = ? WHERE id = ? AND usedAt IS NULL AND expiresAt > ?", [now, entity.id, now]);
     if (claimed === 1) return;
-    await this.claimLost(m, entity);
+    await this.claimLost(tx, entity);
   }
 
   /** Why a claim changed nothing: another register took the code first, or it just expired. */

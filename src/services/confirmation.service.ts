@@ -98,14 +98,16 @@ export class ConfirmationService {
   }
 
   async expire(request: ConfirmationRequestEntity): Promise<boolean> {
-    const done = await this.deps.db.tx(async (m) => {
-      if (!(await this.answer(m, request.id, "EXPIRED"))) return false;
-      return this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "EXPIRED", {
+    return this.deps.db.tx(async (tx) => {
+      if (!(await this.answer(tx, request.id, "EXPIRED"))) return false;
+      const moved = await this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "EXPIRED", {
         decidedAt: this.deps.clock.now(),
       });
+      if (!moved) return false;
+      const expired = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
+      tx.afterCommit(() => this.deps.events.paymentChanged(expired));
+      return true;
     });
-    if (done) this.deps.events.paymentChanged(await this.processor.load(request.paymentId));
-    return done;
   }
 
   start(): void {

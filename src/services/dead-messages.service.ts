@@ -64,19 +64,20 @@ export class DeadMessageService {
   async retry(caller: Caller, id: string): Promise<DeadMessageView> {
     requireAdmin(caller);
     const now = this.deps.clock.now();
-    const revived = await this.deps.db.tx(async (m) => {
-      const result = await m
+    const revived = await this.deps.db.tx(async (tx) => {
+      const result = await tx
         .createQueryBuilder()
         .update(OutboxMessageEntity)
         .set({ deadAt: null, revivedAt: now, attempts: 0, nextAttemptAt: now, lockedUntil: null, leaseId: null })
         .where("id = :id AND deadAt IS NOT NULL AND deliveredAt IS NULL", { id })
         .execute();
       if (affectedRows(result) !== 1) return null;
-      return m.findOneOrFail(OutboxMessageEntity, { select: SHOWN, where: { id } });
+      // Due now, for the poller: woken once the revival has committed.
+      tx.afterCommit(() => this.outbox.wake());
+      return tx.findOneOrFail(OutboxMessageEntity, { select: SHOWN, where: { id } });
     });
     if (!revived) return notFound("dead message");
     this.deps.logger.info({ messageId: id, topic: revived.topic }, "dead outbox message retried by an admin");
-    this.outbox.wake();
     return view(revived);
   }
 }

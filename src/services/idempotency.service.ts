@@ -1,22 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
-import type { EntityManager } from "typeorm";
 import { IdempotencyRecordEntity } from "../entities";
-import { isUniqueViolation } from "../database";
-import type { Statement } from "../database/direct-sql";
+import { isUniqueViolation, row, type Tx } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { newId } from "./ids";
 
-/** Claims the key inside the work's own first transaction, naming the result it will make. */
-export interface ClaimKey {
-  (m: EntityManager, resultId: string): Promise<void>;
-  /**
-   * The claim, then `statements`, in one round trip where the database allows
-   * (`DirectSql.batch`); resolves to the results of `statements`.
-   */
-  with(m: EntityManager, resultId: string, statements: readonly Statement[]): Promise<unknown[]>;
-}
+/**
+ * Claims the key in the work's own first transaction, naming the result it will make:
+ * the record travels with that transaction's next round trip. If the key is taken, that
+ * round trip fails on the unique index, the transaction rolls back, and the call
+ * becomes a replay.
+ */
+export type ClaimKey = (tx: Tx, resultId: string) => void;
 
 export interface IdempotentCall<T> {
   /** Whose keys these are (one terminal's keys never collide with another's). */
@@ -32,8 +28,8 @@ export interface IdempotentCall<T> {
    */
   requestUnderEarlierKeys?: () => unknown[];
   /**
-   * Does the work. Its first transaction calls `claim` before anything else, so the key
-   * and the result commit together, or not at all.
+   * Does the work. Its first transaction calls `claim` before anything else it writes,
+   * so the key and the result commit together, or not at all.
    */
   work: (claim: ClaimKey) => Promise<T>;
   /** Loads a result by id, for replays. */
@@ -44,9 +40,6 @@ export interface IdempotentCall<T> {
 
 // Errors that say nothing about the request itself are not remembered: a retry may succeed.
 const NOT_REMEMBERED = new Set<ErrorCode>([ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHENTICATED]);
-
-/** Thrown by `claim` when the key is taken: the call becomes a replay. */
-class KeyTaken extends Error {}
 
 /**
  * Same key, same answer. The first call inserts the (scope, key) row in the same
@@ -65,52 +58,53 @@ export class IdempotencyService {
       badInput("idempotencyKey must be 1 to 128 characters", { field: "idempotencyKey" });
     }
     const requestHash = hashOf(call.operation, call.request);
-    const row = (resultId: string | null, error?: WalletError) => ({
-      id: newId(),
-      scope: call.scope,
-      idemKey: call.key,
-      operation: call.operation,
-      requestHash,
-      state: "DONE" as const,
-      resultId,
-      errorCode: error?.code ?? null,
-      errorMessage: error?.message.slice(0, 200) ?? null,
-      createdAt: this.deps.clock.now(),
-    });
-    // A taken key fails the claim's INSERT on the unique index: the call becomes a replay.
-    const claimWith = async (m: EntityManager, resultId: string, statements: readonly Statement[]): Promise<unknown[]> => {
-      const sql = this.deps.db.sql(m);
+    const record = (resultId: string | null, error?: WalletError) =>
+      Object.assign(new IdempotencyRecordEntity(), {
+        id: newId(),
+        scope: call.scope,
+        idemKey: call.key,
+        operation: call.operation,
+        requestHash,
+        state: "DONE" as const,
+        resultId,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message.slice(0, 200) ?? null,
+        createdAt: this.deps.clock.now(),
+      });
+    const claim: ClaimKey = (tx, resultId) => tx.defer(row(IdempotencyRecordEntity, record(resultId)));
+
+    for (let attempt = 1; ; attempt++) {
       try {
-        return (await sql.batch([sql.insertStatement(IdempotencyRecordEntity, row(resultId)), ...statements])).slice(1);
+        return await call.work(claim);
       } catch (error) {
-        if (isUniqueViolation(error)) throw new KeyTaken();
+        if (isUniqueViolation(error)) {
+          // Most likely the key's own index: a replay, if a record is there to replay.
+          const replayed = await this.replay(call, requestHash);
+          if (replayed) return replayed.result;
+          // None: the retention sweep deleted it a moment ago (the key is as good as new),
+          // or the violation was another index's, which a second attempt shows.
+          if (attempt < 2) continue;
+          throw error;
+        }
+        if (error instanceof WalletError && !NOT_REMEMBERED.has(error.code)) {
+          // The work's transaction rolled back; remember the answer on its own.
+          try {
+            await this.deps.db.tx(async (tx) => tx.add(IdempotencyRecordEntity, record(null, error)));
+          } catch (insertError) {
+            if (!isUniqueViolation(insertError)) throw insertError;
+            const replayed = await this.replay(call, requestHash);
+            if (replayed) return replayed.result;
+          }
+        }
         throw error;
       }
-    };
-    const claim: ClaimKey = Object.assign(async (m: EntityManager, resultId: string) => void (await claimWith(m, resultId, [])), { with: claimWith });
-
-    try {
-      return await call.work(claim);
-    } catch (error) {
-      if (error instanceof KeyTaken) return this.replay(call, requestHash);
-      if (error instanceof WalletError && !NOT_REMEMBERED.has(error.code)) {
-        // The work's transaction rolled back; remember the answer on its own.
-        try {
-          await this.deps.db.tx((m) => m.insert(IdempotencyRecordEntity, row(null, error)));
-        } catch (insertError) {
-          if (isUniqueViolation(insertError)) return this.replay(call, requestHash);
-          throw insertError;
-        }
-      }
-      throw error;
     }
   }
 
-  private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<T> {
+  /** The key's first answer (a result, or its error thrown), or null if the key has no record. */
+  private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<{ result: T } | null> {
     const existing = await this.deps.db.read((m) => m.findOneBy(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }));
-    // Taken a moment ago and gone now: the retention sweep deleted it at the end of its
-    // period, so the key is as good as new.
-    if (!existing) return this.run(call);
+    if (!existing) return null;
     const same =
       existing.operation === call.operation &&
       (existing.requestHash === requestHash ||
@@ -122,7 +116,7 @@ export class IdempotencyService {
     const deadline = Date.now() + this.waitForFirstMs;
     for (;;) {
       const result = await call.load(existing.resultId);
-      if (!call.settled || call.settled(result) || Date.now() >= deadline) return result;
+      if (!call.settled || call.settled(result) || Date.now() >= deadline) return { result };
       await sleep(25);
     }
   }

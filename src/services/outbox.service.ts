@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { EntityManager } from "typeorm";
+import { row, type AtCommit, type Tx } from "../database";
 import { OutboxMessageEntity } from "../entities";
 import { describeFailure } from "./delivery-failure";
 import type { ServiceDeps } from "./deps";
@@ -52,11 +52,11 @@ interface DestinationQueue {
 }
 
 /**
- * Durable deliveries. A message is inserted with the same EntityManager as the change
- * that causes it, so it exists exactly when that change committed. Each server instance
- * leases due messages in one UPDATE marked with its own lease id, so two instances never
- * deliver the same message at once, delivers them, and retries failures with exponential
- * backoff. Handlers must be idempotent: a crash after delivery and before marking repeats
+ * Durable deliveries. A message is sent (`send`) in the transaction of the change that
+ * causes it and inserted with its COMMIT, so it exists exactly when that change
+ * committed. Each server instance leases due messages in one UPDATE marked with its own
+ * lease id, so two instances never deliver the same message at once, delivers them, and
+ * retries failures with exponential backoff. Handlers must be idempotent: a crash after delivery and before marking repeats
  * a delivery.
  *
  * Deliveries to different destinations never wait for each other. Every message names
@@ -73,12 +73,11 @@ interface DestinationQueue {
  * after it was created (or after an admin retried it) is dead: no longer retried,
  * listed for an admin (DeadMessageService), kept until one retries it.
  *
- * A hot path delivers its own messages instead (`messageForDispatch`, then `dispatch`
- * after the commit, or `enqueueDispatched`): they are inserted already leased to this
- * instance, so no poller takes them, and handed to their destination's queue right after
- * the commit; delivered marks go out in batches, one UPDATE each. That skips the poller's
- * pick, lease and read-back of every message. If this instance dies first, the lease
- * runs out and any poller delivers them, as it would a leased batch.
+ * The instance that commits a message delivers it itself: it is inserted already leased
+ * to this instance, so no poller takes it, and handed to its destination's queue right
+ * after the commit; delivered marks go out in batches, one UPDATE each. That skips the
+ * poller's pick, lease and read-back of every message. If this instance dies first, the
+ * lease runs out and any poller delivers it, as it would a leased batch.
  */
 export class OutboxService {
   private readonly handlers = new Map<string, Handler>();
@@ -96,7 +95,7 @@ export class OutboxService {
   private wakeAgain = false;
   private leasedSelect: string | undefined;
   private signal: { startedAt: number; signal: AbortSignal } | null = null;
-  /** Marks the messages this instance will deliver itself (see `dispatch`). */
+  /** Marks the messages this instance will deliver itself (see `send`). */
   private readonly dispatchLease = newId();
   /** Delivery timeout plus LEASE_MARGIN_MS. */
   readonly leaseMs: number;
@@ -109,22 +108,40 @@ export class OutboxService {
     this.handlers.set(topic, { deliver, destinationOf });
   }
 
-  async enqueue(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
-    await this.deps.db.sql(m).insert(OutboxMessageEntity, this.message(topic, payload));
-  }
-
   /**
-   * Inserts a message in the transaction `m` (of Db.tx) that this instance delivers
-   * right after that transaction commits, as `messageForDispatch` and `dispatch` do.
+   * The one way out: `message` is inserted with `tx`'s COMMIT, so it exists exactly when
+   * the change that causes it committed, and once that commit is done this instance
+   * delivers it at once (leased to this instance from its insert, so pollers leave it
+   * alone). It is left to the poller instead, woken after the commit, when this instance
+   * is not running its outbox or the destination already has a long queue here. With
+   * `onlyIf`, it is inserted (and delivered) only if that write at commit changed a row.
    */
-  async enqueueDispatched(m: EntityManager, topic: string, payload: Record<string, unknown>): Promise<void> {
-    const message = this.messageForDispatch(topic, payload);
-    await this.deps.db.sql(m).insert(OutboxMessageEntity, message);
-    this.deps.db.afterCommit(m, () => this.dispatch([message]));
+  send(tx: Tx, topic: string, payload: Record<string, unknown>, options: { onlyIf?: AtCommit } = {}): void {
+    const message = this.message(topic, payload);
+    if (this.timer && (this.queues.get(message.destination!)?.waiting.length ?? 0) < DISPATCH_QUEUE_MAX) {
+      message.leaseId = this.dispatchLease;
+      message.lockedUntil = new Date(message.createdAt.getTime() + this.leaseMs);
+    }
+    const inserted = tx.atCommit(row(OutboxMessageEntity, message), options);
+    tx.afterCommit(() => {
+      if (inserted.changed === 1) this.dispatch(message);
+    });
   }
 
-  /** A new message, due now, for `enqueue` or for a transaction's `finish`. */
-  message(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
+  /** Right after the commit that inserted `message`: delivers it now, or wakes the poller for it. */
+  private dispatch(message: OutboxMessageEntity): void {
+    // Once stopped, a leased message waits for its lease to run out (a poller's job).
+    if (message.leaseId === this.dispatchLease) {
+      if (this.timer) this.hand(message);
+    } else this.wake();
+  }
+
+  /** The lease every message this instance delivers itself carries (see `send`). */
+  get ownLease(): string {
+    return this.dispatchLease;
+  }
+
+  private message(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
     const now = this.deps.clock.now();
     return Object.assign(new OutboxMessageEntity(), {
       id: newId(),
@@ -141,31 +158,6 @@ export class OutboxService {
       deadAt: null,
       revivedAt: null,
     });
-  }
-
-  /**
-   * A new message that this instance delivers right after its transaction commits: call
-   * `dispatch` with it then. Leased to this instance from its insert, so pollers leave it
-   * alone; a plain message (for the poller) when the server is not running its outbox or
-   * its destination already has a long queue here.
-   */
-  messageForDispatch(topic: string, payload: Record<string, unknown>): OutboxMessageEntity {
-    const message = this.message(topic, payload);
-    if (this.timer && (this.queues.get(message.destination!)?.waiting.length ?? 0) < DISPATCH_QUEUE_MAX) {
-      message.leaseId = this.dispatchLease;
-      message.lockedUntil = new Date(message.createdAt.getTime() + this.leaseMs);
-    }
-    return message;
-  }
-
-  /** After the commit that inserted `messages` (from `messageForDispatch`): delivers them now. */
-  dispatch(messages: readonly OutboxMessageEntity[]): void {
-    for (const message of messages) {
-      // Once stopped, a leased message waits for its lease to run out (a poller's job).
-      if (message.leaseId === this.dispatchLease) {
-        if (this.timer) this.hand(message);
-      } else this.wake();
-    }
   }
 
   start(): void {
@@ -190,7 +182,7 @@ export class OutboxService {
     await this.idle();
   }
 
-  /** Asks for a poll round soon (after a commit that enqueued something). */
+  /** Asks for a poll round soon (after a commit that made a message due for the poller). */
   wake(): void {
     if (!this.timer || this.pending) return;
     this.pending = setTimeout(() => {
@@ -278,9 +270,7 @@ export class OutboxService {
     const leaseId = newId();
     const full = [...this.queues].filter(([, queue]) => this.load(queue) >= QUEUE_MAX_PER_DESTINATION).map(([destination]) => destination);
     for (const destination of full) this.held.add(destination);
-    const picked = await db.read((m) =>
-      db.sql(m).select<{ id: string; topic: string; destination: string | null }>(PICK_SQL, [now, now, ...skipList(full)]),
-    );
+    const picked = await db.select<{ id: string; topic: string; destination: string | null }>(PICK_SQL, [now, now, ...skipList(full)]);
     if (picked.length === 0) return { picked: 0, chosen: 0, messages: [] };
     const room = new Map<string, number>();
     const ids: string[] = [];
@@ -292,17 +282,15 @@ export class OutboxService {
       room.set(destination, left - 1);
     }
     if (ids.length === 0) return { picked: picked.length, chosen: 0, messages: [] };
-    const leased = await db.read((m) =>
-      db.sql(m).write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${DUE}`, [
-        leaseId,
-        new Date(now.getTime() + this.leaseMs),
-        ...batchIds(ids),
-        now,
-        now,
-      ]),
-    );
+    const leased = await db.write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${DUE}`, [
+      leaseId,
+      new Date(now.getTime() + this.leaseMs),
+      ...batchIds(ids),
+      now,
+      now,
+    ]);
     if (leased === 0) return { picked: picked.length, chosen: ids.length, messages: [] };
-    const rows = await db.read((m) => db.sql(m).select(this.leasedSql, [...batchIds(ids), leaseId]));
+    const rows = await db.select(this.leasedSql, [...batchIds(ids), leaseId]);
     // In the order they were due.
     const byId = new Map(rows.map((row) => [String(row.id), db.hydrate(OutboxMessageEntity, row)!]));
     return { picked: picked.length, chosen: ids.length, messages: ids.flatMap((id) => byId.get(id) ?? []) };
@@ -334,7 +322,7 @@ export class OutboxService {
   private pump(destination: string, queue: DestinationQueue): void {
     while (queue.inFlight < MAX_IN_FLIGHT_PER_DESTINATION && queue.waiting.length > 0) {
       const message = queue.waiting.shift()!;
-      // Too late to finish within the lease: left for whoever leases it once it runs out.
+      // Too late to complete within the lease: left for whoever leases it once it runs out.
       if (!this.leaseOutlastsAttempt(message)) continue;
       queue.inFlight++;
       const attempt: Promise<void> = this.attempt(message).finally(() => {
@@ -410,9 +398,7 @@ export class OutboxService {
     const now = clock.now();
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      await db.read((m) =>
-        db.sql(m).write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [now, ...batchIds(batch)]),
-      );
+      await db.write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [now, ...batchIds(batch)]);
     }
   }
 
@@ -430,13 +416,9 @@ export class OutboxService {
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 20));
     const jitter = Math.floor(Math.random() * backoff * 0.2);
     const lastError = describeFailure(error);
-    await db.read((m) =>
-      db
-        .sql(m)
-        .write(
-          "UPDATE outbox_messages SET attempts = ?, lockedUntil = NULL, nextAttemptAt = ?, lastError = ?, deadAt = ? WHERE id = ? AND leaseId = ? AND deliveredAt IS NULL",
-          [attempts, dead ? now : new Date(now.getTime() + backoff + jitter), lastError, dead ? now : null, message.id, message.leaseId],
-        ),
+    await db.write(
+      "UPDATE outbox_messages SET attempts = ?, lockedUntil = NULL, nextAttemptAt = ?, lastError = ?, deadAt = ? WHERE id = ? AND leaseId = ? AND deliveredAt IS NULL",
+      [attempts, dead ? now : new Date(now.getTime() + backoff + jitter), lastError, dead ? now : null, message.id, message.leaseId],
     );
     const fields = { topic: message.topic, destination: message.destination, messageId: message.id, attempts, err: lastError };
     if (dead) logger.error(fields, "outbox message given up: dead until an admin retries it");

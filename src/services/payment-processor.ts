@@ -1,5 +1,6 @@
-import { IsNull, LessThan, type EntityManager } from "typeorm";
-import { CardEntity, LedgerEntryEntity, OutboxMessageEntity, PaymentEntity } from "../entities";
+import { IsNull, LessThan } from "typeorm";
+import { row, type AtCommit, type Tx } from "../database";
+import { CardEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import type { CardService } from "./card.service";
 import type { ChargeCard } from "./code.service";
@@ -26,9 +27,9 @@ export const OUTBOX_REVERSE = "institution.reverse";
  * charge (a redeemed code, a confirmed request):
  *   - the payment is already PROCESSING, committed, with no transaction open;
  *   - the institution is asked, with a timeout;
- *   - one transaction records the answer, the ledger entry and the outbox report;
- *   - after that commit the report is delivered by this instance (outbox dispatch) and
- *     subscribers are told.
+ *   - one transaction, sent whole with its COMMIT, records the answer and, only if the
+ *     answer is still this instance's to record, the ledger entry and the outbox report;
+ *   - once it has committed, this instance delivers the report and subscribers are told.
  * A payment left in PROCESSING by a crash is reversed by `recover`, once past its
  * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
@@ -56,31 +57,25 @@ export class PaymentProcessor {
       declineReason: decision.approved ? null : decision.reason,
       decidedAt: this.deps.clock.now(),
     };
-    const moved = await this.deps.db.tx(async (m) => {
-      const ok = await this.move(m, payment.id, "PROCESSING", outcome.status!, outcome);
-      if (!ok) return null; // recovery settled it first
-      const sql = this.deps.db.sql(m);
-      if (decision.approved) {
-        const report = this.outbox.messageForDispatch(OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
-        await sql.finish([
-          sql.insertStatement(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)),
-          sql.insertStatement(OutboxMessageEntity, report),
-        ]);
-        return [report];
-      }
-      if (timedOut) {
-        // The institution may have approved after we stopped listening: undo it.
-        const reversal = this.outbox.messageForDispatch(OUTBOX_REVERSE, { paymentId: payment.id });
-        await sql.finish([sql.insertStatement(OutboxMessageEntity, reversal)]);
-        return [reversal];
-      }
-      return [];
-    });
-    if (!moved) return this.load(payment.id);
-    this.outbox.dispatch(moved);
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
-    this.deps.events.paymentChanged(decided);
-    return decided;
+    // One round trip: the decision, and with it (only if it is still this instance's to
+    // make: recovery may have settled the payment first) the ledger entry and the report,
+    // or the reversal of an authorization the institution may have made after we stopped
+    // listening. Both leave once the transaction commits.
+    const moved = await this.deps.db.tx(async (tx) => {
+      const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", decided.status, outcome);
+      if (decision.approved) {
+        tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)), { onlyIf: moved });
+        this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber), { onlyIf: moved });
+      } else if (timedOut) {
+        this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
+      }
+      tx.afterCommit(() => {
+        if (moved.changed === 1) this.deps.events.paymentChanged(decided);
+      });
+      return moved;
+    });
+    return moved.changed === 1 ? decided : this.load(payment.id);
   }
 
   private async authorize(payment: PaymentEntity, card: ChargeCard): Promise<AuthorizationResult | "timeout"> {
@@ -116,14 +111,14 @@ export class PaymentProcessor {
    * they are delivered by this instance right after that transaction commits, not at
    * the next poll; if it dies first, a poller delivers them once their lease runs out.
    */
-  async reverseApproved(m: EntityManager, payment: PaymentEntity, to: "VOIDED" | "REFUNDED"): Promise<boolean> {
-    const moved = await this.move(m, payment.id, "APPROVED", to, {});
+  async reverseApproved(tx: Tx, payment: PaymentEntity, to: "VOIDED" | "REFUNDED"): Promise<boolean> {
+    const moved = await this.move(tx, payment.id, "APPROVED", to, {});
     if (!moved) return false;
     const kind = to === "VOIDED" ? "VOID" : "REFUND";
-    await this.addLedger(m, payment, kind, -payment.amount);
+    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, kind, -payment.amount)));
     // The reversal first: it releases the customer's hold, the report only settles the books.
-    if (to === "VOIDED") await this.outbox.enqueueDispatched(m, OUTBOX_REVERSE, { paymentId: payment.id });
-    await this.outbox.enqueueDispatched(m, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
+    if (to === "VOIDED") this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+    this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
     return true;
   }
 
@@ -157,22 +152,21 @@ export class PaymentProcessor {
     );
     let settled = 0;
     for (const payment of stuck) {
-      const moved = await this.deps.db.tx(async (m) => {
-        const ok = await this.move(m, payment.id, "PROCESSING", "DECLINED", {
-          declineReason: DECLINE.processingError,
-          decidedAt: this.deps.clock.now(),
+      const fields = { declineReason: DECLINE.processingError, decidedAt: this.deps.clock.now() };
+      const declined = Object.assign(new PaymentEntity(), payment, { status: "DECLINED" as const }, fields);
+      const moved = await this.deps.db.tx(async (tx) => {
+        const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", "DECLINED", fields);
+        this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
+        tx.afterCommit(() => {
+          if (moved.changed === 1) this.deps.events.paymentChanged(declined);
         });
-        if (!ok) return false;
-        await this.outbox.enqueue(m, OUTBOX_REVERSE, { paymentId: payment.id });
-        return true;
+        return moved;
       });
-      if (moved) {
+      if (moved.changed === 1) {
         settled++;
         this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");
-        this.deps.events.paymentChanged(await this.load(payment.id));
       }
     }
-    if (settled > 0) this.outbox.wake();
     return settled;
   }
 
@@ -190,7 +184,17 @@ export class PaymentProcessor {
    * A status move that happens only from the expected status (the row decides). A move
    * to PROCESSING sets the processing deadline.
    */
-  async move(m: EntityManager, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
+  async move(tx: Tx, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): Promise<boolean> {
+    const { sql, params } = this.moveSql(id, from, to, fields);
+    return (await tx.write(sql, params)) === 1;
+  }
+
+  /** The same move, sent with the transaction's COMMIT; it moved if it changed a row. */
+  private moveAtCommit(tx: Tx, id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>): AtCommit {
+    return tx.atCommit(this.moveSql(id, from, to, fields));
+  }
+
+  private moveSql(id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>) {
     assertTransition(from, to);
     if (to === "PROCESSING") fields = { ...fields, processingDeadline: this.processingDeadline() };
     // Column names go into the SQL text, so only the decision's own columns may be named.
@@ -199,11 +203,7 @@ export class PaymentProcessor {
     if (unknown) throw new Error(`a payment status move cannot set ${unknown}`);
     const sets = ["status = ?", ...columns.map((c) => `${c} = ?`)].join(", ");
     const values = [to, ...columns.map((c) => fields[c as keyof PaymentEntity])];
-    return (await this.deps.db.sql(m).write(`UPDATE payments SET ${sets} WHERE id = ? AND status = ?`, [...values, id, from])) === 1;
-  }
-
-  private async addLedger(m: EntityManager, payment: PaymentEntity, entryType: LedgerEntryType, amount: number) {
-    await this.deps.db.sql(m).insert(LedgerEntryEntity, this.ledgerEntry(payment, entryType, amount));
+    return { sql: `UPDATE payments SET ${sets} WHERE id = ? AND status = ?`, params: [...values, id, from] };
   }
 
   private ledgerEntry(payment: PaymentEntity, entryType: LedgerEntryType, amount: number): LedgerEntryEntity {

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
-import { LessThan, type EntityManager } from "typeorm";
+import { LessThan } from "typeorm";
+import { row, type Tx } from "../database";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
 import type { Caller, CustomerCaller, RegisterCaller } from "./caller";
@@ -47,48 +48,53 @@ export class PaymentService {
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    return useCode(this.deps, register.apiKeyId, () => this.redeemAtRegister(register, code, saleInput, idempotencyKey));
+    return useCode(this.deps, register.apiKeyId, async () => {
+      const store = await this.storeOf(register);
+      const sale = normalizeSale(saleInput, store.currency);
+      const codeHash = this.codes.hash(code.trim());
+      return this.idempotency.run({
+        scope: `key:${register.apiKeyId}`,
+        key: idempotencyKey,
+        operation: "redeemCode",
+        request: { code: codeHash, sale },
+        requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale })),
+        load: (id) => this.processor.load(id),
+        settled: (payment) => payment.status !== "PROCESSING",
+        work: (claim) => this.redeem(store, sale, code, codeHash, claim),
+      });
+    });
   }
 
-  private async redeemAtRegister(register: RegisterCaller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
-    const store = await this.storeOf(register);
-    const sale = normalizeSale(saleInput, store.currency);
-    const codeHash = this.codes.hash(code.trim());
-    return this.idempotency.run({
-      scope: `key:${register.apiKeyId}`,
-      key: idempotencyKey,
-      operation: "redeemCode",
-      request: { code: codeHash, sale },
-      requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale })),
-      load: (id) => this.processor.load(id),
-      settled: (payment) => payment.status !== "PROCESSING",
-      work: async (claim) => {
-        const paymentId = newId();
-        const created = await this.deps.db.tx(async (m) => {
-          // The key's claim, the code's read and the code's claim: one round trip.
-          const found = await this.codes.claimPaymentCode(m, code, codeHash, (statements) => claim.with(m, paymentId, statements));
-          const entity = found.entity;
-          if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
-            fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
-              maxAmount: entity.maxAmount,
-            });
-          }
-          const card = this.cards.requireAvailable(found.card);
-          const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
-          const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
-          const sql = this.deps.db.sql(m);
-          if (!wait) {
-            await sql.finish([sql.insertStatement(PaymentEntity, payment)]);
-            return { payment, card, request: null };
-          }
-          await sql.insert(PaymentEntity, payment);
-          return { payment, card, request: await this.confirmations.open(m, payment) };
+  /**
+   * The code claimed and the payment made in one transaction of two round trips (the
+   * key's claim, the code's read and its claim; then the payment with the COMMIT), then
+   * the institution asked with no transaction open, unless the customer wants to confirm.
+   */
+  private async redeem(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey): Promise<PaymentEntity> {
+    const paymentId = newId();
+    const created = await this.deps.db.tx(async (tx) => {
+      claim(tx, paymentId);
+      const found = await this.codes.claimPaymentCode(tx, code, codeHash);
+      const entity = found.entity;
+      if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
+        fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
+          maxAmount: entity.maxAmount,
         });
-        if (!created.request) return this.processor.authorizeAndRecord(created.payment, created.card);
-        this.announceConfirmation(created.request, created.payment);
-        return created.payment;
-      },
+      }
+      const card = this.cards.requireAvailable(found.card);
+      const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
+      const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
+      if (!wait) {
+        tx.atCommit(row(PaymentEntity, payment));
+        return { payment, card, waits: false };
+      }
+      await tx.add(PaymentEntity, payment);
+      const request = await this.confirmations.open(tx, payment);
+      tx.afterCommit(() => this.announceConfirmation(request, payment));
+      return { payment, card, waits: true };
     });
+    if (created.waits) return created.payment;
+    return this.processor.authorizeAndRecord(created.payment, created.card);
   }
 
   /**
@@ -116,11 +122,11 @@ export class PaymentService {
       operation: "requestPayment",
       request: { phone, cardSelector, sale },
       load: (id) => this.processor.load(id),
-      work: async (claim) => {
+      work: (claim) => {
         const paymentId = newId();
-        const created = await this.deps.db.tx(async (m) => {
-          await claim(m, paymentId);
-          const card = await m
+        return this.deps.db.tx(async (tx) => {
+          claim(tx, paymentId);
+          const card = await tx
             .createQueryBuilder(CardEntity, "card")
             .innerJoin(CustomerEntity, "customer", "customer.id = card.customerId")
             .where("customer.phone = :phone AND card.selector = :cardSelector", { phone, cardSelector })
@@ -128,12 +134,11 @@ export class PaymentService {
           if (!card) return fail(ErrorCode.NOT_FOUND, "No card matches this phone number and selector");
           this.cards.requireAvailable(card);
           const payment = this.newPayment(paymentId, store, sale, card, "PENDING_CONFIRMATION", null);
-          await m.insert(PaymentEntity, payment);
-          const request = await this.confirmations.open(m, payment);
-          return { payment, request };
+          await tx.insert(PaymentEntity, payment);
+          const request = await this.confirmations.open(tx, payment);
+          tx.afterCommit(() => this.announceConfirmation(request, payment));
+          return payment;
         });
-        this.announceConfirmation(created.request, created.payment);
-        return created.payment;
       },
     });
   }
@@ -152,34 +157,32 @@ export class PaymentService {
     if (!request || request.customerId !== session.customerId) return notFound("confirmation request");
     await confirmPassword(this.deps, session, password);
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
-    const answered = await this.deps.db.tx(async (m) => {
-      if (approve) await this.requireStillPayable(m, session, request.paymentId);
-      if (!(await this.confirmations.answer(m, request.id, approve ? "APPROVED" : "REJECTED"))) return false;
-      return approve
-        ? this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {})
-        : this.processor.move(m, request.paymentId, "PENDING_CONFIRMATION", "REJECTED_BY_CUSTOMER", {
-            decidedAt: this.deps.clock.now(),
-          });
+    const answered = await this.deps.db.tx(async (tx) => {
+      if (approve) await this.requireStillPayable(tx, session, request.paymentId);
+      if (!(await this.confirmations.answer(tx, request.id, approve ? "APPROVED" : "REJECTED"))) return null;
+      if (approve) return this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {});
+      if (!(await this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "REJECTED_BY_CUSTOMER", { decidedAt: this.deps.clock.now() }))) {
+        return null;
+      }
+      const rejected = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
+      tx.afterCommit(() => this.deps.events.paymentChanged(rejected));
+      return rejected;
     });
-    if (!answered) {
-      const current = await this.processor.load(request.paymentId);
-      const why = current.status === "VOIDED" ? "The register cancelled this payment" : "This request was already answered or has expired";
-      badInput(`${why} (payment ${current.status})`, { status: current.status });
-    }
-    if (approve) return this.processor.authorizeAndRecordById(request.paymentId);
-    const rejected = await this.processor.load(request.paymentId);
-    this.deps.events.paymentChanged(rejected);
-    return rejected;
+    if (answered === true) return this.processor.authorizeAndRecordById(request.paymentId);
+    if (answered) return answered;
+    const current = await this.processor.load(request.paymentId);
+    const why = current.status === "VOIDED" ? "The register cancelled this payment" : "This request was already answered or has expired";
+    return badInput(`${why} (payment ${current.status})`, { status: current.status });
   }
 
   /**
    * Inside the approving transaction: the payment's card is still AVAILABLE (the customer
    * may have switched it off while the phone was asked) and the session is still live.
    */
-  private async requireStillPayable(m: EntityManager, session: CustomerCaller, paymentId: string): Promise<void> {
-    if (!(await this.credentials.sessionIsLive(m, session.sessionId))) fail(ErrorCode.UNAUTHENTICATED, "The session has ended");
-    const payment = await m.findOneByOrFail(PaymentEntity, { id: paymentId });
-    await this.cards.requireAvailableNow(m, payment.cardId);
+  private async requireStillPayable(tx: Tx, session: CustomerCaller, paymentId: string): Promise<void> {
+    if (!(await this.credentials.sessionIsLive(tx, session.sessionId))) fail(ErrorCode.UNAUTHENTICATED, "The session has ended");
+    const payment = await tx.findOneByOrFail(PaymentEntity, { id: paymentId });
+    await this.cards.requireAvailableNow(tx, payment.cardId);
   }
 
   /**
@@ -204,27 +207,29 @@ export class PaymentService {
   ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
     const work = async (claim?: ClaimKey) => {
-      const changed = await this.deps.db.tx(async (m) => {
-        await claim?.(m, paymentId);
-        const payment = await m.findOneBy(PaymentEntity, { id: paymentId });
+      await this.deps.db.tx(async (tx) => {
+        claim?.(tx, paymentId);
+        const payment = await tx.findOneBy(PaymentEntity, { id: paymentId });
         if (!payment || payment.storeId !== register.storeId) return notFound("payment");
-        if (payment.status === to) return false; // already done: the same answer again
+        if (payment.status === to) return; // already done: the same answer again
+        const announce = (fields: Partial<PaymentEntity>) =>
+          tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status: to }, fields)));
         if (payment.status === "PENDING_CONFIRMATION" && to === "VOIDED") {
           // The request's conditional UPDATE decides against a phone answering at the same moment.
-          if (!(await this.confirmations.cancel(m, payment.id))) badInput("The customer answered meanwhile; read the payment again");
-          return this.processor.move(m, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt: this.deps.clock.now() });
+          if (!(await this.confirmations.cancel(tx, payment.id))) badInput("The customer answered meanwhile; read the payment again");
+          const decidedAt = this.deps.clock.now();
+          if (await this.processor.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt })) announce({ decidedAt });
+          return;
         }
         // The move from the status read: BAD_USER_INPUT naming it unless the table has it
         // (the processor's own check is of APPROVED -> `to`, and its UPDATE decides races).
         assertTransition(payment.status, to);
-        if (!(await this.processor.reverseApproved(m, payment, to))) {
+        if (!(await this.processor.reverseApproved(tx, payment, to))) {
           badInput("The payment changed meanwhile; read it again");
         }
-        return true;
+        announce({});
       });
-      const payment = await this.processor.load(paymentId);
-      if (changed) this.deps.events.paymentChanged(payment);
-      return payment;
+      return this.processor.load(paymentId);
     };
     if (!idempotencyKey) return work();
     return this.idempotency.run({

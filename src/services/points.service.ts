@@ -12,6 +12,7 @@ import { newId } from "./ids";
 import type { MembershipService, MembershipView } from "./membership.service";
 import type { ProgramService } from "./program.service";
 import { useCode } from "./wrong-code-limit";
+import type { Tx } from "../database";
 
 const DAY_MS = 86_400_000;
 const SOON_MS = 30 * DAY_MS;
@@ -98,7 +99,7 @@ export class PointsService {
   }
 
   private async settle(
-    m: EntityManager,
+    m: Tx,
     storeId: string,
     memberCode: string,
     purchaseAmount: number,

@@ -163,10 +163,10 @@ export class RetentionService {
       for (const entry of active) {
         const { rule, cutoff } = entry;
         try {
-          const picked = await db.read((m) => db.sql(m).select<{ id: string }>(rule.select, [cutoff]));
+          const picked = await db.select<{ id: string }>(rule.select, [cutoff]);
           if (picked.length === 0) continue;
           const ids = picked.map((row) => String(row.id));
-          result.deleted[rule.table] += await db.read((m) => db.sql(m).write(rule.remove, [...padded(ids, batch), cutoff]));
+          result.deleted[rule.table] += await db.write(rule.remove, [...padded(ids, batch), cutoff]);
           if (ids.length === batch) next.push(entry);
         } catch (error) {
           // Another table's sweep goes on; this one is tried again next time.

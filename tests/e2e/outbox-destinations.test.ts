@@ -7,6 +7,7 @@ import { WEBHOOK_TOPIC, type WebhookEvent } from "../../src/services/webhooks";
 import { CountingInstitution, eventually } from "../support/counting-institution";
 import { engines } from "../support/databases";
 import { startHoldingReceiver, type HoldingReceiver } from "../support/holding-receiver";
+import { insertOutboxRow } from "../support/outbox-rows";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
 
@@ -58,10 +59,9 @@ describe.each(engines)("one slow webhook receiver never delays other deliveries 
     await collectBills(server, client, 12, "slow");
     // ...and 120 more waiting for it: more than its queue here takes (50) and one pick (50) together.
     const m = server.app.dataSource.manager;
-    const { outbox } = server.app.services;
     for (let n = 0; n < 120; n++) {
       const event = { eventId: randomUUID(), partnerId: partner.id, type: "bill.paid", data: { n }, createdAt: new Date().toISOString() } satisfies WebhookEvent;
-      await outbox.enqueue(m, WEBHOOK_TOPIC, event);
+      await insertOutboxRow(server.app.dataSource, { topic: WEBHOOK_TOPIC, payload: event as unknown as Record<string, unknown>, destination: `partner:${partner.id}` });
     }
     expect(await eventually(() => receiver.holding === MAX_IN_FLIGHT_PER_DESTINATION)).toBe(true);
 
@@ -75,7 +75,7 @@ describe.each(engines)("one slow webhook receiver never delays other deliveries 
     expect((await register.refundPayment(refunded.id, "slow-refund-1")).status).toBe("REFUNDED");
     // And a message only the poller delivers, due after all the partner's.
     const polled = randomUUID();
-    await outbox.enqueue(m, "institution.reverse", { paymentId: polled });
+    await insertOutboxRow(server.app.dataSource, { topic: "institution.reverse", payload: { paymentId: polled } });
 
     const institutionDone = () =>
       institution.reverseCalls.get(voided.id) === 1 &&

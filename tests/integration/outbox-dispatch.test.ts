@@ -2,6 +2,7 @@ import { OutboxMessageEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
+import { insertOutboxRow } from "../support/outbox-rows";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
 
@@ -36,7 +37,7 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     expect(await eventually(async () => (await reportRow())?.deliveredAt != null)).toBe(true);
     // Never leased by a poller round (each takes a fresh lease id): still this instance's
     // own lease, the one every message it dispatches carries.
-    expect((await reportRow())!.leaseId).toBe(server.app.services.outbox.messageForDispatch("test.any", {}).leaseId);
+    expect((await reportRow())!.leaseId).toBe(server.app.services.outbox.ownLease);
     expect(simulator.reports.filter((r) => r.paymentId === payment.id)).toHaveLength(1);
   });
 
@@ -46,9 +47,14 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     outbox.register("test.orphan", async () => {
       seen++;
     });
-    // Inserted as a hot path inserts it, then the instance "dies" before dispatching it.
-    const orphan = outbox.messageForDispatch("test.orphan", { n: 1 });
-    await server.app.dataSource.manager.insert(OutboxMessageEntity, orphan);
+    // Inserted as `send` inserts it, then the instance "dies" before delivering it.
+    await insertOutboxRow(server.app.dataSource, {
+      topic: "test.orphan",
+      payload: { n: 1 },
+      leaseId: outbox.ownLease,
+      lockedUntil: new Date(clock.now().getTime() + outbox.leaseMs),
+      now: clock.now(),
+    });
     await outbox.drain();
     expect(seen).toBe(0); // still leased to the instance that made it
     clock.advance(61_000);
@@ -64,16 +70,17 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     outbox.register("test.burst", async (payload) => {
       seen.set(Number(payload.n), (seen.get(Number(payload.n)) ?? 0) + 1);
     });
-    const m = server.app.dataSource.manager;
-    const messages = Array.from({ length: 120 }, (_, n) => outbox.messageForDispatch("test.burst", { n }));
-    for (const message of messages) await m.insert(OutboxMessageEntity, message);
-    outbox.dispatch(messages.slice(0, 60));
-    outbox.dispatch(messages.slice(60));
+    const { db } = server.app;
+    // Two transactions of 60 messages each, delivered once each commits.
+    for (const first of [0, 60]) {
+      await db.tx(async (tx) => {
+        for (let n = first; n < first + 60; n++) outbox.send(tx, "test.burst", { n });
+      });
+    }
     await outbox.drain();
     expect(seen.size).toBe(120);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
-    const ids = messages.map((x) => x.id);
-    const rows = await m.findBy(OutboxMessageEntity, { topic: "test.burst" });
-    expect(rows.filter((r) => ids.includes(r.id) && r.deliveredAt !== null)).toHaveLength(120);
+    const rows = await server.app.dataSource.manager.findBy(OutboxMessageEntity, { topic: "test.burst" });
+    expect(rows.filter((r) => r.deliveredAt !== null && r.leaseId === outbox.ownLease)).toHaveLength(120);
   });
 });

@@ -4,6 +4,7 @@ import { SimulatedInstitution } from "../../src/services/institutions/simulator"
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
+import { insertOutboxRow } from "../support/outbox-rows";
 
 describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
   let server: TestServer;
@@ -107,7 +108,7 @@ describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
       await new Promise((resolve) => setTimeout(resolve, 1)); // let the rounds interleave
       seen.set(Number(payload.n), (seen.get(Number(payload.n)) ?? 0) + 1);
     });
-    for (let n = 0; n < 120; n++) await outbox.enqueue(server.app.dataSource.manager, "test.race", { n });
+    for (let n = 0; n < 120; n++) await insertOutboxRow(server.app.dataSource, { topic: "test.race", payload: { n }, now: clock.now() });
     await Promise.all(Array.from({ length: 4 }, () => outbox.drain()));
     expect(seen.size).toBe(120);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);

@@ -38,7 +38,7 @@ describe.each(engines)("a void's reversal and the void and refund reports (%s)",
 
     // Every one delivered under this instance's own dispatch lease, none by a poll round
     // (each takes a fresh lease id), and marked delivered.
-    const ownLease = server.app.services.outbox.messageForDispatch("test.any", {}).leaseId;
+    const ownLease = server.app.services.outbox.ownLease;
     for (const id of [payment.id, refund.payment.id]) {
       expect(await eventually(async () => (await rowsOf(id)).every((row) => row.deliveredAt !== null))).toBe(true);
       expect((await rowsOf(id)).map((row) => [row.topic, row.destination, row.leaseId])).toEqual([
@@ -54,7 +54,7 @@ describe.each(engines)("a void's reversal and the void and refund reports (%s)",
     await server.app.services.outbox.drain(); // the sale's report
     const { outbox } = server.app.services;
     // The instance "dies" right after the void commits: nothing is handed to dispatch.
-    const dispatch = jest.spyOn(outbox, "dispatch").mockImplementation(() => undefined);
+    const dispatch = jest.spyOn(outbox as unknown as { dispatch(): void }, "dispatch").mockImplementation(() => undefined);
     try {
       expect((await register.voidPayment(payment.id, "void-crash-1")).status).toBe("VOIDED");
     } finally {
