@@ -68,6 +68,13 @@ export class RetentionService {
     const batch = retention.batch;
     // Always a full batch of placeholders, so each DELETE has one text: prepared once per connection.
     const ids = Array.from({ length: batch }, () => "?").join(", ");
+    // Rows past their period by one time column, which an index serves.
+    const byTime = (table: string, column: string, keepMs: number) => ({
+      table,
+      keepMs,
+      select: `SELECT id FROM ${table} WHERE ${column} < ? ORDER BY ${column} LIMIT ${batch}`,
+      remove: `DELETE FROM ${table} WHERE id IN (${ids}) AND ${column} < ?`,
+    });
     this.rules = [
       {
         table: "idempotency_records",
@@ -78,43 +85,18 @@ export class RetentionService {
           `AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = r.resultId AND p.status IN (${undecided})) ORDER BY r.createdAt LIMIT ${batch}`,
         remove: `DELETE FROM idempotency_records WHERE id IN (${ids}) AND createdAt < ? AND state <> 'IN_PROGRESS'`,
       },
-      {
-        // Only delivered messages: ones still trying, or given up on, are never deleted here.
-        table: "outbox_messages",
-        keepMs: retention.outboxHours * HOUR_MS,
-        select: `SELECT id FROM outbox_messages WHERE deliveredAt < ? ORDER BY deliveredAt LIMIT ${batch}`,
-        remove: `DELETE FROM outbox_messages WHERE id IN (${ids}) AND deliveredAt < ?`,
-      },
-      {
-        // Every code is over by its expiry (a day at most), used or not. A payment keeps
-        // its codeId: the payment is the record of the sale, the code only its key.
-        table: "wallet_codes",
-        keepMs: retention.codesHours * HOUR_MS,
-        select: `SELECT id FROM wallet_codes WHERE expiresAt < ? ORDER BY expiresAt LIMIT ${batch}`,
-        remove: `DELETE FROM wallet_codes WHERE id IN (${ids}) AND expiresAt < ?`,
-      },
-      {
-        table: "customer_sessions",
-        keepMs: retention.sessionsHours * HOUR_MS,
-        select: `SELECT id FROM customer_sessions WHERE expiresAt < ? ORDER BY expiresAt LIMIT ${batch}`,
-        remove: `DELETE FROM customer_sessions WHERE id IN (${ids}) AND expiresAt < ?`,
-      },
-      {
-        // Two rules for one table, so each condition has its own index.
-        table: "customer_sessions",
-        keepMs: retention.sessionsHours * HOUR_MS,
-        select: `SELECT id FROM customer_sessions WHERE revokedAt < ? ORDER BY revokedAt LIMIT ${batch}`,
-        remove: `DELETE FROM customer_sessions WHERE id IN (${ids}) AND revokedAt < ?`,
-      },
-      {
-        // answeredAt is set with the answer, also by the expiry sweep: an unanswered
-        // request (what pendingConfirmations lists, and what the expiry sweep looks for)
-        // has none, and is never deleted.
-        table: "confirmation_requests",
-        keepMs: retention.confirmationsHours * HOUR_MS,
-        select: `SELECT id FROM confirmation_requests WHERE answeredAt < ? ORDER BY answeredAt LIMIT ${batch}`,
-        remove: `DELETE FROM confirmation_requests WHERE id IN (${ids}) AND answeredAt < ?`,
-      },
+      // Only delivered messages: ones still trying, or given up on, are never deleted here.
+      byTime("outbox_messages", "deliveredAt", retention.outboxHours * HOUR_MS),
+      // Every code is over by its expiry (a day at most), used or not. A payment keeps
+      // its codeId: the payment is the record of the sale, the code only its key.
+      byTime("wallet_codes", "expiresAt", retention.codesHours * HOUR_MS),
+      // Two rules for one table, so each condition has its own index.
+      byTime("customer_sessions", "expiresAt", retention.sessionsHours * HOUR_MS),
+      byTime("customer_sessions", "revokedAt", retention.sessionsHours * HOUR_MS),
+      // answeredAt is set with the answer, also by the expiry sweep: an unanswered
+      // request (what pendingConfirmations lists, and what the expiry sweep looks for)
+      // has none, and is never deleted.
+      byTime("confirmation_requests", "answeredAt", retention.confirmationsHours * HOUR_MS),
     ];
   }
 
