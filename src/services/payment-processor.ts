@@ -172,8 +172,8 @@ export class PaymentProcessor {
 
   /** Registers the outbox handlers that talk to the institution after the fact. */
   registerOutboxHandlers(): void {
-    this.outbox.register(OUTBOX_REPORT, (p) => this.deps.institution.report(p as unknown as TransactionReport));
-    this.outbox.register(OUTBOX_REVERSE, (p) => this.deps.institution.reverse(String(p.paymentId)));
+    this.outbox.register(OUTBOX_REPORT, (p, signal) => this.deps.institution.report(p as unknown as TransactionReport, signal));
+    this.outbox.register(OUTBOX_REVERSE, (p, signal) => this.deps.institution.reverse(String(p.paymentId), signal));
   }
 
   load(id: string): Promise<PaymentEntity> {

@@ -9,15 +9,15 @@ export class CountingInstitution extends SimulatedInstitution {
   readonly reverseCalls = new Map<string, number>();
   readonly reportCalls = new Map<string, number>();
 
-  override async reverse(paymentId: string): Promise<void> {
+  override async reverse(paymentId: string, signal: AbortSignal): Promise<void> {
     this.reverseCalls.set(paymentId, (this.reverseCalls.get(paymentId) ?? 0) + 1);
-    return super.reverse(paymentId);
+    return super.reverse(paymentId, signal);
   }
 
-  override async report(report: TransactionReport): Promise<void> {
+  override async report(report: TransactionReport, signal: AbortSignal): Promise<void> {
     const key = `${report.paymentId}:${report.kind}`;
     this.reportCalls.set(key, (this.reportCalls.get(key) ?? 0) + 1);
-    return super.report(report);
+    return super.report(report, signal);
   }
 }
 

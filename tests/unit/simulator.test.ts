@@ -10,8 +10,8 @@ describe("the institution simulator", () => {
     const signal = new AbortController().signal;
     const first = await sim.authorize(request("p-1"), signal);
     expect(await sim.authorize(request("p-1"), signal)).toEqual(first);
-    await sim.report(report("p-1"));
-    await sim.report(report("p-1"));
+    await sim.report(report("p-1"), signal);
+    await sim.report(report("p-1"), signal);
     expect(sim.reports).toHaveLength(1);
   });
 
@@ -35,8 +35,8 @@ describe("the institution simulator", () => {
     const count = 2 * REMEMBERED + 10;
     for (let i = 0; i < count; i++) {
       await sim.authorize(request(`p-${i}`), signal);
-      await sim.reverse(`p-${i}`);
-      await sim.report(report(`p-${i}`));
+      await sim.reverse(`p-${i}`, signal);
+      await sim.report(report(`p-${i}`), signal);
     }
     expect(sim.authorizations.size).toBe(REMEMBERED);
     expect(sim.authorizations.has("p-0")).toBe(false);

@@ -29,9 +29,13 @@ export interface TransactionReport {
 
 export interface CardInstitution {
   authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult>;
-  /** Undo an authorization (a timeout, a crash in between, a void). Idempotent. */
-  reverse(paymentId: string): Promise<void>;
-  report(report: TransactionReport): Promise<void>;
+  /**
+   * Undo an authorization (a timeout, a crash in between, a void). Idempotent. The
+   * signal ends a call the outbox has given up on, so a dead link holds no socket.
+   */
+  reverse(paymentId: string, signal: AbortSignal): Promise<void>;
+  /** Idempotent by payment id and kind; the signal as for reverse. */
+  report(report: TransactionReport, signal: AbortSignal): Promise<void>;
 }
 
 /** Normalized decline reasons (the institution's own codes are mapped onto these). */

@@ -56,11 +56,14 @@ export class SimulatedInstitution implements CardInstitution {
     return result;
   }
 
-  async reverse(paymentId: string): Promise<void> {
+  async reverse(paymentId: string, signal: AbortSignal): Promise<void> {
+    // Every call crosses the same network as an authorization, so it takes as long.
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
     this.reversals.set(paymentId, true);
   }
 
-  async report(report: TransactionReport): Promise<void> {
+  async report(report: TransactionReport, signal: AbortSignal): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
     if (this.failReports) throw new Error("institution unreachable");
     // Reports are idempotent: a repeated delivery (the outbox is at-least-once) is ignored.
     const key = `${report.paymentId}:${report.kind}`;

@@ -1,0 +1,41 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { createConnection } from "mysql2/promise";
+import type { TestDatabase } from "./databases";
+
+export interface OutboxRow {
+  topic: string;
+  leaseId: string | null;
+  delivered: boolean;
+  paymentId: string;
+}
+
+/**
+ * Reads a server's outbox rows straight from its database, from outside the server
+ * process: what a test of a killed instance sees of the work it left behind.
+ */
+export async function readOutbox(database: TestDatabase): Promise<OutboxRow[]> {
+  const sql = "SELECT topic, leaseId, deliveredAt, payload FROM outbox_messages ORDER BY createdAt, id";
+  let rows: Array<{ topic: string; leaseId: string | null; deliveredAt: unknown; payload: string }>;
+  if (database.databaseUrl) {
+    const connection = await createConnection({ uri: database.databaseUrl });
+    try {
+      [rows] = (await connection.query(sql)) as unknown as [typeof rows];
+    } finally {
+      await connection.end();
+    }
+  } else {
+    const sqlite = new Database(join(database.dataDir, "wallet.sqlite"), { readonly: true, fileMustExist: true });
+    try {
+      rows = sqlite.prepare(sql).all() as typeof rows;
+    } finally {
+      sqlite.close();
+    }
+  }
+  return rows.map((row) => ({
+    topic: row.topic,
+    leaseId: row.leaseId,
+    delivered: row.deliveredAt !== null,
+    paymentId: String((JSON.parse(row.payload) as { paymentId?: unknown }).paymentId),
+  }));
+}
