@@ -1,32 +1,40 @@
 import { WalletClient, type ClientOptions } from "./common";
+import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import type { Customer } from "./phone";
 
-export type ApiKeyRole = "REGISTER" | "GATE" | "PARTNER";
+const ApiKeyInfoFields = graphql(`fragment ApiKeyInfoFields on ApiKeyInfo { id role ownerId createdAt lastUsedAt revokedAt }`);
+export type ApiKeyInfo = ResultOf<typeof ApiKeyInfoFields>;
+export type ApiKeyRole = ApiKeyInfo["role"];
 
-export interface ApiKeyInfo {
-  id: string;
-  role: ApiKeyRole;
-  ownerId: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** An outbox delivery given up after OUTBOX_GIVE_UP_AFTER_DAYS of failures (never its payload); `diedAt` is null once retried. */
+const DeadMessageFields = graphql(`fragment DeadMessageFields on DeadMessage { id topic destination attempts lastError createdAt diedAt }`);
+export type DeadMessage = ResultOf<typeof DeadMessageFields>;
 
-const API_KEY_INFO = "id role ownerId createdAt lastUsedAt revokedAt";
-
-/** An outbox delivery given up after OUTBOX_GIVE_UP_AFTER_DAYS of failures (never its payload). */
-export interface DeadMessage {
-  id: string;
-  topic: string;
-  destination: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  /** Null once retried. */
-  diedAt: string | null;
-}
-
-const DEAD_MESSAGE = "id topic destination attempts lastError createdAt diedAt";
+const EnrollCustomer = graphql(`mutation EnrollCustomer($input: EnrollCustomerInput!) { enrollCustomer(input: $input) { id phone name confirmAbove } }`);
+export type EnrollCustomerInput = VariablesOf<typeof EnrollCustomer>["input"];
+const CreateStore = graphql(`
+  mutation CreateStore($name: String!, $currency: String!, $programId: ID) { createStore(name: $name, currency: $currency, programId: $programId) { id name currency } }
+`);
+export type Store = ResultOf<typeof CreateStore>["createStore"];
+const CreatePartner = graphql(`mutation CreatePartner($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name webhookSecret } }`);
+export type CreatedPartner = ResultOf<typeof CreatePartner>["createPartner"];
+const CreateProgram = graphql(`
+  mutation CreateProgram($name: String!, $partnerId: ID!, $pointsPerUnit: Float!, $pointValue: Int!, $expiryDays: Int!) {
+    createProgram(name: $name, partnerId: $partnerId, pointsPerUnit: $pointsPerUnit, pointValue: $pointValue, expiryDays: $expiryDays) { id name } }
+`);
+export type ProgramInput = VariablesOf<typeof CreateProgram>;
+export type Program = ResultOf<typeof CreateProgram>["createProgram"];
+const IssueApiKey = graphql(`mutation IssueApiKey($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`);
+export type IssuedApiKey = ResultOf<typeof IssueApiKey>["issueApiKey"];
+const ApiKeys = graphql(`query ApiKeys($ownerId: ID) { apiKeys(ownerId: $ownerId) { ...ApiKeyInfoFields } }`, [ApiKeyInfoFields]);
+const RevokeApiKey = graphql(`mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ...ApiKeyInfoFields } }`, [ApiKeyInfoFields]);
+const DeadMessages = graphql(
+  `query DeadMessages($first: Int, $after: String) { deadMessages(first: $first, after: $after) { nodes { ...DeadMessageFields } nextCursor } }`,
+  [DeadMessageFields],
+);
+export type DeadMessagePage = ResultOf<typeof DeadMessages>["deadMessages"];
+const RetryDeadMessage = graphql(`mutation RetryDeadMessage($id: ID!) { retryDeadMessage(id: $id) { ...DeadMessageFields } }`, [DeadMessageFields]);
+const EndCustomerSessions = graphql(`mutation EndCustomerSessions($customerId: ID!) { endCustomerSessions(customerId: $customerId) }`);
 
 /** The back office's client (ADMIN_TOKEN): customers, stores, partners, API keys. */
 export class AdminClient extends WalletClient {
@@ -34,67 +42,49 @@ export class AdminClient extends WalletClient {
     super(url, adminToken, options);
   }
 
-  async enrollCustomer(input: { phone: string; name: string; password: string; address?: string }): Promise<Customer> {
-    const query = `mutation ($input: EnrollCustomerInput!) { enrollCustomer(input: $input) { id phone name confirmAbove } }`;
-    return (await this.request<{ enrollCustomer: Customer }>(query, { input })).enrollCustomer;
+  async enrollCustomer(input: EnrollCustomerInput): Promise<Customer> {
+    return (await this.request(EnrollCustomer, { input })).enrollCustomer;
   }
 
-  async createStore(name: string, currency: string, programId?: string): Promise<{ id: string; name: string; currency: string }> {
-    const query = `mutation ($name: String!, $currency: String!, $programId: ID) {
-      createStore(name: $name, currency: $currency, programId: $programId) { id name currency } }`;
-    return (await this.request<{ createStore: { id: string; name: string; currency: string } }>(query, { name, currency, programId })).createStore;
+  async createStore(name: string, currency: string, programId?: string): Promise<Store> {
+    return (await this.request(CreateStore, { name, currency, programId })).createStore;
   }
 
   /** `webhookSecret` verifies the partner's webhooks; it is shown here and nowhere else. */
-  async createPartner(name: string, webhookUrl?: string): Promise<{ id: string; name: string; webhookSecret: string }> {
-    const query = `mutation ($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name webhookSecret } }`;
-    return (await this.request<{ createPartner: { id: string; name: string; webhookSecret: string } }>(query, { name, webhookUrl })).createPartner;
+  async createPartner(name: string, webhookUrl?: string): Promise<CreatedPartner> {
+    return (await this.request(CreatePartner, { name, webhookUrl })).createPartner;
   }
 
-  async createProgram(input: {
-    name: string;
-    partnerId: string;
-    pointsPerUnit: number;
-    pointValue: number;
-    expiryDays: number;
-  }): Promise<{ id: string; name: string }> {
-    const query = `mutation ($name: String!, $partnerId: ID!, $pointsPerUnit: Float!, $pointValue: Int!, $expiryDays: Int!) {
-      createProgram(name: $name, partnerId: $partnerId, pointsPerUnit: $pointsPerUnit, pointValue: $pointValue, expiryDays: $expiryDays) { id name } }`;
-    return (await this.request<{ createProgram: { id: string; name: string } }>(query, input)).createProgram;
+  async createProgram(input: ProgramInput): Promise<Program> {
+    return (await this.request(CreateProgram, input)).createProgram;
   }
 
-  async issueApiKey(role: ApiKeyRole, ownerId: string): Promise<{ id: string; role: ApiKeyRole; key: string }> {
-    const query = `mutation ($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`;
-    return (await this.request<{ issueApiKey: { id: string; role: ApiKeyRole; key: string } }>(query, { role, ownerId })).issueApiKey;
+  async issueApiKey(role: ApiKeyRole, ownerId: string): Promise<IssuedApiKey> {
+    return (await this.request(IssueApiKey, { role, ownerId })).issueApiKey;
   }
 
   /** Keys, all or one owner's, newest first; never the keys themselves. */
   async apiKeys(ownerId?: string): Promise<ApiKeyInfo[]> {
-    const query = `query ($ownerId: ID) { apiKeys(ownerId: $ownerId) { ${API_KEY_INFO} } }`;
-    return (await this.request<{ apiKeys: ApiKeyInfo[] }>(query, { ownerId })).apiKeys;
+    return (await this.request(ApiKeys, { ownerId })).apiKeys;
   }
 
   /** The key is refused from now on, on every instance, and sockets opened with it close. */
   async revokeApiKey(id: string): Promise<ApiKeyInfo> {
-    const query = `mutation ($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_INFO} } }`;
-    return (await this.request<{ revokeApiKey: ApiKeyInfo }>(query, { id })).revokeApiKey;
+    return (await this.request(RevokeApiKey, { id })).revokeApiKey;
   }
 
   /** Dead outbox messages, newest first; pass `nextCursor` as `after` for the next page. */
-  async deadMessages(first?: number, after?: string): Promise<{ nodes: DeadMessage[]; nextCursor: string | null }> {
-    const query = `query ($first: Int, $after: String) { deadMessages(first: $first, after: $after) { nodes { ${DEAD_MESSAGE} } nextCursor } }`;
-    return (await this.request<{ deadMessages: { nodes: DeadMessage[]; nextCursor: string | null } }>(query, { first, after })).deadMessages;
+  async deadMessages(first?: number, after?: string): Promise<DeadMessagePage> {
+    return (await this.request(DeadMessages, { first, after })).deadMessages;
   }
 
   /** Makes a dead message due now, its attempts reset (NOT_FOUND unless it is dead). */
   async retryDeadMessage(id: string): Promise<DeadMessage> {
-    const query = `mutation ($id: ID!) { retryDeadMessage(id: $id) { ${DEAD_MESSAGE} } }`;
-    return (await this.request<{ retryDeadMessage: DeadMessage }>(query, { id })).retryDeadMessage;
+    return (await this.request(RetryDeadMessage, { id })).retryDeadMessage;
   }
 
   /** A lost phone: every session of the customer ends; answers how many were live. */
   async endCustomerSessions(customerId: string): Promise<number> {
-    const query = `mutation ($customerId: ID!) { endCustomerSessions(customerId: $customerId) }`;
-    return (await this.request<{ endCustomerSessions: number }>(query, { customerId })).endCustomerSessions;
+    return (await this.request(EndCustomerSessions, { customerId })).endCustomerSessions;
   }
 }

@@ -1,4 +1,5 @@
 import { ClientError, GraphQLClient } from "graphql-request";
+import { graphql, textOf, type AnyDocument, type ResultOf, type VariablesOf } from "./graphql";
 
 /** A failure the server answered with: `code` is the contract's ErrorCode. */
 export class WalletApiError extends Error {
@@ -15,7 +16,37 @@ export class WalletApiError extends Error {
 export interface ClientOptions {
   /** The HTTP transport; the platform's fetch when not given (the bench brings a leaner one). */
   fetch?: typeof fetch;
+  /** The WebSocket class for live feeds; the platform's own when it has one, else the `ws` package. */
+  webSocket?: unknown;
+  /** How live feeds reconnect after the network drops (live.ts). */
+  reconnect?: ReconnectOptions;
 }
+
+export interface ReconnectOptions {
+  /** Reconnections tried in a row before a feed ends with the last error (default: no end). */
+  attempts?: number;
+  /** The first wait; each next one doubles, with random jitter (default 500 ms). */
+  initialDelayMs?: number;
+  /** The longest wait (default 30 s). */
+  maxDelayMs?: number;
+}
+
+/** True when some field of T is typed `unknown`: a selected field schema.graphql does not have. */
+type HasUnknown<T> = unknown extends T
+  ? true
+  : T extends readonly (infer E)[]
+    ? HasUnknown<E>
+    : T extends object
+      ? { [K in keyof T]-?: HasUnknown<T[K]> }[keyof T] extends false
+        ? false
+        : true
+      : false;
+
+/** Refuses, at type-check time, a document that selects a field the schema does not have. */
+export type KnownFields<D extends AnyDocument> = HasUnknown<ResultOf<D>> extends false ? unknown : { "selects a field that is not in schema.graphql": never };
+
+/** The variables argument: optional when the document needs none. */
+export type VariablesArgument<D extends AnyDocument> = {} extends VariablesOf<D> ? [variables?: VariablesOf<D>] : [variables: VariablesOf<D>];
 
 /** The base of every wallet-center client: one endpoint, one bearer credential. */
 export class WalletClient {
@@ -37,10 +68,16 @@ export class WalletClient {
     });
   }
 
-  /** Runs any operation; failures become WalletApiError with the server's code. */
-  async request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  /**
+   * Runs an operation: a typed document of these clients (result and variables typed from
+   * schema.graphql), or any GraphQL text (result typed by the caller). Failures become
+   * WalletApiError with the server's code.
+   */
+  async request<D extends AnyDocument>(document: D & KnownFields<D>, ...variables: VariablesArgument<D>): Promise<ResultOf<D>>;
+  async request<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  async request(query: AnyDocument | string, variables?: Record<string, unknown>): Promise<unknown> {
     try {
-      return await this.http.request<T>(query, variables);
+      return await this.http.request(textOf(query), variables);
     } catch (error) {
       if (error instanceof ClientError) {
         const first = error.response.errors?.[0];
@@ -57,79 +94,44 @@ export const endpoint = (url: string) => (url.endsWith("/graphql") ? url : `${ur
 
 export type DateTime = string;
 
-export interface CodeCard {
-  institution: string;
-  brand: string;
-  last4: string;
-}
+export const PaymentFields = graphql(`
+  fragment PaymentFields on Payment {
+    id status amount currency items { name quantity unitPrice } storeName
+    card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
+  }
+`);
 
-export type PaymentStatus =
-  | "PROCESSING"
-  | "PENDING_CONFIRMATION"
-  | "APPROVED"
-  | "DECLINED"
-  | "REJECTED_BY_CUSTOMER"
-  | "EXPIRED"
-  | "VOIDED"
-  | "REFUNDED";
+export type Payment = ResultOf<typeof PaymentFields>;
+export type PaymentStatus = Payment["status"];
+export type CodeCard = Payment["card"];
 
-export interface Payment {
-  id: string;
-  status: PaymentStatus;
-  amount: number;
-  currency: string;
-  items: Array<{ name: string; quantity: number; unitPrice: number }>;
-  storeName: string;
-  card: CodeCard;
-  approvalNumber: string | null;
-  declineReason: string | null;
-  reference: string | null;
-  createdAt: DateTime;
-  decidedAt: DateTime | null;
-}
+export const PaymentConnectionFields = graphql(
+  `
+  fragment PaymentConnectionFields on PaymentConnection { nodes { ...PaymentFields } nextCursor }
+`,
+  [PaymentFields],
+);
 
-export interface PaymentConnection {
-  nodes: Payment[];
-  nextCursor: string | null;
-}
+export type PaymentConnection = ResultOf<typeof PaymentConnectionFields>;
 
-export const PAYMENT_FIELDS = `
-  id status amount currency items { name quantity unitPrice } storeName
-  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
-`;
+export const OfferFields = graphql(`fragment OfferFields on Offer { id title description validUntil }`);
 
-export interface Offer {
-  id: string;
-  title: string;
-  description: string;
-  validUntil: DateTime | null;
-}
+export type Offer = ResultOf<typeof OfferFields>;
 
-export interface Membership {
-  memberNumber: string;
-  programName: string;
-  programId: string;
-  points: number;
-  pointsExpiringSoon: number;
-  nextExpiry: DateTime | null;
-  offers: Offer[];
-}
+export const MembershipFields = graphql(
+  `
+  fragment MembershipFields on Membership {
+    memberNumber programName programId points pointsExpiringSoon nextExpiry offers { ...OfferFields }
+  }
+`,
+  [OfferFields],
+);
 
-export const MEMBERSHIP_FIELDS = `memberNumber programName programId points pointsExpiringSoon nextExpiry offers { id title description validUntil }`;
+export type Membership = ResultOf<typeof MembershipFields>;
 
-export type BillStatus = "OPEN" | "PAID" | "CANCELLED" | "OVERDUE";
+export const BillFields = graphql(`
+  fragment BillFields on Bill { id reference billerName amount currency description dueDate status paidAt paidAtStore }
+`);
 
-export interface Bill {
-  id: string;
-  reference: string;
-  billerName: string;
-  amount: number;
-  currency: string;
-  description: string | null;
-  dueDate: DateTime;
-  status: BillStatus;
-  paidAt: DateTime | null;
-  paidAtStore: string | null;
-}
-
-export const BILL_FIELDS = `id reference billerName amount currency description dueDate status paidAt paidAtStore`;
+export type Bill = ResultOf<typeof BillFields>;
+export type BillStatus = Bill["status"];

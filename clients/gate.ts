@@ -1,16 +1,23 @@
 import { WalletClient, type ClientOptions } from "./common";
+import { graphql, type ResultOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { TICKET_FIELDS, type Ticket } from "./tickets";
+import { TicketFields } from "./tickets";
 
-export interface Admission {
-  result: "ADMITTED" | "DENIED";
-  reason: "ALREADY_USED" | "NOT_YET_VALID" | "EXPIRED" | "WRONG_EVENT" | "REVOKED" | "INVALID" | null;
-  ticket: Ticket | null;
-  admittedCount: number;
-  at: string;
-}
+export const AdmissionFields = graphql(`fragment AdmissionFields on Admission { result reason ticket { ...TicketFields } admittedCount at }`, [TicketFields]);
+export type Admission = ResultOf<typeof AdmissionFields>;
 
-const ADMISSION_FIELDS = `result reason ticket { ${TICKET_FIELDS} } admittedCount at`;
+export const AttendanceFields = graphql(`fragment AttendanceFields on Attendance { eventId ticketsIssued admitted }`);
+export type Attendance = ResultOf<typeof AttendanceFields>;
+
+const AdmitTicket = graphql(
+  `mutation AdmitTicket($code: String!, $eventId: ID!, $gate: String) { admitTicket(code: $code, eventId: $eventId, gate: $gate) { ...AdmissionFields } }`,
+  [AdmissionFields],
+);
+const LookupTicket = graphql(`query LookupTicket($code: String!) { lookupCode(code: $code) { kind expiresAt ticket { ...TicketFields } } }`, [TicketFields]);
+export type TicketLookup = ResultOf<typeof LookupTicket>["lookupCode"];
+const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
+const TicketSigningKey = graphql(`query TicketSigningKey { ticketSigningKey }`);
+export const Admissions = graphql(`subscription Admissions($eventId: ID!) { admissions(eventId: $eventId) { ...AdmissionFields } }`, [AdmissionFields]);
 
 /** A venue gate's client: admit ticket codes, watch admissions live, read attendance. */
 export class GateClient extends WalletClient {
@@ -19,36 +26,28 @@ export class GateClient extends WalletClient {
 
   constructor(url: string, apiKey: string, options?: ClientOptions) {
     super(url, apiKey, options);
-    this.live = new LiveConnection(url, () => this.credential);
+    this.live = new LiveConnection(url, () => this.credential, options);
   }
 
   async admitTicket(code: string, eventId: string, gate?: string): Promise<Admission> {
-    const query = `mutation ($code: String!, $eventId: ID!, $gate: String) {
-      admitTicket(code: $code, eventId: $eventId, gate: $gate) { ${ADMISSION_FIELDS} } }`;
-    return (await this.request<{ admitTicket: Admission }>(query, { code, eventId, gate })).admitTicket;
+    return (await this.request(AdmitTicket, { code, eventId, gate })).admitTicket;
   }
 
-  async lookupTicket(code: string): Promise<{ kind: string; expiresAt: string; ticket: Ticket | null }> {
-    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt ticket { ${TICKET_FIELDS} } } }`;
-    return (await this.request<{ lookupCode: { kind: string; expiresAt: string; ticket: Ticket | null } }>(query, { code })).lookupCode;
+  async lookupTicket(code: string): Promise<TicketLookup> {
+    return (await this.request(LookupTicket, { code })).lookupCode;
   }
 
-  async attendance(eventId: string): Promise<{ eventId: string; ticketsIssued: number; admitted: number }> {
-    const query = `query ($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted } }`;
-    return (await this.request<{ attendance: { eventId: string; ticketsIssued: number; admitted: number } }>(query, { eventId })).attendance;
+  async attendance(eventId: string): Promise<Attendance> {
+    return (await this.request(AttendanceQuery, { eventId })).attendance;
   }
 
   /** The public key (PEM) that verifies ticket codes offline. */
   async ticketSigningKey(): Promise<string> {
-    return (await this.request<{ ticketSigningKey: string }>(`{ ticketSigningKey }`)).ticketSigningKey;
+    return (await this.request(TicketSigningKey)).ticketSigningKey;
   }
 
   /** Live: every admission decision at this event, with the running count. */
   admissions(eventId: string): LiveFeed<Admission> {
-    return this.live.subscribe(
-      `subscription ($eventId: ID!) { admissions(eventId: $eventId) { ${ADMISSION_FIELDS} } }`,
-      (data) => data.admissions as Admission,
-      { eventId },
-    );
+    return this.live.subscribe(Admissions, (data) => data.admissions, { eventId });
   }
 }

@@ -1,24 +1,34 @@
-import { BILL_FIELDS, WalletClient, type Bill, type BillStatus, type ClientOptions } from "./common";
+import { BillFields, OfferFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Offer } from "./common";
+import { Admissions, AttendanceFields, type Admission, type Attendance } from "./gate";
+import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { EVENT_FIELDS, TICKET_FIELDS, type Ticket, type TicketEvent } from "./tickets";
-import type { Admission } from "./gate";
+import { EventFields, TicketFields, type Ticket, type TicketEvent } from "./tickets";
 
-export interface Offer {
-  id: string;
-  title: string;
-  description: string;
-  validUntil: string | null;
-}
+export type { Offer };
 
-export interface PointMovement {
-  id: string;
-  memberNumber: string;
-  kind: "EARN" | "REDEEM";
-  points: number;
-  storeId: string;
-  expiresAt: string | null;
-  at: string;
-}
+const PostBill = graphql(`mutation PostBill($input: PostBillInput!) { postBill(input: $input) { ...BillFields } }`, [BillFields]);
+export type PostBillInput = VariablesOf<typeof PostBill>["input"];
+const CancelBill = graphql(`mutation CancelBill($reference: String!) { cancelBill(reference: $reference) { ...BillFields } }`, [BillFields]);
+const Bills = graphql(`query Bills($status: BillStatus) { bills(status: $status) { ...BillFields } }`, [BillFields]);
+const CreateEvent = graphql(`mutation CreateEvent($input: EventInput!) { createEvent(input: $input) { ...EventFields } }`, [EventFields]);
+export type EventInput = VariablesOf<typeof CreateEvent>["input"];
+const PostTicket = graphql(`mutation PostTicket($input: PostTicketInput!) { postTicket(input: $input) { ...TicketFields } }`, [TicketFields]);
+export type PostTicketInput = VariablesOf<typeof PostTicket>["input"];
+const RevokeTicket = graphql(`mutation RevokeTicket($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ...TicketFields } }`, [TicketFields]);
+const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
+const BillReceipts = graphql(`subscription BillReceipts { billReceipts { ...BillFields } }`, [BillFields]);
+const CreateOffer = graphql(
+  `mutation CreateOffer($programId: ID!, $title: String!, $description: String!, $validUntil: DateTime) {
+    createOffer(programId: $programId, title: $title, description: $description, validUntil: $validUntil) { ...OfferFields } }`,
+  [OfferFields],
+);
+const SendMessage = graphql(`mutation SendMessage($programId: ID!, $title: String!, $body: String!) { sendMessage(programId: $programId, title: $title, body: $body) }`);
+const PointMovements = graphql(`
+  query PointMovements($programId: ID!, $after: String, $first: Int) {
+    pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at } nextCursor } }
+`);
+export type PointMovementPage = ResultOf<typeof PointMovements>["pointMovements"];
+export type PointMovement = PointMovementPage["nodes"][number];
 
 /** A partner's client (online store, utility, ticket shop, store group HQ), by API key. */
 export class PartnerClient extends WalletClient {
@@ -27,98 +37,60 @@ export class PartnerClient extends WalletClient {
 
   constructor(url: string, apiKey: string, options?: ClientOptions) {
     super(url, apiKey, options);
-    this.live = new LiveConnection(url, () => this.credential);
+    this.live = new LiveConnection(url, () => this.credential, options);
   }
 
   /** Idempotent on the reference: posting the same bill again returns it. */
-  async postBill(input: {
-    customerPhone: string;
-    reference: string;
-    amount: number;
-    currency: string;
-    dueDate: string;
-    description?: string;
-  }): Promise<Bill> {
-    const query = `mutation ($input: PostBillInput!) { postBill(input: $input) { ${BILL_FIELDS} } }`;
-    return (await this.request<{ postBill: Bill }>(query, { input })).postBill;
+  async postBill(input: PostBillInput): Promise<Bill> {
+    return (await this.request(PostBill, { input })).postBill;
   }
 
   async cancelBill(reference: string): Promise<Bill> {
-    const query = `mutation ($reference: String!) { cancelBill(reference: $reference) { ${BILL_FIELDS} } }`;
-    return (await this.request<{ cancelBill: Bill }>(query, { reference })).cancelBill;
+    return (await this.request(CancelBill, { reference })).cancelBill;
   }
 
   async bills(status?: BillStatus): Promise<Bill[]> {
-    const query = `query ($status: BillStatus) { bills(status: $status) { ${BILL_FIELDS} } }`;
-    return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
+    return (await this.request(Bills, { status })).bills;
   }
 
-  async createEvent(input: {
-    title: string;
-    venue: string;
-    startsAt: string;
-    doorsOpenAt: string;
-    releaseMinutesBeforeDoors?: number;
-  }): Promise<TicketEvent> {
-    const query = `mutation ($input: EventInput!) { createEvent(input: $input) { ${EVENT_FIELDS} } }`;
-    return (await this.request<{ createEvent: TicketEvent }>(query, { input })).createEvent;
+  async createEvent(input: EventInput): Promise<TicketEvent> {
+    return (await this.request(CreateEvent, { input })).createEvent;
   }
 
   /** Idempotent on the issue number. */
-  async postTicket(input: {
-    eventId: string;
-    issueNumber: string;
-    holderPhone: string;
-    seat?: string;
-    usesAllowed?: number;
-    validFrom?: string;
-    validUntil?: string;
-  }): Promise<Ticket> {
-    const query = `mutation ($input: PostTicketInput!) { postTicket(input: $input) { ${TICKET_FIELDS} } }`;
-    return (await this.request<{ postTicket: Ticket }>(query, { input })).postTicket;
+  async postTicket(input: PostTicketInput): Promise<Ticket> {
+    return (await this.request(PostTicket, { input })).postTicket;
   }
 
   async revokeTicket(issueNumber: string): Promise<Ticket> {
-    const query = `mutation ($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ${TICKET_FIELDS} } }`;
-    return (await this.request<{ revokeTicket: Ticket }>(query, { issueNumber })).revokeTicket;
+    return (await this.request(RevokeTicket, { issueNumber })).revokeTicket;
   }
 
-  async attendance(eventId: string): Promise<{ eventId: string; ticketsIssued: number; admitted: number }> {
-    const query = `query ($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted } }`;
-    return (await this.request<{ attendance: { eventId: string; ticketsIssued: number; admitted: number } }>(query, { eventId })).attendance;
+  async attendance(eventId: string): Promise<Attendance> {
+    return (await this.request(AttendanceQuery, { eventId })).attendance;
   }
 
   /** Live: admissions at one of this partner's events. */
   admissions(eventId: string): LiveFeed<Admission> {
-    return this.live.subscribe(
-      `subscription ($eventId: ID!) { admissions(eventId: $eventId) { result reason admittedCount at ticket { ${TICKET_FIELDS} } } }`,
-      (data) => data.admissions as Admission,
-      { eventId },
-    );
+    return this.live.subscribe(Admissions, (data) => data.admissions, { eventId });
   }
 
   /** Live: this partner's bills the moment they are paid. */
   billReceipts(): LiveFeed<Bill> {
-    return this.live.subscribe(`subscription { billReceipts { ${BILL_FIELDS} } }`, (data) => data.billReceipts as Bill);
+    return this.live.subscribe(BillReceipts, (data) => data.billReceipts);
   }
 
   async createOffer(programId: string, title: string, description: string, validUntil?: string | null): Promise<Offer> {
-    const query = `mutation ($programId: ID!, $title: String!, $description: String!, $validUntil: DateTime) {
-      createOffer(programId: $programId, title: $title, description: $description, validUntil: $validUntil) { id title description validUntil } }`;
-    return (await this.request<{ createOffer: Offer }>(query, { programId, title, description, validUntil })).createOffer;
+    return (await this.request(CreateOffer, { programId, title, description, validUntil })).createOffer;
   }
 
   /** Messages every member of the partner's program; returns how many it reached. */
   async sendMessage(programId: string, title: string, body: string): Promise<number> {
-    const query = `mutation ($programId: ID!, $title: String!, $body: String!) { sendMessage(programId: $programId, title: $title, body: $body) }`;
-    return (await this.request<{ sendMessage: number }>(query, { programId, title, body })).sendMessage;
+    return (await this.request(SendMessage, { programId, title, body })).sendMessage;
   }
 
   /** The program's change feed: point movements after `after`, oldest first. */
-  async pointMovements(programId: string, after?: string | null, first = 100): Promise<{ nodes: PointMovement[]; nextCursor: string | null }> {
-    const query = `query ($programId: ID!, $after: String, $first: Int) {
-      pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at } nextCursor } }`;
-    return (await this.request<{ pointMovements: { nodes: PointMovement[]; nextCursor: string | null } }>(query, { programId, after, first }))
-      .pointMovements;
+  async pointMovements(programId: string, after?: string | null, first = 100): Promise<PointMovementPage> {
+    return (await this.request(PointMovements, { programId, after, first })).pointMovements;
   }
 }

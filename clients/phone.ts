@@ -1,68 +1,94 @@
-import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
+import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection } from "./common";
+import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { TICKET_FIELDS, type Ticket } from "./tickets";
+import { TicketFields, type Ticket } from "./tickets";
 
-export interface Customer {
-  id: string;
-  phone: string;
-  name: string;
-  confirmAbove: number | null;
-}
+const CustomerFields = graphql(`fragment CustomerFields on Customer { id phone name confirmAbove }`);
+export type Customer = ResultOf<typeof CustomerFields>;
 
-export type CardKind = "CREDIT" | "DEBIT" | "BANK";
-export type CardStatus = "AVAILABLE" | "NOT_AVAILABLE";
+const CardFields = graphql(`fragment CardFields on Card { id selector kind institution brand last4 expiryMonth expiryYear label status }`);
+export type Card = ResultOf<typeof CardFields>;
+export type CardKind = Card["kind"];
+export type CardStatus = Card["status"];
 
-export interface Card extends CodeCard {
-  id: string;
-  selector: string;
-  kind: CardKind;
-  expiryMonth: number;
-  expiryYear: number;
-  label: string | null;
-  status: CardStatus;
-}
+const ConfirmationRequestFields = graphql(`fragment ConfirmationRequestFields on ConfirmationRequest { id expiresAt payment { ...PaymentFields } }`, [PaymentFields]);
+export type ConfirmationRequest = ResultOf<typeof ConfirmationRequestFields>;
 
-export interface AddCardInput {
-  pan: string;
-  expiryMonth: number;
-  expiryYear: number;
-  holderName: string;
-  kind: CardKind;
-  institution: string;
-  label?: string | null;
-}
+const MessageFields = graphql(`fragment MessageFields on Message { id title body sentAt read }`);
+export type Message = ResultOf<typeof MessageFields>;
 
-export interface ConfirmationRequest {
-  id: string;
-  expiresAt: DateTime;
-  payment: Payment;
-}
-
-export interface Message {
-  id: string;
-  title: string;
-  body: string;
-  sentAt: DateTime;
-  read: boolean;
-}
-
-export interface IssuedCode {
-  code: string;
-  kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
-  expiresAt: DateTime;
-  /** Present when asked for (the default is SVG only). */
-  qrSvg?: string;
-  qrPng?: string;
-}
+// The QR images are drawn only when asked for: the PNG costs the server most.
+const IssuedCodeFields = graphql(`fragment IssuedCodeFields on IssuedCode { code kind expiresAt qrSvg @include(if: $svg) qrPng @include(if: $png) }`);
+/** `qrSvg` and `qrPng` are present when asked for (the default is SVG only). */
+export type IssuedCode = ResultOf<typeof IssuedCodeFields>;
 
 /** Which QR images to have drawn with a code: the PNG costs the server most. */
 export type QrImages = "svg" | "png" | "both" | "none";
 
-const issuedFields = (images: QrImages) =>
-  `code kind expiresAt${images === "svg" || images === "both" ? " qrSvg" : ""}${images === "png" || images === "both" ? " qrPng" : ""}`;
+const images = (which: QrImages) => ({ svg: which === "svg" || which === "both", png: which === "png" || which === "both" });
 
-const CUSTOMER = "id phone name confirmAbove";
-const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
+const Login = graphql(
+  `mutation Login($phone: String!, $password: String!) { login(phone: $phone, password: $password) { token expiresAt customer { ...CustomerFields } } }`,
+  [CustomerFields],
+);
+const Logout = graphql(`mutation Logout { logout }`);
+const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
+const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
+export type AddCardInput = VariablesOf<typeof AddCard>["input"];
+const Cards = graphql(`query Cards { cards { ...CardFields } }`, [CardFields]);
+const SetCardStatus = graphql(
+  `mutation SetCardStatus($cardId: ID!, $status: CardStatus!, $password: String!) {
+    setCardStatus(cardId: $cardId, status: $status, password: $password) { ...CardFields } }`,
+  [CardFields],
+);
+const IssuePaymentCode = graphql(
+  `mutation IssuePaymentCode($cardId: ID!, $password: String!, $maxAmount: Int, $svg: Boolean!, $png: Boolean!) {
+    issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { ...IssuedCodeFields } }`,
+  [IssuedCodeFields],
+);
+const Payments = graphql(
+  `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { ...PaymentConnectionFields } }`,
+  [PaymentConnectionFields],
+);
+const SetConfirmAbove = graphql(`mutation SetConfirmAbove($amount: Int) { setConfirmAbove(amount: $amount) { ...CustomerFields } }`, [CustomerFields]);
+const RespondToConfirmation = graphql(
+  `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String!) {
+    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ...PaymentFields } }`,
+  [PaymentFields],
+);
+const PendingConfirmations = graphql(`query PendingConfirmations { pendingConfirmations { ...ConfirmationRequestFields } }`, [ConfirmationRequestFields]);
+const ConfirmationRequests = graphql(`subscription ConfirmationRequests { confirmationRequests { ...ConfirmationRequestFields } }`, [
+  ConfirmationRequestFields,
+]);
+const PaymentUpdates = graphql(`subscription PaymentUpdates { paymentUpdates { ...PaymentFields } }`, [PaymentFields]);
+const Bills = graphql(`query Bills($status: BillStatus) { bills(status: $status) { ...BillFields } }`, [BillFields]);
+const IssueBillCode = graphql(
+  `mutation IssueBillCode($billId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
+    issueBillCode(billId: $billId, password: $password) { ...IssuedCodeFields } }`,
+  [IssuedCodeFields],
+);
+const Tickets = graphql(`query Tickets { tickets { ...TicketFields } }`, [TicketFields]);
+const IssueTicketCode = graphql(
+  `mutation IssueTicketCode($ticketId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
+    issueTicketCode(ticketId: $ticketId, password: $password) { ...IssuedCodeFields } }`,
+  [IssuedCodeFields],
+);
+const AllotTicket = graphql(`mutation AllotTicket($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ...TicketFields } }`, [
+  TicketFields,
+]);
+const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
+const Memberships = graphql(`query Memberships { memberships { ...MembershipFields } }`, [MembershipFields]);
+const IssueMemberCode = graphql(
+  `mutation IssueMemberCode($programId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
+    issueMemberCode(programId: $programId, password: $password) { ...IssuedCodeFields } }`,
+  [IssuedCodeFields],
+);
+const Messages = graphql(`query Messages { messages { ...MessageFields } }`, [MessageFields]);
+const MarkMessageRead = graphql(`mutation MarkMessageRead($id: ID!) { markMessageRead(id: $id) { ...MessageFields } }`, [MessageFields]);
+const MessagesLive = graphql(`subscription MessagesLive { messages { ...MessageFields } }`, [MessageFields]);
+const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
+
+export type LoginResult = ResultOf<typeof Login>["login"];
 
 /** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
 export class PhoneClient extends WalletClient {
@@ -71,145 +97,120 @@ export class PhoneClient extends WalletClient {
 
   constructor(url: string, sessionToken?: string, options?: ClientOptions) {
     super(url, sessionToken, options);
-    this.live = new LiveConnection(url, () => this.credential);
+    this.live = new LiveConnection(url, () => this.credential, options);
   }
 
   get token(): string | null {
     return this.credential;
   }
 
-  async login(phone: string, password: string): Promise<{ token: string; expiresAt: DateTime; customer: Customer }> {
-    const { login } = await this.request<{ login: { token: string; expiresAt: DateTime; customer: Customer } }>(
-      `mutation ($phone: String!, $password: String!) { login(phone: $phone, password: $password) { token expiresAt customer { ${CUSTOMER} } } }`,
-      { phone, password },
-    );
+  async login(phone: string, password: string): Promise<LoginResult> {
+    const { login } = await this.request(Login, { phone, password });
     this.credential = login.token;
     return login;
   }
 
   async logout(): Promise<boolean> {
-    const { logout } = await this.request<{ logout: boolean }>(`mutation { logout }`);
+    const { logout } = await this.request(Logout);
     this.credential = null;
     return logout;
   }
 
   async me(): Promise<Customer> {
-    return (await this.request<{ me: Customer }>(`{ me { ${CUSTOMER} } }`)).me;
+    return (await this.request(Me)).me;
   }
 
   async addCard(input: AddCardInput): Promise<Card> {
-    const query = `mutation ($input: AddCardInput!) { addCard(input: $input) { ${CARD} } }`;
-    return (await this.request<{ addCard: Card }>(query, { input })).addCard;
+    return (await this.request(AddCard, { input })).addCard;
   }
 
   async cards(): Promise<Card[]> {
-    return (await this.request<{ cards: Card[] }>(`{ cards { ${CARD} } }`)).cards;
+    return (await this.request(Cards)).cards;
   }
 
   async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {
-    const query = `mutation ($cardId: ID!, $status: CardStatus!, $password: String!) {
-      setCardStatus(cardId: $cardId, status: $status, password: $password) { ${CARD} } }`;
-    return (await this.request<{ setCardStatus: Card }>(query, { cardId, status, password })).setCardStatus;
+    return (await this.request(SetCardStatus, { cardId, status, password })).setCardStatus;
   }
 
-  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($cardId: ID!, $password: String!, $maxAmount: Int) {
-      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issuePaymentCode: IssuedCode }>(query, { cardId, password, maxAmount })).issuePaymentCode;
+  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null, qr: QrImages = "svg"): Promise<IssuedCode> {
+    return (await this.request(IssuePaymentCode, { cardId, password, maxAmount, ...images(qr) })).issuePaymentCode;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
-    const query = `query ($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ${PAYMENT_FIELDS} } nextCursor } }`;
-    return (await this.request<{ payments: PaymentConnection }>(query, { first, after })).payments;
+    return (await this.request(Payments, { first, after })).payments;
   }
 
   async setConfirmAbove(amount: number | null): Promise<Customer> {
-    const query = `mutation ($amount: Int) { setConfirmAbove(amount: $amount) { ${CUSTOMER} } }`;
-    return (await this.request<{ setConfirmAbove: Customer }>(query, { amount })).setConfirmAbove;
+    return (await this.request(SetConfirmAbove, { amount })).setConfirmAbove;
   }
 
   async respondToConfirmation(requestId: string, approve: boolean, password: string): Promise<Payment> {
-    const query = `mutation ($requestId: ID!, $approve: Boolean!, $password: String!) {
-      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ respondToConfirmation: Payment }>(query, { requestId, approve, password })).respondToConfirmation;
+    return (await this.request(RespondToConfirmation, { requestId, approve, password })).respondToConfirmation;
   }
 
   async pendingConfirmations(): Promise<ConfirmationRequest[]> {
-    const query = `{ pendingConfirmations { id expiresAt payment { ${PAYMENT_FIELDS} } } }`;
-    return (await this.request<{ pendingConfirmations: ConfirmationRequest[] }>(query)).pendingConfirmations;
+    return (await this.request(PendingConfirmations)).pendingConfirmations;
   }
 
   /** Live: the server asks this phone to confirm a payment. */
   confirmationRequests(): LiveFeed<ConfirmationRequest> {
-    return this.live.subscribe(
-      `subscription { confirmationRequests { id expiresAt payment { ${PAYMENT_FIELDS} } } }`,
-      (data) => data.confirmationRequests as ConfirmationRequest,
-    );
+    return this.live.subscribe(ConfirmationRequests, (data) => data.confirmationRequests);
   }
 
   /** Live: this customer's payments as they change. */
   paymentUpdates(): LiveFeed<Payment> {
-    return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
+    return this.live.subscribe(PaymentUpdates, (data) => data.paymentUpdates);
   }
 
   /** Bills posted for this phone number, also those posted before the customer enrolled. */
   async bills(status?: BillStatus): Promise<Bill[]> {
-    const query = `query ($status: BillStatus) { bills(status: $status) { ${BILL_FIELDS} } }`;
-    return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
+    return (await this.request(Bills, { status })).bills;
   }
 
-  async issueBillCode(billId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($billId: ID!, $password: String!) { issueBillCode(billId: $billId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueBillCode: IssuedCode }>(query, { billId, password })).issueBillCode;
+  async issueBillCode(billId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
+    return (await this.request(IssueBillCode, { billId, password, ...images(qr) })).issueBillCode;
   }
 
   /** Tickets this phone number holds now (also those allotted to it by a friend). */
   async tickets(): Promise<Ticket[]> {
-    return (await this.request<{ tickets: Ticket[] }>(`{ tickets { ${TICKET_FIELDS} } }`)).tickets;
+    return (await this.request(Tickets)).tickets;
   }
 
-  async issueTicketCode(ticketId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($ticketId: ID!, $password: String!) { issueTicketCode(ticketId: $ticketId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, password })).issueTicketCode;
+  async issueTicketCode(ticketId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
+    return (await this.request(IssueTicketCode, { ticketId, password, ...images(qr) })).issueTicketCode;
   }
 
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
   async allotTicket(ticketId: string, toPhone: string): Promise<Ticket> {
-    const query = `mutation ($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ${TICKET_FIELDS} } }`;
-    return (await this.request<{ allotTicket: Ticket }>(query, { ticketId, toPhone })).allotTicket;
+    return (await this.request(AllotTicket, { ticketId, toPhone })).allotTicket;
   }
 
   async joinProgram(programId: string): Promise<Membership> {
-    const query = `mutation ($programId: ID!) { joinProgram(programId: $programId) { ${MEMBERSHIP_FIELDS} } }`;
-    return (await this.request<{ joinProgram: Membership }>(query, { programId })).joinProgram;
+    return (await this.request(JoinProgram, { programId })).joinProgram;
   }
 
   async memberships(): Promise<Membership[]> {
-    return (await this.request<{ memberships: Membership[] }>(`{ memberships { ${MEMBERSHIP_FIELDS} } }`)).memberships;
+    return (await this.request(Memberships)).memberships;
   }
 
-  async issueMemberCode(programId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($programId: ID!, $password: String!) {
-      issueMemberCode(programId: $programId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueMemberCode: IssuedCode }>(query, { programId, password })).issueMemberCode;
+  async issueMemberCode(programId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
+    return (await this.request(IssueMemberCode, { programId, password, ...images(qr) })).issueMemberCode;
   }
 
   async messages(): Promise<Message[]> {
-    return (await this.request<{ messages: Message[] }>(`{ messages { id title body sentAt read } }`)).messages;
+    return (await this.request(Messages)).messages;
   }
 
   async markMessageRead(id: string): Promise<Message> {
-    const query = `mutation ($id: ID!) { markMessageRead(id: $id) { id title body sentAt read } }`;
-    return (await this.request<{ markMessageRead: Message }>(query, { id })).markMessageRead;
+    return (await this.request(MarkMessageRead, { id })).markMessageRead;
   }
 
   /** Live: direct mail from the programs this customer belongs to. */
   messagesLive(): LiveFeed<Message> {
-    return this.live.subscribe(`subscription { messages { id title body sentAt read } }`, (data) => data.messages as Message);
+    return this.live.subscribe(MessagesLive, (data) => data.messages);
   }
 
   async payment(id: string): Promise<Payment | null> {
-    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
+    return (await this.request(PaymentById, { id })).payment;
   }
 }

@@ -1,28 +1,45 @@
-import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
+import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, WalletClient, type Bill, type ClientOptions, type Payment, type PaymentConnection } from "./common";
+import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 
-export interface SaleInput {
-  amount: number;
-  currency: string;
-  items?: Array<{ name: string; quantity: number; unitPrice: number }>;
-  reference?: string;
-}
-
-export interface CodeLookup {
-  kind: "PAYMENT" | "MEMBER" | "BILL" | "TICKET";
-  expiresAt: DateTime;
-  maxAmount: number | null;
-  card: CodeCard | null;
-  membership: Membership | null;
-  bill: Bill | null;
-}
-
-export interface PointsResult {
-  membership: Membership;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  discount: number;
-}
+const RequestPayment = graphql(
+  `mutation RequestPayment($phone: String!, $selector: String!, $sale: SaleInput!, $key: String!) {
+    requestPayment(phone: $phone, cardSelector: $selector, sale: $sale, idempotencyKey: $key) { ...PaymentFields } }`,
+  [PaymentFields],
+);
+export type SaleInput = VariablesOf<typeof RequestPayment>["sale"];
+const PaymentUpdates = graphql(`subscription PaymentUpdates { paymentUpdates { ...PaymentFields } }`, [PaymentFields]);
+const LookupCode = graphql(
+  `query LookupCode($code: String!) {
+    lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ...MembershipFields } bill { ...BillFields } } }`,
+  [MembershipFields, BillFields],
+);
+export type CodeLookup = ResultOf<typeof LookupCode>["lookupCode"];
+const RedeemCode = graphql(
+  `mutation RedeemCode($code: String!, $sale: SaleInput!, $key: String!) { redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ...PaymentFields } }`,
+  [PaymentFields],
+);
+const SettlePoints = graphql(
+  `mutation SettlePoints($code: String!, $amount: Int!, $points: Int, $key: String!) {
+    settlePoints(memberCode: $code, purchaseAmount: $amount, redeemPoints: $points, idempotencyKey: $key) {
+      membership { ...MembershipFields } pointsEarned pointsRedeemed discount } }`,
+  [MembershipFields],
+);
+export type PointsResult = ResultOf<typeof SettlePoints>["settlePoints"];
+const CollectBill = graphql(
+  `mutation CollectBill($code: String!, $tender: Tender!, $key: String!) { collectBill(code: $code, tender: $tender, idempotencyKey: $key) { ...BillFields } }`,
+  [BillFields],
+);
+export type Tender = VariablesOf<typeof CollectBill>["tender"];
+const VoidPayment = graphql(`mutation VoidPayment($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [PaymentFields]);
+const RefundPayment = graphql(`mutation RefundPayment($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [
+  PaymentFields,
+]);
+const Payments = graphql(
+  `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { ...PaymentConnectionFields } }`,
+  [PaymentConnectionFields],
+);
+const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
 export class RegisterClient extends WalletClient {
@@ -31,65 +48,50 @@ export class RegisterClient extends WalletClient {
 
   constructor(url: string, apiKey: string, options?: ClientOptions) {
     super(url, apiKey, options);
-    this.live = new LiveConnection(url, () => this.credential);
+    this.live = new LiveConnection(url, () => this.credential, options);
   }
 
   /** Asks the customer's phone to confirm a sale on the card with this selector (no code). */
   async requestPayment(phone: string, cardSelector: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
-    const query = `mutation ($phone: String!, $selector: String!, $sale: SaleInput!, $key: String!) {
-      requestPayment(phone: $phone, cardSelector: $selector, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ requestPayment: Payment }>(query, { phone, selector: cardSelector, sale, key: idempotencyKey })).requestPayment;
+    return (await this.request(RequestPayment, { phone, selector: cardSelector, sale, key: idempotencyKey })).requestPayment;
   }
 
   /** Live: this store's payments the moment they are decided. */
   paymentUpdates(): LiveFeed<Payment> {
-    return this.live.subscribe(`subscription { paymentUpdates { ${PAYMENT_FIELDS} } }`, (data) => data.paymentUpdates as Payment);
+    return this.live.subscribe(PaymentUpdates, (data) => data.paymentUpdates);
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {
-    const query = `query ($code: String!) { lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ${MEMBERSHIP_FIELDS} } bill { ${BILL_FIELDS} } } }`;
-    return (await this.request<{ lookupCode: CodeLookup }>(query, { code })).lookupCode;
+    return (await this.request(LookupCode, { code })).lookupCode;
   }
 
   async redeemCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
-    const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!) {
-      redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
+    return (await this.request(RedeemCode, { code, sale, key: idempotencyKey })).redeemCode;
   }
 
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
   async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
-    const query = `mutation ($code: String!, $amount: Int!, $points: Int, $key: String!) {
-      settlePoints(memberCode: $code, purchaseAmount: $amount, redeemPoints: $points, idempotencyKey: $key) {
-        membership { ${MEMBERSHIP_FIELDS} } pointsEarned pointsRedeemed discount } }`;
-    return (await this.request<{ settlePoints: PointsResult }>(query, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey }))
-      .settlePoints;
+    return (await this.request(SettlePoints, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey })).settlePoints;
   }
 
   /** The clerk took the money for a bill code: the bill becomes PAID here, once. */
-  async collectBill(code: string, tender: "CASH" | "CARD", idempotencyKey: string): Promise<Bill> {
-    const query = `mutation ($code: String!, $tender: Tender!, $key: String!) {
-      collectBill(code: $code, tender: $tender, idempotencyKey: $key) { ${BILL_FIELDS} } }`;
-    return (await this.request<{ collectBill: Bill }>(query, { code, tender, key: idempotencyKey })).collectBill;
+  async collectBill(code: string, tender: Tender, idempotencyKey: string): Promise<Bill> {
+    return (await this.request(CollectBill, { code, tender, key: idempotencyKey })).collectBill;
   }
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
-    const query = `mutation ($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ voidPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).voidPayment;
+    return (await this.request(VoidPayment, { id: paymentId, key: idempotencyKey })).voidPayment;
   }
 
   async refundPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
-    const query = `mutation ($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ refundPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).refundPayment;
+    return (await this.request(RefundPayment, { id: paymentId, key: idempotencyKey })).refundPayment;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
-    const query = `query ($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ${PAYMENT_FIELDS} } nextCursor } }`;
-    return (await this.request<{ payments: PaymentConnection }>(query, { first, after })).payments;
+    return (await this.request(Payments, { first, after })).payments;
   }
 
   async payment(id: string): Promise<Payment | null> {
-    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
+    return (await this.request(PaymentById, { id })).payment;
   }
 }

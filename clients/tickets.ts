@@ -1,27 +1,17 @@
-import type { DateTime } from "./common";
+import { graphql, type ResultOf } from "./graphql";
 
 /** Ticket shapes shared by the phone, gate and partner clients. */
-export interface TicketEvent {
-  id: string;
-  title: string;
-  venue: string;
-  startsAt: DateTime;
-  doorsOpenAt: DateTime;
-  releaseMinutesBeforeDoors: number;
-}
+export const EventFields = graphql(`fragment EventFields on Event { id title venue startsAt doorsOpenAt releaseMinutesBeforeDoors }`);
 
-export interface Ticket {
-  id: string;
-  issueNumber: string;
-  event: TicketEvent;
-  seat: string | null;
-  usesAllowed: number;
-  usesLeft: number;
-  validFrom: DateTime;
-  validUntil: DateTime;
-  holderPhone: string;
-  releasedAt: DateTime;
-}
+export type TicketEvent = ResultOf<typeof EventFields>;
 
-export const EVENT_FIELDS = `id title venue startsAt doorsOpenAt releaseMinutesBeforeDoors`;
-export const TICKET_FIELDS = `id issueNumber event { ${EVENT_FIELDS} } seat usesAllowed usesLeft validFrom validUntil holderPhone releasedAt`;
+export const TicketFields = graphql(
+  `
+  fragment TicketFields on Ticket {
+    id issueNumber event { ...EventFields } seat usesAllowed usesLeft validFrom validUntil holderPhone releasedAt
+  }
+`,
+  [EventFields],
+);
+
+export type Ticket = ResultOf<typeof TicketFields>;

@@ -86,9 +86,9 @@ describe.each(engines)("bills paid in cash at a store (%s)", (engine) => {
     const [hook] = receiver.delivered;
     const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
     const now = Number(headers.timestamp); // as the receiver saw it, on arrival
-    expect(verifyWebhook(partner.webhookSecret, headers, hook.body, now)).toBe(true);
-    expect(verifyWebhook(partner.webhookSecret, headers, hook.body, now + 301)).toBe(false); // a replay, later
-    expect(verifyWebhook(partner.webhookSecret, headers, hook.body.replace("8640", "1"), now)).toBe(false);
+    expect(verifyWebhook(partner.webhookSecret!, headers, hook.body, now)).toBe(true);
+    expect(verifyWebhook(partner.webhookSecret!, headers, hook.body, now + 301)).toBe(false); // a replay, later
+    expect(verifyWebhook(partner.webhookSecret!, headers, hook.body.replace("8640", "1"), now)).toBe(false);
     expect(verifyWebhook("whsec_someone-else", headers, hook.body, now)).toBe(false);
     expect(JSON.parse(hook.body)).toMatchObject({ type: "bill.paid", data: { reference: "INV-2026-0001", status: "PAID" } });
   });

@@ -138,7 +138,7 @@ describe.each(engines)("a previous key removed too early (%s)", (engine) => {
     check((await back.collectBill(oldBillCode, "CASH", "early-5")).status).toBe("PAID");
     const hook = await until("the webhook", () => receiver.delivered.find((h) => h.body.includes("EARLY-2")), 15_000);
     const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
-    check(verifyWebhook(partner.webhookSecret, headers, hook.body, Number(headers.timestamp))).toBe(true);
+    check(verifyWebhook(partner.webhookSecret!, headers, hook.body, Number(headers.timestamp))).toBe(true);
   });
 
   it("finds a card added again under an earlier fingerprint key; without that key, only the sweep's new fingerprints can", async () => {

@@ -181,7 +181,7 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
     const admin = new AdminClient(server!.url, ADMIN_TOKEN);
     for (const name of ["Tokyo Power", "Old Gas Co"]) {
       const partner = await admin.createPartner(name, receiver.url);
-      world.partners.push({ name, id: partner.id, key: (await admin.issueApiKey("PARTNER", partner.id)).key, secret: partner.webhookSecret });
+      world.partners.push({ name, id: partner.id, key: (await admin.issueApiKey("PARTNER", partner.id)).key, secret: partner.webhookSecret! });
     }
     // "Old Gas Co" as an earlier version left it: no stored secret; it was given the one derived from CARD_KEY.
     const old = world.partners[1];
