@@ -1,4 +1,3 @@
-import { ClientError, GraphQLClient } from "graphql-request";
 import { graphql, textOf, type AnyDocument, type ResultOf, type VariablesOf } from "./graphql";
 
 /** A failure the server answered with: `code` is the contract's ErrorCode. */
@@ -50,8 +49,9 @@ export type VariablesArgument<D extends AnyDocument> = {} extends VariablesOf<D>
 
 /** The base of every wallet-center client: one endpoint, one bearer credential. */
 export class WalletClient {
-  protected readonly http: GraphQLClient;
   protected credential: string | null;
+  private readonly endpoint: string;
+  private readonly fetch: typeof fetch;
 
   constructor(
     readonly url: string,
@@ -59,33 +59,37 @@ export class WalletClient {
     readonly options: ClientOptions = {},
   ) {
     this.credential = credential ?? null;
-    this.http = new GraphQLClient(endpoint(url), {
-      headers: () => (this.credential ? { authorization: `Bearer ${this.credential}` } : ({} as Record<string, string>)),
-      // Not parsed on every request only to name the operation: each document holds one,
-      // and the server names it from the document itself.
-      excludeOperationName: true,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.endpoint = endpoint(url);
+    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   /**
    * Runs an operation: a typed document of these clients (result and variables typed from
    * schema.graphql), or any GraphQL text (result typed by the caller). Failures become
-   * WalletApiError with the server's code.
+   * WalletApiError with the server's code (HTTP_<status> when it gave none).
    */
   async request<D extends AnyDocument>(document: D & KnownFields<D>, ...variables: VariablesArgument<D>): Promise<ResultOf<D>>;
   async request<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
   async request(query: AnyDocument | string, variables?: Record<string, unknown>): Promise<unknown> {
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+    if (this.credential) headers.authorization = `Bearer ${this.credential}`;
+    const response = await this.fetch(this.endpoint, { method: "POST", headers, body: JSON.stringify({ query: textOf(query), variables }) });
+    const text = await response.text();
+    let body: { data?: unknown; errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | undefined;
     try {
-      return await this.http.request(textOf(query), variables);
-    } catch (error) {
-      if (error instanceof ClientError) {
-        const first = error.response.errors?.[0];
-        const extensions = (first?.extensions ?? {}) as Record<string, unknown>;
-        throw new WalletApiError(String(extensions.code ?? `HTTP_${error.response.status}`), first?.message ?? error.message, extensions);
-      }
-      throw error;
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
     }
+    const first = body?.errors?.[0];
+    if (first) {
+      const extensions = first.extensions ?? {};
+      throw new WalletApiError(String(extensions.code ?? `HTTP_${response.status}`), first.message ?? `HTTP ${response.status}`, extensions);
+    }
+    if (!response.ok || body === undefined || body.data === undefined) {
+      throw new WalletApiError(`HTTP_${response.status}`, `the server answered HTTP ${response.status} without a GraphQL result`, {});
+    }
+    return body.data;
   }
 }
 

@@ -1,4 +1,4 @@
-import { print } from "graphql";
+import { print, type DocumentNode } from "graphql";
 import { initGraphQLTada, type ResultOf, type TadaDocumentNode, type VariablesOf } from "gql.tada";
 import type { introspection } from "./graphql-env";
 
@@ -8,11 +8,29 @@ import type { introspection } from "./graphql-env";
  * field the schema no longer has, or whose type changed, fails the clients' type check.
  * Fragments are not masked: a query that spreads one gets its fields in its own result.
  */
-export const graphql = initGraphQLTada<{
+const tada = initGraphQLTada<{
   introspection: introspection;
   disableMasking: true;
   scalars: { DateTime: string; ID: string };
 }>();
+
+const made: DocumentNode[] = [];
+
+/** gql.tada's `graphql`, keeping each document it makes for `documentsMade`. */
+export const graphql: typeof tada = Object.assign(
+  ((...args: unknown[]) => {
+    const document = (tada as (...args: unknown[]) => DocumentNode)(...args);
+    made.push(document);
+    return document;
+  }) as typeof tada,
+  tada,
+);
+
+/**
+ * Every document the loaded client modules made (fragments included), for a check of
+ * them all against the schema the server runs (tests/unit/client-documents.test.ts).
+ */
+export const documentsMade = (): readonly DocumentNode[] => made;
 
 export type { ResultOf, TadaDocumentNode, VariablesOf };
 
