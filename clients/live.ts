@@ -111,6 +111,17 @@ export class LiveFeed<T> implements AsyncIterable<T> {
   }
 }
 
+/** A feed ended because the server closed its socket for good (see isFinalClose), e.g. 4403: the credential ended. */
+export class SocketClosedError extends Error {
+  constructor(
+    readonly closeCode: number,
+    readonly reason: string,
+  ) {
+    super(`the server closed the socket with ${closeCode}${reason ? ` (${reason})` : ""}`);
+    this.name = "SocketClosedError";
+  }
+}
+
 /**
  * Close codes after which a feed ends instead of reconnecting: the server refused the
  * credential (4401, 4403: it ended or never held), the operation (4400), or one socket
@@ -271,7 +282,7 @@ function toError(error: unknown): Error {
     return new WalletApiError(String(first.extensions?.code ?? "ERROR"), first.message, first.extensions ?? {});
   }
   const code = (error as { code?: number })?.code;
-  if (code) return Object.assign(new Error(`socket closed with ${code}`), { closeCode: code });
+  if (code) return new SocketClosedError(code, String((error as { reason?: unknown }).reason ?? ""));
   const message = (error as { message?: unknown })?.message;
   return new Error(typeof message === "string" && message ? message : "the socket failed");
 }
