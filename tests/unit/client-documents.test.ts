@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { minifyIntrospection, outputIntrospectionFile } from "@gql.tada/internal";
-import { Kind, buildSchema, introspectionFromSchema, validate } from "graphql";
+import { Kind, buildSchema, introspectionFromSchema, parse, validate } from "graphql";
 import ts from "typescript";
 import "../../clients/index";
-import { documentsMade } from "../../clients/graphql";
+import { documentsMade, textOf } from "../../clients/graphql";
 
 const ROOT = join(__dirname, "..", "..");
 const CLIENTS = join(ROOT, "clients");
@@ -38,6 +38,15 @@ describe("the clients' GraphQL documents", () => {
     expect(operations.length).toBeGreaterThan(50);
     const invalid = operations.flatMap((document) => validate(schema, document).map((error) => error.message));
     expect(invalid).toEqual([]);
+  });
+
+  it("are sent with their fragments written in place, still valid, so a depth limit counts only real depth", () => {
+    const schema = buildSchema(SDL);
+    const operations = documentsMade().filter((d) => d.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION));
+    const sent = operations.map((document) => textOf(document));
+    expect(sent.filter((text) => /\bfragment\b|\.\.\./.test(text))).toEqual([]);
+    expect(sent.flatMap((text) => validate(schema, parse(text)).map((error) => `${error.message} in ${text}`))).toEqual([]);
+    expect(sent.find((text) => text.startsWith("mutation Login"))).toMatch(/customer \{\s*id\s+phone\s+name\s+confirmAbove\s*\}/);
   });
 
   it("are typed from an introspection generated from schema.graphql, and up to date with it", () => {
