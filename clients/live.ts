@@ -10,7 +10,6 @@ import { textOf, type AnyDocument, type ResultOf } from "./graphql";
 export class LiveFeed<T> implements AsyncIterable<T> {
   private readonly queue: T[] = [];
   private readonly waiters: Array<{ resolve: (value: T) => void; reject: (error: Error) => void }> = [];
-  private readonly endWaiters: Array<() => void> = [];
   private failure: Error | null = null;
   private ended = false;
   readonly ready: Promise<void>;
@@ -32,13 +31,11 @@ export class LiveFeed<T> implements AsyncIterable<T> {
   fail(error: Error): void {
     this.failure ??= error;
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
-    for (const wake of this.endWaiters.splice(0)) wake();
   }
 
   end(): void {
     this.ended = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("the subscription ended"));
-    for (const wake of this.endWaiters.splice(0)) wake();
   }
 
   /** The next event, or a rejection after `timeoutMs` (or with the subscription's error). */
@@ -94,9 +91,9 @@ export class LiveFeed<T> implements AsyncIterable<T> {
         if (this.queue.length > 0) return { done: false, value: this.queue.shift()! };
         if (this.failure) throw this.failure;
         if (this.ended) return { done: true, value: undefined };
+        // Rejected by fail() and end(): the loop then finds the failure or the end.
         const arrived = await new Promise<{ value: T } | null>((resolve) => {
           this.waiters.push({ resolve: (value) => resolve({ value }), reject: () => resolve(null) });
-          this.endWaiters.push(() => resolve(null));
         });
         if (arrived) return { done: false, value: arrived.value };
       }
