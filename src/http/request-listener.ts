@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import proxyAddr from "proxy-addr";
 import type { Logger } from "../logger";
+import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 import type { TrustProxy } from "./trust-proxy";
 
@@ -10,6 +11,8 @@ export interface Routes {
   graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void>;
   /** Whether the database answers. */
   healthy(): Promise<boolean>;
+  /** The development explorer's files; null in production. */
+  explorer: Explorer | null;
 }
 
 /**
@@ -28,6 +31,7 @@ export function requestListener(routes: Routes, logger: Logger) {
     let handled: Promise<void>;
     if (path === "/graphql") handled = routes.graphql(req, res, search, requestId);
     else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
+    else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
     else {
       sendJson(res, 404, { error: "not found" });
       return;
