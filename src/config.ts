@@ -123,6 +123,7 @@ const envSchema = z.object({
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
+  MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
   // rather than ignored, so nobody believes a limit is set that does not exist.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
@@ -243,6 +244,8 @@ export interface Config {
     /** requestPayment pushes to one phone number from one register key. */
     paymentRequestsPerPhonePerRegisterPerMin: number;
     anonymousSocketsPerAddressPerMin: number;
+    /** Messages one program may put in one member's inbox in any 24 hours. */
+    messagesPerMemberPerDay: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
@@ -315,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
       anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
+      messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
     },
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };
