@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { DeviceKey, proofText as clientProofText } from "../../clients/device-key";
 import { parseDevicePublicKey, verifyDeviceSignature } from "../../src/services/crypto/device-keys";
@@ -93,5 +95,18 @@ describe("device public keys and signatures", () => {
     expect(verifyDeviceSignature("ES256", parsed.key, payload.replace("t-1", "t-2"), der)).toBe(false);
     // An Ed25519 signature is 64 bytes: a DER one is not taken for it.
     expect(verifyDeviceSignature("Ed25519", parseDevicePublicKey(spki(generateKeyPairSync("ed25519").publicKey))!.key, payload, der)).toBe(false);
+  });
+});
+
+describe("the worked example of docs/device-proofs.md", () => {
+  it("is what scripts/device-proof-example.ts makes, and WebCrypto verifies it", async () => {
+    const { workedExample } = await import("../../scripts/device-proof-example");
+    const example = workedExample();
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "device-proofs.md"), "utf8");
+    for (const shown of [example.seedHex, example.publicKey, example.deviceId, example.args.cardId, example.signature]) expect(doc).toContain(shown);
+    expect(doc).toContain("```\n" + example.payload + "\n```");
+    const { subtle } = globalThis.crypto;
+    const key = await subtle.importKey("spki", Buffer.from(example.publicKey, "base64url"), { name: "Ed25519" }, false, ["verify"]);
+    expect(await subtle.verify({ name: "Ed25519" }, key, Buffer.from(example.signature, "base64url"), new TextEncoder().encode(example.payload))).toBe(true);
   });
 });
