@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import type { Tx } from "../database";
+import { row, type Tx } from "../database";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { Approval } from "./approval";
 import type { CardService } from "./card.service";
@@ -90,8 +90,9 @@ export class CodeService {
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, MAX_CODE_TTL_SECONDS) * 1000);
     const code = newCodeDigits();
-    await this.deps.db.tx((m) =>
-      m.insert(WalletCodeEntity, {
+    // The row travels with the transaction's BEGIN and COMMIT: one round trip.
+    await this.deps.db.tx(async (tx) =>
+      tx.atCommit(row(WalletCodeEntity, {
         id: newId(),
         codeHash: this.hash(code),
         codeKeyId: this.deps.keys.codes.currentKeyId,
@@ -104,7 +105,7 @@ export class CodeService {
         expiresAt,
         usedAt: null,
         createdAt: now,
-      }),
+      })),
     );
     return { code, kind, expiresAt };
   }
