@@ -12,6 +12,7 @@ import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
 import { Devices1765100000000 } from "./1765100000000-devices";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
+import { StoreDay1765410000000 } from "./1765410000000-store-day";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   RetentionIndexes1765000000000,
   Devices1765100000000,
   MessageAudience1765400000000,
+  StoreDay1765410000000,
 ];

@@ -164,10 +164,19 @@ export async function login(world: ServiceWorld, phoneNumber: string): Promise<C
 }
 
 /** A store (of a points program, if given) and its register's caller. */
-export async function newStore(world: ServiceWorld, options: { name?: string; currency?: string; programId?: string } = {}) {
-  const store = await world.services.admin.createStore(world.admin, options.name ?? "Corner Store Shibuya", options.currency ?? "JPY", options.programId ?? null);
+export async function newStore(
+  world: ServiceWorld,
+  options: { name?: string; currency?: string; programId?: string; timeZone?: string; webhookUrl?: string } = {},
+) {
+  const { store, webhookSecret } = await world.services.admin.createStore(world.admin, {
+    name: options.name ?? "Corner Store Shibuya",
+    currency: options.currency ?? "JPY",
+    programId: options.programId ?? null,
+    timeZone: options.timeZone ?? null,
+    webhookUrl: options.webhookUrl ?? null,
+  });
   const key = await world.services.admin.issueApiKey(world.admin, "REGISTER", store.id);
-  return { store, register: await world.callerOf(key.key) };
+  return { store, webhookSecret, register: await world.callerOf(key.key) };
 }
 
 /** A partner, with the callers of its own systems (PARTNER key) and of one of its gates (GATE key). */
