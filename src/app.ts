@@ -2,13 +2,14 @@ import "reflect-metadata";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { DataSource } from "typeorm";
 import { WebSocketServer, type WebSocket } from "ws";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
+import { developmentExplorer } from "./http/explorer";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
 import { createLogger, plainLinesOf, type Logger } from "./logger";
@@ -172,13 +173,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       // No HTTP caching of answers here; without it Apollo also stops wrapping every
       // field resolver to collect cache hints (a few per cent of a redeem's CPU).
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from a CDN; development gets GraphiQL from
+      // the installed packages instead (http/explorer.ts).
+      ApolloServerPluginLandingPageDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
   await apollo.start();
 
+  const explorer = developmentExplorer(config.production);
   const graphql = graphqlOverHttp(apollo, {
     bodyLimitBytes: config.bodyLimitBytes,
+    explorer,
     context: async (req, requestId): Promise<RequestContext> => {
       const caller = await services.auth.authenticate(req.headers.authorization, addressOf(req, config.trustProxy));
       return requestContext(logger, { caller, services, requestId });
@@ -192,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       {
         graphql,
         healthy,
+        explorer,
         ready: () => readiness.check(),
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),

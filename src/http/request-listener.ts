@@ -4,6 +4,7 @@ import proxyAddr from "proxy-addr";
 import type { Logger } from "../logger";
 import type { MetricsAccess } from "../metrics/access";
 import type { ReadinessAnswer } from "../readiness";
+import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 import type { TrustProxy } from "./trust-proxy";
 
@@ -18,6 +19,8 @@ export interface Routes {
   metricsAccess: MetricsAccess;
   /** The metrics in Prometheus' text format. */
   metrics(): Promise<{ contentType: string; text: string }>;
+  /** The development explorer's files; null in production. */
+  explorer: Explorer | null;
 }
 
 /**
@@ -39,6 +42,7 @@ export function requestListener(routes: Routes, logger: Logger) {
     else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
     else if (path === "/ready" && (req.method === "GET" || req.method === "HEAD")) handled = ready(routes, res);
     else if (path === "/metrics" && req.method === "GET") handled = metrics(routes, req, res);
+    else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
     else {
       sendJson(res, 404, { error: "not found" });
       return;
