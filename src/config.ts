@@ -55,6 +55,22 @@ const keyList = () =>
     .optional()
     .transform((keys) => keys ?? []);
 
+/** A bearer token that must look random; the message never repeats it, only how weak it looks. */
+const strongToken = () =>
+  z
+    .string()
+    .superRefine((token, ctx) => {
+      const bits = Math.floor(estimatedBits(token));
+      if (bits < MIN_TOKEN_BITS) {
+        // Never the token itself in the message: only how weak it looks.
+        ctx.addIssue({
+          code: "custom",
+          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
+        });
+      }
+    })
+    .optional();
+
 /** The purpose keys that may be set on their own (see purpose-keys.ts); each must differ from CARD_KEY and the others. */
 const OWN_KEYS = ["CARD_KEY", "CODE_HASH_KEY", "CARD_FINGERPRINT_KEY", "WEBHOOK_SECRET_KEY"] as const;
 
@@ -67,19 +83,10 @@ const envSchema = z.object({
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
-  ADMIN_TOKEN: z
-    .string()
-    .superRefine((token, ctx) => {
-      const bits = Math.floor(estimatedBits(token));
-      if (bits < MIN_TOKEN_BITS) {
-        // Never the token itself in the message: only how weak it looks.
-        ctx.addIssue({
-          code: "custom",
-          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
-        });
-      }
-    })
-    .optional(),
+  ADMIN_TOKEN: strongToken(),
+  // Whoever presents it reads /metrics; like ADMIN_TOKEN it must look random (see docs/operations.md).
+  METRICS_TOKEN: strongToken(),
+  SHUTDOWN_DRAIN_MS: intFrom(0, 0, 120_000),
   CARD_KEY: key(),
   CARD_KEYS_PREVIOUS: keyList(),
   CODE_HASH_KEY: key(),
@@ -148,6 +155,10 @@ const envSchema = z.object({
   MAX_ALIASES: intFrom(15, 1),
   MAX_QUERY_COST: intFrom(5000, 10),
 }).superRefine((env, ctx) => {
+  // The scraper's token must not open the back office.
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN === env.ADMIN_TOKEN) {
+    ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must differ from ADMIN_TOKEN" });
+  }
   // One key serving two purposes would tie them together again: rotating one would rotate both.
   const seen = new Map<string, string>();
   for (const name of OWN_KEYS) {
@@ -175,6 +186,13 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   adminToken?: string;
+  /**
+   * Bearer token that reads /metrics. Unset: /metrics answers only callers on this host
+   * (the socket's peer is loopback) outside production, and nobody in production.
+   */
+  metricsToken?: string;
+  /** After SIGTERM, /ready answers 503 this long while requests are still served, then the server closes. */
+  shutdownDrainMs: number;
   /** The symmetric keys, as text (validated; parsed by resolveSecrets): see purpose-keys.ts. */
   cardKey?: string;
   cardKeysPrevious: string[];
@@ -268,6 +286,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     cardKey: e.CARD_KEY,
     cardKeysPrevious: e.CARD_KEYS_PREVIOUS,
     codeHashKey: e.CODE_HASH_KEY,

@@ -95,8 +95,13 @@ export class PaymentService {
       tx.afterCommit(() => this.announceConfirmation(request, payment));
       return { payment, card, waits: true };
     });
-    if (created.waits) return created.payment;
-    return this.processor.authorizeAndRecord(created.payment, created.card);
+    if (created.waits) {
+      this.deps.metrics.redeemed(created.payment.status, null);
+      return created.payment;
+    }
+    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
+    this.deps.metrics.redeemed(decided.status, decided.declineReason);
+    return decided;
   }
 
   /**

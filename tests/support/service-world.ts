@@ -16,6 +16,7 @@ import { SimulatedInstitution } from "../../src/services/institutions/simulator"
 import { RateLimits } from "../../src/services/rate-limits";
 import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
+import { noMetrics } from "../../src/services/metrics";
 
 /** Log lines kept in memory: nothing reaches the test output, and a test may read them. */
 class LogLines extends Writable {
@@ -96,7 +97,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
   });
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events, metrics: noMetrics };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
