@@ -13,7 +13,8 @@ export type DeadMessage = ResultOf<typeof DeadMessageFields>;
 const EnrollCustomer = graphql(`mutation EnrollCustomer($input: EnrollCustomerInput!) { enrollCustomer(input: $input) { id phone name confirmAbove } }`);
 export type EnrollCustomerInput = VariablesOf<typeof EnrollCustomer>["input"];
 const CreateStore = graphql(`
-  mutation CreateStore($name: String!, $currency: String!, $programId: ID) { createStore(name: $name, currency: $currency, programId: $programId) { id name currency } }
+  mutation CreateStore($name: String!, $currency: String!, $programId: ID, $webhookUrl: String, $timeZone: String) {
+    createStore(name: $name, currency: $currency, programId: $programId, webhookUrl: $webhookUrl, timeZone: $timeZone) { id name currency timeZone webhookSecret } }
 `);
 export type Store = ResultOf<typeof CreateStore>["createStore"];
 const CreatePartner = graphql(`mutation CreatePartner($name: String!, $webhookUrl: String) { createPartner(name: $name, webhookUrl: $webhookUrl) { id name webhookSecret } }`);
@@ -46,8 +47,9 @@ export class AdminClient extends WalletClient {
     return (await this.request(EnrollCustomer, { input })).enrollCustomer;
   }
 
-  async createStore(name: string, currency: string, programId?: string): Promise<Store> {
-    return (await this.request(CreateStore, { name, currency, programId })).createStore;
+  /** `webhookSecret` (when a webhook URL is given) verifies the store's webhooks; it is shown here and nowhere else. */
+  async createStore(name: string, currency: string, programId?: string, options: { webhookUrl?: string; timeZone?: string } = {}): Promise<Store> {
+    return (await this.request(CreateStore, { name, currency, programId, ...options })).createStore;
   }
 
   /** `webhookSecret` verifies the partner's webhooks; it is shown here and nowhere else. */

@@ -22,7 +22,12 @@ const CreateOffer = graphql(
     createOffer(programId: $programId, title: $title, description: $description, validUntil: $validUntil) { ...OfferFields } }`,
   [OfferFields],
 );
-const SendMessage = graphql(`mutation SendMessage($programId: ID!, $title: String!, $body: String!) { sendMessage(programId: $programId, title: $title, body: $body) }`);
+const SendMessage = graphql(`
+  mutation SendMessage($programId: ID!, $title: String!, $body: String!, $audience: MessageAudienceInput) {
+    sendMessage(programId: $programId, title: $title, body: $body, audience: $audience) }
+`);
+/** Who a message goes to (dates as ISO strings); nothing given: every member. */
+export type MessageAudience = NonNullable<VariablesOf<typeof SendMessage>["audience"]>;
 const PointMovements = graphql(`
   query PointMovements($programId: ID!, $after: String, $first: Int) {
     pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at } nextCursor } }
@@ -84,9 +89,9 @@ export class PartnerClient extends WalletClient {
     return (await this.request(CreateOffer, { programId, title, description, validUntil })).createOffer;
   }
 
-  /** Messages every member of the partner's program; returns how many it reached. */
-  async sendMessage(programId: string, title: string, body: string): Promise<number> {
-    return (await this.request(SendMessage, { programId, title, body })).sendMessage;
+  /** To every member, or to `audience`: one member number, or who joined or spent in a period. Returns members reached. */
+  async sendMessage(programId: string, title: string, body: string, audience?: MessageAudience): Promise<number> {
+    return (await this.request(SendMessage, { programId, title, body, audience })).sendMessage;
   }
 
   /** The program's change feed: point movements after `after`, oldest first. */

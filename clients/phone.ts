@@ -1,4 +1,5 @@
 import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection } from "./common";
+import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 import { TicketFields, type Ticket } from "./tickets";
@@ -25,6 +26,12 @@ export type IssuedCode = ResultOf<typeof IssuedCodeFields>;
 /** Which QR images to have drawn with a code: the PNG costs the server most. */
 export type QrImages = "svg" | "png" | "both" | "none";
 
+/** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
+export type Approval = string | DeviceKey;
+
+const DeviceFields = graphql(`fragment DeviceFields on Device { id name algorithm createdAt lastUsedAt revokedAt }`);
+export type Device = ResultOf<typeof DeviceFields>;
+
 const images = (which: QrImages) => ({ svg: which === "svg" || which === "both", png: which === "png" || which === "both" });
 
 const Login = graphql(
@@ -42,8 +49,8 @@ const SetCardStatus = graphql(
   [CardFields],
 );
 const IssuePaymentCode = graphql(
-  `mutation IssuePaymentCode($cardId: ID!, $password: String!, $maxAmount: Int, $svg: Boolean!, $png: Boolean!) {
-    issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { ...IssuedCodeFields } }`,
+  `mutation IssuePaymentCode($cardId: ID!, $password: String, $proof: DeviceProofInput, $maxAmount: Int, $svg: Boolean!, $png: Boolean!) {
+    issuePaymentCode(cardId: $cardId, password: $password, proof: $proof, maxAmount: $maxAmount) { ...IssuedCodeFields } }`,
   [IssuedCodeFields],
 );
 const Payments = graphql(
@@ -52,8 +59,8 @@ const Payments = graphql(
 );
 const SetConfirmAbove = graphql(`mutation SetConfirmAbove($amount: Int) { setConfirmAbove(amount: $amount) { ...CustomerFields } }`, [CustomerFields]);
 const RespondToConfirmation = graphql(
-  `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String!) {
-    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ...PaymentFields } }`,
+  `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String, $proof: DeviceProofInput) {
+    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof) { ...PaymentFields } }`,
   [PaymentFields],
 );
 const PendingConfirmations = graphql(`query PendingConfirmations { pendingConfirmations { ...ConfirmationRequestFields } }`, [ConfirmationRequestFields]);
@@ -63,14 +70,14 @@ const ConfirmationRequests = graphql(`subscription ConfirmationRequests { confir
 const PaymentUpdates = graphql(`subscription PaymentUpdates { paymentUpdates { ...PaymentFields } }`, [PaymentFields]);
 const Bills = graphql(`query Bills($status: BillStatus) { bills(status: $status) { ...BillFields } }`, [BillFields]);
 const IssueBillCode = graphql(
-  `mutation IssueBillCode($billId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
-    issueBillCode(billId: $billId, password: $password) { ...IssuedCodeFields } }`,
+  `mutation IssueBillCode($billId: ID!, $password: String, $proof: DeviceProofInput, $svg: Boolean!, $png: Boolean!) {
+    issueBillCode(billId: $billId, password: $password, proof: $proof) { ...IssuedCodeFields } }`,
   [IssuedCodeFields],
 );
 const Tickets = graphql(`query Tickets { tickets { ...TicketFields } }`, [TicketFields]);
 const IssueTicketCode = graphql(
-  `mutation IssueTicketCode($ticketId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
-    issueTicketCode(ticketId: $ticketId, password: $password) { ...IssuedCodeFields } }`,
+  `mutation IssueTicketCode($ticketId: ID!, $password: String, $proof: DeviceProofInput, $svg: Boolean!, $png: Boolean!) {
+    issueTicketCode(ticketId: $ticketId, password: $password, proof: $proof) { ...IssuedCodeFields } }`,
   [IssuedCodeFields],
 );
 const AllotTicket = graphql(`mutation AllotTicket($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ...TicketFields } }`, [
@@ -79,13 +86,20 @@ const AllotTicket = graphql(`mutation AllotTicket($ticketId: ID!, $toPhone: Stri
 const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
 const Memberships = graphql(`query Memberships { memberships { ...MembershipFields } }`, [MembershipFields]);
 const IssueMemberCode = graphql(
-  `mutation IssueMemberCode($programId: ID!, $password: String!, $svg: Boolean!, $png: Boolean!) {
-    issueMemberCode(programId: $programId, password: $password) { ...IssuedCodeFields } }`,
+  `mutation IssueMemberCode($programId: ID!, $password: String, $proof: DeviceProofInput, $svg: Boolean!, $png: Boolean!) {
+    issueMemberCode(programId: $programId, password: $password, proof: $proof) { ...IssuedCodeFields } }`,
   [IssuedCodeFields],
 );
 const Messages = graphql(`query Messages { messages { ...MessageFields } }`, [MessageFields]);
 const MarkMessageRead = graphql(`mutation MarkMessageRead($id: ID!) { markMessageRead(id: $id) { ...MessageFields } }`, [MessageFields]);
 const MessagesLive = graphql(`subscription MessagesLive { messages { ...MessageFields } }`, [MessageFields]);
+const RegisterDevice = graphql(
+  `mutation RegisterDevice($name: String!, $publicKey: String!, $password: String!) {
+    registerDevice(name: $name, publicKey: $publicKey, password: $password) { ...DeviceFields } }`,
+  [DeviceFields],
+);
+const Devices = graphql(`query Devices { devices { ...DeviceFields } }`, [DeviceFields]);
+const RevokeDevice = graphql(`mutation RevokeDevice($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ...DeviceFields } }`, [DeviceFields]);
 const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
 
 export type LoginResult = ResultOf<typeof Login>["login"];
@@ -132,8 +146,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request(SetCardStatus, { cardId, status, password })).setCardStatus;
   }
 
-  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null, qr: QrImages = "svg"): Promise<IssuedCode> {
-    return (await this.request(IssuePaymentCode, { cardId, password, maxAmount, ...images(qr) })).issuePaymentCode;
+  async issuePaymentCode(cardId: string, approval: Approval, maxAmount?: number | null, qr: QrImages = "svg"): Promise<IssuedCode> {
+    const approved = await approvalVariables(approval, "issuePaymentCode", { cardId, maxAmount });
+    return (await this.request(IssuePaymentCode, { cardId, maxAmount, ...approved, ...images(qr) })).issuePaymentCode;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
@@ -144,8 +159,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request(SetConfirmAbove, { amount })).setConfirmAbove;
   }
 
-  async respondToConfirmation(requestId: string, approve: boolean, password: string): Promise<Payment> {
-    return (await this.request(RespondToConfirmation, { requestId, approve, password })).respondToConfirmation;
+  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval): Promise<Payment> {
+    const approved = await approvalVariables(approval, "respondToConfirmation", { requestId, approve });
+    return (await this.request(RespondToConfirmation, { requestId, approve, ...approved })).respondToConfirmation;
   }
 
   async pendingConfirmations(): Promise<ConfirmationRequest[]> {
@@ -167,8 +183,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request(Bills, { status })).bills;
   }
 
-  async issueBillCode(billId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
-    return (await this.request(IssueBillCode, { billId, password, ...images(qr) })).issueBillCode;
+  async issueBillCode(billId: string, approval: Approval, qr: QrImages = "svg"): Promise<IssuedCode> {
+    const approved = await approvalVariables(approval, "issueBillCode", { billId });
+    return (await this.request(IssueBillCode, { billId, ...approved, ...images(qr) })).issueBillCode;
   }
 
   /** Tickets this phone number holds now (also those allotted to it by a friend). */
@@ -176,8 +193,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request(Tickets)).tickets;
   }
 
-  async issueTicketCode(ticketId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
-    return (await this.request(IssueTicketCode, { ticketId, password, ...images(qr) })).issueTicketCode;
+  async issueTicketCode(ticketId: string, approval: Approval, qr: QrImages = "svg"): Promise<IssuedCode> {
+    const approved = await approvalVariables(approval, "issueTicketCode", { ticketId });
+    return (await this.request(IssueTicketCode, { ticketId, ...approved, ...images(qr) })).issueTicketCode;
   }
 
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
@@ -193,8 +211,9 @@ export class PhoneClient extends WalletClient {
     return (await this.request(Memberships)).memberships;
   }
 
-  async issueMemberCode(programId: string, password: string, qr: QrImages = "svg"): Promise<IssuedCode> {
-    return (await this.request(IssueMemberCode, { programId, password, ...images(qr) })).issueMemberCode;
+  async issueMemberCode(programId: string, approval: Approval, qr: QrImages = "svg"): Promise<IssuedCode> {
+    const approved = await approvalVariables(approval, "issueMemberCode", { programId });
+    return (await this.request(IssueMemberCode, { programId, ...approved, ...images(qr) })).issueMemberCode;
   }
 
   async messages(): Promise<Message[]> {
@@ -208,6 +227,22 @@ export class PhoneClient extends WalletClient {
   /** Live: direct mail from the programs this customer belongs to. */
   messagesLive(): LiveFeed<Message> {
     return this.live.subscribe(MessagesLive, (data) => data.messages);
+  }
+
+  /** Registers the key's public half (the password is asked once) and names the key with its device id. */
+  async registerDevice(key: DeviceKey, name: string, password: string): Promise<Device> {
+    const { registerDevice } = await this.request(RegisterDevice, { name, publicKey: key.publicKey, password });
+    key.deviceId = registerDevice.id;
+    return registerDevice;
+  }
+
+  async devices(): Promise<Device[]> {
+    return (await this.request(Devices)).devices;
+  }
+
+  /** From any session of the customer: the device's proofs are refused from now on. */
+  async revokeDevice(deviceId: string): Promise<Device> {
+    return (await this.request(RevokeDevice, { deviceId })).revokeDevice;
   }
 
   async payment(id: string): Promise<Payment | null> {

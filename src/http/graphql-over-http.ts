@@ -3,13 +3,22 @@ import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import bytes from "bytes";
 import getRawBody from "raw-body";
 import { ErrorCode } from "../services/errors";
+import { wantsHtml, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 
 export interface GraphqlOverHttpOptions<C extends BaseContext> {
   /** Largest request body taken, in bytes; a larger one is answered 413. */
   bodyLimitBytes: number;
   context(req: IncomingMessage, requestId: string): Promise<C>;
+  /** The development explorer, shown to a browser's GET /graphql; null in production. */
+  explorer: Explorer | null;
 }
+
+/** What a GET /graphql with no operation is told (a plain curl, or a browser in production). */
+const NO_OPERATION =
+  "GET /graphql needs an operation: send POST /graphql with content-type application/json and a body " +
+  'like {"query": "{ errorCodes }"} (a GET with ?query= also needs the header apollo-require-preflight: true). ' +
+  "In development, open /graphql in a browser for the GraphQL explorer.";
 
 /**
  * Apollo Server on plain node:http. Apollo does the GraphQL-over-HTTP work itself (method
@@ -20,6 +29,11 @@ export interface GraphqlOverHttpOptions<C extends BaseContext> {
 export function graphqlOverHttp<C extends BaseContext>(apollo: ApolloServer<C>, options: GraphqlOverHttpOptions<C>) {
   apollo.assertStarted("graphqlOverHttp()");
   return async (req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> => {
+    if (req.method === "GET" && !new URLSearchParams(search).has("query")) {
+      if (options.explorer && wantsHtml(req)) options.explorer.page(res);
+      else sendJson(res, 400, badRequest(NO_OPERATION));
+      return;
+    }
     const body = await readBody(req, res, options.bodyLimitBytes);
     if (body === refused) return;
     const headers = new HeaderMap();

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
 import { affectedRows } from "../database";
+import type { Approval } from "./approval";
 import type { Caller } from "./caller";
+import type { DeviceService } from "./device.service";
 import type { CodeService, IssuedCode } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
@@ -10,7 +12,6 @@ import { requireCustomer, requirePartner, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
-import { confirmPassword } from "./password-check";
 import type { Tender } from "./lists";
 import { assertBillMove, type BillStatus } from "./states";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
@@ -53,6 +54,7 @@ export class BillService {
     private readonly codes: CodeService,
     private readonly idempotency: IdempotencyService,
     private readonly outbox: OutboxService,
+    private readonly devices: DeviceService,
   ) {}
 
   /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
@@ -127,7 +129,7 @@ export class BillService {
     return this.views(rows);
   }
 
-  async issueBillCode(caller: Caller, billId: string, password: string): Promise<IssuedCode> {
+  async issueBillCode(caller: Caller, billId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
@@ -136,7 +138,7 @@ export class BillService {
     );
     if (!bill || bill.customerPhone !== customer.phone) return notFound("bill");
     this.requirePayable(bill);
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "issueBillCode", { billId });
     const secondsToDue = Math.floor((bill.dueDate.getTime() - this.deps.clock.now().getTime()) / 1000);
     return this.codes.issue("BILL", customerId, { billId: bill.id }, secondsToDue);
   }

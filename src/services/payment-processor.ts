@@ -71,7 +71,9 @@ export class PaymentProcessor {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
       }
       tx.afterCommit(() => {
-        if (moved.changed === 1) this.deps.events.paymentChanged(decided);
+        if (moved.changed !== 1) return;
+        this.deps.events.paymentChanged(decided);
+        if (timedOut) this.deps.metrics.reversalQueued("timeout");
       });
       return moved;
     });
@@ -117,7 +119,10 @@ export class PaymentProcessor {
     const kind = to === "VOIDED" ? "VOID" : "REFUND";
     tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, kind, -payment.amount)));
     // The reversal first: it releases the customer's hold, the report only settles the books.
-    if (to === "VOIDED") this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+    if (to === "VOIDED") {
+      this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+      tx.afterCommit(() => this.deps.metrics.reversalQueued("void"));
+    }
     this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
     return true;
   }
@@ -164,6 +169,7 @@ export class PaymentProcessor {
       });
       if (moved.changed === 1) {
         settled++;
+        this.deps.metrics.reversalQueued("recovery");
         this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");
       }
     }

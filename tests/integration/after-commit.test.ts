@@ -4,6 +4,8 @@ import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
 import { EventBus, storeRecipient, type PaymentEvent } from "../../src/services/events";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
+import { lockStep } from "../support/lock-step";
+import { paymentRow } from "../support/payment-row";
 
 /**
  * What a transaction sends out (outbox messages to deliver, live events to publish)
@@ -37,27 +39,7 @@ describe.each(engines)("what a transaction sends after its commit (%s)", (engine
   });
 
   const payment = (id: string): PaymentEntity =>
-    Object.assign(new PaymentEntity(), {
-      id,
-      status: "APPROVED",
-      amount: 100,
-      currency: "JPY",
-      items: [],
-      reference: null,
-      storeId: "store-after",
-      storeName: "After Store",
-      customerId: "customer-after",
-      cardId: "card-after",
-      codeId: null,
-      cardInstitution: "Simulated Bank",
-      cardBrand: "VISA",
-      cardLast4: "4242",
-      approvalNumber: "A1B2C3",
-      declineReason: null,
-      createdAt: new Date(),
-      decidedAt: new Date(),
-      processingDeadline: null,
-    });
+    paymentRow(id, { storeId: "store-after", storeName: "After Store", customerId: "customer-after", cardId: "card-after" });
 
   /** A transaction's way out: a message for the outbox and an event for the store's registers. */
   function sendBoth(tx: Tx, name: string, paid: PaymentEntity): void {
@@ -125,9 +107,7 @@ describe.each(engines)("what a transaction sends after its commit (%s)", (engine
         await tx.add(PaymentEntity, payment("p-cross-a"));
         await tx.add(PaymentEntity, payment("p-cross-b"));
       });
-      let bothHoldOne!: () => void;
-      const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
-      let holding = 0;
+      const bothHoldOne = lockStep();
       let attempts = 0;
       // Two transactions lock the same two rows in opposite orders: InnoDB rolls one back.
       const crossing = (name: string, first: string, second: string) =>
@@ -136,8 +116,7 @@ describe.each(engines)("what a transaction sends after its commit (%s)", (engine
           const paid = payment(first);
           sendBoth(tx, name, paid);
           await tx.write("UPDATE payments SET approvalNumber = ? WHERE id = ?", [name.slice(-6), first]);
-          if (++holding === 2) bothHoldOne();
-          await barrier;
+          await bothHoldOne();
           await tx.write("UPDATE payments SET approvalNumber = ? WHERE id = ?", [name.slice(-6), second]);
         });
       await Promise.all([crossing("cross-1", "p-cross-a", "p-cross-b"), crossing("cross-2", "p-cross-b", "p-cross-a")]);

@@ -1,12 +1,13 @@
 import type { DataSource } from "typeorm";
-import { createDataSource, row, type Tx } from "../../src/database";
+import { row, type Tx } from "../../src/database";
 import { MysqlWire } from "../../src/database/mysql-wire";
 import { SqliteStatements, SqliteWire } from "../../src/database/sqlite-wire";
 import { EntityStatements } from "../../src/database/statements";
 import { Tx as Transaction, type Wire } from "../../src/database/transaction";
 import { mysqlConnectionOf, sqliteDatabaseOf, type MysqlConnection } from "../../src/database/typeorm-internals";
 import { IdempotencyRecordEntity, LedgerEntryEntity, PaymentEntity } from "../../src/entities";
-import { createTestDatabase, engines } from "../support/databases";
+import { engines, migratedDataSource } from "../support/databases";
+import { paymentRow } from "../support/payment-row";
 
 /**
  * How a transaction's statements travel: each round trip the real wire sends is
@@ -22,15 +23,8 @@ describe.each(engines)("round trips of a transaction (%s)", (engine) => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await createTestDatabase(engine);
-    dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    ({ dataSource, drop } = await migratedDataSource(engine));
     statements = new EntityStatements(dataSource);
-    drop = async () => {
-      await dataSource.destroy();
-      await database.drop();
-    };
   });
   afterAll(() => drop());
 
@@ -82,27 +76,7 @@ describe.each(engines)("round trips of a transaction (%s)", (engine) => {
   }
 
   const payment = (id: string, status = "PROCESSING"): PaymentEntity =>
-    Object.assign(new PaymentEntity(), {
-      id,
-      status,
-      amount: 500,
-      currency: "JPY",
-      items: [],
-      reference: null,
-      storeId: "store-1",
-      storeName: "Corner Store",
-      customerId: "customer-1",
-      cardId: "card-1",
-      codeId: null,
-      cardInstitution: "Simulated Bank",
-      cardBrand: "VISA",
-      cardLast4: "4242",
-      approvalNumber: null,
-      declineReason: null,
-      createdAt: new Date(),
-      decidedAt: null,
-      processingDeadline: null,
-    });
+    paymentRow(id, { status: status as PaymentEntity["status"], approvalNumber: null, decidedAt: null });
   const record = (key: string, resultId: string) =>
     Object.assign(new IdempotencyRecordEntity(), {
       id: `r-${key}`,

@@ -1,7 +1,9 @@
 import { In } from "typeorm";
-import { Db, createDataSource, isUniqueViolation, row, type AtCommit, type Tx } from "../../src/database";
+import { Db, isUniqueViolation, row, type AtCommit, type Tx } from "../../src/database";
 import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
-import { createTestDatabase, engines } from "../support/databases";
+import { engines, migratedDataSource } from "../support/databases";
+import { lockStep } from "../support/lock-step";
+import { paymentRow } from "../support/payment-row";
 
 /**
  * Transactions of Db.tx, the same on both engines: direct statements beside TypeORM
@@ -14,36 +16,17 @@ describe.each(engines)("transactions (%s)", (engine) => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await createTestDatabase(engine);
-    const dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    db = new Db(dataSource);
-    drop = async () => {
-      await dataSource.destroy();
-      await database.drop();
-    };
+    const opened = await migratedDataSource(engine);
+    db = new Db(opened.dataSource);
+    drop = opened.drop;
   });
   afterAll(() => drop());
 
+  // Dates to the millisecond and JSON items: both engines must give back exactly these.
   const payment = (id: string): PaymentEntity =>
-    Object.assign(new PaymentEntity(), {
-      id,
-      status: "APPROVED",
+    paymentRow(id, {
       amount: 1234,
-      currency: "JPY",
       items: [{ name: "Green tea", quantity: 2, unitPrice: 617 }],
-      reference: null,
-      storeId: "store-1",
-      storeName: "Corner Store",
-      customerId: "customer-1",
-      cardId: "card-1",
-      codeId: null,
-      cardInstitution: "Simulated Bank",
-      cardBrand: "VISA",
-      cardLast4: "4242",
-      approvalNumber: "A1B2C3",
-      declineReason: null,
       createdAt: new Date("2026-11-25T01:02:03.456Z"),
       decidedAt: new Date("2026-11-25T01:02:04.007Z"),
       processingDeadline: new Date("2026-11-25T01:02:06.007Z"),
@@ -283,9 +266,7 @@ describe.each(engines)("transactions (%s)", (engine) => {
         await tx.add(PaymentEntity, payment("p-lock-a"));
         await tx.add(PaymentEntity, payment("p-lock-b"));
       });
-      let bothHoldOne!: () => void;
-      const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
-      let holding = 0;
+      const bothHoldOne = lockStep();
       let attempts = 0;
       const after: string[] = [];
       const crossing = (first: string, second: string, column: "approvalNumber" | "declineReason", value: string) =>
@@ -294,8 +275,7 @@ describe.each(engines)("transactions (%s)", (engine) => {
           tx.afterCommit(() => after.push(`${value} (attempt ${attempt})`));
           tx.atCommit(row(PaymentEntity, payment(`p-lock-${value}-${attempt}`)));
           await tx.write(`UPDATE payments SET ${column} = ? WHERE id = ?`, [value, first]);
-          if (++holding === 2) bothHoldOne();
-          await barrier;
+          await bothHoldOne();
           await tx.write(`UPDATE payments SET ${column} = ? WHERE id = ?`, [value, second]);
         });
       await Promise.all([crossing("p-lock-a", "p-lock-b", "approvalNumber", "T1"), crossing("p-lock-b", "p-lock-a", "declineReason", "t2")]);

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
-import { Db, createDataSource } from "../../src/database";
+import { Db } from "../../src/database";
 import { TRANSACTION_TEXTS, interceptQueries, mysqlConnectionOf, mysqlPoolOf, sqliteDatabaseOf } from "../../src/database/typeorm-internals";
 import { PaymentEntity, StoreEntity } from "../../src/entities";
-import { createTestDatabase, engines } from "../support/databases";
+import { engines, migratedDataSource } from "../support/databases";
 
 /**
  * What src/database relies on in TypeORM beyond its documented API (the list is in
@@ -29,14 +29,7 @@ describe.each(engines)("TypeORM internals the transactions rely on (%s)", (engin
   const texts = TRANSACTION_TEXTS[engine];
 
   beforeAll(async () => {
-    const database = await createTestDatabase(engine);
-    dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    drop = async () => {
-      await dataSource.destroy();
-      await database.drop();
-    };
+    ({ dataSource, drop } = await migratedDataSource(engine));
   });
   afterAll(() => drop());
 

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
+import type { DataSource } from "typeorm";
+import { createDataSource } from "../../src/database";
 
 export type Engine = "sqlite" | "mysql";
 
@@ -41,6 +43,24 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh database of the engine with every migration applied, opened as the server
+ * opens it, for tests of src/database itself; `drop` closes and removes it.
+ */
+export async function migratedDataSource(engine: Engine): Promise<{ dataSource: DataSource; drop(): Promise<void> }> {
+  const database = await createTestDatabase(engine);
+  const dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    dataSource,
+    drop: async () => {
+      await dataSource.destroy();
+      await database.drop();
     },
   };
 }
