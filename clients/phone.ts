@@ -101,6 +101,23 @@ export class PhoneClient extends WalletClient {
     return login;
   }
 
+  /** Asks for a sign-up code by SMS; true whether or not the number is enrolled. */
+  async startSignUp(phone: string): Promise<boolean> {
+    const { startSignUp } = await this.request<{ startSignUp: boolean }>(`mutation ($phone: String!) { startSignUp(phone: $phone) }`, { phone });
+    return startSignUp;
+  }
+
+  /** Enrolls with the code the SMS brought, and logs in: this client then acts as the new customer. */
+  async completeSignUp(input: { phone: string; code: string; name: string; password: string }): Promise<{ token: string; expiresAt: DateTime; customer: Customer }> {
+    const { completeSignUp } = await this.request<{ completeSignUp: { token: string; expiresAt: DateTime; customer: Customer } }>(
+      `mutation ($phone: String!, $code: String!, $name: String!, $password: String!) {
+        completeSignUp(phone: $phone, code: $code, name: $name, password: $password) { token expiresAt customer { ${CUSTOMER} } } }`,
+      input,
+    );
+    this.credential = completeSignUp.token;
+    return completeSignUp;
+  }
+
   async logout(): Promise<boolean> {
     const { logout } = await this.request<{ logout: boolean }>(`mutation { logout }`);
     this.credential = null;
