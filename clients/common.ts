@@ -134,7 +134,7 @@ export const MembershipFields = graphql(
 export type Membership = ResultOf<typeof MembershipFields>;
 
 export const BillFields = graphql(`
-  fragment BillFields on Bill { id reference billerName amount currency description dueDate status paidAt paidAtStore }
+  fragment BillFields on Bill { id reference billerName amount currency description dueDate status paidAt paidAtStore tender }
 `);
 
 export type Bill = ResultOf<typeof BillFields>;

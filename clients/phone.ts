@@ -38,6 +38,12 @@ const Login = graphql(
   `mutation Login($phone: String!, $password: String!) { login(phone: $phone, password: $password) { token expiresAt customer { ...CustomerFields } } }`,
   [CustomerFields],
 );
+const StartSignUp = graphql(`mutation StartSignUp($phone: String!) { startSignUp(phone: $phone) }`);
+const CompleteSignUp = graphql(
+  `mutation CompleteSignUp($phone: String!, $code: String!, $name: String!, $password: String!) {
+    completeSignUp(phone: $phone, code: $code, name: $name, password: $password) { token expiresAt customer { ...CustomerFields } } }`,
+  [CustomerFields],
+);
 const Logout = graphql(`mutation Logout { logout }`);
 const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
 const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
@@ -122,6 +128,18 @@ export class PhoneClient extends WalletClient {
     const { login } = await this.request(Login, { phone, password });
     this.credential = login.token;
     return login;
+  }
+
+  /** Asks for a sign-up code by SMS; true whether or not the number is enrolled. */
+  async startSignUp(phone: string): Promise<boolean> {
+    return (await this.request(StartSignUp, { phone })).startSignUp;
+  }
+
+  /** Enrolls with the code the SMS brought, and logs in: this client then acts as the new customer. */
+  async completeSignUp(input: VariablesOf<typeof CompleteSignUp>): Promise<LoginResult> {
+    const { completeSignUp } = await this.request(CompleteSignUp, input);
+    this.credential = completeSignUp.token;
+    return completeSignUp;
   }
 
   async logout(): Promise<boolean> {

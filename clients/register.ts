@@ -31,6 +31,11 @@ const CollectBill = graphql(
   [BillFields],
 );
 export type Tender = VariablesOf<typeof CollectBill>["tender"];
+const CollectedBills = graphql(`query CollectedBills($date: String!) { collectedBills(date: $date) { ...BillFields } }`, [BillFields]);
+const ReverseBillCollection = graphql(
+  `mutation ReverseBillCollection($billId: ID!, $key: String!) { reverseBillCollection(billId: $billId, idempotencyKey: $key) { ...BillFields } }`,
+  [BillFields],
+);
 const VoidPayment = graphql(`mutation VoidPayment($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [PaymentFields]);
 const RefundPayment = graphql(`mutation RefundPayment($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [
   PaymentFields,
@@ -72,6 +77,16 @@ export class RegisterClient extends WalletClient {
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
   async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
     return (await this.request(SettlePoints, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey })).settlePoints;
+  }
+
+  /** The bills this store collected on a calendar day (YYYY-MM-DD, the store's time zone): the cash hand-over. */
+  async collectedBills(date: string): Promise<Bill[]> {
+    return (await this.request(CollectedBills, { date })).collectedBills;
+  }
+
+  /** Undoes this store's mistaken cash collection, on the day it was made. */
+  async reverseBillCollection(billId: string, idempotencyKey: string): Promise<Bill> {
+    return (await this.request(ReverseBillCollection, { billId, key: idempotencyKey })).reverseBillCollection;
   }
 
   /** The clerk took the money for a bill code: the bill becomes PAID here, once. */

@@ -20,6 +20,7 @@ export { PointMovementEntity } from "./point-movement.entity";
 export { PointSettlementEntity } from "./point-settlement.entity";
 export { ProgramEntity } from "./program.entity";
 export { SessionEntity } from "./session.entity";
+export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";
 export { TicketEntity } from "./ticket.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";

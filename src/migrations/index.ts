@@ -13,6 +13,7 @@ import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes
 import { Devices1765100000000 } from "./1765100000000-devices";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
 import { StoreDay1765410000000 } from "./1765410000000-store-day";
+import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   Devices1765100000000,
   MessageAudience1765400000000,
   StoreDay1765410000000,
+  SignUpCodes1765420000000,
 ];

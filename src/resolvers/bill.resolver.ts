@@ -49,6 +49,24 @@ export class BillResolver {
     return ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey);
   }
 
+  @Authorized("REGISTER")
+  @Query(() => [Bill], { description: "register: the bills its store collected on a calendar day (YYYY-MM-DD, the store's time zone), oldest first" })
+  async collectedBills(@Arg("date") date: string, @Ctx() ctx: RequestContext): Promise<Bill[]> {
+    return ctx.services.bills.collectedBills(ctx.caller, date);
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => Bill, {
+    description: "register: undoes its store's mistaken cash collection, the same day; the bill is payable again and the biller is told (bill.reversed)",
+  })
+  async reverseBillCollection(
+    @Arg("billId", () => ID) billId: string,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Bill> {
+    return ctx.services.bills.reverseBillCollection(ctx.caller, billId, idempotencyKey);
+  }
+
   @Subscription(() => Bill, {
     description: "partner: its own bills, when paid",
     subscribe: ({ context }) => (context as RequestContext).services.live.billReceipts((context as RequestContext).caller),

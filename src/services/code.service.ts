@@ -28,8 +28,15 @@ export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[
 const CHARGE_CARD_FIELDS = ["id", "customerId", "status", "institution", "brand", "last4", "panCiphertext", "panKeyId", "expiryMonth", "expiryYear"] as const;
 export type ChargeCard = Pick<CardEntity, (typeof CHARGE_CARD_FIELDS)[number]>;
 
-/** No code of any kind lives longer than a day, whatever a caller asks for. */
+/** No code lives longer than a day, whatever a caller asks for; but a bill code. */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
+
+/**
+ * A bill code lives until its bill's due date, up to 60 days (as convenience-store
+ * payment slips do): it pays only that bill, only its amount, and only to its biller, so
+ * a copy is worth nothing to anyone else.
+ */
+export const MAX_BILL_CODE_TTL_SECONDS = 60 * 24 * 3600;
 
 /** A code to show; its QR images are drawn by the API layer only when asked for. */
 export interface IssuedCode {
@@ -88,7 +95,8 @@ export class CodeService {
     ttlSeconds: number,
   ): Promise<IssuedCode> {
     const now = this.deps.clock.now();
-    const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, MAX_CODE_TTL_SECONDS) * 1000);
+    const longest = kind === "BILL" ? MAX_BILL_CODE_TTL_SECONDS : MAX_CODE_TTL_SECONDS;
+    const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, longest) * 1000);
     const code = newCodeDigits();
     // The row travels with the transaction's BEGIN and COMMIT: one round trip.
     await this.deps.db.tx(async (tx) =>

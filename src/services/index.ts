@@ -1,6 +1,7 @@
 import { AdminService } from "./admin.service";
 import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
+import { SignUpService } from "./sign-up.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
@@ -51,8 +52,10 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
+  const auth = new AuthService(deps, adminToken, customers, credentials);
   return {
-    auth: new AuthService(deps, adminToken, customers, credentials),
+    auth,
+    signUp: new SignUpService(deps, deps.sms, customers, auth),
     credentials,
     admin: new AdminService(deps, webhookSecrets),
     customers,

@@ -57,8 +57,8 @@ export class WebhookSecrets {
     } catch (error) {
       if (error instanceof KeyNotConfigured) {
         this.deps.logger.error(
-          { owner: kind, ownerId: owner.id, keyId: error.keyId, configure: error.variables },
-          "a webhook secret is sealed under a webhook-secret key that is not configured; its webhooks wait until that key is back",
+          { [`${kind}Id`]: owner.id, keyId: error.keyId, configure: error.variables },
+          `${kind}'s webhook secret is sealed under a webhook-secret key that is not configured; its webhooks wait until that key is back`,
         );
       }
       throw error;
