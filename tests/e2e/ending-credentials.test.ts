@@ -46,6 +46,7 @@ describe.each(engines)("credentials that end, end on open sockets too (%s)", (en
     await listening(shopper.phone);
     const me = shopper.phone.live.subscribe(`{ me { id } }`, (data) => data.me as { id: string });
     expect((await me.next()).id).toBe(shopper.customerId);
+    await me.ready; // every operation sent so far answered, so only the next one meets the ended credential
     // Ended behind the server's back (no announcement): the next operation finds out.
     await server.app.dataSource.query("UPDATE customer_sessions SET revokedAt = createdAt WHERE customerId = ?", [shopper.customerId]);
     const code = shopper.phone.live.subscribe(ISSUE_CODE_ON_SOCKET, (data) => data, { cardId: shopper.card.id, password: PASSWORD });
@@ -58,6 +59,7 @@ describe.each(engines)("credentials that end, end on open sockets too (%s)", (en
     await listening(shopper.phone);
     const me = shopper.phone.live.subscribe(`{ me { id } }`, (data) => data.me as { id: string });
     expect((await me.next()).id).toBe(shopper.customerId);
+    await me.ready; // every operation sent so far answered, so only the next one meets the ended credential
     clock.advance(31 * 24 * 3_600_000);
     try {
       const again = shopper.phone.live.subscribe(`{ me { id } }`, (data) => data.me as { id: string });
