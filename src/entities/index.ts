@@ -21,4 +21,5 @@ export { ProgramEntity } from "./program.entity";
 export { SessionEntity } from "./session.entity";
 export { StoreEntity } from "./store.entity";
 export { TicketEntity } from "./ticket.entity";
+export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";
