@@ -53,6 +53,12 @@ export class TicketResolver {
     return (await ctx.services.tickets.tickets(ctx.caller)).map(toTicket);
   }
 
+  @Authorized("PARTNER")
+  @Query(() => Ticket, { description: "partner: its own ticket by issue number, with its uses and allotments" })
+  async ticket(@Arg("issueNumber") issueNumber: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.shopTicket(ctx.caller, issueNumber));
+  }
+
   @Authorized("PHONE")
   @Mutation(() => IssuedCode, { description: "phone" })
   async issueTicketCode(@Arg("ticketId", () => ID) ticketId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {

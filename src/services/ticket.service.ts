@@ -130,6 +130,14 @@ export class TicketService {
     return this.viewById(ticket.id);
   }
 
+  /** The shop's own ticket by its issue number (to read its uses and allotments). */
+  async shopTicket(caller: Caller, issueNumber: string): Promise<TicketView> {
+    const { partnerId } = requirePartner(caller);
+    const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { partnerId, issueNumber }));
+    if (!ticket) return notFound("ticket");
+    return this.viewById(ticket.id);
+  }
+
   /** The tickets this phone number holds now: not revoked, not past their validity. */
   async tickets(caller: Caller): Promise<TicketView[]> {
     const { customerId } = requireCustomer(caller);
