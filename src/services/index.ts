@@ -13,6 +13,7 @@ import { DeadMessageService } from "./dead-messages.service";
 import { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
 import { EventService } from "./event.service";
+import { GateSnapshotService } from "./gate-snapshot.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
@@ -76,6 +77,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     ticketEvents,
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
+    gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
