@@ -7,6 +7,8 @@
  * server's side of it.
  */
 
+import { rotationText, rotationWindow } from "./rotation";
+
 type Subtle = typeof globalThis.crypto.subtle;
 /** WebCrypto's CryptoKey, as this platform's typings name it. */
 export type PrivateKey = Parameters<Subtle["sign"]>[1];
@@ -22,6 +24,7 @@ export const PROOF_ARGUMENTS = {
   issueMemberCode: ["programId"],
   issueBillCode: ["billId"],
   issueTicketCode: ["ticketId"],
+  issueRotatingTicket: ["ticketId"],
   respondToConfirmation: ["requestId", "approve"],
 } as const;
 
@@ -119,6 +122,12 @@ export class DeviceKey {
     this.#counter = Math.max(this.#counter, lastCounter);
   }
 
+  /** base64url of the key's signature over `text`; callers give each kind of text its own first line. */
+  async signText(text: string): Promise<string> {
+    const signature = await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, new TextEncoder().encode(text));
+    return toBase64url(new Uint8Array(signature));
+  }
+
   /** Signs the canonical text of this request with the next counter. */
   async prove<O extends ProofOperation>(operation: O, args: ProofArguments<O>): Promise<DeviceProof> {
     if (!this.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
@@ -127,6 +136,13 @@ export class DeviceKey {
     const signature = await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, new TextEncoder().encode(payload));
     return { deviceId: this.deviceId, payload, signature: toBase64url(new Uint8Array(signature)) };
   }
+}
+
+/** A rotating ticket code for the window `at` falls in (clients/ticket-code.ts describes it). */
+export async function rotatingTicketCode(credential: string, key: DeviceKey, at: Date = new Date()): Promise<string> {
+  const window = rotationWindow(at);
+  const signature = await key.signText(rotationText(credential, window));
+  return `${credential}.${window}.${signature}`;
 }
 
 /** A request's approval as the API takes it: the password, or a proof signed by the device key. */

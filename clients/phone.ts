@@ -210,7 +210,18 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, ...approved })).issueTicketCode;
   }
 
-  /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
+  /**
+   * A rotating ticket bound to `key` (a registered device): show `rotatingTicketCode(credential, key)`
+   * (clients/device-key.ts), a new one every `periodSeconds`, until `expiresAt`; no need to ask again.
+   */
+  async issueRotatingTicket(ticketId: string, key: DeviceKey): Promise<{ credential: string; periodSeconds: number; expiresAt: DateTime }> {
+    const query = `mutation ($ticketId: ID!, $proof: DeviceProofInput!) {
+      issueRotatingTicket(ticketId: $ticketId, proof: $proof) { credential periodSeconds expiresAt } }`;
+    type Rotating = { credential: string; periodSeconds: number; expiresAt: DateTime };
+    return (await this.request<{ issueRotatingTicket: Rotating }>(query, { ticketId, proof: await key.prove("issueRotatingTicket", { ticketId }) }))
+      .issueRotatingTicket;
+  }
+
   /** The tickets held now, with their uses and allotments (the giver's number masked). */
   async ticketHistories(): Promise<TicketHistory[]> {
     return (await this.request<{ tickets: TicketHistory[] }>(`{ tickets { ${TICKET_HISTORY_FIELDS} } }`)).tickets;

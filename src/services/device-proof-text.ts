@@ -25,6 +25,7 @@ export const PROOF_ARGUMENTS = {
   issueMemberCode: ["programId"],
   issueBillCode: ["billId"],
   issueTicketCode: ["ticketId"],
+  issueRotatingTicket: ["ticketId"],
   respondToConfirmation: ["requestId", "approve"],
 } as const;
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../entities";
+import { AdmissionEntity, CustomerEntity, DeviceEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../entities";
+import { ROTATION_PERIOD_SECONDS } from "../../clients/rotation";
 import type { Approval } from "./approval";
 import type { Caller } from "./caller";
 import type { DeviceService } from "./device.service";
@@ -176,6 +177,38 @@ export class TicketService {
   }
 
   /**
+   * A rotating ticket for this phone's device: a credential signed by the server that
+   * names the ticket, its holder version and the device, and carries the device's public
+   * key. The phone turns it into a new code every ROTATION_PERIOD_SECONDS by signing the
+   * window with the device key (clients/device-key.ts `rotatingTicketCode`), without
+   * asking again, for as long as the ticket is valid; a gate, online or offline, checks
+   * both signatures and takes only a current window, so a screenshot is worth nothing
+   * (STALE). Approved by that device's proof: the device the credential binds.
+   */
+  async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
+    const session = requireCustomer(caller);
+    const { customerId } = session;
+    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
+    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
+    const now = this.deps.clock.now();
+    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
+    const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
+    const credential = this.deps.tickets.signCredential({
+      t: ticket.id,
+      e: event.id,
+      v: ticket.holderVersion,
+      vf: seconds(ticket.validFrom),
+      vu: seconds(ticket.validUntil),
+      x: seconds(ticket.validUntil),
+      di: device.id,
+      d: device.publicKey.toString("base64url"),
+      a: device.algorithm,
+    });
+    return { credential, periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: ticket.validUntil };
+  }
+
+  /**
    * Gives the ticket to an acquaintance's phone number; earlier codes stop working. Only
    * an unused ticket moves (no use taken, checked by the same UPDATE that moves it, so a
    * gate admitting it at the same instant wins or loses whole), and no more often than
@@ -254,7 +287,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = this.deps.tickets.verify(code.trim());
+    const claims = this.deps.tickets.verify(code.trim(), this.deps.clock.now());
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
