@@ -7,29 +7,16 @@
  * server's side of it.
  */
 
+import { proofText, type ProofArguments, type ProofOperation } from "./proof-text";
 import { rotationText, rotationWindow } from "./rotation";
+
+export { PROOF_ARGUMENTS, PROOF_HEADER, proofText, type ProofArguments, type ProofOperation } from "./proof-text";
 
 type Subtle = typeof globalThis.crypto.subtle;
 /** WebCrypto's CryptoKey, as this platform's typings name it. */
 export type PrivateKey = Parameters<Subtle["sign"]>[1];
 
 export type DeviceAlgorithm = "Ed25519" | "ES256";
-
-/** The first line of a proof: the kind of text and its version. */
-export const PROOF_HEADER = "wallet-center device proof v1";
-
-/** The operations a proof may approve, each with its arguments in the contract's order. */
-export const PROOF_ARGUMENTS = {
-  issuePaymentCode: ["cardId", "maxAmount"],
-  issueMemberCode: ["programId"],
-  issueBillCode: ["billId"],
-  issueTicketCode: ["ticketId"],
-  issueRotatingTicket: ["ticketId"],
-  respondToConfirmation: ["requestId", "approve"],
-} as const;
-
-export type ProofOperation = keyof typeof PROOF_ARGUMENTS;
-export type ProofArguments<O extends ProofOperation> = { [K in (typeof PROOF_ARGUMENTS)[O][number]]: string | number | boolean | null | undefined };
 
 /** What the API's DeviceProofInput takes. */
 export interface DeviceProof {
@@ -52,13 +39,6 @@ const SIGN_PARAMS: Record<DeviceAlgorithm, { name: string; hash?: string }> = {
   ES256: { name: "ECDSA", hash: "SHA-256" },
 };
 
-/** The canonical text of one request (docs/device-proofs.md): lines joined by "\n", none at the end. */
-export function proofText<O extends ProofOperation>(operation: O, args: ProofArguments<O>, deviceId: string, counter: number): string {
-  const values = args as Record<string, string | number | boolean | null | undefined>;
-  const lines = [PROOF_HEADER, `operation: ${operation}`, `device: ${deviceId}`, `counter: ${counter}`];
-  for (const name of PROOF_ARGUMENTS[operation]) lines.push(`${name}: ${JSON.stringify(values[name] ?? null)}`);
-  return lines.join("\n");
-}
 
 export class DeviceKey {
   /** Set by PhoneClient.registerDevice (or restored): the server's id of this key. */

@@ -157,11 +157,7 @@ export class TicketService {
   /** A signed code for the holder, from the release time on (TICKET_NOT_RELEASED before). */
   async issueTicketCode(caller: Caller, ticketId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
-    const { customerId } = session;
-    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
-    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
-    const now = this.deps.clock.now();
-    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    const { ticket, event, now } = await this.releasedTicket(session.customerId, ticketId);
     await this.devices.approve(session, approval, "issueTicketCode", { ticketId });
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
@@ -176,6 +172,15 @@ export class TicketService {
     return { code, kind: "TICKET", expiresAt };
   }
 
+  /** A ticket this phone holds whose codes are released, counted against its code-issue limit. */
+  private async releasedTicket(customerId: string, ticketId: string) {
+    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
+    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
+    const now = this.deps.clock.now();
+    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    return { ticket, event, now };
+  }
+
   /**
    * A rotating ticket for this phone's device: a credential signed by the server that
    * names the ticket, its holder version and the device, and carries the device's public
@@ -187,11 +192,7 @@ export class TicketService {
    */
   async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
     const session = requireCustomer(caller);
-    const { customerId } = session;
-    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
-    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
-    const now = this.deps.clock.now();
-    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
     const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
     const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
     const credential = this.deps.tickets.signCredential({
