@@ -86,6 +86,8 @@ export interface Payment {
   reference: string | null;
   createdAt: DateTime;
   decidedAt: DateTime | null;
+  /** Ten digits the register shows for the customer; never the phone number. */
+  customerNumber: string | null;
 }
 
 export interface PaymentConnection {
@@ -95,7 +97,7 @@ export interface PaymentConnection {
 
 export const PAYMENT_FIELDS = `
   id status amount currency items { name quantity unitPrice } storeName
-  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
+  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber
 `;
 
 export interface Offer {

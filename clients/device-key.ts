@@ -7,6 +7,7 @@
  * server's side of it.
  */
 
+import { OFFLINE_TOKEN_PREFIX, offlineTokenText, toBase64url, type OfflineTokenClaims } from "./offline-token";
 import { proofText, type ProofArguments, type ProofOperation } from "./proof-text";
 import { rotationText, rotationWindow } from "./rotation";
 
@@ -125,6 +126,18 @@ export async function rotatingTicketCode(credential: string, key: DeviceKey, at:
   return `${credential}.${window}.${signature}`;
 }
 
+/**
+ * An offline payment token (clients/offline-token.ts), made on the phone with no network:
+ * this card, at most `maxAmount`, now. Show it as a QR; the register redeems it online.
+ */
+export async function offlinePaymentToken(key: DeviceKey, cardId: string, maxAmount: number, at: Date = new Date()): Promise<string> {
+  if (!key.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
+  const nonce = toBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  const claims: OfflineTokenClaims = { di: key.deviceId, c: cardId, m: maxAmount, t: Math.floor(at.getTime() / 1000), n: nonce };
+  const encoded = toBase64url(new TextEncoder().encode(JSON.stringify(claims)));
+  return `${OFFLINE_TOKEN_PREFIX}${encoded}.${await key.signText(offlineTokenText(encoded))}`;
+}
+
 /** A request's approval as the API takes it: the password, or a proof signed by the device key. */
 export async function approvalVariables<O extends ProofOperation>(
   approval: string | DeviceKey,
@@ -134,8 +147,4 @@ export async function approvalVariables<O extends ProofOperation>(
   return typeof approval === "string" ? { password: approval } : { proof: await approval.prove(operation, args) };
 }
 
-function toBase64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+

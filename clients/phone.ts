@@ -69,13 +69,16 @@ export interface Device {
   createdAt: DateTime;
   lastUsedAt: DateTime | null;
   revokedAt: DateTime | null;
+  /** What its offline payment tokens may pay in any 24 hours; null: the operator's maximum. */
+  offlineMaxAmount: number | null;
+  offlineMaxCount: number | null;
 }
 
 /** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
 export type Approval = string | DeviceKey;
 
 const CUSTOMER = "id phone name confirmAbove";
-const DEVICE = "id name algorithm createdAt lastUsedAt revokedAt";
+const DEVICE = "id name algorithm createdAt lastUsedAt revokedAt offlineMaxAmount offlineMaxCount";
 const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
 
 /** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
@@ -285,6 +288,13 @@ export class PhoneClient extends WalletClient {
   async revokeDevice(deviceId: string): Promise<Device> {
     const query = `mutation ($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ${DEVICE} } }`;
     return (await this.request<{ revokeDevice: Device }>(query, { deviceId })).revokeDevice;
+  }
+
+  /** What this device's offline payment tokens may pay in any 24 hours (the password is asked). */
+  async setOfflineLimits(deviceId: string, maxAmount: number, maxCount: number, password: string): Promise<Device> {
+    const query = `mutation ($deviceId: ID!, $maxAmount: Int!, $maxCount: Int!, $password: String!) {
+      setOfflineLimits(deviceId: $deviceId, maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ${DEVICE} } }`;
+    return (await this.request<{ setOfflineLimits: Device }>(query, { deviceId, maxAmount, maxCount, password })).setOfflineLimits;
   }
 
   async payment(id: string): Promise<Payment | null> {

@@ -15,6 +15,7 @@ import { Gates1765300000000 } from "./1765300000000-gates";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
 import { StoreDay1765410000000 } from "./1765410000000-store-day";
 import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
+import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   MessageAudience1765400000000,
   StoreDay1765410000000,
   SignUpCodes1765420000000,
+  OfflineTokens1765430000000,
 ];

@@ -97,6 +97,13 @@ export class DeviceService {
     return this.deps.db.read((m) => m.find(DeviceEntity, { where: { customerId }, order: { createdAt: "ASC", id: "ASC" }, take: DEVICES_LISTED }));
   }
 
+  /** One of the caller's own devices; NOT_FOUND for any other id. */
+  async own(caller: Caller, deviceId: string): Promise<DeviceEntity> {
+    const { customerId } = requireCustomer(caller);
+    const device = await this.deps.db.read((m) => m.findOneBy(DeviceEntity, { id: deviceId, customerId }));
+    return device ?? notFound("device");
+  }
+
   /** Revokes one of the caller's devices, from any of their sessions; NOT_FOUND for any other id. */
   async revoke(caller: Caller, deviceId: string): Promise<DeviceEntity> {
     const { customerId } = requireCustomer(caller);
