@@ -51,7 +51,7 @@ describeIf("the web app in a real browser", () => {
     const phoneBrowser = await launchChromium();
     browsers.push(phoneBrowser);
     phone = await (await phoneBrowser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true })).newPage();
-    phone.on("console", (m) => process.stdout.write(`[phone console] ${m.type()} ${m.text()}\n`));
+    phone.on("console", (m) => m.type() === "error" && process.stdout.write(`[phone console] ${m.text()}\n`));
     phone.on("pageerror", (e) => process.stdout.write(`[phone error] ${e.message}\n`));
   });
   afterAll(async () => {
@@ -204,5 +204,56 @@ describeIf("the web app in a real browser", () => {
     expect(await verdict.evaluate(backgroundColor)).toBe("rgb(164, 22, 26)");
     await shot(gate, "gate-denied");
     expect(await shop.attendance(event.id)).toMatchObject({ admitted: 1 });
+  });
+
+  it("shows memberships with the member QR, bills with their QR (collected at the register page), and the inbox", async () => {
+    const register = (globalThis as { registerPage?: Page }).registerPage!;
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Shibuya Utilities & Rewards");
+    const program = await admin.createProgram({ name: "Corner Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const biller = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    await shopper.phone.joinProgram(program.id);
+    expect(await biller.sendMessage(program.id, "Double points this week", "Every purchase earns twice the points until Sunday.")).toBe(1);
+    await biller.postBill({
+      customerPhone: shopper.phoneNumber,
+      reference: "WATER-2026-11",
+      amount: 4200,
+      currency: "JPY",
+      dueDate: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      description: "Water, November",
+    });
+
+    await tab(phone, "Members");
+    await phone.getByRole("button", { name: "Show member code" }).click();
+    await phone.getByRole("img", { name: "Corner Points member code QR" }).waitFor();
+    await shot(phone, "phone-members");
+
+    await tab(phone, "Inbox");
+    await phone.getByText("Double points this week").click();
+    await phone.getByText("Every purchase earns twice the points until Sunday.").waitFor();
+    await shot(phone, "phone-inbox");
+    for (let tries = 0; !(await shopper.phone.messages())[0].read; tries++) {
+      expect(tries).toBeLessThan(50);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    await tab(phone, "Bills");
+    await phone.getByRole("button", { name: "Show bill code" }).click();
+    await phone.getByRole("img", { name: /Bill code QR/ }).waitFor();
+    const billCode = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
+    await shot(phone, "phone-bills");
+
+    await tab(register, "Bill");
+    await register.getByLabel("Or type the bill's code").fill(billCode);
+    await register.getByRole("button", { name: "Use this code" }).click();
+    await register.getByRole("button", { name: "Cash received" }).waitFor();
+    await shot(register, "register-bill");
+    await register.getByRole("button", { name: "Cash received" }).click();
+    await register.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+    expect((await shopper.phone.bills())[0]).toMatchObject({ status: "PAID", tender: "CASH" });
+
+    await tab(register, "Today");
+    await register.getByRole("heading", { name: "Bills collected today" }).waitFor();
+    await shot(register, "register-today");
   });
 });
