@@ -101,7 +101,7 @@ export type DateTime = string;
 export const PaymentFields = graphql(`
   fragment PaymentFields on Payment {
     id status amount currency items { name quantity unitPrice } storeName
-    card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
+    card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber
   }
 `);
 

@@ -1,13 +1,48 @@
 import { WalletClient, type ClientOptions } from "./common";
-import { graphql, type ResultOf } from "./graphql";
+import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
+import type { AdmissionResult, DenialReason } from "./admission-rules";
 import { TicketFields } from "./tickets";
 
 export const AdmissionFields = graphql(`fragment AdmissionFields on Admission { result reason ticket { ...TicketFields } admittedCount at }`, [TicketFields]);
 export type Admission = ResultOf<typeof AdmissionFields>;
 
 export const AttendanceFields = graphql(`fragment AttendanceFields on Attendance { eventId ticketsIssued admitted }`);
-export type Attendance = ResultOf<typeof AttendanceFields>;
+export type AttendanceSummary = ResultOf<typeof AttendanceFields>;
+
+const GateAdmissionFields = graphql(`fragment GateAdmissionFields on Admission { ...AdmissionFields firstUsedAt offline }`, [AdmissionFields]);
+/**
+ * An answer that may be an exit, or a synced scan's (with the time of the use that
+ * stands); `result` and `reason` as the shared decision names them (clients/admission-rules.ts).
+ */
+export type GateAdmission = Omit<ResultOf<typeof GateAdmissionFields>, "result" | "reason"> & { result: AdmissionResult; reason: DenialReason | null };
+
+const AttendanceNow = graphql(`query AttendanceNow($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted inside byGate { gate admitted exited } } }`);
+/** Visitors admitted, inside now, and the passages at each gate. */
+export type Attendance = ResultOf<typeof AttendanceNow>["attendance"];
+export type GateCount = Attendance["byGate"][number];
+
+const GateSnapshotQuery = graphql(`
+  query GateSnapshot($eventId: ID!, $since: DateTime) {
+    gateSnapshot(eventId: $eventId, since: $since) {
+      eventId asOf signingKeys allowReentry revokedTicketIds
+      tickets { ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside } } }
+`);
+export type GateSnapshot = ResultOf<typeof GateSnapshotQuery>["gateSnapshot"];
+/** A ticket as an offline gate decides on it. */
+export type GateTicket = GateSnapshot["tickets"][number];
+
+const ExitTicket = graphql(
+  `mutation ExitTicket($code: String!, $eventId: ID!, $gate: String) { exitTicket(code: $code, eventId: $eventId, gate: $gate) { ...GateAdmissionFields } }`,
+  [GateAdmissionFields],
+);
+const SyncScans = graphql(
+  `mutation SyncScans($eventId: ID!, $scans: [OfflineScanInput!]!) { syncScans(eventId: $eventId, scans: $scans) { ...GateAdmissionFields } }`,
+  [GateAdmissionFields],
+);
+/** A scan made while offline, as syncScans takes it. */
+export type OfflineScanInput = VariablesOf<typeof SyncScans>["scans"][number];
+const Movements = graphql(`subscription Movements($eventId: ID!) { admissions(eventId: $eventId) { ...GateAdmissionFields } }`, [GateAdmissionFields]);
 
 const AdmitTicket = graphql(
   `mutation AdmitTicket($code: String!, $eventId: ID!, $gate: String) { admitTicket(code: $code, eventId: $eventId, gate: $gate) { ...AdmissionFields } }`,
@@ -37,8 +72,33 @@ export class GateClient extends WalletClient {
     return (await this.request(LookupTicket, { code })).lookupCode;
   }
 
-  async attendance(eventId: string): Promise<Attendance> {
+  async attendance(eventId: string): Promise<AttendanceSummary> {
     return (await this.request(AttendanceQuery, { eventId })).attendance;
+  }
+
+  /** A visitor leaves: let out for any genuine code of the event's tickets. */
+  async exitTicket(code: string, eventId: string, gate?: string): Promise<GateAdmission> {
+    return (await this.request(ExitTicket, { code, eventId, gate })).exitTicket as GateAdmission;
+  }
+
+  /** Scans made offline, in any order, as often as needed: each counts once. The answers are in the scans' order. */
+  async syncScans(eventId: string, scans: OfflineScanInput[]): Promise<GateAdmission[]> {
+    return (await this.request(SyncScans, { eventId, scans })).syncScans as GateAdmission[];
+  }
+
+  /** What the gate needs to decide alone; with `since` (an earlier asOf), only the tickets changed since. */
+  async gateSnapshot(eventId: string, since?: string | null): Promise<GateSnapshot> {
+    return (await this.request(GateSnapshotQuery, { eventId, since: since ?? null })).gateSnapshot;
+  }
+
+  /** Visitors admitted, inside now, and the passages at each gate. */
+  async attendanceNow(eventId: string): Promise<Attendance> {
+    return (await this.request(AttendanceNow, { eventId })).attendance;
+  }
+
+  /** Live, with exits and synced scans: every decision at this event. */
+  movements(eventId: string): LiveFeed<GateAdmission> {
+    return this.live.subscribe(Movements, (data) => data.admissions as GateAdmission, { eventId });
   }
 
   /** The public key (PEM) that verifies ticket codes offline. */

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { createClient, type Client, type ExecutionResult } from "graphql-ws";
 import { WalletApiError, type ClientOptions, type KnownFields } from "./common";
 import { textOf, type AnyDocument, type ResultOf } from "./graphql";

@@ -1,8 +1,8 @@
 import { BillFields, OfferFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Offer } from "./common";
-import { Admissions, AttendanceFields, type Admission, type Attendance } from "./gate";
+import { Admissions, AttendanceFields, type Admission, type AttendanceSummary } from "./gate";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { EventFields, TicketFields, type Ticket, type TicketEvent } from "./tickets";
+import { EventFields, TicketFields, TicketHistoryFields, type Ticket, type TicketEvent, type TicketHistory } from "./tickets";
 
 export type { Offer };
 
@@ -14,6 +14,7 @@ const CreateEvent = graphql(`mutation CreateEvent($input: EventInput!) { createE
 export type EventInput = VariablesOf<typeof CreateEvent>["input"];
 const PostTicket = graphql(`mutation PostTicket($input: PostTicketInput!) { postTicket(input: $input) { ...TicketFields } }`, [TicketFields]);
 export type PostTicketInput = VariablesOf<typeof PostTicket>["input"];
+const TicketByIssueNumber = graphql(`query Ticket($issueNumber: String!) { ticket(issueNumber: $issueNumber) { ...TicketHistoryFields } }`, [TicketHistoryFields]);
 const RevokeTicket = graphql(`mutation RevokeTicket($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ...TicketFields } }`, [TicketFields]);
 const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
 const BillReceipts = graphql(`subscription BillReceipts { billReceipts { ...BillFields } }`, [BillFields]);
@@ -67,11 +68,16 @@ export class PartnerClient extends WalletClient {
     return (await this.request(PostTicket, { input })).postTicket;
   }
 
+  /** The shop's own ticket, with its uses and the whole chain of allotments. */
+  async ticket(issueNumber: string): Promise<TicketHistory> {
+    return (await this.request(TicketByIssueNumber, { issueNumber })).ticket;
+  }
+
   async revokeTicket(issueNumber: string): Promise<Ticket> {
     return (await this.request(RevokeTicket, { issueNumber })).revokeTicket;
   }
 
-  async attendance(eventId: string): Promise<Attendance> {
+  async attendance(eventId: string): Promise<AttendanceSummary> {
     return (await this.request(AttendanceQuery, { eventId })).attendance;
   }
 

@@ -2,7 +2,7 @@ import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, W
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { TicketFields, type Ticket } from "./tickets";
+import { TicketFields, TicketHistoryFields, type Ticket, type TicketHistory } from "./tickets";
 
 const CustomerFields = graphql(`fragment CustomerFields on Customer { id phone name confirmAbove }`);
 export type Customer = ResultOf<typeof CustomerFields>;
@@ -29,7 +29,7 @@ export type QrImages = "svg" | "png" | "both" | "none";
 /** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
 export type Approval = string | DeviceKey;
 
-const DeviceFields = graphql(`fragment DeviceFields on Device { id name algorithm createdAt lastUsedAt revokedAt }`);
+const DeviceFields = graphql(`fragment DeviceFields on Device { id name algorithm createdAt lastUsedAt revokedAt offlineMaxAmount offlineMaxCount }`);
 export type Device = ResultOf<typeof DeviceFields>;
 
 const images = (which: QrImages) => ({ svg: which === "svg" || which === "both", png: which === "png" || which === "both" });
@@ -106,6 +106,17 @@ const RegisterDevice = graphql(
 );
 const Devices = graphql(`query Devices { devices { ...DeviceFields } }`, [DeviceFields]);
 const RevokeDevice = graphql(`mutation RevokeDevice($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ...DeviceFields } }`, [DeviceFields]);
+const IssueRotatingTicket = graphql(`
+  mutation IssueRotatingTicket($ticketId: ID!, $proof: DeviceProofInput!) { issueRotatingTicket(ticketId: $ticketId, proof: $proof) { credential periodSeconds expiresAt } }
+`);
+export type RotatingTicket = ResultOf<typeof IssueRotatingTicket>["issueRotatingTicket"];
+const TicketHistories = graphql(`query TicketHistories { tickets { ...TicketHistoryFields } }`, [TicketHistoryFields]);
+const TakeBackTicket = graphql(`mutation TakeBackTicket($ticketId: ID!) { takeBackTicket(ticketId: $ticketId) { ...TicketHistoryFields } }`, [TicketHistoryFields]);
+const SetOfflineLimits = graphql(
+  `mutation SetOfflineLimits($deviceId: ID!, $maxAmount: Int!, $maxCount: Int!, $password: String!) {
+    setOfflineLimits(deviceId: $deviceId, maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ...DeviceFields } }`,
+  [DeviceFields],
+);
 const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
 
 export type LoginResult = ResultOf<typeof Login>["login"];
@@ -216,6 +227,24 @@ export class PhoneClient extends WalletClient {
     return (await this.request(IssueTicketCode, { ticketId, ...approved, ...images(qr) })).issueTicketCode;
   }
 
+  /**
+   * A rotating ticket bound to `key` (a registered device): show `rotatingTicketCode(credential, key)`
+   * (clients/device-key.ts), a new one every `periodSeconds`, until `expiresAt`; no need to ask again.
+   */
+  async issueRotatingTicket(ticketId: string, key: DeviceKey): Promise<RotatingTicket> {
+    return (await this.request(IssueRotatingTicket, { ticketId, proof: await key.prove("issueRotatingTicket", { ticketId }) })).issueRotatingTicket;
+  }
+
+  /** The tickets held now, with their uses and allotments (the giver's number masked). */
+  async ticketHistories(): Promise<TicketHistory[]> {
+    return (await this.request(TicketHistories)).tickets;
+  }
+
+  /** Takes back the ticket this phone allotted last, until it is used: the friend's codes stop working. */
+  async takeBackTicket(ticketId: string): Promise<TicketHistory> {
+    return (await this.request(TakeBackTicket, { ticketId })).takeBackTicket;
+  }
+
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
   async allotTicket(ticketId: string, toPhone: string): Promise<Ticket> {
     return (await this.request(AllotTicket, { ticketId, toPhone })).allotTicket;
@@ -261,6 +290,11 @@ export class PhoneClient extends WalletClient {
   /** From any session of the customer: the device's proofs are refused from now on. */
   async revokeDevice(deviceId: string): Promise<Device> {
     return (await this.request(RevokeDevice, { deviceId })).revokeDevice;
+  }
+
+  /** What this device's offline payment tokens may pay in any 24 hours (the password is asked). */
+  async setOfflineLimits(deviceId: string, maxAmount: number, maxCount: number, password: string): Promise<Device> {
+    return (await this.request(SetOfflineLimits, { deviceId, maxAmount, maxCount, password })).setOfflineLimits;
   }
 
   async payment(id: string): Promise<Payment | null> {

@@ -15,3 +15,17 @@ export const TicketFields = graphql(
 );
 
 export type Ticket = ResultOf<typeof TicketFields>;
+
+/** A ticket with what it shows beyond its row: its uses and its allotments as the caller may see them (a number the caller did not know is masked). */
+export const TicketHistoryFields = graphql(
+  `
+  fragment TicketHistoryFields on Ticket {
+    ...TicketFields minMinutesBetweenUses uses { at gate } transfers { fromPhone toPhone at takenBackAt }
+  }
+`,
+  [TicketFields],
+);
+
+export type TicketHistory = ResultOf<typeof TicketHistoryFields>;
+export type TicketUse = TicketHistory["uses"][number];
+export type TicketTransfer = NonNullable<TicketHistory["transfers"]>[number];

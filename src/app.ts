@@ -12,6 +12,7 @@ import { Db, createDataSource } from "./database";
 import { developmentExplorer } from "./http/explorer";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
+import { webApp } from "./http/web-app";
 import { createLogger, plainLinesOf, type Logger } from "./logger";
 import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
@@ -198,6 +199,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         graphql,
         healthy,
         explorer,
+        webApp: webApp(),
         ready: () => readiness.check(),
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),

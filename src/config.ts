@@ -133,6 +133,8 @@ const envSchema = z.object({
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
   RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR: intFrom(20, 1),
+  OFFLINE_MAX_AMOUNT: intFrom(10_000, 0),
+  OFFLINE_MAX_COUNT: intFrom(5, 0, 1000),
   SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
@@ -271,6 +273,8 @@ export interface Config {
     signUpCodesPerPhonePerHour: number;
     signUpsPerAddressPerHour: number;
   };
+  /** The most a device's offline tokens may pay in any 24 hours, and how many: a customer may set less. */
+  offlineMax: { amount: number; count: number };
   /** Where sign-up codes are sent; unset: the simulator, in development and tests only. */
   smsGateway: { url: string; token: string | null } | null;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
@@ -350,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,
       signUpsPerAddressPerHour: e.RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR,
     },
+    offlineMax: { amount: e.OFFLINE_MAX_AMOUNT, count: e.OFFLINE_MAX_COUNT },
     smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

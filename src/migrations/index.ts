@@ -11,9 +11,11 @@ import { OutboxDestinations1764900000000 } from "./1764900000000-outbox-destinat
 import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
 import { Devices1765100000000 } from "./1765100000000-devices";
+import { Gates1765300000000 } from "./1765300000000-gates";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
 import { StoreDay1765410000000 } from "./1765410000000-store-day";
 import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
+import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -30,7 +32,9 @@ export const migrations = [
   KeyIds1764960000000,
   RetentionIndexes1765000000000,
   Devices1765100000000,
+  Gates1765300000000,
   MessageAudience1765400000000,
   StoreDay1765410000000,
   SignUpCodes1765420000000,
+  OfflineTokens1765430000000,
 ];

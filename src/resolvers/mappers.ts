@@ -10,6 +10,7 @@ import type { TicketView } from "../services/ticket.service";
 import type { EventEntity } from "../entities";
 import type { MembershipView } from "../services/membership.service";
 import type { PaymentEvent } from "../services/events";
+import { customerNumberOf } from "../services/customer-number";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
 export const toDevice = (d: DeviceEntity): Device => ({
@@ -19,6 +20,8 @@ export const toDevice = (d: DeviceEntity): Device => ({
   createdAt: d.createdAt,
   lastUsedAt: d.lastUsedAt,
   revokedAt: d.revokedAt,
+  offlineMaxAmount: d.offlineMaxAmount,
+  offlineMaxCount: d.offlineMaxCount,
 });
 
 export const toCustomer = (c: CustomerEntity): Customer => ({
@@ -57,6 +60,7 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   reference: p.reference,
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
+  customerNumber: customerNumberOf(p.customerId),
 });
 
 export const toMembership = (v: MembershipView): Membership => ({
@@ -76,6 +80,8 @@ export const toEvent = (e: EventEntity): Event => ({
   startsAt: e.startsAt,
   doorsOpenAt: e.doorsOpenAt,
   releaseMinutesBeforeDoors: e.releaseMinutesBeforeDoors,
+  allowReentry: Boolean(e.allowReentry),
+  maxTransfers: e.maxTransfers ?? null,
 });
 
 /** From a ticket view, or from a live event's JSON copy of one (dates as strings). */
@@ -90,6 +96,7 @@ export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket =
   validUntil: t.validUntil,
   holderPhone: t.holderPhone,
   releasedAt,
+  minMinutesBetweenUses: t.minMinutesBetweenUses ?? null,
 });
 
 /** Never the key itself: only its hash is stored, and the key is shown once, at issue. */

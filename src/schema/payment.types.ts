@@ -23,6 +23,8 @@ export class Payment {
   @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+  @Field(() => String, { nullable: true, description: "shown at the register (ten digits, the same for every payment of the customer); never the phone number" })
+  customerNumber: string | null;
 }
 
 @ObjectType()

@@ -2,6 +2,7 @@ import { AdminService } from "./admin.service";
 import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
 import { SignUpService } from "./sign-up.service";
+import { OfflineTokenService } from "./offline-token.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
@@ -13,6 +14,7 @@ import { DeadMessageService } from "./dead-messages.service";
 import { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
 import { EventService } from "./event.service";
+import { GateSnapshotService } from "./gate-snapshot.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
@@ -43,7 +45,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
-  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices);
+  const offlineTokens = new OfflineTokenService(deps, cards, devices);
+  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, offlineTokens);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
@@ -61,6 +64,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     customers,
     cards,
     devices,
+    offlineTokens,
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
@@ -76,6 +80,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     ticketEvents,
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
+    gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),

@@ -20,6 +20,7 @@ import { normalizeSale, type Sale, type SaleInput } from "./sale";
 import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
 import { useCode } from "./wrong-code-limit";
+import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
 
 export interface PaymentPage {
   nodes: PaymentEntity[];
@@ -46,6 +47,7 @@ export class PaymentService {
     private readonly confirmations: ConfirmationService,
     private readonly credentials: CredentialService,
     private readonly devices: DeviceService,
+    private readonly offlineTokens: OfflineTokenService,
   ) {}
 
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
@@ -76,6 +78,13 @@ export class PaymentService {
     const paymentId = newId();
     const created = await this.deps.db.tx(async (tx) => {
       claim(tx, paymentId);
+      if (isOfflineToken(code)) {
+        // The device's signature was the customer's approval: nothing waits for the phone.
+        const card = await this.offlineTokens.claim(tx, code, sale, paymentId);
+        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null);
+        tx.atCommit(row(PaymentEntity, payment));
+        return { payment, card, waits: false };
+      }
       const found = await this.codes.claimPaymentCode(tx, code, codeHash);
       const entity = found.entity;
       if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
