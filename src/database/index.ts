@@ -11,7 +11,7 @@ import { MAX_ATTEMPTS, backoffMs, driverErrorOf, isOutcomeUnknown, refusedBefore
 import { SqliteStatements, SqliteWire } from "./sqlite-wire";
 import { EntityStatements, changedRows, type Statement } from "./statements";
 import { Tx } from "./transaction";
-import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type MysqlConnection } from "./typeorm-internals";
+import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type PooledMysqlConnection as MysqlConnection } from "./typeorm-internals";
 
 export { Tx, AtCommit } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";

@@ -52,6 +52,10 @@ export interface MysqlExecutor {
 }
 export interface MysqlConnection extends MysqlExecutor {
   query(sql: string, params: unknown[], callback: Callback): void;
+}
+
+/** A connection from the pool, which the database layer closes when its node fails. */
+export interface PooledMysqlConnection extends MysqlConnection {
   /** Closes the connection and takes it out of its pool (mysql2's documented API). */
   destroy(): void;
 }
@@ -62,8 +66,8 @@ export function socketOf(connection: MysqlConnection): Socket | undefined {
 }
 
 /** The mysql2 connection a MySQL runner holds, once connected (2). */
-export async function mysqlConnectionOf(runner: QueryRunner): Promise<MysqlConnection> {
-  return (await runner.connect()) as MysqlConnection;
+export async function mysqlConnectionOf(runner: QueryRunner): Promise<PooledMysqlConnection> {
+  return (await runner.connect()) as PooledMysqlConnection;
 }
 
 /** The mysql2 pool of a MySQL data source (2). */
