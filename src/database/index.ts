@@ -366,7 +366,7 @@ export function isDeadlock(error: unknown): boolean {
 }
 
 /** A statement that first waits until its Galera node has applied every write committed in the cluster. */
-function syncedFirst(sql: string): string {
+export function syncedFirst(sql: string): string {
   return `SET STATEMENT wsrep_sync_wait = 1 FOR ${sql}`;
 }
 
