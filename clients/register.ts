@@ -31,6 +31,11 @@ const CollectBill = graphql(
   [BillFields],
 );
 export type Tender = VariablesOf<typeof CollectBill>["tender"];
+const StoreReportQuery = graphql(`
+  query StoreReport($date: String!) {
+    storeReport(date: $date) { date currency paymentsApproved amountApproved amountRefunded amountVoided billsCollected cashCollected pointsIssued pointsRedeemed } }
+`);
+export type StoreReport = ResultOf<typeof StoreReportQuery>["storeReport"];
 const CollectedBills = graphql(`query CollectedBills($date: String!) { collectedBills(date: $date) { ...BillFields } }`, [BillFields]);
 const ReverseBillCollection = graphql(
   `mutation ReverseBillCollection($billId: ID!, $key: String!) { reverseBillCollection(billId: $billId, idempotencyKey: $key) { ...BillFields } }`,
@@ -77,6 +82,11 @@ export class RegisterClient extends WalletClient {
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
   async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
     return (await this.request(SettlePoints, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey })).settlePoints;
+  }
+
+  /** The store's day (YYYY-MM-DD, the store's time zone): payments, refunds, voids, bills, points. */
+  async storeReport(date: string): Promise<StoreReport> {
+    return (await this.request(StoreReportQuery, { date })).storeReport;
   }
 
   /** The bills this store collected on a calendar day (YYYY-MM-DD, the store's time zone): the cash hand-over. */

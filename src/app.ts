@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
+import { runMigrationsLocked } from "./database/migration-lock";
 import { developmentExplorer } from "./http/explorer";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
@@ -82,11 +83,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const secrets = resolveSecrets(config, logger);
 
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, dataDir: config.dataDir });
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: "each" });
+  const applied = await runMigrationsLocked(dataSource);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
-  const db = new Db(dataSource);
+  const db = new Db(dataSource, { logger });
+  if (await db.detectCluster()) logger.info("the database is a Galera cluster node");
 
   // Rate-limit counters, and live events across instances (see redis.ts).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;

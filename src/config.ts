@@ -82,6 +82,12 @@ const envSchema = z.object({
     .string()
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
+  // Other nodes of DATABASE_URL's Galera cluster, comma-separated, tried in order when the one in use fails.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? "").split(",").map((url) => url.trim()).filter(Boolean))
+    .refine((urls) => urls.every((url) => /^mysql:\/\//.test(url)), "DATABASE_REPLICA_URLS must be mysql:// URLs, comma-separated"),
   DATA_DIR: z.string().min(1).default("./data"),
   ADMIN_TOKEN: strongToken(),
   // Whoever presents it reads /metrics; like ADMIN_TOKEN it must look random (see docs/operations.md).
@@ -190,6 +196,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** Other nodes of the same Galera cluster (DATABASE_REPLICA_URLS); empty for one server. */
+  databaseReplicaUrls: string[];
   dataDir: string;
   adminToken?: string;
   /**
@@ -296,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrls: e.DATABASE_URL ? e.DATABASE_REPLICA_URLS : [],
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
     metricsToken: e.METRICS_TOKEN,

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../schema/context";
-import { Payment, PaymentConnection, SaleInput } from "../schema/payment.types";
+import { Payment, PaymentConnection, SaleInput, StoreReport } from "../schema/payment.types";
 import { toPayment } from "./mappers";
 
 @Resolver()
@@ -21,6 +21,12 @@ export class PaymentResolver {
   async payment(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Payment | null> {
     const found = await ctx.services.payments.get(ctx.caller, id);
     return found && toPayment(found);
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => StoreReport, { description: "register: its store's day (YYYY-MM-DD, the store's time zone)" })
+  storeReport(@Arg("date") date: string, @Ctx() ctx: RequestContext): Promise<StoreReport> {
+    return ctx.services.storeReports.report(ctx.caller, date);
   }
 
   @Authorized("REGISTER")

@@ -54,3 +54,17 @@ export class ConfirmationRequest {
   @Field(() => Payment) payment: Payment;
   @Field() expiresAt: Date;
 }
+
+@ObjectType({ description: "a store's calendar day in its time zone, summed from its own rows" })
+export class StoreReport {
+  @Field({ description: "YYYY-MM-DD" }) date: string;
+  @Field() currency: string;
+  @Field(() => Int) paymentsApproved: number;
+  @Field(() => Int) amountApproved: number;
+  @Field(() => Int, { description: "refunds made that day, of any day's sales" }) amountRefunded: number;
+  @Field(() => Int) amountVoided: number;
+  @Field(() => Int) billsCollected: number;
+  @Field(() => Int, { description: "what the till must hand over for bills" }) cashCollected: number;
+  @Field(() => Int) pointsIssued: number;
+  @Field(() => Int) pointsRedeemed: number;
+}

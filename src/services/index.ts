@@ -2,6 +2,7 @@ import { AdminService } from "./admin.service";
 import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
 import { SignUpService } from "./sign-up.service";
+import { StoreReportService } from "./store-report.service";
 import { OfflineTokenService } from "./offline-token.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
@@ -84,6 +85,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
+    storeReports: new StoreReportService(deps),
     keySweep: new KeySweep(deps, webhookSecrets),
   };
 }

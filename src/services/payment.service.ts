@@ -278,7 +278,8 @@ export class PaymentService {
   /** One payment, if the caller may see it (its customer, or a register of its store). */
   async get(caller: Caller, id: string): Promise<PaymentEntity | null> {
     const who = requireCustomerOrRegister(caller);
-    const payment = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }));
+    // The caller may have made it a moment ago, through another instance and database node.
+    const payment = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }), { fresh: true });
     if (!payment) return null;
     const mine = who.kind === "customer" ? payment.customerId === who.customerId : payment.storeId === who.storeId;
     return mine ? payment : null;

@@ -301,8 +301,10 @@ export class TicketService {
   }
 
   private async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {
-    const [ticket, customer] = await this.deps.db.read((m) =>
-      Promise.all([m.findOneBy(TicketEntity, { id: ticketId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
+    // The partner may have posted or moved the ticket a moment ago, through another instance and database node.
+    const [ticket, customer] = await this.deps.db.read(
+      (m) => Promise.all([m.findOneBy(TicketEntity, { id: ticketId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
+      { fresh: true },
     );
     if (!ticket || ticket.holderPhone !== customer.phone || ticket.revokedAt) return notFound("ticket");
     return this.viewById(ticket.id);
