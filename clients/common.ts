@@ -71,6 +71,7 @@ export type PaymentStatus =
   | "REJECTED_BY_CUSTOMER"
   | "EXPIRED"
   | "VOIDED"
+  | "PARTIALLY_REFUNDED"
   | "REFUNDED";
 
 export interface Payment {
@@ -86,6 +87,21 @@ export interface Payment {
   reference: string | null;
   createdAt: DateTime;
   decidedAt: DateTime | null;
+  /** Sum of refunds so far; never above amount. */
+  refundedAmount: number;
+  /** When a member code came with the payment: the points it moved. */
+  points: PaymentPoints | null;
+}
+
+/** Points moved with a payment, and what its refunds reversed since. */
+export interface PaymentPoints {
+  membership: { memberNumber: string; points: number };
+  pointsEarned: number;
+  pointsRedeemed: number;
+  discount: number;
+  pointsReturned: number;
+  pointsTakenBack: number;
+  shortfall: number;
 }
 
 export interface PaymentConnection {
@@ -95,7 +111,8 @@ export interface PaymentConnection {
 
 export const PAYMENT_FIELDS = `
   id status amount currency items { name quantity unitPrice } storeName
-  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt
+  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt refundedAmount
+  points { membership { memberNumber points } pointsEarned pointsRedeemed discount pointsReturned pointsTakenBack shortfall }
 `;
 
 export interface Offer {

@@ -51,10 +51,21 @@ export class RegisterClient extends WalletClient {
     return (await this.request<{ lookupCode: CodeLookup }>(query, { code })).lookupCode;
   }
 
-  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
-    const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!) {
+  /**
+   * Charges the card behind a payment code. With a member code, the points are part of
+   * the payment, all or nothing: `redeemPoints` are money off, the card pays the rest,
+   * and points are earned on what the card paid.
+   */
+  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string, points?: { memberCode: string; redeemPoints?: number }): Promise<Payment> {
+    if (!points) {
+      const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!) {
       redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
+      return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
+    }
+    const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!, $memberCode: String, $redeemPoints: Int) {
+      redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ${PAYMENT_FIELDS} } }`;
+    const variables = { code, sale, key: idempotencyKey, memberCode: points.memberCode, redeemPoints: points.redeemPoints ?? 0 };
+    return (await this.request<{ redeemCode: Payment }>(query, variables)).redeemCode;
   }
 
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
@@ -78,9 +89,10 @@ export class RegisterClient extends WalletClient {
     return (await this.request<{ voidPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).voidPayment;
   }
 
-  async refundPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
-    const query = `mutation ($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
-    return (await this.request<{ refundPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).refundPayment;
+  /** Gives back `amount` of an approved sale, or all that is left when it is omitted. */
+  async refundPayment(paymentId: string, idempotencyKey?: string, amount?: number): Promise<Payment> {
+    const query = `mutation ($id: ID!, $amount: Int, $key: String) { refundPayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    return (await this.request<{ refundPayment: Payment }>(query, { id: paymentId, amount, key: idempotencyKey })).refundPayment;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {

@@ -10,6 +10,8 @@ import { NoAccountLock1764800000000 } from "./1764800000000-no-account-lock";
 import { OutboxDestinations1764900000000 } from "./1764900000000-outbox-destinations";
 import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
+import { PartialRefunds1765200000000 } from "./1765200000000-partial-refunds";
+import { PaymentPoints1765201000000 } from "./1765201000000-payment-points";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   OutboxDestinations1764900000000,
   KeyIds1764960000000,
   RetentionIndexes1765000000000,
+  PartialRefunds1765200000000,
+  PaymentPoints1765201000000,
 ];

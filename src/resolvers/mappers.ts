@@ -47,6 +47,8 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   reference: p.reference,
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
+  refundedAmount: p.refundedAmount,
+  pointsSettlementId: p.pointsSettlementId,
 });
 
 export const toMembership = (v: MembershipView): Membership => ({

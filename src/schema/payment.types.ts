@@ -23,6 +23,10 @@ export class Payment {
   @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+  @Field(() => Int, { description: "sum of refunds so far; never above amount" }) refundedAmount: number;
+  // `points` (PointsResult, when a member code came with the payment) is resolved by PaymentResolver.
+  /** Not a field: the points settlement made with this payment, which the `points` field reads. */
+  pointsSettlementId: string | null;
 }
 
 @ObjectType()
