@@ -89,8 +89,11 @@ export interface Payment {
   decidedAt: DateTime | null;
   /** Sum of refunds so far; never above amount. */
   refundedAmount: number;
-  /** When a member code came with the payment: the points it moved. */
-  points: PaymentPoints | null;
+  /**
+   * When a member code came with the payment: the points it moved. Asked for by the calls
+   * that may move points (PAYMENT_WITH_POINTS_FIELDS); absent from the others' answers.
+   */
+  points?: PaymentPoints | null;
 }
 
 /** Points moved with a payment, and what its refunds reversed since. */
@@ -112,6 +115,10 @@ export interface PaymentConnection {
 export const PAYMENT_FIELDS = `
   id status amount currency items { name quantity unitPrice } storeName
   card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt refundedAmount
+`;
+
+/** A payment with the points that came with it: for the calls that may have moved some (not a plain redeem's). */
+export const PAYMENT_WITH_POINTS_FIELDS = `${PAYMENT_FIELDS}
   points { membership { memberNumber points } pointsEarned pointsRedeemed discount pointsReturned pointsTakenBack shortfall }
 `;
 

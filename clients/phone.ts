@@ -1,4 +1,4 @@
-import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
+import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, PAYMENT_WITH_POINTS_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 import { TICKET_FIELDS, type Ticket } from "./tickets";
 
@@ -130,7 +130,7 @@ export class PhoneClient extends WalletClient {
 
   async respondToConfirmation(requestId: string, approve: boolean, password: string): Promise<Payment> {
     const query = `mutation ($requestId: ID!, $approve: Boolean!, $password: String!) {
-      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ${PAYMENT_FIELDS} } }`;
+      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     return (await this.request<{ respondToConfirmation: Payment }>(query, { requestId, approve, password })).respondToConfirmation;
   }
 
@@ -209,7 +209,7 @@ export class PhoneClient extends WalletClient {
   }
 
   async payment(id: string): Promise<Payment | null> {
-    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
+    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
   }
 }

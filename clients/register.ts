@@ -1,4 +1,4 @@
-import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, WalletClient, type Bill, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
+import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, PAYMENT_WITH_POINTS_FIELDS, WalletClient, type Bill, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
 
 export interface SaleInput {
@@ -63,7 +63,7 @@ export class RegisterClient extends WalletClient {
       return (await this.request<{ redeemCode: Payment }>(query, { code, sale, key: idempotencyKey })).redeemCode;
     }
     const query = `mutation ($code: String!, $sale: SaleInput!, $key: String!, $memberCode: String, $redeemPoints: Int) {
-      redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ${PAYMENT_FIELDS} } }`;
+      redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     const variables = { code, sale, key: idempotencyKey, memberCode: points.memberCode, redeemPoints: points.redeemPoints ?? 0 };
     return (await this.request<{ redeemCode: Payment }>(query, variables)).redeemCode;
   }
@@ -85,13 +85,13 @@ export class RegisterClient extends WalletClient {
   }
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
-    const query = `mutation ($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    const query = `mutation ($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     return (await this.request<{ voidPayment: Payment }>(query, { id: paymentId, key: idempotencyKey })).voidPayment;
   }
 
   /** Gives back `amount` of an approved sale, or all that is left when it is omitted. */
   async refundPayment(paymentId: string, idempotencyKey?: string, amount?: number): Promise<Payment> {
-    const query = `mutation ($id: ID!, $amount: Int, $key: String) { refundPayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
+    const query = `mutation ($id: ID!, $amount: Int, $key: String) { refundPayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     return (await this.request<{ refundPayment: Payment }>(query, { id: paymentId, amount, key: idempotencyKey })).refundPayment;
   }
 
@@ -101,7 +101,7 @@ export class RegisterClient extends WalletClient {
   }
 
   async payment(id: string): Promise<Payment | null> {
-    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`;
+    const query = `query ($id: ID!) { payment(id: $id) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
     return (await this.request<{ payment: Payment | null }>(query, { id })).payment;
   }
 }
