@@ -4,6 +4,7 @@ import { GraphQLClient } from "graphql-request";
 import Redis from "ioredis";
 import { AdminClient } from "../clients/admin";
 import { hashPassword } from "../src/services/crypto/password";
+import { deviceProofRows } from "./device-proofs";
 import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemPairs } from "./redeem-pairs";
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
   const mysqlBase = benchMysqlBase();
   const redisUrl = benchRedisUrl();
   const redisUp = await probeRedis(redisUrl);
+  const deviceProofs = () => deviceProofRows({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, levels: LEVELS, count: COUNT });
+  if (process.argv.includes("--device-proofs")) {
+    // npm run bench:device-proofs: these rows alone, on their own server.
+    printTable(await deviceProofs());
+    return;
+  }
   const profile = process.argv.includes("--profile");
   const profileDir = join(__dirname, "..", "..", "bench", "profiles");
   if (profile) mkdirSync(profileDir, { recursive: true });
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
 
     // A production-strength password hash, alone: what issuePaymentCode pays per call at cost 15.
     await measure("scrypt hash, cost 15 (alone)", "c=1", () => runLoad(1, 10, () => hashPassword(PASSWORD, 15)));
+    rows.push(...(await deviceProofs()));
 
     const rssBefore = rssOf(server.process.pid!);
     process.stderr.write(`subscribing ${LIVE_PHONES} phones...\n`);
@@ -148,6 +156,15 @@ interface Row {
 }
 
 function print(rows: Row[], results: Record<string, unknown>): void {
+  printTable(rows);
+  process.stdout.write(`\nredeem / SQL ceiling (the median run): ${JSON.stringify(results.redeemVsCeiling)}\n`);
+  process.stdout.write(`  every run, redeem and ceiling back to back: ${JSON.stringify(results.redeemVsCeilingRuns)}\n`);
+  process.stdout.write(`redeem / least-work ceiling (the median of the runs): ${JSON.stringify(results.redeemVsLeastWork)}\n`);
+  process.stdout.write(`  every run: ${JSON.stringify(results.redeemVsLeastWorkRuns)}\n`);
+  process.stdout.write(`server memory: ${JSON.stringify(results.memory)}\n`);
+}
+
+function printTable(rows: Row[]): void {
   const header = ["path", "load", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "redis", "bench", "cores busy"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map(({ name, level, summary: s, cpu: c, coresBusy }) =>
@@ -156,11 +173,6 @@ function print(rows: Row[], results: Record<string, unknown>): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
-  process.stdout.write(`\nredeem / SQL ceiling (the median run): ${JSON.stringify(results.redeemVsCeiling)}\n`);
-  process.stdout.write(`  every run, redeem and ceiling back to back: ${JSON.stringify(results.redeemVsCeilingRuns)}\n`);
-  process.stdout.write(`redeem / least-work ceiling (the median of the runs): ${JSON.stringify(results.redeemVsLeastWork)}\n`);
-  process.stdout.write(`  every run: ${JSON.stringify(results.redeemVsLeastWorkRuns)}\n`);
-  process.stdout.write(`server memory: ${JSON.stringify(results.memory)}\n`);
 }
 
 async function probeRedis(url: string): Promise<boolean> {

@@ -28,10 +28,10 @@ export interface BenchServer {
 /**
  * The built server as its own process, in production mode, on a fresh MySQL database,
  * with the card simulator answering at once (the bench measures the server, not the card
- * network), cheap password hashing (so thousands of phones can be set up quickly) and
- * rate limits out of the way.
+ * network), cheap password hashing unless told otherwise (so thousands of phones can be
+ * set up quickly) and rate limits out of the way.
  */
-export async function startBenchServer(options: { mysqlBase: string; redisUrl?: string; profileDir?: string }): Promise<BenchServer> {
+export async function startBenchServer(options: { mysqlBase: string; redisUrl?: string; profileDir?: string; passwordHashCost?: number }): Promise<BenchServer> {
   const database = `wc_bench_${randomBytes(4).toString("hex")}`;
   const admin = await createConnection({ uri: options.mysqlBase });
   await admin.query(`CREATE DATABASE \`${database}\``);
@@ -49,7 +49,7 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
       INSTITUTION_LATENCY_MS: "0",
-      PASSWORD_HASH_COST: "10",
+      PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),
       RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
       RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
       RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",

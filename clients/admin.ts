@@ -39,10 +39,18 @@ export class AdminClient extends WalletClient {
     return (await this.request<{ enrollCustomer: Customer }>(query, { input })).enrollCustomer;
   }
 
-  async createStore(name: string, currency: string, programId?: string): Promise<{ id: string; name: string; currency: string }> {
-    const query = `mutation ($name: String!, $currency: String!, $programId: ID) {
-      createStore(name: $name, currency: $currency, programId: $programId) { id name currency } }`;
-    return (await this.request<{ createStore: { id: string; name: string; currency: string } }>(query, { name, currency, programId })).createStore;
+  /** `webhookSecret` (when a webhook URL is given) verifies the store's webhooks; it is shown here and nowhere else. */
+  async createStore(
+    name: string,
+    currency: string,
+    programId?: string,
+    options: { webhookUrl?: string; timeZone?: string } = {},
+  ): Promise<{ id: string; name: string; currency: string; timeZone: string; webhookSecret: string | null }> {
+    const query = `mutation ($name: String!, $currency: String!, $programId: ID, $webhookUrl: String, $timeZone: String) {
+      createStore(name: $name, currency: $currency, programId: $programId, webhookUrl: $webhookUrl, timeZone: $timeZone) {
+        id name currency timeZone webhookSecret } }`;
+    type Created = { id: string; name: string; currency: string; timeZone: string; webhookSecret: string | null };
+    return (await this.request<{ createStore: Created }>(query, { name, currency, programId, ...options })).createStore;
   }
 
   /** `webhookSecret` verifies the partner's webhooks; it is shown here and nowhere else. */

@@ -154,6 +154,7 @@ export interface Bill {
   status: BillStatus;
   paidAt: DateTime | null;
   paidAtStore: string | null;
+  tender: "CASH" | "CARD" | null;
 }
 
-export const BILL_FIELDS = `id reference billerName amount currency description dueDate status paidAt paidAtStore`;
+export const BILL_FIELDS = `id reference billerName amount currency description dueDate status paidAt paidAtStore tender`;

@@ -3,6 +3,15 @@ import { LiveConnection, type LiveFeed } from "./live";
 import { EVENT_FIELDS, TICKET_FIELDS, type Ticket, type TicketEvent } from "./tickets";
 import type { Admission } from "./gate";
 
+/** Who a message goes to (dates as ISO strings); nothing given: every member. */
+export interface MessageAudience {
+  memberNumber?: string;
+  joinedAfter?: string;
+  joinedBefore?: string;
+  spentAfter?: string;
+  spentBefore?: string;
+}
+
 export interface Offer {
   id: string;
   title: string;
@@ -109,9 +118,11 @@ export class PartnerClient extends WalletClient {
   }
 
   /** Messages every member of the partner's program; returns how many it reached. */
-  async sendMessage(programId: string, title: string, body: string): Promise<number> {
-    const query = `mutation ($programId: ID!, $title: String!, $body: String!) { sendMessage(programId: $programId, title: $title, body: $body) }`;
-    return (await this.request<{ sendMessage: number }>(query, { programId, title, body })).sendMessage;
+  /** To every member, or to `audience`: one member number, or who joined or spent in a period. Returns members reached. */
+  async sendMessage(programId: string, title: string, body: string, audience?: MessageAudience): Promise<number> {
+    const query = `mutation ($programId: ID!, $title: String!, $body: String!, $audience: MessageAudienceInput) {
+      sendMessage(programId: $programId, title: $title, body: $body, audience: $audience) }`;
+    return (await this.request<{ sendMessage: number }>(query, { programId, title, body, audience })).sendMessage;
   }
 
   /** The program's change feed: point movements after `after`, oldest first. */

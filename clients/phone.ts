@@ -1,4 +1,5 @@
 import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, PAYMENT_WITH_POINTS_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
+import { approvalVariables, type DeviceKey } from "./device-key";
 import { LiveConnection, type LiveFeed } from "./live";
 import { TICKET_FIELDS, type Ticket } from "./tickets";
 
@@ -61,7 +62,20 @@ export type QrImages = "svg" | "png" | "both" | "none";
 const issuedFields = (images: QrImages) =>
   `code kind expiresAt${images === "svg" || images === "both" ? " qrSvg" : ""}${images === "png" || images === "both" ? " qrPng" : ""}`;
 
+export interface Device {
+  id: string;
+  name: string;
+  algorithm: "Ed25519" | "ES256";
+  createdAt: DateTime;
+  lastUsedAt: DateTime | null;
+  revokedAt: DateTime | null;
+}
+
+/** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
+export type Approval = string | DeviceKey;
+
 const CUSTOMER = "id phone name confirmAbove";
+const DEVICE = "id name algorithm createdAt lastUsedAt revokedAt";
 const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
 
 /** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
@@ -112,10 +126,11 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ setCardStatus: Card }>(query, { cardId, status, password })).setCardStatus;
   }
 
-  async issuePaymentCode(cardId: string, password: string, maxAmount?: number | null, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($cardId: ID!, $password: String!, $maxAmount: Int) {
-      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issuePaymentCode: IssuedCode }>(query, { cardId, password, maxAmount })).issuePaymentCode;
+  async issuePaymentCode(cardId: string, approval: Approval, maxAmount?: number | null, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($cardId: ID!, $password: String, $maxAmount: Int, $proof: DeviceProofInput) {
+      issuePaymentCode(cardId: $cardId, password: $password, maxAmount: $maxAmount, proof: $proof) { ${issuedFields(images)} } }`;
+    const approved = await approvalVariables(approval, "issuePaymentCode", { cardId, maxAmount });
+    return (await this.request<{ issuePaymentCode: IssuedCode }>(query, { cardId, maxAmount, ...approved })).issuePaymentCode;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
@@ -128,10 +143,11 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ setConfirmAbove: Customer }>(query, { amount })).setConfirmAbove;
   }
 
-  async respondToConfirmation(requestId: string, approve: boolean, password: string): Promise<Payment> {
-    const query = `mutation ($requestId: ID!, $approve: Boolean!, $password: String!) {
-      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
-    return (await this.request<{ respondToConfirmation: Payment }>(query, { requestId, approve, password })).respondToConfirmation;
+  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval): Promise<Payment> {
+    const query = `mutation ($requestId: ID!, $approve: Boolean!, $password: String, $proof: DeviceProofInput) {
+      respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof) { ${PAYMENT_WITH_POINTS_FIELDS} } }`;
+    const approved = await approvalVariables(approval, "respondToConfirmation", { requestId, approve });
+    return (await this.request<{ respondToConfirmation: Payment }>(query, { requestId, approve, ...approved })).respondToConfirmation;
   }
 
   async pendingConfirmations(): Promise<ConfirmationRequest[]> {
@@ -158,9 +174,11 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ bills: Bill[] }>(query, { status })).bills;
   }
 
-  async issueBillCode(billId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($billId: ID!, $password: String!) { issueBillCode(billId: $billId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueBillCode: IssuedCode }>(query, { billId, password })).issueBillCode;
+  async issueBillCode(billId: string, approval: Approval, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($billId: ID!, $password: String, $proof: DeviceProofInput) {
+      issueBillCode(billId: $billId, password: $password, proof: $proof) { ${issuedFields(images)} } }`;
+    const approved = await approvalVariables(approval, "issueBillCode", { billId });
+    return (await this.request<{ issueBillCode: IssuedCode }>(query, { billId, ...approved })).issueBillCode;
   }
 
   /** Tickets this phone number holds now (also those allotted to it by a friend). */
@@ -168,9 +186,11 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ tickets: Ticket[] }>(`{ tickets { ${TICKET_FIELDS} } }`)).tickets;
   }
 
-  async issueTicketCode(ticketId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($ticketId: ID!, $password: String!) { issueTicketCode(ticketId: $ticketId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, password })).issueTicketCode;
+  async issueTicketCode(ticketId: string, approval: Approval, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($ticketId: ID!, $password: String, $proof: DeviceProofInput) {
+      issueTicketCode(ticketId: $ticketId, password: $password, proof: $proof) { ${issuedFields(images)} } }`;
+    const approved = await approvalVariables(approval, "issueTicketCode", { ticketId });
+    return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, ...approved })).issueTicketCode;
   }
 
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
@@ -188,10 +208,11 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ memberships: Membership[] }>(`{ memberships { ${MEMBERSHIP_FIELDS} } }`)).memberships;
   }
 
-  async issueMemberCode(programId: string, password: string, images: QrImages = "svg"): Promise<IssuedCode> {
-    const query = `mutation ($programId: ID!, $password: String!) {
-      issueMemberCode(programId: $programId, password: $password) { ${issuedFields(images)} } }`;
-    return (await this.request<{ issueMemberCode: IssuedCode }>(query, { programId, password })).issueMemberCode;
+  async issueMemberCode(programId: string, approval: Approval, images: QrImages = "svg"): Promise<IssuedCode> {
+    const query = `mutation ($programId: ID!, $password: String, $proof: DeviceProofInput) {
+      issueMemberCode(programId: $programId, password: $password, proof: $proof) { ${issuedFields(images)} } }`;
+    const approved = await approvalVariables(approval, "issueMemberCode", { programId });
+    return (await this.request<{ issueMemberCode: IssuedCode }>(query, { programId, ...approved })).issueMemberCode;
   }
 
   async messages(): Promise<Message[]> {
@@ -206,6 +227,25 @@ export class PhoneClient extends WalletClient {
   /** Live: direct mail from the programs this customer belongs to. */
   messagesLive(): LiveFeed<Message> {
     return this.live.subscribe(`subscription { messages { id title body sentAt read } }`, (data) => data.messages as Message);
+  }
+
+  /** Registers the key's public half (the password is asked once) and names the key with its device id. */
+  async registerDevice(key: DeviceKey, name: string, password: string): Promise<Device> {
+    const query = `mutation ($name: String!, $publicKey: String!, $password: String!) {
+      registerDevice(name: $name, publicKey: $publicKey, password: $password) { ${DEVICE} } }`;
+    const { registerDevice } = await this.request<{ registerDevice: Device }>(query, { name, publicKey: key.publicKey, password });
+    key.deviceId = registerDevice.id;
+    return registerDevice;
+  }
+
+  async devices(): Promise<Device[]> {
+    return (await this.request<{ devices: Device[] }>(`{ devices { ${DEVICE} } }`)).devices;
+  }
+
+  /** From any session of the customer: the device's proofs are refused from now on. */
+  async revokeDevice(deviceId: string): Promise<Device> {
+    const query = `mutation ($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ${DEVICE} } }`;
+    return (await this.request<{ revokeDevice: Device }>(query, { deviceId })).revokeDevice;
   }
 
   async payment(id: string): Promise<Payment | null> {

@@ -78,6 +78,18 @@ export class RegisterClient extends WalletClient {
   }
 
   /** The clerk took the money for a bill code: the bill becomes PAID here, once. */
+  /** The bills this store collected on a calendar day (YYYY-MM-DD, the store's time zone): the cash hand-over. */
+  async collectedBills(date: string): Promise<Bill[]> {
+    const query = `query ($date: String!) { collectedBills(date: $date) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ collectedBills: Bill[] }>(query, { date })).collectedBills;
+  }
+
+  /** Undoes this store's mistaken cash collection, on the day it was made. */
+  async reverseBillCollection(billId: string, idempotencyKey: string): Promise<Bill> {
+    const query = `mutation ($billId: ID!, $key: String!) { reverseBillCollection(billId: $billId, idempotencyKey: $key) { ${BILL_FIELDS} } }`;
+    return (await this.request<{ reverseBillCollection: Bill }>(query, { billId, key: idempotencyKey })).reverseBillCollection;
+  }
+
   async collectBill(code: string, tender: "CASH" | "CARD", idempotencyKey: string): Promise<Bill> {
     const query = `mutation ($code: String!, $tender: Tender!, $key: String!) {
       collectBill(code: $code, tender: $tender, idempotencyKey: $key) { ${BILL_FIELDS} } }`;

@@ -23,4 +23,5 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -sf "http://127.0.0.1:$port/health"; echo
+curl -sf "http://127.0.0.1:$port/ready"; echo
 echo "production start: ok"

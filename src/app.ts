@@ -5,7 +5,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { DataSource } from "typeorm";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
@@ -27,6 +27,15 @@ import { SimulatedInstitution } from "./services/institutions/simulator";
 import { RateLimits } from "./services/rate-limits";
 import { originAllowed, serveGraphqlWs } from "./websocket";
 import { OpenSockets } from "./open-sockets";
+import { metricsAccess } from "./metrics/access";
+import { registerDatabaseGauges } from "./metrics/database-gauges";
+import { operationNames } from "./metrics/labels";
+import { meteredInstitution } from "./metrics/metered-institution";
+import { SocketOperationMetrics, operationMetrics } from "./metrics/operation-metrics";
+import { registerSocketGauge } from "./metrics/socket-gauge";
+import { WalletMetrics } from "./metrics/wallet-metrics";
+import { Readiness } from "./readiness";
+import type { Caller } from "./services/caller";
 import { countSocketsWithoutCredential } from "./ws/anonymous-sockets";
 import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 
@@ -47,6 +56,8 @@ export interface App {
   logger: Logger;
   /** Listens, starts the outbox and recovery; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** From now on /ready answers 503 (a load balancer stops sending work); everything else goes on. */
+  drain(): void;
   /** Stops taking work, drains HTTP and WebSocket connections, closes the database. */
   close(): Promise<void>;
 }
@@ -56,7 +67,8 @@ const REDIS_CONNECT_WAIT_MS = 2000;
 
 /**
  * Builds the whole server: database (migrated), services, GraphQL over HTTP (POST
- * /graphql) and graphql-ws on the same path and port, GET /health.
+ * /graphql) and graphql-ws on the same path and port, GET /health, GET /ready and
+ * GET /metrics (docs/operations.md).
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -77,6 +89,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     redis && { publish: redis.publish, subscribe: redis.subscribe, publishFailed: (error) => redis.failed("publish", error) },
   );
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
+  const metrics = new WalletMetrics();
   const rateLimits = new RateLimits(
     {
       loginPerPhone: config.rateLimits.loginPerPhonePerMin,
@@ -88,12 +101,26 @@ export async function createApp(options: AppOptions): Promise<App> {
       anonymousSocketPerAddress: config.rateLimits.anonymousSocketsPerAddressPerMin,
     },
     redis?.general,
+    (limit) => metrics.rateLimitRefused(limit),
   );
   const services = createServices(
-    { db, clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events },
+    {
+      db,
+      clock,
+      config,
+      logger,
+      keys: secrets.keys,
+      tickets: secrets.tickets,
+      // Every call to the institution is timed and counted on its way (metrics/metered-institution.ts).
+      institution: meteredInstitution(institution, metrics),
+      rateLimits,
+      events,
+      metrics,
+    },
     secrets.adminToken,
   );
   const schema = await buildWalletSchema();
+  const operations = operationNames(schema);
 
   // Requests are routed once Apollo has started (below); nothing listens before then.
   const httpServer = createServer();
@@ -107,6 +134,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
   const openSockets = new OpenSockets(services.credentials, events, logger, config.websocket.credentialRecheckMs);
+  const socketRoles = new WeakMap<WebSocket, Caller["kind"]>();
+  registerSocketGauge(metrics, wsServer, socketRoles);
+  registerDatabaseGauges(metrics, db, clock);
   const wsCleanup = serveGraphqlWs({
     wsServer,
     schema,
@@ -117,6 +147,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     format,
     openSockets,
     rateLimits,
+    socketRoles,
+    timings: new SocketOperationMetrics(metrics, operations),
   });
   logProtocolErrorsQuietly(wsServer, logger);
   countSocketsWithoutCredential(wsServer, config, rateLimits, logger);
@@ -136,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...armor.plugins,
       introspectionOnlyForAdmin(introspectionRule(config.production)),
       requestLog(plainLinesOf(logger)),
+      operationMetrics(metrics, operations),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP caching of answers here; without it Apollo also stops wrapping every
       // field resolver to collect cache hints (a few per cent of a redeem's CPU).
@@ -158,7 +191,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   const healthy = () => db.ping().then(() => true);
-  httpServer.on("request", requestListener({ graphql, healthy, explorer }, logger));
+  const readiness = new Readiness(db, dataSource, redis && (() => redis.general.ping()));
+  httpServer.on(
+    "request",
+    requestListener(
+      {
+        graphql,
+        healthy,
+        explorer,
+        ready: () => readiness.check(),
+        metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
+        metrics: () => metrics.exposition(),
+      },
+      logger,
+    ),
+  );
+  if (config.production && !config.metricsToken) logger.warn("METRICS_TOKEN is not set: /metrics answers nobody (see docs/operations.md)");
 
   const recoveryTimer = setInterval(
     () => services.payments.recover().catch((err) => logger.error({ err: String(err) }, "recovery failed")),
@@ -184,7 +232,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return `http://${shownHost}:${address.port}`;
     },
+    drain() {
+      readiness.drain();
+    },
     async close() {
+      readiness.drain();
       clearInterval(recoveryTimer);
       openSockets.stop();
       services.confirmations.stop();

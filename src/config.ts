@@ -55,6 +55,22 @@ const keyList = () =>
     .optional()
     .transform((keys) => keys ?? []);
 
+/** A bearer token that must look random; the message never repeats it, only how weak it looks. */
+const strongToken = () =>
+  z
+    .string()
+    .superRefine((token, ctx) => {
+      const bits = Math.floor(estimatedBits(token));
+      if (bits < MIN_TOKEN_BITS) {
+        // Never the token itself in the message: only how weak it looks.
+        ctx.addIssue({
+          code: "custom",
+          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
+        });
+      }
+    })
+    .optional();
+
 /** The purpose keys that may be set on their own (see purpose-keys.ts); each must differ from CARD_KEY and the others. */
 const OWN_KEYS = ["CARD_KEY", "CODE_HASH_KEY", "CARD_FINGERPRINT_KEY", "WEBHOOK_SECRET_KEY"] as const;
 
@@ -67,19 +83,10 @@ const envSchema = z.object({
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
-  ADMIN_TOKEN: z
-    .string()
-    .superRefine((token, ctx) => {
-      const bits = Math.floor(estimatedBits(token));
-      if (bits < MIN_TOKEN_BITS) {
-        // Never the token itself in the message: only how weak it looks.
-        ctx.addIssue({
-          code: "custom",
-          message: `too easy to guess (about ${bits} bits by a conservative estimate, at least ${MIN_TOKEN_BITS} needed); ${HOW_TO_MAKE_A_TOKEN}`,
-        });
-      }
-    })
-    .optional(),
+  ADMIN_TOKEN: strongToken(),
+  // Whoever presents it reads /metrics; like ADMIN_TOKEN it must look random (see docs/operations.md).
+  METRICS_TOKEN: strongToken(),
+  SHUTDOWN_DRAIN_MS: intFrom(0, 0, 120_000),
   CARD_KEY: key(),
   CARD_KEYS_PREVIOUS: keyList(),
   CODE_HASH_KEY: key(),
@@ -123,6 +130,7 @@ const envSchema = z.object({
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
+  MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
   // rather than ignored, so nobody believes a limit is set that does not exist.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
@@ -147,6 +155,10 @@ const envSchema = z.object({
   MAX_ALIASES: intFrom(15, 1),
   MAX_QUERY_COST: intFrom(5000, 10),
 }).superRefine((env, ctx) => {
+  // The scraper's token must not open the back office.
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN === env.ADMIN_TOKEN) {
+    ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must differ from ADMIN_TOKEN" });
+  }
   // One key serving two purposes would tie them together again: rotating one would rotate both.
   const seen = new Map<string, string>();
   for (const name of OWN_KEYS) {
@@ -174,6 +186,13 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   adminToken?: string;
+  /**
+   * Bearer token that reads /metrics. Unset: /metrics answers only callers on this host
+   * (the socket's peer is loopback) outside production, and nobody in production.
+   */
+  metricsToken?: string;
+  /** After SIGTERM, /ready answers 503 this long while requests are still served, then the server closes. */
+  shutdownDrainMs: number;
   /** The symmetric keys, as text (validated; parsed by resolveSecrets): see purpose-keys.ts. */
   cardKey?: string;
   cardKeysPrevious: string[];
@@ -243,6 +262,8 @@ export interface Config {
     /** requestPayment pushes to one phone number from one register key. */
     paymentRequestsPerPhonePerRegisterPerMin: number;
     anonymousSocketsPerAddressPerMin: number;
+    /** Messages one program may put in one member's inbox in any 24 hours. */
+    messagesPerMemberPerDay: number;
   };
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
@@ -265,6 +286,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     cardKey: e.CARD_KEY,
     cardKeysPrevious: e.CARD_KEYS_PREVIOUS,
     codeHashKey: e.CODE_HASH_KEY,
@@ -315,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
       anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
+      messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
     },
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

@@ -36,9 +36,13 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 15_000);
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, "shutting down");
+    const force = setTimeout(() => process.exit(1), config.shutdownDrainMs + 15_000);
     force.unref();
+    // /ready answers 503 first, while requests are still served, so a load balancer
+    // that probes it stops sending new ones before the server stops taking them.
+    app.drain();
+    if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     process.exit(0);
   };

@@ -13,6 +13,7 @@ import { introspectionRule } from "./schema/limits";
 import type { Services } from "./services";
 import type { Caller } from "./services/caller";
 import { ErrorCode } from "./services/errors";
+import type { SocketOperationMetrics } from "./metrics/operation-metrics";
 import type { RateLimits } from "./services/rate-limits";
 import { CONNECTION_INIT_WAIT_MS, credentialPresented, limitAnonymousLifetime, socketAddress } from "./ws/anonymous-sockets";
 import { TOO_MANY_SOCKETS } from "./ws/close-codes";
@@ -53,8 +54,11 @@ export function serveGraphqlWs(options: {
   format: ReturnType<typeof formatError>;
   rateLimits: RateLimits;
   openSockets: OpenSockets;
+  /** Who opened each socket that presented a valid credential (or none): the metrics count them by it. */
+  socketRoles: WeakMap<WebSocket, Caller["kind"]>;
+  timings: SocketOperationMetrics;
 }) {
-  const { wsServer, schema, services, logger, config, validationRules, format, rateLimits, openSockets } = options;
+  const { wsServer, schema, services, logger, config, validationRules, format, rateLimits, openSockets, socketRoles, timings } = options;
   const checkOperation = socketOperationCheck({ schema, validationRules, introspection: introspectionRule(config.production) });
 
   return useServer<Record<string, unknown> | undefined, Extra>(
@@ -75,6 +79,7 @@ export function serveGraphqlWs(options: {
           return false;
         }
         ctx.extra.caller = caller;
+        socketRoles.set(ctx.extra.socket, caller.kind);
         ctx.extra.open = { socket: ctx.extra.socket, caller };
         openSockets.add(ctx.extra.open);
         return true;
@@ -82,7 +87,8 @@ export function serveGraphqlWs(options: {
       onClose: (ctx) => {
         if (ctx.extra.open) openSockets.remove(ctx.extra.open);
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        timings.begin(ctx.extra.socket, id);
         // Shape first (no database): the admin token, the only one allowed to introspect, never ends.
         const checked = checkOperation(ctx.extra.caller!, payload.query);
         if ("errors" in checked) return checked.errors;
@@ -100,20 +106,23 @@ export function serveGraphqlWs(options: {
           if (ctx.extra.checking === 0) setImmediate(() => ctx.extra.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON));
           return [new GraphQLError(CREDENTIAL_ENDED_REASON, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
+        timings.checked(ctx.extra.socket, id, checked.document, payload.operationName);
         const requestId = randomUUID();
         const contextValue = requestContext(logger, { caller, services, requestId });
         // As over HTTP: one line per operation, its name and caller, never its variables.
         logger.info({ requestId, operation: payload.operationName ?? null, caller: caller.kind, transport: "ws" }, "graphql");
         return { schema, document: checked.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (ctx, _id, payload, args, result) => {
+      onNext: (ctx, id, payload, args, result) => {
         const formatted = formatResult(result as ExecutionResult, format);
+        timings.end(ctx.extra.socket, id, formatted.errors);
         const { requestId } = args.contextValue as RequestContext;
         logSentErrors(logger, { requestId, operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: false }, formatted.errors);
         return formatted;
       },
-      onError: (ctx, _id, payload, errors) => {
+      onError: (ctx, id, payload, errors) => {
         const formatted = errors.map((e) => format(e.toJSON(), e));
+        timings.end(ctx.extra.socket, id, formatted);
         logSentErrors(logger, { operation: payload.operationName ?? null, caller: ctx.extra.caller!.kind, refused: true }, formatted);
         return formatted as never;
       },

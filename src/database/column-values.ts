@@ -46,7 +46,7 @@ export function fromColumnValue(column: ColumnMetadata, value: unknown): unknown
 }
 
 /** A datetime as either engine returns it: a Date (mysql2, timezone Z) or UTC text (SQLite). */
-function readDate(value: unknown): Date {
+export function readDate(value: unknown): Date {
   if (value instanceof Date) return value;
   return new Date(`${String(value).replace(" ", "T")}Z`);
 }

@@ -12,6 +12,8 @@ import { IdColumn, TimeColumn } from "./columns";
 @Entity({ name: "bills" })
 @Index("UQ_bills_partner_reference", ["partnerId", "reference"], { unique: true })
 @Index("IDX_bills_phone", ["customerPhone", "id"])
+// The bills a store collected on a day (its hand-over and its report).
+@Index("IDX_bills_store_paid", ["paidAtStoreId", "paidAt"])
 export class BillEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() partnerId: string;

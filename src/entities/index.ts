@@ -5,6 +5,7 @@ export { BillEntity } from "./bill.entity";
 export { CardEntity } from "./card.entity";
 export { ConfirmationRequestEntity } from "./confirmation-request.entity";
 export { CustomerEntity } from "./customer.entity";
+export { DeviceEntity } from "./device.entity";
 export { EventEntity } from "./event.entity";
 export { IdempotencyRecordEntity } from "./idempotency-record.entity";
 export { LedgerEntryEntity } from "./ledger-entry.entity";

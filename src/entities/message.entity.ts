@@ -16,9 +16,13 @@ export class MessageEntity {
 @Entity({ name: "inbox_entries" })
 @Index("UQ_inbox_message_customer", ["messageId", "customerId"], { unique: true })
 @Index("IDX_inbox_customer", ["customerId", "id"])
+// What a program already sent each member lately (the per-member cap).
+@Index("IDX_inbox_program_recent", ["programId", "createdAt", "customerId"])
 export class InboxEntryEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() messageId: string;
+  /** The message's program (null only on entries written before it was recorded). */
+  @IdColumn({ nullable: true }) programId: string | null;
   @IdColumn() customerId: string;
   @TimeColumn({ nullable: true }) readAt: Date | null;
   @TimeColumn() createdAt: Date;

@@ -10,6 +10,8 @@ export type PointMovementKind = "EARN" | "REDEEM" | "RETURN" | "TAKE_BACK";
 /** The program's change feed: every earning and redemption (and their reversals), in id (time) order. */
 @Entity({ name: "point_movements" })
 @Index("IDX_point_movements_program", ["programId", "id"])
+// Who used their membership in a period (messages to a segment).
+@Index("IDX_point_movements_program_time", ["programId", "createdAt", "membershipId"])
 export class PointMovementEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() programId: string;

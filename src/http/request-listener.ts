@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import proxyAddr from "proxy-addr";
 import type { Logger } from "../logger";
+import type { MetricsAccess } from "../metrics/access";
+import type { ReadinessAnswer } from "../readiness";
 import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 import type { TrustProxy } from "./trust-proxy";
@@ -11,14 +13,21 @@ export interface Routes {
   graphql(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void>;
   /** Whether the database answers. */
   healthy(): Promise<boolean>;
+  /** Whether this instance should get traffic (readiness.ts). */
+  ready(): Promise<ReadinessAnswer>;
+  /** Who may read /metrics (metrics/access.ts). */
+  metricsAccess: MetricsAccess;
+  /** The metrics in Prometheus' text format. */
+  metrics(): Promise<{ contentType: string; text: string }>;
   /** The development explorer's files; null in production. */
   explorer: Explorer | null;
 }
 
 /**
- * The HTTP side of the server: /graphql and GET /health, every answer tagged with an
- * x-request-id (the caller's, when it sends a sane one, so a register's log and ours can
- * be matched). WebSocket upgrades never reach this; graphql-ws takes them on the server.
+ * The HTTP side of the server: /graphql, GET /health (the process and its database
+ * live), GET /ready (send traffic here) and GET /metrics (Prometheus), every answer
+ * tagged with an x-request-id (the caller's, when it sends a sane one, so a register's
+ * log and ours can be matched). WebSocket upgrades never reach this; graphql-ws takes them on the server.
  */
 export function requestListener(routes: Routes, logger: Logger) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -31,6 +40,8 @@ export function requestListener(routes: Routes, logger: Logger) {
     let handled: Promise<void>;
     if (path === "/graphql") handled = routes.graphql(req, res, search, requestId);
     else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
+    else if (path === "/ready" && (req.method === "GET" || req.method === "HEAD")) handled = ready(routes, res);
+    else if (path === "/metrics" && req.method === "GET") handled = metrics(routes, req, res);
     else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
     else {
       sendJson(res, 404, { error: "not found" });
@@ -47,6 +58,25 @@ export function requestListener(routes: Routes, logger: Logger) {
 async function health(routes: Routes, res: ServerResponse): Promise<void> {
   if (await routes.healthy().catch(() => false)) sendJson(res, 200, { status: "ok", database: "ok" });
   else sendJson(res, 503, { status: "unavailable", database: "unreachable" });
+}
+
+async function ready(routes: Routes, res: ServerResponse): Promise<void> {
+  const answer = await routes.ready();
+  sendJson(res, answer.ready ? 200 : 503, answer.body);
+}
+
+async function metrics(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const access = routes.metricsAccess(req);
+  if (access === 401) {
+    res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+    return sendJson(res, 401, { error: "metrics need a bearer token" });
+  }
+  if (access === 403) return sendJson(res, 403, { error: "forbidden" });
+  const { contentType, text } = await routes.metrics();
+  res.statusCode = 200;
+  res.setHeader("content-type", contentType);
+  res.setHeader("cache-control", "no-store");
+  res.end(text);
 }
 
 function requestIdOf(req: IncomingMessage): string {

@@ -10,8 +10,11 @@ import { NoAccountLock1764800000000 } from "./1764800000000-no-account-lock";
 import { OutboxDestinations1764900000000 } from "./1764900000000-outbox-destinations";
 import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
+import { Devices1765100000000 } from "./1765100000000-devices";
 import { PartialRefunds1765200000000 } from "./1765200000000-partial-refunds";
 import { PaymentPoints1765201000000 } from "./1765201000000-payment-points";
+import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
+import { StoreDay1765410000000 } from "./1765410000000-store-day";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -27,6 +30,9 @@ export const migrations = [
   OutboxDestinations1764900000000,
   KeyIds1764960000000,
   RetentionIndexes1765000000000,
+  Devices1765100000000,
   PartialRefunds1765200000000,
   PaymentPoints1765201000000,
+  MessageAudience1765400000000,
+  StoreDay1765410000000,
 ];

@@ -13,10 +13,13 @@ export class AdminResolver {
     @Arg("name") name: string,
     @Arg("currency") currency: string,
     @Arg("programId", () => ID, { nullable: true }) programId: string | null,
+    @Arg("webhookUrl", () => String, { nullable: true, description: "where the store's back office hears of its payments and bills" })
+    webhookUrl: string | null,
+    @Arg("timeZone", () => String, { nullable: true, description: "IANA, default UTC: the store's day for its report" }) timeZone: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Store> {
-    const store = await ctx.services.admin.createStore(ctx.caller, name, currency, programId ?? null);
-    return { id: store.id, name: store.name, currency: store.currency };
+    const { store, webhookSecret } = await ctx.services.admin.createStore(ctx.caller, { name, currency, programId, webhookUrl, timeZone });
+    return { id: store.id, name: store.name, currency: store.currency, timeZone: store.timeZone, webhookSecret };
   }
 
   @Authorized("ADMIN")

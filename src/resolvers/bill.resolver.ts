@@ -2,6 +2,8 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription
 import { Bill, PostBillInput } from "../schema/bill.types";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
+import { DeviceProofInput } from "../schema/device.types";
+import { approvalOf } from "../services/approval";
 import { BillStatus, Tender } from "../schema/enums";
 import type { BillEvent } from "../services/events";
 
@@ -27,8 +29,13 @@ export class BillResolver {
 
   @Authorized("PHONE")
   @Mutation(() => IssuedCode, { description: "phone" })
-  async issueBillCode(@Arg("billId", () => ID) billId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {
-    return ctx.services.bills.issueBillCode(ctx.caller, billId, password);
+  async issueBillCode(
+    @Arg("billId", () => ID) billId: string,
+    @Arg("password", () => String, { nullable: true }) password: string | null,
+    @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<IssuedCode> {
+    return ctx.services.bills.issueBillCode(ctx.caller, billId, approvalOf(password, proof));
   }
 
   @Authorized("REGISTER")
@@ -40,6 +47,24 @@ export class BillResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Bill> {
     return ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey);
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => [Bill], { description: "register: the bills its store collected on a calendar day (YYYY-MM-DD, the store's time zone), oldest first" })
+  async collectedBills(@Arg("date") date: string, @Ctx() ctx: RequestContext): Promise<Bill[]> {
+    return ctx.services.bills.collectedBills(ctx.caller, date);
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => Bill, {
+    description: "register: undoes its store's mistaken cash collection, the same day; the bill is payable again and the biller is told (bill.reversed)",
+  })
+  async reverseBillCollection(
+    @Arg("billId", () => ID) billId: string,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Bill> {
+    return ctx.services.bills.reverseBillCollection(ctx.caller, billId, idempotencyKey);
   }
 
   @Subscription(() => Bill, {

@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { CodeLookup, IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
+import { DeviceProofInput } from "../schema/device.types";
+import { approvalOf } from "../services/approval";
 import { toMembership, toTicket } from "./mappers";
 
 @Resolver()
@@ -9,11 +11,12 @@ export class CodeResolver {
   @Mutation(() => IssuedCode, { description: "phone" })
   async issuePaymentCode(
     @Arg("cardId", () => ID) cardId: string,
-    @Arg("password") password: string,
+    @Arg("password", () => String, { nullable: true }) password: string | null,
     @Arg("maxAmount", () => Int, { nullable: true }) maxAmount: number | null,
+    @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    return ctx.services.codes.issuePaymentCode(ctx.caller, cardId, password, maxAmount ?? null);
+    return ctx.services.codes.issuePaymentCode(ctx.caller, cardId, approvalOf(password, proof), maxAmount ?? null);
   }
 
   @Authorized("REGISTER", "GATE")

@@ -1,5 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../schema/context";
+import { DeviceProofInput } from "../schema/device.types";
+import { approvalOf } from "../services/approval";
 import { Customer } from "../schema/customer.types";
 import { ConfirmationRequest, Payment, SaleInput } from "../schema/payment.types";
 import type { ConfirmationRequestEvent, PaymentEvent } from "../services/events";
@@ -33,10 +35,11 @@ export class ConfirmationResolver {
   async respondToConfirmation(
     @Arg("requestId", () => ID) requestId: string,
     @Arg("approve") approve: boolean,
-    @Arg("password") password: string,
+    @Arg("password", () => String, { nullable: true }) password: string | null,
+    @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Payment> {
-    return toPayment(await ctx.services.payments.respondToConfirmation(ctx.caller, requestId, approve, password));
+    return toPayment(await ctx.services.payments.respondToConfirmation(ctx.caller, requestId, approve, approvalOf(password, proof)));
   }
 
   @Authorized("PHONE")

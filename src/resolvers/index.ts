@@ -5,10 +5,11 @@ import { CodeResolver } from "./code.resolver";
 import { ConfirmationResolver } from "./confirmation.resolver";
 import { CustomerResolver } from "./customer.resolver";
 import { DeadMessageResolver } from "./dead-message.resolver";
+import { DeviceResolver } from "./device.resolver";
 import { IssuedCodeResolver } from "./issued-code.resolver";
 import { MembershipResolver } from "./membership.resolver";
 import { MessageResolver } from "./message.resolver";
 import { PaymentResolver } from "./payment.resolver";
 import { TicketResolver } from "./ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver] as const;

@@ -1,4 +1,5 @@
-import type { ApiKeyEntity, CardEntity, CustomerEntity, PaymentEntity } from "../entities";
+import type { ApiKeyEntity, CardEntity, CustomerEntity, DeviceEntity, PaymentEntity } from "../entities";
+import type { Device } from "../schema/device.types";
 import type { ApiKeyInfo } from "../schema/admin.types";
 import type { Card } from "../schema/customer.types";
 import type { Customer } from "../schema/customer.types";
@@ -11,6 +12,15 @@ import type { MembershipView } from "../services/membership.service";
 import type { PaymentEvent } from "../services/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
+export const toDevice = (d: DeviceEntity): Device => ({
+  id: d.id,
+  name: d.name,
+  algorithm: d.algorithm,
+  createdAt: d.createdAt,
+  lastUsedAt: d.lastUsedAt,
+  revokedAt: d.revokedAt,
+});
+
 export const toCustomer = (c: CustomerEntity): Customer => ({
   id: c.id,
   phone: c.phone,

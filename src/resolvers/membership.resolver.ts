@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, Float, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
+import { DeviceProofInput } from "../schema/device.types";
+import { approvalOf } from "../services/approval";
 import { Membership, Offer, PointMovementPage, PointsResult, Program } from "../schema/membership.types";
 import { toMembership } from "./mappers";
 
@@ -49,10 +51,11 @@ export class MembershipResolver {
   @Mutation(() => IssuedCode, { description: "phone" })
   async issueMemberCode(
     @Arg("programId", () => ID) programId: string,
-    @Arg("password") password: string,
+    @Arg("password", () => String, { nullable: true }) password: string | null,
+    @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    return ctx.services.memberships.issueMemberCode(ctx.caller, programId, password);
+    return ctx.services.memberships.issueMemberCode(ctx.caller, programId, approvalOf(password, proof));
   }
 
   @Authorized("REGISTER")

@@ -1,19 +1,22 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../schema/context";
-import { Message } from "../schema/membership.types";
+import { Message, MessageAudienceInput } from "../schema/membership.types";
 import type { MessageEvent } from "../services/events";
 
 @Resolver()
 export class MessageResolver {
   @Authorized("PARTNER")
-  @Mutation(() => Int, { description: "partner: returns members reached" })
+  @Mutation(() => Int, {
+    description: "partner: returns members reached (members who already had MESSAGES_PER_MEMBER_PER_DAY of this program's messages in 24 hours are skipped)",
+  })
   sendMessage(
     @Arg("programId", () => ID) programId: string,
     @Arg("title") title: string,
     @Arg("body") body: string,
+    @Arg("audience", () => MessageAudienceInput, { nullable: true }) audience: MessageAudienceInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
-    return ctx.services.messages.sendMessage(ctx.caller, programId, title, body);
+    return ctx.services.messages.sendMessage(ctx.caller, programId, title, body, audience ?? {});
   }
 
   @Authorized("PHONE")

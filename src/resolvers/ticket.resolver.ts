@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
+import { DeviceProofInput } from "../schema/device.types";
+import { approvalOf } from "../services/approval";
 import { Admission, Attendance, Event, EventInput, PostTicketInput, Ticket } from "../schema/ticket.types";
 import type { AdmissionEvent } from "../services/events";
 import type { AdmissionDecision } from "../services/admission.service";
@@ -42,8 +44,13 @@ export class TicketResolver {
 
   @Authorized("PHONE")
   @Mutation(() => IssuedCode, { description: "phone" })
-  async issueTicketCode(@Arg("ticketId", () => ID) ticketId: string, @Arg("password") password: string, @Ctx() ctx: RequestContext): Promise<IssuedCode> {
-    return ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, password);
+  async issueTicketCode(
+    @Arg("ticketId", () => ID) ticketId: string,
+    @Arg("password", () => String, { nullable: true }) password: string | null,
+    @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<IssuedCode> {
+    return ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, approvalOf(password, proof));
   }
 
   @Authorized("PHONE")

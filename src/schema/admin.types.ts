@@ -24,6 +24,9 @@ export class Store {
   @Field(() => ID) id: string;
   @Field() name: string;
   @Field() currency: string;
+  @Field({ description: "IANA time zone the store's day is counted in" }) timeZone: string;
+  @Field(() => String, { nullable: true, description: "shown once, by createStore, when a webhook URL is given" })
+  webhookSecret?: string | null;
 }
 
 @ObjectType()

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { BillStatus } from "./enums";
+import { BillStatus, Tender } from "./enums";
 
 @ObjectType()
 export class Bill {
@@ -13,6 +13,7 @@ export class Bill {
   @Field(() => BillStatus) status: BillStatus;
   @Field(() => Date, { nullable: true }) paidAt: Date | null;
   @Field(() => String, { nullable: true, description: "receipt place" }) paidAtStore: string | null;
+  @Field(() => Tender, { nullable: true, description: "how it was paid, once PAID" }) tender: Tender | null;
 }
 
 @InputType()

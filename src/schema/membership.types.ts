@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 
 @ObjectType()
 export class Program {
@@ -61,4 +61,17 @@ export class PointMovementPage {
   @Field(() => [PointMovement]) nodes: PointMovement[];
   @Field(() => String, { nullable: true, description: "pass as `after` to continue; stays put when there is nothing new" })
   nextCursor: string | null;
+}
+
+@InputType({
+  description:
+    "Who a program's message goes to: every member when empty; one member by member number; or the members who joined, " +
+    "or who used their membership in a purchase, within a period ([after, before), either end open)",
+})
+export class MessageAudienceInput {
+  @Field(() => String, { nullable: true }) memberNumber?: string | null;
+  @Field(() => Date, { nullable: true }) joinedAfter?: Date | null;
+  @Field(() => Date, { nullable: true }) joinedBefore?: Date | null;
+  @Field(() => Date, { nullable: true }) spentAfter?: Date | null;
+  @Field(() => Date, { nullable: true }) spentBefore?: Date | null;
 }

@@ -6,6 +6,7 @@ import type { ServiceDeps } from "./deps";
 import { badInput, notFound } from "./errors";
 import { requireAdmin } from "./guards";
 import { newId } from "./ids";
+import { requireTimeZone } from "./store-day";
 import { requireCurrency, requireText } from "./validation";
 import type { WebhookSecrets } from "./webhook-secrets";
 
@@ -23,17 +24,33 @@ export class AdminService {
     private readonly webhookSecrets: WebhookSecrets,
   ) {}
 
-  async createStore(caller: Caller, name: string, currency: string, programId: string | null): Promise<StoreEntity> {
+  /**
+   * The store, and, when it has a webhook URL, its webhook secret: returned here once,
+   * kept only sealed. Its day (report, bills collected) is counted in `timeZone` (UTC
+   * unless given).
+   */
+  async createStore(
+    caller: Caller,
+    input: { name: string; currency: string; programId?: string | null; webhookUrl?: string | null; timeZone?: string | null },
+  ): Promise<{ store: StoreEntity; webhookSecret: string | null }> {
     requireAdmin(caller);
+    const webhookUrl = input.webhookUrl ?? null;
+    if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
+    const id = newId();
+    const created = webhookUrl === null ? null : this.webhookSecrets.create("store", id);
     const store = Object.assign(new StoreEntity(), {
-      id: newId(),
-      name: requireText(name, "name", 100),
-      currency: requireCurrency(currency),
-      programId: programId ?? null,
+      id,
+      name: requireText(input.name, "name", 100),
+      currency: requireCurrency(input.currency),
+      programId: input.programId ?? null,
+      timeZone: requireTimeZone(input.timeZone ?? "UTC"),
+      webhookUrl,
+      webhookSecretCiphertext: created?.sealed.ciphertext ?? null,
+      webhookSecretKeyId: created?.sealed.keyId ?? null,
       createdAt: this.deps.clock.now(),
     });
     await this.deps.db.tx((m) => m.insert(StoreEntity, store));
-    return store;
+    return { store, webhookSecret: created?.secret ?? null };
   }
 
   /** The partner, and its webhook secret: returned here once, kept only sealed. */
@@ -41,7 +58,7 @@ export class AdminService {
     requireAdmin(caller);
     if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
     const id = newId();
-    const { secret, sealed } = this.webhookSecrets.create(id);
+    const { secret, sealed } = this.webhookSecrets.create("partner", id);
     const partner = Object.assign(new PartnerEntity(), {
       id,
       name: requireText(name, "name", 100),

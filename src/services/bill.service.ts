@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
-import { affectedRows } from "../database";
+import { affectedRows, type Tx } from "../database";
+import type { Approval } from "./approval";
 import type { Caller } from "./caller";
+import type { DeviceService } from "./device.service";
 import type { CodeService, IssuedCode } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
@@ -10,9 +12,9 @@ import { requireCustomer, requirePartner, requireRegister } from "./guards";
 import type { IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
-import { confirmPassword } from "./password-check";
 import type { Tender } from "./lists";
 import { assertBillMove, type BillStatus } from "./states";
+import { dateInZone, dayInZone } from "./store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
 import { useCode } from "./wrong-code-limit";
@@ -29,6 +31,8 @@ export interface BillView {
   status: BillStatus;
   paidAt: Date | null;
   paidAtStore: string | null;
+  /** How it was paid, once PAID. */
+  tender: Tender | null;
 }
 
 export interface PostBillInput {
@@ -45,7 +49,9 @@ const LIST_LIMIT = 200;
 /**
  * Bills from online stores and utilities, paid in cash at any store by a bill code. The
  * biller is told at once: live on `billReceipts`, and by a signed webhook from the
- * outbox, retried until the partner's server takes it.
+ * outbox, retried until the partner's server takes it; the collecting store's back
+ * office too, when it has a webhook. A store lists what it collected on a day (its cash
+ * hand-over) and may reverse a mistaken collection that same day.
  */
 export class BillService {
   constructor(
@@ -53,6 +59,7 @@ export class BillService {
     private readonly codes: CodeService,
     private readonly idempotency: IdempotencyService,
     private readonly outbox: OutboxService,
+    private readonly devices: DeviceService,
   ) {}
 
   /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
@@ -127,7 +134,7 @@ export class BillService {
     return this.views(rows);
   }
 
-  async issueBillCode(caller: Caller, billId: string, password: string): Promise<IssuedCode> {
+  async issueBillCode(caller: Caller, billId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
@@ -136,7 +143,7 @@ export class BillService {
     );
     if (!bill || bill.customerPhone !== customer.phone) return notFound("bill");
     this.requirePayable(bill);
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "issueBillCode", { billId });
     const secondsToDue = Math.floor((bill.dueDate.getTime() - this.deps.clock.now().getTime()) / 1000);
     return this.codes.issue("BILL", customerId, { billId: bill.id }, secondsToDue);
   }
@@ -178,19 +185,92 @@ export class BillService {
             if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
             await this.codes.claim(tx, entity);
             const view = (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
-            const event: WebhookEvent = {
-              eventId: newId(),
-              partnerId: bill.partnerId,
-              type: "bill.paid",
-              data: { ...view, dueDate: view.dueDate.toISOString(), paidAt: now.toISOString() },
-              createdAt: now.toISOString(),
-            };
-            this.outbox.send(tx, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>);
+            this.tell(tx, bill.partnerId, "bill.paid", "bill.collected", view, store, now);
             tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
             return view;
           }),
       }),
     );
+  }
+
+  /** The bills this register's store collected on a calendar day of its time zone, oldest first: the cash hand-over. */
+  async collectedBills(caller: Caller, date: string): Promise<BillView[]> {
+    const register = requireRegister(caller);
+    const store = await this.deps.db.read((m) => m.findOneByOrFail(StoreEntity, { id: register.storeId }));
+    const { from, to } = dayInZone(date, store.timeZone);
+    const rows = await this.deps.db.read((m) =>
+      m
+        .createQueryBuilder(BillEntity, "b")
+        .where("b.paidAtStoreId = :storeId AND b.paidAt >= :from AND b.paidAt < :to", { storeId: store.id, from, to })
+        .orderBy("b.paidAt", "ASC")
+        .limit(LIST_LIMIT * 10)
+        .getMany(),
+    );
+    return this.views(rows);
+  }
+
+  /**
+   * Undoes a mistaken cash collection: only the store that collected the bill, only on
+   * the same calendar day in its time zone. The bill is OPEN again (or OVERDUE, past its
+   * due date) and may be paid again; the biller and the store's back office are told
+   * (`bill.reversed`). Once reversed it is no collection of this store's (NOT_FOUND
+   * again), but the same idempotency key gets the same answer again.
+   */
+  async reverseBillCollection(caller: Caller, billId: string, idempotencyKey: string): Promise<BillView> {
+    const register = requireRegister(caller);
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "reverseBillCollection",
+      request: { billId },
+      load: (id) => this.viewById(id),
+      work: (claim) =>
+        this.deps.db.tx(async (tx) => {
+          claim(tx, billId);
+          const bill = await tx.findOneBy(BillEntity, { id: billId });
+          // Another store's collection is not this register's to see.
+          if (!bill || bill.paidAtStoreId !== register.storeId) return notFound("bill");
+          assertBillMove(this.statusOf(bill), "OPEN");
+          const store = await tx.findOneByOrFail(StoreEntity, { id: register.storeId });
+          const now = this.deps.clock.now();
+          if (dateInZone(bill.paidAt!, store.timeZone) !== dateInZone(now, store.timeZone)) {
+            fail(ErrorCode.BILL_NOT_PAYABLE, "A collection can be reversed only on the day it was made, in the store's time zone");
+          }
+          if (bill.tender !== "CASH") badInput("Only a cash collection can be reversed here; a card payment is refunded instead");
+          const moved = await tx
+            .createQueryBuilder()
+            .update(BillEntity)
+            .set({ status: "OPEN", paidAt: null, paidAtStoreId: null, paidAtStoreName: null, tender: null })
+            .where("id = :id AND status = 'PAID' AND paidAtStoreId = :storeId AND paidAt = :paidAt", {
+              id: bill.id,
+              storeId: store.id,
+              paidAt: bill.paidAt,
+            })
+            .execute();
+          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
+          // The webhooks name the collection that was undone; the answer is the bill as it is now.
+          this.tell(tx, bill.partnerId, "bill.reversed", "bill.reversed", (await this.views([bill], tx))[0], store, now);
+          return (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
+        }),
+    });
+  }
+
+  /**
+   * The biller's webhook and, when the store has one, the store's back office's, sent
+   * with the transaction. They carry the bill, the tender and the store, never the
+   * customer's phone number.
+   */
+  private tell(tx: Tx, partnerId: string, billerType: string, storeType: string, view: BillView, store: StoreEntity, now: Date): void {
+    const data = {
+      ...view,
+      dueDate: view.dueDate.toISOString(),
+      paidAt: view.paidAt?.toISOString() ?? null,
+      store: { id: store.id, name: store.name },
+    };
+    const send = (event: Omit<WebhookEvent, "eventId" | "createdAt">) =>
+      this.outbox.send(tx, WEBHOOK_TOPIC, { ...event, eventId: newId(), createdAt: now.toISOString() } as unknown as Record<string, unknown>);
+    send({ partnerId, type: billerType, data });
+    if (store.webhookUrl) send({ storeId: store.id, type: storeType, data });
   }
 
   /** BILL_NOT_PAYABLE unless the bill may become PAID now (states.ts). */
@@ -235,6 +315,7 @@ export class BillService {
       status: this.statusOf(bill),
       paidAt: bill.paidAt,
       paidAtStore: bill.paidAtStoreName,
+      tender: bill.tender,
     }));
   }
 }

@@ -1,7 +1,9 @@
 import { In, type EntityManager } from "typeorm";
-import type { Tx } from "../database";
+import { row, type Tx } from "../database";
 import { CardEntity, WalletCodeEntity } from "../entities";
+import type { Approval } from "./approval";
 import type { CardService } from "./card.service";
+import type { DeviceService } from "./device.service";
 import type { Caller } from "./caller";
 import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
@@ -10,7 +12,6 @@ import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
 import type { CodeKind } from "./lists";
-import { confirmPassword } from "./password-check";
 
 /** The redeem path's claim, by hash: it runs in the same round trip as the read. */
 const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = ? AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?";
@@ -27,8 +28,15 @@ export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[
 const CHARGE_CARD_FIELDS = ["id", "customerId", "status", "institution", "brand", "last4", "panCiphertext", "panKeyId", "expiryMonth", "expiryYear"] as const;
 export type ChargeCard = Pick<CardEntity, (typeof CHARGE_CARD_FIELDS)[number]>;
 
-/** No code of any kind lives longer than a day, whatever a caller asks for. */
+/** No code lives longer than a day, whatever a caller asks for; but a bill code. */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
+
+/**
+ * A bill code lives until its bill's due date, up to 60 days (as convenience-store
+ * payment slips do): it pays only that bill, only its amount, and only to its biller, so
+ * a copy is worth nothing to anyone else.
+ */
+export const MAX_BILL_CODE_TTL_SECONDS = 60 * 24 * 3600;
 
 /** A code to show; its QR images are drawn by the API layer only when asked for. */
 export interface IssuedCode {
@@ -64,9 +72,10 @@ export class CodeService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly cards: CardService,
+    private readonly devices: DeviceService,
   ) {}
 
-  async issuePaymentCode(caller: Caller, cardId: string, password: string, maxAmount: number | null): Promise<IssuedCode> {
+  async issuePaymentCode(caller: Caller, cardId: string, approval: Approval, maxAmount: number | null): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
@@ -74,7 +83,7 @@ export class CodeService {
       badInput("maxAmount must be a positive whole number of minor units", { field: "maxAmount" });
     }
     const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "issuePaymentCode", { cardId, maxAmount });
     return this.issue("PAYMENT", customerId, { cardId: card.id, maxAmount }, this.deps.config.paymentCodeTtlSeconds);
   }
 
@@ -86,10 +95,12 @@ export class CodeService {
     ttlSeconds: number,
   ): Promise<IssuedCode> {
     const now = this.deps.clock.now();
-    const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, MAX_CODE_TTL_SECONDS) * 1000);
+    const longest = kind === "BILL" ? MAX_BILL_CODE_TTL_SECONDS : MAX_CODE_TTL_SECONDS;
+    const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, longest) * 1000);
     const code = newCodeDigits();
-    await this.deps.db.tx((m) =>
-      m.insert(WalletCodeEntity, {
+    // The row travels with the transaction's BEGIN and COMMIT: one round trip.
+    await this.deps.db.tx(async (tx) =>
+      tx.atCommit(row(WalletCodeEntity, {
         id: newId(),
         codeHash: this.hash(code),
         codeKeyId: this.deps.keys.codes.currentKeyId,
@@ -102,7 +113,7 @@ export class CodeService {
         expiresAt,
         usedAt: null,
         createdAt: now,
-      }),
+      })),
     );
     return { code, kind, expiresAt };
   }

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { In, IsNull, MoreThan, type EntityManager } from "typeorm";
-import { ApiKeyEntity, CustomerEntity, SessionEntity } from "../entities";
+import { ApiKeyEntity, CustomerEntity, DeviceEntity, SessionEntity } from "../entities";
 import { affectedRows } from "../database";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
@@ -99,12 +99,16 @@ export class CredentialService {
     this.deps.events.credentialsEnded({ sessionIds: [sessionId] });
   }
 
-  /** Admin, for a lost phone: ends every live session of the customer; returns how many. */
+  /**
+   * Admin, for a lost phone: ends every live session of the customer and revokes their
+   * devices' keys, in one transaction; returns how many sessions.
+   */
   async endCustomerSessions(caller: Caller, customerId: string): Promise<number> {
     requireAdmin(caller);
     const now = this.deps.clock.now();
     const ended = await this.deps.db.tx(async (m) => {
       if (!(await m.existsBy(CustomerEntity, { id: customerId }))) notFound("customer");
+      await m.update(DeviceEntity, { customerId, revokedAt: IsNull() }, { revokedAt: now });
       return affectedRows(await m.update(SessionEntity, { customerId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now }));
     });
     // Announced even when none was live: a socket may outlive its session's expiry by a moment.

@@ -4,6 +4,7 @@ import type { Db } from "../database";
 import type { Logger } from "../logger";
 import type { PurposeKeys } from "./crypto/purpose-keys";
 import type { EventBus } from "./events";
+import type { ServiceMetrics } from "./metrics";
 import type { TicketSigner } from "./crypto/ticket-signer";
 import type { CardInstitution } from "./institutions/institution";
 import type { RateLimits } from "./rate-limits";
@@ -21,4 +22,6 @@ export interface ServiceDeps {
   rateLimits: RateLimits;
   /** Live events, published only after the change has committed. */
   events: EventBus;
+  /** The events an operator counts (redeem outcomes, reversals, expiries). */
+  metrics: ServiceMetrics;
 }

@@ -21,6 +21,18 @@ export enum ErrorCode {
   BILL_NOT_PAYABLE = "BILL_NOT_PAYABLE",
   TICKET_NOT_RELEASED = "TICKET_NOT_RELEASED",
   RATE_LIMITED = "RATE_LIMITED",
+  /** A device proof whose signature does not verify with the device's key. */
+  PROOF_INVALID = "PROOF_INVALID",
+  /** A device proof whose payload is not the canonical text of this request (docs/device-proofs.md). */
+  PROOF_MISMATCH = "PROOF_MISMATCH",
+  /** A device proof whose counter is not above the last one accepted from the device. */
+  PROOF_REPLAYED = "PROOF_REPLAYED",
+  /** No such device among the caller's own (also the answer for another customer's). */
+  DEVICE_UNKNOWN = "DEVICE_UNKNOWN",
+  /** The caller's own device, revoked: register a new key. */
+  DEVICE_REVOKED = "DEVICE_REVOKED",
+  /** The customer already has as many active devices as allowed. */
+  DEVICE_LIMIT = "DEVICE_LIMIT",
 }
 
 /** Extra, non-secret facts a client may act on (e.g. how long to wait). */

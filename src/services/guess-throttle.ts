@@ -20,6 +20,9 @@ export function delaySeconds(failures: number, freeFailures: number): number {
   return Math.min(FIRST_DELAY_SECONDS * 2 ** Math.min(failures - freeFailures, 30), MAX_DELAY_SECONDS);
 }
 
+/** The names of the throttles (rate-limits.ts makes one of each). */
+export type GuessLimit = "loginPhone" | "loginAddress" | "session";
+
 /** One password check let through by a throttle; its outcome must be reported once. */
 export interface Admitted {
   readonly key: string;
@@ -51,9 +54,11 @@ export class GuessThrottle {
 
   /** `redis` should fail commands at once while disconnected (no offline queue). */
   constructor(
-    name: string,
+    private readonly name: GuessLimit,
     readonly freeFailures: number,
     redis?: Redis,
+    /** Told of each refused attempt. */
+    private readonly onRefused: (limit: GuessLimit) => void = () => {},
   ) {
     const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
       const options = { keyPrefix, points, duration };
@@ -68,7 +73,7 @@ export class GuessThrottle {
   /** Lets a check run, or throws RATE_LIMITED (with retryAfterSeconds) while the key waits. */
   async admit(key: string): Promise<Admitted> {
     const [counted, gate] = await Promise.all([this.failures.get(key), this.gate.get(key)]);
-    if (gate && gate.msBeforeNext > 0) throw rateLimited(gate.msBeforeNext);
+    if (gate && gate.msBeforeNext > 0) throw this.refused(gate.msBeforeNext);
     const before = counted?.consumedPoints ?? 0;
     if (before >= this.freeFailures) {
       // Delays have started: through the gate first, so refused attempts leave the count alone.
@@ -113,9 +118,14 @@ export class GuessThrottle {
     try {
       await this.gate.consume(key, 1, { customDuration: Math.max(1, delaySeconds(failures, this.freeFailures)) });
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+      if (rejection instanceof RateLimiterRes) throw this.refused(rejection.msBeforeNext);
       throw rejection;
     }
+  }
+
+  private refused(msBeforeNext: number): WalletError {
+    this.onRefused(this.name);
+    return rateLimited(msBeforeNext);
   }
 }
 

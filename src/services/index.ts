@@ -9,6 +9,7 @@ import { CredentialService } from "./credential.service";
 import { ConfirmationService } from "./confirmation.service";
 import { CustomerService } from "./customer.service";
 import { DeadMessageService } from "./dead-messages.service";
+import { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
 import { EventService } from "./event.service";
 import { IdempotencyService } from "./idempotency.service";
@@ -33,7 +34,8 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: ServiceDeps, adminToken: string) {
   const customers = new CustomerService(deps);
   const cards = new CardService(deps);
-  const codes = new CodeService(deps, cards);
+  const devices = new DeviceService(deps);
+  const codes = new CodeService(deps, cards, devices);
   const outbox = new OutboxService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
@@ -42,13 +44,13 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
-  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, paymentPoints);
+  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, paymentPoints);
   const programs = new ProgramService(deps);
-  const memberships = new MembershipService(deps, codes, programs);
+  const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
-  const bills = new BillService(deps, codes, idempotency, outbox);
+  const bills = new BillService(deps, codes, idempotency, outbox, devices);
   const ticketEvents = new EventService(deps);
-  const tickets = new TicketService(deps, ticketEvents);
+  const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   return {
@@ -57,6 +59,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     admin: new AdminService(deps, webhookSecrets),
     customers,
     cards,
+    devices,
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),

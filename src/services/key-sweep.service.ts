@@ -1,10 +1,10 @@
 import type { EntityManager } from "typeorm";
-import { CardEntity, PartnerEntity, WalletCodeEntity } from "../entities";
+import { CardEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
 import { affectedRows, isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { CARD_FINGERPRINT_VARIABLES, CARD_KEY_VARIABLES, CODE_HASH_VARIABLES, WEBHOOK_SECRET_VARIABLES } from "./crypto/purpose-keys";
 import type { KeyRing } from "./crypto/key-ring";
-import type { WebhookSecrets } from "./webhook-secrets";
+import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecretColumns, type WebhookSecrets } from "./webhook-secrets";
 
 const BATCH = 200;
 /**
@@ -17,17 +17,18 @@ const REPEAT_MS = 60 * 60_000;
 export interface KeySweepResult {
   /** Cards moved to the current card key and/or fingerprint key. */
   cardsMoved: number;
-  /** Partners' webhook secrets sealed again under the current key (or stored at last). */
+  /** Partners' and stores' webhook secrets sealed again under the current key (or stored at last). */
   partnersMoved: number;
+  storesMoved: number;
   /** Rows under a key this server lacks (logged at start with the key id). */
   cardsUnreadable: number;
   partnersUnreadable: number;
+  storesUnreadable: number;
   /** Cards whose number the same customer has twice: their fingerprint stays as it was. */
   cardsTwice: number;
 }
 
 type SweptCard = Pick<CardEntity, "id" | "customerId" | "panCiphertext" | "panKeyId" | "panFingerprint" | "panFingerprintKeyId">;
-type SweptPartner = Pick<PartnerEntity, "id" | "webhookSecretCiphertext" | "webhookSecretKeyId">;
 
 /**
  * Moves stored data to the current keys after a rotation, so a previous key can be
@@ -37,8 +38,8 @@ type SweptPartner = Pick<PartnerEntity, "id" | "webhookSecretCiphertext" | "webh
  *   under the current fingerprint key (from the number itself, so no fingerprint key is
  *   needed for that). Each card is one conditional UPDATE (the ciphertext read must still
  *   be there), so instances sweeping at once, or a card changing meanwhile, do no harm.
- * - Partners' webhook secrets are sealed again under the current webhook-secret key; the
- *   secret itself never changes.
+ * - Partners' and stores' webhook secrets are sealed again under the current
+ *   webhook-secret key; the secret itself never changes.
  * - Codes are not moved: they live a day at most.
  * At start, before serving, partners from before secrets were stored get theirs stored
  * (webhook-secrets.ts), and every key id that data names but this server lacks is logged
@@ -89,15 +90,26 @@ export class KeySweep {
    * nothing is left to do: the line an operator waits for before removing a previous key.
    */
   async run(atStart = false): Promise<KeySweepResult> {
-    const result: KeySweepResult = { cardsMoved: 0, partnersMoved: 0, cardsUnreadable: 0, partnersUnreadable: 0, cardsTwice: 0 };
+    const result: KeySweepResult = {
+      cardsMoved: 0,
+      partnersMoved: 0,
+      storesMoved: 0,
+      cardsUnreadable: 0,
+      partnersUnreadable: 0,
+      storesUnreadable: 0,
+      cardsTwice: 0,
+    };
     await this.sweepCards(result);
-    await this.sweepPartners(result);
+    const partners = await this.sweepWebhookSecrets("partner");
+    const stores = await this.sweepWebhookSecrets("store");
+    Object.assign(result, { partnersMoved: partners.moved, partnersUnreadable: partners.unreadable });
+    Object.assign(result, { storesMoved: stores.moved, storesUnreadable: stores.unreadable });
     if (this.stopped) return result; // cut short by a shutdown: nothing to report
-    const { cardsMoved, partnersMoved, cardsUnreadable, partnersUnreadable, cardsTwice } = result;
-    if (atStart || cardsMoved + partnersMoved + cardsUnreadable + partnersUnreadable + cardsTwice > 0) {
+    const unreadable = result.cardsUnreadable + partners.unreadable + stores.unreadable + result.cardsTwice;
+    if (atStart || unreadable + result.cardsMoved + partners.moved + stores.moved > 0) {
       this.deps.logger.info(
         { ...result },
-        cardsUnreadable + partnersUnreadable + cardsTwice === 0
+        unreadable === 0
           ? "key sweep: every card and webhook secret is now under the current keys"
           : "key sweep: some rows stay under earlier keys (see the errors and warnings logged)",
       );
@@ -174,32 +186,37 @@ export class KeySweep {
     return "twice";
   }
 
-  private async sweepPartners(result: KeySweepResult): Promise<void> {
+  /** One kind of webhook owner's secrets, sealed again under the current key. */
+  private async sweepWebhookSecrets(kind: WebhookOwnerKind): Promise<{ moved: number; unreadable: number }> {
     const { webhookSecrets } = this.deps.keys;
+    const counts = { moved: 0, unreadable: 0 };
     for (let after = ""; !this.stopped; ) {
-      const batch: SweptPartner[] = await this.deps.db.read((m) =>
+      const batch: WebhookSecretColumns[] = await this.deps.db.read((m) =>
         m
-          .createQueryBuilder(PartnerEntity, "p")
-          .select(["p.id", "p.webhookSecretCiphertext", "p.webhookSecretKeyId"])
-          .where("p.id > :after", { after })
-          .andWhere("(p.webhookSecretKeyId IS NULL OR p.webhookSecretKeyId <> :current)", { current: webhookSecrets.currentKeyId })
-          .orderBy("p.id", "ASC")
+          .createQueryBuilder(WEBHOOK_OWNERS[kind].entity, "o")
+          .select(["o.id", "o.webhookSecretCiphertext", "o.webhookSecretKeyId"])
+          .where("o.id > :after", { after })
+          // Stores without a webhook have no secret: nothing to move.
+          .andWhere(kind === "store" ? "o.webhookSecretCiphertext IS NOT NULL" : "1 = 1")
+          .andWhere("(o.webhookSecretKeyId IS NULL OR o.webhookSecretKeyId <> :current)", { current: webhookSecrets.currentKeyId })
+          .orderBy("o.id", "ASC")
           .limit(BATCH)
           .getMany(),
       );
-      for (const partner of batch) {
-        if (partner.webhookSecretKeyId !== null && !webhookSecrets.canOpen(partner.webhookSecretKeyId)) {
-          result.partnersUnreadable++;
+      for (const owner of batch) {
+        if (owner.webhookSecretKeyId !== null && !webhookSecrets.canOpen(owner.webhookSecretKeyId)) {
+          counts.unreadable++;
           continue;
         }
-        // Made by an instance still on the old version during a rolling upgrade: store it now.
-        if (partner.webhookSecretCiphertext === null) await this.webhookSecrets.storeDerived(partner.id);
-        else if (!(await this.webhookSecrets.reseal(partner))) continue;
-        result.partnersMoved++;
+        // A partner made by an instance still on the old version during a rolling upgrade: store it now.
+        if (owner.webhookSecretCiphertext === null) await this.webhookSecrets.storeDerived(owner.id);
+        else if (!(await this.webhookSecrets.reseal(kind, owner))) continue;
+        counts.moved++;
       }
-      if (batch.length < BATCH) return;
+      if (batch.length < BATCH) return counts;
       after = batch[batch.length - 1].id;
     }
+    return counts;
   }
 
   /** Logs every key id that stored data names and this server lacks, with what it leaves unreadable. */
@@ -208,7 +225,7 @@ export class KeySweep {
     const now = clock.now();
     const missing = <R extends { keyId: string | null }>(rows: R[], ring: KeyRing) =>
       rows.filter((row) => row.keyId !== null && !ring.has(row.keyId));
-    const [codes, cards, fingerprints, partners] = await this.deps.db.read(async (m) => [
+    const [codes, cards, fingerprints, partners, stores] = await this.deps.db.read(async (m) => [
       await m
         .createQueryBuilder(WalletCodeEntity, "c")
         .select("c.codeKeyId", "keyId")
@@ -220,6 +237,7 @@ export class KeySweep {
       await groupCount(m, CardEntity, "panKeyId"),
       await groupCount(m, CardEntity, "panFingerprintKeyId"),
       await groupCount(m, PartnerEntity, "webhookSecretKeyId"),
+      await groupCount(m, StoreEntity, "webhookSecretKeyId"),
     ]);
     for (const { keyId, count, lastExpiresAt } of missing(codes, keys.codes.ring)) {
       logger.error(
@@ -243,6 +261,12 @@ export class KeySweep {
       logger.error(
         { keyId, partners: Number(count), configure: WEBHOOK_SECRET_VARIABLES },
         "partners' webhook secrets are sealed under a webhook-secret key that is not configured: their webhooks wait in the outbox until it is back",
+      );
+    }
+    for (const { keyId, count } of missing(stores, keys.webhookSecrets.ring)) {
+      logger.error(
+        { keyId, stores: Number(count), configure: WEBHOOK_SECRET_VARIABLES },
+        "stores' webhook secrets are sealed under a webhook-secret key that is not configured: their webhooks wait in the outbox until it is back",
       );
     }
   }

@@ -2,14 +2,15 @@ import { randomInt } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { MembershipEntity, OfferEntity, ProgramEntity, StoreEntity, WalletCodeEntity } from "../entities";
 import { isUniqueViolation } from "../database";
+import type { Approval } from "./approval";
 import type { Caller } from "./caller";
+import type { DeviceService } from "./device.service";
 import type { CodeService, IssuedCode } from "./code.service";
 import { luhnCheckDigit } from "./crypto/luhn";
 import type { ServiceDeps } from "./deps";
 import { forbidden, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
-import { confirmPassword } from "./password-check";
 import { readBalance } from "./points.service";
 import type { ProgramService } from "./program.service";
 
@@ -35,6 +36,7 @@ export class MembershipService {
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
     private readonly programs: ProgramService,
+    private readonly devices: DeviceService,
   ) {}
 
   /** Online membership registration; joining again returns the same membership. */
@@ -70,13 +72,13 @@ export class MembershipService {
     });
   }
 
-  async issueMemberCode(caller: Caller, programId: string, password: string): Promise<IssuedCode> {
+  async issueMemberCode(caller: Caller, programId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
     if (!membership) return notFound("membership");
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "issueMemberCode", { programId });
     return this.codes.issue("MEMBER", customerId, { membershipId: membership.id }, MEMBER_CODE_TTL_SECONDS);
   }
 

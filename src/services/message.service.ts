@@ -1,9 +1,10 @@
-import { InboxEntryEntity, MembershipEntity, MessageEntity } from "../entities";
+import { InboxEntryEntity, MessageEntity, ProgramEntity } from "../entities";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
+import { audienceCustomers, checkAudience, type Audience } from "./message-audience";
 import type { ProgramService } from "./program.service";
 import { requireText } from "./validation";
 
@@ -19,9 +20,11 @@ const INSERT_CHUNK = 500;
 const INBOX_LIMIT = 200;
 
 /**
- * Direct mail: a program's partner writes once; every member gets it in their inbox (in
- * the same transaction) and, if connected, live on the `messages` subscription (after
- * the commit).
+ * Direct mail: a program's partner writes once, to every member, one member or a
+ * segment (message-audience.ts); each member reached gets it in their inbox (in the same
+ * transaction) and, if connected, live on the `messages` subscription (after the
+ * commit). A member gets at most MESSAGES_PER_MEMBER_PER_DAY of one program's messages
+ * in any 24 hours; the rest of a send skips them.
  */
 export class MessageService {
   constructor(
@@ -30,8 +33,9 @@ export class MessageService {
   ) {}
 
   /** Returns how many members it reached. FORBIDDEN for another partner's program. */
-  async sendMessage(caller: Caller, programId: string, titleInput: string, bodyInput: string): Promise<number> {
+  async sendMessage(caller: Caller, programId: string, titleInput: string, bodyInput: string, audienceInput: Audience = {}): Promise<number> {
     await this.programs.ownProgram(caller, programId);
+    const audience = checkAudience(audienceInput);
     const message = Object.assign(new MessageEntity(), {
       id: newId(),
       programId,
@@ -39,16 +43,23 @@ export class MessageService {
       body: requireText(bodyInput, "body", 10_000),
       sentAt: this.deps.clock.now(),
     });
+    const cap = this.deps.config.rateLimits.messagesPerMemberPerDay;
     const customerIds = await this.deps.db.tx(async (m) => {
+      // One send per program at a time, so two sent at once cannot both pass the cap
+      // (SQLite runs one transaction at a time anyway).
+      if (this.deps.db.isMysql) {
+        await m.createQueryBuilder(ProgramEntity, "p").select("p.id").where("p.id = :programId", { programId }).setLock("pessimistic_write").getRawOne();
+      }
+      const ids = await audienceCustomers(m, programId, audience, cap, message.sentAt);
+      if (ids.length === 0) return ids;
       await m.insert(MessageEntity, message);
-      const members = await m.find(MembershipEntity, { where: { programId }, select: { customerId: true } });
-      const ids = members.map((member) => member.customerId);
       for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
         await m.insert(
           InboxEntryEntity,
           ids.slice(i, i + INSERT_CHUNK).map((customerId) => ({
             id: newId(),
             messageId: message.id,
+            programId,
             customerId,
             readAt: null,
             createdAt: message.sentAt,
@@ -57,6 +68,7 @@ export class MessageService {
       }
       return ids;
     });
+    if (customerIds.length === 0) return 0;
     this.deps.events.messageSent(customerIds, {
       id: message.id,
       title: message.title,

@@ -90,7 +90,9 @@ export class PaymentProcessor {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
       }
       tx.afterCommit(() => {
-        if (moved.changed === 1) this.deps.events.paymentChanged(decided);
+        if (moved.changed !== 1) return;
+        this.deps.events.paymentChanged(decided);
+        if (timedOut) this.deps.metrics.reversalQueued("timeout");
       });
       return moved;
     });
@@ -119,7 +121,10 @@ export class PaymentProcessor {
         if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
         await this.points.release(tx, payment);
       }
-      tx.afterCommit(() => this.deps.events.paymentChanged(decided));
+      tx.afterCommit(() => {
+        this.deps.events.paymentChanged(decided);
+        if (timedOut) this.deps.metrics.reversalQueued("timeout");
+      });
       return true;
     });
     return moved ? decided : this.load(payment.id);
@@ -169,6 +174,7 @@ export class PaymentProcessor {
     tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "VOID", -payment.amount)));
     // The reversal first: it releases the customer's hold, the report only settles the books.
     this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+    tx.afterCommit(() => this.deps.metrics.reversalQueued("void"));
     this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "VOID", payment.approvalNumber!));
     // A void undoes the whole sale: every point it redeemed comes back, every point it earned goes.
     if (payment.pointsSettlementId) await this.points.reverse(tx, payment, 0, payment.amount);
@@ -250,6 +256,7 @@ export class PaymentProcessor {
       });
       if (moved === true || (moved !== false && moved.changed === 1)) {
         settled++;
+        this.deps.metrics.reversalQueued("recovery");
         this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");
       }
     }

@@ -3,7 +3,9 @@ import { LessThan } from "typeorm";
 import { row, type Tx } from "../database";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
+import type { Approval } from "./approval";
 import type { Caller, CustomerCaller, RegisterCaller } from "./caller";
+import type { DeviceService } from "./device.service";
 import type { ChargeCard, CodeService } from "./code.service";
 import type { ConfirmationService } from "./confirmation.service";
 import type { CredentialService } from "./credential.service";
@@ -13,7 +15,6 @@ import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./g
 import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
-import { confirmPassword } from "./password-check";
 import type { PaymentProcessor } from "./payment-processor";
 import { pointsSpentMeanwhile, type PaymentPointsService, type PointsWithPayment } from "./payment-points.service";
 import { LotTakenMeanwhile } from "./points.service";
@@ -49,6 +50,7 @@ export class PaymentService {
     private readonly processor: PaymentProcessor,
     private readonly confirmations: ConfirmationService,
     private readonly credentials: CredentialService,
+    private readonly devices: DeviceService,
     private readonly points: PaymentPointsService,
   ) {}
 
@@ -129,8 +131,13 @@ export class PaymentService {
       tx.afterCommit(() => this.announceConfirmation(request, payment));
       return { payment, card, waits: true };
     });
-    if (created.waits) return created.payment;
-    return this.processor.authorizeAndRecord(created.payment, created.card);
+    if (created.waits) {
+      this.deps.metrics.redeemed(created.payment.status, null);
+      return created.payment;
+    }
+    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
+    this.deps.metrics.redeemed(decided.status, decided.declineReason);
+    return decided;
   }
 
   /**
@@ -180,18 +187,18 @@ export class PaymentService {
   }
 
   /**
-   * The phone's answer, with its password. Approve: the institution is asked and the
+   * The phone's answer, with its password or a device's proof. Approve: the institution is asked and the
    * payment ends APPROVED or DECLINED. Reject: REJECTED_BY_CUSTOMER. Only the owner may
    * answer, and only once; an answer after the expiry finds the request EXPIRED, one
    * after the register cancelled finds the payment VOIDED. An approval is acted on only
    * if what may have changed while the phone was asked still holds, checked in the
    * transaction that acts on it: the card is AVAILABLE and the session is live.
    */
-  async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, password: string): Promise<PaymentEntity> {
+  async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, approval: Approval): Promise<PaymentEntity> {
     const session = requireCustomer(caller);
     const request = await this.confirmations.find(requestId);
     if (!request || request.customerId !== session.customerId) return notFound("confirmation request");
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "respondToConfirmation", { requestId, approve });
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
     const answered = await this.deps.db.tx(async (tx) => {
       if (approve) await this.requireStillPayable(tx, session, request.paymentId);

@@ -2,7 +2,7 @@ import type Redis from "ioredis";
 import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { rateLimited } from "./errors";
-import { FREE_FAILURES_PER_ADDRESS, FREE_FAILURES_PER_PHONE, FREE_FAILURES_PER_SESSION, GuessThrottle } from "./guess-throttle";
+import { FREE_FAILURES_PER_ADDRESS, FREE_FAILURES_PER_PHONE, FREE_FAILURES_PER_SESSION, GuessThrottle, type GuessLimit } from "./guess-throttle";
 
 export type Bucket =
   | "loginPerPhone"
@@ -14,6 +14,12 @@ export type Bucket =
   | "anonymousSocketPerAddress";
 
 export type BucketLimits = Record<Bucket, number>;
+
+/** Every limit that may refuse: the per-minute buckets and the password-guessing throttles. */
+export type Limit = Bucket | GuessLimit;
+
+/** Told of each refusal, by the limit that refused (the operator's metrics count them). */
+export type OnRefused = (limit: Limit) => void;
 
 const BUCKETS: Bucket[] = [
   "loginPerPhone",
@@ -43,7 +49,11 @@ export class RateLimits {
   readonly guessing: { phone: GuessThrottle; address: GuessThrottle; session: GuessThrottle };
 
   /** `redis` should fail commands at once while disconnected (no offline queue). */
-  constructor(limits: BucketLimits, redis?: Redis) {
+  constructor(
+    limits: BucketLimits,
+    redis?: Redis,
+    private readonly onRefused: OnRefused = () => {},
+  ) {
     const make = (bucket: Bucket): RateLimiterAbstract => {
       const options = { keyPrefix: `wc-rl-${bucket}`, points: limits[bucket], duration: 60 };
       return redis
@@ -52,9 +62,9 @@ export class RateLimits {
     };
     this.limiters = Object.fromEntries(BUCKETS.map((bucket) => [bucket, make(bucket)])) as Record<Bucket, RateLimiterAbstract>;
     this.guessing = {
-      phone: new GuessThrottle("loginPhone", FREE_FAILURES_PER_PHONE, redis),
-      address: new GuessThrottle("loginAddress", FREE_FAILURES_PER_ADDRESS, redis),
-      session: new GuessThrottle("session", FREE_FAILURES_PER_SESSION, redis),
+      phone: new GuessThrottle("loginPhone", FREE_FAILURES_PER_PHONE, redis, onRefused),
+      address: new GuessThrottle("loginAddress", FREE_FAILURES_PER_ADDRESS, redis, onRefused),
+      session: new GuessThrottle("session", FREE_FAILURES_PER_SESSION, redis, onRefused),
     };
   }
 
@@ -65,6 +75,7 @@ export class RateLimits {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         this.refusedUntil.set(`${bucket}:${key}`, Date.now() + rejection.msBeforeNext, { ttl: Math.max(1, rejection.msBeforeNext) });
+        this.onRefused(bucket);
         throw rateLimited(rejection.msBeforeNext);
       }
       throw rejection;
@@ -95,6 +106,9 @@ export class RateLimits {
   /** Throws RATE_LIMITED if this instance already saw `key` go over its limit in this window. */
   refuseIfOver(bucket: Bucket, key: string): void {
     const until = this.refusedUntil.get(`${bucket}:${key}`);
-    if (until !== undefined && until > Date.now()) throw rateLimited(until - Date.now());
+    if (until !== undefined && until > Date.now()) {
+      this.onRefused(bucket);
+      throw rateLimited(until - Date.now());
+    }
   }
 }

@@ -68,7 +68,8 @@ const BILL_MOVES: Record<BillStatus, readonly StoredBillStatus[]> = {
   OPEN: ["PAID", "CANCELLED"],
   // Past its due date a bill can no longer be paid, but its biller may still withdraw it.
   OVERDUE: ["CANCELLED"],
-  PAID: [],
+  // OPEN again: the store that collected it reversed a mistaken collection that same day.
+  PAID: ["OPEN"],
   CANCELLED: [],
 };
 
@@ -82,6 +83,11 @@ export const isBillTerminal = (status: BillStatus): boolean => BILL_MOVES[status
  */
 export function assertBillMove(from: BillStatus, to: StoredBillStatus): void {
   if (canBillMove(from, to)) return;
-  const message = to === "CANCELLED" ? `This bill has been ${from.toLowerCase()} and cannot be cancelled` : `This bill is ${from.toLowerCase()}`;
+  const message =
+    to === "CANCELLED"
+      ? `This bill has been ${from.toLowerCase()} and cannot be cancelled`
+      : to === "OPEN"
+        ? `This bill is ${from.toLowerCase()}, not paid: there is no collection to reverse`
+        : `This bill is ${from.toLowerCase()}`;
   throw new WalletError(ErrorCode.BILL_NOT_PAYABLE, message, { status: from });
 }

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { CustomerEntity, EventEntity, TicketEntity } from "../entities";
 import { affectedRows } from "../database";
+import type { Approval } from "./approval";
 import type { Caller } from "./caller";
+import type { DeviceService } from "./device.service";
 import type { IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
 import type { ServiceDeps } from "./deps";
@@ -10,7 +12,6 @@ import { ErrorCode, badInput, fail, notFound } from "./errors";
 import type { EventService } from "./event.service";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
-import { confirmPassword } from "./password-check";
 import { isUniqueViolation } from "../database";
 import { optionalText, requirePhone, requireText } from "./validation";
 
@@ -41,6 +42,7 @@ export class TicketService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly ticketEvents: EventService,
+    private readonly devices: DeviceService,
   ) {}
 
   /** Idempotent on (shop, issue number); the event must be the shop's own. */
@@ -118,14 +120,14 @@ export class TicketService {
   }
 
   /** A signed code for the holder, from the release time on (TICKET_NOT_RELEASED before). */
-  async issueTicketCode(caller: Caller, ticketId: string, password: string): Promise<IssuedCode> {
+  async issueTicketCode(caller: Caller, ticketId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
     const now = this.deps.clock.now();
     if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
-    await confirmPassword(this.deps, session, password);
+    await this.devices.approve(session, approval, "issueTicketCode", { ticketId });
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
     const code = this.deps.tickets.sign({

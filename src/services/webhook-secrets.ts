@@ -1,16 +1,29 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { PartnerEntity } from "../entities";
+import { PartnerEntity, StoreEntity } from "../entities";
 import { affectedRows } from "../database";
 import type { ServiceDeps } from "./deps";
 import { KeyNotConfigured, type Sealed } from "./crypto/sealer";
 
 const SECRET_PREFIX = "whsec_";
 
-type PartnerSecretColumns = Pick<PartnerEntity, "id" | "webhookSecretCiphertext" | "webhookSecretKeyId">;
+/** Who receives webhooks: a partner (billers, ticket shops, HQs) or a store's back office. */
+export type WebhookOwnerKind = "partner" | "store";
+
+export type WebhookSecretColumns = Pick<PartnerEntity, "id" | "webhookSecretCiphertext" | "webhookSecretKeyId">;
 
 /**
- * Partners' webhook secrets. A partner is given its secret once (createPartner) and it
- * never changes because a server key rotated: it is random, and stored sealed under the
+ * Each kind's table, and what its sealed secret is bound to: a partner's own id (as
+ * secrets have always been sealed), a store's id under its kind, so a sealed value can
+ * never be moved from one table's row to the other's.
+ */
+export const WEBHOOK_OWNERS = {
+  partner: { entity: PartnerEntity, boundTo: (id: string) => id },
+  store: { entity: StoreEntity, boundTo: (id: string) => `store:${id}` },
+} as const;
+
+/**
+ * Webhook secrets of partners and stores. An owner is given its secret once
+ * (createPartner, createStore) and it never changes because a server key rotated: it is random, and stored sealed under the
  * webhook-secret key with that key's id (bound to the partner's id), so rotating the
  * webhook-secret key only re-seals it (key-sweep.service.ts).
  *
@@ -23,25 +36,29 @@ type PartnerSecretColumns = Pick<PartnerEntity, "id" | "webhookSecretCiphertext"
 export class WebhookSecrets {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** A new partner's secret and its sealed form, to store with the partner. */
-  create(partnerId: string): { secret: string; sealed: Sealed } {
+  /** A new owner's secret and its sealed form, to store with the owner. */
+  create(kind: WebhookOwnerKind, ownerId: string): { secret: string; sealed: Sealed } {
     const secret = SECRET_PREFIX + randomBytes(32).toString("base64url");
-    return { secret, sealed: this.deps.keys.webhookSecrets.seal(secret, partnerId) };
+    return { secret, sealed: this.deps.keys.webhookSecrets.seal(secret, WEBHOOK_OWNERS[kind].boundTo(ownerId)) };
   }
 
   /**
    * The secret this partner was given. KeyNotConfigured if it is sealed under a key the
    * server lacks (logged with the key id; the webhook waits in the outbox meanwhile).
    */
-  async secretOf(partner: PartnerSecretColumns): Promise<string> {
-    if (partner.webhookSecretCiphertext === null || partner.webhookSecretKeyId === null) return this.storeDerived(partner.id);
+  async secretOf(kind: WebhookOwnerKind, owner: WebhookSecretColumns): Promise<string> {
+    if (owner.webhookSecretCiphertext === null || owner.webhookSecretKeyId === null) {
+      // Only partners were ever made without a stored secret; a store always has one with its URL.
+      if (kind === "partner") return this.storeDerived(owner.id);
+      throw new Error("this store has no webhook secret");
+    }
     try {
-      return this.deps.keys.webhookSecrets.open(partner.webhookSecretCiphertext, partner.webhookSecretKeyId, partner.id);
+      return this.deps.keys.webhookSecrets.open(owner.webhookSecretCiphertext, owner.webhookSecretKeyId, WEBHOOK_OWNERS[kind].boundTo(owner.id));
     } catch (error) {
       if (error instanceof KeyNotConfigured) {
         this.deps.logger.error(
-          { partnerId: partner.id, keyId: error.keyId, configure: error.variables },
-          "partner's webhook secret is sealed under a webhook-secret key that is not configured; its webhooks wait until that key is back",
+          { [`${kind}Id`]: owner.id, keyId: error.keyId, configure: error.variables },
+          `${kind}'s webhook secret is sealed under a webhook-secret key that is not configured; its webhooks wait until that key is back`,
         );
       }
       throw error;
@@ -49,15 +66,15 @@ export class WebhookSecrets {
   }
 
   /** Seals a stored secret under the current key; false if the row changed meanwhile. */
-  async reseal(partner: PartnerSecretColumns): Promise<boolean> {
-    const secret = await this.secretOf(partner);
-    const sealed = this.deps.keys.webhookSecrets.seal(secret, partner.id);
+  async reseal(kind: WebhookOwnerKind, owner: WebhookSecretColumns): Promise<boolean> {
+    const secret = await this.secretOf(kind, owner);
+    const sealed = this.deps.keys.webhookSecrets.seal(secret, WEBHOOK_OWNERS[kind].boundTo(owner.id));
     const result = await this.deps.db.tx((m) =>
       m
         .createQueryBuilder()
-        .update(PartnerEntity)
+        .update(WEBHOOK_OWNERS[kind].entity)
         .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })
-        .where("id = :id AND webhookSecretCiphertext = :before", { id: partner.id, before: partner.webhookSecretCiphertext })
+        .where("id = :id AND webhookSecretCiphertext = :before", { id: owner.id, before: owner.webhookSecretCiphertext })
         .execute(),
     );
     return affectedRows(result) === 1;

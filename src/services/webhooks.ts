@@ -1,23 +1,25 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { PartnerEntity } from "../entities";
 import type { ServiceDeps } from "./deps";
-import type { WebhookSecrets } from "./webhook-secrets";
+import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecrets } from "./webhook-secrets";
 
 /**
- * Signed webhooks to partners. Each request carries
+ * Signed webhooks to partners and to stores' back offices. Each request carries
  *   X-Wallet-Event-Id:  the event's id, the same on every retry (deduplicate on it)
  *   X-Wallet-Timestamp: Unix seconds when this attempt was signed
  *   X-Wallet-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  * A receiver recomputes the HMAC over the raw body with its webhook secret (returned
- * once by createPartner, and never changed by a key rotation: webhook-secrets.ts), compares in constant time, and rejects timestamps more than
- * five minutes away (replays). `verifyWebhook` below is the reference.
+ * once by createPartner or createStore, and never changed by a key rotation:
+ * webhook-secrets.ts), compares in constant time, and rejects timestamps more than five
+ * minutes away (replays). `verifyWebhook` below is the reference.
  */
 export const WEBHOOK_TOPIC = "partner.webhook";
 export const MAX_SKEW_SECONDS = 300;
 
+/** One webhook: to a partner (`partnerId`) or to a store's back office (`storeId`). */
 export interface WebhookEvent {
   eventId: string;
-  partnerId: string;
+  partnerId?: string;
+  storeId?: string;
   type: string;
   data: Record<string, unknown>;
   createdAt: string;
@@ -35,30 +37,37 @@ export function verifyWebhook(secret: string, headers: { timestamp: string; sign
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** Each partner is its own outbox destination: one slow receiver holds up only its own events. */
+/** Who receives an event. */
+function ownerOf(event: WebhookEvent): { kind: WebhookOwnerKind; id: string } {
+  return event.storeId ? { kind: "store", id: event.storeId } : { kind: "partner", id: String(event.partnerId) };
+}
+
+/** Each receiver is its own outbox destination: one slow receiver holds up only its own events. */
 export function webhookDestination(payload: Record<string, unknown>): string {
-  return `partner:${String((payload as unknown as WebhookEvent).partnerId)}`;
+  const { kind, id } = ownerOf(payload as unknown as WebhookEvent);
+  return `${kind}:${id}`;
 }
 
 /**
- * The outbox handler: POSTs one event to the partner's current webhook URL. `signal` is
+ * The outbox handler: POSTs one event to its receiver's current webhook URL. `signal` is
  * the outbox's delivery timeout: it ends the request, the answer's body included.
  */
 export function webhookSender(deps: ServiceDeps, secrets: WebhookSecrets) {
   return async (payload: Record<string, unknown>, signal: AbortSignal): Promise<void> => {
     const event = payload as unknown as WebhookEvent;
-    const partner = await deps.db.read((m) => m.findOneBy(PartnerEntity, { id: event.partnerId }));
-    if (!partner?.webhookUrl) return; // nowhere to send it any more
+    const { kind, id } = ownerOf(event);
+    const owner = await deps.db.read((m) => m.findOneBy(WEBHOOK_OWNERS[kind].entity, { id }));
+    if (!owner?.webhookUrl) return; // nowhere to send it any more
     const body = JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, data: event.data });
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-    const response = await fetch(partner.webhookUrl, {
+    const response = await fetch(owner.webhookUrl, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         "user-agent": "wallet-center-webhooks/1",
         "x-wallet-event-id": event.eventId,
         "x-wallet-timestamp": String(timestamp),
-        "x-wallet-signature": signWebhook(await secrets.secretOf(partner), timestamp, body),
+        "x-wallet-signature": signWebhook(await secrets.secretOf(kind, owner), timestamp, body),
       },
       body,
       redirect: "manual",

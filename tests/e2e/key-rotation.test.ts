@@ -3,13 +3,13 @@ import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
-import { CardEntity, PartnerEntity, WalletCodeEntity } from "../../src/entities";
+import { CardEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../../src/entities";
 import { luhnCheckDigit } from "../../src/services/crypto/luhn";
 import { verifyWebhook } from "../../src/services/webhooks";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";
-import { PASSWORD, TEST_CARDS, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { PASSWORD, TEST_CARDS, errorCodeOf, newShopper } from "../support/world";
 
 /**
  * Every key rotated, one at a time and all at once, on one database across restarts:
@@ -58,6 +58,7 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
     cardId: "",
     pan: TEST_CARDS.visa,
     registerKey: "",
+    store: { id: "", secret: "" },
     partners: [] as Array<{ name: string; id: string; key: string; secret: string }>,
   };
   /** What each stage leaves for the next one to use under rotated keys. */
@@ -124,10 +125,13 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
     };
   }
 
-  async function webhookFor(reference: string) {
+  async function webhookFor(reference: string, type = "bill.paid") {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const hook = receiver.delivered.find((h) => (JSON.parse(h.body) as { data: { reference: string } }).data.reference === reference);
+      const hook = receiver.delivered.find((h) => {
+        const body = JSON.parse(h.body) as { type: string; data: { reference: string } };
+        return body.type === type && body.data.reference === reference;
+      });
       if (hook) return hook;
       if (Date.now() > deadline) throw new Error(`no webhook for ${reference}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -151,6 +155,10 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
       const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
       const secret = world.partners.find((p) => p.name === partner)!.secret;
       check(verifyWebhook(secret, headers, hook.body, Number(headers.timestamp))).toBe(true);
+      // The store's back office hears the collection too, signed with the store's own secret.
+      const storeHook = await webhookFor(reference, "bill.collected");
+      const storeHeaders = { timestamp: String(storeHook.headers["x-wallet-timestamp"]), signature: String(storeHook.headers["x-wallet-signature"]) };
+      check(verifyWebhook(world.store.secret, storeHeaders, storeHook.body, Number(storeHeaders.timestamp))).toBe(true);
     }
 
     // The same card number again is refused, whatever key fingerprinted the first.
@@ -169,6 +177,7 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
     await server!.app.services.keySweep.run();
     check(await m().findOneByOrFail(CardEntity, { id: world.cardId })).toMatchObject({ panKeyId: ids.card, panFingerprintKeyId: ids.fingerprint });
     for (const p of world.partners) check((await m().findOneByOrFail(PartnerEntity, { id: p.id })).webhookSecretKeyId).toBe(ids.webhook);
+    check((await m().findOneByOrFail(StoreEntity, { id: world.store.id })).webhookSecretKeyId).toBe(ids.webhook);
   }
 
   let env: Env = {};
@@ -176,9 +185,11 @@ describe.each(engines)("rotating keys on one database across restarts (%s)", (en
     env = { CARD_KEY: newKey() };
     await start(env);
     const shopper = await newShopper(server!.url, world.pan);
-    const { apiKey } = await newRegister(server!.url, "JPY", "Rotation Mart");
-    Object.assign(world, { phoneToken: shopper.phone.token!, phoneNumber: shopper.phoneNumber, cardId: shopper.card.id, registerKey: apiKey });
     const admin = new AdminClient(server!.url, ADMIN_TOKEN);
+    const store = await admin.createStore("Rotation Mart", "JPY", undefined, { webhookUrl: receiver.url });
+    const apiKey = (await admin.issueApiKey("REGISTER", store.id)).key;
+    world.store = { id: store.id, secret: store.webhookSecret! };
+    Object.assign(world, { phoneToken: shopper.phone.token!, phoneNumber: shopper.phoneNumber, cardId: shopper.card.id, registerKey: apiKey });
     for (const name of ["Tokyo Power", "Old Gas Co"]) {
       const partner = await admin.createPartner(name, receiver.url);
       world.partners.push({ name, id: partner.id, key: (await admin.issueApiKey("PARTNER", partner.id)).key, secret: partner.webhookSecret });

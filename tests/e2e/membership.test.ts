@@ -103,4 +103,27 @@ describe.each(engines)("membership cards on the phone (%s)", (engine) => {
       await outsider.phone.live.close();
     }
   });
+
+  it("sends to one member by member number, live to that member only, and a segment by period over the wire", async () => {
+    const { program, hq } = await storeGroup();
+    const alice = await member(program.id);
+    const bob = await member(program.id);
+    const aliceLive = alice.phone.messagesLive();
+    const bobLive = bob.phone.messagesLive();
+    try {
+      await Promise.all([aliceLive.ready, bobLive.ready]);
+      expect(await hq.sendMessage(program.id, "Your birthday coupon", "A free coffee", { memberNumber: bob.membership.memberNumber })).toBe(1);
+      expect(await bobLive.next(1000)).toMatchObject({ title: "Your birthday coupon" });
+      expect(await aliceLive.nothingWithin(200)).toBe(true);
+      expect(await alice.phone.messages()).toEqual([]);
+      // Nobody has made a purchase with the membership yet.
+      expect(await hq.sendMessage(program.id, "Thanks", "For shopping", { spentAfter: "2020-01-01T00:00:00Z" })).toBe(0);
+      expect(await errorCodeOf(hq.sendMessage(program.id, "Bad", "period", { joinedAfter: "2030-01-01T00:00:00Z", joinedBefore: "2020-01-01T00:00:00Z" }))).toBe(
+        "BAD_USER_INPUT",
+      );
+    } finally {
+      await alice.phone.live.close();
+      await bob.phone.live.close();
+    }
+  });
 });

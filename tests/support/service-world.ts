@@ -16,6 +16,7 @@ import { SimulatedInstitution } from "../../src/services/institutions/simulator"
 import { RateLimits } from "../../src/services/rate-limits";
 import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
+import { noMetrics } from "../../src/services/metrics";
 
 /** Log lines kept in memory: nothing reaches the test output, and a test may read them. */
 class LogLines extends Writable {
@@ -96,7 +97,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
   });
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events, metrics: noMetrics };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
@@ -164,10 +165,19 @@ export async function login(world: ServiceWorld, phoneNumber: string): Promise<C
 }
 
 /** A store (of a points program, if given) and its register's caller. */
-export async function newStore(world: ServiceWorld, options: { name?: string; currency?: string; programId?: string } = {}) {
-  const store = await world.services.admin.createStore(world.admin, options.name ?? "Corner Store Shibuya", options.currency ?? "JPY", options.programId ?? null);
+export async function newStore(
+  world: ServiceWorld,
+  options: { name?: string; currency?: string; programId?: string; timeZone?: string; webhookUrl?: string } = {},
+) {
+  const { store, webhookSecret } = await world.services.admin.createStore(world.admin, {
+    name: options.name ?? "Corner Store Shibuya",
+    currency: options.currency ?? "JPY",
+    programId: options.programId ?? null,
+    timeZone: options.timeZone ?? null,
+    webhookUrl: options.webhookUrl ?? null,
+  });
   const key = await world.services.admin.issueApiKey(world.admin, "REGISTER", store.id);
-  return { store, register: await world.callerOf(key.key) };
+  return { store, webhookSecret, register: await world.callerOf(key.key) };
 }
 
 /** A partner, with the callers of its own systems (PARTNER key) and of one of its gates (GATE key). */

@@ -64,7 +64,7 @@ describe("payment status moves", () => {
 
 describe("bill status moves", () => {
   const stored: StoredBillStatus[] = ["OPEN", "PAID", "CANCELLED"];
-  const legal = new Set(["OPEN -> PAID", "OPEN -> CANCELLED", "OVERDUE -> CANCELLED"]);
+  const legal = new Set(["OPEN -> PAID", "OPEN -> CANCELLED", "OVERDUE -> CANCELLED", "PAID -> OPEN"]);
   const all = pairs(BILL_STATUSES, stored);
 
   it("moves only into stored statuses: OVERDUE is read, never written", () => {
@@ -87,10 +87,14 @@ describe("bill status moves", () => {
     expect(thrown(() => assertBillMove("OVERDUE", "PAID"))).toMatchObject({ message: "This bill is overdue" });
     expect(thrown(() => assertBillMove("CANCELLED", "PAID"))).toMatchObject({ message: "This bill is cancelled" });
     expect(thrown(() => assertBillMove("PAID", "CANCELLED"))).toMatchObject({ message: "This bill has been paid and cannot be cancelled" });
+    expect(thrown(() => assertBillMove("CANCELLED", "OPEN"))).toMatchObject({
+      message: "This bill is cancelled, not paid: there is no collection to reverse",
+    });
   });
 
   it("knows the terminal statuses", () => {
-    const terminal: BillStatus[] = ["PAID", "CANCELLED"];
+    // A paid bill may still be reopened by a same-day reversal of its collection.
+    const terminal: BillStatus[] = ["CANCELLED"];
     expect(BILL_STATUSES.filter(isBillTerminal)).toEqual(terminal);
   });
 });

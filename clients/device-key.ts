@@ -1,0 +1,145 @@
+/**
+ * A phone's own key pair, made and used with WebCrypto alone (`crypto.subtle`), so the
+ * same code runs in Node 20 and in a browser. The phone registers the public key once
+ * (PhoneClient.registerDevice, with the password); from then on it approves a code or a
+ * confirmation by signing the request's canonical text instead of sending the password.
+ * docs/device-proofs.md specifies the text; src/services/device-proof-text.ts is the
+ * server's side of it.
+ */
+
+type Subtle = typeof globalThis.crypto.subtle;
+/** WebCrypto's CryptoKey, as this platform's typings name it. */
+export type PrivateKey = Parameters<Subtle["sign"]>[1];
+
+export type DeviceAlgorithm = "Ed25519" | "ES256";
+
+/** The first line of a proof: the kind of text and its version. */
+export const PROOF_HEADER = "wallet-center device proof v1";
+
+/** The operations a proof may approve, each with its arguments in the contract's order. */
+export const PROOF_ARGUMENTS = {
+  issuePaymentCode: ["cardId", "maxAmount"],
+  issueMemberCode: ["programId"],
+  issueBillCode: ["billId"],
+  issueTicketCode: ["ticketId"],
+  respondToConfirmation: ["requestId", "approve"],
+} as const;
+
+export type ProofOperation = keyof typeof PROOF_ARGUMENTS;
+export type ProofArguments<O extends ProofOperation> = { [K in (typeof PROOF_ARGUMENTS)[O][number]]: string | number | boolean | null | undefined };
+
+/** What the API's DeviceProofInput takes. */
+export interface DeviceProof {
+  deviceId: string;
+  payload: string;
+  signature: string;
+}
+
+/** What a phone keeps between runs (a CryptoKey can be kept as it is in IndexedDB; it need not be extractable). */
+export interface DeviceKeyState {
+  algorithm: DeviceAlgorithm;
+  privateKey: PrivateKey;
+  publicKey: string;
+  deviceId: string | null;
+  counter: number;
+}
+
+const SIGN_PARAMS: Record<DeviceAlgorithm, { name: string; hash?: string }> = {
+  Ed25519: { name: "Ed25519" },
+  ES256: { name: "ECDSA", hash: "SHA-256" },
+};
+
+/** The canonical text of one request (docs/device-proofs.md): lines joined by "\n", none at the end. */
+export function proofText<O extends ProofOperation>(operation: O, args: ProofArguments<O>, deviceId: string, counter: number): string {
+  const values = args as Record<string, string | number | boolean | null | undefined>;
+  const lines = [PROOF_HEADER, `operation: ${operation}`, `device: ${deviceId}`, `counter: ${counter}`];
+  for (const name of PROOF_ARGUMENTS[operation]) lines.push(`${name}: ${JSON.stringify(values[name] ?? null)}`);
+  return lines.join("\n");
+}
+
+export class DeviceKey {
+  /** Set by PhoneClient.registerDevice (or restored): the server's id of this key. */
+  deviceId: string | null;
+  #counter: number;
+
+  private constructor(
+    readonly algorithm: DeviceAlgorithm,
+    private readonly privateKey: PrivateKey,
+    /** base64url of the SubjectPublicKeyInfo DER: what registerDevice sends. */
+    readonly publicKey: string,
+    deviceId: string | null,
+    counter: number,
+  ) {
+    this.deviceId = deviceId;
+    this.#counter = counter;
+  }
+
+  /**
+   * A new key pair: Ed25519 where the platform has it, else ECDSA P-256 (ES256). The
+   * private key is not extractable unless asked: it signs, and never leaves.
+   */
+  static async generate(options: { algorithm?: DeviceAlgorithm; extractable?: boolean } = {}): Promise<DeviceKey> {
+    const { subtle } = globalThis.crypto;
+    const extractable = options.extractable ?? false;
+    const make = async (algorithm: DeviceAlgorithm) =>
+      (algorithm === "Ed25519"
+        ? await subtle.generateKey({ name: "Ed25519" }, extractable, ["sign", "verify"])
+        : await subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, extractable, ["sign", "verify"])) as { privateKey: PrivateKey; publicKey: PrivateKey };
+    let algorithm = options.algorithm ?? "Ed25519";
+    let pair: Awaited<ReturnType<typeof make>>;
+    try {
+      pair = await make(algorithm);
+    } catch (error) {
+      if (options.algorithm) throw error;
+      // Ed25519 is missing from some browsers' WebCrypto; P-256 is everywhere.
+      algorithm = "ES256";
+      pair = await make(algorithm);
+    }
+    const { privateKey, publicKey } = pair;
+    const spki = await subtle.exportKey("spki", publicKey);
+    return new DeviceKey(algorithm, privateKey, toBase64url(new Uint8Array(spki)), null, 0);
+  }
+
+  static restore(state: DeviceKeyState): DeviceKey {
+    return new DeviceKey(state.algorithm, state.privateKey, state.publicKey, state.deviceId, state.counter);
+  }
+
+  /** What to keep: the counter changes with every proof. */
+  state(): DeviceKeyState {
+    return { algorithm: this.algorithm, privateKey: this.privateKey, publicKey: this.publicKey, deviceId: this.deviceId, counter: this.#counter };
+  }
+
+  /** The last counter signed. */
+  get counter(): number {
+    return this.#counter;
+  }
+
+  /** After PROOF_REPLAYED (its extensions name lastCounter): the next proof goes above it. */
+  resync(lastCounter: number): void {
+    this.#counter = Math.max(this.#counter, lastCounter);
+  }
+
+  /** Signs the canonical text of this request with the next counter. */
+  async prove<O extends ProofOperation>(operation: O, args: ProofArguments<O>): Promise<DeviceProof> {
+    if (!this.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
+    const counter = ++this.#counter;
+    const payload = proofText(operation, args, this.deviceId, counter);
+    const signature = await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, new TextEncoder().encode(payload));
+    return { deviceId: this.deviceId, payload, signature: toBase64url(new Uint8Array(signature)) };
+  }
+}
+
+/** A request's approval as the API takes it: the password, or a proof signed by the device key. */
+export async function approvalVariables<O extends ProofOperation>(
+  approval: string | DeviceKey,
+  operation: O,
+  args: ProofArguments<O>,
+): Promise<{ password?: string; proof?: DeviceProof }> {
+  return typeof approval === "string" ? { password: approval } : { proof: await approval.prove(operation, args) };
+}
+
+function toBase64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

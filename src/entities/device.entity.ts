@@ -1,0 +1,25 @@
+import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import type { DeviceAlgorithm } from "../services/crypto/device-keys";
+import { IdColumn, TimeColumn } from "./columns";
+
+/** MySQL hands a BIGINT back as a string; the counter stays within 2^53 - 1 (device-proof-text.ts). */
+const bigintAsNumber = { to: (value: number) => value, from: (value: string | number) => Number(value) };
+
+/**
+ * A phone's own key pair, registered once with the password: only the public key is
+ * kept (SubjectPublicKeyInfo DER). `counter` is the last proof counter accepted; a proof
+ * is taken only with a greater one, by a conditional UPDATE (device.service.ts).
+ */
+@Entity({ name: "devices" })
+@Index("IDX_devices_customer", ["customerId", "revokedAt"])
+export class DeviceEntity {
+  @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
+  @IdColumn() customerId: string;
+  @Column({ type: "varchar", length: 50 }) name: string;
+  @Column({ type: "varchar", length: 10 }) algorithm: DeviceAlgorithm;
+  @Column({ type: "blob" }) publicKey: Buffer;
+  @Column({ type: "bigint", default: 0, transformer: bigintAsNumber }) counter: number;
+  @TimeColumn() createdAt: Date;
+  @TimeColumn({ nullable: true }) lastUsedAt: Date | null;
+  @TimeColumn({ nullable: true }) revokedAt: Date | null;
+}

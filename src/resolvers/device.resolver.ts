@@ -1,0 +1,28 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../schema/context";
+import { Device } from "../schema/device.types";
+import { toDevice } from "./mappers";
+
+@Authorized("PHONE")
+@Resolver()
+export class DeviceResolver {
+  @Query(() => [Device], { description: "phone: its customer's devices, oldest first, revoked ones too" })
+  async devices(@Ctx() ctx: RequestContext): Promise<Device[]> {
+    return (await ctx.services.devices.devices(ctx.caller)).map(toDevice);
+  }
+
+  @Mutation(() => Device, { description: "phone: publicKey is base64url of the SubjectPublicKeyInfo DER of an Ed25519 or P-256 key" })
+  async registerDevice(
+    @Arg("name") name: string,
+    @Arg("publicKey") publicKey: string,
+    @Arg("password") password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Device> {
+    return toDevice(await ctx.services.devices.register(ctx.caller, name, publicKey, password));
+  }
+
+  @Mutation(() => Device, { description: "phone: from any session of the customer; its proofs are refused from now on" })
+  async revokeDevice(@Arg("deviceId", () => ID) deviceId: string, @Ctx() ctx: RequestContext): Promise<Device> {
+    return toDevice(await ctx.services.devices.revoke(ctx.caller, deviceId));
+  }
+}

@@ -1,0 +1,18 @@
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+
+@ObjectType({ description: "a phone's own key pair, as its owner sees it; the public key is not shown" })
+export class Device {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field({ description: '"Ed25519" or "ES256"' }) algorithm: string;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true, description: "its last accepted proof" }) lastUsedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: "a revoked device's proofs are refused at once" }) revokedAt: Date | null;
+}
+
+@InputType({ description: "a registered device's signature over the canonical text of this request (docs/device-proofs.md); accepted once" })
+export class DeviceProofInput {
+  @Field(() => ID) deviceId: string;
+  @Field({ description: "the canonical text, as signed" }) payload: string;
+  @Field({ description: "base64url" }) signature: string;
+}
