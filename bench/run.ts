@@ -11,6 +11,7 @@ import { redeemPairs } from "./redeem-pairs";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { benchMysqlBase, benchRedisUrl, startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
+import { SCANS_PER_SYNC, syncScansLoad } from "./sync-scans";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
 /**
@@ -65,6 +66,15 @@ async function main(): Promise<void> {
     const admin = new AdminClient(url, adminToken, transport);
     process.stderr.write("setting up phones and registers...\n");
     const phones = await inParallel(64, 16, () => newPhone(admin));
+
+    // `--only=syncScans`: this row alone (a gate's upload after a time offline).
+    const syncRow = async () => measure(`syncScans, ${SCANS_PER_SYNC} scans per call`, "c=1", await syncScansLoad(url, admin, phones, transport, 5));
+    if (process.argv.includes("--only=syncScans")) {
+      await syncRow();
+      print(rows, results);
+      return;
+    }
+    await syncRow();
     const registers = await newRegisters(url, admin, 64);
 
     // Like the wallet clients: the document is not parsed on every call to name its operation.

@@ -1,6 +1,6 @@
 import { BILL_FIELDS, WalletClient, type Bill, type BillStatus, type ClientOptions } from "./common";
 import { LiveConnection, type LiveFeed } from "./live";
-import { EVENT_FIELDS, TICKET_FIELDS, type Ticket, type TicketEvent } from "./tickets";
+import { EVENT_FIELDS, TICKET_FIELDS, TICKET_HISTORY_FIELDS, type Ticket, type TicketEvent, type TicketHistory } from "./tickets";
 import type { Admission } from "./gate";
 
 /** Who a message goes to (dates as ISO strings); nothing given: every member. */
@@ -68,6 +68,8 @@ export class PartnerClient extends WalletClient {
     startsAt: string;
     doorsOpenAt: string;
     releaseMinutesBeforeDoors?: number;
+    allowReentry?: boolean;
+    maxTransfers?: number | null;
   }): Promise<TicketEvent> {
     const query = `mutation ($input: EventInput!) { createEvent(input: $input) { ${EVENT_FIELDS} } }`;
     return (await this.request<{ createEvent: TicketEvent }>(query, { input })).createEvent;
@@ -82,9 +84,16 @@ export class PartnerClient extends WalletClient {
     usesAllowed?: number;
     validFrom?: string;
     validUntil?: string;
+    minMinutesBetweenUses?: number;
   }): Promise<Ticket> {
     const query = `mutation ($input: PostTicketInput!) { postTicket(input: $input) { ${TICKET_FIELDS} } }`;
     return (await this.request<{ postTicket: Ticket }>(query, { input })).postTicket;
+  }
+
+  /** The shop's own ticket, with its uses and the whole chain of allotments. */
+  async ticket(issueNumber: string): Promise<TicketHistory> {
+    const query = `query ($issueNumber: String!) { ticket(issueNumber: $issueNumber) { ${TICKET_HISTORY_FIELDS} } }`;
+    return (await this.request<{ ticket: TicketHistory }>(query, { issueNumber })).ticket;
   }
 
   async revokeTicket(issueNumber: string): Promise<Ticket> {

@@ -1,7 +1,7 @@
 import { BILL_FIELDS, MEMBERSHIP_FIELDS, PAYMENT_FIELDS, PAYMENT_WITH_POINTS_FIELDS, WalletClient, type Bill, type BillStatus, type CodeCard, type DateTime, type Membership, type Payment, type PaymentConnection, type ClientOptions } from "./common";
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { LiveConnection, type LiveFeed } from "./live";
-import { TICKET_FIELDS, type Ticket } from "./tickets";
+import { TICKET_FIELDS, TICKET_HISTORY_FIELDS, type Ticket, type TicketHistory } from "./tickets";
 
 export interface Customer {
   id: string;
@@ -101,6 +101,23 @@ export class PhoneClient extends WalletClient {
     return login;
   }
 
+  /** Asks for a sign-up code by SMS; true whether or not the number is enrolled. */
+  async startSignUp(phone: string): Promise<boolean> {
+    const { startSignUp } = await this.request<{ startSignUp: boolean }>(`mutation ($phone: String!) { startSignUp(phone: $phone) }`, { phone });
+    return startSignUp;
+  }
+
+  /** Enrolls with the code the SMS brought, and logs in: this client then acts as the new customer. */
+  async completeSignUp(input: { phone: string; code: string; name: string; password: string }): Promise<{ token: string; expiresAt: DateTime; customer: Customer }> {
+    const { completeSignUp } = await this.request<{ completeSignUp: { token: string; expiresAt: DateTime; customer: Customer } }>(
+      `mutation ($phone: String!, $code: String!, $name: String!, $password: String!) {
+        completeSignUp(phone: $phone, code: $code, name: $name, password: $password) { token expiresAt customer { ${CUSTOMER} } } }`,
+      input,
+    );
+    this.credential = completeSignUp.token;
+    return completeSignUp;
+  }
+
   async logout(): Promise<boolean> {
     const { logout } = await this.request<{ logout: boolean }>(`mutation { logout }`);
     this.credential = null;
@@ -194,6 +211,17 @@ export class PhoneClient extends WalletClient {
   }
 
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
+  /** The tickets held now, with their uses and allotments (the giver's number masked). */
+  async ticketHistories(): Promise<TicketHistory[]> {
+    return (await this.request<{ tickets: TicketHistory[] }>(`{ tickets { ${TICKET_HISTORY_FIELDS} } }`)).tickets;
+  }
+
+  /** Takes back the ticket this phone allotted last, until it is used: the friend's codes stop working. */
+  async takeBackTicket(ticketId: string): Promise<TicketHistory> {
+    const query = `mutation ($ticketId: ID!) { takeBackTicket(ticketId: $ticketId) { ${TICKET_HISTORY_FIELDS} } }`;
+    return (await this.request<{ takeBackTicket: TicketHistory }>(query, { ticketId })).takeBackTicket;
+  }
+
   async allotTicket(ticketId: string, toPhone: string): Promise<Ticket> {
     const query = `mutation ($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ${TICKET_FIELDS} } }`;
     return (await this.request<{ allotTicket: Ticket }>(query, { ticketId, toPhone })).allotTicket;

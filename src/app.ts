@@ -24,7 +24,8 @@ import { createServices, type Services } from "./services";
 import { EventBus } from "./services/events";
 import type { CardInstitution } from "./services/institutions/institution";
 import { SimulatedInstitution } from "./services/institutions/simulator";
-import { RateLimits } from "./services/rate-limits";
+import { RateLimits, bucketLimits } from "./services/rate-limits";
+import { smsSenderFor, type SmsSender } from "./services/sms/sms-sender";
 import { originAllowed, serveGraphqlWs } from "./websocket";
 import { OpenSockets } from "./open-sockets";
 import { metricsAccess } from "./metrics/access";
@@ -45,6 +46,8 @@ export interface AppOptions {
   clock?: Clock;
   /** A real acquirer connector; the simulator when not given. */
   institution?: CardInstitution;
+  /** An SMS sender; else SMS_GATEWAY_URL's, else the simulator outside production. */
+  sms?: SmsSender;
 }
 
 export interface App {
@@ -53,6 +56,8 @@ export interface App {
   /** The transactions every service runs in (tests use it to write as a service would). */
   db: Db;
   institution: CardInstitution;
+  /** Where sign-up codes go (the simulator in development and tests: a test reads what it sent). */
+  sms: SmsSender | null;
   logger: Logger;
   /** Listens, starts the outbox and recovery; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -91,18 +96,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
   const metrics = new WalletMetrics();
   const rateLimits = new RateLimits(
-    {
-      loginPerPhone: config.rateLimits.loginPerPhonePerMin,
-      loginPerAddress: config.rateLimits.loginPerAddressPerMin,
-      codeIssuePerPhone: config.rateLimits.codeIssuePerPhonePerMin,
-      wrongCodePerTerminal: config.rateLimits.wrongCodesPerTerminalPerMin,
-      paymentRequestPerRegister: config.rateLimits.paymentRequestsPerRegisterPerMin,
-      paymentRequestPerPhonePerRegister: config.rateLimits.paymentRequestsPerPhonePerRegisterPerMin,
-      anonymousSocketPerAddress: config.rateLimits.anonymousSocketsPerAddressPerMin,
-    },
+    bucketLimits(config.rateLimits),
     redis?.general,
     (limit) => metrics.rateLimitRefused(limit),
   );
+  const sms = options.sms ?? smsSenderFor(config);
   const services = createServices(
     {
       db,
@@ -116,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       rateLimits,
       events,
       metrics,
+      sms,
     },
     secrets.adminToken,
   );
@@ -219,6 +218,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     dataSource,
     db,
     institution,
+    sms,
     logger,
     async listen(port = config.port, host = config.host) {
       await services.keySweep.prepare();

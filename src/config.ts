@@ -131,6 +131,10 @@ const envSchema = z.object({
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
+  RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
+  RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR: intFrom(20, 1),
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
   // rather than ignored, so nobody believes a limit is set that does not exist.
   RATE_CODE_USE_PER_REGISTER_PER_MIN: z
@@ -264,7 +268,11 @@ export interface Config {
     anonymousSocketsPerAddressPerMin: number;
     /** Messages one program may put in one member's inbox in any 24 hours. */
     messagesPerMemberPerDay: number;
+    signUpCodesPerPhonePerHour: number;
+    signUpsPerAddressPerHour: number;
   };
+  /** Where sign-up codes are sent; unset: the simulator, in development and tests only. */
+  smsGateway: { url: string; token: string | null } | null;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
 
@@ -339,7 +347,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
       anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
       messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
+      signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,
+      signUpsPerAddressPerHour: e.RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR,
     },
+    smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };
 }

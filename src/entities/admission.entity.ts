@@ -1,10 +1,20 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { AdmissionResult, DenialReason } from "../services/admission-rules";
+import type { AdmissionResult, DenialReason } from "../../clients/admission-rules";
 import { IdColumn, TimeColumn } from "./columns";
 
-/** Every scan at a gate and what was decided, admitted or denied. */
+/**
+ * Every scan at a gate and what was decided: admitted, denied or exited. The event's
+ * counts are read from these rows (indexed COUNTs), never kept in a row every gate would
+ * update. `countsVisitor` marks the one admission per ticket and event day that counts
+ * a visitor (see services/attendance.ts); `scanKey` makes a scan synced from an offline
+ * gate count once however often it is sent.
+ */
 @Entity({ name: "admissions" })
 @Index("IDX_admissions_event", ["eventId", "id"])
+@Index("IDX_admissions_visitors", ["eventId", "countsVisitor", "result"])
+@Index("IDX_admissions_gates", ["eventId", "gate", "result"])
+@Index("IDX_admissions_ticket", ["ticketId", "at"])
+@Index("UQ_admissions_scan", ["scanKey"], { unique: true })
 export class AdmissionEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() eventId: string;
@@ -12,5 +22,16 @@ export class AdmissionEntity {
   @Column({ type: "varchar", length: 50, nullable: true }) gate: string | null;
   @Column({ type: "varchar", length: 10 }) result: AdmissionResult;
   @Column({ type: "varchar", length: 20, nullable: true }) reason: DenialReason | null;
+  /** When the code was scanned (for a synced scan, the gate's time, not the upload's). */
   @TimeColumn() at: Date;
+  /** 1 when this admission took one of the ticket's uses (not for a re-entry). */
+  @Column({ type: "int", default: 0 }) tookUse: number;
+  @Column({ type: "int", default: 0 }) countsVisitor: number;
+  /** The event day of an admission: whole days since doors opened. */
+  @Column({ type: "int", nullable: true }) visitDay: number | null;
+  /** For ALREADY_USED: when the use that stands was taken. */
+  @TimeColumn({ nullable: true }) firstUsedAt: Date | null;
+  @Column({ type: "varchar", length: 64, nullable: true }) scanKey: string | null;
+  /** 1 for a scan made offline and synced. */
+  @Column({ type: "int", default: 0 }) offline: number;
 }

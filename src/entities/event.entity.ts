@@ -13,7 +13,9 @@ export class EventEntity {
   @TimeColumn() doorsOpenAt: Date;
   /** Ticket codes can be had from this many minutes before doors open. */
   @Column({ type: "int" }) releaseMinutesBeforeDoors: number;
-  /** Admissions so far, moved by the same transaction that admits. */
-  @Column({ type: "int", default: 0 }) admittedCount: number;
+  /** 1: a single-entry ticket may come back in after an exit. */
+  @Column({ type: "int", default: 0 }) allowReentry: number;
+  /** How many times a ticket may be passed on; null: no limit, 0: never. */
+  @Column({ type: "int", nullable: true }) maxTransfers: number | null;
   @TimeColumn() createdAt: Date;
 }

@@ -21,6 +21,8 @@ export { PointSettlementEntity } from "./point-settlement.entity";
 export { ProgramEntity } from "./program.entity";
 export { RefundEntity } from "./refund.entity";
 export { SessionEntity } from "./session.entity";
+export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";
 export { TicketEntity } from "./ticket.entity";
+export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";

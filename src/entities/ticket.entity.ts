@@ -5,11 +5,16 @@ import { IdColumn, TimeColumn } from "./columns";
  * A ticket held by a phone number. `holderVersion` is signed into every ticket code and
  * moves on allotment and revocation, so codes issued before stop working. A use is
  * admitted by a conditional UPDATE on `usesLeft`: the database decides between gates.
+ * `inside` and `movedAt` say where the holder is after the latest movement by scan time
+ * (scans synced from offline gates may arrive out of order); `updatedAt` moves with
+ * every change a gate's snapshot carries, so a gate can refresh since its `asOf`.
  */
 @Entity({ name: "tickets" })
 @Index("UQ_tickets_partner_issue", ["partnerId", "issueNumber"], { unique: true })
 @Index("IDX_tickets_holder", ["holderPhone"])
 @Index("IDX_tickets_event", ["eventId"])
+@Index("IDX_tickets_event_updated", ["eventId", "updatedAt"])
+@Index("IDX_tickets_event_inside", ["eventId", "inside"])
 export class TicketEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() partnerId: string;
@@ -25,4 +30,12 @@ export class TicketEntity {
   @Column({ type: "varchar", length: 64 }) contentHash: string;
   @TimeColumn({ nullable: true }) revokedAt: Date | null;
   @TimeColumn() createdAt: Date;
+  /** A pass: a use sooner than this after the last one is TOO_SOON. */
+  @Column({ type: "int", nullable: true }) minMinutesBetweenUses: number | null;
+  @TimeColumn({ nullable: true }) lastUsedAt: Date | null;
+  /** 1 when admitted and not exited since. */
+  @Column({ type: "int", default: 0 }) inside: number;
+  /** The scan time of the movement `inside` reflects. */
+  @TimeColumn({ nullable: true }) movedAt: Date | null;
+  @TimeColumn({ nullable: true }) updatedAt: Date | null;
 }

@@ -11,6 +11,25 @@ export class CustomerResolver {
     return { token: session.token, expiresAt: session.expiresAt, customer: toCustomer(session.customer) };
   }
 
+  @Mutation(() => Boolean, {
+    description: "anyone: sends a sign-up code to the phone by SMS; the same answer whether or not the number is enrolled",
+  })
+  startSignUp(@Arg("phone") phone: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return ctx.services.signUp.start(phone, ctx.caller.address);
+  }
+
+  @Mutation(() => Session, { description: "anyone: enrolls the number with the code it was sent, and logs it in" })
+  async completeSignUp(
+    @Arg("phone") phone: string,
+    @Arg("code") code: string,
+    @Arg("name") name: string,
+    @Arg("password") password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Session> {
+    const session = await ctx.services.signUp.complete({ phone, code, name, password }, ctx.caller.address);
+    return { token: session.token, expiresAt: session.expiresAt, customer: toCustomer(session.customer) };
+  }
+
   @Authorized("PHONE")
   @Mutation(() => Boolean, { description: "phone" })
   logout(@Ctx() ctx: RequestContext): Promise<boolean> {

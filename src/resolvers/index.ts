@@ -10,6 +10,6 @@ import { IssuedCodeResolver } from "./issued-code.resolver";
 import { MembershipResolver } from "./membership.resolver";
 import { MessageResolver } from "./message.resolver";
 import { PaymentResolver } from "./payment.resolver";
-import { TicketResolver } from "./ticket.resolver";
+import { TicketFieldsResolver, TicketResolver } from "./ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver] as const;

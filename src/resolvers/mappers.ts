@@ -78,6 +78,8 @@ export const toEvent = (e: EventEntity): Event => ({
   startsAt: e.startsAt,
   doorsOpenAt: e.doorsOpenAt,
   releaseMinutesBeforeDoors: e.releaseMinutesBeforeDoors,
+  allowReentry: Boolean(e.allowReentry),
+  maxTransfers: e.maxTransfers ?? null,
 });
 
 /** From a ticket view, or from a live event's JSON copy of one (dates as strings). */
@@ -92,6 +94,7 @@ export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket =
   validUntil: t.validUntil,
   holderPhone: t.holderPhone,
   releasedAt,
+  minMinutesBetweenUses: t.minMinutesBetweenUses ?? null,
 });
 
 /** Never the key itself: only its hash is stored, and the key is shown once, at issue. */

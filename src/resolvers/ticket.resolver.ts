@@ -1,9 +1,20 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
 import { DeviceProofInput } from "../schema/device.types";
 import { approvalOf } from "../services/approval";
-import { Admission, Attendance, Event, EventInput, PostTicketInput, Ticket } from "../schema/ticket.types";
+import {
+  Admission,
+  Attendance,
+  Event,
+  EventInput,
+  GateSnapshot,
+  OfflineScanInput,
+  PostTicketInput,
+  Ticket,
+  TicketTransfer,
+  TicketUse,
+} from "../schema/ticket.types";
 import type { AdmissionEvent } from "../services/events";
 import type { AdmissionDecision } from "../services/admission.service";
 import { toEvent, toTicket } from "./mappers";
@@ -14,6 +25,8 @@ const toAdmission = (d: AdmissionDecision): Admission => ({
   ticket: d.ticket && toTicket(d.ticket),
   admittedCount: d.admittedCount,
   at: d.at,
+  firstUsedAt: d.firstUsedAt ?? null,
+  offline: Boolean(d.offline),
 });
 
 @Resolver()
@@ -40,6 +53,12 @@ export class TicketResolver {
   @Query(() => [Ticket], { description: "phone: tickets held now" })
   async tickets(@Ctx() ctx: RequestContext): Promise<Ticket[]> {
     return (await ctx.services.tickets.tickets(ctx.caller)).map(toTicket);
+  }
+
+  @Authorized("PARTNER")
+  @Query(() => Ticket, { description: "partner: its own ticket by issue number, with its uses and allotments" })
+  async ticket(@Arg("issueNumber") issueNumber: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.shopTicket(ctx.caller, issueNumber));
   }
 
   @Authorized("PHONE")
@@ -70,6 +89,43 @@ export class TicketResolver {
     return toAdmission(await ctx.services.admissions.admitTicket(ctx.caller, code, eventId, gate ?? null));
   }
 
+  @Authorized("GATE")
+  @Mutation(() => Admission, { description: "gate: a visitor leaves (re-entry allowed)" })
+  async exitTicket(
+    @Arg("code") code: string,
+    @Arg("eventId", () => ID) eventId: string,
+    @Arg("gate", () => String, { nullable: true }) gate: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Admission> {
+    return toAdmission(await ctx.services.admissions.exitTicket(ctx.caller, code, eventId, gate ?? null));
+  }
+
+  @Authorized("GATE")
+  @Mutation(() => [Admission], { description: "gate: scans made while offline, in any order, each once" })
+  async syncScans(
+    @Arg("eventId", () => ID) eventId: string,
+    @Arg("scans", () => [OfflineScanInput]) scans: OfflineScanInput[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<Admission[]> {
+    return (await ctx.services.admissions.syncScans(ctx.caller, eventId, scans)).map(toAdmission);
+  }
+
+  @Authorized("GATE")
+  @Query(() => GateSnapshot, { description: "gate: what it needs to admit offline; with since, only tickets changed since then" })
+  gateSnapshot(
+    @Arg("eventId", () => ID) eventId: string,
+    @Arg("since", () => Date, { nullable: true }) since: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<GateSnapshot> {
+    return ctx.services.gateSnapshots.gateSnapshot(ctx.caller, eventId, since ?? null) as Promise<GateSnapshot>;
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => Ticket, { description: "phone: the giver takes back the ticket it allotted, until it is used" })
+  async takeBackTicket(@Arg("ticketId", () => ID) ticketId: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
+    return toTicket(await ctx.services.tickets.takeBackTicket(ctx.caller, ticketId));
+  }
+
   @Authorized("GATE", "PARTNER")
   @Query(() => Attendance, { description: "gate, partner (own events)" })
   attendance(@Arg("eventId", () => ID) eventId: string, @Ctx() ctx: RequestContext): Promise<Attendance> {
@@ -88,5 +144,22 @@ export class TicketResolver {
   })
   admissions(@Arg("eventId", () => ID) _eventId: string, @Root() event: AdmissionEvent): Admission {
     return toAdmission(event as unknown as AdmissionDecision);
+  }
+}
+
+/** What a ticket shows beyond its row: its uses, and its allotments as the caller may see them. */
+@Resolver(() => Ticket)
+export class TicketFieldsResolver {
+  @FieldResolver(() => [TicketUse], { description: "when and at which gate each use was admitted, oldest first" })
+  uses(@Root() ticket: Ticket, @Ctx() ctx: RequestContext): Promise<TicketUse[]> {
+    return ctx.services.tickets.usesOf(ticket.id);
+  }
+
+  @FieldResolver(() => [TicketTransfer], {
+    nullable: true,
+    description: "allotments: the shop sees the chain, a phone its own and who gave it (masked), a gate none (null)",
+  })
+  transfers(@Root() ticket: Ticket, @Ctx() ctx: RequestContext): Promise<TicketTransfer[] | null> {
+    return ctx.services.tickets.transfersOf(ctx.caller, ticket.id);
   }
 }

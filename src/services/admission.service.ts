@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
+import type { EntityManager } from "typeorm";
 import { AdmissionEntity, EventEntity, TicketEntity } from "../entities";
-import { affectedRows } from "../database";
-import { judgeScan, showsTicket, type AdmissionResult, type DenialReason } from "./admission-rules";
+import { isUniqueViolation, type Tx } from "../database";
+import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
+import { admittedVisitors, eventDayOf } from "./attendance";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
+import { badInput } from "./errors";
 import type { EventService } from "./event.service";
 import { requireGate } from "./guards";
 import { newId } from "./ids";
@@ -14,14 +18,45 @@ export interface AdmissionDecision {
   result: AdmissionResult;
   reason: DenialReason | null;
   ticket: TicketView | null;
+  /** Visitors admitted to the event so far (attendance.ts). */
   admittedCount: number;
+  /** When the code was scanned. */
   at: Date;
+  /** For ALREADY_USED: when the use that stands was taken. */
+  firstUsedAt: Date | null;
+  /** True for a scan made offline and synced. */
+  offline: boolean;
 }
 
+/** A scan made while offline, as a gate uploads it. */
+export interface OfflineScan {
+  code: string;
+  gate: string;
+  scannedAt: Date;
+  exit?: boolean | null;
+}
+
+/** One scan to decide and record: shown now at a gate, or made offline and synced. */
+interface Movement {
+  code: string;
+  gate: string | null;
+  exit: boolean;
+  at: Date;
+  /** Synced scans only: the key that makes a scan count once however often it is sent. */
+  scanKey: string | null;
+}
+
+export const MAX_SYNCED_SCANS = 1000;
+const ATTEMPTS = 3;
+
 /**
- * The gate: a scanned ticket code is admitted or denied by the rules in
- * admission-rules.ts, every scan is recorded, and the event's gates and shop hear each
- * decision live.
+ * The gate: a scanned ticket code is admitted, denied or let out by the one decision in
+ * clients/admission-rules.ts, every scan is recorded, and the event's gates and shop hear
+ * each decision live. The database has the last word on a use: the conditional UPDATE
+ * that takes it checks the decision's conditions again (a use left, the holder, not
+ * revoked, not too soon after the last use), so of several gates scanning one code at
+ * the same instant exactly one takes each use; the others are decided again on the row
+ * as it is now.
  */
 export class AdmissionService {
   constructor(
@@ -30,46 +65,200 @@ export class AdmissionService {
     private readonly tickets: TicketService,
   ) {}
 
-  /**
-   * The gate's question. A denial is an answer, not an error. An admission takes one use
-   * with a conditional UPDATE (right version, not revoked, a use left), so of several
-   * gates scanning one code at the same instant exactly one admits each use.
-   */
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
+    return this.online(caller, code, eventId, gate, false);
+  }
+
+  /** A visitor leaves; a gate never keeps one in, so any genuine code of the event's tickets is let out. */
+  async exitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
+    return this.online(caller, code, eventId, gate, true);
+  }
+
+  /**
+   * Scans made offline, in any order and as often as the gate likes: each counts once
+   * (by its key), and they are decided in scan-time order. When the ticket's uses were
+   * taken by later scans (another offline gate, or an online one), the earlier scan
+   * stands and the latest of those is turned into ALREADY_USED, with the time of the use
+   * that stands; a gate syncing again reads its scan's answer as it is now.
+   */
+  async syncScans(caller: Caller, eventId: string, scans: OfflineScan[]): Promise<AdmissionDecision[]> {
+    const { partnerId } = requireGate(caller);
+    if (scans.length > MAX_SYNCED_SCANS) badInput(`At most ${MAX_SYNCED_SCANS} scans at a time`, { field: "scans" });
+    const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const movements = scans.map((scan, index): Movement & { index: number } => {
+      const gate = requireText(scan.gate, "gate", 50);
+      if (!(scan.scannedAt instanceof Date) || Number.isNaN(scan.scannedAt.getTime())) badInput("scannedAt must be a time", { field: "scannedAt" });
+      const exit = Boolean(scan.exit);
+      const code = scan.code.trim();
+      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit) };
+    });
+    const decisions: AdmissionDecision[] = new Array(scans.length);
+    for (const movement of [...movements].sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index)) {
+      decisions[movement.index] = await this.record(partnerId, event, movement, null);
+    }
+    return decisions;
+  }
+
+  private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
     refuseWhileOverLimit(this.deps, apiKeyId);
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     const gateName = gate ? requireText(gate, "gate", 50) : null;
-    const now = this.deps.clock.now();
-    const claims = this.deps.tickets.verify(code.trim());
-    const ticket = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
-    const judgement = judgeScan({ claims, ticket, partnerId, eventId: event.id, now });
-    // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
-    if (judgement.denied && judgement.wrongCode) await countWrongCode(this.deps, apiKeyId);
+    return this.record(partnerId, event, { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null }, apiKeyId);
+  }
 
-    const decision = await this.deps.db.tx(async (m): Promise<AdmissionDecision> => {
-      let reason: DenialReason | null = judgement.denied;
-      if (judgement.denied === null) {
-        const used = await m
-          .createQueryBuilder()
-          .update(TicketEntity)
-          .set({ usesLeft: () => "usesLeft - 1" })
-          .where("id = :id AND usesLeft > 0 AND holderVersion = :version AND revokedAt IS NULL", {
-            id: judgement.ticket.id,
-            version: judgement.claims.v,
-          })
-          .execute();
-        if (affectedRows(used) === 1) {
-          await m.createQueryBuilder().update(EventEntity).set({ admittedCount: () => "admittedCount + 1" }).where("id = :id", { id: event.id }).execute();
-        } else reason = "ALREADY_USED";
-      }
-      const result = reason ? "DENIED" : "ADMITTED";
-      await m.insert(AdmissionEntity, { id: newId(), eventId: event.id, ticketId: ticket?.id ?? null, gate: gateName, result, reason, at: now });
-      const { admittedCount } = await m.findOneByOrFail(EventEntity, { id: event.id });
-      const shown = ticket && showsTicket(reason) ? await this.tickets.viewIn(m, ticket.id) : null;
-      return { result, reason, ticket: shown, admittedCount, at: now };
-    });
+  /** Decides one movement and records it; `apiKeyId` counts a wrong code as guessing (online scans). */
+  private async record(partnerId: string, event: EventEntity, movement: Movement, apiKeyId: string | null): Promise<AdmissionDecision> {
+    if (movement.scanKey) {
+      const known = await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }));
+      if (known) return this.deps.db.read((m) => this.decisionOf(m, known));
+    }
+    const claims = this.deps.tickets.verify(movement.code);
+    const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
+    const first = this.decide(event, movement, claims, row, partnerId);
+    // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
+    if (apiKeyId && first.result === "DENIED" && first.wrongCode) await countWrongCode(this.deps, apiKeyId);
+    // Only the gate's own shop's tickets are named in its records.
+    const ticketId = row && ticketStateOf(row, partnerId) && !(first.result === "DENIED" && first.wrongCode) ? row.id : null;
+    const spacingMs = (row?.minMinutesBetweenUses ?? 0) * 60_000;
+
+    let decision: AdmissionDecision;
+    try {
+      decision = await this.deps.db.tx(async (m) => {
+        let decided = first;
+        let firstUsedAt: Date | null = null;
+        let tookUse = false;
+        for (let attempt = 1; ; attempt++) {
+          const applied = ticketId ? await this.apply(m, movement, decided, ticketId, claims!.v, spacingMs) : true;
+          if (applied) {
+            tookUse = decided.result === "ADMITTED" && decided.takesUse;
+            break;
+          }
+          // Another gate changed the ticket first: decided again on the row as it is now.
+          const now = await m.findOne(TicketEntity, { where: { id: ticketId! }, lock: this.deps.db.isMysql ? { mode: "pessimistic_write" } : undefined });
+          decided = this.decide(event, movement, claims, now, partnerId);
+          if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
+        }
+        if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
+          const stood = await this.earlierStands(m, movement, ticketId);
+          if (stood) {
+            decided = { result: "ADMITTED", reason: null, takesUse: true };
+            tookUse = true;
+          } else firstUsedAt = await this.lastStandingUse(m, ticketId);
+        }
+        const countsVisitor = tookUse && ticketId ? await this.isNewVisitor(m, event, ticketId, movement.at) : false;
+        const admission = Object.assign(new AdmissionEntity(), {
+          id: newId(),
+          eventId: event.id,
+          ticketId,
+          gate: movement.gate,
+          result: decided.result,
+          reason: decided.reason,
+          at: movement.at,
+          tookUse: tookUse ? 1 : 0,
+          countsVisitor: countsVisitor ? 1 : 0,
+          visitDay: tookUse ? eventDayOf(event, movement.at) : null,
+          firstUsedAt,
+          scanKey: movement.scanKey,
+          offline: movement.scanKey ? 1 : 0,
+        });
+        await m.insert(AdmissionEntity, admission);
+        return this.decisionOf(m, admission);
+      });
+    } catch (error) {
+      // The same offline scan sent twice at once: the other upload recorded it.
+      if (!movement.scanKey || !isUniqueViolation(error)) throw error;
+      const known = await this.deps.db.read((m) => m.findOneByOrFail(AdmissionEntity, { scanKey: movement.scanKey! }));
+      return this.deps.db.read((m) => this.decisionOf(m, known));
+    }
     this.deps.events.admission(event.id, decision);
     return decision;
   }
+
+  private decide(event: EventEntity, movement: Movement, claims: ReturnType<ServiceDeps["tickets"]["verify"]>, row: TicketEntity | null, partnerId: string): Decision {
+    return decideScan({ claims, ticket: ticketStateOf(row, partnerId), eventId: event.id, allowReentry: allowsReentry(event), exit: movement.exit, now: movement.at });
+  }
+
+  /**
+   * Writes what the decision does to the ticket, on the conditions it was decided on;
+   * false when the row no longer meets them. `inside` follows the latest movement by scan
+   * time only, so synced scans arriving out of order leave it as the latest one says.
+   */
+  private async apply(m: Tx, movement: Movement, decision: Decision, ticketId: string, version: number, spacing: number): Promise<boolean> {
+    const at = movement.at;
+    const now = this.deps.clock.now();
+    const latest = "(movedAt IS NULL OR movedAt <= ?)";
+    if (decision.result === "EXITED") {
+      await m.write(`UPDATE tickets SET inside = CASE WHEN ${latest} THEN 0 ELSE inside END, updatedAt = ?, movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END WHERE id = ?`, [at, now, at, at, ticketId]);
+      return true;
+    }
+    if (decision.result !== "ADMITTED") return true;
+    if (!decision.takesUse) {
+      const changed = await m.write(
+        `UPDATE tickets SET inside = 1, updatedAt = ?, movedAt = ? WHERE id = ? AND usesLeft = 0 AND usesAllowed = 1 AND inside = 0 AND lastUsedAt IS NOT NULL AND holderVersion = ? AND revokedAt IS NULL AND ${latest}`,
+        [now, at, ticketId, version, at],
+      );
+      return changed === 1;
+    }
+    const changed = await m.write(
+      `UPDATE tickets SET usesLeft = usesLeft - 1,
+         lastUsedAt = CASE WHEN lastUsedAt IS NULL OR lastUsedAt < ? THEN ? ELSE lastUsedAt END,
+         inside = CASE WHEN ${latest} THEN 1 ELSE inside END, updatedAt = ?,
+         movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END
+       WHERE id = ? AND usesLeft > 0 AND holderVersion = ? AND revokedAt IS NULL
+         AND (? = 0 OR lastUsedAt IS NULL OR lastUsedAt <= ? OR lastUsedAt >= ?)`,
+      [at, at, at, now, at, at, ticketId, version, spacing, new Date(at.getTime() - spacing), new Date(at.getTime() + spacing)],
+    );
+    return changed === 1;
+  }
+
+  /**
+   * A synced scan found no use left: if the latest use that stands was scanned after it,
+   * that one is turned into ALREADY_USED (with this scan's time) and this one stands.
+   */
+  private async earlierStands(m: Tx, movement: Movement, ticketId: string): Promise<boolean> {
+    if (!movement.scanKey) return false;
+    const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    if (!latest || latest.at <= movement.at) return false;
+    const demoted = await m.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
+      movement.at,
+      latest.id,
+    ]);
+    if (demoted !== 1) return false;
+    await m.write("UPDATE tickets SET lastUsedAt = (SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1), updatedAt = ? WHERE id = ?", [ticketId, this.deps.clock.now(), ticketId]);
+    if (latest.countsVisitor === 1 && latest.visitDay !== null) {
+      // The demoted admission counted its day's visitor: another of that day takes it over.
+      const [other] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });
+      if (other) await m.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [other.id]);
+    }
+    return true;
+  }
+
+  private async lastStandingUse(m: EntityManager, ticketId: string): Promise<Date | null> {
+    const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    return latest?.at ?? null;
+  }
+
+  /** The ticket's first admission on this event day counts a visitor. */
+  private async isNewVisitor(m: EntityManager, event: EventEntity, ticketId: string, at: Date): Promise<boolean> {
+    const counted = await m.countBy(AdmissionEntity, { ticketId, visitDay: eventDayOf(event, at), countsVisitor: 1 });
+    return counted === 0;
+  }
+
+  private async decisionOf(m: EntityManager, admission: AdmissionEntity): Promise<AdmissionDecision> {
+    const shown = admission.ticketId && showsTicket(admission.reason) ? await this.tickets.viewIn(m, admission.ticketId) : null;
+    return {
+      result: admission.result,
+      reason: admission.reason,
+      ticket: shown,
+      admittedCount: await admittedVisitors(m, admission.eventId),
+      at: admission.at,
+      firstUsedAt: admission.firstUsedAt,
+      offline: admission.offline === 1,
+    };
+  }
 }
+
+/** A scan's identity: the same code at the same gate at the same instant, entering or leaving. */
+export const scanKeyOf = (code: string, gate: string, scannedAt: Date, exit: boolean): string =>
+  createHash("sha256").update(JSON.stringify([code, gate, scannedAt.toISOString(), exit])).digest("hex");

@@ -69,6 +69,11 @@ export class AuthService {
     });
     const customer = right ? found.customer : null;
     if (!customer) return fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
+    return this.issueSession(customer);
+  }
+
+  /** A new session for a customer whose credential was just proven (a login, a sign-up). */
+  async issueSession(customer: CustomerEntity): Promise<IssuedSession> {
     const token = newBearer(SESSION_TOKEN_PREFIX);
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3_600_000);

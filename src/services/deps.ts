@@ -8,6 +8,7 @@ import type { ServiceMetrics } from "./metrics";
 import type { TicketSigner } from "./crypto/ticket-signer";
 import type { CardInstitution } from "./institutions/institution";
 import type { RateLimits } from "./rate-limits";
+import type { SmsSender } from "./sms/sms-sender";
 
 /** What every service is built with; assembled once in src/app.ts. */
 export interface ServiceDeps {
@@ -24,4 +25,6 @@ export interface ServiceDeps {
   events: EventBus;
   /** The events an operator counts (redeem outcomes, reversals, expiries). */
   metrics: ServiceMetrics;
+  /** Where sign-up codes go; null when no gateway is configured in production (sign-up is then off). */
+  sms: SmsSender | null;
 }

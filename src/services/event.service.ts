@@ -5,6 +5,7 @@ import type { ServiceDeps } from "./deps";
 import { badInput, forbidden, notFound } from "./errors";
 import { requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
+import { admittedVisitors, passagesByGate, visitorsInside, type GateCount } from "./attendance";
 import { requireText } from "./validation";
 
 export interface EventInput {
@@ -13,12 +14,19 @@ export interface EventInput {
   startsAt: Date;
   doorsOpenAt: Date;
   releaseMinutesBeforeDoors?: number | null;
+  /** A single-entry ticket may come back in after an exit (default no). */
+  allowReentry?: boolean | null;
+  /** How many times a ticket may be passed on: null for no limit, 0 for never. */
+  maxTransfers?: number | null;
 }
 
 export interface Attendance {
   eventId: string;
   ticketsIssued: number;
+  /** Counted as attendance.ts says. */
   admitted: number;
+  inside: number;
+  byGate: GateCount[];
 }
 
 const DEFAULT_RELEASE_MINUTES = 60;
@@ -37,6 +45,10 @@ export class EventService {
     if (!Number.isInteger(release) || release < 0 || release > 60 * 24 * 30) {
       badInput("releaseMinutesBeforeDoors must be 0 to 43200", { field: "releaseMinutesBeforeDoors" });
     }
+    const maxTransfers = input.maxTransfers ?? null;
+    if (maxTransfers !== null && (!Number.isInteger(maxTransfers) || maxTransfers < 0 || maxTransfers > 100)) {
+      badInput("maxTransfers must be 0 to 100", { field: "maxTransfers" });
+    }
     const event = Object.assign(new EventEntity(), {
       id: newId(),
       partnerId,
@@ -45,7 +57,8 @@ export class EventService {
       startsAt: input.startsAt,
       doorsOpenAt: input.doorsOpenAt,
       releaseMinutesBeforeDoors: release,
-      admittedCount: 0,
+      allowReentry: input.allowReentry ? 1 : 0,
+      maxTransfers,
       createdAt: this.deps.clock.now(),
     });
     await this.deps.db.tx((m) => m.insert(EventEntity, event));
@@ -54,8 +67,15 @@ export class EventService {
 
   async attendance(caller: Caller, eventId: string): Promise<Attendance> {
     const event = await this.eventOfCaller(caller, eventId);
-    const ticketsIssued = await this.deps.db.read((m) => m.countBy(TicketEntity, { eventId, revokedAt: IsNull() }));
-    return { eventId: event.id, ticketsIssued, admitted: event.admittedCount };
+    return this.deps.db.read(async (m) => {
+      const [ticketsIssued, admitted, inside, byGate] = await Promise.all([
+        m.countBy(TicketEntity, { eventId, revokedAt: IsNull() }),
+        admittedVisitors(m, event.id),
+        visitorsInside(m, event.id),
+        passagesByGate(m, event.id),
+      ]);
+      return { eventId: event.id, ticketsIssued, admitted, inside, byGate };
+    });
   }
 
   /** The event, if the caller is one of its gates or its shop (FORBIDDEN otherwise). */

@@ -1,6 +1,7 @@
 import { AdminService } from "./admin.service";
 import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
+import { SignUpService } from "./sign-up.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
@@ -12,6 +13,7 @@ import { DeadMessageService } from "./dead-messages.service";
 import { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
 import { EventService } from "./event.service";
+import { GateSnapshotService } from "./gate-snapshot.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
 import { LiveService } from "./live.service";
@@ -53,8 +55,10 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
+  const auth = new AuthService(deps, adminToken, customers, credentials);
   return {
-    auth: new AuthService(deps, adminToken, customers, credentials),
+    auth,
+    signUp: new SignUpService(deps, deps.sms, customers, auth),
     credentials,
     admin: new AdminService(deps, webhookSecrets),
     customers,
@@ -75,6 +79,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     ticketEvents,
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
+    gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),

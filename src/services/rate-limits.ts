@@ -1,6 +1,7 @@
 import type Redis from "ioredis";
 import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Config } from "../config";
 import { rateLimited } from "./errors";
 import { FREE_FAILURES_PER_ADDRESS, FREE_FAILURES_PER_PHONE, FREE_FAILURES_PER_SESSION, GuessThrottle, type GuessLimit } from "./guess-throttle";
 
@@ -11,9 +12,26 @@ export type Bucket =
   | "wrongCodePerTerminal"
   | "paymentRequestPerRegister"
   | "paymentRequestPerPhonePerRegister"
-  | "anonymousSocketPerAddress";
+  | "anonymousSocketPerAddress"
+  | "signUpCodePerPhone"
+  | "signUpPerAddress";
 
 export type BucketLimits = Record<Bucket, number>;
+
+/** Each bucket's limit, from the configuration. */
+export function bucketLimits(limits: Config["rateLimits"]): BucketLimits {
+  return {
+    loginPerPhone: limits.loginPerPhonePerMin,
+    loginPerAddress: limits.loginPerAddressPerMin,
+    codeIssuePerPhone: limits.codeIssuePerPhonePerMin,
+    wrongCodePerTerminal: limits.wrongCodesPerTerminalPerMin,
+    paymentRequestPerRegister: limits.paymentRequestsPerRegisterPerMin,
+    paymentRequestPerPhonePerRegister: limits.paymentRequestsPerPhonePerRegisterPerMin,
+    anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
+    signUpCodePerPhone: limits.signUpCodesPerPhonePerHour,
+    signUpPerAddress: limits.signUpsPerAddressPerHour,
+  };
+}
 
 /** Every limit that may refuse: the per-minute buckets and the password-guessing throttles. */
 export type Limit = Bucket | GuessLimit;
@@ -29,10 +47,15 @@ const BUCKETS: Bucket[] = [
   "paymentRequestPerRegister",
   "paymentRequestPerPhonePerRegister",
   "anonymousSocketPerAddress",
+  "signUpCodePerPhone",
+  "signUpPerAddress",
 ];
 
+/** Each bucket's window: a minute, but an hour for sign-ups (every code sent is an SMS someone pays for). */
+const WINDOW_SECONDS: Partial<Record<Bucket, number>> = { signUpCodePerPhone: 3600, signUpPerAddress: 3600 };
+
 /**
- * Fixed-window limits per minute, counted per attempt: every field a request runs
+ * Fixed-window limits (per minute, sign-ups per hour), counted per attempt: every field a request runs
  * consumes one point, so aliasing a mutation ten times costs ten. With Redis the
  * counters are shared by all server instances; without it, and while Redis cannot be
  * reached (the library's insurance limiter), they are per process: a payment system
@@ -55,7 +78,7 @@ export class RateLimits {
     private readonly onRefused: OnRefused = () => {},
   ) {
     const make = (bucket: Bucket): RateLimiterAbstract => {
-      const options = { keyPrefix: `wc-rl-${bucket}`, points: limits[bucket], duration: 60 };
+      const options = { keyPrefix: `wc-rl-${bucket}`, points: limits[bucket], duration: WINDOW_SECONDS[bucket] ?? 60 };
       return redis
         ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, insuranceLimiter: new RateLimiterMemory(options) })
         : new RateLimiterMemory(options);

@@ -90,6 +90,8 @@ export class RetentionService {
       // Every code is over by its expiry (a day at most), used or not. A payment keeps
       // its codeId: the payment is the record of the sale, the code only its key.
       byTime("wallet_codes", "expiresAt", retention.codesHours * HOUR_MS),
+      // Sign-up codes live ten minutes; their rows go with the other codes.
+      byTime("sign_up_codes", "expiresAt", retention.codesHours * HOUR_MS),
       // Two rules for one table, so each condition has its own index.
       byTime("customer_sessions", "expiresAt", retention.sessionsHours * HOUR_MS),
       byTime("customer_sessions", "revokedAt", retention.sessionsHours * HOUR_MS),

@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { CustomerEntity, EventEntity, TicketEntity } from "../entities";
-import { affectedRows } from "../database";
+import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../entities";
 import type { Approval } from "./approval";
 import type { Caller } from "./caller";
 import type { DeviceService } from "./device.service";
 import type { IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
 import type { ServiceDeps } from "./deps";
-import { ErrorCode, badInput, fail, notFound } from "./errors";
+import { ErrorCode, badInput, fail, forbidden, notFound } from "./errors";
 import type { EventService } from "./event.service";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
@@ -29,6 +28,22 @@ export interface PostTicketInput {
   usesAllowed?: number | null;
   validFrom?: Date | null;
   validUntil?: Date | null;
+  /** A pass: a use sooner than this after the last one is DENIED with TOO_SOON. */
+  minMinutesBetweenUses?: number | null;
+}
+
+/** One use of a ticket: when and at which gate it was admitted. */
+export interface TicketUse {
+  at: Date;
+  gate: string | null;
+}
+
+/** One allotment as the caller may see it (phone numbers masked where it did not know them). */
+export interface TicketTransferView {
+  fromPhone: string;
+  toPhone: string;
+  at: Date;
+  takenBackAt: Date | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -54,6 +69,10 @@ export class TicketService {
     const validFrom = input.validFrom ?? event.doorsOpenAt;
     const validUntil = input.validUntil ?? new Date(event.startsAt.getTime() + 12 * HOUR_MS);
     if (validUntil <= validFrom) badInput("validUntil must be after validFrom", { field: "validUntil" });
+    const minMinutesBetweenUses = input.minMinutesBetweenUses ?? null;
+    if (minMinutesBetweenUses !== null && (!Number.isInteger(minMinutesBetweenUses) || minMinutesBetweenUses < 1 || minMinutesBetweenUses > 10_080)) {
+      badInput("minMinutesBetweenUses must be 1 to 10080", { field: "minMinutesBetweenUses" });
+    }
     const content = {
       eventId: event.id,
       holderPhone: requirePhone(input.holderPhone, "holderPhone"),
@@ -61,6 +80,8 @@ export class TicketService {
       usesAllowed,
       validFrom: validFrom.toISOString(),
       validUntil: validUntil.toISOString(),
+      // Only when given, so a ticket posted before passes existed hashes as it did.
+      ...(minMinutesBetweenUses !== null ? { minMinutesBetweenUses } : {}),
     };
     const issueNumber = requireText(input.issueNumber, "issueNumber", 64);
     const ticket = Object.assign(new TicketEntity(), {
@@ -75,6 +96,11 @@ export class TicketService {
       contentHash: createHash("sha256").update(JSON.stringify(content)).digest("hex"),
       revokedAt: null,
       createdAt: this.deps.clock.now(),
+      minMinutesBetweenUses,
+      lastUsedAt: null,
+      inside: 0,
+      movedAt: null,
+      updatedAt: this.deps.clock.now(),
     });
     try {
       await this.deps.db.tx((m) => m.insert(TicketEntity, ticket));
@@ -98,11 +124,19 @@ export class TicketService {
         m
           .createQueryBuilder()
           .update(TicketEntity)
-          .set({ revokedAt: this.deps.clock.now(), holderVersion: () => "holderVersion + 1" })
+          .set({ revokedAt: this.deps.clock.now(), updatedAt: this.deps.clock.now(), holderVersion: () => "holderVersion + 1" })
           .where("id = :id AND revokedAt IS NULL", { id: ticket.id })
           .execute(),
       );
     }
+    return this.viewById(ticket.id);
+  }
+
+  /** The shop's own ticket by its issue number (to read its uses and allotments). */
+  async shopTicket(caller: Caller, issueNumber: string): Promise<TicketView> {
+    const { partnerId } = requirePartner(caller);
+    const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { partnerId, issueNumber }));
+    if (!ticket) return notFound("ticket");
     return this.viewById(ticket.id);
   }
 
@@ -141,22 +175,80 @@ export class TicketService {
     return { code, kind: "TICKET", expiresAt };
   }
 
-  /** Gives the ticket to an acquaintance's phone number; earlier codes stop working. */
+  /**
+   * Gives the ticket to an acquaintance's phone number; earlier codes stop working. Only
+   * an unused ticket moves (no use taken, checked by the same UPDATE that moves it, so a
+   * gate admitting it at the same instant wins or loses whole), and no more often than
+   * its event allows. Each allotment is kept for the shop's chain.
+   */
   async allotTicket(caller: Caller, ticketId: string, toPhoneInput: string): Promise<TicketView> {
     const { customerId } = requireCustomer(caller);
     const toPhone = requirePhone(toPhoneInput, "toPhone");
-    const { ticket } = await this.heldTicket(customerId, ticketId);
+    const { ticket, event } = await this.heldTicket(customerId, ticketId);
     if (ticket.holderPhone === toPhone) badInput("The ticket is already held by this phone", { field: "toPhone" });
-    const moved = await this.deps.db.tx((m) =>
-      m
-        .createQueryBuilder()
-        .update(TicketEntity)
-        .set({ holderPhone: toPhone, holderVersion: () => "holderVersion + 1" })
-        .where("id = :id AND holderVersion = :version AND revokedAt IS NULL", { id: ticket.id, version: ticket.holderVersion })
-        .execute(),
-    );
-    if (affectedRows(moved) !== 1) badInput("The ticket changed meanwhile; read it again");
+    if (ticket.usesLeft < ticket.usesAllowed) forbidden("A ticket that has been used cannot be passed on");
+    const now = this.deps.clock.now();
+    await this.deps.db.tx(async (m) => {
+      const standing = await m.countBy(TicketTransferEntity, { ticketId: ticket.id, takenBackAt: IsNull() });
+      if (event.maxTransfers !== null && standing >= event.maxTransfers) {
+        forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
+      }
+      const moved = await m.write(
+        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
+        [toPhone, now, ticket.id, ticket.holderVersion],
+      );
+      if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
+      await m.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
+    });
     return this.viewById(ticket.id);
+  }
+
+  /**
+   * The giver takes back the ticket it allotted last, until the ticket is used: the
+   * friend's codes stop working (the holder version moves).
+   */
+  async takeBackTicket(caller: Caller, ticketId: string): Promise<TicketView> {
+    const { customerId } = requireCustomer(caller);
+    const now = this.deps.clock.now();
+    await this.deps.db.tx(async (m) => {
+      const { phone } = await m.findOneByOrFail(CustomerEntity, { id: customerId });
+      const [last] = await m.find(TicketTransferEntity, { where: { ticketId, takenBackAt: IsNull() }, order: { at: "DESC", id: "DESC" }, take: 1 });
+      if (!last || last.fromPhone !== phone) return notFound("ticket");
+      const ticket = await m.findOneByOrFail(TicketEntity, { id: ticketId });
+      if (ticket.revokedAt || ticket.holderPhone !== last.toPhone) return notFound("ticket");
+      if (ticket.usesLeft < ticket.usesAllowed) forbidden("The ticket has been used; it cannot be taken back");
+      const moved = await m.write(
+        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
+        [phone, now, ticketId, ticket.holderVersion],
+      );
+      if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
+      await m.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
+    });
+    return this.viewById(ticketId);
+  }
+
+  /** A ticket's uses: when and at which gate each was admitted, oldest first. */
+  async usesOf(ticketId: string): Promise<TicketUse[]> {
+    const rows = await this.deps.db.read((m) => m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "ASC", id: "ASC" } }));
+    return rows.map(({ at, gate }) => ({ at, gate }));
+  }
+
+  /**
+   * The allotments of a ticket as the caller may see them: its shop, the whole chain (it
+   * sold to phone numbers anyway); a phone, the allotments it made (to numbers it typed)
+   * and the one that gave it the ticket, the giver's number masked; a gate, none (null).
+   */
+  async transfersOf(caller: Caller, ticketId: string): Promise<TicketTransferView[] | null> {
+    if (caller.kind === "gate") return null;
+    const rows = await this.deps.db.read((m) => m.find(TicketTransferEntity, { where: { ticketId }, order: { at: "ASC", id: "ASC" } }));
+    if (caller.kind === "partner") return rows.map(({ fromPhone, toPhone, at, takenBackAt }) => ({ fromPhone, toPhone, at, takenBackAt }));
+    const { customerId } = requireCustomer(caller);
+    const { phone } = await this.deps.db.read((m) => m.findOneByOrFail(CustomerEntity, { id: customerId }));
+    return rows.flatMap(({ fromPhone, toPhone, at, takenBackAt }) => {
+      if (fromPhone === phone) return [{ fromPhone, toPhone, at, takenBackAt }];
+      if (toPhone === phone) return [{ fromPhone: maskPhone(fromPhone), toPhone, at, takenBackAt }];
+      return [];
+    });
   }
 
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
@@ -199,3 +291,6 @@ export class TicketService {
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Only the last two digits: enough for a friend to recognise who gave the ticket. */
+export const maskPhone = (phone: string): string => `${"•".repeat(Math.max(0, phone.length - 2))}${phone.slice(-2)}`;

@@ -69,7 +69,7 @@ describe.each(engines)("tickets on the phone, admission at the gate (%s)", (engi
     clock.advance(HOUR); // doors open
     expect(await gate.admitTicket(code, event.id, "East 1")).toMatchObject({ result: "ADMITTED", reason: null, admittedCount: 1 });
     expect(await gate.admitTicket(code, event.id, "East 2")).toMatchObject({ result: "DENIED", reason: "ALREADY_USED", admittedCount: 1 });
-    expect(await shop.attendance(event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
+    expect(await shop.attendance(event.id)).toMatchObject({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
   });
 
   it("admits exactly once when 8 gates scan one code at the same instant, and counts it live", async () => {
@@ -95,7 +95,7 @@ describe.each(engines)("tickets on the phone, admission at the gate (%s)", (engi
       const seen = await Promise.all(Array.from({ length: 8 }, () => live.next(2000)));
       expect(seen.filter((a) => a.result === "ADMITTED").map((a) => a.admittedCount)).toEqual([1]);
       expect((await shopLive.next(2000)).admittedCount).toBe(outcomes[0].admittedCount);
-      expect(await gate.attendance(event.id)).toEqual({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
+      expect(await gate.attendance(event.id)).toMatchObject({ eventId: event.id, ticketsIssued: 1, admitted: 1 });
       expect(await errorCodeOf(strangerGate.attendance(event.id))).toBe("FORBIDDEN");
     } finally {
       await Promise.all([gate.live.close(), shop.live.close(), strangerGate.live.close()]);

@@ -13,7 +13,8 @@ import type { ServiceDeps } from "../../src/services/deps";
 import { EventBus } from "../../src/services/events";
 import type { CardInstitution } from "../../src/services/institutions/institution";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
-import { RateLimits } from "../../src/services/rate-limits";
+import { RateLimits, bucketLimits } from "../../src/services/rate-limits";
+import { SimulatedSms } from "../../src/services/sms/simulated-sms";
 import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
 import { noMetrics } from "../../src/services/metrics";
@@ -86,18 +87,10 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const clock = options.clock ?? new ManualClock();
   const institution = (options.institution ?? new SimulatedInstitution(config.institutionLatencyMs)) as I;
   const events = new EventBus();
-  const limits = config.rateLimits;
-  const rateLimits = new RateLimits({
-    loginPerPhone: limits.loginPerPhonePerMin,
-    loginPerAddress: limits.loginPerAddressPerMin,
-    codeIssuePerPhone: limits.codeIssuePerPhonePerMin,
-    wrongCodePerTerminal: limits.wrongCodesPerTerminalPerMin,
-    paymentRequestPerRegister: limits.paymentRequestsPerRegisterPerMin,
-    paymentRequestPerPhonePerRegister: limits.paymentRequestsPerPhonePerRegisterPerMin,
-    anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
-  });
+  const rateLimits = new RateLimits(bucketLimits(config.rateLimits));
+  const sms = new SimulatedSms();
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events, metrics: noMetrics };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events, metrics: noMetrics, sms };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
@@ -106,6 +99,8 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     deps,
     clock,
     institution,
+    /** What the simulated SMS gateway was asked to send. */
+    sms,
     logs: logs.lines,
     admin,
     /** For a second instance: `serviceWorld(engine, { deployment: world.deployment })`. */

@@ -1,20 +1,24 @@
-import { judgeScan, showsTicket, type DenialReason, type Scan, type ScannedTicket } from "../../src/services/admission-rules";
-import type { TicketClaims } from "../../src/services/crypto/ticket-signer";
+import { afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const now = new Date("2030-06-01T18:00:00Z");
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** A scan every rule lets through: the right event, the holder's current code, inside its validity. */
-function goodScan(): Scan & { claims: TicketClaims; ticket: ScannedTicket } {
-  const ticket: ScannedTicket = {
+function goodScan(): Scan & { claims: TicketClaims; ticket: TicketState } {
+  const ticket: TicketState = {
     id: "ticket-1",
-    partnerId: "shop-1",
     eventId: "event-1",
     holderVersion: 2,
-    revokedAt: null,
+    revoked: false,
     validFrom: new Date(now.getTime() - HOUR),
     validUntil: new Date(now.getTime() + 6 * HOUR),
+    usesAllowed: 1,
+    usesLeft: 1,
+    minMinutesBetweenUses: null,
+    lastUsedAt: null,
+    inside: false,
   };
   const claims: TicketClaims = {
     k: "key-1",
@@ -25,56 +29,84 @@ function goodScan(): Scan & { claims: TicketClaims; ticket: ScannedTicket } {
     vu: seconds(ticket.validUntil),
     x: seconds(now) + 600,
   };
-  return { claims, ticket, partnerId: "shop-1", eventId: "event-1", now };
+  return { claims, ticket, eventId: "event-1", allowReentry: false, exit: false, now };
 }
 
-const deniedFor = (scan: Scan) => judgeScan(scan).denied;
+const reasonOf = (scan: Scan) => {
+  const decision = decideScan(scan);
+  return decision.result === "DENIED" ? decision.reason : decision.result;
+};
 
-describe("admission rules", () => {
-  it("let a good scan through to the database, which takes the use (or finds none left)", () => {
-    const scan = goodScan();
-    expect(judgeScan(scan)).toEqual({ denied: null, claims: scan.claims, ticket: scan.ticket });
+describe("admission rules (one decision for the server and the offline gate)", () => {
+  it("admit a good scan, taking a use", () => {
+    expect(decideScan(goodScan())).toEqual({ result: "ADMITTED", reason: null, takesUse: true });
   });
 
   it("deny a code that never was one of ours as INVALID, counted as guessing", () => {
     const scan = goodScan();
-    for (const notOurs of [
-      { ...scan, claims: null },
-      { ...scan, ticket: null },
-      { ...scan, ticket: { ...scan.ticket, partnerId: "shop-2" } },
-    ]) {
-      expect(judgeScan(notOurs)).toEqual({ denied: "INVALID", wrongCode: true });
+    for (const notOurs of [{ ...scan, claims: null }, { ...scan, ticket: null }]) {
+      expect(decideScan(notOurs)).toEqual({ result: "DENIED", reason: "INVALID", wrongCode: true });
     }
   });
 
   it("deny each way a genuine code is wrong, none of them counted as guessing", () => {
     const scan = goodScan();
-    const cases: Array<[string, Scan]> = [
+    const cases: Array<[DenialReason, Scan]> = [
       ["WRONG_EVENT", { ...scan, eventId: "event-2" }],
       ["WRONG_EVENT", { ...scan, ticket: { ...scan.ticket, eventId: "event-2" } }],
-      ["REVOKED", { ...scan, ticket: { ...scan.ticket, revokedAt: new Date(now.getTime() - HOUR) } }],
+      ["REVOKED", { ...scan, ticket: { ...scan.ticket, revoked: true } }],
       ["INVALID", { ...scan, ticket: { ...scan.ticket, holderVersion: 3 } }],
       ["NOT_YET_VALID", { ...scan, ticket: { ...scan.ticket, validFrom: new Date(now.getTime() + 1) } }],
       ["EXPIRED", { ...scan, ticket: { ...scan.ticket, validUntil: now } }],
       ["EXPIRED", { ...scan, claims: { ...scan.claims, x: seconds(now) } }],
+      ["ALREADY_USED", { ...scan, ticket: { ...scan.ticket, usesLeft: 0, lastUsedAt: now } }],
     ];
-    for (const [reason, denied] of cases) expect([reason, judgeScan(denied)]).toEqual([reason, { denied: reason, wrongCode: false }]);
+    for (const [reason, denied] of cases) expect([reason, decideScan(denied)]).toEqual([reason, { result: "DENIED", reason, wrongCode: false }]);
   });
 
-  it("take the first rule that holds: event, revocation, holder, then time", () => {
+  it("take the first rule that holds: event, revocation, holder, then time, then uses", () => {
     const scan = goodScan();
-    const revoked = { ...scan.ticket, revokedAt: now, holderVersion: 3 }; // a revocation moves the version too
-    expect(deniedFor({ ...scan, eventId: "event-2", ticket: revoked })).toBe("WRONG_EVENT");
-    expect(deniedFor({ ...scan, ticket: revoked })).toBe("REVOKED");
-    const allotted = { ...scan.ticket, holderVersion: 3, validUntil: now };
-    expect(deniedFor({ ...scan, ticket: allotted })).toBe("INVALID");
-    const early = { ...scan.ticket, validFrom: new Date(now.getTime() + HOUR) };
-    expect(deniedFor({ ...scan, ticket: early, claims: { ...scan.claims, x: seconds(now) - 1 } })).toBe("NOT_YET_VALID");
+    const revoked = { ...scan.ticket, revoked: true, holderVersion: 3 }; // a revocation moves the version too
+    expect(reasonOf({ ...scan, eventId: "event-2", ticket: revoked })).toBe("WRONG_EVENT");
+    expect(reasonOf({ ...scan, ticket: revoked })).toBe("REVOKED");
+    expect(reasonOf({ ...scan, ticket: { ...scan.ticket, holderVersion: 3, validUntil: now } })).toBe("INVALID");
+    const early = { ...scan.ticket, validFrom: new Date(now.getTime() + HOUR), usesLeft: 0 };
+    expect(reasonOf({ ...scan, ticket: early, claims: { ...scan.claims, x: seconds(now) - 1 } })).toBe("NOT_YET_VALID");
+  });
+
+  it("refuse a pass shown again within its interval, on either side of the last use", () => {
+    const scan = goodScan();
+    const pass = { ...scan.ticket, usesAllowed: 10, usesLeft: 9, minMinutesBetweenUses: 30 };
+    expect(reasonOf({ ...scan, ticket: { ...pass, lastUsedAt: new Date(now.getTime() - 29 * MINUTE) } })).toBe("TOO_SOON");
+    expect(reasonOf({ ...scan, ticket: { ...pass, lastUsedAt: new Date(now.getTime() + 29 * MINUTE) } })).toBe("TOO_SOON");
+    expect(reasonOf({ ...scan, ticket: { ...pass, lastUsedAt: new Date(now.getTime() - 30 * MINUTE) } })).toBe("ADMITTED");
+    expect(reasonOf({ ...scan, ticket: { ...pass, usesLeft: 0, lastUsedAt: now } })).toBe("ALREADY_USED");
+  });
+
+  it("let anyone with a genuine code of the event out, and a single-entry ticket back in only where the event allows it", () => {
+    const scan = goodScan();
+    const used = { ...scan.ticket, usesLeft: 0, lastUsedAt: new Date(now.getTime() - HOUR) };
+    expect(decideScan({ ...scan, exit: true, ticket: { ...used, revoked: true, holderVersion: 9 } })).toEqual({ result: "EXITED", reason: null });
+    expect(reasonOf({ ...scan, exit: true, claims: null })).toBe("INVALID");
+    expect(reasonOf({ ...scan, ticket: used })).toBe("ALREADY_USED");
+    expect(decideScan({ ...scan, allowReentry: true, ticket: used })).toEqual({ result: "ADMITTED", reason: null, takesUse: false });
+    expect(reasonOf({ ...scan, allowReentry: true, ticket: { ...used, inside: true } })).toBe("ALREADY_USED");
+    expect(reasonOf({ ...scan, allowReentry: true, ticket: { ...used, usesAllowed: 3 } })).toBe("ALREADY_USED");
+  });
+
+  it("keep an offline gate's own state between its scans", () => {
+    const scan = goodScan();
+    const admitted = afterDecision(scan.ticket, decideScan(scan), now);
+    expect(admitted).toMatchObject({ usesLeft: 0, lastUsedAt: now, inside: true });
+    expect(reasonOf({ ...scan, ticket: admitted })).toBe("ALREADY_USED");
+    const left = afterDecision(admitted, decideScan({ ...scan, ticket: admitted, exit: true }), now);
+    expect(left.inside).toBe(false);
+    expect(reasonOf({ ...scan, ticket: left, allowReentry: true })).toBe("ADMITTED");
   });
 
   it("show the ticket when admitted or for a holder's code at the wrong moment, never for another's code or event", () => {
     expect(showsTicket(null)).toBe(true);
-    const holdersCode: DenialReason[] = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "REVOKED"];
+    const holdersCode: DenialReason[] = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "REVOKED", "TOO_SOON"];
     expect(holdersCode.filter(showsTicket)).toEqual(holdersCode);
     expect(showsTicket("INVALID")).toBe(false);
     expect(showsTicket("WRONG_EVENT")).toBe(false);

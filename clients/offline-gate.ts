@@ -1,0 +1,142 @@
+import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./admission-rules";
+import { WalletApiError } from "./common";
+import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
+import { TicketCodeVerifier } from "./ticket-code";
+
+/** A decision the gate made itself, from its snapshot. */
+export interface OfflineDecision {
+  result: AdmissionResult;
+  reason: DenialReason | null;
+  ticketId: string | null;
+  at: string;
+}
+
+export interface ScanOptions {
+  exit?: boolean;
+  /** The gate's clock; now by default. */
+  now?: Date;
+}
+
+/**
+ * A gate that keeps scanning while its network is down, as pretixSCAN does. It keeps a
+ * snapshot of the event (`refresh`), decides each scan with the server's own decision
+ * (clients/admission-rules.ts) and its verifier of the signature, keeps its own scans'
+ * effects (a use taken, who is inside), and queues every scan; `sync` uploads the queue
+ * (each scan counts once on the server however often it is sent) and empties it once
+ * the server has answered.
+ */
+export class OfflineGate {
+  private verifier = new TicketCodeVerifier([]);
+  private readonly tickets = new Map<string, TicketState>();
+  private readonly revoked = new Set<string>();
+  private allowReentry = false;
+  private asOf: string | null = null;
+  private queue: OfflineScanInput[] = [];
+
+  constructor(
+    private readonly client: GateClient,
+    readonly eventId: string,
+    readonly gate: string,
+  ) {}
+
+  /** Scans made offline and not yet accepted by the server. */
+  get pending(): readonly OfflineScanInput[] {
+    return this.queue;
+  }
+
+  get snapshotAsOf(): string | null {
+    return this.asOf;
+  }
+
+  /** Syncs what is queued, then takes the tickets changed since the last snapshot (all of them the first time). */
+  async refresh(): Promise<void> {
+    await this.sync();
+    this.apply(await this.client.gateSnapshot(this.eventId, this.asOf));
+  }
+
+  /** Takes a snapshot as the server gave it (`refresh` does this). */
+  apply(snapshot: GateSnapshot): void {
+    if (snapshot.eventId !== this.eventId) throw new Error("a snapshot of another event");
+    this.verifier = new TicketCodeVerifier(snapshot.signingKeys);
+    this.allowReentry = snapshot.allowReentry;
+    for (const ticket of snapshot.tickets) {
+      this.revoked.delete(ticket.ticketId);
+      this.tickets.set(ticket.ticketId, stateOf(ticket, this.eventId));
+    }
+    for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
+    this.asOf = snapshot.asOf;
+  }
+
+  /** Decides a scan alone, as the server would on the same state, and queues it. */
+  decide(code: string, options: ScanOptions = {}): OfflineDecision {
+    const now = options.now ?? new Date();
+    const exit = Boolean(options.exit);
+    const claims = this.verifier.verify(code.trim());
+    const ticket = claims ? this.ticketState(claims.t) : null;
+    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now });
+    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now));
+    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit });
+    const wrongCode = decision.result === "DENIED" && decision.wrongCode;
+    return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };
+  }
+
+  /**
+   * Asks the server while it answers; when the network fails, decides alone. A denial
+   * or an error the server answered (WalletApiError) is passed on, never decided again.
+   */
+  async scan(code: string, options: ScanOptions = {}): Promise<Admission | GateAdmission | OfflineDecision> {
+    try {
+      return options.exit ? await this.client.exitTicket(code, this.eventId, this.gate) : await this.client.admitTicket(code, this.eventId, this.gate);
+    } catch (error) {
+      if (error instanceof WalletApiError) throw error;
+      return this.decide(code, options);
+    }
+  }
+
+  /** Uploads the queued scans; they stay queued if the network fails. Returns the server's answers. */
+  async sync(): Promise<GateAdmission[]> {
+    if (this.queue.length === 0) return [];
+    const sent = this.queue.slice(0, MAX_SCANS_PER_SYNC);
+    const answers = await this.client.syncScans(this.eventId, sent);
+    this.queue = this.queue.slice(sent.length);
+    return answers;
+  }
+
+  private ticketState(ticketId: string): TicketState | null {
+    const known = this.tickets.get(ticketId);
+    if (this.revoked.has(ticketId)) return known ? { ...known, revoked: true } : revokedState(ticketId, this.eventId);
+    return known ?? null;
+  }
+}
+
+/** Scans per call: a scan is about 300 bytes of JSON, so 250 stay under the default 100 KB BODY_LIMIT. */
+export const MAX_SCANS_PER_SYNC = 250;
+
+const stateOf = (t: GateTicket, eventId: string): TicketState => ({
+  id: t.ticketId,
+  eventId,
+  holderVersion: t.holderVersion,
+  revoked: false,
+  validFrom: new Date(t.validFrom),
+  validUntil: new Date(t.validUntil),
+  usesAllowed: t.usesAllowed,
+  usesLeft: t.usesLeft,
+  minMinutesBetweenUses: t.minMinutesBetweenUses,
+  lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
+  inside: t.inside,
+});
+
+/** A revoked ticket the gate never had: REVOKED is decided before anything else of it is read. */
+const revokedState = (id: string, eventId: string): TicketState => ({
+  id,
+  eventId,
+  holderVersion: 0,
+  revoked: true,
+  validFrom: new Date(0),
+  validUntil: new Date(0),
+  usesAllowed: 0,
+  usesLeft: 0,
+  minMinutesBetweenUses: null,
+  lastUsedAt: null,
+  inside: false,
+});
