@@ -65,6 +65,9 @@ export async function deviceProofRows(options: {
     const withProof = (i: number) => withPhone(i, (p) => p.phone.issuePaymentCode(p.card.id, p.key, null, "svg"));
     await runLoad(16, WARMUP, withProof);
     for (const c of options.levels) await measure("issuePaymentCode with a device proof", `c=${c}`, () => runLoad(c, options.count[c], withProof));
+    // The same with the code alone: a phone app may draw the QR itself from the digits.
+    const codeOnly = (i: number) => withPhone(i, (p) => p.phone.issuePaymentCode(p.card.id, p.key, null, "none"));
+    await measure("issuePaymentCode with a device proof, no QR drawn", "c=16", () => runLoad(16, options.count[16] ?? 1000, codeOnly));
 
     const withPassword = (i: number) => withPhone(i, (p) => p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "svg"));
     await runLoad(16, PASSWORD_WARMUP, withPassword);

@@ -10,7 +10,7 @@ export const ADMISSION_RESULTS = ["ADMITTED", "DENIED", "EXITED"] as const;
 export type AdmissionResult = (typeof ADMISSION_RESULTS)[number];
 
 /** Why a scan was DENIED. */
-export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON"] as const;
+export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON", "STALE"] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 /** What a ticket code says, in short keys to keep the QR small. */
@@ -27,6 +27,12 @@ export interface TicketClaims {
   vf: number;
   vu: number;
   x: number;
+  /** A rotating code's credential: the holder's device id, its public key (SPKI, base64url) and algorithm. */
+  di?: string;
+  d?: string;
+  a?: "Ed25519" | "ES256";
+  /** Set by the verifier: a rotating code shown outside its window (a screenshot). */
+  stale?: boolean;
 }
 
 /** What of a ticket the decision reads: the server's row, or a gate snapshot's entry. */
@@ -91,6 +97,8 @@ export function decideScan(scan: Scan): Decision {
   if (!ticket || claims.t !== ticket.id) return denied("INVALID", true);
   if (ticket.eventId !== scan.eventId) return denied("WRONG_EVENT");
   if (scan.exit) return { result: "EXITED", reason: null };
+  // A rotating code from an earlier window: a screenshot, not the holder's phone.
+  if (claims.stale) return denied("STALE");
   if (ticket.revoked) return denied("REVOKED");
   // A code from before an allotment or a take-back: the ticket has another holder now.
   if (claims.v !== ticket.holderVersion) return denied("INVALID");
@@ -123,6 +131,7 @@ const TICKET_SHOWN: Record<DenialReason, boolean> = {
   EXPIRED: true,
   REVOKED: true,
   TOO_SOON: true,
+  STALE: false,
   WRONG_EVENT: false,
   INVALID: false,
 };

@@ -87,6 +87,8 @@ export interface Payment {
   reference: string | null;
   createdAt: DateTime;
   decidedAt: DateTime | null;
+  /** Ten digits the register shows for the customer; never the phone number. */
+  customerNumber: string | null;
   /** Sum of refunds so far; never above amount. */
   refundedAmount: number;
   /**
@@ -114,7 +116,7 @@ export interface PaymentConnection {
 
 export const PAYMENT_FIELDS = `
   id status amount currency items { name quantity unitPrice } storeName
-  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt refundedAmount
+  card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber refundedAmount
 `;
 
 /** A payment with the points that came with it: for the calls that may have moved some (not a plain redeem's). */

@@ -7,26 +7,17 @@
  * server's side of it.
  */
 
+import { OFFLINE_TOKEN_PREFIX, offlineTokenText, toBase64url, type OfflineTokenClaims } from "./offline-token";
+import { proofText, type ProofArguments, type ProofOperation } from "./proof-text";
+import { rotationText, rotationWindow } from "./rotation";
+
+export { PROOF_ARGUMENTS, PROOF_HEADER, proofText, type ProofArguments, type ProofOperation } from "./proof-text";
+
 type Subtle = typeof globalThis.crypto.subtle;
 /** WebCrypto's CryptoKey, as this platform's typings name it. */
 export type PrivateKey = Parameters<Subtle["sign"]>[1];
 
 export type DeviceAlgorithm = "Ed25519" | "ES256";
-
-/** The first line of a proof: the kind of text and its version. */
-export const PROOF_HEADER = "wallet-center device proof v1";
-
-/** The operations a proof may approve, each with its arguments in the contract's order. */
-export const PROOF_ARGUMENTS = {
-  issuePaymentCode: ["cardId", "maxAmount"],
-  issueMemberCode: ["programId"],
-  issueBillCode: ["billId"],
-  issueTicketCode: ["ticketId"],
-  respondToConfirmation: ["requestId", "approve"],
-} as const;
-
-export type ProofOperation = keyof typeof PROOF_ARGUMENTS;
-export type ProofArguments<O extends ProofOperation> = { [K in (typeof PROOF_ARGUMENTS)[O][number]]: string | number | boolean | null | undefined };
 
 /** What the API's DeviceProofInput takes. */
 export interface DeviceProof {
@@ -49,13 +40,6 @@ const SIGN_PARAMS: Record<DeviceAlgorithm, { name: string; hash?: string }> = {
   ES256: { name: "ECDSA", hash: "SHA-256" },
 };
 
-/** The canonical text of one request (docs/device-proofs.md): lines joined by "\n", none at the end. */
-export function proofText<O extends ProofOperation>(operation: O, args: ProofArguments<O>, deviceId: string, counter: number): string {
-  const values = args as Record<string, string | number | boolean | null | undefined>;
-  const lines = [PROOF_HEADER, `operation: ${operation}`, `device: ${deviceId}`, `counter: ${counter}`];
-  for (const name of PROOF_ARGUMENTS[operation]) lines.push(`${name}: ${JSON.stringify(values[name] ?? null)}`);
-  return lines.join("\n");
-}
 
 export class DeviceKey {
   /** Set by PhoneClient.registerDevice (or restored): the server's id of this key. */
@@ -119,6 +103,12 @@ export class DeviceKey {
     this.#counter = Math.max(this.#counter, lastCounter);
   }
 
+  /** base64url of the key's signature over `text`; callers give each kind of text its own first line. */
+  async signText(text: string): Promise<string> {
+    const signature = await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, new TextEncoder().encode(text));
+    return toBase64url(new Uint8Array(signature));
+  }
+
   /** Signs the canonical text of this request with the next counter. */
   async prove<O extends ProofOperation>(operation: O, args: ProofArguments<O>): Promise<DeviceProof> {
     if (!this.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
@@ -127,6 +117,25 @@ export class DeviceKey {
     const signature = await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, new TextEncoder().encode(payload));
     return { deviceId: this.deviceId, payload, signature: toBase64url(new Uint8Array(signature)) };
   }
+}
+
+/** A rotating ticket code for the window `at` falls in (clients/ticket-code.ts describes it). */
+export async function rotatingTicketCode(credential: string, key: DeviceKey, at: Date = new Date()): Promise<string> {
+  const window = rotationWindow(at);
+  const signature = await key.signText(rotationText(credential, window));
+  return `${credential}.${window}.${signature}`;
+}
+
+/**
+ * An offline payment token (clients/offline-token.ts), made on the phone with no network:
+ * this card, at most `maxAmount`, now. Show it as a QR; the register redeems it online.
+ */
+export async function offlinePaymentToken(key: DeviceKey, cardId: string, maxAmount: number, at: Date = new Date()): Promise<string> {
+  if (!key.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
+  const nonce = toBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  const claims: OfflineTokenClaims = { di: key.deviceId, c: cardId, m: maxAmount, t: Math.floor(at.getTime() / 1000), n: nonce };
+  const encoded = toBase64url(new TextEncoder().encode(JSON.stringify(claims)));
+  return `${OFFLINE_TOKEN_PREFIX}${encoded}.${await key.signText(offlineTokenText(encoded))}`;
 }
 
 /** A request's approval as the API takes it: the password, or a proof signed by the device key. */
@@ -138,8 +147,4 @@ export async function approvalVariables<O extends ProofOperation>(
   return typeof approval === "string" ? { password: approval } : { proof: await approval.prove(operation, args) };
 }
 
-function toBase64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+

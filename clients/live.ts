@@ -92,7 +92,8 @@ export class LiveConnection {
     const credential = this.credential();
     this.client ??= createClient({
       url: this.url.replace(/^http/, "ws").replace(/\/?$/, "").replace(/(\/graphql)?$/, "/graphql"),
-      webSocketImpl: WebSocket,
+      // A browser's own WebSocket where there is one (the web app, apps/web); `ws` in Node 20.
+      webSocketImpl: (globalThis as { WebSocket?: unknown }).WebSocket ?? WebSocket,
       lazy: true,
       retryAttempts: 0,
       connectionParams: credential ? { authorization: `Bearer ${credential}` } : {},

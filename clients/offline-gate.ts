@@ -71,7 +71,7 @@ export class OfflineGate {
   decide(code: string, options: ScanOptions = {}): OfflineDecision {
     const now = options.now ?? new Date();
     const exit = Boolean(options.exit);
-    const claims = this.verifier.verify(code.trim());
+    const claims = this.verifier.verify(code.trim(), now);
     const ticket = claims ? this.ticketState(claims.t) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now });
     if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now));

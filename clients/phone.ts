@@ -69,13 +69,16 @@ export interface Device {
   createdAt: DateTime;
   lastUsedAt: DateTime | null;
   revokedAt: DateTime | null;
+  /** What its offline payment tokens may pay in any 24 hours; null: the operator's maximum. */
+  offlineMaxAmount: number | null;
+  offlineMaxCount: number | null;
 }
 
 /** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
 export type Approval = string | DeviceKey;
 
 const CUSTOMER = "id phone name confirmAbove";
-const DEVICE = "id name algorithm createdAt lastUsedAt revokedAt";
+const DEVICE = "id name algorithm createdAt lastUsedAt revokedAt offlineMaxAmount offlineMaxCount";
 const CARD = "id selector kind institution brand last4 expiryMonth expiryYear label status";
 
 /** The phone app's client: log in, manage the wallet's cards, get payment codes, read history. */
@@ -210,7 +213,18 @@ export class PhoneClient extends WalletClient {
     return (await this.request<{ issueTicketCode: IssuedCode }>(query, { ticketId, ...approved })).issueTicketCode;
   }
 
-  /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
+  /**
+   * A rotating ticket bound to `key` (a registered device): show `rotatingTicketCode(credential, key)`
+   * (clients/device-key.ts), a new one every `periodSeconds`, until `expiresAt`; no need to ask again.
+   */
+  async issueRotatingTicket(ticketId: string, key: DeviceKey): Promise<{ credential: string; periodSeconds: number; expiresAt: DateTime }> {
+    const query = `mutation ($ticketId: ID!, $proof: DeviceProofInput!) {
+      issueRotatingTicket(ticketId: $ticketId, proof: $proof) { credential periodSeconds expiresAt } }`;
+    type Rotating = { credential: string; periodSeconds: number; expiresAt: DateTime };
+    return (await this.request<{ issueRotatingTicket: Rotating }>(query, { ticketId, proof: await key.prove("issueRotatingTicket", { ticketId }) }))
+      .issueRotatingTicket;
+  }
+
   /** The tickets held now, with their uses and allotments (the giver's number masked). */
   async ticketHistories(): Promise<TicketHistory[]> {
     return (await this.request<{ tickets: TicketHistory[] }>(`{ tickets { ${TICKET_HISTORY_FIELDS} } }`)).tickets;
@@ -274,6 +288,13 @@ export class PhoneClient extends WalletClient {
   async revokeDevice(deviceId: string): Promise<Device> {
     const query = `mutation ($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ${DEVICE} } }`;
     return (await this.request<{ revokeDevice: Device }>(query, { deviceId })).revokeDevice;
+  }
+
+  /** What this device's offline payment tokens may pay in any 24 hours (the password is asked). */
+  async setOfflineLimits(deviceId: string, maxAmount: number, maxCount: number, password: string): Promise<Device> {
+    const query = `mutation ($deviceId: ID!, $maxAmount: Int!, $maxCount: Int!, $password: String!) {
+      setOfflineLimits(deviceId: $deviceId, maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ${DEVICE} } }`;
+    return (await this.request<{ setOfflineLimits: Device }>(query, { deviceId, maxAmount, maxCount, password })).setOfflineLimits;
   }
 
   async payment(id: string): Promise<Payment | null> {

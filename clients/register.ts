@@ -25,6 +25,19 @@ export interface PointsResult {
 }
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
+export interface StoreReport {
+  date: string;
+  currency: string;
+  paymentsApproved: number;
+  amountApproved: number;
+  amountRefunded: number;
+  amountVoided: number;
+  billsCollected: number;
+  cashCollected: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+}
+
 export class RegisterClient extends WalletClient {
   /** The register's WebSocket, opened on the first subscription. */
   readonly live: LiveConnection;
@@ -78,6 +91,13 @@ export class RegisterClient extends WalletClient {
   }
 
   /** The clerk took the money for a bill code: the bill becomes PAID here, once. */
+  /** The store's day (YYYY-MM-DD, the store's time zone): payments, refunds, voids, bills, points. */
+  async storeReport(date: string): Promise<StoreReport> {
+    const query = `query ($date: String!) { storeReport(date: $date) {
+      date currency paymentsApproved amountApproved amountRefunded amountVoided billsCollected cashCollected pointsIssued pointsRedeemed } }`;
+    return (await this.request<{ storeReport: StoreReport }>(query, { date })).storeReport;
+  }
+
   /** The bills this store collected on a calendar day (YYYY-MM-DD, the store's time zone): the cash hand-over. */
   async collectedBills(date: string): Promise<Bill[]> {
     const query = `query ($date: String!) { collectedBills(date: $date) { ${BILL_FIELDS} } }`;

@@ -9,9 +9,11 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { Db, createDataSource } from "./database";
+import { runMigrationsLocked } from "./database/migration-lock";
 import { developmentExplorer } from "./http/explorer";
 import { graphqlOverHttp } from "./http/graphql-over-http";
 import { addressOf, requestListener } from "./http/request-listener";
+import { webApp } from "./http/web-app";
 import { createLogger, plainLinesOf, type Logger } from "./logger";
 import { connectRedis } from "./redis";
 import { buildWalletSchema } from "./schema/build-schema";
@@ -81,11 +83,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const secrets = resolveSecrets(config, logger);
 
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, dataDir: config.dataDir });
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations({ transaction: "each" });
+  const applied = await runMigrationsLocked(dataSource);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
-  const db = new Db(dataSource);
+  const db = new Db(dataSource, { logger });
+  if (await db.detectCluster()) logger.info("the database is a Galera cluster node");
 
   // Rate-limit counters, and live events across instances (see redis.ts).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
@@ -198,6 +201,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         graphql,
         healthy,
         explorer,
+        webApp: webApp(),
         ready: () => readiness.check(),
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),

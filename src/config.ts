@@ -82,6 +82,12 @@ const envSchema = z.object({
     .string()
     .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql://user:pass@host:port/db URL")
     .optional(),
+  // Other nodes of DATABASE_URL's Galera cluster, comma-separated, tried in order when the one in use fails.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? "").split(",").map((url) => url.trim()).filter(Boolean))
+    .refine((urls) => urls.every((url) => /^mysql:\/\//.test(url)), "DATABASE_REPLICA_URLS must be mysql:// URLs, comma-separated"),
   DATA_DIR: z.string().min(1).default("./data"),
   ADMIN_TOKEN: strongToken(),
   // Whoever presents it reads /metrics; like ADMIN_TOKEN it must look random (see docs/operations.md).
@@ -133,6 +139,8 @@ const envSchema = z.object({
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
   RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR: intFrom(20, 1),
+  OFFLINE_MAX_AMOUNT: intFrom(10_000, 0),
+  OFFLINE_MAX_COUNT: intFrom(5, 0, 1000),
   SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
@@ -188,6 +196,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** Other nodes of the same Galera cluster (DATABASE_REPLICA_URLS); empty for one server. */
+  databaseReplicaUrls: string[];
   dataDir: string;
   adminToken?: string;
   /**
@@ -271,6 +281,8 @@ export interface Config {
     signUpCodesPerPhonePerHour: number;
     signUpsPerAddressPerHour: number;
   };
+  /** The most a device's offline tokens may pay in any 24 hours, and how many: a customer may set less. */
+  offlineMax: { amount: number; count: number };
   /** Where sign-up codes are sent; unset: the simulator, in development and tests only. */
   smsGateway: { url: string; token: string | null } | null;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
@@ -292,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrls: e.DATABASE_URL ? e.DATABASE_REPLICA_URLS : [],
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
     metricsToken: e.METRICS_TOKEN,
@@ -350,6 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,
       signUpsPerAddressPerHour: e.RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR,
     },
+    offlineMax: { amount: e.OFFLINE_MAX_AMOUNT, count: e.OFFLINE_MAX_COUNT },
     smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

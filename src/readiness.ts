@@ -9,7 +9,7 @@ const REUSE_MS = 1000;
 
 export interface ReadinessAnswer {
   ready: boolean;
-  body: { status: "ready" | "unavailable" | "shutting down"; database?: string; redis?: string; migrations?: string };
+  body: { status: "ready" | "unavailable" | "shutting down"; database?: string; redis?: string; migrations?: string; galera?: string };
 }
 
 /**
@@ -18,7 +18,10 @@ export interface ReadinessAnswer {
  * answers PING when REDIS_URL is set, every migration this code knows is recorded as
  * applied in the database (the server runs them at start; a database restored from an
  * older backup, or a migration reverted under a running server, lacks some), and the
- * instance is not shutting down. Each check is bounded by CHECK_TIMEOUT_MS.
+ * instance is not shutting down. Where the database is a Galera node, that node is also
+ * ready (`wsrep_ready` ON) and Synced with its cluster: a node that is joining, or cut
+ * off from the primary component, refuses statements (errno 1047). Each check is
+ * bounded by CHECK_TIMEOUT_MS.
  */
 export class Readiness {
   private draining = false;
@@ -43,16 +46,30 @@ export class Readiness {
   }
 
   private async run(): Promise<ReadinessAnswer> {
-    const [database, redis, migrations] = await Promise.all([
+    const [database, redis, migrations, galera] = await Promise.all([
       outcome(this.db.ping(), "ok", "unreachable"),
       this.redisPing ? outcome(this.redisPing(), "ok", "unreachable") : Promise.resolve("not configured"),
       this.migrationsApplied().then(
         (applied) => (applied ? "applied" : "pending"),
         () => "unknown",
       ),
+      this.galeraNode(),
     ]);
-    const ready = database === "ok" && (redis === "ok" || redis === "not configured") && migrations === "applied";
-    return { ready, body: { status: ready ? "ready" : "unavailable", database, redis, migrations } };
+    const ready = database === "ok" && (redis === "ok" || redis === "not configured") && migrations === "applied" && (galera === undefined || galera === "synced");
+    return { ready, body: { status: ready ? "ready" : "unavailable", database, redis, migrations, ...(galera && { galera }) } };
+  }
+
+  /** "synced", or why the Galera node cannot serve; undefined where the database is not a Galera node. */
+  private async galeraNode(): Promise<string | undefined> {
+    if (!this.db.galera) return undefined;
+    try {
+      const state = await withTimeout(this.db.nodeState(), CHECK_TIMEOUT_MS);
+      if (!state) return undefined;
+      if (!state.ready) return "not ready";
+      return state.localState === 4 ? "synced" : `not synced (state ${state.localState})`;
+    } catch {
+      return "unreachable";
+    }
   }
 
   private async migrationsApplied(): Promise<boolean> {

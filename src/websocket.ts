@@ -132,10 +132,22 @@ export function serveGraphqlWs(options: {
   );
 }
 
-/** Refuses the upgrade for browser pages from origins not allowed (CSWSH). */
+/**
+ * Refuses the upgrade for browser pages from origins not allowed (CSWSH). A page of this
+ * server's own (the web app at /app) is on the host the socket is opened to: its origin
+ * names that host, which another site's page cannot do.
+ */
 export function originAllowed(config: Config) {
-  return (info: { origin?: string }): boolean =>
-    !info.origin || config.websocket.allowedOrigins.includes(info.origin);
+  return (info: { origin?: string; req: { headers: { host?: string } } }): boolean =>
+    !info.origin || config.websocket.allowedOrigins.includes(info.origin) || sameHost(info.origin, info.req.headers.host);
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function formatResult(result: ExecutionResult, format: ReturnType<typeof formatError>): ExecutionResult {

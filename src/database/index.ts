@@ -2,22 +2,30 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Mutex } from "async-mutex";
 import { createConnection } from "mysql2/promise";
-import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner } from "typeorm";
 import * as entityClasses from "../entities";
 import { migrations } from "../migrations";
+import { DatabaseHosts } from "./hosts";
 import { MysqlWire, mysqlOutside } from "./mysql-wire";
+import { MAX_ATTEMPTS, backoffMs, driverErrorOf, isOutcomeUnknown, refusedBeforeRunning, retryableKind, type Retryable } from "./retries";
 import { SqliteStatements, SqliteWire } from "./sqlite-wire";
 import { EntityStatements, changedRows, type Statement } from "./statements";
 import { Tx } from "./transaction";
-import { mysqlConnectionOf, mysqlPoolOf, sqliteDatabaseOf } from "./typeorm-internals";
+import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type PooledMysqlConnection as MysqlConnection } from "./typeorm-internals";
 
 export { Tx, AtCommit } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
+export { DatabaseHosts } from "./hosts";
 
 const entities = Object.values(entityClasses);
 
 export interface DatabaseOptions {
   databaseUrl?: string;
+  /**
+   * Other nodes of the same Galera cluster as databaseUrl's (same user, password and
+   * database), each one used when the one before it fails (hosts.ts).
+   */
+  replicaUrls?: readonly string[];
   dataDir: string;
   /** Log SQL (development only; parameters may hold secrets). */
   logging?: boolean;
@@ -30,7 +38,8 @@ export interface DatabaseOptions {
  */
 export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
   if (options.databaseUrl) {
-    return new DataSource({
+    const hosts = options.replicaUrls?.length ? DatabaseHosts.fromUrls([options.databaseUrl, ...options.replicaUrls]) : null;
+    const dataSource = new DataSource({
       type: (await isMariaDb(options.databaseUrl)) ? "mariadb" : "mysql",
       url: options.databaseUrl,
       entities,
@@ -41,12 +50,14 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       logging: options.logging ?? false,
       // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
       // of a redeem in a profile); errors still name the SQL that failed.
-      extra: { connectionLimit: 32, enableKeepAlive: true, trace: false },
+      extra: { connectionLimit: 32, enableKeepAlive: true, trace: false, ...(hosts && { stream: hosts.connect }) },
       // mysql-wire.ts sends a transaction's BEGIN with its first statements and its last
       // writes with its COMMIT. Every statement here binds its values; none is built
       // from input (a bound-values-only rule that this makes matter more).
       multipleStatements: true,
     });
+    if (hosts) hostsOfDataSource.set(dataSource, hosts);
+    return dataSource;
   }
   mkdirSync(options.dataDir, { recursive: true });
   return new DataSource({
@@ -60,6 +71,8 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
   });
 }
 
+const hostsOfDataSource = new WeakMap<DataSource, DatabaseHosts>();
+
 async function isMariaDb(url: string): Promise<boolean> {
   const connection = await createConnection({ uri: url });
   try {
@@ -69,6 +82,29 @@ async function isMariaDb(url: string): Promise<boolean> {
     await connection.end();
   }
 }
+
+/** Where the database layer tells of retries (debug) and of a node given up (warn); pino's shape. */
+export interface DbLogger {
+  debug(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface DbOptions {
+  logger?: DbLogger;
+}
+
+/** A Galera node's own view of whether it can serve (SHOW STATUS wsrep_ready, wsrep_local_state). */
+export interface NodeState {
+  ready: boolean;
+  /** 4 is Synced; 1 Joining, 2 Donor/Desynced, 3 Joined. */
+  localState: number;
+}
+
+const noLogger: DbLogger = { debug: () => undefined, warn: () => undefined };
+const noop = () => undefined;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How many idle connections to a node given up one acquisition closes before it takes one as it is. */
+const STALE_CONNECTIONS_CLOSED = 64;
 
 /**
  * Transactions that mean the same on both engines (transaction.ts). TypeORM runs every
@@ -80,8 +116,20 @@ export class Db {
   private readonly sqliteLock: Mutex | null;
   private readonly statements: EntityStatements;
   private readonly sqlite: SqliteStatements | null;
+  private readonly logger: DbLogger;
+  private readonly hosts: DatabaseHosts | null;
+  #galera = false;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    options: DbOptions = {},
+  ) {
+    this.logger = options.logger ?? noLogger;
+    this.hosts = hostsOfDataSource.get(dataSource) ?? null;
+    if (this.hosts) {
+      this.hosts.onGiveUp = (failed, next, reason) =>
+        this.logger.warn({ reason, failed: `${failed.host}:${failed.port}`, next: `${next.host}:${next.port}` }, "database node failed; new connections go to the next one");
+    }
     const onSqlite = dataSource.options.type === "better-sqlite3";
     this.sqliteLock = onSqlite ? new Mutex() : null;
     this.statements = new EntityStatements(dataSource);
@@ -110,12 +158,55 @@ export class Db {
     return this.dataSource.manager;
   }
 
+  /** Whether the server is a Galera cluster node (`detectCluster`). */
+  get galera(): boolean {
+    return this.#galera;
+  }
+
+  /**
+   * Asks the server once whether it is a Galera node (`wsrep_on`), which decides whether
+   * fresh reads ask it to catch up first and whether readiness asks for its state. A
+   * server that is not (MySQL, MariaDB alone, SQLite) is never sent a Galera variable.
+   */
+  async detectCluster(): Promise<boolean> {
+    if (!this.isMysql) return false;
+    const rows = await this.select<{ Value: string }>("SHOW VARIABLES LIKE 'wsrep_on'", []);
+    this.#galera = rows[0]?.Value === "ON";
+    return this.#galera;
+  }
+
+  /**
+   * On a Galera node, whether it can serve: `wsrep_ready` ON and Synced. When it cannot
+   * and other nodes are configured, new connections go to the next one from now on.
+   * Null where the server is not a Galera node.
+   */
+  async nodeState(): Promise<NodeState | null> {
+    if (!this.#galera) return null;
+    const { runner, connection } = await this.acquire();
+    try {
+      const rows = (await mysqlOutside(connection, {
+        sql: "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state')",
+        params: [],
+      })) as Array<{ Variable_name: string; Value: string }>;
+      const value = (name: string) => rows.find((r) => r.Variable_name === name)?.Value;
+      const state = { ready: value("wsrep_ready") === "ON", localState: Number(value("wsrep_local_state") ?? 0) };
+      if (!state.ready || state.localState !== 4) this.nodeFailed(connection, "not synced");
+      return state;
+    } finally {
+      await runner.release();
+    }
+  }
+
   /**
    * Runs `work` in a transaction (see Tx) and commits it, then runs what it asked to run
-   * after its commit. On MySQL, one that InnoDB chose as a deadlock victim (rolled back
-   * whole) is run again, up to three times, each attempt with a fresh Tx: what a
-   * rolled-back attempt asked for is never sent, so `work` may say what to do after the
-   * commit wherever it likes, and must do nothing else but database work.
+   * after its commit. On MySQL, a transaction rolled back whole is run again, up to
+   * MAX_ATTEMPTS in all, after a backoff (retries.ts): one InnoDB chose as a deadlock
+   * victim or a Galera node refused at certification, on the same node; one the node
+   * refused to run or lost the connection of before its COMMIT went, on the next node
+   * (hosts.ts). Never one whose COMMIT was on its way when the connection failed: it may
+   * have committed. Each attempt has a fresh Tx: what a rolled-back attempt asked for is
+   * never sent, so `work` may say what to do after the commit wherever it likes, and must
+   * do nothing else but database work.
    */
   async tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const { result, afterCommit } = await this.runTransaction(work);
@@ -137,39 +228,122 @@ export class Db {
       return this.sqliteLock.runExclusive(() => Tx.run(dataSource, dataSource.createQueryRunner(), wire, statements, work));
     }
     for (let attempt = 1; ; attempt++) {
-      const runner = dataSource.createQueryRunner();
+      let held: { runner: QueryRunner; connection: MysqlConnection } | null = null;
+      let kind: Retryable;
       try {
-        const wire = new MysqlWire(await mysqlConnectionOf(runner), statements);
-        return await Tx.run(dataSource, runner, wire, statements, work);
+        held = await this.acquire();
+        const wire = new MysqlWire(held.connection, statements);
+        return await Tx.run(dataSource, held.runner, wire, statements, work);
       } catch (error) {
-        if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        const failure = retryableKind(error);
+        if (failure === "node") this.nodeFailed(held?.connection, error);
+        if (!failure || attempt >= MAX_ATTEMPTS || isOutcomeUnknown(error)) throw error;
+        kind = failure;
+        this.retrying("transaction", attempt, kind, error);
       } finally {
-        await runner.release();
+        await held?.runner.release();
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      await sleep(backoffMs(attempt, kind));
     }
   }
 
-  /** Runs a read outside any transaction (on SQLite, not inside another flow's one). */
-  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.sqliteLock) return work(this.dataSource.manager);
-    return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
+  /**
+   * A pooled connection on its own runner. With several hosts, idle connections to a
+   * node given up are closed on the way, so the work goes to the node in use.
+   */
+  private async acquire(): Promise<{ runner: QueryRunner; connection: MysqlConnection }> {
+    for (let closed = 0; ; closed++) {
+      const runner = this.dataSource.createQueryRunner();
+      let connection: MysqlConnection;
+      try {
+        connection = await mysqlConnectionOf(runner);
+      } catch (error) {
+        await runner.release();
+        throw error;
+      }
+      if (!this.hosts || this.hosts.isInUse(socketOf(connection)) || closed >= STALE_CONNECTIONS_CLOSED) return { runner, connection };
+      connection.destroy();
+      await runner.release();
+    }
   }
 
-  /** Rows of a SELECT run outside any transaction, as a prepared statement. */
-  async select<R = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<R[]> {
-    return (await this.outside({ sql, params })) as R[];
+  /** The node behind `connection` failed: close the connection, and give the node up when others are configured. */
+  private nodeFailed(connection: MysqlConnection | undefined, error: unknown): void {
+    if (!connection) return;
+    const socket = socketOf(connection);
+    connection.destroy();
+    this.hosts?.failed(socket, reasonOf(error));
   }
 
-  /** An INSERT/UPDATE/DELETE outside any transaction (it commits alone); resolves to the rows it changed. */
+  private retrying(what: string, attempt: number, kind: Retryable, error: unknown): void {
+    this.logger.debug({ attempt, of: MAX_ATTEMPTS, kind, reason: reasonOf(error) }, `database ${what} runs again`);
+  }
+
+  /**
+   * A piece of MySQL work on one connection, run again on a node failure (on the next
+   * node, with several), when `mayRetry` says the failure left nothing done.
+   */
+  private async onConnection<T>(what: string, work: (runner: QueryRunner, connection: MysqlConnection) => Promise<T>, mayRetry: (error: unknown) => boolean): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let held: { runner: QueryRunner; connection: MysqlConnection } | null = null;
+      try {
+        held = await this.acquire();
+        return await work(held.runner, held.connection);
+      } catch (error) {
+        if (retryableKind(error) !== "node") throw error;
+        this.nodeFailed(held?.connection, error);
+        if (attempt >= MAX_ATTEMPTS || !mayRetry(error)) throw error;
+        this.retrying(what, attempt, "node", error);
+      } finally {
+        await held?.runner.release();
+      }
+      await sleep(backoffMs(attempt, "node"));
+    }
+  }
+
+  /**
+   * Runs a read outside any transaction (on SQLite, not inside another flow's one). On
+   * MySQL its statements share one pooled connection, and a node failure runs it again.
+   * `fresh`: the read sees every write committed before it began on any node of a Galera
+   * cluster (each statement waits for its node to apply them: `wsrep_sync_wait`), for a
+   * request that reads what another request wrote, which may have been on another node.
+   * Elsewhere every read is fresh already, and nothing more is sent.
+   */
+  read<T>(work: (manager: EntityManager) => Promise<T>, options: { fresh?: boolean } = {}): Promise<T> {
+    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
+    const fresh = Boolean(options.fresh) && this.#galera;
+    return this.onConnection(
+      "read",
+      async (runner) => {
+        const restore = fresh ? interceptQueries(runner, (sql, params, structured, send) => send(syncedFirst(sql), params, structured)) : noop;
+        try {
+          return await work(runner.manager);
+        } finally {
+          restore();
+        }
+      },
+      () => true,
+    );
+  }
+
+  /** Rows of a SELECT run outside any transaction, as a prepared statement; `fresh` as for `read`. */
+  async select<R = Record<string, unknown>>(sql: string, params: readonly unknown[], options: { fresh?: boolean } = {}): Promise<R[]> {
+    const fresh = Boolean(options.fresh) && this.#galera;
+    return (await this.outside({ sql: fresh ? syncedFirst(sql) : sql, params }, () => true)) as R[];
+  }
+
+  /**
+   * An INSERT/UPDATE/DELETE outside any transaction (it commits alone); resolves to the
+   * rows it changed. Run again on another node only when its node refused it unrun.
+   */
   async write(sql: string, params: readonly unknown[]): Promise<number> {
-    return changedRows(await this.outside({ sql, params }));
+    return changedRows(await this.outside({ sql, params }, refusedBeforeRunning));
   }
 
-  private outside(statement: Statement): Promise<unknown> {
+  private outside(statement: Statement, mayRetry: (error: unknown) => boolean): Promise<unknown> {
     const { sqliteLock, sqlite } = this;
     if (sqliteLock && sqlite) return sqliteLock.runExclusive(async () => sqlite.run(statement));
-    return mysqlOutside(mysqlPoolOf(this.dataSource), statement);
+    return this.onConnection("statement", (_runner, connection) => mysqlOutside(connection, statement), mayRetry);
   }
 
   async ping(): Promise<void> {
@@ -186,14 +360,19 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
-const DEADLOCK_ATTEMPTS = 3;
-
-/** InnoDB rolled the transaction back to break a deadlock (ER_LOCK_DEADLOCK, 1213). */
+/** InnoDB rolled the transaction back to break a deadlock, or Galera at certification (ER_LOCK_DEADLOCK, 1213). */
 export function isDeadlock(error: unknown): boolean {
-  return (driverErrorOf(error) as { errno?: number } | null)?.errno === 1213;
+  return retryableKind(error) === "conflict";
 }
 
-/** The driver's own error: TypeORM wraps it, a direct statement throws it as it is. */
-function driverErrorOf(error: unknown): unknown {
-  return error instanceof QueryFailedError ? error.driverError : error;
+/** A statement that first waits until its Galera node has applied every write committed in the cluster. */
+export function syncedFirst(sql: string): string {
+  return `SET STATEMENT wsrep_sync_wait = 1 FOR ${sql}`;
+}
+
+/** What a log may say of a database failure: its code and number, never its text (which may quote values). */
+function reasonOf(error: unknown): string {
+  if (typeof error === "string") return error;
+  const driverError = driverErrorOf(error) as { errno?: number; code?: string } | null;
+  return [driverError?.code, driverError?.errno].filter((part) => part !== undefined).join(" ") || "unknown";
 }

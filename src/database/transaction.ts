@@ -1,5 +1,6 @@
 import { EntityManager, type DataSource, type EntityTarget, type ObjectLiteral, type QueryRunner } from "typeorm";
 import { changedRows, type EntityStatements, type Row, type Statement, type Write } from "./statements";
+import { markOutcomeUnknown } from "./retries";
 import { interceptQueries, type RunnerQuery } from "./typeorm-internals";
 
 /** A statement as a wire sends it: as it is, or a row inserted only if the statement before it changed a row. */
@@ -162,6 +163,8 @@ export class Tx extends EntityManager {
         await runner.commitTransaction();
         return { result, afterCommit: tx.#afterCommit };
       } catch (error) {
+        // A connection that failed while the COMMIT was on its way leaves its outcome unknown.
+        if (tx.#state === "committing") markOutcomeUnknown(error);
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(noop);
         throw error;
       }

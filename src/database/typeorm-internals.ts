@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { DataSource, QueryRunner } from "typeorm";
 
 /**
@@ -15,6 +16,9 @@ import type { DataSource, QueryRunner } from "typeorm";
  *      callback API: `query` and `execute`), and `driver.pool` is the mysql2 pool.
  *   3. better-sqlite3: `driver.databaseConnection` is the better-sqlite3 Database, and the
  *      driver hands every caller the same QueryRunner.
+ *   4. MySQL: TypeORM passes `extra` on to mysql2's pool as connection options, and mysql2
+ *      opens each connection's socket by calling the `stream` option when it is a
+ *      function, and keeps that socket as the connection's `stream` (hosts.ts).
  */
 
 /** What TypeORM's transaction methods send through `query` (1). */
@@ -50,9 +54,20 @@ export interface MysqlConnection extends MysqlExecutor {
   query(sql: string, params: unknown[], callback: Callback): void;
 }
 
+/** A connection from the pool, which the database layer closes when its node fails. */
+export interface PooledMysqlConnection extends MysqlConnection {
+  /** Closes the connection and takes it out of its pool (mysql2's documented API). */
+  destroy(): void;
+}
+
+/** The socket mysql2 opened for a connection (4). */
+export function socketOf(connection: MysqlConnection): Socket | undefined {
+  return (connection as unknown as { stream?: Socket }).stream;
+}
+
 /** The mysql2 connection a MySQL runner holds, once connected (2). */
-export async function mysqlConnectionOf(runner: QueryRunner): Promise<MysqlConnection> {
-  return (await runner.connect()) as MysqlConnection;
+export async function mysqlConnectionOf(runner: QueryRunner): Promise<PooledMysqlConnection> {
+  return (await runner.connect()) as PooledMysqlConnection;
 }
 
 /** The mysql2 pool of a MySQL data source (2). */

@@ -22,4 +22,7 @@ export class DeviceEntity {
   @TimeColumn() createdAt: Date;
   @TimeColumn({ nullable: true }) lastUsedAt: Date | null;
   @TimeColumn({ nullable: true }) revokedAt: Date | null;
+  /** What offline tokens of this device may pay in any 24 hours, set by the customer; null: the operator's maximum. */
+  @Column({ type: "int", nullable: true }) offlineMaxAmount: number | null;
+  @Column({ type: "int", nullable: true }) offlineMaxCount: number | null;
 }

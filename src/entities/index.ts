@@ -12,6 +12,7 @@ export { LedgerEntryEntity } from "./ledger-entry.entity";
 export { MembershipEntity } from "./membership.entity";
 export { InboxEntryEntity, MessageEntity } from "./message.entity";
 export { OfferEntity } from "./offer.entity";
+export { OfflineTokenUseEntity } from "./offline-token-use.entity";
 export { OutboxMessageEntity } from "./outbox-message.entity";
 export { PartnerEntity } from "./partner.entity";
 export { PaymentEntity } from "./payment.entity";

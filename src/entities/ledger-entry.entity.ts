@@ -7,6 +7,8 @@ export type LedgerEntryType = "SALE" | "VOID" | "REFUND";
 @Entity({ name: "ledger_entries" })
 @Index("IDX_ledger_payment", ["paymentId"])
 @Index("IDX_ledger_customer", ["customerId"])
+// A store's day (storeReport).
+@Index("IDX_ledger_store_time", ["storeId", "createdAt"])
 export class LedgerEntryEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() paymentId: string;

@@ -12,6 +12,8 @@ export type PointMovementKind = "EARN" | "REDEEM" | "RETURN" | "TAKE_BACK";
 @Index("IDX_point_movements_program", ["programId", "id"])
 // Who used their membership in a period (messages to a segment).
 @Index("IDX_point_movements_program_time", ["programId", "createdAt", "membershipId"])
+// A store's day (storeReport).
+@Index("IDX_point_movements_store_time", ["storeId", "createdAt"])
 export class PointMovementEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() programId: string;

@@ -7,6 +7,7 @@ import type { ReadinessAnswer } from "../readiness";
 import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 import type { TrustProxy } from "./trust-proxy";
+import { WEB_APP_PATH, type WebApp } from "./web-app";
 
 export interface Routes {
   /** POST or GET /graphql; `search` is the query string with its "?" (or ""). */
@@ -21,13 +22,15 @@ export interface Routes {
   metrics(): Promise<{ contentType: string; text: string }>;
   /** The development explorer's files; null in production. */
   explorer: Explorer | null;
+  /** The phone, register and gate pages at /app; null when the app is not built. */
+  webApp: WebApp | null;
 }
 
 /**
  * The HTTP side of the server: /graphql, GET /health (the process and its database
- * live), GET /ready (send traffic here) and GET /metrics (Prometheus), every answer
- * tagged with an x-request-id (the caller's, when it sends a sane one, so a register's
- * log and ours can be matched). WebSocket upgrades never reach this; graphql-ws takes them on the server.
+ * live), GET /ready (send traffic here), GET /metrics (Prometheus) and the web app
+ * under /app (web-app.ts), every answer tagged with an x-request-id (the caller's, when
+ * it sends a sane one, so a register's log and ours can be matched). WebSocket upgrades never reach this; graphql-ws takes them on the server.
  */
 export function requestListener(routes: Routes, logger: Logger) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -43,6 +46,7 @@ export function requestListener(routes: Routes, logger: Logger) {
     else if (path === "/ready" && (req.method === "GET" || req.method === "HEAD")) handled = ready(routes, res);
     else if (path === "/metrics" && req.method === "GET") handled = metrics(routes, req, res);
     else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
+    else if (isUnder(path, WEB_APP_PATH) && (req.method === "GET" || req.method === "HEAD") && routes.webApp?.serve(path, req, res)) return;
     else {
       sendJson(res, 404, { error: "not found" });
       return;
@@ -77,6 +81,10 @@ async function metrics(routes: Routes, req: IncomingMessage, res: ServerResponse
   res.setHeader("content-type", contentType);
   res.setHeader("cache-control", "no-store");
   res.end(text);
+}
+
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
 }
 
 function requestIdOf(req: IncomingMessage): string {

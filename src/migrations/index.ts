@@ -17,6 +17,8 @@ import { Gates1765300000000 } from "./1765300000000-gates";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
 import { StoreDay1765410000000 } from "./1765410000000-store-day";
 import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
+import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
+import { StoreReport1765440000000 } from "./1765440000000-store-report";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -39,4 +41,6 @@ export const migrations = [
   MessageAudience1765400000000,
   StoreDay1765410000000,
   SignUpCodes1765420000000,
+  OfflineTokens1765430000000,
+  StoreReport1765440000000,
 ];

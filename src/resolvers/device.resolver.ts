@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../schema/context";
 import { Device } from "../schema/device.types";
 import { toDevice } from "./mappers";
@@ -19,6 +19,19 @@ export class DeviceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Device> {
     return toDevice(await ctx.services.devices.register(ctx.caller, name, publicKey, password));
+  }
+
+  @Mutation(() => Device, {
+    description: "phone: what this device's offline payment tokens may pay in any 24 hours (up to the operator's maximum); asks the password",
+  })
+  async setOfflineLimits(
+    @Arg("deviceId", () => ID) deviceId: string,
+    @Arg("maxAmount", () => Int) maxAmount: number,
+    @Arg("maxCount", () => Int) maxCount: number,
+    @Arg("password") password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Device> {
+    return toDevice(await ctx.services.offlineTokens.setLimits(ctx.caller, deviceId, maxAmount, maxCount, password));
   }
 
   @Mutation(() => Device, { description: "phone: from any session of the customer; its proofs are refused from now on" })

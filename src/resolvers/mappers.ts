@@ -10,6 +10,7 @@ import type { TicketView } from "../services/ticket.service";
 import type { EventEntity } from "../entities";
 import type { MembershipView } from "../services/membership.service";
 import type { PaymentEvent } from "../services/events";
+import { customerNumberOf } from "../services/customer-number";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
 export const toDevice = (d: DeviceEntity): Device => ({
@@ -19,6 +20,8 @@ export const toDevice = (d: DeviceEntity): Device => ({
   createdAt: d.createdAt,
   lastUsedAt: d.lastUsedAt,
   revokedAt: d.revokedAt,
+  offlineMaxAmount: d.offlineMaxAmount,
+  offlineMaxCount: d.offlineMaxCount,
 });
 
 export const toCustomer = (c: CustomerEntity): Customer => ({
@@ -57,6 +60,7 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   reference: p.reference,
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
+  customerNumber: customerNumberOf(p.customerId),
   refundedAmount: p.refundedAmount,
   pointsSettlementId: p.pointsSettlementId,
 });

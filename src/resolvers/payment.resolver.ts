@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../schema/context";
 import { PointsResult } from "../schema/membership.types";
-import { Payment, PaymentConnection, SaleInput } from "../schema/payment.types";
+import { Payment, PaymentConnection, SaleInput, StoreReport } from "../schema/payment.types";
 import { pointsAsked } from "../services/payment-points.service";
 import { toMembership, toPayment } from "./mappers";
 
@@ -30,6 +30,12 @@ export class PaymentResolver {
   async payment(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Payment | null> {
     const found = await ctx.services.payments.get(ctx.caller, id);
     return found && toPayment(found);
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => StoreReport, { description: "register: its store's day (YYYY-MM-DD, the store's time zone)" })
+  storeReport(@Arg("date") date: string, @Ctx() ctx: RequestContext): Promise<StoreReport> {
+    return ctx.services.storeReports.report(ctx.caller, date);
   }
 
   @Authorized("REGISTER")

@@ -11,6 +11,7 @@ import {
   GateSnapshot,
   OfflineScanInput,
   PostTicketInput,
+  RotatingTicket,
   Ticket,
   TicketTransfer,
   TicketUse,
@@ -70,6 +71,16 @@ export class TicketResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
     return ctx.services.tickets.issueTicketCode(ctx.caller, ticketId, approvalOf(password, proof));
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => RotatingTicket, { description: "phone: a rotating ticket for the device whose proof asks for it" })
+  async issueRotatingTicket(
+    @Arg("ticketId", () => ID) ticketId: string,
+    @Arg("proof", () => DeviceProofInput) proof: DeviceProofInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RotatingTicket> {
+    return ctx.services.tickets.issueRotatingTicket(ctx.caller, ticketId, { proof });
   }
 
   @Authorized("PHONE")

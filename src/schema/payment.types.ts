@@ -23,6 +23,8 @@ export class Payment {
   @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+  @Field(() => String, { nullable: true, description: "shown at the register (ten digits, the same for every payment of the customer); never the phone number" })
+  customerNumber: string | null;
   @Field(() => Int, { description: "sum of refunds so far; never above amount" }) refundedAmount: number;
   // `points` (PointsResult, when a member code came with the payment) is resolved by PaymentResolver.
   /** Not a field: the points settlement made with this payment, which the `points` field reads. */
@@ -55,4 +57,18 @@ export class ConfirmationRequest {
   @Field(() => ID) id: string;
   @Field(() => Payment) payment: Payment;
   @Field() expiresAt: Date;
+}
+
+@ObjectType({ description: "a store's calendar day in its time zone, summed from its own rows" })
+export class StoreReport {
+  @Field({ description: "YYYY-MM-DD" }) date: string;
+  @Field() currency: string;
+  @Field(() => Int) paymentsApproved: number;
+  @Field(() => Int) amountApproved: number;
+  @Field(() => Int, { description: "refunds made that day, of any day's sales" }) amountRefunded: number;
+  @Field(() => Int) amountVoided: number;
+  @Field(() => Int) billsCollected: number;
+  @Field(() => Int, { description: "what the till must hand over for bills" }) cashCollected: number;
+  @Field(() => Int) pointsIssued: number;
+  @Field(() => Int) pointsRedeemed: number;
 }

@@ -133,3 +133,14 @@ export class PostTicketInput {
   @Field(() => Int, { nullable: true, description: "a pass: a second use sooner is DENIED with reason TOO_SOON" })
   minMinutesBetweenUses?: number | null;
 }
+
+@ObjectType({
+  description:
+    "A phone's rotating ticket: a credential bound to one of its devices. The phone shows credential + '.' + window + '.' + " +
+    "the device's signature over the window (clients/rotation.ts), a new code every periodSeconds, until expiresAt; gates take only a current one.",
+})
+export class RotatingTicket {
+  @Field() credential: string;
+  @Field(() => Int) periodSeconds: number;
+  @Field() expiresAt: Date;
+}

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
-import { AdmissionEntity, EventEntity, TicketEntity } from "../entities";
+import { AdmissionEntity, DeviceEntity, EventEntity, TicketEntity } from "../entities";
 import { isUniqueViolation, type Tx } from "../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
+import type { TicketClaims } from "./crypto/ticket-signer";
 import { admittedVisitors, eventDayOf } from "./attendance";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
@@ -107,15 +108,25 @@ export class AdmissionService {
     return this.record(partnerId, event, { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null }, apiKeyId);
   }
 
+  /**
+   * A rotating code names the device it was made for: once that device is revoked (a
+   * lost phone), its codes admit no one here, though an offline gate cannot know it yet.
+   */
+  private async unlessDeviceRevoked(claims: TicketClaims | null, decision: Decision): Promise<Decision> {
+    if (!claims?.di || decision.result !== "ADMITTED") return decision;
+    const device = await this.deps.db.read((m) => m.findOneBy(DeviceEntity, { id: claims.di! }));
+    return device && !device.revokedAt ? decision : { result: "DENIED", reason: "INVALID", wrongCode: false };
+  }
+
   /** Decides one movement and records it; `apiKeyId` counts a wrong code as guessing (online scans). */
   private async record(partnerId: string, event: EventEntity, movement: Movement, apiKeyId: string | null): Promise<AdmissionDecision> {
     if (movement.scanKey) {
       const known = await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }));
       if (known) return this.deps.db.read((m) => this.decisionOf(m, known));
     }
-    const claims = this.deps.tickets.verify(movement.code);
+    const claims = this.deps.tickets.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
-    const first = this.decide(event, movement, claims, row, partnerId);
+    const first = await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
     // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
     if (apiKeyId && first.result === "DENIED" && first.wrongCode) await countWrongCode(this.deps, apiKeyId);
     // Only the gate's own shop's tickets are named in its records.

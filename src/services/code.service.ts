@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { row, type Tx } from "../database";
+import { row, syncedFirst, type Tx } from "../database";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { Approval } from "./approval";
 import type { CardService } from "./card.service";
@@ -160,6 +160,13 @@ export class CodeService {
     const hash = this.checkedHash(code, knownHash);
     const now = this.deps.clock.now();
     let [rows, claimed] = await Promise.all([tx.select(this.paymentCodeSql, [hash]), tx.write(CLAIM_PAYMENT_CODE, [now, hash, now])]);
+    if (rows.length === 0 && db.galera) {
+      // On a Galera cluster the code may have been issued through another node a moment
+      // ago: this node catches up first, then the claim runs on what it applied. Only a
+      // miss pays for it; a found code costs nothing more.
+      rows = await tx.select(syncedFirst(this.paymentCodeSql), [hash]);
+      if (rows.length > 0) claimed = await tx.write(CLAIM_PAYMENT_CODE, [now, hash, now]);
+    }
     if (rows.length === 0 && this.deps.keys.codes.hasEarlier) {
       // Not under the current key: perhaps a code made under an earlier one.
       const earlier = this.earlierHashes(code);

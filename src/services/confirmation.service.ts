@@ -55,11 +55,13 @@ export class ConfirmationService {
       });
       const payments = await Promise.all(requests.map((r) => m.findOneByOrFail(PaymentEntity, { id: r.paymentId })));
       return requests.map((request, i) => ({ request, payment: payments[i] }));
-    });
+      // A register's request, on another database node, asked for these a moment ago.
+    }, { fresh: true });
   }
 
   find(id: string): Promise<ConfirmationRequestEntity | null> {
-    return this.deps.db.read((m) => m.findOneBy(ConfirmationRequestEntity, { id }));
+    // Asked for by a register's request, which may have been on another database node.
+    return this.deps.db.read((m) => m.findOneBy(ConfirmationRequestEntity, { id }), { fresh: true });
   }
 
   /** Records the answer if there is none yet; false when someone (or the sweeper) was first. */

@@ -1,7 +1,7 @@
 /**
  * The canonical text a device signs to approve one request instead of the password
- * (docs/device-proofs.md specifies it for phone developers; clients/device-key.ts builds
- * it in the phone). The phone sends it as `proof.payload`; the server builds the text it
+ * (docs/device-proofs.md specifies it for phone developers; clients/proof-text.ts is
+ * its one definition, which the phone and this file share). The phone sends it as `proof.payload`; the server builds the text it
  * expects from the request's own arguments and the counter the payload names, and takes
  * the proof only if the two are the same, byte for byte, and the signature verifies.
  *
@@ -17,32 +17,12 @@
  * a device key signs (an offline payment token, say) have their own, so one kind's
  * signature can never be taken for another's.
  */
-export const PROOF_HEADER = "wallet-center device proof v1";
+export { PROOF_ARGUMENTS, PROOF_HEADER, proofText, type ProofArguments, type ProofOperation } from "../../clients/proof-text";
 
-/** The operations a proof may approve, each with its arguments in the contract's order. */
-export const PROOF_ARGUMENTS = {
-  issuePaymentCode: ["cardId", "maxAmount"],
-  issueMemberCode: ["programId"],
-  issueBillCode: ["billId"],
-  issueTicketCode: ["ticketId"],
-  respondToConfirmation: ["requestId", "approve"],
-} as const;
-
-export type ProofOperation = keyof typeof PROOF_ARGUMENTS;
-export type ProofArguments<O extends ProofOperation> = { [K in (typeof PROOF_ARGUMENTS)[O][number]]: string | number | boolean | null };
-
-/** The counter's line, the fourth; a whole number 1 to 2^53 - 1 written without leading zeros. */
 const COUNTER_LINE = /^counter: ([1-9][0-9]{0,15})$/;
 const COUNTER_LINE_INDEX = 3;
 /** Far above any real payload; a longer one is refused before any work. */
 export const MAX_PAYLOAD_CHARS = 2000;
-
-export function proofText<O extends ProofOperation>(operation: O, args: ProofArguments<O>, deviceId: string, counter: number): string {
-  const values = args as Record<string, string | number | boolean | null>;
-  const lines = [PROOF_HEADER, `operation: ${operation}`, `device: ${deviceId}`, `counter: ${counter}`];
-  for (const name of PROOF_ARGUMENTS[operation]) lines.push(`${name}: ${JSON.stringify(values[name] ?? null)}`);
-  return lines.join("\n");
-}
 
 /** The counter a payload names, or null when its fourth line is not a counter line. */
 export function counterOf(payload: string): number | null {

@@ -97,6 +97,13 @@ export class DeviceService {
     return this.deps.db.read((m) => m.find(DeviceEntity, { where: { customerId }, order: { createdAt: "ASC", id: "ASC" }, take: DEVICES_LISTED }));
   }
 
+  /** One of the caller's own devices; NOT_FOUND for any other id. */
+  async own(caller: Caller, deviceId: string): Promise<DeviceEntity> {
+    const { customerId } = requireCustomer(caller);
+    const device = await this.deps.db.read((m) => m.findOneBy(DeviceEntity, { id: deviceId, customerId }));
+    return device ?? notFound("device");
+  }
+
   /** Revokes one of the caller's devices, from any of their sessions; NOT_FOUND for any other id. */
   async revoke(caller: Caller, deviceId: string): Promise<DeviceEntity> {
     const { customerId } = requireCustomer(caller);
@@ -114,9 +121,18 @@ export class DeviceService {
    * exactly this operation and these arguments (device-proof-text.ts).
    */
   async approve<O extends ProofOperation>(session: CustomerCaller, approval: Approval, operation: O, args: ProofArguments<O>): Promise<void> {
-    if (typeof approval === "string") return confirmPassword(this.deps, session, approval);
+    await this.approvingDevice(session, approval, operation, args);
+  }
+
+  /** As `approve`; answers the device whose proof approved it (null for the password). */
+  async approvingDevice<O extends ProofOperation>(session: CustomerCaller, approval: Approval, operation: O, args: ProofArguments<O>): Promise<string | null> {
+    if (typeof approval === "string") {
+      await confirmPassword(this.deps, session, approval);
+      return null;
+    }
     try {
       await this.takeProof(session, approval.proof, operation, args);
+      return approval.proof.deviceId;
     } catch (error) {
       if (error instanceof WalletError && PROOF_REFUSALS.has(error.code)) await this.refused(session, approval.proof, error);
       throw error;

@@ -103,7 +103,8 @@ export class IdempotencyService {
 
   /** The key's first answer (a result, or its error thrown), or null if the key has no record. */
   private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<{ result: T } | null> {
-    const existing = await this.deps.db.read((m) => m.findOneBy(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }));
+    // The first answer may have committed a moment ago on another database node.
+    const existing = await this.deps.db.read((m) => m.findOneBy(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }), { fresh: true });
     if (!existing) return null;
     const same =
       existing.operation === call.operation &&

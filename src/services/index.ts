@@ -2,6 +2,8 @@ import { AdminService } from "./admin.service";
 import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
 import { SignUpService } from "./sign-up.service";
+import { StoreReportService } from "./store-report.service";
+import { OfflineTokenService } from "./offline-token.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
@@ -46,7 +48,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
-  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, paymentPoints);
+  const offlineTokens = new OfflineTokenService(deps, cards, devices);
+  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, offlineTokens, paymentPoints);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
@@ -64,6 +67,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     customers,
     cards,
     devices,
+    offlineTokens,
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
@@ -83,6 +87,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
+    storeReports: new StoreReportService(deps),
     keySweep: new KeySweep(deps, webhookSecrets),
   };
 }

@@ -233,6 +233,8 @@ export class PaymentProcessor {
         ],
         take: 100,
       }),
+      // Another instance, on another database node, may have just settled some of them.
+      { fresh: true },
     );
     let settled = 0;
     for (const payment of stuck) {
@@ -269,8 +271,9 @@ export class PaymentProcessor {
     this.outbox.register(OUTBOX_REVERSE, (p, signal) => this.deps.institution.reverse(String(p.paymentId), signal));
   }
 
+  /** A payment as committed anywhere: another request, on another database node, may have just written it. */
   load(id: string): Promise<PaymentEntity> {
-    return this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id }));
+    return this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id }), { fresh: true });
   }
 
   /**

@@ -22,6 +22,7 @@ import { normalizeSale, type Sale, type SaleInput } from "./sale";
 import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
 import { useCode } from "./wrong-code-limit";
+import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
 
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
 const HOLD_ATTEMPTS = 5;
@@ -51,6 +52,7 @@ export class PaymentService {
     private readonly confirmations: ConfirmationService,
     private readonly credentials: CredentialService,
     private readonly devices: DeviceService,
+    private readonly offlineTokens: OfflineTokenService,
     private readonly points: PaymentPointsService,
   ) {}
 
@@ -65,6 +67,8 @@ export class PaymentService {
     return useCode(this.deps, register.apiKeyId, async () => {
       const store = await this.storeOf(register);
       const sale = normalizeSale(saleInput, store.currency);
+      // An offline token's caps count what the card pays, known only once points are held: not combined.
+      if (points && isOfflineToken(code)) badInput("Points with the payment need a payment code from the server, not an offline token", { field: "memberCode" });
       const codeHash = this.codes.hash(code.trim());
       const withPoints = points ? { member: this.codes.hash(points.memberCode.trim()), redeemPoints: points.redeemPoints } : {};
       return this.idempotency.run({
@@ -108,6 +112,13 @@ export class PaymentService {
     const paymentId = newId();
     const created = await this.deps.db.tx(async (tx) => {
       claim(tx, paymentId);
+      if (isOfflineToken(code)) {
+        // The device's signature was the customer's approval: nothing waits for the phone.
+        const card = await this.offlineTokens.claim(tx, code, sale, paymentId);
+        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null);
+        tx.atCommit(row(PaymentEntity, payment));
+        return { payment, card, waits: false };
+      }
       const found = await this.codes.claimPaymentCode(tx, code, codeHash);
       const entity = found.entity;
       // With points, they are held now and the card is charged what they leave.
@@ -342,7 +353,8 @@ export class PaymentService {
   /** One payment, if the caller may see it (its customer, or a register of its store). */
   async get(caller: Caller, id: string): Promise<PaymentEntity | null> {
     const who = requireCustomerOrRegister(caller);
-    const payment = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }));
+    // The caller may have made it a moment ago, through another instance and database node.
+    const payment = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }), { fresh: true });
     if (!payment) return null;
     const mine = who.kind === "customer" ? payment.customerId === who.customerId : payment.storeId === who.storeId;
     return mine ? payment : null;

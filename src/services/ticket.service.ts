@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../entities";
+import { AdmissionEntity, CustomerEntity, DeviceEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../entities";
+import { ROTATION_PERIOD_SECONDS } from "../../clients/rotation";
 import type { Approval } from "./approval";
 import type { Caller } from "./caller";
 import type { DeviceService } from "./device.service";
@@ -156,11 +157,7 @@ export class TicketService {
   /** A signed code for the holder, from the release time on (TICKET_NOT_RELEASED before). */
   async issueTicketCode(caller: Caller, ticketId: string, approval: Approval): Promise<IssuedCode> {
     const session = requireCustomer(caller);
-    const { customerId } = session;
-    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
-    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
-    const now = this.deps.clock.now();
-    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    const { ticket, event, now } = await this.releasedTicket(session.customerId, ticketId);
     await this.devices.approve(session, approval, "issueTicketCode", { ticketId });
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
@@ -173,6 +170,43 @@ export class TicketService {
       x: seconds(expiresAt),
     });
     return { code, kind: "TICKET", expiresAt };
+  }
+
+  /** A ticket this phone holds whose codes are released, counted against its code-issue limit. */
+  private async releasedTicket(customerId: string, ticketId: string) {
+    await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
+    const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
+    const now = this.deps.clock.now();
+    if (now < releasedAt) fail(ErrorCode.TICKET_NOT_RELEASED, "Ticket codes are not released yet", { releasedAt: releasedAt.toISOString() });
+    return { ticket, event, now };
+  }
+
+  /**
+   * A rotating ticket for this phone's device: a credential signed by the server that
+   * names the ticket, its holder version and the device, and carries the device's public
+   * key. The phone turns it into a new code every ROTATION_PERIOD_SECONDS by signing the
+   * window with the device key (clients/device-key.ts `rotatingTicketCode`), without
+   * asking again, for as long as the ticket is valid; a gate, online or offline, checks
+   * both signatures and takes only a current window, so a screenshot is worth nothing
+   * (STALE). Approved by that device's proof: the device the credential binds.
+   */
+  async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
+    const session = requireCustomer(caller);
+    const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
+    const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
+    const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
+    const credential = this.deps.tickets.signCredential({
+      t: ticket.id,
+      e: event.id,
+      v: ticket.holderVersion,
+      vf: seconds(ticket.validFrom),
+      vu: seconds(ticket.validUntil),
+      x: seconds(ticket.validUntil),
+      di: device.id,
+      d: device.publicKey.toString("base64url"),
+      a: device.algorithm,
+    });
+    return { credential, periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: ticket.validUntil };
   }
 
   /**
@@ -254,7 +288,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = this.deps.tickets.verify(code.trim());
+    const claims = this.deps.tickets.verify(code.trim(), this.deps.clock.now());
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
@@ -267,8 +301,10 @@ export class TicketService {
   }
 
   private async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {
-    const [ticket, customer] = await this.deps.db.read((m) =>
-      Promise.all([m.findOneBy(TicketEntity, { id: ticketId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
+    // The partner may have posted or moved the ticket a moment ago, through another instance and database node.
+    const [ticket, customer] = await this.deps.db.read(
+      (m) => Promise.all([m.findOneBy(TicketEntity, { id: ticketId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
+      { fresh: true },
     );
     if (!ticket || ticket.holderPhone !== customer.phone || ticket.revokedAt) return notFound("ticket");
     return this.viewById(ticket.id);

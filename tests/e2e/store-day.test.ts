@@ -111,4 +111,60 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
     expect(store).toMatchObject({ timeZone: "Europe/London", webhookSecret: null });
     for (const date of ["2026-13-01", "yesterday", "2026-11-25T00:00:00Z"]) expect(await errorCodeOf(register.collectedBills(date))).toBe("BAD_USER_INPUT");
   });
+
+  it("sums a Tokyo store's day from its own rows: sales, a refund of yesterday's sale, a void, bills in cash and points", async () => {
+    const partner = await admin().createPartner("Lawson HQ");
+    const program = await admin().createProgram({ name: "Ponta", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const store = await admin().createStore("Lawson Ebisu", "JPY", program.id, { timeZone: "Asia/Tokyo" });
+    const register = new RegisterClient(server.url, (await admin().issueApiKey("REGISTER", store.id)).key);
+    const biller = new PartnerClient(server.url, (await admin().issueApiKey("PARTNER", partner.id)).key);
+    const shopper = await newShopper(server.url);
+    await shopper.phone.joinProgram(program.id);
+    const pay = async (amount: number, key: string) =>
+      register.redeemCode((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code, { amount, currency: "JPY" }, key);
+
+    clock.set(new Date("2026-12-01T14:40:00Z")); // 23:40 on 1 December in Tokyo
+    const yesterdays = await pay(1_000, "sale-1");
+    clock.advance(HOUR); // 00:40 on 2 December in Tokyo; still 1 December in UTC
+    const today = await pay(2_000, "sale-2");
+    const voided = await pay(500, "sale-3");
+    await register.voidPayment(voided.id, "void-3");
+    await register.refundPayment(yesterdays.id, "refund-1");
+    const bill = await biller.postBill({ customerPhone: shopper.phoneNumber, reference: "R-1", amount: 3_300, currency: "JPY", dueDate: at(10 * DAY) });
+    await register.collectBill((await shopper.phone.issueBillCode(bill.id, PASSWORD)).code, "CASH", "bill-1");
+    const memberCode = async () => (await shopper.phone.issueMemberCode(program.id, PASSWORD)).code;
+    await register.settlePoints(await memberCode(), 12_300, 0, "points-1"); // earns 123
+    await register.settlePoints(await memberCode(), 1_000, 50, "points-2"); // redeems 50, earns 9
+
+    expect(await register.storeReport("2026-12-01")).toEqual({
+      date: "2026-12-01",
+      currency: "JPY",
+      paymentsApproved: 1,
+      amountApproved: 1_000,
+      amountRefunded: 0,
+      amountVoided: 0,
+      billsCollected: 0,
+      cashCollected: 0,
+      pointsIssued: 0,
+      pointsRedeemed: 0,
+    });
+    const report = await register.storeReport("2026-12-02");
+    expect(report).toEqual({
+      date: "2026-12-02",
+      currency: "JPY",
+      paymentsApproved: 2,
+      amountApproved: 2_500,
+      amountRefunded: 1_000, // today's refund of yesterday's sale
+      amountVoided: 500,
+      billsCollected: 1,
+      cashCollected: 3_300,
+      pointsIssued: 132,
+      pointsRedeemed: 50,
+    });
+    // The figures are the store's own rows: its payments list agrees.
+    const payments = (await register.payments()).nodes;
+    expect(payments.filter((p) => p.id !== yesterdays.id).reduce((sum, p) => sum + p.amount, 0)).toBe(report.amountApproved);
+    expect(payments.find((p) => p.id === today.id)?.status).toBe("APPROVED");
+    expect(await errorCodeOf(register.storeReport("02/12/2026"))).toBe("BAD_USER_INPUT");
+  });
 });

@@ -85,6 +85,16 @@ describe("graphql-ws connection rules", () => {
     expect(await allowed.outcome).toBe("acked");
     allowed.socket.close();
   });
+
+  it("takes sockets from this server's own pages (the web app at /app): their origin is the host asked", async () => {
+    const { phone } = await newShopper(server.url);
+    const own = connect(server.url, phone.token, server.url);
+    expect(await own.outcome).toBe("acked");
+    own.socket.close();
+    const port = new URL(server.url).port;
+    expect(await connect(server.url, phone.token, `http://127.0.0.1:${Number(port) + 1}`).outcome).toMatch(/^http 40[13]$/);
+    expect(await connect(server.url, phone.token, `http://127.0.0.1.evil.example:${port}`).outcome).toMatch(/^http 40[13]$/);
+  });
 });
 
 describe("sockets without a credential, per client address", () => {

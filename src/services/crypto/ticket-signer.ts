@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { TICKET_CODE_PREFIX, TicketCodeVerifier, ticketKeyIdOf } from "../../../clients/ticket-code";
+import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier, ticketKeyIdOf } from "../../../clients/ticket-code";
 import type { TicketClaims } from "../../../clients/admission-rules";
 
 export type { TicketClaims } from "../../../clients/admission-rules";
@@ -32,14 +32,26 @@ export class TicketSigner {
   }
 
   sign(claims: Omit<TicketClaims, "k">): string {
-    const body = TICKET_CODE_PREFIX + Buffer.from(JSON.stringify({ k: this.keyId, ...claims })).toString("base64url");
+    return this.signWith(TICKET_CODE_PREFIX, claims);
+  }
+
+  /** A rotating code's credential: the claims name the holder's device and carry its public key. */
+  signCredential(claims: Omit<TicketClaims, "k"> & Required<Pick<TicketClaims, "di" | "d" | "a">>): string {
+    return this.signWith(ROTATING_CODE_PREFIX, claims);
+  }
+
+  private signWith(prefix: string, claims: Omit<TicketClaims, "k">): string {
+    const body = prefix + Buffer.from(JSON.stringify({ k: this.keyId, ...claims })).toString("base64url");
     return `${body}.${sign(null, Buffer.from(body), this.privateKey).toString("base64url")}`;
   }
 
-  /** The claims if the code is well formed and signed by one of our keys, else null. */
-  verify(code: string): TicketClaims | null {
-    return this.verifier.verify(code);
+  /** The claims if the code is well formed and signed by one of our keys, else null; see TicketCodeVerifier for rotating codes. */
+  verify(code: string, at?: Date): TicketClaims | null {
+    return this.verifier.verify(code, at);
   }
 }
 
-export const looksLikeTicketCode = (code: string): boolean => code.trim().startsWith(TICKET_CODE_PREFIX);
+export const looksLikeTicketCode = (code: string): boolean => {
+  const trimmed = code.trim();
+  return trimmed.startsWith(TICKET_CODE_PREFIX) || trimmed.startsWith(ROTATING_CODE_PREFIX);
+};

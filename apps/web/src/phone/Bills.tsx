@@ -1,0 +1,40 @@
+import { useState } from "preact/hooks";
+import { money, when } from "../shared/format";
+import { useLoad } from "../shared/use-load";
+import { CodeView } from "./code-view";
+import { withKey, type PhoneSession } from "./session";
+
+/** Bills posted to this phone number; an open one shows a QR that a store collects. */
+export function Bills({ session }: { session: PhoneSession }) {
+  const { value, problem } = useLoad(() => session.client.bills(), [session]);
+  const [showing, setShowing] = useState<string | null>(null);
+  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (!value) return <p aria-live="polite">Loading your bills…</p>;
+  return (
+    <section aria-labelledby="bills-title">
+      <h2 id="bills-title">Bills</h2>
+      {value.length === 0 && <p>No bills.</p>}
+      <ul class="list">
+        {value.map((bill) => (
+          <li key={bill.id} class="stack">
+            <strong>
+              {bill.billerName}: {money(bill.amount, bill.currency)}
+            </strong>
+            <span>
+              {bill.description ?? bill.reference} · due {when(bill.dueDate)} · {bill.status.toLowerCase()}
+              {bill.paidAtStore ? ` at ${bill.paidAtStore}` : ""}
+            </span>
+            {(bill.status === "OPEN" || bill.status === "OVERDUE") &&
+              (showing === bill.id ? (
+                <CodeView label={`Bill code QR for ${bill.billerName}`} renew={false} issue={() => withKey(session, (key) => session.client.issueBillCode(bill.id, key))} />
+              ) : (
+                <button type="button" onClick={() => setShowing(bill.id)}>
+                  Show bill code
+                </button>
+              ))}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

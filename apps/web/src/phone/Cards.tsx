@@ -1,0 +1,88 @@
+import type { Card } from "@clients/phone";
+import { useState } from "preact/hooks";
+import { errorText } from "../shared/errors";
+import { useLoad } from "../shared/use-load";
+import type { PhoneSession } from "./session";
+
+/** The wallet's cards, each with its availability switch; the server asks the password for a change. */
+export function Cards({ session }: { session: PhoneSession }) {
+  const { value: cards, setValue, problem } = useLoad(() => session.client.cards(), [session]);
+  const [changing, setChanging] = useState<Card | null>(null);
+  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (!cards) return <p aria-live="polite">Loading your cards…</p>;
+  return (
+    <section aria-labelledby="cards-title">
+      <h2 id="cards-title">Cards</h2>
+      {cards.length === 0 && <p>No cards yet. Your bank adds them.</p>}
+      <ul class="list">
+        {cards.map((card) => (
+          <li key={card.id} class="card">
+            <div>
+              <strong>{card.label ?? card.institution}</strong>
+              <br />
+              {card.brand} •••• {card.last4} · {card.kind.toLowerCase()} · {String(card.expiryMonth).padStart(2, "0")}/{card.expiryYear}
+            </div>
+            <button
+              type="button"
+              role="switch"
+              class="switch"
+              aria-checked={card.status === "AVAILABLE"}
+              aria-label={`Use ${card.brand} ending ${card.last4} for payments`}
+              onClick={() => setChanging(card)}
+            >
+              {card.status === "AVAILABLE" ? "On" : "Off"}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {changing && (
+        <PasswordPrompt
+          title={`Turn ${changing.status === "AVAILABLE" ? "off" : "on"} ${changing.brand} •••• ${changing.last4}`}
+          onCancel={() => setChanging(null)}
+          onPassword={async (password) => {
+            const updated = await session.client.setCardStatus(changing.id, changing.status === "AVAILABLE" ? "NOT_AVAILABLE" : "AVAILABLE", password);
+            setValue(cards.map((card) => (card.id === updated.id ? updated : card)));
+            setChanging(null);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function PasswordPrompt({ title, onPassword, onCancel }: { title: string; onPassword: (password: string) => Promise<void>; onCancel: () => void }) {
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <form
+      class="panel"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        try {
+          await onPassword(password);
+        } catch (error) {
+          setProblem(errorText(error));
+        }
+      }}
+    >
+      <h3>{title}</h3>
+      <label>
+        Your password
+        <input type="password" autocomplete="current-password" required autoFocus value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      </label>
+      {problem && (
+        <p role="alert" class="problem">
+          {problem}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary">
+          Confirm
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

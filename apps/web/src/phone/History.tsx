@@ -1,0 +1,45 @@
+import { money, when } from "../shared/format";
+import { useLoad } from "../shared/use-load";
+import type { PhoneSession } from "./session";
+
+const STATUS: Record<string, string> = {
+  APPROVED: "Paid",
+  PENDING_CONFIRMATION: "Waiting for you",
+  DECLINED: "Declined",
+  REJECTED_BY_CUSTOMER: "Rejected",
+  EXPIRED: "Expired",
+  VOIDED: "Cancelled",
+  REFUNDED: "Refunded",
+  PROCESSING: "Processing",
+};
+
+/** The customer's payments, newest first; a refund shows on the payment it gave back. */
+export function History({ session }: { session: PhoneSession }) {
+  const { value, problem } = useLoad(() => session.client.payments(30), [session]);
+  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (!value) return <p aria-live="polite">Loading your payments…</p>;
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      {value.nodes.length === 0 && <p>No payments yet.</p>}
+      <ul class="list">
+        {value.nodes.map((payment) => (
+          <li key={payment.id} class={`payment status-${payment.status.toLowerCase()}`}>
+            <div>
+              <strong>{payment.storeName}</strong>
+              <br />
+              <small>
+                {when(payment.createdAt)} · {payment.card.brand} •••• {payment.card.last4}
+              </small>
+            </div>
+            <div class="end">
+              <span class={payment.status === "REFUNDED" ? "refunded" : ""}>{money(payment.amount, payment.currency)}</span>
+              <br />
+              <small>{STATUS[payment.status]}</small>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { PhoneClient } from "@clients/phone";
+import { useEffect, useState } from "preact/hooks";
+import { loadDeviceKey } from "./device-store";
+import { clearSession, savedSession, type PhoneSession } from "./session";
+import { SignIn } from "./SignIn";
+import { ConfirmationSheet } from "./ConfirmationSheet";
+import { Pay } from "./Pay";
+import { Cards } from "./Cards";
+import { History } from "./History";
+import { Memberships } from "./Memberships";
+import { Bills } from "./Bills";
+import { Tickets } from "./Tickets";
+import { Inbox } from "./Inbox";
+
+const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox" } as const;
+type Section = keyof typeof SECTIONS;
+
+/** The phone: sign in once, then the wallet's sections; a confirmation sheet comes up over any of them. */
+export function Phone() {
+  const [session, setSession] = useState<PhoneSession | null>(null);
+  const [restoring, setRestoring] = useState(true);
+  const [section, setSection] = useState<Section>("pay");
+  useEffect(() => {
+    void (async () => {
+      const saved = savedSession();
+      const key = saved && (await loadDeviceKey(saved.customerId).catch(() => null));
+      if (saved && key?.deviceId) setSession({ client: new PhoneClient(location.origin, saved.token), customerId: saved.customerId, name: saved.name, key });
+      setRestoring(false);
+    })();
+  }, []);
+  if (restoring) return <p aria-live="polite">Opening your wallet…</p>;
+  if (!session) return <SignIn onSignedIn={setSession} />;
+  const signOut = async () => {
+    await session.client.logout().catch(() => {});
+    await session.client.live.close();
+    clearSession();
+    setSession(null);
+  };
+  return (
+    <div class="phone">
+      <header class="bar">
+        <h1>Wallet</h1>
+        <span>{session.name}</span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <nav aria-label="Wallet sections" class="tabs">
+        {(Object.keys(SECTIONS) as Section[]).map((name) => (
+          <button type="button" key={name} aria-current={section === name ? "page" : undefined} onClick={() => setSection(name)}>
+            {SECTIONS[name]}
+          </button>
+        ))}
+      </nav>
+      <main>
+        {section === "pay" && <Pay session={session} />}
+        {section === "cards" && <Cards session={session} />}
+        {section === "history" && <History session={session} />}
+        {section === "members" && <Memberships session={session} />}
+        {section === "bills" && <Bills session={session} />}
+        {section === "tickets" && <Tickets session={session} />}
+        {section === "inbox" && <Inbox session={session} />}
+      </main>
+      <ConfirmationSheet session={session} />
+    </div>
+  );
+}

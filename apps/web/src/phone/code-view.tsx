@@ -1,0 +1,48 @@
+import type { IssuedCode } from "@clients/phone";
+import { useEffect, useState } from "preact/hooks";
+import { clock, useSecondsLeft } from "../shared/countdown";
+import { errorText } from "../shared/errors";
+import { grouped } from "../shared/format";
+import { QrImage } from "../shared/qr";
+
+/** Refreshes this many seconds before the code expires, so the QR shown always works. */
+const REFRESH_BEFORE_SECONDS = 5;
+
+/**
+ * A code to show at a counter or a gate: the QR large, the digits below, and how long it
+ * lasts. With `renew`, a new code replaces it shortly before it expires.
+ */
+export function CodeView({ issue, label, renew, onProblem }: { issue: () => Promise<IssuedCode>; label: string; renew: boolean; onProblem?: (text: string) => void }) {
+  const [code, setCode] = useState<IssuedCode | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const secondsLeft = useSecondsLeft(code?.expiresAt ?? null);
+  const load = async () => {
+    try {
+      setCode(await issue());
+      setProblem(null);
+    } catch (error) {
+      setCode(null);
+      setProblem(errorText(error));
+      onProblem?.(errorText(error));
+    }
+  };
+  useEffect(() => void load(), []);
+  useEffect(() => {
+    if (renew && secondsLeft !== null && secondsLeft <= REFRESH_BEFORE_SECONDS) void load();
+  }, [renew, secondsLeft]);
+  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (!code) return <p aria-live="polite">Getting a code…</p>;
+  return (
+    <figure class="code-view">
+      <QrImage svg={code.qrSvg ?? ""} label={label} />
+      <figcaption>
+        <span class="digits" data-testid="code-digits">
+          {grouped(code.code)}
+        </span>
+        <span class="countdown" aria-live="off">
+          {secondsLeft === null ? "" : secondsLeft > 0 ? `Valid for ${clock(secondsLeft)}` : "Expired"}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}

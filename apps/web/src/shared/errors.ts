@@ -1,0 +1,11 @@
+import { WalletApiError } from "@clients/common";
+
+/** What to tell a person about a failure: the server's message with its code, or a network hint. */
+export function errorText(error: unknown): string {
+  if (error instanceof WalletApiError) return `${error.message} (${error.code})`;
+  if (error instanceof TypeError) return "The server cannot be reached. Check the network and try again.";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A random key for one sale or refund, so a retry of the same action is not done twice. */
+export const idempotencyKey = () => crypto.randomUUID();

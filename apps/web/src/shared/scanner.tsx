@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+
+interface Detector {
+  detect(source: CanvasImageSource): Promise<Array<{ rawValue: string }>>;
+}
+type DecodeFrame = (canvas: HTMLCanvasElement, video: HTMLVideoElement) => Promise<string | null>;
+
+/**
+ * A frame reader: the browser's BarcodeDetector where it exists (Chrome on Android and
+ * macOS), else jsQR on the frame drawn to a canvas (Chromium on Linux has no detector).
+ * jsQR is loaded only when it is needed.
+ */
+async function frameDecoder(): Promise<DecodeFrame> {
+  const Native = (globalThis as { BarcodeDetector?: new (options: { formats: string[] }) => Detector }).BarcodeDetector;
+  if (Native) {
+    const detector = new Native({ formats: ["qr_code"] });
+    return async (_canvas, video) => (await detector.detect(video))[0]?.rawValue ?? null;
+  }
+  const { default: jsQR } = await import("jsqr");
+  return async (canvas, video) => {
+    const { videoWidth: width, videoHeight: height } = video;
+    if (!width || !height) return null;
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d", { willReadFrequently: true })!;
+    context.drawImage(video, 0, 0, width, height);
+    return jsQR(context.getImageData(0, 0, width, height).data, width, height, { inversionAttempts: "dontInvert" })?.data ?? null;
+  };
+}
+
+/** The camera's picture, read a few times a second until a QR code is found. */
+export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => void; onClose: () => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    let stream: MediaStream | null = null;
+    void (async () => {
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+        if (stopped) return;
+        video.current!.srcObject = stream;
+        await video.current!.play();
+        const decode = await frameDecoder();
+        while (!stopped) {
+          const code = await decode(canvas.current!, video.current!);
+          if (code && !stopped) {
+            stopped = true;
+            onCode(code);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+      } catch (error) {
+        if (!stopped) setProblem(`The camera is not available (${(error as Error).name}). Type the code instead.`);
+      }
+    })();
+    return () => {
+      stopped = true;
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, []);
+  return (
+    <div class="scanner">
+      <video ref={video} muted playsInline aria-label="Camera picture" />
+      <canvas ref={canvas} hidden />
+      {problem ? <p role="alert">{problem}</p> : <p aria-live="polite">Hold the QR code in front of the camera.</p>}
+      <button type="button" onClick={onClose}>
+        Stop the camera
+      </button>
+    </div>
+  );
+}
+
+/** A code from the camera or typed: both end in `onCode`. */
+export function CodeInput({ label, onCode, busy }: { label: string; onCode: (code: string) => void; busy?: boolean }) {
+  const [scanning, setScanning] = useState(false);
+  const [typed, setTyped] = useState("");
+  return (
+    <div class="code-input">
+      {scanning ? (
+        <CameraScanner
+          onCode={(code) => {
+            setScanning(false);
+            setTyped(code);
+            onCode(code);
+          }}
+          onClose={() => setScanning(false)}
+        />
+      ) : (
+        <button type="button" class="primary" onClick={() => setScanning(true)} disabled={busy}>
+          Scan with the camera
+        </button>
+      )}
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const code = typed.replace(/\s+/g, "");
+          if (code) onCode(code);
+        }}
+      >
+        <label>
+          {label}
+          <input value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autocomplete="off" spellcheck={false} inputMode="text" name="code" />
+        </label>
+        <button type="submit" disabled={busy || !typed.trim()}>
+          Use this code
+        </button>
+      </form>
+    </div>
+  );
+}

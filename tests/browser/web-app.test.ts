@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { AdminClient } from "../../clients/admin";
+import { PartnerClient } from "../../clients/partner";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { ADMIN_TOKEN } from "../support/server";
+import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
+import { launchChromium, missingTools, videoOfPicture } from "./chromium";
+
+const describeIf = missingTools ? describe.skip : describe;
+if (missingTools) process.stdout.write(`[browser] the web app's browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
+
+/** Runs in the page: the colour the element is painted with. */
+const backgroundColor = (element: unknown) =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor;
+
+/**
+ * The README shows the screenshots in docs/screenshots; `UPDATE_SCREENSHOTS=1 npm test`
+ * makes them afresh there. Every other run writes them to a temporary folder, so a test
+ * run leaves the working tree as it found it (each run has new codes, so new pictures).
+ */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1" ? join(__dirname, "..", "..", "docs", "screenshots") : join(tmpdir(), "wallet-center-screenshots");
+const PHONE_VIEWPORT = { width: 390, height: 844 };
+const TERMINAL_VIEWPORT = { width: 800, height: 700 };
+
+/**
+ * The phone, register and gate pages at /app of the real built server, in Chromium:
+ * the register reads the phone's QR through its camera (a video of the phone page's
+ * QR), a confirmation is answered on the phone page while the register waits live,
+ * and the gate admits a ticket once.
+ */
+describeIf("the web app in a real browser", () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let work: string;
+  const browsers: Browser[] = [];
+  let shopper: Shopper;
+  let phone: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    server = await spawnServer({
+      DATA_DIR: database.dataDir,
+      ADMIN_TOKEN,
+      PASSWORD_HASH_COST: "10",
+      INSTITUTION_LATENCY_MS: "5",
+      LOG_LEVEL: "warn",
+    });
+    work = mkdtempSync(join(tmpdir(), "wallet-center-browser-"));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    shopper = await newShopper(server.url);
+    const phoneBrowser = await launchChromium();
+    browsers.push(phoneBrowser);
+    phone = await (await phoneBrowser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true })).newPage();
+    phone.on("console", (m) => m.type() === "error" && process.stdout.write(`[phone console] ${m.text()}\n`));
+    phone.on("pageerror", (e) => process.stdout.write(`[phone error] ${e.message}\n`));
+  });
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    await server?.stop();
+    await database?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  const tab = (page: Page, name: string) => page.getByRole("navigation").getByRole("button", { name, exact: true }).click();
+
+  it("signs the phone in, registers this browser as a device, and keeps only the session token in localStorage", async () => {
+    const started = Date.now();
+    await phone.goto(`${server.url}/app/#/phone`);
+    await phone.getByLabel("Phone number").waitFor();
+    const loadMs = Date.now() - started;
+    const navigation = await phone.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])");
+    const { loadEventEnd } = JSON.parse(String(navigation)) as { loadEventEnd: number };
+    process.stdout.write(`[browser] the phone page: load event at ${Math.round(loadEventEnd)} ms, sign-in form shown after ${loadMs} ms\n`);
+    await shot(phone, "phone-sign-in");
+
+    await phone.getByLabel("Phone number").fill(shopper.phoneNumber);
+    await phone.getByLabel("Password").fill(PASSWORD);
+    await phone.getByRole("button", { name: "Sign in" }).click();
+    await phone.getByRole("button", { name: "Show a payment code" }).waitFor();
+
+    const devices = await shopper.phone.devices();
+    expect(devices).toHaveLength(1);
+    expect(devices[0].revokedAt).toBeNull();
+    const stored = JSON.parse(String(await phone.evaluate("JSON.stringify(Object.entries(localStorage))"))) as Array<[string, string]>;
+    expect(stored.map(([key]) => key)).toEqual(["wallet-center.phone-session"]);
+    expect(Object.keys(JSON.parse(stored[0][1])).sort()).toEqual(["customerId", "name", "token"]);
+    expect(stored[0][1]).not.toContain(PASSWORD);
+  });
+
+  it("pays with a code: the register reads the phone's QR through its camera, and both pages hear the result", async () => {
+    const { apiKey } = await newRegister(server.url);
+    await phone.getByRole("button", { name: "Show a payment code" }).click();
+    const qr = phone.getByRole("img", { name: "Payment code QR" });
+    await qr.waitFor();
+    const digits = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
+    expect(digits).toMatch(/^\d{12,}$/);
+    await shot(phone, "phone-pay");
+
+    const picture = join(work, "qr.png");
+    await qr.screenshot({ path: picture });
+    const video = join(work, "qr.y4m");
+    videoOfPicture(picture, video);
+    const registerBrowser = await launchChromium({ camera: video });
+    browsers.push(registerBrowser);
+    const register = await (await registerBrowser.newContext({ viewport: TERMINAL_VIEWPORT })).newPage();
+    await register.goto(`${server.url}/app/#/register`);
+    await register.getByLabel("The store's register API key").fill(apiKey);
+    await register.getByRole("button", { name: "Open the register" }).click();
+    await register.getByLabel("Amount (JPY)").fill("900");
+    await shot(register, "register-sale");
+    await register.getByRole("button", { name: "Scan with the camera" }).click();
+
+    await register.getByText("Approved", { exact: true }).waitFor({ timeout: 15_000 });
+    await expect(register.getByLabel("Or type the customer's code").count()).resolves.toBe(0);
+    const approval = await register.getByTestId("approval-number").textContent();
+    expect(approval).toMatch(/\S+/);
+    await shot(register, "register-approved");
+    const [payment] = (await shopper.phone.payments(1)).nodes;
+    expect(payment).toMatchObject({ status: "APPROVED", amount: 900, approvalNumber: approval });
+
+    await phone.getByRole("status").filter({ hasText: "Paid" }).waitFor();
+    expect(await phone.getByRole("status").filter({ hasText: "Paid" }).textContent()).toContain(approval!);
+
+    await register.getByRole("button", { name: "Refund" }).click();
+    await register.getByText("Refunded", { exact: true }).waitFor();
+    await tab(phone, "History");
+    await phone.getByText("Refunded", { exact: true }).waitFor();
+    await shot(phone, "phone-history");
+    (globalThis as { registerPage?: Page }).registerPage = register;
+  });
+
+  it("asks the phone page to confirm a large payment while the register page waits, told live", async () => {
+    const register = (globalThis as { registerPage?: Page }).registerPage!;
+    await shopper.phone.setConfirmAbove(1000);
+    await tab(phone, "Pay");
+    await phone.getByRole("button", { name: "Show a payment code" }).click();
+    const digits = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
+
+    await register.getByRole("button", { name: "Next sale" }).click();
+    await register.getByLabel("Amount (JPY)").fill("5000");
+    await register.getByLabel("Or type the customer's code").fill(digits);
+    await register.getByRole("button", { name: "Use this code" }).click();
+    await register.getByText("Waiting for the customer to confirm on their phone…").waitFor();
+    await shot(register, "register-waiting");
+
+    const sheet = phone.getByRole("dialog", { name: "Confirm this payment?" });
+    await sheet.waitFor();
+    expect(await sheet.textContent()).toContain("5,000");
+    await shot(phone, "phone-confirm");
+    await sheet.getByRole("button", { name: "Approve" }).click();
+
+    await register.getByText("Approved", { exact: true }).waitFor();
+    await sheet.waitFor({ state: "detached" });
+    const [payment] = (await shopper.phone.payments(1)).nodes;
+    expect(payment).toMatchObject({ status: "APPROVED", amount: 5000 });
+    expect(await register.getByTestId("approval-number").textContent()).toBe(payment.approvalNumber);
+  });
+
+  it("admits a ticket at the gate page once, and turns red on the second scan", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Budokan Tickets");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
+    const now = Date.now();
+    const event = await shop.createEvent({
+      title: "Winter Live",
+      venue: "Nippon Budokan",
+      doorsOpenAt: new Date(now - 600_000).toISOString(),
+      startsAt: new Date(now + 3_600_000).toISOString(),
+    });
+    await shop.postTicket({ eventId: event.id, issueNumber: "BDK-0001", holderPhone: shopper.phoneNumber, seat: "A-12" });
+
+    await tab(phone, "Tickets");
+    await phone.getByRole("button", { name: "Show ticket code" }).click();
+    await phone.getByRole("img", { name: "Ticket QR for Winter Live" }).waitFor();
+    const code = (await phone.getByTestId("code-digits").textContent())!.trim();
+    await shot(phone, "phone-tickets");
+
+    const gateBrowser = browsers[0];
+    const gate = await (await gateBrowser.newContext({ viewport: TERMINAL_VIEWPORT })).newPage();
+    await gate.goto(`${server.url}/app/#/gate`);
+    await gate.getByLabel("The gate's API key").fill(gateKey);
+    await gate.getByLabel("Event ID").fill(event.id);
+    await gate.getByLabel("Gate name").fill("East 1");
+    await gate.getByRole("button", { name: "Open the gate" }).click();
+    await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 0" }).waitFor();
+    await shot(gate, "gate-scan");
+
+    await gate.getByLabel("Or type the ticket's code").fill(code);
+    await gate.getByRole("button", { name: "Use this code" }).click();
+    const verdict = gate.getByRole("alert");
+    await verdict.filter({ hasText: "Admitted" }).waitFor();
+    expect(await verdict.textContent()).toContain("Seat A-12");
+    expect(await verdict.evaluate(backgroundColor)).toBe("rgb(10, 107, 45)");
+    await shot(gate, "gate-admitted");
+    await gate.getByRole("button", { name: "Next ticket" }).click();
+    await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 1" }).waitFor();
+
+    await gate.getByLabel("Or type the ticket's code").fill(code);
+    await gate.getByRole("button", { name: "Use this code" }).click();
+    await verdict.filter({ hasText: "Denied" }).waitFor();
+    expect(await verdict.textContent()).toContain("Already used");
+    expect(await verdict.evaluate(backgroundColor)).toBe("rgb(164, 22, 26)");
+    await shot(gate, "gate-denied");
+    expect(await shop.attendance(event.id)).toMatchObject({ admitted: 1 });
+  });
+
+  it("shows memberships with the member QR, bills with their QR (collected at the register page), and the inbox", async () => {
+    const register = (globalThis as { registerPage?: Page }).registerPage!;
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Shibuya Utilities & Rewards");
+    const program = await admin.createProgram({ name: "Corner Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const biller = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    await shopper.phone.joinProgram(program.id);
+    expect(await biller.sendMessage(program.id, "Double points this week", "Every purchase earns twice the points until Sunday.")).toBe(1);
+    await biller.postBill({
+      customerPhone: shopper.phoneNumber,
+      reference: "WATER-2026-11",
+      amount: 4200,
+      currency: "JPY",
+      dueDate: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      description: "Water, November",
+    });
+
+    await tab(phone, "Members");
+    await phone.getByRole("button", { name: "Show member code" }).click();
+    await phone.getByRole("img", { name: "Corner Points member code QR" }).waitFor();
+    await shot(phone, "phone-members");
+
+    await tab(phone, "Inbox");
+    await phone.getByText("Double points this week").click();
+    await phone.getByText("Every purchase earns twice the points until Sunday.").waitFor();
+    await shot(phone, "phone-inbox");
+    for (let tries = 0; !(await shopper.phone.messages())[0].read; tries++) {
+      expect(tries).toBeLessThan(50);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    await tab(phone, "Bills");
+    await phone.getByRole("button", { name: "Show bill code" }).click();
+    await phone.getByRole("img", { name: /Bill code QR/ }).waitFor();
+    const billCode = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
+    await shot(phone, "phone-bills");
+
+    await tab(register, "Bill");
+    await register.getByLabel("Or type the bill's code").fill(billCode);
+    await register.getByRole("button", { name: "Use this code" }).click();
+    await register.getByRole("button", { name: "Cash received" }).waitFor();
+    await shot(register, "register-bill");
+    await register.getByRole("button", { name: "Cash received" }).click();
+    await register.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+    expect((await shopper.phone.bills())[0]).toMatchObject({ status: "PAID", tender: "CASH" });
+
+    await tab(register, "Today");
+    await register.getByRole("heading", { name: "Bills collected today" }).waitFor();
+    await shot(register, "register-today");
+  });
+});

@@ -1,0 +1,68 @@
+import { request } from "node:http";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { WEB_APP_DIR } from "../../src/http/web-app";
+import { startTestServer, type TestServer } from "../support/server";
+
+/** A raw GET, so the path reaches the server exactly as written (fetch would resolve ".."). */
+function get(url: string, path: string, headers: Record<string, string> = {}, method = "GET") {
+  const { hostname, port } = new URL(url);
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const built = existsSync(join(WEB_APP_DIR, "index.html"));
+if (!built) process.stdout.write("[web-app-files] dist/web is missing (npm run build makes it): SKIPPED\n");
+
+/** The built web app (npm run build) as the server serves it at /app. */
+(built ? describe : describe.skip)("the web app's files at /app", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite");
+  });
+  afterAll(() => server.close());
+
+  it("serves the page with a strict CSP and no caching, and hashed assets for a year, gzipped when asked", async () => {
+    expect(await get(server.url, "/app")).toMatchObject({ status: 308, headers: { location: "/app/" } });
+    const page = await get(server.url, "/app/");
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(page.headers["cache-control"]).toBe("no-cache");
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain("unsafe");
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(page.body.toString())![1];
+    const plain = await get(server.url, script);
+    expect(plain).toMatchObject({ status: 200, headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=31536000, immutable" } });
+    const zipped = await get(server.url, script, { "accept-encoding": "gzip, br" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    const head = await get(server.url, script, {}, "HEAD");
+    expect(head).toMatchObject({ status: 200, headers: { "content-length": String(plain.body.length) } });
+    expect(head.body.length).toBe(0);
+  });
+
+  it("finds nothing outside the build, however the path is written", async () => {
+    for (const path of [
+      "/app/../package.json",
+      "/app/%2e%2e/package.json",
+      "/app/assets/../../src/main.js",
+      "/app/..%2f..%2fpackage.json",
+      "/app//etc/passwd",
+      "/app/assets/",
+      "/app/nothing.js",
+      "/appendix",
+    ]) {
+      expect([path, (await get(server.url, path)).status]).toEqual([path, 404]);
+    }
+    expect((await get(server.url, "/app/", {}, "POST")).status).toBe(404);
+  });
+});

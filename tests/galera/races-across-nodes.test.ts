@@ -1,0 +1,176 @@
+import { AdminClient } from "../../clients/admin";
+import { GateClient } from "../../clients/gate";
+import { PartnerClient } from "../../clients/partner";
+import { RegisterClient } from "../../clients/register";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { productionKeys } from "../support/production";
+import { ADMIN_TOKEN } from "../support/server";
+import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { clusterDatabase, ensureCluster, galeraWanted, killNode, restartNode, stopCluster } from "./cluster";
+
+/**
+ * Three production server processes, each on its own node of a 3-node Galera cluster
+ * (scripts/galera), sharing the test Redis: every race that is exact on one database
+ * stays exact when its contenders commit on different nodes, and a node killed under
+ * load costs the instances on the others a pause, and its own instance a failover
+ * (DATABASE_REPLICA_URLS), never an internal error. GALERA=1 runs it.
+ */
+const runs = galeraWanted && Boolean(process.env.TEST_REDIS_URL);
+if (!runs) {
+  process.stdout.write(
+    `[galera] ${galeraWanted ? "needs Redis" : "set GALERA=1 to start a 3-node Galera cluster on loopback and run"} (tests/galera): SKIPPED\n`,
+  );
+}
+const describeIf = runs ? describe : describe.skip;
+jest.setTimeout(240_000);
+
+const HOUR = 3_600_000;
+
+describeIf("three instances on three Galera nodes", () => {
+  let startedCluster = false;
+  let database: Awaited<ReturnType<typeof clusterDatabase>>;
+  let servers: ServerProcess[] = [];
+  const urls = () => servers.map((s) => s.url);
+
+  beforeAll(async () => {
+    startedCluster = await ensureCluster();
+    database = await clusterDatabase();
+    const shared = {
+      ...productionKeys(),
+      REDIS_URL: process.env.TEST_REDIS_URL!,
+      ADMIN_TOKEN,
+      PASSWORD_HASH_COST: "10",
+      INSTITUTION_LATENCY_MS: "5",
+      LOG_LEVEL: "warn",
+      RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000",
+      // One phone and one register make every code and redemption of the load below.
+      RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "100000",
+      RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: "100000",
+      RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: "100000",
+    };
+    const envFor = (i: number) => ({
+      ...shared,
+      DATA_DIR: `/tmp/wallet-galera-instance-${process.pid}-${i}`,
+      DATABASE_URL: database.urls[i],
+      DATABASE_REPLICA_URLS: [1, 2].map((d) => database.urls[(i + d) % 3]).join(","),
+    });
+    // The first migrates the database; the others find it current.
+    servers = [await spawnServer(envFor(0), { timeoutMs: 60_000 })];
+    servers.push(...(await Promise.all([1, 2].map((i) => spawnServer(envFor(i), { timeoutMs: 60_000 })))));
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await database?.drop();
+    if (startedCluster) stopCluster();
+  });
+
+  /** Each instance in turn. */
+  const across = <T>(count: number, work: (url: string, i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => work(urls()[i % 3], i)));
+  const outcome = (work: Promise<unknown>) => work.then(() => "OK", (error) => errorCodeOf(Promise.reject(error)));
+
+  it("redeem: one code redeemed 24 times at once across the instances is APPROVED once", async () => {
+    const shopper = await newShopper(urls()[0]);
+    const { apiKey } = await newRegister(urls()[1]);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const outcomes = await across(24, (url, i) => outcome(new RegisterClient(url, apiKey).redeemCode(code, { amount: 500, currency: "JPY" }, `race-${i}`)));
+    expect(outcomes.filter((o) => o === "OK")).toHaveLength(1);
+    expect(outcomes).not.toContain("INTERNAL_SERVER_ERROR");
+    expect((await shopper.phone.payments()).nodes.filter((p) => p.status === "APPROVED")).toHaveLength(1);
+  });
+
+  it("idempotency: one key sent 20 times at once across the instances makes one payment, which every answer names", async () => {
+    const shopper = await newShopper(urls()[0]);
+    const { apiKey } = await newRegister(urls()[2]);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const answers = await across(20, (url) => new RegisterClient(url, apiKey).redeemCode(code, { amount: 700, currency: "JPY" }, "one-key"));
+    expect(new Set(answers.map((p) => p.id)).size).toBe(1);
+    expect((await shopper.phone.payments()).nodes).toHaveLength(1);
+  });
+
+  it("one ticket scanned at 8 gates across the instances is ADMITTED once", async () => {
+    const { shop, gateKey, event } = await venue();
+    const fan = await newShopper(urls()[0]);
+    const ticket = await shop.postTicket({ eventId: event.id, issueNumber: "RACE-1", holderPhone: fan.phoneNumber });
+    const { code } = await fan.phone.issueTicketCode(ticket.id, PASSWORD);
+    const outcomes = await across(8, (url, i) => new GateClient(url, gateKey).admitTicket(code, event.id, `Gate ${i + 1}`));
+    expect(outcomes.filter((a) => a.result === "ADMITTED")).toHaveLength(1);
+    expect(outcomes.filter((a) => a.reason === "ALREADY_USED")).toHaveLength(7);
+    expect(await shop.attendance(event.id)).toMatchObject({ ticketsIssued: 1, admitted: 1 });
+  });
+
+  it("32 different tickets at one event at once across the instances: 32 admitted, no error", async () => {
+    const { shop, gateKey, event } = await venue();
+    const fan = await newShopper(urls()[0]);
+    const codes: string[] = [];
+    for (let i = 0; i < 32; i++) {
+      const ticket = await shop.postTicket({ eventId: event.id, issueNumber: `MANY-${i}`, holderPhone: fan.phoneNumber });
+      codes.push((await fan.phone.issueTicketCode(ticket.id, PASSWORD)).code);
+    }
+    const outcomes = await across(32, (url, i) =>
+      new GateClient(url, gateKey).admitTicket(codes[i], event.id, `Gate ${(i % 8) + 1}`).then(
+        (a) => a.result,
+        (error) => errorCodeOf(Promise.reject(error)),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "ADMITTED")).toHaveLength(32);
+    expect(await shop.attendance(event.id)).toMatchObject({ ticketsIssued: 32, admitted: 32 });
+  });
+
+  it("a node killed under load: the others go on after Galera's failure detection, its instance fails over, no internal error", async () => {
+    const shopper = await newShopper(urls()[0]);
+    const { apiKey } = await newRegister(urls()[0]);
+    const registers = urls().map((url) => new RegisterClient(url, apiKey));
+    const outcomes: string[][] = [[], [], []];
+    let stop = false;
+    // Each instance redeems fresh codes, one after the other, for the whole test.
+    const load = registers.map(async (register, i) => {
+      for (let n = 0; !stop; n++) {
+        const result = await outcome(
+          shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD).then(({ code }) => register.redeemCode(code, { amount: 100, currency: "JPY" }, `load-${i}-${n}`)),
+        );
+        outcomes[i].push(result);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    killNode(3);
+    const killedAt = outcomes.map((o) => o.length);
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    stop = true;
+    await Promise.all(load);
+    try {
+      process.stdout.write(`[galera] after the kill, per instance: ${JSON.stringify(outcomes.map((o, i) => tally(o.slice(killedAt[i]))))}\n`);
+      for (const o of outcomes) expect(o.filter((r) => r === "INTERNAL_SERVER_ERROR" || r === "NO_CODE")).toEqual([]);
+      // Every instance, the killed node's too, redeemed again after the detection timeout.
+      for (let i = 0; i < 3; i++) expect(outcomes[i].slice(killedAt[i]).filter((r) => r === "OK").length).toBeGreaterThan(0);
+      expect(servers[2].output()).toMatch(/database node failed; new connections go to the next one/);
+    } finally {
+      restartNode(3);
+    }
+    // Back and Synced: its own instance is ready, and serves.
+    const ready = await fetch(`${urls()[2]}/ready`);
+    expect(ready.status).toBe(200);
+  });
+
+  function tally(results: string[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r] = (counts[r] ?? 0) + 1;
+    return counts;
+  }
+
+  async function venue() {
+    const admin = new AdminClient(urls()[0], ADMIN_TOKEN);
+    const partner = await admin.createPartner("Budokan Tickets");
+    const shop = new PartnerClient(urls()[1], (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
+    const now = Date.now();
+    const event = await shop.createEvent({
+      title: "Winter Live",
+      venue: "Nippon Budokan",
+      doorsOpenAt: new Date(now - HOUR).toISOString(),
+      startsAt: new Date(now + HOUR).toISOString(),
+    });
+    return { shop, gateKey, event };
+  }
+});
