@@ -2,6 +2,7 @@ import { ManualClock } from "../../src/clock";
 import { PaymentEntity, PointSettlementEntity } from "../../src/entities";
 import type { AuthorizationRequest, AuthorizationResult } from "../../src/services/institutions/institution";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { OFFLINE_TOKEN_PREFIX } from "../../clients/offline-token";
 import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
@@ -129,6 +130,13 @@ describe.each(engines)("points with a card payment: held, settled, given back (%
     const outcomes = await Promise.allSettled([1, 2, 3, 4, 5].map(() => world.services.payments.refundPayment(m.register, payment.id, null, 200)));
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(4);
     expect(await m.settlement(payment)).toMatchObject({ pointsReturned: 200, pointsTakenBack: 80, shortfall: 0 });
+    expect(await m.balance()).toBe(500);
+  });
+
+  it("does not combine points with a payment token the phone signed offline", async () => {
+    const m = await member(500);
+    const pay = world.services.payments.redeemCode(m.register, `${OFFLINE_TOKEN_PREFIX}any`, JPY(1_000), "offline-1", { memberCode: "0", redeemPoints: 100 });
+    await expect(pay).rejects.toMatchObject({ code: "BAD_USER_INPUT", details: { field: "memberCode" } });
     expect(await m.balance()).toBe(500);
   });
 
