@@ -20,7 +20,8 @@ async function loginOverHttp(server: TestServer, forwardedFor: string): Promise<
     headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
     body: JSON.stringify({ query: LOGIN, variables: { phone: randomPhone(), password: "not-the-password" } }),
   });
-  return (await response.json()).errors[0].extensions.code;
+  const { errors } = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+  return errors[0].extensions.code;
 }
 
 /** The same login as a graphql-ws operation, on a socket whose upgrade carried this X-Forwarded-For. */

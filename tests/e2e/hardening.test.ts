@@ -59,7 +59,7 @@ describe("a production server's hardening", () => {
   it("answers a body that is not JSON, a compressed body and an unknown path with clear errors", async () => {
     const broken = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ __typename }"' });
     expect(broken.status).toBe(400);
-    expect((await broken.json()).errors[0]).toEqual({ message: "request body is not valid JSON", extensions: { code: "BAD_USER_INPUT" } });
+    expect(((await broken.json()) as { errors: unknown[] }).errors[0]).toEqual({ message: "request body is not valid JSON", extensions: { code: "BAD_USER_INPUT" } });
 
     const gzipped = await fetch(`${server.url}/graphql`, {
       method: "POST",

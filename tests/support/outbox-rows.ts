@@ -28,6 +28,7 @@ export async function insertOutboxRow(
     deadAt: null,
     revivedAt: null,
   });
-  await dataSource.manager.insert(OutboxMessageEntity, row);
+  // TypeORM's insert type cannot see that a JSON column takes any object.
+  await dataSource.manager.save(OutboxMessageEntity, row);
   return row;
 }
