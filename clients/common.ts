@@ -101,13 +101,27 @@ export type DateTime = string;
 export const PaymentFields = graphql(`
   fragment PaymentFields on Payment {
     id status amount currency items { name quantity unitPrice } storeName
-    card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber
+    card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber refundedAmount
   }
 `);
 
 export type Payment = ResultOf<typeof PaymentFields>;
 export type PaymentStatus = Payment["status"];
 export type CodeCard = Payment["card"];
+
+/** A payment with the points that came with it: for the calls that may have moved some (not a plain redeem's). */
+export const PaymentWithPointsFields = graphql(
+  `
+  fragment PaymentWithPointsFields on Payment {
+    ...PaymentFields
+    points { membership { memberNumber points } pointsEarned pointsRedeemed discount pointsReturned pointsTakenBack shortfall }
+  }
+`,
+  [PaymentFields],
+);
+export type PaymentWithPoints = ResultOf<typeof PaymentWithPointsFields>;
+/** Points moved with a payment, and what its refunds reversed since. */
+export type PaymentPoints = NonNullable<PaymentWithPoints["points"]>;
 
 export const PaymentConnectionFields = graphql(
   `

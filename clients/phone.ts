@@ -1,4 +1,4 @@
-import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection } from "./common";
+import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
@@ -66,8 +66,8 @@ const Payments = graphql(
 const SetConfirmAbove = graphql(`mutation SetConfirmAbove($amount: Int) { setConfirmAbove(amount: $amount) { ...CustomerFields } }`, [CustomerFields]);
 const RespondToConfirmation = graphql(
   `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String, $proof: DeviceProofInput) {
-    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof) { ...PaymentFields } }`,
-  [PaymentFields],
+    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof) { ...PaymentWithPointsFields } }`,
+  [PaymentWithPointsFields],
 );
 const PendingConfirmations = graphql(`query PendingConfirmations { pendingConfirmations { ...ConfirmationRequestFields } }`, [ConfirmationRequestFields]);
 const ConfirmationRequests = graphql(`subscription ConfirmationRequests { confirmationRequests { ...ConfirmationRequestFields } }`, [
@@ -117,7 +117,7 @@ const SetOfflineLimits = graphql(
     setOfflineLimits(deviceId: $deviceId, maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ...DeviceFields } }`,
   [DeviceFields],
 );
-const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
+const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentWithPointsFields } }`, [PaymentWithPointsFields]);
 
 export type LoginResult = ResultOf<typeof Login>["login"];
 
@@ -188,7 +188,7 @@ export class PhoneClient extends WalletClient {
     return (await this.request(SetConfirmAbove, { amount })).setConfirmAbove;
   }
 
-  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval): Promise<Payment> {
+  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval): Promise<PaymentWithPoints> {
     const approved = await approvalVariables(approval, "respondToConfirmation", { requestId, approve });
     return (await this.request(RespondToConfirmation, { requestId, approve, ...approved })).respondToConfirmation;
   }
@@ -297,7 +297,7 @@ export class PhoneClient extends WalletClient {
     return (await this.request(SetOfflineLimits, { deviceId, maxAmount, maxCount, password })).setOfflineLimits;
   }
 
-  async payment(id: string): Promise<Payment | null> {
+  async payment(id: string): Promise<PaymentWithPoints | null> {
     return (await this.request(PaymentById, { id })).payment;
   }
 }

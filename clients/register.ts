@@ -1,4 +1,16 @@
-import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, WalletClient, type Bill, type ClientOptions, type Payment, type PaymentConnection } from "./common";
+import {
+  BillFields,
+  MembershipFields,
+  PaymentConnectionFields,
+  PaymentFields,
+  PaymentWithPointsFields,
+  WalletClient,
+  type Bill,
+  type ClientOptions,
+  type Payment,
+  type PaymentConnection,
+  type PaymentWithPoints,
+} from "./common";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 
@@ -18,6 +30,11 @@ export type CodeLookup = ResultOf<typeof LookupCode>["lookupCode"];
 const RedeemCode = graphql(
   `mutation RedeemCode($code: String!, $sale: SaleInput!, $key: String!) { redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ...PaymentFields } }`,
   [PaymentFields],
+);
+const RedeemCodeWithPoints = graphql(
+  `mutation RedeemCodeWithPoints($code: String!, $sale: SaleInput!, $key: String!, $memberCode: String, $redeemPoints: Int) {
+    redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ...PaymentWithPointsFields } }`,
+  [PaymentWithPointsFields],
 );
 const SettlePoints = graphql(
   `mutation SettlePoints($code: String!, $amount: Int!, $points: Int, $key: String!) {
@@ -41,15 +58,18 @@ const ReverseBillCollection = graphql(
   `mutation ReverseBillCollection($billId: ID!, $key: String!) { reverseBillCollection(billId: $billId, idempotencyKey: $key) { ...BillFields } }`,
   [BillFields],
 );
-const VoidPayment = graphql(`mutation VoidPayment($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [PaymentFields]);
-const RefundPayment = graphql(`mutation RefundPayment($id: ID!, $key: String) { refundPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentFields } }`, [
-  PaymentFields,
+const VoidPayment = graphql(`mutation VoidPayment($id: ID!, $key: String) { voidPayment(paymentId: $id, idempotencyKey: $key) { ...PaymentWithPointsFields } }`, [
+  PaymentWithPointsFields,
 ]);
+const RefundPayment = graphql(
+  `mutation RefundPayment($id: ID!, $amount: Int, $key: String) { refundPayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ...PaymentWithPointsFields } }`,
+  [PaymentWithPointsFields],
+);
 const Payments = graphql(
   `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { ...PaymentConnectionFields } }`,
   [PaymentConnectionFields],
 );
-const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentFields } }`, [PaymentFields]);
+const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentWithPointsFields } }`, [PaymentWithPointsFields]);
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
 export class RegisterClient extends WalletClient {
@@ -75,8 +95,17 @@ export class RegisterClient extends WalletClient {
     return (await this.request(LookupCode, { code })).lookupCode;
   }
 
-  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
-    return (await this.request(RedeemCode, { code, sale, key: idempotencyKey })).redeemCode;
+  /**
+   * Charges the card behind a payment code. With a member code, the points are part of
+   * the payment, all or nothing: `redeemPoints` are money off, the card pays the rest,
+   * and points are earned on what the card paid.
+   */
+  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment>;
+  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string, points: { memberCode: string; redeemPoints?: number }): Promise<PaymentWithPoints>;
+  async redeemCode(code: string, sale: SaleInput, idempotencyKey: string, points?: { memberCode: string; redeemPoints?: number }): Promise<Payment | PaymentWithPoints> {
+    if (!points) return (await this.request(RedeemCode, { code, sale, key: idempotencyKey })).redeemCode;
+    const variables = { code, sale, key: idempotencyKey, memberCode: points.memberCode, redeemPoints: points.redeemPoints ?? 0 };
+    return (await this.request(RedeemCodeWithPoints, variables)).redeemCode;
   }
 
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
@@ -104,19 +133,20 @@ export class RegisterClient extends WalletClient {
     return (await this.request(CollectBill, { code, tender, key: idempotencyKey })).collectBill;
   }
 
-  async voidPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
+  async voidPayment(paymentId: string, idempotencyKey?: string): Promise<PaymentWithPoints> {
     return (await this.request(VoidPayment, { id: paymentId, key: idempotencyKey })).voidPayment;
   }
 
-  async refundPayment(paymentId: string, idempotencyKey?: string): Promise<Payment> {
-    return (await this.request(RefundPayment, { id: paymentId, key: idempotencyKey })).refundPayment;
+  /** Gives back `amount` of an approved sale, or all that is left when it is omitted. */
+  async refundPayment(paymentId: string, idempotencyKey?: string, amount?: number): Promise<PaymentWithPoints> {
+    return (await this.request(RefundPayment, { id: paymentId, amount, key: idempotencyKey })).refundPayment;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
     return (await this.request(Payments, { first, after })).payments;
   }
 
-  async payment(id: string): Promise<Payment | null> {
+  async payment(id: string): Promise<PaymentWithPoints | null> {
     return (await this.request(PaymentById, { id })).payment;
   }
 }

@@ -20,6 +20,7 @@ export { PointLotEntity } from "./point-lot.entity";
 export { PointMovementEntity } from "./point-movement.entity";
 export { PointSettlementEntity } from "./point-settlement.entity";
 export { ProgramEntity } from "./program.entity";
+export { RefundEntity } from "./refund.entity";
 export { SessionEntity } from "./session.entity";
 export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";

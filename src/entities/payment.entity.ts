@@ -40,4 +40,11 @@ export class PaymentEntity {
    * waiting at this moment, so a payment still PROCESSING well past it was left by a crash.
    */
   @TimeColumn({ nullable: true }) processingDeadline: Date | null;
+  /** The sum of the refunds so far (refunds table); never above `amount`. */
+  @Column({ type: "int", default: 0 }) refundedAmount: number;
+  /**
+   * The point settlement made with this payment when a member code came with it (points
+   * held in its first transaction, settled or given back with its decision); null otherwise.
+   */
+  @IdColumn({ nullable: true }) pointsSettlementId: string | null;
 }

@@ -1,9 +1,13 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
 import { IdColumn, TimeColumn } from "./columns";
 
-export type PointMovementKind = "EARN" | "REDEEM";
+/**
+ * EARN and REDEEM at a settlement; a refund of a payment made with points gives back
+ * redeemed points (RETURN, positive) and takes back earned ones (TAKE_BACK, negative).
+ */
+export type PointMovementKind = "EARN" | "REDEEM" | "RETURN" | "TAKE_BACK";
 
-/** The program's change feed: every earning and redemption, in id (time) order. */
+/** The program's change feed: every earning and redemption (and their reversals), in id (time) order. */
 @Entity({ name: "point_movements" })
 @Index("IDX_point_movements_program", ["programId", "id"])
 // Who used their membership in a period (messages to a segment).

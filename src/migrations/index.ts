@@ -11,6 +11,8 @@ import { OutboxDestinations1764900000000 } from "./1764900000000-outbox-destinat
 import { KeyIds1764960000000 } from "./1764960000000-key-ids";
 import { RetentionIndexes1765000000000 } from "./1765000000000-retention-indexes";
 import { Devices1765100000000 } from "./1765100000000-devices";
+import { PartialRefunds1765200000000 } from "./1765200000000-partial-refunds";
+import { PaymentPoints1765201000000 } from "./1765201000000-payment-points";
 import { Gates1765300000000 } from "./1765300000000-gates";
 import { MessageAudience1765400000000 } from "./1765400000000-message-audience";
 import { StoreDay1765410000000 } from "./1765410000000-store-day";
@@ -33,6 +35,8 @@ export const migrations = [
   KeyIds1764960000000,
   RetentionIndexes1765000000000,
   Devices1765100000000,
+  PartialRefunds1765200000000,
+  PaymentPoints1765201000000,
   Gates1765300000000,
   MessageAudience1765400000000,
   StoreDay1765410000000,

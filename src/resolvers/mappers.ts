@@ -61,6 +61,8 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
   customerNumber: customerNumberOf(p.customerId),
+  refundedAmount: p.refundedAmount,
+  pointsSettlementId: p.pointsSettlementId,
 });
 
 export const toMembership = (v: MembershipView): Membership => ({

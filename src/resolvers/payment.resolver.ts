@@ -1,10 +1,19 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../schema/context";
+import { PointsResult } from "../schema/membership.types";
 import { Payment, PaymentConnection, SaleInput, StoreReport } from "../schema/payment.types";
-import { toPayment } from "./mappers";
+import { pointsAsked } from "../services/payment-points.service";
+import { toMembership, toPayment } from "./mappers";
 
-@Resolver()
+@Resolver(() => Payment)
 export class PaymentResolver {
+  @FieldResolver(() => PointsResult, { nullable: true, description: "when a member code came with the payment: the points it moved" })
+  async points(@Root() payment: Payment, @Ctx() ctx: RequestContext): Promise<PointsResult | null> {
+    if (!payment.pointsSettlementId) return null;
+    const result = await ctx.services.points.settlementResult(payment.pointsSettlementId);
+    return { ...result, membership: toMembership(result.membership) };
+  }
+
   @Authorized("PHONE", "REGISTER")
   @Query(() => PaymentConnection, { description: "phone: own history; register: own store's" })
   async payments(
@@ -35,9 +44,12 @@ export class PaymentResolver {
     @Arg("code") code: string,
     @Arg("sale") sale: SaleInput,
     @Arg("idempotencyKey") idempotencyKey: string,
+    @Arg("memberCode", () => String, { nullable: true, description: "points with the payment, all or nothing" }) memberCode: string | null,
+    @Arg("redeemPoints", () => Int, { nullable: true, defaultValue: 0, description: "with memberCode: points taken as money off" }) redeemPoints: number | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Payment> {
-    return toPayment(await ctx.services.payments.redeemCode(ctx.caller, code, sale, idempotencyKey));
+    const points = pointsAsked(memberCode, redeemPoints);
+    return toPayment(await ctx.services.payments.redeemCode(ctx.caller, code, sale, idempotencyKey, points));
   }
 
   @Authorized("REGISTER")
@@ -51,12 +63,13 @@ export class PaymentResolver {
   }
 
   @Authorized("REGISTER")
-  @Mutation(() => Payment, { description: "register: give the money back on an approved sale" })
+  @Mutation(() => Payment, { description: "register: give back part of an approved sale, or (no amount) all that is left" })
   async refundPayment(
     @Arg("paymentId", () => ID) paymentId: string,
+    @Arg("amount", () => Int, { nullable: true, description: "omitted: all that is left" }) amount: number | null,
     @Arg("idempotencyKey", () => String, { nullable: true }) idempotencyKey: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Payment> {
-    return toPayment(await ctx.services.payments.refundPayment(ctx.caller, paymentId, idempotencyKey));
+    return toPayment(await ctx.services.payments.refundPayment(ctx.caller, paymentId, idempotencyKey, amount));
   }
 }

@@ -31,6 +31,9 @@ export class PointsResult {
   @Field(() => Int) pointsEarned: number;
   @Field(() => Int) pointsRedeemed: number;
   @Field(() => Int, { description: "money off from redeemed points, in the sale currency" }) discount: number;
+  @Field(() => Int, { description: "redeemed points given back by refunds of the payment they came with" }) pointsReturned: number;
+  @Field(() => Int, { description: "earned points taken back by refunds of the payment" }) pointsTakenBack: number;
+  @Field(() => Int, { description: "earned points refunds could not take back: the member had already spent them" }) shortfall: number;
 }
 
 @ObjectType()

@@ -25,6 +25,10 @@ export class Payment {
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
   @Field(() => String, { nullable: true, description: "shown at the register (ten digits, the same for every payment of the customer); never the phone number" })
   customerNumber: string | null;
+  @Field(() => Int, { description: "sum of refunds so far; never above amount" }) refundedAmount: number;
+  // `points` (PointsResult, when a member code came with the payment) is resolved by PaymentResolver.
+  /** Not a field: the points settlement made with this payment, which the `points` field reads. */
+  pointsSettlementId: string | null;
 }
 
 @ObjectType()

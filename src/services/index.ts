@@ -24,6 +24,7 @@ import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
 import { PaymentProcessor } from "./payment-processor";
 import { PaymentService } from "./payment.service";
+import { PaymentPointsService } from "./payment-points.service";
 import { PointsService } from "./points.service";
 import { ProgramService } from "./program.service";
 import { RetentionService } from "./retention.service";
@@ -42,12 +43,13 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const outbox = new OutboxService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const processor = new PaymentProcessor(deps, cards, outbox);
+  const paymentPoints = new PaymentPointsService(deps, codes);
+  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints);
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
   const offlineTokens = new OfflineTokenService(deps, cards, devices);
-  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, offlineTokens);
+  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, offlineTokens, paymentPoints);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);

@@ -1,6 +1,6 @@
 import { IsNull, LessThan } from "typeorm";
 import { row, type AtCommit, type Tx } from "../database";
-import { CardEntity, LedgerEntryEntity, PaymentEntity } from "../entities";
+import { CardEntity, LedgerEntryEntity, PaymentEntity, RefundEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
 import type { CardService } from "./card.service";
 import type { ChargeCard } from "./code.service";
@@ -8,6 +8,7 @@ import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
 import type { OutboxService } from "./outbox.service";
+import type { PaymentPointsService } from "./payment-points.service";
 import { assertTransition, type PaymentStatus } from "./states";
 
 /** What a status move may set besides the status itself. */
@@ -18,6 +19,22 @@ const DECISION_COLUMNS = new Set(["approvalNumber", "declineReason", "decidedAt"
  * version may still be inserting them during a rolling upgrade) are judged by age.
  */
 const UNDATED_PROCESSING_AFTER_MS = 30_000;
+
+/**
+ * A refund's conditional UPDATE: the status is set first, from the total before this
+ * refund, because MySQL evaluates a single-table UPDATE's assignments left to right
+ * (SQLite evaluates them all on the row as it was); both then read the same values.
+ */
+const REFUND_SQL =
+  "UPDATE payments SET status = CASE WHEN refundedAmount + ? = amount THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END, " +
+  "refundedAmount = refundedAmount + ? WHERE id = ? AND refundedAmount + ? <= amount AND status IN ('APPROVED', 'PARTIALLY_REFUNDED')";
+
+/** A payment after a refund: its status and totals as that refund left them. */
+export interface RefundedPayment {
+  status: PaymentStatus;
+  refundedAmount: number;
+  refundedBefore: number;
+}
 
 export const OUTBOX_REPORT = "institution.report";
 export const OUTBOX_REVERSE = "institution.reverse";
@@ -38,6 +55,7 @@ export class PaymentProcessor {
     private readonly deps: ServiceDeps,
     private readonly cards: CardService,
     private readonly outbox: OutboxService,
+    private readonly points: PaymentPointsService,
   ) {}
 
   async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
@@ -58,6 +76,7 @@ export class PaymentProcessor {
       decidedAt: this.deps.clock.now(),
     };
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
+    if (payment.pointsSettlementId) return this.recordWithPoints(payment, decided, decision, timedOut, outcome);
     // One round trip: the decision, and with it (only if it is still this instance's to
     // make: recovery may have settled the payment first) the ledger entry and the report,
     // or the reversal of an authorization the institution may have made after we stopped
@@ -78,6 +97,42 @@ export class PaymentProcessor {
       return moved;
     });
     return moved.changed === 1 ? decided : this.load(payment.id);
+  }
+
+  /**
+   * The decision of a payment that came with points: the move is sent on its own, so the
+   * points are settled (approved) or given back (not charged) only by the transaction
+   * that made it. More round trips than a payment without points, which never comes here.
+   */
+  private async recordWithPoints(
+    payment: PaymentEntity,
+    decided: PaymentEntity,
+    decision: AuthorizationResult,
+    timedOut: boolean,
+    outcome: Partial<PaymentEntity>,
+  ): Promise<PaymentEntity> {
+    const moved = await this.deps.db.tx(async (tx) => {
+      if (!(await this.move(tx, payment.id, "PROCESSING", decided.status, outcome))) return false;
+      if (decision.approved) {
+        tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)));
+        this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
+        await this.points.settle(tx, payment);
+      } else {
+        if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+        await this.points.release(tx, payment);
+      }
+      tx.afterCommit(() => {
+        this.deps.events.paymentChanged(decided);
+        if (timedOut) this.deps.metrics.reversalQueued("timeout");
+      });
+      return true;
+    });
+    return moved ? decided : this.load(payment.id);
+  }
+
+  /** A payment that ends without a charge (rejected, expired, voided while waiting): its held points go back. */
+  async releasePoints(tx: Tx, payment: PaymentEntity): Promise<void> {
+    if (payment.pointsSettlementId) await this.points.release(tx, payment);
   }
 
   private async authorize(payment: PaymentEntity, card: ChargeCard): Promise<AuthorizationResult | "timeout"> {
@@ -108,23 +163,47 @@ export class PaymentProcessor {
   }
 
   /**
-   * APPROVED -> VOIDED or REFUNDED, with the negative ledger entry and the report (and a
-   * void's reversal), in the caller's transaction `m` (of Db.tx). Like a sale's report,
-   * they are delivered by this instance right after that transaction commits, not at
-   * the next poll; if it dies first, a poller delivers them once their lease runs out.
+   * APPROVED -> VOIDED, with the negative ledger entry, the reversal and the report, in
+   * the caller's transaction (of Db.tx). Like a sale's report, they are delivered by this
+   * instance right after that transaction commits, not at the next poll; if it dies
+   * first, a poller delivers them once their lease runs out.
    */
-  async reverseApproved(tx: Tx, payment: PaymentEntity, to: "VOIDED" | "REFUNDED"): Promise<boolean> {
-    const moved = await this.move(tx, payment.id, "APPROVED", to, {});
+  async voidApproved(tx: Tx, payment: PaymentEntity): Promise<boolean> {
+    const moved = await this.move(tx, payment.id, "APPROVED", "VOIDED", {});
     if (!moved) return false;
-    const kind = to === "VOIDED" ? "VOID" : "REFUND";
-    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, kind, -payment.amount)));
+    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "VOID", -payment.amount)));
     // The reversal first: it releases the customer's hold, the report only settles the books.
-    if (to === "VOIDED") {
-      this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
-      tx.afterCommit(() => this.deps.metrics.reversalQueued("void"));
-    }
-    this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, kind, payment.approvalNumber!));
+    this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+    tx.afterCommit(() => this.deps.metrics.reversalQueued("void"));
+    this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "VOID", payment.approvalNumber!));
+    // A void undoes the whole sale: every point it redeemed comes back, every point it earned goes.
+    if (payment.pointsSettlementId) await this.points.reverse(tx, payment, 0, payment.amount);
     return true;
+  }
+
+  /**
+   * Refunds `amount` of an APPROVED or PARTIALLY_REFUNDED payment in the caller's
+   * transaction: one conditional UPDATE adds it to the running total only if the total
+   * stays within the amount paid, and sets the status by the total (the database decides
+   * between refunds racing each other: the row's lock makes them take turns). Then the
+   * refund's own row, its negative ledger entry and its report to the institution (sent
+   * by this instance after the commit). Null when the refund no longer fits.
+   */
+  async refund(tx: Tx, payment: PaymentEntity, amount: number, idempotency: string | null): Promise<RefundedPayment | null> {
+    const changed = await tx.write(REFUND_SQL, [amount, amount, payment.id, amount]);
+    if (changed !== 1) return null;
+    // Read inside the transaction, after its own UPDATE: the total this refund made.
+    const [after] = await tx.select<{ status: PaymentStatus; refundedAmount: number | string }>(
+      "SELECT status, refundedAmount FROM payments WHERE id = ?",
+      [payment.id],
+    );
+    const refundedAmount = Number(after.refundedAmount);
+    const refund = Object.assign(new RefundEntity(), { id: newId(), paymentId: payment.id, amount, idempotency, createdAt: this.deps.clock.now() });
+    tx.atCommit(row(RefundEntity, refund));
+    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "REFUND", -amount)));
+    this.outbox.send(tx, OUTBOX_REPORT, { ...this.report(payment, "REFUND", payment.approvalNumber!), amount, refundId: refund.id });
+    if (payment.pointsSettlementId) await this.points.reverse(tx, payment, refundedAmount - amount, refundedAmount);
+    return { status: after.status, refundedAmount, refundedBefore: refundedAmount - amount };
   }
 
   /**
@@ -162,6 +241,14 @@ export class PaymentProcessor {
       const fields = { declineReason: DECLINE.processingError, decidedAt: this.deps.clock.now() };
       const declined = Object.assign(new PaymentEntity(), payment, { status: "DECLINED" as const }, fields);
       const moved = await this.deps.db.tx(async (tx) => {
+        if (payment.pointsSettlementId) {
+          // Its held points go back only if this transaction is the one that declines it.
+          if (!(await this.move(tx, payment.id, "PROCESSING", "DECLINED", fields))) return false;
+          this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
+          await this.points.release(tx, payment);
+          tx.afterCommit(() => this.deps.events.paymentChanged(declined));
+          return true;
+        }
         const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", "DECLINED", fields);
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
         tx.afterCommit(() => {
@@ -169,7 +256,7 @@ export class PaymentProcessor {
         });
         return moved;
       });
-      if (moved.changed === 1) {
+      if (moved === true || (moved !== false && moved.changed === 1)) {
         settled++;
         this.deps.metrics.reversalQueued("recovery");
         this.deps.logger.warn({ paymentId: payment.id }, "interrupted payment reversed");

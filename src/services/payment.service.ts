@@ -16,11 +16,16 @@ import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import type { PaymentProcessor } from "./payment-processor";
+import { pointsSpentMeanwhile, type PaymentPointsService, type PointsWithPayment } from "./payment-points.service";
+import { LotTakenMeanwhile } from "./points.service";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
 import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
 import { useCode } from "./wrong-code-limit";
 import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
+
+/** Holds of points that lost their lots to another settlement, tried again up to this many times. */
+const HOLD_ATTEMPTS = 5;
 
 export interface PaymentPage {
   nodes: PaymentEntity[];
@@ -48,25 +53,47 @@ export class PaymentService {
     private readonly credentials: CredentialService,
     private readonly devices: DeviceService,
     private readonly offlineTokens: OfflineTokenService,
+    private readonly points: PaymentPointsService,
   ) {}
 
-  async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string): Promise<PaymentEntity> {
+  /**
+   * With `points` (a member code), the points are part of the payment, all or nothing:
+   * `redeemPoints` are money off at the program's point value, the card is charged the
+   * rest (the payment's `amount`), and points are earned on what the card paid once it
+   * is approved. When the card is not charged, no points move.
+   */
+  async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string, points?: PointsWithPayment | null): Promise<PaymentEntity> {
     const register = requireRegister(caller);
     return useCode(this.deps, register.apiKeyId, async () => {
       const store = await this.storeOf(register);
       const sale = normalizeSale(saleInput, store.currency);
+      // An offline token's caps count what the card pays, known only once points are held: not combined.
+      if (points && isOfflineToken(code)) badInput("Points with the payment need a payment code from the server, not an offline token", { field: "memberCode" });
       const codeHash = this.codes.hash(code.trim());
+      const withPoints = points ? { member: this.codes.hash(points.memberCode.trim()), redeemPoints: points.redeemPoints } : {};
       return this.idempotency.run({
         scope: `key:${register.apiKeyId}`,
         key: idempotencyKey,
         operation: "redeemCode",
-        request: { code: codeHash, sale },
-        requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale })),
+        request: { code: codeHash, sale, ...withPoints },
+        requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale, ...withPoints })),
         load: (id) => this.processor.load(id),
         settled: (payment) => payment.status !== "PROCESSING",
-        work: (claim) => this.redeem(store, sale, code, codeHash, claim),
+        work: (claim) => (points ? this.redeemWithPoints(store, sale, code, codeHash, claim, points) : this.redeem(store, sale, code, codeHash, claim, null)),
       });
     });
+  }
+
+  /** A redeem whose points hold lost its lots to another settlement is tried again, a few times. */
+  private async redeemWithPoints(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey, points: PointsWithPayment) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.redeem(store, sale, code, codeHash, claim, points);
+      } catch (error) {
+        if (!(error instanceof LotTakenMeanwhile)) throw error;
+        if (attempt >= HOLD_ATTEMPTS) pointsSpentMeanwhile();
+      }
+    }
   }
 
   /**
@@ -74,7 +101,14 @@ export class PaymentService {
    * key's claim, the code's read and its claim; then the payment with the COMMIT), then
    * the institution asked with no transaction open, unless the customer wants to confirm.
    */
-  private async redeem(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey): Promise<PaymentEntity> {
+  private async redeem(
+    store: StoreEntity,
+    sale: Sale,
+    code: string,
+    codeHash: string,
+    claim: ClaimKey,
+    points: PointsWithPayment | null,
+  ): Promise<PaymentEntity> {
     const paymentId = newId();
     const created = await this.deps.db.tx(async (tx) => {
       claim(tx, paymentId);
@@ -87,14 +121,18 @@ export class PaymentService {
       }
       const found = await this.codes.claimPaymentCode(tx, code, codeHash);
       const entity = found.entity;
-      if (entity.maxAmount !== null && sale.amount > entity.maxAmount) {
+      // With points, they are held now and the card is charged what they leave.
+      const held = points && (await this.points.hold(tx, store.id, entity.customerId, points, sale.amount));
+      const charge = held ? { ...sale, amount: sale.amount - held.discount } : sale;
+      if (entity.maxAmount !== null && charge.amount > entity.maxAmount) {
         fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", {
           maxAmount: entity.maxAmount,
         });
       }
       const card = this.cards.requireAvailable(found.card);
-      const wait = found.confirmAbove !== null && sale.amount > found.confirmAbove;
-      const payment = this.newPayment(paymentId, store, sale, card, wait ? "PENDING_CONFIRMATION" : "PROCESSING", entity.id);
+      const wait = found.confirmAbove !== null && charge.amount > found.confirmAbove;
+      const status = wait ? "PENDING_CONFIRMATION" : "PROCESSING";
+      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, held ? held.settlementId : null);
       if (!wait) {
         tx.atCommit(row(PaymentEntity, payment));
         return { payment, card, waits: false };
@@ -181,6 +219,7 @@ export class PaymentService {
         return null;
       }
       const rejected = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
+      await this.processor.releasePoints(tx, rejected);
       tx.afterCommit(() => this.deps.events.paymentChanged(rejected));
       return rejected;
     });
@@ -204,45 +243,31 @@ export class PaymentService {
   /**
    * Cancels a sale before settlement: an approved one has its authorization reversed; one
    * still waiting for the phone is closed without asking the institution, and the phone
-   * hears it.
+   * hears it. A payment refunded in part is no longer voided: refund the rest.
    */
   voidPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
-    return this.reverseApproved(caller, paymentId, "VOIDED", idempotencyKey);
-  }
-
-  /** Gives the money back on an approved sale; the institution is told by a report. */
-  refundPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
-    return this.reverseApproved(caller, paymentId, "REFUNDED", idempotencyKey);
-  }
-
-  private async reverseApproved(
-    caller: Caller,
-    paymentId: string,
-    to: "VOIDED" | "REFUNDED",
-    idempotencyKey?: string | null,
-  ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
     const work = async (claim?: ClaimKey) => {
       await this.deps.db.tx(async (tx) => {
         claim?.(tx, paymentId);
-        const payment = await tx.findOneBy(PaymentEntity, { id: paymentId });
-        if (!payment || payment.storeId !== register.storeId) return notFound("payment");
-        if (payment.status === to) return; // already done: the same answer again
+        const payment = await this.ownPayment(tx, register, paymentId);
+        if (payment.status === "VOIDED") return; // already done: the same answer again
         const announce = (fields: Partial<PaymentEntity>) =>
-          tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status: to }, fields)));
-        if (payment.status === "PENDING_CONFIRMATION" && to === "VOIDED") {
+          tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status: "VOIDED" }, fields)));
+        if (payment.status === "PENDING_CONFIRMATION") {
           // The request's conditional UPDATE decides against a phone answering at the same moment.
           if (!(await this.confirmations.cancel(tx, payment.id))) badInput("The customer answered meanwhile; read the payment again");
           const decidedAt = this.deps.clock.now();
-          if (await this.processor.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt })) announce({ decidedAt });
+          if (await this.processor.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt })) {
+            await this.processor.releasePoints(tx, payment);
+            announce({ decidedAt });
+          }
           return;
         }
         // The move from the status read: BAD_USER_INPUT naming it unless the table has it
-        // (the processor's own check is of APPROVED -> `to`, and its UPDATE decides races).
-        assertTransition(payment.status, to);
-        if (!(await this.processor.reverseApproved(tx, payment, to))) {
-          badInput("The payment changed meanwhile; read it again");
-        }
+        // (the processor's UPDATE, from APPROVED, decides races).
+        assertTransition(payment.status, "VOIDED");
+        if (!(await this.processor.voidApproved(tx, payment))) badInput("The payment changed meanwhile; read it again");
         announce({});
       });
       return this.processor.load(paymentId);
@@ -251,11 +276,61 @@ export class PaymentService {
     return this.idempotency.run({
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
-      operation: to === "VOIDED" ? "voidPayment" : "refundPayment",
+      operation: "voidPayment",
       request: { paymentId },
       load: (id) => this.processor.load(id),
       work,
     });
+  }
+
+  /**
+   * Gives back `amount` of an approved sale, or all that is left when no amount is given;
+   * any number of times, up to what was paid (PARTIALLY_REFUNDED, then REFUNDED). Each
+   * refund is reported to the institution. Refunds racing each other are decided by the
+   * payment's conditional UPDATE: together they never give back more than was paid.
+   */
+  refundPayment(caller: Caller, paymentId: string, idempotencyKey?: string | null, amount?: number | null): Promise<PaymentEntity> {
+    const register = requireRegister(caller);
+    if (amount != null && (!Number.isSafeInteger(amount) || amount <= 0)) {
+      badInput("amount must be a positive whole number of minor units", { field: "amount" });
+    }
+    const work = async (claim?: ClaimKey) => {
+      await this.deps.db.tx(async (tx) => {
+        claim?.(tx, paymentId);
+        const payment = await this.ownPayment(tx, register, paymentId);
+        const left = payment.amount - payment.refundedAmount;
+        const wanted = amount ?? left;
+        assertTransition(payment.status, wanted === left ? "REFUNDED" : "PARTIALLY_REFUNDED");
+        if (wanted > left) badInput(`amount is above what is left to refund (${left})`, { field: "amount", refundable: left });
+        const refunded = await this.processor.refund(tx, payment, wanted, idempotencyKey ?? null);
+        if (!refunded) {
+          // Another refund was first: say what is left now.
+          const now = await tx.findOneByOrFail(PaymentEntity, { id: paymentId });
+          const leftNow = now.amount - now.refundedAmount;
+          const why = leftNow === 0 ? "nothing is left to refund" : `amount is above what is left to refund (${leftNow})`;
+          badInput(`Another refund was made meanwhile: ${why}`, { field: "amount", refundable: leftNow });
+        }
+        const { status, refundedAmount } = refunded!;
+        tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status, refundedAmount })));
+      });
+      return this.processor.load(paymentId);
+    };
+    if (!idempotencyKey) return work();
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "refundPayment",
+      request: { paymentId, amount: amount ?? null },
+      load: (id) => this.processor.load(id),
+      work,
+    });
+  }
+
+  /** The payment, if it is this register's store's; NOT_FOUND otherwise. */
+  private async ownPayment(tx: Tx, register: RegisterCaller, paymentId: string): Promise<PaymentEntity> {
+    const payment = await tx.findOneBy(PaymentEntity, { id: paymentId });
+    if (!payment || payment.storeId !== register.storeId) return notFound("payment");
+    return payment;
   }
 
   /** A phone's own history, or a register's store's, newest first. */
@@ -295,7 +370,15 @@ export class PaymentService {
     this.deps.events.paymentChanged(payment);
   }
 
-  private newPayment(id: string, store: StoreEntity, sale: Sale, card: ChargeCard, status: PaymentStatus, codeId: string | null) {
+  private newPayment(
+    id: string,
+    store: StoreEntity,
+    sale: Sale,
+    card: ChargeCard,
+    status: PaymentStatus,
+    codeId: string | null,
+    pointsSettlementId: string | null = null,
+  ): PaymentEntity {
     return Object.assign(new PaymentEntity(), {
       id,
       status,
@@ -313,6 +396,8 @@ export class PaymentService {
       createdAt: this.deps.clock.now(),
       decidedAt: null,
       processingDeadline: status === "PROCESSING" ? this.processor.processingDeadline() : null,
+      refundedAmount: 0,
+      pointsSettlementId,
     });
   }
 

@@ -1,5 +1,6 @@
 import { MoreThan, type EntityManager } from "typeorm";
 import { MembershipEntity, PointLotEntity, PointMovementEntity, PointSettlementEntity, ProgramEntity, StoreEntity } from "../entities";
+import type { HeldLot } from "../entities/point-settlement.entity";
 import { affectedRows } from "../database";
 import type { Caller } from "./caller";
 import type { CodeService } from "./code.service";
@@ -23,6 +24,12 @@ export interface PointsResult {
   pointsEarned: number;
   pointsRedeemed: number;
   discount: number;
+  /** Redeemed points given back by refunds of the payment they came with. */
+  pointsReturned: number;
+  /** Earned points taken back by refunds. */
+  pointsTakenBack: number;
+  /** Earned points refunds could not take back: the member had spent them. */
+  shortfall: number;
 }
 
 export interface MovementPage {
@@ -38,7 +45,7 @@ export interface PointsBalance {
 }
 
 /** Raised inside a settlement when another one took the same points first: run it again. */
-class LotTakenMeanwhile extends Error {}
+export class LotTakenMeanwhile extends Error {}
 
 /**
  * The points ledger: lots, earning, redeeming, settling at a register, and the change
@@ -118,7 +125,7 @@ export class PointsService {
     const now = this.deps.clock.now();
     const movement = { programId: program.id, membershipId: membership.id, memberNumber: membership.memberNumber, storeId, settlementId };
     if (redeemPoints > 0) {
-      await this.takePoints(m, membership.id, redeemPoints, now);
+      await takePoints(m, membership.id, redeemPoints, now);
       await m.insert(PointMovementEntity, { id: newId(), ...movement, kind: "REDEEM", points: -redeemPoints, expiresAt: null, createdAt: now });
     }
     const earned = Math.floor(((purchaseAmount - discount) * program.pointsPerUnitMicros) / 1e6);
@@ -133,43 +140,17 @@ export class PointsService {
       createdAt: now,
     });
     if (earned > 0) {
-      const expiresAt = new Date(now.getTime() + program.expiryDays * DAY_MS);
-      await m.insert(PointLotEntity, { id: newId(), membershipId: membership.id, points: earned, remaining: earned, expiresAt, createdAt: now });
+      const expiresAt = await addLot(m, membership.id, earned, program.expiryDays, now);
       await m.insert(PointMovementEntity, { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now });
     }
   }
 
-  /** Takes points from the lots that expire first; each take is conditional on the lot still holding them. */
-  private async takePoints(m: EntityManager, membershipId: string, wanted: number, now: Date): Promise<void> {
-    const lots = await liveLots(m, membershipId, now);
-    const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
-    if (available < wanted) fail(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", { available });
-    let left = wanted;
-    for (const lot of lots) {
-      if (left === 0) break;
-      const take = Math.min(lot.remaining, left);
-      const result = await m
-        .createQueryBuilder()
-        .update(PointLotEntity)
-        .set({ remaining: () => `remaining - ${take}` })
-        .where("id = :id AND remaining >= :take AND expiresAt > :now", { id: lot.id, take, now })
-        .execute();
-      if (affectedRows(result) !== 1) throw new LotTakenMeanwhile();
-      left -= take;
-    }
-  }
-
-  private async settlementResult(settlementId: string): Promise<PointsResult> {
+  settlementResult(settlementId: string): Promise<PointsResult> {
     return this.deps.db.read(async (m) => {
       const settlement = await m.findOneByOrFail(PointSettlementEntity, { id: settlementId });
       const membership = await m.findOneByOrFail(MembershipEntity, { id: settlement.membershipId });
       const program = await m.findOneByOrFail(ProgramEntity, { id: membership.programId });
-      return {
-        membership: await this.memberships.view(m, membership, program),
-        pointsEarned: settlement.pointsEarned,
-        pointsRedeemed: settlement.pointsRedeemed,
-        discount: settlement.discount,
-      };
+      return { membership: await this.memberships.view(m, membership, program), ...pointsMoved(settlement) };
     });
   }
 
@@ -208,9 +189,94 @@ export async function readBalance(m: EntityManager, membershipId: string, now: D
   };
 }
 
-function liveLots(m: EntityManager, membershipId: string, now: Date): Promise<PointLotEntity[]> {
+/**
+ * What a settlement moved, as the register and the phone see it: a payment's points
+ * still held show what they take from the balance and nothing earned yet; points given
+ * back because the payment was not charged show nothing at all.
+ */
+export function pointsMoved(s: PointSettlementEntity): Omit<PointsResult, "membership"> {
+  const moved = { pointsReturned: s.pointsReturned, pointsTakenBack: s.pointsTakenBack, shortfall: s.shortfall };
+  if (s.state === "RELEASED") return { pointsEarned: 0, pointsRedeemed: 0, discount: 0, ...moved };
+  return { pointsEarned: s.state === "HELD" ? 0 : s.pointsEarned, pointsRedeemed: s.pointsRedeemed, discount: s.discount, ...moved };
+}
+
+/**
+ * Takes `wanted` points from the lots that expire first, each take conditional on the lot
+ * still holding them: INSUFFICIENT_POINTS when the balance is short, LotTakenMeanwhile
+ * when another settlement took some first. Returns where they came from.
+ */
+export async function takePoints(m: EntityManager, membershipId: string, wanted: number, now: Date): Promise<HeldLot[]> {
+  const lots = await liveLots(m, membershipId, now);
+  const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  if (available < wanted) fail(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", { available });
+  return takeFrom(m, lots, wanted, now);
+}
+
+/**
+ * Takes up to `wanted` points, as many as the balance holds (a refund taking back what
+ * it earned); the caller records what was not there. `locking`: the lots are read with
+ * a lock (MySQL), so a transaction that waited for another's refund sees its takes.
+ */
+export async function takePointsUpTo(m: EntityManager, membershipId: string, wanted: number, now: Date, locking: boolean): Promise<number> {
+  const lots = await liveLots(m, membershipId, now, locking);
+  const available = lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  const taken = await takeFrom(m, lots, Math.min(wanted, available), now);
+  return taken.reduce((sum, t) => sum + t.points, 0);
+}
+
+async function takeFrom(m: EntityManager, lots: PointLotEntity[], wanted: number, now: Date): Promise<HeldLot[]> {
+  const taken: HeldLot[] = [];
+  let left = wanted;
+  for (const lot of lots) {
+    if (left === 0) break;
+    const take = Math.min(lot.remaining, left);
+    const result = await m
+      .createQueryBuilder()
+      .update(PointLotEntity)
+      .set({ remaining: () => `remaining - ${take}` })
+      .where("id = :id AND remaining >= :take AND expiresAt > :now", { id: lot.id, take, now })
+      .execute();
+    if (affectedRows(result) !== 1) throw new LotTakenMeanwhile();
+    taken.push({ lotId: lot.id, points: take });
+    left -= take;
+  }
+  return taken;
+}
+
+/**
+ * Puts points taken from lots back where they came from: of the points `held` lists in
+ * order, those from position `from` on, `count` of them (a refund's share, after the
+ * shares given back before it). Each lot keeps its own expiry.
+ */
+export async function returnPoints(m: EntityManager, held: readonly HeldLot[], from: number, count: number): Promise<void> {
+  let skip = from;
+  let left = count;
+  for (const lot of held) {
+    if (left === 0) break;
+    const here = Math.min(lot.points - Math.min(skip, lot.points), left);
+    skip = Math.max(0, skip - lot.points);
+    if (here === 0) continue;
+    await m
+      .createQueryBuilder()
+      .update(PointLotEntity)
+      .set({ remaining: () => `remaining + ${here}` })
+      .where("id = :id", { id: lot.lotId })
+      .execute();
+    left -= here;
+  }
+}
+
+/** Points earned now: a new lot, expiring after the program's period. */
+export async function addLot(m: EntityManager, membershipId: string, points: number, expiryDays: number, now: Date): Promise<Date> {
+  const expiresAt = new Date(now.getTime() + expiryDays * DAY_MS);
+  await m.insert(PointLotEntity, { id: newId(), membershipId, points, remaining: points, expiresAt, createdAt: now });
+  return expiresAt;
+}
+
+function liveLots(m: EntityManager, membershipId: string, now: Date, locking = false): Promise<PointLotEntity[]> {
   return m.find(PointLotEntity, {
     where: { membershipId, remaining: MoreThan(0), expiresAt: MoreThan(now) },
     order: { expiresAt: "ASC", id: "ASC" },
+    ...(locking ? { lock: { mode: "pessimistic_write" as const } } : {}),
   });
 }

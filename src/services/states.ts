@@ -20,6 +20,7 @@ export const PAYMENT_STATUSES = [
   "REJECTED_BY_CUSTOMER",
   "EXPIRED",
   "VOIDED",
+  "PARTIALLY_REFUNDED",
   "REFUNDED",
 ] as const;
 
@@ -29,11 +30,13 @@ const PAYMENT_MOVES: Record<PaymentStatus, readonly PaymentStatus[]> = {
   // VOIDED: the register cancelled the sale before the phone answered; nothing was charged.
   PENDING_CONFIRMATION: ["PROCESSING", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED"],
   PROCESSING: ["APPROVED", "DECLINED"],
-  APPROVED: ["VOIDED", "REFUNDED"],
+  // A refund of part of the amount, then more parts, until all is refunded; a void only before any refund.
+  APPROVED: ["VOIDED", "PARTIALLY_REFUNDED", "REFUNDED"],
   DECLINED: [],
   REJECTED_BY_CUSTOMER: [],
   EXPIRED: [],
   VOIDED: [],
+  PARTIALLY_REFUNDED: ["PARTIALLY_REFUNDED", "REFUNDED"],
   REFUNDED: [],
 };
 

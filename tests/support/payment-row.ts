@@ -25,6 +25,8 @@ export function paymentRow(id: string, columns: Partial<PaymentEntity> = {}): Pa
     createdAt: new Date(),
     decidedAt: new Date(),
     processingDeadline: null,
+    refundedAmount: 0,
+    pointsSettlementId: null,
     ...columns,
   });
 }

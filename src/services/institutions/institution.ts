@@ -25,6 +25,8 @@ export interface TransactionReport {
   currency: string;
   approvalNumber: string;
   at: string;
+  /** A refund's own id: a payment refunded in parts has one REFUND report per part. */
+  refundId?: string;
 }
 
 export interface CardInstitution {
@@ -34,7 +36,7 @@ export interface CardInstitution {
    * signal ends a call the outbox has given up on, so a dead link holds no socket.
    */
   reverse(paymentId: string, signal: AbortSignal): Promise<void>;
-  /** Idempotent by payment id and kind; the signal as for reverse. */
+  /** Idempotent by payment id and kind (and refund id); the signal as for reverse. */
   report(report: TransactionReport, signal: AbortSignal): Promise<void>;
 }
 

@@ -66,7 +66,7 @@ export class SimulatedInstitution implements CardInstitution {
     if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
     if (this.failReports) throw new Error("institution unreachable");
     // Reports are idempotent: a repeated delivery (the outbox is at-least-once) is ignored.
-    const key = `${report.paymentId}:${report.kind}`;
+    const key = `${report.paymentId}:${report.kind}:${report.refundId ?? ""}`;
     if (this.reported.has(key)) return;
     this.reported.set(key, true);
     this.reports.push(report);
