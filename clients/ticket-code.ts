@@ -12,12 +12,12 @@ type PublicKey = Awaited<ReturnType<Subtle["importKey"]>>;
 const DEVICE_KEYS_KEPT = 1_000;
 
 /** The DER inside a PEM ("-----BEGIN PUBLIC KEY-----" …). */
-export function derOfPem(pem: string): Uint8Array {
+export function derOfPem(pem: string): Uint8Array<ArrayBuffer> {
   return fromBase64url(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""));
 }
 
 /** A public key's id as codes name it: the first 12 hex digits of SHA-256 over its SPKI DER. */
-export async function ticketKeyIdOfSpki(spki: Uint8Array): Promise<string> {
+export async function ticketKeyIdOfSpki(spki: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", spki));
   return Array.from(digest.subarray(0, 6), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
