@@ -67,11 +67,15 @@ export class OfflineGate {
     this.asOf = snapshot.asOf;
   }
 
-  /** Decides a scan alone, as the server would on the same state, and queues it. */
-  decide(code: string, options: ScanOptions = {}): OfflineDecision {
+  /**
+   * Decides a scan alone, as the server would on the same state, and queues it. The
+   * ticket is read and changed after the signature check, in one step, so scans checked
+   * at the same time still take its uses one by one.
+   */
+  async decide(code: string, options: ScanOptions = {}): Promise<OfflineDecision> {
     const now = options.now ?? new Date();
     const exit = Boolean(options.exit);
-    const claims = this.verifier.verify(code.trim(), now);
+    const claims = await this.verifier.verify(code.trim(), now);
     const ticket = claims ? this.ticketState(claims.t) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now });
     if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now));

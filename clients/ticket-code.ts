@@ -1,20 +1,32 @@
-/// <reference types="node" />
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import type { TicketClaims } from "./admission-rules";
+import { fromBase64url } from "./offline-token";
 import { ROTATING_CODE_PREFIX, rotationText, rotationWindow } from "./rotation";
 
 export const TICKET_CODE_PREFIX = "T1.";
 export { ROTATING_CODE_PREFIX, ROTATION_PERIOD_SECONDS } from "./rotation";
 
+type Subtle = typeof globalThis.crypto.subtle;
+type PublicKey = Awaited<ReturnType<Subtle["importKey"]>>;
+
+/** A rotating code's device keys, imported once each: a gate sees the same phones scan again (exits, re-entry). */
+const DEVICE_KEYS_KEPT = 1_000;
+
+/** The DER inside a PEM ("-----BEGIN PUBLIC KEY-----" …). */
+export function derOfPem(pem: string): Uint8Array<ArrayBuffer> {
+  return fromBase64url(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""));
+}
+
 /** A public key's id as codes name it: the first 12 hex digits of SHA-256 over its SPKI DER. */
-export function ticketKeyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 12);
+export async function ticketKeyIdOfSpki(spki: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", spki));
+  return Array.from(digest.subarray(0, 6), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
  * Ticket codes are "T1." + base64url(JSON claims) + "." + base64url(Ed25519 signature over
  * everything before the last dot). This checks one with public keys alone, as a gate does
- * offline; the server signs them (src/services/crypto/ticket-signer.ts).
+ * offline; the server signs them (src/services/crypto/ticket-signer.ts) and checks them
+ * with this same class. It uses WebCrypto alone, so it runs in Node 20 and in a browser.
  *
  * A rotating code is a credential made the same way with "T2." (its claims also name the
  * holder's device and carry its public key), then "." + the window number + "." +
@@ -22,13 +34,13 @@ export function ticketKeyIdOf(publicKey: KeyObject): string {
  * stops working once its window is past: `stale` says so.
  */
 export class TicketCodeVerifier {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys: Promise<Map<string, PublicKey>>;
+  private readonly deviceKeys = new Map<string, Promise<PublicKey>>();
 
   constructor(publicKeyPems: readonly string[]) {
-    for (const pem of publicKeyPems) {
-      const key = createPublicKey(pem);
-      this.keys.set(ticketKeyIdOf(key), key);
-    }
+    this.keys = importKeys(publicKeyPems);
+    // A bad key is reported by verify, where it is awaited; it must not be an unhandled rejection meanwhile.
+    this.keys.catch(() => undefined);
   }
 
   /**
@@ -36,20 +48,22 @@ export class TicketCodeVerifier {
    * rotating code's device signature must hold too; it is `stale` when its window is not
    * within one of `at`'s (the scan's time).
    */
-  verify(code: string, at: Date = new Date()): TicketClaims | null {
+  async verify(code: string, at: Date = new Date()): Promise<TicketClaims | null> {
     if (code.startsWith(ROTATING_CODE_PREFIX)) return this.verifyRotating(code, at);
     return this.verifySigned(code, TICKET_CODE_PREFIX);
   }
 
-  private verifySigned(code: string, prefix: string): TicketClaims | null {
+  private async verifySigned(code: string, prefix: string): Promise<TicketClaims | null> {
     if (!code.startsWith(prefix)) return null;
     const dot = code.lastIndexOf(".");
     if (dot <= prefix.length) return null;
     const body = code.slice(0, dot);
     try {
-      const claims = JSON.parse(Buffer.from(body.slice(prefix.length), "base64url").toString()) as TicketClaims;
-      const key = typeof claims.k === "string" ? this.keys.get(claims.k) : undefined;
-      if (!key || !verify(null, Buffer.from(body), key, Buffer.from(code.slice(dot + 1), "base64url"))) return null;
+      const claims = JSON.parse(new TextDecoder().decode(fromBase64url(body.slice(prefix.length)))) as TicketClaims;
+      const key = typeof claims.k === "string" ? (await this.keys).get(claims.k) : undefined;
+      if (!key) return null;
+      const holds = await globalThis.crypto.subtle.verify({ name: "Ed25519" }, key, fromBase64url(code.slice(dot + 1)), new TextEncoder().encode(body));
+      if (!holds) return null;
       // A credential's device fields only mean something in a rotating code.
       if ((prefix === ROTATING_CODE_PREFIX) !== (typeof claims.d === "string")) return null;
       return claims;
@@ -58,23 +72,46 @@ export class TicketCodeVerifier {
     }
   }
 
-  private verifyRotating(code: string, at: Date): TicketClaims | null {
+  private async verifyRotating(code: string, at: Date): Promise<TicketClaims | null> {
     const parts = code.split(".");
     if (parts.length !== 5 || !/^\d{1,12}$/.test(parts[3])) return null;
     const credential = parts.slice(0, 3).join(".");
-    const claims = this.verifySigned(credential, ROTATING_CODE_PREFIX);
+    const claims = await this.verifySigned(credential, ROTATING_CODE_PREFIX);
     if (!claims?.d || (claims.a !== "Ed25519" && claims.a !== "ES256")) return null;
     const window = Number(parts[3]);
     try {
-      const deviceKey = createPublicKey({ key: Buffer.from(claims.d, "base64url"), format: "der", type: "spki" });
-      const text = Buffer.from(rotationText(credential, window));
-      const signature = Buffer.from(parts[4], "base64url");
-      const holds =
-        claims.a === "Ed25519" ? verify(null, text, deviceKey, signature) : verify("sha256", text, { key: deviceKey, dsaEncoding: "ieee-p1363" }, signature);
+      const deviceKey = await this.deviceKey(claims.d, claims.a);
+      const params = claims.a === "Ed25519" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+      // WebCrypto's ECDSA signatures are r‖s (IEEE P1363), as the phone's DeviceKey makes them.
+      const holds = await globalThis.crypto.subtle.verify(params, deviceKey, fromBase64url(parts[4]), new TextEncoder().encode(rotationText(credential, window)));
       if (!holds) return null;
     } catch {
       return null;
     }
     return { ...claims, stale: Math.abs(window - rotationWindow(at)) > 1 };
   }
+
+  /** Only keys inside a credential the server signed reach here, so what is kept is bounded by real devices. */
+  private deviceKey(spki: string, algorithm: "Ed25519" | "ES256"): Promise<PublicKey> {
+    const id = `${algorithm}:${spki}`;
+    let key = this.deviceKeys.get(id);
+    if (!key) {
+      const params = algorithm === "Ed25519" ? { name: "Ed25519" } : { name: "ECDSA", namedCurve: "P-256" };
+      key = globalThis.crypto.subtle.importKey("spki", fromBase64url(spki), params, false, ["verify"]);
+      key.catch(() => this.deviceKeys.delete(id));
+      if (this.deviceKeys.size >= DEVICE_KEYS_KEPT) this.deviceKeys.delete(this.deviceKeys.keys().next().value!);
+    } else this.deviceKeys.delete(id);
+    this.deviceKeys.set(id, key);
+    return key;
+  }
 }
+
+async function importKeys(pems: readonly string[]): Promise<Map<string, PublicKey>> {
+  const keys = new Map<string, PublicKey>();
+  for (const pem of pems) {
+    const spki = derOfPem(pem);
+    keys.set(await ticketKeyIdOfSpki(spki), await globalThis.crypto.subtle.importKey("spki", spki, { name: "Ed25519" }, false, ["verify"]));
+  }
+  return keys;
+}
+

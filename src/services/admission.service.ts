@@ -124,7 +124,7 @@ export class AdmissionService {
       const known = await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }));
       if (known) return this.deps.db.read((m) => this.decisionOf(m, known));
     }
-    const claims = this.deps.tickets.verify(movement.code, movement.at);
+    const claims = await this.deps.tickets.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first = await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
     // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
@@ -186,7 +186,7 @@ export class AdmissionService {
     return decision;
   }
 
-  private decide(event: EventEntity, movement: Movement, claims: ReturnType<ServiceDeps["tickets"]["verify"]>, row: TicketEntity | null, partnerId: string): Decision {
+  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["tickets"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
     return decideScan({ claims, ticket: ticketStateOf(row, partnerId), eventId: event.id, allowReentry: allowsReentry(event), exit: movement.exit, now: movement.at });
   }
 

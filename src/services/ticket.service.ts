@@ -288,7 +288,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = this.deps.tickets.verify(code.trim(), this.deps.clock.now());
+    const claims = await this.deps.tickets.verify(code.trim(), this.deps.clock.now());
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");

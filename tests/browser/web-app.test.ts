@@ -1,12 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
+import { PhoneClient } from "../../clients/phone";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
+import { startSmsGateway } from "../support/sms-gateway";
+import { randomPhone } from "../support/test-data";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
 
@@ -40,10 +43,13 @@ describeIf("the web app in a real browser", () => {
   const browsers: Browser[] = [];
   let shopper: Shopper;
   let phone: Page;
+  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
 
   beforeAll(async () => {
     database = await createTestDatabase("sqlite");
+    sms = await startSmsGateway();
     server = await spawnServer({
+      SMS_GATEWAY_URL: sms.url,
       DATA_DIR: database.dataDir,
       ADMIN_TOKEN,
       PASSWORD_HASH_COST: "10",
@@ -62,6 +68,7 @@ describeIf("the web app in a real browser", () => {
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
     await server?.stop();
+    await sms?.close();
     await database?.drop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -162,7 +169,19 @@ describeIf("the web app in a real browser", () => {
     expect(await register.getByTestId("approval-number").textContent()).toBe(payment.approvalNumber);
   });
 
-  it("admits a ticket at the gate page once, and turns red on the second scan", async () => {
+  /** The gate page of the event, shared by the gate tests, with the partner that sells its tickets. */
+  let venue: { gate: Page; gateContext: BrowserContext; shop: PartnerClient; eventId: string };
+
+  /** The code the phone page's rotating QR shows now for a ticket (made on the phone, no request). */
+  async function rotatingCode(title: string, seat: string) {
+    await tab(phone, "Tickets");
+    const item = phone.getByRole("listitem").filter({ hasText: `seat ${seat}` });
+    await item.getByRole("button", { name: "Show ticket code" }).click();
+    await item.getByRole("img", { name: `Ticket QR for ${title}` }).waitFor();
+    return (await item.getByTestId("ticket-code").textContent())!.trim();
+  }
+
+  it("admits a rotating ticket QR at the gate page once, and turns red on the second scan", async () => {
     const admin = new AdminClient(server.url, ADMIN_TOKEN);
     const partner = await admin.createPartner("Budokan Tickets");
     const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
@@ -175,15 +194,16 @@ describeIf("the web app in a real browser", () => {
       startsAt: new Date(now + 3_600_000).toISOString(),
     });
     await shop.postTicket({ eventId: event.id, issueNumber: "BDK-0001", holderPhone: shopper.phoneNumber, seat: "A-12" });
+    await shop.postTicket({ eventId: event.id, issueNumber: "BDK-0002", holderPhone: shopper.phoneNumber, seat: "A-13" });
 
-    await tab(phone, "Tickets");
-    await phone.getByRole("button", { name: "Show ticket code" }).click();
-    await phone.getByRole("img", { name: "Ticket QR for Winter Live" }).waitFor();
-    const code = (await phone.getByTestId("code-digits").textContent())!.trim();
+    const code = await rotatingCode("Winter Live", "A-12");
+    expect(code).toMatch(/^T2\./);
     await shot(phone, "phone-tickets");
 
-    const gateBrowser = browsers[0];
-    const gate = await (await gateBrowser.newContext({ viewport: TERMINAL_VIEWPORT })).newPage();
+    const gateContext = await browsers[0].newContext({ viewport: TERMINAL_VIEWPORT });
+    const gate = await gateContext.newPage();
+    gate.on("pageerror", (e) => process.stdout.write(`[gate error] ${e.message}\n`));
+    venue = { gate, gateContext, shop, eventId: event.id };
     await gate.goto(`${server.url}/app/#/gate`);
     await gate.getByLabel("The gate's API key").fill(gateKey);
     await gate.getByLabel("Event ID").fill(event.id);
@@ -201,6 +221,7 @@ describeIf("the web app in a real browser", () => {
     await shot(gate, "gate-admitted");
     await gate.getByRole("button", { name: "Next ticket" }).click();
     await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 1" }).waitFor();
+    await gate.getByTestId("inside-count").filter({ hasText: "Inside: 1" }).waitFor();
 
     await gate.getByLabel("Or type the ticket's code").fill(code);
     await gate.getByRole("button", { name: "Use this code" }).click();
@@ -208,7 +229,76 @@ describeIf("the web app in a real browser", () => {
     expect(await verdict.textContent()).toContain("Already used");
     expect(await verdict.evaluate(backgroundColor)).toBe("rgb(164, 22, 26)");
     await shot(gate, "gate-denied");
+    await gate.getByRole("button", { name: "Next ticket" }).click();
     expect(await shop.attendance(event.id)).toMatchObject({ admitted: 1 });
+  });
+
+  it("keeps admitting at the gate page with no network, from its snapshot, and uploads the scans when the network is back", async () => {
+    const { gate, gateContext, shop, eventId } = venue;
+    const code = await rotatingCode("Winter Live", "A-13");
+    await gateContext.setOffline(true);
+    await gate.getByRole("status").filter({ hasText: "Offline: admitting from the snapshot" }).waitFor();
+
+    await gate.getByLabel("Or type the ticket's code").fill(code);
+    await gate.getByRole("button", { name: "Use this code" }).click();
+    const verdict = gate.getByRole("alert");
+    await verdict.filter({ hasText: "Admitted" }).waitFor();
+    expect(await verdict.textContent()).toContain("Decided offline");
+    await shot(gate, "gate-offline-admitted");
+    await gate.getByRole("button", { name: "Next ticket" }).click();
+    await gate.getByLabel("Or type the ticket's code").fill(code);
+    await gate.getByRole("button", { name: "Use this code" }).click();
+    await verdict.filter({ hasText: "Already used" }).waitFor();
+    await gate.getByRole("button", { name: "Next ticket" }).click();
+    await gate.getByTestId("queued-scans").filter({ hasText: "2 scans waiting to be sent." }).waitFor();
+    await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 2" }).waitFor();
+    await shot(gate, "gate-offline");
+    expect(await shop.attendance(eventId)).toMatchObject({ admitted: 1 });
+
+    await gateContext.setOffline(false);
+    await gate.getByTestId("queued-scans").filter({ hasText: "Every scan is on the server." }).waitFor();
+    expect(await shop.attendance(eventId)).toMatchObject({ admitted: 2 });
+    await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 2" }).waitFor();
+    await gate.getByTestId("inside-count").filter({ hasText: "Inside: 2" }).waitFor();
+  });
+
+  it("shows an offline payment code on the phone page with no network, within limits set in Settings, and the register page redeems it", async () => {
+    const register = (globalThis as { registerPage?: Page }).registerPage!;
+    await tab(phone, "Settings");
+    await phone.getByLabel("Most in 24 hours").fill("5000");
+    await phone.getByLabel("Payments in 24 hours").fill("3");
+    await phone.getByLabel("Your password").fill(PASSWORD);
+    await phone.getByRole("button", { name: "Save the offline limits" }).click();
+    await phone.getByTestId("offline-limits").filter({ hasText: "at most 5,000" }).waitFor();
+    expect((await shopper.phone.devices())[0]).toMatchObject({ offlineMaxAmount: 5000, offlineMaxCount: 3 });
+
+    await tab(phone, "Pay");
+    await phone.getByRole("button", { name: "Show a payment code" }).waitFor();
+    await phone.context().setOffline(true);
+    try {
+      await phone.getByRole("status").filter({ hasText: "You are offline" }).waitFor();
+      await phone.getByLabel("Pay at most").fill("2000");
+      await phone.getByRole("button", { name: "Show an offline payment code" }).click();
+      await phone.getByRole("img", { name: "Offline payment QR" }).waitFor();
+      const token = (await phone.getByTestId("offline-token").textContent())!.trim();
+      expect(token).toMatch(/^P1\./);
+      await shot(phone, "phone-offline-pay");
+
+      await register.getByRole("button", { name: "Next sale" }).click();
+      await register.getByLabel("Amount (JPY)").fill("1500");
+      await register.getByLabel("Or type the customer's code").fill(token);
+      await register.getByRole("button", { name: "Use this code" }).click();
+      await register.getByText("Approved", { exact: true }).waitFor();
+      const customerNumber = await register.getByTestId("customer-number").textContent();
+      expect(customerNumber).toMatch(/^\d{10}$/);
+      expect(customerNumber).not.toContain(shopper.phoneNumber.slice(-8));
+      await shot(register, "register-approved-offline");
+    } finally {
+      await phone.context().setOffline(false);
+    }
+    const [payment] = (await shopper.phone.payments(1)).nodes;
+    expect(payment).toMatchObject({ status: "APPROVED", amount: 1500 });
+    await register.getByRole("button", { name: "Next sale" }).click();
   });
 
   it("shows memberships with the member QR, bills with their QR (collected at the register page), and the inbox", async () => {
@@ -260,5 +350,35 @@ describeIf("the web app in a real browser", () => {
     await tab(register, "Today");
     await register.getByRole("heading", { name: "Bills collected today" }).waitFor();
     await shot(register, "register-today");
+  });
+
+  it("signs up on the phone page with the code the SMS gateway was sent, and makes the browser a device", async () => {
+    const context = await browsers[0].newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      const number = randomPhone();
+      await page.goto(`${server.url}/app/#/phone`);
+      await page.getByRole("button", { name: "New here? Create a wallet" }).click();
+      await page.getByLabel("Phone number").fill(number);
+      await page.getByRole("button", { name: "Send me a code" }).click();
+      await page.getByLabel("The code from the SMS").waitFor();
+      await shot(page, "phone-sign-up");
+      let code: string | null = null;
+      for (let tries = 0; !(code = sms.codeSentTo(number)); tries++) {
+        expect(tries).toBeLessThan(50);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await page.getByLabel("The code from the SMS").fill(code);
+      await page.getByLabel("Your name").fill("Aoi Tanaka");
+      await page.getByLabel("Choose a password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Create my wallet" }).click();
+      await page.getByRole("button", { name: "Show a payment code" }).or(page.getByText("No card is available for payments")).waitFor();
+      await page.getByText("Aoi Tanaka").waitFor();
+      const client = new PhoneClient(server.url);
+      await client.login(number, PASSWORD);
+      expect(await client.devices()).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
   });
 });

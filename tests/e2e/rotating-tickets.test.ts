@@ -69,9 +69,9 @@ describe.each(engines)("rotating ticket codes (%s)", (engine) => {
     await offline.refresh();
     const rotating = await fan.phone.issueRotatingTicket(pass.id, key);
     const code = await rotatingTicketCode(rotating.credential, key, clock.now());
-    expect(offline.decide(code, { now: clock.now() })).toMatchObject({ result: "ADMITTED" });
+    expect(await offline.decide(code, { now: clock.now() })).toMatchObject({ result: "ADMITTED" });
     clock.advance(4 * PERIOD_MS);
-    expect(offline.decide(code, { now: clock.now() })).toMatchObject({ result: "DENIED", reason: "STALE" });
+    expect(await offline.decide(code, { now: clock.now() })).toMatchObject({ result: "DENIED", reason: "STALE" });
   });
 
   it("refuses a code signed by another key, a credential asked for without the device's proof, and a revoked device's codes", async () => {

@@ -218,7 +218,7 @@ describe.each(engines)("gates: exits, passes, allotments and offline scans (%s)"
       // Each case from a snapshot of the state the server decides on.
       const local = new OfflineGate({} as GateClient, event.id, "Main");
       local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
-      const mine = local.decide(code, { exit, now });
+      const mine = await local.decide(code, { exit, now });
       const server = exit ? await world.services.admissions.exitTicket(gate, code, event.id, "Main") : await admit(code);
       table.push({ name, offline: [mine.result, mine.reason], server: [server.result, server.reason] });
     }

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier, ticketKeyIdOf } from "../../../clients/ticket-code";
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
+import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier } from "../../../clients/ticket-code";
 import type { TicketClaims } from "../../../clients/admission-rules";
 
 export type { TicketClaims } from "../../../clients/admission-rules";
@@ -46,9 +46,14 @@ export class TicketSigner {
   }
 
   /** The claims if the code is well formed and signed by one of our keys, else null; see TicketCodeVerifier for rotating codes. */
-  verify(code: string, at?: Date): TicketClaims | null {
+  verify(code: string, at?: Date): Promise<TicketClaims | null> {
     return this.verifier.verify(code, at);
   }
+}
+
+/** A public key's id as codes name it: the first 12 hex digits of SHA-256 over its SPKI DER (clients/ticket-code.ts finds keys by it). */
+export function ticketKeyIdOf(publicKey: KeyObject): string {
+  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 12);
 }
 
 export const looksLikeTicketCode = (code: string): boolean => {

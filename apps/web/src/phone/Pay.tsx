@@ -1,16 +1,20 @@
 import type { Payment } from "@clients/common";
 import type { Card } from "@clients/phone";
 import { useEffect, useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { errorText, isNetworkFailure } from "../shared/errors";
 import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { CodeView } from "./code-view";
+import { OfflineToken } from "./offline-token";
 import { withKey, type PhoneSession } from "./session";
 
 /**
  * Pay with a code: pick a card, show its QR; the code renews itself before it expires.
  * When a store uses it, the result arrives live (paymentUpdates) and replaces the code.
  */
+/** The cards this page last saw, in memory only: a tab opened with no network can still make an offline token. */
+const cardsSeen = new Map<string, Card[]>();
+
 export function Pay({ session }: { session: PhoneSession }) {
   const [cards, setCards] = useState<Card[] | null>(null);
   const [cardId, setCardId] = useState<string | null>(null);
@@ -18,20 +22,34 @@ export function Pay({ session }: { session: PhoneSession }) {
   const [last, setLast] = useState<Payment | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
+  // The browser may think it is online while the server is out of reach: a failed request says otherwise.
+  const [unreachable, setUnreachable] = useState(false);
   useEffect(() => {
+    const use = (available: Card[]) => {
+      setCards(available);
+      setCardId(available[0]?.id ?? null);
+    };
     session.client.cards().then(
       (all) => {
         const available = all.filter((card) => card.status === "AVAILABLE");
-        setCards(available);
-        setCardId(available[0]?.id ?? null);
+        cardsSeen.set(session.customerId, available);
+        use(available);
       },
-      (error) => setProblem(errorText(error)),
+      (error) => {
+        const seen = cardsSeen.get(session.customerId);
+        if (!isNetworkFailure(error) || !seen) return setProblem(errorText(error));
+        setUnreachable(true);
+        use(seen);
+      },
     );
     const stop = follow(session.client.paymentUpdates(), (payment) => {
       setLast(payment);
       if (payment.status !== "PROCESSING") setShowing(false);
     });
-    const update = () => setOnline(navigator.onLine);
+    const update = () => {
+      setOnline(navigator.onLine);
+      if (navigator.onLine) setUnreachable(false);
+    };
     addEventListener("online", update);
     addEventListener("offline", update);
     return () => {
@@ -40,15 +58,16 @@ export function Pay({ session }: { session: PhoneSession }) {
       removeEventListener("offline", update);
     };
   }, [session]);
+  const offline = !online || unreachable;
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!cards) return <p aria-live="polite">Loading your cards…</p>;
   if (cards.length === 0) return <p>No card is available for payments. Turn one on under Cards.</p>;
   return (
     <section aria-labelledby="pay-title">
       <h2 id="pay-title">Pay</h2>
-      {!online && (
-        <p class="note" role="status">
-          You are offline. Paying offline needs offline payment tokens, which the server does not issue yet.
+      {offline && (
+        <p class="offline-banner" role="status">
+          You are offline. A store can still take an offline payment code.
         </p>
       )}
       <label>
@@ -61,13 +80,16 @@ export function Pay({ session }: { session: PhoneSession }) {
           ))}
         </select>
       </label>
-      {showing && cardId ? (
+      {offline && cardId ? (
+        <OfflineToken key={cardId} session={session} cardId={cardId} />
+      ) : showing && cardId ? (
         <>
           <CodeView
             key={cardId}
             label="Payment code QR"
             renew
             issue={() => withKey(session, (key) => session.client.issuePaymentCode(cardId, key))}
+            onError={(error) => isNetworkFailure(error) && setUnreachable(true)}
           />
           <button type="button" onClick={() => setShowing(false)}>
             Hide the code

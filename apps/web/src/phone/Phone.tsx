@@ -11,8 +11,9 @@ import { Memberships } from "./Memberships";
 import { Bills } from "./Bills";
 import { Tickets } from "./Tickets";
 import { Inbox } from "./Inbox";
+import { Settings } from "./Settings";
 
-const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox" } as const;
+const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox", settings: "Settings" } as const;
 type Section = keyof typeof SECTIONS;
 
 /** The phone: sign in once, then the wallet's sections; a confirmation sheet comes up over any of them. */
@@ -60,6 +61,7 @@ export function Phone() {
         {section === "bills" && <Bills session={session} />}
         {section === "tickets" && <Tickets session={session} />}
         {section === "inbox" && <Inbox session={session} />}
+        {section === "settings" && <Settings session={session} />}
       </main>
       <ConfirmationSheet session={session} />
     </div>

@@ -4,35 +4,48 @@ import { useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import { loadDeviceKey, saveDeviceKey } from "./device-store";
 import { saveSession, type PhoneSession } from "./session";
+import { SignUp } from "./SignUp";
 
 /**
- * Logs in with the phone number and password, then makes this browser a device of the
- * customer: a new WebCrypto key (non-extractable), registered once with the password, so
- * codes and confirmations are approved by the key from then on. Customers are enrolled by
- * their bank or store (the admin API), so there is no sign-up here.
+ * Makes this browser a device of the customer just signed in: a new WebCrypto key
+ * (non-extractable), registered once with the password, so codes and confirmations are
+ * approved by the key from then on. A key this browser already has is kept while the
+ * server still knows it.
  */
+export async function becomeDevice(
+  client: PhoneClient,
+  { token, customer }: { token: string; customer: { id: string; name: string } },
+  password: string,
+  step: (text: string) => void,
+): Promise<PhoneSession> {
+  let key = await loadDeviceKey(customer.id);
+  const known = key?.deviceId ? (await client.devices()).some((d) => d.id === key!.deviceId && !d.revokedAt) : false;
+  if (!key || !known) {
+    step("Registering this browser as your device…");
+    key = await DeviceKey.generate();
+    await client.registerDevice(key, browserName(), password);
+    await saveDeviceKey(customer.id, key);
+  }
+  saveSession({ token, customerId: customer.id, name: customer.name });
+  return { client, customerId: customer.id, name: customer.name, key };
+}
+
+/** Logs in with the phone number and password (or opens the sign-up), then registers this browser as a device. */
 export function SignIn({ onSignedIn }: { onSignedIn: (session: PhoneSession) => void }) {
   const [phone, setPhone] = useState("");
   const [password, setPassword] = useState("");
   const [step, setStep] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [signingUp, setSigningUp] = useState(false);
+  if (signingUp) return <SignUp becomeDevice={becomeDevice} onSignedIn={onSignedIn} onCancel={() => setSigningUp(false)} />;
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
     const client = new PhoneClient(location.origin);
     try {
       setStep("Signing in…");
-      const { token, customer } = await client.login(phone.trim(), password);
-      let key = await loadDeviceKey(customer.id);
-      const known = key?.deviceId ? (await client.devices()).some((d) => d.id === key!.deviceId && !d.revokedAt) : false;
-      if (!key || !known) {
-        setStep("Registering this browser as your device…");
-        key = await DeviceKey.generate();
-        await client.registerDevice(key, browserName(), password);
-        await saveDeviceKey(customer.id, key);
-      }
-      saveSession({ token, customerId: customer.id, name: customer.name });
-      onSignedIn({ client, customerId: customer.id, name: customer.name, key });
+      const signedIn = await client.login(phone.trim(), password);
+      onSignedIn(await becomeDevice(client, signedIn, password, setStep));
     } catch (error) {
       setProblem(errorText(error));
       setStep(null);
@@ -54,6 +67,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: PhoneSession) => 
           Sign in
         </button>
       </form>
+      <button type="button" onClick={() => setSigningUp(true)}>
+        New here? Create a wallet
+      </button>
       {step && <p aria-live="polite">{step}</p>}
       {problem && (
         <p role="alert" class="problem">

@@ -3,23 +3,24 @@ import { errorText } from "../shared/errors";
 import { when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
 import { CodeView } from "./code-view";
+import { RotatingTicket } from "./rotating-ticket";
 import { withKey, type PhoneSession } from "./session";
 
 /**
  * Tickets held by this phone number: the QR from its release time, and giving a ticket to
- * a friend's number. A QR that rotates every few seconds needs the server's rotating
- * ticket codes, which are not built yet: the code shown is the server's signed code.
+ * a friend's number. The QR rotates (rotating-ticket.tsx); the server's static signed
+ * code is the fallback, asked for by the customer or shown when no rotating one is had.
  */
 export function Tickets({ session }: { session: PhoneSession }) {
   const { value, problem, reload } = useLoad(() => session.client.tickets(), [session]);
   const [showing, setShowing] = useState<string | null>(null);
   const [allotting, setAllotting] = useState<string | null>(null);
+  const [fixed, setFixed] = useState<{ ticketId: string; why: string | null } | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">Loading your tickets…</p>;
   return (
     <section aria-labelledby="tickets-title">
       <h2 id="tickets-title">Tickets</h2>
-      <p class="note">A rotating ticket QR comes with the server's rotating codes (not built yet).</p>
       {value.length === 0 && <p>No tickets.</p>}
       <ul class="list">
         {value.map((ticket) => (
@@ -30,10 +31,33 @@ export function Tickets({ session }: { session: PhoneSession }) {
               {ticket.seat ? ` · seat ${ticket.seat}` : ""} · {ticket.usesLeft} of {ticket.usesAllowed} left
             </span>
             {new Date(ticket.releasedAt) > new Date() && <span>The code appears {when(ticket.releasedAt)}.</span>}
-            {showing === ticket.id ? (
-              <CodeView label={`Ticket QR for ${ticket.event.title}`} renew={false} issue={() => withKey(session, (key) => session.client.issueTicketCode(ticket.id, key))} />
-            ) : (
-              <button type="button" onClick={() => setShowing(ticket.id)}>
+            {showing === ticket.id && fixed?.ticketId !== ticket.id && (
+              <>
+                <RotatingTicket
+                  session={session}
+                  ticketId={ticket.id}
+                  label={`Ticket QR for ${ticket.event.title}`}
+                  onUnavailable={(why) => setFixed({ ticketId: ticket.id, why })}
+                />
+                <button type="button" onClick={() => setFixed({ ticketId: ticket.id, why: null })}>
+                  Show a fixed code instead
+                </button>
+              </>
+            )}
+            {showing === ticket.id && fixed?.ticketId === ticket.id && (
+              <>
+                {fixed.why && <p class="note">No rotating code: {fixed.why}. This code does not change.</p>}
+                <CodeView label={`Ticket QR for ${ticket.event.title}`} renew={false} issue={() => withKey(session, (key) => session.client.issueTicketCode(ticket.id, key))} />
+              </>
+            )}
+            {showing !== ticket.id && (
+              <button
+                type="button"
+                onClick={() => {
+                  setShowing(ticket.id);
+                  setFixed(null);
+                }}
+              >
                 Show ticket code
               </button>
             )}

@@ -12,7 +12,7 @@ const REFRESH_BEFORE_SECONDS = 5;
  * A code to show at a counter or a gate: the QR large, the digits below, and how long it
  * lasts. With `renew`, a new code replaces it shortly before it expires.
  */
-export function CodeView({ issue, label, renew, onProblem }: { issue: () => Promise<IssuedCode>; label: string; renew: boolean; onProblem?: (text: string) => void }) {
+export function CodeView({ issue, label, renew, onError }: { issue: () => Promise<IssuedCode>; label: string; renew: boolean; onError?: (error: unknown) => void }) {
   const [code, setCode] = useState<IssuedCode | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const secondsLeft = useSecondsLeft(code?.expiresAt ?? null);
@@ -23,7 +23,7 @@ export function CodeView({ issue, label, renew, onProblem }: { issue: () => Prom
     } catch (error) {
       setCode(null);
       setProblem(errorText(error));
-      onProblem?.(errorText(error));
+      onError?.(error);
     }
   };
   useEffect(() => void load(), []);

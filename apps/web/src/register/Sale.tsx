@@ -117,6 +117,11 @@ function Outcome({ payment, onRefund, onNext }: { payment: Payment; onRefund: ()
         )}
         {payment.declineReason ? ` · ${payment.declineReason}` : ""}
       </p>
+      {payment.customerNumber && (
+        <p>
+          Customer number <strong data-testid="customer-number">{payment.customerNumber}</strong>
+        </p>
+      )}
       <div class="row">
         {approved && (
           <button type="button" class="danger" onClick={onRefund}>

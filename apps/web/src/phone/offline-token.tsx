@@ -1,0 +1,69 @@
+import { offlinePaymentToken } from "@clients/device-key";
+import { useState } from "preact/hooks";
+import { errorText } from "../shared/errors";
+import { LocalQr, LongCode } from "../shared/local-qr";
+import type { PhoneSession } from "./session";
+
+/** The cap offered first: small, since a photo of the QR could pay it once within 5 minutes. */
+const FIRST_CAP = 3000;
+
+/**
+ * Paying with no network: the phone signs a token itself (clients/offline-token.ts) for
+ * this card and a cap the customer picks, and shows it as a QR; the register redeems it
+ * online. The server holds it to 5 minutes, the cap and the device's daily offline limits
+ * (Settings).
+ */
+export function OfflineToken({ session, cardId }: { session: PhoneSession; cardId: string }) {
+  const [cap, setCap] = useState(String(FIRST_CAP));
+  const [token, setToken] = useState<{ text: string; cap: number; madeAt: Date } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const make = async (event: Event) => {
+    event.preventDefault();
+    const value = Number(cap);
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      setProblem("Enter the most this payment may be, a whole number.");
+      return;
+    }
+    try {
+      setProblem(null);
+      setToken({ text: await offlinePaymentToken(session.key, cardId, value), cap: value, madeAt: new Date() });
+    } catch (error) {
+      setProblem(errorText(error));
+    }
+  };
+  if (token) {
+    return (
+      <div class="panel">
+        <figure class="code-view">
+          <LocalQr text={token.text} label="Offline payment QR" />
+          <figcaption>
+            <span class="countdown">
+              Pays at most {token.cap.toLocaleString()} once, until {new Date(token.madeAt.getTime() + 300_000).toLocaleTimeString()}
+            </span>
+            <LongCode code={token.text} testId="offline-token" />
+          </figcaption>
+        </figure>
+        <button type="button" onClick={() => setToken(null)}>
+          Done
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form class="panel" onSubmit={make}>
+      <p>Pay with no network: your phone signs a one-time token, and the store's register checks it online.</p>
+      <label>
+        Pay at most
+        <input type="number" inputMode="numeric" min="1" step="1" required value={cap} onInput={(e) => setCap(e.currentTarget.value)} />
+      </label>
+      {problem && (
+        <p role="alert" class="problem">
+          {problem}
+        </p>
+      )}
+      <button type="submit" class="primary big">
+        Show an offline payment code
+      </button>
+    </form>
+  );
+}
