@@ -3,6 +3,7 @@ import { AdmissionService } from "./admission.service";
 import { AuthService } from "./auth.service";
 import { SignUpService } from "./sign-up.service";
 import { StoreReportService } from "./store-report.service";
+import { StoreWebhooks } from "./store-webhooks";
 import { OfflineTokenService } from "./offline-token.service";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
@@ -44,7 +45,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
   const paymentPoints = new PaymentPointsService(deps, codes);
-  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints);
+  const storeWebhooks = new StoreWebhooks(deps, outbox);
+  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints, storeWebhooks);
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);

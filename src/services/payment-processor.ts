@@ -9,6 +9,7 @@ import { newId } from "./ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
 import type { OutboxService } from "./outbox.service";
 import type { PaymentPointsService } from "./payment-points.service";
+import type { StoreWebhooks } from "./store-webhooks";
 import { assertTransition, type PaymentStatus } from "./states";
 
 /** What a status move may set besides the status itself. */
@@ -56,6 +57,7 @@ export class PaymentProcessor {
     private readonly cards: CardService,
     private readonly outbox: OutboxService,
     private readonly points: PaymentPointsService,
+    private readonly storeWebhooks: StoreWebhooks,
   ) {}
 
   async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
@@ -76,6 +78,8 @@ export class PaymentProcessor {
       decidedAt: this.deps.clock.now(),
     };
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
+    // Known before the transaction (kept per store), so telling the store adds no round trip.
+    await this.storeWebhooks.hasWebhook(payment.storeId);
     if (payment.pointsSettlementId) return this.recordWithPoints(payment, decided, decision, timedOut, outcome);
     // One round trip: the decision, and with it (only if it is still this instance's to
     // make: recovery may have settled the payment first) the ledger entry and the report,
@@ -89,6 +93,7 @@ export class PaymentProcessor {
       } else if (timedOut) {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
       }
+      await this.storeWebhooks.tell(tx, decision.approved ? "payment.approved" : "payment.declined", decided, { onlyIf: moved });
       tx.afterCommit(() => {
         if (moved.changed !== 1) return;
         this.deps.events.paymentChanged(decided);
@@ -121,6 +126,7 @@ export class PaymentProcessor {
         if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
         await this.points.release(tx, payment);
       }
+      await this.storeWebhooks.tell(tx, decision.approved ? "payment.approved" : "payment.declined", decided);
       tx.afterCommit(() => {
         this.deps.events.paymentChanged(decided);
         if (timedOut) this.deps.metrics.reversalQueued("timeout");
@@ -128,6 +134,17 @@ export class PaymentProcessor {
       return true;
     });
     return moved ? decided : this.load(payment.id);
+  }
+
+  /**
+   * PENDING_CONFIRMATION -> VOIDED: the register cancelled a sale the phone had not
+   * answered; nothing was charged. Its held points go back and the store is told.
+   */
+  async voidWaiting(tx: Tx, payment: PaymentEntity, decidedAt: Date): Promise<boolean> {
+    if (!(await this.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt }))) return false;
+    await this.releasePoints(tx, payment);
+    await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED", decidedAt }));
+    return true;
   }
 
   /** A payment that ends without a charge (rejected, expired, voided while waiting): its held points go back. */
@@ -178,6 +195,7 @@ export class PaymentProcessor {
     this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "VOID", payment.approvalNumber!));
     // A void undoes the whole sale: every point it redeemed comes back, every point it earned goes.
     if (payment.pointsSettlementId) await this.points.reverse(tx, payment, 0, payment.amount);
+    await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED" }));
     return true;
   }
 
@@ -203,6 +221,8 @@ export class PaymentProcessor {
     tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "REFUND", -amount)));
     this.outbox.send(tx, OUTBOX_REPORT, { ...this.report(payment, "REFUND", payment.approvalNumber!), amount, refundId: refund.id });
     if (payment.pointsSettlementId) await this.points.reverse(tx, payment, refundedAmount - amount, refundedAmount);
+    const refunded = Object.assign(new PaymentEntity(), payment, { status: after.status, refundedAmount });
+    await this.storeWebhooks.tell(tx, "payment.refunded", refunded, { refund: { amount } });
     return { status: after.status, refundedAmount, refundedBefore: refundedAmount - amount };
   }
 
@@ -246,11 +266,13 @@ export class PaymentProcessor {
           if (!(await this.move(tx, payment.id, "PROCESSING", "DECLINED", fields))) return false;
           this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
           await this.points.release(tx, payment);
+          await this.storeWebhooks.tell(tx, "payment.declined", declined);
           tx.afterCommit(() => this.deps.events.paymentChanged(declined));
           return true;
         }
         const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", "DECLINED", fields);
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
+        await this.storeWebhooks.tell(tx, "payment.declined", declined, { onlyIf: moved });
         tx.afterCommit(() => {
           if (moved.changed === 1) this.deps.events.paymentChanged(declined);
         });

@@ -258,10 +258,7 @@ export class PaymentService {
           // The request's conditional UPDATE decides against a phone answering at the same moment.
           if (!(await this.confirmations.cancel(tx, payment.id))) badInput("The customer answered meanwhile; read the payment again");
           const decidedAt = this.deps.clock.now();
-          if (await this.processor.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt })) {
-            await this.processor.releasePoints(tx, payment);
-            announce({ decidedAt });
-          }
+          if (await this.processor.voidWaiting(tx, payment, decidedAt)) announce({ decidedAt });
           return;
         }
         // The move from the status read: BAD_USER_INPUT naming it unless the table has it

@@ -6,7 +6,7 @@ import { verifyWebhook } from "../../src/services/webhooks";
 import { engines } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver, type ReceivedWebhook } from "../support/webhook-receiver";
-import { PASSWORD, errorCodeOf, newShopper } from "../support/world";
+import { PASSWORD, TEST_CARDS, errorCodeOf, newShopper } from "../support/world";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -166,5 +166,41 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
     expect(payments.filter((p) => p.id !== yesterdays.id).reduce((sum, p) => sum + p.amount, 0)).toBe(report.amountApproved);
     expect(payments.find((p) => p.id === today.id)?.status).toBe("APPROVED");
     expect(await errorCodeOf(register.storeReport("02/12/2026"))).toBe("BAD_USER_INPUT");
+  });
+
+  it("tells a store's back office of its payments by signed webhooks: approved, declined, voided, refunded; never the phone or the card number", async () => {
+    const before = storeHooks.delivered.length;
+    const { store, register } = await storeIn("Asia/Tokyo", storeHooks.url);
+    const quiet = await storeIn("UTC"); // no webhook: nothing is sent for it
+    const shopper = await newShopper(server.url);
+    const declinedShopper = await newShopper(server.url, TEST_CARDS.declined);
+    const pay = async (who: typeof shopper, r: typeof register, amount: number, key: string) =>
+      r.redeemCode((await who.phone.issuePaymentCode(who.card.id, PASSWORD)).code, { amount, currency: "JPY" }, key);
+
+    const sale = await pay(shopper, register, 1_000, "w-sale");
+    const declined = await pay(declinedShopper, register, 700, "w-declined");
+    expect(declined.status).toBe("DECLINED");
+    const voided = await pay(shopper, register, 300, "w-void");
+    await register.voidPayment(voided.id, "w-void-1");
+    await register.refundPayment(sale.id, "w-refund-1", 400);
+    await pay(shopper, quiet.register, 500, "w-quiet");
+    await server.app.services.outbox.drain();
+
+    const mine = storeHooks.delivered.slice(before).filter((hook) => (JSON.parse(hook.body) as { data: { id?: string } }).data.id !== undefined);
+    const events = mine.map((hook) => JSON.parse(hook.body) as { type: string; data: Record<string, unknown> });
+    expect(events.map((e) => [e.type, e.data.id, e.data.status])).toEqual([
+      ["payment.approved", sale.id, "APPROVED"],
+      ["payment.declined", declined.id, "DECLINED"],
+      ["payment.approved", voided.id, "APPROVED"],
+      ["payment.voided", voided.id, "VOIDED"],
+      ["payment.refunded", sale.id, "PARTIALLY_REFUNDED"],
+    ]);
+    expect(events[4].data).toMatchObject({ refundedAmount: 400, refund: { amount: 400 }, customerNumber: sale.customerNumber, card: { last4: "4242" } });
+    for (const hook of mine) {
+      const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
+      expect(verifyWebhook(store.webhookSecret!, headers, hook.body, Number(headers.timestamp))).toBe(true);
+      expect(hook.body).not.toContain(shopper.phoneNumber.slice(1));
+      expect(hook.body).not.toContain(TEST_CARDS.visa);
+    }
   });
 });
