@@ -88,7 +88,7 @@ export function Pay({ session }: { session: PhoneSession }) {
             key={cardId}
             label="Payment code QR"
             renew
-            issue={() => withKey(session, (key) => session.client.issuePaymentCode(cardId, key))}
+            issue={() => withKey(session, (key) => session.client.issuePaymentCode(cardId, key, null, "none"))}
             onError={(error) => isNetworkFailure(error) && setUnreachable(true)}
           />
           <button type="button" onClick={() => setShowing(false)}>

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { clock, useSecondsLeft } from "../shared/countdown";
 import { errorText } from "../shared/errors";
 import { grouped } from "../shared/format";
+import { LocalQr } from "../shared/local-qr";
 import { QrImage } from "../shared/qr";
 
 /** Refreshes this many seconds before the code expires, so the QR shown always works. */
@@ -34,7 +35,8 @@ export function CodeView({ issue, label, renew, onError }: { issue: () => Promis
   if (!code) return <p aria-live="polite">Getting a code…</p>;
   return (
     <figure class="code-view">
-      <QrImage svg={code.qrSvg ?? ""} label={label} />
+      {/* The server draws a code's QR when asked; a payment code's the phone draws itself (less work for the server per code). */}
+      {code.qrSvg ? <QrImage svg={code.qrSvg} label={label} /> : <LocalQr text={code.code} label={label} />}
       <figcaption>
         <span class="digits" data-testid="code-digits">
           {grouped(code.code)}
