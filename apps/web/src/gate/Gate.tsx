@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import { follow } from "../shared/live";
 import { CodeInput } from "../shared/scanner";
+import { Problem } from "../shared/problem";
 
 const REASONS: Record<string, string> = {
   ALREADY_USED: "Already used",
@@ -162,11 +163,7 @@ export function Gate() {
             </button>
           )}
         </p>
-        {problem && (
-          <p role="alert" class="problem">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
         <CodeInput label="Or type the ticket's code" onCode={scan} busy={busy} />
       </main>
     </div>
@@ -213,11 +210,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: GateSession) => void }) 
           Open the gate
         </button>
       </form>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
+import { Problem } from "../shared/problem";
 
 /** The wallet's cards, each with its availability switch; the server asks the password for a change. */
 export function Cards({ session }: { session: PhoneSession }) {
@@ -70,11 +71,7 @@ function PasswordPrompt({ title, onPassword, onCancel }: { title: string; onPass
         Your password
         <input type="password" autocomplete="current-password" required autoFocus value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       </label>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary">
           Confirm

@@ -4,6 +4,7 @@ import { errorText } from "../shared/errors";
 import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
+import { Problem } from "../shared/problem";
 
 /**
  * A store asks this phone to confirm a payment (over the customer's limit, or a request
@@ -45,11 +46,7 @@ export function ConfirmationSheet({ session }: { session: PhoneSession }) {
         <p>
           at <strong>{payment.storeName}</strong> on {payment.card.brand} •••• {payment.card.last4}
         </p>
-        {problem && (
-          <p role="alert" class="problem">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
         <div class="row">
           <button type="button" class="primary" ref={approveButton} disabled={busy} onClick={() => answer(true)}>
             Approve

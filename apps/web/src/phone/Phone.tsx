@@ -12,6 +12,7 @@ import { Bills } from "./Bills";
 import { Tickets } from "./Tickets";
 import { Inbox } from "./Inbox";
 import { Settings } from "./Settings";
+import { Tabs } from "../shared/tabs";
 
 const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox", settings: "Settings" } as const;
 type Section = keyof typeof SECTIONS;
@@ -46,13 +47,7 @@ export function Phone() {
           Sign out
         </button>
       </header>
-      <nav aria-label="Wallet sections" class="tabs">
-        {(Object.keys(SECTIONS) as Section[]).map((name) => (
-          <button type="button" key={name} aria-current={section === name ? "page" : undefined} onClick={() => setSection(name)}>
-            {SECTIONS[name]}
-          </button>
-        ))}
-      </nav>
+      <Tabs sections={SECTIONS} current={section} label="Wallet sections" onSelect={setSection} />
       <main>
         {section === "pay" && <Pay session={session} />}
         {section === "cards" && <Cards session={session} />}

@@ -5,6 +5,7 @@ import { errorText } from "../shared/errors";
 import { loadDeviceKey, saveDeviceKey } from "./device-store";
 import { saveSession, type PhoneSession } from "./session";
 import { SignUp } from "./SignUp";
+import { Problem } from "../shared/problem";
 
 /**
  * Makes this browser a device of the customer just signed in: a new WebCrypto key
@@ -71,11 +72,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: PhoneSession) => 
         New here? Create a wallet
       </button>
       {step && <p aria-live="polite">{step}</p>}
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </main>
   );
 }

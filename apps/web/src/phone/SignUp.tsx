@@ -2,6 +2,7 @@ import { PhoneClient } from "@clients/phone";
 import { useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import type { PhoneSession } from "./session";
+import { Problem } from "../shared/problem";
 
 /**
  * A customer enrolls themselves: the number first (the server sends a six-digit code by
@@ -88,11 +89,7 @@ export function SignUp({
         I have a wallet: sign in
       </button>
       {step && <p aria-live="polite">{step}</p>}
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </main>
   );
 }

@@ -5,6 +5,7 @@ import { useLoad } from "../shared/use-load";
 import { CodeView } from "./code-view";
 import { RotatingTicket } from "./rotating-ticket";
 import { withKey, type PhoneSession } from "./session";
+import { Problem } from "../shared/problem";
 
 /**
  * Tickets held by this phone number: the QR from its release time, and giving a ticket to
@@ -100,11 +101,7 @@ function Allot({ onAllot, onCancel }: { onAllot: (toPhone: string) => Promise<vo
         Friend's phone number
         <input type="tel" required autoFocus value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
       </label>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary">
           Give the ticket

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import type { PhoneSession } from "./session";
+import { Problem } from "../shared/problem";
 
 /** The cap offered first: small, since a photo of the QR could pay it once within 5 minutes. */
 const FIRST_CAP = 3000;
@@ -56,11 +57,7 @@ export function OfflineToken({ session, cardId }: { session: PhoneSession; cardI
         Pay at most
         <input type="number" inputMode="numeric" min="1" step="1" required value={cap} onInput={(e) => setCap(e.currentTarget.value)} />
       </label>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       <button type="submit" class="primary big">
         Show an offline payment code
       </button>

@@ -5,6 +5,7 @@ import { errorText, idempotencyKey } from "../shared/errors";
 import { money, when } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./Register";
+import { Problem } from "../shared/problem";
 
 /** A bill's code: look it up, take the money, mark it collected here (once). */
 export function BillCollection({ session }: { session: RegisterSession }) {
@@ -34,11 +35,7 @@ export function BillCollection({ session }: { session: RegisterSession }) {
   return (
     <section aria-labelledby="bill-title">
       <h2 id="bill-title">Bill collection</h2>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {bill ? (
         <div class="panel">
           <p>

@@ -6,6 +6,8 @@ import { follow } from "../shared/live";
 import { BillCollection } from "./BillCollection";
 import { Sale } from "./Sale";
 import { Today } from "./Today";
+import { Tabs } from "../shared/tabs";
+import { Problem } from "../shared/problem";
 
 export interface RegisterSession {
   client: RegisterClient;
@@ -42,13 +44,7 @@ export function Register() {
           Sign out
         </button>
       </header>
-      <nav aria-label="Register sections" class="tabs">
-        {(Object.keys(SECTIONS) as Section[]).map((name) => (
-          <button type="button" key={name} aria-current={section === name ? "page" : undefined} onClick={() => setSection(name)}>
-            {SECTIONS[name]}
-          </button>
-        ))}
-      </nav>
+      <Tabs sections={SECTIONS} current={section} label="Register sections" onSelect={setSection} />
       <main>
         {section === "sale" && <Sale session={session} />}
         {section === "bill" && <BillCollection session={session} />}
@@ -95,11 +91,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: RegisterSession) => void
           Open the register
         </button>
       </form>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
     </main>
   );
 }

@@ -4,6 +4,7 @@ import { errorText, idempotencyKey } from "../shared/errors";
 import { money } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./Register";
+import { Problem } from "../shared/problem";
 
 type State =
   | { step: "ready" }
@@ -61,11 +62,7 @@ export function Sale({ session }: { session: RegisterSession }) {
   return (
     <section aria-labelledby="sale-title">
       <h2 id="sale-title">Sale</h2>
-      {problem && (
-        <p role="alert" class="problem">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {(state.step === "ready" || state.step === "charging") && (
         <>
           <label>
