@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 [ -f dist/src/main.js ] || { echo "dist/ is missing: run npm run build first" >&2; exit 1; }
 
 dir=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
+server=""
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
 cp -r package.json package-lock.json dist "$dir/"
 cd "$dir"
 npm ci --omit=dev --no-audit --no-fund 2>&1 | tee install.log
