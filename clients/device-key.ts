@@ -7,7 +7,8 @@
  * server's side of it.
  */
 
-import { OFFLINE_TOKEN_PREFIX, offlineTokenText, toBase64url, type OfflineTokenClaims } from "./offline-token";
+import { toBase64url } from "./base64url";
+import { OFFLINE_TOKEN_PREFIX, offlineTokenText, type OfflineTokenClaims } from "./offline-token";
 import { proofText, type ProofArguments, type ProofOperation } from "./proof-text";
 import { rotationText, rotationWindow } from "./rotation";
 

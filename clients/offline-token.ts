@@ -1,3 +1,5 @@
+import { fromBase64url } from "./base64url";
+
 /**
  * Offline payment tokens (the seed's Fig 12): a phone with no network makes one itself
  * and shows it as a QR; the register sends it to `redeemCode` as the code. No platform
@@ -51,15 +53,4 @@ export function parseOfflineToken(token: string): { claims: OfflineTokenClaims; 
   } catch {
     return null;
   }
-}
-
-export function toBase64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

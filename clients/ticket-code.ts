@@ -1,5 +1,5 @@
 import type { TicketClaims } from "./admission-rules";
-import { fromBase64url } from "./offline-token";
+import { fromBase64url } from "./base64url";
 import { ROTATING_CODE_PREFIX, rotationText, rotationWindow } from "./rotation";
 
 export const TICKET_CODE_PREFIX = "T1.";

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { safeEqual } from "../services/crypto/tokens";
 
 /** Whether a request may read /metrics: yes, or the status that refuses it. */
 export type MetricsAccess = (req: IncomingMessage) => "allowed" | 401 | 403;
@@ -17,20 +17,15 @@ export type MetricsAccess = (req: IncomingMessage) => "allowed" | 401 | 403;
 export function metricsAccess(options: { token?: string; production: boolean }): MetricsAccess {
   const { token, production } = options;
   if (token !== undefined) {
-    const expected = digest(token);
     return (req) => {
       const header = req.headers.authorization;
       if (!header) return 401;
       const presented = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-      return presented !== undefined && timingSafeEqual(digest(presented), expected) ? "allowed" : 403;
+      return presented !== undefined && safeEqual(presented, token) ? "allowed" : 403;
     };
   }
   if (production) return () => 403;
   return (req) => (isLoopback(req.socket.remoteAddress) ? "allowed" : 403);
-}
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
 }
 
 function isLoopback(address: string | undefined): boolean {

@@ -16,7 +16,7 @@ import type { Tender } from "./lists";
 import { assertBillMove, type BillStatus } from "./states";
 import { dateInZone, dayInZone } from "./store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
-import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
+import { sendWebhook } from "./webhooks";
 import { useCode } from "./wrong-code-limit";
 import { isUniqueViolation } from "../database";
 
@@ -267,10 +267,8 @@ export class BillService {
       paidAt: view.paidAt?.toISOString() ?? null,
       store: { id: store.id, name: store.name },
     };
-    const send = (event: Omit<WebhookEvent, "eventId" | "createdAt">) =>
-      this.outbox.send(tx, WEBHOOK_TOPIC, { ...event, eventId: newId(), createdAt: now.toISOString() } as unknown as Record<string, unknown>);
-    send({ partnerId, type: billerType, data });
-    if (store.webhookUrl) send({ storeId: store.id, type: storeType, data });
+    sendWebhook(this.outbox, tx, { partnerId }, billerType, data, now);
+    if (store.webhookUrl) sendWebhook(this.outbox, tx, { storeId: store.id }, storeType, data, now);
   }
 
   /** BILL_NOT_PAYABLE unless the bill may become PAID now (states.ts). */

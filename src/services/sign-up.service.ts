@@ -1,8 +1,9 @@
-import { randomInt, timingSafeEqual } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { CustomerEntity, SignUpCodeEntity } from "../entities";
 import { affectedRows, isUniqueViolation } from "../database";
 import type { AuthService, IssuedSession } from "./auth.service";
 import { hashPassword } from "./crypto/password";
+import { safeEqual } from "./crypto/tokens";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, fail } from "./errors";
@@ -82,7 +83,7 @@ export class SignUpService {
     );
     const wrong = () => fail(ErrorCode.CODE_INVALID, "The code is wrong or has expired: ask for a new one");
     if (!newest) return wrong();
-    if (!sameHash(newest.codeHash, this.hashOf(phone, input.code.trim()))) {
+    if (!safeEqual(newest.codeHash, this.hashOf(phone, input.code.trim()))) {
       await this.deps.db.tx((m) =>
         m.createQueryBuilder().update(SignUpCodeEntity).set({ wrongTries: () => "wrongTries + 1" }).where("id = :id", { id: newest.id }).execute(),
       );
@@ -125,8 +126,4 @@ export class SignUpService {
   private hashOf(phone: string, code: string): string {
     return this.deps.keys.codes.hash(`sign-up:${phone}:${code}`);
   }
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

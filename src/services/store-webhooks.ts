@@ -4,9 +4,8 @@ import type { AtCommit, Tx } from "../database";
 import { StoreEntity, type PaymentEntity } from "../entities";
 import { customerNumberOf } from "./customer-number";
 import type { ServiceDeps } from "./deps";
-import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
-import { WEBHOOK_TOPIC, type WebhookEvent } from "./webhooks";
+import { sendWebhook } from "./webhooks";
 
 export type PaymentWebhookType = "payment.approved" | "payment.declined" | "payment.voided" | "payment.refunded";
 
@@ -43,28 +42,21 @@ export class StoreWebhooks {
   /** Sends the payment's event with `tx` (only if `onlyIf` changed a row, when given); nothing when the store has no webhook. */
   async tell(tx: Tx, type: PaymentWebhookType, payment: PaymentEntity, options: { onlyIf?: AtCommit; refund?: { amount: number } } = {}): Promise<void> {
     if (!(await this.hasWebhook(payment.storeId, tx))) return;
-    const now = this.deps.clock.now();
-    const event: WebhookEvent = {
-      eventId: newId(),
-      storeId: payment.storeId,
-      type,
-      createdAt: now.toISOString(),
-      data: {
-        id: payment.id,
-        status: payment.status,
-        amount: payment.amount,
-        currency: payment.currency,
-        reference: payment.reference,
-        approvalNumber: payment.approvalNumber,
-        declineReason: payment.declineReason,
-        refundedAmount: payment.refundedAmount,
-        customerNumber: customerNumberOf(payment.customerId),
-        card: { brand: payment.cardBrand, last4: payment.cardLast4 },
-        createdAt: payment.createdAt.toISOString(),
-        decidedAt: payment.decidedAt?.toISOString() ?? null,
-        ...(options.refund ? { refund: options.refund } : {}),
-      },
+    const data = {
+      id: payment.id,
+      status: payment.status,
+      amount: payment.amount,
+      currency: payment.currency,
+      reference: payment.reference,
+      approvalNumber: payment.approvalNumber,
+      declineReason: payment.declineReason,
+      refundedAmount: payment.refundedAmount,
+      customerNumber: customerNumberOf(payment.customerId),
+      card: { brand: payment.cardBrand, last4: payment.cardLast4 },
+      createdAt: payment.createdAt.toISOString(),
+      decidedAt: payment.decidedAt?.toISOString() ?? null,
+      ...(options.refund ? { refund: options.refund } : {}),
     };
-    this.outbox.send(tx, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>, { onlyIf: options.onlyIf });
+    sendWebhook(this.outbox, tx, { storeId: payment.storeId }, type, data, this.deps.clock.now(), { onlyIf: options.onlyIf });
   }
 }

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { AtCommit, Tx } from "../database";
 import type { ServiceDeps } from "./deps";
+import { newId } from "./ids";
+import type { OutboxService } from "./outbox.service";
 import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecrets } from "./webhook-secrets";
 
 /**
@@ -23,6 +26,23 @@ export interface WebhookEvent {
   type: string;
   data: Record<string, unknown>;
   createdAt: string;
+}
+
+/**
+ * Sends one event to a partner or a store with `tx` (only if `onlyIf` changed a row, when
+ * given): the outbox delivers it, signed, once the transaction commits, and retries it.
+ */
+export function sendWebhook(
+  outbox: OutboxService,
+  tx: Tx,
+  receiver: { partnerId: string } | { storeId: string },
+  type: string,
+  data: Record<string, unknown>,
+  at: Date,
+  options: { onlyIf?: AtCommit } = {},
+): void {
+  const event: WebhookEvent = { eventId: newId(), ...receiver, type, data, createdAt: at.toISOString() };
+  outbox.send(tx, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>, options);
 }
 
 export function signWebhook(secret: string, timestamp: number, body: string): string {
