@@ -153,3 +153,7 @@ export const BillFields = graphql(`
 
 export type Bill = ResultOf<typeof BillFields>;
 export type BillStatus = Bill["status"];
+
+/** A bill with the card payment paying it or that paid it (collectBill by card answers with the one it made). */
+export const BillWithPaymentFields = graphql(`fragment BillWithPaymentFields on Bill { ...BillFields payment { ...PaymentFields } }`, [BillFields, PaymentFields]);
+export type BillWithPayment = ResultOf<typeof BillWithPaymentFields>;

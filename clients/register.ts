@@ -1,11 +1,13 @@
 import {
   BillFields,
+  BillWithPaymentFields,
   MembershipFields,
   PaymentConnectionFields,
   PaymentFields,
   PaymentWithPointsFields,
   WalletClient,
   type Bill,
+  type BillWithPayment,
   type ClientOptions,
   type Payment,
   type PaymentConnection,
@@ -44,8 +46,9 @@ const SettlePoints = graphql(
 );
 export type PointsResult = ResultOf<typeof SettlePoints>["settlePoints"];
 const CollectBill = graphql(
-  `mutation CollectBill($code: String!, $tender: Tender!, $key: String!) { collectBill(code: $code, tender: $tender, idempotencyKey: $key) { ...BillFields } }`,
-  [BillFields],
+  `mutation CollectBill($code: String!, $tender: Tender!, $key: String!, $paymentCode: String) {
+    collectBill(code: $code, tender: $tender, idempotencyKey: $key, paymentCode: $paymentCode) { ...BillWithPaymentFields } }`,
+  [BillWithPaymentFields],
 );
 export type Tender = VariablesOf<typeof CollectBill>["tender"];
 const StoreReportQuery = graphql(`
@@ -129,8 +132,13 @@ export class RegisterClient extends WalletClient {
   }
 
   /** The clerk took the money for a bill code: the bill becomes PAID here, once. */
-  async collectBill(code: string, tender: Tender, idempotencyKey: string): Promise<Bill> {
-    return (await this.request(CollectBill, { code, tender, key: idempotencyKey })).collectBill;
+  /**
+   * CASH: the bill is PAID here. CARD: `paymentCode` (the customer's payment code) is
+   * charged the bill's amount; the bill is PAID once `payment` is APPROVED (at once, or
+   * when the customer confirms on the phone: paymentUpdates tells).
+   */
+  async collectBill(code: string, tender: Tender, idempotencyKey: string, paymentCode?: string): Promise<BillWithPayment> {
+    return (await this.request(CollectBill, { code, tender, key: idempotencyKey, paymentCode })).collectBill;
   }
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<PaymentWithPoints> {

@@ -30,5 +30,11 @@ export class BillEntity {
   @IdColumn({ nullable: true }) paidAtStoreId: string | null;
   @Column({ type: "varchar", length: 100, nullable: true }) paidAtStoreName: string | null;
   @Column({ type: "varchar", length: 10, nullable: true }) tender: Tender | null;
+  /**
+   * The card payment paying this bill (it waits for the institution or the phone: no
+   * other collection may start) or, once PAID by card, the one that paid it. Null for a
+   * bill no card payment holds.
+   */
+  @IdColumn({ nullable: true }) paymentId: string | null;
   @TimeColumn() createdAt: Date;
 }

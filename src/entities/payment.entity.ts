@@ -47,4 +47,6 @@ export class PaymentEntity {
    * held in its first transaction, settled or given back with its decision); null otherwise.
    */
   @IdColumn({ nullable: true }) pointsSettlementId: string | null;
+  /** The bill this payment pays (collectBill by card): settled or released with its decision; null otherwise. */
+  @IdColumn({ nullable: true }) billId: string | null;
 }

@@ -19,6 +19,7 @@ import { StoreDay1765410000000 } from "./1765410000000-store-day";
 import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
 import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
 import { StoreReport1765440000000 } from "./1765440000000-store-report";
+import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payments";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   SignUpCodes1765420000000,
   OfflineTokens1765430000000,
   StoreReport1765440000000,
+  BillCardPayments1765450000000,
 ];

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Bill, PostBillInput } from "../schema/bill.types";
 import { IssuedCode } from "../schema/code.types";
 import type { RequestContext } from "../schema/context";
@@ -6,9 +6,21 @@ import { DeviceProofInput } from "../schema/device.types";
 import { approvalOf } from "../services/approval";
 import { BillStatus, Tender } from "../schema/enums";
 import type { BillEvent } from "../services/events";
+import { Payment } from "../schema/payment.types";
+import { toPayment } from "./mappers";
 
-@Resolver()
+@Resolver(() => Bill)
 export class BillResolver {
+  @FieldResolver(() => Payment, {
+    nullable: true,
+    description: "the card payment paying the bill (it waits for the card or the phone) or that paid it; for collectBill by card, the payment it made. Seen by the customer and the collecting store's registers only",
+  })
+  async payment(@Root() bill: Bill, @Ctx() ctx: RequestContext): Promise<Payment | null> {
+    if (!bill.paymentId || (ctx.caller.kind !== "customer" && ctx.caller.kind !== "register")) return null;
+    const payment = await ctx.services.payments.get(ctx.caller, bill.paymentId);
+    return payment && toPayment(payment);
+  }
+
   @Authorized("PARTNER")
   @Mutation(() => Bill, { description: "partner: idempotent on (partner, reference)" })
   async postBill(@Arg("input") input: PostBillInput, @Ctx() ctx: RequestContext): Promise<Bill> {
@@ -39,14 +51,18 @@ export class BillResolver {
   }
 
   @Authorized("REGISTER")
-  @Mutation(() => Bill, { description: "register" })
+  @Mutation(() => Bill, {
+    description:
+      "register: CASH marks the bill PAID here; CARD charges the bill's amount to the customer's paymentCode (confirmation rules included) and the bill is PAID only once the charge is approved (see payment)",
+  })
   async collectBill(
     @Arg("code") code: string,
     @Arg("tender", () => Tender) tender: Tender,
     @Arg("idempotencyKey") idempotencyKey: string,
+    @Arg("paymentCode", () => String, { nullable: true, description: "CARD: the payment code charges the bill's amount" }) paymentCode: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Bill> {
-    return ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey);
+    return ctx.services.bills.collectBill(ctx.caller, code, tender, idempotencyKey, paymentCode);
   }
 
   @Authorized("REGISTER")

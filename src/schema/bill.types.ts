@@ -14,6 +14,9 @@ export class Bill {
   @Field(() => Date, { nullable: true }) paidAt: Date | null;
   @Field(() => String, { nullable: true, description: "receipt place" }) paidAtStore: string | null;
   @Field(() => Tender, { nullable: true, description: "how it was paid, once PAID" }) tender: Tender | null;
+  // `payment` (the card payment paying or that paid it) is resolved by BillResolver.
+  /** Not a field: the card payment the `payment` field reads. */
+  paymentId: string | null;
 }
 
 @InputType()

@@ -1,39 +1,27 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
-import { BillEntity, CustomerEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../entities";
+import { BillEntity, CustomerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../entities";
 import { affectedRows, type Tx } from "../database";
 import type { Approval } from "./approval";
-import type { Caller } from "./caller";
+import { billStatus, billViews, tellBillWebhooks, type BillView } from "./bill-views";
+import type { Caller, RegisterCaller } from "./caller";
 import type { DeviceService } from "./device.service";
 import type { CodeService, IssuedCode } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, notFound } from "./errors";
 import { requireCustomer, requirePartner, requireRegister } from "./guards";
-import type { IdempotencyService } from "./idempotency.service";
+import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
 import type { Tender } from "./lists";
+import type { PaymentService } from "./payment.service";
 import { assertBillMove, type BillStatus } from "./states";
 import { dateInZone, dayInZone } from "./store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
-import { sendWebhook } from "./webhooks";
 import { useCode } from "./wrong-code-limit";
 import { isUniqueViolation } from "../database";
 
-export interface BillView {
-  id: string;
-  reference: string;
-  billerName: string;
-  amount: number;
-  currency: string;
-  description: string | null;
-  dueDate: Date;
-  status: BillStatus;
-  paidAt: Date | null;
-  paidAtStore: string | null;
-  /** How it was paid, once PAID. */
-  tender: Tender | null;
-}
+export type { BillView } from "./bill-views";
 
 export interface PostBillInput {
   customerPhone: string;
@@ -47,11 +35,12 @@ export interface PostBillInput {
 const LIST_LIMIT = 200;
 
 /**
- * Bills from online stores and utilities, paid in cash at any store by a bill code. The
- * biller is told at once: live on `billReceipts`, and by a signed webhook from the
- * outbox, retried until the partner's server takes it; the collecting store's back
- * office too, when it has a webhook. A store lists what it collected on a day (its cash
- * hand-over) and may reverse a mistaken collection that same day.
+ * Bills from online stores and utilities, paid at any store by a bill code: in cash, or
+ * by card through the customer's payment code (the bill PAID only once the charge is
+ * approved). The biller is told at once: live on `billReceipts`, and by a signed webhook
+ * from the outbox, retried until the partner's server takes it; the collecting store's
+ * back office too, when it has a webhook. A store lists what it collected on a day (its
+ * cash hand-over) and may reverse a mistaken cash collection that same day.
  */
 export class BillService {
   constructor(
@@ -60,6 +49,7 @@ export class BillService {
     private readonly idempotency: IdempotencyService,
     private readonly outbox: OutboxService,
     private readonly devices: DeviceService,
+    private readonly payments: PaymentService,
   ) {}
 
   /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
@@ -109,11 +99,17 @@ export class BillService {
     const status = this.statusOf(bill);
     if (status !== "CANCELLED") {
       assertBillMove(status, "CANCELLED");
-      // Stored OPEN is both OPEN and OVERDUE: the two statuses that may become CANCELLED.
+      // Stored OPEN is both OPEN and OVERDUE: the two statuses that may become CANCELLED,
+      // unless a card payment at a store holds the bill while it is decided.
       const moved = await this.deps.db.tx((m) =>
-        m.createQueryBuilder().update(BillEntity).set({ status: "CANCELLED" }).where("id = :id AND status = 'OPEN'", { id: bill.id }).execute(),
+        m
+          .createQueryBuilder()
+          .update(BillEntity)
+          .set({ status: "CANCELLED" })
+          .where("id = :id AND status = 'OPEN' AND paymentId IS NULL", { id: bill.id })
+          .execute(),
       );
-      if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has been paid and cannot be cancelled");
+      if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has been paid, or is being paid by card, and cannot be cancelled");
     }
     return this.viewById(bill.id);
   }
@@ -154,43 +150,102 @@ export class BillService {
   }
 
   /**
-   * The clerk took the money: the bill becomes PAID at this store, once. The webhook is
-   * sent with the transaction, and the live receipt published, once it commits.
+   * The clerk takes the bill's amount: in cash (the bill becomes PAID at this store, once,
+   * the webhooks sent with the transaction and the live receipt published once it
+   * commits), or by card with the customer's payment code (collectByCard). The answer is
+   * the bill; for a card, with the payment this collection made.
    */
-  async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string): Promise<BillView> {
+  async collectBill(caller: Caller, code: string, tender: Tender, idempotencyKey: string, paymentCode?: string | null): Promise<BillView> {
     const register = requireRegister(caller);
+    if (tender === "CARD" && !paymentCode?.trim()) badInput("A bill paid by card needs the customer's payment code", { field: "paymentCode" });
+    if (tender === "CASH" && paymentCode != null) badInput("A payment code goes with tender CARD only", { field: "paymentCode" });
     return useCode(this.deps, register.apiKeyId, () =>
-      this.idempotency.run({
-        scope: `key:${register.apiKeyId}`,
-        key: idempotencyKey,
-        operation: "collectBill",
-        request: { code: this.codes.hash(code.trim()), tender },
-        requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, tender })),
-        load: (billId) => this.viewById(billId),
-        work: (claim) =>
-          this.deps.db.tx(async (tx) => {
-            const entity = this.codes.requireKind(await this.codes.findUsable(tx, code), "BILL");
-            claim(tx, entity.billId!);
-            const bill = this.requirePayable(await tx.findOneByOrFail(BillEntity, { id: entity.billId! }));
-            const store = await tx.findOneByOrFail(StoreEntity, { id: register.storeId });
-            if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
-            const now = this.deps.clock.now();
-            // OPEN and not yet due: the one status that may become PAID.
-            const moved = await tx
-              .createQueryBuilder()
-              .update(BillEntity)
-              .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
-              .where("id = :id AND status = 'OPEN' AND dueDate > :now", { id: bill.id, now })
-              .execute();
-            if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled");
-            await this.codes.claim(tx, entity);
-            const view = (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
-            this.tell(tx, bill.partnerId, "bill.paid", "bill.collected", view, store, now);
-            tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
-            return view;
-          }),
-      }),
+      tender === "CARD" ? this.collectByCard(register, code, paymentCode!, idempotencyKey) : this.collectCash(register, code, idempotencyKey),
     );
+  }
+
+  private collectCash(register: RegisterCaller, code: string, idempotencyKey: string): Promise<BillView> {
+    const tender = "CASH";
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "collectBill",
+      request: { code: this.codes.hash(code.trim()), tender },
+      requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, tender })),
+      load: (billId) => this.viewById(billId),
+      work: (claim) =>
+        this.deps.db.tx(async (tx) => {
+          const { bill, store } = await this.payableHere(tx, register, code, claim, null);
+          const now = this.deps.clock.now();
+          // OPEN, not yet due and held by no card payment: the one state that may become PAID in cash.
+          const moved = await tx
+            .createQueryBuilder()
+            .update(BillEntity)
+            .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
+            .where("id = :id AND status = 'OPEN' AND dueDate > :now AND paymentId IS NULL", { id: bill.id, now })
+            .execute();
+          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
+          const [view] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
+          tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.paid", store: "bill.collected" }, view, store, now);
+          tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
+          return view;
+        }),
+    });
+  }
+
+  /**
+   * A bill paid by card: the customer's payment code charges the bill's amount through
+   * the payment path (PaymentService.payBill), confirmation on the phone included. The
+   * bill is held by the payment from its first transaction (no cash collection, no
+   * cancellation meanwhile) and becomes PAID only when the charge is approved; declined,
+   * rejected, expired or voided, it is payable again. The bill code is used either way,
+   * as a payment code is: the phone shows a new one. The key's answer is the bill with
+   * this collection's payment, so a replay tells the same story.
+   */
+  private async collectByCard(register: RegisterCaller, code: string, paymentCode: string, idempotencyKey: string): Promise<BillView> {
+    const tender = "CARD";
+    const request = (billCode: string, payCode: string) => ({ code: billCode, tender, paymentCode: payCode });
+    const collected = await this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "collectBill",
+      request: request(this.codes.hash(code.trim()), this.codes.hash(paymentCode.trim())),
+      requestUnderEarlierKeys: () =>
+        this.codes.earlierHashes(code).flatMap((b) => this.codes.earlierHashes(paymentCode).map((p) => request(b, p))),
+      // The result is the payment; the bill is read with it.
+      load: (paymentId) => this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: paymentId }), { fresh: true }),
+      settled: (payment) => payment.status !== "PROCESSING",
+      work: (claim) =>
+        this.payments.payBill(register, paymentCode, () => undefined, async (tx, paymentId, store) => {
+          const { bill } = await this.payableHere(tx, register, code, claim, paymentId, store);
+          const now = this.deps.clock.now();
+          const held = await tx.write("UPDATE bills SET paymentId = ? WHERE id = ? AND status = 'OPEN' AND dueDate > ? AND paymentId IS NULL", [
+            paymentId,
+            bill.id,
+            now,
+          ]);
+          if (held !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
+          const item = { name: `${bill.reference}`.slice(0, 100), quantity: 1, unitPrice: bill.amount };
+          return { billId: bill.id, sale: { amount: bill.amount, currency: bill.currency, items: [item], reference: bill.reference } };
+        }),
+    });
+    const bill = await this.deps.db.read((m) => m.findOneByOrFail(BillEntity, { id: collected.billId! }), { fresh: true });
+    const [view] = await this.views([bill]);
+    return { ...view, paymentId: collected.id };
+  }
+
+  /**
+   * In a collection's transaction: the bill code claimed (with the idempotency key,
+   * naming `resultId`, or the bill), the bill payable now, in this store's currency.
+   */
+  private async payableHere(tx: Tx, register: RegisterCaller, code: string, claim: ClaimKey, resultId: string | null, known?: StoreEntity) {
+    const entity = this.codes.requireKind(await this.codes.findUsable(tx, code), "BILL");
+    claim(tx, resultId ?? entity.billId!);
+    const bill = this.requirePayable(await tx.findOneByOrFail(BillEntity, { id: entity.billId! }));
+    const store = known ?? (await tx.findOneByOrFail(StoreEntity, { id: register.storeId }));
+    if (store.currency !== bill.currency) badInput(`This store takes ${store.currency}, the bill is in ${bill.currency}`);
+    await this.codes.claim(tx, entity);
+    return { bill, store };
   }
 
   /** The bills this register's store collected on a calendar day of its time zone, oldest first: the cash hand-over. */
@@ -236,7 +291,7 @@ export class BillService {
           if (dateInZone(bill.paidAt!, store.timeZone) !== dateInZone(now, store.timeZone)) {
             fail(ErrorCode.BILL_NOT_PAYABLE, "A collection can be reversed only on the day it was made, in the store's time zone");
           }
-          if (bill.tender !== "CASH") badInput("Only a cash collection can be reversed here; a card payment is refunded instead");
+          if (bill.tender !== "CASH") badInput("Only a cash collection is reversed here; a bill paid by card is undone by voiding its payment");
           const moved = await tx
             .createQueryBuilder()
             .update(BillEntity)
@@ -249,26 +304,11 @@ export class BillService {
             .execute();
           if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
           // The webhooks name the collection that was undone; the answer is the bill as it is now.
-          this.tell(tx, bill.partnerId, "bill.reversed", "bill.reversed", (await this.views([bill], tx))[0], store, now);
+          const [undone] = await billViews(tx, [bill], now);
+          tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.reversed", store: "bill.reversed" }, undone, store, now);
           return (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
         }),
     });
-  }
-
-  /**
-   * The biller's webhook and, when the store has one, the store's back office's, sent
-   * with the transaction. They carry the bill, the tender and the store, never the
-   * customer's phone number.
-   */
-  private tell(tx: Tx, partnerId: string, billerType: string, storeType: string, view: BillView, store: StoreEntity, now: Date): void {
-    const data = {
-      ...view,
-      dueDate: view.dueDate.toISOString(),
-      paidAt: view.paidAt?.toISOString() ?? null,
-      store: { id: store.id, name: store.name },
-    };
-    sendWebhook(this.outbox, tx, { partnerId }, billerType, data, now);
-    if (store.webhookUrl) sendWebhook(this.outbox, tx, { storeId: store.id }, storeType, data, now);
   }
 
   /** BILL_NOT_PAYABLE unless the bill may become PAID now (states.ts). */
@@ -278,8 +318,7 @@ export class BillService {
   }
 
   private statusOf(bill: BillEntity): BillStatus {
-    if (bill.status === "OPEN" && bill.dueDate <= this.deps.clock.now()) return "OVERDUE";
-    return bill.status;
+    return billStatus(bill, this.deps.clock.now());
   }
 
   private filterStatus(query: SelectQueryBuilder<BillEntity>, status: BillStatus): void {
@@ -298,22 +337,7 @@ export class BillService {
   }
 
   private async views(bills: BillEntity[], manager?: EntityManager): Promise<BillView[]> {
-    const partnerIds = [...new Set(bills.map((b) => b.partnerId))];
-    const load = (m: EntityManager) => Promise.all(partnerIds.map((id) => m.findOneBy(PartnerEntity, { id })));
-    const partners = manager ? await load(manager) : await this.deps.db.read(load);
-    const names = new Map(partners.filter((p) => p).map((p) => [p!.id, p!.name]));
-    return bills.map((bill) => ({
-      id: bill.id,
-      reference: bill.reference,
-      billerName: names.get(bill.partnerId) ?? "",
-      amount: bill.amount,
-      currency: bill.currency,
-      description: bill.description,
-      dueDate: bill.dueDate,
-      status: this.statusOf(bill),
-      paidAt: bill.paidAt,
-      paidAtStore: bill.paidAtStoreName,
-      tender: bill.tender,
-    }));
+    const now = this.deps.clock.now();
+    return manager ? billViews(manager, bills, now) : this.deps.db.read((m) => billViews(m, bills, now));
   }
 }

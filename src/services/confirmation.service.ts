@@ -107,7 +107,7 @@ export class ConfirmationService {
       });
       if (!moved) return false;
       const expired = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
-      await this.processor.releasePoints(tx, expired);
+      await this.processor.releaseHolds(tx, expired);
       tx.afterCommit(() => {
         this.deps.events.paymentChanged(expired);
         this.deps.metrics.confirmationExpired();

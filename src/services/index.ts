@@ -5,6 +5,7 @@ import { SignUpService } from "./sign-up.service";
 import { StoreReportService } from "./store-report.service";
 import { StoreWebhooks } from "./store-webhooks";
 import { OfflineTokenService } from "./offline-token.service";
+import { BillCardPayments } from "./bill-card-payments";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
 import { CodeLookupService } from "./code-lookup.service";
@@ -46,7 +47,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
   const paymentPoints = new PaymentPointsService(deps, codes);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
-  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints, storeWebhooks);
+  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints, storeWebhooks, new BillCardPayments(deps, outbox));
   processor.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, processor);
   const credentials = new CredentialService(deps);
@@ -55,7 +56,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
-  const bills = new BillService(deps, codes, idempotency, outbox, devices);
+  const bills = new BillService(deps, codes, idempotency, outbox, devices, payments);
   const ticketEvents = new EventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);

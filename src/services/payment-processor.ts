@@ -2,6 +2,7 @@ import { IsNull, LessThan } from "typeorm";
 import { row, type AtCommit, type Tx } from "../database";
 import { CardEntity, LedgerEntryEntity, PaymentEntity, RefundEntity } from "../entities";
 import type { LedgerEntryType } from "../entities/ledger-entry.entity";
+import type { BillCardPayments } from "./bill-card-payments";
 import type { CardService } from "./card.service";
 import type { ChargeCard } from "./code.service";
 import type { ServiceDeps } from "./deps";
@@ -58,6 +59,7 @@ export class PaymentProcessor {
     private readonly outbox: OutboxService,
     private readonly points: PaymentPointsService,
     private readonly storeWebhooks: StoreWebhooks,
+    private readonly bills: BillCardPayments,
   ) {}
 
   async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
@@ -80,7 +82,7 @@ export class PaymentProcessor {
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
     // Known before the transaction (kept per store), so telling the store adds no round trip.
     await this.storeWebhooks.hasWebhook(payment.storeId);
-    if (payment.pointsSettlementId) return this.recordWithPoints(payment, decided, decision, timedOut, outcome);
+    if (holdsSomething(payment)) return this.recordWithHolds(payment, decided, decision, timedOut, outcome);
     // One round trip: the decision, and with it (only if it is still this instance's to
     // make: recovery may have settled the payment first) the ledger entry and the report,
     // or the reversal of an authorization the institution may have made after we stopped
@@ -105,11 +107,12 @@ export class PaymentProcessor {
   }
 
   /**
-   * The decision of a payment that came with points: the move is sent on its own, so the
-   * points are settled (approved) or given back (not charged) only by the transaction
-   * that made it. More round trips than a payment without points, which never comes here.
+   * The decision of a payment that holds something (points that came with it, the bill it
+   * pays): the move is sent on its own, so what it holds is settled (approved) or let go
+   * (not charged) only by the transaction that made it. More round trips than a plain
+   * payment, which never comes here.
    */
-  private async recordWithPoints(
+  private async recordWithHolds(
     payment: PaymentEntity,
     decided: PaymentEntity,
     decision: AuthorizationResult,
@@ -121,10 +124,10 @@ export class PaymentProcessor {
       if (decision.approved) {
         tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)));
         this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
-        await this.points.settle(tx, payment);
+        await this.settleHolds(tx, payment);
       } else {
         if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
-        await this.points.release(tx, payment);
+        await this.releaseHolds(tx, payment);
       }
       await this.storeWebhooks.tell(tx, decision.approved ? "payment.approved" : "payment.declined", decided);
       tx.afterCommit(() => {
@@ -138,18 +141,28 @@ export class PaymentProcessor {
 
   /**
    * PENDING_CONFIRMATION -> VOIDED: the register cancelled a sale the phone had not
-   * answered; nothing was charged. Its held points go back and the store is told.
+   * answered; nothing was charged. What it held is let go and the store is told.
    */
   async voidWaiting(tx: Tx, payment: PaymentEntity, decidedAt: Date): Promise<boolean> {
     if (!(await this.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt }))) return false;
-    await this.releasePoints(tx, payment);
+    await this.releaseHolds(tx, payment);
     await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED", decidedAt }));
     return true;
   }
 
-  /** A payment that ends without a charge (rejected, expired, voided while waiting): its held points go back. */
-  async releasePoints(tx: Tx, payment: PaymentEntity): Promise<void> {
+  /**
+   * A payment that ends without a charge (declined, rejected, expired, voided while
+   * waiting, reversed): its held points go back and the bill it was paying is payable again.
+   */
+  async releaseHolds(tx: Tx, payment: PaymentEntity): Promise<void> {
     if (payment.pointsSettlementId) await this.points.release(tx, payment);
+    if (payment.billId) await this.bills.release(tx, payment);
+  }
+
+  /** An approved payment: its held points are redeemed and earned, the bill it pays is PAID. */
+  private async settleHolds(tx: Tx, payment: PaymentEntity): Promise<void> {
+    if (payment.pointsSettlementId) await this.points.settle(tx, payment);
+    if (payment.billId) await this.bills.settle(tx, payment);
   }
 
   private async authorize(payment: PaymentEntity, card: ChargeCard): Promise<AuthorizationResult | "timeout"> {
@@ -195,6 +208,8 @@ export class PaymentProcessor {
     this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "VOID", payment.approvalNumber!));
     // A void undoes the whole sale: every point it redeemed comes back, every point it earned goes.
     if (payment.pointsSettlementId) await this.points.reverse(tx, payment, 0, payment.amount);
+    // The bill it paid is payable again.
+    if (payment.billId) await this.bills.reopen(tx, payment);
     await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED" }));
     return true;
   }
@@ -261,11 +276,11 @@ export class PaymentProcessor {
       const fields = { declineReason: DECLINE.processingError, decidedAt: this.deps.clock.now() };
       const declined = Object.assign(new PaymentEntity(), payment, { status: "DECLINED" as const }, fields);
       const moved = await this.deps.db.tx(async (tx) => {
-        if (payment.pointsSettlementId) {
-          // Its held points go back only if this transaction is the one that declines it.
+        if (holdsSomething(payment)) {
+          // What it holds is let go only if this transaction is the one that declines it.
           if (!(await this.move(tx, payment.id, "PROCESSING", "DECLINED", fields))) return false;
           this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
-          await this.points.release(tx, payment);
+          await this.releaseHolds(tx, payment);
           await this.storeWebhooks.tell(tx, "payment.declined", declined);
           tx.afterCommit(() => this.deps.events.paymentChanged(declined));
           return true;
@@ -348,3 +363,6 @@ export class PaymentProcessor {
     };
   }
 }
+
+/** Whether a payment's decision must also settle or let go of something it holds (points, a bill). */
+const holdsSomething = (payment: PaymentEntity): boolean => Boolean(payment.pointsSettlementId || payment.billId);

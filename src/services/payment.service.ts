@@ -27,6 +27,13 @@ import { isOfflineToken, type OfflineTokenService } from "./offline-token.servic
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
 const HOLD_ATTEMPTS = 5;
 
+/**
+ * A bill's part in a card payment (collectBill by card): in the payment's first
+ * transaction, before the payment code is taken, it claims the bill code, holds the bill
+ * for this payment and says what to charge.
+ */
+export type BillReservation = (tx: Tx, paymentId: string, store: StoreEntity) => Promise<{ billId: string; sale: Sale }>;
+
 export interface PaymentPage {
   nodes: PaymentEntity[];
   nextCursor: string | null;
@@ -84,6 +91,18 @@ export class PaymentService {
     });
   }
 
+  /**
+   * A bill paid by card at the register: the customer's payment code charges the bill's
+   * amount through the same path as a sale (the customer's confirmation rules included),
+   * with the bill held by the payment from its first transaction and settled or let go
+   * with its decision (bill-card-payments.ts). The caller runs it under its own
+   * idempotency key and code-guessing limit (BillService.collectBill).
+   */
+  async payBill(register: RegisterCaller, paymentCode: string, claim: ClaimKey, reserve: BillReservation): Promise<PaymentEntity> {
+    const store = await this.storeOf(register);
+    return this.redeem(store, reserve, paymentCode, this.codes.hash(paymentCode.trim()), claim, null);
+  }
+
   /** A redeem whose points hold lost its lots to another settlement is tried again, a few times. */
   private async redeemWithPoints(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey, points: PointsWithPayment) {
     for (let attempt = 1; ; attempt++) {
@@ -100,10 +119,11 @@ export class PaymentService {
    * The code claimed and the payment made in one transaction of two round trips (the
    * key's claim, the code's read and its claim; then the payment with the COMMIT), then
    * the institution asked with no transaction open, unless the customer wants to confirm.
+   * The sale is the register's, or a bill's (its reservation, which costs round trips of its own).
    */
   private async redeem(
     store: StoreEntity,
-    sale: Sale,
+    saleOrBill: Sale | BillReservation,
     code: string,
     codeHash: string,
     claim: ClaimKey,
@@ -112,10 +132,13 @@ export class PaymentService {
     const paymentId = newId();
     const created = await this.deps.db.tx(async (tx) => {
       claim(tx, paymentId);
+      const billed = typeof saleOrBill === "function" ? await saleOrBill(tx, paymentId, store) : null;
+      const sale = billed ? billed.sale : (saleOrBill as Sale);
+      const billId = billed ? billed.billId : null;
       if (isOfflineToken(code)) {
         // The device's signature was the customer's approval: nothing waits for the phone.
         const card = await this.offlineTokens.claim(tx, code, sale, paymentId);
-        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null);
+        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null, { billId });
         tx.atCommit(row(PaymentEntity, payment));
         return { payment, card, waits: false };
       }
@@ -132,7 +155,7 @@ export class PaymentService {
       const card = this.cards.requireAvailable(found.card);
       const wait = found.confirmAbove !== null && charge.amount > found.confirmAbove;
       const status = wait ? "PENDING_CONFIRMATION" : "PROCESSING";
-      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, held ? held.settlementId : null);
+      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, { pointsSettlementId: held ? held.settlementId : null, billId });
       if (!wait) {
         tx.atCommit(row(PaymentEntity, payment));
         return { payment, card, waits: false };
@@ -219,7 +242,7 @@ export class PaymentService {
         return null;
       }
       const rejected = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
-      await this.processor.releasePoints(tx, rejected);
+      await this.processor.releaseHolds(tx, rejected);
       tx.afterCommit(() => this.deps.events.paymentChanged(rejected));
       return rejected;
     });
@@ -295,6 +318,8 @@ export class PaymentService {
       await this.deps.db.tx(async (tx) => {
         claim?.(tx, paymentId);
         const payment = await this.ownPayment(tx, register, paymentId);
+        // The biller counts the bill paid once the charge is approved; undoing it is a void, which opens the bill again.
+        if (payment.billId) badInput("A bill's card payment is voided, not refunded: voidPayment makes the bill payable again");
         const left = payment.amount - payment.refundedAmount;
         const wanted = amount ?? left;
         assertTransition(payment.status, wanted === left ? "REFUNDED" : "PARTIALLY_REFUNDED");
@@ -374,7 +399,7 @@ export class PaymentService {
     card: ChargeCard,
     status: PaymentStatus,
     codeId: string | null,
-    pointsSettlementId: string | null = null,
+    holds: { pointsSettlementId?: string | null; billId?: string | null } = {},
   ): PaymentEntity {
     return Object.assign(new PaymentEntity(), {
       id,
@@ -394,7 +419,8 @@ export class PaymentService {
       decidedAt: null,
       processingDeadline: status === "PROCESSING" ? this.processor.processingDeadline() : null,
       refundedAmount: 0,
-      pointsSettlementId,
+      pointsSettlementId: holds.pointsSettlementId ?? null,
+      billId: holds.billId ?? null,
     });
   }
 

@@ -1,20 +1,38 @@
-import type { Bill } from "@clients/common";
+import type { BillWithPayment, Payment } from "@clients/common";
 import type { CodeLookup } from "@clients/register";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { errorText, idempotencyKey } from "../shared/errors";
 import { money, when } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./Register";
 import { Problem } from "../shared/problem";
 
-/** A bill's code: look it up, take the money, mark it collected here (once). */
+/**
+ * A bill's code: look it up, then take the money: cash (PAID here at once) or the
+ * customer's card, by their payment code (PAID once the charge is approved; when the
+ * phone must confirm, the register waits, told live).
+ */
 export function BillCollection({ session }: { session: RegisterSession }) {
   const [found, setFound] = useState<{ code: string; lookup: CodeLookup } | null>(null);
-  const [collected, setCollected] = useState<Bill | null>(null);
+  const [byCard, setByCard] = useState(false);
+  const [collected, setCollected] = useState<BillWithPayment | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const waitingId = collected?.payment?.status === "PENDING_CONFIRMATION" ? collected.payment.id : null;
+  useEffect(() => {
+    if (!waitingId) return;
+    const hear = (payment: Payment) =>
+      payment.id === waitingId &&
+      payment.status !== "PENDING_CONFIRMATION" &&
+      setCollected((bill) => bill && { ...bill, status: payment.status === "APPROVED" ? "PAID" : bill.status, tender: payment.status === "APPROVED" ? "CARD" : null, payment });
+    const known = session.updates.get(waitingId);
+    if (known) hear(known);
+    session.listeners.add(hear);
+    return () => void session.listeners.delete(hear);
+  }, [waitingId]);
   const look = async (code: string) => {
     setProblem(null);
     setCollected(null);
+    setByCard(false);
     try {
       const lookup = await session.client.lookupCode(code);
       if (lookup.kind !== "BILL" || !lookup.bill) throw new Error("This is not a bill's code.");
@@ -23,10 +41,11 @@ export function BillCollection({ session }: { session: RegisterSession }) {
       setProblem(errorText(error));
     }
   };
-  const collect = async (tender: "CASH" | "CARD") => {
+  const collect = async (tender: "CASH" | "CARD", paymentCode?: string) => {
     try {
-      setCollected(await session.client.collectBill(found!.code, tender, idempotencyKey()));
+      setCollected(await session.client.collectBill(found!.code, tender, idempotencyKey(), paymentCode));
       setFound(null);
+      setByCard(false);
     } catch (error) {
       setProblem(errorText(error));
     }
@@ -36,7 +55,15 @@ export function BillCollection({ session }: { session: RegisterSession }) {
     <section aria-labelledby="bill-title">
       <h2 id="bill-title">Bill collection</h2>
       <Problem text={problem} />
-      {bill ? (
+      {bill && byCard ? (
+        <div class="panel">
+          <p class="amount">{money(bill.amount, bill.currency)}</p>
+          <CodeInput label="Or type the customer's payment code" onCode={(paymentCode) => collect("CARD", paymentCode)} />
+          <button type="button" onClick={() => setByCard(false)}>
+            Back
+          </button>
+        </div>
+      ) : bill ? (
         <div class="panel">
           <p>
             <strong>{bill.billerName}</strong> · {bill.description ?? bill.reference} · due {when(bill.dueDate)}
@@ -46,8 +73,8 @@ export function BillCollection({ session }: { session: RegisterSession }) {
             <button type="button" class="primary" onClick={() => collect("CASH")}>
               Cash received
             </button>
-            <button type="button" onClick={() => collect("CARD")}>
-              Paid by card
+            <button type="button" onClick={() => setByCard(true)}>
+              Pay by card
             </button>
             <button type="button" onClick={() => setFound(null)}>
               Cancel
@@ -57,11 +84,33 @@ export function BillCollection({ session }: { session: RegisterSession }) {
       ) : (
         <CodeInput label="Or type the bill's code" onCode={look} />
       )}
-      {collected && (
-        <p role="status" class="notice ok">
-          Collected: {collected.billerName} {money(collected.amount, collected.currency)} ({collected.tender?.toLowerCase()})
-        </p>
-      )}
+      {collected && <Collected bill={collected} />}
     </section>
+  );
+}
+
+/** What became of a collection: paid (cash or an approved card), waiting for the phone, or not charged. */
+function Collected({ bill }: { bill: BillWithPayment }) {
+  const payment = bill.payment;
+  if (bill.status === "PAID") {
+    return (
+      <p role="status" class="notice ok">
+        Collected: {bill.billerName} {money(bill.amount, bill.currency)} ({bill.tender?.toLowerCase()})
+        {payment?.approvalNumber && <> · approval number {payment.approvalNumber}</>}
+      </p>
+    );
+  }
+  if (payment?.status === "PENDING_CONFIRMATION") {
+    return (
+      <p role="status" aria-live="polite" class="notice">
+        Waiting for the customer to confirm {money(bill.amount, bill.currency)} on their phone…
+      </p>
+    );
+  }
+  return (
+    <p role="status" class="notice bad">
+      Not collected: the card payment ended {payment?.status.toLowerCase().replace(/_/g, " ")}
+      {payment?.declineReason ? ` (${payment.declineReason})` : ""}. The bill is still to be paid: ask for a new bill code.
+    </p>
   );
 }

@@ -1,0 +1,62 @@
+import { BillEntity, StoreEntity, type PaymentEntity } from "../entities";
+import type { Tx } from "../database";
+import { billViews, tellBillWebhooks } from "./bill-views";
+import type { ServiceDeps } from "./deps";
+import type { OutboxService } from "./outbox.service";
+
+/**
+ * A bill paid by card at a store (collectBill with tender CARD), kept in step with its
+ * payment the way held points are: the payment's first transaction holds the bill
+ * (`bills.paymentId`; no other collection may start, and its biller may not cancel it),
+ * and the transaction that decides the payment settles it (PAID, tender CARD) or, when
+ * the card is not charged, lets it go, OPEN and payable again. A void of the approved
+ * payment opens it again. Each move is conditional on the bill still naming the payment,
+ * so a decision recorded twice (an instance and recovery) moves it once.
+ */
+export class BillCardPayments {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The payment was approved: the bill is PAID at its store, and the biller and the store are told. */
+  async settle(tx: Tx, payment: PaymentEntity): Promise<void> {
+    const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
+    const now = this.deps.clock.now();
+    const changed = await tx.write(
+      "UPDATE bills SET status = 'PAID', paidAt = ?, paidAtStoreId = ?, paidAtStoreName = ?, tender = 'CARD' WHERE id = ? AND paymentId = ? AND status = 'OPEN'",
+      [now, store.id, store.name, payment.billId, payment.id],
+    );
+    if (changed !== 1) {
+      // Nothing else may move a bill its payment holds: this is a bug, not a race, and the charge stands.
+      this.deps.logger.error({ paymentId: payment.id, billId: payment.billId }, "an approved card payment's bill was no longer held by it");
+      return;
+    }
+    const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
+    const [view] = await billViews(tx, [bill], now);
+    tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.paid", store: "bill.collected" }, view, store, now);
+    tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
+  }
+
+  /** The card was not charged (declined, rejected, expired, voided while waiting, reversed): the bill is payable again. */
+  async release(tx: Tx, payment: PaymentEntity): Promise<void> {
+    await tx.write("UPDATE bills SET paymentId = NULL WHERE id = ? AND paymentId = ? AND status = 'OPEN'", [payment.billId, payment.id]);
+  }
+
+  /** The approved payment was voided: the bill is OPEN again (OVERDUE past its due date) and the biller is told (`bill.reversed`). */
+  async reopen(tx: Tx, payment: PaymentEntity): Promise<void> {
+    const bill = await tx.findOneBy(BillEntity, { id: payment.billId! });
+    if (!bill || bill.paymentId !== payment.id || bill.status !== "PAID") return;
+    const changed = await tx.write(
+      "UPDATE bills SET status = 'OPEN', paidAt = NULL, paidAtStoreId = NULL, paidAtStoreName = NULL, tender = NULL, paymentId = NULL " +
+        "WHERE id = ? AND paymentId = ? AND status = 'PAID'",
+      [bill.id, payment.id],
+    );
+    if (changed !== 1) return;
+    const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
+    const now = this.deps.clock.now();
+    // The webhooks name the collection that was undone.
+    const [view] = await billViews(tx, [bill], now);
+    tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.reversed", store: "bill.reversed" }, view, store, now);
+  }
+}

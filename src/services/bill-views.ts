@@ -1,0 +1,76 @@
+import type { EntityManager } from "typeorm";
+import { BillEntity, PartnerEntity, type StoreEntity } from "../entities";
+import type { Tender } from "./lists";
+import type { OutboxService } from "./outbox.service";
+import type { BillStatus } from "./states";
+import type { Tx } from "../database";
+import { sendWebhook } from "./webhooks";
+
+export interface BillView {
+  id: string;
+  reference: string;
+  billerName: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  dueDate: Date;
+  status: BillStatus;
+  paidAt: Date | null;
+  paidAtStore: string | null;
+  /** How it was paid, once PAID. */
+  tender: Tender | null;
+  /** The card payment paying the bill or that paid it; for a card collection's answer, the one it made. */
+  paymentId: string | null;
+}
+
+/** Stored OPEN past the due date reads as OVERDUE. */
+export function billStatus(bill: BillEntity, now: Date): BillStatus {
+  if (bill.status === "OPEN" && bill.dueDate <= now) return "OVERDUE";
+  return bill.status;
+}
+
+/** Bills as the API shows them, with their billers' names (one read per biller). */
+export async function billViews(m: EntityManager, bills: BillEntity[], now: Date): Promise<BillView[]> {
+  const partnerIds = [...new Set(bills.map((b) => b.partnerId))];
+  const partners = await Promise.all(partnerIds.map((id) => m.findOneBy(PartnerEntity, { id })));
+  const names = new Map(partners.filter((p) => p).map((p) => [p!.id, p!.name]));
+  return bills.map((bill) => ({
+    id: bill.id,
+    reference: bill.reference,
+    billerName: names.get(bill.partnerId) ?? "",
+    amount: bill.amount,
+    currency: bill.currency,
+    description: bill.description,
+    dueDate: bill.dueDate,
+    status: billStatus(bill, now),
+    paidAt: bill.paidAt,
+    paidAtStore: bill.paidAtStoreName,
+    tender: bill.tender,
+    paymentId: bill.paymentId,
+  }));
+}
+
+/**
+ * The biller's webhook and, when the store has one, the store's back office's, sent
+ * with the transaction. They carry the bill, the tender and the store, never the
+ * customer's phone number nor the card payment's details.
+ */
+export function tellBillWebhooks(
+  outbox: OutboxService,
+  tx: Tx,
+  partnerId: string,
+  types: { biller: string; store: string },
+  view: BillView,
+  store: StoreEntity,
+  now: Date,
+): void {
+  const { paymentId: _payment, ...bill } = view;
+  const data = {
+    ...bill,
+    dueDate: view.dueDate.toISOString(),
+    paidAt: view.paidAt?.toISOString() ?? null,
+    store: { id: store.id, name: store.name },
+  };
+  sendWebhook(outbox, tx, { partnerId }, types.biller, data, now);
+  if (store.webhookUrl) sendWebhook(outbox, tx, { storeId: store.id }, types.store, data, now);
+}
