@@ -347,6 +347,29 @@ describeIf("the web app in a real browser", () => {
     await register.getByRole("status").filter({ hasText: "Collected" }).waitFor();
     expect((await shopper.phone.bills())[0]).toMatchObject({ status: "PAID", tender: "CASH" });
 
+    // A second bill, paid with the customer's card: the register takes the payment code
+    // too, waits while the phone confirms (above the customer's 1,000), and then shows it paid.
+    const gas = await biller.postBill({
+      customerPhone: shopper.phoneNumber,
+      reference: "GAS-2026-11",
+      amount: 3100,
+      currency: "JPY",
+      dueDate: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    });
+    const gasCode = (await shopper.phone.issueBillCode(gas.id, PASSWORD)).code;
+    const payCode = (await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code;
+    await register.getByLabel("Or type the bill's code").fill(gasCode);
+    await register.getByRole("button", { name: "Use this code" }).click();
+    await register.getByRole("button", { name: "Pay by card" }).click();
+    await register.getByLabel("Or type the customer's payment code").fill(payCode);
+    await register.getByRole("button", { name: "Use this code" }).click();
+    await register.getByRole("status").filter({ hasText: "Waiting for the customer" }).waitFor();
+    const [request] = await shopper.phone.pendingConfirmations();
+    expect(request.payment).toMatchObject({ amount: 3100 });
+    await shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
+    await register.getByRole("status").filter({ hasText: "(card)" }).waitFor();
+    expect((await shopper.phone.bills()).find((b) => b.id === gas.id)).toMatchObject({ status: "PAID", tender: "CARD" });
+
     await tab(register, "Today");
     await register.getByRole("heading", { name: "Bills collected today" }).waitFor();
     await shot(register, "register-today");

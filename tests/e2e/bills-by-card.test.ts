@@ -72,6 +72,10 @@ describe.each(engines)("a bill paid by card at the store (%s)", (engine) => {
     expect(seen).toMatchObject({ status: "PAID", tender: "CARD" });
     expect((await t.shopper.phone.payments()).nodes.map((p) => p.id)).toContain(collected.payment!.id);
     expect((await t.biller.bills("PAID")).map((b) => b.id)).toEqual([t.bill.id]);
+    // The store's day: a bill collected and a payment approved, and no cash to hand over.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await t.register.storeReport(today)).toMatchObject({ billsCollected: 1, cashCollected: 0, paymentsApproved: 1, amountApproved: 8_640 });
+    expect((await t.register.collectedBills(today)).map((b) => [b.id, b.tender])).toEqual([[t.bill.id, "CARD"]]);
 
     const [hook] = await webhooks("bill.paid", t.bill.reference);
     const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
