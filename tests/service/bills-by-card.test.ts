@@ -1,21 +1,10 @@
 import { ManualClock } from "../../src/clock";
 import { BillEntity, PaymentEntity } from "../../src/entities";
-import type { AuthorizationRequest, AuthorizationResult } from "../../src/services/institutions/institution";
-import { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { CRASHING_CARD, CrashingInstitution } from "../support/crashing-institution";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, TEST_CARDS, errorCodeOf } from "../support/test-data";
 
-/** The simulator, except that a card in `crashOn` is never answered, and the caller never stops waiting: as if the instance died. */
-class CrashingInstitution extends SimulatedInstitution {
-  readonly crashOn = new Set<string>();
-  override authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult> {
-    if (this.crashOn.has(request.pan)) return new Promise(() => undefined);
-    return super.authorize(request, signal);
-  }
-}
-
-const CRASHING_CARD = TEST_CARDS.jcb;
 const DAY = 86_400_000;
 
 // Through the clients: tests/e2e/bills-by-card.test.ts. Here: what needs the clock or a
@@ -24,9 +13,7 @@ describe.each(engines)("a bill held by its card payment, let go when nothing is 
   let world: ServiceWorld<CrashingInstitution>;
   const clock = new ManualClock(new Date("2026-11-24T10:00:00Z"));
   beforeAll(async () => {
-    const institution = new CrashingInstitution(5);
-    institution.crashOn.add(CRASHING_CARD);
-    world = await serviceWorld(engine, { clock, institution });
+    world = await serviceWorld(engine, { clock, institution: new CrashingInstitution() });
   });
   afterAll(() => world.close());
 

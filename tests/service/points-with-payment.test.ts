@@ -1,23 +1,12 @@
 import { ManualClock } from "../../src/clock";
 import { PaymentEntity, PointSettlementEntity } from "../../src/entities";
-import type { AuthorizationRequest, AuthorizationResult } from "../../src/services/institutions/institution";
-import { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { CRASHING_CARD, CrashingInstitution } from "../support/crashing-institution";
 import { OFFLINE_TOKEN_PREFIX } from "../../clients/offline-token";
 import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, TEST_CARDS } from "../support/test-data";
 
-/** The simulator, except that a card in `crashOn` is never answered, and the caller never stops waiting: as if the instance died. */
-class CrashingInstitution extends SimulatedInstitution {
-  readonly crashOn = new Set<string>();
-  override authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult> {
-    if (this.crashOn.has(request.pan)) return new Promise(() => undefined);
-    return super.authorize(request, signal);
-  }
-}
-
-const CRASHING_CARD = TEST_CARDS.jcb;
 const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
 
 // Through the clients: tests/e2e/points-with-payment.test.ts. Here: what needs the clock or
@@ -26,9 +15,7 @@ describe.each(engines)("points with a card payment: held, settled, given back (%
   let world: ServiceWorld<CrashingInstitution>;
   const clock = new ManualClock(new Date("2026-11-01T09:00:00Z"));
   beforeAll(async () => {
-    const institution = new CrashingInstitution(5);
-    institution.crashOn.add(CRASHING_CARD);
-    world = await serviceWorld(engine, { clock, institution, env: { FEED_SETTLE_MS: "0" } });
+    world = await serviceWorld(engine, { clock, institution: new CrashingInstitution(), env: { FEED_SETTLE_MS: "0" } });
   });
   afterAll(() => world.close());
 
