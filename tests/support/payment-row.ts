@@ -27,6 +27,7 @@ export function paymentRow(id: string, columns: Partial<PaymentEntity> = {}): Pa
     processingDeadline: null,
     refundedAmount: 0,
     pointsSettlementId: null,
+    billId: null,
     ...columns,
   });
 }
