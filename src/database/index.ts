@@ -10,10 +10,10 @@ import { MysqlWire, mysqlOutside } from "./mysql-wire";
 import { MAX_ATTEMPTS, backoffMs, driverErrorOf, isOutcomeUnknown, refusedBeforeRunning, retryableKind, type Retryable } from "./retries";
 import { SqliteStatements, SqliteWire } from "./sqlite-wire";
 import { EntityStatements, changedRows, type Statement } from "./statements";
-import { Tx } from "./transaction";
+import { RunAgainCaughtUp, Tx } from "./transaction";
 import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type PooledMysqlConnection as MysqlConnection } from "./typeorm-internals";
 
-export { Tx, AtCommit } from "./transaction";
+export { Tx, AtCommit, RunAgainCaughtUp } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
 
@@ -204,9 +204,11 @@ export class Db {
    * victim or a Galera node refused at certification, on the same node; one the node
    * refused to run or lost the connection of before its COMMIT went, on the next node
    * (hosts.ts). Never one whose COMMIT was on its way when the connection failed: it may
-   * have committed. Each attempt has a fresh Tx: what a rolled-back attempt asked for is
-   * never sent, so `work` may say what to do after the commit wherever it likes, and must
-   * do nothing else but database work.
+   * have committed. One that asked to (`Tx.runAgainCaughtUp`) runs again at once, after
+   * its node has applied every write committed in the cluster (a synced read on the
+   * connection before the transaction begins). Each attempt has a fresh Tx: what a
+   * rolled-back attempt asked for is never sent, so `work` may say what to do after the
+   * commit wherever it likes, and must do nothing else but database work.
    */
   async tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const { result, afterCommit } = await this.runTransaction(work);
@@ -227,14 +229,21 @@ export class Db {
       const wire = new SqliteWire(sqlite, statements);
       return this.sqliteLock.runExclusive(() => Tx.run(dataSource, dataSource.createQueryRunner(), wire, statements, work));
     }
+    let catchUp = false;
     for (let attempt = 1; ; attempt++) {
       let held: { runner: QueryRunner; connection: MysqlConnection } | null = null;
       let kind: Retryable;
       try {
         held = await this.acquire();
+        if (catchUp) await mysqlOutside(held.connection, { sql: syncedFirst("SELECT 1"), params: [] });
         const wire = new MysqlWire(held.connection, statements);
-        return await Tx.run(dataSource, held.runner, wire, statements, work);
+        return await Tx.run(dataSource, held.runner, wire, statements, work, catchUp || !this.#galera);
       } catch (error) {
+        if (error instanceof RunAgainCaughtUp && attempt < MAX_ATTEMPTS) {
+          catchUp = true;
+          this.logger.debug({ attempt, of: MAX_ATTEMPTS, kind: "behind" }, "database transaction runs again");
+          continue;
+        }
         const failure = retryableKind(error);
         if (failure === "node") this.nodeFailed(held?.connection, error);
         if (!failure || attempt >= MAX_ATTEMPTS || isOutcomeUnknown(error)) throw error;

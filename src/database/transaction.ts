@@ -43,6 +43,17 @@ export class AtCommit {
   }
 }
 
+/**
+ * Thrown by `Tx.runAgainCaughtUp`: `Db.tx` runs the transaction again, once its node has
+ * applied every write committed in the cluster.
+ */
+export class RunAgainCaughtUp extends Error {
+  constructor() {
+    super("the transaction read before its node had caught up; it runs again");
+    this.name = "RunAgainCaughtUp";
+  }
+}
+
 interface Queued {
   out: Outgoing;
   resolve(result: unknown): void;
@@ -71,7 +82,10 @@ const noop = () => undefined;
  *     decided by the database in the same round trip;
  *   - `afterCommit(action)` runs once the transaction has committed, never after a
  *     rollback, and never for an attempt that a deadlock rolled back and `Db.tx` ran
- *     again: the way out for effects (outbox deliveries, live events).
+ *     again: the way out for effects (outbox deliveries, live events);
+ *   - `caughtUp` says whether its reads see every write committed before it began, on
+ *     any node; when not, and a row another node may have just committed is missing,
+ *     `runAgainCaughtUp()` has it run again once its node has caught up.
  * It is a TypeORM EntityManager too, bound to the transaction's connection, and TypeORM
  * calls made with it take their place in the same order (pending statements go first).
  * The same on both engines: on SQLite "one round trip" is statements run one after the
@@ -91,7 +105,19 @@ export class Tx extends EntityManager {
   /** Round trips go one after the other, in the order they were made. */
   #trips: Promise<void> = Promise.resolve();
 
-  private constructor(dataSource: DataSource, runner: QueryRunner, wire: Wire, statements: EntityStatements) {
+  private constructor(
+    dataSource: DataSource,
+    runner: QueryRunner,
+    wire: Wire,
+    statements: EntityStatements,
+    /**
+     * True when this attempt's reads see every write committed before it began, on any
+     * node: always on one server; on a Galera node, only for an attempt `Db.tx` began once
+     * the node had applied them. A read inside a transaction never waits for that
+     * (wsrep_sync_wait applies to a transaction's start, not to statements within it).
+     */
+    readonly caughtUp: boolean,
+  ) {
     super(dataSource, runner);
     this.#wire = wire;
     this.#statements = statements;
@@ -134,6 +160,16 @@ export class Tx extends EntityManager {
     return handle;
   }
 
+  /**
+   * Rolls this attempt back and has `Db.tx` run the transaction again once its node has
+   * caught up with the cluster: for a row not found that a request through another node
+   * may have committed a moment ago. Only where `caughtUp` is false.
+   */
+  runAgainCaughtUp(): never {
+    if (this.caughtUp) throw new Error("runAgainCaughtUp in a transaction that began caught up");
+    throw new RunAgainCaughtUp();
+  }
+
   /** Runs `action` once the transaction has committed (see the class). `action` must not throw. */
   afterCommit(action: () => void): void {
     this.#requireOpen();
@@ -151,9 +187,10 @@ export class Tx extends EntityManager {
     wire: Wire,
     statements: EntityStatements,
     work: (tx: Tx) => Promise<T>,
+    caughtUp = true,
   ): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
     const managerBefore = runner.manager;
-    const tx = new Tx(dataSource, runner, wire, statements);
+    const tx = new Tx(dataSource, runner, wire, statements, caughtUp);
     const restore = interceptQueries(runner, (sql, params, structured, send) => tx.#typeormQuery(sql, params, structured, send));
     try {
       await runner.startTransaction();

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { row, syncedFirst, type Tx } from "../database";
+import { Tx, row, syncedFirst } from "../database";
 import { CardEntity, WalletCodeEntity } from "../entities";
 import type { Approval } from "./approval";
 import type { CardService } from "./card.service";
@@ -134,11 +134,27 @@ export class CodeService {
    * CODE_ALREADY_USED, CODE_EXPIRED.
    */
   async findUsable(m: EntityManager, code: string): Promise<WalletCodeEntity> {
+    const hash = this.checkedHash(code);
     const entity =
-      (await m.findOneBy(WalletCodeEntity, { codeHash: this.checkedHash(code) })) ??
+      (await m.findOneBy(WalletCodeEntity, { codeHash: hash })) ??
+      (await this.findIssuedElsewhere(m, hash)) ??
       (this.deps.keys.codes.hasEarlier ? await m.findOneBy(WalletCodeEntity, { codeHash: In(this.earlierHashes(code)) }) : null);
     if (!entity) return fail(ErrorCode.CODE_INVALID, "This is not a valid code");
     return this.assertUsable(entity);
+  }
+
+  /**
+   * On a Galera cluster, a code not found may have been issued through another node a
+   * moment ago. In a transaction that did not begin caught up, the transaction runs again
+   * once its node has caught up; outside one, the code is read again once it has. Null
+   * when it is not there either way; elsewhere null, with nothing sent.
+   */
+  private async findIssuedElsewhere(m: EntityManager, hash: string): Promise<WalletCodeEntity | null> {
+    const { db } = this.deps;
+    if (!db.galera) return null;
+    if (m instanceof Tx) return m.caughtUp ? null : m.runAgainCaughtUp();
+    const rows = (await m.query(syncedFirst(`SELECT ${db.selectList(WalletCodeEntity, "c")} FROM wallet_codes c WHERE c.codeHash = ?`), [hash])) as Array<Record<string, unknown>>;
+    return rows.length > 0 ? db.hydrate(WalletCodeEntity, rows[0]) : null;
   }
 
   /**
@@ -160,13 +176,10 @@ export class CodeService {
     const hash = this.checkedHash(code, knownHash);
     const now = this.deps.clock.now();
     let [rows, claimed] = await Promise.all([tx.select(this.paymentCodeSql, [hash]), tx.write(CLAIM_PAYMENT_CODE, [now, hash, now])]);
-    if (rows.length === 0 && db.galera) {
-      // On a Galera cluster the code may have been issued through another node a moment
-      // ago: this node catches up first, then the claim runs on what it applied. Only a
-      // miss pays for it; a found code costs nothing more.
-      rows = await tx.select(syncedFirst(this.paymentCodeSql), [hash]);
-      if (rows.length > 0) claimed = await tx.write(CLAIM_PAYMENT_CODE, [now, hash, now]);
-    }
+    // On a Galera cluster the code may have been issued through another node a moment ago
+    // and not be applied here yet: the transaction runs again once this node has caught
+    // up. Only a miss pays for it; a found code costs nothing more.
+    if (rows.length === 0 && !tx.caughtUp) tx.runAgainCaughtUp();
     if (rows.length === 0 && this.deps.keys.codes.hasEarlier) {
       // Not under the current key: perhaps a code made under an earlier one.
       const earlier = this.earlierHashes(code);
