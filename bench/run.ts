@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
-import Redis from "ioredis";
 import { AdminClient } from "../clients/admin";
 import { hashPassword } from "../src/services/crypto/password";
 import { deviceProofRows } from "./device-proofs";
@@ -9,7 +8,8 @@ import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemPairs } from "./redeem-pairs";
 import { keepAliveFetch } from "./keep-alive-fetch";
-import { benchMysqlBase, benchRedisUrl, startBenchServer } from "./server";
+import { galeraBench, printGalera, type GaleraBench } from "./galera";
+import { benchMysqlBase, benchRedisUrl, redisAnswers, startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
 import { SCANS_PER_SYNC, syncScansLoad } from "./sync-scans";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
@@ -40,7 +40,7 @@ const LIVE_RATE = 50;
 async function main(): Promise<void> {
   const mysqlBase = benchMysqlBase();
   const redisUrl = benchRedisUrl();
-  const redisUp = await probeRedis(redisUrl);
+  const redisUp = await redisAnswers(redisUrl);
   const deviceProofs = () => deviceProofRows({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, levels: LEVELS, count: COUNT });
   if (process.argv.includes("--device-proofs")) {
     // npm run bench:device-proofs: these rows alone, on their own server.
@@ -133,6 +133,9 @@ async function main(): Promise<void> {
     const rss5000 = rssOf(server.process.pid!);
     await closeAll([...live, ...more]);
 
+    // Last, with the live phones gone: one server against three instances on a Galera cluster.
+    results.galera = await galeraBench({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined });
+
     const json = (r: Row) => ({ name: r.name, level: r.level, ...r.summary, cpuMsPerOp: r.cpu, coresBusy: r.coresBusy });
     results.rows = rows.map(json);
     results.redeemVsCeiling = Object.fromEntries(LEVELS.map((c) => [`c=${c}`, round(pairRatio(medianPair(c)))]));
@@ -172,6 +175,7 @@ function print(rows: Row[], results: Record<string, unknown>): void {
   process.stdout.write(`redeem / least-work ceiling (the median of the runs): ${JSON.stringify(results.redeemVsLeastWork)}\n`);
   process.stdout.write(`  every run: ${JSON.stringify(results.redeemVsLeastWorkRuns)}\n`);
   process.stdout.write(`server memory: ${JSON.stringify(results.memory)}\n`);
+  if (results.galera) printGalera(results.galera as GaleraBench);
 }
 
 function printTable(rows: Row[]): void {
@@ -184,20 +188,6 @@ function printTable(rows: Row[]): void {
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
 }
-
-async function probeRedis(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
 interface Round {
   redeem: Row;
   ceiling: Row;

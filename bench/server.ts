@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Redis from "ioredis";
 import { createConnection } from "mysql2/promise";
 import { spawnServer, type ServerProcess } from "../scripts/server-process";
 
@@ -13,6 +14,20 @@ export function benchMysqlBase(): string {
 /** The Redis the bench's server uses when asked to (REDIS_URL). */
 export function benchRedisUrl(): string {
   return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
+/** Whether Redis answers at `url` (within a second). */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await r.connect();
+    await r.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
 }
 
 export interface BenchServer {

@@ -8,7 +8,7 @@ import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
 import { createConnection } from "mysql2/promise";
 import { Db, createDataSource, syncedFirst } from "../../src/database";
-import { NODE_PORTS, clusterDatabase, ensureCluster, freshOnNode, galeraWanted, killNode, onNode, restartNode, stopCluster, tableChecksums, waitUntilConverged } from "./cluster";
+import { NODE_PORTS, clusterDatabase, ensureCluster, freshOnNode, galeraWanted, killNode, onNode, restartNode, stopCluster, tableChecksums, waitUntilConverged } from "../../scripts/galera/cluster";
 
 /**
  * Three production server processes, each on its own node of a 3-node Galera cluster

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
@@ -9,7 +9,8 @@ import { createConnection } from "mysql2/promise";
  * bench. GALERA=1 asks for it: it is used if it already runs, else started (and then
  * stopped at the end by whoever started it).
  */
-const SCRIPTS = join(__dirname, "..", "..", "scripts", "galera");
+// Beside this file, or, once built into dist/scripts/galera, in the source tree's.
+const SCRIPTS = existsSync(join(__dirname, "start-cluster.sh")) ? __dirname : join(__dirname, "..", "..", "..", "scripts", "galera");
 const GALERA_DIR = process.env.GALERA_DIR ?? "/tmp/wallet-galera";
 export const NODE_PORTS = [3316, 3326, 3336] as const;
 
