@@ -16,6 +16,7 @@ import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type P
 export { Tx, AtCommit, RunAgainCaughtUp } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
+export { isOutcomeUnknown } from "./retries";
 
 const entities = Object.values(entityClasses);
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import { IdempotencyRecordEntity } from "../entities";
-import { isUniqueViolation, row, type Tx } from "../database";
+import { isOutcomeUnknown, isUniqueViolation, row, type Tx } from "../database";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
 import { newId } from "./ids";
@@ -40,12 +40,19 @@ export interface IdempotentCall<T> {
 
 // Errors that say nothing about the request itself are not remembered: a retry may succeed.
 const NOT_REMEMBERED = new Set<ErrorCode>([ErrorCode.RATE_LIMITED, ErrorCode.UNAUTHENTICATED]);
+/** Runs of the work after a COMMIT whose answer was lost (see `run`). */
+const RUNS_AFTER_LOST_COMMIT = 2;
 
 /**
  * Same key, same answer. The first call inserts the (scope, key) row in the same
  * transaction as its result (the unique index decides between racing calls: the loser
  * waits on the index and then replays). A business error is remembered in a row of its
  * own and replayed too; the same key with a different request is IDEMPOTENCY_CONFLICT.
+ *
+ * A COMMIT whose answer was lost with its connection (the database node failed) leaves
+ * the work's outcome unknown; the work runs again, and the key decides: if the lost
+ * COMMIT was the key's and went through, the key's claim collides with it and the call
+ * replays what it committed; if not, the work is done now.
  */
 export class IdempotencyService {
   constructor(
@@ -73,10 +80,11 @@ export class IdempotencyService {
       });
     const claim: ClaimKey = (tx, resultId) => tx.defer(row(IdempotencyRecordEntity, record(resultId)));
 
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, lostCommits = 0; ; attempt++) {
       try {
         return await call.work(claim);
       } catch (error) {
+        if (isOutcomeUnknown(error) && lostCommits++ < RUNS_AFTER_LOST_COMMIT) continue;
         if (isUniqueViolation(error)) {
           // Most likely the key's own index: a replay, if a record is there to replay.
           const replayed = await this.replay(call, requestHash);

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { LessThan } from "typeorm";
-import { row, type Tx } from "../database";
+import { isOutcomeUnknown, row, type Tx } from "../database";
 import { CardEntity, CustomerEntity, PaymentEntity, StoreEntity } from "../entities";
 import type { CardService } from "./card.service";
 import type { Approval } from "./approval";
@@ -26,6 +26,13 @@ import { isOfflineToken, type OfflineTokenService } from "./offline-token.servic
 
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
 const HOLD_ATTEMPTS = 5;
+
+/** What a redeem's transaction made: the payment, the card to charge, and whether it waits for the customer. */
+interface Created {
+  payment: PaymentEntity;
+  card: ChargeCard;
+  waits: boolean;
+}
 
 /**
  * A bill's part in a card payment (collectBill by card): in the payment's first
@@ -130,7 +137,8 @@ export class PaymentService {
     points: PointsWithPayment | null,
   ): Promise<PaymentEntity> {
     const paymentId = newId();
-    const created = await this.deps.db.tx(async (tx) => {
+    let made: Created | null = null;
+    const created = await this.deps.db.tx(async (tx): Promise<Created> => {
       claim(tx, paymentId);
       const billed = typeof saleOrBill === "function" ? await saleOrBill(tx, paymentId, store) : null;
       const sale = billed ? billed.sale : (saleOrBill as Sale);
@@ -140,7 +148,7 @@ export class PaymentService {
         const card = await this.offlineTokens.claim(tx, code, sale, paymentId);
         const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null, { billId });
         tx.atCommit(row(PaymentEntity, payment));
-        return { payment, card, waits: false };
+        return (made = { payment, card, waits: false });
       }
       const found = await this.codes.claimPaymentCode(tx, code, codeHash);
       const entity = found.entity;
@@ -158,13 +166,13 @@ export class PaymentService {
       const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, { pointsSettlementId: held ? held.settlementId : null, billId });
       if (!wait) {
         tx.atCommit(row(PaymentEntity, payment));
-        return { payment, card, waits: false };
+        return (made = { payment, card, waits: false });
       }
       await tx.add(PaymentEntity, payment);
       const request = await this.confirmations.open(tx, payment);
       tx.afterCommit(() => this.announceConfirmation(request, payment));
-      return { payment, card, waits: true };
-    });
+      return (made = { payment, card, waits: true });
+    }).catch((error: unknown) => this.committedAfterAll(error, made));
     if (created.waits) {
       this.deps.metrics.redeemed(created.payment.status, null);
       return created.payment;
@@ -172,6 +180,21 @@ export class PaymentService {
     const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
     this.deps.metrics.redeemed(decided.status, decided.declineReason);
     return decided;
+  }
+
+  /**
+   * The redeem's transaction failed with its COMMIT's answer lost (the database node
+   * failed): the payment, read where every committed write is applied, says whether it
+   * committed. If it did, the redeem goes on with it, as if the answer had come; if not,
+   * or for a payment that waits for the customer (whose request was never announced),
+   * the error stands and the idempotency key decides what a second run does.
+   */
+  private async committedAfterAll(error: unknown, made: Created | null): Promise<Created> {
+    if (!isOutcomeUnknown(error) || !made || made.waits) throw error;
+    const { id } = made.payment;
+    const stored = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }), { fresh: true });
+    if (!stored) throw error;
+    return made;
   }
 
   /**

@@ -1,0 +1,68 @@
+import { randomBytes, generateKeyPairSync } from "node:crypto";
+import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases";
+import { answerLosingProxy, type Loss } from "../support/answer-losing-proxy";
+import { newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { PASSWORD, errorCodeOf } from "../support/test-data";
+
+/**
+ * A redeem whose COMMIT's answer is lost with its connection, as when the database node
+ * fails at that moment (through a proxy that loses exactly that exchange): whether the
+ * COMMIT went through or never arrived, the register gets one approved payment, the
+ * same one again for the same key, and the code is used once. MySQL only (SQLite has no
+ * connection to lose).
+ */
+const describeIf = mysqlAvailable ? describe : describe.skip;
+
+describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
+  let database: TestDatabase;
+  let proxy: Awaited<ReturnType<typeof answerLosingProxy>>;
+  let world: ServiceWorld;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("mysql");
+    const direct = new URL(database.databaseUrl!);
+    proxy = await answerLosingProxy({ host: direct.hostname, port: Number(direct.port || 3306) });
+    const proxied = new URL(direct);
+    proxied.host = `127.0.0.1:${proxy.port}`;
+    world = await serviceWorld("mysql", {
+      deployment: {
+        database: { ...database, databaseUrl: proxied.toString() },
+        secrets: {
+          ADMIN_TOKEN: randomBytes(32).toString("base64url"),
+          CARD_KEY: randomBytes(32).toString("hex"),
+          TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await world?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  /** The redeem transaction's last round trip: the payment's row with the COMMIT. */
+  const paymentCommit = (text: string) => text.includes("INSERT INTO payments") && text.includes("COMMIT");
+
+  it.each<[string, Loss]>([
+    ["went through", "answer"],
+    ["never arrived", "text"],
+  ])("the COMMIT %s: one approved payment, the same for the same key, the code used once", async (_, loss) => {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+    const sale = { amount: 800, currency: "JPY" };
+
+    proxy.arm(paymentCommit, loss);
+    const sprungBefore = proxy.sprung;
+    const payment = await world.services.payments.redeemCode(register, code, sale, `lost-${loss}`);
+    expect(proxy.sprung).toBe(sprungBefore + 1);
+    expect(payment.status).toBe("APPROVED");
+
+    expect((await world.services.payments.redeemCode(register, code, sale, `lost-${loss}`)).id).toBe(payment.id);
+    expect(await errorCodeOf(world.services.payments.redeemCode(register, code, sale, `again-${loss}`))).toBe("CODE_ALREADY_USED");
+    const payments = await world.services.payments.list(shopper.caller, 10, null);
+    expect(payments.nodes.map((p) => [p.id, p.status])).toEqual([[payment.id, "APPROVED"]]);
+  });
+});

@@ -1,0 +1,71 @@
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+
+/** What the proxy does to the one statement text it is armed for. */
+export type Loss =
+  /** The text reaches the server and runs; its answer is dropped and the connection cut. */
+  | "answer"
+  /** The connection is cut before the text reaches the server. */
+  | "text";
+
+/**
+ * A TCP proxy in front of a MySQL server that, once armed, loses one exchange: the
+ * first statement text the client sends that `matches`, or its answer. What a client sees
+ * when the database node fails at that moment, made exact.
+ */
+export async function answerLosingProxy(target: { host: string; port: number }) {
+  let trap: { matches: (text: string) => boolean; loss: Loss } | null = null;
+  let sprung = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => undefined);
+    }
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+    let answerLost = false;
+    client.on("data", (chunk) => {
+      const armed = trap;
+      if (armed && armed.matches(chunk.toString("latin1"))) {
+        trap = null;
+        sprung++;
+        if (armed.loss === "text") return cut();
+        answerLost = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      if (!answerLost) {
+        client.write(chunk);
+        return;
+      }
+      // The server has begun answering: the rest of the text (a COMMIT) runs meanwhile,
+      // then the connection is cut with no answer given.
+      answerLost = false;
+      upstream.pause();
+      setTimeout(cut, 200);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    /** Arms the proxy for the next statement text that `matches`. */
+    arm(matches: (text: string) => boolean, loss: Loss): void {
+      trap = { matches, loss };
+    },
+    /** How many times an armed loss happened. */
+    get sprung(): number {
+      return sprung;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
