@@ -208,7 +208,10 @@ describeIf("three instances on three Galera nodes", () => {
     stop = true;
     await Promise.all(load);
     try {
+      process.stdout.write(`[galera] before the kill, per instance: ${JSON.stringify(outcomes.map((o, i) => tally(o.slice(0, killedAt[i]))))}\n`);
       process.stdout.write(`[galera] after the kill, per instance: ${JSON.stringify(outcomes.map((o, i) => tally(o.slice(killedAt[i]))))}\n`);
+      // What an instance logged as an error says why an answer was not OK.
+      if (outcomes.flat().some((r) => r !== "OK")) servers.forEach((s, i) => process.stdout.write(`[galera] instance ${i} errors:\n${errorLines(s.output())}\n`));
       // Each code is fresh and each key new: whatever node each step reaches, every redeem is approved.
       for (const o of outcomes) expect(o.filter((r) => r !== "OK")).toEqual([]);
       // Every instance, the killed node's too, redeemed again after the detection timeout.
@@ -232,6 +235,14 @@ describeIf("three instances on three Galera nodes", () => {
     expect(sums[1]).toEqual(sums[0]);
     expect(sums[2]).toEqual(sums[0]);
   });
+
+  /** The error and fatal lines of a server's log (pino levels 50 and 60). */
+  function errorLines(output: string): string {
+    return output
+      .split("\n")
+      .filter((line) => /"level":(50|60)/.test(line))
+      .join("\n");
+  }
 
   function tally(results: string[]): Record<string, number> {
     const counts: Record<string, number> = {};
