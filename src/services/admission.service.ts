@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import { AdmissionEntity, DeviceEntity, EventEntity, TicketEntity } from "../entities";
 import { isUniqueViolation, type Tx } from "../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
@@ -48,6 +48,10 @@ interface Movement {
 }
 
 export const MAX_SYNCED_SCANS = 1000;
+/** Scan keys per query when an upload looks for the scans already recorded. */
+const KNOWN_SCANS_PER_QUERY = 250;
+/** Passed to record/decisionOf by an upload, which reads the event's count once at the end. */
+const UNCOUNTED = false;
 const ATTEMPTS = 3;
 
 /**
@@ -93,11 +97,34 @@ export class AdmissionService {
       const code = scan.code.trim();
       return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit) };
     });
+    // Scans an earlier upload recorded, read in one query rather than one each.
+    const known = await this.recordedScans(movements.map((m) => m.scanKey!));
     const decisions: AdmissionDecision[] = new Array(scans.length);
     for (const movement of [...movements].sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index)) {
-      decisions[movement.index] = await this.record(partnerId, event, movement, null);
+      const recorded = known.get(movement.scanKey!);
+      decisions[movement.index] = recorded
+        ? await this.deps.db.read((m) => this.decisionOf(m, recorded, event, UNCOUNTED))
+        : await this.record(partnerId, event, movement, null, UNCOUNTED);
+    }
+    // The event's count is read once, after the upload, rather than after each scan: every
+    // answer, and every live event, carries the count as the upload left it.
+    const admittedCount = await this.deps.db.read((m) => admittedVisitors(m, event.id), { fresh: true });
+    for (const decision of decisions) {
+      decision.admittedCount = admittedCount;
+      this.deps.events.admission(event.id, decision);
     }
     return decisions;
+  }
+
+  /** The admissions already recorded for these scan keys, by key. */
+  private async recordedScans(scanKeys: string[]): Promise<Map<string, AdmissionEntity>> {
+    const found = new Map<string, AdmissionEntity>();
+    for (let i = 0; i < scanKeys.length; i += KNOWN_SCANS_PER_QUERY) {
+      const page = scanKeys.slice(i, i + KNOWN_SCANS_PER_QUERY);
+      const rows = await this.deps.db.read((m) => m.find(AdmissionEntity, { where: { scanKey: In(page) } }), { fresh: true });
+      for (const row of rows) found.set(row.scanKey!, row);
+    }
+    return found;
   }
 
   private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean): Promise<AdmissionDecision> {
@@ -118,12 +145,12 @@ export class AdmissionService {
     return device && !device.revokedAt ? decision : { result: "DENIED", reason: "INVALID", wrongCode: false };
   }
 
-  /** Decides one movement and records it; `apiKeyId` counts a wrong code as guessing (online scans). */
-  private async record(partnerId: string, event: EventEntity, movement: Movement, apiKeyId: string | null): Promise<AdmissionDecision> {
-    if (movement.scanKey) {
-      const known = await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }));
-      if (known) return this.deps.db.read((m) => this.decisionOf(m, known));
-    }
+  /**
+   * Decides one movement and records it; `apiKeyId` counts a wrong code as guessing
+   * (online scans). An online scan is answered with the event's count and told live here;
+   * an upload's scans (`counted` false) are counted and told once the upload is done.
+   */
+  private async record(partnerId: string, event: EventEntity, movement: Movement, apiKeyId: string | null, counted = true): Promise<AdmissionDecision> {
     const claims = await this.deps.tickets.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first = await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
@@ -174,15 +201,15 @@ export class AdmissionService {
           offline: movement.scanKey ? 1 : 0,
         });
         await m.insert(AdmissionEntity, admission);
-        return this.decisionOf(m, admission);
+        return this.decisionOf(m, admission, event, counted);
       });
     } catch (error) {
       // The same offline scan sent twice at once: the other upload recorded it.
       if (!movement.scanKey || !isUniqueViolation(error)) throw error;
-      const known = await this.deps.db.read((m) => m.findOneByOrFail(AdmissionEntity, { scanKey: movement.scanKey! }));
-      return this.deps.db.read((m) => this.decisionOf(m, known));
+      const known = await this.deps.db.read((m) => m.findOneByOrFail(AdmissionEntity, { scanKey: movement.scanKey! }), { fresh: true });
+      return this.deps.db.read((m) => this.decisionOf(m, known, event, counted));
     }
-    this.deps.events.admission(event.id, decision);
+    if (counted) this.deps.events.admission(event.id, decision);
     return decision;
   }
 
@@ -256,13 +283,14 @@ export class AdmissionService {
     return counted === 0;
   }
 
-  private async decisionOf(m: EntityManager, admission: AdmissionEntity): Promise<AdmissionDecision> {
-    const shown = admission.ticketId && showsTicket(admission.reason) ? await this.tickets.viewIn(m, admission.ticketId) : null;
+  /** The answer for a recorded admission; with `counted` false, its count is left for the caller to fill in. */
+  private async decisionOf(m: EntityManager, admission: AdmissionEntity, event: EventEntity, counted = true): Promise<AdmissionDecision> {
+    const shown = admission.ticketId && showsTicket(admission.reason) ? await this.tickets.viewIn(m, admission.ticketId, event) : null;
     return {
       result: admission.result,
       reason: admission.reason,
       ticket: shown,
-      admittedCount: await admittedVisitors(m, admission.eventId),
+      admittedCount: counted ? await admittedVisitors(m, admission.eventId) : 0,
       at: admission.at,
       firstUsedAt: admission.firstUsedAt,
       offline: admission.offline === 1,

@@ -315,9 +315,11 @@ export class TicketService {
   }
 
   /** The ticket as a view, read inside `m`'s transaction. */
-  async viewIn(m: EntityManager, id: string): Promise<TicketView> {
+  /** The ticket as shown; `event`, when the caller has it already, saves reading it again. */
+  async viewIn(m: EntityManager, id: string, event?: EventEntity): Promise<TicketView> {
     const ticket = await m.findOneByOrFail(TicketEntity, { id });
-    return this.view(ticket, await m.findOneByOrFail(EventEntity, { id: ticket.eventId }));
+    const itsEvent = event?.id === ticket.eventId ? event : await m.findOneByOrFail(EventEntity, { id: ticket.eventId });
+    return this.view(ticket, itsEvent);
   }
 
   private view(ticket: TicketEntity, event: EventEntity): TicketView {
