@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d)
 server=""
-trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
+# The server runs in a session of its own, so the whole group (npm, its shell, node) is
+# stopped: killing npm alone leaves node serving.
+trap '[ -z "$server" ] || kill -- "-$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
 cp -r package.json package-lock.json dist "$dir/"
 cd "$dir"
 npm ci --omit=dev --no-audit --no-fund 2>&1 | tee install.log
@@ -17,7 +19,7 @@ if grep -q EBADENGINE install.log; then echo "the production install printed an 
 [ ! -d node_modules/typescript ] || { echo "typescript was installed with --omit=dev" >&2; exit 1; }
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-PORT=$port HOST=127.0.0.1 DATA_DIR="$dir/data" npm run start:prod >server.log 2>&1 &
+PORT=$port HOST=127.0.0.1 DATA_DIR="$dir/data" setsid npm run start:prod >server.log 2>&1 &
 server=$!
 for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
