@@ -45,8 +45,8 @@ export class BillCardPayments {
 
   /** The approved payment was voided: the bill is OPEN again (OVERDUE past its due date) and the biller is told (`bill.reversed`). */
   async reopen(tx: Tx, payment: PaymentEntity): Promise<void> {
-    const bill = await tx.findOneBy(BillEntity, { id: payment.billId! });
-    if (!bill || bill.paymentId !== payment.id || bill.status !== "PAID") return;
+    // Read before the UPDATE: the webhooks name the collection that was undone.
+    const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
     const changed = await tx.write(
       "UPDATE bills SET status = 'OPEN', paidAt = NULL, paidAtStoreId = NULL, paidAtStoreName = NULL, tender = NULL, paymentId = NULL " +
         "WHERE id = ? AND paymentId = ? AND status = 'PAID'",
@@ -55,7 +55,6 @@ export class BillCardPayments {
     if (changed !== 1) return;
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
     const now = this.deps.clock.now();
-    // The webhooks name the collection that was undone.
     const [view] = await billViews(tx, [bill], now);
     tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.reversed", store: "bill.reversed" }, view, store, now);
   }

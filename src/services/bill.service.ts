@@ -216,7 +216,7 @@ export class BillService {
       load: (paymentId) => this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: paymentId }), { fresh: true }),
       settled: (payment) => payment.status !== "PROCESSING",
       work: (claim) =>
-        this.payments.payBill(register, paymentCode, () => undefined, async (tx, paymentId, store) => {
+        this.payments.payBill(register, paymentCode, async (tx, paymentId, store) => {
           const { bill } = await this.payableHere(tx, register, code, claim, paymentId, store);
           const now = this.deps.clock.now();
           const held = await tx.write("UPDATE bills SET paymentId = ? WHERE id = ? AND status = 'OPEN' AND dueDate > ? AND paymentId IS NULL", [
@@ -225,7 +225,7 @@ export class BillService {
             now,
           ]);
           if (held !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
-          const item = { name: `${bill.reference}`.slice(0, 100), quantity: 1, unitPrice: bill.amount };
+          const item = { name: bill.reference, quantity: 1, unitPrice: bill.amount };
           return { billId: bill.id, sale: { amount: bill.amount, currency: bill.currency, items: [item], reference: bill.reference } };
         }),
     });

@@ -103,11 +103,13 @@ export class PaymentService {
    * amount through the same path as a sale (the customer's confirmation rules included),
    * with the bill held by the payment from its first transaction and settled or let go
    * with its decision (bill-card-payments.ts). The caller runs it under its own
-   * idempotency key and code-guessing limit (BillService.collectBill).
+   * idempotency key, which its reservation claims, and code-guessing limit
+   * (BillService.collectBill).
    */
-  async payBill(register: RegisterCaller, paymentCode: string, claim: ClaimKey, reserve: BillReservation): Promise<PaymentEntity> {
+  async payBill(register: RegisterCaller, paymentCode: string, reserve: BillReservation): Promise<PaymentEntity> {
     const store = await this.storeOf(register);
-    return this.redeem(store, reserve, paymentCode, this.codes.hash(paymentCode.trim()), claim, null);
+    const claimedByReservation: ClaimKey = () => undefined;
+    return this.redeem(store, reserve, paymentCode, this.codes.hash(paymentCode.trim()), claimedByReservation, null);
   }
 
   /** A redeem whose points hold lost its lots to another settlement is tried again, a few times. */

@@ -2,6 +2,7 @@ import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { verifyWebhook } from "../../src/services/webhooks";
 import { engines } from "../support/databases";
+import { eventually } from "../support/counting-institution";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 import { PASSWORD, TEST_CARDS, errorCodeOf, newRegister, newShopper, type Shopper } from "../support/world";
@@ -39,15 +40,13 @@ describe.each(engines)("a bill paid by card at the store (%s)", (engine) => {
 
   /** The webhooks of one type about one bill reference, once the outbox has delivered them. */
   async function webhooks(type: string, reference: string, count = 1) {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = receiver.delivered.filter((h) => {
+    const found = () =>
+      receiver.delivered.filter((h) => {
         const body = JSON.parse(h.body);
         return body.type === type && body.data.reference === reference;
       });
-      if (found.length >= count || Date.now() > deadline) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(() => found().length >= count);
+    return found();
   }
 
   it("charges the bill's amount to the customer's card: PAID by CARD with the payment, and the biller hears it signed", async () => {
