@@ -6,6 +6,8 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
+  // tests/checks holds whole-program type checks; `npm run typecheck` runs them.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   setupFiles: ["reflect-metadata"],

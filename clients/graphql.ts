@@ -4,7 +4,7 @@ import type { introspection } from "./graphql-env";
 
 /**
  * Typed GraphQL documents: each operation's result and variables are types computed from
- * schema.graphql, through graphql-env.d.ts (made from it by `npm run build:clients`). A
+ * schema.graphql, through graphql-env.d.ts (made from it by `npm run build`). A
  * field the schema no longer has, or whose type changed, fails the clients' type check.
  * Fragments are not masked: a query that spreads one gets its fields in its own result.
  */

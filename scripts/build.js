@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// The build behind `npm start`, `npm test` and `npm run bench`. Every step is incremental,
+// so a build with nothing changed takes seconds, and nothing under dist/ is ever deleted
+// first: a server running from dist/ keeps its files while tests or a second build run.
+// Plain JavaScript, because it runs before anything is compiled.
+"use strict";
+const { execFileSync } = require("node:child_process");
+const { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+const root = join(__dirname, "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const at = (...parts) => join(root, ...parts);
+
+function run(command, args) {
+  execFileSync(command, args, { cwd: root, stdio: "inherit" });
+}
+
+/** The newest modification time under the paths (files or folders; 0 for none). */
+function newest(paths) {
+  let time = 0;
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      const entries = readdirSync(path).filter((entry) => entry !== "node_modules" && entry !== "dist");
+      time = Math.max(time, newest(entries.map((entry) => join(path, entry))));
+    } else {
+      time = Math.max(time, stat.mtimeMs);
+    }
+  }
+  return time;
+}
+
+const modified = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+
+// 1. The server alone, then schema.graphql from it: the clients' types are made from the
+//    schema, and the clients are part of the full compile below.
+//    schema.graphql is rewritten only when the schema differs, so its time says when it
+//    last changed; a stamp says when the compiled server was last read for it.
+run(process.execPath, [bin("tsc"), "-b", "tsconfig.schema.json"]);
+const schemaStamp = at("dist", ".schema-emitted");
+if (newest([at("dist", "src"), at("dist", "scripts")]) > modified(schemaStamp)) {
+  run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
+  writeFileSync(schemaStamp, new Date().toISOString() + "\n");
+}
+// 2. The clients' typed documents, when the schema they are checked against changed.
+const graphqlEnv = at("clients", "graphql-env.d.ts");
+if (modified(at("schema.graphql")) > modified(graphqlEnv)) {
+  run(process.execPath, [bin("gql.tada"), "generate", "output", "--tsconfig", "clients/tsconfig.json"]);
+}
+// 3. Everything the server runs: src, clients, scripts, bench.
+run(process.execPath, [bin("tsc"), "-b", "tsconfig.json"]);
+// 4. @wallet-center/clients as a package of its own (.js and .d.ts in clients/dist).
+run(process.execPath, [bin("tsc"), "-b", "clients/tsconfig.json"]);
+if (modified(graphqlEnv) > modified(at("clients", "dist", "graphql-env.d.ts"))) {
+  copyFileSync(graphqlEnv, at("clients", "dist", "graphql-env.d.ts"));
+}
+// 5. The web apps (dist/web, served at /app), when their sources or the clients changed.
+//    Vite writes a fresh folder beside the served one, which then takes its place whole,
+//    so a server starting meanwhile never reads half a build.
+const web = at("dist", "web");
+const webStamp = at("dist", ".web-built");
+const webSources = [at("apps", "web"), ...readdirSync(at("clients")).filter((f) => f.endsWith(".ts")).map((f) => at("clients", f))];
+if (newest(webSources) > modified(webStamp)) {
+  run(process.execPath, [bin("tsc"), "-p", "apps/web/tsconfig.json"]);
+  const next = at("dist", "web.next");
+  const old = at("dist", "web.old");
+  run(process.execPath, [bin("vite"), "build", "--config", "apps/web/vite.config.mts", "--outDir", next, "--emptyOutDir"]);
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(web)) renameSync(web, old);
+  renameSync(next, web);
+  rmSync(old, { recursive: true, force: true });
+  writeFileSync(webStamp, new Date().toISOString() + "\n");
+}
