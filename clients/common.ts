@@ -1,3 +1,8 @@
+// graphql-request ships a CommonJS build under its "require" export, which is what this
+// package's require() loads; its declarations are ESM only, so TypeScript's node16 check
+// takes the require for one of an ES module (TS1479). The browser build imports it as ESM.
+// @ts-ignore TS1479, as above (the other compiles of this file resolve it without error)
+import { ClientError, GraphQLClient } from "graphql-request";
 import { graphql, textOf, type AnyDocument, type ResultOf, type VariablesOf } from "./graphql";
 
 /** A failure the server answered with: `code` is the contract's ErrorCode. */
@@ -50,8 +55,7 @@ export type VariablesArgument<D extends AnyDocument> = {} extends VariablesOf<D>
 /** The base of every wallet-center client: one endpoint, one bearer credential. */
 export class WalletClient {
   protected credential: string | null;
-  private readonly endpoint: string;
-  private readonly fetch: typeof fetch;
+  private readonly http: GraphQLClient;
 
   constructor(
     readonly url: string,
@@ -59,38 +63,36 @@ export class WalletClient {
     readonly options: ClientOptions = {},
   ) {
     this.credential = credential ?? null;
-    this.endpoint = endpoint(url);
-    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // The platform's fetch is looked up at each call, so a page or test that replaces it
+    // later (a service worker shim, a recorder) is still used.
+    this.http = new GraphQLClient(endpoint(url), { fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)) });
   }
 
   /**
    * Runs an operation: a typed document of these clients (result and variables typed from
-   * schema.graphql), or any GraphQL text (result typed by the caller). Failures become
-   * WalletApiError with the server's code (HTTP_<status> when it gave none).
+   * schema.graphql), or any GraphQL text (result typed by the caller). Sent by
+   * graphql-request as the text `textOf` makes (fragments written in place). Failures
+   * become WalletApiError with the server's code (HTTP_<status> when it gave none).
    */
   async request<D extends AnyDocument>(document: D & KnownFields<D>, ...variables: VariablesArgument<D>): Promise<ResultOf<D>>;
   async request<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
   async request(query: AnyDocument | string, variables?: Record<string, unknown>): Promise<unknown> {
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
-    if (this.credential) headers.authorization = `Bearer ${this.credential}`;
-    const response = await this.fetch(this.endpoint, { method: "POST", headers, body: JSON.stringify({ query: textOf(query), variables }) });
-    const text = await response.text();
-    let body: { data?: unknown; errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | undefined;
+    const requestHeaders: Record<string, string> = this.credential ? { authorization: `Bearer ${this.credential}` } : {};
     try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
+      return await this.http.request<unknown>({ document: textOf(query), variables, requestHeaders });
+    } catch (error) {
+      throw error instanceof ClientError ? walletApiError(error) : error;
     }
-    const first = body?.errors?.[0];
-    if (first) {
-      const extensions = first.extensions ?? {};
-      throw new WalletApiError(String(extensions.code ?? `HTTP_${response.status}`), first.message ?? `HTTP ${response.status}`, extensions);
-    }
-    if (!response.ok || body === undefined || body.data === undefined) {
-      throw new WalletApiError(`HTTP_${response.status}`, `the server answered HTTP ${response.status} without a GraphQL result`, {});
-    }
-    return body.data;
   }
+}
+
+/** The server's first error, with its contract code; a status alone when it sent no GraphQL result. */
+function walletApiError(error: ClientError): WalletApiError {
+  const { status, errors } = error.response;
+  const first = errors?.[0];
+  if (!first) return new WalletApiError(`HTTP_${status}`, `the server answered HTTP ${status} without a GraphQL result`, {});
+  const extensions = (first.extensions ?? {}) as Record<string, unknown>;
+  return new WalletApiError(String(extensions.code ?? `HTTP_${status}`), first.message ?? `HTTP ${status}`, extensions);
 }
 
 /** Accepts the server's base URL or its /graphql endpoint. */

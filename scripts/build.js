@@ -12,8 +12,13 @@ const root = join(__dirname, "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const at = (...parts) => join(root, ...parts);
 
+/** Runs one step; a failed step has said why on stderr, so the build stops with its status alone. */
 function run(command, args) {
-  execFileSync(command, args, { cwd: root, stdio: "inherit" });
+  try {
+    execFileSync(command, args, { cwd: root, stdio: "inherit" });
+  } catch (error) {
+    process.exit(typeof error.status === "number" && error.status > 0 ? error.status : 1);
+  }
 }
 
 /** The newest modification time under the paths (files or folders; 0 for none). */
