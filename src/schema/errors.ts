@@ -44,7 +44,9 @@ export function formatError(logger: Logger) {
     }
     const code = String(formatted.extensions?.code ?? "");
     if ((Object.values(ErrorCode) as string[]).includes(code)) {
-      return { message: scrub(formatted.message), path: formatted.path, extensions: { code } };
+      // The server's own refusals before any resolver (e.g. a subscription over HTTP) may say why.
+      const reason = formatted.extensions?.reason;
+      return { message: scrub(formatted.message), path: formatted.path, extensions: { code, ...(typeof reason === "string" ? { reason } : {}) } };
     }
     if (CLIENT_ERROR_CODES.has(code) || (original instanceof GraphQLError && !original.originalError && !code)) {
       return {

@@ -107,6 +107,30 @@ describe("a production server answers hostile input as client errors", () => {
     });
   });
 
+    const SUBSCRIPTIONS = [
+      "subscription { confirmationRequests { id } }",
+      "subscription { paymentUpdates { id } }",
+      "subscription { messages { id } }",
+      "subscription { billReceipts { id } }",
+      'subscription { admissions(eventId: "01a00000-0000-7000-8000-000000000000") { result } }',
+    ];
+    it.each(SUBSCRIPTIONS.flatMap((query) => [[query, "anyone"], [query, "admin"]]))(
+      "%s over HTTP (%s): 400 BAD_USER_INPUT saying it needs the socket, with no internal error logged",
+      async (query, who) => {
+        const requestId = `hostile-${randomUUID()}`;
+        const headers: Record<string, string> = { "x-request-id": requestId, ...(who === "admin" ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {}) };
+        const { status, json } = await post(server, query, headers);
+        expect(status).toBe(400);
+        expect(json.data).toBeUndefined();
+        expect(json.errors).toHaveLength(1);
+        expect(json.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", reason: "SUBSCRIPTION_NEEDS_WEBSOCKET" });
+        expect(json.errors[0].message).toMatch(/WebSocket/);
+        expect(logLine(server, requestId)).toMatchObject({ errors: ["BAD_USER_INPUT"] });
+        expect(server.logs.text).not.toMatch(/unexpected error/);
+        await stillAnswers(server);
+      },
+    );
+
   describe("over WebSocket", () => {
     it.each(UNPARSABLE)("%s: an error with BAD_USER_INPUT on that operation, logged; the socket stays open", async (_name, query) => {
       const socket = new RawSocket(server.url, { token: ADMIN_TOKEN });
