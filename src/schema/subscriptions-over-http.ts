@@ -16,7 +16,7 @@ export function subscriptionsOnlyOverWebSocket(): ApolloServerPlugin<RequestCont
     async requestDidStart() {
       return {
         async didResolveOperation({ operation }) {
-          if (operation.operation !== "subscription") return;
+          if (operation?.operation !== "subscription") return;
           throw new GraphQLError("Subscriptions are served over WebSocket only (graphql-ws on the same path: ws://<host>/graphql)", {
             extensions: { code: ErrorCode.BAD_USER_INPUT, reason: SUBSCRIPTION_NEEDS_WEBSOCKET, http: { status: 400 } },
           });

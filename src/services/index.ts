@@ -87,7 +87,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
-    lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
+    lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
     storeReports: new StoreReportService(deps),
