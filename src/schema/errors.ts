@@ -16,12 +16,15 @@ const CLIENT_ERROR_CODES = new Set([
 
 /**
  * Removes what must never reach a client or a log from a message: long digit runs (card
- * numbers, codes) and GraphQL's "Did you mean ...?" suggestions, which would map the
- * schema for a stranger. Every error over HTTP and WebSocket alike comes through here;
- * a variable's value is taken out before, by rebuilding its message (variable-errors.ts).
+ * numbers, codes), all that follows GraphQL's "got invalid value" (the value, and often
+ * the value again in the reason), and GraphQL's "Did you mean ...?" suggestions, which
+ * would map the schema for a stranger. Every error over HTTP and WebSocket alike comes
+ * through here; a variable's error is rebuilt before it (variable-errors.ts), so this
+ * catches what reaches a log by another way.
  */
 export function scrub(message: string): string {
   return message
+    .replace(/got invalid value[\s\S]*$/, "got invalid value")
     .replace(/ Did you mean [^?]*\?/g, "")
     .replace(/\d[\d -]{10,}\d/g, "[redacted]");
 }
