@@ -21,6 +21,7 @@ import { requestContext, type RequestContext } from "./schema/context";
 import { formatError } from "./schema/errors";
 import { MAX_TOKENS, armorProtection, introspectionOnlyForAdmin, introspectionRule } from "./schema/limits";
 import { requestLog } from "./schema/request-log";
+import { subscriptionsOnlyOverWebSocket } from "./schema/subscriptions-over-http";
 import { resolveSecrets } from "./secrets";
 import { createServices, type Services } from "./services";
 import { EventBus } from "./services/events";
@@ -169,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ...armor.plugins,
       introspectionOnlyForAdmin(introspectionRule(config.production)),
+      subscriptionsOnlyOverWebSocket(),
       requestLog(plainLinesOf(logger)),
       operationMetrics(metrics, operations),
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -72,7 +72,7 @@ const strongToken = () =>
     .optional();
 
 /** The purpose keys that may be set on their own (see purpose-keys.ts); each must differ from CARD_KEY and the others. */
-const OWN_KEYS = ["CARD_KEY", "CODE_HASH_KEY", "CARD_FINGERPRINT_KEY", "WEBHOOK_SECRET_KEY"] as const;
+const OWN_KEYS = ["CARD_KEY", "CODE_HASH_KEY", "CARD_FINGERPRINT_KEY", "WEBHOOK_SECRET_KEY", "CUSTOMER_NUMBER_KEY"] as const;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -101,6 +101,8 @@ const envSchema = z.object({
   CARD_FINGERPRINT_KEYS_PREVIOUS: keyList(),
   WEBHOOK_SECRET_KEY: key(),
   WEBHOOK_SECRET_KEYS_PREVIOUS: keyList(),
+  // No previous keys: a customer number is shown, never looked up (docs/customer-number.md).
+  CUSTOMER_NUMBER_KEY: key(),
   TICKET_SIGNING_KEY: z.string().optional(),
   TICKET_SIGNING_KEYS_PREVIOUS: z.string().optional(),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
@@ -216,6 +218,8 @@ export interface Config {
   cardFingerprintKeysPrevious: string[];
   webhookSecretKey?: string;
   webhookSecretKeysPrevious: string[];
+  /** The HMAC key of customer numbers (docs/customer-number.md); unset, derived from CARD_KEY. */
+  customerNumberKey?: string;
   /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64). */
   ticketSigningKey?: string;
   /** Older public keys (PEM, each base64-encoded, comma-separated) whose codes still verify. */
@@ -317,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cardFingerprintKeysPrevious: e.CARD_FINGERPRINT_KEYS_PREVIOUS,
     webhookSecretKey: e.WEBHOOK_SECRET_KEY,
     webhookSecretKeysPrevious: e.WEBHOOK_SECRET_KEYS_PREVIOUS,
+    customerNumberKey: e.CUSTOMER_NUMBER_KEY,
     ticketSigningKey: e.TICKET_SIGNING_KEY,
     ticketSigningKeysPrevious: (e.TICKET_SIGNING_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,

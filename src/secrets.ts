@@ -56,7 +56,11 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
     codeHash: own(config.codeHashKey, config.codeHashKeysPrevious),
     cardFingerprint: own(config.cardFingerprintKey, config.cardFingerprintKeysPrevious),
     webhookSecret: own(config.webhookSecretKey, config.webhookSecretKeysPrevious),
+    customerNumber: config.customerNumberKey ? parseKey(config.customerNumberKey) : undefined,
   });
+  if (config.production && !config.customerNumberKey) {
+    logger.warn("CUSTOMER_NUMBER_KEY not set: customer numbers are derived from CARD_KEY and change when it is rotated (docs/customer-number.md)");
+  }
   return { adminToken, keys, tickets: ticketSigner(config, logger) };
 }
 

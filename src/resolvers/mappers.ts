@@ -10,7 +10,6 @@ import type { TicketView } from "../services/ticket.service";
 import type { EventEntity } from "../entities";
 import type { MembershipView } from "../services/membership.service";
 import type { PaymentEvent } from "../services/events";
-import { customerNumberOf } from "../services/customer-number";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
 export const toDevice = (d: DeviceEntity): Device => ({
@@ -60,7 +59,8 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   reference: p.reference,
   createdAt: asDate(p.createdAt),
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
-  customerNumber: customerNumberOf(p.customerId),
+  customerId: p.customerId,
+  storeId: p.storeId,
   refundedAmount: p.refundedAmount,
   pointsSettlementId: p.pointsSettlementId,
 });

@@ -14,6 +14,14 @@ export class PaymentResolver {
     return { ...result, membership: toMembership(result.membership) };
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "shown at the register: ten digits, the same for every payment of the customer at this store, another at any other store; never the phone number",
+  })
+  customerNumber(@Root() payment: Payment, @Ctx() ctx: RequestContext): string {
+    return ctx.services.customerNumbers.of(payment.customerId, payment.storeId);
+  }
+
   @Authorized("PHONE", "REGISTER")
   @Query(() => PaymentConnection, { description: "phone: own history; register: own store's" })
   async payments(

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "../logger";
 import { ErrorCode, WalletError } from "../services/errors";
+import { variableErrorMessage } from "./variable-errors";
 
 const CLIENT_ERROR_CODES = new Set([
   "GRAPHQL_PARSE_FAILED",
@@ -15,13 +16,15 @@ const CLIENT_ERROR_CODES = new Set([
 
 /**
  * Removes what must never reach a client or a log from a message: long digit runs (card
- * numbers, codes), the echoed value in GraphQL's "got invalid value ..." messages, and
- * GraphQL's "Did you mean ...?" suggestions, which would map the schema for a stranger.
- * Every error over HTTP and WebSocket alike comes through here.
+ * numbers, codes), all that follows GraphQL's "got invalid value" (the value, and often
+ * the value again in the reason), and GraphQL's "Did you mean ...?" suggestions, which
+ * would map the schema for a stranger. Every error over HTTP and WebSocket alike comes
+ * through here; a variable's error is rebuilt before it (variable-errors.ts), so this
+ * catches what reaches a log by another way.
  */
 export function scrub(message: string): string {
   return message
-    .replace(/got invalid value [\s\S]*?;/g, "got invalid value;")
+    .replace(/got invalid value[\s\S]*$/, "got invalid value")
     .replace(/ Did you mean [^?]*\?/g, "")
     .replace(/\d[\d -]{10,}\d/g, "[redacted]");
 }
@@ -42,9 +45,15 @@ export function formatError(logger: Logger) {
         extensions: { code: original.code, ...original.details },
       };
     }
+    const variableMessage = variableErrorMessage(formatted.message, error);
+    if (variableMessage !== undefined) {
+      return { message: variableMessage, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     const code = String(formatted.extensions?.code ?? "");
     if ((Object.values(ErrorCode) as string[]).includes(code)) {
-      return { message: scrub(formatted.message), path: formatted.path, extensions: { code } };
+      // The server's own refusals before any resolver (e.g. a subscription over HTTP) may say why.
+      const reason = formatted.extensions?.reason;
+      return { message: scrub(formatted.message), path: formatted.path, extensions: { code, ...(typeof reason === "string" ? { reason } : {}) } };
     }
     if (CLIENT_ERROR_CODES.has(code) || (original instanceof GraphQLError && !original.originalError && !code)) {
       return {

@@ -23,10 +23,13 @@ export class Payment {
   @Field(() => String, { nullable: true, description: "the register's own receipt number" }) reference: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
-  @Field(() => String, { nullable: true, description: "shown at the register (ten digits, the same for every payment of the customer); never the phone number" })
-  customerNumber: string | null;
   @Field(() => Int, { description: "sum of refunds so far; never above amount" }) refundedAmount: number;
-  // `points` (PointsResult, when a member code came with the payment) is resolved by PaymentResolver.
+  // `points` (PointsResult, when a member code came with the payment) and `customerNumber`
+  // (a keyed hash of customer and store) are resolved by PaymentResolver.
+  /** Not a field: whose payment, which `customerNumber` reads with the store. */
+  customerId: string;
+  /** Not a field: the store it was made at, which `customerNumber` reads. */
+  storeId: string;
   /** Not a field: the points settlement made with this payment, which the `points` field reads. */
   pointsSettlementId: string | null;
 }

@@ -138,6 +138,14 @@ export class CardService {
     }
   }
 
+  /** requireAvailable's rule as a yes or no, for a caller that must not say why a card cannot pay. */
+  canPay(card: Pick<CardEntity, "id" | "status" | "panKeyId">): boolean {
+    if (card.status !== "AVAILABLE") return false;
+    if (this.deps.keys.cards.canOpen(card.panKeyId)) return true;
+    this.logUnreadable(card);
+    return false;
+  }
+
   private logUnreadable(card: Pick<CardEntity, "id" | "panKeyId">): void {
     this.deps.logger.error(
       { cardId: card.id, keyId: card.panKeyId, configure: CARD_KEY_VARIABLES },

@@ -4,6 +4,7 @@ import type { CodeService, PaymentCodeLookup } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { requireRegister } from "./guards";
 import type { MembershipService, MembershipView } from "./membership.service";
+import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import { ErrorCode, fail } from "./errors";
 import type { TicketService, TicketView } from "./ticket.service";
@@ -26,6 +27,7 @@ export class CodeLookupService {
     private readonly memberships: MembershipService,
     private readonly bills: BillService,
     private readonly tickets: TicketService,
+    private readonly offlineTokens: OfflineTokenService,
   ) {}
 
   /** A register reads payment, member and bill codes; a gate reads ticket codes. */
@@ -43,6 +45,8 @@ export class CodeLookupService {
 
   private lookupDigitCode(storeId: string, code: string): Promise<CodeLookup> {
     return this.deps.db.read(async (m) => {
+      // A phone's offline token (P1) pays as a payment code does, so it is shown as one.
+      if (isOfflineToken(code)) return { ...(await this.offlineTokens.describe(m, code)), membership: null, bill: null, ticket: null };
       const entity = await this.codes.findUsable(m, code);
       const base: CodeLookup = { kind: entity.kind, expiresAt: entity.expiresAt, maxAmount: null, card: null, membership: null, bill: null, ticket: null };
       switch (entity.kind) {

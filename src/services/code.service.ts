@@ -5,7 +5,7 @@ import type { Approval } from "./approval";
 import type { CardService } from "./card.service";
 import type { DeviceService } from "./device.service";
 import type { Caller } from "./caller";
-import { isWellFormedCode, newCodeDigits } from "./crypto/code-digits";
+import { isWellFormedCode, newCodeDigits, typedCode } from "./crypto/code-digits";
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, WalletError, badInput, fail } from "./errors";
@@ -169,7 +169,7 @@ export class CodeService {
   async claimPaymentCode(
     tx: Tx,
     code: string,
-    /** `hash(code.trim())`, when the caller has it already. */
+    /** `hash(code)`, when the caller has it already. */
     knownHash?: string,
   ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null }> {
     const { db } = this.deps;
@@ -252,15 +252,19 @@ export class CodeService {
 
   /** The stored hash of a code that looks right: a typo fails here, before any lookup. */
   private checkedHash(code: string, knownHash?: string): string {
-    const trimmed = code.trim();
-    if (looksLikeTicketCode(trimmed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
-    if (!isWellFormedCode(trimmed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
-    return knownHash ?? this.hash(trimmed);
+    const typed = typedCode(code);
+    if (looksLikeTicketCode(typed)) fail(ErrorCode.CODE_WRONG_KIND, "This is a TICKET code", { kind: "TICKET" });
+    if (!isWellFormedCode(typed)) fail(ErrorCode.CODE_INVALID, "This is not a valid code");
+    return knownHash ?? this.hash(typed);
   }
 
-  /** The keyed hash under which a new code is stored, and any code is first looked for. */
+  /**
+   * The keyed hash under which a new code is stored, and any code is first looked for;
+   * of the code as typed (typedCode), so a code keyed in groups of four is the same code,
+   * and the same request to an idempotency key.
+   */
   hash(code: string): string {
-    return this.deps.keys.codes.hash(code);
+    return this.deps.keys.codes.hash(typedCode(code));
   }
 
   /**
@@ -268,6 +272,6 @@ export class CodeService {
    * rotation is found, and how a request made with it then was described (idempotency).
    */
   earlierHashes(code: string): string[] {
-    return this.deps.keys.codes.earlierHashes(code.trim());
+    return this.deps.keys.codes.earlierHashes(typedCode(code));
   }
 }

@@ -8,6 +8,7 @@ import { OfflineTokenService } from "./offline-token.service";
 import { BillCardPayments } from "./bill-card-payments";
 import { BillService } from "./bill.service";
 import { CardService } from "./card.service";
+import { CustomerNumbers } from "./customer-number";
 import { CodeLookupService } from "./code-lookup.service";
 import { CodeService } from "./code.service";
 import { CredentialService } from "./credential.service";
@@ -87,10 +88,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     tickets,
     admissions: new AdmissionService(deps, ticketEvents, tickets),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
-    lookup: new CodeLookupService(deps, codes, memberships, bills, tickets),
+    lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents),
     retention: new RetentionService(deps),
     storeReports: new StoreReportService(deps),
+    customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
   };
 }

@@ -1,8 +1,10 @@
-import { parseOfflineToken, OFFLINE_TOKEN_PREFIX, OFFLINE_TOKEN_SECONDS } from "../../clients/offline-token";
+import type { EntityManager } from "typeorm";
+import { parseOfflineToken, OFFLINE_TOKEN_PREFIX, OFFLINE_TOKEN_SECONDS, type OfflineTokenClaims } from "../../clients/offline-token";
 import { CardEntity, DeviceEntity, OfflineTokenUseEntity } from "../entities";
 import { isUniqueViolation, type Tx } from "../database";
 import type { CardService } from "./card.service";
 import type { Caller } from "./caller";
+import type { PaymentCodeLookup } from "./code.service";
 import { deviceKeyFromDer, verifyDeviceSignature } from "./crypto/device-keys";
 import type { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
@@ -35,30 +37,37 @@ export class OfflineTokenService {
   ) {}
 
   /**
+   * What a register may know of a token before redeeming it, as lookupCode tells of a
+   * payment code: its cap, until when it pays, the masked card. Refused as a redeem
+   * refuses it (CODE_INVALID, CODE_EXPIRED, CODE_ALREADY_USED, CARD_NOT_AVAILABLE), but
+   * only read: the token is not taken and the device's offline limits are not spent.
+   */
+  async describe(m: EntityManager, token: string): Promise<PaymentCodeLookup> {
+    const { claims, device, card } = await this.check(m, token, false);
+    if (await m.existsBy(OfflineTokenUseEntity, { deviceId: device.id, nonce: claims.n })) {
+      fail(ErrorCode.CODE_ALREADY_USED, "This payment code has already been used");
+    }
+    this.cards.requireAvailable(card);
+    return {
+      kind: "PAYMENT",
+      expiresAt: new Date((claims.t + OFFLINE_TOKEN_SECONDS) * 1000),
+      maxAmount: claims.m,
+      card: { institution: card.institution, brand: card.brand, last4: card.last4 },
+    };
+  }
+
+  /**
    * In the redeem's transaction: checks the token for this sale and takes it. Answers
    * the card to charge. CODE_INVALID (not ours, forged, revoked device, someone else's
    * card), CODE_EXPIRED, CODE_ALREADY_USED, AMOUNT_OVER_LIMIT (the token's cap or the
    * device's offline limits), CARD_NOT_AVAILABLE.
    */
   async claim(tx: Tx, token: string, sale: Sale, paymentId: string): Promise<CardEntity> {
-    const parsed = parseOfflineToken(token.trim());
-    const invalid = () => fail(ErrorCode.CODE_INVALID, "This is not a valid payment code");
-    if (!parsed) return invalid();
-    const { claims } = parsed;
     // One device's offline payments at a time, so two tokens redeemed at once cannot both
     // pass its limits. On MySQL the locking read comes first: the sums below then read
     // what the transactions before this one committed, not an older snapshot.
-    const query = tx.createQueryBuilder(DeviceEntity, "d").where("d.id = :id", { id: claims.di });
-    if (this.deps.db.isMysql) query.setLock("pessimistic_write");
-    const device = claims.di.length <= 36 ? await query.getOne() : null;
-    if (!device || device.revokedAt) return invalid();
-    if (!verifyDeviceSignature(device.algorithm, deviceKeyFromDer(device.publicKey), parsed.text, parsed.signature)) return invalid();
+    const { claims, device, card } = await this.check(tx, token, this.deps.db.isMysql);
     const now = this.deps.clock.now();
-    const madeAt = claims.t * 1000;
-    if (madeAt > now.getTime() + CLOCK_AHEAD_MS) return invalid();
-    if (madeAt + OFFLINE_TOKEN_SECONDS * 1000 <= now.getTime()) fail(ErrorCode.CODE_EXPIRED, "This offline payment code has expired");
-    const card = claims.c.length <= 36 ? await tx.findOneBy(CardEntity, { id: claims.c }) : null;
-    if (!card || card.customerId !== device.customerId) return invalid();
     this.cards.requireAvailable(card);
     if (sale.amount > claims.m) fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", { maxAmount: claims.m });
 
@@ -82,6 +91,30 @@ export class OfflineTokenService {
       throw error;
     }
     return card;
+  }
+
+  /**
+   * The token's claims, its device and its card, if the device signed it, is not revoked,
+   * made it within OFFLINE_TOKEN_SECONDS (by a clock not too far ahead) for a card of its
+   * own customer: CODE_INVALID, CODE_EXPIRED. `lockDevice` reads the device for update.
+   */
+  private async check(m: EntityManager, token: string, lockDevice: boolean): Promise<{ claims: OfflineTokenClaims; device: DeviceEntity; card: CardEntity }> {
+    const parsed = parseOfflineToken(token.trim());
+    const invalid = () => fail(ErrorCode.CODE_INVALID, "This is not a valid payment code");
+    if (!parsed) return invalid();
+    const { claims } = parsed;
+    const query = m.createQueryBuilder(DeviceEntity, "d").where("d.id = :id", { id: claims.di });
+    if (lockDevice) query.setLock("pessimistic_write");
+    const device = claims.di.length <= 36 ? await query.getOne() : null;
+    if (!device || device.revokedAt) return invalid();
+    if (!verifyDeviceSignature(device.algorithm, deviceKeyFromDer(device.publicKey), parsed.text, parsed.signature)) return invalid();
+    const now = this.deps.clock.now();
+    const madeAt = claims.t * 1000;
+    if (madeAt > now.getTime() + CLOCK_AHEAD_MS) return invalid();
+    if (madeAt + OFFLINE_TOKEN_SECONDS * 1000 <= now.getTime()) fail(ErrorCode.CODE_EXPIRED, "This offline payment code has expired");
+    const card = claims.c.length <= 36 ? await m.findOneBy(CardEntity, { id: claims.c }) : null;
+    if (!card || card.customerId !== device.customerId) return invalid();
+    return { claims, device, card };
   }
 
   /** The customer's limits for one of their devices' offline tokens, within the operator's maximum; the password is asked. */

@@ -228,13 +228,14 @@ export class PaymentService {
         const paymentId = newId();
         return this.deps.db.tx(async (tx) => {
           claim(tx, paymentId);
+          // An unknown number, an unknown selector and a card that cannot pay are answered
+          // alike, after the same one query, so a register cannot tell enrolled numbers apart.
           const card = await tx
             .createQueryBuilder(CardEntity, "card")
             .innerJoin(CustomerEntity, "customer", "customer.id = card.customerId")
-            .where("customer.phone = :phone AND card.selector = :cardSelector", { phone, cardSelector })
+            .where("customer.phone = :phone AND card.selector = :cardSelector AND card.status = :available", { phone, cardSelector, available: "AVAILABLE" })
             .getOne();
-          if (!card) return fail(ErrorCode.NOT_FOUND, "No card matches this phone number and selector");
-          this.cards.requireAvailable(card);
+          if (!card || !this.cards.canPay(card)) return fail(ErrorCode.NOT_FOUND, "No available card matches this phone number and selector");
           const payment = this.newPayment(paymentId, store, sale, card, "PENDING_CONFIRMATION", null);
           await tx.insert(PaymentEntity, payment);
           const request = await this.confirmations.open(tx, payment);

@@ -171,6 +171,18 @@ describe.each(engines)("requestPayment tells a register nothing it did not know 
     expect((await requestPayment(apiKey, shopper.phoneNumber, shopper.card.selector)).code).toBe("OK");
   });
 
+  it("answers an enrolled number whose card is not in the wallet as it answers an unknown number", async () => {
+    const shopper = await newShopper(server.url);
+    const { apiKey } = await newRegister(server.url);
+    await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", PASSWORD);
+    const notAvailable = await requestPayment(apiKey, shopper.phoneNumber, shopper.card.selector);
+    const unknownPhone = await requestPayment(apiKey, randomPhone(), shopper.card.selector);
+    expect(unknownPhone.code).toBe("NOT_FOUND");
+    expect(notAvailable.body).toBe(unknownPhone.body);
+    // Nothing waits for the phone.
+    expect(await shopper.phone.pendingConfirmations()).toEqual([]);
+  });
+
   it("lets one register push to one phone number 10 times a minute, enrolled or not", async () => {
     const shopper = await newShopper(server.url);
     const neighbour = await newShopper(server.url);

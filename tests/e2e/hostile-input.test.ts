@@ -52,6 +52,32 @@ async function stillAnswers(server: TestServer): Promise<void> {
   expect(json.data.errorCodes).toContain("CODE_INVALID");
 }
 
+/** What a caller typed in the wrong place: it must come back in no message and reach no log line. */
+const TYPED = "correct horse; battery";
+
+const CARD = { expiryMonth: 12, expiryYear: 2035, holderName: "H", kind: "CREDIT", institution: "X", pan: "4242424242424242" };
+
+/** Variables of the wrong type, each carrying TYPED: top level, in a list, nested in input objects, every kind of leaf. */
+const WRONG_VARIABLES: Array<[string, string, Record<string, unknown>]> = [
+  ["a list for a String", "mutation ($w: String!) { login(phone: \"+819012345678\", password: $w) { token } }", { w: [TYPED] }],
+  ["an object for a String", "mutation ($w: String!) { login(phone: \"+819012345678\", password: $w) { token } }", { w: { secret: TYPED } }],
+  ["a number for a String", "mutation ($w: String!) { login(phone: \"+819012345678\", password: $w) { token } }", { w: 4242424242424242 }],
+  ["a String for an input object", "mutation ($input: AddCardInput!) { addCard(input: $input) { id } }", { input: TYPED }],
+  ["a String for a nested Int", "mutation ($input: AddCardInput!) { addCard(input: $input) { id } }", { input: { ...CARD, expiryMonth: TYPED } }],
+  ["a String for a nested enum", "mutation ($input: AddCardInput!) { addCard(input: $input) { id } }", { input: { ...CARD, kind: TYPED } }],
+  ["an unknown field named by the value", "mutation ($input: AddCardInput!) { addCard(input: $input) { id } }", { input: { ...CARD, [TYPED]: 1 } }],
+  [
+    "a String for an Int two levels down in a list",
+    "mutation ($sale: SaleInput!) { redeemCode(code: \"1\", sale: $sale, idempotencyKey: \"k\") { id } }",
+    { sale: { amount: 1, currency: "JPY", items: [{ name: "Tea", quantity: 1, unitPrice: TYPED }] } },
+  ],
+  ["a String for a DateTime", "mutation ($e: EventInput!) { createEvent(input: $e) { id } }", { e: { title: "t", venue: "v", startsAt: TYPED, doorsOpenAt: TYPED } }],
+  ["a String for a Boolean", "mutation ($e: EventInput!) { createEvent(input: $e) { id } }", { e: { title: "t", venue: "v", startsAt: "2030-01-01T00:00:00Z", doorsOpenAt: "2030-01-01T00:00:00Z", allowReentry: TYPED } }],
+];
+
+/** Whether TYPED, or any part of it a message might keep, is in the text. */
+const echoes = (text: string) => ["correct", "horse", "battery", "4242424242424242"].some((part) => text.includes(part));
+
 const nestedBraces = (levels: number) => `${"{ a ".repeat(levels)}${"}".repeat(levels)}`;
 
 /** Documents that must not parse: each is a client's mistake (or attack), never the server's. */
@@ -107,6 +133,56 @@ describe("a production server answers hostile input as client errors", () => {
     });
   });
 
+    const SUBSCRIPTIONS = [
+      "subscription { confirmationRequests { id } }",
+      "subscription { paymentUpdates { id } }",
+      "subscription { messages { id } }",
+      "subscription { billReceipts { id } }",
+      'subscription { admissions(eventId: "01a00000-0000-7000-8000-000000000000") { result } }',
+    ];
+    it.each(SUBSCRIPTIONS.flatMap((query) => [[query, "anyone"], [query, "admin"]]))(
+      "%s over HTTP (%s): 400 BAD_USER_INPUT saying it needs the socket, with no internal error logged",
+      async (query, who) => {
+        const requestId = `hostile-${randomUUID()}`;
+        const headers: Record<string, string> = { "x-request-id": requestId, ...(who === "admin" ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {}) };
+        const { status, json } = await post(server, query, headers);
+        expect(status).toBe(400);
+        expect(json.data).toBeUndefined();
+        expect(json.errors).toHaveLength(1);
+        expect(json.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", reason: "SUBSCRIPTION_NEEDS_WEBSOCKET" });
+        expect(json.errors[0].message).toMatch(/WebSocket/);
+        expect(logLine(server, requestId)).toMatchObject({ errors: ["BAD_USER_INPUT"] });
+        expect(server.logs.text).not.toMatch(/unexpected error/);
+        await stillAnswers(server);
+      },
+    );
+
+    it.each(WRONG_VARIABLES)("%s: BAD_USER_INPUT naming the variable, never its value, in the answer or the log", async (_name, query, variables) => {
+      const requestId = `hostile-${randomUUID()}`;
+      const { status, json } = await postBytes(server, Buffer.from(JSON.stringify({ query, variables })), { "x-request-id": requestId });
+      expect(status).toBe(400);
+      expect(json.errors.length).toBeGreaterThan(0);
+      for (const error of json.errors) {
+        expect(error.extensions.code).toBe("BAD_USER_INPUT");
+        expect(error.message).toMatch(/^Variable "\$\w+"/);
+      }
+      expect(echoes(JSON.stringify(json))).toBe(false);
+      expect(logLine(server, requestId)).toMatchObject({ errors: json.errors.map(() => "BAD_USER_INPUT") });
+      expect(echoes(server.logs.text)).toBe(false);
+    });
+
+    it("still says which field of which variable is wrong, and what it should be", async () => {
+      const answer = async (index: number) => {
+        const [, query, variables] = WRONG_VARIABLES[index];
+        return (await postBytes(server, Buffer.from(JSON.stringify({ query, variables })))).json.errors.map((e: { message: string }) => e.message);
+      };
+      expect(await answer(0)).toEqual(['Variable "$w" got invalid value; not a valid String.']);
+      expect(await answer(3)).toEqual(['Variable "$input" got invalid value; Expected type "AddCardInput" to be an object.']);
+      expect(await answer(5)).toEqual(['Variable "$input" got invalid value at "input.kind"; not a value of enum "CardKind".']);
+      expect(await answer(6)).toEqual(['Variable "$input" got invalid value; a field is not defined by type "AddCardInput".']);
+      expect(await answer(7)).toEqual(['Variable "$sale" got invalid value at "sale.items[0].unitPrice"; not a valid Int.']);
+    });
+
   describe("over WebSocket", () => {
     it.each(UNPARSABLE)("%s: an error with BAD_USER_INPUT on that operation, logged; the socket stays open", async (_name, query) => {
       const socket = new RawSocket(server.url, { token: ADMIN_TOKEN });
@@ -148,6 +224,23 @@ describe("a production server answers hostile input as client errors", () => {
         next.close();
       }
       await stillAnswers(server);
+    });
+
+    it.each(WRONG_VARIABLES)("%s: BAD_USER_INPUT naming the variable, never its value, in the answer or the log", async (_name, query, variables) => {
+      const socket = new RawSocket(server.url, { token: ADMIN_TOKEN });
+      try {
+        await socket.acked;
+        const refused = await socket.run(query, variables);
+        expect(refused.errors?.length).toBeGreaterThan(0);
+        for (const error of refused.errors!) {
+          expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+          expect(error.message).toMatch(/^Variable "\$\w+"/);
+        }
+        expect(echoes(JSON.stringify(refused))).toBe(false);
+      } finally {
+        socket.close();
+      }
+      expect(echoes(server.logs.text)).toBe(false);
     });
 
     it("suggests no field names, as over HTTP", async () => {

@@ -40,13 +40,13 @@ export class RawSocket {
   }
 
   /** Sends one operation and resolves with its first answer (or rejects if the socket closes first). */
-  run(query: string): Promise<OperationAnswer> {
+  run(query: string, variables?: Record<string, unknown>): Promise<OperationAnswer> {
     const id = String(this.nextId++);
     const answer = new Promise<OperationAnswer>((resolve, reject) => {
       this.answers.set(id, resolve);
       void this.closed.then(({ code }) => reject(new Error(`socket closed with ${code} before answering`)));
     });
-    this.socket.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
+    this.socket.send(JSON.stringify({ id, type: "subscribe", payload: { query, variables } }));
     return answer;
   }
 

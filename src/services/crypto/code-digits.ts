@@ -16,3 +16,14 @@ export function newCodeDigits(): string {
 
 export const isWellFormedCode = (code: string): boolean =>
   code.length === CODE_LENGTH && luhnValid(code);
+
+/**
+ * A code as it was typed: the phone shows a digit code in groups of four, and a clerk
+ * keys it in with spaces or hyphens, so those go. Anything that is not digits with
+ * spaces and hyphens (an offline token, a ticket code: base64url, where "-" counts) is
+ * only trimmed.
+ */
+export function typedCode(code: string): string {
+  const trimmed = code.trim();
+  return /^\d[\d\s-]*\d$/.test(trimmed) ? trimmed.replace(/[\s-]/g, "") : trimmed;
+}

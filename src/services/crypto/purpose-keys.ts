@@ -17,6 +17,8 @@ export interface KeyMaterial {
   cardFingerprint: OwnKeys;
   /** WEBHOOK_SECRET_KEY and WEBHOOK_SECRET_KEYS_PREVIOUS. */
   webhookSecret: OwnKeys;
+  /** CUSTOMER_NUMBER_KEY. */
+  customerNumber?: Buffer;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface KeyMaterial {
  *   codes           HMAC of one-time codes (key id in wallet_codes.codeKeyId)
  *   fingerprints    HMAC of card numbers, to find a card added twice (cards.panFingerprintKeyId)
  *   webhookSecrets  AES-256-GCM of partners' webhook secrets (partners.webhookSecretKeyId)
+ *   customerNumber  HMAC of a customer and a store: the number that store's registers show
  *
  * Why own keys in the environment rather than data keys wrapped under one master key:
  * an operator keeps these in the secret store that already holds CARD_KEY and rotates
@@ -51,6 +54,12 @@ export interface PurposeKeys {
    * was stored (from the current CARD_KEY): how an existing partner's secret is recovered.
    */
   legacyWebhookKey: Buffer;
+  /**
+   * The one key of customer numbers (customer-number.ts). A number is shown, never looked
+   * up, so it has no earlier keys: whatever key makes it is the number. Its own, so no
+   * other purpose's rotation changes it; derived from CARD_KEY only while it is unset.
+   */
+  customerNumber: Buffer;
 }
 
 /** Where the keys of each purpose are configured, for messages about a missing one. */
@@ -66,6 +75,7 @@ const DERIVED = {
   cardFingerprint: "wallet-center pan fingerprint",
   legacyWebhookSecrets: "wallet-center webhook secrets",
   webhookSecret: "wallet-center webhook secret sealing",
+  customerNumber: "wallet-center customer number",
 } as const;
 
 export function purposeKeys(material: KeyMaterial): PurposeKeys {
@@ -79,5 +89,6 @@ export function purposeKeys(material: KeyMaterial): PurposeKeys {
     fingerprints: new KeyedHash(ring(material.cardFingerprint, DERIVED.cardFingerprint)),
     webhookSecrets: new Sealer(ring(material.webhookSecret, DERIVED.webhookSecret), WEBHOOK_SECRET_VARIABLES),
     legacyWebhookKey: deriveKey(card.current, DERIVED.legacyWebhookSecrets),
+    customerNumber: material.customerNumber ?? deriveKey(card.current, DERIVED.customerNumber),
   };
 }
