@@ -11,7 +11,8 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   setupFiles: ["reflect-metadata"],
-  testTimeout: 60_000,
+  // Generous, so that a loaded machine (servers spawned, MySQL busy) makes a test slow, not failed.
+  testTimeout: 120_000,
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/tests/support/summary-reporter.js"],
 };

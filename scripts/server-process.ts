@@ -28,13 +28,15 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts the built server (`npm test` builds it first) as its own process, with exactly
- * the environment given (plus PATH and HOME), and waits until GET /health answers.
+ * the environment given (plus PATH and HOME), and waits until GET /health answers. The
+ * bound is generous: on a loaded machine a start takes many times its quiet seconds, and
+ * only a server that never answers should fail here.
  */
 export async function spawnServer(
   env: Record<string, string>,
   options: { timeoutMs?: number; nodeArgs?: string[]; keepLog?: boolean } = {},
 ): Promise<ServerProcess> {
-  const { timeoutMs = 20_000, nodeArgs = [], keepLog = true } = options;
+  const { timeoutMs = 60_000, nodeArgs = [], keepLog = true } = options;
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {

@@ -2,7 +2,7 @@ import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { verifyWebhook } from "../../src/services/webhooks";
 import { engines } from "../support/databases";
-import { eventually } from "../support/counting-institution";
+import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 import { PASSWORD, TEST_CARDS, errorCodeOf, newRegister, newShopper, type Shopper } from "../support/world";

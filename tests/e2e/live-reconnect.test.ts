@@ -2,19 +2,12 @@ import { PhoneClient } from "../../clients/phone";
 import { SocketClosedError } from "../../clients/live";
 import { freePort, spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
 
 /** Short waits, so a reconnection happens within a test's time. */
 const QUICK = { reconnect: { initialDelayMs: 100, maxDelayMs: 400 } };
-
-async function until(what: string, done: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * A phone's live feed over a network blip: the server process is killed (SIGKILL, so the
@@ -59,10 +52,10 @@ describe("live feeds across a dropped socket", () => {
       const killed = servers.shift()!;
       killed.process.kill("SIGKILL");
       await killed.stop();
-      await until("the client seeing the socket drop", () => phone.live.closeCode !== null, 5000);
+      expect(await eventually(() => phone.live.closeCode !== null)).toBe(true); // the client sees the socket drop
       expect(phone.live.closeCode).toBe(1006); // no close frame: the connection just went
       servers.push(await spawnServer(env()));
-      await until("the reconnection", () => phone.live.connections === 2, 10_000);
+      expect(await eventually(() => phone.live.connections === 2)).toBe(true); // it reconnects
       await phone.live.roundTrip(); // the subscription, sent again on connecting, is in place
 
       const after = await sell("blip-2");

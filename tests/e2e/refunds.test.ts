@@ -2,6 +2,7 @@ import { AdminClient } from "../../clients/admin";
 import { RegisterClient } from "../../clients/register";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
 
@@ -39,7 +40,7 @@ describe.each(engines)("refunds in parts, through the clients (%s)", (engine) =>
     expect(await errorCodeOf(register.refundPayment(payment.id))).toBe("BAD_USER_INPUT");
     expect(await errorCodeOf(register.refundPayment(payment.id, undefined, 1))).toBe("BAD_USER_INPUT");
 
-    await waitFor(() => institution.reports.filter((r) => r.paymentId === payment.id && r.kind === "REFUND").length === 3);
+    expect(await eventually(() => institution.reports.filter((r) => r.paymentId === payment.id && r.kind === "REFUND").length === 3)).toBe(true);
     const refunds = institution.reports.filter((r) => r.paymentId === payment.id && r.kind === "REFUND");
     expect(refunds.map((r) => r.amount).sort((a, b) => a - b)).toEqual([200, 300, 500]);
     expect(new Set(refunds.map((r) => r.refundId)).size).toBe(3);
@@ -90,11 +91,3 @@ describe.each(engines)("refunds in parts, through the clients (%s)", (engine) =>
     expect(await register.payment(payment.id)).toMatchObject({ status: "REFUNDED", refundedAmount: 1_000 });
   });
 });
-
-async function waitFor(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

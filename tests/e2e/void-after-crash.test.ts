@@ -1,5 +1,5 @@
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { eventually } from "../support/counting-institution";
+import { eventually } from "../support/eventually";
 import { createTestDatabase, engines, type Engine, type TestDatabase } from "../support/databases";
 import { readOutbox } from "../support/outbox-reader";
 import { ADMIN_TOKEN } from "../support/server";

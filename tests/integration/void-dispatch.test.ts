@@ -1,6 +1,7 @@
 import { ManualClock } from "../../src/clock";
 import { OutboxMessageEntity } from "../../src/entities";
-import { CountingInstitution, eventually } from "../support/counting-institution";
+import { CountingInstitution } from "../support/counting-institution";
+import { eventually } from "../support/eventually";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";

@@ -252,8 +252,8 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
     expect(await count("ledger_entries")).toBe(approved);
     expect(await counts(["admissions", "point_movements", "point_settlements", "point_lots", "bills"] as const)).toEqual(booksAtStart);
     expect(Number((await query<{ n: unknown }>("SELECT COUNT(*) AS n FROM outbox_messages WHERE deliveredAt IS NULL"))[0].n)).toBe(undelivered);
-    // What held, for the report.
-    console.log(`${engine}: ${swept} rows swept over ${STEPS - 1} steps; held from step 7 on: ${JSON.stringify(ninth)}; payments ${made.size}`);
+    // The tables stayed bounded because the sweeps deleted, not because nothing came.
+    expect(swept).toBeGreaterThan(0);
   });
 
   it("sweeps on its own in the background", async () => {
@@ -296,7 +296,6 @@ describe.each(engines)("nothing grows forever (%s)", (engine) => {
       expect({ ...(await pastPeriod()), inProgress: undefined }).toEqual({ ...nothingPast, inProgress: undefined });
       expect(world.logs.join("\n")).not.toMatch(/retention sweep failed/);
       expect(second?.logs.join("\n") ?? "").not.toMatch(/retention sweep failed/);
-      console.log(`${engine}: ${sweepers.length} sweeps at once deleted ${JSON.stringify(deleted)}`);
     } finally {
       await second?.close();
     }

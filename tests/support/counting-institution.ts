@@ -20,13 +20,3 @@ export class CountingInstitution extends SimulatedInstitution {
     return super.report(report, signal);
   }
 }
-
-/** Waits for `check` to hold, polling every 20 ms, up to `ms`; answers whether it did. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
-}
