@@ -83,8 +83,11 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
     expect(bodies(storeHooks.delivered).map((b) => [b.type, b.data.reference, b.data.tender])).toEqual([
       ["bill.collected", "W-24", "CASH"],
       ["bill.collected", "W-25", "CASH"],
-      ["bill.reversed", "W-25", "CASH"],
+      ["bill.reversed", "W-25", null],
     ]);
+    // A reversal's data is the bill as it is after it, OPEN; the collection it undid is named apart.
+    const reversal = bodies(storeHooks.delivered).find((b) => b.type === "bill.reversed")!;
+    expect(reversal.data).toMatchObject({ status: "OPEN", paidAt: null, paidAtStore: null, reversedCollection: { tender: "CASH", paidAtStore: "Lawson Shinjuku" } });
     for (const hook of storeHooks.delivered) {
       const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
       expect(verifyWebhook(store.webhookSecret!, headers, hook.body, Number(headers.timestamp))).toBe(true);
