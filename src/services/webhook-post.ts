@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { NotPublicAddressError, hostOf, isPublicAddress, publicOnlyLookup } from "./outbound-address";
 
 /**
- * One webhook POST through node:http/https, which let the connection's address be
+ * One webhook POST through node:http/https, which lets the connection's address be
  * checked after DNS resolution (outbound-address.ts; the platform's fetch takes no
  * lookup of ours). Resolves to the answer's status once its body is read; redirects are
  * not followed. A failure is told in the few words below, whatever the cause: a closed
