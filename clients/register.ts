@@ -53,7 +53,7 @@ const CollectBill = graphql(
 export type Tender = VariablesOf<typeof CollectBill>["tender"];
 const StoreReportQuery = graphql(`
   query StoreReport($date: String!) {
-    storeReport(date: $date) { date currency paymentsApproved amountApproved amountRefunded amountVoided billsCollected cashCollected pointsIssued pointsRedeemed } }
+    storeReport(date: $date) { date currency paymentsApproved amountApproved amountRefunded amountVoided billsCollected cashCollected pointsIssued pointsRedeemed pointsReturned pointsTakenBack } }
 `);
 export type StoreReport = ResultOf<typeof StoreReportQuery>["storeReport"];
 const CollectedBills = graphql(`query CollectedBills($date: String!) { collectedBills(date: $date) { ...BillFields } }`, [BillFields]);

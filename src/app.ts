@@ -33,6 +33,7 @@ import { originAllowed, serveGraphqlWs } from "./websocket";
 import { OpenSockets } from "./open-sockets";
 import { metricsAccess } from "./metrics/access";
 import { registerDatabaseGauges } from "./metrics/database-gauges";
+import { registerDegradedGauge } from "./metrics/degraded-gauge";
 import { operationNames } from "./metrics/labels";
 import { meteredInstitution } from "./metrics/metered-institution";
 import { SocketOperationMetrics, operationMetrics } from "./metrics/operation-metrics";
@@ -94,11 +95,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Rate-limit counters, and live events across instances (see redis.ts).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   await redis?.ready(REDIS_CONNECT_WAIT_MS);
+  const metrics = new WalletMetrics();
   const events = new EventBus(
-    redis && { publish: redis.publish, subscribe: redis.subscribe, publishFailed: (error) => redis.failed("publish", error) },
+    redis && {
+      publish: redis.publish,
+      subscribe: redis.subscribe,
+      publishFailed: (error) => {
+        metrics.liveEventUnpublished();
+        redis.failed("publish", error);
+      },
+    },
   );
   const institution = options.institution ?? new SimulatedInstitution(config.institutionLatencyMs);
-  const metrics = new WalletMetrics();
   const rateLimits = new RateLimits(
     bucketLimits(config.rateLimits),
     redis?.general,
@@ -196,6 +204,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const healthy = () => db.ping().then(() => true);
   const readiness = new Readiness(db, dataSource, redis && (() => redis.general.ping()));
+  registerDegradedGauge(metrics, readiness);
   httpServer.on(
     "request",
     requestListener(

@@ -143,6 +143,11 @@ const envSchema = z.object({
   RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR: intFrom(20, 1),
   OFFLINE_MAX_AMOUNT: intFrom(10_000, 0),
   OFFLINE_MAX_COUNT: intFrom(5, 0, 1000),
+  // Lets webhooks reach loopback and private addresses: development and tests only (refused in production below).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((value) => value === "true"),
   SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   // The old name of a limit that counted every code use (only wrong codes count). Refused
@@ -172,6 +177,10 @@ const envSchema = z.object({
   // The scraper's token must not open the back office.
   if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN === env.ADMIN_TOKEN) {
     ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must differ from ADMIN_TOKEN" });
+  }
+  // A caller-given webhook URL would reach the private network: the database, metadata services, this server.
+  if (env.NODE_ENV === "production" && env.WEBHOOK_ALLOW_PRIVATE_TARGETS) {
+    ctx.addIssue({ code: "custom", path: ["WEBHOOK_ALLOW_PRIVATE_TARGETS"], message: "must not be true in production: webhooks would reach private addresses" });
   }
   // One key serving two purposes would tie them together again: rotating one would rotate both.
   const seen = new Map<string, string>();
@@ -287,6 +296,8 @@ export interface Config {
   };
   /** The most a device's offline tokens may pay in any 24 hours, and how many: a customer may set less. */
   offlineMax: { amount: number; count: number };
+  /** Webhooks may reach loopback and private addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS): development and tests only. */
+  webhookAllowPrivateTargets: boolean;
   /** Where sign-up codes are sent; unset: the simulator, in development and tests only. */
   smsGateway: { url: string; token: string | null } | null;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
@@ -369,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signUpsPerAddressPerHour: e.RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR,
     },
     offlineMax: { amount: e.OFFLINE_MAX_AMOUNT, count: e.OFFLINE_MAX_COUNT },
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };

@@ -9,19 +9,21 @@ const REUSE_MS = 1000;
 
 export interface ReadinessAnswer {
   ready: boolean;
-  body: { status: "ready" | "unavailable" | "shutting down"; database?: string; redis?: string; migrations?: string; galera?: string };
+  body: { status: "ready" | "degraded" | "unavailable" | "shutting down"; database?: string; redis?: string; migrations?: string; galera?: string };
 }
 
 /**
  * Whether this instance should get traffic (GET /ready), unlike /health, which says only
- * whether the process and its database live: the database answers `SELECT 1`, Redis
- * answers PING when REDIS_URL is set, every migration this code knows is recorded as
+ * whether the process and its database live: the database answers `SELECT 1`, every migration this code knows is recorded as
  * applied in the database (the server runs them at start; a database restored from an
  * older backup, or a migration reverted under a running server, lacks some), and the
  * instance is not shutting down. Where the database is a Galera node, that node is also
  * ready (`wsrep_ready` ON) and Synced with its cluster: a node that is joining, or cut
- * off from the primary component, refuses statements (errno 1047). Each check is
- * bounded by CHECK_TIMEOUT_MS.
+ * off from the primary component, refuses statements (errno 1047). Redis (when
+ * REDIS_URL is set) is asked PING too, but an instance serves without it (redis.ts): a
+ * load balancer following /ready would otherwise turn a Redis outage into a full one,
+ * so Redis unreachable leaves the instance ready, "degraded". Each check is bounded by
+ * CHECK_TIMEOUT_MS.
  */
 export class Readiness {
   private draining = false;
@@ -55,8 +57,9 @@ export class Readiness {
       ),
       this.galeraNode(),
     ]);
-    const ready = database === "ok" && (redis === "ok" || redis === "not configured") && migrations === "applied" && (galera === undefined || galera === "synced");
-    return { ready, body: { status: ready ? "ready" : "unavailable", database, redis, migrations, ...(galera && { galera }) } };
+    const ready = database === "ok" && migrations === "applied" && (galera === undefined || galera === "synced");
+    const status = !ready ? "unavailable" : redis === "unreachable" ? "degraded" : "ready";
+    return { ready, body: { status, database, redis, migrations, ...(galera && { galera }) } };
   }
 
   /** "synced", or why the Galera node cannot serve; undefined where the database is not a Galera node. */

@@ -82,6 +82,12 @@ export class WalletMetrics implements ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly liveEventsUnpublished = new Counter({
+    name: "wallet_live_events_unpublished_total",
+    help: "Live events that could not be published to other instances (Redis unreachable) and are lost there",
+    registers: [this.registry],
+  });
+
   private readonly collectFailures = new Counter({
     name: "wallet_metrics_collect_failures_total",
     help: "Scrape-time readings that failed or ran out of time (their gauges are left out of that scrape), by source",
@@ -117,6 +123,10 @@ export class WalletMetrics implements ServiceMetrics {
 
   reversalQueued(reason: ReversalReason): void {
     this.reversals.inc({ reason });
+  }
+
+  liveEventUnpublished(): void {
+    this.liveEventsUnpublished.inc();
   }
 
   confirmationExpired(): void {

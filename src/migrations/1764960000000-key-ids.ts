@@ -6,7 +6,7 @@ import { str } from "./table-columns";
  * fingerprints keep the id of the key they were hashed with; partners keep their
  * webhook secret sealed, with the sealing key's id. Existing rows start with nulls: the
  * server fills in fingerprint ids and partners' secrets at start (key-sweep.service.ts),
- * and codes from before live a day at most.
+ * and codes from before are looked up under every configured key until they expire.
  */
 export class KeyIds1764960000000 implements MigrationInterface {
   name = "KeyIds1764960000000";

@@ -72,6 +72,8 @@ export class StoreReport {
   @Field(() => Int) amountVoided: number;
   @Field(() => Int) billsCollected: number;
   @Field(() => Int, { description: "what the till must hand over for bills" }) cashCollected: number;
-  @Field(() => Int) pointsIssued: number;
-  @Field(() => Int) pointsRedeemed: number;
+  @Field(() => Int, { description: "points earned at its registers" }) pointsIssued: number;
+  @Field(() => Int, { description: "points redeemed at its registers" }) pointsRedeemed: number;
+  @Field(() => Int, { description: "redeemed points given back by refunds that day" }) pointsReturned: number;
+  @Field(() => Int, { description: "earned points taken back by refunds that day" }) pointsTakenBack: number;
 }

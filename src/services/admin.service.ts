@@ -6,6 +6,7 @@ import type { ServiceDeps } from "./deps";
 import { badInput, notFound } from "./errors";
 import { requireAdmin } from "./guards";
 import { newId } from "./ids";
+import { webhookUrlProblem } from "./outbound-address";
 import { requireTimeZone } from "./store-day";
 import { requireCurrency, requireText } from "./validation";
 import type { WebhookSecrets } from "./webhook-secrets";
@@ -35,7 +36,7 @@ export class AdminService {
   ): Promise<{ store: StoreEntity; webhookSecret: string | null }> {
     requireAdmin(caller);
     const webhookUrl = input.webhookUrl ?? null;
-    if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
+    this.requireWebhookUrl(webhookUrl);
     const id = newId();
     const created = webhookUrl === null ? null : this.webhookSecrets.create("store", id);
     const store = Object.assign(new StoreEntity(), {
@@ -56,7 +57,7 @@ export class AdminService {
   /** The partner, and its webhook secret: returned here once, kept only sealed. */
   async createPartner(caller: Caller, name: string, webhookUrl: string | null): Promise<{ partner: PartnerEntity; webhookSecret: string }> {
     requireAdmin(caller);
-    if (webhookUrl !== null && !isHttpUrl(webhookUrl)) badInput("webhookUrl must be an http(s) URL", { field: "webhookUrl" });
+    this.requireWebhookUrl(webhookUrl);
     const id = newId();
     const { secret, sealed } = this.webhookSecrets.create("partner", id);
     const partner = Object.assign(new PartnerEntity(), {
@@ -96,13 +97,11 @@ export class AdminService {
   findStore(id: string): Promise<StoreEntity | null> {
     return this.deps.db.read((m) => m.findOneBy(StoreEntity, { id }));
   }
-}
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
+  /** BAD_USER_INPUT unless the URL is http(s) and, in production, points at a public address (outbound-address.ts). */
+  private requireWebhookUrl(webhookUrl: string | null): void {
+    if (webhookUrl === null) return;
+    const problem = webhookUrlProblem(webhookUrl, this.deps.config.webhookAllowPrivateTargets);
+    if (problem) badInput(problem, { field: "webhookUrl" });
   }
 }

@@ -1,6 +1,6 @@
 import { BillEntity, StoreEntity, type PaymentEntity } from "../entities";
 import type { Tx } from "../database";
-import { billViews, tellBillWebhooks } from "./bill-views";
+import { billViews, tellBillReversed, tellBillWebhooks } from "./bill-views";
 import type { ServiceDeps } from "./deps";
 import type { OutboxService } from "./outbox.service";
 
@@ -47,6 +47,8 @@ export class BillCardPayments {
   async reopen(tx: Tx, payment: PaymentEntity): Promise<void> {
     // Read before the UPDATE: the webhooks name the collection that was undone.
     const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
+    const now = this.deps.clock.now();
+    const [before] = await billViews(tx, [bill], now);
     const changed = await tx.write(
       "UPDATE bills SET status = 'OPEN', paidAt = NULL, paidAtStoreId = NULL, paidAtStoreName = NULL, tender = NULL, paymentId = NULL " +
         "WHERE id = ? AND paymentId = ? AND status = 'PAID'",
@@ -54,8 +56,7 @@ export class BillCardPayments {
     );
     if (changed !== 1) return;
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
-    const now = this.deps.clock.now();
-    const [view] = await billViews(tx, [bill], now);
-    tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.reversed", store: "bill.reversed" }, view, store, now);
+    const [after] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
+    tellBillReversed(this.outbox, tx, bill.partnerId, before, after, store, now);
   }
 }

@@ -63,6 +63,7 @@ export function tellBillWebhooks(
   view: BillView,
   store: StoreEntity,
   now: Date,
+  extra: Record<string, unknown> = {},
 ): void {
   const { paymentId: _payment, ...bill } = view;
   const data = {
@@ -70,7 +71,18 @@ export function tellBillWebhooks(
     dueDate: view.dueDate.toISOString(),
     paidAt: view.paidAt?.toISOString() ?? null,
     store: { id: store.id, name: store.name },
+    ...extra,
   };
   sendWebhook(outbox, tx, { partnerId }, types.biller, data, now);
   if (store.webhookUrl) sendWebhook(outbox, tx, { storeId: store.id }, types.store, data, now);
+}
+
+/**
+ * `bill.reversed` to the biller and the store: like every webhook its `data` is the bill
+ * as it is after the event (`after`: OPEN or OVERDUE, no tender), and the collection it
+ * undid is named apart (`reversedCollection`, from `before`).
+ */
+export function tellBillReversed(outbox: OutboxService, tx: Tx, partnerId: string, before: BillView, after: BillView, store: StoreEntity, now: Date): void {
+  const reversedCollection = { tender: before.tender, paidAt: before.paidAt?.toISOString() ?? null, paidAtStore: before.paidAtStore };
+  tellBillWebhooks(outbox, tx, partnerId, { biller: "bill.reversed", store: "bill.reversed" }, after, store, now, { reversedCollection });
 }

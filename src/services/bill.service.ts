@@ -3,7 +3,7 @@ import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../entities";
 import { affectedRows, type Tx } from "../database";
 import type { Approval } from "./approval";
-import { billStatus, billViews, tellBillWebhooks, type BillView } from "./bill-views";
+import { billStatus, billViews, tellBillReversed, tellBillWebhooks, type BillView } from "./bill-views";
 import type { Caller, RegisterCaller } from "./caller";
 import type { DeviceService } from "./device.service";
 import type { CodeService, IssuedCode } from "./code.service";
@@ -303,10 +303,11 @@ export class BillService {
             })
             .execute();
           if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
-          // The webhooks name the collection that was undone; the answer is the bill as it is now.
-          const [undone] = await billViews(tx, [bill], now);
-          tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.reversed", store: "bill.reversed" }, undone, store, now);
-          return (await this.views([await tx.findOneByOrFail(BillEntity, { id: bill.id })], tx))[0];
+          // The webhooks carry the bill as it is now and name the collection that was undone.
+          const reopened = await tx.findOneByOrFail(BillEntity, { id: bill.id });
+          const [before, after] = await billViews(tx, [bill, reopened], now);
+          tellBillReversed(this.outbox, tx, bill.partnerId, before, after, store, now);
+          return (await this.views([reopened], tx))[0];
         }),
     });
   }

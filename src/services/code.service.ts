@@ -28,7 +28,7 @@ export type RedeemedCode = Pick<WalletCodeEntity, (typeof REDEEMED_CODE_FIELDS)[
 const CHARGE_CARD_FIELDS = ["id", "customerId", "status", "institution", "brand", "last4", "panCiphertext", "panKeyId", "expiryMonth", "expiryYear"] as const;
 export type ChargeCard = Pick<CardEntity, (typeof CHARGE_CARD_FIELDS)[number]>;
 
-/** No code lives longer than a day, whatever a caller asks for; but a bill code. */
+/** No payment or member code lives longer than a day, whatever a caller asks for; a bill code lives longer (below). */
 export const MAX_CODE_TTL_SECONDS = 24 * 3600;
 
 /**
@@ -58,7 +58,9 @@ export interface PaymentCodeLookup {
  * affected-row count says who was first.
  *
  * The hash key rotates (CODE_HASH_KEY, or CARD_KEY while that is unset) while codes made
- * under the previous key still live, for up to a day. A code is looked up by its hash
+ * under the previous key still live: up to a day for a payment or member code, up to 60
+ * days for a bill code, so a previous key is kept until the last code it hashed expires
+ * (the key sweep logs when, at start). A code is looked up by its hash
  * under the current key first, as before; only when that finds nothing and earlier keys
  * are configured is it hashed under those too and looked up again. A code made under the
  * current key, the common case, costs no extra hash and no extra round trip; one made

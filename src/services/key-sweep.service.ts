@@ -3,7 +3,8 @@ import { CardEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../ent
 import { affectedRows, isUniqueViolation } from "../database";
 import type { ServiceDeps } from "./deps";
 import { CARD_FINGERPRINT_VARIABLES, CARD_KEY_VARIABLES, CODE_HASH_VARIABLES, WEBHOOK_SECRET_VARIABLES } from "./crypto/purpose-keys";
-import type { KeyRing } from "./crypto/key-ring";
+import { keyIdOf, parseKey, type KeyRing } from "./crypto/key-ring";
+import { readDate } from "../database/column-values";
 import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecretColumns, type WebhookSecrets } from "./webhook-secrets";
 
 const BATCH = 200;
@@ -40,10 +41,13 @@ type SweptCard = Pick<CardEntity, "id" | "customerId" | "panCiphertext" | "panKe
  *   be there), so instances sweeping at once, or a card changing meanwhile, do no harm.
  * - Partners' and stores' webhook secrets are sealed again under the current
  *   webhook-secret key; the secret itself never changes.
- * - Codes are not moved: they live a day at most.
+ * - Codes are not moved: a code is hashed once, under the key current when it was made,
+ *   and needs that key until it expires (a bill code lives up to 60 days).
  * At start, before serving, partners from before secrets were stored get theirs stored
- * (webhook-secrets.ts), and every key id that data names but this server lacks is logged
- * with what it leaves unreadable and which variables would hold the key.
+ * (webhook-secrets.ts), every key id that data names but this server lacks is logged
+ * with what it leaves unreadable and which variables would hold the key, and each
+ * earlier code-hash key is logged with the moment it may go: when the last code it
+ * hashed expires.
  */
 export class KeySweep {
   private timer: NodeJS.Timeout | null = null;
@@ -68,6 +72,7 @@ export class KeySweep {
       );
     }
     await this.reportUnreadable();
+    await this.reportCodeKeysNeeded();
   }
 
   /** A pass now (in the background), and again every hour. */
@@ -217,6 +222,39 @@ export class KeySweep {
       after = batch[batch.length - 1].id;
     }
     return counts;
+  }
+
+  /**
+   * Until when each earlier code-hash key is needed: codes are never moved, so a key is
+   * needed until the last code it hashed (used or not) expires. Logged for each earlier key
+   * that still has one; when none of CODE_HASH_KEYS_PREVIOUS has, that they may go.
+   */
+  private async reportCodeKeysNeeded(): Promise<void> {
+    const { keys, logger, clock, config } = this.deps;
+    const earlier = keys.codes.ring.earlier.map((key) => key.id);
+    if (earlier.length === 0) return;
+    const rows = await this.deps.db.read((m) =>
+      m
+        .createQueryBuilder(WalletCodeEntity, "c")
+        .select("c.codeKeyId", "keyId")
+        .addSelect("COUNT(*)", "count")
+        .addSelect("MAX(c.expiresAt)", "lastExpiresAt")
+        .where("c.expiresAt > :now", { now: clock.now() })
+        .andWhere("c.codeKeyId IN (:...earlier)", { earlier })
+        .groupBy("c.codeKeyId")
+        .getRawMany<{ keyId: string; count: string | number; lastExpiresAt: unknown }>(),
+    );
+    for (const { keyId, count, lastExpiresAt } of rows) {
+      logger.info(
+        { keyId, liveCodes: Number(count), neededUntil: readDate(lastExpiresAt).toISOString(), configure: CODE_HASH_VARIABLES },
+        "codes made under an earlier code-hash key are still live: keep it until neededUntil, when the last of them expires",
+      );
+    }
+    const configured = config.codeHashKeysPrevious.map((text) => keyIdOf(parseKey(text)));
+    const needed = new Set(rows.map((row) => row.keyId));
+    if (configured.length > 0 && configured.every((id) => !needed.has(id))) {
+      logger.info({ keyIds: configured }, "no live code was made under a key of CODE_HASH_KEYS_PREVIOUS: those keys may be removed");
+    }
   }
 
   /** Logs every key id that stored data names and this server lacks, with what it leaves unreadable. */

@@ -87,7 +87,7 @@ export class RetentionService {
       },
       // Only delivered messages: ones still trying, or given up on, are never deleted here.
       byTime("outbox_messages", "deliveredAt", retention.outboxHours * HOUR_MS),
-      // Every code is over by its expiry (a day at most), used or not. A payment keeps
+      // Every code is over by its expiry (a day at most, a bill code 60 days), used or not. A payment keeps
       // its codeId: the payment is the record of the sale, the code only its key.
       byTime("wallet_codes", "expiresAt", retention.codesHours * HOUR_MS),
       // Sign-up codes live ten minutes; their rows go with the other codes.

@@ -1,4 +1,5 @@
 import { BillEntity, LedgerEntryEntity, PointMovementEntity, StoreEntity } from "../entities";
+import type { PointMovementKind } from "../entities/point-movement.entity";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { requireRegister } from "./guards";
@@ -13,15 +14,19 @@ export interface StoreReport {
   amountVoided: number;
   billsCollected: number;
   cashCollected: number;
+  /** Points earned (EARN) and redeemed (REDEEM) at the store's registers. */
   pointsIssued: number;
   pointsRedeemed: number;
+  /** A refund's reversals, apart: redeemed points given back (RETURN), earned points taken back (TAKE_BACK). */
+  pointsReturned: number;
+  pointsTakenBack: number;
 }
 
 /**
  * A store's day, in its time zone, summed from its own rows and nothing else: the ledger
  * (a sale approved, a void, each refund, each entered when it happened), the bills it
  * collected (a reversed collection no longer counts) and the point movements at its
- * registers. So the report always equals what the rows say, whatever day a payment was
+ * registers, each kind apart (a refund's reversals are neither issued nor redeemed). So the report always equals what the rows say, whatever day a payment was
  * made on: a refund today of yesterday's sale is today's refund.
  */
 export class StoreReportService {
@@ -50,13 +55,16 @@ export class StoreReportService {
           .getRawOne<{ count: string | number; cash: string | number }>(),
         m
           .createQueryBuilder(PointMovementEntity, "p")
-          .select("COALESCE(SUM(CASE WHEN p.points > 0 THEN p.points ELSE 0 END), 0)", "issued")
-          .addSelect("COALESCE(SUM(CASE WHEN p.points < 0 THEN -p.points ELSE 0 END), 0)", "redeemed")
+          .select("p.kind", "kind")
+          .addSelect("COALESCE(SUM(p.points), 0)", "points")
           .where("p.storeId = :storeId AND p.createdAt >= :from AND p.createdAt < :to", range)
-          .getRawOne<{ issued: string | number; redeemed: string | number }>(),
+          .groupBy("p.kind")
+          .getRawMany<{ kind: PointMovementKind; points: string | number }>(),
       ]),
     );
     const of = (type: string) => ledger.find((row) => row.entryType === type);
+    // Every kind as a positive number: REDEEM and TAKE_BACK are stored negative.
+    const pointsOf = (kind: PointMovementKind) => Math.abs(Number(points.find((row) => row.kind === kind)?.points ?? 0));
     return {
       date,
       currency: store.currency,
@@ -67,8 +75,10 @@ export class StoreReportService {
       amountVoided: -Number(of("VOID")?.amount ?? 0),
       billsCollected: Number(bills?.count ?? 0),
       cashCollected: Number(bills?.cash ?? 0),
-      pointsIssued: Number(points?.issued ?? 0),
-      pointsRedeemed: Number(points?.redeemed ?? 0),
+      pointsIssued: pointsOf("EARN"),
+      pointsRedeemed: pointsOf("REDEEM"),
+      pointsReturned: pointsOf("RETURN"),
+      pointsTakenBack: pointsOf("TAKE_BACK"),
     };
   }
 }

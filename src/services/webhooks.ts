@@ -3,6 +3,7 @@ import type { AtCommit, Tx } from "../database";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
+import { postWebhook } from "./webhook-post";
 import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecrets } from "./webhook-secrets";
 
 /**
@@ -69,8 +70,9 @@ export function webhookDestination(payload: Record<string, unknown>): string {
 }
 
 /**
- * The outbox handler: POSTs one event to its receiver's current webhook URL. `signal` is
- * the outbox's delivery timeout: it ends the request, the answer's body included.
+ * The outbox handler: POSTs one event to its receiver's current webhook URL, to a public
+ * address only (webhook-post.ts). `signal` is the outbox's delivery timeout: it ends the
+ * request, the answer's body included.
  */
 export function webhookSender(deps: ServiceDeps, secrets: WebhookSecrets) {
   return async (payload: Record<string, unknown>, signal: AbortSignal): Promise<void> => {
@@ -80,20 +82,14 @@ export function webhookSender(deps: ServiceDeps, secrets: WebhookSecrets) {
     if (!owner?.webhookUrl) return; // nowhere to send it any more
     const body = JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, data: event.data });
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-    const response = await fetch(owner.webhookUrl, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "wallet-center-webhooks/1",
-        "x-wallet-event-id": event.eventId,
-        "x-wallet-timestamp": String(timestamp),
-        "x-wallet-signature": signWebhook(await secrets.secretOf(kind, owner), timestamp, body),
-      },
-      body,
-      redirect: "manual",
-      signal,
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "wallet-center-webhooks/1",
+      "x-wallet-event-id": event.eventId,
+      "x-wallet-timestamp": String(timestamp),
+      "x-wallet-signature": signWebhook(await secrets.secretOf(kind, owner), timestamp, body),
+    };
+    const status = await postWebhook(owner.webhookUrl, headers, body, signal, deps.config.webhookAllowPrivateTargets);
+    if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`);
   };
 }

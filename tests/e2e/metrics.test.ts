@@ -116,11 +116,37 @@ describe.each(engines)("what an operator watches (%s)", (engine) => {
   });
 });
 
+describe.each(engines)("an instance whose Redis cannot be reached (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    const closed = await freePort(); // nothing listens there
+    server = await startTestServer(engine, { env: { METRICS_TOKEN, REDIS_URL: `redis://127.0.0.1:${closed}` } });
+  });
+  afterAll(() => server.close());
+
+  it("stays ready, says it is degraded in /ready and /metrics, and counts the live events it could not publish", async () => {
+    // A load balancer following /ready must not turn a Redis outage into a full outage.
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "degraded", database: "ok", redis: "unreachable", migrations: "applied" });
+
+    const before = await scrape(server.url, METRICS_TOKEN);
+    expect(before.value("wallet_degraded", { dependency: "redis" })).toBe(1);
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    expect((await register.redeemCode(code, JPY(700), "degraded-1")).status).toBe("APPROVED");
+    // The payment's live event, to the phone and to the store, went nowhere: counted.
+    const after = await scrape(server.url, METRICS_TOKEN);
+    expect(after.value("wallet_live_events_unpublished_total") - before.value("wallet_live_events_unpublished_total")).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("/metrics and /ready of a server process", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "wallet-center-metrics-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it("in development, answers /metrics to this host, and is not ready while Redis does not answer", async () => {
+  it("in development, answers /metrics to this host, and stays ready, degraded, while Redis does not answer", async () => {
     const closed = await freePort(); // nothing listens there
     const server = await spawnServer({ DATA_DIR: join(dataDir, "dev"), ADMIN_TOKEN, PASSWORD_HASH_COST: "10", REDIS_URL: `redis://127.0.0.1:${closed}` });
     try {
@@ -130,8 +156,8 @@ describe("/metrics and /ready of a server process", () => {
       expect(await res.text()).toContain("# TYPE wallet_rate_limit_refusals_total counter");
 
       const ready = await fetch(`${server.url}/ready`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", database: "ok", redis: "unreachable", migrations: "applied" });
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "degraded", database: "ok", redis: "unreachable", migrations: "applied" });
       // It still lives, and takes payments without Redis (tests/e2e/redis-outage.test.ts).
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     } finally {

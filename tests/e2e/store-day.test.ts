@@ -83,8 +83,11 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
     expect(bodies(storeHooks.delivered).map((b) => [b.type, b.data.reference, b.data.tender])).toEqual([
       ["bill.collected", "W-24", "CASH"],
       ["bill.collected", "W-25", "CASH"],
-      ["bill.reversed", "W-25", "CASH"],
+      ["bill.reversed", "W-25", null],
     ]);
+    // A reversal's data is the bill as it is after it, OPEN; the collection it undid is named apart.
+    const reversal = bodies(storeHooks.delivered).find((b) => b.type === "bill.reversed")!;
+    expect(reversal.data).toMatchObject({ status: "OPEN", paidAt: null, paidAtStore: null, reversedCollection: { tender: "CASH", paidAtStore: "Lawson Shinjuku" } });
     for (const hook of storeHooks.delivered) {
       const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
       expect(verifyWebhook(store.webhookSecret!, headers, hook.body, Number(headers.timestamp))).toBe(true);
@@ -147,6 +150,8 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
       cashCollected: 0,
       pointsIssued: 0,
       pointsRedeemed: 0,
+      pointsReturned: 0,
+      pointsTakenBack: 0,
     });
     const report = await register.storeReport("2026-12-02");
     expect(report).toEqual({
@@ -160,12 +165,42 @@ describe.each(engines)("a store's day with bills (%s)", (engine) => {
       cashCollected: 3_300,
       pointsIssued: 132,
       pointsRedeemed: 50,
+      pointsReturned: 0,
+      pointsTakenBack: 0,
     });
     // The figures are the store's own rows: its payments list agrees.
     const payments = (await register.payments()).nodes;
     expect(payments.filter((p) => p.id !== yesterdays.id).reduce((sum, p) => sum + p.amount, 0)).toBe(report.amountApproved);
     expect(payments.find((p) => p.id === today.id)?.status).toBe("APPROVED");
     expect(await errorCodeOf(register.storeReport("02/12/2026"))).toBe("BAD_USER_INPUT");
+  });
+
+  it("reports a refund's point reversals apart, never as points issued or redeemed", async () => {
+    const partner = await admin().createPartner("Sunshine HQ");
+    const program = await admin().createProgram({ name: "Sunshine Points", partnerId: partner.id, pointsPerUnit: 0.1, pointValue: 1, expiryDays: 365 });
+    const store = await admin().createStore("Sunshine Ebisu", "JPY", program.id, { timeZone: "Asia/Tokyo" });
+    const register = new RegisterClient(server.url, (await admin().issueApiKey("REGISTER", store.id)).key);
+    const shopper = await newShopper(server.url);
+    await shopper.phone.joinProgram(program.id);
+    const memberCode = async () => (await shopper.phone.issueMemberCode(program.id, PASSWORD)).code;
+
+    clock.set(new Date("2026-12-09T01:00:00Z")); // 10:00 on 9 December in Tokyo
+    await register.settlePoints(await memberCode(), 5_000, 0, "earn-500"); // earns 500
+    const payCode = (await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code;
+    const payment = await register.redeemCode(payCode, { amount: 1_000, currency: "JPY" }, "with-points", { memberCode: await memberCode(), redeemPoints: 200 });
+    expect(payment.points).toMatchObject({ pointsRedeemed: 200, pointsEarned: 80 });
+    const refunded = await register.refundPayment(payment.id, "refund-all");
+    expect(refunded.points).toMatchObject({ pointsReturned: 200, pointsTakenBack: 80 });
+
+    expect(await register.storeReport("2026-12-09")).toMatchObject({
+      paymentsApproved: 1,
+      amountApproved: 800,
+      amountRefunded: 800,
+      pointsIssued: 580, // 500 for the cash purchase, 80 with the payment
+      pointsRedeemed: 200,
+      pointsReturned: 200,
+      pointsTakenBack: 80,
+    });
   });
 
   it("tells a store's back office of its payments by signed webhooks: approved, declined, voided, refunded; never the phone or the card number", async () => {

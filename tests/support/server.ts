@@ -54,6 +54,8 @@ export async function startTestServer(engine: Engine, options: TestServerOptions
     OUTBOX_POLL_MS: "100",
     RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000",
     RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000",
+    // Test receivers listen on 127.0.0.1; production refuses this (tests/e2e/outbound-urls.test.ts).
+    ...(options.env?.NODE_ENV === "production" ? {} : { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }),
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...options.env,
   });

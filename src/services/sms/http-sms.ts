@@ -3,7 +3,9 @@ import type { SmsSender } from "./sms-sender";
 /**
  * An SMS gateway reached over HTTP: POSTs `{"to", "text"}` as JSON to SMS_GATEWAY_URL,
  * with SMS_GATEWAY_TOKEN as a bearer token when set. Any 2xx is sent; anything else,
- * or no answer in time, is a failure the caller reports.
+ * or no answer in time, is a failure the caller reports. The URL is the operator's own
+ * setting, never a caller's, so it may be on the private network and is not held to the
+ * public-address rule of webhooks (outbound-address.ts).
  */
 export class HttpSms implements SmsSender {
   constructor(
