@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
+import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
 import { engines } from "../support/databases";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
 import { startTestServer, type TestServer } from "../support/server";
@@ -106,8 +107,9 @@ describe.each(engines)("guessing a password (%s)", (engine) => {
     // Five free failures and one through the gate at most: every other guess was refused unhashed.
     expect(answers.filter((a) => a.code === "INVALID_PASSWORD").length).toBeLessThanOrEqual(6);
 
-    // The number's logins now wait; the session's password checks do not.
-    expect((await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).code).toBe("RATE_LIMITED");
+    // The number's logins from the stranger's address now wait; from elsewhere, and the session's password checks, do not.
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, stranger)).code).toBe("RATE_LIMITED");
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).code).toBe("OK");
     const again = await victim.phone.issuePaymentCode(victim.card.id, PASSWORD);
     expect((await register.redeemCode(again.code, JPY(800), `hammered-${randomInt(1e9)}`)).status).toBe("APPROVED");
   });
@@ -145,6 +147,48 @@ describe.each(engines)("guessing a password (%s)", (engine) => {
     expect((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code).toMatch(/^\d{20}$/);
     const afterRight = await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", WRONG).catch((e) => e);
     expect(afterRight).toMatchObject({ code: "INVALID_PASSWORD", extensions: { attemptsLeft: 4 } });
+  });
+});
+
+describe.each(engines)("strangers guessing the owner's number (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The per-minute windows as operators have them, but for the one address every test here shares.
+    server = await startTestServer(engine, { env: { TRUST_PROXY: "1" } });
+  });
+  afterAll(() => server.close());
+
+  it("never refuse the owner on the owner's own address, and hold each stranger's address", async () => {
+    const victim = await newShopper(server.url);
+    const home = randomAddress();
+    const stranger = randomAddress();
+    const fromStranger: Answer[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Ten wrong passwords from ten addresses and ten from one, all at once, as a round of the attack.
+      const attack = await Promise.all([
+        ...Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, randomAddress())),
+        ...Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, stranger)),
+      ]);
+      fromStranger.push(...attack.slice(10));
+      expect(attack.every((a) => a.code === "INVALID_PASSWORD" || a.code === "RATE_LIMITED")).toBe(true);
+      expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+    }
+    // The stranger's own address got its five free guesses and one past them, at most.
+    expect(fromStranger.filter((a) => a.code === "INVALID_PASSWORD").length).toBeLessThanOrEqual(6);
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, stranger)).code).toBe("RATE_LIMITED");
+  });
+
+  it("hold a number guessed from many addresses at a ceiling, which the owner's known address passes", async () => {
+    const victim = await newShopper(server.url);
+    const home = randomAddress();
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+    for (let batch = 0; batch < FREE_FAILURES_PER_PHONE_EVERYWHERE / 10; batch++) {
+      const wrong = await Promise.all(Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, randomAddress())));
+      expect(wrong.map((a) => a.code)).toEqual(Array(10).fill("INVALID_PASSWORD"));
+    }
+    // Past the ceiling a new address waits, even with the right password; the owner's address does not.
+    expect(await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).toMatchObject({ code: "RATE_LIMITED" });
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
   });
 });
 
