@@ -76,7 +76,7 @@ export class AuthService {
     const found: { customer?: CustomerEntity | null } = {};
     const { right } = await throttledCheck(throttles, async () => {
       const customer = (found.customer = await this.customers.findByPhone(phone));
-      return customer ? verifyPassword(password, customer.passwordHash) : this.spendDecoyHash(password);
+      return customer ? verifyPassword(password, customer.passwordHash, address) : this.spendDecoyHash(password, address);
     });
     const customer = right ? found.customer : null;
     if (!customer) return fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
@@ -109,9 +109,9 @@ export class AuthService {
   }
 
   /** The hash a known phone number would cost; never right, whatever the password. */
-  private async spendDecoyHash(password: string): Promise<false> {
+  private async spendDecoyHash(password: string, address: string): Promise<false> {
     this.decoyHash ??= hashPassword("decoy-password", this.deps.config.passwordHashCost);
-    await verifyPassword(password, await this.decoyHash);
+    await verifyPassword(password, await this.decoyHash, address);
     return false;
   }
 }

@@ -98,7 +98,7 @@ export class SignUpService {
       phone,
       name,
       address: null,
-      passwordHash: await hashPassword(password, this.deps.config.passwordHashCost),
+      passwordHash: await hashPassword(password, this.deps.config.passwordHashCost, address),
       confirmAbove: null,
       createdAt: now,
     });

@@ -2,6 +2,8 @@ import { randomInt } from "node:crypto";
 import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
 import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
+import { HASHES_IN_FLIGHT } from "../../src/services/crypto/password";
+import { eventually } from "../support/counting-institution";
 import { engines } from "../support/databases";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
 import { startTestServer, type TestServer } from "../support/server";
@@ -189,6 +191,42 @@ describe.each(engines)("strangers guessing the owner's number (%s)", (engine) =>
     // Past the ceiling a new address waits, even with the right password; the owner's address does not.
     expect(await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).toMatchObject({ code: "RATE_LIMITED" });
     expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+  });
+});
+
+describe.each(engines)("one address's burst of logins and everyone else's password checks (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A dear hash, so that hashing is what takes the time.
+    server = await startTestServer(engine, { env: { TRUST_PROXY: "1", PASSWORD_HASH_COST: "14" } });
+  });
+  afterAll(() => server.close());
+
+  it("delay another customer's payment code by a hash or two, not by the burst", async () => {
+    const shopper = await newShopper(server.url);
+    const burstFrom = randomAddress();
+    /** The burst's logins answered after a hash. */
+    let hashedSoFar = 0;
+    const burst = Array.from({ length: 40 }, () =>
+      login(server.url, randomPhone(), WRONG, burstFrom).then((answer) => {
+        if (answer.code === "INVALID_PASSWORD") hashedSoFar++;
+        return answer;
+      }),
+    );
+    // Once the burst is hashing, another customer asks for a payment code with the password.
+    expect(await eventually(() => hashedSoFar > 0)).toBe(true);
+    const before = hashedSoFar;
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const during = hashedSoFar - before;
+    const answers = await Promise.all(burst);
+    expect(code).toMatch(/^\d{20}$/);
+    const hashed = answers.filter((a) => a.code === "INVALID_PASSWORD").length;
+    // Twenty free failures for the address and one through its gate were hashed; the rest were refused unhashed.
+    expect(hashed).toBeLessThanOrEqual(21);
+    expect(answers.every((a) => a.code === "INVALID_PASSWORD" || a.code === "RATE_LIMITED")).toBe(true);
+    // Served fairly: the payment code waited for the hashes in flight, not for the burst's queue.
+    expect(during).toBeLessThanOrEqual(2 * HASHES_IN_FLIGHT + 1);
+    expect(hashed - before).toBeGreaterThan(2 * HASHES_IN_FLIGHT + 1);
   });
 });
 
