@@ -128,19 +128,36 @@ export class RateLimits {
   }
 
   /**
-   * A limit on guessing: `attempt` runs, and only a failure `isWrongGuess` recognizes is
-   * counted, so right answers cost no round trip to the counters. A key that went over is
-   * refused at once on this instance until its window ends; another instance refuses it
-   * at its first wrong guess there, so the shared limit still holds (plus one per instance).
+   * A limit on guessing: each attempt takes its try before it runs (refused once the
+   * limit is spent), so however many race, at most the limit are ever checked; only a
+   * failure `isWrongGuess` recognizes keeps it, anything else gives it back. A key that
+   * went over is refused at once on this instance until its window ends, without asking
+   * the counters.
    */
   async countWrongGuesses<T>(bucket: Bucket, key: string, attempt: () => Promise<T>, isWrongGuess: (error: unknown) => boolean): Promise<T> {
-    this.refuseIfOver(bucket, key);
+    const guess = await this.takeGuess(bucket, key);
     try {
-      return await attempt();
+      const result = await attempt();
+      await guess.giveBack();
+      return result;
     } catch (error) {
-      if (isWrongGuess(error)) await this.consume(bucket, key);
+      if (!isWrongGuess(error)) await guess.giveBack();
       throw error;
     }
+  }
+
+  /** Takes one try of a guessing limit before the guess is checked; give it back if the guess was not wrong. */
+  async takeGuess(bucket: Bucket, key: string): Promise<{ giveBack(): Promise<void> }> {
+    this.refuseIfOver(bucket, key);
+    await this.consume(bucket, key);
+    let given = false;
+    return {
+      giveBack: async () => {
+        if (given) return;
+        given = true;
+        await this.refund(bucket, key);
+      },
+    };
   }
 
   /** Throws RATE_LIMITED if this instance already saw `key` go over its limit in this window. */

@@ -1,4 +1,7 @@
 import { randomInt } from "node:crypto";
+import { AdminClient } from "../../clients/admin";
+import { GateClient } from "../../clients/gate";
+import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
 import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
@@ -6,7 +9,7 @@ import { HASHES_IN_FLIGHT } from "../../src/services/crypto/password";
 import { eventually } from "../support/counting-institution";
 import { engines } from "../support/databases";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
-import { startTestServer, type TestServer } from "../support/server";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper, randomPhone } from "../support/world";
 
 const JPY = (amount: number) => ({ amount, currency: "JPY" });
@@ -227,6 +230,47 @@ describe.each(engines)("one address's burst of logins and everyone else's passwo
     // Served fairly: the payment code waited for the hashes in flight, not for the burst's queue.
     expect(during).toBeLessThanOrEqual(2 * HASHES_IN_FLIGHT + 1);
     expect(hashed - before).toBeGreaterThan(2 * HASHES_IN_FLIGHT + 1);
+  });
+});
+
+describe.each(engines)("wrong codes racing at one terminal (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine, { env: { RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "5" } });
+  });
+  afterAll(() => server.close());
+  const outcome = (call: Promise<unknown>) =>
+    call.then(
+      (answer) => (answer as { reason?: string }).reason ?? "OK",
+      (error: { code?: string }) => error.code,
+    );
+
+  it("check at most the limit of a register's wrong codes, however many race; right codes still cost nothing", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    for (let i = 0; i < 7; i++) expect(await outcome(register.lookupCode(code))).toBe("OK");
+    const wrong = (i: number) => `0000000000000000${String(i).padStart(3, "0")}0`;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome(register.lookupCode(wrong(i)))));
+    expect(answers.filter((a) => a === "CODE_INVALID")).toHaveLength(5);
+    expect(answers.filter((a) => a === "RATE_LIMITED")).toHaveLength(15);
+  });
+
+  it("check at most the limit of a gate's forged tickets, however many race", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Racing Hall");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gate = new GateClient(server.url, (await admin.issueApiKey("GATE", partner.id)).key);
+    const doors = Date.now() + 3_600_000;
+    const event = await shop.createEvent({
+      title: "Forgery Night",
+      venue: "Hall",
+      doorsOpenAt: new Date(doors).toISOString(),
+      startsAt: new Date(doors + 3_600_000).toISOString(),
+    });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome(gate.admitTicket(`T1.forged${i}`, event.id))));
+    expect(answers.filter((a) => a === "INVALID")).toHaveLength(5);
+    expect(answers.filter((a) => a === "RATE_LIMITED")).toHaveLength(15);
   });
 });
 
