@@ -56,7 +56,7 @@ describeIf("two server processes on one MySQL and one Redis", () => {
     }
   });
 
-  it("share a register's wrong-code count: over the limit on one, refused at its first wrong code on the other", async () => {
+  it("share a register's wrong-code count: over the limit on one, refused on the other, even a right code", async () => {
     const [first, second] = servers;
     const shopper = await newShopper(first.url);
     const { register: onFirst, apiKey } = await newRegister(first.url);
