@@ -159,13 +159,14 @@ describeOnMysql("a revoked API key on two instances of one MySQL database, with 
     await first.close();
   });
 
-  it("is refused by the other instance within a second", async () => {
+  it("is refused by the other instance within a second, over HTTP and on its open socket", async () => {
     const admin = new AdminClient(first.url, ADMIN_TOKEN);
     const { store, apiKey } = await newRegister(first.url);
     const onSecond = new RegisterClient(second.url, apiKey);
     const today = new Date().toISOString().slice(0, 10);
     // Used on the second instance just before and as the revocation commits, so it is in its key cache.
     expect(await onSecond.storeReport(today)).toBeDefined();
+    await listening(onSecond);
     const [listed] = await admin.apiKeys(store.id);
     const using = onSecond.storeReport(today).catch(() => null);
     await admin.revokeApiKey(listed.id);
@@ -177,7 +178,8 @@ describeOnMysql("a revoked API key on two instances of one MySQL database, with 
     );
     expect(await eventually(refused, 1000)).toBe(true);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
-    // Refused from then on.
+    // Refused from then on, and its open socket is closed within the second too.
     expect(await errorCodeOf(onSecond.storeReport(today))).toBe("UNAUTHENTICATED");
+    expect(await closedWithin(onSecond.live, Math.max(0, revokedAt + 1000 - Date.now()))).toBe(4403);
   });
 });
