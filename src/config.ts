@@ -168,7 +168,8 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_CREDENTIAL: intFrom(5, 1),
   WS_ALLOWED_ORIGINS: z.string().default(""),
   WS_KEEPALIVE_MS: intFrom(30_000, 100),
-  WS_CREDENTIAL_RECHECK_MS: intFrom(5000, 100),
+  // Half a second: an end whose announcement never arrives (Redis down) closes the sockets within a second.
+  WS_CREDENTIAL_RECHECK_MS: intFrom(500, 100),
   FEED_SETTLE_MS: intFrom(2000),
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),

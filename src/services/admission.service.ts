@@ -13,7 +13,7 @@ import { requireGate } from "./guards";
 import { newId } from "./ids";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "./validation";
-import { countWrongCode, refuseWhileOverLimit } from "./wrong-code-limit";
+import { takeCodeTry } from "./wrong-code-limit";
 
 export interface AdmissionDecision {
   result: AdmissionResult;
@@ -129,10 +129,16 @@ export class AdmissionService {
 
   private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
-    refuseWhileOverLimit(this.deps, apiKeyId);
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     const gateName = gate ? requireText(gate, "gate", 50) : null;
-    return this.record(partnerId, event, { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null }, apiKeyId);
+    // The scan takes a try of the gate's wrong-code limit before its code is checked.
+    const codeTry = await takeCodeTry(this.deps, apiKeyId);
+    try {
+      return await this.record(partnerId, event, { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null }, codeTry);
+    } catch (error) {
+      await codeTry.giveBack();
+      throw error;
+    }
   }
 
   /**
@@ -146,16 +152,21 @@ export class AdmissionService {
   }
 
   /**
-   * Decides one movement and records it; `apiKeyId` counts a wrong code as guessing
-   * (online scans). An online scan is answered with the event's count and told live here;
+   * Decides one movement and records it; `codeTry` (online scans) is kept for a wrong
+   * code, as guessing, and given back for any other. An online scan is answered with the event's count and told live here;
    * an upload's scans (`counted` false) are counted and told once the upload is done.
    */
-  private async record(partnerId: string, event: EventEntity, movement: Movement, apiKeyId: string | null, counted = true): Promise<AdmissionDecision> {
+  private async record(
+    partnerId: string,
+    event: EventEntity,
+    movement: Movement,
+    codeTry: { giveBack(): Promise<void> } | null,
+    counted = true,
+  ): Promise<AdmissionDecision> {
     const claims = await this.deps.tickets.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first = await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
-    // Guessing is counted, and over the limit answered RATE_LIMITED with nothing recorded.
-    if (apiKeyId && first.result === "DENIED" && first.wrongCode) await countWrongCode(this.deps, apiKeyId);
+    if (codeTry && !(first.result === "DENIED" && first.wrongCode)) await codeTry.giveBack();
     // Only the gate's own shop's tickets are named in its records.
     const ticketId = row && ticketStateOf(row, partnerId) && !(first.result === "DENIED" && first.wrongCode) ? row.id : null;
     const spacingMs = (row?.minMinutesBetweenUses ?? 0) * 60_000;

@@ -6,7 +6,8 @@ import type { CredentialService } from "./credential.service";
 import type { CustomerService } from "./customer.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, fail } from "./errors";
-import { throttledCheck } from "./guess-throttle";
+import { throttledCheck, type GuessThrottle } from "./guess-throttle";
+import { pairKey } from "./known-addresses";
 import { newId } from "./ids";
 import { requireCustomer } from "./guards";
 import { requirePhone } from "./validation";
@@ -54,21 +55,32 @@ export class AuthService {
   /**
    * Logs a phone in. Until the password is proven, every answer is the same for an
    * enrolled and an unknown phone number: an unknown one costs the same hash and gets the
-   * same INVALID_PASSWORD, and guessing is throttled per phone number (enrolled or not)
-   * and per address with growing delays (guess-throttle.ts), never by locking the account.
+   * same INVALID_PASSWORD. Guessing is slowed with growing delays (guess-throttle.ts),
+   * never by locking the account, per phone number from one address, per address, and per
+   * phone number from every address (a high ceiling that an address the number logged in
+   * from before passes), so a stranger's failures never hold the owner on the owner's own
+   * address (docs/security.md).
    */
   async login(phoneInput: string, password: string, address: string): Promise<IssuedSession> {
     const phone = requirePhone(phoneInput);
+    const pair = pairKey(phone, address);
     await this.deps.rateLimits.consume("loginPerAddress", address);
-    await this.deps.rateLimits.consume("loginPerPhone", phone);
+    await this.deps.rateLimits.consume("loginPerPhone", pair);
     const { guessing } = this.deps.rateLimits;
+    const known = await guessing.knownAddresses.has(phone, address);
+    const throttles: Array<[GuessThrottle, string]> = [
+      [guessing.phoneFromAddress, pair],
+      [guessing.address, address],
+      ...(known ? [] : [[guessing.phoneEverywhere, phone] as [GuessThrottle, string]]),
+    ];
     const found: { customer?: CustomerEntity | null } = {};
-    const { right } = await throttledCheck([[guessing.phone, phone], [guessing.address, address]], async () => {
+    const { right } = await throttledCheck(throttles, async () => {
       const customer = (found.customer = await this.customers.findByPhone(phone));
-      return customer ? verifyPassword(password, customer.passwordHash) : this.spendDecoyHash(password);
+      return customer ? verifyPassword(password, customer.passwordHash, address) : this.spendDecoyHash(password, address);
     });
     const customer = right ? found.customer : null;
     if (!customer) return fail(ErrorCode.INVALID_PASSWORD, "The phone number or password is wrong");
+    await guessing.knownAddresses.remember(phone, address);
     return this.issueSession(customer);
   }
 
@@ -97,9 +109,9 @@ export class AuthService {
   }
 
   /** The hash a known phone number would cost; never right, whatever the password. */
-  private async spendDecoyHash(password: string): Promise<false> {
+  private async spendDecoyHash(password: string, address: string): Promise<false> {
     this.decoyHash ??= hashPassword("decoy-password", this.deps.config.passwordHashCost);
-    await verifyPassword(password, await this.decoyHash);
+    await verifyPassword(password, await this.decoyHash, address);
     return false;
   }
 }

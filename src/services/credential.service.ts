@@ -9,11 +9,12 @@ import type { CredentialsEnded } from "./events";
 import { requireAdmin } from "./guards";
 
 /**
- * How long an instance keeps an API key it has looked up. Terminals send their key with
- * every scan, and a revocation is announced to every instance at once (events.ts), so
- * this bounds only how long a key could outlive an announcement that Redis lost.
+ * How long an instance keeps an API key it has looked up. A revocation is announced to
+ * every instance at once (events.ts), but an announcement Redis loses (or Redis being
+ * down) reaches no other instance: this bounds how long a revoked key still works there,
+ * well inside a second. A busy terminal then costs one indexed read per half second.
  */
-export const KEY_CACHE_MS = 10_000;
+export const KEY_CACHE_MS = 500;
 /** lastUsedAt is a hint for the back office: written at most this often per key and instance. */
 const LAST_USED_EVERY_MS = 60_000;
 /** Rows per IN (...) when many credentials are re-checked at once. */

@@ -27,7 +27,7 @@ export class CustomerService {
       phone,
       name: requireText(input.name, "name", 100),
       address: optionalText(input.address, "address", 200),
-      passwordHash: await hashPassword(requirePassword(input.password), this.deps.config.passwordHashCost),
+      passwordHash: await hashPassword(requirePassword(input.password), this.deps.config.passwordHashCost, caller.address),
       confirmAbove: null,
       createdAt: this.deps.clock.now(),
     });

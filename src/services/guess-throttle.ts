@@ -2,8 +2,14 @@ import type Redis from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { rateLimited, type WalletError } from "./errors";
 
-/** Consecutive failed logins for one phone number that cost no waiting. */
+/** Consecutive failed logins for one phone number from one address that cost no waiting. */
 export const FREE_FAILURES_PER_PHONE = 5;
+/**
+ * The same for one phone number from every address together: the ceiling on guessing
+ * spread over many addresses, far above what its owner ever fails. An address the number
+ * has logged in from before is not held by it (known-addresses.ts).
+ */
+export const FREE_FAILURES_PER_PHONE_EVERYWHERE = 100;
 /** The same for one client address: higher, since many customers may share one. */
 export const FREE_FAILURES_PER_ADDRESS = 20;
 /** Wrong passwords inside one session (a lost phone that is still logged in). */
@@ -21,7 +27,7 @@ export function delaySeconds(failures: number, freeFailures: number): number {
 }
 
 /** The names of the throttles (rate-limits.ts makes one of each). */
-export type GuessLimit = "loginPhone" | "loginAddress" | "session";
+export type GuessLimit = "loginPhoneAddress" | "loginPhone" | "loginAddress" | "session";
 
 /** One password check let through by a throttle; its outcome must be reported once. */
 export interface Admitted {

@@ -14,7 +14,7 @@ import { FREE_FAILURES_PER_SESSION, throttledCheck } from "./guess-throttle";
 export async function confirmPassword(deps: Pick<ServiceDeps, "db" | "rateLimits">, session: CustomerCaller, password: string): Promise<void> {
   const { right, failures } = await throttledCheck([[deps.rateLimits.guessing.session, session.sessionId]], async () => {
     const customer = (await deps.db.read((m) => m.findOneBy(CustomerEntity, { id: session.customerId }))) ?? notFound("customer");
-    return verifyPassword(password, customer.passwordHash);
+    return verifyPassword(password, customer.passwordHash, session.address);
   });
   if (!right) {
     fail(ErrorCode.INVALID_PASSWORD, "The password is wrong", { attemptsLeft: Math.max(0, FREE_FAILURES_PER_SESSION - failures) });

@@ -3,7 +3,15 @@ import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Config } from "../config";
 import { rateLimited } from "./errors";
-import { FREE_FAILURES_PER_ADDRESS, FREE_FAILURES_PER_PHONE, FREE_FAILURES_PER_SESSION, GuessThrottle, type GuessLimit } from "./guess-throttle";
+import {
+  FREE_FAILURES_PER_ADDRESS,
+  FREE_FAILURES_PER_PHONE,
+  FREE_FAILURES_PER_PHONE_EVERYWHERE,
+  FREE_FAILURES_PER_SESSION,
+  GuessThrottle,
+  type GuessLimit,
+} from "./guess-throttle";
+import { KnownAddresses } from "./known-addresses";
 
 export type Bucket =
   | "loginPerPhone"
@@ -67,9 +75,16 @@ export class RateLimits {
   private readonly refusedUntil = new LRUCache<string, number>({ max: 10_000 });
   /**
    * Password guessing, with growing delays (guess-throttle.ts), on top of the windows:
-   * login per phone number and per address, and the password asked inside a session.
+   * login per phone number from one address, per address, and per phone number from every
+   * address (a ceiling known addresses pass); and the password asked inside a session.
    */
-  readonly guessing: { phone: GuessThrottle; address: GuessThrottle; session: GuessThrottle };
+  readonly guessing: {
+    phoneFromAddress: GuessThrottle;
+    address: GuessThrottle;
+    phoneEverywhere: GuessThrottle;
+    session: GuessThrottle;
+    knownAddresses: KnownAddresses;
+  };
 
   /** `redis` should fail commands at once while disconnected (no offline queue). */
   constructor(
@@ -85,9 +100,11 @@ export class RateLimits {
     };
     this.limiters = Object.fromEntries(BUCKETS.map((bucket) => [bucket, make(bucket)])) as Record<Bucket, RateLimiterAbstract>;
     this.guessing = {
-      phone: new GuessThrottle("loginPhone", FREE_FAILURES_PER_PHONE, redis, onRefused),
+      phoneFromAddress: new GuessThrottle("loginPhoneAddress", FREE_FAILURES_PER_PHONE, redis, onRefused),
       address: new GuessThrottle("loginAddress", FREE_FAILURES_PER_ADDRESS, redis, onRefused),
+      phoneEverywhere: new GuessThrottle("loginPhone", FREE_FAILURES_PER_PHONE_EVERYWHERE, redis, onRefused),
       session: new GuessThrottle("session", FREE_FAILURES_PER_SESSION, redis, onRefused),
+      knownAddresses: new KnownAddresses(redis),
     };
   }
 
@@ -111,19 +128,36 @@ export class RateLimits {
   }
 
   /**
-   * A limit on guessing: `attempt` runs, and only a failure `isWrongGuess` recognizes is
-   * counted, so right answers cost no round trip to the counters. A key that went over is
-   * refused at once on this instance until its window ends; another instance refuses it
-   * at its first wrong guess there, so the shared limit still holds (plus one per instance).
+   * A limit on guessing: each attempt takes its try before it runs (refused once the
+   * limit is spent), so however many race, at most the limit are ever checked; only a
+   * failure `isWrongGuess` recognizes keeps it, anything else gives it back. A key that
+   * went over is refused at once on this instance until its window ends, without asking
+   * the counters.
    */
   async countWrongGuesses<T>(bucket: Bucket, key: string, attempt: () => Promise<T>, isWrongGuess: (error: unknown) => boolean): Promise<T> {
-    this.refuseIfOver(bucket, key);
+    const guess = await this.takeGuess(bucket, key);
     try {
-      return await attempt();
+      const result = await attempt();
+      await guess.giveBack();
+      return result;
     } catch (error) {
-      if (isWrongGuess(error)) await this.consume(bucket, key);
+      if (!isWrongGuess(error)) await guess.giveBack();
       throw error;
     }
+  }
+
+  /** Takes one try of a guessing limit before the guess is checked; give it back if the guess was not wrong. */
+  async takeGuess(bucket: Bucket, key: string): Promise<{ giveBack(): Promise<void> }> {
+    this.refuseIfOver(bucket, key);
+    await this.consume(bucket, key);
+    let given = false;
+    return {
+      giveBack: async () => {
+        if (given) return;
+        given = true;
+        await this.refund(bucket, key);
+      },
+    };
   }
 
   /** Throws RATE_LIMITED if this instance already saw `key` go over its limit in this window. */

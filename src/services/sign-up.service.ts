@@ -15,6 +15,12 @@ import { requirePassword, requirePhone, requireText } from "./validation";
 export const SIGN_UP_CODE_MS = 10 * 60_000;
 export const SIGN_UP_CODE_TRIES = 5;
 const SMS_TIMEOUT_MS = 5_000;
+/**
+ * Takes one of a code's tries: only while it has some left, is unused and unexpired. One
+ * statement decides, so of guesses racing for the last try exactly one takes it. A right
+ * code's try is counted too (the code is used then, so the count no longer matters).
+ */
+const TAKE_TRY = "UPDATE sign_up_codes SET wrongTries = wrongTries + 1 WHERE id = ? AND wrongTries < ? AND usedAt IS NULL AND expiresAt > ?";
 
 /**
  * Customers sign themselves up on the phone: the number first (`start`), which is sent a
@@ -83,18 +89,16 @@ export class SignUpService {
     );
     const wrong = () => fail(ErrorCode.CODE_INVALID, "The code is wrong or has expired: ask for a new one");
     if (!newest) return wrong();
-    if (!safeEqual(newest.codeHash, this.hashOf(phone, input.code.trim()))) {
-      await this.deps.db.tx((m) =>
-        m.createQueryBuilder().update(SignUpCodeEntity).set({ wrongTries: () => "wrongTries + 1" }).where("id = :id", { id: newest.id }).execute(),
-      );
-      return wrong();
-    }
+    // The try is taken before the code is compared, so however many guesses race, at most
+    // SIGN_UP_CODE_TRIES are ever checked against one code.
+    if ((await this.deps.db.write(TAKE_TRY, [newest.id, SIGN_UP_CODE_TRIES, now])) !== 1) return wrong();
+    if (!safeEqual(newest.codeHash, this.hashOf(phone, input.code.trim()))) return wrong();
     const customer = Object.assign(new CustomerEntity(), {
       id: newId(),
       phone,
       name,
       address: null,
-      passwordHash: await hashPassword(password, this.deps.config.passwordHashCost),
+      passwordHash: await hashPassword(password, this.deps.config.passwordHashCost, address),
       confirmAbove: null,
       createdAt: now,
     });

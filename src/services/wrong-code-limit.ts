@@ -4,7 +4,9 @@ import { ErrorCode, WalletError } from "./errors";
 /*
  * The limit on a terminal's wrong codes (RATE_WRONG_CODES_PER_TERMINAL_PER_MIN). Only a
  * wrong code counts against a register's or gate's key: that is what guessing looks
- * like, and a busy till that scans right codes all day never waits on the counters.
+ * like. Each code takes its try before it is checked and a right one gives it back, so a
+ * busy till that scans right codes all day never reaches the limit, and guesses racing
+ * each other are checked no more often than the limit allows.
  */
 
 type Limits = Pick<ServiceDeps, "rateLimits">;
@@ -14,14 +16,13 @@ export function useCode<T>(deps: Limits, apiKeyId: string, use: () => Promise<T>
   return deps.rateLimits.countWrongGuesses("wrongCodePerTerminal", apiKeyId, use, isWrongCode);
 }
 
-/** RATE_LIMITED if this terminal went over its limit (as `useCode` checks first). */
-export function refuseWhileOverLimit(deps: Limits, apiKeyId: string): void {
-  deps.rateLimits.refuseIfOver("wrongCodePerTerminal", apiKeyId);
-}
-
-/** For a wrong code that is answered, not thrown (a gate's INVALID denial). */
-export function countWrongCode(deps: Limits, apiKeyId: string): Promise<void> {
-  return deps.rateLimits.consume("wrongCodePerTerminal", apiKeyId);
+/**
+ * For a wrong code that is answered, not thrown (a gate's INVALID denial): the try is
+ * taken before the code is checked (RATE_LIMITED once the limit is spent); give it back
+ * unless the code was wrong.
+ */
+export function takeCodeTry(deps: Limits, apiKeyId: string): Promise<{ giveBack(): Promise<void> }> {
+  return deps.rateLimits.takeGuess("wrongCodePerTerminal", apiKeyId);
 }
 
 /** A code that does not exist or does not check out; used or expired codes were real. */

@@ -2,7 +2,9 @@ import { AdminClient } from "../../clients/admin";
 import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
 import { ManualClock } from "../../src/clock";
-import { engines } from "../support/databases";
+import { freePort } from "../../scripts/server-process";
+import { eventually } from "../support/counting-institution";
+import { engines, mysqlAvailable } from "../support/databases";
 import { closedWithin } from "../support/sockets";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
@@ -139,5 +141,45 @@ describe("the periodic re-check", () => {
     await listening(shopper.phone);
     await server.app.dataSource.query("UPDATE customer_sessions SET revokedAt = createdAt WHERE customerId = ?", [shopper.customerId]);
     expect(await closedWithin(shopper.phone.live, 2000)).toBe(4403);
+  });
+});
+
+const describeOnMysql = mysqlAvailable ? describe : describe.skip;
+
+describeOnMysql("a revoked API key on two instances of one MySQL database, with Redis down", () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startTestServer("mysql");
+    // Nothing listens at the second's Redis: no announcement reaches it.
+    second = await startTestServer("mysql", { database: first.db, env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it("is refused by the other instance within a second, over HTTP and on its open socket", async () => {
+    const admin = new AdminClient(first.url, ADMIN_TOKEN);
+    const { store, apiKey } = await newRegister(first.url);
+    const onSecond = new RegisterClient(second.url, apiKey);
+    const today = new Date().toISOString().slice(0, 10);
+    // Used on the second instance just before and as the revocation commits, so it is in its key cache.
+    expect(await onSecond.storeReport(today)).toBeDefined();
+    await listening(onSecond);
+    const [listed] = await admin.apiKeys(store.id);
+    const using = onSecond.storeReport(today).catch(() => null);
+    await admin.revokeApiKey(listed.id);
+    const revokedAt = Date.now();
+    await using;
+    const refused = () => onSecond.storeReport(today).then(
+      () => false,
+      (error: { code?: string }) => error.code === "UNAUTHENTICATED",
+    );
+    expect(await eventually(refused, 1000)).toBe(true);
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+    // Refused from then on, and its open socket is closed within the second too.
+    expect(await errorCodeOf(onSecond.storeReport(today))).toBe("UNAUTHENTICATED");
+    expect(await closedWithin(onSecond.live, Math.max(0, revokedAt + 1000 - Date.now()))).toBe(4403);
   });
 });

@@ -1,9 +1,15 @@
 import { randomInt } from "node:crypto";
+import { AdminClient } from "../../clients/admin";
+import { GateClient } from "../../clients/gate";
+import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
+import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
+import { HASHES_IN_FLIGHT } from "../../src/services/crypto/password";
+import { eventually } from "../support/counting-institution";
 import { engines } from "../support/databases";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
-import { startTestServer, type TestServer } from "../support/server";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper, randomPhone } from "../support/world";
 
 const JPY = (amount: number) => ({ amount, currency: "JPY" });
@@ -106,8 +112,9 @@ describe.each(engines)("guessing a password (%s)", (engine) => {
     // Five free failures and one through the gate at most: every other guess was refused unhashed.
     expect(answers.filter((a) => a.code === "INVALID_PASSWORD").length).toBeLessThanOrEqual(6);
 
-    // The number's logins now wait; the session's password checks do not.
-    expect((await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).code).toBe("RATE_LIMITED");
+    // The number's logins from the stranger's address now wait; from elsewhere, and the session's password checks, do not.
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, stranger)).code).toBe("RATE_LIMITED");
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).code).toBe("OK");
     const again = await victim.phone.issuePaymentCode(victim.card.id, PASSWORD);
     expect((await register.redeemCode(again.code, JPY(800), `hammered-${randomInt(1e9)}`)).status).toBe("APPROVED");
   });
@@ -145,6 +152,125 @@ describe.each(engines)("guessing a password (%s)", (engine) => {
     expect((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code).toMatch(/^\d{20}$/);
     const afterRight = await shopper.phone.setCardStatus(shopper.card.id, "NOT_AVAILABLE", WRONG).catch((e) => e);
     expect(afterRight).toMatchObject({ code: "INVALID_PASSWORD", extensions: { attemptsLeft: 4 } });
+  });
+});
+
+describe.each(engines)("strangers guessing the owner's number (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The per-minute windows as operators have them, but for the one address every test here shares.
+    server = await startTestServer(engine, { env: { TRUST_PROXY: "1" } });
+  });
+  afterAll(() => server.close());
+
+  it("never refuse the owner on the owner's own address, and hold each stranger's address", async () => {
+    const victim = await newShopper(server.url);
+    const home = randomAddress();
+    const stranger = randomAddress();
+    const fromStranger: Answer[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Ten wrong passwords from ten addresses and ten from one, all at once, as a round of the attack.
+      const attack = await Promise.all([
+        ...Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, randomAddress())),
+        ...Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, stranger)),
+      ]);
+      fromStranger.push(...attack.slice(10));
+      expect(attack.every((a) => a.code === "INVALID_PASSWORD" || a.code === "RATE_LIMITED")).toBe(true);
+      expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+    }
+    // The stranger's own address got its five free guesses and one past them, at most.
+    expect(fromStranger.filter((a) => a.code === "INVALID_PASSWORD").length).toBeLessThanOrEqual(6);
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, stranger)).code).toBe("RATE_LIMITED");
+  });
+
+  it("hold a number guessed from many addresses at a ceiling, which the owner's known address passes", async () => {
+    const victim = await newShopper(server.url);
+    const home = randomAddress();
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+    for (let batch = 0; batch < FREE_FAILURES_PER_PHONE_EVERYWHERE / 10; batch++) {
+      const wrong = await Promise.all(Array.from({ length: 10 }, () => login(server.url, victim.phoneNumber, WRONG, randomAddress())));
+      expect(wrong.map((a) => a.code)).toEqual(Array(10).fill("INVALID_PASSWORD"));
+    }
+    // Past the ceiling a new address waits, even with the right password; the owner's address does not.
+    expect(await login(server.url, victim.phoneNumber, PASSWORD, randomAddress())).toMatchObject({ code: "RATE_LIMITED" });
+    expect((await login(server.url, victim.phoneNumber, PASSWORD, home)).code).toBe("OK");
+  });
+});
+
+describe.each(engines)("one address's burst of logins and everyone else's password checks (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A dear hash, so that hashing is what takes the time.
+    server = await startTestServer(engine, { env: { TRUST_PROXY: "1", PASSWORD_HASH_COST: "14" } });
+  });
+  afterAll(() => server.close());
+
+  it("delay another customer's payment code by a hash or two, not by the burst", async () => {
+    const shopper = await newShopper(server.url);
+    const burstFrom = randomAddress();
+    /** The burst's logins answered after a hash. */
+    let hashedSoFar = 0;
+    const burst = Array.from({ length: 40 }, () =>
+      login(server.url, randomPhone(), WRONG, burstFrom).then((answer) => {
+        if (answer.code === "INVALID_PASSWORD") hashedSoFar++;
+        return answer;
+      }),
+    );
+    // Once the burst is hashing, another customer asks for a payment code with the password.
+    expect(await eventually(() => hashedSoFar > 0)).toBe(true);
+    const before = hashedSoFar;
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    const during = hashedSoFar - before;
+    const answers = await Promise.all(burst);
+    expect(code).toMatch(/^\d{20}$/);
+    const hashed = answers.filter((a) => a.code === "INVALID_PASSWORD").length;
+    // Twenty free failures for the address and one through its gate were hashed; the rest were refused unhashed.
+    expect(hashed).toBeLessThanOrEqual(21);
+    expect(answers.every((a) => a.code === "INVALID_PASSWORD" || a.code === "RATE_LIMITED")).toBe(true);
+    // Served fairly: the payment code waited for the hashes in flight, not for the burst's queue.
+    expect(during).toBeLessThanOrEqual(2 * HASHES_IN_FLIGHT + 1);
+    expect(hashed - before).toBeGreaterThan(2 * HASHES_IN_FLIGHT + 1);
+  });
+});
+
+describe.each(engines)("wrong codes racing at one terminal (%s)", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine, { env: { RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "5" } });
+  });
+  afterAll(() => server.close());
+  const outcome = (call: Promise<unknown>) =>
+    call.then(
+      (answer) => (answer as { reason?: string }).reason ?? "OK",
+      (error: { code?: string }) => error.code,
+    );
+
+  it("check at most the limit of a register's wrong codes, however many race; right codes still cost nothing", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+    for (let i = 0; i < 7; i++) expect(await outcome(register.lookupCode(code))).toBe("OK");
+    const wrong = (i: number) => `0000000000000000${String(i).padStart(3, "0")}0`;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome(register.lookupCode(wrong(i)))));
+    expect(answers.filter((a) => a === "CODE_INVALID")).toHaveLength(5);
+    expect(answers.filter((a) => a === "RATE_LIMITED")).toHaveLength(15);
+  });
+
+  it("check at most the limit of a gate's forged tickets, however many race", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Racing Hall");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gate = new GateClient(server.url, (await admin.issueApiKey("GATE", partner.id)).key);
+    const doors = Date.now() + 3_600_000;
+    const event = await shop.createEvent({
+      title: "Forgery Night",
+      venue: "Hall",
+      doorsOpenAt: new Date(doors).toISOString(),
+      startsAt: new Date(doors + 3_600_000).toISOString(),
+    });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => outcome(gate.admitTicket(`T1.forged${i}`, event.id))));
+    expect(answers.filter((a) => a === "INVALID")).toHaveLength(5);
+    expect(answers.filter((a) => a === "RATE_LIMITED")).toHaveLength(15);
   });
 });
 

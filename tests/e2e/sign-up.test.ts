@@ -75,6 +75,35 @@ describe.each(engines)("signing up on the phone (%s)", (engine) => {
     expect(await errorCodeOf(app.startSignUp(phone))).toBe("RATE_LIMITED");
   });
 
+  it("checks at most five guesses against one code, however many race", async () => {
+    const triesOf = async (phone: string) =>
+      (await server.app.db.select<{ wrongTries: number }>("SELECT wrongTries FROM sign_up_codes WHERE phone = ?", [phone])).map((r) => Number(r.wrongTries));
+    const guess = (phone: string, code: string) =>
+      new PhoneClient(server.url).completeSignUp({ phone, code, name: "Racer", password: PASSWORD }).then(
+        () => "enrolled",
+        (error: { code?: string }) => error.code,
+      );
+    const wrongFor = (code: string, i: number) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, "0");
+
+    // 40 wrong guesses at once: five are checked, the rest are refused unchecked.
+    const many = randomPhone();
+    await new PhoneClient(server.url).startSignUp(many);
+    const manyCode = codeSentTo(many)!;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => guess(many, wrongFor(manyCode, i))));
+    expect(answers.every((a) => a === "CODE_INVALID")).toBe(true);
+    expect(await triesOf(many)).toEqual([5]);
+    expect(await guess(many, manyCode)).toBe("CODE_INVALID");
+
+    // 15 wrong and the right one last, at once: the right one enrolls only as one of the five checked.
+    const racing = randomPhone();
+    await new PhoneClient(server.url).startSignUp(racing);
+    const code = codeSentTo(racing)!;
+    const outcomes = await Promise.all([...Array.from({ length: 15 }, (_, i) => guess(racing, wrongFor(code, i))), guess(racing, code)]);
+    const [tries] = await triesOf(racing);
+    expect(tries).toBeLessThanOrEqual(5);
+    expect(outcomes.filter((o) => o !== "CODE_INVALID")).toEqual(outcomes[15] === "enrolled" ? ["enrolled"] : []);
+  });
+
   it("enrolls once when two phones complete with the same code at once", async () => {
     const phone = randomPhone();
     await new PhoneClient(server.url).startSignUp(phone);

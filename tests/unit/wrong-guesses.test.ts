@@ -1,0 +1,40 @@
+import { WalletError, ErrorCode } from "../../src/services/errors";
+import { RateLimits, bucketLimits } from "../../src/services/rate-limits";
+import { loadConfig } from "../../src/config";
+
+const limits = () => new RateLimits({ ...bucketLimits(loadConfig({ NODE_ENV: "test" }).rateLimits), wrongCodePerTerminal: 5 });
+const isWrong = (error: unknown) => error instanceof WalletError && error.code === ErrorCode.CODE_INVALID;
+const wrongCode = () => new WalletError(ErrorCode.CODE_INVALID, "wrong");
+const codeOf = (call: Promise<unknown>) => call.then(() => "OK", (error: WalletError) => error.code);
+
+describe("a limit on wrong guesses", () => {
+  it("checks at most the limit of guesses racing, and counts right ones not at all", async () => {
+    const rateLimits = limits();
+    let checked = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Twenty wrong guesses at once, each still being checked when the next arrives.
+    const racing = Array.from({ length: 20 }, () =>
+      codeOf(
+        rateLimits.countWrongGuesses("wrongCodePerTerminal", "register-1", async () => {
+          checked++;
+          await held;
+          throw wrongCode();
+        }, isWrong),
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const answers = await Promise.all(racing);
+    expect(checked).toBe(5);
+    expect(answers.filter((a) => a === "CODE_INVALID")).toHaveLength(5);
+    expect(answers.filter((a) => a === "RATE_LIMITED")).toHaveLength(15);
+  });
+
+  it("gives a right guess's try back", async () => {
+    const rateLimits = limits();
+    for (let i = 0; i < 20; i++) expect(await rateLimits.countWrongGuesses("wrongCodePerTerminal", "register-2", async () => "right", isWrong)).toBe("right");
+    for (let i = 0; i < 5; i++) expect(await codeOf(rateLimits.countWrongGuesses("wrongCodePerTerminal", "register-2", async () => { throw wrongCode(); }, isWrong))).toBe("CODE_INVALID");
+    expect(await codeOf(rateLimits.countWrongGuesses("wrongCodePerTerminal", "register-2", async () => "right", isWrong))).toBe("RATE_LIMITED");
+  });
+});
