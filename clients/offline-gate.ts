@@ -61,7 +61,9 @@ export class OfflineGate {
     this.allowReentry = snapshot.allowReentry;
     for (const ticket of snapshot.tickets) {
       this.revoked.delete(ticket.ticketId);
-      this.tickets.set(ticket.ticketId, stateOf(ticket, this.eventId));
+      // The windows this gate saw admit stay known: the snapshot does not carry them.
+      const usedWindows = this.tickets.get(ticket.ticketId)?.usedWindows;
+      this.tickets.set(ticket.ticketId, { ...stateOf(ticket, this.eventId), usedWindows });
     }
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
@@ -77,8 +79,9 @@ export class OfflineGate {
     const exit = Boolean(options.exit);
     const claims = await this.verifier.verify(code.trim(), now);
     const ticket = claims ? this.ticketState(claims.t) : null;
-    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now });
-    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now));
+    const offlineSince = this.asOf ? new Date(this.asOf) : null;
+    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
+    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now, claims?.w));
     this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit });
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
     return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };

@@ -88,7 +88,7 @@ export class TicketCodeVerifier {
     } catch {
       return null;
     }
-    return { ...claims, stale: Math.abs(window - rotationWindow(at)) > 1 };
+    return { ...claims, w: window, stale: Math.abs(window - rotationWindow(at)) > 1 };
   }
 
   /** Only keys inside a credential the server signed reach here, so what is kept is bounded by real devices. */

@@ -94,6 +94,26 @@ describe("admission rules (one decision for the server and the offline gate)", (
     expect(reasonOf({ ...scan, allowReentry: true, ticket: { ...used, usesAllowed: 3 } })).toBe("ALREADY_USED");
   });
 
+  it("refuse the exit of a ticket never admitted", () => {
+    const scan = goodScan();
+    expect(decideScan({ ...scan, exit: true })).toEqual({ result: "DENIED", reason: "NOT_ADMITTED", wrongCode: false });
+    expect(showsTicket("NOT_ADMITTED")).toBe(true);
+  });
+
+  it("admit one rotating window once, and judge a rotating code by the gate's clock only near the time both sides trust", () => {
+    const scan = goodScan();
+    const rotating = { ...scan, claims: { ...scan.claims, d: "device-key", di: "device-1", a: "Ed25519" as const, w: 42 }, ticket: { ...scan.ticket, usesAllowed: 5, usesLeft: 5 } };
+    const admitted = afterDecision(rotating.ticket, decideScan(rotating), now, 42);
+    expect(admitted.usedWindows).toEqual([42]);
+    expect(reasonOf({ ...rotating, ticket: admitted })).toBe("ALREADY_USED");
+    expect(reasonOf({ ...rotating, ticket: admitted, claims: { ...rotating.claims, w: 43 } })).toBe("ADMITTED");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() - 10 * MINUTE) })).toBe("ADMITTED");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() - 10 * MINUTE - 1) })).toBe("STALE");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() + 20 * MINUTE) })).toBe("STALE");
+    // A static code is judged by the gate's clock however long it was offline.
+    expect(reasonOf({ ...scan, offlineSince: new Date(now.getTime() + 20 * HOUR) })).toBe("ADMITTED");
+  });
+
   it("keep an offline gate's own state between its scans", () => {
     const scan = goodScan();
     const admitted = afterDecision(scan.ticket, decideScan(scan), now);
