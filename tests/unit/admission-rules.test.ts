@@ -1,4 +1,4 @@
-import { afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
+import { DENIAL_REASONS, afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -130,5 +130,19 @@ describe("admission rules (one decision for the server and the offline gate)", (
     expect(holdersCode.filter(showsTicket)).toEqual(holdersCode);
     expect(showsTicket("INVALID")).toBe(false);
     expect(showsTicket("WRONG_EVENT")).toBe(false);
+  });
+});
+
+describe("the denial reasons", () => {
+  it("are all named where a gate's maker reads them: the schema's Admission.reason and the contract's comment on it", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { buildSchema, GraphQLObjectType } = await import("graphql");
+    const { printSchemaSdl } = await import("../../scripts/schema-sdl");
+    const admission = buildSchema(await printSchemaSdl()).getType("Admission") as InstanceType<typeof GraphQLObjectType>;
+    const described = admission.getFields().reason.description ?? "";
+    const contract = readFileSync(join(__dirname, "..", "..", "api", "contract.graphql"), "utf8");
+    const commented = /^\s*reason: String\s*#(.*)$/m.exec(contract)?.[1] ?? "";
+    for (const reason of DENIAL_REASONS) expect({ reason, described, commented }).toEqual({ reason, described: expect.stringContaining(reason), commented: expect.stringContaining(reason) });
   });
 });
