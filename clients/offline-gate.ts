@@ -1,6 +1,7 @@
 import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./admission-rules";
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
+import { scannedAhead } from "./scan-time";
 import { TicketCodeVerifier } from "./ticket-code";
 
 /** A decision the gate made itself, from its snapshot. */
@@ -32,6 +33,7 @@ export class OfflineGate {
   private allowReentry = false;
   private asOf: string | null = null;
   private queue: OfflineScanInput[] = [];
+  private aside: OfflineScanInput[] = [];
 
   constructor(
     private readonly client: GateClient,
@@ -42,6 +44,14 @@ export class OfflineGate {
   /** Scans made offline and not yet accepted by the server. */
   get pending(): readonly OfflineScanInput[] {
     return this.queue;
+  }
+
+  /**
+   * Scans the server refused because they were made with this gate's clock too far ahead
+   * of its own (clients/scan-time.ts): never counted. The gate's clock needs setting.
+   */
+  get refused(): readonly OfflineScanInput[] {
+    return this.aside;
   }
 
   get snapshotAsOf(): string | null {
@@ -100,11 +110,27 @@ export class OfflineGate {
     }
   }
 
-  /** Uploads the queued scans; they stay queued if the network fails. Returns the server's answers. */
+  /**
+   * Uploads the queued scans; they stay queued if the network fails. Returns the server's
+   * answers. When the server refuses the upload for scans made ahead of its clock, those
+   * (by the server's time it names, and the same rule) are set aside in `refused`, so
+   * the rest still upload rather than wait behind them.
+   */
   async sync(): Promise<GateAdmission[]> {
     if (this.queue.length === 0) return [];
     const sent = this.queue.slice(0, MAX_SCANS_PER_SYNC);
-    const answers = await this.client.syncScans(this.eventId, sent);
+    let answers: GateAdmission[];
+    try {
+      answers = await this.client.syncScans(this.eventId, sent);
+    } catch (error) {
+      const serverTime = error instanceof WalletApiError && error.extensions.field === "scannedAt" ? error.extensions.serverTime : undefined;
+      if (typeof serverTime !== "string") throw error;
+      const ahead = (scan: OfflineScanInput) => scannedAhead(new Date(String(scan.scannedAt)), new Date(serverTime));
+      if (!this.queue.some(ahead)) throw error;
+      this.aside.push(...this.queue.filter(ahead));
+      this.queue = this.queue.filter((scan) => !ahead(scan));
+      return this.sync();
+    }
     this.queue = this.queue.slice(sent.length);
     return answers;
   }

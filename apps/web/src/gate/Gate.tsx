@@ -166,6 +166,12 @@ export function Gate() {
             </button>
           )}
         </p>
+        {session.offline.refused.length > 0 && (
+          <p data-testid="refused-scans" class="note" role="alert">
+            {session.offline.refused.length} scan{session.offline.refused.length === 1 ? " was" : "s were"} made with this device's clock ahead of the
+            server's and not counted: set the clock.
+          </p>
+        )}
         <Problem text={problem} />
         <CodeInput label="Or type the ticket's code" onCode={scan} busy={busy} />
       </main>
