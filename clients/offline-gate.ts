@@ -92,7 +92,7 @@ export class OfflineGate {
     const offlineSince = this.asOf ? new Date(this.asOf) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
     if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now, claims?.w));
-    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit });
+    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf });
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
     return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };
   }

@@ -8,10 +8,11 @@
  *   use in the future would block a pass's later uses and decide which of two gates
  *   came first);
  * - a rotating code (T2) is judged by the gate's clock only within
- *   ROTATING_OFFLINE_SECONDS of a time both sides trust: the snapshot the offline gate
- *   decided on, and the upload at the server. Beyond it the code is STALE: a gate whose
- *   clock is behind (or that claims an old time) would otherwise take a screenshot of
+ *   ROTATING_OFFLINE_SECONDS of the snapshot the offline gate decided on (the upload
+ *   names its asOf; an upload that does not is judged against its own time). Beyond it
+ *   the code is STALE: a gate whose clock is behind would otherwise take a screenshot of
  *   any age, and a gate that long without a snapshot has not heard of revoked devices.
+ *   The gate and the server judge the same times, so they agree.
  */
 
 /** A gate's clock may be this far ahead of the server's. */

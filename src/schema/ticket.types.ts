@@ -103,6 +103,8 @@ export class OfflineScanInput {
   @Field() gate: string;
   @Field() scannedAt: Date;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) exit?: boolean | null;
+  @Field(() => Date, { nullable: true, description: "the asOf of the snapshot the gate decided on: a rotating code is judged by the gate's clock within 10 minutes of it" })
+  snapshotAsOf?: Date | null;
 }
 
 @InputType()

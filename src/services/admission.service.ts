@@ -36,6 +36,8 @@ export interface OfflineScan {
   gate: string;
   scannedAt: Date;
   exit?: boolean | null;
+  /** The snapshot the gate decided on (its asOf), when the gate says. */
+  snapshotAsOf?: Date | null;
 }
 
 /** One scan to decide and record: shown now at a gate, or made offline and synced. */
@@ -46,7 +48,7 @@ interface Movement {
   at: Date;
   /** Synced scans only: the key that makes a scan count once however often it is sent. */
   scanKey: string | null;
-  /** Synced scans only: the upload's time, near which a rotating code is judged by the gate's clock. */
+  /** Synced scans only: the snapshot the gate decided on, or else the upload's time; a rotating code is judged by the gate's clock near it. */
   offlineSince: Date | null;
 }
 
@@ -105,9 +107,14 @@ export class AdmissionService {
           serverTime: uploadedAt.toISOString(),
         });
       }
+      const snapshotAsOf = scan.snapshotAsOf ?? null;
+      if (snapshotAsOf && (Number.isNaN(snapshotAsOf.getTime()) || scannedAhead(snapshotAsOf, uploadedAt))) {
+        badInput("snapshotAsOf must be the asOf of a snapshot the server gave", { field: "snapshotAsOf", index, serverTime: uploadedAt.toISOString() });
+      }
       const exit = Boolean(scan.exit);
       const code = scan.code.trim();
-      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince: uploadedAt };
+      const offlineSince = snapshotAsOf ?? uploadedAt;
+      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince };
     });
     // Scans an earlier upload recorded, read in one query rather than one each.
     const known = await this.recordedScans(movements.map((m) => m.scanKey!));

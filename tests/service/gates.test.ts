@@ -285,6 +285,23 @@ describe.each(engines)("gates: clocks, rotating codes and exits (%s)", (engine) 
     expect(await sync(await rotating(fiveMinutesAgo), fiveMinutesAgo)).toMatchObject([{ result: "ADMITTED", offline: true }]);
   });
 
+  it("judges a synced rotating code against the snapshot the gate decided on, when the upload names it, as the gate did", async () => {
+    const { gate, event, rotating } = await passHolder();
+    const local = new OfflineGate({} as GateClient, event.id, "South");
+    local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
+    clock.advance(15 * MINUTE);
+    // A gate a quarter of an hour past its snapshot takes no rotating code; uploaded at once, the server agrees.
+    const code = await rotating(clock.now());
+    expect(await local.decide(code, { now: clock.now() })).toMatchObject({ result: "DENIED", reason: "STALE" });
+    const [queued] = local.pending;
+    expect(queued.snapshotAsOf).toBe(local.snapshotAsOf);
+    const scan = { code, gate: "South", scannedAt: new Date(String(queued.scannedAt)), snapshotAsOf: new Date(local.snapshotAsOf!) };
+    expect(await world.services.admissions.syncScans(gate, event.id, [scan])).toMatchObject([{ result: "DENIED", reason: "STALE" }]);
+    // A snapshot time from the future is a clock gone wrong, as a scan time is.
+    const ahead = { ...scan, code: await rotating(clock.now()), snapshotAsOf: new Date(clock.now().getTime() + 5 * MINUTE) };
+    expect(await errorCodeOf(world.services.admissions.syncScans(gate, event.id, [ahead]))).toBe("BAD_USER_INPUT");
+  });
+
   it("takes a rotating code at an offline gate only within ten minutes of its snapshot, as the server does", async () => {
     const { gate, event, rotating } = await passHolder();
     const local = new OfflineGate({} as GateClient, event.id, "South");
