@@ -118,7 +118,7 @@ export class OfflineGate {
    */
   async sync(): Promise<GateAdmission[]> {
     if (this.queue.length === 0) return [];
-    const sent = this.queue.slice(0, MAX_SCANS_PER_SYNC);
+    const sent = firstUpload(this.queue);
     let answers: GateAdmission[];
     try {
       answers = await this.client.syncScans(this.eventId, sent);
@@ -142,8 +142,26 @@ export class OfflineGate {
   }
 }
 
-/** Scans per call: a scan is about 300 bytes of JSON, so 250 stay under the default 100 KB BODY_LIMIT. */
+/** Scans per call at most. */
 export const MAX_SCANS_PER_SYNC = 250;
+/**
+ * Bytes of scans per call at most, well under the server's default BODY_LIMIT (100 KB),
+ * which refuses a larger upload whole: a static code's scan is about 400 bytes of JSON,
+ * a rotating code's up to 800 (its credential carries the device's key).
+ */
+export const MAX_SYNC_BYTES = 64 * 1024;
+
+/** The scans the next upload takes: the oldest, as many as fit (always at least one). */
+function firstUpload(queue: readonly OfflineScanInput[]): OfflineScanInput[] {
+  let bytes = 0;
+  let count = 0;
+  for (const scan of queue.slice(0, MAX_SCANS_PER_SYNC)) {
+    bytes += JSON.stringify(scan).length + 1;
+    if (count > 0 && bytes > MAX_SYNC_BYTES) break;
+    count++;
+  }
+  return queue.slice(0, count);
+}
 
 const stateOf = (t: GateTicket, eventId: string): TicketState => ({
   id: t.ticketId,
