@@ -5,12 +5,14 @@
  * which decides from a snapshot). Pure: no database, no network, no server types.
  */
 
+import { beyondOfflineTrust } from "./scan-time";
+
 /** A gate's answer to a scan. A denial is an answer, not an error. */
 export const ADMISSION_RESULTS = ["ADMITTED", "DENIED", "EXITED"] as const;
 export type AdmissionResult = (typeof ADMISSION_RESULTS)[number];
 
 /** Why a scan was DENIED. */
-export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON", "STALE"] as const;
+export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON", "STALE", "NOT_ADMITTED"] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 /** What a ticket code says, in short keys to keep the QR small. */
@@ -33,6 +35,8 @@ export interface TicketClaims {
   a?: "Ed25519" | "ES256";
   /** Set by the verifier: a rotating code shown outside its window (a screenshot). */
   stale?: boolean;
+  /** Set by the verifier: a rotating code's window number. */
+  w?: number;
 }
 
 /** What of a ticket the decision reads: the server's row, or a gate snapshot's entry. */
@@ -50,6 +54,11 @@ export interface TicketState {
   lastUsedAt: Date | null;
   /** Admitted and not exited since, after the latest movement by scan time. */
   inside: boolean;
+  /**
+   * The rotating-code windows that admitted it, as an offline gate knows them; the
+   * server leaves this out and lets a unique index on its admissions decide.
+   */
+  usedWindows?: readonly number[];
 }
 
 /** A scan at a gate: what the code says, the ticket it names, and where and when it was shown. */
@@ -64,6 +73,12 @@ export interface Scan {
   /** A visitor leaving rather than entering. */
   exit: boolean;
   now: Date;
+  /**
+   * For a scan decided or made offline: the time both sides trust (the snapshot at the
+   * offline gate, the upload at the server). A rotating code is judged by the gate's
+   * clock only near it (clients/scan-time.ts).
+   */
+  offlineSince?: Date | null;
 }
 
 /**
@@ -83,10 +98,11 @@ const MINUTE_MS = 60_000;
 const denied = (reason: DenialReason, wrongCode = false): Decision => ({ result: "DENIED", reason, wrongCode });
 
 /**
- * The rules in order; the first that holds decides. An exit needs only a genuine code of
- * a ticket of this event: a gate never keeps a visitor in (whatever the clock, the
- * holder or the revocation say), and an offline gate cannot know whether the holder came
- * in at another gate. Entries are checked for revocation, holder, time, uses and spacing.
+ * The rules in order; the first that holds decides. An exit needs a genuine code of a
+ * ticket of this event that was admitted at some time: a gate never keeps a visitor in
+ * (whatever the clock, the holder or the revocation say), but a ticket never admitted
+ * has no visitor inside to let out. Entries are checked for revocation, holder, time,
+ * uses, the rotating window and spacing.
  */
 export function decideScan(scan: Scan): Decision {
   const { claims, ticket, now } = scan;
@@ -96,14 +112,17 @@ export function decideScan(scan: Scan): Decision {
   if (claims.e !== scan.eventId) return denied("WRONG_EVENT");
   if (!ticket || claims.t !== ticket.id) return denied("INVALID", true);
   if (ticket.eventId !== scan.eventId) return denied("WRONG_EVENT");
-  if (scan.exit) return { result: "EXITED", reason: null };
+  if (scan.exit) return ticket.lastUsedAt === null ? denied("NOT_ADMITTED") : { result: "EXITED", reason: null };
   // A rotating code from an earlier window: a screenshot, not the holder's phone.
   if (claims.stale) return denied("STALE");
+  if (claims.d && scan.offlineSince && beyondOfflineTrust(now, scan.offlineSince)) return denied("STALE");
   if (ticket.revoked) return denied("REVOKED");
   // A code from before an allotment or a take-back: the ticket has another holder now.
   if (claims.v !== ticket.holderVersion) return denied("INVALID");
   if (now < ticket.validFrom) return denied("NOT_YET_VALID");
   if (now >= ticket.validUntil || claims.x * 1000 <= now.getTime()) return denied("EXPIRED");
+  // One window's code admits once: a second showing is a copy of the holder's screen.
+  if (claims.w !== undefined && ticket.usedWindows?.includes(claims.w)) return denied("ALREADY_USED");
   if (ticket.usesLeft <= 0) {
     const mayReenter = scan.allowReentry && ticket.usesAllowed === 1 && !ticket.inside && ticket.lastUsedAt !== null;
     return mayReenter ? { result: "ADMITTED", reason: null, takesUse: false } : denied("ALREADY_USED");
@@ -132,17 +151,19 @@ const TICKET_SHOWN: Record<DenialReason, boolean> = {
   REVOKED: true,
   TOO_SOON: true,
   STALE: false,
+  NOT_ADMITTED: true,
   WRONG_EVENT: false,
   INVALID: false,
 };
 
 export const showsTicket = (denied: DenialReason | null): boolean => denied === null || TICKET_SHOWN[denied];
 
-/** The state after a decision, as an offline gate keeps it between its own scans (made in time order). */
-export function afterDecision(ticket: TicketState, decision: Decision, now: Date): TicketState {
+/** The state after a decision, as an offline gate keeps it between its own scans (made in time order); `window`: a rotating code's. */
+export function afterDecision(ticket: TicketState, decision: Decision, now: Date, window?: number): TicketState {
   if (decision.result === "EXITED") return { ...ticket, inside: false };
   if (decision.result !== "ADMITTED") return ticket;
-  if (!decision.takesUse) return { ...ticket, inside: true };
+  const usedWindows = window === undefined ? ticket.usedWindows : [...(ticket.usedWindows ?? []), window];
+  if (!decision.takesUse) return { ...ticket, inside: true, usedWindows };
   const lastUsedAt = ticket.lastUsedAt && ticket.lastUsedAt > now ? ticket.lastUsedAt : now;
-  return { ...ticket, usesLeft: ticket.usesLeft - 1, lastUsedAt, inside: true };
+  return { ...ticket, usesLeft: ticket.usesLeft - 1, lastUsedAt, inside: true, usedWindows };
 }

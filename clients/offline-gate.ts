@@ -1,6 +1,7 @@
 import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./admission-rules";
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
+import { scannedAhead } from "./scan-time";
 import { TicketCodeVerifier } from "./ticket-code";
 
 /** A decision the gate made itself, from its snapshot. */
@@ -32,6 +33,7 @@ export class OfflineGate {
   private allowReentry = false;
   private asOf: string | null = null;
   private queue: OfflineScanInput[] = [];
+  private aside: OfflineScanInput[] = [];
 
   constructor(
     private readonly client: GateClient,
@@ -42,6 +44,14 @@ export class OfflineGate {
   /** Scans made offline and not yet accepted by the server. */
   get pending(): readonly OfflineScanInput[] {
     return this.queue;
+  }
+
+  /**
+   * Scans the server refused because they were made with this gate's clock too far ahead
+   * of its own (clients/scan-time.ts): never counted. The gate's clock needs setting.
+   */
+  get refused(): readonly OfflineScanInput[] {
+    return this.aside;
   }
 
   get snapshotAsOf(): string | null {
@@ -61,7 +71,9 @@ export class OfflineGate {
     this.allowReentry = snapshot.allowReentry;
     for (const ticket of snapshot.tickets) {
       this.revoked.delete(ticket.ticketId);
-      this.tickets.set(ticket.ticketId, stateOf(ticket, this.eventId));
+      // The windows this gate saw admit stay known: the snapshot does not carry them.
+      const usedWindows = this.tickets.get(ticket.ticketId)?.usedWindows;
+      this.tickets.set(ticket.ticketId, { ...stateOf(ticket, this.eventId), usedWindows });
     }
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
@@ -77,9 +89,10 @@ export class OfflineGate {
     const exit = Boolean(options.exit);
     const claims = await this.verifier.verify(code.trim(), now);
     const ticket = claims ? this.ticketState(claims.t) : null;
-    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now });
-    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now));
-    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit });
+    const offlineSince = this.asOf ? new Date(this.asOf) : null;
+    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
+    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now, claims?.w));
+    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf });
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
     return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };
   }
@@ -97,11 +110,27 @@ export class OfflineGate {
     }
   }
 
-  /** Uploads the queued scans; they stay queued if the network fails. Returns the server's answers. */
+  /**
+   * Uploads the queued scans; they stay queued if the network fails. Returns the server's
+   * answers. When the server refuses the upload for scans made ahead of its clock, those
+   * (by the server's time it names, and the same rule) are set aside in `refused`, so
+   * the rest still upload rather than wait behind them.
+   */
   async sync(): Promise<GateAdmission[]> {
     if (this.queue.length === 0) return [];
-    const sent = this.queue.slice(0, MAX_SCANS_PER_SYNC);
-    const answers = await this.client.syncScans(this.eventId, sent);
+    const sent = firstUpload(this.queue);
+    let answers: GateAdmission[];
+    try {
+      answers = await this.client.syncScans(this.eventId, sent);
+    } catch (error) {
+      const serverTime = error instanceof WalletApiError && error.extensions.field === "scannedAt" ? error.extensions.serverTime : undefined;
+      if (typeof serverTime !== "string") throw error;
+      const ahead = (scan: OfflineScanInput) => scannedAhead(new Date(String(scan.scannedAt)), new Date(serverTime));
+      if (!this.queue.some(ahead)) throw error;
+      this.aside.push(...this.queue.filter(ahead));
+      this.queue = this.queue.filter((scan) => !ahead(scan));
+      return this.sync();
+    }
     this.queue = this.queue.slice(sent.length);
     return answers;
   }
@@ -113,8 +142,26 @@ export class OfflineGate {
   }
 }
 
-/** Scans per call: a scan is about 300 bytes of JSON, so 250 stay under the default 100 KB BODY_LIMIT. */
+/** Scans per call at most. */
 export const MAX_SCANS_PER_SYNC = 250;
+/**
+ * Bytes of scans per call at most, well under the server's default BODY_LIMIT (100 KB),
+ * which refuses a larger upload whole: a static code's scan is about 400 bytes of JSON,
+ * a rotating code's up to 800 (its credential carries the device's key).
+ */
+export const MAX_SYNC_BYTES = 64 * 1024;
+
+/** The scans the next upload takes: the oldest, as many as fit (always at least one). */
+function firstUpload(queue: readonly OfflineScanInput[]): OfflineScanInput[] {
+  let bytes = 0;
+  let count = 0;
+  for (const scan of queue.slice(0, MAX_SCANS_PER_SYNC)) {
+    bytes += JSON.stringify(scan).length + 1;
+    if (count > 0 && bytes > MAX_SYNC_BYTES) break;
+    count++;
+  }
+  return queue.slice(0, count);
+}
 
 const stateOf = (t: GateTicket, eventId: string): TicketState => ({
   id: t.ticketId,

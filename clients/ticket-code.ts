@@ -1,5 +1,6 @@
 import type { TicketClaims } from "./admission-rules";
 import { fromBase64url } from "./base64url";
+import { p1363Signature } from "./ecdsa-signature";
 import { ROTATING_CODE_PREFIX, rotationText, rotationWindow } from "./rotation";
 
 export const TICKET_CODE_PREFIX = "T1.";
@@ -30,8 +31,9 @@ export async function ticketKeyIdOfSpki(spki: Uint8Array<ArrayBuffer>): Promise<
  *
  * A rotating code is a credential made the same way with "T2." (its claims also name the
  * holder's device and carry its public key), then "." + the window number + "." +
- * base64url(the device's signature over `rotationText(credential, window)`). A screenshot
- * stops working once its window is past: `stale` says so.
+ * base64url(the device's signature over `rotationText(credential, window)`; a P-256
+ * signature as IEEE P1363 or DER, as device proofs take it). A screenshot stops working
+ * once its window is past: `stale` says so. docs/signed-formats.md specifies both.
  */
 export class TicketCodeVerifier {
   private readonly keys: Promise<Map<string, PublicKey>>;
@@ -82,13 +84,15 @@ export class TicketCodeVerifier {
     try {
       const deviceKey = await this.deviceKey(claims.d, claims.a);
       const params = claims.a === "Ed25519" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
-      // WebCrypto's ECDSA signatures are r‖s (IEEE P1363), as the phone's DeviceKey makes them.
-      const holds = await globalThis.crypto.subtle.verify(params, deviceKey, fromBase64url(parts[4]), new TextEncoder().encode(rotationText(credential, window)));
+      // WebCrypto reads ECDSA signatures as r‖s (IEEE P1363) only; a secure element's DER is turned into it.
+      const signature = claims.a === "Ed25519" ? fromBase64url(parts[4]) : p1363Signature(fromBase64url(parts[4]));
+      if (!signature) return null;
+      const holds = await globalThis.crypto.subtle.verify(params, deviceKey, signature, new TextEncoder().encode(rotationText(credential, window)));
       if (!holds) return null;
     } catch {
       return null;
     }
-    return { ...claims, stale: Math.abs(window - rotationWindow(at)) > 1 };
+    return { ...claims, w: window, stale: Math.abs(window - rotationWindow(at)) > 1 };
   }
 
   /** Only keys inside a credential the server signed reach here, so what is kept is bounded by real devices. */

@@ -7,7 +7,8 @@ import { IdColumn, TimeColumn } from "./columns";
  * counts are read from these rows (indexed COUNTs), never kept in a row every gate would
  * update. `countsVisitor` marks the one admission per ticket and event day that counts
  * a visitor (see services/attendance.ts); `scanKey` makes a scan synced from an offline
- * gate count once however often it is sent.
+ * gate count once however often it is sent; `codeWindow` makes a rotating code's
+ * window admit once.
  */
 @Entity({ name: "admissions" })
 @Index("IDX_admissions_event", ["eventId", "id"])
@@ -15,6 +16,7 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("IDX_admissions_gates", ["eventId", "gate", "result"])
 @Index("IDX_admissions_ticket", ["ticketId", "at"])
 @Index("UQ_admissions_scan", ["scanKey"], { unique: true })
+@Index("UQ_admissions_window", ["ticketId", "codeWindow"], { unique: true })
 export class AdmissionEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() eventId: string;
@@ -34,4 +36,6 @@ export class AdmissionEntity {
   @Column({ type: "varchar", length: 64, nullable: true }) scanKey: string | null;
   /** 1 for a scan made offline and synced. */
   @Column({ type: "int", default: 0 }) offline: number;
+  /** An admission by a rotating code: its window, which admits once (UQ_admissions_window). */
+  @Column({ type: "int", nullable: true }) codeWindow: number | null;
 }

@@ -20,6 +20,7 @@ import { SignUpCodes1765420000000 } from "./1765420000000-sign-up-codes";
 import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
 import { StoreReport1765440000000 } from "./1765440000000-store-report";
 import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payments";
+import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   OfflineTokens1765430000000,
   StoreReport1765440000000,
   BillCardPayments1765450000000,
+  RotatingWindows1765460500000,
 ];

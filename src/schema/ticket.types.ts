@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { DENIAL_REASONS } from "../services/admission-rules";
 import { AdmissionResult } from "./enums";
 
 @ObjectType()
@@ -48,10 +49,7 @@ export class Ticket {
 @ObjectType()
 export class Admission {
   @Field(() => AdmissionResult) result: AdmissionResult;
-  @Field(() => String, {
-    nullable: true,
-    description: "when DENIED: ALREADY_USED, NOT_YET_VALID, EXPIRED, WRONG_EVENT, REVOKED, INVALID, TOO_SOON",
-  })
+  @Field(() => String, { nullable: true, description: `when DENIED: ${DENIAL_REASONS.join(", ")}` })
   reason: string | null;
   @Field(() => Ticket, { nullable: true }) ticket: Ticket | null;
   @Field(() => Int, { description: "visitors admitted to this event so far" }) admittedCount: number;
@@ -105,6 +103,8 @@ export class OfflineScanInput {
   @Field() gate: string;
   @Field() scannedAt: Date;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) exit?: boolean | null;
+  @Field(() => Date, { nullable: true, description: "the asOf of the snapshot the gate decided on: a rotating code is judged by the gate's clock within 10 minutes of it" })
+  snapshotAsOf?: Date | null;
 }
 
 @InputType()

@@ -10,6 +10,7 @@ import type { ServiceDeps } from "./deps";
 import { badInput } from "./errors";
 import type { EventService } from "./event.service";
 import { requireGate } from "./guards";
+import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "./ids";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "./validation";
@@ -35,6 +36,8 @@ export interface OfflineScan {
   gate: string;
   scannedAt: Date;
   exit?: boolean | null;
+  /** The snapshot the gate decided on (its asOf), when the gate says. */
+  snapshotAsOf?: Date | null;
 }
 
 /** One scan to decide and record: shown now at a gate, or made offline and synced. */
@@ -45,6 +48,8 @@ interface Movement {
   at: Date;
   /** Synced scans only: the key that makes a scan count once however often it is sent. */
   scanKey: string | null;
+  /** Synced scans only: the snapshot the gate decided on, or else the upload's time; a rotating code is judged by the gate's clock near it. */
+  offlineSince: Date | null;
 }
 
 export const MAX_SYNCED_SCANS = 1000;
@@ -90,12 +95,26 @@ export class AdmissionService {
     const { partnerId } = requireGate(caller);
     if (scans.length > MAX_SYNCED_SCANS) badInput(`At most ${MAX_SYNCED_SCANS} scans at a time`, { field: "scans" });
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const uploadedAt = this.deps.clock.now();
     const movements = scans.map((scan, index): Movement & { index: number } => {
       const gate = requireText(scan.gate, "gate", 50);
-      if (!(scan.scannedAt instanceof Date) || Number.isNaN(scan.scannedAt.getTime())) badInput("scannedAt must be a time", { field: "scannedAt" });
+      if (!(scan.scannedAt instanceof Date) || Number.isNaN(scan.scannedAt.getTime())) badInput("scannedAt must be a time", { field: "scannedAt", index });
+      // Nothing of the upload is recorded: the gate's clock is wrong, and a use in the future would stand in every later one's way.
+      if (scannedAhead(scan.scannedAt, uploadedAt)) {
+        badInput(`scannedAt is more than ${SCAN_MAX_AHEAD_SECONDS} seconds ahead of the server's clock: set the gate's clock`, {
+          field: "scannedAt",
+          index,
+          serverTime: uploadedAt.toISOString(),
+        });
+      }
+      const snapshotAsOf = scan.snapshotAsOf ?? null;
+      if (snapshotAsOf && (Number.isNaN(snapshotAsOf.getTime()) || scannedAhead(snapshotAsOf, uploadedAt))) {
+        badInput("snapshotAsOf must be the asOf of a snapshot the server gave", { field: "snapshotAsOf", index, serverTime: uploadedAt.toISOString() });
+      }
       const exit = Boolean(scan.exit);
       const code = scan.code.trim();
-      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit) };
+      const offlineSince = snapshotAsOf ?? uploadedAt;
+      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince };
     });
     // Scans an earlier upload recorded, read in one query rather than one each.
     const known = await this.recordedScans(movements.map((m) => m.scanKey!));
@@ -134,7 +153,8 @@ export class AdmissionService {
     // The scan takes a try of the gate's wrong-code limit before its code is checked.
     const codeTry = await takeCodeTry(this.deps, apiKeyId);
     try {
-      return await this.record(partnerId, event, { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null }, codeTry);
+      const movement = { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null, offlineSince: null };
+      return await this.record(partnerId, event, movement, codeTry);
     } catch (error) {
       await codeTry.giveBack();
       throw error;
@@ -155,6 +175,8 @@ export class AdmissionService {
    * Decides one movement and records it; `codeTry` (online scans) is kept for a wrong
    * code, as guessing, and given back for any other. An online scan is answered with the event's count and told live here;
    * an upload's scans (`counted` false) are counted and told once the upload is done.
+   * `windowTaken`: another admission holds this rotating code's window (the unique index
+   * said so), so this one is ALREADY_USED.
    */
   private async record(
     partnerId: string,
@@ -162,10 +184,13 @@ export class AdmissionService {
     movement: Movement,
     codeTry: { giveBack(): Promise<void> } | null,
     counted = true,
+    windowTaken = false,
   ): Promise<AdmissionDecision> {
     const claims = await this.deps.tickets.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
-    const first = await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
+    const first: Decision = windowTaken
+      ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
+      : await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
     if (codeTry && !(first.result === "DENIED" && first.wrongCode)) await codeTry.giveBack();
     // Only the gate's own shop's tickets are named in its records.
     const ticketId = row && ticketStateOf(row, partnerId) && !(first.result === "DENIED" && first.wrongCode) ? row.id : null;
@@ -189,7 +214,7 @@ export class AdmissionService {
           if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
         }
         if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
-          const stood = await this.earlierStands(m, movement, ticketId);
+          const stood = !windowTaken && (await this.earlierStands(m, movement, ticketId));
           if (stood) {
             decided = { result: "ADMITTED", reason: null, takesUse: true };
             tookUse = true;
@@ -210,22 +235,35 @@ export class AdmissionService {
           firstUsedAt,
           scanKey: movement.scanKey,
           offline: movement.scanKey ? 1 : 0,
+          // One window's code admits once: UQ_admissions_window refuses a second admission with it.
+          codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
         });
         await m.insert(AdmissionEntity, admission);
         return this.decisionOf(m, admission, event, counted);
       });
     } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
       // The same offline scan sent twice at once: the other upload recorded it.
-      if (!movement.scanKey || !isUniqueViolation(error)) throw error;
-      const known = await this.deps.db.read((m) => m.findOneByOrFail(AdmissionEntity, { scanKey: movement.scanKey! }), { fresh: true });
-      return this.deps.db.read((m) => this.decisionOf(m, known, event, counted));
+      const known = movement.scanKey ? await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }), { fresh: true }) : null;
+      if (known) return this.deps.db.read((m) => this.decisionOf(m, known, event, counted));
+      // Another gate admitted this rotating code's window first (the use taken here was rolled back with the insert).
+      if (claims?.w === undefined || windowTaken) throw error;
+      return this.record(partnerId, event, movement, null, counted, true);
     }
     if (counted) this.deps.events.admission(event.id, decision);
     return decision;
   }
 
   private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["tickets"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
-    return decideScan({ claims, ticket: ticketStateOf(row, partnerId), eventId: event.id, allowReentry: allowsReentry(event), exit: movement.exit, now: movement.at });
+    return decideScan({
+      claims,
+      ticket: ticketStateOf(row, partnerId),
+      eventId: event.id,
+      allowReentry: allowsReentry(event),
+      exit: movement.exit,
+      now: movement.at,
+      offlineSince: movement.offlineSince,
+    });
   }
 
   /**
@@ -269,12 +307,19 @@ export class AdmissionService {
     if (!movement.scanKey) return false;
     const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
     if (!latest || latest.at <= movement.at) return false;
-    const demoted = await m.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
+    const demoted = await m.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, codeWindow = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
       movement.at,
       latest.id,
     ]);
     if (demoted !== 1) return false;
-    await m.write("UPDATE tickets SET lastUsedAt = (SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1), updatedAt = ? WHERE id = ?", [ticketId, this.deps.clock.now(), ticketId]);
+    // This scan's use now stands: the ticket's last use is it, or a later one that still stands.
+    await m.write("UPDATE tickets SET lastUsedAt = COALESCE((SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1 AND at > ?), ?), updatedAt = ? WHERE id = ?", [
+      ticketId,
+      movement.at,
+      movement.at,
+      this.deps.clock.now(),
+      ticketId,
+    ]);
     if (latest.countsVisitor === 1 && latest.visitDay !== null) {
       // The demoted admission counted its day's visitor: another of that day takes it over.
       const [other] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });

@@ -3,7 +3,7 @@ import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
 import { ManualClock } from "../../src/clock";
 import { freePort } from "../../scripts/server-process";
-import { eventually } from "../support/counting-institution";
+import { eventually } from "../support/eventually";
 import { engines, mysqlAvailable } from "../support/databases";
 import { closedWithin } from "../support/sockets";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";

@@ -110,6 +110,24 @@ describe.each(engines)("gates through the clients: offline scanning, exits, pass
     expect((await east.offline.scan(oneCode)) as { result: string; reason: string }).toMatchObject({ result: "DENIED", reason: "ALREADY_USED" });
   });
 
+  it("a gate whose clock ran ahead sets aside the scans the server refuses for it, and the rest still upload", async () => {
+    const { shop, event, gateAt } = await venue();
+    const fan = await newShopper(server.url);
+    const tickets = await Promise.all(["AH-1", "AH-2"].map((issueNumber) => shop.postTicket({ eventId: event.id, issueNumber, holderPhone: fan.phoneNumber })));
+    const [early, ahead] = await Promise.all(tickets.map(async (t) => (await fan.phone.issueTicketCode(t.id, PASSWORD)).code));
+    const { offline } = gateAt("Clocky");
+    await offline.refresh();
+    const t0 = clock.now().getTime();
+    await offline.decide(ahead, { now: new Date(t0 + 20 * MINUTE) });
+    await offline.decide(early, { now: new Date(t0 + 30_000) });
+
+    const answers = await offline.sync();
+    expect(answers.map((a) => [a.result, a.at])).toEqual([["ADMITTED", new Date(t0 + 30_000).toISOString()]]);
+    expect(offline.pending).toHaveLength(0);
+    expect(offline.refused.map((s) => s.scannedAt)).toEqual([new Date(t0 + 20 * MINUTE).toISOString()]);
+    expect((await shop.ticket("AH-2")).uses).toEqual([]);
+  });
+
   it("exits and re-entry with inside right, passback refused TOO_SOON at two buses at once, allotments taken back and limited", async () => {
     const { shop, event, gateAt } = await venue({ allowReentry: true, maxTransfers: 1 });
     const { client: gate } = gateAt("Main");

@@ -6,7 +6,7 @@ import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
 import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
 import { HASHES_IN_FLIGHT } from "../../src/services/crypto/password";
-import { eventually } from "../support/counting-institution";
+import { eventually } from "../support/eventually";
 import { engines } from "../support/databases";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";

@@ -1,5 +1,7 @@
 import { ManualClock } from "../../src/clock";
+import { DeviceKey, rotatingTicketCode } from "../../clients/device-key";
 import { OfflineGate } from "../../clients/offline-gate";
+import { ROTATION_PERIOD_SECONDS } from "../../clients/rotation";
 import type { GateClient, GateSnapshot } from "../../clients/gate";
 import type { Caller } from "../../src/services/caller";
 import type { EventInput } from "../../src/services/event.service";
@@ -224,5 +226,122 @@ describe.each(engines)("gates: exits, passes, allotments and offline scans (%s)"
     }
     for (const row of table) expect({ name: row.name, decision: row.offline }).toEqual({ name: row.name, decision: row.server });
     expect(new Set(table.map((row) => row.server.join(" "))).size).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe.each(engines)("gates: clocks, rotating codes and exits (%s)", (engine) => {
+  let world: ServiceWorld;
+  const clock = new ManualClock(new Date("2026-12-21T09:00:00Z"));
+  beforeAll(async () => {
+    world = await serviceWorld(engine, { clock, env: { RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "1000" } });
+  });
+  afterAll(() => world.close());
+
+  /** A shop with a gate, an event whose doors are open now, and a fan holding a pass with a registered device. */
+  async function passHolder(usesAllowed = 5) {
+    const { hq: shop, gate } = await newPartner(world, "Metro Passes");
+    const event = await world.services.ticketEvents.createEvent(shop, {
+      title: "Ride",
+      venue: "Line 1",
+      doorsOpenAt: clock.now(),
+      startsAt: new Date(clock.now().getTime() + HOUR),
+    });
+    const fan = await newCustomer(world);
+    const { ticket } = await world.services.tickets.postTicket(shop, {
+      eventId: event.id,
+      issueNumber: `RP-${usesAllowed}`,
+      holderPhone: fan.phoneNumber,
+      usesAllowed,
+      validFrom: new Date(clock.now().getTime() - HOUR),
+      validUntil: new Date(clock.now().getTime() + DAY),
+    });
+    const key = await DeviceKey.generate();
+    key.deviceId = (await world.services.devices.register(fan.caller, "Fan's phone", key.publicKey, PASSWORD)).id;
+    const { credential } = await world.services.tickets.issueRotatingTicket(fan.caller, ticket.id, { proof: await key.prove("issueRotatingTicket", { ticketId: ticket.id }) });
+    const rotating = (at: Date) => rotatingTicketCode(credential, key, at);
+    const sync = (code: string, scannedAt: Date, gateName = "Offline") => world.services.admissions.syncScans(gate, event.id, [{ code, gate: gateName, scannedAt }]);
+    const admit = (code: string, gateName = "North") => world.services.admissions.admitTicket(gate, code, event.id, gateName);
+    return { shop, gate, event, fan, ticket, rotating, sync, admit };
+  }
+
+  it("refuses an upload with a scan more than a minute ahead of the server's clock, and stores no future use", async () => {
+    const { ticket, fan, rotating, sync } = await passHolder();
+    const t1 = (await world.services.tickets.issueTicketCode(fan.caller, ticket.id, PASSWORD)).code;
+    for (const ahead of [10 * MINUTE, 20 * HOUR]) {
+      expect(await errorCodeOf(sync(t1, new Date(clock.now().getTime() + ahead)))).toBe("BAD_USER_INPUT");
+    }
+    expect(await errorCodeOf(sync(await rotating(clock.now()), new Date(clock.now().getTime() + 2 * MINUTE)))).toBe("BAD_USER_INPUT");
+    expect(await world.services.tickets.usesOf(ticket.id)).toEqual([]);
+    // A gate's clock a few seconds fast is no reason to refuse.
+    const slightlyAhead = new Date(clock.now().getTime() + 30_000);
+    expect(await sync(t1, slightlyAhead)).toMatchObject([{ result: "ADMITTED" }]);
+  });
+
+  it("judges a synced rotating code by the gate's clock only within ten minutes of the upload", async () => {
+    const { rotating, sync } = await passHolder();
+    const twentyMinutesAgo = new Date(clock.now().getTime() - 20 * MINUTE);
+    expect(await sync(await rotating(twentyMinutesAgo), twentyMinutesAgo)).toMatchObject([{ result: "DENIED", reason: "STALE" }]);
+    const fiveMinutesAgo = new Date(clock.now().getTime() - 5 * MINUTE);
+    expect(await sync(await rotating(fiveMinutesAgo), fiveMinutesAgo)).toMatchObject([{ result: "ADMITTED", offline: true }]);
+  });
+
+  it("judges a synced rotating code against the snapshot the gate decided on, when the upload names it, as the gate did", async () => {
+    const { gate, event, rotating } = await passHolder();
+    const local = new OfflineGate({} as GateClient, event.id, "South");
+    local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
+    clock.advance(15 * MINUTE);
+    // A gate a quarter of an hour past its snapshot takes no rotating code; uploaded at once, the server agrees.
+    const code = await rotating(clock.now());
+    expect(await local.decide(code, { now: clock.now() })).toMatchObject({ result: "DENIED", reason: "STALE" });
+    const [queued] = local.pending;
+    expect(queued.snapshotAsOf).toBe(local.snapshotAsOf);
+    const scan = { code, gate: "South", scannedAt: new Date(String(queued.scannedAt)), snapshotAsOf: new Date(local.snapshotAsOf!) };
+    expect(await world.services.admissions.syncScans(gate, event.id, [scan])).toMatchObject([{ result: "DENIED", reason: "STALE" }]);
+    // A snapshot time from the future is a clock gone wrong, as a scan time is.
+    const ahead = { ...scan, code: await rotating(clock.now()), snapshotAsOf: new Date(clock.now().getTime() + 5 * MINUTE) };
+    expect(await errorCodeOf(world.services.admissions.syncScans(gate, event.id, [ahead]))).toBe("BAD_USER_INPUT");
+  });
+
+  it("takes a rotating code at an offline gate only within ten minutes of its snapshot, as the server does", async () => {
+    const { gate, event, rotating } = await passHolder();
+    const local = new OfflineGate({} as GateClient, event.id, "South");
+    local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
+    const soon = new Date(clock.now().getTime() + 5 * MINUTE);
+    expect(await local.decide(await rotating(soon), { now: soon })).toMatchObject({ result: "ADMITTED" });
+    const late = new Date(clock.now().getTime() + 20 * MINUTE);
+    expect(await local.decide(await rotating(late), { now: late })).toMatchObject({ result: "DENIED", reason: "STALE" });
+  });
+
+  it("admits one window's rotating code once on a pass, online, offline and at two gates at once; the next window admits again", async () => {
+    const { gate, event, ticket, rotating, admit } = await passHolder();
+    const code = await rotating(clock.now());
+    const outcomes = await Promise.all([admit(code, "North"), admit(code, "South")]);
+    expect(outcomes.map((a) => a.result).sort()).toEqual(["ADMITTED", "DENIED"]);
+    expect(outcomes.find((a) => a.result === "DENIED")).toMatchObject({ reason: "ALREADY_USED" });
+    clock.advance(5_000);
+    expect(await admit(code)).toMatchObject({ result: "DENIED", reason: "ALREADY_USED" });
+    clock.advance(ROTATION_PERIOD_SECONDS * 1000);
+    expect(await admit(await rotating(clock.now()))).toMatchObject({ result: "ADMITTED" });
+    expect((await world.services.tickets.usesOf(ticket.id)).length).toBe(2);
+
+    const local = new OfflineGate({} as GateClient, event.id, "Offline");
+    local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
+    clock.advance(ROTATION_PERIOD_SECONDS * 1000);
+    const offlineCode = await rotating(clock.now());
+    expect(await local.decide(offlineCode, { now: clock.now() })).toMatchObject({ result: "ADMITTED" });
+    expect(await local.decide(offlineCode, { now: new Date(clock.now().getTime() + 1000) })).toMatchObject({ result: "DENIED", reason: "ALREADY_USED" });
+  });
+
+  it("refuses the exit of a ticket that was never admitted, online and offline; an admitted one leaves", async () => {
+    const { shop, gate, event, ticket, fan, admit } = await passHolder(1);
+    const code = (await world.services.tickets.issueTicketCode(fan.caller, ticket.id, PASSWORD)).code;
+    const local = new OfflineGate({} as GateClient, event.id, "Offline");
+    local.apply(asJson(await world.services.gateSnapshots.gateSnapshot(gate, event.id, null)));
+    expect(await local.decide(code, { exit: true, now: clock.now() })).toMatchObject({ result: "DENIED", reason: "NOT_ADMITTED" });
+    expect(await world.services.admissions.exitTicket(gate, code, event.id, "Exit")).toMatchObject({ result: "DENIED", reason: "NOT_ADMITTED" });
+    expect((await world.services.ticketEvents.attendance(shop, event.id)).byGate).toEqual([]);
+    expect((await admit(code)).result).toBe("ADMITTED");
+    expect(await world.services.admissions.exitTicket(gate, code, event.id, "Exit")).toMatchObject({ result: "EXITED" });
+    expect((await world.services.ticketEvents.attendance(shop, event.id)).byGate).toContainEqual({ gate: "Exit", admitted: 0, exited: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
+import { DENIAL_REASONS, afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -94,6 +94,26 @@ describe("admission rules (one decision for the server and the offline gate)", (
     expect(reasonOf({ ...scan, allowReentry: true, ticket: { ...used, usesAllowed: 3 } })).toBe("ALREADY_USED");
   });
 
+  it("refuse the exit of a ticket never admitted", () => {
+    const scan = goodScan();
+    expect(decideScan({ ...scan, exit: true })).toEqual({ result: "DENIED", reason: "NOT_ADMITTED", wrongCode: false });
+    expect(showsTicket("NOT_ADMITTED")).toBe(true);
+  });
+
+  it("admit one rotating window once, and judge a rotating code by the gate's clock only near the time both sides trust", () => {
+    const scan = goodScan();
+    const rotating = { ...scan, claims: { ...scan.claims, d: "device-key", di: "device-1", a: "Ed25519" as const, w: 42 }, ticket: { ...scan.ticket, usesAllowed: 5, usesLeft: 5 } };
+    const admitted = afterDecision(rotating.ticket, decideScan(rotating), now, 42);
+    expect(admitted.usedWindows).toEqual([42]);
+    expect(reasonOf({ ...rotating, ticket: admitted })).toBe("ALREADY_USED");
+    expect(reasonOf({ ...rotating, ticket: admitted, claims: { ...rotating.claims, w: 43 } })).toBe("ADMITTED");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() - 10 * MINUTE) })).toBe("ADMITTED");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() - 10 * MINUTE - 1) })).toBe("STALE");
+    expect(reasonOf({ ...rotating, offlineSince: new Date(now.getTime() + 20 * MINUTE) })).toBe("STALE");
+    // A static code is judged by the gate's clock however long it was offline.
+    expect(reasonOf({ ...scan, offlineSince: new Date(now.getTime() + 20 * HOUR) })).toBe("ADMITTED");
+  });
+
   it("keep an offline gate's own state between its scans", () => {
     const scan = goodScan();
     const admitted = afterDecision(scan.ticket, decideScan(scan), now);
@@ -110,5 +130,19 @@ describe("admission rules (one decision for the server and the offline gate)", (
     expect(holdersCode.filter(showsTicket)).toEqual(holdersCode);
     expect(showsTicket("INVALID")).toBe(false);
     expect(showsTicket("WRONG_EVENT")).toBe(false);
+  });
+});
+
+describe("the denial reasons", () => {
+  it("are all named where a gate's maker reads them: the schema's Admission.reason and the contract's comment on it", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { buildSchema, GraphQLObjectType } = await import("graphql");
+    const { printSchemaSdl } = await import("../../scripts/schema-sdl");
+    const admission = buildSchema(await printSchemaSdl()).getType("Admission") as InstanceType<typeof GraphQLObjectType>;
+    const described = admission.getFields().reason.description ?? "";
+    const contract = readFileSync(join(__dirname, "..", "..", "api", "contract.graphql"), "utf8");
+    const commented = /^\s*reason: String\s*#(.*)$/m.exec(contract)?.[1] ?? "";
+    for (const reason of DENIAL_REASONS) expect({ reason, described, commented }).toEqual({ reason, described: expect.stringContaining(reason), commented: expect.stringContaining(reason) });
   });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, createPublicKey, createHmac, generateKeyPairSync, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createHash, createPublicKey, createHmac, generateKeyPairSync, hkdfSync, randomBytes, sign } from "node:crypto";
 import { KeyRing, parseKey } from "../../src/services/crypto/key-ring";
 import { purposeKeys } from "../../src/services/crypto/purpose-keys";
 import { KeyNotConfigured, Sealer } from "../../src/services/crypto/sealer";
@@ -7,6 +7,7 @@ import { brandOf, luhnCheckDigit, luhnValid } from "../../src/services/crypto/lu
 import { hashPassword, verifyPassword } from "../../src/services/crypto/password";
 import { TicketSigner, ticketKeyIdOf } from "../../src/services/crypto/ticket-signer";
 import { derOfPem, ticketKeyIdOfSpki } from "../../clients/ticket-code";
+import { rotationText, rotationWindow } from "../../clients/rotation";
 
 describe("Luhn and card brands", () => {
   it.each([
@@ -196,6 +197,28 @@ describe("ticket code signatures", () => {
     const signer = new TicketSigner(pem());
     expect(await ticketKeyIdOfSpki(derOfPem(signer.publicKeyPem))).toBe(signer.keyId);
     expect(signer.keyId).toBe(ticketKeyIdOf(createPublicKey(signer.publicKeyPem)));
+  });
+
+  it("takes a rotating code's P-256 signature as IEEE P1363 or DER, as device proofs and P1 tokens do", async () => {
+    const signer = new TicketSigner(pem());
+    const device = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const spki = device.publicKey.export({ type: "spki", format: "der" }).toString("base64url");
+    const credential = signer.signCredential({ ...claims, di: "device-1", d: spki, a: "ES256" });
+    const at = new Date("2026-12-20T09:00:00Z");
+    const window = rotationWindow(at);
+    const text = Buffer.from(rotationText(credential, window));
+    const codeWith = (dsaEncoding: "der" | "ieee-p1363", signed = text) => `${credential}.${window}.${sign("sha256", signed, { key: device.privateKey, dsaEncoding }).toString("base64url")}`;
+    for (const encoding of ["ieee-p1363", "der"] as const) {
+      await expect(signer.verify(codeWith(encoding), at)).resolves.toMatchObject({ t: "ticket-1", w: window, stale: false });
+      await expect(signer.verify(codeWith(encoding, Buffer.from(rotationText(credential, window + 1))), at)).resolves.toBeNull();
+    }
+    // A DER signature with a byte changed, cut short or padded is no signature.
+    const der = codeWith("der");
+    const bytes = Buffer.from(der.slice(der.lastIndexOf(".") + 1), "base64url");
+    const withSignature = (b: Buffer) => `${credential}.${window}.${b.toString("base64url")}`;
+    for (const bad of [Buffer.concat([bytes, Buffer.from([0])]), bytes.subarray(0, bytes.length - 1), Buffer.from([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01])]) {
+      await expect(signer.verify(withSignature(bad), at)).resolves.toBeNull();
+    }
   });
 
   it("accepts codes of a previous key after rotation", async () => {

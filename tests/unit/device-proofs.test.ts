@@ -15,6 +15,7 @@ describe("the canonical text of a device proof", () => {
       ["issueMemberCode", { programId: "p-1" }],
       ["issueBillCode", { billId: "b-1" }],
       ["issueTicketCode", { ticketId: "t-1" }],
+      ["issueRotatingTicket", { ticketId: "t-1" }],
       ["respondToConfirmation", { requestId: "r-1", approve: false }],
     ] as const;
     for (const [operation, args] of cases) {

@@ -1,3 +1,4 @@
+import type { DenialReason } from "@clients/admission-rules";
 import { GateClient } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -6,7 +7,8 @@ import { follow } from "../shared/live";
 import { CodeInput } from "../shared/scanner";
 import { Problem } from "../shared/problem";
 
-const REASONS: Record<string, string> = {
+/** Every reason the shared rule (clients/admission-rules.ts) may give, in the gate's words. */
+const REASONS: Record<DenialReason, string> = {
   ALREADY_USED: "Already used",
   NOT_YET_VALID: "Not valid yet",
   EXPIRED: "Expired",
@@ -15,6 +17,7 @@ const REASONS: Record<string, string> = {
   INVALID: "Not a valid ticket",
   STALE: "An old code (a screenshot?)",
   TOO_SOON: "Used moments ago: wait before re-entry",
+  NOT_ADMITTED: "Never came in: nothing to let out",
 };
 
 interface GateSession {
@@ -128,7 +131,7 @@ export function Gate() {
     return (
       <div ref={verdict} tabIndex={-1} class={`verdict ${ok ? "ok" : "bad"}`} role="alert" onClick={() => setShown(null)}>
         <p class="big-word">{ok ? "Admitted" : shown.result === "EXITED" ? "Let out" : "Denied"}</p>
-        <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : (REASONS[shown.reason ?? "INVALID"] ?? shown.reason)}</p>
+        <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : ((REASONS as Record<string, string>)[shown.reason ?? "INVALID"] ?? shown.reason)}</p>
         {shown.title && <p>{shown.title}</p>}
         {shown.offline && <p>Decided offline: sent to the server when the network is back.</p>}
         <p>Admitted so far: {admitted ?? "…"}</p>
@@ -163,6 +166,12 @@ export function Gate() {
             </button>
           )}
         </p>
+        {session.offline.refused.length > 0 && (
+          <p data-testid="refused-scans" class="note" role="alert">
+            {session.offline.refused.length} scan{session.offline.refused.length === 1 ? " was" : "s were"} made with this device's clock ahead of the
+            server's and not counted: set the clock.
+          </p>
+        )}
         <Problem text={problem} />
         <CodeInput label="Or type the ticket's code" onCode={scan} busy={busy} />
       </main>
