@@ -1,7 +1,7 @@
 import { fromBase64url } from "./base64url";
 
 /**
- * Offline payment tokens (the seed's Fig 12): a phone with no network makes one itself
+ * Offline payment tokens: a phone with no network makes one itself
  * and shows it as a QR; the register sends it to `redeemCode` as the code. No platform
  * imports: the phone makes them in a browser too (clients/device-key.ts signs).
  *

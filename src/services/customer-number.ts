@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 /**
- * The number a register shows for a customer (the seed's Fig 12D): ten digits, a keyed
+ * The number a register shows for a customer: ten digits, a keyed
  * hash of the customer and the store. It is the same on every payment of theirs at one
  * store, so a clerk can tell regulars apart and a receipt can name the customer, and
  * different at every other store, so stores comparing their books cannot link one

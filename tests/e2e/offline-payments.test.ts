@@ -7,7 +7,7 @@ import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world
 const MINUTE = 60_000;
 
 /**
- * Offline payment tokens (the seed's Fig 12): the phone, with no network, signs a token
+ * Offline payment tokens: the phone, with no network, signs a token
  * with its device key; the register redeems it online. Once, fresh, within its cap and
  * the device's offline limits; a revoked device's tokens pay nothing; the register sees
  * the customer number, never the phone number.
