@@ -5,7 +5,8 @@
 // Plain JavaScript, because it runs before anything is compiled.
 "use strict";
 const { execFileSync } = require("node:child_process");
-const { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
 const root = join(__dirname, "..");
@@ -49,10 +50,14 @@ if (newest([at("dist", "src"), at("dist", "scripts")]) > modified(schemaStamp)) 
   run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
   writeFileSync(schemaStamp, new Date().toISOString() + "\n");
 }
-// 2. The clients' typed documents, when the schema they are checked against changed.
+// 2. The clients' typed documents, when the schema they are checked against changed. By
+//    content, not time: a checkout or a merge can write both files at once.
 const graphqlEnv = at("clients", "graphql-env.d.ts");
-if (modified(at("schema.graphql")) > modified(graphqlEnv)) {
+const typesMadeFrom = at("dist", ".client-types-schema");
+const schemaHash = createHash("sha256").update(readFileSync(at("schema.graphql"))).digest("hex");
+if (!existsSync(graphqlEnv) || !existsSync(typesMadeFrom) || readFileSync(typesMadeFrom, "utf8") !== schemaHash) {
   run(process.execPath, [bin("gql.tada"), "generate", "output", "--tsconfig", "clients/tsconfig.json"]);
+  writeFileSync(typesMadeFrom, schemaHash);
 }
 // 3. Everything the server runs: src, clients, scripts, bench.
 run(process.execPath, [bin("tsc"), "-b", "tsconfig.json"]);
