@@ -25,4 +25,6 @@ export class DeviceEntity {
   /** What offline tokens of this device may pay in any 24 hours, set by the customer; null: the operator's maximum. */
   @Column({ type: "int", nullable: true }) offlineMaxAmount: number | null;
   @Column({ type: "int", nullable: true }) offlineMaxCount: number | null;
+  /** Offline payments claimed: written by each claim, so claims racing on two Galera nodes conflict. */
+  @Column({ type: "int", default: 0 }) offlineClaims: number;
 }

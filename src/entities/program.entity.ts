@@ -16,5 +16,7 @@ export class ProgramEntity {
   /** Money off per point, in the minor unit of the store's currency. */
   @Column({ type: "int" }) pointValue: number;
   @Column({ type: "int" }) expiryDays: number;
+  /** Messages sent: written by each send, so sends racing on two Galera nodes conflict. */
+  @Column({ type: "int", default: 0 }) messageSends: number;
   @TimeColumn() createdAt: Date;
 }

@@ -21,6 +21,7 @@ import { OfflineTokens1765430000000 } from "./1765430000000-offline-tokens";
 import { StoreReport1765440000000 } from "./1765440000000-store-report";
 import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payments";
 import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
+import { LimitWrites1765470000000 } from "./1765470000000-limit-writes";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   StoreReport1765440000000,
   BillCardPayments1765450000000,
   RotatingWindows1765460500000,
+  LimitWrites1765470000000,
 ];

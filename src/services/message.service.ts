@@ -45,11 +45,11 @@ export class MessageService {
     });
     const cap = this.deps.config.rateLimits.messagesPerMemberPerDay;
     const customerIds = await this.deps.db.tx(async (m) => {
-      // One send per program at a time, so two sent at once cannot both pass the cap
-      // (SQLite runs one transaction at a time anyway).
-      if (this.deps.db.isMysql) {
-        await m.createQueryBuilder(ProgramEntity, "p").select("p.id").where("p.id = :programId", { programId }).setLock("pessimistic_write").getRawOne();
-      }
+      // One send per program at a time, so two sent at once cannot both pass the cap: the
+      // program's row is written first, which locks it on one server and, on Galera, makes
+      // a send racing on another node fail certification and run again, then seeing this
+      // one (SQLite runs one transaction at a time anyway).
+      await m.update(ProgramEntity, { id: programId }, { messageSends: () => "messageSends + 1" });
       const ids = await audienceCustomers(m, programId, audience, cap, message.sentAt);
       if (ids.length === 0) return ids;
       await m.insert(MessageEntity, message);

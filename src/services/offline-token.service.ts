@@ -67,6 +67,9 @@ export class OfflineTokenService {
     // pass its limits. On MySQL the locking read comes first: the sums below then read
     // what the transactions before this one committed, not an older snapshot.
     const { claims, device, card } = await this.check(tx, token, this.deps.db.isMysql);
+    // The lock holds on one server; on Galera only a write to the same row makes a claim
+    // racing on another node fail certification and run again, then seeing this one.
+    await tx.update(DeviceEntity, { id: device.id }, { offlineClaims: () => "offlineClaims + 1" });
     const now = this.deps.clock.now();
     this.cards.requireAvailable(card);
     if (sale.amount > claims.m) fail(ErrorCode.AMOUNT_OVER_LIMIT, "The sale is above the limit the customer set on this code", { maxAmount: claims.m });
