@@ -120,7 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       config,
       logger,
       keys: secrets.keys,
-      tickets: secrets.tickets,
+      ticketSigner: secrets.tickets,
       // Every call to the institution is timed and counted on its way (metrics/metered-institution.ts).
       institution: meteredInstitution(institution, metrics),
       rateLimits,

@@ -8,7 +8,7 @@ import { admittedVisitors, eventDayOf } from "./attendance";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { badInput } from "./errors";
-import type { EventService } from "./event.service";
+import type { TicketEventService } from "./event.service";
 import { requireGate } from "./guards";
 import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "./ids";
@@ -71,7 +71,7 @@ const ATTEMPTS = 3;
 export class AdmissionService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly ticketEvents: EventService,
+    private readonly ticketEvents: TicketEventService,
     private readonly tickets: TicketService,
   ) {}
 
@@ -186,7 +186,7 @@ export class AdmissionService {
     counted = true,
     windowTaken = false,
   ): Promise<AdmissionDecision> {
-    const claims = await this.deps.tickets.verify(movement.code, movement.at);
+    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at);
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first: Decision = windowTaken
       ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
@@ -254,7 +254,7 @@ export class AdmissionService {
     return decision;
   }
 
-  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["tickets"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
+  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["ticketSigner"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
     return decideScan({
       claims,
       ticket: ticketStateOf(row, partnerId),

@@ -18,7 +18,7 @@ import type { PaymentService } from "./payment.service";
 import { assertBillMove, type BillStatus } from "./states";
 import { dateInZone, dayInZone } from "./store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
-import { useCode } from "./wrong-code-limit";
+import { underWrongCodeLimit } from "./wrong-code-limit";
 import { isUniqueViolation } from "../database";
 
 export type { BillView } from "./bill-views";
@@ -159,7 +159,7 @@ export class BillService {
     const register = requireRegister(caller);
     if (tender === "CARD" && !paymentCode?.trim()) badInput("A bill paid by card needs the customer's payment code", { field: "paymentCode" });
     if (tender === "CASH" && paymentCode != null) badInput("A payment code goes with tender CARD only", { field: "paymentCode" });
-    return useCode(this.deps, register.apiKeyId, () =>
+    return underWrongCodeLimit(this.deps, register.apiKeyId, () =>
       tender === "CARD" ? this.collectByCard(register, code, paymentCode!, idempotencyKey) : this.collectCash(register, code, idempotencyKey),
     );
   }

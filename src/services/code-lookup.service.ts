@@ -8,7 +8,7 @@ import { isOfflineToken, type OfflineTokenService } from "./offline-token.servic
 import { looksLikeTicketCode } from "./crypto/ticket-signer";
 import { ErrorCode, fail } from "./errors";
 import type { TicketService, TicketView } from "./ticket.service";
-import { useCode } from "./wrong-code-limit";
+import { underWrongCodeLimit } from "./wrong-code-limit";
 
 export interface CodeLookup extends PaymentCodeLookup {
   membership: MembershipView | null;
@@ -32,9 +32,9 @@ export class CodeLookupService {
 
   /** A register reads payment, member and bill codes; a gate reads ticket codes. */
   async lookupCode(caller: Caller, code: string): Promise<CodeLookup> {
-    if (caller.kind === "gate") return useCode(this.deps, caller.apiKeyId, () => this.lookupTicketCode(caller, code));
+    if (caller.kind === "gate") return underWrongCodeLimit(this.deps, caller.apiKeyId, () => this.lookupTicketCode(caller, code));
     const register = requireRegister(caller);
-    return useCode(this.deps, register.apiKeyId, () => this.lookupDigitCode(register.storeId, code));
+    return underWrongCodeLimit(this.deps, register.apiKeyId, () => this.lookupDigitCode(register.storeId, code));
   }
 
   private async lookupTicketCode(gate: Caller, code: string): Promise<CodeLookup> {

@@ -18,7 +18,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** One key ring per purpose: card numbers, code hashes, card fingerprints, webhook secrets. */
   keys: PurposeKeys;
-  tickets: TicketSigner;
+  /** Signs and checks ticket codes (T1, T2); apart from the ticket service, which keeps the tickets. */
+  ticketSigner: TicketSigner;
   institution: CardInstitution;
   rateLimits: RateLimits;
   /** Live events, published only after the change has committed. */

@@ -33,9 +33,10 @@ const DEFAULT_RELEASE_MINUTES = 60;
 
 /**
  * A ticket shop's events (a concert, a match), whose tickets it posts and whose gates
- * admit them: who may see an event, and how many have come in.
+ * admit them: who may see an event, and how many have come in. (The live events that
+ * subscribers hear are the EventBus's, events.ts.)
  */
-export class EventService {
+export class TicketEventService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async createEvent(caller: Caller, input: EventInput): Promise<EventEntity> {

@@ -3,7 +3,7 @@ import { TicketEntity } from "../entities";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { badInput } from "./errors";
-import type { EventService } from "./event.service";
+import type { TicketEventService } from "./event.service";
 import { requireGate } from "./guards";
 
 /** A ticket as an offline gate decides on it (clients/admission-rules.ts reads the same). */
@@ -44,7 +44,7 @@ export const SNAPSHOT_OVERLAP_MS = 10_000;
 export class GateSnapshotService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly ticketEvents: EventService,
+    private readonly ticketEvents: TicketEventService,
   ) {}
 
   async gateSnapshot(caller: Caller, eventId: string, since: Date | null): Promise<GateSnapshot> {
@@ -58,7 +58,7 @@ export class GateSnapshotService {
     return {
       eventId: event.id,
       asOf,
-      signingKeys: this.deps.tickets.publicKeyPems,
+      signingKeys: this.deps.ticketSigner.publicKeyPems,
       allowReentry: event.allowReentry === 1,
       tickets: rows.filter((t) => !t.revokedAt).map(gateTicketOf),
       revokedTicketIds: rows.filter((t) => t.revokedAt).map((t) => t.id),

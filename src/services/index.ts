@@ -17,7 +17,7 @@ import { CustomerService } from "./customer.service";
 import { DeadMessageService } from "./dead-messages.service";
 import { DeviceService } from "./device.service";
 import type { ServiceDeps } from "./deps";
-import { EventService } from "./event.service";
+import { TicketEventService } from "./event.service";
 import { GateSnapshotService } from "./gate-snapshot.service";
 import { IdempotencyService } from "./idempotency.service";
 import { KeySweep } from "./key-sweep.service";
@@ -58,7 +58,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
   const bills = new BillService(deps, codes, idempotency, outbox, devices, payments);
-  const ticketEvents = new EventService(deps);
+  const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);

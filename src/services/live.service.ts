@@ -1,6 +1,6 @@
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
-import type { EventService } from "./event.service";
+import type { TicketEventService } from "./event.service";
 import {
   type AdmissionEvent,
   customerRecipient,
@@ -19,7 +19,7 @@ import { requireCustomer, requireCustomerOrRegister, requirePartner } from "./gu
 export class LiveService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly ticketEvents: EventService,
+    private readonly ticketEvents: TicketEventService,
   ) {}
 
   /** An event's gates and its ticket shop see every admission decision, with the count. */

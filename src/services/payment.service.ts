@@ -21,7 +21,7 @@ import { LotTakenMeanwhile } from "./points.service";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
 import { assertTransition, type PaymentStatus } from "./states";
 import { requirePhone } from "./validation";
-import { useCode } from "./wrong-code-limit";
+import { underWrongCodeLimit } from "./wrong-code-limit";
 import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
 
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
@@ -78,7 +78,7 @@ export class PaymentService {
    */
   async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string, points?: PointsWithPayment | null): Promise<PaymentEntity> {
     const register = requireRegister(caller);
-    return useCode(this.deps, register.apiKeyId, async () => {
+    return underWrongCodeLimit(this.deps, register.apiKeyId, async () => {
       const store = await this.storeOf(register);
       const sale = normalizeSale(saleInput, store.currency);
       // An offline token's caps count what the card pays, known only once points are held: not combined.

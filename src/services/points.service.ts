@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
 import type { MembershipService, MembershipView } from "./membership.service";
 import type { ProgramService } from "./program.service";
-import { useCode } from "./wrong-code-limit";
+import { underWrongCodeLimit } from "./wrong-code-limit";
 import type { Tx } from "../database";
 
 const DAY_MS = 86_400_000;
@@ -76,7 +76,7 @@ export class PointsService {
     const register = requireRegister(caller);
     if (!Number.isSafeInteger(purchaseAmount) || purchaseAmount < 0) badInput("purchaseAmount must be 0 or more", { field: "purchaseAmount" });
     if (!Number.isSafeInteger(redeemPoints) || redeemPoints < 0) badInput("redeemPoints must be 0 or more", { field: "redeemPoints" });
-    return useCode(this.deps, register.apiKeyId, () =>
+    return underWrongCodeLimit(this.deps, register.apiKeyId, () =>
       this.idempotency.run({
         scope: `key:${register.apiKeyId}`,
         key: idempotencyKey,

@@ -9,7 +9,7 @@ import type { IssuedCode } from "./code.service";
 import { MAX_CODE_TTL_SECONDS } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, forbidden, notFound } from "./errors";
-import type { EventService } from "./event.service";
+import type { TicketEventService } from "./event.service";
 import { requireCustomer, requireGate, requirePartner } from "./guards";
 import { newId } from "./ids";
 import { isUniqueViolation } from "../database";
@@ -57,7 +57,7 @@ const HOUR_MS = 3_600_000;
 export class TicketService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly ticketEvents: EventService,
+    private readonly ticketEvents: TicketEventService,
     private readonly devices: DeviceService,
   ) {}
 
@@ -161,7 +161,7 @@ export class TicketService {
     await this.devices.approve(session, approval, "issueTicketCode", { ticketId });
     const ttl = Math.min(this.deps.config.ticketCodeTtlSeconds, MAX_CODE_TTL_SECONDS);
     const expiresAt = new Date(Math.min(now.getTime() + ttl * 1000, ticket.validUntil.getTime()));
-    const code = this.deps.tickets.sign({
+    const code = this.deps.ticketSigner.sign({
       t: ticket.id,
       e: event.id,
       v: ticket.holderVersion,
@@ -195,7 +195,7 @@ export class TicketService {
     const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
     const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
     const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
-    const credential = this.deps.tickets.signCredential({
+    const credential = this.deps.ticketSigner.signCredential({
       t: ticket.id,
       e: event.id,
       v: ticket.holderVersion,
@@ -288,7 +288,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = await this.deps.tickets.verify(code.trim(), this.deps.clock.now());
+    const claims = await this.deps.ticketSigner.verify(code.trim(), this.deps.clock.now());
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
@@ -297,7 +297,7 @@ export class TicketService {
   }
 
   ticketSigningKey(): string {
-    return this.deps.tickets.publicKeyPem;
+    return this.deps.ticketSigner.publicKeyPem;
   }
 
   private async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {

@@ -12,7 +12,7 @@ import { ErrorCode, WalletError } from "./errors";
 type Limits = Pick<ServiceDeps, "rateLimits">;
 
 /** A terminal's use of a code (lookup, redeem, collect, settle): a CODE_INVALID it throws is counted. */
-export function useCode<T>(deps: Limits, apiKeyId: string, use: () => Promise<T>): Promise<T> {
+export function underWrongCodeLimit<T>(deps: Limits, apiKeyId: string, use: () => Promise<T>): Promise<T> {
   return deps.rateLimits.countWrongGuesses("wrongCodePerTerminal", apiKeyId, use, isWrongCode);
 }
 

@@ -92,7 +92,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const rateLimits = new RateLimits(bucketLimits(config.rateLimits));
   const sms = new SimulatedSms();
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, tickets: secrets.tickets, institution, rateLimits, events, metrics: noMetrics, sms };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, institution, rateLimits, events, metrics: noMetrics, sms };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
