@@ -237,7 +237,7 @@ export class Db {
       try {
         held = await this.acquire();
         if (catchUp) await mysqlOutside(held.connection, { sql: syncedFirst("SELECT 1"), params: [] });
-        const wire = new MysqlWire(held.connection, statements);
+        const wire = new MysqlWire(held.connection, statements, this.#galera);
         return await Tx.run(dataSource, held.runner, wire, statements, work, catchUp || !this.#galera);
       } catch (error) {
         if (error instanceof RunAgainCaughtUp && attempt < MAX_ATTEMPTS) {
