@@ -62,8 +62,13 @@ export class PaymentProcessor {
     private readonly bills: BillCardPayments,
   ) {}
 
+  /**
+   * A payment its transaction moved to PROCESSING, read as committed anywhere: one that is
+   * not PROCESSING (settled meanwhile, or a move whose COMMIT did not commit) is not asked.
+   */
   async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
     const payment = await this.load(paymentId);
+    if (payment.status !== "PROCESSING") return payment;
     const card = await this.deps.db.read((m) => m.findOneByOrFail(CardEntity, { id: payment.cardId }));
     return this.authorizeAndRecord(payment, card);
   }
@@ -103,7 +108,7 @@ export class PaymentProcessor {
       });
       return moved;
     });
-    return moved.changed === 1 ? decided : this.load(payment.id);
+    return moved.changed === 1 ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
   }
 
   /**
@@ -136,7 +141,25 @@ export class PaymentProcessor {
       });
       return true;
     });
-    return moved ? decided : this.load(payment.id);
+    return moved ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
+  }
+
+  /**
+   * The decision's move found the payment no longer PROCESSING: recovery settled it
+   * first, or it is not there at all, which only a database that answered a COMMIT with
+   * OK for a transaction that did not commit can make. Then nothing records the answer,
+   * so an authorization the institution made (`mayBeAuthorized`) is reversed through the
+   * outbox, and the call fails.
+   */
+  private async decidedElsewhere(payment: PaymentEntity, mayBeAuthorized: boolean): Promise<PaymentEntity> {
+    const current = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id: payment.id }), { fresh: true });
+    if (current) return current;
+    if (mayBeAuthorized) {
+      await this.deps.db.tx(async (tx) => this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }));
+      this.deps.metrics.reversalQueued("missing");
+    }
+    this.deps.logger.error({ paymentId: payment.id }, "payment not found at its decision; its authorization is reversed");
+    throw new PaymentMissingAtDecision();
   }
 
   /**
@@ -361,6 +384,14 @@ export class PaymentProcessor {
       approvalNumber,
       at: this.deps.clock.now().toISOString(),
     };
+  }
+}
+
+/** A payment asked of the institution that its decision finds nowhere (see `decidedElsewhere`). */
+export class PaymentMissingAtDecision extends Error {
+  constructor() {
+    super("the payment was not found when its decision was recorded; any authorization is reversed");
+    this.name = "PaymentMissingAtDecision";
   }
 }
 

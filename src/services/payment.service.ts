@@ -26,6 +26,8 @@ import { isOfflineToken, type OfflineTokenService } from "./offline-token.servic
 
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
 const HOLD_ATTEMPTS = 5;
+/** A redeem's transaction, run again when its payment answered as committed is not there. */
+const CREATE_ATTEMPTS = 3;
 
 /** What a redeem's transaction made: the payment, the card to charge, and whether it waits for the customer. */
 interface Created {
@@ -139,8 +141,48 @@ export class PaymentService {
     points: PointsWithPayment | null,
   ): Promise<PaymentEntity> {
     const paymentId = newId();
+    let created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+    // The institution is asked only for a payment read back as committed (see `committed`).
+    for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
+      if (attempt >= CREATE_ATTEMPTS) throw new Error("the payment's transaction answered OK but did not commit");
+      this.deps.logger.warn({ paymentId }, "a payment answered as committed was not; its transaction runs again");
+      created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+    }
+    if (created.waits) {
+      this.deps.metrics.redeemed(created.payment.status, null);
+      return created.payment;
+    }
+    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
+    this.deps.metrics.redeemed(decided.status, decided.declineReason);
+    return decided;
+  }
+
+  /**
+   * On a Galera cluster, whether the payment is there to be read, on its node, before the
+   * institution is asked: a node has answered a COMMIT with OK for a transaction it had
+   * rolled back, and an authorization with no payment would be recorded nowhere. Each
+   * write's reply is checked for that already (mysql-wire.ts); this read is for what
+   * the database may still get wrong, and costs a Galera redeem one primary-key read. A
+   * single server is not asked.
+   */
+  private async committed(payment: PaymentEntity): Promise<boolean> {
+    if (!this.deps.db.galera) return true;
+    const stored = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id: payment.id }), { fresh: true });
+    return stored !== null;
+  }
+
+  /** The redeem's transaction: the key's claim, the code's, and the payment (see `redeem`). */
+  private async create(
+    store: StoreEntity,
+    saleOrBill: Sale | BillReservation,
+    code: string,
+    codeHash: string,
+    claim: ClaimKey,
+    points: PointsWithPayment | null,
+    paymentId: string,
+  ): Promise<Created> {
     let made: Created | null = null;
-    const created = await this.deps.db.tx(async (tx): Promise<Created> => {
+    return this.deps.db.tx(async (tx): Promise<Created> => {
       claim(tx, paymentId);
       const billed = typeof saleOrBill === "function" ? await saleOrBill(tx, paymentId, store) : null;
       const sale = billed ? billed.sale : (saleOrBill as Sale);
@@ -175,13 +217,6 @@ export class PaymentService {
       tx.afterCommit(() => this.announceConfirmation(request, payment));
       return (made = { payment, card, waits: true });
     }).catch((error: unknown) => this.committedAfterAll(error, made));
-    if (created.waits) {
-      this.deps.metrics.redeemed(created.payment.status, null);
-      return created.payment;
-    }
-    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
-    this.deps.metrics.redeemed(decided.status, decided.declineReason);
-    return decided;
   }
 
   /**
