@@ -231,7 +231,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.outbox.start();
       services.confirmations.start();
       services.retention.start();
-      await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return `http://${shownHost}:${address.port}`;
