@@ -420,14 +420,18 @@ export class PaymentService {
     const who = requireCustomerOrRegister(caller);
     if (!Number.isInteger(first) || first < 1 || first > 100) badInput("first must be 1 to 100", { field: "first" });
     const afterId = after ? decodeCursor(after) : null;
-    const rows = await this.deps.db.read((m) => {
-      const owner = who.kind === "customer" ? { customerId: who.customerId } : { storeId: who.storeId };
-      return m.find(PaymentEntity, {
-        where: afterId ? { ...owner, id: LessThan(afterId) } : owner,
-        order: { id: "DESC" },
-        take: first + 1,
-      });
-    });
+    // The caller may have paid a moment ago, through another instance and database node.
+    const rows = await this.deps.db.read(
+      (m) => {
+        const owner = who.kind === "customer" ? { customerId: who.customerId } : { storeId: who.storeId };
+        return m.find(PaymentEntity, {
+          where: afterId ? { ...owner, id: LessThan(afterId) } : owner,
+          order: { id: "DESC" },
+          take: first + 1,
+        });
+      },
+      { fresh: true },
+    );
     const nodes = rows.slice(0, first);
     return { nodes, nextCursor: rows.length > first ? encodeCursor(nodes[nodes.length - 1].id) : null };
   }
