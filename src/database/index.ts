@@ -94,6 +94,17 @@ export interface DbOptions {
   logger?: DbLogger;
 }
 
+export interface TxOptions {
+  /**
+   * The transaction may run again even when its COMMIT was on its way as its connection
+   * failed, so that it may have committed: `work` only adds rows nobody knows of yet,
+   * made afresh by each run (a new code, a new session), or changes rows to where a
+   * second run leaves them (a session ended). A run that did commit leaves at most a row
+   * nobody uses (a code or a session whose token was never handed out), which expires.
+   */
+  repeatable?: boolean;
+}
+
 /** A Galera node's own view of whether it can serve (SHOW STATUS wsrep_ready, wsrep_local_state). */
 export interface NodeState {
   ready: boolean;
@@ -205,14 +216,14 @@ export class Db {
    * victim or a Galera node refused at certification, on the same node; one the node
    * refused to run or lost the connection of before its COMMIT went, on the next node
    * (hosts.ts). Never one whose COMMIT was on its way when the connection failed: it may
-   * have committed. One that asked to (`Tx.runAgainCaughtUp`) runs again at once, after
+   * have committed; unless it is `repeatable` (TxOptions). One that asked to (`Tx.runAgainCaughtUp`) runs again at once, after
    * its node has applied every write committed in the cluster (a synced read on the
    * connection before the transaction begins). Each attempt has a fresh Tx: what a
    * rolled-back attempt asked for is never sent, so `work` may say what to do after the
    * commit wherever it likes, and must do nothing else but database work.
    */
-  async tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const { result, afterCommit } = await this.runTransaction(work);
+  async tx<T>(work: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const { result, afterCommit } = await this.runTransaction(work, options);
     for (const action of afterCommit) {
       try {
         action();
@@ -224,7 +235,7 @@ export class Db {
     return result;
   }
 
-  private async runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
+  private async runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TxOptions): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
     const { dataSource, statements, sqlite } = this;
     if (this.sqliteLock && sqlite) {
       const wire = new SqliteWire(sqlite, statements);
@@ -247,7 +258,7 @@ export class Db {
         }
         const failure = retryableKind(error);
         if (failure === "node") this.nodeFailed(held?.connection, error);
-        if (!failure || attempt >= MAX_ATTEMPTS || isOutcomeUnknown(error)) throw error;
+        if (!failure || attempt >= MAX_ATTEMPTS || (isOutcomeUnknown(error) && !options.repeatable)) throw error;
         kind = failure;
         this.retrying("transaction", attempt, kind, error);
       } finally {
