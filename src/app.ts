@@ -118,6 +118,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       metrics,
       sms,
+      leaseStore: redis?.general ?? null,
     },
     secrets.adminToken,
   );

@@ -10,6 +10,7 @@ import { newId } from "./ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
 import type { OutboxService } from "./outbox.service";
 import type { PaymentPointsService } from "./payment-points.service";
+import { ProcessingLeases, type Lease } from "./processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
 import { assertTransition, type PaymentStatus } from "./states";
 
@@ -53,6 +54,9 @@ export const OUTBOX_REVERSE = "institution.reverse";
  * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
 export class PaymentProcessor {
+  /** The payments this instance is working on, for every instance's recovery to see. */
+  readonly leases: ProcessingLeases;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly cards: CardService,
@@ -60,7 +64,9 @@ export class PaymentProcessor {
     private readonly points: PaymentPointsService,
     private readonly storeWebhooks: StoreWebhooks,
     private readonly bills: BillCardPayments,
-  ) {}
+  ) {
+    this.leases = new ProcessingLeases(deps.clock, deps.leaseStore ?? null);
+  }
 
   /**
    * A payment its transaction moved to PROCESSING, read as committed anywhere: one that is
@@ -73,9 +79,15 @@ export class PaymentProcessor {
     return this.authorizeAndRecord(payment, card);
   }
 
-  /** `payment` is PROCESSING and committed; returns it as decided. */
-  async authorizeAndRecord(payment: PaymentEntity, card: ChargeCard): Promise<PaymentEntity> {
+  /**
+   * `payment` is PROCESSING and committed; returns it as decided. Under `lease` when the
+   * caller holds the payment's already (from before its PROCESSING commit), else its own.
+   */
+  async authorizeAndRecord(payment: PaymentEntity, card: ChargeCard, lease?: Lease): Promise<PaymentEntity> {
+    if (!lease) return this.leases.hold(payment.id, (own) => this.authorizeAndRecord(payment, card, own));
+    lease.waitUntil(this.deps.clock.now().getTime() + this.deps.config.institutionTimeoutMs);
     const result = await this.authorize(payment, card);
+    lease.answered();
     const timedOut = result === "timeout";
     const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
     const outcome: Partial<PaymentEntity> = {
@@ -296,6 +308,8 @@ export class PaymentProcessor {
     );
     let settled = 0;
     for (const payment of stuck) {
+      // Its instance is alive and still on it (after a database stall, every deadline has passed).
+      if (await this.leases.working(payment.id)) continue;
       const fields = { declineReason: DECLINE.processingError, decidedAt: this.deps.clock.now() };
       const declined = Object.assign(new PaymentEntity(), payment, { status: "DECLINED" as const }, fields);
       const moved = await this.deps.db.tx(async (tx) => {

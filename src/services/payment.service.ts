@@ -141,20 +141,24 @@ export class PaymentService {
     points: PointsWithPayment | null,
   ): Promise<PaymentEntity> {
     const paymentId = newId();
-    let created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
-    // The institution is asked only for a payment read back as committed (see `committed`).
-    for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
-      if (attempt >= CREATE_ATTEMPTS) throw new Error("the payment's transaction answered OK but did not commit");
-      this.deps.logger.warn({ paymentId }, "a payment answered as committed was not; its transaction runs again");
-      created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
-    }
-    if (created.waits) {
-      this.deps.metrics.redeemed(created.payment.status, null);
-      return created.payment;
-    }
-    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
-    this.deps.metrics.redeemed(decided.status, decided.declineReason);
-    return decided;
+    // Held from before the payment commits as PROCESSING, however long that takes, so no
+    // instance's recovery takes it for one a crash left behind (processing-leases.ts).
+    return this.processor.leases.hold(paymentId, async (lease) => {
+      let created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+      // The institution is asked only for a payment read back as committed (see `committed`).
+      for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
+        if (attempt >= CREATE_ATTEMPTS) throw new Error("the payment's transaction answered OK but did not commit");
+        this.deps.logger.warn({ paymentId }, "a payment answered as committed was not; its transaction runs again");
+        created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+      }
+      if (created.waits) {
+        this.deps.metrics.redeemed(created.payment.status, null);
+        return created.payment;
+      }
+      const decided = await this.processor.authorizeAndRecord(created.payment, created.card, lease);
+      this.deps.metrics.redeemed(decided.status, decided.declineReason);
+      return decided;
+    });
   }
 
   /**
