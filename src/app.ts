@@ -71,6 +71,8 @@ export interface App {
 
 /** How long start waits for Redis before going on without it (it may be down). */
 const REDIS_CONNECT_WAIT_MS = 2000;
+/** How often an instance failed over to another Galera node asks whether its own is back. */
+const FIRST_NODE_CHECK_MS = 5000;
 
 /**
  * Builds the whole server: database (migrated), services, GraphQL over HTTP (POST
@@ -217,6 +219,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     Math.max(1000, config.recoveryAfterMs / 2),
   );
   recoveryTimer.unref();
+  // After a failover, back to this instance's own node once it has rejoined (a no-op elsewhere).
+  const firstNodeTimer = setInterval(() => void db.backToFirstNode().catch(() => undefined), FIRST_NODE_CHECK_MS);
+  firstNodeTimer.unref();
 
   return {
     services,
@@ -250,6 +255,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       readiness.drain();
       clearInterval(recoveryTimer);
+      clearInterval(firstNodeTimer);
       openSockets.stop();
       services.confirmations.stop();
       await services.retention.stop();

@@ -141,6 +141,7 @@ export class Db {
     if (this.hosts) {
       this.hosts.onGiveUp = (failed, next, reason) =>
         this.logger.warn({ reason, failed: `${failed.host}:${failed.port}`, next: `${next.host}:${next.port}` }, "database node failed; new connections go to the next one");
+      this.hosts.onBack = (first) => this.logger.warn({ node: `${first.host}:${first.port}` }, "database node back and Synced; new connections go to it again");
     }
     const onSqlite = dataSource.options.type === "better-sqlite3";
     this.sqliteLock = onSqlite ? new Mutex() : null;
@@ -206,6 +207,27 @@ export class Db {
       return state;
     } finally {
       await runner.release();
+    }
+  }
+
+  /**
+   * While a Galera instance's connections go to another node than its first
+   * (DATABASE_URL's) after a failure, asks the first, on a connection of its own, whether
+   * it is back: `wsrep_ready` ON and Synced. If it is, it is the node in use again
+   * (hosts.ts). Resolves to whether it went back; does nothing elsewhere.
+   */
+  async backToFirstNode(): Promise<boolean> {
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!this.#galera || !this.hosts || this.hosts.onFirst || !url) return false;
+    const connection = await createConnection({ uri: url, connectTimeout: 2000 });
+    try {
+      const [rows] = await connection.query("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state')");
+      const value = (name: string) => (rows as Array<{ Variable_name: string; Value: string }>).find((r) => r.Variable_name === name)?.Value;
+      if (value("wsrep_ready") !== "ON" || value("wsrep_local_state") !== "4") return false;
+      this.hosts.backToFirst();
+      return true;
+    } finally {
+      connection.destroy();
     }
   }
 

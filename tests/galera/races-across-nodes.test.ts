@@ -7,6 +7,7 @@ import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { productionKeys } from "../support/production";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { eventually } from "../support/counting-institution";
 import { createConnection } from "mysql2/promise";
 import { Db, createDataSource, syncedFirst } from "../../src/database";
 import { NODE_PORTS, clusterDatabase, ensureCluster, freshOnNode, galeraWanted, killNode, onNode, restartNode, stopCluster, tableChecksums, waitUntilConverged } from "../../scripts/galera/cluster";
@@ -298,9 +299,10 @@ describeIf("three instances on three Galera nodes", () => {
     } finally {
       await restartNode(3);
     }
-    // Back and Synced: its own instance is ready, and serves.
+    // Back and Synced: its own instance is ready, serves, and goes back to its own node.
     const ready = await fetch(`${urls()[2]}/ready`);
     expect(ready.status).toBe(200);
+    expect(await eventually(() => /database node back and Synced; new connections go to it again/.test(servers[2].output()), 30_000)).toBe(true);
   });
 
   it("after the kill and the rejoin, every table of the app database has the same checksum on the three nodes", async () => {
