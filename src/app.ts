@@ -73,6 +73,8 @@ export interface App {
 
 /** How long start waits for Redis before going on without it (it may be down). */
 const REDIS_CONNECT_WAIT_MS = 2000;
+/** How often an instance failed over to another Galera node asks whether its own is back. */
+const FIRST_NODE_CHECK_MS = 5000;
 
 /**
  * Builds the whole server: database (migrated), services, GraphQL over HTTP (POST
@@ -127,6 +129,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       events,
       metrics,
       sms,
+      leaseStore: redis?.general ?? null,
     },
     secrets.adminToken,
   );
@@ -227,6 +230,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     Math.max(1000, config.recoveryAfterMs / 2),
   );
   recoveryTimer.unref();
+  // After a failover, back to this instance's own node once it has rejoined (a no-op elsewhere).
+  const firstNodeTimer = setInterval(() => void db.backToFirstNode().catch(() => undefined), FIRST_NODE_CHECK_MS);
+  firstNodeTimer.unref();
 
   return {
     services,
@@ -242,7 +248,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.outbox.start();
       services.confirmations.start();
       services.retention.start();
-      await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return `http://${shownHost}:${address.port}`;
@@ -253,6 +266,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       readiness.drain();
       clearInterval(recoveryTimer);
+      clearInterval(firstNodeTimer);
       openSockets.stop();
       services.confirmations.stop();
       await services.retention.stop();

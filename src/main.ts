@@ -26,7 +26,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const url = await app.listen();
+  let url;
+  try {
+    url = await app.listen();
+  } catch (error) {
+    // Not serving, the instance must not run its pool and jobs either: it stops, and says why.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EADDRINUSE" ? "is in use by another process" : `cannot be listened on (${code ?? "unknown error"})`;
+    const message = `port ${config.port} ${why}; not starting`;
+    logger.fatal({ code, host: config.host, port: config.port }, message);
+    // The log is buffered and may not reach stdout before the exit: stderr says it for sure.
+    process.stderr.write(`wallet-center: ${message}\n`);
+    await app.close().catch(() => undefined);
+    process.exit(1);
+  }
   logger.info(
     { url: `${url}/graphql`, database: config.databaseUrl ? "mysql" : "sqlite", env: config.nodeEnv },
     "wallet-center listening",

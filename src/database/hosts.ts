@@ -14,8 +14,10 @@ export interface HostAddress {
  * writable, with the same user and database). New connections go to the node in use;
  * when it fails (`failed`), the next one in the list becomes the node in use, and the
  * pool's idle connections to the failed one are closed, so every connection made from
- * then on goes to the next node. The node in use changes only on a failure: a node
- * that comes back gets connections again once the one in use fails in turn.
+ * then on goes to the next node. Once the first node is back and Synced (`Db` asks it
+ * every few seconds while another is in use), it is the node in use again
+ * (`backToFirst`): an operator places each instance beside its own node, and the
+ * cluster's load stays spread as placed.
  *
  * It works through mysql2's `stream` option, a function that opens each connection's
  * socket (typeorm-internals.ts, 4), so the pool, the driver and every query stay as they
@@ -26,6 +28,8 @@ export class DatabaseHosts {
   readonly #hostOf = new WeakMap<Socket, number>();
   /** Told when a node is given up (Db logs it). */
   onGiveUp: (failed: HostAddress, next: HostAddress, reason: string) => void = () => undefined;
+  /** Told when the first node is the one in use again (Db logs it). */
+  onBack: (first: HostAddress) => void = () => undefined;
 
   constructor(readonly addresses: readonly HostAddress[]) {
     if (addresses.length === 0) throw new Error("at least one database host");
@@ -48,6 +52,18 @@ export class DatabaseHosts {
   /** The node new connections go to. */
   get inUse(): HostAddress {
     return this.addresses[this.#inUse];
+  }
+
+  /** Whether the first node (DATABASE_URL's) is the one in use. */
+  get onFirst(): boolean {
+    return this.#inUse === 0;
+  }
+
+  /** The first node is back and can serve: new connections go to it again. */
+  backToFirst(): void {
+    if (this.#inUse === 0) return;
+    this.#inUse = 0;
+    this.onBack(this.addresses[0]);
   }
 
   /** mysql2's `stream` option: opens a connection's socket to the node in use. */

@@ -94,6 +94,17 @@ export interface DbOptions {
   logger?: DbLogger;
 }
 
+export interface TxOptions {
+  /**
+   * The transaction may run again even when its COMMIT was on its way as its connection
+   * failed, so that it may have committed: `work` only adds rows nobody knows of yet,
+   * made afresh by each run (a new code, a new session), or changes rows to where a
+   * second run leaves them (a session ended). A run that did commit leaves at most a row
+   * nobody uses (a code or a session whose token was never handed out), which expires.
+   */
+  repeatable?: boolean;
+}
+
 /** A Galera node's own view of whether it can serve (SHOW STATUS wsrep_ready, wsrep_local_state). */
 export interface NodeState {
   ready: boolean;
@@ -130,6 +141,7 @@ export class Db {
     if (this.hosts) {
       this.hosts.onGiveUp = (failed, next, reason) =>
         this.logger.warn({ reason, failed: `${failed.host}:${failed.port}`, next: `${next.host}:${next.port}` }, "database node failed; new connections go to the next one");
+      this.hosts.onBack = (first) => this.logger.warn({ node: `${first.host}:${first.port}` }, "database node back and Synced; new connections go to it again");
     }
     const onSqlite = dataSource.options.type === "better-sqlite3";
     this.sqliteLock = onSqlite ? new Mutex() : null;
@@ -199,20 +211,41 @@ export class Db {
   }
 
   /**
+   * While a Galera instance's connections go to another node than its first
+   * (DATABASE_URL's) after a failure, asks the first, on a connection of its own, whether
+   * it is back: `wsrep_ready` ON and Synced. If it is, it is the node in use again
+   * (hosts.ts). Resolves to whether it went back; does nothing elsewhere.
+   */
+  async backToFirstNode(): Promise<boolean> {
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!this.#galera || !this.hosts || this.hosts.onFirst || !url) return false;
+    const connection = await createConnection({ uri: url, connectTimeout: 2000 });
+    try {
+      const [rows] = await connection.query("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state')");
+      const value = (name: string) => (rows as Array<{ Variable_name: string; Value: string }>).find((r) => r.Variable_name === name)?.Value;
+      if (value("wsrep_ready") !== "ON" || value("wsrep_local_state") !== "4") return false;
+      this.hosts.backToFirst();
+      return true;
+    } finally {
+      connection.destroy();
+    }
+  }
+
+  /**
    * Runs `work` in a transaction (see Tx) and commits it, then runs what it asked to run
    * after its commit. On MySQL, a transaction rolled back whole is run again, up to
    * MAX_ATTEMPTS in all, after a backoff (retries.ts): one InnoDB chose as a deadlock
    * victim or a Galera node refused at certification, on the same node; one the node
    * refused to run or lost the connection of before its COMMIT went, on the next node
    * (hosts.ts). Never one whose COMMIT was on its way when the connection failed: it may
-   * have committed. One that asked to (`Tx.runAgainCaughtUp`) runs again at once, after
+   * have committed; unless it is `repeatable` (TxOptions). One that asked to (`Tx.runAgainCaughtUp`) runs again at once, after
    * its node has applied every write committed in the cluster (a synced read on the
    * connection before the transaction begins). Each attempt has a fresh Tx: what a
    * rolled-back attempt asked for is never sent, so `work` may say what to do after the
    * commit wherever it likes, and must do nothing else but database work.
    */
-  async tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const { result, afterCommit } = await this.runTransaction(work);
+  async tx<T>(work: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const { result, afterCommit } = await this.runTransaction(work, options);
     for (const action of afterCommit) {
       try {
         action();
@@ -224,7 +257,7 @@ export class Db {
     return result;
   }
 
-  private async runTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
+  private async runTransaction<T>(work: (tx: Tx) => Promise<T>, options: TxOptions): Promise<{ result: T; afterCommit: ReadonlyArray<() => void> }> {
     const { dataSource, statements, sqlite } = this;
     if (this.sqliteLock && sqlite) {
       const wire = new SqliteWire(sqlite, statements);
@@ -237,7 +270,7 @@ export class Db {
       try {
         held = await this.acquire();
         if (catchUp) await mysqlOutside(held.connection, { sql: syncedFirst("SELECT 1"), params: [] });
-        const wire = new MysqlWire(held.connection, statements);
+        const wire = new MysqlWire(held.connection, statements, this.#galera);
         return await Tx.run(dataSource, held.runner, wire, statements, work, catchUp || !this.#galera);
       } catch (error) {
         if (error instanceof RunAgainCaughtUp && attempt < MAX_ATTEMPTS) {
@@ -247,7 +280,7 @@ export class Db {
         }
         const failure = retryableKind(error);
         if (failure === "node") this.nodeFailed(held?.connection, error);
-        if (!failure || attempt >= MAX_ATTEMPTS || isOutcomeUnknown(error)) throw error;
+        if (!failure || attempt >= MAX_ATTEMPTS || (isOutcomeUnknown(error) && !options.repeatable)) throw error;
         kind = failure;
         this.retrying("transaction", attempt, kind, error);
       } finally {

@@ -21,6 +21,23 @@ export const MAX_ATTEMPTS = 10;
 const BASE_DELAY_MS = 2;
 const MAX_DELAY_MS = 250;
 
+/**
+ * A write inside a transaction whose reply shows no transaction open any more: the
+ * server rolled the transaction back before the write ran (on Galera, a transaction
+ * aborted by a replicated write while it waited between two texts of ours; MariaDB may
+ * then answer the texts that follow, COMMIT included, with OK). It carries the errno
+ * of a rollback, so `Db.tx` runs the transaction again like any certification failure.
+ */
+export class TransactionRolledBack extends Error {
+  readonly errno = 1213;
+  readonly code = "ER_LOCK_DEADLOCK";
+
+  constructor() {
+    super("the server rolled the transaction back before a write of it ran");
+    this.name = "TransactionRolledBack";
+  }
+}
+
 /** Errnos and codes that mean the node, not the statement, is at fault. */
 const NODE_ERRNOS = new Set([1047]);
 const NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "PROTOCOL_CONNECTION_LOST"]);

@@ -64,7 +64,7 @@ export class WalletMetrics implements ServiceMetrics {
 
   private readonly reversals = new Counter({
     name: "wallet_institution_reversals_total",
-    help: "Reversals committed to the outbox, by reason (timeout, recovery after a crash, void)",
+    help: "Reversals committed to the outbox, by reason (timeout, recovery after a crash, void, missing: an authorization whose payment its decision did not find)",
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });

@@ -1,3 +1,4 @@
+import { row } from "../database";
 import { CustomerEntity, SessionEntity } from "../entities";
 import type { Caller } from "./caller";
 import { hashPassword, verifyPassword } from "./crypto/password";
@@ -86,18 +87,26 @@ export class AuthService {
 
   /** A new session for a customer whose credential was just proven (a login, a sign-up). */
   async issueSession(customer: CustomerEntity): Promise<IssuedSession> {
-    const token = newBearer(SESSION_TOKEN_PREFIX);
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + this.deps.config.sessionTtlHours * 3_600_000);
-    await this.deps.db.tx((m) =>
-      m.insert(SessionEntity, {
-        id: newId(),
-        customerId: customer.id,
-        tokenHash: sha256Hex(token),
-        expiresAt,
-        revokedAt: null,
-        createdAt: now,
-      }),
+    // Each run makes a new token: a run again after a lost COMMIT leaves at most a session
+    // whose token nobody was given. The row travels with the BEGIN and COMMIT: one round trip.
+    const token = await this.deps.db.tx(
+      async (tx) => {
+        const token = newBearer(SESSION_TOKEN_PREFIX);
+        tx.atCommit(
+          row(SessionEntity, {
+            id: newId(),
+            customerId: customer.id,
+            tokenHash: sha256Hex(token),
+            expiresAt,
+            revokedAt: null,
+            createdAt: now,
+          }),
+        );
+        return token;
+      },
+      { repeatable: true },
     );
     return { token, expiresAt, customer };
   }

@@ -117,16 +117,21 @@ export class BillService {
   /** A partner's own bills, or a phone's (by its phone number), newest first. */
   async bills(caller: Caller, status: BillStatus | null): Promise<BillView[]> {
     const who = caller.kind === "partner" ? requirePartner(caller) : requireCustomer(caller);
-    const rows = await this.deps.db.read(async (m) => {
-      const query = m.createQueryBuilder(BillEntity, "b").orderBy("b.id", "DESC").limit(LIST_LIMIT);
-      if (who.kind === "partner") query.where("b.partnerId = :partnerId", { partnerId: who.partnerId });
-      else {
-        const customer = await m.findOneByOrFail(CustomerEntity, { id: who.customerId });
-        query.where("b.customerPhone = :phone", { phone: customer.phone });
-      }
-      if (status) this.filterStatus(query, status);
-      return query.getMany();
-    });
+    // A bill posted or paid a moment ago may have been written through another database node;
+    // the views read after it on this node see at least as much.
+    const rows = await this.deps.db.read(
+      async (m) => {
+        const query = m.createQueryBuilder(BillEntity, "b").orderBy("b.id", "DESC").limit(LIST_LIMIT);
+        if (who.kind === "partner") query.where("b.partnerId = :partnerId", { partnerId: who.partnerId });
+        else {
+          const customer = await m.findOneByOrFail(CustomerEntity, { id: who.customerId });
+          query.where("b.customerPhone = :phone", { phone: customer.phone });
+        }
+        if (status) this.filterStatus(query, status);
+        return query.getMany();
+      },
+      { fresh: true },
+    );
     return this.views(rows);
   }
 

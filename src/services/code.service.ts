@@ -99,9 +99,10 @@ export class CodeService {
     const now = this.deps.clock.now();
     const longest = kind === "BILL" ? MAX_BILL_CODE_TTL_SECONDS : MAX_CODE_TTL_SECONDS;
     const expiresAt = new Date(now.getTime() + Math.min(ttlSeconds, longest) * 1000);
-    const code = newCodeDigits();
-    // The row travels with the transaction's BEGIN and COMMIT: one round trip.
-    await this.deps.db.tx(async (tx) =>
+    // The row travels with the transaction's BEGIN and COMMIT: one round trip. Each run
+    // makes a new code, so a run again after a lost COMMIT leaves at most an unused one.
+    const code = await this.deps.db.tx(async (tx) => {
+      const code = newCodeDigits();
       tx.atCommit(row(WalletCodeEntity, {
         id: newId(),
         codeHash: this.hash(code),
@@ -115,8 +116,9 @@ export class CodeService {
         expiresAt,
         usedAt: null,
         createdAt: now,
-      })),
-    );
+      }));
+      return code;
+    }, { repeatable: true });
     return { code, kind, expiresAt };
   }
 

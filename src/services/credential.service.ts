@@ -96,7 +96,8 @@ export class CredentialService {
 
   /** Ends one session (logout). */
   async endSession(sessionId: string): Promise<void> {
-    await this.deps.db.tx((m) => m.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }));
+    // Run again after a lost COMMIT, it finds the session ended or ends it.
+    await this.deps.db.tx((m) => m.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }), { repeatable: true });
     this.deps.events.credentialsEnded({ sessionIds: [sessionId] });
   }
 

@@ -8,6 +8,7 @@ import type { ServiceMetrics } from "./metrics";
 import type { TicketSigner } from "./crypto/ticket-signer";
 import type { CardInstitution } from "./institutions/institution";
 import type { RateLimits } from "./rate-limits";
+import type { LeaseStore } from "./processing-leases";
 import type { SmsSender } from "./sms/sms-sender";
 
 /** What every service is built with; assembled once in src/app.ts. */
@@ -28,4 +29,6 @@ export interface ServiceDeps {
   metrics: ServiceMetrics;
   /** Where sign-up codes go; null when no gateway is configured in production (sign-up is then off). */
   sms: SmsSender | null;
+  /** Where instances show which payments they are still working on (Redis; processing-leases.ts); none without Redis. */
+  leaseStore?: LeaseStore | null;
 }

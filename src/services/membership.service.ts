@@ -66,10 +66,14 @@ export class MembershipService {
 
   async memberships(caller: Caller): Promise<MembershipView[]> {
     const { customerId } = requireCustomer(caller);
-    return this.deps.db.read(async (m) => {
-      const rows = await m.find(MembershipEntity, { where: { customerId }, order: { createdAt: "ASC" } });
-      return Promise.all(rows.map(async (row) => this.view(m, row, await m.findOneByOrFail(ProgramEntity, { id: row.programId }))));
-    });
+    // Points earned or spent a moment ago may have been settled through another database node.
+    return this.deps.db.read(
+      async (m) => {
+        const rows = await m.find(MembershipEntity, { where: { customerId }, order: { createdAt: "ASC" } });
+        return Promise.all(rows.map(async (row) => this.view(m, row, await m.findOneByOrFail(ProgramEntity, { id: row.programId }))));
+      },
+      { fresh: true },
+    );
   }
 
   async issueMemberCode(caller: Caller, programId: string, approval: Approval): Promise<IssuedCode> {

@@ -1,7 +1,7 @@
 import type { PaymentStatus } from "./states";
 
 /** Why an authorization is reversed: no answer in time, a crash left it, or the register voided the sale. */
-export type ReversalReason = "timeout" | "recovery" | "void";
+export type ReversalReason = "timeout" | "recovery" | "void" | "missing";
 
 /**
  * What the services tell the operator's metrics about the events they decide. The

@@ -10,6 +10,7 @@ import { newId } from "./ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "./institutions/institution";
 import type { OutboxService } from "./outbox.service";
 import type { PaymentPointsService } from "./payment-points.service";
+import { ProcessingLeases, type Lease } from "./processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
 import { assertTransition, type PaymentStatus } from "./states";
 
@@ -53,6 +54,9 @@ export const OUTBOX_REVERSE = "institution.reverse";
  * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
 export class PaymentProcessor {
+  /** The payments this instance is working on, for every instance's recovery to see. */
+  readonly leases: ProcessingLeases;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly cards: CardService,
@@ -60,17 +64,30 @@ export class PaymentProcessor {
     private readonly points: PaymentPointsService,
     private readonly storeWebhooks: StoreWebhooks,
     private readonly bills: BillCardPayments,
-  ) {}
+  ) {
+    this.leases = new ProcessingLeases(deps.clock, deps.leaseStore ?? null);
+  }
 
+  /**
+   * A payment its transaction moved to PROCESSING, read as committed anywhere: one that is
+   * not PROCESSING (settled meanwhile, or a move whose COMMIT did not commit) is not asked.
+   */
   async authorizeAndRecordById(paymentId: string): Promise<PaymentEntity> {
     const payment = await this.load(paymentId);
+    if (payment.status !== "PROCESSING") return payment;
     const card = await this.deps.db.read((m) => m.findOneByOrFail(CardEntity, { id: payment.cardId }));
     return this.authorizeAndRecord(payment, card);
   }
 
-  /** `payment` is PROCESSING and committed; returns it as decided. */
-  async authorizeAndRecord(payment: PaymentEntity, card: ChargeCard): Promise<PaymentEntity> {
+  /**
+   * `payment` is PROCESSING and committed; returns it as decided. Under `lease` when the
+   * caller holds the payment's already (from before its PROCESSING commit), else its own.
+   */
+  async authorizeAndRecord(payment: PaymentEntity, card: ChargeCard, lease?: Lease): Promise<PaymentEntity> {
+    if (!lease) return this.leases.hold(payment.id, (own) => this.authorizeAndRecord(payment, card, own));
+    lease.waitUntil(this.deps.clock.now().getTime() + this.deps.config.institutionTimeoutMs);
     const result = await this.authorize(payment, card);
+    lease.answered();
     const timedOut = result === "timeout";
     const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
     const outcome: Partial<PaymentEntity> = {
@@ -103,7 +120,7 @@ export class PaymentProcessor {
       });
       return moved;
     });
-    return moved.changed === 1 ? decided : this.load(payment.id);
+    return moved.changed === 1 ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
   }
 
   /**
@@ -136,7 +153,25 @@ export class PaymentProcessor {
       });
       return true;
     });
-    return moved ? decided : this.load(payment.id);
+    return moved ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
+  }
+
+  /**
+   * The decision's move found the payment no longer PROCESSING: recovery settled it
+   * first, or it is not there at all, which only a database that answered a COMMIT with
+   * OK for a transaction that did not commit can make. Then nothing records the answer,
+   * so an authorization the institution made (`mayBeAuthorized`) is reversed through the
+   * outbox, and the call fails.
+   */
+  private async decidedElsewhere(payment: PaymentEntity, mayBeAuthorized: boolean): Promise<PaymentEntity> {
+    const current = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id: payment.id }), { fresh: true });
+    if (current) return current;
+    if (mayBeAuthorized) {
+      await this.deps.db.tx(async (tx) => this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }));
+      this.deps.metrics.reversalQueued("missing");
+    }
+    this.deps.logger.error({ paymentId: payment.id }, "payment not found at its decision; its authorization is reversed");
+    throw new PaymentMissingAtDecision();
   }
 
   /**
@@ -273,6 +308,8 @@ export class PaymentProcessor {
     );
     let settled = 0;
     for (const payment of stuck) {
+      // Its instance is alive and still on it (after a database stall, every deadline has passed).
+      if (await this.leases.working(payment.id)) continue;
       const fields = { declineReason: DECLINE.processingError, decidedAt: this.deps.clock.now() };
       const declined = Object.assign(new PaymentEntity(), payment, { status: "DECLINED" as const }, fields);
       const moved = await this.deps.db.tx(async (tx) => {
@@ -361,6 +398,14 @@ export class PaymentProcessor {
       approvalNumber,
       at: this.deps.clock.now().toISOString(),
     };
+  }
+}
+
+/** A payment asked of the institution that its decision finds nowhere (see `decidedElsewhere`). */
+export class PaymentMissingAtDecision extends Error {
+  constructor() {
+    super("the payment was not found when its decision was recorded; any authorization is reversed");
+    this.name = "PaymentMissingAtDecision";
   }
 }
 

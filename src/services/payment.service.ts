@@ -26,6 +26,8 @@ import { isOfflineToken, type OfflineTokenService } from "./offline-token.servic
 
 /** Holds of points that lost their lots to another settlement, tried again up to this many times. */
 const HOLD_ATTEMPTS = 5;
+/** A redeem's transaction, run again when its payment answered as committed is not there. */
+const CREATE_ATTEMPTS = 3;
 
 /** What a redeem's transaction made: the payment, the card to charge, and whether it waits for the customer. */
 interface Created {
@@ -139,8 +141,52 @@ export class PaymentService {
     points: PointsWithPayment | null,
   ): Promise<PaymentEntity> {
     const paymentId = newId();
+    // Held from before the payment commits as PROCESSING, however long that takes, so no
+    // instance's recovery takes it for one a crash left behind (processing-leases.ts).
+    return this.processor.leases.hold(paymentId, async (lease) => {
+      let created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+      // The institution is asked only for a payment read back as committed (see `committed`).
+      for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
+        if (attempt >= CREATE_ATTEMPTS) throw new Error("the payment's transaction answered OK but did not commit");
+        this.deps.logger.warn({ paymentId }, "a payment answered as committed was not; its transaction runs again");
+        created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
+      }
+      if (created.waits) {
+        this.deps.metrics.redeemed(created.payment.status, null);
+        return created.payment;
+      }
+      const decided = await this.processor.authorizeAndRecord(created.payment, created.card, lease);
+      this.deps.metrics.redeemed(decided.status, decided.declineReason);
+      return decided;
+    });
+  }
+
+  /**
+   * On a Galera cluster, whether the payment is there to be read, on its node, before the
+   * institution is asked: a node has answered a COMMIT with OK for a transaction it had
+   * rolled back, and an authorization with no payment would be recorded nowhere. Each
+   * write's reply is checked for that already (mysql-wire.ts); this read is for what
+   * the database may still get wrong, and costs a Galera redeem one primary-key read. A
+   * single server is not asked.
+   */
+  private async committed(payment: PaymentEntity): Promise<boolean> {
+    if (!this.deps.db.galera) return true;
+    const stored = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id: payment.id }), { fresh: true });
+    return stored !== null;
+  }
+
+  /** The redeem's transaction: the key's claim, the code's, and the payment (see `redeem`). */
+  private async create(
+    store: StoreEntity,
+    saleOrBill: Sale | BillReservation,
+    code: string,
+    codeHash: string,
+    claim: ClaimKey,
+    points: PointsWithPayment | null,
+    paymentId: string,
+  ): Promise<Created> {
     let made: Created | null = null;
-    const created = await this.deps.db.tx(async (tx): Promise<Created> => {
+    return this.deps.db.tx(async (tx): Promise<Created> => {
       claim(tx, paymentId);
       const billed = typeof saleOrBill === "function" ? await saleOrBill(tx, paymentId, store) : null;
       const sale = billed ? billed.sale : (saleOrBill as Sale);
@@ -175,13 +221,6 @@ export class PaymentService {
       tx.afterCommit(() => this.announceConfirmation(request, payment));
       return (made = { payment, card, waits: true });
     }).catch((error: unknown) => this.committedAfterAll(error, made));
-    if (created.waits) {
-      this.deps.metrics.redeemed(created.payment.status, null);
-      return created.payment;
-    }
-    const decided = await this.processor.authorizeAndRecord(created.payment, created.card);
-    this.deps.metrics.redeemed(decided.status, decided.declineReason);
-    return decided;
   }
 
   /**
@@ -386,14 +425,18 @@ export class PaymentService {
     const who = requireCustomerOrRegister(caller);
     if (!Number.isInteger(first) || first < 1 || first > 100) badInput("first must be 1 to 100", { field: "first" });
     const afterId = after ? decodeCursor(after) : null;
-    const rows = await this.deps.db.read((m) => {
-      const owner = who.kind === "customer" ? { customerId: who.customerId } : { storeId: who.storeId };
-      return m.find(PaymentEntity, {
-        where: afterId ? { ...owner, id: LessThan(afterId) } : owner,
-        order: { id: "DESC" },
-        take: first + 1,
-      });
-    });
+    // The caller may have paid a moment ago, through another instance and database node.
+    const rows = await this.deps.db.read(
+      (m) => {
+        const owner = who.kind === "customer" ? { customerId: who.customerId } : { storeId: who.storeId };
+        return m.find(PaymentEntity, {
+          where: afterId ? { ...owner, id: LessThan(afterId) } : owner,
+          order: { id: "DESC" },
+          take: first + 1,
+        });
+      },
+      { fresh: true },
+    );
     const nodes = rows.slice(0, first);
     return { nodes, nextCursor: rows.length > first ? encodeCursor(nodes[nodes.length - 1].id) : null };
   }

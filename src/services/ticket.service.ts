@@ -144,13 +144,18 @@ export class TicketService {
   /** The tickets this phone number holds now: not revoked, not past their validity. */
   async tickets(caller: Caller): Promise<TicketView[]> {
     const { customerId } = requireCustomer(caller);
-    const rows = await this.deps.db.read(async (m) => {
-      const { phone } = await m.findOneByOrFail(CustomerEntity, { id: customerId });
-      return m.find(TicketEntity, {
-        where: { holderPhone: phone, revokedAt: IsNull(), validUntil: MoreThan(this.deps.clock.now()) },
-        order: { validFrom: "ASC" },
-      });
-    });
+    // A ticket issued, transferred or scanned a moment ago may have been written through another
+    // database node; the views read after it on this node see at least as much.
+    const rows = await this.deps.db.read(
+      async (m) => {
+        const { phone } = await m.findOneByOrFail(CustomerEntity, { id: customerId });
+        return m.find(TicketEntity, {
+          where: { holderPhone: phone, revokedAt: IsNull(), validUntil: MoreThan(this.deps.clock.now()) },
+          order: { validFrom: "ASC" },
+        });
+      },
+      { fresh: true },
+    );
     return Promise.all(rows.map((ticket) => this.viewById(ticket.id)));
   }
 

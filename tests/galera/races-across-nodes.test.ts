@@ -1,11 +1,13 @@
 import { AdminClient } from "../../clients/admin";
 import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
+import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { productionKeys } from "../support/production";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
+import { eventually } from "../support/eventually";
 import { createConnection } from "mysql2/promise";
 import { Db, createDataSource, syncedFirst } from "../../src/database";
 import { NODE_PORTS, clusterDatabase, ensureCluster, freshOnNode, galeraWanted, killNode, onNode, restartNode, stopCluster, tableChecksums, waitUntilConverged } from "../../scripts/galera/cluster";
@@ -28,6 +30,9 @@ const describeIf = runs ? describe : describe.skip;
 jest.setTimeout(240_000);
 
 const HOUR = 3_600_000;
+const ROUNDS = Number(process.env.COMMIT_RACE_ROUNDS ?? 150);
+const LIST_READS = 200;
+const OTHER_LIST_READS = 30;
 
 describeIf("three instances on three Galera nodes", () => {
   let startedCluster = false;
@@ -89,6 +94,39 @@ describeIf("three instances on three Galera nodes", () => {
     const answers = await across(20, (url) => new RegisterClient(url, apiKey).redeemCode(code, { amount: 700, currency: "JPY" }, "one-key"));
     expect(new Set(answers.map((p) => p.id)).size).toBe(1);
     expect((await shopper.phone.payments()).nodes).toHaveLength(1);
+  });
+
+  it("the commit race: 20 redeems with one code and one key at once across the instances, 150 rounds: every answer names the one payment, APPROVED", async () => {
+    // Each round's claims collide on three nodes; a transaction a node aborted must never
+    // answer OK (tests/galera/commit-race.test.ts has the same race in plain SQL).
+    const shopper = await newShopper(urls()[0]);
+    const { apiKey } = await newRegister(urls()[1]);
+    const registers = urls().map((url) => new RegisterClient(url, apiKey));
+    const wrong: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          registers[i % 3].redeemCode(code, { amount: 300, currency: "JPY" }, `commit-race-${round}`).then(
+            (p) => `${p.id} ${p.status}`,
+            (error) => `error ${(error as Error).message}`,
+          ),
+        ),
+      );
+      const distinct = [...new Set(answers)];
+      if (distinct.length !== 1 || !distinct[0].endsWith(" APPROVED")) wrong.push(`round ${round}: ${distinct.join(", ")}`);
+    }
+    if (wrong.length > 0) servers.forEach((s, i) => process.stdout.write(`[galera] instance ${i} errors:\n${errorLines(s.output())}\n`));
+    expect(wrong).toEqual([]);
+    const payments = [];
+    for (let after: string | null = null, more = true; more; ) {
+      const page: Awaited<ReturnType<typeof shopper.phone.payments>> = await shopper.phone.payments(100, after);
+      payments.push(...page.nodes);
+      after = page.nextCursor;
+      more = after !== null;
+    }
+    expect(payments.filter((p) => p.status === "APPROVED")).toHaveLength(ROUNDS);
+    expect(payments).toHaveLength(ROUNDS);
   });
 
   it("one ticket scanned at 8 gates across the instances is ADMITTED once", async () => {
@@ -153,6 +191,40 @@ describeIf("three instances on three Galera nodes", () => {
     ]);
   });
 
+  it("read-your-writes: the lists a caller reads right after acting, through the next instance, hold what it did", async () => {
+    const shopper = await newShopper(urls()[0]);
+    const phones = urls().map((url) => new PhoneClient(url, shopper.phone.token!));
+    const { apiKey } = await newRegister(urls()[0]);
+    const stale: string[] = [];
+    // Each act goes through instance i, and the list is read at once through instance i + 1.
+    for (let i = 0; i < LIST_READS; i++) {
+      const { code } = await phones[i % 3].issuePaymentCode(shopper.card.id, PASSWORD);
+      const paid = await new RegisterClient(urls()[i % 3], apiKey).redeemCode(code, { amount: 100, currency: "JPY" }, `ryw-${i}`);
+      const [latest] = (await phones[(i + 1) % 3].payments(1)).nodes;
+      if (latest?.id !== paid.id || latest.status !== paid.status) stale.push(`payment ${i}: ${latest?.status ?? "missing"}`);
+    }
+    const { partnerKey, event } = await venue();
+    const admin = new AdminClient(urls()[0], ADMIN_TOKEN);
+    const partner = await admin.createPartner("Sunshine Mart HQ");
+    const program = await admin.createProgram({ name: "Sunshine Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const store = await admin.createStore("Sunshine Mart Ebisu", "JPY", program.id);
+    const { key } = await admin.issueApiKey("REGISTER", store.id);
+    await shopper.phone.joinProgram(program.id);
+    const shops = urls().map((url) => new PartnerClient(url, partnerKey));
+    for (let i = 0; i < OTHER_LIST_READS; i++) {
+      const via = urls()[i % 3];
+      await shops[i % 3].postTicket({ eventId: event.id, issueNumber: `RYW-${i}`, holderPhone: shopper.phoneNumber });
+      if ((await phones[(i + 1) % 3].tickets()).length !== i + 1) stale.push(`ticket ${i}`);
+      await shops[i % 3].postBill({ customerPhone: shopper.phoneNumber, reference: `RYW-${i}`, amount: 1000, currency: "JPY", dueDate: new Date(Date.now() + HOUR).toISOString() });
+      if ((await phones[(i + 1) % 3].bills()).length !== i + 1) stale.push(`bill ${i}`);
+      const { code } = await phones[i % 3].issueMemberCode(program.id, PASSWORD);
+      await new RegisterClient(via, key).settlePoints(code, 10_000, 0, `ryw-points-${i}`); // 100 points each
+      const [membership] = await phones[(i + 1) % 3].memberships();
+      if (membership?.points !== 100 * (i + 1)) stale.push(`points ${i}: ${membership?.points}`);
+    }
+    expect(stale).toEqual([]);
+  });
+
   it("a read inside a transaction does not wait for its node to catch up; the transaction run again caught up sees what another node committed", async () => {
     // Why a code not found inside a transaction has the transaction run again (Tx.runAgainCaughtUp).
     const probe = `${database.name}_probe`;
@@ -185,7 +257,7 @@ describeIf("three instances on three Galera nodes", () => {
     }
   });
 
-  it("a node killed under load: the others go on after Galera's failure detection, its instance fails over, every redeem approved", async () => {
+  it("a node killed under load: the others go on after Galera's failure detection, its instance fails over, every code issued and every redeem approved", async () => {
     const shopper = await newShopper(urls()[0]);
     const { apiKey } = await newRegister(urls()[0]);
     const registers = urls().map((url) => new RegisterClient(url, apiKey));
@@ -194,8 +266,15 @@ describeIf("three instances on three Galera nodes", () => {
     // Each instance redeems fresh codes, one after the other, for the whole test.
     const load = registers.map(async (register, i) => {
       for (let n = 0; !stop; n++) {
-        const result = await outcome(
-          shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD).then(({ code }) => register.redeemCode(code, { amount: 100, currency: "JPY" }, `load-${i}-${n}`)),
+        // A code's issue and a redeem, each told apart, and a redeem counts only if APPROVED
+        // (a stall must not turn into a decline by another instance's recovery).
+        const result = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD).then(
+          ({ code }) =>
+            register.redeemCode(code, { amount: 100, currency: "JPY" }, `load-${i}-${n}`).then(
+              (p) => (p.status === "APPROVED" ? "OK" : `${p.status} ${p.declineReason}`),
+              (error) => outcome(Promise.reject(error)).then((code) => `redeem ${code}`),
+            ),
+          (error) => outcome(Promise.reject(error)).then((code) => `issue ${code}`),
         );
         outcomes[i].push(result);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -220,9 +299,10 @@ describeIf("three instances on three Galera nodes", () => {
     } finally {
       await restartNode(3);
     }
-    // Back and Synced: its own instance is ready, and serves.
+    // Back and Synced: its own instance is ready, serves, and goes back to its own node.
     const ready = await fetch(`${urls()[2]}/ready`);
     expect(ready.status).toBe(200);
+    expect(await eventually(() => /database node back and Synced; new connections go to it again/.test(servers[2].output()), 30_000)).toBe(true);
   });
 
   it("after the kill and the rejoin, every table of the app database has the same checksum on the three nodes", async () => {
@@ -253,7 +333,8 @@ describeIf("three instances on three Galera nodes", () => {
   async function venue() {
     const admin = new AdminClient(urls()[0], ADMIN_TOKEN);
     const partner = await admin.createPartner("Budokan Tickets");
-    const shop = new PartnerClient(urls()[1], (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const partnerKey = (await admin.issueApiKey("PARTNER", partner.id)).key;
+    const shop = new PartnerClient(urls()[1], partnerKey);
     const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
     const now = Date.now();
     const event = await shop.createEvent({
@@ -262,6 +343,6 @@ describeIf("three instances on three Galera nodes", () => {
       doorsOpenAt: new Date(now - HOUR).toISOString(),
       startsAt: new Date(now + HOUR).toISOString(),
     });
-    return { shop, gateKey, event };
+    return { shop, partnerKey, gateKey, event };
   }
 });

@@ -1,7 +1,7 @@
 import { randomBytes, generateKeyPairSync } from "node:crypto";
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases";
 import { answerLosingProxy, type Loss } from "../support/answer-losing-proxy";
-import { newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { login, newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";
 
 /**
@@ -64,5 +64,27 @@ describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
     expect(await errorCodeOf(world.services.payments.redeemCode(register, code, sale, `again-${loss}`))).toBe("CODE_ALREADY_USED");
     const payments = await world.services.payments.list(shopper.caller, 10, null);
     expect(payments.nodes.map((p) => [p.id, p.status])).toEqual([[payment.id, "APPROVED"]]);
+  });
+
+  it.each<[string, Loss]>([
+    ["went through", "answer"],
+    ["never arrived", "text"],
+  ])("a payment code whose COMMIT %s: the call is run again and answers a code that redeems", async (_, loss) => {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    proxy.arm((text) => text.includes("INSERT INTO wallet_codes") && text.includes("COMMIT"), loss);
+    const sprungBefore = proxy.sprung;
+    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+    expect(proxy.sprung).toBe(sprungBefore + 1);
+    expect((await world.services.payments.redeemCode(register, code, { amount: 300, currency: "JPY" }, `code-${loss}`)).status).toBe("APPROVED");
+  });
+
+  it("a login whose COMMIT's answer is lost: the call is run again and its token is a live session", async () => {
+    const shopper = await newCustomer(world);
+    proxy.arm((text) => text.includes("customer_sessions") && text.includes("COMMIT"), "answer");
+    const sprungBefore = proxy.sprung;
+    const caller = await login(world, shopper.phoneNumber);
+    expect(proxy.sprung).toBe(sprungBefore + 1);
+    expect((await world.services.payments.list(caller, 1, null)).nodes).toEqual([]);
   });
 });
