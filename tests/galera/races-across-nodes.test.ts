@@ -1,4 +1,5 @@
 import { AdminClient } from "../../clients/admin";
+import { DeviceKey, offlinePaymentToken } from "../../clients/device-key";
 import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
@@ -127,6 +128,32 @@ describeIf("three instances on three Galera nodes", () => {
     }
     expect(payments.filter((p) => p.status === "APPROVED")).toHaveLength(ROUNDS);
     expect(payments).toHaveLength(ROUNDS);
+  });
+
+  it("a device's offline limits hold when its tokens are redeemed at once across the instances", async () => {
+    const shopper = await newShopper(urls()[0]);
+    const key = await DeviceKey.generate();
+    const device = await shopper.phone.registerDevice(key, "Offline phone", PASSWORD);
+    await shopper.phone.setOfflineLimits(device.id, 5_000, 3, PASSWORD);
+    const { apiKey } = await newRegister(urls()[1]);
+    const tokens = await Promise.all(Array.from({ length: 9 }, () => offlinePaymentToken(key, shopper.card.id, 2_000, new Date())));
+    // 1,500 each against 5,000 and 3 a day: three fit, whichever nodes the others commit on.
+    const outcomes = await across(9, (url, i) => outcome(new RegisterClient(url, apiKey).redeemCode(tokens[i], { amount: 1_500, currency: "JPY" }, `offline-${i}`)));
+    expect(outcomes.filter((o) => o === "OK")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "AMOUNT_OVER_LIMIT")).toHaveLength(6);
+  });
+
+  it("a program's messages per member a day hold when sends race across the instances", async () => {
+    const admin = new AdminClient(urls()[0], ADMIN_TOKEN);
+    const partner = await admin.createPartner("Galera Mart HQ");
+    const program = await admin.createProgram({ name: "Galera Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const partnerKey = (await admin.issueApiKey("PARTNER", partner.id)).key;
+    const fan = await newShopper(urls()[0]);
+    await fan.phone.joinProgram(program.id);
+    // MESSAGES_PER_MEMBER_PER_DAY is 3: of nine sends at once, three reach the member.
+    const reached = await across(9, (url, i) => new PartnerClient(url, partnerKey).sendMessage(program.id, `Sale ${i}`, "Today only"));
+    expect(reached.reduce((sum, n) => sum + n, 0)).toBe(3);
+    expect(await fan.phone.messages()).toHaveLength(3);
   });
 
   it("one ticket scanned at 8 gates across the instances is ADMITTED once", async () => {
