@@ -1,4 +1,4 @@
-import { IsNull, LessThanOrEqual, MoreThan, type EntityManager } from "typeorm";
+import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { ConfirmationRequestEntity, PaymentEntity } from "../entities";
 import type { ConfirmationAnswer } from "../entities/confirmation-request.entity";
 import type { Tx } from "../database";
@@ -84,14 +84,12 @@ export class ConfirmationService {
     return (await tx.write(sql, params)) === 1;
   }
 
-  /** Expires every request past its time: the payment becomes EXPIRED and both sides are told. */
+  /** Expires every request past its time (the rows CONFIRMATION_MOVES' expire takes): the payment becomes EXPIRED and both sides are told. */
   async expireDue(): Promise<number> {
-    const due = await this.deps.db.read((m) =>
-      m.find(ConfirmationRequestEntity, {
-        where: { answer: IsNull(), expiresAt: LessThanOrEqual(this.deps.clock.now()) },
-        take: SWEEP_BATCH,
-      }),
-    );
+    const { db, clock } = this.deps;
+    const expirable = CONFIRMATION_MOVES.candidates("expire", { now: clock.now() });
+    const rows = await db.select(`SELECT ${db.selectList(ConfirmationRequestEntity, "c")} FROM confirmation_requests c WHERE ${expirable.sql} LIMIT ${SWEEP_BATCH}`, expirable.params);
+    const due = rows.map((row) => db.hydrate(ConfirmationRequestEntity, row)!);
     let expired = 0;
     for (const request of due) if (await this.expire(request)) expired++;
     return expired;
