@@ -90,4 +90,5 @@ export const OUTBOX_MOVES = new StatusTable({
 });
 
 /** Due for an attempt: PENDING and its time come. The poller's pick and the lease both ask this. */
-export const outboxDue = (now: Date) => OUTBOX_MOVES.candidates("lease", { now, leaseId: "", lockedUntil: now });
+// A lease's own values (its id, its end) play no part in which rows it takes.
+export const outboxDue = (now: Date) => OUTBOX_MOVES.candidates("lease", { now } as Lease);

@@ -53,8 +53,12 @@ export interface StatusTableSpec<S extends string, C, Moves extends Record<strin
   statuses: readonly S[];
   status: StatusShape<S, C>;
   moves: Moves;
-  /** The contract's code for a move that does not exist; BAD_USER_INPUT unless the domain has its own. */
-  refusedCode?: ErrorCode;
+  /**
+   * The error for a move that does not exist, where the domain answers with its own code
+   * and words (a bill: BILL_NOT_PAYABLE, "This bill is overdue"); by default
+   * BAD_USER_INPUT naming the move.
+   */
+  refuse?: (from: S, to: S) => WalletError;
 }
 
 export class StatusTable<S extends string, C, Moves extends Record<string, Move<S, never>>> {
@@ -80,7 +84,7 @@ export class StatusTable<S extends string, C, Moves extends Record<string, Move<
 
   /** The typed error for a move that does not exist, naming it. */
   refusal(from: S, to: S): WalletError {
-    return new WalletError(this.spec.refusedCode ?? ErrorCode.BAD_USER_INPUT, `A ${from} ${this.spec.noun} cannot become ${to}`, { status: from });
+    return this.spec.refuse?.(from, to) ?? new WalletError(ErrorCode.BAD_USER_INPUT, `A ${from} ${this.spec.noun} cannot become ${to}`, { status: from });
   }
 
   assertMove(from: S, to: S): void {

@@ -81,6 +81,23 @@ describe.each(cases)("the $name table", ({ name, table, legal, terminal }) => {
   });
 });
 
+describe("a table whose domain refuses with its own code", () => {
+  const table = new StatusTable({
+    noun: "bill",
+    table: "bills",
+    statuses: ["OPEN", "PAID"] as const,
+    status: { column: "status", values: { OPEN: "OPEN", PAID: "PAID" } },
+    moves: { pay: { from: ["OPEN"], to: ["PAID"] } as Move<"OPEN" | "PAID", object> },
+    refuse: (from) => new WalletError(ErrorCode.BILL_NOT_PAYABLE, `This bill is ${from.toLowerCase()}`, { status: from }),
+  });
+
+  it("answers an illegal move, asked or made into an UPDATE, with that error", () => {
+    expect(thrown(() => table.assertMove("PAID", "PAID"))).toMatchObject({ code: ErrorCode.BILL_NOT_PAYABLE, message: "This bill is paid" });
+    expect(thrown(() => table.update("pay", byId("b1"), {}, "PAID"))).toMatchObject({ code: ErrorCode.BILL_NOT_PAYABLE, message: "This bill is paid" });
+    expect(table.update("pay", byId("b1"), {}, "OPEN")).toEqual({ sql: "UPDATE bills SET status = ? WHERE id = ? AND status IN (?)", params: ["PAID", "b1", "OPEN"] });
+  });
+});
+
 describe("the conditional UPDATE made from a table", () => {
   const now = new Date("2026-01-01T00:00:00Z");
 
