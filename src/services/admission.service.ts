@@ -12,6 +12,8 @@ import type { TicketEventService } from "./event.service";
 import { requireGate } from "./guards";
 import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "./ids";
+import { byId } from "./status-table";
+import { TICKET_USE_MOVES } from "./ticket-use-states";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "./validation";
 import { takeCodeTry } from "./wrong-code-limit";
@@ -267,9 +269,11 @@ export class AdmissionService {
   }
 
   /**
-   * Writes what the decision does to the ticket, on the conditions it was decided on;
-   * false when the row no longer meets them. `inside` follows the latest movement by scan
-   * time only, so synced scans arriving out of order leave it as the latest one says.
+   * Writes what the decision does to the ticket, on the conditions it was decided on
+   * (an entry by TICKET_USE_MOVES); false when the row no longer meets them. An exit
+   * moves no status and is never refused: a gate never keeps a visitor in. `inside`
+   * follows the latest movement by scan time only, so synced scans arriving out of
+   * order leave it as the latest one says.
    */
   private async apply(m: Tx, movement: Movement, decision: Decision, ticketId: string, version: number, spacing: number): Promise<boolean> {
     const at = movement.at;
@@ -280,23 +284,10 @@ export class AdmissionService {
       return true;
     }
     if (decision.result !== "ADMITTED") return true;
-    if (!decision.takesUse) {
-      const changed = await m.write(
-        `UPDATE tickets SET inside = 1, updatedAt = ?, movedAt = ? WHERE id = ? AND usesLeft = 0 AND usesAllowed = 1 AND inside = 0 AND lastUsedAt IS NOT NULL AND holderVersion = ? AND revokedAt IS NULL AND ${latest}`,
-        [now, at, ticketId, version, at],
-      );
-      return changed === 1;
-    }
-    const changed = await m.write(
-      `UPDATE tickets SET usesLeft = usesLeft - 1,
-         lastUsedAt = CASE WHEN lastUsedAt IS NULL OR lastUsedAt < ? THEN ? ELSE lastUsedAt END,
-         inside = CASE WHEN ${latest} THEN 1 ELSE inside END, updatedAt = ?,
-         movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END
-       WHERE id = ? AND usesLeft > 0 AND holderVersion = ? AND revokedAt IS NULL
-         AND (? = 0 OR lastUsedAt IS NULL OR lastUsedAt <= ? OR lastUsedAt >= ?)`,
-      [at, at, at, now, at, at, ticketId, version, spacing, new Date(at.getTime() - spacing), new Date(at.getTime() + spacing)],
-    );
-    return changed === 1;
+    const { sql, params } = decision.takesUse
+      ? TICKET_USE_MOVES.update("use", byId(ticketId), { at, now, version, spacingMs: spacing })
+      : TICKET_USE_MOVES.update("reenter", byId(ticketId), { at, now, version });
+    return (await m.write(sql, params)) === 1;
   }
 
   /**

@@ -1,7 +1,9 @@
-import { IsNull, LessThanOrEqual, MoreThan, type EntityManager } from "typeorm";
+import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { ConfirmationRequestEntity, PaymentEntity } from "../entities";
 import type { ConfirmationAnswer } from "../entities/confirmation-request.entity";
-import { affectedRows } from "../database";
+import type { Tx } from "../database";
+import { CONFIRMATION_MOVES } from "./confirmation-states";
+import { byId, sql as sqlOf } from "./status-table";
 import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { requireCustomer } from "./guards";
@@ -14,6 +16,9 @@ export interface PendingConfirmation {
 }
 
 const SWEEP_BATCH = 100;
+
+/** The move that records each answer. */
+const MOVE_OF = { APPROVED: "approve", REJECTED: "reject", EXPIRED: "expire" } as const;
 
 /**
  * The requests that ask a phone to confirm a payment: opened with the payment, answered
@@ -64,36 +69,27 @@ export class ConfirmationService {
     return this.deps.db.read((m) => m.findOneBy(ConfirmationRequestEntity, { id }), { fresh: true });
   }
 
-  /** Records the answer if there is none yet; false when someone (or the sweeper) was first. */
-  async answer(m: EntityManager, requestId: string, answer: ConfirmationAnswer): Promise<boolean> {
-    const result = await m
-      .createQueryBuilder()
-      .update(ConfirmationRequestEntity)
-      .set({ answer, answeredAt: this.deps.clock.now() })
-      .where("id = :id AND answer IS NULL", { id: requestId })
-      .execute();
-    return affectedRows(result) === 1;
+  /**
+   * Records the answer if there is none yet and its time allows it (CONFIRMATION_MOVES);
+   * false when someone (or the sweeper) was first.
+   */
+  async answer(tx: Tx, requestId: string, answer: Exclude<ConfirmationAnswer, "CANCELLED">): Promise<boolean> {
+    const { sql, params } = CONFIRMATION_MOVES.update(MOVE_OF[answer], byId(requestId), { now: this.deps.clock.now() });
+    return (await tx.write(sql, params)) === 1;
   }
 
   /** The register voided the waiting sale: closes its request unless the phone (or the sweeper) was first. */
-  async cancel(m: EntityManager, paymentId: string): Promise<boolean> {
-    const result = await m
-      .createQueryBuilder()
-      .update(ConfirmationRequestEntity)
-      .set({ answer: "CANCELLED", answeredAt: this.deps.clock.now() })
-      .where("paymentId = :paymentId AND answer IS NULL", { paymentId })
-      .execute();
-    return affectedRows(result) === 1;
+  async cancel(tx: Tx, paymentId: string): Promise<boolean> {
+    const { sql, params } = CONFIRMATION_MOVES.update("cancel", sqlOf("paymentId = ?", paymentId), { now: this.deps.clock.now() });
+    return (await tx.write(sql, params)) === 1;
   }
 
-  /** Expires every request past its time: the payment becomes EXPIRED and both sides are told. */
+  /** Expires every request past its time (the rows CONFIRMATION_MOVES' expire takes): the payment becomes EXPIRED and both sides are told. */
   async expireDue(): Promise<number> {
-    const due = await this.deps.db.read((m) =>
-      m.find(ConfirmationRequestEntity, {
-        where: { answer: IsNull(), expiresAt: LessThanOrEqual(this.deps.clock.now()) },
-        take: SWEEP_BATCH,
-      }),
-    );
+    const { db, clock } = this.deps;
+    const expirable = CONFIRMATION_MOVES.candidates("expire", { now: clock.now() });
+    const rows = await db.select(`SELECT ${db.selectList(ConfirmationRequestEntity, "c")} FROM confirmation_requests c WHERE ${expirable.sql} LIMIT ${SWEEP_BATCH}`, expirable.params);
+    const due = rows.map((row) => db.hydrate(ConfirmationRequestEntity, row)!);
     let expired = 0;
     for (const request of due) if (await this.expire(request)) expired++;
     return expired;

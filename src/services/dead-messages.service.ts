@@ -1,12 +1,13 @@
 import { IsNull, LessThan, Not } from "typeorm";
-import { affectedRows } from "../database";
 import { OutboxMessageEntity } from "../entities";
 import type { Caller } from "./caller";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { ServiceDeps } from "./deps";
 import { badInput, notFound } from "./errors";
 import { requireAdmin } from "./guards";
+import { OUTBOX_MOVES } from "./outbox-states";
 import { defaultDestination, type OutboxService } from "./outbox.service";
+import { byId } from "./status-table";
 
 /** A dead outbox message as an admin sees it: never its payload (it may hold card-related data). */
 export interface DeadMessageView {
@@ -65,13 +66,8 @@ export class DeadMessageService {
     requireAdmin(caller);
     const now = this.deps.clock.now();
     const revived = await this.deps.db.tx(async (tx) => {
-      const result = await tx
-        .createQueryBuilder()
-        .update(OutboxMessageEntity)
-        .set({ deadAt: null, revivedAt: now, attempts: 0, nextAttemptAt: now, lockedUntil: null, leaseId: null })
-        .where("id = :id AND deadAt IS NOT NULL AND deliveredAt IS NULL", { id })
-        .execute();
-      if (affectedRows(result) !== 1) return null;
+      const revive = OUTBOX_MOVES.update("revive", byId(id), { now });
+      if ((await tx.write(revive.sql, revive.params)) !== 1) return null;
       // Due now, for the poller: woken once the revival has committed.
       tx.afterCommit(() => this.outbox.wake());
       return tx.findOneOrFail(OutboxMessageEntity, { select: SHOWN, where: { id } });

@@ -4,6 +4,8 @@ import { OutboxMessageEntity } from "../entities";
 import { describeFailure } from "./delivery-failure";
 import type { ServiceDeps } from "./deps";
 import { newId } from "./ids";
+import { OUTBOX_MOVES, outboxDue } from "./outbox-states";
+import { byId, sql, type Sql } from "./status-table";
 
 /**
  * Delivers one message. `signal` aborts when the attempt's time is up (pass it on to
@@ -270,7 +272,8 @@ export class OutboxService {
     const leaseId = newId();
     const full = [...this.queues].filter(([, queue]) => this.load(queue) >= QUEUE_MAX_PER_DESTINATION).map(([destination]) => destination);
     for (const destination of full) this.held.add(destination);
-    const picked = await db.select<{ id: string; topic: string; destination: string | null }>(PICK_SQL, [now, now, ...skipList(full)]);
+    const due = outboxDue(now);
+    const picked = await db.select<{ id: string; topic: string; destination: string | null }>(pickSql(due), [...due.params, ...skipList(full)]);
     if (picked.length === 0) return { picked: 0, chosen: 0, messages: [] };
     const room = new Map<string, number>();
     const ids: string[] = [];
@@ -282,13 +285,8 @@ export class OutboxService {
       room.set(destination, left - 1);
     }
     if (ids.length === 0) return { picked: picked.length, chosen: 0, messages: [] };
-    const leased = await db.write(`UPDATE outbox_messages SET leaseId = ?, lockedUntil = ? WHERE id IN (${BATCH_IDS}) AND ${DUE}`, [
-      leaseId,
-      new Date(now.getTime() + this.leaseMs),
-      ...batchIds(ids),
-      now,
-      now,
-    ]);
+    const lease = OUTBOX_MOVES.update("lease", sql(`id IN (${BATCH_IDS})`, ...batchIds(ids)), { now, leaseId, lockedUntil: new Date(now.getTime() + this.leaseMs) });
+    const leased = await db.write(lease.sql, lease.params);
     if (leased === 0) return { picked: picked.length, chosen: ids.length, messages: [] };
     const rows = await db.select(this.leasedSql, [...batchIds(ids), leaseId]);
     // In the order they were due.
@@ -398,7 +396,8 @@ export class OutboxService {
     const now = clock.now();
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      await db.write(`UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id IN (${BATCH_IDS})`, [now, ...batchIds(batch)]);
+      const delivered = OUTBOX_MOVES.update("deliver", sql(`id IN (${BATCH_IDS})`, ...batchIds(batch)), { now });
+      await db.write(delivered.sql, delivered.params);
     }
   }
 
@@ -416,18 +415,14 @@ export class OutboxService {
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 20));
     const jitter = Math.floor(Math.random() * backoff * 0.2);
     const lastError = describeFailure(error);
-    await db.write(
-      "UPDATE outbox_messages SET attempts = ?, lockedUntil = NULL, nextAttemptAt = ?, lastError = ?, deadAt = ? WHERE id = ? AND leaseId = ? AND deliveredAt IS NULL",
-      [attempts, dead ? now : new Date(now.getTime() + backoff + jitter), lastError, dead ? now : null, message.id, message.leaseId],
-    );
+    const failure = { now, leaseId: message.leaseId, attempts, lastError, nextAttemptAt: dead ? now : new Date(now.getTime() + backoff + jitter) };
+    const recorded = OUTBOX_MOVES.update(dead ? "giveUp" : "retry", byId(message.id), failure);
+    await db.write(recorded.sql, recorded.params);
     const fields = { topic: message.topic, destination: message.destination, messageId: message.id, attempts, err: lastError };
     if (dead) logger.error(fields, "outbox message given up: dead until an admin retries it");
     else logger.warn(fields, "outbox delivery failed; will retry");
   }
 }
-
-/** Due for an attempt: not delivered, not dead, its time come, not leased. */
-const DUE = "deliveredAt IS NULL AND deadAt IS NULL AND nextAttemptAt <= ? AND (lockedUntil IS NULL OR lockedUntil < ?)";
 
 /**
  * The destinations a pick leaves out, in a fixed number of placeholders (one statement
@@ -445,7 +440,8 @@ function skipList(destinations: readonly string[]): string[] {
  * index (deliveredAt, deadAt, nextAttemptAt, destination) answers it in order, and skips
  * those destinations without reading their rows.
  */
-const PICK_SQL = `SELECT id, topic, destination FROM outbox_messages WHERE ${DUE} AND (destination IS NULL OR destination NOT IN (${SKIP_PLACEHOLDERS})) ORDER BY nextAttemptAt LIMIT ${BATCH}`;
+const pickSql = (due: Sql): string =>
+  `SELECT id, topic, destination FROM outbox_messages WHERE ${due.sql} AND (destination IS NULL OR destination NOT IN (${SKIP_PLACEHOLDERS})) ORDER BY nextAttemptAt LIMIT ${BATCH}`;
 
 /** A topic's first word ("institution" for institution.report and institution.reverse). */
 export function defaultDestination(topic: string): string {

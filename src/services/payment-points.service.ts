@@ -5,7 +5,9 @@ import type { CodeService } from "./code.service";
 import type { ServiceDeps } from "./deps";
 import { ErrorCode, badInput, fail, forbidden } from "./errors";
 import { newId } from "./ids";
+import { POINT_SETTLEMENT_MOVES } from "./point-settlement-states";
 import { addLot, returnPoints, takePoints, takePointsUpTo } from "./points.service";
+import { byId } from "./status-table";
 
 /** What a register asks of the points with a card payment. */
 export interface PointsWithPayment {
@@ -83,7 +85,7 @@ export class PaymentPointsService {
 
   /** The payment was approved: the held points are redeemed and the earning is made. */
   async settle(tx: Tx, payment: PaymentEntity): Promise<void> {
-    if (!(await this.leaveHeld(tx, payment, "SETTLED"))) return;
+    if (!(await this.leaveHeld(tx, payment, "settle"))) return;
     const { settlement, movement, program } = await this.context(tx, payment);
     const now = this.deps.clock.now();
     if (settlement.pointsRedeemed > 0) await movement("REDEEM", -settlement.pointsRedeemed, null);
@@ -95,7 +97,7 @@ export class PaymentPointsService {
 
   /** The card was not charged: the held points go back to their lots; nothing was earned. */
   async release(tx: Tx, payment: PaymentEntity): Promise<void> {
-    if (!(await this.leaveHeld(tx, payment, "RELEASED"))) return;
+    if (!(await this.leaveHeld(tx, payment, "release"))) return;
     const settlement = await tx.findOneByOrFail(PointSettlementEntity, { id: payment.pointsSettlementId! });
     await returnPoints(tx, settlement.heldLots ?? [], 0, settlement.pointsRedeemed);
   }
@@ -138,11 +140,11 @@ export class PaymentPointsService {
     });
   }
 
-  /** HELD -> `to`, decided by the row: false when the payment's points already left HELD. */
-  private async leaveHeld(tx: Tx, payment: PaymentEntity, to: "SETTLED" | "RELEASED"): Promise<boolean> {
+  /** Out of HELD by `move`, decided by the row: false when the payment's points already left HELD. */
+  private async leaveHeld(tx: Tx, payment: PaymentEntity, move: "settle" | "release"): Promise<boolean> {
     if (!payment.pointsSettlementId) return false;
-    const changed = await tx.write("UPDATE point_settlements SET state = ? WHERE id = ? AND state = 'HELD'", [to, payment.pointsSettlementId]);
-    return changed === 1;
+    const { sql, params } = POINT_SETTLEMENT_MOVES.update(move, byId(payment.pointsSettlementId), {});
+    return (await tx.write(sql, params)) === 1;
   }
 
   /** The settlement, its program, and a writer of its movements for the program's change feed. */

@@ -1,0 +1,141 @@
+import { ErrorCode, WalletError } from "../../src/services/errors";
+import { CONFIRMATION_MOVES } from "../../src/services/confirmation-states";
+import { OUTBOX_MOVES, outboxDue } from "../../src/services/outbox-states";
+import { POINT_SETTLEMENT_MOVES } from "../../src/services/point-settlement-states";
+import { StatusTable, byId, sql, type Move } from "../../src/services/status-table";
+import { TICKET_USE_MOVES } from "../../src/services/ticket-use-states";
+
+/** Every pair of statuses. */
+const pairs = <S extends string>(statuses: readonly S[]) => statuses.flatMap((from) => statuses.map((to) => [from, to] as [S, S]));
+
+/** The error `attempt` throws, or undefined. */
+function thrown(attempt: () => void): unknown {
+  try {
+    attempt();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+interface Case {
+  name: string;
+  table: StatusTable<string, never, Record<string, Move<string, never>>>;
+  /** Written out here, not read from the tables: each table must say exactly this. */
+  legal: string[];
+  terminal: string[];
+}
+
+const cases: Case[] = [
+  { name: "point settlement", table: POINT_SETTLEMENT_MOVES as never, legal: ["HELD -> SETTLED", "HELD -> RELEASED"], terminal: ["SETTLED", "RELEASED"] },
+  {
+    name: "confirmation request",
+    table: CONFIRMATION_MOVES as never,
+    legal: ["PENDING -> APPROVED", "PENDING -> REJECTED", "PENDING -> EXPIRED", "PENDING -> CANCELLED"],
+    terminal: ["APPROVED", "REJECTED", "EXPIRED", "CANCELLED"],
+  },
+  {
+    name: "outbox message",
+    table: OUTBOX_MOVES as never,
+    legal: ["PENDING -> LEASED", "PENDING -> DELIVERED", "LEASED -> DELIVERED", "DEAD -> DELIVERED", "PENDING -> PENDING", "LEASED -> PENDING", "PENDING -> DEAD", "LEASED -> DEAD", "DEAD -> PENDING"],
+    terminal: ["DELIVERED"],
+  },
+  {
+    name: "ticket",
+    table: TICKET_USE_MOVES as never,
+    legal: ["USABLE -> USABLE", "USABLE -> USED_UP", "USED_UP -> USED_UP"],
+    terminal: ["REVOKED"],
+  },
+];
+
+describe.each(cases)("the $name table", ({ name, table, legal, terminal }) => {
+  const all = pairs(table.statuses);
+  const allowed = all.filter(([from, to]) => legal.includes(`${from} -> ${to}`));
+  const refused = all.filter(([from, to]) => !legal.includes(`${from} -> ${to}`));
+
+  it("names only its own statuses in the expected moves", () => {
+    for (const move of legal) for (const status of move.split(" -> ")) expect(table.statuses).toContain(status);
+  });
+
+  it.each(allowed)("allows %s -> %s", (from, to) => {
+    expect(table.canMove(from, to)).toBe(true);
+    expect(() => table.assertMove(from, to)).not.toThrow();
+  });
+
+  it.each(refused)("refuses %s -> %s with a typed error naming the move", (from, to) => {
+    expect(table.canMove(from, to)).toBe(false);
+    const error = thrown(() => table.assertMove(from, to));
+    expect(error).toBeInstanceOf(WalletError);
+    expect(error).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, message: `A ${from} ${name} cannot become ${to}`, details: { status: from } });
+  });
+
+  it("knows the terminal statuses: those no move leaves", () => {
+    expect(table.statuses.filter((s) => table.isTerminal(s))).toEqual(terminal);
+  });
+
+  it.each(Object.keys(table.spec.moves))("makes move %s's UPDATE refuse a from-status the move does not leave", (move) => {
+    const leaves = table.spec.moves[move].from;
+    for (const status of table.statuses.filter((s) => !leaves.includes(s))) {
+      expect(thrown(() => table.update(move, byId("x"), {} as never, status))).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, details: { status } });
+    }
+  });
+});
+
+describe("a table whose domain refuses with its own code", () => {
+  const table = new StatusTable({
+    noun: "bill",
+    table: "bills",
+    statuses: ["OPEN", "PAID"] as const,
+    status: { column: "status", values: { OPEN: "OPEN", PAID: "PAID" } },
+    moves: { pay: { from: ["OPEN"], to: ["PAID"] } as Move<"OPEN" | "PAID", object> },
+    refuse: (from) => new WalletError(ErrorCode.BILL_NOT_PAYABLE, `This bill is ${from.toLowerCase()}`, { status: from }),
+  });
+
+  it("answers an illegal move, asked or made into an UPDATE, with that error", () => {
+    expect(thrown(() => table.assertMove("PAID", "PAID"))).toMatchObject({ code: ErrorCode.BILL_NOT_PAYABLE, message: "This bill is paid" });
+    expect(thrown(() => table.update("pay", byId("b1"), {}, "PAID"))).toMatchObject({ code: ErrorCode.BILL_NOT_PAYABLE, message: "This bill is paid" });
+    expect(table.update("pay", byId("b1"), {}, "OPEN")).toEqual({ sql: "UPDATE bills SET status = ? WHERE id = ? AND status IN (?)", params: ["PAID", "b1", "OPEN"] });
+  });
+});
+
+describe("the conditional UPDATE made from a table", () => {
+  const now = new Date("2026-01-01T00:00:00Z");
+
+  it("writes a stored status first and repeats the from-status, NULL included, then the move's conditions", () => {
+    expect(POINT_SETTLEMENT_MOVES.update("settle", byId("s1"), {})).toEqual({
+      sql: "UPDATE point_settlements SET state = ? WHERE id = ? AND state IN (?)",
+      params: ["SETTLED", "s1", "HELD"],
+    });
+    expect(CONFIRMATION_MOVES.update("expire", byId("c1"), { now })).toEqual({
+      sql: "UPDATE confirmation_requests SET answer = ?, answeredAt = ? WHERE id = ? AND answer IS NULL AND expiresAt <= ?",
+      params: ["EXPIRED", now, "c1", now],
+    });
+    expect(CONFIRMATION_MOVES.update("cancel", sql("paymentId = ?", "p1"), { now })).toEqual({
+      sql: "UPDATE confirmation_requests SET answer = ?, answeredAt = ? WHERE paymentId = ? AND answer IS NULL",
+      params: ["CANCELLED", now, "p1"],
+    });
+  });
+
+  it("matches derived statuses by their conditions, each in parentheses when a move leaves several", () => {
+    const delivered = OUTBOX_MOVES.update("deliver", byId("m1"), { now });
+    expect(delivered.sql).toBe(
+      "UPDATE outbox_messages SET deliveredAt = ?, lockedUntil = NULL WHERE id = ? AND " +
+        "((deliveredAt IS NULL AND deadAt IS NULL AND (lockedUntil IS NULL OR lockedUntil < ?)) OR (deliveredAt IS NULL AND deadAt IS NULL AND lockedUntil >= ?) OR (deliveredAt IS NULL AND deadAt IS NOT NULL))",
+    );
+    expect(delivered.params).toEqual([now, "m1", now, now]);
+  });
+
+  it("gives the outbox's due rule once, for the pick and the lease alike", () => {
+    const due = outboxDue(now);
+    expect(due).toEqual({ sql: "(deliveredAt IS NULL AND deadAt IS NULL AND (lockedUntil IS NULL OR lockedUntil < ?)) AND nextAttemptAt <= ?", params: [now, now] });
+    const lease = OUTBOX_MOVES.update("lease", byId("m1"), { now, leaseId: "L", lockedUntil: now });
+    expect(lease.sql.endsWith(`WHERE id = ? AND ${due.sql}`)).toBe(true);
+  });
+
+  it("takes a ticket's use only from USABLE, for the code's holder, outside a pass's interval", () => {
+    const at = new Date("2026-01-01T10:00:00Z");
+    const use = TICKET_USE_MOVES.update("use", byId("t1"), { at, now, version: 3, spacingMs: 60_000 });
+    expect(use.sql).toContain("WHERE id = ? AND revokedAt IS NULL AND usesLeft > 0 AND (holderVersion = ? AND (? = 0 OR lastUsedAt IS NULL OR lastUsedAt <= ? OR lastUsedAt >= ?))");
+    expect(use.params).toEqual([at, at, at, now, at, at, "t1", 3, 60_000, new Date(at.getTime() - 60_000), new Date(at.getTime() + 60_000)]);
+  });
+});
