@@ -41,6 +41,9 @@ interface Answer {
   json(): Promise<unknown>;
 }
 
+/** Below the server's keep-alive timeout (Node's default, 5 s), as HTTP clients keep it. */
+const IDLE_REUSE_MS = 4_000;
+
 class ConnectionPool {
   private readonly idle: Connection[] = [];
   private readonly waiting: Array<(connection: Connection) => void> = [];
@@ -62,9 +65,12 @@ class ConnectionPool {
   }
 
   private take(): Promise<Connection> {
-    // A socket the server closed while it sat idle (its keep-alive timeout) is dropped.
+    // A socket the server closed while it sat idle is dropped, and so is one idle for
+    // nearly the server's keep-alive timeout (Node's 5 s): the server may be closing it
+    // just as a request is written, which would fail that request.
     for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
-      if (!idle.closed) return Promise.resolve(idle);
+      if (!idle.closed && Date.now() - idle.idleSince < IDLE_REUSE_MS) return Promise.resolve(idle);
+      if (!idle.closed) idle.close();
       this.open--;
     }
     if (this.open < this.maxSockets) {
@@ -86,12 +92,16 @@ class ConnectionPool {
     }
     const next = this.waiting.shift();
     if (next) next(connection);
-    else this.idle.push(connection);
+    else {
+      connection.idleSince = Date.now();
+      this.idle.push(connection);
+    }
   }
 }
 
 class Connection {
   closed = false;
+  idleSince = 0;
   private received: Buffer | null = null;
   private pending: { resolve(answer: Answer): void; reject(error: Error): void } | null = null;
 
@@ -99,6 +109,11 @@ class Connection {
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.fail(error));
     socket.on("close", () => this.fail(new Error("connection closed")));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
   }
 
   exchange(request: string): Promise<Answer> {

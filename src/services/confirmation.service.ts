@@ -8,7 +8,7 @@ import type { Caller } from "./caller";
 import type { ServiceDeps } from "./deps";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
-import type { PaymentProcessor } from "./payment-processor";
+import type { PaymentDecisions } from "./payment-decisions";
 
 export interface PendingConfirmation {
   request: ConfirmationRequestEntity;
@@ -30,7 +30,7 @@ export class ConfirmationService {
 
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly processor: PaymentProcessor,
+    private readonly decisions: PaymentDecisions,
   ) {}
 
   /** Opens the request inside the transaction that creates the waiting payment. */
@@ -98,12 +98,12 @@ export class ConfirmationService {
   async expire(request: ConfirmationRequestEntity): Promise<boolean> {
     return this.deps.db.tx(async (tx) => {
       if (!(await this.answer(tx, request.id, "EXPIRED"))) return false;
-      const moved = await this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "EXPIRED", {
+      const moved = await this.decisions.move(tx, request.paymentId, "PENDING_CONFIRMATION", "EXPIRED", {
         decidedAt: this.deps.clock.now(),
       });
       if (!moved) return false;
       const expired = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
-      await this.processor.releaseHolds(tx, expired);
+      await this.decisions.releaseHolds(tx, expired);
       tx.afterCommit(() => {
         this.deps.events.paymentChanged(expired);
         this.deps.metrics.confirmationExpired();

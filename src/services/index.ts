@@ -25,7 +25,7 @@ import { LiveService } from "./live.service";
 import { MembershipService } from "./membership.service";
 import { MessageService } from "./message.service";
 import { OutboxService } from "./outbox.service";
-import { PaymentProcessor } from "./payment-processor";
+import { PaymentDecisions } from "./payment-decisions";
 import { PaymentService } from "./payment.service";
 import { PaymentPointsService } from "./payment-points.service";
 import { PointsService } from "./points.service";
@@ -48,12 +48,12 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
   const paymentPoints = new PaymentPointsService(deps, codes);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
-  const processor = new PaymentProcessor(deps, cards, outbox, paymentPoints, storeWebhooks, new BillCardPayments(deps, outbox));
-  processor.registerOutboxHandlers();
-  const confirmations = new ConfirmationService(deps, processor);
+  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, paymentPoints, storeWebhooks, new BillCardPayments(deps, outbox));
+  paymentDecisions.registerOutboxHandlers();
+  const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
   const offlineTokens = new OfflineTokenService(deps, cards, devices);
-  const payments = new PaymentService(deps, codes, cards, idempotency, processor, confirmations, credentials, devices, offlineTokens, paymentPoints);
+  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentPoints);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
@@ -76,7 +76,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
     idempotency,
-    processor,
+    paymentDecisions,
     confirmations,
     payments,
     programs,

@@ -15,7 +15,7 @@ import { requireCustomer, requireCustomerOrRegister, requireRegister } from "./g
 import type { ClaimKey, IdempotencyService } from "./idempotency.service";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newId } from "./ids";
-import type { PaymentProcessor } from "./payment-processor";
+import type { PaymentDecisions } from "./payment-decisions";
 import { pointsSpentMeanwhile, type PaymentPointsService, type PointsWithPayment } from "./payment-points.service";
 import { LotTakenMeanwhile } from "./points.service";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
@@ -53,7 +53,7 @@ export interface PaymentPage {
  * selector (`requestPayment`). A payment goes to the institution at once, or, when the
  * customer wants to confirm it (above `confirmAbove`, or always for `requestPayment`),
  * waits in PENDING_CONFIRMATION until the phone answers. The institution call itself is
- * PaymentProcessor's, outside any transaction.
+ * PaymentDecisions's, outside any transaction.
  */
 export class PaymentService {
   /** Stores never change once created (no API edits them): read each once a minute at most. */
@@ -64,7 +64,7 @@ export class PaymentService {
     private readonly codes: CodeService,
     private readonly cards: CardService,
     private readonly idempotency: IdempotencyService,
-    private readonly processor: PaymentProcessor,
+    private readonly decisions: PaymentDecisions,
     private readonly confirmations: ConfirmationService,
     private readonly credentials: CredentialService,
     private readonly devices: DeviceService,
@@ -93,7 +93,7 @@ export class PaymentService {
         operation: "redeemCode",
         request: { code: codeHash, sale, ...withPoints },
         requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale, ...withPoints })),
-        load: (id) => this.processor.load(id),
+        load: (id) => this.decisions.load(id),
         settled: (payment) => payment.status !== "PROCESSING",
         work: (claim) => (points ? this.redeemWithPoints(store, sale, code, codeHash, claim, points) : this.redeem(store, sale, code, codeHash, claim, null)),
       });
@@ -143,7 +143,7 @@ export class PaymentService {
     const paymentId = newId();
     // Held from before the payment commits as PROCESSING, however long that takes, so no
     // instance's recovery takes it for one a crash left behind (processing-leases.ts).
-    return this.processor.leases.hold(paymentId, async (lease) => {
+    return this.decisions.leases.hold(paymentId, async (lease) => {
       let created = await this.create(store, saleOrBill, code, codeHash, claim, points, paymentId);
       // The institution is asked only for a payment read back as committed (see `committed`).
       for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
@@ -155,7 +155,7 @@ export class PaymentService {
         this.deps.metrics.redeemed(created.payment.status, null);
         return created.payment;
       }
-      const decided = await this.processor.authorizeAndRecord(created.payment, created.card, lease);
+      const decided = await this.decisions.authorizeAndRecord(created.payment, created.card, lease);
       this.deps.metrics.redeemed(decided.status, decided.declineReason);
       return decided;
     });
@@ -262,7 +262,7 @@ export class PaymentService {
       key: idempotencyKey,
       operation: "requestPayment",
       request: { phone, cardSelector, sale },
-      load: (id) => this.processor.load(id),
+      load: (id) => this.decisions.load(id),
       work: (claim) => {
         const paymentId = newId();
         return this.deps.db.tx(async (tx) => {
@@ -302,18 +302,18 @@ export class PaymentService {
     const answered = await this.deps.db.tx(async (tx) => {
       if (approve) await this.requireStillPayable(tx, session, request.paymentId);
       if (!(await this.confirmations.answer(tx, request.id, approve ? "APPROVED" : "REJECTED"))) return null;
-      if (approve) return this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {});
-      if (!(await this.processor.move(tx, request.paymentId, "PENDING_CONFIRMATION", "REJECTED_BY_CUSTOMER", { decidedAt: this.deps.clock.now() }))) {
+      if (approve) return this.decisions.move(tx, request.paymentId, "PENDING_CONFIRMATION", "PROCESSING", {});
+      if (!(await this.decisions.move(tx, request.paymentId, "PENDING_CONFIRMATION", "REJECTED_BY_CUSTOMER", { decidedAt: this.deps.clock.now() }))) {
         return null;
       }
       const rejected = await tx.findOneByOrFail(PaymentEntity, { id: request.paymentId });
-      await this.processor.releaseHolds(tx, rejected);
+      await this.decisions.releaseHolds(tx, rejected);
       tx.afterCommit(() => this.deps.events.paymentChanged(rejected));
       return rejected;
     });
-    if (answered === true) return this.processor.authorizeAndRecordById(request.paymentId);
+    if (answered === true) return this.decisions.authorizeAndRecordById(request.paymentId);
     if (answered) return answered;
-    const current = await this.processor.load(request.paymentId);
+    const current = await this.decisions.load(request.paymentId);
     const why = current.status === "VOIDED" ? "The register cancelled this payment" : "This request was already answered or has expired";
     return badInput(`${why} (payment ${current.status})`, { status: current.status });
   }
@@ -346,16 +346,16 @@ export class PaymentService {
           // The request's conditional UPDATE decides against a phone answering at the same moment.
           if (!(await this.confirmations.cancel(tx, payment.id))) badInput("The customer answered meanwhile; read the payment again");
           const decidedAt = this.deps.clock.now();
-          if (await this.processor.voidWaiting(tx, payment, decidedAt)) announce({ decidedAt });
+          if (await this.decisions.voidWaiting(tx, payment, decidedAt)) announce({ decidedAt });
           return;
         }
         // The move from the status read: BAD_USER_INPUT naming it unless the table has it
-        // (the processor's UPDATE, from APPROVED, decides races).
+        // (the payment decisions' UPDATE, from APPROVED, decides races).
         assertTransition(payment.status, "VOIDED");
-        if (!(await this.processor.voidApproved(tx, payment))) badInput("The payment changed meanwhile; read it again");
+        if (!(await this.decisions.voidApproved(tx, payment))) badInput("The payment changed meanwhile; read it again");
         announce({});
       });
-      return this.processor.load(paymentId);
+      return this.decisions.load(paymentId);
     };
     if (!idempotencyKey) return work();
     return this.idempotency.run({
@@ -363,7 +363,7 @@ export class PaymentService {
       key: idempotencyKey,
       operation: "voidPayment",
       request: { paymentId },
-      load: (id) => this.processor.load(id),
+      load: (id) => this.decisions.load(id),
       work,
     });
   }
@@ -389,7 +389,7 @@ export class PaymentService {
         const wanted = amount ?? left;
         assertTransition(payment.status, wanted === left ? "REFUNDED" : "PARTIALLY_REFUNDED");
         if (wanted > left) badInput(`amount is above what is left to refund (${left})`, { field: "amount", refundable: left });
-        const refunded = await this.processor.refund(tx, payment, wanted, idempotencyKey ?? null);
+        const refunded = await this.decisions.refund(tx, payment, wanted, idempotencyKey ?? null);
         if (!refunded) {
           // Another refund was first: say what is left now.
           const now = await tx.findOneByOrFail(PaymentEntity, { id: paymentId });
@@ -400,7 +400,7 @@ export class PaymentService {
         const { status, refundedAmount } = refunded!;
         tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status, refundedAmount })));
       });
-      return this.processor.load(paymentId);
+      return this.decisions.load(paymentId);
     };
     if (!idempotencyKey) return work();
     return this.idempotency.run({
@@ -408,7 +408,7 @@ export class PaymentService {
       key: idempotencyKey,
       operation: "refundPayment",
       request: { paymentId, amount: amount ?? null },
-      load: (id) => this.processor.load(id),
+      load: (id) => this.decisions.load(id),
       work,
     });
   }
@@ -451,9 +451,9 @@ export class PaymentService {
     return mine ? payment : null;
   }
 
-  /** Settles payments a crash left half-way (see PaymentProcessor.recover). */
+  /** Settles payments a crash left half-way (see PaymentDecisions.recover). */
   recover(): Promise<number> {
-    return this.processor.recover();
+    return this.decisions.recover();
   }
 
   private announceConfirmation(request: Parameters<ConfirmationService["expire"]>[0], payment: PaymentEntity): void {
@@ -486,7 +486,7 @@ export class PaymentService {
       declineReason: null,
       createdAt: this.deps.clock.now(),
       decidedAt: null,
-      processingDeadline: status === "PROCESSING" ? this.processor.processingDeadline() : null,
+      processingDeadline: status === "PROCESSING" ? this.decisions.processingDeadline() : null,
       refundedAmount: 0,
       pointsSettlementId: holds.pointsSettlementId ?? null,
       billId: holds.billId ?? null,

@@ -10,7 +10,7 @@ import { ErrorCode, WalletError } from "./errors";
 /**
  * Payment statuses. PROCESSING is ours, beyond the contract's list: the code is claimed
  * and the institution is being asked. A payment found in PROCESSING after a crash is
- * reversed by recovery (payment-processor.ts).
+ * reversed by recovery (payment-decisions.ts).
  */
 export const PAYMENT_STATUSES = [
   "PROCESSING",

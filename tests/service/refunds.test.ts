@@ -55,9 +55,9 @@ describe.each(engines)("refunds in parts: rows, ledger, reports and the UPDATE t
     const stale = await world.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: payment.id }));
     await world.services.payments.refundPayment(register, payment.id, null, 800);
     // What a refund that read the payment before that one committed would send next.
-    const late = await world.deps.db.tx((tx) => world.services.processor.refund(tx, stale, 300, null));
+    const late = await world.deps.db.tx((tx) => world.services.paymentDecisions.refund(tx, stale, 300, null));
     expect(late).toBeNull();
-    const fits = await world.deps.db.tx((tx) => world.services.processor.refund(tx, stale, 200, null));
+    const fits = await world.deps.db.tx((tx) => world.services.paymentDecisions.refund(tx, stale, 200, null));
     expect(fits).toEqual({ status: "REFUNDED", refundedAmount: 1_000, refundedBefore: 800 });
     expect(await world.services.payments.get(register, payment.id)).toMatchObject({ status: "REFUNDED", refundedAmount: 1_000 });
   });

@@ -53,7 +53,7 @@ export const OUTBOX_REVERSE = "institution.reverse";
  * A payment left in PROCESSING by a crash is reversed by `recover`, once past its
  * processing deadline: the moment the instance that asked stops waiting for the answer.
  */
-export class PaymentProcessor {
+export class PaymentDecisions {
   /** The payments this instance is working on, for every instance's recovery to see. */
   readonly leases: ProcessingLeases;
 
