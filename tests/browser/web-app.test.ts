@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { startSmsGateway } from "../support/sms-gateway";
 import { randomPhone } from "../support/test-data";
+import { eventually } from "../support/eventually";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
 
@@ -327,10 +328,7 @@ describeIf("the web app in a real browser", () => {
     await phone.getByText("Double points this week").click();
     await phone.getByText("Every purchase earns twice the points until Sunday.").waitFor();
     await shot(phone, "phone-inbox");
-    for (let tries = 0; !(await shopper.phone.messages())[0].read; tries++) {
-      expect(tries).toBeLessThan(50);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    expect(await eventually(async () => (await shopper.phone.messages())[0].read)).toBe(true);
 
     await tab(phone, "Bills");
     await phone.getByRole("button", { name: "Show bill code" }).click();
@@ -372,6 +370,10 @@ describeIf("the web app in a real browser", () => {
 
     await tab(register, "Today");
     await register.getByRole("heading", { name: "Bills collected today" }).waitFor();
+    // The day's totals, from the server's store report: the bills collected above are in it.
+    await register.getByText("Cash to hand over").waitFor();
+    const collected = register.locator("dt", { hasText: "Bills collected" }).locator("xpath=following-sibling::dd[1]");
+    expect(Number(await collected.textContent())).toBeGreaterThanOrEqual(2);
     await shot(register, "register-today");
   });
 
@@ -386,12 +388,8 @@ describeIf("the web app in a real browser", () => {
       await page.getByRole("button", { name: "Send me a code" }).click();
       await page.getByLabel("The code from the SMS").waitFor();
       await shot(page, "phone-sign-up");
-      let code: string | null = null;
-      for (let tries = 0; !(code = sms.codeSentTo(number)); tries++) {
-        expect(tries).toBeLessThan(50);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      await page.getByLabel("The code from the SMS").fill(code);
+      expect(await eventually(() => sms.codeSentTo(number) !== null)).toBe(true);
+      await page.getByLabel("The code from the SMS").fill(sms.codeSentTo(number)!);
       await page.getByLabel("Your name").fill("Aoi Tanaka");
       await page.getByLabel("Choose a password").fill(PASSWORD);
       await page.getByRole("button", { name: "Create my wallet" }).click();
