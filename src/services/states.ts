@@ -2,10 +2,11 @@ import { ErrorCode, WalletError } from "./errors";
 import { StatusTable, sql, type Move, type Sql } from "./status-table";
 
 /**
- * The statuses that move, and every move that exists, one table each. The database
- * still decides races (each move is a conditional UPDATE from the status it leaves);
- * these tables say which moves there are, and the code asks them before it tries one,
- * so an illegal move is a typed error rather than an UPDATE that changes nothing.
+ * Payment and bill statuses, and every move that exists, as status tables
+ * (status-table.ts; docs/status-tables.md). The database still decides races: each move's
+ * conditional UPDATE is made from its table and repeats the status it leaves; the code
+ * asks the table before it tries one, so an illegal move is a typed error rather than
+ * an UPDATE that changes nothing.
  */
 
 /**
