@@ -3,6 +3,8 @@ import type { Tx } from "../database";
 import { billViews, tellBillReversed, tellBillWebhooks } from "./bill-views";
 import type { ServiceDeps } from "./deps";
 import type { OutboxService } from "./outbox.service";
+import { BILL_MOVES } from "./states";
+import { byId } from "./status-table";
 
 /**
  * A bill paid by card at a store (collectBill with tender CARD), kept in step with its
@@ -23,10 +25,8 @@ export class BillCardPayments {
   async settle(tx: Tx, payment: PaymentEntity): Promise<void> {
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
     const now = this.deps.clock.now();
-    const changed = await tx.write(
-      "UPDATE bills SET status = 'PAID', paidAt = ?, paidAtStoreId = ?, paidAtStoreName = ?, tender = 'CARD' WHERE id = ? AND paymentId = ? AND status = 'OPEN'",
-      [now, store.id, store.name, payment.billId, payment.id],
-    );
+    const { sql, params } = BILL_MOVES.update("settle", byId(payment.billId!), { now, paymentId: payment.id, paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name });
+    const changed = await tx.write(sql, params);
     if (changed !== 1) {
       // Nothing else may move a bill its payment holds: this is a bug, not a race, and the charge stands.
       this.deps.logger.error({ paymentId: payment.id, billId: payment.billId }, "an approved card payment's bill was no longer held by it");
@@ -40,7 +40,8 @@ export class BillCardPayments {
 
   /** The card was not charged (declined, rejected, expired, voided while waiting, reversed): the bill is payable again. */
   async release(tx: Tx, payment: PaymentEntity): Promise<void> {
-    await tx.write("UPDATE bills SET paymentId = NULL WHERE id = ? AND paymentId = ? AND status = 'OPEN'", [payment.billId, payment.id]);
+    const { sql, params } = BILL_MOVES.update("release", byId(payment.billId!), { now: this.deps.clock.now(), paymentId: payment.id });
+    await tx.write(sql, params);
   }
 
   /** The approved payment was voided: the bill is OPEN again (OVERDUE past its due date) and the biller is told (`bill.reversed`). */
@@ -49,11 +50,8 @@ export class BillCardPayments {
     const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
     const now = this.deps.clock.now();
     const [before] = await billViews(tx, [bill], now);
-    const changed = await tx.write(
-      "UPDATE bills SET status = 'OPEN', paidAt = NULL, paidAtStoreId = NULL, paidAtStoreName = NULL, tender = NULL, paymentId = NULL " +
-        "WHERE id = ? AND paymentId = ? AND status = 'PAID'",
-      [bill.id, payment.id],
-    );
+    const { sql, params } = BILL_MOVES.update("reopen", byId(bill.id), { now, paymentId: payment.id });
+    const changed = await tx.write(sql, params);
     if (changed !== 1) return;
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
     const [after] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);

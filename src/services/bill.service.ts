@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../entities";
-import { affectedRows, type Tx } from "../database";
+import type { Tx } from "../database";
 import type { Approval } from "./approval";
 import { billStatus, billViews, tellBillReversed, tellBillWebhooks, type BillView } from "./bill-views";
 import type { Caller, RegisterCaller } from "./caller";
@@ -15,7 +15,8 @@ import { newId } from "./ids";
 import type { OutboxService } from "./outbox.service";
 import type { Tender } from "./lists";
 import type { PaymentService } from "./payment.service";
-import { assertBillMove, type BillStatus } from "./states";
+import { BILL_MOVES, assertBillMove, type BillStatus } from "./states";
+import { byId } from "./status-table";
 import { dateInZone, dayInZone } from "./store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "./validation";
 import { underWrongCodeLimit } from "./wrong-code-limit";
@@ -101,15 +102,9 @@ export class BillService {
       assertBillMove(status, "CANCELLED");
       // Stored OPEN is both OPEN and OVERDUE: the two statuses that may become CANCELLED,
       // unless a card payment at a store holds the bill while it is decided.
-      const moved = await this.deps.db.tx((m) =>
-        m
-          .createQueryBuilder()
-          .update(BillEntity)
-          .set({ status: "CANCELLED" })
-          .where("id = :id AND status = 'OPEN' AND paymentId IS NULL", { id: bill.id })
-          .execute(),
-      );
-      if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has been paid, or is being paid by card, and cannot be cancelled");
+      const { sql, params } = BILL_MOVES.update("cancel", byId(bill.id), { now: this.deps.clock.now() });
+      const moved = await this.deps.db.tx((tx) => tx.write(sql, params));
+      if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has been paid, or is being paid by card, and cannot be cancelled");
     }
     return this.viewById(bill.id);
   }
@@ -183,13 +178,9 @@ export class BillService {
           const { bill, store } = await this.payableHere(tx, register, code, claim, null);
           const now = this.deps.clock.now();
           // OPEN, not yet due and held by no card payment: the one state that may become PAID in cash.
-          const moved = await tx
-            .createQueryBuilder()
-            .update(BillEntity)
-            .set({ status: "PAID", paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name, tender })
-            .where("id = :id AND status = 'OPEN' AND dueDate > :now AND paymentId IS NULL", { id: bill.id, now })
-            .execute();
-          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
+          const collect = BILL_MOVES.update("collect", byId(bill.id), { now, paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name });
+          const moved = await tx.write(collect.sql, collect.params);
+          if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
           const [view] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
           tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.paid", store: "bill.collected" }, view, store, now);
           tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
@@ -224,11 +215,8 @@ export class BillService {
         this.payments.payBill(register, paymentCode, async (tx, paymentId, store) => {
           const { bill } = await this.payableHere(tx, register, code, claim, paymentId, store);
           const now = this.deps.clock.now();
-          const held = await tx.write("UPDATE bills SET paymentId = ? WHERE id = ? AND status = 'OPEN' AND dueDate > ? AND paymentId IS NULL", [
-            paymentId,
-            bill.id,
-            now,
-          ]);
+          const hold = BILL_MOVES.update("hold", byId(bill.id), { now, paymentId });
+          const held = await tx.write(hold.sql, hold.params);
           if (held !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
           const item = { name: bill.reference, quantity: 1, unitPrice: bill.amount };
           return { billId: bill.id, sale: { amount: bill.amount, currency: bill.currency, items: [item], reference: bill.reference } };
@@ -297,17 +285,9 @@ export class BillService {
             fail(ErrorCode.BILL_NOT_PAYABLE, "A collection can be reversed only on the day it was made, in the store's time zone");
           }
           if (bill.tender !== "CASH") badInput("Only a cash collection is reversed here; a bill paid by card is undone by voiding its payment");
-          const moved = await tx
-            .createQueryBuilder()
-            .update(BillEntity)
-            .set({ status: "OPEN", paidAt: null, paidAtStoreId: null, paidAtStoreName: null, tender: null })
-            .where("id = :id AND status = 'PAID' AND paidAtStoreId = :storeId AND paidAt = :paidAt", {
-              id: bill.id,
-              storeId: store.id,
-              paidAt: bill.paidAt,
-            })
-            .execute();
-          if (affectedRows(moved) !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
+          const reverse = BILL_MOVES.update("reverse", byId(bill.id), { now, paidAt: bill.paidAt!, paidAtStoreId: store.id }, "PAID");
+          const moved = await tx.write(reverse.sql, reverse.params);
+          if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
           // The webhooks carry the bill as it is now and name the collection that was undone.
           const reopened = await tx.findOneByOrFail(BillEntity, { id: bill.id });
           const [before, after] = await billViews(tx, [bill, reopened], now);

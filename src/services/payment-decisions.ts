@@ -12,25 +12,14 @@ import type { OutboxService } from "./outbox.service";
 import type { PaymentPointsService } from "./payment-points.service";
 import { ProcessingLeases, type Lease } from "./processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
-import { assertTransition, type PaymentStatus } from "./states";
-
-/** What a status move may set besides the status itself. */
-const DECISION_COLUMNS = new Set(["approvalNumber", "declineReason", "decidedAt", "processingDeadline"]);
+import { PAYMENT_MOVES, paymentMove, type DecisionFields, type PaymentStatus } from "./states";
+import { byId } from "./status-table";
 
 /**
  * Payments PROCESSING from before deadlines were recorded (an instance of an older
  * version may still be inserting them during a rolling upgrade) are judged by age.
  */
 const UNDATED_PROCESSING_AFTER_MS = 30_000;
-
-/**
- * A refund's conditional UPDATE: the status is set first, from the total before this
- * refund, because MySQL evaluates a single-table UPDATE's assignments left to right
- * (SQLite evaluates them all on the row as it was); both then read the same values.
- */
-const REFUND_SQL =
-  "UPDATE payments SET status = CASE WHEN refundedAmount + ? = amount THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END, " +
-  "refundedAmount = refundedAmount + ? WHERE id = ? AND refundedAmount + ? <= amount AND status IN ('APPROVED', 'PARTIALLY_REFUNDED')";
 
 /** A payment after a refund: its status and totals as that refund left them. */
 export interface RefundedPayment {
@@ -258,7 +247,8 @@ export class PaymentDecisions {
    * by this instance after the commit). Null when the refund no longer fits.
    */
   async refund(tx: Tx, payment: PaymentEntity, amount: number, idempotency: string | null): Promise<RefundedPayment | null> {
-    const changed = await tx.write(REFUND_SQL, [amount, amount, payment.id, amount]);
+    const { sql, params } = PAYMENT_MOVES.update("refund", byId(payment.id), { amount });
+    const changed = await tx.write(sql, params);
     if (changed !== 1) return null;
     // Read inside the transaction, after its own UPDATE: the total this refund made.
     const [after] = await tx.select<{ status: PaymentStatus; refundedAmount: number | string }>(
@@ -365,15 +355,11 @@ export class PaymentDecisions {
   }
 
   private moveSql(id: string, from: PaymentStatus, to: PaymentStatus, fields: Partial<PaymentEntity>) {
-    assertTransition(from, to);
-    if (to === "PROCESSING") fields = { ...fields, processingDeadline: this.processingDeadline() };
-    // Column names go into the SQL text, so only the decision's own columns may be named.
-    const columns = Object.keys(fields).filter((k) => k !== "status");
-    const unknown = columns.find((c) => !DECISION_COLUMNS.has(c));
-    if (unknown) throw new Error(`a payment status move cannot set ${unknown}`);
-    const sets = ["status = ?", ...columns.map((c) => `${c} = ?`)].join(", ");
-    const values = [to, ...columns.map((c) => fields[c as keyof PaymentEntity])];
-    return { sql: `UPDATE payments SET ${sets} WHERE id = ? AND status = ?`, params: [...values, id, from] };
+    const move = paymentMove(from, to);
+    // The status is the move's own to write.
+    const { status: _status, ...decided } = fields;
+    const processingDeadline = move === "process" ? this.processingDeadline() : undefined;
+    return PAYMENT_MOVES.update(move, byId(id), { fields: decided as DecisionFields, processingDeadline }, from);
   }
 
   private ledgerEntry(payment: PaymentEntity, entryType: LedgerEntryType, amount: number): LedgerEntryEntity {

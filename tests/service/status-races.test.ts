@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import { ConfirmationRequestEntity, OutboxMessageEntity, PaymentEntity, PointSettlementEntity, TicketEntity } from "../../src/entities";
+import { BillEntity, ConfirmationRequestEntity, OutboxMessageEntity, PaymentEntity, PointSettlementEntity, TicketEntity } from "../../src/entities";
 import { CONFIRMATION_MOVES } from "../../src/services/confirmation-states";
 import { newId } from "../../src/services/ids";
 import { OUTBOX_MOVES } from "../../src/services/outbox-states";
@@ -7,6 +7,7 @@ import { PaymentPointsService } from "../../src/services/payment-points.service"
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/point-settlement-states";
 import type { SaleInput } from "../../src/services/sale";
 import { byId, type Sql } from "../../src/services/status-table";
+import { BILL_MOVES, PAYMENT_MOVES } from "../../src/services/states";
 import { TICKET_USE_MOVES } from "../../src/services/ticket-use-states";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
@@ -161,6 +162,91 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
     const recorded = await Promise.all([write(OUTBOX_MOVES.update("retry", byId(message.id), failure)), write(OUTBOX_MOVES.update("giveUp", byId(message.id), failure))]);
     expect(recorded).toEqual([0, 0]);
     expect(await read()).toMatchObject({ leaseId: "second", attempts: 0, deadAt: null });
+  });
+
+  /** A card payment of `amount` yen, approved at once. */
+  async function approvedSale(amount: number) {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+    const payment = await world.services.payments.redeemCode(register, code, JPY(amount), `sale-${shopper.phoneNumber}`);
+    expect(payment.status).toBe("APPROVED");
+    const read = () => world.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: payment.id }), { fresh: true });
+    return { payment, read };
+  }
+
+  it("payment: two refunds whose sum passes the amount at once, exactly one is taken and the total stays within the amount", async () => {
+    const { payment, read } = await approvedSale(1000);
+    const refund = (amount: number) => write(PAYMENT_MOVES.update("refund", byId(payment.id), { amount }));
+    const changed = await Promise.all([refund(600), refund(700)]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedAmount: changed[0] === 1 ? 600 : 700 });
+  });
+
+  it("payment: two refunds that together make the amount at once, both are taken and the last makes it REFUNDED", async () => {
+    const { payment, read } = await approvedSale(1000);
+    const changed = await Promise.all([300, 700].map((amount) => write(PAYMENT_MOVES.update("refund", byId(payment.id), { amount }))));
+    expect(changed).toEqual([1, 1]);
+    expect(await read()).toMatchObject({ status: "REFUNDED", refundedAmount: 1000 });
+  });
+
+  it("payment: a void and a refund of one approved payment at once, exactly one leaves APPROVED", async () => {
+    const { payment, read } = await approvedSale(1000);
+    const changed = await Promise.all([
+      write(PAYMENT_MOVES.update("void", byId(payment.id), { fields: { decidedAt: clock.now() } }, "APPROVED")),
+      write(PAYMENT_MOVES.update("refund", byId(payment.id), { amount: 1000 })),
+    ]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject(changed[0] === 1 ? { status: "VOIDED", refundedAmount: 0 } : { status: "REFUNDED", refundedAmount: 1000 });
+  });
+
+  /** A bill of 8640 yen, due in a day, as its biller posts it. */
+  async function openBill(reference: string) {
+    const { hq } = await newPartner(world, "Tokyo Power & Gas");
+    const shopper = await newCustomer(world);
+    const posted = await world.services.bills.postBill(hq, { customerPhone: shopper.phoneNumber, reference, amount: 8640, currency: "JPY", dueDate: new Date(clock.now().getTime() + 24 * 60 * MINUTE) });
+    const read = () => world.deps.db.read((m) => m.findOneByOrFail(BillEntity, { id: posted.id }), { fresh: true });
+    return { id: posted.id, read };
+  }
+  const store = () => ({ now: clock.now(), paidAt: clock.now(), paidAtStoreId: newId(), paidAtStoreName: "FamilyMart Meguro" });
+
+  it("bill: a cash collection and a card payment's hold of one bill at once, exactly one takes it", async () => {
+    const bill = await openBill("INV-RACE-1");
+    const paymentId = newId();
+    const changed = await Promise.all([write(BILL_MOVES.update("collect", byId(bill.id), store())), write(BILL_MOVES.update("hold", byId(bill.id), { now: clock.now(), paymentId }))]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await bill.read()).toMatchObject(changed[0] === 1 ? { status: "PAID", tender: "CASH", paymentId: null } : { status: "OPEN", paidAt: null, paymentId });
+  });
+
+  it("bill: its biller's cancellation and a card payment's hold at once, exactly one takes it; a held bill is neither cancelled nor collected", async () => {
+    const bill = await openBill("INV-RACE-2");
+    const paymentId = newId();
+    const changed = await Promise.all([write(BILL_MOVES.update("cancel", byId(bill.id), { now: clock.now() })), write(BILL_MOVES.update("hold", byId(bill.id), { now: clock.now(), paymentId }))]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    if (changed[1] === 1) {
+      expect(await write(BILL_MOVES.update("cancel", byId(bill.id), { now: clock.now() }))).toBe(0);
+      expect(await write(BILL_MOVES.update("collect", byId(bill.id), store()))).toBe(0);
+    }
+    expect((await bill.read()).status).toBe(changed[0] === 1 ? "CANCELLED" : "OPEN");
+  });
+
+  it("bill: the approval and the release of one hold at once, exactly one is recorded, and only for the payment that holds it", async () => {
+    const bill = await openBill("INV-RACE-3");
+    const paymentId = newId();
+    expect(await write(BILL_MOVES.update("hold", byId(bill.id), { now: clock.now(), paymentId }))).toBe(1);
+    expect(await write(BILL_MOVES.update("settle", byId(bill.id), { ...store(), paymentId: newId() }))).toBe(0);
+    const changed = await Promise.all([write(BILL_MOVES.update("settle", byId(bill.id), { ...store(), paymentId })), write(BILL_MOVES.update("release", byId(bill.id), { now: clock.now(), paymentId }))]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await bill.read()).toMatchObject(changed[0] === 1 ? { status: "PAID", tender: "CARD", paymentId } : { status: "OPEN", paymentId: null });
+  });
+
+  it("bill: one that has fallen due is refused by the row itself, not by what a caller read before", async () => {
+    const bill = await openBill("INV-RACE-4");
+    const due = (await bill.read()).dueDate;
+    const atDue = { now: due, paidAt: due, paidAtStoreId: newId(), paidAtStoreName: "FamilyMart Meguro" };
+    expect(await write(BILL_MOVES.update("hold", byId(bill.id), { now: due, paymentId: newId() }))).toBe(0);
+    expect(await write(BILL_MOVES.update("collect", byId(bill.id), atDue))).toBe(0);
+    expect(await write(BILL_MOVES.update("cancel", byId(bill.id), { now: due }))).toBe(1);
   });
 
   it("ticket: two uses of a one-use ticket at once, exactly one takes it", async () => {

@@ -1,5 +1,6 @@
 import { ErrorCode, WalletError } from "../../src/services/errors";
 import { CONFIRMATION_MOVES } from "../../src/services/confirmation-states";
+import { BILL_MOVES, PAYMENT_MOVES } from "../../src/services/states";
 import { OUTBOX_MOVES, outboxDue } from "../../src/services/outbox-states";
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/point-settlement-states";
 import { StatusTable, byId, sql, type Move } from "../../src/services/status-table";
@@ -24,9 +25,54 @@ interface Case {
   /** Written out here, not read from the tables: each table must say exactly this. */
   legal: string[];
   terminal: string[];
+  /** The words of a refusal, where the domain has its own (a bill's BILL_NOT_PAYABLE); by default BAD_USER_INPUT naming the move. */
+  refusal?: { code: ErrorCode; message: (from: string, to: string) => string };
 }
 
+/** A bill's refusals, in today's words: the status a reader sees, and what was asked. */
+const billRefusal = (from: string, to: string) => {
+  const status = from === "HELD" ? "being paid by card" : from.toLowerCase();
+  if (to === "CANCELLED") return from === "HELD" ? "This bill is being paid by card and cannot be cancelled" : `This bill has been ${status} and cannot be cancelled`;
+  if (to === "OPEN" || to === "OVERDUE") return `This bill is ${status}, not paid: there is no collection to reverse`;
+  return `This bill is ${status}`;
+};
+
 const cases: Case[] = [
+  {
+    name: "bill",
+    table: BILL_MOVES as never,
+    legal: [
+      "OPEN -> PAID",
+      "OPEN -> HELD",
+      "OPEN -> CANCELLED",
+      "OVERDUE -> CANCELLED",
+      "HELD -> PAID",
+      "HELD -> OPEN",
+      "HELD -> OVERDUE",
+      "PAID -> OPEN",
+      "PAID -> OVERDUE",
+    ],
+    terminal: ["CANCELLED"],
+    refusal: { code: ErrorCode.BILL_NOT_PAYABLE, message: billRefusal },
+  },
+  {
+    name: "payment",
+    table: PAYMENT_MOVES as never,
+    legal: [
+      "PENDING_CONFIRMATION -> PROCESSING",
+      "PENDING_CONFIRMATION -> REJECTED_BY_CUSTOMER",
+      "PENDING_CONFIRMATION -> EXPIRED",
+      "PENDING_CONFIRMATION -> VOIDED",
+      "PROCESSING -> APPROVED",
+      "PROCESSING -> DECLINED",
+      "APPROVED -> VOIDED",
+      "APPROVED -> PARTIALLY_REFUNDED",
+      "APPROVED -> REFUNDED",
+      "PARTIALLY_REFUNDED -> PARTIALLY_REFUNDED",
+      "PARTIALLY_REFUNDED -> REFUNDED",
+    ],
+    terminal: ["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"],
+  },
   { name: "point settlement", table: POINT_SETTLEMENT_MOVES as never, legal: ["HELD -> SETTLED", "HELD -> RELEASED"], terminal: ["SETTLED", "RELEASED"] },
   {
     name: "confirmation request",
@@ -48,7 +94,8 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(cases)("the $name table", ({ name, table, legal, terminal }) => {
+describe.each(cases)("the $name table", ({ name, table, legal, terminal, refusal }) => {
+  const code = refusal?.code ?? ErrorCode.BAD_USER_INPUT;
   const all = pairs(table.statuses);
   const allowed = all.filter(([from, to]) => legal.includes(`${from} -> ${to}`));
   const refused = all.filter(([from, to]) => !legal.includes(`${from} -> ${to}`));
@@ -66,7 +113,8 @@ describe.each(cases)("the $name table", ({ name, table, legal, terminal }) => {
     expect(table.canMove(from, to)).toBe(false);
     const error = thrown(() => table.assertMove(from, to));
     expect(error).toBeInstanceOf(WalletError);
-    expect(error).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, message: `A ${from} ${name} cannot become ${to}`, details: { status: from } });
+    const message = refusal ? refusal.message(from, to) : `A ${from} ${name} cannot become ${to}`;
+    expect(error).toMatchObject({ code, message, details: { status: from } });
   });
 
   it("knows the terminal statuses: those no move leaves", () => {
@@ -76,7 +124,7 @@ describe.each(cases)("the $name table", ({ name, table, legal, terminal }) => {
   it.each(Object.keys(table.spec.moves))("makes move %s's UPDATE refuse a from-status the move does not leave", (move) => {
     const leaves = table.spec.moves[move].from;
     for (const status of table.statuses.filter((s) => !leaves.includes(s))) {
-      expect(thrown(() => table.update(move, byId("x"), {} as never, status))).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, details: { status } });
+      expect(thrown(() => table.update(move, byId("x"), {} as never, status))).toMatchObject({ code, details: { status } });
     }
   });
 });
@@ -114,6 +162,48 @@ describe("the conditional UPDATE made from a table", () => {
       sql: "UPDATE confirmation_requests SET answer = ?, answeredAt = ? WHERE paymentId = ? AND answer IS NULL",
       params: ["CANCELLED", now, "p1"],
     });
+  });
+
+  it("makes a payment's decision from the status it leaves, with only the decision's columns", () => {
+    const deadline = new Date("2026-01-01T00:00:30Z");
+    expect(PAYMENT_MOVES.update("process", byId("p1"), { fields: {}, processingDeadline: deadline }, "PENDING_CONFIRMATION")).toEqual({
+      sql: "UPDATE payments SET status = ?, processingDeadline = ? WHERE id = ? AND status IN (?)",
+      params: ["PROCESSING", deadline, "p1", "PENDING_CONFIRMATION"],
+    });
+    expect(PAYMENT_MOVES.update("void", byId("p1"), { fields: { decidedAt: now } }, "APPROVED")).toEqual({
+      sql: "UPDATE payments SET status = ?, decidedAt = ? WHERE id = ? AND status IN (?)",
+      params: ["VOIDED", now, "p1", "APPROVED"],
+    });
+    expect(() => PAYMENT_MOVES.update("approve", byId("p1"), { fields: { amount: 1 } as never })).toThrow("a payment status move cannot set amount");
+  });
+
+  it("sets a refund's status first, from the total before it, and keeps the total within the amount", () => {
+    expect(PAYMENT_MOVES.update("refund", byId("p1"), { amount: 250 })).toEqual({
+      sql:
+        "UPDATE payments SET status = CASE WHEN refundedAmount + ? = amount THEN ? ELSE ? END, refundedAmount = refundedAmount + ? " +
+        "WHERE id = ? AND status IN (?, ?) AND refundedAmount + ? <= amount",
+      params: [250, "REFUNDED", "PARTIALLY_REFUNDED", 250, "p1", "APPROVED", "PARTIALLY_REFUNDED", 250],
+    });
+  });
+
+  it("takes a bill in cash or for a card payment only while it is OPEN: not yet due, held by no payment", () => {
+    const store = { paidAt: now, paidAtStoreId: "s1", paidAtStoreName: "FamilyMart Meguro" };
+    expect(BILL_MOVES.update("collect", byId("b1"), { now, ...store })).toEqual({
+      sql: "UPDATE bills SET status = ?, paidAt = ?, paidAtStoreId = ?, paidAtStoreName = ?, tender = ? WHERE id = ? AND status = 'OPEN' AND paymentId IS NULL AND dueDate > ?",
+      params: ["PAID", now, "s1", "FamilyMart Meguro", "CASH", "b1", now],
+    });
+    expect(BILL_MOVES.update("hold", byId("b1"), { now, paymentId: "p1" })).toEqual({
+      sql: "UPDATE bills SET paymentId = ? WHERE id = ? AND status = 'OPEN' AND paymentId IS NULL AND dueDate > ?",
+      params: ["p1", "b1", now],
+    });
+    expect(BILL_MOVES.update("settle", byId("b1"), { now, paymentId: "p1", ...store })).toEqual({
+      sql: "UPDATE bills SET status = ?, paidAt = ?, paidAtStoreId = ?, paidAtStoreName = ?, tender = ? WHERE id = ? AND status = 'OPEN' AND paymentId IS NOT NULL AND paymentId = ?",
+      params: ["PAID", now, "s1", "FamilyMart Meguro", "CARD", "b1", "p1"],
+    });
+    // Due or not, a bill no payment holds may be withdrawn.
+    expect(BILL_MOVES.update("cancel", byId("b1"), { now }).sql).toBe(
+      "UPDATE bills SET status = ? WHERE id = ? AND ((status = 'OPEN' AND paymentId IS NULL AND dueDate > ?) OR (status = 'OPEN' AND paymentId IS NULL AND dueDate <= ?))",
+    );
   });
 
   it("matches derived statuses by their conditions, each in parentheses when a move leaves several", () => {
