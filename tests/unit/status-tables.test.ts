@@ -5,19 +5,10 @@ import { OUTBOX_MOVES, outboxDue } from "../../src/services/outbox-states";
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/point-settlement-states";
 import { StatusTable, byId, sql, type Move } from "../../src/services/status-table";
 import { TICKET_USE_MOVES } from "../../src/services/ticket-use-states";
+import { PAYMENT_LEGAL_MOVES, PAYMENT_TERMINAL, thrown } from "../support/expected-moves";
 
 /** Every pair of statuses. */
 const pairs = <S extends string>(statuses: readonly S[]) => statuses.flatMap((from) => statuses.map((to) => [from, to] as [S, S]));
-
-/** The error `attempt` throws, or undefined. */
-function thrown(attempt: () => void): unknown {
-  try {
-    attempt();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 interface Case {
   name: string;
@@ -58,20 +49,8 @@ const cases: Case[] = [
   {
     name: "payment",
     table: PAYMENT_MOVES as never,
-    legal: [
-      "PENDING_CONFIRMATION -> PROCESSING",
-      "PENDING_CONFIRMATION -> REJECTED_BY_CUSTOMER",
-      "PENDING_CONFIRMATION -> EXPIRED",
-      "PENDING_CONFIRMATION -> VOIDED",
-      "PROCESSING -> APPROVED",
-      "PROCESSING -> DECLINED",
-      "APPROVED -> VOIDED",
-      "APPROVED -> PARTIALLY_REFUNDED",
-      "APPROVED -> REFUNDED",
-      "PARTIALLY_REFUNDED -> PARTIALLY_REFUNDED",
-      "PARTIALLY_REFUNDED -> REFUNDED",
-    ],
-    terminal: ["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"],
+    legal: PAYMENT_LEGAL_MOVES,
+    terminal: [...PAYMENT_TERMINAL],
   },
   { name: "point settlement", table: POINT_SETTLEMENT_MOVES as never, legal: ["HELD -> SETTLED", "HELD -> RELEASED"], terminal: ["SETTLED", "RELEASED"] },
   {
