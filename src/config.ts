@@ -1,6 +1,6 @@
 import bytes from "bytes";
 import { z } from "zod";
-import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
 import { keyIdOf, parseKey } from "./services/crypto/key-ring";
 import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
 

@@ -6,7 +6,7 @@ import type { MetricsAccess } from "../metrics/access";
 import type { ReadinessAnswer } from "../readiness";
 import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
-import type { TrustProxy } from "./trust-proxy";
+import type { TrustProxy } from "../trust-proxy";
 import { WEB_APP_PATH, type WebApp } from "./web-app";
 
 export interface Routes {
@@ -94,7 +94,7 @@ function requestIdOf(req: IncomingMessage): string {
 
 /**
  * The caller's address: the socket's peer, or, behind trusted proxies, the nearest hop
- * of X-Forwarded-For that is not one of them (see trust-proxy.ts).
+ * of X-Forwarded-For that is not one of them (see src/trust-proxy.ts).
  */
 export function addressOf(req: IncomingMessage, trust: TrustProxy): string {
   return proxyAddr(req, trust) ?? req.socket.remoteAddress ?? "unknown";

@@ -1,27 +1,13 @@
 import type { EntityManager } from "typeorm";
 import { BillEntity, PartnerEntity, type StoreEntity } from "../entities";
-import type { Tender } from "./lists";
 import type { OutboxService } from "./outbox.service";
 import type { BillStatus } from "./states";
+import type { BillView } from "./bill-view";
 import type { Tx } from "../database";
 import { sendWebhook } from "./webhooks";
 
-export interface BillView {
-  id: string;
-  reference: string;
-  billerName: string;
-  amount: number;
-  currency: string;
-  description: string | null;
-  dueDate: Date;
-  status: BillStatus;
-  paidAt: Date | null;
-  paidAtStore: string | null;
-  /** How it was paid, once PAID. */
-  tender: Tender | null;
-  /** The card payment paying the bill or that paid it; for a card collection's answer, the one it made. */
-  paymentId: string | null;
-}
+
+export type { BillView };
 
 /** Stored OPEN past the due date reads as OVERDUE. */
 export function billStatus(bill: BillEntity, now: Date): BillStatus {

@@ -2,7 +2,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
 import type { ConfirmationRequestEntity, PaymentEntity } from "../entities";
-import type { BillView } from "./bill.service";
+import type { BillView } from "./bill-view";
 
 /**
  * Live events for subscribers. Every topic is per recipient (one phone, one store), so

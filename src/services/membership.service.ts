@@ -11,7 +11,7 @@ import type { ServiceDeps } from "./deps";
 import { forbidden, notFound } from "./errors";
 import { requireCustomer } from "./guards";
 import { newId } from "./ids";
-import { readBalance } from "./points.service";
+import { readBalance } from "./point-lots";
 import type { ProgramService } from "./program.service";
 
 const MEMBER_CODE_TTL_SECONDS = 300;

@@ -1,4 +1,4 @@
-import { MoreThan, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { MembershipEntity, PointLotEntity, PointMovementEntity, PointSettlementEntity, ProgramEntity, StoreEntity } from "../entities";
 import type { HeldLot } from "../entities/point-settlement.entity";
 import { affectedRows } from "../database";
@@ -13,10 +13,10 @@ import { newId } from "./ids";
 import type { MembershipService, MembershipView } from "./membership.service";
 import type { ProgramService } from "./program.service";
 import { underWrongCodeLimit } from "./wrong-code-limit";
+import { liveLots } from "./point-lots";
 import type { Tx } from "../database";
 
 const DAY_MS = 86_400_000;
-const SOON_MS = 30 * DAY_MS;
 const SETTLE_ATTEMPTS = 5;
 
 export interface PointsResult {
@@ -35,13 +35,6 @@ export interface PointsResult {
 export interface MovementPage {
   nodes: PointMovementEntity[];
   nextCursor: string | null;
-}
-
-export interface PointsBalance {
-  points: number;
-  /** Of `points`, those that expire within 30 days. */
-  pointsExpiringSoon: number;
-  nextExpiry: Date | null;
 }
 
 /** Raised inside a settlement when another one took the same points first: run it again. */
@@ -178,17 +171,6 @@ export class PointsService {
   }
 }
 
-/** A membership's points at `now`, read inside `m`: its unexpired lots, soonest to expire first. */
-export async function readBalance(m: EntityManager, membershipId: string, now: Date): Promise<PointsBalance> {
-  const lots = await liveLots(m, membershipId, now);
-  const soon = now.getTime() + SOON_MS;
-  return {
-    points: lots.reduce((sum, lot) => sum + lot.remaining, 0),
-    pointsExpiringSoon: lots.filter((lot) => lot.expiresAt.getTime() <= soon).reduce((sum, lot) => sum + lot.remaining, 0),
-    nextExpiry: lots[0]?.expiresAt ?? null,
-  };
-}
-
 /**
  * What a settlement moved, as the register and the phone see it: a payment's points
  * still held show what they take from the balance and nothing earned yet; points given
@@ -273,10 +255,3 @@ export async function addLot(m: EntityManager, membershipId: string, points: num
   return expiresAt;
 }
 
-function liveLots(m: EntityManager, membershipId: string, now: Date, locking = false): Promise<PointLotEntity[]> {
-  return m.find(PointLotEntity, {
-    where: { membershipId, remaining: MoreThan(0), expiresAt: MoreThan(now) },
-    order: { expiresAt: "ASC", id: "ASC" },
-    ...(locking ? { lock: { mode: "pessimistic_write" as const } } : {}),
-  });
-}

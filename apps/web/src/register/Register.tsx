@@ -1,4 +1,3 @@
-import type { Payment } from "@clients/common";
 import { RegisterClient } from "@clients/register";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
@@ -8,15 +7,7 @@ import { Sale } from "./Sale";
 import { Today } from "./Today";
 import { Tabs } from "../shared/tabs";
 import { Problem } from "../shared/problem";
-
-export interface RegisterSession {
-  client: RegisterClient;
-  currency: string;
-  /** The latest word on each payment of this store, as paymentUpdates told it. */
-  updates: Map<string, Payment>;
-  /** Called with every update; a waiting sale listens here. */
-  listeners: Set<(payment: Payment) => void>;
-}
+import type { RegisterSession } from "./session";
 
 const SECTIONS = { sale: "Sale", bill: "Bill", today: "Today" } as const;
 type Section = keyof typeof SECTIONS;

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { errorText, idempotencyKey } from "../shared/errors";
 import { money } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
-import type { RegisterSession } from "./Register";
+import type { RegisterSession } from "./session";
 import { Problem } from "../shared/problem";
 
 type State =

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { errorText, idempotencyKey } from "../shared/errors";
 import { money, when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
-import type { RegisterSession } from "./Register";
+import type { RegisterSession } from "./session";
 
 /**
  * The store's day: its totals (the server's storeReport, in the store's time zone), its

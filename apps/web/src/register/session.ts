@@ -1,0 +1,12 @@
+import type { Payment } from "@clients/common";
+import type { RegisterClient } from "@clients/register";
+
+/** A signed-in register, as its screens share it (Register.tsx makes it). */
+export interface RegisterSession {
+  client: RegisterClient;
+  currency: string;
+  /** The latest word on each payment of this store, as paymentUpdates told it. */
+  updates: Map<string, Payment>;
+  /** Called with every update; a waiting sale listens here. */
+  listeners: Set<(payment: Payment) => void>;
+}
