@@ -1,10 +1,7 @@
 import { LedgerEntryEntity, PaymentEntity, RefundEntity } from "../../src/entities";
-import type { SaleInput } from "../../src/services/sale";
 import { engines } from "../support/databases";
-import { newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
-import { PASSWORD, errorCodeOf } from "../support/test-data";
-
-const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
+import { approvedSale as approvedSaleIn, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { errorCodeOf } from "../support/test-data";
 
 // Through the clients, with registers racing: tests/e2e/refunds.test.ts.
 describe.each(engines)("refunds in parts: rows, ledger, reports and the UPDATE that decides (%s)", (engine) => {
@@ -14,14 +11,7 @@ describe.each(engines)("refunds in parts: rows, ledger, reports and the UPDATE t
   });
   afterAll(() => world.close());
 
-  async function approvedSale(amount: number) {
-    const shopper = await newCustomer(world);
-    const { register } = await newStore(world);
-    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
-    const payment = await world.services.payments.redeemCode(register, code, JPY(amount), `sale-${shopper.phoneNumber}`);
-    expect(payment.status).toBe("APPROVED");
-    return { register, payment };
-  }
+  const approvedSale = (amount: number) => approvedSaleIn(world, amount);
 
   it("keeps each refund as its own row with its key and its own negative ledger entry, and reports each with its amount", async () => {
     const { register, payment } = await approvedSale(1_000);

@@ -10,7 +10,7 @@ import { byId, type Sql } from "../../src/services/status-table";
 import { BILL_MOVES, PAYMENT_MOVES } from "../../src/services/states";
 import { TICKET_USE_MOVES } from "../../src/services/ticket-use-states";
 import { engines } from "../support/databases";
-import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { approvedSale as approvedSaleIn, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD } from "../support/test-data";
 
 const JPY = (amount: number): SaleInput => ({ amount, currency: "JPY" });
@@ -164,13 +164,9 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
     expect(await read()).toMatchObject({ leaseId: "second", attempts: 0, deadAt: null });
   });
 
-  /** A card payment of `amount` yen, approved at once. */
+  /** A card payment of `amount` yen, approved at once, and a fresh read of it. */
   async function approvedSale(amount: number) {
-    const shopper = await newCustomer(world);
-    const { register } = await newStore(world);
-    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
-    const payment = await world.services.payments.redeemCode(register, code, JPY(amount), `sale-${shopper.phoneNumber}`);
-    expect(payment.status).toBe("APPROVED");
+    const { payment } = await approvedSaleIn(world, amount);
     const read = () => world.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: payment.id }), { fresh: true });
     return { payment, read };
   }

@@ -177,6 +177,16 @@ export async function newStore(
   return { store, webhookSecret, register: await world.callerOf(key.key) };
 }
 
+/** A card payment of `amount` yen at a new store, approved at once (redeemCode of a fresh customer's code). */
+export async function approvedSale(world: ServiceWorld, amount: number) {
+  const shopper = await newCustomer(world);
+  const { register } = await newStore(world);
+  const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+  const payment = await world.services.payments.redeemCode(register, code, { amount, currency: "JPY" }, `sale-${shopper.phoneNumber}`);
+  if (payment.status !== "APPROVED") throw new Error(`the sale was ${payment.status}, not APPROVED`);
+  return { register, payment };
+}
+
 /** A partner, with the callers of its own systems (PARTNER key) and of one of its gates (GATE key). */
 export async function newPartner(world: ServiceWorld, name = "Partner Co.", webhookUrl: string | null = null) {
   const { partner, webhookSecret } = await world.services.admin.createPartner(world.admin, name, webhookUrl);
