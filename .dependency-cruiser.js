@@ -1,10 +1,70 @@
 /**
- * The import rules of the house, checked by `npm run check:imports` (run by .ci/run).
- * Violations that exist today are listed in .dependency-cruiser-known-violations.json
- * and tolerated until the code that causes them moves; anything new fails the check.
+ * The import rules of the house, checked by `npm run check:imports` (run by `npm test`
+ * through tests/checks and by .ci/run). docs/architecture.md draws the same map.
  */
+
+/**
+ * The domains of src/services, lowest first. A domain imports only domains on lower
+ * rows; domains on one row do not import each other. The adapters (crypto, the card
+ * institutions, SMS) sit below everything and know no domain; services/index.ts wires
+ * them all and nothing imports it.
+ */
+const DOMAIN_ROWS = [
+  ["crypto", "institutions", "sms"],
+  ["kernel"],
+  ["delivery"],
+  ["access"],
+  ["devices", "cards"],
+  ["codes"],
+  ["payments", "members"],
+  ["points", "bills", "tickets"],
+  ["views", "upkeep"],
+];
+
+const domainDoors = DOMAIN_ROWS.flatMap((row, at) =>
+  row.map((domain) => {
+    const notBelow = DOMAIN_ROWS.slice(at).flat().filter((other) => other !== domain);
+    return {
+      name: `domain-order-${domain}`,
+      severity: "error",
+      comment: `${domain} imports only the domains below its row (${DOMAIN_ROWS.slice(0, at).flat().join(", ") || "none"}).`,
+      from: { path: `^src/services/${domain}/` },
+      to: { path: `^src/services/(${notBelow.join("|")})/` },
+    };
+  }),
+);
+
 module.exports = {
   forbidden: [
+    ...domainDoors,
+    {
+      name: "no-domain-imports-the-wiring",
+      severity: "error",
+      comment: "services/index.ts wires the domains together; a domain that imported it would import every other.",
+      from: { path: "^src/services/[^/]+/" },
+      to: { path: "^src/services/[^/]+\\.ts$" },
+    },
+    {
+      name: "every-service-in-a-domain",
+      severity: "error",
+      comment: "Rules live in a domain folder of src/services; only the wiring (index.ts) sits at its top.",
+      from: { path: "^src/services/(?!index\\.ts$)[^/]+$" },
+      to: {},
+    },
+    {
+      name: "wire-formats-stand-alone",
+      severity: "error",
+      comment: "clients/wire holds the formats the server and the phone both implement: it imports neither.",
+      from: { path: "^clients/wire/" },
+      to: { pathNot: "^(clients/wire/|node_modules/)", dependencyTypesNot: ["core"] },
+    },
+    {
+      name: "server-takes-only-wire-formats-from-clients",
+      severity: "error",
+      comment: "The server shares the wire formats with the phone, nothing else of the clients package.",
+      from: { path: "^src/" },
+      to: { path: "^clients/(?!wire/)" },
+    },
     {
       name: "no-circular",
       severity: "error",

@@ -3,16 +3,16 @@
  * same code runs in Node 20 and in a browser. The phone registers the public key once
  * (PhoneClient.registerDevice, with the password); from then on it approves a code or a
  * confirmation by signing the request's canonical text instead of sending the password.
- * docs/device-proofs.md specifies the text; src/services/device-proof-text.ts is the
+ * docs/device-proofs.md specifies the text; src/services/devices/device-proof-text.ts is the
  * server's side of it.
  */
 
-import { toBase64url } from "./base64url";
-import { OFFLINE_TOKEN_PREFIX, offlineTokenText, type OfflineTokenClaims } from "./offline-token";
-import { proofText, type ProofArguments, type ProofOperation } from "./proof-text";
-import { rotationText, rotationWindow } from "./rotation";
+import { toBase64url } from "./wire/base64url";
+import { OFFLINE_TOKEN_PREFIX, offlineTokenText, type OfflineTokenClaims } from "./wire/offline-token";
+import { proofText, type ProofArguments, type ProofOperation } from "./wire/proof-text";
+import { rotationText, rotationWindow } from "./wire/rotation";
 
-export { PROOF_ARGUMENTS, PROOF_HEADER, proofText, type ProofArguments, type ProofOperation } from "./proof-text";
+export { PROOF_ARGUMENTS, PROOF_HEADER, proofText, type ProofArguments, type ProofOperation } from "./wire/proof-text";
 
 type Subtle = typeof globalThis.crypto.subtle;
 /** WebCrypto's CryptoKey, as this platform's typings name it. */
@@ -120,7 +120,7 @@ export class DeviceKey {
   }
 }
 
-/** A rotating ticket code for the window `at` falls in (clients/ticket-code.ts describes it). */
+/** A rotating ticket code for the window `at` falls in (clients/wire/ticket-code.ts describes it). */
 export async function rotatingTicketCode(credential: string, key: DeviceKey, at: Date = new Date()): Promise<string> {
   const window = rotationWindow(at);
   const signature = await key.signText(rotationText(credential, window));
@@ -128,7 +128,7 @@ export async function rotatingTicketCode(credential: string, key: DeviceKey, at:
 }
 
 /**
- * An offline payment token (clients/offline-token.ts), made on the phone with no network:
+ * An offline payment token (clients/wire/offline-token.ts), made on the phone with no network:
  * this card, at most `maxAmount`, now. Show it as a QR; the register redeems it online.
  */
 export async function offlinePaymentToken(key: DeviceKey, cardId: string, maxAmount: number, at: Date = new Date()): Promise<string> {

@@ -1,7 +1,7 @@
 import { WalletClient, type ClientOptions } from "./common";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import type { AdmissionResult, DenialReason } from "./admission-rules";
+import type { AdmissionResult, DenialReason } from "./wire/admission-rules";
 import { TicketFields } from "./tickets";
 
 export const AdmissionFields = graphql(`fragment AdmissionFields on Admission { result reason ticket { ...TicketFields } admittedCount at }`, [TicketFields]);
@@ -13,7 +13,7 @@ export type AttendanceSummary = ResultOf<typeof AttendanceFields>;
 const GateAdmissionFields = graphql(`fragment GateAdmissionFields on Admission { ...AdmissionFields firstUsedAt offline }`, [AdmissionFields]);
 /**
  * An answer that may be an exit, or a synced scan's (with the time of the use that
- * stands); `result` and `reason` as the shared decision names them (clients/admission-rules.ts).
+ * stands); `result` and `reason` as the shared decision names them (clients/wire/admission-rules.ts).
  */
 export type GateAdmission = Omit<ResultOf<typeof GateAdmissionFields>, "result" | "reason"> & { result: AdmissionResult; reason: DenialReason | null };
 

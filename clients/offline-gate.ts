@@ -1,8 +1,8 @@
-import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./admission-rules";
+import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
-import { scannedAhead } from "./scan-time";
-import { TicketCodeVerifier } from "./ticket-code";
+import { scannedAhead } from "./wire/scan-time";
+import { TicketCodeVerifier } from "./wire/ticket-code";
 
 /** A decision the gate made itself, from its snapshot. */
 export interface OfflineDecision {
@@ -21,7 +21,7 @@ export interface ScanOptions {
 /**
  * A gate that keeps scanning while its network is down, as pretixSCAN does. It keeps a
  * snapshot of the event (`refresh`), decides each scan with the server's own decision
- * (clients/admission-rules.ts) and its verifier of the signature, keeps its own scans'
+ * (clients/wire/admission-rules.ts) and its verifier of the signature, keeps its own scans'
  * effects (a use taken, who is inside), and queues every scan; `sync` uploads the queue
  * (each scan counts once on the server however often it is sent) and empties it once
  * the server has answered.
@@ -48,7 +48,7 @@ export class OfflineGate {
 
   /**
    * Scans the server refused because they were made with this gate's clock too far ahead
-   * of its own (clients/scan-time.ts): never counted. The gate's clock needs setting.
+   * of its own (clients/wire/scan-time.ts): never counted. The gate's clock needs setting.
    */
   get refused(): readonly OfflineScanInput[] {
     return this.aside;

@@ -71,7 +71,7 @@ if (modified(graphqlEnv) > modified(at("clients", "dist", "graphql-env.d.ts"))) 
 //    so a server starting meanwhile never reads half a build.
 const web = at("dist", "web");
 const webStamp = at("dist", ".web-built");
-const webSources = [at("apps", "web"), ...readdirSync(at("clients")).filter((f) => f.endsWith(".ts")).map((f) => at("clients", f))];
+const webSources = [at("apps", "web"), at("clients", "wire"), ...readdirSync(at("clients")).filter((f) => f.endsWith(".ts")).map((f) => at("clients", f))];
 if (newest(webSources) > modified(webStamp)) {
   run(process.execPath, [bin("tsc"), "-p", "apps/web/tsconfig.json"]);
   const next = at("dist", "web.next");

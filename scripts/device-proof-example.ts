@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { parseDevicePublicKey, verifyDeviceSignature } from "../src/services/crypto/device-keys";
-import { proofText } from "../src/services/device-proof-text";
+import { proofText } from "../src/services/devices/device-proof-text";
 
 /**
  * The worked example of docs/device-proofs.md, made with a real key: an Ed25519 key

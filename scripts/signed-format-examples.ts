@@ -1,10 +1,10 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { OFFLINE_TOKEN_PREFIX, offlineTokenText, parseOfflineToken, type OfflineTokenClaims } from "../clients/offline-token";
-import { rotationText, rotationWindow } from "../clients/rotation";
-import { TicketCodeVerifier } from "../clients/ticket-code";
+import { OFFLINE_TOKEN_PREFIX, offlineTokenText, parseOfflineToken, type OfflineTokenClaims } from "../clients/wire/offline-token";
+import { rotationText, rotationWindow } from "../clients/wire/rotation";
+import { TicketCodeVerifier } from "../clients/wire/ticket-code";
 import { parseDevicePublicKey, verifyDeviceSignature } from "../src/services/crypto/device-keys";
 import { TicketSigner } from "../src/services/crypto/ticket-signer";
-import { proofText } from "../src/services/device-proof-text";
+import { proofText } from "../src/services/devices/device-proof-text";
 
 /**
  * The worked examples of docs/signed-formats.md (P1, T1, T2 and the proof that asks for

@@ -24,10 +24,10 @@ import { requestLog } from "./schema/request-log";
 import { subscriptionsOnlyOverWebSocket } from "./schema/subscriptions-over-http";
 import { resolveSecrets } from "./secrets";
 import { createServices, type Services } from "./services";
-import { EventBus } from "./services/events";
+import { EventBus } from "./services/kernel/events";
 import type { CardInstitution } from "./services/institutions/institution";
 import { SimulatedInstitution } from "./services/institutions/simulator";
-import { RateLimits, bucketLimits } from "./services/rate-limits";
+import { RateLimits, bucketLimits } from "./services/kernel/rate-limits";
 import type { SmsSender } from "./services/sms/sms-sender";
 import { smsSenderFor } from "./services/sms/sms-sender-for";
 import { originAllowed, serveGraphqlWs } from "./websocket";
@@ -41,7 +41,7 @@ import { SocketOperationMetrics, operationMetrics } from "./metrics/operation-me
 import { registerSocketGauge } from "./metrics/socket-gauge";
 import { WalletMetrics } from "./metrics/wallet-metrics";
 import { Readiness } from "./readiness";
-import type { Caller } from "./services/caller";
+import type { Caller } from "./services/kernel/caller";
 import { countSocketsWithoutCredential } from "./ws/anonymous-sockets";
 import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 

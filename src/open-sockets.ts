@@ -1,9 +1,9 @@
 import { CloseCode } from "graphql-ws";
 import type { WebSocket } from "ws";
 import type { Logger } from "./logger";
-import type { Caller } from "./services/caller";
-import { credentialOf, endedFor, type CredentialId, type CredentialService } from "./services/credential.service";
-import type { EventBus } from "./services/events";
+import type { Caller } from "./services/kernel/caller";
+import { credentialOf, endedFor, type CredentialId, type CredentialService } from "./services/access/credential.service";
+import type { EventBus } from "./services/kernel/events";
 
 /** A socket this instance holds, and who opened it. */
 export interface OpenSocket {

@@ -1,5 +1,5 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { AdmissionResult, DenialReason } from "../../clients/admission-rules";
+import type { AdmissionResult, DenialReason } from "../../clients/wire/admission-rules";
 import { IdColumn, TimeColumn } from "./columns";
 
 /**

@@ -1,5 +1,5 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { ApiKeyRole } from "../services/lists";
+import type { ApiKeyRole } from "./value-lists";
 import { IdColumn, TimeColumn } from "./columns";
 
 /** A terminal's or partner's key. Only the SHA-256 of the key is kept. */

@@ -1,6 +1,6 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { Tender } from "../services/lists";
-import type { StoredBillStatus } from "../services/states";
+import type { Tender } from "./value-lists";
+import type { StoredBillStatus } from "./value-lists";
 import { IdColumn, TimeColumn } from "./columns";
 
 /**

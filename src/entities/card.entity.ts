@@ -1,5 +1,5 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { CardKind, CardStatus } from "../services/lists";
+import type { CardKind, CardStatus } from "./value-lists";
 import { IdColumn, TimeColumn } from "./columns";
 
 /**

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
-import type { DeviceAlgorithm } from "../services/crypto/device-keys";
+import type { DeviceAlgorithm } from "./value-lists";
 import { IdColumn, TimeColumn } from "./columns";
 
 /** MySQL hands a BIGINT back as a string; the counter stays within 2^53 - 1 (device-proof-text.ts). */

@@ -1,6 +1,6 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
 import { IdColumn, TimeColumn } from "./columns";
-import type { PaymentStatus } from "../services/states";
+import type { PaymentStatus } from "./value-lists";
 
 export interface SaleItem {
   name: string;

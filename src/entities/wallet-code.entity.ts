@@ -1,5 +1,5 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
-import type { CodeKind } from "../services/lists";
+import type { CodeKind } from "./value-lists";
 import { IdColumn, TimeColumn } from "./columns";
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import bytes from "bytes";
 import getRawBody from "raw-body";
-import { ErrorCode } from "../services/errors";
+import { ErrorCode } from "../services/kernel/errors";
 import { wantsHtml, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 

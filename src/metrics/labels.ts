@@ -1,7 +1,7 @@
 import { Kind, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
-import { ErrorCode } from "../services/errors";
+import { ErrorCode } from "../services/kernel/errors";
 import { DECLINE } from "../services/institutions/institution";
-import { PAYMENT_STATUSES } from "../services/states";
+import { PAYMENT_STATUSES } from "../entities/value-lists";
 
 /**
  * Label values come from fixed sets only: the schema's own field names, the contract's

@@ -1,5 +1,5 @@
 import type { WebSocket, WebSocketServer } from "ws";
-import type { Caller } from "../services/caller";
+import type { Caller } from "../services/kernel/caller";
 import type { WalletMetrics } from "./wallet-metrics";
 
 /** The role as the contract names it (a customer's session is the phone), lower case. */

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { ServiceMetrics, ReversalReason } from "../services/metrics";
-import type { Limit } from "../services/rate-limits";
-import type { PaymentStatus } from "../services/states";
+import type { ServiceMetrics, ReversalReason } from "../services/kernel/metrics";
+import type { Limit } from "../services/kernel/rate-limits";
+import type { PaymentStatus } from "../entities/value-lists";
 import { Children } from "./children";
 import { declineLabel, statusLabel } from "./labels";
 

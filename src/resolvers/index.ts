@@ -1,15 +1,15 @@
-import { AdminResolver } from "./admin.resolver";
-import { BillResolver } from "./bill.resolver";
-import { CardResolver } from "./card.resolver";
-import { CodeResolver } from "./code.resolver";
-import { ConfirmationResolver } from "./confirmation.resolver";
-import { CustomerResolver } from "./customer.resolver";
-import { DeadMessageResolver } from "./dead-message.resolver";
-import { DeviceResolver } from "./device.resolver";
-import { IssuedCodeResolver } from "./issued-code.resolver";
-import { MembershipResolver } from "./membership.resolver";
-import { MessageResolver } from "./message.resolver";
-import { PaymentResolver } from "./payment.resolver";
-import { TicketFieldsResolver, TicketResolver } from "./ticket.resolver";
+import { AdminResolver } from "./access/admin.resolver";
+import { BillResolver } from "./bills/bill.resolver";
+import { CardResolver } from "./cards/card.resolver";
+import { CodeResolver } from "./codes/code.resolver";
+import { ConfirmationResolver } from "./payments/confirmation.resolver";
+import { CustomerResolver } from "./access/customer.resolver";
+import { DeadMessageResolver } from "./delivery/dead-message.resolver";
+import { DeviceResolver } from "./devices/device.resolver";
+import { IssuedCodeResolver } from "./codes/issued-code.resolver";
+import { MembershipResolver } from "./members/membership.resolver";
+import { MessageResolver } from "./members/message.resolver";
+import { PaymentResolver } from "./payments/payment.resolver";
+import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 
 export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver] as const;

@@ -1,15 +1,15 @@
 import type { ApiKeyEntity, CardEntity, CustomerEntity, DeviceEntity, PaymentEntity } from "../entities";
-import type { Device } from "../schema/device.types";
-import type { ApiKeyInfo } from "../schema/admin.types";
-import type { Card } from "../schema/customer.types";
-import type { Customer } from "../schema/customer.types";
-import type { Membership } from "../schema/membership.types";
-import type { Payment } from "../schema/payment.types";
-import type { Event, Ticket } from "../schema/ticket.types";
-import type { TicketView } from "../services/ticket.service";
+import type { Device } from "../schema/devices/device.types";
+import type { ApiKeyInfo } from "../schema/access/admin.types";
+import type { Card } from "../schema/access/customer.types";
+import type { Customer } from "../schema/access/customer.types";
+import type { Membership } from "../schema/members/membership.types";
+import type { Payment } from "../schema/payments/payment.types";
+import type { Event, Ticket } from "../schema/tickets/ticket.types";
+import type { TicketView } from "../services/tickets/ticket.service";
 import type { EventEntity } from "../entities";
-import type { MembershipView } from "../services/membership.service";
-import type { PaymentEvent } from "../services/events";
+import type { MembershipView } from "../services/members/membership.service";
+import type { PaymentEvent } from "../services/kernel/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
 export const toDevice = (d: DeviceEntity): Device => ({

@@ -1,6 +1,6 @@
 import type { AuthChecker } from "type-graphql";
-import { ErrorCode, WalletError } from "../services/errors";
-import type { Role } from "../services/caller";
+import { ErrorCode, WalletError } from "../services/kernel/errors";
+import type { Role } from "../services/kernel/caller";
 import type { RequestContext } from "./context";
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger";
-import type { Caller } from "../services/caller";
+import type { Caller } from "../services/kernel/caller";
 import type { Services } from "../services";
 
 /** What every resolver gets: who calls, the services, and a logger bound to the request. */

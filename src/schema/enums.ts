@@ -1,12 +1,12 @@
 import { registerEnumType } from "type-graphql";
-import { ADMISSION_RESULTS } from "../services/admission-rules";
-import { ErrorCode } from "../services/errors";
-import { API_KEY_ROLES, CARD_KINDS, CARD_STATUSES, CODE_KINDS, TENDERS } from "../services/lists";
-import { BILL_STATUSES, PAYMENT_STATUSES } from "../services/states";
+import { ADMISSION_RESULTS } from "../services/tickets/admission-rules";
+import { ErrorCode } from "../services/kernel/errors";
+import { API_KEY_ROLES, CARD_KINDS, CARD_STATUSES, CODE_KINDS, TENDERS } from "../entities/value-lists";
+import { BILL_STATUSES, PAYMENT_STATUSES } from "../entities/value-lists";
 
 /**
- * The GraphQL enums, each made from the service layer's list (services/lists.ts,
- * states.ts, admission-rules.ts): every name is its own value, so a value the services
+ * The GraphQL enums, each made from the service layer's list (entities/value-lists.ts and
+ * clients/wire/admission-rules.ts): every name is its own value, so a value the services
  * hand over is already the enum's. Each name is also a type: the union of the list.
  */
 const enumOf = <const T extends readonly string[]>(values: T) =>

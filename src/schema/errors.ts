@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "../logger";
-import { ErrorCode, WalletError } from "../services/errors";
+import { ErrorCode, WalletError } from "../services/kernel/errors";
 import { variableErrorMessage } from "./variable-errors";
 
 const CLIENT_ERROR_CODES = new Set([

@@ -1,8 +1,8 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import type { Caller } from "../services/caller";
-import { ErrorCode } from "../services/errors";
+import type { Caller } from "../services/kernel/caller";
+import { ErrorCode } from "../services/kernel/errors";
 import type { RequestContext } from "./context";
 
 export interface QueryLimits {

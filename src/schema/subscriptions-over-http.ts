@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import { ErrorCode } from "../services/errors";
+import { ErrorCode } from "../services/kernel/errors";
 import type { RequestContext } from "./context";
 
 /** Says why in `extensions.reason`, beside BAD_USER_INPUT, so a client can tell this refusal apart. */

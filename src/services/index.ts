@@ -1,39 +1,40 @@
-import { AdminService } from "./admin.service";
-import { AdmissionService } from "./admission.service";
-import { AuthService } from "./auth.service";
-import { SignUpService } from "./sign-up.service";
-import { StoreReportService } from "./store-report.service";
-import { StoreWebhooks } from "./store-webhooks";
-import { OfflineTokenService } from "./offline-token.service";
-import { BillCardPayments } from "./bill-card-payments";
-import { BillService } from "./bill.service";
-import { CardService } from "./card.service";
-import { CustomerNumbers } from "./customer-number";
-import { CodeLookupService } from "./code-lookup.service";
-import { CodeService } from "./code.service";
-import { CredentialService } from "./credential.service";
-import { ConfirmationService } from "./confirmation.service";
-import { CustomerService } from "./customer.service";
-import { DeadMessageService } from "./dead-messages.service";
-import { DeviceService } from "./device.service";
-import type { ServiceDeps } from "./deps";
-import { TicketEventService } from "./event.service";
-import { GateSnapshotService } from "./gate-snapshot.service";
-import { IdempotencyService } from "./idempotency.service";
-import { KeySweep } from "./key-sweep.service";
-import { LiveService } from "./live.service";
-import { MembershipService } from "./membership.service";
-import { MessageService } from "./message.service";
-import { OutboxService } from "./outbox.service";
-import { PaymentDecisions } from "./payment-decisions";
-import { PaymentService } from "./payment.service";
-import { PaymentPointsService } from "./payment-points.service";
-import { PointsService } from "./points.service";
-import { ProgramService } from "./program.service";
-import { RetentionService } from "./retention.service";
-import { TicketService } from "./ticket.service";
-import { WebhookSecrets } from "./webhook-secrets";
-import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./webhooks";
+import { AdminService } from "./access/admin.service";
+import { AdmissionService } from "./tickets/admission.service";
+import { AuthService } from "./access/auth.service";
+import { SignUpService } from "./access/sign-up.service";
+import { StoreReportService } from "./views/store-report.service";
+import { StoreWebhooks } from "./payments/store-webhooks";
+import { OfflineTokenService } from "./payments/offline-token.service";
+import { BillCardPayments } from "./bills/bill-card-payments";
+import { BillService } from "./bills/bill.service";
+import { CardService } from "./cards/card.service";
+import { CustomerNumbers } from "./kernel/customer-numbers.service";
+import { CodeLookupService } from "./views/code-lookup.service";
+import { CodeService } from "./codes/code.service";
+import { CredentialService } from "./access/credential.service";
+import { ConfirmationService } from "./payments/confirmation.service";
+import { CustomerService } from "./access/customer.service";
+import { DeadMessageService } from "./delivery/dead-messages.service";
+import { DeviceService } from "./devices/device.service";
+import type { ServiceDeps } from "./kernel/deps";
+import { TicketEventService } from "./tickets/ticket-event.service";
+import { GateSnapshotService } from "./tickets/gate-snapshot.service";
+import { IdempotencyService } from "./kernel/idempotency.service";
+import { KeySweep } from "./upkeep/key-sweep.service";
+import { LiveService } from "./views/live.service";
+import { MembershipService } from "./members/membership.service";
+import { MessageService } from "./members/message.service";
+import { OutboxService } from "./delivery/outbox.service";
+import { PaymentDecisions } from "./payments/payment-decisions.service";
+import { PaymentHolds } from "./payments/payment-holds";
+import { PaymentService } from "./payments/payment.service";
+import { PaymentPointsService } from "./points/payment-points.service";
+import { PointsService } from "./points/points.service";
+import { ProgramService } from "./members/program.service";
+import { RetentionService } from "./upkeep/retention.service";
+import { TicketService } from "./tickets/ticket.service";
+import { WebhookSecrets } from "./delivery/webhook-secrets";
+import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -48,12 +49,16 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
   const paymentPoints = new PaymentPointsService(deps, codes);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
-  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, paymentPoints, storeWebhooks, new BillCardPayments(deps, outbox));
+  // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
+  const paymentHolds = new PaymentHolds();
+  paymentHolds.register(paymentPoints);
+  paymentHolds.register(new BillCardPayments(deps, outbox));
+  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds);
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
   const offlineTokens = new OfflineTokenService(deps, cards, devices);
-  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentPoints);
+  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
@@ -79,6 +84,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     paymentDecisions,
     confirmations,
     payments,
+    paymentPoints,
     programs,
     memberships,
     points,

@@ -4,8 +4,8 @@ import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
 import { addressOf } from "../http/request-listener";
-import { ErrorCode, WalletError } from "../services/errors";
-import type { RateLimits } from "../services/rate-limits";
+import { ErrorCode, WalletError } from "../services/kernel/errors";
+import type { RateLimits } from "../services/kernel/rate-limits";
 import { TOO_MANY_SOCKETS } from "./close-codes";
 
 /** How long a socket may stay open before it sends connection_init (then graphql-ws closes it, 4408). */

@@ -1,7 +1,7 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import type { Logger } from "../logger";
 import { MAX_TOKENS, type introspectionRule } from "../schema/limits";
-import type { Caller } from "../services/caller";
+import type { Caller } from "../services/kernel/caller";
 
 /**
  * What an operation on a socket goes through before it runs, as over HTTP: the same

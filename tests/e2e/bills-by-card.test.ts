@@ -1,6 +1,6 @@
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { verifyWebhook } from "../../src/services/webhooks";
+import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { engines } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";

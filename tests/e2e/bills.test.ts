@@ -1,7 +1,7 @@
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { ManualClock } from "../../src/clock";
-import { verifyWebhook } from "../../src/services/webhooks";
+import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { engines } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";

@@ -5,7 +5,7 @@ import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { ManualClock } from "../../src/clock";
 import { OutboxMessageEntity } from "../../src/entities";
-import { WEBHOOK_TOPIC } from "../../src/services/webhooks";
+import { WEBHOOK_TOPIC } from "../../src/services/delivery/webhooks";
 import { engines } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";

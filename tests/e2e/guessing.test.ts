@@ -4,7 +4,7 @@ import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
 import type { ServerProcess } from "../../scripts/server-process";
-import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/guess-throttle";
+import { FREE_FAILURES_PER_PHONE_EVERYWHERE } from "../../src/services/kernel/guess-throttle";
 import { HASHES_IN_FLIGHT } from "../../src/services/crypto/password";
 import { eventually } from "../support/eventually";
 import { engines } from "../support/databases";

@@ -9,7 +9,7 @@ import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
 import { MAIN, freePort } from "../../scripts/server-process";
 import { CardEntity } from "../../src/entities";
-import { verifyWebhook } from "../../src/services/webhooks";
+import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";

@@ -5,7 +5,7 @@ import { PhoneClient } from "../../clients/phone";
 import { RegisterClient } from "../../clients/register";
 import { CardEntity, PartnerEntity, StoreEntity, WalletCodeEntity } from "../../src/entities";
 import { luhnCheckDigit } from "../../src/services/crypto/luhn";
-import { verifyWebhook } from "../../src/services/webhooks";
+import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";

@@ -2,7 +2,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { OutboxMessageEntity, PartnerEntity } from "../../src/entities";
-import { WEBHOOK_TOPIC } from "../../src/services/webhooks";
+import { WEBHOOK_TOPIC } from "../../src/services/delivery/webhooks";
 import { engines } from "../support/databases";
 import { productionKeys } from "../support/production";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";

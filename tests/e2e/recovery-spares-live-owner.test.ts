@@ -3,7 +3,7 @@ import { ManualClock } from "../../src/clock";
 import { PaymentEntity } from "../../src/entities";
 import type { AuthorizationRequest, AuthorizationResult } from "../../src/services/institutions/institution";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
-import { leaseKey } from "../../src/services/processing-leases";
+import { leaseKey } from "../../src/services/kernel/processing-leases";
 import { eventually } from "../support/eventually";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { mysqlAndRedis } from "../support/production";

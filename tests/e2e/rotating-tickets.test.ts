@@ -3,7 +3,7 @@ import { DeviceKey, rotatingTicketCode } from "../../clients/device-key";
 import { GateClient } from "../../clients/gate";
 import { OfflineGate } from "../../clients/offline-gate";
 import { PartnerClient } from "../../clients/partner";
-import { ROTATION_PERIOD_SECONDS } from "../../clients/rotation";
+import { ROTATION_PERIOD_SECONDS } from "../../clients/wire/rotation";
 import { ManualClock } from "../../src/clock";
 import { engines } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";

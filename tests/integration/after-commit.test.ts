@@ -1,7 +1,7 @@
 import { In } from "typeorm";
 import { row, type Tx } from "../../src/database";
 import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
-import { EventBus, storeRecipient, type PaymentEvent } from "../../src/services/events";
+import { EventBus, storeRecipient, type PaymentEvent } from "../../src/services/kernel/events";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { lockStep } from "../support/lock-step";

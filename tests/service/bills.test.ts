@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import type { PostBillInput } from "../../src/services/bill.service";
+import type { PostBillInput } from "../../src/services/bills/bill.service";
 import { engines } from "../support/databases";
 import { listen, login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";

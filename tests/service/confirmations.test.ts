@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import type { SaleInput } from "../../src/services/sale";
+import type { SaleInput } from "../../src/services/payments/sale";
 import { engines } from "../support/databases";
 import { listen, newCustomer, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";

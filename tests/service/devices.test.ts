@@ -1,8 +1,8 @@
 import { DeviceKey, type DeviceAlgorithm, type ProofArguments, type ProofOperation } from "../../clients/device-key";
 import { ManualClock } from "../../src/clock";
 import * as passwords from "../../src/services/crypto/password";
-import type { Caller } from "../../src/services/caller";
-import { MAX_ACTIVE_DEVICES } from "../../src/services/device.service";
+import type { Caller } from "../../src/services/kernel/caller";
+import { MAX_ACTIVE_DEVICES } from "../../src/services/devices/device.service";
 import { engines, mysqlAvailable } from "../support/databases";
 import { login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";
@@ -98,7 +98,7 @@ describe.each(engines)("device keys and their proofs (%s)", (engine) => {
   it("asks for exactly one of the password and a proof", async () => {
     const shopper = await newCustomer(world);
     const key = await registered(shopper.caller);
-    const { approvalOf } = await import("../../src/services/approval");
+    const { approvalOf } = await import("../../src/services/kernel/approval");
     expect(() => approvalOf(null, null)).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT" }));
     expect(() => approvalOf(PASSWORD, { deviceId: key.deviceId!, payload: "", signature: "" })).toThrow(expect.objectContaining({ code: "BAD_USER_INPUT" }));
     expect(approvalOf(PASSWORD, null)).toBe(PASSWORD);

@@ -1,11 +1,11 @@
 import { ManualClock } from "../../src/clock";
 import { DeviceKey, rotatingTicketCode } from "../../clients/device-key";
 import { OfflineGate } from "../../clients/offline-gate";
-import { ROTATION_PERIOD_SECONDS } from "../../clients/rotation";
+import { ROTATION_PERIOD_SECONDS } from "../../clients/wire/rotation";
 import type { GateClient, GateSnapshot } from "../../clients/gate";
-import type { Caller } from "../../src/services/caller";
-import type { EventInput } from "../../src/services/event.service";
-import type { PostTicketInput } from "../../src/services/ticket.service";
+import type { Caller } from "../../src/services/kernel/caller";
+import type { EventInput } from "../../src/services/tickets/ticket-event.service";
+import type { PostTicketInput } from "../../src/services/tickets/ticket.service";
 import { engines } from "../support/databases";
 import { login, newCustomer, newPartner, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";

@@ -1,4 +1,4 @@
-import type { SaleInput } from "../../src/services/sale";
+import type { SaleInput } from "../../src/services/payments/sale";
 import { engines } from "../support/databases";
 import { newCustomer, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, TEST_CARDS, errorCodeOf } from "../support/test-data";

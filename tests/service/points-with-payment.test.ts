@@ -1,8 +1,8 @@
 import { ManualClock } from "../../src/clock";
 import { PaymentEntity, PointSettlementEntity } from "../../src/entities";
 import { CRASHING_CARD, CrashingInstitution } from "../support/crashing-institution";
-import { OFFLINE_TOKEN_PREFIX } from "../../clients/offline-token";
-import type { SaleInput } from "../../src/services/sale";
+import { OFFLINE_TOKEN_PREFIX } from "../../clients/wire/offline-token";
+import type { SaleInput } from "../../src/services/payments/sale";
 import { engines } from "../support/databases";
 import { newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, TEST_CARDS } from "../support/test-data";
@@ -31,7 +31,7 @@ describe.each(engines)("points with a card payment: held, settled, given back (%
     if (points > 0) await world.services.points.settlePoints(register, await memberCode(), points * 10, 0, `cash-${customer.phoneNumber}`);
     const balance = async () => (await world.services.memberships.memberships(customer.caller))[0].points;
     const pay = async (amount: number, redeemPoints: number, key: string) =>
-      world.services.payments.redeemCode(register, await payCode(), JPY(amount), key, { memberCode: await memberCode(), redeemPoints });
+      world.services.payments.redeemCode(register, await payCode(), JPY(amount), key, world.services.paymentPoints.requestFor({ memberCode: await memberCode(), redeemPoints }));
     const settlement = (payment: PaymentEntity) => world.deps.db.read((m) => m.findOneByOrFail(PointSettlementEntity, { id: payment.pointsSettlementId! }));
     const feed = async () => (await world.services.points.pointMovements(hq, program.id, 100, null)).nodes.map((n) => [n.kind, n.points]);
     return { customer, register, balance, pay, settlement, feed };
@@ -122,7 +122,7 @@ describe.each(engines)("points with a card payment: held, settled, given back (%
 
   it("does not combine points with a payment token the phone signed offline", async () => {
     const m = await member(500);
-    const pay = world.services.payments.redeemCode(m.register, `${OFFLINE_TOKEN_PREFIX}any`, JPY(1_000), "offline-1", { memberCode: "0", redeemPoints: 100 });
+    const pay = world.services.payments.redeemCode(m.register, `${OFFLINE_TOKEN_PREFIX}any`, JPY(1_000), "offline-1", world.services.paymentPoints.requestFor({ memberCode: "0", redeemPoints: 100 }));
     await expect(pay).rejects.toMatchObject({ code: "BAD_USER_INPUT", details: { field: "memberCode" } });
     expect(await m.balance()).toBe(500);
   });

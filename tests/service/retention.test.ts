@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { ManualClock } from "../../src/clock";
-import type { Caller } from "../../src/services/caller";
-import type { SweepResult } from "../../src/services/retention.service";
-import type { SaleInput } from "../../src/services/sale";
+import type { Caller } from "../../src/services/kernel/caller";
+import type { SweepResult } from "../../src/services/upkeep/retention.service";
+import type { SaleInput } from "../../src/services/payments/sale";
 import { engines } from "../support/databases";
 import { login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from "node:crypto";
 import { ManualClock } from "../../src/clock";
-import type { Caller } from "../../src/services/caller";
-import type { PostTicketInput } from "../../src/services/ticket.service";
+import type { Caller } from "../../src/services/kernel/caller";
+import type { PostTicketInput } from "../../src/services/tickets/ticket.service";
 import { engines } from "../support/databases";
 import { listen, login, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";

@@ -1,4 +1,4 @@
-import type { SaleInput } from "../../src/services/sale";
+import type { SaleInput } from "../../src/services/payments/sale";
 import { engines } from "../support/databases";
 import { listen, newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { OutboxMessageEntity } from "../../src/entities";
-import { defaultDestination } from "../../src/services/outbox.service";
+import { defaultDestination } from "../../src/services/delivery/outbox.service";
 
 /**
  * Inserts an outbox row by hand, due now: a message only a poller delivers (no lease),

@@ -8,16 +8,16 @@ import { Db, createDataSource } from "../../src/database";
 import { createLogger } from "../../src/logger";
 import { resolveSecrets } from "../../src/secrets";
 import { createServices } from "../../src/services";
-import type { Caller } from "../../src/services/caller";
-import type { ServiceDeps } from "../../src/services/deps";
-import { EventBus } from "../../src/services/events";
+import type { Caller } from "../../src/services/kernel/caller";
+import type { ServiceDeps } from "../../src/services/kernel/deps";
+import { EventBus } from "../../src/services/kernel/events";
 import type { CardInstitution } from "../../src/services/institutions/institution";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
-import { RateLimits, bucketLimits } from "../../src/services/rate-limits";
+import { RateLimits, bucketLimits } from "../../src/services/kernel/rate-limits";
 import { SimulatedSms } from "../../src/services/sms/simulated-sms";
 import { createTestDatabase, type Engine, type TestDatabase } from "./databases";
 import { PASSWORD, TEST_CARDS, randomPhone } from "./test-data";
-import { noMetrics } from "../../src/services/metrics";
+import { noMetrics } from "../../src/services/kernel/metrics";
 
 /** Log lines kept in memory: nothing reaches the test output, and a test may read them. */
 class LogLines extends Writable {

@@ -1,4 +1,4 @@
-import { DENIAL_REASONS, afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/admission-rules";
+import { DENIAL_REASONS, afterDecision, decideScan, showsTicket, type DenialReason, type Scan, type TicketClaims, type TicketState } from "../../clients/wire/admission-rules";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -6,8 +6,8 @@ import { CODE_LENGTH, isWellFormedCode, newCodeDigits } from "../../src/services
 import { brandOf, luhnCheckDigit, luhnValid } from "../../src/services/crypto/luhn";
 import { hashPassword, verifyPassword } from "../../src/services/crypto/password";
 import { TicketSigner, ticketKeyIdOf } from "../../src/services/crypto/ticket-signer";
-import { derOfPem, ticketKeyIdOfSpki } from "../../clients/ticket-code";
-import { rotationText, rotationWindow } from "../../clients/rotation";
+import { derOfPem, ticketKeyIdOfSpki } from "../../clients/wire/ticket-code";
+import { rotationText, rotationWindow } from "../../clients/wire/rotation";
 
 describe("Luhn and card brands", () => {
   it.each([

@@ -1,4 +1,4 @@
-import { describeFailure } from "../../src/services/delivery-failure";
+import { describeFailure } from "../../src/services/delivery/delivery-failure";
 
 describe("what a failed delivery leaves behind (lastError, logs)", () => {
   it("keeps the error's class, message and network code", () => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { DeviceKey, proofText as clientProofText } from "../../clients/device-key";
 import { parseDevicePublicKey, verifyDeviceSignature } from "../../src/services/crypto/device-keys";
-import { counterOf, firstDifference, proofText } from "../../src/services/device-proof-text";
+import { counterOf, firstDifference, proofText } from "../../src/services/devices/device-proof-text";
 
 const DEVICE_ID = "0193b8e2-7c41-7a3e-9f1d-2b6c4e8a1f00";
 

@@ -1,4 +1,4 @@
-import { FairQueue } from "../../src/services/fair-queue";
+import { FairQueue } from "../../src/services/crypto/fair-queue";
 
 /** A job that ends when the test says so, noting when it started. */
 function heldJob(started: string[], name: string) {

@@ -1,4 +1,4 @@
-import { newId } from "../../src/services/ids";
+import { newId } from "../../src/services/kernel/ids";
 
 describe("newId", () => {
   it("is a UUIDv7 whose first 48 bits are the creation millisecond", () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from "../../src/config";
-import { isPublicAddress, webhookUrlProblem } from "../../src/services/outbound-address";
+import { isPublicAddress, webhookUrlProblem } from "../../src/services/delivery/outbound-address";
 
 describe("where a caller-given webhook URL may point", () => {
   const refused = [

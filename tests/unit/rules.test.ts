@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 import { scrub } from "../../src/schema/errors";
-import { delaySeconds } from "../../src/services/guess-throttle";
+import { delaySeconds } from "../../src/services/kernel/guess-throttle";
 
 describe("configuration", () => {
   it("has working defaults: port 4000, embedded database in ./data", () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DENIAL_REASONS } from "../../clients/admission-rules";
-import { PROOF_ARGUMENTS } from "../../clients/proof-text";
-import { ROTATING_OFFLINE_SECONDS, SCAN_MAX_AHEAD_SECONDS } from "../../clients/scan-time";
-import { TicketCodeVerifier } from "../../clients/ticket-code";
+import { DENIAL_REASONS } from "../../clients/wire/admission-rules";
+import { PROOF_ARGUMENTS } from "../../clients/wire/proof-text";
+import { ROTATING_OFFLINE_SECONDS, SCAN_MAX_AHEAD_SECONDS } from "../../clients/wire/scan-time";
+import { TicketCodeVerifier } from "../../clients/wire/ticket-code";
 import { signedFormatExamples } from "../../scripts/signed-format-examples";
 
 const docs = join(__dirname, "..", "..", "docs");

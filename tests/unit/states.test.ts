@@ -1,16 +1,7 @@
-import { ErrorCode, WalletError } from "../../src/services/errors";
-import {
-  BILL_STATUSES,
-  PAYMENT_STATUSES,
-  assertBillMove,
-  assertTransition,
-  canBillMove,
-  canTransition,
-  isBillTerminal,
-  isTerminal,
-  type BillStatus,
-  type StoredBillStatus,
-} from "../../src/services/states";
+import { ErrorCode, WalletError } from "../../src/services/kernel/errors";
+import { BILL_STATUSES, PAYMENT_STATUSES, type BillStatus, type StoredBillStatus } from "../../src/entities/value-lists";
+import { assertBillMove, canBillMove, isBillTerminal } from "../../src/services/bills/bill-states";
+import { assertTransition, canTransition, isTerminal } from "../../src/services/payments/payment-states";
 import { PAYMENT_LEGAL_MOVES, PAYMENT_TERMINAL, thrown } from "../support/expected-moves";
 
 /** Every pair of statuses, as "FROM -> TO". */

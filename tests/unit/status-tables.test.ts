@@ -1,10 +1,11 @@
-import { ErrorCode, WalletError } from "../../src/services/errors";
-import { CONFIRMATION_MOVES } from "../../src/services/confirmation-states";
-import { BILL_MOVES, PAYMENT_MOVES } from "../../src/services/states";
-import { OUTBOX_MOVES, outboxDue } from "../../src/services/outbox-states";
-import { POINT_SETTLEMENT_MOVES } from "../../src/services/point-settlement-states";
-import { StatusTable, byId, sql, type Move } from "../../src/services/status-table";
-import { TICKET_USE_MOVES } from "../../src/services/ticket-use-states";
+import { ErrorCode, WalletError } from "../../src/services/kernel/errors";
+import { CONFIRMATION_MOVES } from "../../src/services/payments/confirmation-states";
+import { BILL_MOVES } from "../../src/services/bills/bill-states";
+import { PAYMENT_MOVES } from "../../src/services/payments/payment-states";
+import { OUTBOX_MOVES, outboxDue } from "../../src/services/delivery/outbox-states";
+import { POINT_SETTLEMENT_MOVES } from "../../src/services/points/point-settlement-states";
+import { StatusTable, byId, sql, type Move } from "../../src/services/kernel/status-table";
+import { TICKET_USE_MOVES } from "../../src/services/tickets/ticket-use-states";
 import { PAYMENT_LEGAL_MOVES, PAYMENT_TERMINAL, thrown } from "../support/expected-moves";
 
 /** Every pair of statuses. */

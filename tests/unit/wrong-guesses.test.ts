@@ -1,5 +1,5 @@
-import { WalletError, ErrorCode } from "../../src/services/errors";
-import { RateLimits, bucketLimits } from "../../src/services/rate-limits";
+import { WalletError, ErrorCode } from "../../src/services/kernel/errors";
+import { RateLimits, bucketLimits } from "../../src/services/kernel/rate-limits";
 import { loadConfig } from "../../src/config";
 
 const limits = () => new RateLimits({ ...bucketLimits(loadConfig({ NODE_ENV: "test" }).rateLimits), wrongCodePerTerminal: 5 });

@@ -1,8 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import type { DeviceAlgorithm } from "../../entities/value-lists";
 
-/** The signature schemes a phone's key may use: what secure elements and WebCrypto both offer. */
-export const DEVICE_ALGORITHMS = ["Ed25519", "ES256"] as const;
-export type DeviceAlgorithm = (typeof DEVICE_ALGORITHMS)[number];
 
 /** A P-256 SubjectPublicKeyInfo is 91 bytes and an Ed25519 one 44: anything much longer is not a key of ours. */
 const MAX_PUBLIC_KEY_CHARS = 200;

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { FairQueue } from "../fair-queue";
+import { FairQueue } from "./fair-queue";
 
 /**
  * Memory-hard password hashing with scrypt (N = 2^cost, r = 8, p = 1). The parameters

@@ -55,7 +55,7 @@ export interface PurposeKeys {
    */
   legacyWebhookKey: Buffer;
   /**
-   * The one key of customer numbers (customer-number.ts). A number is shown, never looked
+   * The one key of customer numbers (kernel/customer-numbers.service.ts). A number is shown, never looked
    * up, so it has no earlier keys: whatever key makes it is the number. Its own, so no
    * other purpose's rotation changes it; derived from CARD_KEY only while it is unset.
    */

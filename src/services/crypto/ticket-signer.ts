@@ -1,15 +1,15 @@
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier } from "../../../clients/ticket-code";
-import type { TicketClaims } from "../../../clients/admission-rules";
+import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier } from "../../../clients/wire/ticket-code";
+import type { TicketClaims } from "../../../clients/wire/admission-rules";
 
-export type { TicketClaims } from "../../../clients/admission-rules";
-export { TICKET_CODE_PREFIX } from "../../../clients/ticket-code";
+export type { TicketClaims } from "../../../clients/wire/admission-rules";
+export { TICKET_CODE_PREFIX } from "../../../clients/wire/ticket-code";
 
 /**
  * Ticket codes: "T1." + base64url(JSON claims) + "." + base64url(Ed25519 signature over
  * everything before the last dot). A gate can check one offline with the public keys
  * (`ticketSigningKey`, `gateSnapshot`), with the same verifier as the server
- * (clients/ticket-code.ts); the server stays the authority on admission. Codes signed by
+ * (clients/wire/ticket-code.ts); the server stays the authority on admission. Codes signed by
  * a previous key (TICKET_SIGNING_KEYS_PREVIOUS) still verify, found by the key id.
  */
 export class TicketSigner {
@@ -51,7 +51,7 @@ export class TicketSigner {
   }
 }
 
-/** A public key's id as codes name it: the first 12 hex digits of SHA-256 over its SPKI DER (clients/ticket-code.ts finds keys by it). */
+/** A public key's id as codes name it: the first 12 hex digits of SHA-256 over its SPKI DER (clients/wire/ticket-code.ts finds keys by it). */
 export function ticketKeyIdOf(publicKey: KeyObject): string {
   return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 12);
 }

@@ -1,4 +1,4 @@
-import type { DenialReason } from "@clients/admission-rules";
+import type { DenialReason } from "@clients/wire/admission-rules";
 import { GateClient } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -7,7 +7,7 @@ import { follow } from "../shared/live";
 import { CodeInput } from "../shared/scanner";
 import { Problem } from "../shared/problem";
 
-/** Every reason the shared rule (clients/admission-rules.ts) may give, in the gate's words. */
+/** Every reason the shared rule (clients/wire/admission-rules.ts) may give, in the gate's words. */
 const REASONS: Record<DenialReason, string> = {
   ALREADY_USED: "Already used",
   NOT_YET_VALID: "Not valid yet",

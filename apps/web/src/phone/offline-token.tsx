@@ -9,7 +9,7 @@ import { Problem } from "../shared/problem";
 const FIRST_CAP = 3000;
 
 /**
- * Paying with no network: the phone signs a token itself (clients/offline-token.ts) for
+ * Paying with no network: the phone signs a token itself (clients/wire/offline-token.ts) for
  * this card and a cap the customer picks, and shows it as a QR; the register redeems it
  * online. The server holds it to 5 minutes, the cap and the device's daily offline limits
  * (Settings).

@@ -1,5 +1,5 @@
 import { rotatingTicketCode } from "@clients/device-key";
-import { ROTATION_PERIOD_SECONDS } from "@clients/rotation";
+import { ROTATION_PERIOD_SECONDS } from "@clients/wire/rotation";
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
 import { LocalQr, LongCode } from "../shared/local-qr";

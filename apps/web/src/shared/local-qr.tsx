@@ -2,7 +2,7 @@ import QRCode from "qrcode";
 import { useEffect, useState } from "preact/hooks";
 import { QrImage } from "./qr";
 
-// As the server draws its codes (src/services/qr.ts): medium error correction, a quiet zone.
+// As the server draws its codes (src/services/codes/qr.ts): medium error correction, a quiet zone.
 const OPTIONS = { errorCorrectionLevel: "M" as const, margin: 2, type: "svg" as const };
 
 /**

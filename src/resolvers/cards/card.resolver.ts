@@ -1,0 +1,29 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../../schema/context";
+import { AddCardInput, Card } from "../../schema/access/customer.types";
+import { CardStatus } from "../../schema/enums";
+import { toCard } from "../mappers";
+
+@Authorized("PHONE")
+@Resolver()
+export class CardResolver {
+  @Query(() => [Card], { description: "phone" })
+  async cards(@Ctx() ctx: RequestContext): Promise<Card[]> {
+    return (await ctx.services.cards.cards(ctx.caller)).map(toCard);
+  }
+
+  @Mutation(() => Card, { description: "phone" })
+  async addCard(@Arg("input") input: AddCardInput, @Ctx() ctx: RequestContext): Promise<Card> {
+    return toCard(await ctx.services.cards.addCard(ctx.caller, input));
+  }
+
+  @Mutation(() => Card, { description: "phone" })
+  async setCardStatus(
+    @Arg("cardId", () => ID) cardId: string,
+    @Arg("status", () => CardStatus) status: CardStatus,
+    @Arg("password") password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Card> {
+    return toCard(await ctx.services.cards.setCardStatus(ctx.caller, cardId, status, password));
+  }
+}

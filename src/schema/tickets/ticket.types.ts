@@ -1,0 +1,146 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { DENIAL_REASONS } from "../../services/tickets/admission-rules";
+import { AdmissionResult } from "../enums";
+
+@ObjectType()
+export class Event {
+  @Field(() => ID) id: string;
+  @Field() title: string;
+  @Field() venue: string;
+  @Field() startsAt: Date;
+  @Field() doorsOpenAt: Date;
+  @Field(() => Int, { description: "ticket codes can be had from this many minutes before doors open" })
+  releaseMinutesBeforeDoors: number;
+  @Field({ description: "a single-entry ticket may come back in after an exit" }) allowReentry: boolean;
+  @Field(() => Int, { nullable: true, description: "how many times a ticket may be passed on; null: no limit, 0: never" })
+  maxTransfers: number | null;
+}
+
+@ObjectType({ description: "one use of a ticket: when and at which gate it was admitted" })
+export class TicketUse {
+  @Field() at: Date;
+  @Field(() => String, { nullable: true }) gate: string | null;
+}
+
+@ObjectType({ description: "one allotment of a ticket; a phone number the caller did not know is masked" })
+export class TicketTransfer {
+  @Field() fromPhone: string;
+  @Field() toPhone: string;
+  @Field() at: Date;
+  @Field(() => Date, { nullable: true, description: "when the giver took the ticket back" }) takenBackAt: Date | null;
+}
+
+@ObjectType()
+export class Ticket {
+  @Field(() => ID) id: string;
+  @Field({ description: "the ticket shop's own number" }) issueNumber: string;
+  @Field(() => Event) event: Event;
+  @Field(() => String, { nullable: true }) seat: string | null;
+  @Field(() => Int, { description: "1 for a one-time ticket; more for multi-day or multi-ride" }) usesAllowed: number;
+  @Field(() => Int) usesLeft: number;
+  @Field() validFrom: Date;
+  @Field() validUntil: Date;
+  @Field({ description: "after an allotment, the acquaintance's phone" }) holderPhone: string;
+  @Field({ description: "from when the phone may get a ticket code" }) releasedAt: Date;
+  @Field(() => Int, { nullable: true, description: "a pass: a second use sooner is DENIED with reason TOO_SOON" })
+  minMinutesBetweenUses: number | null;
+}
+
+@ObjectType()
+export class Admission {
+  @Field(() => AdmissionResult) result: AdmissionResult;
+  @Field(() => String, { nullable: true, description: `when DENIED: ${DENIAL_REASONS.join(", ")}` })
+  reason: string | null;
+  @Field(() => Ticket, { nullable: true }) ticket: Ticket | null;
+  @Field(() => Int, { description: "visitors admitted to this event so far" }) admittedCount: number;
+  @Field({ description: "when the code was scanned (for a synced scan, the gate's time)" }) at: Date;
+  @Field(() => Date, { nullable: true, description: "when ALREADY_USED: when the use that stands was taken" }) firstUsedAt: Date | null;
+  @Field({ description: "a scan made offline and synced" }) offline: boolean;
+}
+
+@ObjectType()
+export class GateCount {
+  @Field() gate: string;
+  @Field(() => Int) admitted: number;
+  @Field(() => Int) exited: number;
+}
+
+@ObjectType()
+export class Attendance {
+  @Field(() => ID) eventId: string;
+  @Field(() => Int) ticketsIssued: number;
+  @Field(() => Int, { description: "visitors: a ticket counts once per event day it was admitted on" }) admitted: number;
+  @Field(() => Int, { description: "admitted minus exited, now" }) inside: number;
+  @Field(() => [GateCount]) byGate: GateCount[];
+}
+
+@ObjectType()
+export class GateTicket {
+  @Field(() => ID) ticketId: string;
+  @Field(() => Int, { description: "codes of an older holder version are void (after an allotment)" }) holderVersion: number;
+  @Field(() => Int) usesLeft: number;
+  @Field() validFrom: Date;
+  @Field() validUntil: Date;
+  @Field(() => Int) usesAllowed: number;
+  @Field(() => Int, { nullable: true }) minMinutesBetweenUses: number | null;
+  @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
+  @Field({ description: "admitted and not exited since" }) inside: boolean;
+}
+
+@ObjectType()
+export class GateSnapshot {
+  @Field(() => ID) eventId: string;
+  @Field({ description: "pass it as `since` to refresh" }) asOf: Date;
+  @Field(() => [String], { description: "PEM public keys that verify ticket codes" }) signingKeys: string[];
+  @Field(() => [GateTicket]) tickets: GateTicket[];
+  @Field(() => [ID]) revokedTicketIds: string[];
+  @Field({ description: "a single-entry ticket may come back in after an exit" }) allowReentry: boolean;
+}
+
+@InputType()
+export class OfflineScanInput {
+  @Field() code: string;
+  @Field() gate: string;
+  @Field() scannedAt: Date;
+  @Field(() => Boolean, { nullable: true, defaultValue: false }) exit?: boolean | null;
+  @Field(() => Date, { nullable: true, description: "the asOf of the snapshot the gate decided on: a rotating code is judged by the gate's clock within 10 minutes of it" })
+  snapshotAsOf?: Date | null;
+}
+
+@InputType()
+export class EventInput {
+  @Field() title: string;
+  @Field() venue: string;
+  @Field() startsAt: Date;
+  @Field() doorsOpenAt: Date;
+  @Field(() => Int, { nullable: true, description: "default 60: ticket codes from one hour before doors open" })
+  releaseMinutesBeforeDoors?: number | null;
+  @Field(() => Boolean, { nullable: true, description: "default false: a single-entry ticket may come back in after an exit" })
+  allowReentry?: boolean | null;
+  @Field(() => Int, { nullable: true, description: "how many times a ticket may be passed on; default no limit, 0: never" })
+  maxTransfers?: number | null;
+}
+
+@InputType()
+export class PostTicketInput {
+  @Field(() => ID) eventId: string;
+  @Field() issueNumber: string;
+  @Field() holderPhone: string;
+  @Field(() => String, { nullable: true }) seat?: string | null;
+  @Field(() => Int, { nullable: true, defaultValue: 1 }) usesAllowed?: number | null;
+  @Field(() => Date, { nullable: true }) validFrom?: Date | null;
+  @Field(() => Date, { nullable: true }) validUntil?: Date | null;
+  @Field(() => Int, { nullable: true, description: "a pass: a second use sooner is DENIED with reason TOO_SOON" })
+  minMinutesBetweenUses?: number | null;
+}
+
+@ObjectType({
+  description:
+    "A phone's rotating ticket: a credential bound to one of its devices. The phone shows credential + '.' + window + '.' + " +
+    "the device's signature over the window (clients/wire/rotation.ts), a new code every periodSeconds, until expiresAt; gates take only a current one.",
+})
+export class RotatingTicket {
+  @Field() credential: string;
+  @Field(() => Int) periodSeconds: number;
+  @Field() expiresAt: Date;
+}

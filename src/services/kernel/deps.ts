@@ -1,0 +1,34 @@
+import type { Clock } from "../../clock";
+import type { Config } from "../../config";
+import type { Db } from "../../database";
+import type { Logger } from "../../logger";
+import type { PurposeKeys } from "../crypto/purpose-keys";
+import type { EventBus } from "./events";
+import type { ServiceMetrics } from "./metrics";
+import type { TicketSigner } from "../crypto/ticket-signer";
+import type { CardInstitution } from "../institutions/institution";
+import type { RateLimits } from "./rate-limits";
+import type { LeaseStore } from "./processing-leases";
+import type { SmsSender } from "../sms/sms-sender";
+
+/** What every service is built with; assembled once in src/app.ts. */
+export interface ServiceDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  /** One key ring per purpose: card numbers, code hashes, card fingerprints, webhook secrets. */
+  keys: PurposeKeys;
+  /** Signs and checks ticket codes (T1, T2); apart from the ticket service, which keeps the tickets. */
+  ticketSigner: TicketSigner;
+  institution: CardInstitution;
+  rateLimits: RateLimits;
+  /** Live events, published only after the change has committed. */
+  events: EventBus;
+  /** The events an operator counts (redeem outcomes, reversals, expiries). */
+  metrics: ServiceMetrics;
+  /** Where sign-up codes go; null when no gateway is configured in production (sign-up is then off). */
+  sms: SmsSender | null;
+  /** Where instances show which payments they are still working on (Redis; processing-leases.ts); none without Redis. */
+  leaseStore?: LeaseStore | null;
+}

@@ -1,0 +1,350 @@
+import { createHash } from "node:crypto";
+import { In, type EntityManager } from "typeorm";
+import { AdmissionEntity, DeviceEntity, EventEntity, TicketEntity } from "../../entities";
+import { isUniqueViolation, type Tx } from "../../database";
+import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
+import type { TicketClaims } from "../crypto/ticket-signer";
+import { admittedVisitors, eventDayOf } from "./attendance";
+import type { Caller } from "../kernel/caller";
+import type { ServiceDeps } from "../kernel/deps";
+import { badInput } from "../kernel/errors";
+import type { TicketEventService } from "./ticket-event.service";
+import { requireGate } from "../kernel/guards";
+import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
+import { newId } from "../kernel/ids";
+import { byId } from "../kernel/status-table";
+import { TICKET_USE_MOVES } from "./ticket-use-states";
+import type { TicketService, TicketView } from "./ticket.service";
+import { requireText } from "../kernel/validation";
+import { takeCodeTry } from "../kernel/wrong-code-limit";
+
+export interface AdmissionDecision {
+  result: AdmissionResult;
+  reason: DenialReason | null;
+  ticket: TicketView | null;
+  /** Visitors admitted to the event so far (attendance.ts). */
+  admittedCount: number;
+  /** When the code was scanned. */
+  at: Date;
+  /** For ALREADY_USED: when the use that stands was taken. */
+  firstUsedAt: Date | null;
+  /** True for a scan made offline and synced. */
+  offline: boolean;
+}
+
+/** A scan made while offline, as a gate uploads it. */
+export interface OfflineScan {
+  code: string;
+  gate: string;
+  scannedAt: Date;
+  exit?: boolean | null;
+  /** The snapshot the gate decided on (its asOf), when the gate says. */
+  snapshotAsOf?: Date | null;
+}
+
+/** One scan to decide and record: shown now at a gate, or made offline and synced. */
+interface Movement {
+  code: string;
+  gate: string | null;
+  exit: boolean;
+  at: Date;
+  /** Synced scans only: the key that makes a scan count once however often it is sent. */
+  scanKey: string | null;
+  /** Synced scans only: the snapshot the gate decided on, or else the upload's time; a rotating code is judged by the gate's clock near it. */
+  offlineSince: Date | null;
+}
+
+export const MAX_SYNCED_SCANS = 1000;
+/** Scan keys per query when an upload looks for the scans already recorded. */
+const KNOWN_SCANS_PER_QUERY = 250;
+/** Passed to record/decisionOf by an upload, which reads the event's count once at the end. */
+const UNCOUNTED = false;
+const ATTEMPTS = 3;
+
+/**
+ * The gate: a scanned ticket code is admitted, denied or let out by the one decision in
+ * clients/wire/admission-rules.ts, every scan is recorded, and the event's gates and shop hear
+ * each decision live. The database has the last word on a use: the conditional UPDATE
+ * that takes it checks the decision's conditions again (a use left, the holder, not
+ * revoked, not too soon after the last use), so of several gates scanning one code at
+ * the same instant exactly one takes each use; the others are decided again on the row
+ * as it is now.
+ */
+export class AdmissionService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly ticketEvents: TicketEventService,
+    private readonly tickets: TicketService,
+  ) {}
+
+  async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
+    return this.online(caller, code, eventId, gate, false);
+  }
+
+  /** A visitor leaves; a gate never keeps one in, so any genuine code of the event's tickets is let out. */
+  async exitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
+    return this.online(caller, code, eventId, gate, true);
+  }
+
+  /**
+   * Scans made offline, in any order and as often as the gate likes: each counts once
+   * (by its key), and they are decided in scan-time order. When the ticket's uses were
+   * taken by later scans (another offline gate, or an online one), the earlier scan
+   * stands and the latest of those is turned into ALREADY_USED, with the time of the use
+   * that stands; a gate syncing again reads its scan's answer as it is now.
+   */
+  async syncScans(caller: Caller, eventId: string, scans: OfflineScan[]): Promise<AdmissionDecision[]> {
+    const { partnerId } = requireGate(caller);
+    if (scans.length > MAX_SYNCED_SCANS) badInput(`At most ${MAX_SYNCED_SCANS} scans at a time`, { field: "scans" });
+    const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const uploadedAt = this.deps.clock.now();
+    const movements = scans.map((scan, index): Movement & { index: number } => {
+      const gate = requireText(scan.gate, "gate", 50);
+      if (!(scan.scannedAt instanceof Date) || Number.isNaN(scan.scannedAt.getTime())) badInput("scannedAt must be a time", { field: "scannedAt", index });
+      // Nothing of the upload is recorded: the gate's clock is wrong, and a use in the future would stand in every later one's way.
+      if (scannedAhead(scan.scannedAt, uploadedAt)) {
+        badInput(`scannedAt is more than ${SCAN_MAX_AHEAD_SECONDS} seconds ahead of the server's clock: set the gate's clock`, {
+          field: "scannedAt",
+          index,
+          serverTime: uploadedAt.toISOString(),
+        });
+      }
+      const snapshotAsOf = scan.snapshotAsOf ?? null;
+      if (snapshotAsOf && (Number.isNaN(snapshotAsOf.getTime()) || scannedAhead(snapshotAsOf, uploadedAt))) {
+        badInput("snapshotAsOf must be the asOf of a snapshot the server gave", { field: "snapshotAsOf", index, serverTime: uploadedAt.toISOString() });
+      }
+      const exit = Boolean(scan.exit);
+      const code = scan.code.trim();
+      const offlineSince = snapshotAsOf ?? uploadedAt;
+      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince };
+    });
+    // Scans an earlier upload recorded, read in one query rather than one each.
+    const known = await this.recordedScans(movements.map((m) => m.scanKey!));
+    const decisions: AdmissionDecision[] = new Array(scans.length);
+    for (const movement of [...movements].sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index)) {
+      const recorded = known.get(movement.scanKey!);
+      decisions[movement.index] = recorded
+        ? await this.deps.db.read((m) => this.decisionOf(m, recorded, event, UNCOUNTED))
+        : await this.record(partnerId, event, movement, null, UNCOUNTED);
+    }
+    // The event's count is read once, after the upload, rather than after each scan: every
+    // answer, and every live event, carries the count as the upload left it.
+    const admittedCount = await this.deps.db.read((m) => admittedVisitors(m, event.id), { fresh: true });
+    for (const decision of decisions) {
+      decision.admittedCount = admittedCount;
+      this.deps.events.admission(event.id, decision);
+    }
+    return decisions;
+  }
+
+  /** The admissions already recorded for these scan keys, by key. */
+  private async recordedScans(scanKeys: string[]): Promise<Map<string, AdmissionEntity>> {
+    const found = new Map<string, AdmissionEntity>();
+    for (let i = 0; i < scanKeys.length; i += KNOWN_SCANS_PER_QUERY) {
+      const page = scanKeys.slice(i, i + KNOWN_SCANS_PER_QUERY);
+      const rows = await this.deps.db.read((m) => m.find(AdmissionEntity, { where: { scanKey: In(page) } }), { fresh: true });
+      for (const row of rows) found.set(row.scanKey!, row);
+    }
+    return found;
+  }
+
+  private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean): Promise<AdmissionDecision> {
+    const { partnerId, apiKeyId } = requireGate(caller);
+    const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const gateName = gate ? requireText(gate, "gate", 50) : null;
+    // The scan takes a try of the gate's wrong-code limit before its code is checked.
+    const codeTry = await takeCodeTry(this.deps, apiKeyId);
+    try {
+      const movement = { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null, offlineSince: null };
+      return await this.record(partnerId, event, movement, codeTry);
+    } catch (error) {
+      await codeTry.giveBack();
+      throw error;
+    }
+  }
+
+  /**
+   * A rotating code names the device it was made for: once that device is revoked (a
+   * lost phone), its codes admit no one here, though an offline gate cannot know it yet.
+   */
+  private async unlessDeviceRevoked(claims: TicketClaims | null, decision: Decision): Promise<Decision> {
+    if (!claims?.di || decision.result !== "ADMITTED") return decision;
+    const device = await this.deps.db.read((m) => m.findOneBy(DeviceEntity, { id: claims.di! }));
+    return device && !device.revokedAt ? decision : { result: "DENIED", reason: "INVALID", wrongCode: false };
+  }
+
+  /**
+   * Decides one movement and records it; `codeTry` (online scans) is kept for a wrong
+   * code, as guessing, and given back for any other. An online scan is answered with the event's count and told live here;
+   * an upload's scans (`counted` false) are counted and told once the upload is done.
+   * `windowTaken`: another admission holds this rotating code's window (the unique index
+   * said so), so this one is ALREADY_USED.
+   */
+  private async record(
+    partnerId: string,
+    event: EventEntity,
+    movement: Movement,
+    codeTry: { giveBack(): Promise<void> } | null,
+    counted = true,
+    windowTaken = false,
+  ): Promise<AdmissionDecision> {
+    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at);
+    const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
+    const first: Decision = windowTaken
+      ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
+      : await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
+    if (codeTry && !(first.result === "DENIED" && first.wrongCode)) await codeTry.giveBack();
+    // Only the gate's own shop's tickets are named in its records.
+    const ticketId = row && ticketStateOf(row, partnerId) && !(first.result === "DENIED" && first.wrongCode) ? row.id : null;
+    const spacingMs = (row?.minMinutesBetweenUses ?? 0) * 60_000;
+
+    let decision: AdmissionDecision;
+    try {
+      decision = await this.deps.db.tx(async (m) => {
+        let decided = first;
+        let firstUsedAt: Date | null = null;
+        let tookUse = false;
+        for (let attempt = 1; ; attempt++) {
+          const applied = ticketId ? await this.apply(m, movement, decided, ticketId, claims!.v, spacingMs) : true;
+          if (applied) {
+            tookUse = decided.result === "ADMITTED" && decided.takesUse;
+            break;
+          }
+          // Another gate changed the ticket first: decided again on the row as it is now.
+          const now = await m.findOne(TicketEntity, { where: { id: ticketId! }, lock: this.deps.db.isMysql ? { mode: "pessimistic_write" } : undefined });
+          decided = this.decide(event, movement, claims, now, partnerId);
+          if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
+        }
+        if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
+          const stood = !windowTaken && (await this.earlierStands(m, movement, ticketId));
+          if (stood) {
+            decided = { result: "ADMITTED", reason: null, takesUse: true };
+            tookUse = true;
+          } else firstUsedAt = await this.lastStandingUse(m, ticketId);
+        }
+        const countsVisitor = tookUse && ticketId ? await this.isNewVisitor(m, event, ticketId, movement.at) : false;
+        const admission = Object.assign(new AdmissionEntity(), {
+          id: newId(),
+          eventId: event.id,
+          ticketId,
+          gate: movement.gate,
+          result: decided.result,
+          reason: decided.reason,
+          at: movement.at,
+          tookUse: tookUse ? 1 : 0,
+          countsVisitor: countsVisitor ? 1 : 0,
+          visitDay: tookUse ? eventDayOf(event, movement.at) : null,
+          firstUsedAt,
+          scanKey: movement.scanKey,
+          offline: movement.scanKey ? 1 : 0,
+          // One window's code admits once: UQ_admissions_window refuses a second admission with it.
+          codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
+        });
+        await m.insert(AdmissionEntity, admission);
+        return this.decisionOf(m, admission, event, counted);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The same offline scan sent twice at once: the other upload recorded it.
+      const known = movement.scanKey ? await this.deps.db.read((m) => m.findOneBy(AdmissionEntity, { scanKey: movement.scanKey! }), { fresh: true }) : null;
+      if (known) return this.deps.db.read((m) => this.decisionOf(m, known, event, counted));
+      // Another gate admitted this rotating code's window first (the use taken here was rolled back with the insert).
+      if (claims?.w === undefined || windowTaken) throw error;
+      return this.record(partnerId, event, movement, null, counted, true);
+    }
+    if (counted) this.deps.events.admission(event.id, decision);
+    return decision;
+  }
+
+  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["ticketSigner"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
+    return decideScan({
+      claims,
+      ticket: ticketStateOf(row, partnerId),
+      eventId: event.id,
+      allowReentry: allowsReentry(event),
+      exit: movement.exit,
+      now: movement.at,
+      offlineSince: movement.offlineSince,
+    });
+  }
+
+  /**
+   * Writes what the decision does to the ticket, on the conditions it was decided on
+   * (an entry by TICKET_USE_MOVES); false when the row no longer meets them. An exit
+   * moves no status and is never refused: a gate never keeps a visitor in. `inside`
+   * follows the latest movement by scan time only, so synced scans arriving out of
+   * order leave it as the latest one says.
+   */
+  private async apply(m: Tx, movement: Movement, decision: Decision, ticketId: string, version: number, spacing: number): Promise<boolean> {
+    const at = movement.at;
+    const now = this.deps.clock.now();
+    const latest = "(movedAt IS NULL OR movedAt <= ?)";
+    if (decision.result === "EXITED") {
+      await m.write(`UPDATE tickets SET inside = CASE WHEN ${latest} THEN 0 ELSE inside END, updatedAt = ?, movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END WHERE id = ?`, [at, now, at, at, ticketId]);
+      return true;
+    }
+    if (decision.result !== "ADMITTED") return true;
+    const { sql, params } = decision.takesUse
+      ? TICKET_USE_MOVES.update("use", byId(ticketId), { at, now, version, spacingMs: spacing })
+      : TICKET_USE_MOVES.update("reenter", byId(ticketId), { at, now, version });
+    return (await m.write(sql, params)) === 1;
+  }
+
+  /**
+   * A synced scan found no use left: if the latest use that stands was scanned after it,
+   * that one is turned into ALREADY_USED (with this scan's time) and this one stands.
+   */
+  private async earlierStands(m: Tx, movement: Movement, ticketId: string): Promise<boolean> {
+    if (!movement.scanKey) return false;
+    const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    if (!latest || latest.at <= movement.at) return false;
+    const demoted = await m.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, codeWindow = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
+      movement.at,
+      latest.id,
+    ]);
+    if (demoted !== 1) return false;
+    // This scan's use now stands: the ticket's last use is it, or a later one that still stands.
+    await m.write("UPDATE tickets SET lastUsedAt = COALESCE((SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1 AND at > ?), ?), updatedAt = ? WHERE id = ?", [
+      ticketId,
+      movement.at,
+      movement.at,
+      this.deps.clock.now(),
+      ticketId,
+    ]);
+    if (latest.countsVisitor === 1 && latest.visitDay !== null) {
+      // The demoted admission counted its day's visitor: another of that day takes it over.
+      const [other] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });
+      if (other) await m.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [other.id]);
+    }
+    return true;
+  }
+
+  private async lastStandingUse(m: EntityManager, ticketId: string): Promise<Date | null> {
+    const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    return latest?.at ?? null;
+  }
+
+  /** The ticket's first admission on this event day counts a visitor. */
+  private async isNewVisitor(m: EntityManager, event: EventEntity, ticketId: string, at: Date): Promise<boolean> {
+    const counted = await m.countBy(AdmissionEntity, { ticketId, visitDay: eventDayOf(event, at), countsVisitor: 1 });
+    return counted === 0;
+  }
+
+  /** The answer for a recorded admission; with `counted` false, its count is left for the caller to fill in. */
+  private async decisionOf(m: EntityManager, admission: AdmissionEntity, event: EventEntity, counted = true): Promise<AdmissionDecision> {
+    const shown = admission.ticketId && showsTicket(admission.reason) ? await this.tickets.viewIn(m, admission.ticketId, event) : null;
+    return {
+      result: admission.result,
+      reason: admission.reason,
+      ticket: shown,
+      admittedCount: counted ? await admittedVisitors(m, admission.eventId) : 0,
+      at: admission.at,
+      firstUsedAt: admission.firstUsedAt,
+      offline: admission.offline === 1,
+    };
+  }
+}
+
+/** A scan's identity: the same code at the same gate at the same instant, entering or leaving. */
+export const scanKeyOf = (code: string, gate: string, scannedAt: Date, exit: boolean): string =>
+  createHash("sha256").update(JSON.stringify([code, gate, scannedAt.toISOString(), exit])).digest("hex");

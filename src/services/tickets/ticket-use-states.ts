@@ -1,0 +1,70 @@
+import { StatusTable, sql, type Move } from "../kernel/status-table";
+
+/**
+ * A ticket as the gate's moves see it: USABLE with a use left, USED_UP with none, and
+ * REVOKED by its shop. Whether a scan may take a use is decided by the one rule shared
+ * with the offline gate (clients/wire/admission-rules.ts); this table is how the server takes
+ * it, with the same conditions checked again by the UPDATE, so of several gates scanning
+ * one code at once exactly one takes each use.
+ */
+export const TICKET_USE_STATUSES = ["USABLE", "USED_UP", "REVOKED"] as const;
+export type TicketUseStatus = (typeof TICKET_USE_STATUSES)[number];
+
+/** A scan's movement: when it was scanned (`at`) and recorded (`now`), for the code of holder version `version`. */
+export interface Scanned {
+  at: Date;
+  now: Date;
+  version: number;
+}
+
+interface Use extends Scanned {
+  /** The pass's least interval between uses, in ms; 0 for none. */
+  spacingMs: number;
+}
+
+/** The latest movement by scan time sets whether the holder is inside, so out-of-order synced scans leave it as the latest says. */
+const LATEST = "(movedAt IS NULL OR movedAt <= ?)";
+
+/** The code's holder is still the ticket's: an allotment or a take-back since makes the code another holder's. */
+const holder = ({ version }: Scanned) => sql("holderVersion = ?", version);
+
+export const TICKET_USE_MOVES = new StatusTable({
+  noun: "ticket",
+  table: "tickets",
+  statuses: TICKET_USE_STATUSES,
+  status: {
+    derived: {
+      USABLE: () => sql("revokedAt IS NULL AND usesLeft > 0"),
+      USED_UP: () => sql("revokedAt IS NULL AND usesLeft = 0"),
+      REVOKED: () => sql("revokedAt IS NOT NULL"),
+    },
+  },
+  moves: {
+    // An entry takes a use (the last one leaves the ticket USED_UP); a pass's use is
+    // refused within its interval of the last use, on either side (TOO_SOON).
+    use: {
+      from: ["USABLE"],
+      to: ["USABLE", "USED_UP"],
+      also: (scan) => {
+        const { at, spacingMs } = scan;
+        const tooSoon = sql("(? = 0 OR lastUsedAt IS NULL OR lastUsedAt <= ? OR lastUsedAt >= ?)", spacingMs, new Date(at.getTime() - spacingMs), new Date(at.getTime() + spacingMs));
+        return sql(`${holder(scan).sql} AND ${tooSoon.sql}`, ...holder(scan).params, ...tooSoon.params);
+      },
+      set: ({ at, now }) => [
+        sql("usesLeft = usesLeft - 1"),
+        sql("lastUsedAt = CASE WHEN lastUsedAt IS NULL OR lastUsedAt < ? THEN ? ELSE lastUsedAt END", at, at),
+        sql(`inside = CASE WHEN ${LATEST} THEN 1 ELSE inside END`, at),
+        sql("updatedAt = ?", now),
+        sql(`movedAt = CASE WHEN ${LATEST} THEN ? ELSE movedAt END`, at, at),
+      ],
+    } as Move<TicketUseStatus, Use>,
+    // A single-entry ticket, used and let out, comes back in at an event that allows
+    // re-entry: no use is taken, and only the latest movement may bring it in.
+    reenter: {
+      from: ["USED_UP"],
+      to: ["USED_UP"],
+      also: (scan) => sql(`usesAllowed = 1 AND inside = 0 AND lastUsedAt IS NOT NULL AND ${holder(scan).sql} AND ${LATEST}`, ...holder(scan).params, scan.at),
+      set: ({ at, now }) => [sql("inside = 1"), sql("updatedAt = ?", now), sql("movedAt = ?", at)],
+    } as Move<TicketUseStatus, Scanned>,
+  },
+});
