@@ -12,6 +12,8 @@ import { ErrorCode, badInput, fail, forbidden, notFound } from "../kernel/errors
 import type { TicketEventService } from "./ticket-event.service";
 import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
+import { byId } from "../kernel/status-table";
+import { TICKET_MOVES } from "./ticket-states";
 import { isUniqueViolation } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
 
@@ -121,14 +123,9 @@ export class TicketService {
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { partnerId, issueNumber }));
     if (!ticket) return notFound("ticket");
     if (!ticket.revokedAt) {
-      await this.deps.db.tx((m) =>
-        m
-          .createQueryBuilder()
-          .update(TicketEntity)
-          .set({ revokedAt: this.deps.clock.now(), updatedAt: this.deps.clock.now(), holderVersion: () => "holderVersion + 1" })
-          .where("id = :id AND revokedAt IS NULL", { id: ticket.id })
-          .execute(),
-      );
+      // Revoked once: a second revocation (racing or repeated) finds it REVOKED and changes nothing.
+      const { sql, params } = TICKET_MOVES.update("revoke", byId(ticket.id), { now: this.deps.clock.now() });
+      await this.deps.db.tx((tx) => tx.write(sql, params));
     }
     return this.viewById(ticket.id);
   }
@@ -232,10 +229,8 @@ export class TicketService {
       if (event.maxTransfers !== null && standing >= event.maxTransfers) {
         forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
       }
-      const moved = await m.write(
-        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
-        [toPhone, now, ticket.id, ticket.holderVersion],
-      );
+      const pass = TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: ticket.holderVersion, now });
+      const moved = await m.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await m.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
     });
@@ -256,10 +251,8 @@ export class TicketService {
       const ticket = await m.findOneByOrFail(TicketEntity, { id: ticketId });
       if (ticket.revokedAt || ticket.holderPhone !== last.toPhone) return notFound("ticket");
       if (ticket.usesLeft < ticket.usesAllowed) forbidden("The ticket has been used; it cannot be taken back");
-      const moved = await m.write(
-        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
-        [phone, now, ticketId, ticket.holderVersion],
-      );
+      const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone: phone, version: ticket.holderVersion, now });
+      const moved = await m.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await m.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
     });
