@@ -183,6 +183,13 @@ describeIf("the register screen in a real browser", () => {
     await ask.waitFor({ state: "detached" });
     expect((await shopper.phone.payments(1)).nodes[0]).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedAmount: 300 });
     await shot(page, "register-partly-refunded");
+    await page.setViewportSize(PHONE_VIEWPORT); // a phone used as the register
+    await page.getByRole("button", { name: "Refund…" }).click();
+    await ask.waitFor();
+    await shot(page, "register-refund-ask-phone");
+    await ask.getByRole("button", { name: "Keep the payment" }).click();
+    expect(await verdictLook(page)).toEqual({ color: "rgb(11, 79, 156)", covers: 1 });
+    await page.setViewportSize(TERMINAL_VIEWPORT);
     await page.getByRole("button", { name: "Next sale" }).click();
     await page.getByLabel("Amount (JPY)").waitFor();
     await page.context().close();
@@ -217,6 +224,7 @@ describeIf("the register screen in a real browser", () => {
     await page.getByText("This code was already used. Ask the customer to show a new one.").waitFor();
     await expect(page.getByText("CODE_ALREADY_USED").count()).resolves.toBe(0);
     expect(await verdictLook(page)).toEqual({ color: RED, covers: 1 });
+    await shot(page, "register-not-charged");
     await page.context().close();
   });
 

@@ -1,4 +1,4 @@
-import type { Payment } from "@clients/common";
+import { WalletApiError, type Payment } from "@clients/common";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { idempotencyKey } from "../shared/errors";
 import { money } from "../shared/format";
@@ -44,6 +44,9 @@ export function RefundAsk({
     try {
       onDone(await session.client.refundPayment(payment.id, key.current, value));
     } catch (error) {
+      // The server answered no: nothing was refunded, so a changed amount is a new request.
+      // A network failure keeps the key: the refund may have been made, and a retry must not make another.
+      if (error instanceof WalletApiError) key.current = idempotencyKey();
       setProblem(errorWords(error, payment.currency));
       setBusy(false);
     }
