@@ -119,7 +119,7 @@ describeIf("the register screen in a real browser", () => {
     expect(await read()).toEqual(expected);
   }
 
-  it("keeps the key on the device across a reload, takes the currency from the store, and forgets the key at sign-out", async () => {
+  it("keeps the key on the device across a reload (and when the network is down), takes the currency from the store, and forgets the key at sign-out", async () => {
     const { apiKey } = await store("Deli Boston", "USD", "America/New_York");
     const page = await registerPage();
     await page.goto(`${server.url}/app/#/register`);
@@ -132,6 +132,15 @@ describeIf("the register screen in a real browser", () => {
     await page.reload();
     await page.getByLabel("Amount (USD)").waitFor(); // no key asked again
     await expect(page.getByLabel("The store's register API key").count()).resolves.toBe(0);
+
+    // The network is down as the register opens: the key is kept, and tried again on request.
+    await page.route("**/graphql", (route) => route.abort("internetdisconnected"));
+    await page.reload();
+    await page.getByTestId("signed-out-why").filter({ hasText: "The saved key could not be checked: The server cannot be reached." }).waitFor();
+    expect(await storedKeys(page)).toEqual(["wallet-center.register-key"]);
+    await page.unroute("**/graphql");
+    await page.getByRole("button", { name: "Try the saved key again" }).click();
+    await page.getByLabel("Amount (USD)").waitFor();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("The store's register API key").waitFor();
@@ -195,7 +204,7 @@ describeIf("the register screen in a real browser", () => {
     await page.context().close();
   });
 
-  it("fills the screen red with the reason in words for a declined card and for a code already used", async () => {
+  it("fills the screen red with the reason in words for a declined card, a customer who said no, and a code already used", async () => {
     const { apiKey } = await store("Corner Store Ebisu");
     const declined = await newShopper(server.url, TEST_CARDS.declined);
     const page = await registerPage();
@@ -208,6 +217,21 @@ describeIf("the register screen in a real browser", () => {
     await becomes(() => signals(page), ["beep:220", "beep:220", "vibrate:[200,100,200]"]);
     await expect(page.getByRole("button", { name: "Refund…" }).count()).resolves.toBe(0);
     await shot(page, "register-declined-verdict");
+
+    // The customer says no on the phone while the register waits: red, in words.
+    const careful = await newShopper(server.url);
+    await careful.phone.setConfirmAbove(1000);
+    await page.getByRole("button", { name: "Next sale" }).click();
+    await page.getByLabel("Amount (JPY)").fill("5000");
+    const issued = await careful.phone.issuePaymentCode(careful.card.id, PASSWORD, null, "none");
+    await page.getByLabel("Or type the customer's code").fill(issued.code);
+    await page.getByRole("button", { name: "Use this code" }).click();
+    await page.getByText("Waiting for the customer to confirm on their phone…").waitFor();
+    const [request] = await careful.phone.pendingConfirmations();
+    await careful.phone.respondToConfirmation(request.id, false, PASSWORD);
+    await page.getByText("Rejected by the customer", { exact: true }).waitFor();
+    await page.getByText("The customer said no on their phone", { exact: true }).waitFor();
+    expect(await verdictLook(page)).toEqual({ color: RED, covers: 1 });
 
     // A code used twice is not charged again, and says so in words.
     const shopper = await newShopper(server.url, TEST_CARDS.insufficientFunds);

@@ -51,18 +51,20 @@ export function Register() {
       throw error;
     }
   };
-  useEffect(() => {
+  const reopen = () => {
     const key = savedKey();
     if (!key) return;
+    setOpening(true);
     open(key)
       .catch((error) => {
         if (error instanceof WalletApiError) {
           forgetKey();
           setWhy(KEY_ENDED);
-        } else setWhy(`The saved key could not be checked: ${errorWords(error)}`);
+        } else setWhy(`The saved key could not be checked: ${errorWords(error)}`); // kept, to try again
       })
       .finally(() => setOpening(false));
-  }, []);
+  };
+  useEffect(reopen, []);
   useEffect(() => {
     if (!session) return;
     return follow(
@@ -76,7 +78,7 @@ export function Register() {
     );
   }, [session]);
   if (opening && !session) return <p aria-live="polite">Opening the register…</p>;
-  if (!session) return <SignIn why={why} onKey={open} />;
+  if (!session) return <SignIn why={why} onKey={open} onRetry={savedKey() ? reopen : null} />;
   return (
     <div class="register">
       <header class="bar">
@@ -103,7 +105,7 @@ export function Register() {
   );
 }
 
-function SignIn({ why, onKey }: { why: string | null; onKey: (apiKey: string) => Promise<void> }) {
+function SignIn({ why, onKey, onRetry }: { why: string | null; onKey: (apiKey: string) => Promise<void>; onRetry: (() => void) | null }) {
   const [apiKey, setApiKey] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -116,6 +118,11 @@ function SignIn({ why, onKey }: { why: string | null; onKey: (apiKey: string) =>
         <p role="alert" class="notice bad" data-testid="signed-out-why">
           {why}
         </p>
+      )}
+      {onRetry && (
+        <button type="button" class="primary big" onClick={onRetry}>
+          Try the saved key again
+        </button>
       )}
       <form
         onSubmit={async (event) => {
