@@ -1,6 +1,3 @@
-import type { Payment } from "@clients/common";
-import type { RegisterClient } from "@clients/register";
-
 /** A moment's calendar day (YYYY-MM-DD) in the store's time zone, as the server counts the store's day. */
 export const dayIn = (timeZone: string, at: Date | string = new Date()): string => new Date(at).toLocaleDateString("sv", { timeZone });
 
@@ -11,15 +8,20 @@ const PAGE = 50;
 /** A day's payments past this many are left to the back office: the till's list stays quick. */
 const MOST = 500;
 
+/** The store's history, newest first, a page at a time (RegisterClient.payments). */
+export interface PaymentPages<P> {
+  payments(first: number, after: string | null): Promise<{ nodes: P[]; nextCursor: string | null }>;
+}
+
 /**
  * The store's payments made on `day` (its time zone), newest first: pages of the
  * store's history (newest first) until one is from an earlier day.
  */
-export async function paymentsOfDay(client: RegisterClient, timeZone: string, day: string): Promise<{ payments: Payment[]; more: boolean }> {
-  const payments: Payment[] = [];
+export async function paymentsOfDay<P extends { createdAt: string }>(client: PaymentPages<P>, timeZone: string, day: string): Promise<{ payments: P[]; more: boolean }> {
+  const payments: P[] = [];
   let after: string | null = null;
   for (;;) {
-    const page = await client.payments(PAGE, after);
+    const page: { nodes: P[]; nextCursor: string | null } = await client.payments(PAGE, after);
     for (const payment of page.nodes) {
       const of = dayIn(timeZone, payment.createdAt);
       if (of < day) return { payments, more: false };
