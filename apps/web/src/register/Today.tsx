@@ -94,7 +94,10 @@ export function Today({ session }: { session: RegisterSession }) {
         <RefundAsk
           session={session}
           payment={asking}
-          onCancel={() => setAsking(null)}
+          onCancel={() => {
+            setAsking(null);
+            payments.reload(); // another till may have changed it meanwhile
+          }}
           onDone={(payment) => {
             setAsking(null);
             setRefunded(`Refunded: ${money(payment.refundedAmount - asking.refundedAmount, payment.currency)} given back to the card.`);

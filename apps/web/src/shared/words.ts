@@ -67,6 +67,10 @@ export function errorWords(error: unknown, currency?: string): string {
     if (error.code === "BAD_USER_INPUT" && typeof refundable === "number" && currency) {
       return `At most ${money(refundable, currency)} can be refunded.`;
     }
+    const status = error.extensions.status;
+    if (error.code === "BAD_USER_INPUT" && typeof status === "string") {
+      return `This payment is ${statusWords(status).toLowerCase()} now, so that cannot be done.`;
+    }
     if (error.code === "BAD_USER_INPUT") return `${ERROR_WORDS.BAD_USER_INPUT} ${error.message}.`;
     return ERROR_WORDS[error.code] ?? (/^HTTP_5/.test(error.code) ? ERROR_WORDS.INTERNAL_SERVER_ERROR : error.message);
   }
