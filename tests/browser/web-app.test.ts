@@ -135,7 +135,9 @@ describeIf("the web app in a real browser", () => {
     await phone.getByRole("status").filter({ hasText: "Paid" }).waitFor();
     expect(await phone.getByRole("status").filter({ hasText: "Paid" }).textContent()).toContain(approval!);
 
-    await register.getByRole("button", { name: "Refund" }).click();
+    // The register asks before a refund (tests/browser/register.test.ts): all of it here.
+    await register.getByRole("button", { name: "Refund…" }).click();
+    await register.getByRole("dialog", { name: "Refund this payment?" }).getByRole("button", { name: "Refund ¥900" }).click();
     await register.getByText("Refunded", { exact: true }).waitFor();
     await tab(phone, "History");
     await phone.getByText("Refunded", { exact: true }).waitFor();
