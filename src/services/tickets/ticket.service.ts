@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, DeviceEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../../entities";
+import { AdmissionEntity, CustomerEntity, EventEntity, TicketDeviceEntity, TicketEntity, TicketTransferEntity } from "../../entities";
 import { ROTATION_PERIOD_SECONDS } from "../../../clients/wire/rotation";
+import { rotatingCredential } from "../../../clients/wire/compact-ticket";
+import { rotatingKeysOf } from "./rotating-keys";
 import type { Approval } from "../kernel/approval";
 import type { Caller } from "../kernel/caller";
 import type { DeviceService } from "../devices/device.service";
@@ -187,30 +189,34 @@ export class TicketService {
   }
 
   /**
-   * A rotating ticket for this phone's device: a credential signed by the server that
-   * names the ticket, its holder version and the device, and carries the device's public
-   * key. The phone turns it into a new code every ROTATION_PERIOD_SECONDS by signing the
-   * window with the device key (clients/device-key.ts `rotatingTicketCode`), without
-   * asking again, for as long as the ticket is valid; a gate, online or offline, checks
-   * both signatures and takes only a current window, so a screenshot is worth nothing
-   * (STALE). Approved by that device's proof: the device the credential binds.
+   * A rotating ticket for this phone's device: the server binds the device to the ticket
+   * at its holder version (ticket_devices) and hands back a credential naming the ticket,
+   * its event and holder version ("T4:", clients/wire/compact-ticket.ts). The phone turns
+   * it into a new code every ROTATION_PERIOD_SECONDS by signing the window with the
+   * device key (clients/device-key.ts `rotatingTicketCode`), without asking again, for as
+   * long as the ticket is valid. The code carries no key, so it stays small: the server
+   * finds the bound keys in its rows, a gate in its snapshot (so an offline gate takes a
+   * device bound before its last refresh). A gate checks the signature and takes only a
+   * current window, so a screenshot is worth nothing (STALE). Approved by that device's
+   * proof: the device the credential binds. The ticket's `updatedAt` moves, so a gate's
+   * refresh takes the key.
    */
   async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
     const session = requireCustomer(caller);
-    const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
+    const { ticket, event, now } = await this.releasedTicket(session.customerId, ticketId);
     const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
-    const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
-    const credential = this.deps.ticketSigner.signCredential({
-      t: ticket.id,
-      e: event.id,
-      v: ticket.holderVersion,
-      vf: seconds(ticket.validFrom),
-      vu: seconds(ticket.validUntil),
-      x: seconds(ticket.validUntil),
-      di: device.id,
-      d: device.publicKey.toString("base64url"),
-      a: device.algorithm,
-    });
+    const binding = { ticketId: ticket.id, deviceId, holderVersion: ticket.holderVersion };
+    try {
+      await this.deps.db.tx(async (m) => {
+        if (await m.findOneBy(TicketDeviceEntity, binding)) return;
+        await m.insert(TicketDeviceEntity, { ...binding, createdAt: now });
+        await m.write("UPDATE tickets SET updatedAt = ? WHERE id = ?", [now, ticket.id]);
+      });
+    } catch (error) {
+      // The same device asked twice at once: the other request bound it.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const credential = rotatingCredential({ t: ticket.id, e: event.id, v: ticket.holderVersion });
     return { credential, periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: ticket.validUntil };
   }
 
@@ -293,7 +299,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = await this.deps.ticketSigner.verify(code.trim(), this.deps.clock.now());
+    const claims = await this.deps.ticketSigner.verify(code.trim(), this.deps.clock.now(), (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
