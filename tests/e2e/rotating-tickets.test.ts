@@ -49,7 +49,8 @@ describe.each(engines)("rotating ticket codes (%s)", (engine) => {
     expect(rotating).toMatchObject({ periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: pass.validUntil });
 
     const now = await rotatingTicketCode(rotating.credential, key, clock.now());
-    expect(now).toMatch(/^T2\./);
+    expect(now).toMatch(/^T4:/);
+    expect(now.length).toBeLessThanOrEqual(200);
     expect(await gate.admitTicket(now, event.id, "North")).toMatchObject({ result: "ADMITTED" });
 
     // A minute later the phone shows a new code, made on the phone alone; the old one is a screenshot.
@@ -68,6 +69,8 @@ describe.each(engines)("rotating ticket codes (%s)", (engine) => {
     const offline = new OfflineGate(gate, event.id, "South");
     await offline.refresh();
     const rotating = await fan.phone.issueRotatingTicket(pass.id, key);
+    // The device's key reaches the gate with its next refresh (since its last snapshot).
+    await offline.refresh();
     const code = await rotatingTicketCode(rotating.credential, key, clock.now());
     expect(await offline.decide(code, { now: clock.now() })).toMatchObject({ result: "ADMITTED" });
     clock.advance(4 * PERIOD_MS);
