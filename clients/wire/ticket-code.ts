@@ -12,7 +12,7 @@ export { COMPACT_ROTATING_PREFIX, STATIC_CODE_PREFIX } from "./compact-ticket";
 /** Every ticket code's prefix: T1 and T2 (the first formats, still accepted), T3 and T4 (the compact ones issued). */
 export const TICKET_CODE_PREFIXES = [TICKET_CODE_PREFIX, ROTATING_CODE_PREFIX, STATIC_CODE_PREFIX, COMPACT_ROTATING_PREFIX] as const;
 
-/** A device key the server bound to a ticket for compact rotating codes, at the holder version it was bound at. */
+/** A device key that signs a ticket's compact rotating codes: a device its holder registered, at the holder version the holder holds it at. */
 export interface RotatingKey {
   deviceId: string;
   /** SPKI DER, base64url */
@@ -21,7 +21,7 @@ export interface RotatingKey {
   holderVersion: number;
 }
 
-/** A ticket's bound device keys and its validity (Unix seconds), as the server's rows or a gate's snapshot know them. */
+/** A ticket's holder's device keys and its validity (Unix seconds), as the server's rows or a gate's snapshot know them. */
 export interface RotatingTicketKeys {
   validFrom: number;
   validUntil: number;
@@ -57,9 +57,9 @@ export async function ticketKeyIdOfSpki(spki: Uint8Array<ArrayBuffer>): Promise<
  * - T3 (issued): a static code, compact bytes in base45 (clients/wire/compact-ticket.ts),
  *   signed by the ticket key its key id names;
  * - T4 (issued): a rotating code, the ticket, event, holder version and window in base45
- *   with the device's signature over them; the device's key is not in the code but bound
- *   to the ticket by the server, and the caller says where to find it (`rotatingKeys`:
- *   the server's rows, or a gate's snapshot);
+ *   with the device's signature over them; the device's key is not in the code: it is
+ *   one of the holder's registered devices, and the caller says where to find them
+ *   (`rotatingKeys`: the server's rows, or a gate's snapshot);
  * - T1 (still accepted until it expires): "T1." + base64url(JSON claims) + "." +
  *   base64url(Ed25519 signature over everything before the last dot);
  * - T2 (still accepted): a credential made as T1 with "T2." (its claims also name the
@@ -106,9 +106,9 @@ export class TicketCodeVerifier {
   }
 
   /**
-   * A T4 code: one of the device keys the server bound to the ticket at the code's holder
-   * version signed the window. The code carries no key: the lookup (the server's rows, a
-   * gate's snapshot) says which keys the ticket's holder may sign with.
+   * A T4 code: one of the holder's device keys, at the code's holder version, signed the
+   * window. The code carries no key: the lookup (the server's rows, a gate's snapshot)
+   * says which keys the ticket's holder signs with.
    */
   private async verifyCompactRotating(code: string, at: Date, rotatingKeys: RotatingKeysLookup): Promise<TicketClaims | null> {
     const parsed = parseCompactRotatingCode(code);
@@ -170,7 +170,7 @@ export class TicketCodeVerifier {
     return { ...claims, w: window, stale: Math.abs(window - rotationWindow(at)) > 1 };
   }
 
-  /** Only keys inside a credential the server signed reach here, so what is kept is bounded by real devices. */
+  /** Only keys the server vouches for (inside a credential it signed, or from its rows or snapshot) reach here, so what is kept is bounded by real devices. */
   private deviceKey(spki: string, algorithm: "Ed25519" | "ES256"): Promise<PublicKey> {
     const id = `${algorithm}:${spki}`;
     let key = this.deviceKeys.get(id);

@@ -25,6 +25,5 @@ export { SessionEntity } from "./session.entity";
 export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";
 export { TicketEntity } from "./ticket.entity";
-export { TicketDeviceEntity } from "./ticket-device.entity";
 export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";

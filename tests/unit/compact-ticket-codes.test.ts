@@ -135,7 +135,7 @@ describe("T4: compact rotating ticket codes", () => {
     return { key, fields, bound, ticket, lookup, credential: rotatingCredential(fields) };
   }
 
-  it.each(["Ed25519", "ES256"] as const)("is at most 200 characters and verifies with the key bound to the ticket (%s)", async (algorithm) => {
+  it.each(["Ed25519", "ES256"] as const)("is at most 200 characters and verifies with a key of the ticket's holder (%s)", async (algorithm) => {
     const { key, fields, bound, ticket, lookup, credential } = await holder(algorithm, MAX_U32);
     expect(parseRotatingCredential(credential)).toEqual(fields);
     const code = await rotatingTicketCode(credential, key, at);
@@ -183,7 +183,7 @@ describe("T4: compact rotating ticket codes", () => {
     await expect(gate.verify(code, later(-2), lookup)).resolves.toMatchObject({ stale: true });
   });
 
-  it("refuses every altered byte, a truncated code, another device's signature, and a key bound at another holder version", async () => {
+  it("refuses every altered byte, a truncated code, another device's signature, and a key of the holder at another holder version", async () => {
     const { key, fields, bound, lookup, credential, ticket } = await holder("ES256");
     const gate = new TicketCodeVerifier([]);
     const code = await rotatingTicketCode(credential, key, at);
@@ -194,7 +194,7 @@ describe("T4: compact rotating ticket codes", () => {
     await expect(gate.verify(credential, at, lookup)).resolves.toBeNull();
     const impostor = await DeviceKey.generate({ algorithm: "ES256" });
     await expect(gate.verify(await rotatingTicketCode(credential, impostor, at), at, lookup)).resolves.toBeNull();
-    // After an allotment the giver's device still signs version 1; the key was bound at 1 only for version 1's codes.
+    // A key counts only for the holder version its owner holds the ticket at.
     const asVersion2 = await rotatingTicketCode(rotatingCredential({ ...fields, v: 2 }), key, at);
     await expect(gate.verify(asVersion2, at, lookup)).resolves.toBeNull();
     const boundAt2 = { ...ticket, keys: [{ ...bound, holderVersion: 2 }] };

@@ -74,12 +74,12 @@ export class Attendance {
   @Field(() => [GateCount]) byGate: GateCount[];
 }
 
-@ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes" })
+@ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes: a device of its holder" })
 export class RotatingKey {
   @Field(() => ID) deviceId: string;
   @Field({ description: "SubjectPublicKeyInfo DER, base64url" }) publicKey: string;
   @Field({ description: '"Ed25519" or "ES256"' }) algorithm: string;
-  @Field(() => Int, { description: "the ticket's holder version it was bound at" }) holderVersion: number;
+  @Field(() => Int, { description: "the ticket's holder version whose holder registered the device" }) holderVersion: number;
 }
 
 @ObjectType()
@@ -93,7 +93,7 @@ export class GateTicket {
   @Field(() => Int, { nullable: true }) minMinutesBetweenUses: number | null;
   @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
   @Field({ description: "admitted and not exited since" }) inside: boolean;
-  @Field(() => [RotatingKey], { description: "the device keys that sign its rotating codes (T4)" }) rotatingKeys: RotatingKey[];
+  @Field(() => [RotatingKey], { description: "the device keys that sign its rotating codes (T4): its holder's devices" }) rotatingKeys: RotatingKey[];
 }
 
 @ObjectType()

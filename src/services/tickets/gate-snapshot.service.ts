@@ -6,7 +6,7 @@ import { badInput } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
 import { requireGate } from "../kernel/guards";
 import type { RotatingKey } from "../crypto/ticket-signer";
-import { boundKeys, ticketsOfDevicesRevokedSince } from "./rotating-keys";
+import { holderKeys, ticketsWithDevicesChangedSince } from "./rotating-keys";
 
 /** A ticket as an offline gate decides on it (clients/wire/admission-rules.ts reads the same). */
 export interface GateTicket {
@@ -19,7 +19,7 @@ export interface GateTicket {
   minMinutesBetweenUses: number | null;
   lastUsedAt: Date | null;
   inside: boolean;
-  /** The device keys that sign its compact rotating (T4) codes: bound at its holder version, of devices not revoked. */
+  /** The device keys that sign its compact rotating (T4) codes: its holder's devices, not revoked (rotating-keys.ts). */
   rotatingKeys: RotatingKey[];
 }
 
@@ -44,7 +44,7 @@ export const SNAPSHOT_OVERLAP_MS = 10_000;
  * What a gate needs to admit alone while its network is down: the public keys (the
  * current one and the previous ones still accepted), each ticket's state with the device
  * keys that sign its rotating codes, the revoked tickets; all of them, or only those
- * changed (or whose device was revoked) since an earlier snapshot's `asOf`.
+ * changed (or whose holder's devices changed) since an earlier snapshot's `asOf`.
  */
 export class GateSnapshotService {
   constructor(
@@ -59,10 +59,10 @@ export class GateSnapshotService {
     const asOf = new Date(this.deps.clock.now().getTime() - SNAPSHOT_OVERLAP_MS);
     const { rows, keys } = await this.deps.db.read(async (m) => {
       const changed = await m.find(TicketEntity, { where: { eventId: event.id, ...(since ? { updatedAt: MoreThanOrEqual(since) } : {}) }, order: { id: "ASC" } });
-      // A device revoked since: its tickets come again, without its key.
+      // A holder's device registered or revoked since: the ticket comes again, with its keys as they are now.
       const seen = new Set(changed.map((t) => t.id));
-      const rows = since ? [...changed, ...(await ticketsOfDevicesRevokedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
-      return { rows, keys: await boundKeys(m, rows.filter((t) => !t.revokedAt), true) };
+      const rows = since ? [...changed, ...(await ticketsWithDevicesChangedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
+      return { rows, keys: await holderKeys(m, rows.filter((t) => !t.revokedAt), true) };
     });
     return {
       eventId: event.id,

@@ -1,64 +1,73 @@
 import { In, IsNull, MoreThanOrEqual, type EntityManager } from "typeorm";
-import { DeviceEntity, TicketDeviceEntity, TicketEntity } from "../../entities";
+import { CustomerEntity, DeviceEntity, TicketEntity } from "../../entities";
 import type { RotatingKey, RotatingTicketKeys } from "../crypto/ticket-signer";
+
+/**
+ * Which device keys sign a ticket's compact rotating (T4) codes: those of the devices its
+ * holder registered. A T4 code carries no key (that keeps it short), so the server finds
+ * them here and a gate in its snapshot. Any device of the holder may ask for a rotating
+ * credential with its proof, so the keys the holder registered are the ones that could
+ * have been bound; and a device registered long before the event is in every gate's
+ * snapshot, so an offline gate takes a phone's first rotating code. An allotment moves
+ * the ticket to another phone number, whose devices sign for it from then on.
+ */
 
 /** Ids per IN (...) list. */
 const IDS_PER_QUERY = 500;
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/**
- * The device keys bound to these tickets for compact rotating (T4) codes, by ticket id.
- * A gate's snapshot takes the keys it may admit with (`currentOnly`: at the ticket's
- * holder version, of devices not revoked); the server takes every binding, so a giver's
- * code after an allotment or a revoked device's code is told apart from a forged one
- * (the rule answers INVALID either way, but only a forged code counts as guessing).
- */
-export async function boundKeys(m: EntityManager, tickets: readonly TicketEntity[], currentOnly: boolean): Promise<Map<string, RotatingKey[]>> {
-  const byTicket = new Map<string, RotatingKey[]>();
-  const versionOf = new Map(tickets.map((t) => [t.id, t.holderVersion]));
-  const bindings: TicketDeviceEntity[] = [];
-  for (let i = 0; i < tickets.length; i += IDS_PER_QUERY) {
-    const ids = tickets.slice(i, i + IDS_PER_QUERY).map((t) => t.id);
-    bindings.push(...(await m.find(TicketDeviceEntity, { where: { ticketId: In(ids) } })));
-  }
-  const held = bindings.filter((b) => !currentOnly || versionOf.get(b.ticketId) === b.holderVersion);
-  const deviceIds = [...new Set(held.map((b) => b.deviceId))];
-  const devices = new Map<string, DeviceEntity>();
-  for (let i = 0; i < deviceIds.length; i += IDS_PER_QUERY) {
-    const ids = deviceIds.slice(i, i + IDS_PER_QUERY);
-    const rows = await m.find(DeviceEntity, { where: currentOnly ? { id: In(ids), revokedAt: IsNull() } : { id: In(ids) } });
-    for (const row of rows) devices.set(row.id, row);
-  }
-  for (const binding of held) {
-    const device = devices.get(binding.deviceId);
-    if (!device) continue;
-    const keys = byTicket.get(binding.ticketId) ?? [];
-    keys.push({ deviceId: device.id, publicKey: device.publicKey.toString("base64url"), algorithm: device.algorithm, holderVersion: binding.holderVersion });
-    byTicket.set(binding.ticketId, keys);
-  }
-  return byTicket;
+async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) rows.push(...(await read(ids.slice(i, i + IDS_PER_QUERY))));
+  return rows;
 }
 
-/** One ticket's bound keys and validity, as the server checks a T4 code online. */
+/**
+ * The keys of these tickets' holders' devices, by ticket id, at each ticket's holder
+ * version. A gate's snapshot takes the devices not revoked (`activeOnly`); the server
+ * takes every one, so that a revoked device's code is told apart from a forged one (the
+ * rule answers INVALID either way, but only a forged code counts as guessing).
+ */
+export async function holderKeys(m: EntityManager, tickets: readonly TicketEntity[], activeOnly: boolean): Promise<Map<string, RotatingKey[]>> {
+  const phones = [...new Set(tickets.map((t) => t.holderPhone))];
+  const customers = await inChunks(phones, (chunk) => m.find(CustomerEntity, { select: { id: true, phone: true }, where: { phone: In(chunk) } }));
+  const phoneOf = new Map(customers.map((c) => [c.id, c.phone]));
+  const devices = await inChunks([...phoneOf.keys()], (chunk) =>
+    m.find(DeviceEntity, { where: activeOnly ? { customerId: In(chunk), revokedAt: IsNull() } : { customerId: In(chunk) }, order: { createdAt: "ASC" } }),
+  );
+  const devicesByPhone = new Map<string, DeviceEntity[]>();
+  for (const device of devices) {
+    const phone = phoneOf.get(device.customerId)!;
+    devicesByPhone.set(phone, [...(devicesByPhone.get(phone) ?? []), device]);
+  }
+  return new Map(
+    tickets.map((t) => [
+      t.id,
+      (devicesByPhone.get(t.holderPhone) ?? []).map((d) => ({ deviceId: d.id, publicKey: d.publicKey.toString("base64url"), algorithm: d.algorithm, holderVersion: t.holderVersion })),
+    ]),
+  );
+}
+
+/** One ticket's holder's keys and its validity, as the server checks a T4 code online. */
 export async function rotatingKeysOf(m: EntityManager, ticketId: string): Promise<RotatingTicketKeys | null> {
   const ticket = await m.findOneBy(TicketEntity, { id: ticketId });
   if (!ticket) return null;
-  const keys = (await boundKeys(m, [ticket], false)).get(ticket.id) ?? [];
+  const keys = (await holderKeys(m, [ticket], false)).get(ticket.id) ?? [];
   return { validFrom: seconds(ticket.validFrom), validUntil: seconds(ticket.validUntil), keys };
 }
 
-/** The tickets of an event bound to a device revoked since `since`: a gate's refresh must hear that their keys are gone. */
-export async function ticketsOfDevicesRevokedSince(m: EntityManager, eventId: string, since: Date): Promise<TicketEntity[]> {
-  // Devices revoked since a gate's last refresh (seconds to minutes ago) are few.
-  const revoked = await m.find(DeviceEntity, { select: { id: true }, where: { revokedAt: MoreThanOrEqual(since) } });
-  const tickets: TicketEntity[] = [];
-  for (let i = 0; i < revoked.length; i += IDS_PER_QUERY) {
-    const bindings = await m.find(TicketDeviceEntity, { where: { deviceId: In(revoked.slice(i, i + IDS_PER_QUERY).map((d) => d.id)) } });
-    const ticketIds = [...new Set(bindings.map((b) => b.ticketId))];
-    for (let j = 0; j < ticketIds.length; j += IDS_PER_QUERY) {
-      tickets.push(...(await m.find(TicketEntity, { where: { eventId, id: In(ticketIds.slice(j, j + IDS_PER_QUERY)) } })));
-    }
-  }
-  return tickets;
+/**
+ * The tickets of an event whose holder registered or revoked a device since `since`: a
+ * gate's refresh takes them again, with their keys as they are now. Devices registered
+ * or revoked since a gate's last refresh (seconds to minutes ago) are few.
+ */
+export async function ticketsWithDevicesChangedSince(m: EntityManager, eventId: string, since: Date): Promise<TicketEntity[]> {
+  const changed = await m.find(DeviceEntity, { select: { customerId: true }, where: [{ createdAt: MoreThanOrEqual(since) }, { revokedAt: MoreThanOrEqual(since) }] });
+  const customerIds = [...new Set(changed.map((d) => d.customerId))];
+  const customers = await inChunks(customerIds, (chunk) => m.find(CustomerEntity, { select: { phone: true }, where: { id: In(chunk) } }));
+  return inChunks(
+    customers.map((c) => c.phone),
+    (chunk) => m.find(TicketEntity, { where: { eventId, holderPhone: In(chunk) } }),
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, EventEntity, TicketDeviceEntity, TicketEntity, TicketTransferEntity } from "../../entities";
+import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../../entities";
 import { ROTATION_PERIOD_SECONDS } from "../../../clients/wire/rotation";
 import { rotatingCredential } from "../../../clients/wire/compact-ticket";
 import { rotatingKeysOf } from "./rotating-keys";
@@ -189,33 +189,19 @@ export class TicketService {
   }
 
   /**
-   * A rotating ticket for this phone's device: the server binds the device to the ticket
-   * at its holder version (ticket_devices) and hands back a credential naming the ticket,
-   * its event and holder version ("T4:", clients/wire/compact-ticket.ts). The phone turns
-   * it into a new code every ROTATION_PERIOD_SECONDS by signing the window with the
-   * device key (clients/device-key.ts `rotatingTicketCode`), without asking again, for as
-   * long as the ticket is valid. The code carries no key, so it stays small: the server
-   * finds the bound keys in its rows, a gate in its snapshot (so an offline gate takes a
-   * device bound before its last refresh). A gate checks the signature and takes only a
-   * current window, so a screenshot is worth nothing (STALE). Approved by that device's
-   * proof: the device the credential binds. The ticket's `updatedAt` moves, so a gate's
-   * refresh takes the key.
+   * A rotating ticket for this phone's device: a credential naming the ticket, its event
+   * and holder version ("T4:", clients/wire/compact-ticket.ts). The phone turns it into a
+   * new code every ROTATION_PERIOD_SECONDS by signing the window with the device key
+   * (clients/device-key.ts `rotatingTicketCode`), without asking again, for as long as
+   * the ticket is valid. The code carries no key, so it stays small: the server and a
+   * gate's snapshot know the holder's device keys (rotating-keys.ts). A gate checks the
+   * signature and takes only a current window, so a screenshot is worth nothing (STALE).
+   * Approved by the device's proof, from the release time on.
    */
   async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
     const session = requireCustomer(caller);
-    const { ticket, event, now } = await this.releasedTicket(session.customerId, ticketId);
-    const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
-    const binding = { ticketId: ticket.id, deviceId, holderVersion: ticket.holderVersion };
-    try {
-      await this.deps.db.tx(async (m) => {
-        if (await m.findOneBy(TicketDeviceEntity, binding)) return;
-        await m.insert(TicketDeviceEntity, { ...binding, createdAt: now });
-        await m.write("UPDATE tickets SET updatedAt = ? WHERE id = ?", [now, ticket.id]);
-      });
-    } catch (error) {
-      // The same device asked twice at once: the other request bound it.
-      if (!isUniqueViolation(error)) throw error;
-    }
+    const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
+    await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId });
     const credential = rotatingCredential({ t: ticket.id, e: event.id, v: ticket.holderVersion });
     return { credential, periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: ticket.validUntil };
   }
