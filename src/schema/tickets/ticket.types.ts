@@ -145,8 +145,8 @@ export class PostTicketInput {
 
 @ObjectType({
   description:
-    "A phone's rotating ticket: a credential bound to one of its devices. The phone shows credential + '.' + window + '.' + " +
-    "the device's signature over the window (clients/wire/rotation.ts), a new code every periodSeconds, until expiresAt; gates take only a current one.",
+    "A phone's rotating ticket: a credential naming the ticket (T4:). The phone shows a compact code of the ticket, the window and " +
+    "its device's signature over them (clients/device-key.ts rotatingTicketCode, docs/signed-formats.md), a new code every periodSeconds, until expiresAt; gates take only a current one.",
 })
 export class RotatingTicket {
   @Field() credential: string;
