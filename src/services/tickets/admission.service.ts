@@ -5,6 +5,7 @@ import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
 import { admittedVisitors, eventDayOf } from "./attendance";
+import { rotatingKeysOf } from "./rotating-keys";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput } from "../kernel/errors";
@@ -188,7 +189,7 @@ export class AdmissionService {
     counted = true,
     windowTaken = false,
   ): Promise<AdmissionDecision> {
-    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at);
+    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at, (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first: Decision = windowTaken
       ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
