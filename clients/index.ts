@@ -8,4 +8,5 @@ export * from "./partner";
 export * from "./admin";
 export * from "./tickets";
 export * from "./onboarding";
+export * from "./books";
 export { graphql, type ResultOf, type VariablesOf } from "./graphql";

@@ -15,6 +15,7 @@ import {
 } from "./common";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
+import type { SignedReceipt } from "./wire/receipt";
 
 const RequestPayment = graphql(
   `mutation RequestPayment($phone: String!, $selector: String!, $sale: SaleInput!, $key: String!) {
@@ -75,6 +76,7 @@ const Payments = graphql(
   [PaymentConnectionFields],
 );
 const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentWithPointsFields } }`, [PaymentWithPointsFields]);
+const PaymentReceipt = graphql(`query PaymentReceipt($id: ID!) { payment(id: $id) { receipt { json } } }`);
 
 /** A store terminal's client: look up and redeem payment codes, void and refund. */
 export class RegisterClient extends WalletClient {
@@ -159,6 +161,12 @@ export class RegisterClient extends WalletClient {
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
     return (await this.request(Payments, { first, after })).payments;
+  }
+
+  /** A payment's latest signed receipt, as the store keeps it (check it with BooksClient); null while it waits for the phone. */
+  async paymentReceipt(id: string): Promise<SignedReceipt | null> {
+    const { payment } = await this.request(PaymentReceipt, { id });
+    return payment?.receipt ? (JSON.parse(payment.receipt.json) as SignedReceipt) : null;
   }
 
   async payment(id: string): Promise<PaymentWithPoints | null> {
