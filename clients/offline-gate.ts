@@ -10,6 +10,41 @@ export interface OfflineDecision {
   reason: DenialReason | null;
   ticketId: string | null;
   at: string;
+  /** With ALREADY_USED: when the gate knows the last use was taken, and where if it was taken here. */
+  firstUsedAt: string | null;
+  firstUsedGate: string | null;
+}
+
+/** The last use of a ticket as this gate knows it: its own scans name the gate; the snapshot's do not. */
+interface LastUse {
+  at: string;
+  gate: string | null;
+}
+
+/**
+ * Everything an offline gate knows, as plain data a store keeps (IndexedDB in the web
+ * app), so a reload, a closed tab or a restart resumes with the same snapshot and queue.
+ */
+export interface OfflineGateState {
+  version: 1;
+  eventId: string;
+  gate: string;
+  asOf: string | null;
+  signingKeys: string[];
+  allowReentry: boolean;
+  tickets: TicketState[];
+  revoked: string[];
+  lastUses: Array<[string, LastUse]>;
+  queue: OfflineScanInput[];
+  aside: OfflineScanInput[];
+}
+
+export interface OfflineGateOptions {
+  /**
+   * Called with the whole state after every change, and awaited before a decision is
+   * returned, so a scan shown on the screen is one the store already has.
+   */
+  save?: (state: OfflineGateState) => Promise<void> | void;
 }
 
 export interface ScanOptions {
@@ -28,8 +63,10 @@ export interface ScanOptions {
  */
 export class OfflineGate {
   private verifier = new TicketCodeVerifier([]);
+  private signingKeys: string[] = [];
   private readonly tickets = new Map<string, TicketState>();
   private readonly revoked = new Set<string>();
+  private readonly lastUses = new Map<string, LastUse>();
   private allowReentry = false;
   private asOf: string | null = null;
   private queue: OfflineScanInput[] = [];
@@ -39,7 +76,45 @@ export class OfflineGate {
     private readonly client: GateClient,
     readonly eventId: string,
     readonly gate: string,
+    private readonly options: OfflineGateOptions = {},
   ) {}
+
+  /** A gate resumed from a saved state (`state()`), with its snapshot and its queue as they were. */
+  static restore(client: GateClient, state: OfflineGateState, options: OfflineGateOptions = {}): OfflineGate {
+    if (state.version !== 1) throw new Error("a saved gate state of an unknown version");
+    const gate = new OfflineGate(client, state.eventId, state.gate, options);
+    gate.signingKeys = [...state.signingKeys];
+    gate.verifier = new TicketCodeVerifier(gate.signingKeys);
+    gate.allowReentry = state.allowReentry;
+    gate.asOf = state.asOf;
+    for (const ticket of state.tickets) gate.tickets.set(ticket.id, revived(ticket));
+    for (const id of state.revoked) gate.revoked.add(id);
+    for (const [id, use] of state.lastUses) gate.lastUses.set(id, use);
+    gate.queue = [...state.queue];
+    gate.aside = [...state.aside];
+    return gate;
+  }
+
+  /** All the gate knows, as plain data (dates as Date objects, which IndexedDB keeps as they are). */
+  state(): OfflineGateState {
+    return {
+      version: 1,
+      eventId: this.eventId,
+      gate: this.gate,
+      asOf: this.asOf,
+      signingKeys: [...this.signingKeys],
+      allowReentry: this.allowReentry,
+      tickets: [...this.tickets.values()],
+      revoked: [...this.revoked],
+      lastUses: [...this.lastUses],
+      queue: [...this.queue],
+      aside: [...this.aside],
+    };
+  }
+
+  private async saved(): Promise<void> {
+    await this.options.save?.(this.state());
+  }
 
   /** Scans made offline and not yet accepted by the server. */
   get pending(): readonly OfflineScanInput[] {
@@ -62,18 +137,24 @@ export class OfflineGate {
   async refresh(): Promise<void> {
     await this.sync();
     this.apply(await this.client.gateSnapshot(this.eventId, this.asOf));
+    await this.saved();
   }
 
   /** Takes a snapshot as the server gave it (`refresh` does this). */
   apply(snapshot: GateSnapshot): void {
     if (snapshot.eventId !== this.eventId) throw new Error("a snapshot of another event");
-    this.verifier = new TicketCodeVerifier(snapshot.signingKeys);
+    if (snapshot.signingKeys.join("\n") !== this.signingKeys.join("\n")) {
+      this.signingKeys = [...snapshot.signingKeys];
+      this.verifier = new TicketCodeVerifier(this.signingKeys);
+    }
     this.allowReentry = snapshot.allowReentry;
     for (const ticket of snapshot.tickets) {
       this.revoked.delete(ticket.ticketId);
       // The windows this gate saw admit stay known: the snapshot does not carry them.
       const usedWindows = this.tickets.get(ticket.ticketId)?.usedWindows;
       this.tickets.set(ticket.ticketId, { ...stateOf(ticket, this.eventId), usedWindows });
+      const known = this.lastUses.get(ticket.ticketId);
+      if (ticket.lastUsedAt && (!known || new Date(known.at) < new Date(ticket.lastUsedAt))) this.lastUses.set(ticket.ticketId, { at: ticket.lastUsedAt, gate: null });
     }
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
@@ -91,10 +172,21 @@ export class OfflineGate {
     const ticket = claims ? this.ticketState(claims.t) : null;
     const offlineSince = this.asOf ? new Date(this.asOf) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
+    const lastUse = (ticket && this.lastUses.get(ticket.id)) ?? null;
     if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now, claims?.w));
+    if (ticket && decision.result === "ADMITTED" && decision.takesUse) this.lastUses.set(ticket.id, { at: now.toISOString(), gate: this.gate });
     this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf });
+    await this.saved();
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
-    return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };
+    const alreadyUsed = decision.result === "DENIED" && decision.reason === "ALREADY_USED";
+    return {
+      result: decision.result,
+      reason: decision.reason,
+      ticketId: ticket && !wrongCode ? ticket.id : null,
+      at: now.toISOString(),
+      firstUsedAt: alreadyUsed ? (lastUse?.at ?? null) : null,
+      firstUsedGate: alreadyUsed ? (lastUse?.gate ?? null) : null,
+    };
   }
 
   /**
@@ -129,9 +221,11 @@ export class OfflineGate {
       if (!this.queue.some(ahead)) throw error;
       this.aside.push(...this.queue.filter(ahead));
       this.queue = this.queue.filter((scan) => !ahead(scan));
+      await this.saved();
       return this.sync();
     }
     this.queue = this.queue.slice(sent.length);
+    await this.saved();
     return answers;
   }
 
@@ -175,6 +269,15 @@ const stateOf = (t: GateTicket, eventId: string): TicketState => ({
   minMinutesBetweenUses: t.minMinutesBetweenUses,
   lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
   inside: t.inside,
+});
+
+/** A ticket as a store gave it back: its times as Date objects whether they were kept as dates or as text. */
+const revived = (t: TicketState): TicketState => ({
+  ...t,
+  validFrom: new Date(t.validFrom),
+  validUntil: new Date(t.validUntil),
+  lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
+  usedWindows: t.usedWindows ? [...t.usedWindows] : undefined,
 });
 
 /** A revoked ticket the gate never had: REVOKED is decided before anything else of it is read. */

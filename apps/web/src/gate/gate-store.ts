@@ -1,0 +1,41 @@
+import type { OfflineGateState } from "@clients/offline-gate";
+import { createStore, del, get, set } from "idb-keyval";
+
+/** What the gate needs to open again by itself: after a reload, a closed tab or a restart, with or without a network. */
+export interface SavedGate {
+  apiKey: string;
+  eventId: string;
+  eventTitle: string;
+  gateName: string;
+}
+
+/**
+ * The gate's device keeps its sign-in, its snapshot and its queued scans in IndexedDB
+ * (not localStorage: the snapshot of a large event is megabytes, and IndexedDB writes
+ * are transactions, so a scan is either kept whole or not at all). The key stays until
+ * the gate signs out, as a register's does: a gate that lost its network must still be
+ * able to upload its scans once the network is back.
+ */
+const store = () => createStore("wallet-center-gate", "gate");
+
+export const loadSavedGate = (): Promise<SavedGate | undefined> => get<SavedGate>("session", store());
+export const saveGate = (gate: SavedGate): Promise<void> => set("session", gate, store());
+export const loadGateState = (): Promise<OfflineGateState | undefined> => get<OfflineGateState>("state", store());
+export const saveGateState = (state: OfflineGateState): Promise<void> => set("state", state, store());
+
+/** The counts the gate last showed: the server's, and its own admissions not yet sent, shown again after a reload with no network. */
+export interface Tally {
+  admitted: number;
+  inside: number;
+  offlineAdmitted: number;
+}
+
+export const loadTally = (): Promise<Tally | undefined> => get<Tally>("tally", store());
+export const saveTally = (tally: Tally): Promise<void> => set("tally", tally, store());
+
+/** Signing out forgets the key, the snapshot and the queue (the gate refuses while scans wait to be sent). */
+export async function forgetGate(): Promise<void> {
+  await del("state", store());
+  await del("tally", store());
+  await del("session", store());
+}
