@@ -265,7 +265,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         </p>
       </main>
       {shown && (
-        <div class={`verdict ${ok ? "ok" : "bad"}`} role="alert" data-testid="verdict" data-ms={shown.ms} onClick={() => setShown(null)}>
+        <div class={`verdict ${ok ? "ok" : "bad"}`} role="alert" data-testid="verdict" data-result={shown.result} data-ms={shown.ms} onClick={() => setShown(null)}>
           <p class="big-word">{shown.result === "ADMITTED" ? "Admitted" : shown.result === "EXITED" ? "Let out" : "Denied"}</p>
           <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : reasonText(shown)}</p>
           {shown.title && <p>{shown.title}</p>}
