@@ -226,11 +226,11 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     await page.getByRole("status").filter({ hasText: "Offline: admitting from the snapshot" }).waitFor();
 
     // No tap between visitors: A, then B, each decided as it shows.
-    expect(await verdictSaying(page, "ADMITTED", "Decided offline", "gate-offline-admitted")).toContain("Admitted");
+    expect(await verdictSaying(page, "ADMITTED", "Decided offline", "gate-continuous-offline-admitted")).toContain("Admitted");
     await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 2" }).waitFor({ timeout: 30_000 });
     expect(await shop.attendance(eventId)).toMatchObject({ admitted: 0 });
     // A again, after the video comes round: this gate remembers it took A's use, and where and when.
-    const again = await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-offline-denied");
+    const again = await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-continuous-offline-denied");
     expect(again).toContain("Decided offline");
   }, 120_000);
 
@@ -241,11 +241,11 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     await page.reload();
     await page.getByRole("heading", { name: /Gate North 1/ }).waitFor();
     await page.getByRole("status").filter({ hasText: "Offline: admitting from the snapshot" }).waitFor();
-    await shot(page, "gate-offline");
+    await shot(page, "gate-continuous-offline");
     const after = Number(/(\d+) scans? waiting/.exec((await page.getByTestId("queued-scans").textContent()) ?? "")?.[1]);
     expect(after).toBeGreaterThanOrEqual(before);
     // The camera and the reader work offline: A is read again and denied from the saved state.
-    await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-offline-reloaded");
+    await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-continuous-offline-reloaded");
   }, 60_000);
 
   it("warns before its tab closes with scans not sent, and opened again offline still admits from its snapshot", async () => {
@@ -300,9 +300,9 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     await page.getByRole("button", { name: "Open the gate" }).click();
     const firstUse = (await shop.ticket("SS-A")).uses[0].at;
     const time = new Date(firstUse).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
-    const denied = await verdictSaying(page, "DENIED", "Already used at North 1", "gate-denied-elsewhere");
+    const denied = await verdictSaying(page, "DENIED", "Already used at North 1", "gate-continuous-denied-elsewhere");
     expect(denied).toContain(`Already used at North 1 at ${time}`);
-    expect(await verdictSaying(page, "ADMITTED", "Seat D-4", "gate-admitted")).toContain("Summer Sonic");
+    expect(await verdictSaying(page, "ADMITTED", "Seat D-4", "gate-continuous-admitted")).toContain("Summer Sonic");
     await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 4" }).waitFor();
     expect((await shop.ticket("SS-A")).uses).toHaveLength(1);
     expect(await shop.attendance(eventId)).toMatchObject({ admitted: 4 });
