@@ -293,6 +293,21 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     const browser = await launchChromium({ camera: southVideo });
     browsers.push(browser);
     const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT });
+    // Each beep and vibration is noted (a headless browser has no speaker or motor to check).
+    await context.addInitScript(() => {
+      const page = globalThis as unknown as {
+        signals: string[];
+        navigator: { vibrate?: (pattern: unknown) => boolean };
+        AudioContext: { prototype: { createOscillator(): unknown } };
+      };
+      page.signals = [];
+      Object.defineProperty(page.navigator, "vibrate", { value: (pattern: unknown) => page.signals.push(`vibrate ${JSON.stringify(pattern)}`) > 0 });
+      const create = page.AudioContext.prototype.createOscillator;
+      page.AudioContext.prototype.createOscillator = function (this: unknown) {
+        page.signals.push("beep");
+        return create.call(this);
+      };
+    });
     const page = await context.newPage();
     watch(page, "south");
     await page.goto(`${server.url}/app/#/gate`);
@@ -304,6 +319,10 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     expect(denied).toContain(`Already used at North 1 at ${time}`);
     expect(await verdictSaying(page, "ADMITTED", "Seat D-4", "gate-continuous-admitted")).toContain("Summer Sonic");
     await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 4" }).waitFor();
+    // One high beep and a short buzz for yes; two low beeps and a long buzz for no.
+    const signals = (await page.evaluate(() => (globalThis as unknown as { signals: string[] }).signals)).join(", ");
+    expect(signals).toContain("beep, beep, vibrate [150,80,150]");
+    expect(signals).toContain("beep, vibrate 80");
     expect((await shop.ticket("SS-A")).uses).toHaveLength(1);
     expect(await shop.attendance(eventId)).toMatchObject({ admitted: 4 });
   }, 90_000);
