@@ -62,7 +62,7 @@ async function resumed(): Promise<GateSession | null> {
   const state = await loadGateState();
   const options = { save: saveGateState };
   const offline =
-    state && state.eventId === saved.eventId && state.gate === saved.gateName
+    state && state.snapshot.eventId === saved.eventId && state.snapshot.gate === saved.gateName
       ? OfflineGate.restore(client, state, options)
       : new OfflineGate(client, saved.eventId, saved.gateName, options);
   return { client, saved, offline, tally: (await loadTally()) ?? null };

@@ -1,5 +1,5 @@
-import type { OfflineGateState } from "@clients/offline-gate";
-import { createStore, del, get, set } from "idb-keyval";
+import type { OfflineGateOptions, OfflineGateState, SavedProgress, SavedSnapshot } from "@clients/offline-gate";
+import { createStore, del, delMany, get, getMany, set, setMany } from "idb-keyval";
 
 /** What the gate needs to open again by itself: after a reload, a closed tab or a restart, with or without a network. */
 export interface SavedGate {
@@ -20,8 +20,23 @@ const store = () => createStore("wallet-center-gate", "gate");
 
 export const loadSavedGate = (): Promise<SavedGate | undefined> => get<SavedGate>("session", store());
 export const saveGate = (gate: SavedGate): Promise<void> => set("session", gate, store());
-export const loadGateState = (): Promise<OfflineGateState | undefined> => get<OfflineGateState>("state", store());
-export const saveGateState = (state: OfflineGateState): Promise<void> => set("state", state, store());
+/** The offline gate's snapshot and its progress since (clients/offline-gate.ts), or nothing when either is missing. */
+export async function loadGateState(): Promise<OfflineGateState | undefined> {
+  const [snapshot, progress] = await getMany<SavedSnapshot | SavedProgress | undefined>(["snapshot", "progress"], store());
+  return snapshot && progress ? { snapshot: snapshot as SavedSnapshot, progress: progress as SavedProgress } : undefined;
+}
+
+/** After each scan the progress alone; after a refresh both, in one transaction, so the two never disagree. */
+export const saveGateState: NonNullable<OfflineGateOptions["save"]> = ({ snapshot, progress }) =>
+  snapshot
+    ? setMany(
+        [
+          ["snapshot", snapshot],
+          ["progress", progress],
+        ],
+        store(),
+      )
+    : set("progress", progress, store());
 
 /** The counts the gate last showed: the server's, and its own admissions not yet sent, shown again after a reload with no network. */
 export interface Tally {
@@ -35,7 +50,6 @@ export const saveTally = (tally: Tally): Promise<void> => set("tally", tally, st
 
 /** Signing out forgets the key, the snapshot and the queue (the gate refuses while scans wait to be sent). */
 export async function forgetGate(): Promise<void> {
-  await del("state", store());
-  await del("tally", store());
+  await delMany(["snapshot", "progress", "tally"], store());
   await del("session", store());
 }
