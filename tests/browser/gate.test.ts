@@ -188,6 +188,31 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     return list;
   }
 
+  it("shows every screen (phone, register, gate) on a reload with no network, not the browser's error page", async () => {
+    const browser = await launchChromium();
+    browsers.push(browser);
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      watch(page, "offline start");
+      await page.goto(`${server.url}/app/`);
+      await page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+      await context.setOffline(true);
+      for (const [screen, shows] of [
+        ["phone", "Phone number"],
+        ["register", "The store's register API key"],
+        ["gate", "The gate's API key"],
+      ] as const) {
+        await page.goto(`${server.url}/app/#/${screen}`);
+        await page.reload();
+        await page.getByLabel(shows).waitFor();
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, "gate-sign-in-offline-phone.png") });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("installs as an app, picks its event from a list, and admits from its snapshot with the network gone before its first scan", async () => {
     const browser = await launchChromium({ camera: northVideo });
     browsers.push(browser);
