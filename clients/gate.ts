@@ -4,7 +4,11 @@ import { LiveConnection, type LiveFeed } from "./live";
 import type { AdmissionResult, DenialReason } from "./wire/admission-rules";
 import { TicketFields } from "./tickets";
 
-export const AdmissionFields = graphql(`fragment AdmissionFields on Admission { result reason ticket { ...TicketFields } admittedCount at }`, [TicketFields]);
+/** With ALREADY_USED, `firstUsedAt` and `firstUsedGate` say when and where the use that stands was taken. */
+export const AdmissionFields = graphql(
+  `fragment AdmissionFields on Admission { result reason ticket { ...TicketFields } admittedCount at firstUsedAt firstUsedGate }`,
+  [TicketFields],
+);
 export type Admission = ResultOf<typeof AdmissionFields>;
 
 export const AttendanceFields = graphql(`fragment AttendanceFields on Attendance { eventId ticketsIssued admitted }`);
@@ -53,6 +57,9 @@ const AdmitTicket = graphql(
 const LookupTicket = graphql(`query LookupTicket($code: String!) { lookupCode(code: $code) { kind expiresAt ticket { ...TicketFields } } }`, [TicketFields]);
 export type TicketLookup = ResultOf<typeof LookupTicket>["lookupCode"];
 const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
+const OpenEvents = graphql(`query OpenEvents { openEvents { id title venue startsAt doorsOpenAt } }`);
+/** An event a gate may open at, as the list to pick from shows it. */
+export type OpenEvent = ResultOf<typeof OpenEvents>["openEvents"][number];
 const TicketSigningKey = graphql(`query TicketSigningKey { ticketSigningKey }`);
 export const Admissions = graphql(`subscription Admissions($eventId: ID!) { admissions(eventId: $eventId) { ...AdmissionFields } }`, [AdmissionFields]);
 
@@ -72,6 +79,11 @@ export class GateClient extends WalletClient {
 
   async lookupTicket(code: string): Promise<TicketLookup> {
     return (await this.request(LookupTicket, { code })).lookupCode;
+  }
+
+  /** The events of this gate's partner that are not over yet, soonest first. */
+  async openEvents(): Promise<OpenEvent[]> {
+    return (await this.request(OpenEvents)).openEvents;
   }
 
   async attendance(eventId: string): Promise<AttendanceSummary> {

@@ -10,6 +10,56 @@ export interface OfflineDecision {
   reason: DenialReason | null;
   ticketId: string | null;
   at: string;
+  /** With ALREADY_USED: when the gate knows the last use was taken, and where if it was taken here. */
+  firstUsedAt: string | null;
+  firstUsedGate: string | null;
+}
+
+/** The snapshot as the gate last saved it whole: after each refresh, with its own scans' effects in it. */
+export interface SavedSnapshot {
+  version: 1;
+  eventId: string;
+  gate: string;
+  asOf: string | null;
+  signingKeys: string[];
+  allowReentry: boolean;
+  tickets: TicketState[];
+  revoked: string[];
+  /** Each ticket's device keys for its compact rotating codes (T4); absent in a state saved before they existed. */
+  rotatingKeys?: Array<[string, RotatingTicketKeys]>;
+}
+
+/**
+ * What changed since the snapshot was saved: small, so it is saved after every scan
+ * without writing the event's tickets again (a snapshot of 20,000 tickets takes about
+ * 150 ms to write to IndexedDB on a desktop).
+ */
+export interface SavedProgress {
+  version: 1;
+  /** The tickets this gate's scans changed since the snapshot was saved. */
+  changed: TicketState[];
+  /** When this gate took each use it took: a used ticket's last use is named as this gate's when the times agree. */
+  ownUses: Array<[string, string]>;
+  queue: OfflineScanInput[];
+  aside: OfflineScanInput[];
+}
+
+/**
+ * Everything an offline gate knows, as plain data a store keeps (IndexedDB in the web
+ * app), so a reload, a closed tab or a restart resumes with the same snapshot and queue.
+ */
+export interface OfflineGateState {
+  snapshot: SavedSnapshot;
+  progress: SavedProgress;
+}
+
+export interface OfflineGateOptions {
+  /**
+   * Called after every change, and awaited before a decision is returned, so a scan
+   * shown on the screen is one the store already has: with the progress each time, and
+   * the snapshot too after a refresh (the two then belong in one write).
+   */
+  save?: (parts: { snapshot?: SavedSnapshot; progress: SavedProgress }) => Promise<void> | void;
 }
 
 export interface ScanOptions {
@@ -28,10 +78,13 @@ export interface ScanOptions {
  */
 export class OfflineGate {
   private verifier = new TicketCodeVerifier([]);
+  private signingKeys: string[] = [];
   private readonly tickets = new Map<string, TicketState>();
   /** The device keys that sign each ticket's compact rotating codes, as the latest snapshot of it says. */
   private readonly rotatingKeys = new Map<string, RotatingTicketKeys>();
   private readonly revoked = new Set<string>();
+  private readonly changed = new Set<string>();
+  private readonly ownUses = new Map<string, string>();
   private allowReentry = false;
   private asOf: string | null = null;
   private queue: OfflineScanInput[] = [];
@@ -41,7 +94,62 @@ export class OfflineGate {
     private readonly client: GateClient,
     readonly eventId: string,
     readonly gate: string,
+    private readonly options: OfflineGateOptions = {},
   ) {}
+
+  /** A gate resumed from a saved state (`state()`, or the parts `save` was given), with its snapshot and its queue as they were. */
+  static restore(client: GateClient, { snapshot, progress }: OfflineGateState, options: OfflineGateOptions = {}): OfflineGate {
+    if (snapshot.version !== 1 || progress.version !== 1) throw new Error("a saved gate state of an unknown version");
+    const gate = new OfflineGate(client, snapshot.eventId, snapshot.gate, options);
+    gate.signingKeys = [...snapshot.signingKeys];
+    gate.verifier = new TicketCodeVerifier(gate.signingKeys);
+    gate.allowReentry = snapshot.allowReentry;
+    gate.asOf = snapshot.asOf;
+    for (const ticket of snapshot.tickets) gate.tickets.set(ticket.id, revived(ticket));
+    for (const id of snapshot.revoked) gate.revoked.add(id);
+    for (const [id, keys] of snapshot.rotatingKeys ?? []) gate.rotatingKeys.set(id, keys);
+    for (const ticket of progress.changed) {
+      gate.tickets.set(ticket.id, revived(ticket));
+      gate.changed.add(ticket.id);
+    }
+    for (const [id, at] of progress.ownUses) gate.ownUses.set(id, at);
+    gate.queue = [...progress.queue];
+    gate.aside = [...progress.aside];
+    return gate;
+  }
+
+  /** All the gate knows, as plain data (dates as Date objects, which IndexedDB keeps as they are). */
+  state(): OfflineGateState {
+    return { snapshot: this.snapshotPart(), progress: this.progressPart() };
+  }
+
+  private snapshotPart(): SavedSnapshot {
+    return {
+      version: 1,
+      eventId: this.eventId,
+      gate: this.gate,
+      asOf: this.asOf,
+      signingKeys: [...this.signingKeys],
+      allowReentry: this.allowReentry,
+      tickets: [...this.tickets.values()],
+      revoked: [...this.revoked],
+      rotatingKeys: [...this.rotatingKeys],
+    };
+  }
+
+  private progressPart(): SavedProgress {
+    const changed = [...this.changed].flatMap((id) => this.tickets.get(id) ?? []);
+    return { version: 1, changed, ownUses: [...this.ownUses], queue: [...this.queue], aside: [...this.aside] };
+  }
+
+  /** Saves the progress, and with `whole` the snapshot too (which then holds every change, so none is listed apart). */
+  private async saved(whole = false): Promise<void> {
+    if (!this.options.save) return;
+    if (!whole) return this.options.save({ progress: this.progressPart() });
+    const snapshot = this.snapshotPart();
+    this.changed.clear();
+    await this.options.save({ snapshot, progress: this.progressPart() });
+  }
 
   /** Scans made offline and not yet accepted by the server. */
   get pending(): readonly OfflineScanInput[] {
@@ -64,12 +172,16 @@ export class OfflineGate {
   async refresh(): Promise<void> {
     await this.sync();
     this.apply(await this.client.gateSnapshot(this.eventId, this.asOf));
+    await this.saved(true);
   }
 
   /** Takes a snapshot as the server gave it (`refresh` does this). */
   apply(snapshot: GateSnapshot): void {
     if (snapshot.eventId !== this.eventId) throw new Error("a snapshot of another event");
-    this.verifier = new TicketCodeVerifier(snapshot.signingKeys);
+    if (snapshot.signingKeys.join("\n") !== this.signingKeys.join("\n")) {
+      this.signingKeys = [...snapshot.signingKeys];
+      this.verifier = new TicketCodeVerifier(this.signingKeys);
+    }
     this.allowReentry = snapshot.allowReentry;
     for (const ticket of snapshot.tickets) {
       this.revoked.delete(ticket.ticketId);
@@ -94,10 +206,29 @@ export class OfflineGate {
     const ticket = claims ? this.ticketState(claims.t) : null;
     const offlineSince = this.asOf ? new Date(this.asOf) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
-    if (ticket && !this.revoked.has(ticket.id)) this.tickets.set(ticket.id, afterDecision(ticket, decision, now, claims?.w));
+    // The last use as it stood: this gate's own when it took a use at that very time.
+    const lastUsedAt = ticket?.lastUsedAt?.toISOString() ?? null;
+    const lastUsedHere = lastUsedAt !== null && this.ownUses.get(ticket!.id) === lastUsedAt;
+    if (ticket && !this.revoked.has(ticket.id)) {
+      const after = afterDecision(ticket, decision, now, claims?.w);
+      if (after !== ticket) {
+        this.tickets.set(ticket.id, after);
+        this.changed.add(ticket.id);
+      }
+      if (decision.result === "ADMITTED" && decision.takesUse) this.ownUses.set(ticket.id, now.toISOString());
+    }
     this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf });
+    await this.saved();
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
-    return { result: decision.result, reason: decision.reason, ticketId: ticket && !wrongCode ? ticket.id : null, at: now.toISOString() };
+    const alreadyUsed = decision.result === "DENIED" && decision.reason === "ALREADY_USED";
+    return {
+      result: decision.result,
+      reason: decision.reason,
+      ticketId: ticket && !wrongCode ? ticket.id : null,
+      at: now.toISOString(),
+      firstUsedAt: alreadyUsed ? lastUsedAt : null,
+      firstUsedGate: alreadyUsed && lastUsedHere ? this.gate : null,
+    };
   }
 
   /**
@@ -132,9 +263,11 @@ export class OfflineGate {
       if (!this.queue.some(ahead)) throw error;
       this.aside.push(...this.queue.filter(ahead));
       this.queue = this.queue.filter((scan) => !ahead(scan));
+      await this.saved();
       return this.sync();
     }
     this.queue = this.queue.slice(sent.length);
+    await this.saved();
     return answers;
   }
 
@@ -186,6 +319,15 @@ const keysOf = (t: GateTicket): RotatingTicketKeys => ({
   validFrom: seconds(t.validFrom),
   validUntil: seconds(t.validUntil),
   keys: (t.rotatingKeys ?? []).filter((k): k is RotatingKey => k.algorithm === "Ed25519" || k.algorithm === "ES256"),
+});
+
+/** A ticket as a store gave it back: its times as Date objects whether they were kept as dates or as text. */
+const revived = (t: TicketState): TicketState => ({
+  ...t,
+  validFrom: new Date(t.validFrom),
+  validUntil: new Date(t.validUntil),
+  lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
+  usedWindows: t.usedWindows ? [...t.usedWindows] : undefined,
 });
 
 /** A revoked ticket the gate never had: REVOKED is decided before anything else of it is read. */

@@ -31,6 +31,7 @@ export const WEB_APP_CSP = [
   "img-src 'self' data:",
   "connect-src 'self'",
   "media-src 'self' blob:",
+  "worker-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",

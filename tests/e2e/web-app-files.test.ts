@@ -50,6 +50,30 @@ if (!built) process.stdout.write("[web-app-files] dist/web is missing (npm run b
     expect(head.body.length).toBe(0);
   });
 
+  it("serves the manifest and the service worker with their types, the worker never cached, and the page links both", async () => {
+    const page = (await get(server.url, "/app/")).body.toString();
+    expect(page).toContain('<link rel="manifest" href="/app/manifest.webmanifest">');
+    expect(page).toMatch(/<script[^>]+src="\/app\/registerSW\.js"/);
+    expect(String((await get(server.url, "/app/")).headers["content-security-policy"])).toContain("worker-src 'self'");
+
+    const manifest = await get(server.url, "/app/manifest.webmanifest");
+    expect(manifest).toMatchObject({ status: 200, headers: { "content-type": "application/manifest+json; charset=utf-8", "cache-control": "no-cache" } });
+    const parsed = JSON.parse(manifest.body.toString()) as { start_url: string; scope: string; display: string; icons: Array<{ src: string; sizes: string }> };
+    expect(parsed).toMatchObject({ start_url: "/app/", scope: "/app/", display: "standalone" });
+    for (const icon of parsed.icons) {
+      expect([icon.sizes, await get(server.url, `/app/${icon.src}`)]).toMatchObject([icon.sizes, { status: 200, headers: { "content-type": "image/png" } }]);
+    }
+
+    const worker = await get(server.url, "/app/sw.js");
+    expect(worker).toMatchObject({ status: 200, headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" } });
+    // The worker precaches every file of the build: the QR reader's chunk and the page among them.
+    const precached = [...worker.body.toString().matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+    expect(precached).toEqual(expect.arrayContaining(["index.html", "manifest.webmanifest"]));
+    expect(precached.some((url) => /^assets\/jsQR-[\w-]+\.js$/.test(url))).toBe(true);
+    for (const url of new Set(precached)) expect([url, (await get(server.url, `/app/${url}`)).status]).toEqual([url, 200]);
+    expect((await get(server.url, "/app/registerSW.js")).headers["cache-control"]).toBe("no-cache");
+  });
+
   it("finds nothing outside the build, however the path is written", async () => {
     for (const path of [
       "/app/../package.json",

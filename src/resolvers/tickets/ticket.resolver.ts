@@ -27,6 +27,7 @@ const toAdmission = (d: AdmissionDecision): Admission => ({
   admittedCount: d.admittedCount,
   at: d.at,
   firstUsedAt: d.firstUsedAt ?? null,
+  firstUsedGate: d.firstUsedGate ?? null,
   offline: Boolean(d.offline),
 });
 
@@ -135,6 +136,12 @@ export class TicketResolver {
   @Mutation(() => Ticket, { description: "phone: the giver takes back the ticket it allotted, until it is used" })
   async takeBackTicket(@Arg("ticketId", () => ID) ticketId: string, @Ctx() ctx: RequestContext): Promise<Ticket> {
     return toTicket(await ctx.services.tickets.takeBackTicket(ctx.caller, ticketId));
+  }
+
+  @Authorized("GATE", "PARTNER")
+  @Query(() => [Event], { description: "gate, partner: its partner's events not over yet (started less than 12 hours ago, or to come), soonest first" })
+  async openEvents(@Ctx() ctx: RequestContext): Promise<Event[]> {
+    return (await ctx.services.ticketEvents.openEvents(ctx.caller)).map(toEvent);
   }
 
   @Authorized("GATE", "PARTNER")

@@ -55,6 +55,8 @@ export class Admission {
   @Field(() => Int, { description: "visitors admitted to this event so far" }) admittedCount: number;
   @Field({ description: "when the code was scanned (for a synced scan, the gate's time)" }) at: Date;
   @Field(() => Date, { nullable: true, description: "when ALREADY_USED: when the use that stands was taken" }) firstUsedAt: Date | null;
+  @Field(() => String, { nullable: true, description: "when ALREADY_USED: the gate that took the use that stands, if it gave its name" })
+  firstUsedGate: string | null;
   @Field({ description: "a scan made offline and synced" }) offline: boolean;
 }
 

@@ -29,6 +29,8 @@ export interface AdmissionDecision {
   at: Date;
   /** For ALREADY_USED: when the use that stands was taken. */
   firstUsedAt: Date | null;
+  /** For ALREADY_USED: the gate that took the use that stands, when it gave its name. */
+  firstUsedGate: string | null;
   /** True for a scan made offline and synced. */
   offline: boolean;
 }
@@ -341,8 +343,15 @@ export class AdmissionService {
       admittedCount: counted ? await admittedVisitors(m, admission.eventId) : 0,
       at: admission.at,
       firstUsedAt: admission.firstUsedAt,
+      firstUsedGate: admission.firstUsedAt && admission.ticketId ? await this.gateOfUse(m, admission.ticketId, admission.firstUsedAt) : null,
       offline: admission.offline === 1,
     };
+  }
+
+  /** The gate of the ticket's use taken at that time (the admission that took it, or took it and was later demoted). */
+  private async gateOfUse(m: EntityManager, ticketId: string, at: Date): Promise<string | null> {
+    const [use] = await m.find(AdmissionEntity, { where: { ticketId, at }, order: { tookUse: "DESC", id: "ASC" }, take: 1 });
+    return use?.gate ?? null;
   }
 }
 

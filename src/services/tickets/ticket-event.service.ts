@@ -1,4 +1,4 @@
-import { IsNull } from "typeorm";
+import { IsNull, MoreThan } from "typeorm";
 import { EventEntity, TicketEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
@@ -30,6 +30,10 @@ export interface Attendance {
 }
 
 const DEFAULT_RELEASE_MINUTES = 60;
+/** An event is over this long after it starts: a ticket's default validity (ticket.service.ts). */
+export const EVENT_OPEN_HOURS = 12;
+/** Events a gate is offered at most: a partner has a handful open at once. */
+const OPEN_EVENTS_LIMIT = 100;
 
 /**
  * A ticket shop's events (a concert, a match), whose tickets it posts and whose gates
@@ -77,6 +81,15 @@ export class TicketEventService {
       ]);
       return { eventId: event.id, ticketsIssued, admitted, inside, byGate };
     });
+  }
+
+  /** The events of the caller's partner (a gate's or the shop's own) not over yet, soonest first, for a gate to pick from. */
+  async openEvents(caller: Caller): Promise<EventEntity[]> {
+    const partnerId = caller.kind === "gate" ? requireGate(caller).partnerId : requirePartner(caller).partnerId;
+    const startedAfter = new Date(this.deps.clock.now().getTime() - EVENT_OPEN_HOURS * 3_600_000);
+    return this.deps.db.read((m) =>
+      m.find(EventEntity, { where: { partnerId, startsAt: MoreThan(startedAfter) }, order: { doorsOpenAt: "ASC", id: "ASC" }, take: OPEN_EVENTS_LIMIT }),
+    );
   }
 
   /** The event, if the caller is one of its gates or its shop (FORBIDDEN otherwise). */

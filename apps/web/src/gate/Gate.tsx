@@ -3,9 +3,13 @@ import { GateClient } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
+import { signalVerdict, unlockSound } from "../shared/feedback";
 import { follow } from "../shared/live";
-import { CodeInput } from "../shared/scanner";
+import { ContinuousScanner, TypedCode } from "../shared/scanner";
 import { Problem } from "../shared/problem";
+import { forgetGate, loadGateState, loadSavedGate, loadTally, saveGateState, saveTally } from "./gate-store";
+import { GateSignIn } from "./GateSignIn";
+import type { GateSession } from "./session";
 
 /** Every reason the shared rule (clients/wire/admission-rules.ts) may give, in the gate's words. */
 const REASONS: Record<DenialReason, string> = {
@@ -20,13 +24,6 @@ const REASONS: Record<DenialReason, string> = {
   NOT_ADMITTED: "Never came in: nothing to let out",
 };
 
-interface GateSession {
-  client: GateClient;
-  eventId: string;
-  gateName: string;
-  offline: OfflineGate;
-}
-
 /** What the screen shows of a scan, decided by the server or, offline, by the gate. */
 interface Shown {
   result: string;
@@ -34,42 +31,88 @@ interface Shown {
   seat: string | null;
   title: string | null;
   offline: boolean;
+  firstUsedAt: string | null;
+  firstUsedGate: string | null;
+  /** Tells two verdicts apart, so the same words shown again are shown afresh. */
+  id: number;
+  /** How long the check took, from the code read to the verdict. */
+  ms: number;
 }
 
 /** While online, the snapshot takes other gates' scans this often, so an offline spell starts from a recent state. */
 const REFRESH_MS = 10_000;
+/** A verdict fills the screen this long, then the gate is ready for the next visitor (a tap ends it sooner). */
+const VERDICT_MS = 1500;
+
+const hhmm = (at: string) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** The reason in words; for a used ticket, where and when it was used, as far as the gate knows. */
+function reasonText(shown: Shown): string {
+  if (shown.reason === "ALREADY_USED" && shown.firstUsedAt) {
+    return `Already used${shown.firstUsedGate ? ` at ${shown.firstUsedGate}` : ""} at ${hhmm(shown.firstUsedAt)}`;
+  }
+  return (REASONS as Record<string, string>)[shown.reason ?? "INVALID"] ?? "Not a valid ticket";
+}
+
+/** The gate as it was on this device (its key, event, snapshot and queue), or null when it was never opened here. */
+async function resumed(): Promise<GateSession | null> {
+  const saved = await loadSavedGate();
+  if (!saved) return null;
+  const client = new GateClient(location.origin, saved.apiKey);
+  const state = await loadGateState();
+  const options = { save: saveGateState };
+  const offline =
+    state && state.snapshot.eventId === saved.eventId && state.snapshot.gate === saved.gateName
+      ? OfflineGate.restore(client, state, options)
+      : new OfflineGate(client, saved.eventId, saved.gateName, options);
+  return { client, saved, offline, tally: (await loadTally()) ?? null };
+}
 
 /**
- * A venue's gate: each scan turns the screen green or red with the reason; the admitted
- * and inside counts follow every gate of the event live. With no network it keeps
- * deciding from the event's snapshot (clients/offline-gate.ts, the server's own rules and
- * signature check), queues its scans, and uploads them when the network is back. The API
- * key stays in memory only.
+ * A venue's gate: the camera stays on and each code is decided as it appears (a beep, a
+ * vibration, the screen green or red); the admitted and inside counts follow every gate
+ * of the event live. With no network it keeps deciding from the event's snapshot
+ * (clients/offline-gate.ts, the server's own rules and signature check), queues its
+ * scans, and uploads them when the network is back. Its key, snapshot and queue are kept
+ * in IndexedDB (gate-store.ts), so a reload or a closed tab loses nothing.
  */
 export function Gate() {
-  const [session, setSession] = useState<GateSession | null>(null);
-  const [counts, setCounts] = useState<{ admitted: number; inside: number } | null>(null);
-  const [offlineAdmitted, setOfflineAdmitted] = useState(0);
-  const [queued, setQueued] = useState(0);
+  const [session, setSession] = useState<GateSession | null | undefined>(undefined);
+  useEffect(() => {
+    resumed()
+      .then(setSession)
+      .catch(() => setSession(null));
+  }, []);
+  if (session === undefined) return <p aria-live="polite">Loading…</p>;
+  if (!session) return <GateSignIn onSignedIn={setSession} />;
+  return <OpenGate session={session} onSignedOut={() => setSession(null)} />;
+}
+
+function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut: () => void }) {
+  const { saved, client, offline, tally } = session;
+  const [counts, setCounts] = useState<{ admitted: number; inside: number } | null>(tally && { admitted: tally.admitted, inside: tally.inside });
+  const [offlineAdmitted, setOfflineAdmitted] = useState(tally?.offlineAdmitted ?? 0);
+  const [queued, setQueued] = useState(offline.pending.length);
   const [online, setOnline] = useState(navigator.onLine);
   const [round, setRound] = useState(0);
   const [shown, setShown] = useState<Shown | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const verdict = useRef<HTMLDivElement>(null);
-  const recount = async (s: GateSession) => {
-    const now = await s.client.attendanceNow(s.eventId);
+  const [checking, setChecking] = useState(false);
+  const [cameraDown, setCameraDown] = useState(false);
+  const verdicts = useRef(0);
+  const recount = async () => {
+    const now = await client.attendanceNow(saved.eventId);
     setCounts({ admitted: now.admitted, inside: now.inside });
   };
   /** Uploads the queue and takes the changes since the last snapshot; fails quietly while the network is down. */
-  const refresh = async (s: GateSession) => {
+  const refresh = async () => {
     try {
-      await s.offline.refresh();
-      setQueued(s.offline.pending.length);
-      if (s.offline.pending.length === 0) setOfflineAdmitted(0);
-      await recount(s);
+      await offline.refresh();
+      setQueued(offline.pending.length);
+      if (offline.pending.length === 0) setOfflineAdmitted(0);
+      await recount();
     } catch {
-      setQueued(s.offline.pending.length);
+      setQueued(offline.pending.length);
     }
   };
   useEffect(() => {
@@ -80,21 +123,25 @@ export function Gate() {
     };
     addEventListener("online", update);
     addEventListener("offline", update);
+    addEventListener("pointerdown", unlockSound);
+    addEventListener("keydown", unlockSound);
     return () => {
       removeEventListener("online", update);
       removeEventListener("offline", update);
+      removeEventListener("pointerdown", unlockSound);
+      removeEventListener("keydown", unlockSound);
     };
   }, []);
   useEffect(() => {
-    if (!session || !online) return;
-    void refresh(session);
-    const timer = setInterval(() => void refresh(session), REFRESH_MS);
+    if (!online) return;
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
     let pending: ReturnType<typeof setTimeout> | null = null;
     // A burst of admissions at other gates is counted once, not once each.
-    const stop = follow(session.client.admissions(session.eventId), () => {
+    const stop = follow(client.admissions(saved.eventId), () => {
       pending ??= setTimeout(() => {
         pending = null;
-        recount(session).catch(() => {});
+        recount().catch(() => {});
       }, 500);
     });
     return () => {
@@ -102,49 +149,73 @@ export function Gate() {
       clearInterval(timer);
       if (pending) clearTimeout(pending);
     };
-  }, [session, online, round]);
-  useEffect(() => verdict.current?.focus(), [shown]);
-  if (!session) return <SignIn onSignedIn={setSession} />;
+  }, [online, round]);
+  // Scans only this device has would be lost with it: the browser asks before the tab closes.
+  useEffect(() => {
+    if (queued === 0) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    addEventListener("beforeunload", warn);
+    return () => removeEventListener("beforeunload", warn);
+  }, [queued > 0]);
+  useEffect(() => {
+    if (counts) saveTally({ ...counts, offlineAdmitted }).catch(() => {});
+  }, [counts?.admitted, counts?.inside, offlineAdmitted]);
+  useEffect(() => {
+    if (!shown) return;
+    const timer = setTimeout(() => setShown((now) => (now?.id === shown.id ? null : now)), VERDICT_MS);
+    return () => clearTimeout(timer);
+  }, [shown]);
+
   const scan = async (code: string) => {
-    setBusy(true);
+    const started = performance.now();
+    setChecking(true);
     setProblem(null);
     try {
-      const answer = navigator.onLine ? await session.offline.scan(code) : await session.offline.decide(code);
+      const answer = navigator.onLine ? await offline.scan(code) : await offline.decide(code);
+      const id = ++verdicts.current;
       if ("admittedCount" in answer) {
         setCounts((now) => ({ admitted: Math.max(now?.admitted ?? 0, answer.admittedCount), inside: now?.inside ?? 0 }));
-        setShown({ result: answer.result, reason: answer.reason, seat: answer.ticket?.seat ?? null, title: answer.ticket?.event.title ?? null, offline: false });
-        recount(session).catch(() => {});
+        setShown({
+          result: answer.result,
+          reason: answer.reason,
+          seat: answer.ticket?.seat ?? null,
+          title: answer.ticket?.event.title ?? null,
+          offline: false,
+          firstUsedAt: answer.firstUsedAt ?? null,
+          firstUsedGate: answer.firstUsedGate ?? null,
+          id,
+          ms: Math.round(performance.now() - started),
+        });
+        recount().catch(() => {});
       } else {
         if (answer.result === "ADMITTED") setOfflineAdmitted((n) => n + 1);
-        setShown({ result: answer.result, reason: answer.reason, seat: null, title: null, offline: true });
+        setShown({ ...answer, seat: null, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
       }
-      setQueued(session.offline.pending.length);
+      signalVerdict(answer.result !== "DENIED");
+      setQueued(offline.pending.length);
     } catch (error) {
       setProblem(errorText(error));
+      signalVerdict(false);
     } finally {
-      setBusy(false);
+      setChecking(false);
     }
   };
+  const signOut = async () => {
+    await forgetGate();
+    onSignedOut();
+  };
   const admitted = counts === null ? null : counts.admitted + offlineAdmitted;
-  if (shown) {
-    const ok = shown.result === "ADMITTED";
-    return (
-      <div ref={verdict} tabIndex={-1} class={`verdict ${ok ? "ok" : "bad"}`} role="alert" onClick={() => setShown(null)}>
-        <p class="big-word">{ok ? "Admitted" : shown.result === "EXITED" ? "Let out" : "Denied"}</p>
-        <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : ((REASONS as Record<string, string>)[shown.reason ?? "INVALID"] ?? shown.reason)}</p>
-        {shown.title && <p>{shown.title}</p>}
-        {shown.offline && <p>Decided offline: sent to the server when the network is back.</p>}
-        <p>Admitted so far: {admitted ?? "…"}</p>
-        <button type="button" class="big" onClick={() => setShown(null)}>
-          Next ticket
-        </button>
-      </div>
-    );
-  }
+  const ok = shown?.result === "ADMITTED" || shown?.result === "EXITED";
   return (
     <div class="gate">
       <header class="bar">
-        <h1>Gate {session.gateName}</h1>
+        <h1>
+          Gate {saved.gateName}
+          <span class="bar-sub">{saved.eventTitle}</span>
+        </h1>
         <span class="counts">
           <span role="status" aria-live="polite" data-testid="admitted-count">
             Admitted: {admitted ?? "…"}
@@ -155,71 +226,53 @@ export function Gate() {
       <main>
         {!online && (
           <p class="offline-banner" role="status">
-            Offline: admitting from the snapshot of {session.offline.snapshotAsOf ? new Date(session.offline.snapshotAsOf).toLocaleTimeString() : "—"}.
+            Offline: admitting from the snapshot of {offline.snapshotAsOf ? new Date(offline.snapshotAsOf).toLocaleTimeString() : "—"}.
           </p>
         )}
+        <ContinuousScanner
+          onCode={(code) => void scan(code)}
+          paused={checking}
+          hint={checking ? "Checking…" : "Hold the ticket's QR code up to the camera."}
+          onUnavailable={() => setCameraDown(true)}
+        />
         <p data-testid="queued-scans" class="note">
           {queued === 0 ? "Every scan is on the server." : `${queued} scan${queued === 1 ? "" : "s"} waiting to be sent.`}
           {queued > 0 && online && (
-            <button type="button" onClick={() => void refresh(session)}>
+            <button type="button" onClick={() => void refresh()}>
               Send now
             </button>
           )}
         </p>
-        {session.offline.refused.length > 0 && (
+        {offline.refused.length > 0 && (
           <p data-testid="refused-scans" class="note" role="alert">
-            {session.offline.refused.length} scan{session.offline.refused.length === 1 ? " was" : "s were"} made with this device's clock ahead of the
-            server's and not counted: set the clock.
+            {offline.refused.length} scan{offline.refused.length === 1 ? " was" : "s were"} made with this device's clock ahead of the server's and not counted: set the
+            clock.
           </p>
         )}
         <Problem text={problem} />
-        <CodeInput label="Or type the ticket's code" onCode={scan} busy={busy} />
+        <details class="typed" open={cameraDown}>
+          <summary>The camera cannot read it? Type the code</summary>
+          <TypedCode label="Or type the ticket's code" onCode={(code) => void scan(code)} busy={checking} />
+        </details>
+        <p class="note">
+          {queued > 0 ? (
+            "Sign out once every scan is on the server."
+          ) : (
+            <button type="button" onClick={() => void signOut()}>
+              Sign out of this gate
+            </button>
+          )}
+        </p>
       </main>
+      {shown && (
+        <div class={`verdict ${ok ? "ok" : "bad"}`} role="alert" data-testid="verdict" data-result={shown.result} data-ms={shown.ms} onClick={() => setShown(null)}>
+          <p class="big-word">{shown.result === "ADMITTED" ? "Admitted" : shown.result === "EXITED" ? "Let out" : "Denied"}</p>
+          <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : reasonText(shown)}</p>
+          {shown.title && <p>{shown.title}</p>}
+          {shown.offline && <p>Decided offline: sent to the server when the network is back.</p>}
+          <p>Admitted so far: {admitted ?? "…"}</p>
+        </div>
+      )}
     </div>
-  );
-}
-
-function SignIn({ onSignedIn }: { onSignedIn: (session: GateSession) => void }) {
-  const [apiKey, setApiKey] = useState("");
-  const [eventId, setEventId] = useState("");
-  const [gateName, setGateName] = useState("Main");
-  const [problem, setProblem] = useState<string | null>(null);
-  return (
-    <main class="narrow">
-      <h1>Gate sign-in</h1>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setProblem(null);
-          const client = new GateClient(location.origin, apiKey.trim());
-          try {
-            const gate = gateName.trim() || "Main";
-            // The key works and may see this event; the snapshot is there before the network goes.
-            const offline = new OfflineGate(client, eventId.trim(), gate);
-            await offline.refresh();
-            onSignedIn({ client, eventId: eventId.trim(), gateName: gate, offline });
-          } catch (error) {
-            setProblem(errorText(error));
-          }
-        }}
-      >
-        <label>
-          The gate's API key
-          <input type="password" autocomplete="off" required value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
-        </label>
-        <label>
-          Event ID
-          <input required value={eventId} onInput={(e) => setEventId(e.currentTarget.value)} />
-        </label>
-        <label>
-          Gate name
-          <input required value={gateName} onInput={(e) => setGateName(e.currentTarget.value)} />
-        </label>
-        <button type="submit" class="primary">
-          Open the gate
-        </button>
-      </form>
-      <Problem text={problem} />
-    </main>
   );
 }
