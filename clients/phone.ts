@@ -48,6 +48,7 @@ const Logout = graphql(`mutation Logout { logout }`);
 const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
 const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
 export type AddCardInput = VariablesOf<typeof AddCard>["input"];
+const RemoveCard = graphql(`mutation RemoveCard($cardId: ID!) { removeCard(cardId: $cardId) { ...CardFields } }`, [CardFields]);
 const Cards = graphql(`query Cards { cards { ...CardFields } }`, [CardFields]);
 const SetCardStatus = graphql(
   `mutation SetCardStatus($cardId: ID!, $status: CardStatus!, $password: String!) {
@@ -169,6 +170,11 @@ export class PhoneClient extends WalletClient {
 
   async cards(): Promise<Card[]> {
     return (await this.request(Cards)).cards;
+  }
+
+  /** Takes one of the customer's cards out of the wallet: its codes stop working, past payments still show it. */
+  async removeCard(cardId: string): Promise<Card> {
+    return (await this.request(RemoveCard, { cardId })).removeCard;
   }
 
   async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {
