@@ -1,4 +1,4 @@
-import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
+import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletApiError, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
@@ -130,6 +130,8 @@ export class PhoneClient extends WalletClient {
   constructor(url: string, sessionToken?: string, options?: ClientOptions) {
     super(url, sessionToken, options);
     this.live = new LiveConnection(url, () => this.credential, options);
+    this.live.onCredentialRefused = (closeCode) =>
+      this.onCredentialRefused?.(new WalletApiError("UNAUTHENTICATED", `the server closed the live connection (${closeCode}): the session has ended`, { closeCode }));
   }
 
   get token(): string | null {
