@@ -23,6 +23,7 @@ import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payment
 import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
 import { LimitWrites1765470000000 } from "./1765470000000-limit-writes";
 import { CardRemoval1765480000000 } from "./1765480000000-card-removal";
+import { UserVerification1765490000000 } from "./1765490000000-user-verification";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   RotatingWindows1765460500000,
   LimitWrites1765470000000,
   CardRemoval1765480000000,
+  UserVerification1765490000000,
 ];
