@@ -57,7 +57,14 @@ export class SoftAuthenticator {
       this.credentialId,
       Buffer.from(isoCBOR.encode(cose)),
     ]);
-    const attestationObject = isoCBOR.encode(new Map<string, string | Map<string, never> | Uint8Array>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]));
+    const statement = new Map<string, string>();
+    const attestationObject = isoCBOR.encode(
+      new Map<string, string | Map<string, string> | Uint8Array>([
+        ["fmt", "none"],
+        ["attStmt", statement],
+        ["authData", new Uint8Array(authData)],
+      ]),
+    );
     return {
       id: this.id,
       rawId: this.id,
