@@ -7,6 +7,7 @@ import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
 import { ConfirmationCountdown } from "./confirmation-countdown";
+import { VerificationCancelled, verifyUser } from "./user-verification";
 
 const where = (payment: Payment) => `${money(payment.amount, payment.currency)} at ${payment.storeName}`;
 
@@ -64,10 +65,12 @@ export function ConfirmationSheet({ session }: { session: PhoneSession }) {
     setBusy(true);
     setProblem(null);
     try {
-      await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key));
+      // Approving asks who holds the phone first; rejecting never needs to.
+      const verification = approve ? await verifyUser(session) : null;
+      await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key, verification));
       drop(payment.id);
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(error instanceof VerificationCancelled ? error.message : errorText(error));
     } finally {
       setBusy(false);
     }

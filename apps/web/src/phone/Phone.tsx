@@ -14,6 +14,8 @@ import { Inbox } from "./Inbox";
 import { Settings } from "./Settings";
 import { Tabs } from "../shared/tabs";
 import { SESSION_ENDED } from "./session-end";
+import { PinPrompt } from "./pin-prompt";
+import { VerificationSetup } from "./VerificationSetup";
 
 const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox", settings: "Settings" } as const;
 type Section = keyof typeof SECTIONS;
@@ -65,6 +67,7 @@ export function Phone() {
       </header>
       <Tabs sections={SECTIONS} current={section} label="Wallet sections" onSelect={setSection} />
       <main>
+        <VerificationSetup session={session} />
         {section === "pay" && <Pay session={session} />}
         {section === "cards" && <Cards session={session} />}
         {section === "history" && <History session={session} />}
@@ -75,6 +78,7 @@ export function Phone() {
         {section === "settings" && <Settings session={session} />}
       </main>
       <ConfirmationSheet session={session} />
+      <PinPrompt />
     </div>
   );
 }
