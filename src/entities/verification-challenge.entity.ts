@@ -9,6 +9,7 @@ import { IdColumn, TimeColumn } from "./columns";
  */
 @Entity({ name: "verification_challenges" })
 @Index("UQ_verification_challenges_challenge", ["challenge"], { unique: true })
+@Index("IDX_verification_challenges_expiry", ["expiresAt"])
 export class VerificationChallengeEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() customerId: string;

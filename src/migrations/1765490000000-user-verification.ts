@@ -33,7 +33,7 @@ export class UserVerification1765490000000 implements MigrationInterface {
       new Table({
         name: "verification_challenges",
         columns: [id(), id("customerId"), str("purpose", 12), str("challenge", 100), time("expiresAt"), time("usedAt", true), time("createdAt")],
-        indices: [index("UQ_verification_challenges_challenge", ["challenge"], true)],
+        indices: [index("UQ_verification_challenges_challenge", ["challenge"], true), index("IDX_verification_challenges_expiry", ["expiresAt"])],
       }),
       false,
       false,

@@ -67,7 +67,7 @@ export function Phone() {
       </header>
       <Tabs sections={SECTIONS} current={section} label="Wallet sections" onSelect={setSection} />
       <main>
-        <VerificationSetup session={session} />
+        {section === "pay" && <VerificationSetup session={session} />}
         {section === "pay" && <Pay session={session} />}
         {section === "cards" && <Cards session={session} />}
         {section === "history" && <History session={session} />}

@@ -7,11 +7,14 @@ import type { PhoneSession } from "./session";
 
 type Offer = "passkey" | "pin";
 
+/** Customers who answered "Later" in this page's life: not offered again until the page is opened anew. */
+const later = new Set<string>();
+
 /**
  * Offers, to a customer who has set up nothing yet, the way this phone can say who holds
  * it when a payment is approved: its screen lock (fingerprint, face or the device PIN, a
  * passkey made by the platform authenticator) or, where the phone has none, a payment
- * PIN. The password is asked once for either. "Later" hides it until the next sign-in.
+ * PIN. The password is asked once for either. "Later" hides it until the page is opened again.
  */
 export function VerificationSetup({ session }: { session: PhoneSession }) {
   const [offer, setOffer] = useState<Offer | null>(null);
@@ -20,7 +23,7 @@ export function VerificationSetup({ session }: { session: PhoneSession }) {
     let current = true;
     void (async () => {
       const methods = await session.client.userVerificationMethods().catch(() => null);
-      if (!current || !methods || methods.passkeys > 0 || methods.pin) return;
+      if (!current || !methods || methods.passkeys > 0 || methods.pin || later.has(session.customerId)) return;
       const platform = await platformAuthenticatorIsAvailable().catch(() => false);
       if (current) setOffer(platform ? "passkey" : "pin");
     })();
@@ -28,12 +31,15 @@ export function VerificationSetup({ session }: { session: PhoneSession }) {
   }, [session]);
   if (done)
     return (
-      <p role="status" class="notice ok">
-        {done}
-      </p>
+      <div role="status" class="notice ok row-between">
+        <p>{done}</p>
+        <button type="button" onClick={() => setDone(null)}>
+          OK
+        </button>
+      </div>
     );
   if (!offer) return null;
-  return <SetupForm session={session} offer={offer} onOffer={setOffer} onDone={setDone} onLater={() => setOffer(null)} />;
+  return <SetupForm session={session} offer={offer} onOffer={setOffer} onDone={setDone} onLater={() => (later.add(session.customerId), setOffer(null))} />;
 }
 
 function SetupForm({ session, offer, onOffer, onDone, onLater }: { session: PhoneSession; offer: Offer; onOffer: (o: Offer) => void; onDone: (text: string) => void; onLater: () => void }) {
