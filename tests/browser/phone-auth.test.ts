@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { startSmsGateway } from "../support/sms-gateway";
-import { PASSWORD, TEST_CARDS, newRegister, randomPhone } from "../support/world";
+import { PASSWORD, TEST_CARDS, newRegister, newShopper, randomPhone } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 
 const describeIf = missingTools ? describe.skip : describe;
@@ -220,6 +220,52 @@ describeIf("the phone: a new customer's cards, approvals that ask who holds the 
     await page.keyboard.press("Escape");
     await page.getByRole("status").filter({ hasText: "Closed without an answer" }).waitFor();
     expect(await sheet.count()).toBe(0);
+  });
+
+  it("shows a payment code only after the authenticator confirms, while the customer has no confirmAbove", async () => {
+    await tab("Pay");
+    const before = (await signCount())[0];
+    await page.getByRole("button", { name: "Show a payment code" }).click();
+    await page.getByRole("img", { name: "Payment code QR" }).waitFor();
+    expect((await signCount())[0]).toBeGreaterThan(before);
+    await page.getByRole("button", { name: "Hide the code" }).click();
+  });
+
+  it("falls back to a payment PIN on a phone without an authenticator, and approves with it", async () => {
+    const shopper = await newShopper(server.url);
+    const plain = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    try {
+      const other = await plain.newPage();
+      await other.goto(`${base}/app/#/phone`);
+      await other.getByLabel("Phone number").fill(shopper.phoneNumber);
+      await other.getByLabel("Password").fill(PASSWORD);
+      await other.getByRole("button", { name: "Sign in" }).click();
+      const setup = other.locator("form", { has: other.getByRole("heading", { name: "Choose a payment PIN" }) });
+      await setup.waitFor();
+      await setup.getByLabel("Payment PIN (4 to 8 digits)").fill("4826");
+      await setup.getByLabel("Your password").fill(PASSWORD);
+      await setup.getByRole("button", { name: "Set the PIN" }).click();
+      await other.getByRole("status").filter({ hasText: "payments are approved with your payment PIN" }).waitFor();
+      expect(await shopper.phone.userVerificationMethods()).toEqual({ passkeys: 0, pin: true, pinTriesLeft: 5 });
+
+      const { register } = await newRegister(server.url, "JPY", "Book Shop");
+      const asked = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 2500, currency: "JPY" }, "phone-auth-pin");
+      const sheet = other.getByRole("dialog", { name: "Confirm this payment?" });
+      await sheet.getByRole("button", { name: "Approve" }).click();
+      const pin = other.getByRole("dialog", { name: "Your payment PIN" });
+      await pin.getByLabel("Payment PIN").fill("1111");
+      await pin.getByRole("button", { name: "Confirm" }).click();
+      await sheet.getByRole("alert").filter({ hasText: "PIN is wrong" }).waitFor();
+      expect((await register.payment(asked.id))?.status).toBe("PENDING_CONFIRMATION");
+      await sheet.getByRole("button", { name: "Approve" }).click();
+      await pin.getByLabel("Payment PIN").fill("4826");
+      await other.screenshot({ path: join(SCREENSHOTS, "phone-auth-pin.png") });
+      await pin.getByRole("button", { name: "Confirm" }).click();
+      await sheet.waitFor({ state: "detached" });
+      expect(await eventually(async () => (await register.payment(asked.id))?.status === "APPROVED")).toBe(true);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("leads back to sign-in with one sentence when support ends every session of the customer", async () => {

@@ -22,12 +22,11 @@ const CLOSED_BECAUSE = {
  * A store asks this phone to confirm a payment (over the customer's limit, or a request
  * without a code): the sheet comes up live, over whatever is on screen, with the time
  * left to answer. It closes itself when that time is up or the store cancels, saying so
- * in a sentence that stays until read, and it always has a way out: Reject, Not now, or
+ * in a sentence the page shows until read (onClosed), and it always has a way out: Reject, Not now, or
  * Escape. Focus goes to the sheet, never to Approve, so no stray tap approves.
  */
-export function ConfirmationSheet({ session }: { session: PhoneSession }) {
+export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession; onClosed: (why: string | null) => void }) {
   const [requests, setRequests] = useState<ConfirmationRequest[]>([]);
-  const [closed, setClosed] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const sheet = useRef<HTMLElement>(null);
@@ -37,11 +36,11 @@ export function ConfirmationSheet({ session }: { session: PhoneSession }) {
   const drop = (paymentId: string, why?: string) => {
     setRequests((all) => all.filter((r) => r.payment.id !== paymentId));
     setProblem(null);
-    if (why) setClosed(why);
+    if (why) onClosed(why);
   };
   useEffect(() => {
     const add = (request: ConfirmationRequest) => {
-      setClosed(null);
+      onClosed(null);
       setRequests((all) => (all.some((r) => r.id === request.id) ? all : [...all, request]));
     };
     const stopRequests = follow(session.client.confirmationRequests(), add);
@@ -59,7 +58,7 @@ export function ConfirmationSheet({ session }: { session: PhoneSession }) {
   }, [session]);
   const request = requests[0];
   useEffect(() => sheet.current?.focus(), [request?.id]);
-  if (!request) return closed ? <ClosedNotice text={closed} onDismiss={() => setClosed(null)} /> : null;
+  if (!request) return null;
   const { payment } = request;
   const answer = async (approve: boolean) => {
     setBusy(true);
@@ -102,9 +101,10 @@ export function ConfirmationSheet({ session }: { session: PhoneSession }) {
   );
 }
 
-function ClosedNotice({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+/** Why the sheet closed without an answer, shown in the page's flow (it covers nothing) until dismissed. */
+export function ClosedNotice({ text, onDismiss }: { text: string; onDismiss: () => void }) {
   return (
-    <div class="sheet-notice notice bad" role="status">
+    <div class="notice bad row-between" role="status">
       <p>{text}</p>
       <button type="button" onClick={onDismiss}>
         OK

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { loadDeviceKey } from "./device-store";
 import { clearSession, savedSession, type PhoneSession } from "./session";
 import { SignIn } from "./SignIn";
-import { ConfirmationSheet } from "./ConfirmationSheet";
+import { ClosedNotice, ConfirmationSheet } from "./ConfirmationSheet";
 import { Pay } from "./Pay";
 import { Cards } from "./Cards";
 import { History } from "./History";
@@ -26,6 +26,7 @@ export function Phone() {
   const [restoring, setRestoring] = useState(true);
   const [section, setSection] = useState<Section>("pay");
   const [endedWhy, setEndedWhy] = useState<string | null>(null);
+  const [sheetClosed, setSheetClosed] = useState<string | null>(null);
   useEffect(() => {
     void (async () => {
       const saved = savedSession();
@@ -67,6 +68,7 @@ export function Phone() {
       </header>
       <Tabs sections={SECTIONS} current={section} label="Wallet sections" onSelect={setSection} />
       <main>
+        {sheetClosed && <ClosedNotice text={sheetClosed} onDismiss={() => setSheetClosed(null)} />}
         {section === "pay" && <VerificationSetup session={session} />}
         {section === "pay" && <Pay session={session} />}
         {section === "cards" && <Cards session={session} />}
@@ -77,7 +79,7 @@ export function Phone() {
         {section === "inbox" && <Inbox session={session} />}
         {section === "settings" && <Settings session={session} />}
       </main>
-      <ConfirmationSheet session={session} />
+      <ConfirmationSheet session={session} onClosed={setSheetClosed} />
       <PinPrompt />
     </div>
   );
