@@ -22,8 +22,8 @@ import { StoreReport1765440000000 } from "./1765440000000-store-report";
 import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payments";
 import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
 import { LimitWrites1765470000000 } from "./1765470000000-limit-writes";
-import { CardRemoval1765480000000 } from "./1765480000000-card-removal";
-import { UserVerification1765490000000 } from "./1765490000000-user-verification";
+import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
+import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -51,6 +51,6 @@ export const migrations = [
   BillCardPayments1765450000000,
   RotatingWindows1765460500000,
   LimitWrites1765470000000,
-  CardRemoval1765480000000,
-  UserVerification1765490000000,
+  CardRemoval1765500000000,
+  UserVerification1765510000000,
 ];

@@ -5,8 +5,8 @@ import { id, index, int, str, time } from "./table-columns";
  * Who holds the phone: passkeys (WebAuthn credentials, entities/passkey.entity.ts), the
  * server's one-time challenges for them, and the payment PIN where no authenticator exists.
  */
-export class UserVerification1765490000000 implements MigrationInterface {
-  name = "UserVerification1765490000000";
+export class UserVerification1765510000000 implements MigrationInterface {
+  name = "UserVerification1765510000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
