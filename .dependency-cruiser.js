@@ -12,7 +12,7 @@
 const DOMAIN_ROWS = [
   ["crypto", "institutions", "sms"],
   ["kernel"],
-  ["delivery"],
+  ["delivery", "books"],
   ["access"],
   ["devices", "cards"],
   ["codes"],

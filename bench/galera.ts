@@ -85,6 +85,7 @@ async function startClusterInstances(redisUrl: string | undefined): Promise<{ ur
     ADMIN_TOKEN: adminToken,
     CARD_KEY: randomBytes(32).toString("hex"),
     TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     INSTITUTION_LATENCY_MS: "0",
     PASSWORD_HASH_COST: "10",
     RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",

@@ -62,6 +62,7 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       ADMIN_TOKEN: adminToken,
       CARD_KEY: cardKey,
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
       INSTITUTION_LATENCY_MS: "0",
       PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),

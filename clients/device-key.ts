@@ -8,6 +8,7 @@
  */
 
 import { toBase64url } from "./wire/base64url";
+import { COMPACT_ROTATING_PREFIX, compactRotatingCode, parseRotatingCredential, rotatingSignedBytes } from "./wire/compact-ticket";
 import { OFFLINE_TOKEN_PREFIX, offlineTokenText, type OfflineTokenClaims } from "./wire/offline-token";
 import { proofText, type ProofArguments, type ProofOperation } from "./wire/proof-text";
 import { rotationText, rotationWindow } from "./wire/rotation";
@@ -110,6 +111,11 @@ export class DeviceKey {
     return toBase64url(new Uint8Array(signature));
   }
 
+  /** The key's raw signature over `bytes` (ECDSA as r‖s, 64 bytes); callers start each kind of message with its own first line. */
+  async signBytes(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await globalThis.crypto.subtle.sign(SIGN_PARAMS[this.algorithm], this.privateKey, bytes));
+  }
+
   /** Signs the canonical text of this request with the next counter. */
   async prove<O extends ProofOperation>(operation: O, args: ProofArguments<O>): Promise<DeviceProof> {
     if (!this.deviceId) throw new Error("register the device first (PhoneClient.registerDevice)");
@@ -120,9 +126,18 @@ export class DeviceKey {
   }
 }
 
-/** A rotating ticket code for the window `at` falls in (clients/wire/ticket-code.ts describes it). */
+/**
+ * A rotating ticket code for the window `at` falls in (clients/wire/ticket-code.ts describes
+ * it): a compact T4 code from a "T4:" credential (what the server issues), a T2 code from a
+ * "T2." one (the first format, still accepted).
+ */
 export async function rotatingTicketCode(credential: string, key: DeviceKey, at: Date = new Date()): Promise<string> {
   const window = rotationWindow(at);
+  if (credential.startsWith(COMPACT_ROTATING_PREFIX)) {
+    const fields = parseRotatingCredential(credential);
+    if (!fields) throw new Error("not a rotating ticket credential");
+    return compactRotatingCode(fields, window, await key.signBytes(rotatingSignedBytes(fields, window)));
+  }
   const signature = await key.signText(rotationText(credential, window));
   return `${credential}.${window}.${signature}`;
 }

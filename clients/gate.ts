@@ -26,7 +26,9 @@ const GateSnapshotQuery = graphql(`
   query GateSnapshot($eventId: ID!, $since: DateTime) {
     gateSnapshot(eventId: $eventId, since: $since) {
       eventId asOf signingKeys allowReentry revokedTicketIds
-      tickets { ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside } } }
+      tickets {
+        ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside
+        rotatingKeys { deviceId publicKey algorithm holderVersion } } } }
 `);
 export type GateSnapshot = ResultOf<typeof GateSnapshotQuery>["gateSnapshot"];
 /** A ticket as an offline gate decides on it. */

@@ -2,7 +2,7 @@ import { afterDecision, decideScan, type AdmissionResult, type Decision, type De
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
 import { scannedAhead } from "./wire/scan-time";
-import { TicketCodeVerifier } from "./wire/ticket-code";
+import { TicketCodeVerifier, type RotatingKey, type RotatingTicketKeys } from "./wire/ticket-code";
 
 /** A decision the gate made itself, from its snapshot. */
 export interface OfflineDecision {
@@ -29,6 +29,8 @@ export interface ScanOptions {
 export class OfflineGate {
   private verifier = new TicketCodeVerifier([]);
   private readonly tickets = new Map<string, TicketState>();
+  /** The device keys that sign each ticket's compact rotating codes, as the latest snapshot of it says. */
+  private readonly rotatingKeys = new Map<string, RotatingTicketKeys>();
   private readonly revoked = new Set<string>();
   private allowReentry = false;
   private asOf: string | null = null;
@@ -74,6 +76,7 @@ export class OfflineGate {
       // The windows this gate saw admit stay known: the snapshot does not carry them.
       const usedWindows = this.tickets.get(ticket.ticketId)?.usedWindows;
       this.tickets.set(ticket.ticketId, { ...stateOf(ticket, this.eventId), usedWindows });
+      this.rotatingKeys.set(ticket.ticketId, keysOf(ticket));
     }
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
@@ -87,7 +90,7 @@ export class OfflineGate {
   async decide(code: string, options: ScanOptions = {}): Promise<OfflineDecision> {
     const now = options.now ?? new Date();
     const exit = Boolean(options.exit);
-    const claims = await this.verifier.verify(code.trim(), now);
+    const claims = await this.verifier.verify(code.trim(), now, (ticketId) => this.rotatingKeys.get(ticketId) ?? null);
     const ticket = claims ? this.ticketState(claims.t) : null;
     const offlineSince = this.asOf ? new Date(this.asOf) : null;
     const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
@@ -146,8 +149,8 @@ export class OfflineGate {
 export const MAX_SCANS_PER_SYNC = 250;
 /**
  * Bytes of scans per call at most, well under the server's default BODY_LIMIT (100 KB),
- * which refuses a larger upload whole: a static code's scan is about 400 bytes of JSON,
- * a rotating code's up to 800 (its credential carries the device's key).
+ * which refuses a larger upload whole: a compact code's scan is about 300 bytes of JSON,
+ * a first-format rotating code's up to 800 (its credential carries the device's key).
  */
 export const MAX_SYNC_BYTES = 64 * 1024;
 
@@ -175,6 +178,14 @@ const stateOf = (t: GateTicket, eventId: string): TicketState => ({
   minMinutesBetweenUses: t.minMinutesBetweenUses,
   lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
   inside: t.inside,
+});
+
+const seconds = (time: unknown) => Math.floor(new Date(String(time)).getTime() / 1000);
+
+const keysOf = (t: GateTicket): RotatingTicketKeys => ({
+  validFrom: seconds(t.validFrom),
+  validUntil: seconds(t.validUntil),
+  keys: (t.rotatingKeys ?? []).filter((k): k is RotatingKey => k.algorithm === "Ed25519" || k.algorithm === "ES256"),
 });
 
 /** A revoked ticket the gate never had: REVOKED is decided before anything else of it is read. */

@@ -250,7 +250,7 @@ export class PhoneClient extends WalletClient {
   }
 
   /**
-   * A rotating ticket bound to `key` (a registered device): show `rotatingTicketCode(credential, key)`
+   * A rotating ticket for `key` (a registered device, which signs its codes): show `rotatingTicketCode(credential, key)`
    * (clients/device-key.ts), a new one every `periodSeconds`, until `expiresAt`; no need to ask again.
    */
   async issueRotatingTicket(ticketId: string, key: DeviceKey): Promise<RotatingTicket> {

@@ -56,6 +56,8 @@ const StoreReportQuery = graphql(`
     storeReport(date: $date) { date currency paymentsApproved amountApproved amountRefunded amountVoided billsCollected cashCollected pointsIssued pointsRedeemed pointsReturned pointsTakenBack } }
 `);
 export type StoreReport = ResultOf<typeof StoreReportQuery>["storeReport"];
+const MyStore = graphql(`query MyStore { myStore { id name currency timeZone } }`);
+export type MyStore = ResultOf<typeof MyStore>["myStore"];
 const CollectedBills = graphql(`query CollectedBills($date: String!) { collectedBills(date: $date) { ...BillFields } }`, [BillFields]);
 const ReverseBillCollection = graphql(
   `mutation ReverseBillCollection($billId: ID!, $key: String!) { reverseBillCollection(billId: $billId, idempotencyKey: $key) { ...BillFields } }`,
@@ -114,6 +116,11 @@ export class RegisterClient extends WalletClient {
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
   async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
     return (await this.request(SettlePoints, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey })).settlePoints;
+  }
+
+  /** This register's store: its name, currency and time zone, as the server holds them. */
+  async myStore(): Promise<MyStore> {
+    return (await this.request(MyStore)).myStore;
   }
 
   /** The store's day (YYYY-MM-DD, the store's time zone): payments, refunds, voids, bills, points. */

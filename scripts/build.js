@@ -41,15 +41,11 @@ function newest(paths) {
 const modified = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
 // 1. The server alone, then schema.graphql from it: the clients' types are made from the
-//    schema, and the clients are part of the full compile below.
-//    schema.graphql is rewritten only when the schema differs, so its time says when it
-//    last changed; a stamp says when the compiled server was last read for it.
+//    schema, and the clients are part of the full compile below. The schema is emitted
+//    every time (about a second): the compiled files' times cannot say whether it changed,
+//    since two compiles write them. schema.graphql is rewritten only when it differs.
 run(process.execPath, [bin("tsc"), "-b", "tsconfig.schema.json"]);
-const schemaStamp = at("dist", ".schema-emitted");
-if (newest([at("dist", "src"), at("dist", "scripts")]) > modified(schemaStamp)) {
-  run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
-  writeFileSync(schemaStamp, new Date().toISOString() + "\n");
-}
+run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
 // 2. The clients' typed documents, when the schema they are checked against changed. By
 //    content, not time: a checkout or a merge can write both files at once.
 const graphqlEnv = at("clients", "graphql-env.d.ts");

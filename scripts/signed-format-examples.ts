@@ -1,14 +1,16 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { OFFLINE_TOKEN_PREFIX, offlineTokenText, parseOfflineToken, type OfflineTokenClaims } from "../clients/wire/offline-token";
 import { rotationText, rotationWindow } from "../clients/wire/rotation";
+import { fromBase45 } from "../clients/wire/base45";
+import { compactRotatingCode, rotatingCredential, rotatingSignedBytes, staticTicketBody, staticTicketSignedBytes } from "../clients/wire/compact-ticket";
 import { TicketCodeVerifier } from "../clients/wire/ticket-code";
 import { parseDevicePublicKey, verifyDeviceSignature } from "../src/services/crypto/device-keys";
 import { TicketSigner } from "../src/services/crypto/ticket-signer";
 import { proofText } from "../src/services/devices/device-proof-text";
 
 /**
- * The worked examples of docs/signed-formats.md (P1, T1, T2 and the proof that asks for
- * a T2 credential), made with real keys from fixed seeds by the code the server and the
+ * The worked examples of docs/signed-formats.md (P1, T3, T4, the first formats T1 and T2,
+ * and the proof that asks for a rotating credential), made with real keys from fixed seeds by the code the server and the
  * web apps use. Ed25519 signatures are deterministic, so the output never changes;
  * tests/unit/signed-formats.test.ts checks that the document shows exactly this. The
  * device proof's own example is scripts/device-proof-example.ts (docs/device-proofs.md).
@@ -24,6 +26,9 @@ function ed25519FromSeed(seedText: string): { seedHex: string; privateKey: KeyOb
 }
 
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
+/** A T3 code's last 64 bytes. */
+const staticSignatureOf = (code: string): Uint8Array => fromBase45(code.slice(3))!.slice(-64);
 
 export async function signedFormatExamples() {
   // The phone's device key and ids are those of docs/device-proofs.md's example.
@@ -44,7 +49,7 @@ export async function signedFormatExamples() {
   const parsedToken = parseOfflineToken(token);
   if (!parsedToken || !verifyDeviceSignature("Ed25519", parsedDevice.key, parsedToken.text, parsedToken.signature)) throw new Error("the P1 example does not verify");
 
-  // T1: a static ticket code, signed by the server's ticket key.
+  // T1: a static ticket code of the first format, signed by the server's ticket key.
   const server = ed25519FromSeed("wallet-center ticket key ex. 1 !");
   const serverPem = server.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const signer = new TicketSigner(serverPem);
@@ -56,7 +61,7 @@ export async function signedFormatExamples() {
     vu: seconds("2026-12-20T23:00:00Z"),
   };
   const ticketClaims = { ...ticket, x: seconds("2026-12-20T23:00:00Z") };
-  const ticketCode = signer.sign(ticketClaims);
+  const ticketCode = signer.signFirstFormat(ticketClaims);
   const verifier = new TicketCodeVerifier(signer.publicKeyPems);
   const scannedAt = new Date("2026-12-20T09:00:05Z");
   if (!(await verifier.verify(ticketCode, scannedAt))) throw new Error("the T1 example does not verify");
@@ -72,11 +77,29 @@ export async function signedFormatExamples() {
   const rotatingClaims = await verifier.verify(rotatingCode, scannedAt);
   if (!rotatingClaims || rotatingClaims.stale) throw new Error("the T2 example does not verify");
 
+  // T3: the compact static code the server issues, of the same claims.
+  const staticBody = staticTicketBody({ k: signer.keyId, ...ticketClaims });
+  const staticSigned = staticTicketSignedBytes(staticBody);
+  const staticCode = signer.sign(ticketClaims);
+  if (!(await verifier.verify(staticCode, scannedAt))) throw new Error("the T3 example does not verify");
+
+  // T4: the compact rotating credential and one window's code, signed by the device.
+  const compactFields = { t: ticket.t, e: ticket.e, v: ticket.v };
+  const compactCredential = rotatingCredential(compactFields);
+  const compactSigned = rotatingSignedBytes(compactFields, window);
+  const compactSignature = sign(null, compactSigned, device.privateKey);
+  const compactCode = compactRotatingCode(compactFields, window, compactSignature);
+  const holderKeys = { validFrom: ticket.vf, validUntil: ticket.vu, keys: [{ deviceId, publicKey: devicePublicKey, algorithm: "Ed25519" as const, holderVersion: ticket.v }] };
+  const compactClaims = await verifier.verify(compactCode, scannedAt, () => holderKeys);
+  if (!compactClaims || compactClaims.stale) throw new Error("the T4 example does not verify");
+
   return {
     device: { seedHex: device.seedHex, publicKey: devicePublicKey, deviceId, cardId },
     p1: { claimsJson: tokenClaimsJson, encodedClaims: encodedTokenClaims, text: tokenText, signature: tokenSignature, token },
     ticketKey: { seedHex: server.seedHex, publicKeyPem: signer.publicKeyPem.trim(), keyId: signer.keyId },
     t1: { claimsJson: JSON.stringify({ k: signer.keyId, ...ticketClaims }), code: ticketCode, scannedAt: scannedAt.toISOString() },
+    t3: { bodyHex: hex(staticBody), signedHex: hex(staticSigned), signatureHex: hex(staticSignatureOf(staticCode)), code: staticCode },
+    t4: { credential: compactCredential, window, signedHex: hex(compactSigned), signatureHex: hex(compactSignature), code: compactCode, holderKeys },
     t2: {
       proof: rotatingProof,
       proofSignature: rotatingProofSignature,

@@ -124,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       logger,
       keys: secrets.keys,
       ticketSigner: secrets.tickets,
+      receiptSigner: secrets.receipts,
       // Every call to the institution is timed and counted on its way (metrics/metered-institution.ts).
       institution: meteredInstitution(institution, metrics),
       rateLimits,
@@ -220,6 +221,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ready: () => readiness.check(),
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),
+        receiptKeys: () => services.receiptKeys.keySet(),
       },
       logger,
     ),
@@ -249,6 +251,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.outbox.start();
       services.confirmations.start();
       services.retention.start();
+      await services.receiptKeys.record();
+      services.sealer.start();
       // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -271,6 +275,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       openSockets.stop();
       services.confirmations.stop();
       await services.retention.stop();
+      await services.sealer.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();

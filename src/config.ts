@@ -105,6 +105,10 @@ const envSchema = z.object({
   CUSTOMER_NUMBER_KEY: key(),
   TICKET_SIGNING_KEY: z.string().optional(),
   TICKET_SIGNING_KEYS_PREVIOUS: z.string().optional(),
+  RECEIPT_SIGNING_KEY: z.string().optional(),
+  RECEIPT_SIGNING_KEYS_RETIRED: z.string().optional(),
+  BOOKS_SEAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  BOOKS_HEAD_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -241,6 +245,13 @@ export interface Config {
   /** Older public keys (PEM, each base64-encoded, comma-separated) whose codes still verify. */
   ticketSigningKeysPrevious: string[];
   ticketCodeTtlSeconds: number;
+  /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64): signs receipts and the books' tree heads. */
+  receiptSigningKey?: string;
+  /** Receipt keys an operator retired, by id, with the moment they stopped signing ("id@ISO,id@ISO"). */
+  receiptSigningKeysRetired: Array<{ keyId: string; until: Date }>;
+  /** How often the sealer adds new receipts to the books, and at most how long a tree head goes unsigned. */
+  booksSealMs: number;
+  booksHeadMs: number;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
   /** Which hops in front of the server are our proxies (TRUST_PROXY). */
@@ -345,6 +356,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketSigningKey: e.TICKET_SIGNING_KEY,
     ticketSigningKeysPrevious: (e.TICKET_SIGNING_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
+    receiptSigningKey: e.RECEIPT_SIGNING_KEY,
+    receiptSigningKeysRetired: retiredKeys(e.RECEIPT_SIGNING_KEYS_RETIRED ?? ""),
+    booksSealMs: e.BOOKS_SEAL_MS,
+    booksHeadMs: e.BOOKS_HEAD_MS,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
@@ -399,4 +414,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },
   };
+}
+
+/** "id@2026-12-01T00:00:00Z,id@..." as the retired receipt keys; ConfigError for anything else. */
+function retiredKeys(text: string): Array<{ keyId: string; until: Date }> {
+  return text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [keyId, at] = entry.split("@");
+      const until = new Date(at ?? "");
+      if (!/^[0-9a-f]{16}$/.test(keyId ?? "") || Number.isNaN(until.getTime())) {
+        throw new ConfigError("RECEIPT_SIGNING_KEYS_RETIRED: each entry is a key id (16 hex digits), @, and the ISO moment it stopped signing");
+      }
+      return { keyId, until };
+    });
 }

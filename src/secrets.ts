@@ -6,6 +6,7 @@ import type { Logger } from "./logger";
 import { HOW_TO_MAKE_A_TOKEN } from "./token-strength";
 import { parseKey } from "./services/crypto/key-ring";
 import { purposeKeys, type OwnKeys, type PurposeKeys } from "./services/crypto/purpose-keys";
+import { ReceiptSigner } from "./services/crypto/receipt-signer";
 import { TicketSigner } from "./services/crypto/ticket-signer";
 import { generateKeyPairSync } from "node:crypto";
 
@@ -14,6 +15,7 @@ export interface Secrets {
   /** Card encryption, code hashing, card fingerprints, webhook secrets at rest: one key ring each. */
   keys: PurposeKeys;
   tickets: TicketSigner;
+  receipts: ReceiptSigner;
 }
 
 /**
@@ -61,7 +63,7 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
   if (config.production && !config.customerNumberKey) {
     logger.warn("CUSTOMER_NUMBER_KEY not set: customer numbers are derived from CARD_KEY and change when it is rotated (docs/customer-number.md)");
   }
-  return { adminToken, keys, tickets: ticketSigner(config, logger) };
+  return { adminToken, keys, tickets: ticketSigner(config, logger), receipts: receiptSigner(config, logger) };
 }
 
 /**
@@ -82,6 +84,7 @@ function requireProductionSecrets(config: Config): void {
     !config.adminToken && `ADMIN_TOKEN is required when NODE_ENV=production (the back office's bearer token); ${HOW_TO_MAKE_A_TOKEN}`,
     !config.cardKey && "CARD_KEY is required when NODE_ENV=production (32 bytes, hex or base64)",
     !config.ticketSigningKey && "TICKET_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)",
+    !config.receiptSigningKey && "RECEIPT_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM, apart from TICKET_SIGNING_KEY)",
   ].filter((line): line is string => Boolean(line));
   if (missing.length > 0) throw new ConfigError(missing.join("\n"));
 }
@@ -95,6 +98,14 @@ function ticketSigner(config: Config, logger: Logger): TicketSigner {
   );
   logger.warn({ file }, "TICKET_SIGNING_KEY not set; using a development key kept in DATA_DIR. Set it in production.");
   return new TicketSigner(readFileSync(file, "utf8"), previous);
+}
+
+function receiptSigner(config: Config, logger: Logger): ReceiptSigner {
+  if (config.receiptSigningKey) return new ReceiptSigner(pemFrom(config.receiptSigningKey));
+  const file = join(config.dataDir, "receipt-signing-key.pem");
+  ensureFile(file, () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim());
+  logger.warn({ file }, "RECEIPT_SIGNING_KEY not set; using a development key kept in DATA_DIR. Set it in production.");
+  return new ReceiptSigner(readFileSync(file, "utf8"));
 }
 
 /** A PEM given as is, or base64-encoded (easier in an environment variable). */

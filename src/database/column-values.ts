@@ -14,6 +14,8 @@ export function kindOf(column: ColumnMetadata): ColumnKind {
       return "text";
     case "int":
     case "integer":
+    // BIGINT values of ours stay below 2^53 (entities/big-int-column.ts).
+    case "bigint":
       return "int";
     case "datetime":
       return "datetime";

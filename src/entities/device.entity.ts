@@ -12,6 +12,9 @@ const bigintAsNumber = { to: (value: number) => value, from: (value: string | nu
  */
 @Entity({ name: "devices" })
 @Index("IDX_devices_customer", ["customerId", "revokedAt"])
+/** A gate's snapshot refresh reads the devices registered and revoked since its last: their keys sign rotating ticket codes. */
+@Index("IDX_devices_created", ["createdAt"])
+@Index("IDX_devices_revoked", ["revokedAt"])
 export class DeviceEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() customerId: string;

@@ -24,7 +24,12 @@ export interface Routes {
   explorer: Explorer | null;
   /** The phone, register and gate pages at /app; null when the app is not built. */
   webApp: WebApp | null;
+  /** The published receipt key set (docs/books.md). */
+  receiptKeys(): Promise<unknown>;
 }
+
+/** Where anyone fetches the receipt key set, as a static document. */
+export const RECEIPT_KEYS_PATH = "/.well-known/wallet-center/receipt-keys.json";
 
 /**
  * The HTTP side of the server: /graphql, GET /health (the process and its database
@@ -45,6 +50,7 @@ export function requestListener(routes: Routes, logger: Logger) {
     else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
     else if (path === "/ready" && (req.method === "GET" || req.method === "HEAD")) handled = ready(routes, res);
     else if (path === "/metrics" && req.method === "GET") handled = metrics(routes, req, res);
+    else if (path === RECEIPT_KEYS_PATH && (req.method === "GET" || req.method === "HEAD")) handled = receiptKeys(routes, res);
     else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
     else if (isUnder(path, WEB_APP_PATH) && (req.method === "GET" || req.method === "HEAD") && routes.webApp?.serve(path, req, res)) return;
     else {
@@ -57,6 +63,13 @@ export function requestListener(routes: Routes, logger: Logger) {
       else res.destroy();
     });
   };
+}
+
+async function receiptKeys(routes: Routes, res: ServerResponse): Promise<void> {
+  // Verifiers may cache it a minute: a new key signs nothing until an instance starts with it.
+  res.setHeader("cache-control", "public, max-age=60");
+  res.setHeader("access-control-allow-origin", "*");
+  sendJson(res, 200, await routes.receiptKeys());
 }
 
 async function health(routes: Routes, res: ServerResponse): Promise<void> {

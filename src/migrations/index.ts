@@ -22,6 +22,8 @@ import { StoreReport1765440000000 } from "./1765440000000-store-report";
 import { BillCardPayments1765450000000 } from "./1765450000000-bill-card-payments";
 import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
 import { LimitWrites1765470000000 } from "./1765470000000-limit-writes";
+import { DeviceTimes1765480000000 } from "./1765480000000-device-times";
+import { Books1765490000000 } from "./1765490000000-books";
 import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
 import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 
@@ -51,6 +53,8 @@ export const migrations = [
   BillCardPayments1765450000000,
   RotatingWindows1765460500000,
   LimitWrites1765470000000,
+  DeviceTimes1765480000000,
+  Books1765490000000,
   CardRemoval1765500000000,
   UserVerification1765510000000,
 ];

@@ -1,5 +1,6 @@
 import { AdminResolver } from "./access/admin.resolver";
 import { BillResolver } from "./bills/bill.resolver";
+import { BooksResolver, PaymentReceiptResolver } from "./books/books.resolver";
 import { CardResolver } from "./cards/card.resolver";
 import { CodeResolver } from "./codes/code.resolver";
 import { ConfirmationResolver } from "./payments/confirmation.resolver";
@@ -13,4 +14,4 @@ import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;

@@ -28,12 +28,17 @@ import { MessageService } from "./members/message.service";
 import { OutboxService } from "./delivery/outbox.service";
 import { PaymentDecisions } from "./payments/payment-decisions.service";
 import { PaymentHolds } from "./payments/payment-holds";
+import { PaymentReceipts } from "./payments/payment-receipts";
 import { PaymentService } from "./payments/payment.service";
 import { PaymentPointsService } from "./points/payment-points.service";
 import { PointsService } from "./points/points.service";
 import { ProgramService } from "./members/program.service";
 import { RetentionService } from "./upkeep/retention.service";
 import { TicketService } from "./tickets/ticket.service";
+import { BooksSealer } from "./books/sealer.service";
+import { BooksService } from "./books/books.service";
+import { ReceiptKeys } from "./books/receipt-keys.service";
+import { ReceiptService } from "./books/receipts.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
 
@@ -47,6 +52,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const userVerification = new UserVerificationService(deps);
   const codes = new CodeService(deps, cards, devices, userVerification);
   const outbox = new OutboxService(deps);
+  const receipts = new ReceiptService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
   const paymentPoints = new PaymentPointsService(deps, codes);
@@ -55,7 +61,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const paymentHolds = new PaymentHolds();
   paymentHolds.register(paymentPoints);
   paymentHolds.register(new BillCardPayments(deps, outbox));
-  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds);
+  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts));
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
@@ -103,5 +109,9 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     storeReports: new StoreReportService(deps),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
+    receipts,
+    books: new BooksService(deps),
+    receiptKeys: new ReceiptKeys(deps),
+    sealer: new BooksSealer(deps),
   };
 }

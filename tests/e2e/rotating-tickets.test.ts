@@ -49,7 +49,8 @@ describe.each(engines)("rotating ticket codes (%s)", (engine) => {
     expect(rotating).toMatchObject({ periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: pass.validUntil });
 
     const now = await rotatingTicketCode(rotating.credential, key, clock.now());
-    expect(now).toMatch(/^T2\./);
+    expect(now).toMatch(/^T4:/);
+    expect(now.length).toBeLessThanOrEqual(200);
     expect(await gate.admitTicket(now, event.id, "North")).toMatchObject({ result: "ADMITTED" });
 
     // A minute later the phone shows a new code, made on the phone alone; the old one is a screenshot.

@@ -60,11 +60,12 @@ describe("secrets and proxies refused at start", () => {
       DATA_DIR: dataDir,
       CARD_KEY: cardKey,
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     });
     expect(code).toBe(2);
     expect(output).toMatch(/ADMIN_TOKEN is required when NODE_ENV=production/);
     expect(output).toContain("openssl rand -base64 32");
-    expect(output).not.toMatch(/CARD_KEY is required|TICKET_SIGNING_KEY is required/);
+    expect(output).not.toMatch(/CARD_KEY is required|TICKET_SIGNING_KEY is required|RECEIPT_SIGNING_KEY is required/);
     // stdout and stderr together: nothing as long as a token (43 base64url characters), no key.
     expect(output).not.toMatch(/[A-Za-z0-9+/_-]{32,}/);
     expect(output).not.toContain(cardKey);

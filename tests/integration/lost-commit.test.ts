@@ -31,6 +31,7 @@ describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
           ADMIN_TOKEN: randomBytes(32).toString("base64url"),
           CARD_KEY: randomBytes(32).toString("hex"),
           TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         },
       },
     });

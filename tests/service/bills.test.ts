@@ -1,5 +1,8 @@
 import { ManualClock } from "../../src/clock";
 import type { PostBillInput } from "../../src/services/bills/bill.service";
+import type { BillStatus } from "../../src/entities/value-lists";
+import { BILL_MOVES } from "../../src/services/bills/bill-states";
+import { byId } from "../../src/services/kernel/status-table";
 import { engines } from "../support/databases";
 import { listen, login, newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf, randomPhone } from "../support/test-data";
@@ -67,6 +70,29 @@ describe.each(engines)("bills: payability, idempotency and collection (%s)", (en
     expect(await errorCodeOf(post({ ...input, reference: "ORD-78", customerPhone: "090-1234" }))).toBe("BAD_USER_INPUT");
     expect(await errorCodeOf(post({ ...input, reference: "ORD-79", amount: -5 }))).toBe("BAD_USER_INPUT");
     expect((await world.services.bills.bills(hq, null)).map((b) => b.reference)).toEqual(["ORD-77"]);
+  });
+
+  it("filters a list by what readers see: a bill a card payment holds is OPEN until its due date and OVERDUE from it on", async () => {
+    const { hq, post } = await biller();
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world, { name: "FamilyMart Shibuya" });
+    const postDue = (reference: string, days: number) => post({ customerPhone: shopper.phoneNumber, reference, amount: 700, dueDate: dueIn(days) });
+    const open = await postDue("F-OPEN", 3);
+    const held = await postDue("F-HELD", 1);
+    const paid = await postDue("F-PAID", 3);
+    const cancelled = await postDue("F-CANCELLED", 3);
+    await world.services.bills.collectBill(register, await codeFor(shopper, paid.id), "CASH", "f-paid");
+    await world.services.bills.cancelBill(hq, "F-CANCELLED");
+    const hold = BILL_MOVES.update("hold", byId(held.id), { now: clock.now(), paymentId: "a-card-payment" });
+    expect(await world.deps.db.write(hold.sql, hold.params)).toBe(1);
+    const listed = async (status: BillStatus) => (await world.services.bills.bills(shopper.caller, status)).map((b) => b.id).sort();
+    expect(await listed("OPEN")).toEqual([open.id, held.id].sort());
+    expect(await listed("OVERDUE")).toEqual([]);
+    expect(await listed("PAID")).toEqual([paid.id]);
+    expect(await listed("CANCELLED")).toEqual([cancelled.id]);
+    clock.advance(2 * DAY);
+    expect(await listed("OPEN")).toEqual([open.id]);
+    expect(await listed("OVERDUE")).toEqual([held.id]);
   });
 
   it("will not collect a cancelled, overdue or already paid bill", async () => {

@@ -9,7 +9,7 @@ import type { SaleInput } from "../../src/services/payments/sale";
 import { byId, type Sql } from "../../src/services/kernel/status-table";
 import { BILL_MOVES } from "../../src/services/bills/bill-states";
 import { PAYMENT_MOVES } from "../../src/services/payments/payment-states";
-import { TICKET_USE_MOVES } from "../../src/services/tickets/ticket-use-states";
+import { TICKET_MOVES } from "../../src/services/tickets/ticket-states";
 import { engines } from "../support/databases";
 import { approvedSale as approvedSaleIn, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD } from "../support/test-data";
@@ -252,10 +252,55 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
     const fan = await newCustomer(world);
     const { ticket } = await world.services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "R-1", holderPhone: fan.phoneNumber });
     const row = await world.deps.db.read((m) => m.findOneByOrFail(TicketEntity, { id: ticket.id }));
-    const use = (gate: number) => write(TICKET_USE_MOVES.update("use", byId(ticket.id), { at: new Date(clock.now().getTime() + gate), now: clock.now(), version: row.holderVersion, spacingMs: 0 }));
+    const use = (gate: number) => write(TICKET_MOVES.update("use", byId(ticket.id), { at: new Date(clock.now().getTime() + gate), now: clock.now(), version: row.holderVersion, spacingMs: 0 }));
     const changed = await Promise.all([use(0), use(1)]);
     expect([...changed].sort()).toEqual([0, 1]);
     expect(await world.deps.db.read((m) => m.findOneByOrFail(TicketEntity, { id: ticket.id }), { fresh: true })).toMatchObject({ usesLeft: 0, inside: 1 });
+  });
+
+  /** A one-use ticket of a new event, held by a new fan, and its row as read now. */
+  async function heldTicket(issueNumber: string) {
+    const { hq: shop } = await newPartner(world, "Budokan Tickets");
+    const event = await world.services.ticketEvents.createEvent(shop, { title: "Winter Live", venue: "Nippon Budokan", doorsOpenAt: clock.now(), startsAt: new Date(clock.now().getTime() + 60 * MINUTE) });
+    const fan = await newCustomer(world);
+    const { ticket } = await world.services.tickets.postTicket(shop, { eventId: event.id, issueNumber, holderPhone: fan.phoneNumber });
+    const row = await world.deps.db.read((m) => m.findOneByOrFail(TicketEntity, { id: ticket.id }));
+    const read = () => world.deps.db.read((m) => m.findOneByOrFail(TicketEntity, { id: ticket.id }), { fresh: true });
+    return { ticket, row, read };
+  }
+
+  it("ticket: two allotments of one ticket to different phones at once, exactly one passes it and the holder version moves once", async () => {
+    const { ticket, row, read } = await heldTicket("R-2");
+    const pass = (toPhone: string) => write(TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: row.holderVersion, now: clock.now() }));
+    const changed = await Promise.all([pass("+819011110001"), pass("+819011110002")]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    const after = await read();
+    expect(after.holderVersion).toBe(row.holderVersion + 1);
+    expect(after.holderPhone).toBe(changed[0] === 1 ? "+819011110001" : "+819011110002");
+  });
+
+  it("ticket: an allotment and a gate's use at once, exactly one wins whole: a used ticket is not passed on, a passed one is not used by the old code", async () => {
+    const { ticket, row, read } = await heldTicket("R-3");
+    const [passed, used] = await Promise.all([
+      write(TICKET_MOVES.update("pass", byId(ticket.id), { toPhone: "+819011110003", version: row.holderVersion, now: clock.now() })),
+      write(TICKET_MOVES.update("use", byId(ticket.id), { at: clock.now(), now: clock.now(), version: row.holderVersion, spacingMs: 0 })),
+    ]);
+    expect(passed + used).toBe(1);
+    const after = await read();
+    if (passed) expect(after).toMatchObject({ usesLeft: 1, holderVersion: row.holderVersion + 1 });
+    else expect(after).toMatchObject({ usesLeft: 0, holderVersion: row.holderVersion });
+  });
+
+  it("ticket: two revocations at once, exactly one revokes it; a revoked ticket is neither used nor passed on", async () => {
+    const { ticket, row, read } = await heldTicket("R-4");
+    const revoke = () => write(TICKET_MOVES.update("revoke", byId(ticket.id), { now: clock.now() }));
+    const changed = await Promise.all([revoke(), revoke()]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    const after = await read();
+    expect(after.revokedAt).not.toBeNull();
+    expect(after.holderVersion).toBe(row.holderVersion + 1);
+    expect(await write(TICKET_MOVES.update("use", byId(ticket.id), { at: clock.now(), now: clock.now(), version: after.holderVersion, spacingMs: 0 }))).toBe(0);
+    expect(await write(TICKET_MOVES.update("pass", byId(ticket.id), { toPhone: "+819011110004", version: after.holderVersion, now: clock.now() }))).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ export function productionKeys(): Record<string, string> {
     NODE_ENV: "production",
     CARD_KEY: randomBytes(32).toString("hex"),
     TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   };
 }
 

@@ -41,7 +41,7 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
 export interface Deployment {
   /** Null for SQLite in memory, which one instance alone can open. */
   database: TestDatabase | null;
-  secrets: { ADMIN_TOKEN: string; CARD_KEY: string; TICKET_SIGNING_KEY: string };
+  secrets: { ADMIN_TOKEN: string; CARD_KEY: string; TICKET_SIGNING_KEY: string; RECEIPT_SIGNING_KEY: string };
 }
 
 /**
@@ -61,6 +61,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
       ADMIN_TOKEN: randomBytes(32).toString("base64url"),
       CARD_KEY: randomBytes(32).toString("hex"),
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     },
   };
   const { database } = deployment;
@@ -92,7 +93,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const rateLimits = new RateLimits(bucketLimits(config.rateLimits));
   const sms = new SimulatedSms();
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, institution, rateLimits, events, metrics: noMetrics, sms };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, receiptSigner: secrets.receipts, institution, rateLimits, events, metrics: noMetrics, sms };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 

@@ -175,16 +175,16 @@ describe("ticket code signatures", () => {
   const pem = () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const claims = { t: "ticket-1", e: "event-1", v: 1, vf: 0, vu: 2_000_000_000, x: 2_000_000_000 };
 
-  it("verifies its own codes and names the key", async () => {
+  it("verifies its own first-format (T1) codes and names the key", async () => {
     const signer = new TicketSigner(pem());
-    const code = signer.sign(claims);
+    const code = signer.signFirstFormat(claims);
     expect(code.startsWith("T1.")).toBe(true);
     await expect(signer.verify(code)).resolves.toMatchObject({ ...claims, k: signer.keyId });
   });
 
   it("rejects a changed payload, a foreign key, and garbage", async () => {
     const signer = new TicketSigner(pem());
-    const code = signer.sign(claims);
+    const code = signer.signFirstFormat(claims);
     const [prefix, body, signature] = code.split(".");
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, "base64url").toString()), v: 2 })).toString("base64url");
     await expect(signer.verify(`${prefix}.${forged}.${signature}`)).resolves.toBeNull();
@@ -221,9 +221,9 @@ describe("ticket code signatures", () => {
     }
   });
 
-  it("accepts codes of a previous key after rotation", async () => {
+  it("accepts first-format codes of a previous key after rotation", async () => {
     const old = new TicketSigner(pem());
-    const code = old.sign(claims);
+    const code = old.signFirstFormat(claims);
     const rotated = new TicketSigner(pem(), [old.publicKeyPem]);
     await expect(rotated.verify(code)).resolves.toMatchObject({ t: "ticket-1", k: old.keyId });
   });

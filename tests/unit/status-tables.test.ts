@@ -5,7 +5,7 @@ import { PAYMENT_MOVES } from "../../src/services/payments/payment-states";
 import { OUTBOX_MOVES, outboxDue } from "../../src/services/delivery/outbox-states";
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/points/point-settlement-states";
 import { StatusTable, byId, sql, type Move } from "../../src/services/kernel/status-table";
-import { TICKET_USE_MOVES } from "../../src/services/tickets/ticket-use-states";
+import { TICKET_MOVES } from "../../src/services/tickets/ticket-states";
 import { PAYMENT_LEGAL_MOVES, PAYMENT_TERMINAL, thrown } from "../support/expected-moves";
 
 /** Every pair of statuses. */
@@ -68,8 +68,8 @@ const cases: Case[] = [
   },
   {
     name: "ticket",
-    table: TICKET_USE_MOVES as never,
-    legal: ["USABLE -> USABLE", "USABLE -> USED_UP", "USED_UP -> USED_UP"],
+    table: TICKET_MOVES as never,
+    legal: ["USABLE -> USABLE", "USABLE -> USED_UP", "USABLE -> REVOKED", "USED_UP -> USED_UP", "USED_UP -> REVOKED"],
     terminal: ["REVOKED"],
   },
 ];
@@ -204,7 +204,7 @@ describe("the conditional UPDATE made from a table", () => {
 
   it("takes a ticket's use only from USABLE, for the code's holder, outside a pass's interval", () => {
     const at = new Date("2026-01-01T10:00:00Z");
-    const use = TICKET_USE_MOVES.update("use", byId("t1"), { at, now, version: 3, spacingMs: 60_000 });
+    const use = TICKET_MOVES.update("use", byId("t1"), { at, now, version: 3, spacingMs: 60_000 });
     expect(use.sql).toContain("WHERE id = ? AND revokedAt IS NULL AND usesLeft > 0 AND (holderVersion = ? AND (? = 0 OR lastUsedAt IS NULL OR lastUsedAt <= ? OR lastUsedAt >= ?))");
     expect(use.params).toEqual([at, at, at, now, at, at, "t1", 3, 60_000, new Date(at.getTime() - 60_000), new Date(at.getTime() + 60_000)]);
   });

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Store } from "../../schema/access/admin.types";
 import type { RequestContext } from "../../schema/context";
 import { PointsResult } from "../../schema/members/membership.types";
 import { Payment, PaymentConnection, SaleInput, StoreReport } from "../../schema/payments/payment.types";
@@ -38,6 +39,13 @@ export class PaymentResolver {
   async payment(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Payment | null> {
     const found = await ctx.services.payments.get(ctx.caller, id);
     return found && toPayment(found);
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => Store, { description: "register: its own store (name, currency, time zone); never the webhook secret" })
+  async myStore(@Ctx() ctx: RequestContext): Promise<Store> {
+    const { id, name, currency, timeZone } = await ctx.services.storeReports.store(ctx.caller);
+    return { id, name, currency, timeZone, webhookSecret: null };
   }
 
   @Authorized("REGISTER")

@@ -74,6 +74,14 @@ export class Attendance {
   @Field(() => [GateCount]) byGate: GateCount[];
 }
 
+@ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes: a device of its holder" })
+export class RotatingKey {
+  @Field(() => ID) deviceId: string;
+  @Field({ description: "SubjectPublicKeyInfo DER, base64url" }) publicKey: string;
+  @Field({ description: '"Ed25519" or "ES256"' }) algorithm: string;
+  @Field(() => Int, { description: "the ticket's holder version whose holder registered the device" }) holderVersion: number;
+}
+
 @ObjectType()
 export class GateTicket {
   @Field(() => ID) ticketId: string;
@@ -85,6 +93,7 @@ export class GateTicket {
   @Field(() => Int, { nullable: true }) minMinutesBetweenUses: number | null;
   @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
   @Field({ description: "admitted and not exited since" }) inside: boolean;
+  @Field(() => [RotatingKey], { description: "the device keys that sign its rotating codes (T4): its holder's devices" }) rotatingKeys: RotatingKey[];
 }
 
 @ObjectType()
@@ -136,8 +145,8 @@ export class PostTicketInput {
 
 @ObjectType({
   description:
-    "A phone's rotating ticket: a credential bound to one of its devices. The phone shows credential + '.' + window + '.' + " +
-    "the device's signature over the window (clients/wire/rotation.ts), a new code every periodSeconds, until expiresAt; gates take only a current one.",
+    "A phone's rotating ticket: a credential naming the ticket (T4:). The phone shows a compact code of the ticket, the window and " +
+    "its device's signature over them (clients/device-key.ts rotatingTicketCode, docs/signed-formats.md), a new code every periodSeconds, until expiresAt; gates take only a current one.",
 })
 export class RotatingTicket {
   @Field() credential: string;

@@ -48,15 +48,21 @@ const UNPAID = [sql("status = ?", "OPEN"), sql("paidAt = NULL"), sql("paidAtStor
 
 const heldBy = ({ paymentId }: BillHolder) => sql("paymentId = ?", paymentId);
 
+/** Before its due date, and from it on: what tells OPEN from OVERDUE, for the moves and for readers. */
+const beforeDue = ({ now }: BillMoment) => sql("dueDate > ?", now);
+const fromDue = ({ now }: BillMoment) => sql("dueDate <= ?", now);
+const and = (a: Sql, b: Sql) => sql(`${a.sql} AND ${b.sql}`, ...a.params, ...b.params);
+const STORED_OPEN = sql("status = 'OPEN'");
+
 export const BILL_MOVES = new StatusTable({
   noun: "bill",
   table: "bills",
   statuses: BILL_ROW_STATUSES,
   status: {
     derived: {
-      OPEN: ({ now }: BillMoment) => sql("status = 'OPEN' AND paymentId IS NULL AND dueDate > ?", now),
-      OVERDUE: ({ now }: BillMoment) => sql("status = 'OPEN' AND paymentId IS NULL AND dueDate <= ?", now),
-      HELD: () => sql("status = 'OPEN' AND paymentId IS NOT NULL"),
+      OPEN: (moment: BillMoment) => and(and(STORED_OPEN, sql("paymentId IS NULL")), beforeDue(moment)),
+      OVERDUE: (moment: BillMoment) => and(and(STORED_OPEN, sql("paymentId IS NULL")), fromDue(moment)),
+      HELD: () => and(STORED_OPEN, sql("paymentId IS NOT NULL")),
       PAID: () => sql("status = 'PAID'"),
       CANCELLED: () => sql("status = 'CANCELLED'"),
     },
@@ -104,3 +110,15 @@ export const isBillTerminal = (status: BillStatus): boolean => BILL_MOVES.isTerm
 export function assertBillMove(from: BillStatus, to: StoredBillStatus): void {
   BILL_MOVES.assertMove(from, to);
 }
+
+/**
+ * How readers see a bill's status (lists, filters, lookups): a HELD bill is the payments'
+ * business and shows as OPEN or OVERDUE by its due date, like any unpaid bill. Each is the
+ * table's own conditions, the hold left out.
+ */
+export const BILL_SHOWN_AS: Record<BillStatus, (moment: BillMoment) => Sql> = {
+  OPEN: (moment) => and(STORED_OPEN, beforeDue(moment)),
+  OVERDUE: (moment) => and(STORED_OPEN, fromDue(moment)),
+  PAID: (moment) => BILL_MOVES.whereStatus(["PAID"], moment),
+  CANCELLED: (moment) => BILL_MOVES.whereStatus(["CANCELLED"], moment),
+};

@@ -15,7 +15,7 @@ import { newId } from "../kernel/ids";
 import type { OutboxService } from "../delivery/outbox.service";
 import type { Tender } from "../../entities/value-lists";
 import type { PaymentService } from "../payments/payment.service";
-import { BILL_MOVES, assertBillMove } from "./bill-states";
+import { BILL_MOVES, BILL_SHOWN_AS, assertBillMove } from "./bill-states";
 import { type BillStatus } from "../../entities/value-lists";
 import { byId } from "../kernel/status-table";
 import { dateInZone, dayInZone } from "../kernel/store-day";
@@ -308,11 +308,16 @@ export class BillService {
     return billStatus(bill, this.deps.clock.now());
   }
 
+  /** Bills a reader sees in `status` (bill-states.ts BILL_SHOWN_AS), its placeholders named for the query builder. */
   private filterStatus(query: SelectQueryBuilder<BillEntity>, status: BillStatus): void {
-    const now = this.deps.clock.now();
-    if (status === "OVERDUE") query.andWhere("b.status = 'OPEN' AND b.dueDate <= :now", { now });
-    else if (status === "OPEN") query.andWhere("b.status = 'OPEN' AND b.dueDate > :now", { now });
-    else query.andWhere("b.status = :status", { status });
+    const shown = BILL_SHOWN_AS[status]({ now: this.deps.clock.now() });
+    let at = 0;
+    const params: Record<string, unknown> = {};
+    const named = shown.sql.replace(/\?/g, () => {
+      params[`shown${at}`] = shown.params[at];
+      return `:shown${at++}`;
+    });
+    query.andWhere(named, params);
   }
 
   private async viewById(id: string): Promise<BillView> {

@@ -1,13 +1,17 @@
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
-import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TicketCodeVerifier } from "../../../clients/wire/ticket-code";
+import { ROTATING_CODE_PREFIX, TICKET_CODE_PREFIX, TICKET_CODE_PREFIXES, TicketCodeVerifier, type RotatingKeysLookup } from "../../../clients/wire/ticket-code";
+import { staticTicketBody, staticTicketCode, staticTicketSignedBytes } from "../../../clients/wire/compact-ticket";
 import type { TicketClaims } from "../../../clients/wire/admission-rules";
 
 export type { TicketClaims } from "../../../clients/wire/admission-rules";
+export type { RotatingKey, RotatingKeysLookup, RotatingTicketKeys } from "../../../clients/wire/ticket-code";
 export { TICKET_CODE_PREFIX } from "../../../clients/wire/ticket-code";
 
 /**
- * Ticket codes: "T1." + base64url(JSON claims) + "." + base64url(Ed25519 signature over
- * everything before the last dot). A gate can check one offline with the public keys
+ * Ticket codes, signed with the ticket key (Ed25519): T3, the compact static code
+ * (clients/wire/compact-ticket.ts), is what the server issues; T1 (JSON claims in base64url)
+ * and T2 credentials are the first formats, still made here for the tools and tests that
+ * show they keep being accepted. A gate can check a code offline with the public keys
  * (`ticketSigningKey`, `gateSnapshot`), with the same verifier as the server
  * (clients/wire/ticket-code.ts); the server stays the authority on admission. Codes signed by
  * a previous key (TICKET_SIGNING_KEYS_PREVIOUS) still verify, found by the key id.
@@ -31,11 +35,18 @@ export class TicketSigner {
     this.verifier = new TicketCodeVerifier(this.publicKeyPems);
   }
 
-  sign(claims: Omit<TicketClaims, "k">): string {
+  /** A T3 code: the compact bytes of the claims and the signature over them, in base45. */
+  sign(claims: Pick<TicketClaims, "t" | "e" | "v" | "vf" | "vu" | "x">): string {
+    const body = staticTicketBody({ k: this.keyId, t: claims.t, e: claims.e, v: claims.v, vf: claims.vf, vu: claims.vu, x: claims.x });
+    return staticTicketCode(body, sign(null, staticTicketSignedBytes(body), this.privateKey));
+  }
+
+  /** A T1 code, the first static format. */
+  signFirstFormat(claims: Omit<TicketClaims, "k">): string {
     return this.signWith(TICKET_CODE_PREFIX, claims);
   }
 
-  /** A rotating code's credential: the claims name the holder's device and carry its public key. */
+  /** A T2 credential, the first rotating format: the claims name the holder's device and carry its public key. */
   signCredential(claims: Omit<TicketClaims, "k"> & Required<Pick<TicketClaims, "di" | "d" | "a">>): string {
     return this.signWith(ROTATING_CODE_PREFIX, claims);
   }
@@ -45,9 +56,13 @@ export class TicketSigner {
     return `${body}.${sign(null, Buffer.from(body), this.privateKey).toString("base64url")}`;
   }
 
-  /** The claims if the code is well formed and signed by one of our keys, else null; see TicketCodeVerifier for rotating codes. */
-  verify(code: string, at?: Date): Promise<TicketClaims | null> {
-    return this.verifier.verify(code, at);
+  /**
+   * The claims if the code is well formed and signed by one of our keys (a T4 code: by a
+   * device key `rotatingKeys` finds bound to its ticket), else null; see TicketCodeVerifier
+   * for rotating codes.
+   */
+  verify(code: string, at?: Date, rotatingKeys?: RotatingKeysLookup): Promise<TicketClaims | null> {
+    return this.verifier.verify(code, at, rotatingKeys);
   }
 }
 
@@ -58,5 +73,5 @@ export function ticketKeyIdOf(publicKey: KeyObject): string {
 
 export const looksLikeTicketCode = (code: string): boolean => {
   const trimmed = code.trim();
-  return trimmed.startsWith(TICKET_CODE_PREFIX) || trimmed.startsWith(ROTATING_CODE_PREFIX);
+  return TICKET_CODE_PREFIXES.some((prefix) => trimmed.startsWith(prefix));
 };

@@ -5,6 +5,7 @@ import type { Logger } from "../../logger";
 import type { PurposeKeys } from "../crypto/purpose-keys";
 import type { EventBus } from "./events";
 import type { ServiceMetrics } from "./metrics";
+import type { ReceiptSigner } from "../crypto/receipt-signer";
 import type { TicketSigner } from "../crypto/ticket-signer";
 import type { CardInstitution } from "../institutions/institution";
 import type { RateLimits } from "./rate-limits";
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   keys: PurposeKeys;
   /** Signs and checks ticket codes (T1, T2); apart from the ticket service, which keeps the tickets. */
   ticketSigner: TicketSigner;
+  /** Signs receipts and the books' tree heads (books/). */
+  receiptSigner: ReceiptSigner;
   institution: CardInstitution;
   rateLimits: RateLimits;
   /** Live events, published only after the change has committed. */

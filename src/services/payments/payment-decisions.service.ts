@@ -11,6 +11,7 @@ import type { OutboxService } from "../delivery/outbox.service";
 import { ProcessingLeases, type Lease } from "../kernel/processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
 import type { PaymentHolds } from "./payment-holds";
+import type { PaymentReceipts } from "./payment-receipts";
 import { PAYMENT_MOVES, paymentMove, type DecisionFields } from "./payment-states";
 import { type PaymentStatus } from "../../entities/value-lists";
 import { byId } from "../kernel/status-table";
@@ -53,6 +54,8 @@ export class PaymentDecisions {
     private readonly storeWebhooks: StoreWebhooks,
     /** What payments hold for the domains above (payment-holds.ts): moved with each decision. */
     readonly holds: PaymentHolds,
+    /** Each decision's signed receipt, issued in its transaction (payment-receipts.ts). */
+    private readonly receipts: PaymentReceipts,
   ) {
     this.leases = new ProcessingLeases(deps.clock, deps.leaseStore ?? null);
   }
@@ -101,7 +104,9 @@ export class PaymentDecisions {
       } else if (timedOut) {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
       }
-      await this.storeWebhooks.tell(tx, decision.approved ? "payment.approved" : "payment.declined", decided, { onlyIf: moved });
+      const kind = decision.approved ? "payment.approved" : "payment.declined";
+      const receipt = this.receipts.issue(tx, kind, decided, { onlyIf: moved });
+      await this.storeWebhooks.tell(tx, kind, decided, { onlyIf: moved, receipt });
       tx.afterCommit(() => {
         if (moved.changed !== 1) return;
         this.deps.events.paymentChanged(decided);
@@ -134,7 +139,8 @@ export class PaymentDecisions {
         if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
         await this.holds.release(tx, payment);
       }
-      await this.storeWebhooks.tell(tx, decision.approved ? "payment.approved" : "payment.declined", decided);
+      const kind = decision.approved ? "payment.approved" : "payment.declined";
+      await this.storeWebhooks.tell(tx, kind, decided, { receipt: this.receipts.issue(tx, kind, decided) });
       tx.afterCommit(() => {
         this.deps.events.paymentChanged(decided);
         if (timedOut) this.deps.metrics.reversalQueued("timeout");
@@ -169,7 +175,8 @@ export class PaymentDecisions {
   async voidWaiting(tx: Tx, payment: PaymentEntity, decidedAt: Date): Promise<boolean> {
     if (!(await this.move(tx, payment.id, "PENDING_CONFIRMATION", "VOIDED", { decidedAt }))) return false;
     await this.holds.release(tx, payment);
-    await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED", decidedAt }));
+    const voided = Object.assign(new PaymentEntity(), payment, { status: "VOIDED", decidedAt });
+    await this.storeWebhooks.tell(tx, "payment.voided", voided, { receipt: this.receipts.issue(tx, "payment.voided", voided) });
     return true;
   }
 
@@ -216,7 +223,8 @@ export class PaymentDecisions {
     this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "VOID", payment.approvalNumber!));
     // A void undoes the whole sale: what it held follows (points given back, a bill payable again).
     await this.holds.reverse(tx, payment, { before: 0, after: payment.amount, voided: true });
-    await this.storeWebhooks.tell(tx, "payment.voided", Object.assign(new PaymentEntity(), payment, { status: "VOIDED" }));
+    const voided = Object.assign(new PaymentEntity(), payment, { status: "VOIDED" });
+    await this.storeWebhooks.tell(tx, "payment.voided", voided, { receipt: this.receipts.issue(tx, "payment.voided", voided) });
     return true;
   }
 
@@ -244,7 +252,8 @@ export class PaymentDecisions {
     this.outbox.send(tx, OUTBOX_REPORT, { ...this.report(payment, "REFUND", payment.approvalNumber!), amount, refundId: refund.id });
     await this.holds.reverse(tx, payment, { before: refundedAmount - amount, after: refundedAmount, voided: false });
     const refunded = Object.assign(new PaymentEntity(), payment, { status: after.status, refundedAmount });
-    await this.storeWebhooks.tell(tx, "payment.refunded", refunded, { refund: { amount } });
+    const receipt = this.receipts.issue(tx, "payment.refunded", refunded, { refund: { id: refund.id, amount } });
+    await this.storeWebhooks.tell(tx, "payment.refunded", refunded, { refund: { amount }, receipt });
     return { status: after.status, refundedAmount, refundedBefore: refundedAmount - amount };
   }
 
@@ -290,13 +299,14 @@ export class PaymentDecisions {
           if (!(await this.move(tx, payment.id, "PROCESSING", "DECLINED", fields))) return false;
           this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
           await this.holds.release(tx, payment);
-          await this.storeWebhooks.tell(tx, "payment.declined", declined);
+          await this.storeWebhooks.tell(tx, "payment.declined", declined, { receipt: this.receipts.issue(tx, "payment.declined", declined) });
           tx.afterCommit(() => this.deps.events.paymentChanged(declined));
           return true;
         }
         const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", "DECLINED", fields);
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
-        await this.storeWebhooks.tell(tx, "payment.declined", declined, { onlyIf: moved });
+        const receipt = this.receipts.issue(tx, "payment.declined", declined, { onlyIf: moved });
+        await this.storeWebhooks.tell(tx, "payment.declined", declined, { onlyIf: moved, receipt });
         tx.afterCommit(() => {
           if (moved.changed === 1) this.deps.events.paymentChanged(declined);
         });

@@ -6,6 +6,7 @@ import { customerNumberOf } from "../kernel/customer-numbers.service";
 import type { ServiceDeps } from "../kernel/deps";
 import type { OutboxService } from "../delivery/outbox.service";
 import { sendWebhook } from "../delivery/webhooks";
+import type { SignedReceipt } from "../../../clients/wire/receipt";
 
 export type PaymentWebhookType = "payment.approved" | "payment.declined" | "payment.voided" | "payment.refunded";
 
@@ -40,7 +41,7 @@ export class StoreWebhooks {
   }
 
   /** Sends the payment's event with `tx` (only if `onlyIf` changed a row, when given); nothing when the store has no webhook. */
-  async tell(tx: Tx, type: PaymentWebhookType, payment: PaymentEntity, options: { onlyIf?: AtCommit; refund?: { amount: number } } = {}): Promise<void> {
+  async tell(tx: Tx, type: PaymentWebhookType, payment: PaymentEntity, options: { onlyIf?: AtCommit; refund?: { amount: number }; receipt?: SignedReceipt } = {}): Promise<void> {
     if (!(await this.hasWebhook(payment.storeId, tx))) return;
     const data = {
       id: payment.id,
@@ -56,6 +57,8 @@ export class StoreWebhooks {
       createdAt: payment.createdAt.toISOString(),
       decidedAt: payment.decidedAt?.toISOString() ?? null,
       ...(options.refund ? { refund: options.refund } : {}),
+      // The decision's signed receipt: the store can check it with the published key set.
+      ...(options.receipt ? { receipt: options.receipt } : {}),
     };
     sendWebhook(this.outbox, tx, { storeId: payment.storeId }, type, data, this.deps.clock.now(), { onlyIf: options.onlyIf });
   }

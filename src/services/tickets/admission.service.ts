@@ -5,6 +5,7 @@ import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
 import { admittedVisitors, eventDayOf } from "./attendance";
+import { rotatingKeysOf } from "./rotating-keys";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput } from "../kernel/errors";
@@ -13,7 +14,7 @@ import { requireGate } from "../kernel/guards";
 import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
-import { TICKET_USE_MOVES } from "./ticket-use-states";
+import { TICKET_MOVES } from "./ticket-states";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "../kernel/validation";
 import { takeCodeTry } from "../kernel/wrong-code-limit";
@@ -188,7 +189,7 @@ export class AdmissionService {
     counted = true,
     windowTaken = false,
   ): Promise<AdmissionDecision> {
-    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at);
+    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at, (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
     const first: Decision = windowTaken
       ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
@@ -270,7 +271,7 @@ export class AdmissionService {
 
   /**
    * Writes what the decision does to the ticket, on the conditions it was decided on
-   * (an entry by TICKET_USE_MOVES); false when the row no longer meets them. An exit
+   * (an entry by TICKET_MOVES); false when the row no longer meets them. An exit
    * moves no status and is never refused: a gate never keeps a visitor in. `inside`
    * follows the latest movement by scan time only, so synced scans arriving out of
    * order leave it as the latest one says.
@@ -285,8 +286,8 @@ export class AdmissionService {
     }
     if (decision.result !== "ADMITTED") return true;
     const { sql, params } = decision.takesUse
-      ? TICKET_USE_MOVES.update("use", byId(ticketId), { at, now, version, spacingMs: spacing })
-      : TICKET_USE_MOVES.update("reenter", byId(ticketId), { at, now, version });
+      ? TICKET_MOVES.update("use", byId(ticketId), { at, now, version, spacingMs: spacing })
+      : TICKET_MOVES.update("reenter", byId(ticketId), { at, now, version });
     return (await m.write(sql, params)) === 1;
   }
 

@@ -5,6 +5,8 @@ import type { ServiceDeps } from "../kernel/deps";
 import { badInput } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
 import { requireGate } from "../kernel/guards";
+import type { RotatingKey } from "../crypto/ticket-signer";
+import { holderKeys, ticketsWithDevicesChangedSince } from "./rotating-keys";
 
 /** A ticket as an offline gate decides on it (clients/wire/admission-rules.ts reads the same). */
 export interface GateTicket {
@@ -17,6 +19,8 @@ export interface GateTicket {
   minMinutesBetweenUses: number | null;
   lastUsedAt: Date | null;
   inside: boolean;
+  /** The device keys that sign its compact rotating (T4) codes: its holder's devices, not revoked (rotating-keys.ts). */
+  rotatingKeys: RotatingKey[];
 }
 
 export interface GateSnapshot {
@@ -38,8 +42,9 @@ export const SNAPSHOT_OVERLAP_MS = 10_000;
 
 /**
  * What a gate needs to admit alone while its network is down: the public keys (the
- * current one and the previous ones still accepted), each ticket's state, the revoked
- * tickets; all of them, or only those changed since an earlier snapshot's `asOf`.
+ * current one and the previous ones still accepted), each ticket's state with the device
+ * keys that sign its rotating codes, the revoked tickets; all of them, or only those
+ * changed (or whose holder's devices changed) since an earlier snapshot's `asOf`.
  */
 export class GateSnapshotService {
   constructor(
@@ -52,21 +57,25 @@ export class GateSnapshotService {
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     if (since && Number.isNaN(since.getTime())) badInput("since must be a time", { field: "since" });
     const asOf = new Date(this.deps.clock.now().getTime() - SNAPSHOT_OVERLAP_MS);
-    const rows = await this.deps.db.read((m) =>
-      m.find(TicketEntity, { where: { eventId: event.id, ...(since ? { updatedAt: MoreThanOrEqual(since) } : {}) }, order: { id: "ASC" } }),
-    );
+    const { rows, keys } = await this.deps.db.read(async (m) => {
+      const changed = await m.find(TicketEntity, { where: { eventId: event.id, ...(since ? { updatedAt: MoreThanOrEqual(since) } : {}) }, order: { id: "ASC" } });
+      // A holder's device registered or revoked since: the ticket comes again, with its keys as they are now.
+      const seen = new Set(changed.map((t) => t.id));
+      const rows = since ? [...changed, ...(await ticketsWithDevicesChangedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
+      return { rows, keys: await holderKeys(m, rows.filter((t) => !t.revokedAt), true) };
+    });
     return {
       eventId: event.id,
       asOf,
       signingKeys: this.deps.ticketSigner.publicKeyPems,
       allowReentry: event.allowReentry === 1,
-      tickets: rows.filter((t) => !t.revokedAt).map(gateTicketOf),
+      tickets: rows.filter((t) => !t.revokedAt).map((t) => gateTicketOf(t, keys.get(t.id) ?? [])),
       revokedTicketIds: rows.filter((t) => t.revokedAt).map((t) => t.id),
     };
   }
 }
 
-const gateTicketOf = (t: TicketEntity): GateTicket => ({
+const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[]): GateTicket => ({
   ticketId: t.id,
   holderVersion: t.holderVersion,
   usesAllowed: t.usesAllowed,
@@ -76,4 +85,5 @@ const gateTicketOf = (t: TicketEntity): GateTicket => ({
   minMinutesBetweenUses: t.minMinutesBetweenUses,
   lastUsedAt: t.lastUsedAt,
   inside: t.inside === 1,
+  rotatingKeys,
 });

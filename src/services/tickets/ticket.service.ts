@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { IsNull, MoreThan, type EntityManager } from "typeorm";
-import { AdmissionEntity, CustomerEntity, DeviceEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../../entities";
+import { AdmissionEntity, CustomerEntity, EventEntity, TicketEntity, TicketTransferEntity } from "../../entities";
 import { ROTATION_PERIOD_SECONDS } from "../../../clients/wire/rotation";
+import { rotatingCredential } from "../../../clients/wire/compact-ticket";
+import { rotatingKeysOf } from "./rotating-keys";
 import type { Approval } from "../kernel/approval";
 import type { Caller } from "../kernel/caller";
 import type { DeviceService } from "../devices/device.service";
@@ -12,6 +14,8 @@ import { ErrorCode, badInput, fail, forbidden, notFound } from "../kernel/errors
 import type { TicketEventService } from "./ticket-event.service";
 import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
+import { byId } from "../kernel/status-table";
+import { TICKET_MOVES } from "./ticket-states";
 import { isUniqueViolation } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
 
@@ -121,14 +125,9 @@ export class TicketService {
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { partnerId, issueNumber }));
     if (!ticket) return notFound("ticket");
     if (!ticket.revokedAt) {
-      await this.deps.db.tx((m) =>
-        m
-          .createQueryBuilder()
-          .update(TicketEntity)
-          .set({ revokedAt: this.deps.clock.now(), updatedAt: this.deps.clock.now(), holderVersion: () => "holderVersion + 1" })
-          .where("id = :id AND revokedAt IS NULL", { id: ticket.id })
-          .execute(),
-      );
+      // Revoked once: a second revocation (racing or repeated) finds it REVOKED and changes nothing.
+      const { sql, params } = TICKET_MOVES.update("revoke", byId(ticket.id), { now: this.deps.clock.now() });
+      await this.deps.db.tx((tx) => tx.write(sql, params));
     }
     return this.viewById(ticket.id);
   }
@@ -187,30 +186,20 @@ export class TicketService {
   }
 
   /**
-   * A rotating ticket for this phone's device: a credential signed by the server that
-   * names the ticket, its holder version and the device, and carries the device's public
-   * key. The phone turns it into a new code every ROTATION_PERIOD_SECONDS by signing the
-   * window with the device key (clients/device-key.ts `rotatingTicketCode`), without
-   * asking again, for as long as the ticket is valid; a gate, online or offline, checks
-   * both signatures and takes only a current window, so a screenshot is worth nothing
-   * (STALE). Approved by that device's proof: the device the credential binds.
+   * A rotating ticket for this phone's device: a credential naming the ticket, its event
+   * and holder version ("T4:", clients/wire/compact-ticket.ts). The phone turns it into a
+   * new code every ROTATION_PERIOD_SECONDS by signing the window with the device key
+   * (clients/device-key.ts `rotatingTicketCode`), without asking again, for as long as
+   * the ticket is valid. The code carries no key, so it stays small: the server and a
+   * gate's snapshot know the holder's device keys (rotating-keys.ts). A gate checks the
+   * signature and takes only a current window, so a screenshot is worth nothing (STALE).
+   * Approved by the device's proof, from the release time on.
    */
   async issueRotatingTicket(caller: Caller, ticketId: string, proof: Exclude<Approval, string>): Promise<{ credential: string; periodSeconds: number; expiresAt: Date }> {
     const session = requireCustomer(caller);
     const { ticket, event } = await this.releasedTicket(session.customerId, ticketId);
-    const deviceId = (await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId }))!;
-    const device = await this.deps.db.read((m) => m.findOneByOrFail(DeviceEntity, { id: deviceId }));
-    const credential = this.deps.ticketSigner.signCredential({
-      t: ticket.id,
-      e: event.id,
-      v: ticket.holderVersion,
-      vf: seconds(ticket.validFrom),
-      vu: seconds(ticket.validUntil),
-      x: seconds(ticket.validUntil),
-      di: device.id,
-      d: device.publicKey.toString("base64url"),
-      a: device.algorithm,
-    });
+    await this.devices.approvingDevice(session, proof, "issueRotatingTicket", { ticketId });
+    const credential = rotatingCredential({ t: ticket.id, e: event.id, v: ticket.holderVersion });
     return { credential, periodSeconds: ROTATION_PERIOD_SECONDS, expiresAt: ticket.validUntil };
   }
 
@@ -232,10 +221,8 @@ export class TicketService {
       if (event.maxTransfers !== null && standing >= event.maxTransfers) {
         forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
       }
-      const moved = await m.write(
-        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
-        [toPhone, now, ticket.id, ticket.holderVersion],
-      );
+      const pass = TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: ticket.holderVersion, now });
+      const moved = await m.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await m.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
     });
@@ -256,10 +243,8 @@ export class TicketService {
       const ticket = await m.findOneByOrFail(TicketEntity, { id: ticketId });
       if (ticket.revokedAt || ticket.holderPhone !== last.toPhone) return notFound("ticket");
       if (ticket.usesLeft < ticket.usesAllowed) forbidden("The ticket has been used; it cannot be taken back");
-      const moved = await m.write(
-        "UPDATE tickets SET holderPhone = ?, holderVersion = holderVersion + 1, updatedAt = ? WHERE id = ? AND holderVersion = ? AND revokedAt IS NULL AND usesLeft = usesAllowed",
-        [phone, now, ticketId, ticket.holderVersion],
-      );
+      const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone: phone, version: ticket.holderVersion, now });
+      const moved = await m.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await m.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
     });
@@ -293,7 +278,7 @@ export class TicketService {
   /** For a gate's lookup: the ticket behind a code, if the signature holds. */
   async describeTicket(caller: Caller, code: string): Promise<{ expiresAt: Date; ticket: TicketView }> {
     const { partnerId } = requireGate(caller);
-    const claims = await this.deps.ticketSigner.verify(code.trim(), this.deps.clock.now());
+    const claims = await this.deps.ticketSigner.verify(code.trim(), this.deps.clock.now(), (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
     if (!claims) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");
     const ticket = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t }));
     if (!ticket || ticket.partnerId !== partnerId) return fail(ErrorCode.CODE_INVALID, "This is not a valid ticket code");

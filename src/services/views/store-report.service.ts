@@ -32,6 +32,12 @@ export interface StoreReport {
 export class StoreReportService {
   constructor(private readonly deps: ServiceDeps) {}
 
+  /** The caller's own store, so a register takes its name, currency and time zone from the server. */
+  async store(caller: Caller): Promise<StoreEntity> {
+    const register = requireRegister(caller);
+    return this.deps.db.read((m) => m.findOneByOrFail(StoreEntity, { id: register.storeId }));
+  }
+
   async report(caller: Caller, date: string): Promise<StoreReport> {
     const register = requireRegister(caller);
     const store = await this.deps.db.read((m) => m.findOneByOrFail(StoreEntity, { id: register.storeId }));

@@ -8,8 +8,8 @@ import { withKey, type PhoneSession } from "./session";
 const PERIOD_MS = ROTATION_PERIOD_SECONDS * 1000;
 
 /**
- * A ticket's rotating QR: the server signs a credential for this device once; the phone
- * then signs each 15-second window itself, so the code changes with no request and a
+ * A ticket's rotating QR: the server hands this device a credential once; the phone
+ * then signs each 15-second window itself (a compact T4 code, a small QR), so the code changes with no request and a
  * screenshot is refused at the gate once its window is past. `onUnavailable` hears why
  * the credential could not be had, and the caller offers the static code instead.
  */

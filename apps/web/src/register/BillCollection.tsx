@@ -1,7 +1,8 @@
 import type { BillWithPayment, Payment } from "@clients/common";
 import type { CodeLookup } from "@clients/register";
 import { useEffect, useState } from "preact/hooks";
-import { errorText, idempotencyKey } from "../shared/errors";
+import { idempotencyKey } from "../shared/errors";
+import { declineWords, errorWords, statusWords } from "../shared/words";
 import { money, when } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./session";
@@ -38,7 +39,7 @@ export function BillCollection({ session }: { session: RegisterSession }) {
       if (lookup.kind !== "BILL" || !lookup.bill) throw new Error("This is not a bill's code.");
       setFound({ code, lookup });
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(errorWords(error));
     }
   };
   const collect = async (tender: "CASH" | "CARD", paymentCode?: string) => {
@@ -47,7 +48,7 @@ export function BillCollection({ session }: { session: RegisterSession }) {
       setFound(null);
       setByCard(false);
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(errorWords(error));
     }
   };
   const bill = found?.lookup.bill;
@@ -95,7 +96,7 @@ function Collected({ bill }: { bill: BillWithPayment }) {
   if (bill.status === "PAID") {
     return (
       <p role="status" class="notice ok">
-        Collected: {bill.billerName} {money(bill.amount, bill.currency)} ({bill.tender?.toLowerCase()})
+        Collected: {bill.billerName} {money(bill.amount, bill.currency)} ({bill.tender === "CASH" ? "cash" : "card"})
         {payment?.approvalNumber && <> · approval number {payment.approvalNumber}</>}
       </p>
     );
@@ -109,8 +110,8 @@ function Collected({ bill }: { bill: BillWithPayment }) {
   }
   return (
     <p role="status" class="notice bad">
-      Not collected: the card payment ended {payment?.status.toLowerCase().replace(/_/g, " ")}
-      {payment?.declineReason ? ` (${payment.declineReason})` : ""}. The bill is still to be paid: ask for a new bill code.
+      Not collected: {payment?.status === "DECLINED" ? declineWords(payment.declineReason) : `the card payment ended ${statusWords(payment?.status ?? "DECLINED").toLowerCase()}`}. The bill
+      is still to be paid: ask for a new bill code.
     </p>
   );
 }

@@ -1,20 +1,25 @@
 import type { Payment } from "@clients/common";
 import { useEffect, useState } from "preact/hooks";
-import { errorText, idempotencyKey } from "../shared/errors";
+import { idempotencyKey } from "../shared/errors";
 import { money } from "../shared/format";
-import { CodeInput } from "../shared/scanner";
-import type { RegisterSession } from "./session";
 import { Problem } from "../shared/problem";
+import { CodeInput } from "../shared/scanner";
+import { errorWords } from "../shared/words";
+import { RefundAsk } from "./RefundAsk";
+import type { RegisterSession } from "./session";
+import { PaymentVerdict, RefusedVerdict } from "./Verdict";
 
 type State =
   | { step: "ready" }
   | { step: "charging" }
   | { step: "waiting"; payment: Payment }
-  | { step: "done"; payment: Payment };
+  | { step: "done"; payment: Payment; asking?: boolean }
+  | { step: "refused"; reason: string };
 
 /**
  * A sale: the amount, then the customer's code (camera or typed) charges it. When the
- * phone must confirm, the register waits, told live, and can cancel (voidPayment).
+ * phone must confirm, the register waits, told live, and can cancel (voidPayment). The
+ * verdict fills the screen (Verdict.tsx); a refund is asked first (RefundAsk.tsx).
  */
 export function Sale({ session }: { session: RegisterSession }) {
   const [amount, setAmount] = useState("");
@@ -42,15 +47,14 @@ export function Sale({ session }: { session: RegisterSession }) {
       const payment = await session.client.redeemCode(code, { amount: value, currency: session.currency }, idempotencyKey());
       setState(payment.status === "PENDING_CONFIRMATION" ? { step: "waiting", payment } : { step: "done", payment });
     } catch (error) {
-      setProblem(errorText(error));
-      setState({ step: "ready" });
+      setState({ step: "refused", reason: errorWords(error, session.currency) });
     }
   };
-  const act = async (run: () => Promise<Payment>) => {
+  const cancel = async (payment: Payment) => {
     try {
-      setState({ step: "done", payment: await run() });
+      setState({ step: "done", payment: await session.client.voidPayment(payment.id, idempotencyKey()) });
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(errorWords(error, session.currency));
     }
   };
   const next = () => {
@@ -77,58 +81,38 @@ export function Sale({ session }: { session: RegisterSession }) {
         <div class="panel waiting" role="status" aria-live="polite">
           <p class="amount">{money(state.payment.amount, state.payment.currency)}</p>
           <p>Waiting for the customer to confirm on their phone…</p>
-          <button type="button" class="danger" onClick={() => act(() => session.client.voidPayment(state.payment.id, idempotencyKey()))}>
+          <button type="button" class="danger" onClick={() => cancel(state.payment)}>
             Cancel the sale
           </button>
         </div>
       )}
-      {state.step === "done" && <Outcome payment={state.payment} onRefund={() => act(() => session.client.refundPayment(state.payment.id, idempotencyKey()))} onNext={next} />}
-    </section>
-  );
-}
-
-const OUTCOME: Record<string, string> = {
-  APPROVED: "Approved",
-  DECLINED: "Declined",
-  REJECTED_BY_CUSTOMER: "The customer rejected it",
-  EXPIRED: "Not confirmed in time",
-  VOIDED: "Cancelled",
-  REFUNDED: "Refunded",
-  PROCESSING: "Still processing: ask again in a moment",
-  PENDING_CONFIRMATION: "Waiting for the customer",
-};
-
-function Outcome({ payment, onRefund, onNext }: { payment: Payment; onRefund: () => void; onNext: () => void }) {
-  const approved = payment.status === "APPROVED";
-  return (
-    <div class={`panel outcome ${approved ? "ok" : "bad"}`} role="status" aria-live="polite">
-      <p class="big-word">{OUTCOME[payment.status]}</p>
-      <p class="amount">{money(payment.amount, payment.currency)}</p>
-      <p>
-        {payment.card.brand} •••• {payment.card.last4}
-        {payment.approvalNumber && (
-          <>
-            {" "}
-            · approval number <strong data-testid="approval-number">{payment.approvalNumber}</strong>
-          </>
-        )}
-        {payment.declineReason ? ` · ${payment.declineReason}` : ""}
-      </p>
-      {payment.customerNumber && (
-        <p>
-          Customer number <strong data-testid="customer-number">{payment.customerNumber}</strong>
-        </p>
+      {state.step === "refused" && (
+        <RefusedVerdict
+          reason={state.reason}
+          amount={Number(amount) > 0 ? money(Number(amount), session.currency) : null}
+          onAgain={() => setState({ step: "ready" })}
+          onNext={next}
+        />
       )}
-      <div class="row">
-        {approved && (
-          <button type="button" class="danger" onClick={onRefund}>
-            Refund
-          </button>
-        )}
-        <button type="button" class="primary" onClick={onNext}>
-          Next sale
-        </button>
-      </div>
-    </div>
+      {state.step === "done" && (
+        <PaymentVerdict
+          payment={state.payment}
+          onRefund={
+            state.payment.status === "APPROVED" || state.payment.status === "PARTIALLY_REFUNDED"
+              ? () => setState({ step: "done", payment: state.payment, asking: true })
+              : undefined
+          }
+          onNext={next}
+        />
+      )}
+      {state.step === "done" && state.asking && (
+        <RefundAsk
+          session={session}
+          payment={state.payment}
+          onDone={(payment) => setState({ step: "done", payment })}
+          onCancel={() => setState({ step: "done", payment: state.payment })}
+        />
+      )}
+    </section>
   );
 }

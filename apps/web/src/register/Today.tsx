@@ -1,32 +1,29 @@
+import type { Payment } from "@clients/common";
 import { useState } from "preact/hooks";
-import { errorText, idempotencyKey } from "../shared/errors";
-import { money, when } from "../shared/format";
+import { money } from "../shared/format";
 import { useLoad } from "../shared/use-load";
+import { statusWords } from "../shared/words";
+import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
+import { dayIn, paymentsOfDay, timeIn } from "./store-day";
 
 /**
- * The store's day: its totals (the server's storeReport, in the store's time zone), its
- * recent payments (each refundable) and the bills it collected, so a cashier can close
- * the till from this screen.
+ * The store's day, today only, in the store's time zone: its totals (the server's
+ * storeReport), today's payments (each refundable, asked first) and the bills it
+ * collected, so a cashier can close the till from this screen.
  */
 export function Today({ session }: { session: RegisterSession }) {
-  const today = new Date().toLocaleDateString("sv"); // YYYY-MM-DD in this register's time zone
-  const payments = useLoad(() => session.client.payments(20), [session]);
-  const bills = useLoad(() => session.client.collectedBills(today), [session]);
-  const report = useLoad(() => session.client.storeReport(today), [session]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const refund = async (id: string) => {
-    try {
-      await session.client.refundPayment(id, idempotencyKey());
-      payments.reload();
-      report.reload();
-    } catch (error) {
-      setProblem(errorText(error));
-    }
-  };
+  const zone = session.store.timeZone;
+  const today = dayIn(zone);
+  const payments = useLoad(() => paymentsOfDay(session.client, zone, today), [session, today]);
+  const bills = useLoad(() => session.client.collectedBills(today), [session, today]);
+  const report = useLoad(() => session.client.storeReport(today), [session, today]);
+  const [asking, setAsking] = useState<Payment | null>(null);
+  const [refunded, setRefunded] = useState<string | null>(null);
+  const dateWords = new Date().toLocaleDateString(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
   return (
     <section aria-labelledby="today-title">
-      <h2 id="today-title">Today</h2>
+      <h2 id="today-title">Today, {dateWords}</h2>
       {report.problem && <p class="problem">{report.problem}</p>}
       {report.value && (
         <dl class="totals" aria-label="The day's totals">
@@ -50,39 +47,65 @@ export function Today({ session }: { session: RegisterSession }) {
           </dd>
         </dl>
       )}
-      {(problem ?? payments.problem) && (
-        <p role="alert" class="problem">
-          {problem ?? payments.problem}
+      {refunded && (
+        <p role="status" class="notice ok">
+          {refunded}
         </p>
       )}
-      <h3>Payments</h3>
-      <ul class="list">
-        {payments.value?.nodes.map((payment) => (
+      <h3>Payments today</h3>
+      {payments.problem && (
+        <p role="alert" class="problem">
+          {payments.problem}
+        </p>
+      )}
+      {payments.value?.payments.length === 0 && <p class="empty">No payments yet today.</p>}
+      <ul class="list" aria-label="Payments today">
+        {payments.value?.payments.map((payment) => (
           <li key={payment.id}>
             <div>
-              {money(payment.amount, payment.currency)} · {payment.status.toLowerCase().replace(/_/g, " ")}
+              {money(payment.amount, payment.currency)} · <span data-testid="payment-status">{statusWords(payment.status)}</span>
+              {payment.refundedAmount > 0 && payment.status !== "REFUNDED" && <> ({money(payment.refundedAmount, payment.currency)} back)</>}
               <br />
               <small>
-                {when(payment.createdAt)} {payment.approvalNumber ? `· approval ${payment.approvalNumber}` : ""}
+                {timeIn(zone, payment.createdAt)} · {payment.card.brand} •••• {payment.card.last4}
+                {payment.approvalNumber ? ` · approval ${payment.approvalNumber}` : ""}
               </small>
             </div>
-            {payment.status === "APPROVED" && (
-              <button type="button" onClick={() => refund(payment.id)}>
-                Refund
+            {(payment.status === "APPROVED" || payment.status === "PARTIALLY_REFUNDED") && (
+              <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={`Refund ${money(payment.amount, payment.currency)} at ${timeIn(zone, payment.createdAt)}`}>
+                Refund…
               </button>
             )}
           </li>
         ))}
       </ul>
+      {payments.value?.more && <p class="note">Only the latest {payments.value.payments.length} are listed.</p>}
       <h3>Bills collected today</h3>
       {bills.problem && <p class="problem">{bills.problem}</p>}
+      {bills.value?.length === 0 && <p class="empty">No bills collected yet today.</p>}
       <ul class="list">
         {bills.value?.map((bill) => (
           <li key={bill.id}>
-            {bill.billerName} · {money(bill.amount, bill.currency)} · {bill.tender?.toLowerCase()}
+            {bill.billerName} · {money(bill.amount, bill.currency)} · {bill.tender === "CASH" ? "cash" : bill.tender === "CARD" ? "card" : ""}
           </li>
         ))}
       </ul>
+      {asking && (
+        <RefundAsk
+          session={session}
+          payment={asking}
+          onCancel={() => {
+            setAsking(null);
+            payments.reload(); // another till may have changed it meanwhile
+          }}
+          onDone={(payment) => {
+            setAsking(null);
+            setRefunded(`Refunded: ${money(payment.refundedAmount - asking.refundedAmount, payment.currency)} given back to the card.`);
+            payments.reload();
+            report.reload();
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -73,6 +73,16 @@ export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => v
   );
 }
 
+/**
+ * A typed code as the server reads it. Spaces people type into a long code are dropped,
+ * except in a compact ticket code (T3:, T4:), whose base45 alphabet has the space as a
+ * character of its own.
+ */
+export function typedCode(typed: string): string {
+  const trimmed = typed.trim();
+  return /^T[34]:/.test(trimmed) ? trimmed : trimmed.replace(/\s+/g, "");
+}
+
 /** A code from the camera or typed: both end in `onCode`. */
 export function CodeInput({ label, onCode, busy }: { label: string; onCode: (code: string) => void; busy?: boolean }) {
   const [scanning, setScanning] = useState(false);
@@ -96,7 +106,7 @@ export function CodeInput({ label, onCode, busy }: { label: string; onCode: (cod
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          const code = typed.replace(/\s+/g, "");
+          const code = typedCode(typed);
           if (code) onCode(code);
         }}
       >

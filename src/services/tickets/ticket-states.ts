@@ -1,14 +1,22 @@
 import { StatusTable, sql, type Move } from "../kernel/status-table";
 
 /**
- * A ticket as the gate's moves see it: USABLE with a use left, USED_UP with none, and
- * REVOKED by its shop. Whether a scan may take a use is decided by the one rule shared
+ * A ticket's statuses and every move between them: USABLE with a use left, USED_UP with
+ * none, and REVOKED by its shop. A gate's scan takes a use; a holder passes an unused
+ * ticket on (an allotment, or taking it back); the shop revokes it. Whether a scan may take a use is decided by the one rule shared
  * with the offline gate (clients/wire/admission-rules.ts); this table is how the server takes
  * it, with the same conditions checked again by the UPDATE, so of several gates scanning
  * one code at once exactly one takes each use.
  */
-export const TICKET_USE_STATUSES = ["USABLE", "USED_UP", "REVOKED"] as const;
-export type TicketUseStatus = (typeof TICKET_USE_STATUSES)[number];
+export const TICKET_STATUSES = ["USABLE", "USED_UP", "REVOKED"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** A holder passing an unused ticket on: to whom, from the holder version its reader saw. */
+export interface Passing {
+  toPhone: string;
+  version: number;
+  now: Date;
+}
 
 /** A scan's movement: when it was scanned (`at`) and recorded (`now`), for the code of holder version `version`. */
 export interface Scanned {
@@ -26,12 +34,12 @@ interface Use extends Scanned {
 const LATEST = "(movedAt IS NULL OR movedAt <= ?)";
 
 /** The code's holder is still the ticket's: an allotment or a take-back since makes the code another holder's. */
-const holder = ({ version }: Scanned) => sql("holderVersion = ?", version);
+const holder = ({ version }: { version: number }) => sql("holderVersion = ?", version);
 
-export const TICKET_USE_MOVES = new StatusTable({
+export const TICKET_MOVES = new StatusTable({
   noun: "ticket",
   table: "tickets",
-  statuses: TICKET_USE_STATUSES,
+  statuses: TICKET_STATUSES,
   status: {
     derived: {
       USABLE: () => sql("revokedAt IS NULL AND usesLeft > 0"),
@@ -57,7 +65,7 @@ export const TICKET_USE_MOVES = new StatusTable({
         sql("updatedAt = ?", now),
         sql(`movedAt = CASE WHEN ${LATEST} THEN ? ELSE movedAt END`, at, at),
       ],
-    } as Move<TicketUseStatus, Use>,
+    } as Move<TicketStatus, Use>,
     // A single-entry ticket, used and let out, comes back in at an event that allows
     // re-entry: no use is taken, and only the latest movement may bring it in.
     reenter: {
@@ -65,6 +73,22 @@ export const TICKET_USE_MOVES = new StatusTable({
       to: ["USED_UP"],
       also: (scan) => sql(`usesAllowed = 1 AND inside = 0 AND lastUsedAt IS NOT NULL AND ${holder(scan).sql} AND ${LATEST}`, ...holder(scan).params, scan.at),
       set: ({ at, now }) => [sql("inside = 1"), sql("updatedAt = ?", now), sql("movedAt = ?", at)],
-    } as Move<TicketUseStatus, Scanned>,
+    } as Move<TicketStatus, Scanned>,
+    // An unused ticket goes to another phone (an allotment, or the giver taking it back):
+    // the holder version moves, so every code of the holder before stops working. Only
+    // while no use is taken, judged by the same UPDATE, so a gate admitting it at the same
+    // instant wins or loses whole.
+    pass: {
+      from: ["USABLE"],
+      to: ["USABLE"],
+      also: (passing) => sql(`usesLeft = usesAllowed AND ${holder(passing).sql}`, ...holder(passing).params),
+      set: ({ toPhone, now }) => [sql("holderPhone = ?", toPhone), sql("holderVersion = holderVersion + 1"), sql("updatedAt = ?", now)],
+    } as Move<TicketStatus, Passing>,
+    // The shop withdraws it, used or not: its codes stop working (the holder version moves too).
+    revoke: {
+      from: ["USABLE", "USED_UP"],
+      to: ["REVOKED"],
+      set: ({ now }) => [sql("revokedAt = ?", now), sql("updatedAt = ?", now), sql("holderVersion = holderVersion + 1")],
+    } as Move<TicketStatus, { now: Date }>,
   },
 });

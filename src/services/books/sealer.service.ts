@@ -1,0 +1,164 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { IsNull } from "typeorm";
+import { isUniqueViolation } from "../../database";
+import { BooksLeaseEntity, MerkleNodeEntity, ReceiptEntity, TreeHeadEntity } from "../../entities";
+import { toBase64url } from "../../../clients/wire/base64url";
+import { CompactRange, type Hash } from "../../../clients/wire/merkle";
+import { receiptLeafHash, treeHeadBytes, type TreeHead } from "../../../clients/wire/receipt";
+import type { ServiceDeps } from "../kernel/deps";
+import { edgeHashes } from "./merkle-nodes";
+import { signedReceiptOf } from "./receipts.service";
+
+const LEASE = "books";
+/** Receipts sealed in one transaction: a few thousand rows written, well under any statement limit. */
+const BATCH = 500;
+
+/** The lease was taken by another instance while this one was sealing: its batch is not written. */
+class LeaseLost extends Error {}
+
+/**
+ * The books' sealer: one instance at a time (a lease row, taken and renewed by one
+ * conditional UPDATE) gives waiting receipts their places in the log, in the order of
+ * their ids, writes the perfect subtrees they complete and signs a tree head, all in one
+ * transaction; with nothing new it signs the head again at least every BOOKS_HEAD_MS,
+ * so its time says the books were looked at. The hot path only inserts receipts. An
+ * instance whose lease ran out while it sealed finds its fence UPDATE change nothing and
+ * writes nothing; and were two ever to write, the unique leaf index and the tree head's
+ * size would refuse the second.
+ */
+export class BooksSealer {
+  private readonly holder = `${hostname().slice(0, 40)}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** The tree as this instance last sealed it; reloaded from the database whenever the lease was not ours. */
+  private tree: CompactRange | null = null;
+  private lastHeadAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    /** Told of every head signed, after its commit (the live feed, the books.sealed webhook). */
+    private readonly sealed: (head: TreeHead) => void = () => undefined,
+  ) {}
+
+  /** Seals every BOOKS_SEAL_MS, each round after the last one ended: rounds never overlap here. */
+  start(): void {
+    if (this.timer) return;
+    const round = () => {
+      this.running = this.sealOnce()
+        .catch((error) => this.deps.logger.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "sealing the books failed"))
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(round, this.deps.config.booksSealMs).unref();
+        });
+    };
+    this.timer = setTimeout(round, this.deps.config.booksSealMs).unref();
+  }
+
+  /** No new round starts; resolves when the one under way is done. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One round; the receipts it sealed. Runs every BOOKS_SEAL_MS on every instance, and does the work on one. */
+  async sealOnce(): Promise<number> {
+    if (!(await this.takeLease())) {
+      this.tree = null;
+      return 0;
+    }
+    let total = 0;
+    try {
+      for (;;) {
+        const sealed = await this.sealBatch();
+        total += sealed;
+        if (sealed < BATCH || !(await this.takeLease())) break;
+      }
+    } catch (error) {
+      // Whatever failed, the next round starts from the books as committed.
+      this.tree = null;
+      if (!(error instanceof LeaseLost) && !isUniqueViolation(error)) throw error;
+    }
+    return total;
+  }
+
+  private async sealBatch(): Promise<number> {
+    const { db, clock, config } = this.deps;
+    const tree = this.tree ?? (await this.load());
+    const waiting = await db.read((m) => m.find(ReceiptEntity, { where: { leafIndex: IsNull() }, order: { id: "ASC" }, take: BATCH }), { fresh: true });
+    const now = clock.now();
+    if (waiting.length === 0 && now.getTime() - this.lastHeadAt < config.booksHeadMs) return 0;
+    const next = CompactRange.of(tree.leaves, tree.hashes());
+    const nodes: MerkleNodeEntity[] = [];
+    const places: Array<[string, number]> = [];
+    for (const receipt of waiting) {
+      places.push([receipt.id, next.leaves]);
+      for (const node of next.append(receiptLeafHash(signedReceiptOf(receipt)))) {
+        nodes.push(Object.assign(new MerkleNodeEntity(), { level: node.level, idx: node.index, hash: toBase64url(node.hash) }));
+      }
+    }
+    const head = this.signHead(next.leaves, next.root(), now);
+    const until = this.leaseUntil(now);
+    await db.tx(async (tx) => {
+      // The fence: this batch is written only while the lease is still this instance's.
+      const fenced = await tx.write("UPDATE books_lease SET until = ? WHERE name = ? AND holder = ?", [until, LEASE, this.holder]);
+      if (fenced !== 1) throw new LeaseLost();
+      if (places.length > 0) {
+        const cases = places.map(() => "WHEN ? THEN ?").join(" ");
+        const ids = places.map(() => "?").join(", ");
+        const placed = await tx.write(`UPDATE receipts SET leafIndex = CASE id ${cases} END WHERE leafIndex IS NULL AND id IN (${ids})`, [
+          ...places.flat(),
+          ...places.map(([id]) => id),
+        ]);
+        if (placed !== places.length) throw new LeaseLost();
+        await tx.insert(MerkleNodeEntity, nodes);
+      }
+      const row = { size: head.size, root: head.root, at: now, keyId: head.keyId, signature: head.signature };
+      const resigned = await tx.write("UPDATE tree_heads SET at = ?, keyId = ?, signature = ? WHERE size = ? AND root = ?", [now, head.keyId, head.signature, head.size, head.root]);
+      if (resigned === 0) await tx.insert(TreeHeadEntity, row);
+      tx.afterCommit(() => this.sealed(head));
+    });
+    this.tree = next;
+    this.lastHeadAt = now.getTime();
+    return places.length;
+  }
+
+  private signHead(size: number, root: Hash, at: Date): TreeHead {
+    const unsigned = { size, root: toBase64url(root), at: at.toISOString() };
+    const signer = this.deps.receiptSigner;
+    return { ...unsigned, keyId: signer.keyId, signature: signer.sign(treeHeadBytes(unsigned)) };
+  }
+
+  /** The tree as the last committed head left it: its size, and the perfect subtrees of its right edge. */
+  private async load(): Promise<CompactRange> {
+    const { db } = this.deps;
+    const [latest] = await db.read((m) => m.find(TreeHeadEntity, { order: { size: "DESC" }, take: 1 }), { fresh: true });
+    const size = latest?.size ?? 0;
+    return CompactRange.of(size, await edgeHashes(db, size));
+  }
+
+  private leaseUntil(now: Date): Date {
+    return new Date(now.getTime() + Math.max(10_000, 5 * this.deps.config.booksSealMs));
+  }
+
+  /** Takes or renews the lease: one conditional UPDATE; the first instance ever inserts its row. */
+  private async takeLease(): Promise<boolean> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const until = this.leaseUntil(now);
+    const taken = await db.tx((tx) =>
+      tx.write("UPDATE books_lease SET holder = ?, until = ? WHERE name = ? AND (holder = ? OR until < ?)", [this.holder, until, LEASE, this.holder, now]),
+    );
+    if (taken === 1) return true;
+    const exists = await db.read((m) => m.countBy(BooksLeaseEntity, { name: LEASE }), { fresh: true });
+    if (exists > 0) return false;
+    try {
+      await db.tx((tx) => tx.insert(BooksLeaseEntity, { name: LEASE, holder: this.holder, until }));
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { AtCommit, Tx } from "../../database";
+import type { PaymentEntity } from "../../entities";
+import type { SignedReceipt } from "../../../clients/wire/receipt";
+import type { ReceiptService } from "../books/receipts.service";
+import { customerNumberOf } from "../kernel/customer-numbers.service";
+import type { ServiceDeps } from "../kernel/deps";
+
+export type PaymentReceiptKind = "payment.approved" | "payment.declined" | "payment.voided" | "payment.refunded";
+
+/**
+ * A payment's receipts, issued in the transaction that decides it: what the store and
+ * the customer were told, signed (books/receipts.service.ts). A refund's receipt is the
+ * refund's (its id and amount), naming the payment.
+ */
+export class PaymentReceipts {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly receipts: ReceiptService,
+  ) {}
+
+  issue(tx: Tx, kind: PaymentReceiptKind, payment: PaymentEntity, options: { onlyIf?: AtCommit; refund?: { id: string; amount: number } } = {}): SignedReceipt {
+    const { refund } = options;
+    return this.receipts.issue(
+      tx,
+      {
+        kind,
+        objectId: refund ? refund.id : payment.id,
+        at: this.deps.clock.now(),
+        amount: refund ? refund.amount : payment.amount,
+        currency: payment.currency,
+        storeId: payment.storeId,
+        storeName: payment.storeName,
+        approvalNumber: payment.approvalNumber ?? undefined,
+        customerNumber: customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
+        paymentId: refund ? payment.id : undefined,
+      },
+      { customerId: payment.customerId, storeId: payment.storeId },
+      { onlyIf: options.onlyIf },
+    );
+  }
+}

@@ -1,0 +1,191 @@
+import canonicalize from "canonicalize";
+import { IsNull } from "typeorm";
+import { fromBase64url } from "../../clients/wire/base64url";
+import { consistencyRanges, verifyConsistency, verifyInclusion } from "../../clients/wire/merkle";
+import { receiptBytes, receiptLeafHash, verifyReceipt, verifyTreeHead, type KeySet, type TreeHead } from "../../clients/wire/receipt";
+import { ManualClock } from "../../src/clock";
+import { ReceiptEntity } from "../../src/entities";
+import { rangeHashes } from "../../src/services/books/merkle-nodes";
+import { BooksSealer } from "../../src/services/books/sealer.service";
+import { verifyBooks } from "../../src/services/books/verify-books";
+import { engines } from "../support/databases";
+import { approvedSale, serviceWorld, type ServiceWorld } from "../support/service-world";
+
+/**
+ * The books on both engines: each payment decision's signed receipt, the sealer giving
+ * receipts their places and signing heads, inclusion and consistency proofs that verify
+ * with the clients' own verifiers, one sealer at a time however many race, and the
+ * verifier of the books finding every change made to them behind the server's back.
+ */
+describe.each(engines)("the books (%s)", (engine) => {
+  let world: ServiceWorld;
+  let keys: KeySet;
+  const clock = new ManualClock(new Date("2026-12-01T10:00:00Z"));
+
+  beforeAll(async () => {
+    world = await serviceWorld(engine, { clock, env: { BOOKS_HEAD_MS: "100" } });
+    await world.services.receiptKeys.record();
+    keys = await world.services.receiptKeys.keySet();
+  });
+  afterAll(() => world.close());
+
+  const receiptsOf = (objectId: string) => world.services.receipts.ofObject(objectId);
+  const seal = () => world.services.sealer.sealOnce();
+  const hash = (text: string) => fromBase64url(text);
+  const check = (kept: TreeHead[] = []) => world.deps.db.read((m) => verifyBooks(m, keys, kept), { fresh: true });
+
+  it("signs a receipt for each decision that moves money, naming no card or phone number", async () => {
+    const { register, payment } = await approvedSale(world, 1280);
+    const [approval] = await receiptsOf(payment.id);
+    expect(approval.body).toMatchObject({ kind: "payment.approved", objectId: payment.id, amount: 1280, currency: "JPY", approvalNumber: payment.approvalNumber });
+    expect(approval.body.customerNumber).toMatch(/^\d{10}$/);
+    expect(await verifyReceipt(approval, keys)).toBe(true);
+    expect(JSON.stringify(approval)).not.toMatch(/4242|\+81|card/i);
+
+    const refunded = await world.services.payments.refundPayment(register, payment.id, "refund-1", 280);
+    expect(refunded.status).toBe("PARTIALLY_REFUNDED");
+    const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { kind: "payment.refunded" } }), { fresh: true });
+    const refund = rows.find((row) => JSON.parse(row.body).paymentId === payment.id)!;
+    expect(JSON.parse(refund.body)).toMatchObject({ kind: "payment.refunded", amount: 280, paymentId: payment.id });
+
+    const voided = await approvedSale(world, 500);
+    await world.services.payments.voidPayment(voided.register, voided.payment.id, "void-1");
+    expect((await receiptsOf(voided.payment.id)).map((r) => r.body.kind)).toEqual(["payment.approved", "payment.voided"]);
+  });
+
+  it("seals receipts into the books: each proves its place against a signed head, and each head extends the one before", async () => {
+    await seal();
+    const first = (await world.services.books.latestHead())!;
+    const { payment } = await approvedSale(world, 900);
+    clock.advance(1000);
+    expect(await seal()).toBeGreaterThanOrEqual(1);
+    const second = (await world.services.books.latestHead())!;
+    expect(second.size).toBeGreaterThan(first.size);
+    expect(await verifyTreeHead(second, keys)).toBe(true);
+
+    const [receipt] = await receiptsOf(payment.id);
+    const proof = await world.services.books.receiptProof(receipt.body.id);
+    expect(proof.leafIndex).not.toBeNull();
+    expect(verifyInclusion(proof.leafIndex!, proof.head!.size, receiptLeafHash(receipt), proof.path.map(hash), hash(proof.head!.root))).toBe(true);
+    // Another receipt's leaf does not verify on this path.
+    const [other] = await receiptsOf((await approvedSale(world, 100)).payment.id);
+    expect(verifyInclusion(proof.leafIndex!, proof.head!.size, receiptLeafHash(other), proof.path.map(hash), hash(proof.head!.root))).toBe(false);
+
+    const consistency = await world.services.books.consistency(first.size, second.size);
+    expect(verifyConsistency(first.size, second.size, consistency.path.map(hash), hash(first.root), hash(second.root))).toBe(true);
+  });
+
+  it("answers a receipt not yet sealed without a proof, and an unknown one with NOT_FOUND", async () => {
+    const { payment } = await approvedSale(world, 300);
+    const [receipt] = await receiptsOf(payment.id);
+    expect(await world.services.books.receiptProof(receipt.body.id)).toMatchObject({ leafIndex: null, head: null, path: [] });
+    await expect(world.services.books.receiptProof("0190f000-0000-7000-8000-000000000000")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("lets one sealer at a time write: two instances racing seal every receipt once, in one log", async () => {
+    for (let i = 0; i < 3; i++) await approvedSale(world, 100 + i);
+    const other = new BooksSealer(world.deps);
+    clock.advance(60_000);
+    const [mine, theirs] = await Promise.all([seal(), other.sealOnce()]);
+    expect(mine > 0 && theirs > 0).toBe(false);
+    const unsealed = await world.deps.db.read((m) => m.countBy(ReceiptEntity, { leafIndex: IsNull() }), { fresh: true });
+    expect(unsealed).toBe(0);
+    const report = await check();
+    expect(report.findings).toEqual([]);
+    expect(report.leaves).toBe((await world.services.books.latestHead())!.size);
+  });
+
+  describe("the verifier of the books", () => {
+    /** Seals what waits, checks the books are whole, then lets `change` edit the database directly and returns what the verifier finds. */
+    async function afterChange(change: (rows: ReceiptEntity[]) => Promise<void>) {
+      for (let i = 0; i < 3; i++) await approvedSale(world, 700 + i);
+      clock.advance(1000);
+      await seal();
+      expect((await check()).findings).toEqual([]);
+      const rows = (await world.deps.db.read((m) => m.find(ReceiptEntity, { order: { leafIndex: "DESC" }, take: 3 }), { fresh: true })).reverse();
+      await change(rows.map((row) => ({ ...row })));
+      const { findings } = await check();
+      // The books as they were, for the next change.
+      await world.deps.db.tx(async (tx) => {
+        await tx.write(`DELETE FROM receipts WHERE id IN (${rows.map(() => "?").join(", ")})`, rows.map((row) => row.id));
+        // Every receipt was sealed before the change: one waiting now was slipped in by it.
+        await tx.write("DELETE FROM receipts WHERE leafIndex IS NULL", []);
+        await tx.insert(ReceiptEntity, rows);
+      });
+      expect((await check()).findings).toEqual([]);
+      return findings;
+    }
+    const write = (sql: string, params: unknown[]) => world.deps.db.write(sql, params);
+
+    it("finds an amount edited", async () => {
+      const findings = await afterChange(async ([row]) => {
+        await write("UPDATE receipts SET body = ? WHERE id = ?", [row.body.replace(/"amount":(\d+)/, '"amount":1'), row.id]);
+      });
+      expect(findings[0]).toMatchObject({ receiptId: expect.any(String), problem: expect.stringMatching(/signature does not verify/) });
+    });
+
+    it("finds a row deleted", async () => {
+      let deleted = -1;
+      const findings = await afterChange(async ([, row]) => {
+        deleted = row.leafIndex!;
+        await write("DELETE FROM receipts WHERE id = ?", [row.id]);
+      });
+      expect(findings[0]).toMatchObject({ leafIndex: deleted, problem: `the receipt at place ${deleted} is missing` });
+    });
+
+    it("finds a row inserted: a receipt the center never signed", async () => {
+      const findings = await afterChange(async ([row]) => {
+        const forged = { ...row, id: "0190f000-0000-7000-8000-0000000000aa", leafIndex: null };
+        await write("INSERT INTO receipts (id, kind, objectId, customerId, storeId, body, keyId, signature, createdAt, leafIndex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", [
+          forged.id,
+          forged.kind,
+          forged.objectId,
+          forged.customerId,
+          forged.storeId,
+          forged.body.replace(/"amount":(\d+)/, '"amount":99999'),
+          forged.keyId,
+          forged.signature,
+          forged.createdAt,
+        ]);
+      });
+      expect(findings).toContainEqual(expect.objectContaining({ receiptId: "0190f000-0000-7000-8000-0000000000aa", leafIndex: null }));
+    });
+
+    it("finds two rows reordered, naming the first place that differs", async () => {
+      let first = -1;
+      const findings = await afterChange(async ([a, b]) => {
+        first = a.leafIndex!;
+        await write("UPDATE receipts SET leafIndex = ? WHERE id = ?", [-1, a.id]);
+        await write("UPDATE receipts SET leafIndex = ? WHERE id = ?", [a.leafIndex, b.id]);
+        await write("UPDATE receipts SET leafIndex = ? WHERE id = ?", [b.leafIndex, a.id]);
+      });
+      expect(findings[0]).toMatchObject({ leafIndex: first, problem: "it is not the receipt that was sealed at its place" });
+    });
+
+    it("shows a history rewritten and re-signed with the center's own key to whoever kept an earlier tree head: the consistency proof from it fails", async () => {
+      await approvedSale(world, 640);
+      clock.advance(1000);
+      await seal();
+      const kept = (await world.services.books.latestHead())!;
+      // The operator changes the first receipt's amount, signs it again with the receipt key, and rebuilds the books from scratch.
+      const [row] = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { leafIndex: 0 } }), { fresh: true });
+      const body = { ...JSON.parse(row.body), amount: JSON.parse(row.body).amount + 1 };
+      await write("UPDATE receipts SET body = ?, signature = ? WHERE id = ?", [canonicalize(body), world.deps.receiptSigner.sign(receiptBytes(body)), row.id]);
+      await write("UPDATE receipts SET leafIndex = NULL WHERE leafIndex IS NOT NULL", []);
+      await write("DELETE FROM merkle_nodes WHERE level >= 0", []);
+      await write("DELETE FROM tree_heads WHERE size >= 0", []);
+      clock.advance(60_000);
+      await new BooksSealer(world.deps).sealOnce();
+      const rebuilt = (await world.services.books.latestHead())!;
+      expect(rebuilt.size).toBeGreaterThanOrEqual(kept.size);
+
+      // Checked against itself, the rewritten books hold together; against the kept head, they do not.
+      expect((await check()).findings).toEqual([]);
+      expect((await check([kept])).findings).toEqual([
+        expect.objectContaining({ problem: `the tree head kept outside of size ${kept.size} does not match the books recomputed up to it` }),
+      ]);
+      const path = await world.deps.db.read((m) => rangeHashes(m, consistencyRanges(kept.size, rebuilt.size)));
+      expect(verifyConsistency(kept.size, rebuilt.size, path, hash(kept.root), hash(rebuilt.root))).toBe(false);
+    });
+  });
+});
