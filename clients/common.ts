@@ -55,6 +55,11 @@ export type VariablesArgument<D extends AnyDocument> = {} extends VariablesOf<D>
 /** The base of every wallet-center client: one endpoint, one bearer credential. */
 export class WalletClient {
   protected credential: string | null;
+  /**
+   * Hears that the server refused this client's credential (UNAUTHENTICATED to a request
+   * that carried one): the session ended elsewhere or expired. An app signs in again.
+   */
+  onCredentialRefused: ((error: WalletApiError) => void) | null = null;
   private readonly http: GraphQLClient;
 
   constructor(
@@ -81,7 +86,10 @@ export class WalletClient {
     try {
       return await this.http.request<unknown>({ document: textOf(query), variables, requestHeaders });
     } catch (error) {
-      throw error instanceof ClientError ? walletApiError(error) : error;
+      if (!(error instanceof ClientError)) throw error;
+      const refused = walletApiError(error);
+      if (refused.code === "UNAUTHENTICATED" && requestHeaders.authorization) this.onCredentialRefused?.(refused);
+      throw refused;
     }
   }
 }

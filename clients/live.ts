@@ -162,6 +162,8 @@ export class LiveConnection {
   closeCode: number | null = null;
   /** How many times the socket connected and was accepted (1 + the reconnections). */
   connections = 0;
+  /** Hears the server close the socket because the credential it carried ended or was refused (4401, 4403). */
+  onCredentialRefused: ((closeCode: number) => void) | null = null;
 
   constructor(
     private readonly url: string,
@@ -186,7 +188,10 @@ export class LiveConnection {
         return credential ? { authorization: `Bearer ${credential}` } : {};
       },
       on: {
-        closed: (event) => (this.closeCode = (event as { code?: number }).code ?? null),
+        closed: (event) => {
+          this.closeCode = (event as { code?: number }).code ?? null;
+          if ((this.closeCode === 4401 || this.closeCode === 4403) && this.credential()) this.onCredentialRefused?.(this.closeCode);
+        },
         connected: (_socket, _payload, wasRetry) => {
           this.connections++;
           if (wasRetry) for (const listener of this.reconnectListeners) listener();

@@ -1,4 +1,4 @@
-import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
+import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletApiError, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
@@ -26,6 +26,12 @@ export type IssuedCode = ResultOf<typeof IssuedCodeFields>;
 /** Which QR images to have drawn with a code: the PNG costs the server most. */
 export type QrImages = "svg" | "png" | "both" | "none";
 
+/**
+ * Who holds the phone (docs/user-verification.md): a passkey's assertion (the browser's
+ * AuthenticationResponseJSON as JSON text, answering `userVerificationOptions()`) or the payment PIN.
+ */
+export type UserVerification = { webAuthn: string; pin?: null } | { pin: string; webAuthn?: null };
+
 /** The password, or a registered DeviceKey that signs a proof instead (clients/device-key.ts). */
 export type Approval = string | DeviceKey;
 
@@ -48,6 +54,7 @@ const Logout = graphql(`mutation Logout { logout }`);
 const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
 const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
 export type AddCardInput = VariablesOf<typeof AddCard>["input"];
+const RemoveCard = graphql(`mutation RemoveCard($cardId: ID!) { removeCard(cardId: $cardId) { ...CardFields } }`, [CardFields]);
 const Cards = graphql(`query Cards { cards { ...CardFields } }`, [CardFields]);
 const SetCardStatus = graphql(
   `mutation SetCardStatus($cardId: ID!, $status: CardStatus!, $password: String!) {
@@ -55,8 +62,8 @@ const SetCardStatus = graphql(
   [CardFields],
 );
 const IssuePaymentCode = graphql(
-  `mutation IssuePaymentCode($cardId: ID!, $password: String, $proof: DeviceProofInput, $maxAmount: Int, $svg: Boolean!, $png: Boolean!) {
-    issuePaymentCode(cardId: $cardId, password: $password, proof: $proof, maxAmount: $maxAmount) { ...IssuedCodeFields } }`,
+  `mutation IssuePaymentCode($cardId: ID!, $password: String, $proof: DeviceProofInput, $maxAmount: Int, $verification: UserVerificationInput, $svg: Boolean!, $png: Boolean!) {
+    issuePaymentCode(cardId: $cardId, password: $password, proof: $proof, maxAmount: $maxAmount, verification: $verification) { ...IssuedCodeFields } }`,
   [IssuedCodeFields],
 );
 const Payments = graphql(
@@ -65,8 +72,8 @@ const Payments = graphql(
 );
 const SetConfirmAbove = graphql(`mutation SetConfirmAbove($amount: Int) { setConfirmAbove(amount: $amount) { ...CustomerFields } }`, [CustomerFields]);
 const RespondToConfirmation = graphql(
-  `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String, $proof: DeviceProofInput) {
-    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof) { ...PaymentWithPointsFields } }`,
+  `mutation RespondToConfirmation($requestId: ID!, $approve: Boolean!, $password: String, $proof: DeviceProofInput, $verification: UserVerificationInput) {
+    respondToConfirmation(requestId: $requestId, approve: $approve, password: $password, proof: $proof, verification: $verification) { ...PaymentWithPointsFields } }`,
   [PaymentWithPointsFields],
 );
 const PendingConfirmations = graphql(`query PendingConfirmations { pendingConfirmations { ...ConfirmationRequestFields } }`, [ConfirmationRequestFields]);
@@ -117,6 +124,12 @@ const SetOfflineLimits = graphql(
     setOfflineLimits(deviceId: $deviceId, maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ...DeviceFields } }`,
   [DeviceFields],
 );
+const UserVerificationMethods = graphql(`query UserVerificationMethods { userVerificationMethods { passkeys pin pinTriesLeft } }`);
+export type UserVerificationMethods = ResultOf<typeof UserVerificationMethods>["userVerificationMethods"];
+const PasskeyRegistrationOptions = graphql(`mutation PasskeyRegistrationOptions($password: String!) { passkeyRegistrationOptions(password: $password) }`);
+const RegisterPasskey = graphql(`mutation RegisterPasskey($response: String!, $name: String!) { registerPasskey(response: $response, name: $name) }`);
+const UserVerificationOptions = graphql(`mutation UserVerificationOptions { userVerificationOptions }`);
+const SetPaymentPin = graphql(`mutation SetPaymentPin($pin: String!, $password: String!) { setPaymentPin(pin: $pin, password: $password) }`);
 const PaymentById = graphql(`query Payment($id: ID!) { payment(id: $id) { ...PaymentWithPointsFields } }`, [PaymentWithPointsFields]);
 
 export type LoginResult = ResultOf<typeof Login>["login"];
@@ -129,6 +142,8 @@ export class PhoneClient extends WalletClient {
   constructor(url: string, sessionToken?: string, options?: ClientOptions) {
     super(url, sessionToken, options);
     this.live = new LiveConnection(url, () => this.credential, options);
+    this.live.onCredentialRefused = (closeCode) =>
+      this.onCredentialRefused?.(new WalletApiError("UNAUTHENTICATED", `the server closed the live connection (${closeCode}): the session has ended`, { closeCode }));
   }
 
   get token(): string | null {
@@ -171,13 +186,19 @@ export class PhoneClient extends WalletClient {
     return (await this.request(Cards)).cards;
   }
 
+  /** Takes one of the customer's cards out of the wallet: its codes stop working, past payments still show it. */
+  async removeCard(cardId: string): Promise<Card> {
+    return (await this.request(RemoveCard, { cardId })).removeCard;
+  }
+
   async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {
     return (await this.request(SetCardStatus, { cardId, status, password })).setCardStatus;
   }
 
-  async issuePaymentCode(cardId: string, approval: Approval, maxAmount?: number | null, qr: QrImages = "svg"): Promise<IssuedCode> {
+  /** With `verification` while the customer has no confirmAbove and has set up a passkey or a PIN (docs/user-verification.md). */
+  async issuePaymentCode(cardId: string, approval: Approval, maxAmount?: number | null, qr: QrImages = "svg", verification?: UserVerification | null): Promise<IssuedCode> {
     const approved = await approvalVariables(approval, "issuePaymentCode", { cardId, maxAmount });
-    return (await this.request(IssuePaymentCode, { cardId, maxAmount, ...approved, ...images(qr) })).issuePaymentCode;
+    return (await this.request(IssuePaymentCode, { cardId, maxAmount, ...approved, verification, ...images(qr) })).issuePaymentCode;
   }
 
   async payments(first = 20, after?: string | null): Promise<PaymentConnection> {
@@ -188,9 +209,10 @@ export class PhoneClient extends WalletClient {
     return (await this.request(SetConfirmAbove, { amount })).setConfirmAbove;
   }
 
-  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval): Promise<PaymentWithPoints> {
+  /** Approving asks `verification` once the customer has set up a passkey or a PIN (docs/user-verification.md). */
+  async respondToConfirmation(requestId: string, approve: boolean, approval: Approval, verification?: UserVerification | null): Promise<PaymentWithPoints> {
     const approved = await approvalVariables(approval, "respondToConfirmation", { requestId, approve });
-    return (await this.request(RespondToConfirmation, { requestId, approve, ...approved })).respondToConfirmation;
+    return (await this.request(RespondToConfirmation, { requestId, approve, ...approved, verification })).respondToConfirmation;
   }
 
   async pendingConfirmations(): Promise<ConfirmationRequest[]> {
@@ -295,6 +317,31 @@ export class PhoneClient extends WalletClient {
   /** What this device's offline payment tokens may pay in any 24 hours (the password is asked). */
   async setOfflineLimits(deviceId: string, maxAmount: number, maxCount: number, password: string): Promise<Device> {
     return (await this.request(SetOfflineLimits, { deviceId, maxAmount, maxCount, password })).setOfflineLimits;
+  }
+
+  /** The passkeys and the PIN this customer can be verified with. */
+  async userVerificationMethods(): Promise<UserVerificationMethods> {
+    return (await this.request(UserVerificationMethods)).userVerificationMethods;
+  }
+
+  /** Options for navigator.credentials.create() (PublicKeyCredentialCreationOptionsJSON); the password is asked. */
+  async passkeyRegistrationOptions(password: string): Promise<Record<string, unknown>> {
+    return JSON.parse((await this.request(PasskeyRegistrationOptions, { password })).passkeyRegistrationOptions) as Record<string, unknown>;
+  }
+
+  /** Registers what navigator.credentials.create() answered (RegistrationResponseJSON). */
+  async registerPasskey(response: unknown, name: string): Promise<boolean> {
+    return (await this.request(RegisterPasskey, { response: JSON.stringify(response), name })).registerPasskey;
+  }
+
+  /** Options for navigator.credentials.get() with a one-time challenge (PublicKeyCredentialRequestOptionsJSON). */
+  async userVerificationOptions(): Promise<Record<string, unknown>> {
+    return JSON.parse((await this.request(UserVerificationOptions)).userVerificationOptions) as Record<string, unknown>;
+  }
+
+  /** Sets or changes the payment PIN (4 to 8 digits); the password is asked. */
+  async setPaymentPin(pin: string, password: string): Promise<boolean> {
+    return (await this.request(SetPaymentPin, { pin, password })).setPaymentPin;
   }
 
   async payment(id: string): Promise<PaymentWithPoints | null> {

@@ -160,6 +160,12 @@ const envSchema = z.object({
     .undefined({ error: "renamed: RATE_WRONG_CODES_PER_TERMINAL_PER_MIN (wrong codes only) and RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN" })
     .optional(),
   CONFIRMATION_TTL_SECONDS: intFrom(120, 1),
+  // WebAuthn: the relying party's id (a domain the phone's page is served from, never an IP) and the page origins assertions may come from.
+  WEBAUTHN_RP_ID: z.string().min(1).default("localhost"),
+  WEBAUTHN_RP_NAME: z.string().min(1).default("Wallet Center"),
+  // Comma-separated; unset: http://localhost:PORT (development).
+  WEBAUTHN_ORIGINS: z.string().default(""),
+  VERIFICATION_CHALLENGE_TTL_SECONDS: intFrom(120, 10),
   CONFIRMATION_SWEEP_MS: intFrom(1000, 10),
   RETENTION_SWEEP_MS: intFrom(60_000, 10),
   RETENTION_BATCH: intFrom(500, 1).pipe(z.number().max(5000)),
@@ -310,6 +316,8 @@ export interface Config {
   offlineMax: { amount: number; count: number };
   /** Webhooks may reach loopback and private addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS): development and tests only. */
   webhookAllowPrivateTargets: boolean;
+  /** The WebAuthn relying party (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS) and how long a challenge lives. */
+  webAuthn: { rpId: string; rpName: string; origins: string[]; challengeTtlSeconds: number };
   /** Where sign-up codes are sent; unset: the simulator, in development and tests only. */
   smsGateway: { url: string; token: string | null } | null;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
@@ -366,6 +374,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxGiveUpAfterDays: e.OUTBOX_GIVE_UP_AFTER_DAYS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
     confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
+    webAuthn: {
+      rpId: e.WEBAUTHN_RP_ID,
+      rpName: e.WEBAUTHN_RP_NAME,
+      origins: e.WEBAUTHN_ORIGINS ? e.WEBAUTHN_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean) : [`http://localhost:${e.PORT}`],
+      challengeTtlSeconds: e.VERIFICATION_CHALLENGE_TTL_SECONDS,
+    },
     feedSettleMs: e.FEED_SETTLE_MS,
     confirmationSweepMs: e.CONFIRMATION_SWEEP_MS,
     retention: {

@@ -29,4 +29,6 @@ export class CardEntity {
   /** The fingerprint key's id (null: made before key ids were kept; the key sweep fills it in). */
   @Column({ type: "varchar", length: 16, nullable: true }) panFingerprintKeyId: string | null;
   @TimeColumn() createdAt: Date;
+  /** When the customer removed the card (null: in the wallet); the row stays for the payments that name it. */
+  @TimeColumn({ nullable: true }) removedAt: Date | null;
 }

@@ -12,4 +12,8 @@ export class CustomerEntity {
   /** Payments above this wait for the phone's OK; null = never, 0 = always. */
   @Column({ type: "int", nullable: true }) confirmAbove: number | null;
   @TimeColumn() createdAt: Date;
+  /** The payment PIN's hash (as the password's), where no authenticator can verify the customer; null: none set. */
+  @Column({ type: "varchar", length: 200, nullable: true }) pinHash: string | null;
+  /** Wrong payment PINs in a row, each taken by a conditional UPDATE before the PIN is checked; a right one resets it. */
+  @Column({ type: "int", default: 0 }) pinWrongTries: number;
 }

@@ -56,3 +56,7 @@ export type StoredBillStatus = Exclude<BillStatus, "OVERDUE">;
 /** The signature schemes a phone's key may use: what secure elements and WebCrypto both offer. */
 export const DEVICE_ALGORITHMS = ["Ed25519", "ES256"] as const;
 export type DeviceAlgorithm = (typeof DEVICE_ALGORITHMS)[number];
+
+/** What a WebAuthn challenge is for: registering a passkey, or one user verification. */
+export const VERIFICATION_PURPOSES = ["REGISTER", "VERIFY"] as const;
+export type VerificationPurpose = (typeof VERIFICATION_PURPOSES)[number];

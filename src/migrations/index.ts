@@ -24,6 +24,8 @@ import { RotatingWindows1765460500000 } from "./1765460500000-rotating-windows";
 import { LimitWrites1765470000000 } from "./1765470000000-limit-writes";
 import { DeviceTimes1765480000000 } from "./1765480000000-device-times";
 import { Books1765490000000 } from "./1765490000000-books";
+import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
+import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -53,4 +55,6 @@ export const migrations = [
   LimitWrites1765470000000,
   DeviceTimes1765480000000,
   Books1765490000000,
+  CardRemoval1765500000000,
+  UserVerification1765510000000,
 ];

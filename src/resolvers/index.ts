@@ -7,10 +7,11 @@ import { ConfirmationResolver } from "./payments/confirmation.resolver";
 import { CustomerResolver } from "./access/customer.resolver";
 import { DeadMessageResolver } from "./delivery/dead-message.resolver";
 import { DeviceResolver } from "./devices/device.resolver";
+import { UserVerificationResolver } from "./devices/user-verification.resolver";
 import { IssuedCodeResolver } from "./codes/issued-code.resolver";
 import { MembershipResolver } from "./members/membership.resolver";
 import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;

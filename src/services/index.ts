@@ -16,6 +16,7 @@ import { ConfirmationService } from "./payments/confirmation.service";
 import { CustomerService } from "./access/customer.service";
 import { DeadMessageService } from "./delivery/dead-messages.service";
 import { DeviceService } from "./devices/device.service";
+import { UserVerificationService } from "./devices/user-verification.service";
 import type { ServiceDeps } from "./kernel/deps";
 import { TicketEventService } from "./tickets/ticket-event.service";
 import { GateSnapshotService } from "./tickets/gate-snapshot.service";
@@ -48,7 +49,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const customers = new CustomerService(deps);
   const cards = new CardService(deps);
   const devices = new DeviceService(deps);
-  const codes = new CodeService(deps, cards, devices);
+  const userVerification = new UserVerificationService(deps);
+  const codes = new CodeService(deps, cards, devices, userVerification);
   const outbox = new OutboxService(deps);
   const receipts = new ReceiptService(deps);
   // A replay waits for the first call at most as long as the institution may take.
@@ -64,7 +66,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
   const offlineTokens = new OfflineTokenService(deps, cards, devices);
-  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds);
+  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds, userVerification);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
@@ -82,6 +84,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     customers,
     cards,
     devices,
+    userVerification,
     offlineTokens,
     codes,
     outbox,

@@ -17,6 +17,13 @@ export class CardResolver {
     return toCard(await ctx.services.cards.addCard(ctx.caller, input));
   }
 
+  @Mutation(() => Card, {
+    description: "phone: takes the card out of the wallet; codes issued for it stop working, past payments keep showing it. NOT_FOUND for a card that is not the caller's",
+  })
+  async removeCard(@Arg("cardId", () => ID) cardId: string, @Ctx() ctx: RequestContext): Promise<Card> {
+    return toCard(await ctx.services.cards.removeCard(ctx.caller, cardId));
+  }
+
   @Mutation(() => Card, { description: "phone" })
   async setCardStatus(
     @Arg("cardId", () => ID) cardId: string,

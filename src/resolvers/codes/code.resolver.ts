@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-g
 import { CodeLookup, IssuedCode } from "../../schema/codes/code.types";
 import type { RequestContext } from "../../schema/context";
 import { DeviceProofInput } from "../../schema/devices/device.types";
+import { UserVerificationInput } from "../../schema/devices/user-verification.types";
 import { approvalOf } from "../../services/kernel/approval";
 import { toMembership, toTicket } from "../mappers";
 
@@ -14,9 +15,11 @@ export class CodeResolver {
     @Arg("password", () => String, { nullable: true }) password: string | null,
     @Arg("maxAmount", () => Int, { nullable: true }) maxAmount: number | null,
     @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
+    @Arg("verification", () => UserVerificationInput, { nullable: true, description: "who holds the phone, for a code that pays without asking again (docs/user-verification.md)" })
+    verification: UserVerificationInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<IssuedCode> {
-    return ctx.services.codes.issuePaymentCode(ctx.caller, cardId, approvalOf(password, proof), maxAmount ?? null);
+    return ctx.services.codes.issuePaymentCode(ctx.caller, cardId, approvalOf(password, proof), maxAmount ?? null, verification);
   }
 
   @Authorized("REGISTER", "GATE")

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../../schema/context";
 import { DeviceProofInput } from "../../schema/devices/device.types";
+import { UserVerificationInput } from "../../schema/devices/user-verification.types";
 import { approvalOf } from "../../services/kernel/approval";
 import { Customer } from "../../schema/access/customer.types";
 import { ConfirmationRequest, Payment, SaleInput } from "../../schema/payments/payment.types";
@@ -37,9 +38,11 @@ export class ConfirmationResolver {
     @Arg("approve") approve: boolean,
     @Arg("password", () => String, { nullable: true }) password: string | null,
     @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
+    @Arg("verification", () => UserVerificationInput, { nullable: true, description: "who holds the phone, to approve (docs/user-verification.md)" })
+    verification: UserVerificationInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Payment> {
-    return toPayment(await ctx.services.payments.respondToConfirmation(ctx.caller, requestId, approve, approvalOf(password, proof)));
+    return toPayment(await ctx.services.payments.respondToConfirmation(ctx.caller, requestId, approve, approvalOf(password, proof), verification));
   }
 
   @Authorized("PHONE")

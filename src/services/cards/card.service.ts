@@ -1,4 +1,4 @@
-import { In, type EntityManager } from "typeorm";
+import { In, IsNull, type EntityManager } from "typeorm";
 import { CardEntity } from "../../entities";
 import type { CardKind, CardStatus } from "../../entities/value-lists";
 import type { Caller } from "../kernel/caller";
@@ -12,6 +12,8 @@ import { requireCustomer } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { confirmPassword } from "../access/password-check";
 import { optionalText, requireText } from "../kernel/validation";
+
+const REMOVE_CARD = "UPDATE cards SET status = ?, removedAt = ?, panFingerprint = ? WHERE id = ? AND customerId = ? AND removedAt IS NULL";
 
 export interface AddCardInput {
   pan: string;
@@ -59,6 +61,7 @@ export class CardService {
       panFingerprint: keys.fingerprints.hash(pan),
       panFingerprintKeyId: keys.fingerprints.currentKeyId,
       createdAt: this.deps.clock.now(),
+      removedAt: null,
     });
     try {
       await this.deps.db.tx(async (m) => {
@@ -85,7 +88,24 @@ export class CardService {
 
   async cards(caller: Caller): Promise<CardEntity[]> {
     const { customerId } = requireCustomer(caller);
-    return this.deps.db.read((m) => m.find(CardEntity, { where: { customerId }, order: { createdAt: "ASC" } }));
+    return this.deps.db.read((m) => m.find(CardEntity, { where: { customerId, removedAt: IsNull() }, order: { createdAt: "ASC" } }));
+  }
+
+  /**
+   * Takes a card out of the wallet. The row stays, switched off and marked removed, so the
+   * payments that name it keep their history and any code issued for it is refused at the
+   * register (the card is not AVAILABLE). Its fingerprint is retired, so the same number
+   * may be added again later. One conditional UPDATE decides: of two removals racing,
+   * the second finds no card. Another customer's card and a missing one are both NOT_FOUND.
+   */
+  async removeCard(caller: Caller, cardId: string): Promise<CardEntity> {
+    const { customerId } = requireCustomer(caller);
+    const card = await this.ownCard(customerId, cardId);
+    const now = this.deps.clock.now();
+    const retired = `removed:${card.id}`;
+    const removed = await this.deps.db.write(REMOVE_CARD, ["NOT_AVAILABLE", now, retired, card.id, customerId]);
+    if (removed !== 1) return notFound("card");
+    return { ...card, status: "NOT_AVAILABLE", removedAt: now, panFingerprint: retired };
   }
 
   async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardEntity> {
@@ -98,8 +118,8 @@ export class CardService {
 
   async ownCard(customerId: string, cardId: string): Promise<CardEntity> {
     const card = await this.deps.db.read((m) => m.findOneBy(CardEntity, { id: cardId }));
-    // Someone else's card is simply not there for this caller.
-    if (!card || card.customerId !== customerId) return notFound("card");
+    // Someone else's card, or one removed, is simply not there for this caller.
+    if (!card || card.customerId !== customerId || card.removedAt) return notFound("card");
     return card;
   }
 

@@ -1,9 +1,10 @@
 import { In, type EntityManager } from "typeorm";
 import { Tx, row, syncedFirst } from "../../database";
-import { CardEntity, WalletCodeEntity } from "../../entities";
+import { CardEntity, CustomerEntity, WalletCodeEntity } from "../../entities";
 import type { Approval } from "../kernel/approval";
 import type { CardService } from "../cards/card.service";
 import type { DeviceService } from "../devices/device.service";
+import type { UserVerification, UserVerificationService } from "../devices/user-verification.service";
 import type { Caller } from "../kernel/caller";
 import { isWellFormedCode, newCodeDigits, typedCode } from "../crypto/code-digits";
 import { looksLikeTicketCode } from "../crypto/ticket-signer";
@@ -75,9 +76,16 @@ export class CodeService {
     private readonly deps: ServiceDeps,
     private readonly cards: CardService,
     private readonly devices: DeviceService,
+    private readonly userVerification: UserVerificationService,
   ) {}
 
-  async issuePaymentCode(caller: Caller, cardId: string, approval: Approval, maxAmount: number | null): Promise<IssuedCode> {
+  /**
+   * A payment code. While the customer has no confirmAbove, a payment with the code is
+   * never confirmed on the phone, so issuing it is when the customer is verified
+   * (`verification`, see UserVerificationService.requireForApproval); with a confirmAbove,
+   * every payment above it waits for a verified confirmation instead.
+   */
+  async issuePaymentCode(caller: Caller, cardId: string, approval: Approval, maxAmount: number | null, verification?: UserVerification | null): Promise<IssuedCode> {
     const session = requireCustomer(caller);
     const { customerId } = session;
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
@@ -86,6 +94,8 @@ export class CodeService {
     }
     const card = this.cards.requireAvailable(await this.cards.ownCard(customerId, cardId));
     await this.devices.approve(session, approval, "issuePaymentCode", { cardId, maxAmount });
+    const customer = await this.deps.db.read((m) => m.findOneBy(CustomerEntity, { id: customerId }));
+    if (customer?.confirmAbove == null || verification) await this.userVerification.requireForApproval(session, approval, verification);
     return this.issue("PAYMENT", customerId, { cardId: card.id, maxAmount }, this.deps.config.paymentCodeTtlSeconds);
   }
 

@@ -33,6 +33,12 @@ export enum ErrorCode {
   DEVICE_REVOKED = "DEVICE_REVOKED",
   /** The customer already has as many active devices as allowed. */
   DEVICE_LIMIT = "DEVICE_LIMIT",
+  /** This approval needs the customer verified (a passkey's assertion or the payment PIN) and none came. */
+  VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED",
+  /** A passkey's assertion that does not verify: a used or expired challenge, no user verification, another's passkey, a counter gone back. */
+  VERIFICATION_FAILED = "VERIFICATION_FAILED",
+  /** Too many wrong payment PINs in a row: set it again with the password. */
+  PIN_BLOCKED = "PIN_BLOCKED",
 }
 
 /** Extra, non-secret facts a client may act on (e.g. how long to wait). */

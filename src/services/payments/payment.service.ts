@@ -6,6 +6,7 @@ import type { CardService } from "../cards/card.service";
 import type { Approval } from "../kernel/approval";
 import type { Caller, CustomerCaller, RegisterCaller } from "../kernel/caller";
 import type { DeviceService } from "../devices/device.service";
+import type { UserVerification, UserVerificationService } from "../devices/user-verification.service";
 import type { ChargeCard, CodeService } from "../codes/code.service";
 import type { ConfirmationService } from "./confirmation.service";
 import type { CredentialService } from "../access/credential.service";
@@ -69,6 +70,7 @@ export class PaymentService {
     private readonly devices: DeviceService,
     private readonly offlineTokens: OfflineTokenService,
     private readonly holds: PaymentHolds,
+    private readonly userVerification: UserVerificationService,
   ) {}
 
   /**
@@ -289,11 +291,13 @@ export class PaymentService {
    * if what may have changed while the phone was asked still holds, checked in the
    * transaction that acts on it: the card is AVAILABLE and the session is live.
    */
-  async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, approval: Approval): Promise<PaymentEntity> {
+  async respondToConfirmation(caller: Caller, requestId: string, approve: boolean, approval: Approval, verification?: UserVerification | null): Promise<PaymentEntity> {
     const session = requireCustomer(caller);
     const request = await this.confirmations.find(requestId);
     if (!request || request.customerId !== session.customerId) return notFound("confirmation request");
     await this.devices.approve(session, approval, "respondToConfirmation", { requestId, approve });
+    // Approving asks who holds the phone; rejecting never needs to.
+    if (approve) await this.userVerification.requireForApproval(session, approval, verification);
     if (request.answer === null && request.expiresAt <= this.deps.clock.now()) await this.confirmations.expire(request);
     const answered = await this.deps.db.tx(async (tx) => {
       if (approve) await this.requireStillPayable(tx, session, request.paymentId);

@@ -137,6 +137,8 @@ export class KeySweep {
           .createQueryBuilder(CardEntity, "c")
           .select(["c.id", "c.customerId", "c.panCiphertext", "c.panKeyId", "c.panFingerprint", "c.panFingerprintKeyId"])
           .where("c.id > :after", { after })
+          // A removed card's fingerprint is retired, so the same number can be added again: it stays so.
+          .andWhere("c.removedAt IS NULL")
           .andWhere("(c.panKeyId <> :card OR c.panFingerprintKeyId IS NULL OR c.panFingerprintKeyId <> :fingerprint)", {
             card: cards.currentKeyId,
             fingerprint: fingerprints.currentKeyId,

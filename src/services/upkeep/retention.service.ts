@@ -42,7 +42,7 @@ export interface SweepResult {
 
 /**
  * Nothing grows forever. Idempotency records, delivered outbox messages, expired codes,
- * ended sessions and answered confirmation requests are deleted once past their periods
+ * ended sessions, answered confirmation requests and WebAuthn challenges are deleted once past their periods
  * (config `retention`; README, "What is kept, and for how long"). Payments, ledger
  * entries, admissions, bills, tickets and points are the books and are never deleted here.
  *
@@ -99,6 +99,8 @@ export class RetentionService {
       // request (what pendingConfirmations lists, and what the expiry sweep looks for)
       // has none, and is never deleted.
       byTime("confirmation_requests", "answeredAt", retention.confirmationsHours * HOUR_MS),
+      // A WebAuthn challenge lives minutes, used or not; its rows go with the codes.
+      byTime("verification_challenges", "expiresAt", retention.codesHours * HOUR_MS),
     ];
   }
 

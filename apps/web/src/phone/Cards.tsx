@@ -4,17 +4,30 @@ import { errorText } from "../shared/errors";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { AddCard } from "./AddCard";
+import { RemoveCard } from "./RemoveCard";
 
-/** The wallet's cards, each with its availability switch; the server asks the password for a change. */
+/**
+ * The wallet's cards, each with its availability switch (the server asks the password for
+ * a change) and a way to remove it; and the form that adds one.
+ */
 export function Cards({ session }: { session: PhoneSession }) {
   const { value: cards, setValue, problem } = useLoad(() => session.client.cards(), [session]);
   const [changing, setChanging] = useState<Card | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Card | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!cards) return <p aria-live="polite">Loading your cards…</p>;
   return (
     <section aria-labelledby="cards-title">
       <h2 id="cards-title">Cards</h2>
-      {cards.length === 0 && <p>No cards yet. Your bank adds them.</p>}
+      {cards.length === 0 && !adding && <p>No cards yet. Add the card you want to pay with.</p>}
+      {notice && (
+        <p role="status" class="notice ok">
+          {notice}
+        </p>
+      )}
       <ul class="list">
         {cards.map((card) => (
           <li key={card.id} class="card">
@@ -33,9 +46,39 @@ export function Cards({ session }: { session: PhoneSession }) {
             >
               {card.status === "AVAILABLE" ? "On" : "Off"}
             </button>
+            <button type="button" aria-label={`Remove ${card.brand} ending ${card.last4}`} onClick={() => (setNotice(null), setRemoving(card))}>
+              Remove
+            </button>
           </li>
         ))}
       </ul>
+      {adding ? (
+        <AddCard
+          session={session}
+          onCancel={() => setAdding(false)}
+          onAdded={(card) => {
+            setValue([...cards, card]);
+            setAdding(false);
+            setNotice(`${card.brand} •••• ${card.last4} is in your wallet. Turn it on to pay with it.`);
+          }}
+        />
+      ) : (
+        <button type="button" class="primary" onClick={() => (setNotice(null), setAdding(true))}>
+          Add a card
+        </button>
+      )}
+      {removing && (
+        <RemoveCard
+          session={session}
+          card={removing}
+          onCancel={() => setRemoving(null)}
+          onRemoved={() => {
+            setValue(cards.filter((card) => card.id !== removing.id));
+            setRemoving(null);
+            setNotice(`${removing.brand} •••• ${removing.last4} was removed. Its past payments stay in History.`);
+          }}
+        />
+      )}
       {changing && (
         <PasswordPrompt
           title={`Turn ${changing.status === "AVAILABLE" ? "off" : "on"} ${changing.brand} •••• ${changing.last4}`}

@@ -1,3 +1,4 @@
+import type { Payment } from "@clients/common";
 import type { ConfirmationRequest } from "@clients/phone";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { errorText } from "../shared/errors";
@@ -5,57 +6,109 @@ import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { ConfirmationCountdown } from "./confirmation-countdown";
+import { VerificationCancelled, verifyUser } from "./user-verification";
+
+const where = (payment: Payment) => `${money(payment.amount, payment.currency)} at ${payment.storeName}`;
+
+/** Why a sheet closed without the customer's answer, in one sentence. */
+const CLOSED_BECAUSE = {
+  expired: (p: Payment) => `Not confirmed in time: the payment of ${where(p)} did not go through. The store can ask again.`,
+  voided: (p: Payment) => `The store cancelled the payment of ${where(p)}.`,
+  later: (p: Payment) => `Closed without an answer: the payment of ${where(p)} will not go through.`,
+};
 
 /**
  * A store asks this phone to confirm a payment (over the customer's limit, or a request
- * without a code): the sheet comes up live, over whatever is on screen, and the answer is
- * signed by the device key.
+ * without a code): the sheet comes up live, over whatever is on screen, with the time
+ * left to answer. It closes itself when that time is up or the store cancels, saying so
+ * in a sentence the page shows until read (onClosed), and it always has a way out: Reject, Not now, or
+ * Escape. Focus goes to the sheet, never to Approve, so no stray tap approves.
  */
-export function ConfirmationSheet({ session }: { session: PhoneSession }) {
+export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession; onClosed: (why: string | null) => void }) {
   const [requests, setRequests] = useState<ConfirmationRequest[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const approveButton = useRef<HTMLButtonElement>(null);
+  const sheet = useRef<HTMLElement>(null);
+  // The live handlers below are made once; they read the requests on screen through this.
+  const showing = useRef(requests);
+  showing.current = requests;
+  const drop = (paymentId: string, why?: string) => {
+    setRequests((all) => all.filter((r) => r.payment.id !== paymentId));
+    setProblem(null);
+    if (why) onClosed(why);
+  };
   useEffect(() => {
-    const add = (request: ConfirmationRequest) => setRequests((all) => (all.some((r) => r.id === request.id) ? all : [...all, request]));
-    const stop = follow(session.client.confirmationRequests(), add);
+    const add = (request: ConfirmationRequest) => {
+      onClosed(null);
+      setRequests((all) => (all.some((r) => r.id === request.id) ? all : [...all, request]));
+    };
+    const stopRequests = follow(session.client.confirmationRequests(), add);
     session.client.pendingConfirmations().then((pending) => pending.forEach(add), () => {});
-    return stop;
+    // The server's word on a waiting payment: expired by its sweeper, voided by the store, or answered on another device.
+    const stopUpdates = follow(session.client.paymentUpdates(), (payment) => {
+      if (payment.status === "PENDING_CONFIRMATION" || !showing.current.some((r) => r.payment.id === payment.id)) return;
+      const why = payment.status === "EXPIRED" ? CLOSED_BECAUSE.expired(payment) : payment.status === "VOIDED" ? CLOSED_BECAUSE.voided(payment) : undefined;
+      drop(payment.id, why);
+    });
+    return () => {
+      stopRequests();
+      stopUpdates();
+    };
   }, [session]);
   const request = requests[0];
-  useEffect(() => approveButton.current?.focus(), [request?.id]);
+  useEffect(() => sheet.current?.focus(), [request?.id]);
   if (!request) return null;
   const { payment } = request;
   const answer = async (approve: boolean) => {
     setBusy(true);
     setProblem(null);
     try {
-      await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key));
-      setRequests((all) => all.filter((r) => r.id !== request.id));
+      // Approving asks who holds the phone first; rejecting never needs to.
+      const verification = approve ? await verifyUser(session) : null;
+      await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key, verification));
+      drop(payment.id);
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(error instanceof VerificationCancelled ? error.message : errorText(error));
     } finally {
       setBusy(false);
     }
   };
+  const notNow = () => drop(payment.id, CLOSED_BECAUSE.later(payment));
   return (
-    <div class="sheet-backdrop">
-      <section class="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+    <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && notNow()}>
+      <section class="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title" tabIndex={-1} ref={sheet}>
         <h2 id="confirm-title">Confirm this payment?</h2>
         <p class="amount">{money(payment.amount, payment.currency)}</p>
         <p>
           at <strong>{payment.storeName}</strong> on {payment.card.brand} •••• {payment.card.last4}
         </p>
+        <ConfirmationCountdown key={request.id} expiresAt={request.expiresAt} onExpired={() => drop(payment.id, CLOSED_BECAUSE.expired(payment))} />
         <Problem text={problem} />
         <div class="row">
-          <button type="button" class="primary" ref={approveButton} disabled={busy} onClick={() => answer(true)}>
+          <button type="button" class="primary" disabled={busy} onClick={() => answer(true)}>
             Approve
           </button>
           <button type="button" class="danger" disabled={busy} onClick={() => answer(false)}>
             Reject
           </button>
         </div>
+        <button type="button" class="link" onClick={notNow}>
+          Not now
+        </button>
       </section>
+    </div>
+  );
+}
+
+/** Why the sheet closed without an answer, shown in the page's flow (it covers nothing) until dismissed. */
+export function ClosedNotice({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+  return (
+    <div class="notice bad row-between" role="status">
+      <p>{text}</p>
+      <button type="button" onClick={onDismiss}>
+        OK
+      </button>
     </div>
   );
 }

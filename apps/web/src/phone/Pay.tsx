@@ -7,6 +7,7 @@ import { follow } from "../shared/live";
 import { CodeView } from "./code-view";
 import { OfflineToken } from "./offline-token";
 import { withKey, type PhoneSession } from "./session";
+import { withVerificationIfAsked } from "./user-verification";
 
 /**
  * Pay with a code: pick a card, show its QR; the code renews itself before it expires.
@@ -88,7 +89,7 @@ export function Pay({ session }: { session: PhoneSession }) {
             key={cardId}
             label="Payment code QR"
             renew
-            issue={() => withKey(session, (key) => session.client.issuePaymentCode(cardId, key, null, "none"))}
+            issue={() => withVerificationIfAsked(session, (verified) => withKey(session, (key) => session.client.issuePaymentCode(cardId, key, null, "none", verified)))}
             onError={(error) => isNetworkFailure(error) && setUnreachable(true)}
           />
           <button type="button" onClick={() => setShowing(false)}>

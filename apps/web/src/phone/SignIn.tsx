@@ -31,8 +31,11 @@ export async function becomeDevice(
   return { client, customerId: customer.id, name: customer.name, key };
 }
 
-/** Logs in with the phone number and password (or opens the sign-up), then registers this browser as a device. */
-export function SignIn({ onSignedIn }: { onSignedIn: (session: PhoneSession) => void }) {
+/**
+ * Logs in with the phone number and password (or opens the sign-up), then registers this
+ * browser as a device. `notice` says why the customer is here again (their session ended).
+ */
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSession) => void; notice?: string | null }) {
   const [phone, setPhone] = useState("");
   const [password, setPassword] = useState("");
   const [step, setStep] = useState<string | null>(null);
@@ -55,6 +58,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: PhoneSession) => 
   return (
     <main class="narrow">
       <h1>Sign in to your wallet</h1>
+      {notice && (
+        <p role="status" class="notice bad">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit}>
         <label>
           Phone number

@@ -1,0 +1,103 @@
+import { WalletApiError } from "@clients/common";
+import { platformAuthenticatorIsAvailable, startRegistration } from "@simplewebauthn/browser";
+import { useEffect, useState } from "preact/hooks";
+import { errorText } from "../shared/errors";
+import { Problem } from "../shared/problem";
+import type { PhoneSession } from "./session";
+
+type Offer = "passkey" | "pin";
+
+/** Customers who answered "Later" in this page's life: not offered again until the page is opened anew. */
+const later = new Set<string>();
+
+/**
+ * Offers, to a customer who has set up nothing yet, the way this phone can say who holds
+ * it when a payment is approved: its screen lock (fingerprint, face or the device PIN, a
+ * passkey made by the platform authenticator) or, where the phone has none, a payment
+ * PIN. The password is asked once for either. "Later" hides it until the page is opened again.
+ */
+export function VerificationSetup({ session }: { session: PhoneSession }) {
+  const [offer, setOffer] = useState<Offer | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    void (async () => {
+      const methods = await session.client.userVerificationMethods().catch(() => null);
+      if (!current || !methods || methods.passkeys > 0 || methods.pin || later.has(session.customerId)) return;
+      const platform = await platformAuthenticatorIsAvailable().catch(() => false);
+      if (current) setOffer(platform ? "passkey" : "pin");
+    })();
+    return () => void (current = false);
+  }, [session]);
+  if (done)
+    return (
+      <div role="status" class="notice ok row-between">
+        <p>{done}</p>
+        <button type="button" onClick={() => setDone(null)}>
+          OK
+        </button>
+      </div>
+    );
+  if (!offer) return null;
+  return <SetupForm session={session} offer={offer} onOffer={setOffer} onDone={setDone} onLater={() => (later.add(session.customerId), setOffer(null))} />;
+}
+
+function SetupForm({ session, offer, onOffer, onDone, onLater }: { session: PhoneSession; offer: Offer; onOffer: (o: Offer) => void; onDone: (text: string) => void; onLater: () => void }) {
+  const [password, setPassword] = useState("");
+  const [pin, setPin] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      if (offer === "passkey") {
+        const optionsJSON = (await session.client.passkeyRegistrationOptions(password)) as unknown as Parameters<typeof startRegistration>[0]["optionsJSON"];
+        await session.client.registerPasskey(await startRegistration({ optionsJSON }), "This phone's screen lock");
+        onDone("Done: payments are approved with this phone's fingerprint, face or screen lock.");
+      } else {
+        await session.client.setPaymentPin(pin, password);
+        onDone("Done: payments are approved with your payment PIN.");
+      }
+    } catch (error) {
+      setProblem(error instanceof WalletApiError || error instanceof TypeError ? errorText(error) : "The phone did not confirm it. Try again, or use a payment PIN.");
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="panel" onSubmit={submit} aria-labelledby="setup-title">
+      <h2 id="setup-title">{offer === "passkey" ? "Approve payments with your screen lock" : "Choose a payment PIN"}</h2>
+      <p>
+        {offer === "passkey"
+          ? "Before a payment goes through, this phone asks for your fingerprint, face or screen lock, so nobody else can approve it."
+          : "Before a payment goes through, this phone asks for this PIN, so nobody else can approve it."}
+      </p>
+      {offer === "pin" && (
+        <label>
+          Payment PIN (4 to 8 digits)
+          <input type="password" inputMode="numeric" autocomplete="new-password" pattern="[0-9]{4,8}" required value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
+        </label>
+      )}
+      <label>
+        Your password
+        <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      </label>
+      <Problem text={problem} />
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          {offer === "passkey" ? "Use my screen lock" : "Set the PIN"}
+        </button>
+        <button type="button" onClick={onLater}>
+          Later
+        </button>
+      </div>
+      {offer === "passkey" && (
+        <button type="button" class="link" onClick={() => onOffer("pin")}>
+          Use a payment PIN instead
+        </button>
+      )}
+    </form>
+  );
+}
