@@ -50,7 +50,7 @@ export class AdminService {
       webhookSecretKeyId: created?.sealed.keyId ?? null,
       createdAt: this.deps.clock.now(),
     });
-    await this.deps.db.tx((m) => m.insert(StoreEntity, store));
+    await this.deps.db.tx((tx) => tx.insert(StoreEntity, store));
     return { store, webhookSecret: created?.secret ?? null };
   }
 
@@ -68,7 +68,7 @@ export class AdminService {
       webhookSecretKeyId: sealed.keyId,
       createdAt: this.deps.clock.now(),
     });
-    await this.deps.db.tx((m) => m.insert(PartnerEntity, partner));
+    await this.deps.db.tx((tx) => tx.insert(PartnerEntity, partner));
     return { partner, webhookSecret: secret };
   }
 
@@ -81,8 +81,8 @@ export class AdminService {
     if (!ownerExists) notFound(role === "REGISTER" ? "store" : "partner");
     const key = newBearer(API_KEY_PREFIX);
     const id = newId();
-    await this.deps.db.tx((m) =>
-      m.insert(ApiKeyEntity, {
+    await this.deps.db.tx((tx) =>
+      tx.insert(ApiKeyEntity, {
         id,
         role,
         ownerId,

@@ -97,7 +97,7 @@ export class CredentialService {
   /** Ends one session (logout). */
   async endSession(sessionId: string): Promise<void> {
     // Run again after a lost COMMIT, it finds the session ended or ends it.
-    await this.deps.db.tx((m) => m.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }), { repeatable: true });
+    await this.deps.db.tx((tx) => tx.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }), { repeatable: true });
     this.deps.events.credentialsEnded({ sessionIds: [sessionId] });
   }
 
@@ -108,10 +108,10 @@ export class CredentialService {
   async endCustomerSessions(caller: Caller, customerId: string): Promise<number> {
     requireAdmin(caller);
     const now = this.deps.clock.now();
-    const ended = await this.deps.db.tx(async (m) => {
-      if (!(await m.existsBy(CustomerEntity, { id: customerId }))) notFound("customer");
-      await m.update(DeviceEntity, { customerId, revokedAt: IsNull() }, { revokedAt: now });
-      return affectedRows(await m.update(SessionEntity, { customerId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now }));
+    const ended = await this.deps.db.tx(async (tx) => {
+      if (!(await tx.existsBy(CustomerEntity, { id: customerId }))) notFound("customer");
+      await tx.update(DeviceEntity, { customerId, revokedAt: IsNull() }, { revokedAt: now });
+      return affectedRows(await tx.update(SessionEntity, { customerId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now }));
     });
     // Announced even when none was live: a socket may outlive its session's expiry by a moment.
     this.deps.events.credentialsEnded({ customerId });
@@ -121,9 +121,9 @@ export class CredentialService {
   /** Admin: the key fails from now on, over HTTP and on open sockets, on every instance. */
   async revokeApiKey(caller: Caller, id: string): Promise<ApiKeyEntity> {
     requireAdmin(caller);
-    const key = await this.deps.db.tx(async (m) => {
-      await m.update(ApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
-      return m.findOneBy(ApiKeyEntity, { id });
+    const key = await this.deps.db.tx(async (tx) => {
+      await tx.update(ApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+      return tx.findOneBy(ApiKeyEntity, { id });
     });
     if (!key) return notFound("API key");
     this.deps.events.credentialsEnded({ apiKeyIds: [id] });
@@ -152,7 +152,7 @@ export class CredentialService {
     this.lastUsedWritten.set(key.id, true);
     const now = this.deps.clock.now();
     this.deps.db
-      .tx((m) => m.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }))
+      .tx((tx) => tx.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }))
       .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error)?.message }, "could not note an API key's use"));
   }
 }

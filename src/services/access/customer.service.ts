@@ -32,7 +32,7 @@ export class CustomerService {
       createdAt: this.deps.clock.now(),
     });
     try {
-      await this.deps.db.tx((m) => m.insert(CustomerEntity, customer));
+      await this.deps.db.tx((tx) => tx.insert(CustomerEntity, customer));
     } catch (error) {
       if (isUniqueViolation(error)) fail(ErrorCode.BAD_USER_INPUT, "a customer with this phone is already enrolled", { field: "phone" });
       throw error;
@@ -58,7 +58,7 @@ export class CustomerService {
     if (amount !== null && (!Number.isSafeInteger(amount) || amount < 0)) {
       fail(ErrorCode.BAD_USER_INPUT, "amount must be 0 or more, or null for never", { field: "amount" });
     }
-    await this.deps.db.tx((m) => m.update(CustomerEntity, { id: customerId }, { confirmAbove: amount }));
+    await this.deps.db.tx((tx) => tx.update(CustomerEntity, { id: customerId }, { confirmAbove: amount }));
     return this.me(caller);
   }
 }

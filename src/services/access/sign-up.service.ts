@@ -48,8 +48,8 @@ export class SignUpService {
     const enrolled = (await this.customers.findByPhone(phone)) !== null;
     const code = String(randomInt(1_000_000)).padStart(6, "0");
     const now = this.deps.clock.now();
-    await this.deps.db.tx((m) =>
-      m.insert(SignUpCodeEntity, {
+    await this.deps.db.tx((tx) =>
+      tx.insert(SignUpCodeEntity, {
         id: newId(),
         phone,
         // An enrolled number's row holds a code nobody is sent: completing it always fails.
@@ -103,16 +103,16 @@ export class SignUpService {
       createdAt: now,
     });
     try {
-      await this.deps.db.tx(async (m) => {
+      await this.deps.db.tx(async (tx) => {
         // One use of the code, whichever of two completions comes first.
-        const used = await m
+        const used = await tx
           .createQueryBuilder()
           .update(SignUpCodeEntity)
           .set({ usedAt: now })
           .where("id = :id AND usedAt IS NULL", { id: newest.id })
           .execute();
         if (affectedRows(used) !== 1) wrong();
-        await m.insert(CustomerEntity, customer);
+        await tx.insert(CustomerEntity, customer);
       });
     } catch (error) {
       // Enrolled meanwhile (by the back office): the code no longer enrolls anyone.

@@ -81,7 +81,7 @@ export class BillService {
       createdAt: this.deps.clock.now(),
     });
     try {
-      await this.deps.db.tx((m) => m.insert(BillEntity, bill));
+      await this.deps.db.tx((tx) => tx.insert(BillEntity, bill));
       return this.view(bill);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -5,6 +5,8 @@ import { receiptBytes, type ReceiptBody, type SignedReceipt } from "../../../cli
 import type { ServiceDeps } from "../kernel/deps";
 import { newId } from "../kernel/ids";
 
+const DECODER = new TextDecoder();
+
 /** What a decision states in its receipt; the receipt adds its type, version, id and signature. */
 export type ReceiptFacts = Omit<ReceiptBody, "type" | "v" | "id" | "at"> & { at: Date };
 
@@ -29,14 +31,15 @@ export class ReceiptService {
     const stated = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined && value !== null));
     const body = { type: "wallet-center/receipt", v: 1, id: newId(), ...stated, at: at.toISOString() } as ReceiptBody;
     const signer = this.deps.receiptSigner;
-    const receipt: SignedReceipt = { body, keyId: signer.keyId, signature: signer.sign(receiptBytes(body)) };
+    const bytes = receiptBytes(body);
+    const receipt: SignedReceipt = { body, keyId: signer.keyId, signature: signer.sign(bytes) };
     const entity = Object.assign(new ReceiptEntity(), {
       id: body.id,
       kind: body.kind,
       objectId: body.objectId,
       customerId: owner.customerId ?? null,
       storeId: owner.storeId ?? null,
-      body: new TextDecoder().decode(receiptBytes(body)),
+      body: DECODER.decode(bytes),
       keyId: receipt.keyId,
       signature: receipt.signature,
       createdAt: at,

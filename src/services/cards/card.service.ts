@@ -64,14 +64,14 @@ export class CardService {
       removedAt: null,
     });
     try {
-      await this.deps.db.tx(async (m) => {
+      await this.deps.db.tx(async (tx) => {
         // Under the current key the unique index below finds the twin; under an earlier one only this does.
-        if (await this.inWalletUnderEarlierKey(m, customerId, pan)) badInput("This card is already in the wallet", { field: "pan" });
+        if (await this.inWalletUnderEarlierKey(tx, customerId, pan)) badInput("This card is already in the wallet", { field: "pan" });
         // Selectors are small numbers, "1", "2", ... per customer; the unique index
         // turns a race between two adds into a clean error rather than a duplicate.
-        const count = await m.countBy(CardEntity, { customerId });
+        const count = await tx.countBy(CardEntity, { customerId });
         card.selector = String(count + 1);
-        await m.insert(CardEntity, card);
+        await tx.insert(CardEntity, card);
       });
     } catch (error) {
       if (isUniqueViolation(error)) badInput("This card is already in the wallet", { field: "pan" });
@@ -112,7 +112,7 @@ export class CardService {
     const session = requireCustomer(caller);
     const card = await this.ownCard(session.customerId, cardId);
     await confirmPassword(this.deps, session, password);
-    await this.deps.db.tx((m) => m.update(CardEntity, { id: card.id }, { status }));
+    await this.deps.db.tx((tx) => tx.update(CardEntity, { id: card.id }, { status }));
     return { ...card, status };
   }
 

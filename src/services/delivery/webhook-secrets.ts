@@ -69,8 +69,8 @@ export class WebhookSecrets {
   async reseal(kind: WebhookOwnerKind, owner: WebhookSecretColumns): Promise<boolean> {
     const secret = await this.secretOf(kind, owner);
     const sealed = this.deps.keys.webhookSecrets.seal(secret, WEBHOOK_OWNERS[kind].boundTo(owner.id));
-    const result = await this.deps.db.tx((m) =>
-      m
+    const result = await this.deps.db.tx((tx) =>
+      tx
         .createQueryBuilder()
         .update(WEBHOOK_OWNERS[kind].entity)
         .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })
@@ -85,8 +85,8 @@ export class WebhookSecrets {
     const secret = SECRET_PREFIX + createHmac("sha256", this.deps.keys.legacyWebhookKey).update(partnerId).digest("base64url");
     const sealed = this.deps.keys.webhookSecrets.seal(secret, partnerId);
     // Another instance may store it first: the same secret, so whichever row wins is right.
-    await this.deps.db.tx((m) =>
-      m
+    await this.deps.db.tx((tx) =>
+      tx
         .createQueryBuilder()
         .update(PartnerEntity)
         .set({ webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyId: sealed.keyId })

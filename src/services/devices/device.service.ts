@@ -80,14 +80,14 @@ export class DeviceService {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await this.deps.db.tx(async (m) => {
+    await this.deps.db.tx(async (tx) => {
       // On MySQL, one registration of a customer at a time, so two racing ones cannot both
       // pass the count (SQLite runs transactions one at a time).
       if (this.deps.db.isMysql) {
-        await m.createQueryBuilder(CustomerEntity, "c").setLock("pessimistic_write").where("c.id = :customerId", { customerId }).getOne();
+        await tx.createQueryBuilder(CustomerEntity, "c").setLock("pessimistic_write").where("c.id = :customerId", { customerId }).getOne();
       }
-      if ((await m.countBy(DeviceEntity, { customerId, revokedAt: IsNull() })) >= MAX_ACTIVE_DEVICES) this.overLimit();
-      await m.insert(DeviceEntity, device);
+      if ((await tx.countBy(DeviceEntity, { customerId, revokedAt: IsNull() })) >= MAX_ACTIVE_DEVICES) this.overLimit();
+      await tx.insert(DeviceEntity, device);
     });
     return device;
   }
@@ -108,9 +108,9 @@ export class DeviceService {
   /** Revokes one of the caller's devices, from any of their sessions; NOT_FOUND for any other id. */
   async revoke(caller: Caller, deviceId: string): Promise<DeviceEntity> {
     const { customerId } = requireCustomer(caller);
-    const device = await this.deps.db.tx(async (m) => {
-      await m.update(DeviceEntity, { id: deviceId, customerId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
-      return m.findOneBy(DeviceEntity, { id: deviceId, customerId });
+    const device = await this.deps.db.tx(async (tx) => {
+      await tx.update(DeviceEntity, { id: deviceId, customerId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+      return tx.findOneBy(DeviceEntity, { id: deviceId, customerId });
     });
     if (!device) return notFound("device");
     this.keys.delete(deviceId);

@@ -115,7 +115,7 @@ export class UserVerificationService {
       lastUsedAt: null,
     });
     try {
-      await this.deps.db.tx((m) => m.insert(PasskeyEntity, passkey));
+      await this.deps.db.tx((tx) => tx.insert(PasskeyEntity, passkey));
     } catch (error) {
       if (isUniqueViolation(error)) badInput("This passkey is registered already", { field: "response" });
       throw error;
@@ -152,7 +152,7 @@ export class UserVerificationService {
     if (!PIN_PATTERN.test(pin)) badInput("The PIN must be 4 to 8 digits", { field: "pin" });
     await confirmPassword(this.deps, session, password);
     const pinHash = await hashPassword(pin, this.deps.config.passwordHashCost, session.address);
-    await this.deps.db.tx((m) => m.update(CustomerEntity, { id: session.customerId }, { pinHash, pinWrongTries: 0 }));
+    await this.deps.db.tx((tx) => tx.update(CustomerEntity, { id: session.customerId }, { pinHash, pinWrongTries: 0 }));
   }
 
   /**
@@ -236,7 +236,7 @@ export class UserVerificationService {
       usedAt: null,
       createdAt: now,
     });
-    await this.deps.db.tx((m) => m.insert(VerificationChallengeEntity, row));
+    await this.deps.db.tx((tx) => tx.insert(VerificationChallengeEntity, row));
   }
 
   /**

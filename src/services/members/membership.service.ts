@@ -55,7 +55,7 @@ export class MembershipService {
         createdAt: this.deps.clock.now(),
       });
       try {
-        await this.deps.db.tx((m) => m.insert(MembershipEntity, membership));
+        await this.deps.db.tx((tx) => tx.insert(MembershipEntity, membership));
         return this.deps.db.read((m) => this.view(m, membership, program));
       } catch (error) {
         // A second join racing this one, or (rarely) a member number taken: look again.

@@ -44,17 +44,17 @@ export class MessageService {
       sentAt: this.deps.clock.now(),
     });
     const cap = this.deps.config.rateLimits.messagesPerMemberPerDay;
-    const customerIds = await this.deps.db.tx(async (m) => {
+    const customerIds = await this.deps.db.tx(async (tx) => {
       // One send per program at a time, so two sent at once cannot both pass the cap: the
       // program's row is written first, which locks it on one server and, on Galera, makes
       // a send racing on another node fail certification and run again, then seeing this
       // one (SQLite runs one transaction at a time anyway).
-      await m.update(ProgramEntity, { id: programId }, { messageSends: () => "messageSends + 1" });
-      const ids = await audienceCustomers(m, programId, audience, cap, message.sentAt);
+      await tx.update(ProgramEntity, { id: programId }, { messageSends: () => "messageSends + 1" });
+      const ids = await audienceCustomers(tx, programId, audience, cap, message.sentAt);
       if (ids.length === 0) return ids;
-      await m.insert(MessageEntity, message);
+      await tx.insert(MessageEntity, message);
       for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-        await m.insert(
+        await tx.insert(
           InboxEntryEntity,
           ids.slice(i, i + INSERT_CHUNK).map((customerId) => ({
             id: newId(),
@@ -96,14 +96,14 @@ export class MessageService {
 
   async markMessageRead(caller: Caller, messageId: string): Promise<InboxMessage> {
     const { customerId } = requireCustomer(caller);
-    return this.deps.db.tx(async (m) => {
-      const entry = await m.findOneBy(InboxEntryEntity, { messageId, customerId });
+    return this.deps.db.tx(async (tx) => {
+      const entry = await tx.findOneBy(InboxEntryEntity, { messageId, customerId });
       if (!entry) return notFound("message");
       if (!entry.readAt) {
         entry.readAt = this.deps.clock.now();
-        await m.update(InboxEntryEntity, { id: entry.id }, { readAt: entry.readAt });
+        await tx.update(InboxEntryEntity, { id: entry.id }, { readAt: entry.readAt });
       }
-      return toInbox(entry, await m.findOneByOrFail(MessageEntity, { id: messageId }));
+      return toInbox(entry, await tx.findOneByOrFail(MessageEntity, { id: messageId }));
     });
   }
 }

@@ -37,7 +37,7 @@ export class ProgramService {
       expiryDays: input.expiryDays,
       createdAt: this.deps.clock.now(),
     });
-    await this.deps.db.tx((m) => m.insert(ProgramEntity, program));
+    await this.deps.db.tx((tx) => tx.insert(ProgramEntity, program));
     return program;
   }
 
@@ -64,7 +64,7 @@ export class ProgramService {
       validUntil: input.validUntil ?? null,
       createdAt: this.deps.clock.now(),
     });
-    await this.deps.db.tx((m) => m.insert(OfferEntity, offer));
+    await this.deps.db.tx((tx) => tx.insert(OfferEntity, offer));
     return offer;
   }
 

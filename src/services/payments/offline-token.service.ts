@@ -130,7 +130,7 @@ export class OfflineTokenService {
     if (!Number.isSafeInteger(maxCount) || maxCount < 0 || maxCount > offlineMax.count) badInput(`maxCount must be 0 to ${offlineMax.count}`, { field: "maxCount" });
     const device = await this.devices.own(caller, deviceId);
     await confirmPassword(this.deps, session, password);
-    await this.deps.db.tx((m) => m.update(DeviceEntity, { id: device.id }, { offlineMaxAmount: maxAmount, offlineMaxCount: maxCount }));
+    await this.deps.db.tx((tx) => tx.update(DeviceEntity, { id: device.id }, { offlineMaxAmount: maxAmount, offlineMaxCount: maxCount }));
     return { ...device, offlineMaxAmount: maxAmount, offlineMaxCount: maxCount };
   }
 

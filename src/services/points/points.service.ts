@@ -81,9 +81,9 @@ export class PointsService {
           const settlementId = newId();
           for (let attempt = 1; ; attempt++) {
             try {
-              await this.deps.db.tx(async (m) => {
-                await claim(m, settlementId);
-                await this.settle(m, register.storeId, memberCode, purchaseAmount, redeemPoints, settlementId);
+              await this.deps.db.tx(async (tx) => {
+                await claim(tx, settlementId);
+                await this.settle(tx, register.storeId, memberCode, purchaseAmount, redeemPoints, settlementId);
               });
               return this.settlementResult(settlementId);
             } catch (error) {
@@ -99,30 +99,30 @@ export class PointsService {
   }
 
   private async settle(
-    m: Tx,
+    tx: Tx,
     storeId: string,
     memberCode: string,
     purchaseAmount: number,
     redeemPoints: number,
     settlementId: string,
   ): Promise<void> {
-    const code = this.codes.requireKind(await this.codes.findUsable(m, memberCode), "MEMBER");
-    const membership = await m.findOneByOrFail(MembershipEntity, { id: code.membershipId! });
-    const program = await m.findOneByOrFail(ProgramEntity, { id: membership.programId });
-    const store = await m.findOneByOrFail(StoreEntity, { id: storeId });
+    const code = this.codes.requireKind(await this.codes.findUsable(tx, memberCode), "MEMBER");
+    const membership = await tx.findOneByOrFail(MembershipEntity, { id: code.membershipId! });
+    const program = await tx.findOneByOrFail(ProgramEntity, { id: membership.programId });
+    const store = await tx.findOneByOrFail(StoreEntity, { id: storeId });
     if (store.programId !== program.id) forbidden("This store is not part of the member's program");
     const discount = redeemPoints * program.pointValue;
     if (discount > purchaseAmount) badInput("The points redeemed are worth more than the purchase", { field: "redeemPoints" });
-    await this.codes.claim(m, code);
+    await this.codes.claim(tx, code);
 
     const now = this.deps.clock.now();
     const movement = { programId: program.id, membershipId: membership.id, memberNumber: membership.memberNumber, storeId, settlementId };
     if (redeemPoints > 0) {
-      await takePoints(m, membership.id, redeemPoints, now);
-      await m.insert(PointMovementEntity, { id: newId(), ...movement, kind: "REDEEM", points: -redeemPoints, expiresAt: null, createdAt: now });
+      await takePoints(tx, membership.id, redeemPoints, now);
+      await tx.insert(PointMovementEntity, { id: newId(), ...movement, kind: "REDEEM", points: -redeemPoints, expiresAt: null, createdAt: now });
     }
     const earned = Math.floor(((purchaseAmount - discount) * program.pointsPerUnitMicros) / 1e6);
-    await m.insert(PointSettlementEntity, {
+    await tx.insert(PointSettlementEntity, {
       id: settlementId,
       membershipId: membership.id,
       storeId,
@@ -133,8 +133,8 @@ export class PointsService {
       createdAt: now,
     });
     if (earned > 0) {
-      const expiresAt = await addLot(m, membership.id, earned, program.expiryDays, now);
-      await m.insert(PointMovementEntity, { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now });
+      const expiresAt = await addLot(tx, membership.id, earned, program.expiryDays, now);
+      await tx.insert(PointMovementEntity, { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now });
     }
   }
 

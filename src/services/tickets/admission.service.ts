@@ -203,29 +203,29 @@ export class AdmissionService {
 
     let decision: AdmissionDecision;
     try {
-      decision = await this.deps.db.tx(async (m) => {
+      decision = await this.deps.db.tx(async (tx) => {
         let decided = first;
         let firstUsedAt: Date | null = null;
         let tookUse = false;
         for (let attempt = 1; ; attempt++) {
-          const applied = ticketId ? await this.apply(m, movement, decided, ticketId, claims!.v, spacingMs) : true;
+          const applied = ticketId ? await this.apply(tx, movement, decided, ticketId, claims!.v, spacingMs) : true;
           if (applied) {
             tookUse = decided.result === "ADMITTED" && decided.takesUse;
             break;
           }
           // Another gate changed the ticket first: decided again on the row as it is now.
-          const now = await m.findOne(TicketEntity, { where: { id: ticketId! }, lock: this.deps.db.isMysql ? { mode: "pessimistic_write" } : undefined });
+          const now = await tx.findOne(TicketEntity, { where: { id: ticketId! }, lock: this.deps.db.isMysql ? { mode: "pessimistic_write" } : undefined });
           decided = this.decide(event, movement, claims, now, partnerId);
           if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
         }
         if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
-          const stood = !windowTaken && (await this.earlierStands(m, movement, ticketId));
+          const stood = !windowTaken && (await this.earlierStands(tx, movement, ticketId));
           if (stood) {
             decided = { result: "ADMITTED", reason: null, takesUse: true };
             tookUse = true;
-          } else firstUsedAt = await this.lastStandingUse(m, ticketId);
+          } else firstUsedAt = await this.lastStandingUse(tx, ticketId);
         }
-        const countsVisitor = tookUse && ticketId ? await this.isNewVisitor(m, event, ticketId, movement.at) : false;
+        const countsVisitor = tookUse && ticketId ? await this.isNewVisitor(tx, event, ticketId, movement.at) : false;
         const admission = Object.assign(new AdmissionEntity(), {
           id: newId(),
           eventId: event.id,
@@ -243,8 +243,8 @@ export class AdmissionService {
           // One window's code admits once: UQ_admissions_window refuses a second admission with it.
           codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
         });
-        await m.insert(AdmissionEntity, admission);
-        return this.decisionOf(m, admission, event, counted);
+        await tx.insert(AdmissionEntity, admission);
+        return this.decisionOf(tx, admission, event, counted);
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -278,36 +278,36 @@ export class AdmissionService {
    * follows the latest movement by scan time only, so synced scans arriving out of
    * order leave it as the latest one says.
    */
-  private async apply(m: Tx, movement: Movement, decision: Decision, ticketId: string, version: number, spacing: number): Promise<boolean> {
+  private async apply(tx: Tx, movement: Movement, decision: Decision, ticketId: string, version: number, spacing: number): Promise<boolean> {
     const at = movement.at;
     const now = this.deps.clock.now();
     const latest = "(movedAt IS NULL OR movedAt <= ?)";
     if (decision.result === "EXITED") {
-      await m.write(`UPDATE tickets SET inside = CASE WHEN ${latest} THEN 0 ELSE inside END, updatedAt = ?, movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END WHERE id = ?`, [at, now, at, at, ticketId]);
+      await tx.write(`UPDATE tickets SET inside = CASE WHEN ${latest} THEN 0 ELSE inside END, updatedAt = ?, movedAt = CASE WHEN ${latest} THEN ? ELSE movedAt END WHERE id = ?`, [at, now, at, at, ticketId]);
       return true;
     }
     if (decision.result !== "ADMITTED") return true;
     const { sql, params } = decision.takesUse
       ? TICKET_MOVES.update("use", byId(ticketId), { at, now, version, spacingMs: spacing })
       : TICKET_MOVES.update("reenter", byId(ticketId), { at, now, version });
-    return (await m.write(sql, params)) === 1;
+    return (await tx.write(sql, params)) === 1;
   }
 
   /**
    * A synced scan found no use left: if the latest use that stands was scanned after it,
    * that one is turned into ALREADY_USED (with this scan's time) and this one stands.
    */
-  private async earlierStands(m: Tx, movement: Movement, ticketId: string): Promise<boolean> {
+  private async earlierStands(tx: Tx, movement: Movement, ticketId: string): Promise<boolean> {
     if (!movement.scanKey) return false;
-    const [latest] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    const [latest] = await tx.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
     if (!latest || latest.at <= movement.at) return false;
-    const demoted = await m.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, codeWindow = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
+    const demoted = await tx.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, codeWindow = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
       movement.at,
       latest.id,
     ]);
     if (demoted !== 1) return false;
     // This scan's use now stands: the ticket's last use is it, or a later one that still stands.
-    await m.write("UPDATE tickets SET lastUsedAt = COALESCE((SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1 AND at > ?), ?), updatedAt = ? WHERE id = ?", [
+    await tx.write("UPDATE tickets SET lastUsedAt = COALESCE((SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1 AND at > ?), ?), updatedAt = ? WHERE id = ?", [
       ticketId,
       movement.at,
       movement.at,
@@ -316,8 +316,8 @@ export class AdmissionService {
     ]);
     if (latest.countsVisitor === 1 && latest.visitDay !== null) {
       // The demoted admission counted its day's visitor: another of that day takes it over.
-      const [other] = await m.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });
-      if (other) await m.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [other.id]);
+      const [other] = await tx.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });
+      if (other) await tx.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [other.id]);
     }
     return true;
   }

@@ -66,7 +66,7 @@ export class TicketEventService {
       maxTransfers,
       createdAt: this.deps.clock.now(),
     });
-    await this.deps.db.tx((m) => m.insert(EventEntity, event));
+    await this.deps.db.tx((tx) => tx.insert(EventEntity, event));
     return event;
   }
 

@@ -108,7 +108,7 @@ export class TicketService {
       updatedAt: this.deps.clock.now(),
     });
     try {
-      await this.deps.db.tx((m) => m.insert(TicketEntity, ticket));
+      await this.deps.db.tx((tx) => tx.insert(TicketEntity, ticket));
       return this.view(ticket, event);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -216,15 +216,15 @@ export class TicketService {
     if (ticket.holderPhone === toPhone) badInput("The ticket is already held by this phone", { field: "toPhone" });
     if (ticket.usesLeft < ticket.usesAllowed) forbidden("A ticket that has been used cannot be passed on");
     const now = this.deps.clock.now();
-    await this.deps.db.tx(async (m) => {
-      const standing = await m.countBy(TicketTransferEntity, { ticketId: ticket.id, takenBackAt: IsNull() });
+    await this.deps.db.tx(async (tx) => {
+      const standing = await tx.countBy(TicketTransferEntity, { ticketId: ticket.id, takenBackAt: IsNull() });
       if (event.maxTransfers !== null && standing >= event.maxTransfers) {
         forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
       }
       const pass = TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: ticket.holderVersion, now });
-      const moved = await m.write(pass.sql, pass.params);
+      const moved = await tx.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
-      await m.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
+      await tx.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
     });
     return this.viewById(ticket.id);
   }
@@ -236,17 +236,17 @@ export class TicketService {
   async takeBackTicket(caller: Caller, ticketId: string): Promise<TicketView> {
     const { customerId } = requireCustomer(caller);
     const now = this.deps.clock.now();
-    await this.deps.db.tx(async (m) => {
-      const { phone } = await m.findOneByOrFail(CustomerEntity, { id: customerId });
-      const [last] = await m.find(TicketTransferEntity, { where: { ticketId, takenBackAt: IsNull() }, order: { at: "DESC", id: "DESC" }, take: 1 });
+    await this.deps.db.tx(async (tx) => {
+      const { phone } = await tx.findOneByOrFail(CustomerEntity, { id: customerId });
+      const [last] = await tx.find(TicketTransferEntity, { where: { ticketId, takenBackAt: IsNull() }, order: { at: "DESC", id: "DESC" }, take: 1 });
       if (!last || last.fromPhone !== phone) return notFound("ticket");
-      const ticket = await m.findOneByOrFail(TicketEntity, { id: ticketId });
+      const ticket = await tx.findOneByOrFail(TicketEntity, { id: ticketId });
       if (ticket.revokedAt || ticket.holderPhone !== last.toPhone) return notFound("ticket");
       if (ticket.usesLeft < ticket.usesAllowed) forbidden("The ticket has been used; it cannot be taken back");
       const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone: phone, version: ticket.holderVersion, now });
-      const moved = await m.write(pass.sql, pass.params);
+      const moved = await tx.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
-      await m.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
+      await tx.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
     });
     return this.viewById(ticketId);
   }

@@ -166,8 +166,8 @@ export class KeySweep {
     const pan = cards.open(card.panCiphertext, card.panKeyId);
     const sealed = card.panKeyId === cards.currentKeyId ? { ciphertext: card.panCiphertext, keyId: card.panKeyId } : cards.seal(pan);
     const update = (fingerprint: Partial<CardEntity>) =>
-      this.deps.db.tx((m) =>
-        m
+      this.deps.db.tx((tx) =>
+        tx
           .createQueryBuilder()
           .update(CardEntity)
           .set({ panCiphertext: sealed.ciphertext, panKeyId: sealed.keyId, ...fingerprint })
