@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { PNG } from "pngjs";
 import QRCode from "qrcode";
 import { AdminClient } from "../../clients/admin";
 import { GateClient } from "../../clients/gate";
@@ -15,6 +14,7 @@ import { startSmsGateway } from "../support/sms-gateway";
 import { eventually } from "../support/eventually";
 import { PASSWORD, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
+import { SIDE, blankPicture } from "./pictures";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the gate's browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -23,14 +23,6 @@ const SCREENSHOTS =
   process.env.UPDATE_SCREENSHOTS === "1" ? join(__dirname, "..", "..", "docs", "screenshots") : join(tmpdir(), "wallet-center-screenshots");
 const PHONE_VIEWPORT = { width: 390, height: 844 };
 const TERMINAL_VIEWPORT = { width: 800, height: 700 };
-const SIDE = 480;
-
-/** A white square, the camera's picture between two visitors. */
-function blankPicture(path: string): void {
-  const png = new PNG({ width: SIDE, height: SIDE });
-  png.data.fill(255);
-  writeFileSync(path, PNG.sync.write(png));
-}
 
 /**
  * A camera video of pictures one after the other, each shown so many seconds (Chromium

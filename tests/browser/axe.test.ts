@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { AdminClient } from "../../clients/admin";
+import { PartnerClient } from "../../clients/partner";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { eventually } from "../support/eventually";
+import { ADMIN_TOKEN } from "../support/server";
+import { startSmsGateway } from "../support/sms-gateway";
+import { PASSWORD, newRegister, newShopper, randomPhone, type Shopper } from "../support/world";
+import { launchChromium, missingTools, videoOfPicture } from "./chromium";
+import { blankPicture } from "./pictures";
+
+const describeIf = missingTools ? describe.skip : describe;
+if (missingTools) process.stdout.write(`[browser] the accessibility check needs Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
+
+const PHONE_VIEWPORT = { width: 390, height: 844 };
+const TERMINAL_VIEWPORT = { width: 800, height: 700 };
+/** What a screen must not have: axe's two highest impacts (a person is blocked or badly hindered). */
+const BLOCKING = new Set(["serious", "critical"]);
+
+/**
+ * Every screen of the three web apps, with data in it, checked with axe-core in
+ * Chromium: the phone at 390x844, the register and the gate at 800x700. A screen
+ * with a serious or critical violation fails the test, which names the screen, the
+ * rule and the element.
+ */
+describeIf("every screen passes axe's accessibility check (no serious or critical violation)", () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let work: string;
+  let browser: Browser;
+  let cameraBrowser: Browser;
+  let admin: AdminClient;
+  let shopper: Shopper;
+  let shop: PartnerClient;
+  let gateKey: string;
+  let ticketCode: string;
+  let billCode: string;
+  /** Per screen: its serious and critical violations, and axe's rules it breaks and passes at any impact. */
+  const checked: Record<string, string> = {};
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    sms = await startSmsGateway();
+    server = await spawnServer({
+      SMS_GATEWAY_URL: sms.url,
+      DATA_DIR: database.dataDir,
+      ADMIN_TOKEN,
+      PASSWORD_HASH_COST: "10",
+      INSTITUTION_LATENCY_MS: "5",
+      LOG_LEVEL: "warn",
+    });
+    work = mkdtempSync(join(tmpdir(), "wallet-center-axe-"));
+    admin = new AdminClient(server.url, ADMIN_TOKEN);
+    browser = await launchChromium();
+    // The gate's camera sees a white page: the scanning screen as it waits for a visitor.
+    blankPicture(join(work, "blank.png"));
+    videoOfPicture(join(work, "blank.png"), join(work, "blank.y4m"));
+    cameraBrowser = await launchChromium({ camera: join(work, "blank.y4m") });
+
+    // A customer with something on every tab: a card, a payment, a bill, a ticket, a membership, a message.
+    shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const paid = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
+    await register.redeemCode(paid.code, { amount: 900, currency: "JPY" }, "axe-sale-1");
+    const partner = await admin.createPartner("Shibuya Utilities & Tickets");
+    shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
+    const program = await admin.createProgram({ name: "Corner Points", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    await shopper.phone.joinProgram(program.id);
+    await shop.sendMessage(program.id, "Double points this week", "Every purchase earns twice the points until Sunday.");
+    const bill = await shop.postBill({
+      customerPhone: shopper.phoneNumber,
+      reference: "WATER-2026-11",
+      amount: 4200,
+      currency: "JPY",
+      dueDate: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      description: "Water, November",
+    });
+    billCode = (await shopper.phone.issueBillCode(bill.id, PASSWORD, "none")).code;
+    const now = Date.now();
+    const event = await shop.createEvent({
+      title: "Winter Live",
+      venue: "Nippon Budokan",
+      doorsOpenAt: new Date(now - 600_000).toISOString(),
+      startsAt: new Date(now + 3_600_000).toISOString(),
+    });
+    await shop.createEvent({ title: "Autumn Jazz", venue: "Nippon Budokan", doorsOpenAt: new Date(now + 86_400_000).toISOString(), startsAt: new Date(now + 90_000_000).toISOString() });
+    const ticket = await shop.postTicket({ eventId: event.id, issueNumber: "BDK-0001", holderPhone: shopper.phoneNumber, seat: "A-12" });
+    ticketCode = (await shopper.phone.issueTicketCode(ticket.id, PASSWORD, "none")).code;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cameraBrowser?.close();
+    await server?.stop();
+    await sms?.close();
+    await database?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+    const screens = Object.entries(checked);
+    if (screens.length > 0) process.stdout.write(`[axe] ${screens.map(([screen, n]) => `${screen}: ${n}`).join("\n")}\n`);
+  });
+
+  /** axe's serious and critical violations on the page as it is now, one line each: screen, rule, element. */
+  async function violations(page: Page, screen: string): Promise<string[]> {
+    const results = await new AxeBuilder({ page }).analyze();
+    const found = results.violations
+      .filter((v) => BLOCKING.has(v.impact ?? ""))
+      .flatMap((v) => v.nodes.map((node) => `${screen}: ${v.id} (${v.impact}) at ${node.target.join(" ")}: ${v.help}`));
+    checked[screen] = `${found.length} (rules broken at any impact: ${results.violations.map((v) => `${v.id}/${v.impact}`).join(",") || "none"}; passed: ${results.passes.length})`;
+    return found;
+  }
+
+  const tab = (page: Page, name: string) => page.getByRole("navigation").getByRole("button", { name, exact: true }).click();
+
+  it("the phone: sign-in, sign-up, and every tab after signing in", async () => {
+    const context = await browser.newContext({ viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const found: string[] = [];
+    await page.goto(`${server.url}/app/#/phone`);
+    await page.getByLabel("Phone number").waitFor();
+    found.push(...(await violations(page, "phone sign-in")));
+
+    await page.getByRole("button", { name: "New here? Create a wallet" }).click();
+    await page.getByRole("button", { name: "Send me a code" }).waitFor();
+    found.push(...(await violations(page, "phone sign-up")));
+    const number = randomPhone();
+    await page.getByLabel("Phone number").fill(number);
+    await page.getByRole("button", { name: "Send me a code" }).click();
+    await page.getByLabel("The code from the SMS").waitFor();
+    expect(await eventually(() => sms.codeSentTo(number) !== null)).toBe(true);
+    found.push(...(await violations(page, "phone sign-up code")));
+
+    // The customer with data in every tab signs in on a fresh page.
+    await page.goto(`${server.url}/app/#/phone`);
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.getByLabel("Phone number").fill(shopper.phoneNumber);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Show a payment code" }).waitFor();
+    found.push(...(await violations(page, "phone pay")));
+    await page.getByRole("button", { name: "Show a payment code" }).click();
+    await page.getByRole("img", { name: "Payment code QR" }).waitFor();
+    found.push(...(await violations(page, "phone pay code")));
+
+    await tab(page, "Cards");
+    await page.getByText(shopper.card.last4).first().waitFor();
+    found.push(...(await violations(page, "phone cards")));
+    await tab(page, "History");
+    await page.getByText("¥900").first().waitFor();
+    found.push(...(await violations(page, "phone history")));
+    await tab(page, "Members");
+    await page.getByRole("button", { name: "Show member code" }).click();
+    await page.getByRole("img", { name: "Corner Points member code QR" }).waitFor();
+    found.push(...(await violations(page, "phone members")));
+    await tab(page, "Bills");
+    await page.getByRole("button", { name: "Show bill code" }).first().click();
+    await page.getByRole("img", { name: /Bill code QR/ }).waitFor();
+    found.push(...(await violations(page, "phone bills")));
+    await tab(page, "Tickets");
+    const item = page.getByRole("listitem").filter({ hasText: "seat A-12" });
+    await item.getByRole("button", { name: "Show ticket code" }).click();
+    await item.getByRole("img", { name: "Ticket QR for Winter Live" }).waitFor();
+    found.push(...(await violations(page, "phone tickets")));
+    await tab(page, "Inbox");
+    await page.getByText("Double points this week").click();
+    await page.getByText("Every purchase earns twice the points until Sunday.").waitFor();
+    found.push(...(await violations(page, "phone inbox")));
+    await tab(page, "Settings");
+    await page.locator("main").getByRole("heading").first().waitFor();
+    found.push(...(await violations(page, "phone settings")));
+    await context.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it("the register: key form, sale, verdict, refund dialog, bill collection and Today", async () => {
+    const { apiKey } = await newRegister(server.url, "JPY", "Corner Store Ebisu");
+    const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT });
+    const page = await context.newPage();
+    const found: string[] = [];
+    await page.goto(`${server.url}/app/#/register`);
+    await page.getByLabel("The store's register API key").waitFor();
+    found.push(...(await violations(page, "register key form")));
+    await page.getByLabel("The store's register API key").fill(apiKey);
+    await page.getByRole("button", { name: "Open the register" }).click();
+    await page.getByLabel("Amount (JPY)").waitFor();
+    found.push(...(await violations(page, "register sale")));
+
+    const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
+    await page.getByLabel("Amount (JPY)").fill("1200");
+    await page.getByLabel("Or type the customer's code").fill(code);
+    await page.getByRole("button", { name: "Use this code" }).click();
+    await page.getByText("Approved", { exact: true }).waitFor({ timeout: 15_000 });
+    found.push(...(await violations(page, "register verdict")));
+    await page.getByRole("button", { name: "Refund…" }).click();
+    await page.getByRole("dialog", { name: "Refund this payment?" }).waitFor();
+    found.push(...(await violations(page, "register refund dialog")));
+    await page.getByRole("button", { name: "Keep the payment" }).click();
+    await page.getByRole("button", { name: "Next sale" }).click();
+
+    await tab(page, "Bill");
+    await page.getByLabel("Or type the bill's code").fill(billCode);
+    await page.getByRole("button", { name: "Use this code" }).click();
+    await page.getByRole("button", { name: "Cash received" }).waitFor();
+    found.push(...(await violations(page, "register bill collection")));
+    await page.getByRole("button", { name: "Cash received" }).click();
+    await page.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+
+    await tab(page, "Today");
+    await page.getByRole("list", { name: "Payments today" }).getByTestId("payment-status").first().waitFor();
+    found.push(...(await violations(page, "register today")));
+    await context.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it("the gate: sign-in, event list, scanning and verdict", async () => {
+    const context = await cameraBrowser.newContext({ viewport: TERMINAL_VIEWPORT });
+    const page = await context.newPage();
+    // The verdict shows for a moment only: the page's clock stops while axe reads it.
+    await page.clock.install();
+    const found: string[] = [];
+    await page.goto(`${server.url}/app/#/gate`);
+    await page.getByLabel("The gate's API key").waitFor();
+    found.push(...(await violations(page, "gate sign-in")));
+    await page.getByLabel("The gate's API key").fill(gateKey);
+    await page.getByRole("button", { name: "Show the events" }).click();
+    await page.getByRole("group", { name: "Event" }).waitFor();
+    found.push(...(await violations(page, "gate event list")));
+    await page.getByRole("radio", { name: /Winter Live/ }).check();
+    await page.getByLabel("Gate name").fill("East 1");
+    await page.getByRole("button", { name: "Open the gate" }).click();
+    await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 0" }).waitFor();
+    found.push(...(await violations(page, "gate scanning")));
+
+    await page.getByText("The camera cannot read it? Type the code").click();
+    await page.getByLabel("Or type the ticket's code").fill(ticketCode);
+    await page.clock.pauseAt(Date.now() + 1000);
+    await page.getByRole("button", { name: "Use this code" }).click();
+    await page.locator("[data-testid=verdict][data-result=ADMITTED]").waitFor({ timeout: 15_000 });
+    found.push(...(await violations(page, "gate verdict")));
+    await page.clock.resume();
+    await context.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+});
