@@ -186,6 +186,9 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await tab(page, "Cards");
     await page.getByText(shopper.card.last4).first().waitFor();
     found.push(...(await violations(page, "phone cards")));
+    await page.getByRole("button", { name: "Add a card" }).click();
+    await page.getByRole("heading", { name: "Add a card" }).waitFor();
+    found.push(...(await violations(page, "phone add a card")));
     await tab(page, "History");
     await page.getByText("¥900").first().waitFor();
     found.push(...(await violations(page, "phone history")));
@@ -209,6 +212,16 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await tab(page, "Settings");
     await page.locator("main").getByRole("heading").first().waitFor();
     found.push(...(await violations(page, "phone settings")));
+
+    // A store asks for more than the customer lets through without a look: the sheet comes up over the tab.
+    await shopper.phone.setConfirmAbove(1000);
+    const { register } = await newRegister(server.url, "JPY", "Corner Store Daikanyama");
+    const asked = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
+    const pending = await register.redeemCode(asked.code, { amount: 5000, currency: "JPY" }, "axe-sale-2");
+    expect(pending.status).toBe("PENDING_CONFIRMATION");
+    await page.getByRole("dialog", { name: "Confirm this payment?" }).waitFor({ timeout: 15_000 });
+    found.push(...(await violations(page, "phone confirmation sheet")));
+    await page.getByRole("button", { name: "Not now" }).click();
     await context.close();
     expect(found).toEqual([]);
   }, 120_000);
