@@ -2,6 +2,7 @@ import { WalletApiError, type Payment } from "@clients/common";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { idempotencyKey } from "../shared/errors";
 import { money } from "../shared/format";
+import { useModal } from "../shared/modal";
 import { Problem } from "../shared/problem";
 import { errorWords } from "../shared/words";
 import type { RegisterSession } from "./session";
@@ -31,6 +32,8 @@ export function RefundAsk({
   const [busy, setBusy] = useState(false);
   const key = useRef(idempotencyKey());
   const field = useRef<HTMLInputElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  useModal(dialog);
   useEffect(() => field.current?.focus(), []);
   const value = Number(amount);
   const valid = Number.isInteger(value) && value >= 1 && value <= left;
@@ -53,7 +56,7 @@ export function RefundAsk({
   };
   return (
     <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && onCancel()}>
-      <div class="sheet refund-ask" role="dialog" aria-modal="true" aria-labelledby="refund-title">
+      <div class="sheet refund-ask" role="dialog" ref={dialog} aria-modal="true" aria-labelledby="refund-title">
         <h2 id="refund-title">Refund this payment?</h2>
         <p>
           Paid <strong>{money(payment.amount, payment.currency)}</strong>
