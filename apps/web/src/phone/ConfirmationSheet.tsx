@@ -6,6 +6,7 @@ import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { useModal } from "../shared/modal";
 import { ConfirmationCountdown } from "./confirmation-countdown";
 import { VerificationCancelled, verifyUser } from "./user-verification";
 
@@ -57,6 +58,7 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
     };
   }, [session]);
   const request = requests[0];
+  useModal(sheet, request !== undefined);
   useEffect(() => sheet.current?.focus(), [request?.id]);
   if (!request) return null;
   const { payment } = request;

@@ -4,10 +4,12 @@ import { useEffect } from "preact/hooks";
 /**
  * Makes the element a modal as `aria-modal` promises: everything outside it is inert
  * (no Tab, no click, hidden from screen readers) while it is open, and the keyboard
- * focus goes back where it was when it closes.
+ * focus goes back where it was when it closes. `open` is for a component that stays
+ * mounted and shows its dialog only at times.
  */
-export function useModal(ref: RefObject<HTMLElement>): void {
+export function useModal(ref: RefObject<HTMLElement>, open = true): void {
   useEffect(() => {
+    if (!open) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const made: HTMLElement[] = [];
     for (let node = ref.current; node && node !== document.body; node = node.parentElement) {
@@ -22,5 +24,5 @@ export function useModal(ref: RefObject<HTMLElement>): void {
       for (const element of made) element.inert = false;
       if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [open]);
 }
