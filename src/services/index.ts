@@ -6,6 +6,7 @@ import { StoreReportService } from "./views/store-report.service";
 import { StoreWebhooks } from "./payments/store-webhooks";
 import { OfflineTokenService } from "./payments/offline-token.service";
 import { BillCardPayments } from "./bills/bill-card-payments";
+import { BillNotices } from "./bills/bill-notices";
 import { BillService } from "./bills/bill.service";
 import { CardService } from "./cards/card.service";
 import { CustomerNumbers } from "./kernel/customer-numbers.service";
@@ -60,7 +61,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
   const paymentHolds = new PaymentHolds();
   paymentHolds.register(paymentPoints);
-  paymentHolds.register(new BillCardPayments(deps, outbox));
+  const billNotices = new BillNotices(outbox, receipts);
+  paymentHolds.register(new BillCardPayments(deps, billNotices));
   const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts));
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
@@ -70,7 +72,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships);
-  const bills = new BillService(deps, codes, idempotency, outbox, devices, payments);
+  const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);

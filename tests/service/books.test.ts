@@ -9,7 +9,8 @@ import { rangeHashes } from "../../src/services/books/merkle-nodes";
 import { BooksSealer } from "../../src/services/books/sealer.service";
 import { verifyBooks } from "../../src/services/books/verify-books";
 import { engines } from "../support/databases";
-import { approvedSale, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { approvedSale, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { PASSWORD } from "../support/test-data";
 
 /**
  * The books on both engines: each payment decision's signed receipt, the sealer giving
@@ -51,6 +52,22 @@ describe.each(engines)("the books (%s)", (engine) => {
     const voided = await approvedSale(world, 500);
     await world.services.payments.voidPayment(voided.register, voided.payment.id, "void-1");
     expect((await receiptsOf(voided.payment.id)).map((r) => r.body.kind)).toEqual(["payment.approved", "payment.voided"]);
+  });
+
+  it("signs a receipt for a bill collected in cash and for its reversal, each in the books like a payment's", async () => {
+    const { hq } = await newPartner(world, "Tokyo Power & Gas");
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world, { name: "FamilyMart Meguro" });
+    const bill = await world.services.bills.postBill(hq, { customerPhone: shopper.phoneNumber, reference: "TPG-1", amount: 4200, currency: "JPY", dueDate: new Date(clock.now().getTime() + 86_400_000) });
+    const { code } = await world.services.bills.issueBillCode(shopper.caller, bill.id, PASSWORD);
+    await world.services.bills.collectBill(register, code, "CASH", "bill-cash-1");
+    await world.services.bills.reverseBillCollection(register, bill.id, "bill-reverse-1");
+    const receipts = await receiptsOf(bill.id);
+    expect(receipts.map((r) => [r.body.kind, r.body.amount, r.body.storeName])).toEqual([
+      ["bill.collected", 4200, "FamilyMart Meguro"],
+      ["bill.reversed", 4200, "FamilyMart Meguro"],
+    ]);
+    for (const receipt of receipts) expect(await verifyReceipt(receipt, keys)).toBe(true);
   });
 
   it("seals receipts into the books: each proves its place against a signed head, and each head extends the one before", async () => {
