@@ -33,6 +33,7 @@ import { PaymentReceipts } from "./payments/payment-receipts";
 import { PaymentService } from "./payments/payment.service";
 import { PaymentPointsService } from "./points/payment-points.service";
 import { PointsService } from "./points/points.service";
+import { PointReceipts } from "./points/point-receipts";
 import { ProgramService } from "./members/program.service";
 import { RetentionService } from "./upkeep/retention.service";
 import { TicketService } from "./tickets/ticket.service";
@@ -56,7 +57,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const receipts = new ReceiptService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const paymentPoints = new PaymentPointsService(deps, codes);
+  const pointReceipts = new PointReceipts(deps, receipts);
+  const paymentPoints = new PaymentPointsService(deps, codes, pointReceipts);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
   // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
   const paymentHolds = new PaymentHolds();
@@ -71,7 +73,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds, userVerification);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
-  const points = new PointsService(deps, codes, idempotency, programs, memberships);
+  const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);

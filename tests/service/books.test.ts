@@ -70,6 +70,28 @@ describe.each(engines)("the books (%s)", (engine) => {
     for (const receipt of receipts) expect(await verifyReceipt(receipt, keys)).toBe(true);
   });
 
+  it("signs a receipt for every point movement: earned and redeemed at the counter, to the member's number at that store", async () => {
+    const { partner } = await newPartner(world, "Sunshine Mart HQ");
+    const program = await world.services.programs.createProgram(world.admin, { name: "Sunshine Points", partnerId: partner.id, pointsPerUnit: 0.1, pointValue: 1, expiryDays: 365 });
+    const { register } = await newStore(world, { name: "Sunshine Mart Ebisu", programId: program.id });
+    const member = await newCustomer(world);
+    await world.services.memberships.joinProgram(member.caller, program.id);
+    const memberCode = async () => (await world.services.memberships.issueMemberCode(member.caller, program.id, PASSWORD)).code;
+    await world.services.points.settlePoints(register, await memberCode(), 3000, 0, "points-1");
+    await world.services.points.settlePoints(register, await memberCode(), 1000, 100, "points-2");
+    const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { customerId: member.customerId }, order: { id: "ASC" } }), { fresh: true });
+    const receipts = rows.map((row) => JSON.parse(row.body));
+    expect(receipts.map((r) => [r.kind, r.points])).toEqual([
+      ["points.earned", 300],
+      ["points.redeemed", 100],
+      ["points.earned", 90],
+    ]);
+    expect(new Set(receipts.map((r) => r.customerNumber)).size).toBe(1);
+    expect(receipts[0]).toMatchObject({ programId: program.id, storeId: register.storeId });
+    // What does not apply is absent, never null.
+    expect(Object.values(receipts[0])).not.toContain(null);
+  });
+
   it("seals receipts into the books: each proves its place against a signed head, and each head extends the one before", async () => {
     await seal();
     const first = (await world.services.books.latestHead())!;
