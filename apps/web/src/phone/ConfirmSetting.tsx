@@ -50,8 +50,8 @@ export function ConfirmSetting({ session }: { session: PhoneSession }) {
     </label>
   );
   return (
-    <form onSubmit={save} aria-labelledby="confirm-title">
-      <h3 id="confirm-title">When this phone asks you to confirm a payment</h3>
+    <form onSubmit={save} aria-labelledby="confirm-when-title">
+      <h3 id="confirm-when-title">When this phone asks you to confirm a payment</h3>
       <p data-testid="confirm-above">{confirmWords(me.confirmAbove)}</p>
       <fieldset class="event-list">
         <legend>Ask me</legend>

@@ -88,8 +88,8 @@ export function Phone() {
           />
         )}
         {sheetClosed && <ClosedNotice text={sheetClosed} onDismiss={() => setSheetClosed(null)} />}
-        {tab === "pay" && <VerificationSetup session={session} />}
         {tab === "pay" && <Pay session={session} />}
+        {tab === "pay" && <VerificationSetup session={session} />}
         {tab === "cards" && <Cards session={session} />}
         {tab === "activity" && opened.activity === "history" && <History session={session} />}
         {tab === "activity" && opened.activity === "bills" && <Bills session={session} />}
