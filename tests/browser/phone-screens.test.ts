@@ -223,7 +223,7 @@ describeIf("the phone's screens at 390x844", () => {
       expect(await eventually(async () => !(await again.isDisabled()))).toBe(true);
       await again.click();
       const refused = signUp.getByRole("alert");
-      await refused.filter({ hasText: /Too many attempts\. Try again in \d+ minutes?\./ }).waitFor();
+      await refused.filter({ hasText: /Too many attempts\. Try again in (\d+ minutes?|an hour)\./ }).waitFor();
       expect(await refused.textContent()).not.toMatch(/[A-Z]{2,}_[A-Z]/);
       expect(sms.countSentTo(number)).toBe(2);
       await shot(signUp, "phone-sign-up-wait");

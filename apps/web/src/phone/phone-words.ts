@@ -29,11 +29,13 @@ const FIELD_WORDS: Record<string, string> = {
   amount: "Enter a whole amount of 0 or more.",
 };
 
-/** A wait in words: "about 40 seconds", "about 12 minutes". */
+/** A wait in words: "40 seconds", "12 minutes", "an hour". */
 export function waitWords(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? "an hour" : `${hours} hours`;
 }
 
 /** A failure as one sentence for the person holding the phone. */
@@ -42,6 +44,11 @@ export function phoneErrorWords(error: unknown): string {
     if (error.code === "RATE_LIMITED" || error.code === "HTTP_429") {
       const seconds = Number(error.extensions.retryAfterSeconds);
       return seconds > 0 ? `Too many attempts. Try again in ${waitWords(seconds)}.` : "Too many attempts. Wait a moment and try again.";
+    }
+    // A wrong payment PIN comes back as a wrong password, with the tries it has left.
+    const left = error.extensions.attemptsLeft;
+    if (error.code === "INVALID_PASSWORD" && typeof left === "number") {
+      return `The payment PIN is wrong. ${left === 0 ? "No tries are left." : `${left} ${left === 1 ? "try" : "tries"} left.`}`;
     }
     const field = error.extensions.field;
     if (error.code === "BAD_USER_INPUT" && typeof field === "string" && FIELD_WORDS[field]) return FIELD_WORDS[field];
