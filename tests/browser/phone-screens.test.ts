@@ -198,6 +198,7 @@ describeIf("the phone's screens at 390x844", () => {
       await signUp.goto(`${server.url}/app/#/phone`);
       await signUp.getByRole("button", { name: "New here? Create a wallet" }).click();
       await signUp.getByLabel("Country").selectOption("JP");
+      await signUp.getByText("As you dial it at home, for example 090-1234-5678.").waitFor();
       await signUp.getByLabel("Phone number").fill("090-1234-5678");
       await signUp.getByRole("button", { name: "Send me a code" }).click();
       await signUp.getByLabel("The code from the SMS").waitFor();

@@ -1,4 +1,5 @@
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { getCountries, getCountryCallingCode, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import examples from "libphonenumber-js/mobile/examples";
 import { useMemo } from "preact/hooks";
 
 /** The country a number without "+" is read in: the browser's region, else Japan (the wallet's home). */
@@ -41,6 +42,7 @@ export function PhoneNumberField({
       .map((code) => ({ code, name: `${names.of(code) ?? code} (+${getCountryCallingCode(code)})` }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }, []);
+  const example = getExampleNumber(country, examples)?.formatNational();
   return (
     <div class="phone-number">
       <label>
@@ -58,7 +60,7 @@ export function PhoneNumberField({
         <input type="tel" autocomplete={autocomplete} required value={typed} aria-describedby="phone-number-hint" onInput={(e) => onTyped(e.currentTarget.value)} />
       </label>
       <p id="phone-number-hint" class="hint">
-        As you dial it at home, for example 090-1234-5678.
+        As you dial it at home{example ? `, for example ${example}` : ""}.
       </p>
     </div>
   );
