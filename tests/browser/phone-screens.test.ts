@@ -121,7 +121,7 @@ describeIf("the phone's screens at 390x844", () => {
     expect(await page.getByRole("button", { name: /Show a .*payment code/ }).count()).toBe(0);
     expect(await eventually(async () => (await wakeLockCalls()).includes("request screen"))).toBe(true);
     expect(await wakeLockCalls()).toEqual(["request screen"]);
-    await shot(page, "phone-pay");
+    await shot(page, "phone-screens-pay");
 
     await page.getByRole("button", { name: "Hide the code" }).click();
     expect(await eventually(async () => (await wakeLockCalls()).at(-1) === "release")).toBe(true);
@@ -150,7 +150,7 @@ describeIf("the phone's screens at 390x844", () => {
         const tab = (await bar.getByRole("button", { name, exact: true }).boundingBox())!;
         expect(tab.height).toBeLessThan(80);
       }
-      await shot(page, `phone-section-${section.open.toLowerCase()}`);
+      await shot(page, `phone-screens-section-${section.open.toLowerCase()}`);
     }
   });
 
@@ -162,7 +162,7 @@ describeIf("the phone's screens at 390x844", () => {
     await page.getByRole("button", { name: "Save when to ask" }).click();
     await page.getByTestId("confirm-above").filter({ hasText: "Payments above 3,000 wait for you" }).waitFor();
     expect((await shopper.phone.me()).confirmAbove).toBe(3000);
-    await shot(page, "phone-settings-confirm");
+    await shot(page, "phone-screens-settings-confirm");
 
     await page.getByLabel("Always, for every payment").check();
     await page.getByRole("button", { name: "Save when to ask" }).click();
@@ -187,7 +187,7 @@ describeIf("the phone's screens at 390x844", () => {
     await openSection(page, "History");
     const row = page.getByRole("listitem").filter({ hasText: "Corner Cafe" });
     await row.getByText("Partly refunded", { exact: true }).waitFor();
-    await shot(page, "phone-history");
+    await shot(page, "phone-screens-history");
   });
 
   it("signs up with 090-1234-5678 in Japan as +819012345678, shows the password rule first, and sends the code again within the server's limit", async () => {
@@ -214,11 +214,13 @@ describeIf("the phone's screens at 390x844", () => {
       const again = signUp.getByRole("button", { name: "Send the code again" });
       expect(await again.isDisabled()).toBe(true);
       await signUp.getByText(/You can ask again in \d+ seconds/).waitFor();
-      await shot(signUp, "phone-sign-up-code");
+      await shot(signUp, "phone-screens-sign-up-code");
       await signUp.clock.fastForward(31_000);
       expect(await eventually(async () => !(await again.isDisabled()))).toBe(true);
       await again.click();
       expect(await eventually(() => sms.countSentTo(number) === 2)).toBe(true);
+      // The page starts a new wait once the server has answered: only then does time move on.
+      await signUp.getByText(/You can ask again in \d+ seconds/).waitFor();
 
       await signUp.clock.fastForward(31_000);
       expect(await eventually(async () => !(await again.isDisabled()))).toBe(true);
@@ -227,7 +229,7 @@ describeIf("the phone's screens at 390x844", () => {
       await refused.filter({ hasText: /Too many attempts\. Try again in (\d+ minutes?|an hour)\./ }).waitFor();
       expect(await refused.textContent()).not.toMatch(/[A-Z]{2,}_[A-Z]/);
       expect(sms.countSentTo(number)).toBe(2);
-      await shot(signUp, "phone-sign-up-wait");
+      await shot(signUp, "phone-screens-sign-up-wait");
 
       await signUp.getByLabel("The code from the SMS").fill(sms.codeSentTo(number)!);
       await signUp.getByLabel("Your name").fill("Haru Sato");
