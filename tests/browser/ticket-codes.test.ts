@@ -10,6 +10,7 @@ import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper, type Shopper } from "../support/world";
+import { openSection } from "./phone-sections";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
 
 const describeIf = missingTools ? describe.skip : describe;
@@ -73,7 +74,7 @@ describeIf("compact ticket codes in a real browser", () => {
     await phone.getByLabel("Phone number").fill(shopper.phoneNumber);
     await phone.getByLabel("Password").fill(PASSWORD);
     await phone.getByRole("button", { name: "Sign in" }).click();
-    await phone.getByRole("navigation").getByRole("button", { name: "Tickets", exact: true }).click();
+    await openSection(phone, "Tickets");
     const item = phone.getByRole("listitem").filter({ hasText: "seat C-7" });
     await item.getByRole("button", { name: "Show ticket code" }).click();
     const qr = item.getByRole("img", { name: "Ticket QR for Winter Live" });
