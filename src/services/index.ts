@@ -105,7 +105,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     bills,
     ticketEvents,
     tickets,
-    admissions: new AdmissionService(deps, ticketEvents, tickets),
+    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents),

@@ -1,5 +1,5 @@
 import canonicalize from "canonicalize";
-import { IsNull } from "typeorm";
+import { In, IsNull } from "typeorm";
 import { fromBase64url } from "../../clients/wire/base64url";
 import { consistencyRanges, verifyConsistency, verifyInclusion } from "../../clients/wire/merkle";
 import { receiptBytes, receiptLeafHash, verifyReceipt, verifyTreeHead, type KeySet, type TreeHead } from "../../clients/wire/receipt";
@@ -90,6 +90,33 @@ describe.each(engines)("the books (%s)", (engine) => {
     expect(receipts[0]).toMatchObject({ programId: program.id, storeId: store.id });
     // What does not apply is absent, never null.
     expect(Object.values(receipts[0])).not.toContain(null);
+  });
+
+  it("signs a receipt for a ticket's entry and exit, naming the event, the ticket and the gate; a denial has none", async () => {
+    const { hq: shop, gate } = await newPartner(world, "Budokan Tickets");
+    const event = await world.services.ticketEvents.createEvent(shop, {
+      title: "Winter Live",
+      venue: "Nippon Budokan",
+      doorsOpenAt: clock.now(),
+      startsAt: new Date(clock.now().getTime() + 3_600_000),
+      allowReentry: true,
+    });
+    const fan = await newCustomer(world);
+    const { ticket } = await world.services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "B-1", holderPhone: fan.phoneNumber });
+    const { code } = await world.services.tickets.issueTicketCode(fan.caller, ticket.id, PASSWORD);
+    const admitted = await world.services.admissions.admitTicket(gate, code, event.id, "North 1");
+    const exited = await world.services.admissions.exitTicket(gate, code, event.id, "North 1");
+    expect([admitted.result, exited.result]).toEqual(["ADMITTED", "EXITED"]);
+    const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { kind: In(["ticket.admitted", "ticket.exited"]) }, order: { id: "ASC" } }), { fresh: true });
+    const mine = rows.map((row) => JSON.parse(row.body)).filter((body) => body.ticketId === ticket.id);
+    expect(mine.map((r) => [r.kind, r.eventId, r.gate])).toEqual([
+      ["ticket.admitted", event.id, "North 1"],
+      ["ticket.exited", event.id, "North 1"],
+    ]);
+    // A denial moves nothing: no receipt.
+    await expect(world.services.admissions.admitTicket(gate, "T3:not-a-ticket", event.id, "North 1")).resolves.toMatchObject({ result: "DENIED" });
+    const after = await world.deps.db.read((m) => m.countBy(ReceiptEntity, { kind: In(["ticket.admitted", "ticket.exited"]) }), { fresh: true });
+    expect(after).toBe(rows.length);
   });
 
   it("seals receipts into the books: each proves its place against a signed head, and each head extends the one before", async () => {
