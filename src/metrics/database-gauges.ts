@@ -12,6 +12,7 @@ interface Snapshot {
   backlog: Map<string, { messages: number; oldest: Date | null }>;
   dead: Map<string, number>;
   confirmations: { pending: number; overdue: number };
+  books: { unsealed: number; oldestUnsealed: Date | null; size: number };
 }
 
 /*
@@ -21,11 +22,15 @@ interface Snapshot {
  *     createdAt costs one row read per waiting message, so a scrape's cost grows with
  *     the backlog, not with the messages ever sent;
  *   - dead: the same index, a range on deadAt, nothing read beside it;
- *   - unanswered confirmation requests: IDX_confirmations_due (answer, expiresAt) alone.
+ *   - unanswered confirmation requests: IDX_confirmations_due (answer, expiresAt) alone;
+ *   - receipts waiting for the sealer: UQ_receipts_leaf's NULL range, one row read per
+ *     waiting receipt; the books' size: the latest tree head by its primary key.
  */
 const BACKLOG_SQL =
   "SELECT destination, COUNT(*) AS messages, MIN(createdAt) AS oldest FROM outbox_messages WHERE deliveredAt IS NULL AND deadAt IS NULL GROUP BY destination";
 const DEAD_SQL = "SELECT destination, COUNT(*) AS messages FROM outbox_messages WHERE deliveredAt IS NULL AND deadAt IS NOT NULL GROUP BY destination";
+const UNSEALED_SQL = "SELECT COUNT(*) AS receipts, MIN(createdAt) AS oldest FROM receipts WHERE leafIndex IS NULL";
+const BOOKS_SIZE_SQL = "SELECT size FROM tree_heads ORDER BY size DESC LIMIT 1";
 const CONFIRMATIONS_SQL =
   "SELECT SUM(CASE WHEN expiresAt > ? THEN 1 ELSE 0 END) AS pending, SUM(CASE WHEN expiresAt <= ? THEN 1 ELSE 0 END) AS overdue FROM confirmation_requests WHERE answer IS NULL";
 
@@ -77,13 +82,27 @@ export function registerDatabaseGauges(metrics: WalletMetrics, db: Db, clock: Cl
       gauge.set({ state: "overdue" }, read.confirmations.overdue);
     },
   );
+  metrics.gauge("wallet_books_unsealed_receipts", "Receipts the sealer has not yet given a place in the books (its lag, in receipts)", [], async (gauge) => {
+    const read = await snapshot();
+    if (read) gauge.set(read.books.unsealed);
+  });
+  metrics.gauge("wallet_books_oldest_unsealed_age_seconds", "Age of the oldest receipt not yet in the books (its lag, in time); 0 when none waits", [], async (gauge) => {
+    const read = await snapshot();
+    if (read) gauge.set(read.books.oldestUnsealed ? Math.max(0, (clock.now().getTime() - read.books.oldestUnsealed.getTime()) / 1000) : 0);
+  });
+  metrics.gauge("wallet_books_size", "Receipts in the books under the latest signed tree head", [], async (gauge) => {
+    const read = await snapshot();
+    if (read) gauge.set(read.books.size);
+  });
 }
 
 async function read(db: Db, now: Date): Promise<Snapshot> {
-  const [backlogRows, deadRows, confirmationRows] = await Promise.all([
+  const [backlogRows, deadRows, confirmationRows, unsealedRows, sizeRows] = await Promise.all([
     db.select<{ destination: string | null; messages: unknown; oldest: unknown }>(BACKLOG_SQL, []),
     db.select<{ destination: string | null; messages: unknown }>(DEAD_SQL, []),
     db.select<{ pending: unknown; overdue: unknown }>(CONFIRMATIONS_SQL, [now, now]),
+    db.select<{ receipts: unknown; oldest: unknown }>(UNSEALED_SQL, []),
+    db.select<{ size: unknown }>(BOOKS_SIZE_SQL, []),
   ]);
   const backlog = new Map<string, { messages: number; oldest: Date | null }>();
   for (const row of backlogRows) {
@@ -105,5 +124,10 @@ async function read(db: Db, now: Date): Promise<Snapshot> {
     dead.set(label, (dead.get(label) ?? 0) + Number(row.messages));
   }
   const confirmations = confirmationRows[0] ?? { pending: 0, overdue: 0 };
-  return { backlog, dead, confirmations: { pending: Number(confirmations.pending ?? 0), overdue: Number(confirmations.overdue ?? 0) } };
+  const books = {
+    unsealed: Number(unsealedRows[0]?.receipts ?? 0),
+    oldestUnsealed: unsealedRows[0]?.oldest ? readDate(unsealedRows[0].oldest) : null,
+    size: Number(sizeRows[0]?.size ?? 0),
+  };
+  return { backlog, dead, confirmations: { pending: Number(confirmations.pending ?? 0), overdue: Number(confirmations.overdue ?? 0) }, books };
 }

@@ -6,6 +6,7 @@ import { StoreReportService } from "./views/store-report.service";
 import { StoreWebhooks } from "./payments/store-webhooks";
 import { OfflineTokenService } from "./payments/offline-token.service";
 import { BillCardPayments } from "./bills/bill-card-payments";
+import { BillNotices } from "./bills/bill-notices";
 import { BillService } from "./bills/bill.service";
 import { CardService } from "./cards/card.service";
 import { CustomerNumbers } from "./kernel/customer-numbers.service";
@@ -32,6 +33,7 @@ import { PaymentReceipts } from "./payments/payment-receipts";
 import { PaymentService } from "./payments/payment.service";
 import { PaymentPointsService } from "./points/payment-points.service";
 import { PointsService } from "./points/points.service";
+import { PointReceipts } from "./points/point-receipts";
 import { ProgramService } from "./members/program.service";
 import { RetentionService } from "./upkeep/retention.service";
 import { TicketService } from "./tickets/ticket.service";
@@ -55,12 +57,14 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const receipts = new ReceiptService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const paymentPoints = new PaymentPointsService(deps, codes);
+  const pointReceipts = new PointReceipts(deps, receipts);
+  const paymentPoints = new PaymentPointsService(deps, codes, pointReceipts);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
   // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
   const paymentHolds = new PaymentHolds();
   paymentHolds.register(paymentPoints);
-  paymentHolds.register(new BillCardPayments(deps, outbox));
+  const billNotices = new BillNotices(outbox, receipts);
+  paymentHolds.register(new BillCardPayments(deps, billNotices));
   const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts));
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
@@ -69,8 +73,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds, userVerification);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
-  const points = new PointsService(deps, codes, idempotency, programs, memberships);
-  const bills = new BillService(deps, codes, idempotency, outbox, devices, payments);
+  const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
+  const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
   const webhookSecrets = new WebhookSecrets(deps);
@@ -101,7 +105,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     bills,
     ticketEvents,
     tickets,
-    admissions: new AdmissionService(deps, ticketEvents, tickets),
+    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents),

@@ -10,6 +10,7 @@ import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, TEST_CARDS, newRegister, newShopper, randomPhone } from "../support/world";
+import { openSection } from "./phone-sections";
 import { launchChromium, missingTools } from "./chromium";
 
 const describeIf = missingTools ? describe.skip : describe;
@@ -76,7 +77,7 @@ describeIf("the phone: a new customer's cards, approvals that ask who holds the 
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  const tab = (name: string) => page.getByRole("navigation").getByRole("button", { name, exact: true }).click();
+  const tab = (name: string) => openSection(page, name);
   const formTitled = (title: string) => page.locator("form", { has: page.getByRole("heading", { name: title }) });
   const signCount = async () => {
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });

@@ -12,6 +12,7 @@ import { startSmsGateway } from "../support/sms-gateway";
 import { randomPhone } from "../support/test-data";
 import { eventually } from "../support/eventually";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
+import { openSection } from "./phone-sections";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
 
 const describeIf = missingTools ? describe.skip : describe;
@@ -75,7 +76,7 @@ describeIf("the web app in a real browser", () => {
   });
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  const tab = (page: Page, name: string) => page.getByRole("navigation").getByRole("button", { name, exact: true }).click();
+  const tab = (page: Page, name: string) => openSection(page, name);
 
   it("signs the phone in, registers this browser as a device, and keeps only the session token in localStorage", async () => {
     const started = Date.now();
@@ -90,7 +91,7 @@ describeIf("the web app in a real browser", () => {
     await phone.getByLabel("Phone number").fill(shopper.phoneNumber);
     await phone.getByLabel("Password").fill(PASSWORD);
     await phone.getByRole("button", { name: "Sign in" }).click();
-    await phone.getByRole("button", { name: "Show a payment code" }).waitFor();
+    await phone.getByRole("img", { name: "Payment code QR" }).waitFor();
 
     const devices = await shopper.phone.devices();
     expect(devices).toHaveLength(1);
@@ -103,7 +104,6 @@ describeIf("the web app in a real browser", () => {
 
   it("pays with a code: the register reads the phone's QR through its camera, and both pages hear the result", async () => {
     const { apiKey } = await newRegister(server.url);
-    await phone.getByRole("button", { name: "Show a payment code" }).click();
     const qr = phone.getByRole("img", { name: "Payment code QR" });
     await qr.waitFor();
     const digits = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
@@ -149,7 +149,7 @@ describeIf("the web app in a real browser", () => {
     const register = (globalThis as { registerPage?: Page }).registerPage!;
     await shopper.phone.setConfirmAbove(1000);
     await tab(phone, "Pay");
-    await phone.getByRole("button", { name: "Show a payment code" }).click();
+    await phone.getByRole("img", { name: "Payment code QR" }).waitFor();
     const digits = (await phone.getByTestId("code-digits").textContent())!.replace(/\s/g, "");
 
     await register.getByRole("button", { name: "Next sale" }).click();
@@ -277,7 +277,7 @@ describeIf("the web app in a real browser", () => {
     expect((await shopper.phone.devices())[0]).toMatchObject({ offlineMaxAmount: 5000, offlineMaxCount: 3 });
 
     await tab(phone, "Pay");
-    await phone.getByRole("button", { name: "Show a payment code" }).waitFor();
+    await phone.getByRole("img", { name: "Payment code QR" }).waitFor();
     await phone.context().setOffline(true);
     try {
       await phone.getByRole("status").filter({ hasText: "You are offline" }).waitFor();
@@ -396,7 +396,7 @@ describeIf("the web app in a real browser", () => {
       await page.getByLabel("Your name").fill("Aoi Tanaka");
       await page.getByLabel("Choose a password").fill(PASSWORD);
       await page.getByRole("button", { name: "Create my wallet" }).click();
-      await page.getByRole("button", { name: "Show a payment code" }).or(page.getByText("No card is available for payments")).waitFor();
+      await page.getByRole("img", { name: "Payment code QR" }).or(page.getByText("No card is available for payments")).waitFor();
       await page.getByText("Aoi Tanaka").waitFor();
       const client = new PhoneClient(server.url);
       await client.login(number, PASSWORD);

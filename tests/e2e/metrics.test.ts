@@ -53,6 +53,10 @@ describe.each(engines)("what an operator watches (%s)", (engine) => {
     expect(after.series("wallet_outbox_backlog_messages").map((l) => l.destination).sort()).toEqual(["institution", "partner"]);
     expect(after.series("wallet_outbox_oldest_message_age_seconds").length).toBe(2);
     expect(after.series("wallet_outbox_dead_messages").length).toBe(2);
+    // The sealer's lag: receipts waiting (this payment's, at least until the next round) and the books' size.
+    expect(after.series("wallet_books_unsealed_receipts")).toHaveLength(1);
+    expect(after.series("wallet_books_oldest_unsealed_age_seconds")).toHaveLength(1);
+    expect(after.value("wallet_books_unsealed_receipts", {}) + after.value("wallet_books_size", {})).toBeGreaterThanOrEqual(1);
     // No id, phone number or code is ever a label value.
     for (const secret of [payment.id, shopper.phoneNumber, code, shopper.card.id]) expect(after.text).not.toContain(secret);
   });

@@ -1,5 +1,5 @@
 import canonicalize from "canonicalize";
-import { IsNull } from "typeorm";
+import { In, IsNull } from "typeorm";
 import { fromBase64url } from "../../clients/wire/base64url";
 import { consistencyRanges, verifyConsistency, verifyInclusion } from "../../clients/wire/merkle";
 import { receiptBytes, receiptLeafHash, verifyReceipt, verifyTreeHead, type KeySet, type TreeHead } from "../../clients/wire/receipt";
@@ -9,7 +9,8 @@ import { rangeHashes } from "../../src/services/books/merkle-nodes";
 import { BooksSealer } from "../../src/services/books/sealer.service";
 import { verifyBooks } from "../../src/services/books/verify-books";
 import { engines } from "../support/databases";
-import { approvedSale, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { approvedSale, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { PASSWORD } from "../support/test-data";
 
 /**
  * The books on both engines: each payment decision's signed receipt, the sealer giving
@@ -51,6 +52,71 @@ describe.each(engines)("the books (%s)", (engine) => {
     const voided = await approvedSale(world, 500);
     await world.services.payments.voidPayment(voided.register, voided.payment.id, "void-1");
     expect((await receiptsOf(voided.payment.id)).map((r) => r.body.kind)).toEqual(["payment.approved", "payment.voided"]);
+  });
+
+  it("signs a receipt for a bill collected in cash and for its reversal, each in the books like a payment's", async () => {
+    const { hq } = await newPartner(world, "Tokyo Power & Gas");
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world, { name: "FamilyMart Meguro" });
+    const bill = await world.services.bills.postBill(hq, { customerPhone: shopper.phoneNumber, reference: "TPG-1", amount: 4200, currency: "JPY", dueDate: new Date(clock.now().getTime() + 86_400_000) });
+    const { code } = await world.services.bills.issueBillCode(shopper.caller, bill.id, PASSWORD);
+    await world.services.bills.collectBill(register, code, "CASH", "bill-cash-1");
+    await world.services.bills.reverseBillCollection(register, bill.id, "bill-reverse-1");
+    const receipts = await receiptsOf(bill.id);
+    expect(receipts.map((r) => [r.body.kind, r.body.amount, r.body.storeName])).toEqual([
+      ["bill.collected", 4200, "FamilyMart Meguro"],
+      ["bill.reversed", 4200, "FamilyMart Meguro"],
+    ]);
+    for (const receipt of receipts) expect(await verifyReceipt(receipt, keys)).toBe(true);
+  });
+
+  it("signs a receipt for every point movement: earned and redeemed at the counter, to the member's number at that store", async () => {
+    const { partner } = await newPartner(world, "Sunshine Mart HQ");
+    const program = await world.services.programs.createProgram(world.admin, { name: "Sunshine Points", partnerId: partner.id, pointsPerUnit: 0.1, pointValue: 1, expiryDays: 365 });
+    const { register, store } = await newStore(world, { name: "Sunshine Mart Ebisu", programId: program.id });
+    const member = await newCustomer(world);
+    await world.services.memberships.joinProgram(member.caller, program.id);
+    const memberCode = async () => (await world.services.memberships.issueMemberCode(member.caller, program.id, PASSWORD)).code;
+    await world.services.points.settlePoints(register, await memberCode(), 3000, 0, "points-1");
+    await world.services.points.settlePoints(register, await memberCode(), 1000, 100, "points-2");
+    const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { customerId: member.customerId }, order: { id: "ASC" } }), { fresh: true });
+    const receipts = rows.map((row) => JSON.parse(row.body));
+    expect(receipts.map((r) => [r.kind, r.points])).toEqual([
+      ["points.earned", 300],
+      ["points.redeemed", 100],
+      ["points.earned", 90],
+    ]);
+    expect(new Set(receipts.map((r) => r.customerNumber)).size).toBe(1);
+    expect(receipts[0]).toMatchObject({ programId: program.id, storeId: store.id });
+    // What does not apply is absent, never null.
+    expect(Object.values(receipts[0])).not.toContain(null);
+  });
+
+  it("signs a receipt for a ticket's entry and exit, naming the event, the ticket and the gate; a denial has none", async () => {
+    const { hq: shop, gate } = await newPartner(world, "Budokan Tickets");
+    const event = await world.services.ticketEvents.createEvent(shop, {
+      title: "Winter Live",
+      venue: "Nippon Budokan",
+      doorsOpenAt: clock.now(),
+      startsAt: new Date(clock.now().getTime() + 3_600_000),
+      allowReentry: true,
+    });
+    const fan = await newCustomer(world);
+    const { ticket } = await world.services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "B-1", holderPhone: fan.phoneNumber });
+    const { code } = await world.services.tickets.issueTicketCode(fan.caller, ticket.id, PASSWORD);
+    const admitted = await world.services.admissions.admitTicket(gate, code, event.id, "North 1");
+    const exited = await world.services.admissions.exitTicket(gate, code, event.id, "North 1");
+    expect([admitted.result, exited.result]).toEqual(["ADMITTED", "EXITED"]);
+    const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { kind: In(["ticket.admitted", "ticket.exited"]) }, order: { id: "ASC" } }), { fresh: true });
+    const mine = rows.map((row) => JSON.parse(row.body)).filter((body) => body.ticketId === ticket.id);
+    expect(mine.map((r) => [r.kind, r.eventId, r.gate])).toEqual([
+      ["ticket.admitted", event.id, "North 1"],
+      ["ticket.exited", event.id, "North 1"],
+    ]);
+    // A denial moves nothing: no receipt.
+    await expect(world.services.admissions.admitTicket(gate, "T3:not-a-ticket", event.id, "North 1")).resolves.toMatchObject({ result: "DENIED" });
+    const after = await world.deps.db.read((m) => m.countBy(ReceiptEntity, { kind: In(["ticket.admitted", "ticket.exited"]) }), { fresh: true });
+    expect(after).toBe(rows.length);
   });
 
   it("seals receipts into the books: each proves its place against a signed head, and each head extends the one before", async () => {

@@ -3,7 +3,6 @@ import { BillEntity, ConfirmationRequestEntity, OutboxMessageEntity, PaymentEnti
 import { CONFIRMATION_MOVES } from "../../src/services/payments/confirmation-states";
 import { newId } from "../../src/services/kernel/ids";
 import { OUTBOX_MOVES } from "../../src/services/delivery/outbox-states";
-import { PaymentPointsService } from "../../src/services/points/payment-points.service";
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/points/point-settlement-states";
 import type { SaleInput } from "../../src/services/payments/sale";
 import { byId, type Sql } from "../../src/services/kernel/status-table";
@@ -51,7 +50,7 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
   it("point settlement: a settle and a release of one hold at once, exactly one leaves HELD and the points follow it", async () => {
     const { payment, balance, settlement } = await heldPayment("race-hold-1");
     expect(await balance()).toBe(400);
-    const points = new PaymentPointsService(world.deps, world.services.codes);
+    const points = world.services.paymentPoints;
     await Promise.all([world.deps.db.tx((tx) => points.settle(tx, payment)), world.deps.db.tx((tx) => points.release(tx, payment))]);
     const { state } = await settlement();
     expect(["SETTLED", "RELEASED"]).toContain(state);

@@ -25,6 +25,8 @@ export async function startSmsGateway() {
       const last = sent.filter((sms) => sms.to === to).at(-1);
       return last?.text.match(/\b(\d{6})\b/)?.[1] ?? null;
     },
+    /** How many SMS went to a number. */
+    countSentTo: (to: string): number => sent.filter((sms) => sms.to === to).length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

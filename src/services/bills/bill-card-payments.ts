@@ -1,8 +1,8 @@
 import { BillEntity, StoreEntity, type PaymentEntity } from "../../entities";
 import type { Tx } from "../../database";
-import { billViews, tellBillReversed, tellBillWebhooks } from "./bill-views";
+import { billViews } from "./bill-views";
+import type { BillNotices } from "./bill-notices";
 import type { ServiceDeps } from "../kernel/deps";
-import type { OutboxService } from "../delivery/outbox.service";
 import { BILL_MOVES } from "./bill-states";
 import { byId } from "../kernel/status-table";
 import type { MoneyBack, PaymentHold } from "../payments/payment-holds";
@@ -20,7 +20,7 @@ import type { MoneyBack, PaymentHold } from "../payments/payment-holds";
 export class BillCardPayments implements PaymentHold {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly outbox: OutboxService,
+    private readonly notices: BillNotices,
   ) {}
 
   holds(payment: PaymentEntity): boolean {
@@ -50,7 +50,7 @@ export class BillCardPayments implements PaymentHold {
     }
     const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
     const [view] = await billViews(tx, [bill], now);
-    tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.paid", store: "bill.collected" }, view, store, now);
+    this.notices.collected(tx, bill.partnerId, view, store, now);
     tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
   }
 
@@ -71,6 +71,6 @@ export class BillCardPayments implements PaymentHold {
     if (changed !== 1) return;
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
     const [after] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
-    tellBillReversed(this.outbox, tx, bill.partnerId, before, after, store, now);
+    this.notices.reversed(tx, bill.partnerId, before, after, store, now);
   }
 }

@@ -68,7 +68,16 @@ export function tellBillWebhooks(
  * as it is after the event (`after`: OPEN or OVERDUE, no tender), and the collection it
  * undid is named apart (`reversedCollection`, from `before`).
  */
-export function tellBillReversed(outbox: OutboxService, tx: Tx, partnerId: string, before: BillView, after: BillView, store: StoreEntity, now: Date): void {
+export function tellBillReversed(
+  outbox: OutboxService,
+  tx: Tx,
+  partnerId: string,
+  before: BillView,
+  after: BillView,
+  store: StoreEntity,
+  now: Date,
+  receipt?: unknown,
+): void {
   const reversedCollection = { tender: before.tender, paidAt: before.paidAt?.toISOString() ?? null, paidAtStore: before.paidAtStore };
-  tellBillWebhooks(outbox, tx, partnerId, { biller: "bill.reversed", store: "bill.reversed" }, after, store, now, { reversedCollection });
+  tellBillWebhooks(outbox, tx, partnerId, { biller: "bill.reversed", store: "bill.reversed" }, after, store, now, { reversedCollection, ...(receipt ? { receipt } : {}) });
 }

@@ -3,7 +3,7 @@ import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { BillEntity, CustomerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../../entities";
 import type { Tx } from "../../database";
 import type { Approval } from "../kernel/approval";
-import { billStatus, billViews, tellBillReversed, tellBillWebhooks, type BillView } from "./bill-views";
+import { billStatus, billViews, type BillView } from "./bill-views";
 import type { Caller, RegisterCaller } from "../kernel/caller";
 import type { DeviceService } from "../devices/device.service";
 import type { CodeService, IssuedCode } from "../codes/code.service";
@@ -12,10 +12,10 @@ import { ErrorCode, badInput, fail, notFound } from "../kernel/errors";
 import { requireCustomer, requirePartner, requireRegister } from "../kernel/guards";
 import type { ClaimKey, IdempotencyService } from "../kernel/idempotency.service";
 import { newId } from "../kernel/ids";
-import type { OutboxService } from "../delivery/outbox.service";
 import type { Tender } from "../../entities/value-lists";
 import type { PaymentService } from "../payments/payment.service";
 import { BILL_MOVES, BILL_SHOWN_AS, assertBillMove } from "./bill-states";
+import type { BillNotices } from "./bill-notices";
 import { type BillStatus } from "../../entities/value-lists";
 import { byId } from "../kernel/status-table";
 import { dateInZone, dayInZone } from "../kernel/store-day";
@@ -49,9 +49,10 @@ export class BillService {
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
     private readonly idempotency: IdempotencyService,
-    private readonly outbox: OutboxService,
     private readonly devices: DeviceService,
     private readonly payments: PaymentService,
+    /** A collection's and a reversal's receipt and webhooks. */
+    private readonly notices: BillNotices,
   ) {}
 
   /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
@@ -183,7 +184,7 @@ export class BillService {
           const moved = await tx.write(collect.sql, collect.params);
           if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
           const [view] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
-          tellBillWebhooks(this.outbox, tx, bill.partnerId, { biller: "bill.paid", store: "bill.collected" }, view, store, now);
+          this.notices.collected(tx, bill.partnerId, view, store, now);
           tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
           return view;
         }),
@@ -292,7 +293,7 @@ export class BillService {
           // The webhooks carry the bill as it is now and name the collection that was undone.
           const reopened = await tx.findOneByOrFail(BillEntity, { id: bill.id });
           const [before, after] = await billViews(tx, [bill, reopened], now);
-          tellBillReversed(this.outbox, tx, bill.partnerId, before, after, store, now);
+          this.notices.reversed(tx, bill.partnerId, before, after, store, now);
           return (await this.views([reopened], tx))[0];
         }),
     });

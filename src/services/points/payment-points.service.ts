@@ -6,6 +6,7 @@ import type { ServiceDeps } from "../kernel/deps";
 import { ErrorCode, badInput, fail, forbidden } from "../kernel/errors";
 import { newId } from "../kernel/ids";
 import { POINT_SETTLEMENT_MOVES } from "./point-settlement-states";
+import type { PointReceipts } from "./point-receipts";
 import { LotTakenMeanwhile, addLot, returnPoints, takePoints, takePointsUpTo } from "./points.service";
 import type { HoldRequest, MoneyBack, PaymentHold } from "../payments/payment-holds";
 import { byId } from "../kernel/status-table";
@@ -43,6 +44,8 @@ export class PaymentPointsService implements PaymentHold {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly codes: CodeService,
+    /** Each movement's signed receipt (point-receipts.ts). */
+    private readonly pointReceipts: PointReceipts,
   ) {}
 
   /**
@@ -185,18 +188,23 @@ export class PaymentPointsService implements PaymentHold {
     const membership = await tx.findOneByOrFail(MembershipEntity, { id: settlement.membershipId });
     const program = await tx.findOneByOrFail(ProgramEntity, { id: membership.programId });
     const movement = (kind: PointMovementKind, points: number, expiresAt: Date | null) =>
-      tx.insert(PointMovementEntity, {
-        id: newId(),
-        programId: program.id,
-        membershipId: membership.id,
-        memberNumber: membership.memberNumber,
-        storeId: payment.storeId,
-        settlementId: settlement.id,
-        kind,
-        points,
-        expiresAt,
-        createdAt: this.deps.clock.now(),
-      });
+      this.pointReceipts.record(
+        tx,
+        Object.assign(new PointMovementEntity(), {
+          id: newId(),
+          programId: program.id,
+          membershipId: membership.id,
+          memberNumber: membership.memberNumber,
+          storeId: payment.storeId,
+          settlementId: settlement.id,
+          kind,
+          points,
+          expiresAt,
+          createdAt: this.deps.clock.now(),
+        }),
+        membership.customerId,
+        payment.id,
+      );
     return { settlement, program, movement };
   }
 }

@@ -1,3 +1,4 @@
+import type { PointReceipts } from "./point-receipts";
 import type { EntityManager } from "typeorm";
 import { MembershipEntity, PointLotEntity, PointMovementEntity, PointSettlementEntity, ProgramEntity, StoreEntity } from "../../entities";
 import type { HeldLot } from "../../entities/point-settlement.entity";
@@ -52,6 +53,8 @@ export class PointsService {
     private readonly idempotency: IdempotencyService,
     private readonly programs: ProgramService,
     private readonly memberships: MembershipService,
+    /** Each movement's signed receipt (point-receipts.ts). */
+    private readonly pointReceipts: PointReceipts,
   ) {}
 
   /**
@@ -119,7 +122,11 @@ export class PointsService {
     const movement = { programId: program.id, membershipId: membership.id, memberNumber: membership.memberNumber, storeId, settlementId };
     if (redeemPoints > 0) {
       await takePoints(tx, membership.id, redeemPoints, now);
-      await tx.insert(PointMovementEntity, { id: newId(), ...movement, kind: "REDEEM", points: -redeemPoints, expiresAt: null, createdAt: now });
+      await this.pointReceipts.record(
+        tx,
+        Object.assign(new PointMovementEntity(), { id: newId(), ...movement, kind: "REDEEM", points: -redeemPoints, expiresAt: null, createdAt: now }),
+        membership.customerId,
+      );
     }
     const earned = Math.floor(((purchaseAmount - discount) * program.pointsPerUnitMicros) / 1e6);
     await tx.insert(PointSettlementEntity, {
@@ -134,7 +141,11 @@ export class PointsService {
     });
     if (earned > 0) {
       const expiresAt = await addLot(tx, membership.id, earned, program.expiryDays, now);
-      await tx.insert(PointMovementEntity, { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now });
+      await this.pointReceipts.record(
+        tx,
+        Object.assign(new PointMovementEntity(), { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now }),
+        membership.customerId,
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ReceiptService } from "../books/receipts.service";
 import { createHash } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
 import { AdmissionEntity, DeviceEntity, EventEntity, TicketEntity } from "../../entities";
@@ -78,6 +79,7 @@ export class AdmissionService {
     private readonly deps: ServiceDeps,
     private readonly ticketEvents: TicketEventService,
     private readonly tickets: TicketService,
+    private readonly receipts: ReceiptService,
   ) {}
 
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
@@ -244,6 +246,14 @@ export class AdmissionService {
           codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
         });
         await tx.insert(AdmissionEntity, admission);
+        // An entry or an exit the venue recorded gets its signed receipt, in the same transaction.
+        if (ticketId && (admission.result === "ADMITTED" || admission.result === "EXITED")) {
+          this.receipts.issue(
+            tx,
+            { kind: admission.result === "ADMITTED" ? "ticket.admitted" : "ticket.exited", objectId: admission.id, at: movement.at, eventId: event.id, ticketId, gate: movement.gate ?? undefined },
+            {},
+          );
+        }
         return this.decisionOf(tx, admission, event, counted);
       });
     } catch (error) {

@@ -1,19 +1,20 @@
 import { useState } from "preact/hooks";
 import { money, when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
+import { phoneErrorWords } from "./phone-words";
 import { CodeView } from "./code-view";
 import { withKey, type PhoneSession } from "./session";
 
 /** Bills posted to this phone number; an open one shows a QR that a store collects. */
 export function Bills({ session }: { session: PhoneSession }) {
-  const { value, problem } = useLoad(() => session.client.bills(), [session]);
+  const { value, problem } = useLoad(() => session.client.bills(), [session], phoneErrorWords);
   const [showing, setShowing] = useState<string | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">Loading your bills…</p>;
   return (
     <section aria-labelledby="bills-title">
       <h2 id="bills-title">Bills</h2>
-      {value.length === 0 && <p>No bills.</p>}
+      {value.length === 0 && <p>No bills yet.</p>}
       <ul class="list">
         {value.map((bill) => (
           <li key={bill.id} class="stack">

@@ -1,6 +1,6 @@
 import type { Card } from "@clients/phone";
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
@@ -12,7 +12,7 @@ import { RemoveCard } from "./RemoveCard";
  * a change) and a way to remove it; and the form that adds one.
  */
 export function Cards({ session }: { session: PhoneSession }) {
-  const { value: cards, setValue, problem } = useLoad(() => session.client.cards(), [session]);
+  const { value: cards, setValue, problem } = useLoad(() => session.client.cards(), [session], phoneErrorWords);
   const [changing, setChanging] = useState<Card | null>(null);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Card | null>(null);
@@ -105,7 +105,7 @@ function PasswordPrompt({ title, onPassword, onCancel }: { title: string; onPass
         try {
           await onPassword(password);
         } catch (error) {
-          setProblem(errorText(error));
+          setProblem(phoneErrorWords(error));
         }
       }}
     >

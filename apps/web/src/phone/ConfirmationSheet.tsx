@@ -1,7 +1,7 @@
 import type { Payment } from "@clients/common";
 import type { ConfirmationRequest } from "@clients/phone";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
@@ -71,7 +71,7 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
       await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key, verification));
       drop(payment.id);
     } catch (error) {
-      setProblem(error instanceof VerificationCancelled ? error.message : errorText(error));
+      setProblem(error instanceof VerificationCancelled ? error.message : phoneErrorWords(error));
     } finally {
       setBusy(false);
     }

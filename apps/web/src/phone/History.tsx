@@ -1,21 +1,11 @@
 import { money, when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
+import { paymentWords, phoneErrorWords } from "./phone-words";
 import type { PhoneSession } from "./session";
-
-const STATUS: Record<string, string> = {
-  APPROVED: "Paid",
-  PENDING_CONFIRMATION: "Waiting for you",
-  DECLINED: "Declined",
-  REJECTED_BY_CUSTOMER: "Rejected",
-  EXPIRED: "Expired",
-  VOIDED: "Cancelled",
-  REFUNDED: "Refunded",
-  PROCESSING: "Processing",
-};
 
 /** The customer's payments, newest first; a refund shows on the payment it gave back. */
 export function History({ session }: { session: PhoneSession }) {
-  const { value, problem } = useLoad(() => session.client.payments(30), [session]);
+  const { value, problem } = useLoad(() => session.client.payments(30), [session], phoneErrorWords);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">Loading your payments…</p>;
   return (
@@ -33,9 +23,9 @@ export function History({ session }: { session: PhoneSession }) {
               </small>
             </div>
             <div class="end">
-              <span class={payment.status === "REFUNDED" ? "refunded" : ""}>{money(payment.amount, payment.currency)}</span>
+              <span class={payment.status === "REFUNDED" || payment.status === "VOIDED" ? "refunded" : ""}>{money(payment.amount, payment.currency)}</span>
               <br />
-              <small>{STATUS[payment.status]}</small>
+              <small>{paymentWords(payment.status)}</small>
             </div>
           </li>
         ))}

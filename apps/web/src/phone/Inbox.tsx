@@ -2,18 +2,19 @@ import { useEffect } from "preact/hooks";
 import { when } from "../shared/format";
 import { follow } from "../shared/live";
 import { useLoad } from "../shared/use-load";
+import { phoneErrorWords } from "./phone-words";
 import type { PhoneSession } from "./session";
 
 /** Messages from the programs the customer belongs to; new ones arrive live; opening one marks it read. */
 export function Inbox({ session }: { session: PhoneSession }) {
-  const { value, setValue, problem } = useLoad(() => session.client.messages(), [session]);
+  const { value, setValue, problem } = useLoad(() => session.client.messages(), [session], phoneErrorWords);
   useEffect(() => follow(session.client.messagesLive(), (message) => setValue((all) => [message, ...(all ?? []).filter((m) => m.id !== message.id)])), [session]);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">Loading your messages…</p>;
   return (
     <section aria-labelledby="inbox-title">
       <h2 id="inbox-title">Inbox</h2>
-      {value.length === 0 && <p>No messages.</p>}
+      {value.length === 0 && <p>No messages yet.</p>}
       <ul class="list">
         {value.map((message) => (
           <li key={message.id}>

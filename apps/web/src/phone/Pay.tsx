@@ -1,25 +1,35 @@
 import type { Payment } from "@clients/common";
 import type { Card } from "@clients/phone";
 import { useEffect, useState } from "preact/hooks";
-import { errorText, isNetworkFailure } from "../shared/errors";
+import { WalletApiError } from "@clients/common";
+import { isNetworkFailure } from "../shared/errors";
 import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { CodeView } from "./code-view";
 import { OfflineToken } from "./offline-token";
 import { withKey, type PhoneSession } from "./session";
 import { withVerificationIfAsked } from "./user-verification";
+import { paymentWords, phoneErrorWords } from "./phone-words";
 
-/**
- * Pay with a code: pick a card, show its QR; the code renews itself before it expires.
- * When a store uses it, the result arrives live (paymentUpdates) and replaces the code.
- */
 /** The cards this page last saw, in memory only: a tab opened with no network can still make an offline token. */
 const cardsSeen = new Map<string, Card[]>();
 
+/**
+ * How the code comes up: at once ("auto", nothing asked), after a tap when the server wants
+ * to know who holds the phone first ("ask": the fingerprint, face or PIN prompt never
+ * opens by itself), on show after that tap ("asked"), or hidden.
+ */
+type Showing = "auto" | "ask" | "asked" | "hidden";
+
+/**
+ * Pay with a code: the first available card's QR shows at once with the card's last four
+ * digits; the code renews itself before it expires. When a store uses it, the result
+ * arrives live (paymentUpdates) and replaces the code.
+ */
 export function Pay({ session }: { session: PhoneSession }) {
   const [cards, setCards] = useState<Card[] | null>(null);
   const [cardId, setCardId] = useState<string | null>(null);
-  const [showing, setShowing] = useState(false);
+  const [showing, setShowing] = useState<Showing>("auto");
   const [last, setLast] = useState<Payment | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
@@ -38,14 +48,14 @@ export function Pay({ session }: { session: PhoneSession }) {
       },
       (error) => {
         const seen = cardsSeen.get(session.customerId);
-        if (!isNetworkFailure(error) || !seen) return setProblem(errorText(error));
+        if (!isNetworkFailure(error) || !seen) return setProblem(phoneErrorWords(error));
         setUnreachable(true);
         use(seen);
       },
     );
     const stop = follow(session.client.paymentUpdates(), (payment) => {
       setLast(payment);
-      if (payment.status !== "PROCESSING") setShowing(false);
+      if (payment.status !== "PROCESSING") setShowing("hidden");
     });
     const update = () => {
       setOnline(navigator.onLine);
@@ -63,6 +73,11 @@ export function Pay({ session }: { session: PhoneSession }) {
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!cards) return <p aria-live="polite">Loading your cards…</p>;
   if (cards.length === 0) return <p>No card is available for payments. Turn one on under Cards.</p>;
+  const card = cards.find((c) => c.id === cardId) ?? cards[0];
+  const show = () => {
+    setLast(null);
+    setShowing("asked");
+  };
   return (
     <section aria-labelledby="pay-title">
       <h2 id="pay-title">Pay</h2>
@@ -71,42 +86,51 @@ export function Pay({ session }: { session: PhoneSession }) {
           You are offline. A store can still take an offline payment code.
         </p>
       )}
-      <label>
-        Card
-        <select value={cardId ?? ""} onChange={(e) => setCardId(e.currentTarget.value)}>
-          {cards.map((card) => (
-            <option value={card.id} key={card.id}>
-              {card.label ?? card.institution} · {card.brand} •••• {card.last4}
-            </option>
-          ))}
-        </select>
-      </label>
-      {offline && cardId ? (
-        <OfflineToken key={cardId} session={session} cardId={cardId} />
-      ) : showing && cardId ? (
+      {cards.length > 1 && (
+        <label>
+          Card
+          <select value={card.id} onChange={(e) => setCardId(e.currentTarget.value)}>
+            {cards.map((c) => (
+              <option value={c.id} key={c.id}>
+                {c.label ?? c.institution} · {c.brand} •••• {c.last4}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <p class="pay-card" data-testid="pay-card">
+        {card.label ?? card.institution} · {card.brand} <span class="last4">•••• {card.last4}</span>
+      </p>
+      {offline ? (
+        <OfflineToken key={card.id} session={session} cardId={card.id} />
+      ) : showing === "auto" || showing === "asked" ? (
         <>
           <CodeView
-            key={cardId}
+            key={`${card.id}-${showing}`}
             label="Payment code QR"
             renew
-            issue={() => withVerificationIfAsked(session, (verified) => withKey(session, (key) => session.client.issuePaymentCode(cardId, key, null, "none", verified)))}
-            onError={(error) => isNetworkFailure(error) && setUnreachable(true)}
+            issue={() =>
+              showing === "auto"
+                ? withKey(session, (key) => session.client.issuePaymentCode(card.id, key, null, "none", null))
+                : withVerificationIfAsked(session, (verified) => withKey(session, (key) => session.client.issuePaymentCode(card.id, key, null, "none", verified)))
+            }
+            onError={(error) => {
+              if (isNetworkFailure(error)) setUnreachable(true);
+              // The server wants to know who holds the phone: a tap opens the prompt, never the page by itself.
+              if (showing === "auto" && error instanceof WalletApiError && error.code === "VERIFICATION_REQUIRED") setShowing("ask");
+            }}
           />
-          <button type="button" onClick={() => setShowing(false)}>
+          <button type="button" onClick={() => setShowing("hidden")}>
             Hide the code
           </button>
         </>
       ) : (
-        <button
-          type="button"
-          class="primary big"
-          onClick={() => {
-            setLast(null);
-            setShowing(true);
-          }}
-        >
-          Show a payment code
-        </button>
+        <>
+          {showing === "ask" && <p>Confirm it is you first: with your fingerprint, face or screen lock, or your payment PIN.</p>}
+          <button type="button" class="primary big" onClick={show}>
+            {showing === "ask" ? "Show a payment code" : "Show a new payment code"}
+          </button>
+        </>
       )}
       {last && <PaymentNotice payment={last} />}
     </section>
@@ -114,19 +138,9 @@ export function Pay({ session }: { session: PhoneSession }) {
 }
 
 function PaymentNotice({ payment }: { payment: Payment }) {
-  const text: Record<string, string> = {
-    APPROVED: "Paid",
-    PENDING_CONFIRMATION: "Waiting for your confirmation",
-    DECLINED: "Declined",
-    REJECTED_BY_CUSTOMER: "You rejected",
-    EXPIRED: "Not confirmed in time",
-    VOIDED: "Cancelled by the store",
-    REFUNDED: "Refunded",
-    PROCESSING: "Processing",
-  };
   return (
     <p role="status" class={`notice ${payment.status === "APPROVED" ? "ok" : ""}`}>
-      {text[payment.status]}: {money(payment.amount, payment.currency)} at {payment.storeName}
+      {paymentWords(payment.status)}: {money(payment.amount, payment.currency)} at {payment.storeName}
       {payment.approvalNumber ? ` · approval ${payment.approvalNumber}` : ""}
     </p>
   );

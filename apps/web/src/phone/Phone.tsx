@@ -17,14 +17,26 @@ import { SESSION_ENDED } from "./session-end";
 import { PinPrompt } from "./pin-prompt";
 import { VerificationSetup } from "./VerificationSetup";
 
-const SECTIONS = { pay: "Pay", cards: "Cards", history: "History", members: "Members", bills: "Bills", tickets: "Tickets", inbox: "Inbox", settings: "Settings" } as const;
-type Section = keyof typeof SECTIONS;
+/**
+ * Five tabs in the bottom bar, where a thumb reaches; the eight sections group under
+ * them, so each is at most two taps away: Activity holds what happened (payments, bills,
+ * messages), Passes what is shown at a door or counter (tickets, memberships).
+ */
+const TABS = { pay: "Pay", cards: "Cards", activity: "Activity", passes: "Passes", settings: "Settings" } as const;
+type Tab = keyof typeof TABS;
+const GROUPS = {
+  activity: { history: "History", bills: "Bills", inbox: "Inbox" },
+  passes: { tickets: "Tickets", members: "Members" },
+} as const;
+type Group = keyof typeof GROUPS;
+type Sub = { [G in Group]: keyof (typeof GROUPS)[G] }[Group];
 
 /** The phone: sign in once, then the wallet's sections; a confirmation sheet comes up over any of them. */
 export function Phone() {
   const [session, setSession] = useState<PhoneSession | null>(null);
   const [restoring, setRestoring] = useState(true);
-  const [section, setSection] = useState<Section>("pay");
+  const [tab, setTab] = useState<Tab>("pay");
+  const [opened, setOpened] = useState<{ activity: Sub; passes: Sub }>({ activity: "history", passes: "tickets" });
   const [endedWhy, setEndedWhy] = useState<string | null>(null);
   const [sheetClosed, setSheetClosed] = useState<string | null>(null);
   useEffect(() => {
@@ -66,19 +78,29 @@ export function Phone() {
           Sign out
         </button>
       </header>
-      <Tabs sections={SECTIONS} current={section} label="Wallet sections" onSelect={setSection} />
-      <main>
+      <main class="with-bottom-bar">
+        {(tab === "activity" || tab === "passes") && (
+          <Tabs
+            sections={GROUPS[tab] as Record<Sub, string>}
+            current={opened[tab]}
+            label={`${TABS[tab]} sections`}
+            onSelect={(sub) => setOpened({ ...opened, [tab]: sub })}
+          />
+        )}
         {sheetClosed && <ClosedNotice text={sheetClosed} onDismiss={() => setSheetClosed(null)} />}
-        {section === "pay" && <VerificationSetup session={session} />}
-        {section === "pay" && <Pay session={session} />}
-        {section === "cards" && <Cards session={session} />}
-        {section === "history" && <History session={session} />}
-        {section === "members" && <Memberships session={session} />}
-        {section === "bills" && <Bills session={session} />}
-        {section === "tickets" && <Tickets session={session} />}
-        {section === "inbox" && <Inbox session={session} />}
-        {section === "settings" && <Settings session={session} />}
+        {tab === "pay" && <Pay session={session} />}
+        {tab === "pay" && <VerificationSetup session={session} />}
+        {tab === "cards" && <Cards session={session} />}
+        {tab === "activity" && opened.activity === "history" && <History session={session} />}
+        {tab === "activity" && opened.activity === "bills" && <Bills session={session} />}
+        {tab === "activity" && opened.activity === "inbox" && <Inbox session={session} />}
+        {tab === "passes" && opened.passes === "tickets" && <Tickets session={session} />}
+        {tab === "passes" && opened.passes === "members" && <Memberships session={session} />}
+        {tab === "settings" && <Settings session={session} />}
       </main>
+      <div class="bottom-bar">
+        <Tabs sections={TABS} current={tab} label="Wallet sections" onSelect={setTab} />
+      </div>
       <ConfirmationSheet session={session} onClosed={setSheetClosed} />
       <PinPrompt />
     </div>

@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
+import { ConfirmSetting } from "./ConfirmSetting";
 
 /**
  * This browser's limits for offline payments: what its offline tokens may pay in any 24
@@ -11,7 +12,7 @@ import type { PhoneSession } from "./session";
 const SAVING = "Saving…";
 
 export function Settings({ session }: { session: PhoneSession }) {
-  const { value: devices, setValue, problem } = useLoad(() => session.client.devices(), [session]);
+  const { value: devices, setValue, problem } = useLoad(() => session.client.devices(), [session], phoneErrorWords);
   const [amount, setAmount] = useState("");
   const [count, setCount] = useState("");
   const [password, setPassword] = useState("");
@@ -32,12 +33,13 @@ export function Settings({ session }: { session: PhoneSession }) {
       setSaved(true);
       setSaving(null);
     } catch (error) {
-      setSaving(errorText(error));
+      setSaving(phoneErrorWords(error));
     }
   };
   return (
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
+      <ConfirmSetting session={session} />
       <h3>Offline payments from this browser</h3>
       <p data-testid="offline-limits">
         In any 24 hours: {device.offlineMaxAmount === null ? "up to the operator's maximum amount" : `at most ${device.offlineMaxAmount.toLocaleString()}`},{" "}

@@ -1,7 +1,9 @@
 import { DeviceKey } from "@clients/device-key";
 import { PhoneClient } from "@clients/phone";
+import type { CountryCode } from "libphonenumber-js";
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { PhoneNumberField, defaultCountry, toE164 } from "./phone-number";
+import { phoneErrorWords } from "./phone-words";
 import { loadDeviceKey, saveDeviceKey } from "./device-store";
 import { saveSession, type PhoneSession } from "./session";
 import { SignUp } from "./SignUp";
@@ -37,6 +39,7 @@ export async function becomeDevice(
  */
 export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSession) => void; notice?: string | null }) {
   const [phone, setPhone] = useState("");
+  const [country, setCountry] = useState<CountryCode>(defaultCountry);
   const [password, setPassword] = useState("");
   const [step, setStep] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -48,10 +51,10 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSess
     const client = new PhoneClient(location.origin);
     try {
       setStep("Signing in…");
-      const signedIn = await client.login(phone.trim(), password);
+      const signedIn = await client.login(toE164(phone, country) ?? phone.trim(), password);
       onSignedIn(await becomeDevice(client, signedIn, password, setStep));
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(phoneErrorWords(error));
       setStep(null);
     }
   };
@@ -64,10 +67,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSess
         </p>
       )}
       <form onSubmit={submit}>
-        <label>
-          Phone number
-          <input type="tel" autocomplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-        </label>
+        <PhoneNumberField typed={phone} country={country} autocomplete="username" onTyped={setPhone} onCountry={setCountry} />
         <label>
           Password
           <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />

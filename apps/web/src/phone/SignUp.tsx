@@ -1,8 +1,15 @@
+import { WalletApiError } from "@clients/common";
 import { PhoneClient } from "@clients/phone";
+import type { CountryCode } from "libphonenumber-js";
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { useSecondsLeft } from "../shared/countdown";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE, phoneErrorWords, waitWords } from "./phone-words";
+import { PhoneNumberField, defaultCountry, internationalForm, toE164 } from "./phone-number";
+
+/** An SMS takes a while; asking again sooner sends a second code for nothing (the server counts each one an hour). */
+const RESEND_AFTER_SECONDS = 30;
 
 /**
  * A customer enrolls themselves: the number first (the server sends a six-digit code by
@@ -18,8 +25,12 @@ export function SignUp({
   onSignedIn: (session: PhoneSession) => void;
   onCancel: () => void;
 }) {
-  const [phone, setPhone] = useState("");
+  const [typed, setTyped] = useState("");
+  const [country, setCountry] = useState<CountryCode>(defaultCountry);
+  const [phone, setPhone] = useState<string | null>(null);
   const [asked, setAsked] = useState(false);
+  const [resendAt, setResendAt] = useState<string | null>(null);
+  const resendIn = useSecondsLeft(resendAt);
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -30,25 +41,34 @@ export function SignUp({
     try {
       await act();
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(phoneErrorWords(error));
+      const wait = error instanceof WalletApiError && error.code === "RATE_LIMITED" ? Number(error.extensions.retryAfterSeconds) : 0;
+      if (wait > 0) setResendAt(new Date(Date.now() + wait * 1000).toISOString());
     } finally {
       setStep(null);
     }
   };
+  const send = (number: string) =>
+    run(async () => {
+      setStep("Sending a code…");
+      await new PhoneClient(location.origin).startSignUp(number);
+      setPhone(number);
+      setAsked(true);
+      setResendAt(new Date(Date.now() + RESEND_AFTER_SECONDS * 1000).toISOString());
+    });
   const ask = (event: Event) => {
     event.preventDefault();
-    void run(async () => {
-      setStep("Sending a code…");
-      await new PhoneClient(location.origin).startSignUp(phone.trim());
-      setAsked(true);
-    });
+    const number = toE164(typed, country);
+    if (!number) return setProblem("This phone number is not valid. Check it and the country.");
+    void send(number);
   };
+  const waiting = resendIn !== null && resendIn > 0;
   const complete = (event: Event) => {
     event.preventDefault();
     void run(async () => {
       setStep("Creating your wallet…");
       const client = new PhoneClient(location.origin);
-      const signedIn = await client.completeSignUp({ phone: phone.trim(), code: code.trim(), name: name.trim(), password });
+      const signedIn = await client.completeSignUp({ phone: phone!, code: code.trim(), name: name.trim(), password });
       onSignedIn(await becomeDevice(client, signedIn, password, setStep));
     });
   };
@@ -57,17 +77,23 @@ export function SignUp({
       <h1>Create your wallet</h1>
       {!asked ? (
         <form onSubmit={ask}>
-          <label>
-            Phone number
-            <input type="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-          </label>
+          <PhoneNumberField typed={typed} country={country} autocomplete="tel-national" onTyped={setTyped} onCountry={setCountry} />
           <button type="submit" class="primary" disabled={step !== null}>
             Send me a code
           </button>
         </form>
       ) : (
         <form onSubmit={complete}>
-          <p>We sent a six-digit code by SMS to {phone}. If this number already has a wallet, the SMS says so instead: sign in.</p>
+          <p>
+            We sent a six-digit code by SMS to <span data-testid="sign-up-number">{internationalForm(phone!, country) ?? phone}</span>. If this number already has a wallet,
+            the SMS says so instead: sign in.
+          </p>
+          <div class="row-between">
+            <p aria-live="polite">{waiting ? `No SMS? You can ask again in ${waitWords(resendIn)}.` : "No SMS after a minute?"}</p>
+            <button type="button" disabled={waiting || step !== null} onClick={() => void send(phone!)}>
+              Send the code again
+            </button>
+          </div>
           <label>
             The code from the SMS
             <input inputMode="numeric" autocomplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
@@ -78,8 +104,21 @@ export function SignUp({
           </label>
           <label>
             Choose a password
-            <input type="password" autocomplete="new-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              type="password"
+              autocomplete="new-password"
+              required
+              minLength={PASSWORD_MIN}
+              maxLength={PASSWORD_MAX}
+              aria-describedby="password-rule"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </label>
+          <p id="password-rule" class="hint" data-testid="password-rule">
+            {PASSWORD_RULE}
+            {password.length > 0 && password.length < PASSWORD_MIN ? ` ${PASSWORD_MIN - password.length} more to go.` : ""}
+          </p>
           <button type="submit" class="primary" disabled={step !== null}>
             Create my wallet
           </button>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 import { when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
 import { CodeView } from "./code-view";
@@ -13,7 +13,7 @@ import { Problem } from "../shared/problem";
  * code is the fallback, asked for by the customer or shown when no rotating one is had.
  */
 export function Tickets({ session }: { session: PhoneSession }) {
-  const { value, problem, reload } = useLoad(() => session.client.tickets(), [session]);
+  const { value, problem, reload } = useLoad(() => session.client.tickets(), [session], phoneErrorWords);
   const [showing, setShowing] = useState<string | null>(null);
   const [allotting, setAllotting] = useState<string | null>(null);
   const [fixed, setFixed] = useState<{ ticketId: string; why: string | null } | null>(null);
@@ -22,7 +22,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
   return (
     <section aria-labelledby="tickets-title">
       <h2 id="tickets-title">Tickets</h2>
-      {value.length === 0 && <p>No tickets.</p>}
+      {value.length === 0 && <p>No tickets yet.</p>}
       <ul class="list">
         {value.map((ticket) => (
           <li key={ticket.id} class="stack">
@@ -93,7 +93,7 @@ function Allot({ onAllot, onCancel }: { onAllot: (toPhone: string) => Promise<vo
         try {
           await onAllot(phone.trim());
         } catch (error) {
-          setProblem(errorText(error));
+          setProblem(phoneErrorWords(error));
         }
       }}
     >

@@ -1,7 +1,7 @@
 import { WalletApiError } from "@clients/common";
 import { platformAuthenticatorIsAvailable, startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 import { Problem } from "../shared/problem";
 import type { PhoneSession } from "./session";
 
@@ -61,7 +61,7 @@ function SetupForm({ session, offer, onOffer, onDone, onLater }: { session: Phon
         onDone("Done: payments are approved with your payment PIN.");
       }
     } catch (error) {
-      setProblem(error instanceof WalletApiError || error instanceof TypeError ? errorText(error) : "The phone did not confirm it. Try again, or use a payment PIN.");
+      setProblem(error instanceof WalletApiError || error instanceof TypeError ? phoneErrorWords(error) : "The phone did not confirm it. Try again, or use a payment PIN.");
     } finally {
       setBusy(false);
     }

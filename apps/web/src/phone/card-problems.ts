@@ -1,5 +1,5 @@
 import { WalletApiError } from "@clients/common";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
 
 /**
  * The server's refusal of a card, in the words a person holding the card understands,
@@ -7,10 +7,10 @@ import { errorText } from "../shared/errors";
  * falls back to the shared wording.
  */
 export function cardProblem(error: unknown): { field: string | null; text: string } {
-  if (!(error instanceof WalletApiError)) return { field: null, text: errorText(error) };
+  if (!(error instanceof WalletApiError)) return { field: null, text: phoneErrorWords(error) };
   const field = typeof error.extensions.field === "string" ? error.extensions.field : null;
   if (error.code === "NOT_FOUND") return { field: null, text: "This card is no longer in your wallet." };
-  if (error.code !== "BAD_USER_INPUT") return { field, text: error.message };
+  if (error.code !== "BAD_USER_INPUT") return { field, text: phoneErrorWords(error) };
   if (/already in the wallet/.test(error.message)) return { field: "pan", text: "This card is already in your wallet." };
   if (/expired/.test(error.message)) return { field: "expiry", text: "This card has expired. Check the month and year printed on it, or add a newer card." };
   const byField: Record<string, string> = {

@@ -1,10 +1,11 @@
 import type { IssuedCode } from "@clients/phone";
 import { useEffect, useState } from "preact/hooks";
 import { clock, useSecondsLeft } from "../shared/countdown";
-import { errorText } from "../shared/errors";
 import { grouped } from "../shared/format";
 import { LocalQr } from "../shared/local-qr";
 import { QrImage } from "../shared/qr";
+import { phoneErrorWords } from "./phone-words";
+import { useWakeLock } from "./wake-lock";
 
 /** Refreshes this many seconds before the code expires, so the QR shown always works. */
 const REFRESH_BEFORE_SECONDS = 5;
@@ -17,13 +18,14 @@ export function CodeView({ issue, label, renew, onError }: { issue: () => Promis
   const [code, setCode] = useState<IssuedCode | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const secondsLeft = useSecondsLeft(code?.expiresAt ?? null);
+  useWakeLock(code !== null);
   const load = async () => {
     try {
       setCode(await issue());
       setProblem(null);
     } catch (error) {
       setCode(null);
-      setProblem(errorText(error));
+      setProblem(phoneErrorWords(error));
       onError?.(error);
     }
   };

@@ -1,9 +1,10 @@
 import { offlinePaymentToken } from "@clients/device-key";
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { phoneErrorWords } from "./phone-words";
+import { useWakeLock } from "./wake-lock";
 
 /** The cap offered first: small, since a photo of the QR could pay it once within 5 minutes. */
 const FIRST_CAP = 3000;
@@ -18,6 +19,7 @@ export function OfflineToken({ session, cardId }: { session: PhoneSession; cardI
   const [cap, setCap] = useState(String(FIRST_CAP));
   const [token, setToken] = useState<{ text: string; cap: number; madeAt: Date } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  useWakeLock(token !== null);
   const make = async (event: Event) => {
     event.preventDefault();
     const value = Number(cap);
@@ -29,7 +31,7 @@ export function OfflineToken({ session, cardId }: { session: PhoneSession; cardI
       setProblem(null);
       setToken({ text: await offlinePaymentToken(session.key, cardId, value), cap: value, madeAt: new Date() });
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(phoneErrorWords(error));
     }
   };
   if (token) {

@@ -1,7 +1,8 @@
 import { rotatingTicketCode } from "@clients/device-key";
 import { ROTATION_PERIOD_SECONDS } from "@clients/wire/rotation";
 import { useEffect, useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
+import { phoneErrorWords } from "./phone-words";
+import { useWakeLock } from "./wake-lock";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import { withKey, type PhoneSession } from "./session";
 
@@ -17,11 +18,12 @@ export function RotatingTicket({ session, ticketId, label, onUnavailable }: { se
   const [credential, setCredential] = useState<string | null>(null);
   const [code, setCode] = useState<string | null>(null);
   const [secondsLeft, setSecondsLeft] = useState(ROTATION_PERIOD_SECONDS);
+  useWakeLock(code !== null);
   useEffect(() => {
     let current = true;
     withKey(session, (key) => session.client.issueRotatingTicket(ticketId, key)).then(
       (issued) => current && setCredential(issued.credential),
-      (error) => current && onUnavailable(errorText(error)),
+      (error) => current && onUnavailable(phoneErrorWords(error)),
     );
     return () => void (current = false);
   }, [ticketId]);

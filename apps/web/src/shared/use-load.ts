@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "./errors";
 
-/** Loads once (and again on reload()); the value, or the failure as a sentence. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
+/** Loads once (and again on reload()); the value, or the failure as a sentence (`words` writes it). */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], words: (error: unknown) => string = errorText) {
   const [value, setValue] = useState<T | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [round, setRound] = useState(0);
@@ -10,7 +10,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
     let current = true;
     load().then(
       (loaded) => current && (setValue(loaded), setProblem(null)),
-      (error) => current && setProblem(errorText(error)),
+      (error) => current && setProblem(words(error)),
     );
     return () => void (current = false);
   }, [...deps, round]);

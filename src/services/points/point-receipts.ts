@@ -1,0 +1,45 @@
+import type { Tx } from "../../database";
+import { PointMovementEntity } from "../../entities";
+import type { PointMovementKind } from "../../entities/point-movement.entity";
+import type { ReceiptKind } from "../../../clients/wire/receipt";
+import type { ReceiptService } from "../books/receipts.service";
+import { customerNumberOf } from "../kernel/customer-numbers.service";
+import type { ServiceDeps } from "../kernel/deps";
+
+const KIND: Record<PointMovementKind, ReceiptKind> = {
+  EARN: "points.earned",
+  REDEEM: "points.redeemed",
+  RETURN: "points.returned",
+  TAKE_BACK: "points.taken_back",
+};
+
+/**
+ * Every point movement is written with its signed receipt, in its transaction: the points
+ * (a count: the kind says which way), the program, the store and the member's number at
+ * that store; with a card payment, the payment it came with.
+ */
+export class PointReceipts {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly receipts: ReceiptService,
+  ) {}
+
+  /** Inserts the movement and issues its receipt. */
+  async record(tx: Tx, movement: PointMovementEntity, customerId: string, paymentId?: string): Promise<void> {
+    await tx.insert(PointMovementEntity, movement);
+    this.receipts.issue(
+      tx,
+      {
+        kind: KIND[movement.kind],
+        objectId: movement.id,
+        at: movement.createdAt,
+        points: Math.abs(movement.points),
+        programId: movement.programId,
+        storeId: movement.storeId,
+        customerNumber: customerNumberOf(this.deps.keys.customerNumber, customerId, movement.storeId),
+        paymentId,
+      },
+      { customerId, storeId: movement.storeId },
+    );
+  }
+}
