@@ -6,8 +6,10 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
-  // tests/checks holds whole-program type checks; `npm run typecheck` runs them.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/"],
+  // tests/checks holds whole-program type checks (`npm run typecheck` runs them), and
+  // tests/accessibility the axe check of every screen (`npm run check:accessibility`):
+  // .ci/run runs both, and npm test stays in minutes.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/", "<rootDir>/tests/accessibility/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   setupFiles: ["reflect-metadata"],

@@ -11,9 +11,9 @@ import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, newRegister, newShopper, randomPhone, type Shopper } from "../support/world";
-import { launchChromium, missingTools, videoOfPicture } from "./chromium";
-import { openSection } from "./phone-sections";
-import { blankPicture } from "./pictures";
+import { launchChromium, missingTools, videoOfPicture } from "../browser/chromium";
+import { openSection } from "../browser/phone-sections";
+import { blankPicture } from "../browser/pictures";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the accessibility check needs Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
