@@ -41,11 +41,15 @@ function newest(paths) {
 const modified = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
 // 1. The server alone, then schema.graphql from it: the clients' types are made from the
-//    schema, and the clients are part of the full compile below. The schema is emitted
-//    every time (about a second): the compiled files' times cannot say whether it changed,
-//    since two compiles write them. schema.graphql is rewritten only when it differs.
+//    schema, and the clients are part of the full compile below. This compile's build info
+//    is written only when it compiled (it lists every source, so any change does), so the
+//    schema is emitted again only then; schema.graphql is rewritten only when it differs.
 run(process.execPath, [bin("tsc"), "-b", "tsconfig.schema.json"]);
-run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
+const schemaStamp = at("dist", ".schema-emitted");
+if (modified(at("dist", ".schema.tsbuildinfo")) > modified(schemaStamp)) {
+  run(process.execPath, [at("dist", "scripts", "emit-schema.js")]);
+  writeFileSync(schemaStamp, new Date().toISOString() + "\n");
+}
 // 2. The clients' typed documents, when the schema they are checked against changed. By
 //    content, not time: a checkout or a merge can write both files at once.
 const graphqlEnv = at("clients", "graphql-env.d.ts");
