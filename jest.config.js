@@ -12,6 +12,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/", "<rootDir>/tests/accessibility/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
+  globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
   setupFiles: ["reflect-metadata"],
   // Generous, so that a loaded machine (servers spawned, MySQL busy) makes a test slow, not failed.
   testTimeout: 120_000,

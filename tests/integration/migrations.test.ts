@@ -4,7 +4,7 @@ import { createTestDatabase, engines } from "../support/databases";
 
 describe.each(engines)("migrations (%s)", (engine) => {
   it("build, on an empty database, exactly the schema the entities describe, and undo cleanly", async () => {
-    const db = await createTestDatabase(engine);
+    const db = await createTestDatabase(engine, { empty: true });
     const dataSource = await createDataSource({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     try {
       await dataSource.initialize();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../../src/database";
+import { copySqliteTemplate, mysqlTemplate } from "./database-templates";
 
 export type Engine = "sqlite" | "mysql";
 
@@ -22,18 +23,32 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database for one test file (MySQL: its own schema; SQLite: its own folder). */
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  /** Without tables, for a test of the migrations themselves; else as the migrations leave it. */
+  empty?: boolean;
+}
+
+/**
+ * A fresh database for one test file (MySQL: its own schema; SQLite: its own folder),
+ * migrated: a copy of the template the global setup migrated (database-templates.ts).
+ */
+export async function createTestDatabase(engine: Engine, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), "wallet-center-test-"));
   if (engine === "sqlite") {
+    if (!options.empty) copySqliteTemplate(dataDir);
     return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const base = process.env.TEST_MYSQL_URL;
   if (!base) throw new Error("MySQL is not available for this run");
   const name = `wc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = await createConnection({ uri: base });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await admin.end();
+  const template = options.empty ? null : mysqlTemplate();
+  const admin = await createConnection({ uri: base, multipleStatements: true });
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+    if (template) await admin.query(`USE \`${name}\`;\n${template}`);
+  } finally {
+    await admin.end();
+  }
   return {
     engine,
     databaseUrl: `${base.replace(/\/$/, "")}/${name}`,

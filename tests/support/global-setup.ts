@@ -1,10 +1,12 @@
 import { createConnection } from "mysql2/promise";
 import Redis from "ioredis";
+import { prepareDatabaseTemplates } from "./database-templates";
 
 /**
  * Finds the MySQL and Redis the tests may use and exports them to the test workers as
  * TEST_MYSQL_URL / TEST_REDIS_URL. Where one does not answer its suites are skipped and
  * this says so, unless REQUIRE_MYSQL=1 / REQUIRE_REDIS=1 (CI), where that is a failure.
+ * Then it migrates the template every test database is a copy of (database-templates.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const mysqlUrl = process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
@@ -29,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
   report("Redis", redisUrl, redisOk, process.env.REQUIRE_REDIS === "1");
   process.env.TEST_MYSQL_URL = mysqlOk ? mysqlUrl : "";
   process.env.TEST_REDIS_URL = redisOk ? redisUrl : "";
+  await prepareDatabaseTemplates(mysqlOk ? mysqlUrl : null);
 }
 
 async function probe(attempt: () => Promise<void>): Promise<boolean> {

@@ -28,7 +28,7 @@ export interface Instances {
  * operators run them. The first migrates the database; the others find it current.
  */
 export async function startInstances(count: number, env: Record<string, string> = {}): Promise<Instances> {
-  const database = await createTestDatabase("mysql");
+  const database = await createTestDatabase("mysql", { empty: true });
   const shared = {
     ...productionKeys(),
     DATABASE_URL: database.databaseUrl!,

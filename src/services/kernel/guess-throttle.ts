@@ -17,6 +17,8 @@ export const FREE_FAILURES_PER_SESSION = 5;
 /** The wait after the last free failure; each further failure doubles it, up to the cap. */
 export const FIRST_DELAY_SECONDS = 1;
 export const MAX_DELAY_SECONDS = 15 * 60;
+/** The longest a password check past the free failures holds its key's gate (a dead process's check). */
+export const CHECK_HOLD_SECONDS = 60;
 /** A run of failures is forgotten after this long without one. */
 export const FORGET_AFTER_SECONDS = 24 * 3600;
 
@@ -119,10 +121,15 @@ export class GuessThrottle {
     await Promise.all([this.failures.reward(attempt.key), attempt.holdsGate ? this.gate.delete(attempt.key) : null]);
   }
 
-  /** Takes the gate for one check; it stays closed for the delay this check's failure would start. */
+  /**
+   * Takes the gate for one check. It stays closed while the check runs, however long a
+   * loaded machine takes to hash (the outcome then closes it for the delay, or opens it),
+   * and at least for the delay this check's failure would start; a check whose process
+   * died frees it after CHECK_HOLD_SECONDS.
+   */
   private async passGate(key: string, failures: number): Promise<void> {
     try {
-      await this.gate.consume(key, 1, { customDuration: Math.max(1, delaySeconds(failures, this.freeFailures)) });
+      await this.gate.consume(key, 1, { customDuration: Math.max(CHECK_HOLD_SECONDS, delaySeconds(failures, this.freeFailures)) });
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) throw this.refused(rejection.msBeforeNext);
       throw rejection;
