@@ -11,6 +11,7 @@ import { MAIN, freePort } from "../../scripts/server-process";
 import { CardEntity } from "../../src/entities";
 import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { createTestDatabase, engines, type TestDatabase } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 import { PASSWORD, TEST_CARDS, errorCodeOf, newRegister, newShopper } from "../support/world";
@@ -30,16 +31,6 @@ const sameCard = { pan: TEST_CARDS.visa, expiryMonth: 12, expiryYear: 2031, hold
 /** Log lines (JSON) whose message contains `text`. */
 const linesAbout = (server: TestServer, text: string) =>
   server.logs.lines.filter((line) => line.includes(text)).map((line) => JSON.parse(line) as Record<string, unknown>);
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(engines)("a previous key removed too early (%s)", (engine) => {
   let database: TestDatabase;
@@ -109,10 +100,9 @@ describe.each(engines)("a previous key removed too early (%s)", (engine) => {
     // A bill is still collected in cash; its webhook waits, since the secret cannot be read.
     const bill = await post(server!.url, "EARLY-2");
     check((await register.collectBill((await phone.issueBillCode(bill.id, PASSWORD)).code, "CASH", "early-3")).status).toBe("PAID");
-    const [waiting] = await until("the unsigned webhook's log line", () =>
-      linesAbout(server!, "partner's webhook secret is sealed under a webhook-secret key that is not configured").length > 0 &&
-      linesAbout(server!, "partner's webhook secret is sealed under a webhook-secret key that is not configured"),
-    );
+    const unsealable = () => linesAbout(server!, "partner's webhook secret is sealed under a webhook-secret key that is not configured");
+    check(await eventually(() => unsealable().length > 0)).toBe(true);
+    const [waiting] = unsealable();
     check(waiting).toMatchObject({ partnerId: partner.id, keyId: idOf(before.WEBHOOK_SECRET_KEY) });
     check(receiver.attempts).toHaveLength(0);
 
@@ -136,7 +126,9 @@ describe.each(engines)("a previous key removed too early (%s)", (engine) => {
     const back = new RegisterClient(server!.url, apiKey);
     check((await back.redeemCode(oldPaymentCode, sale, "early-4")).status).toBe("APPROVED");
     check((await back.collectBill(oldBillCode, "CASH", "early-5")).status).toBe("PAID");
-    const hook = await until("the webhook", () => receiver.delivered.find((h) => h.body.includes("EARLY-2")), 15_000);
+    const earlyTwo = () => receiver.delivered.find((h) => h.body.includes("EARLY-2"));
+    check(await eventually(() => earlyTwo() !== undefined, 15_000)).toBe(true);
+    const hook = earlyTwo()!;
     const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
     check(verifyWebhook(partner.webhookSecret!, headers, hook.body, Number(headers.timestamp))).toBe(true);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, spawnServer } from "../../scripts/server-process";
 import { engines } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { productionKeys } from "../support/production";
 import { scrape } from "../support/scrape";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
@@ -181,13 +182,17 @@ describe("/metrics and /ready of a server process", () => {
   });
 
   it("while shutting down, answers /ready with 503 and still serves until it closes", async () => {
-    const server = await spawnServer({ DATA_DIR: join(dataDir, "drain"), ADMIN_TOKEN, PASSWORD_HASH_COST: "10", SHUTDOWN_DRAIN_MS: "1500" });
+    const server = await spawnServer({ DATA_DIR: join(dataDir, "drain"), ADMIN_TOKEN, PASSWORD_HASH_COST: "10", SHUTDOWN_DRAIN_MS: "4000" });
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
     const stopped = server.stop(); // SIGTERM
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const ready = await fetch(`${server.url}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: "shutting down" });
+    let readyBody: unknown;
+    const shuttingDown = async () => {
+      const ready = await fetch(`${server.url}/ready`);
+      readyBody = await ready.json();
+      return ready.status === 503;
+    };
+    expect(await eventually(shuttingDown)).toBe(true);
+    expect(readyBody).toEqual({ status: "shutting down" });
     const stillServing = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { ANONYMOUS_SOCKET_LIFETIME_MS, CONNECTION_INIT_WAIT_MS } from "../../src/ws/anonymous-sockets";
+import { eventually } from "../support/eventually";
 import { RawSocket } from "../support/raw-socket";
 import { startTestServer, type TestServer } from "../support/server";
 import { newShopper } from "../support/world";
@@ -44,11 +45,8 @@ describe("graphql-ws connection rules", () => {
     // pings, so the server drops it after a missed pong and the place is free again.
     first.socket.pause();
     let third = connect(server.url, phone.token);
-    for (let tries = 0; tries < 20 && (await third.outcome) !== "acked"; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      third = connect(server.url, phone.token);
-    }
-    expect(await third.outcome).toBe("acked");
+    const placeFree = async () => (await third.outcome) === "acked" || ((third = connect(server.url, phone.token)), false);
+    expect(await eventually(placeFree, 20_000, 150)).toBe(true);
     third.socket.close();
     first.socket.terminate();
   });

@@ -3,6 +3,7 @@ import { row, type Tx } from "../../src/database";
 import { OutboxMessageEntity, PaymentEntity } from "../../src/entities";
 import { EventBus, storeRecipient, type PaymentEvent } from "../../src/services/kernel/events";
 import { engines } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { startTestServer, type TestServer } from "../support/server";
 import { lockStep } from "../support/lock-step";
 import { paymentRow } from "../support/payment-row";
@@ -47,9 +48,16 @@ describe.each(engines)("what a transaction sends after its commit (%s)", (engine
     tx.afterCommit(() => bus.paymentChanged(Object.assign(paid, { reference: name })));
   }
 
+  /**
+   * Everything sent so far has arrived: the outbox is drained, and a marker published now
+   * has been heard, so any event published before it was heard too (the bus keeps order).
+   */
+  let markers = 0;
   async function settled(): Promise<void> {
     await server.app.services.outbox.drain();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // events are heard asynchronously
+    const marker = `marker-${++markers}`;
+    bus.paymentChanged(Object.assign(payment(`p-${marker}`), { reference: marker }));
+    expect(await eventually(() => heard.some((e) => e.reference === marker))).toBe(true);
   }
 
   const messagesNamed = (...names: string[]) =>

@@ -1,6 +1,6 @@
 import { IdempotencyRecordEntity, PaymentEntity, WalletCodeEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
-import { SimulatedInstitution } from "../../src/services/institutions/simulator";
+import { HeldInstitution } from "../support/held-institution";
 import { engines } from "../support/databases";
 import { startTestServer, type TestServer } from "../support/server";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
@@ -9,10 +9,10 @@ import { insertOutboxRow } from "../support/outbox-rows";
 describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
-  // Institution calls take 300 ms of the 400 ms timeout: long enough to act while one runs.
-  const institution = new SimulatedInstitution(300);
+  // A call the test holds must not time out while held.
+  const institution = new HeldInstitution(5);
   beforeAll(async () => {
-    server = await startTestServer(engine, { clock, institution });
+    server = await startTestServer(engine, { clock, institution, env: { INSTITUTION_TIMEOUT_MS: "30000" } });
   });
   afterAll(() => server.close());
 
@@ -70,9 +70,11 @@ describe.each(engines)("a payment a crash left half-way (%s)", (engine) => {
     const asked = await register.requestPayment(shopper.phoneNumber, shopper.card.selector, { amount: 700, currency: "JPY" }, "late-ok");
     clock.advance(31_000); // the customer thinks it over
     const [request] = await shopper.phone.pendingConfirmations();
+    const call = institution.holdNext();
     const approving = shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
-    await new Promise((resolve) => setTimeout(resolve, 150)); // the institution call is under way
+    await call.arrived; // the institution is being asked
     expect(await server.app.services.payments.recover()).toBe(0);
+    call.release();
     expect(await approving).toMatchObject({ id: asked.id, status: "APPROVED" });
   });
 
