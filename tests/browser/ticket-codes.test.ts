@@ -8,6 +8,7 @@ import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper, type Shopper } from "../support/world";
 import { openSection } from "./phone-sections";
@@ -79,17 +80,25 @@ describeIf("compact ticket codes in a real browser", () => {
     await item.getByRole("button", { name: "Show ticket code" }).click();
     const qr = item.getByRole("img", { name: "Ticket QR for Winter Live" });
     await qr.waitFor();
-    const code = (await item.getByTestId("ticket-code").textContent())!.trim();
-    expect(code).toMatch(/^T4:[0-9A-Z $%*+\-./:]+$/);
-    expect(code.length).toBeLessThanOrEqual(200);
+    const shownCode = async () => (await item.getByTestId("ticket-code").textContent())!.trim();
     await phone.screenshot({ path: join(SCREENSHOTS, "phone-ticket-compact.png") });
 
     // What a camera reads from the screen: the whole code, in a QR of version 7 (45x45 modules).
+    // The code rotates: a picture counts when the same code shows before and after it.
     const picture = join(work, "ticket-qr.png");
-    await qr.screenshot({ path: picture });
-    const read = readQr(picture);
-    expect(read?.data).toBe(code);
-    expect(read?.version).toBeLessThanOrEqual(7);
+    let code = "";
+    let read: ReturnType<typeof readQr> = null;
+    const pictured = async () => {
+      code = await shownCode();
+      await qr.screenshot({ path: picture });
+      read = readQr(picture);
+      return code === (await shownCode());
+    };
+    expect(await eventually(pictured, 60_000, 0)).toBe(true);
+    expect(code).toMatch(/^T4:[0-9A-Z $%*+\-./:]+$/);
+    expect(code.length).toBeLessThanOrEqual(200);
+    expect(read!.data).toBe(code);
+    expect(read!.version).toBeLessThanOrEqual(7);
 
     const video = join(work, "ticket-qr.y4m");
     videoOfPicture(picture, video);
