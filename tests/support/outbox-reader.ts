@@ -7,18 +7,24 @@ export interface OutboxRow {
   topic: string;
   leaseId: string | null;
   delivered: boolean;
+  deliveredAt: Date | null;
+  /** Until when the row's lease keeps other instances from it. */
+  lockedUntil: Date | null;
   paymentId: string;
 }
+
+/** A time column as either driver returns it: mysql2 a Date (read as UTC), SQLite TypeORM's UTC text. */
+const timeOf = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(`${value.replace(" ", "T")}Z`));
 
 /**
  * Reads a server's outbox rows straight from its database, from outside the server
  * process: what a test of a killed instance sees of the work it left behind.
  */
 export async function readOutbox(database: TestDatabase): Promise<OutboxRow[]> {
-  const sql = "SELECT topic, leaseId, deliveredAt, payload FROM outbox_messages ORDER BY createdAt, id";
-  let rows: Array<{ topic: string; leaseId: string | null; deliveredAt: unknown; payload: string }>;
+  const sql = "SELECT topic, leaseId, deliveredAt, lockedUntil, payload FROM outbox_messages ORDER BY createdAt, id";
+  let rows: Array<{ topic: string; leaseId: string | null; deliveredAt: Date | string | null; lockedUntil: Date | string | null; payload: string }>;
   if (database.databaseUrl) {
-    const connection = await createConnection({ uri: database.databaseUrl });
+    const connection = await createConnection({ uri: database.databaseUrl, timezone: "Z" });
     try {
       [rows] = (await connection.query(sql)) as unknown as [typeof rows];
     } finally {
@@ -36,6 +42,8 @@ export async function readOutbox(database: TestDatabase): Promise<OutboxRow[]> {
     topic: row.topic,
     leaseId: row.leaseId,
     delivered: row.deliveredAt !== null,
+    deliveredAt: timeOf(row.deliveredAt),
+    lockedUntil: timeOf(row.lockedUntil),
     paymentId: String((JSON.parse(row.payload) as { paymentId?: unknown }).paymentId),
   }));
 }
