@@ -86,6 +86,9 @@ async function startClusterInstances(redisUrl: string | undefined): Promise<{ ur
     CARD_KEY: randomBytes(32).toString("hex"),
     TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    // Production refuses the localhost relying party; the bench makes no passkey.
+    WEBAUTHN_RP_ID: "wallet.example.com",
+    WEBAUTHN_ORIGINS: "https://wallet.example.com",
     INSTITUTION_LATENCY_MS: "0",
     PASSWORD_HASH_COST: "10",
     RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",

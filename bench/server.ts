@@ -63,6 +63,9 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       CARD_KEY: cardKey,
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      // Production refuses the localhost relying party; the bench makes no passkey.
+      WEBAUTHN_RP_ID: "wallet.example.com",
+      WEBAUTHN_ORIGINS: "https://wallet.example.com",
       DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
       INSTITUTION_LATENCY_MS: "0",
       PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),

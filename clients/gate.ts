@@ -31,7 +31,7 @@ const GateSnapshotQuery = graphql(`
     gateSnapshot(eventId: $eventId, since: $since) {
       eventId asOf signingKeys allowReentry revokedTicketIds
       tickets {
-        ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside
+        ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside seat
         rotatingKeys { deviceId publicKey algorithm holderVersion } } } }
 `);
 export type GateSnapshot = ResultOf<typeof GateSnapshotQuery>["gateSnapshot"];

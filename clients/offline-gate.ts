@@ -1,4 +1,4 @@
-import { afterDecision, decideScan, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
+import { afterDecision, decideScan, showsTicket, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
 import { scannedAhead } from "./wire/scan-time";
@@ -13,6 +13,10 @@ export interface OfflineDecision {
   /** With ALREADY_USED: when the gate knows the last use was taken, and where if it was taken here. */
   firstUsedAt: string | null;
   firstUsedGate: string | null;
+  /** The ticket's seat, as the snapshot has it, when the verdict shows the ticket (as the server's answer does). */
+  seat: string | null;
+  /** ADMITTED without taking a use: back in after an exit, at an event that allows re-entry (the server counts no new visitor). */
+  reentry: boolean;
 }
 
 /** The snapshot as the gate last saved it whole: after each refresh, with its own scans' effects in it. */
@@ -27,6 +31,8 @@ export interface SavedSnapshot {
   revoked: string[];
   /** Each ticket's device keys for its compact rotating codes (T4); absent in a state saved before they existed. */
   rotatingKeys?: Array<[string, RotatingTicketKeys]>;
+  /** Each seated ticket's seat; absent in a state saved before seats were kept. */
+  seats?: Array<[string, string]>;
 }
 
 /**
@@ -82,6 +88,7 @@ export class OfflineGate {
   private readonly tickets = new Map<string, TicketState>();
   /** The device keys that sign each ticket's compact rotating codes, as the latest snapshot of it says. */
   private readonly rotatingKeys = new Map<string, RotatingTicketKeys>();
+  private readonly seats = new Map<string, string>();
   private readonly revoked = new Set<string>();
   private readonly changed = new Set<string>();
   private readonly ownUses = new Map<string, string>();
@@ -108,6 +115,7 @@ export class OfflineGate {
     for (const ticket of snapshot.tickets) gate.tickets.set(ticket.id, revived(ticket));
     for (const id of snapshot.revoked) gate.revoked.add(id);
     for (const [id, keys] of snapshot.rotatingKeys ?? []) gate.rotatingKeys.set(id, keys);
+    for (const [id, seat] of snapshot.seats ?? []) gate.seats.set(id, seat);
     for (const ticket of progress.changed) {
       gate.tickets.set(ticket.id, revived(ticket));
       gate.changed.add(ticket.id);
@@ -134,6 +142,7 @@ export class OfflineGate {
       tickets: [...this.tickets.values()],
       revoked: [...this.revoked],
       rotatingKeys: [...this.rotatingKeys],
+      seats: [...this.seats],
     };
   }
 
@@ -189,6 +198,8 @@ export class OfflineGate {
       const usedWindows = this.tickets.get(ticket.ticketId)?.usedWindows;
       this.tickets.set(ticket.ticketId, { ...stateOf(ticket, this.eventId), usedWindows });
       this.rotatingKeys.set(ticket.ticketId, keysOf(ticket));
+      if (ticket.seat) this.seats.set(ticket.ticketId, ticket.seat);
+      else this.seats.delete(ticket.ticketId);
     }
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
@@ -221,6 +232,7 @@ export class OfflineGate {
     await this.saved();
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
     const alreadyUsed = decision.result === "DENIED" && decision.reason === "ALREADY_USED";
+    const shown = ticket && !wrongCode && showsTicket(decision.reason);
     return {
       result: decision.result,
       reason: decision.reason,
@@ -228,6 +240,8 @@ export class OfflineGate {
       at: now.toISOString(),
       firstUsedAt: alreadyUsed ? lastUsedAt : null,
       firstUsedGate: alreadyUsed && lastUsedHere ? this.gate : null,
+      seat: shown ? (this.seats.get(ticket.id) ?? null) : null,
+      reentry: decision.result === "ADMITTED" && !decision.takesUse,
     };
   }
 

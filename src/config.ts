@@ -193,6 +193,10 @@ const envSchema = z.object({
   if (env.NODE_ENV === "production" && env.WEBHOOK_ALLOW_PRIVATE_TARGETS) {
     ctx.addIssue({ code: "custom", path: ["WEBHOOK_ALLOW_PRIVATE_TARGETS"], message: "must not be true in production: webhooks would reach private addresses" });
   }
+  // Passkeys made for localhost work on no real phone, and an assertion from a localhost page would be taken.
+  if (env.NODE_ENV === "production") {
+    for (const issue of webAuthnProductionIssues(env.WEBAUTHN_RP_ID, env.WEBAUTHN_ORIGINS)) ctx.addIssue({ code: "custom", ...issue });
+  }
   // One key serving two purposes would tie them together again: rotating one would rotate both.
   const seen = new Map<string, string>();
   for (const name of OWN_KEYS) {
@@ -209,6 +213,38 @@ const envSchema = z.object({
     else seen.set(id, name);
   }
 });
+
+/** A name of this machine: a relying party or an origin there serves only the developer's own browser. */
+const isLoopbackHost = (host: string) => /^(localhost|.*\.localhost|127(\.\d+){3}|\[::1\]|::1)$/i.test(host);
+
+/**
+ * What production refuses of the WebAuthn settings: the development defaults (the
+ * relying party `localhost`, origins left unset, so http://localhost:PORT), a loopback
+ * name in either, and a page origin that is not https (browsers offer WebAuthn to
+ * secure pages only, and localhost is the one exception).
+ */
+function webAuthnProductionIssues(rpId: string, origins: string): Array<{ path: string[]; message: string }> {
+  const issues: Array<{ path: string[]; message: string }> = [];
+  if (isLoopbackHost(rpId)) {
+    issues.push({ path: ["WEBAUTHN_RP_ID"], message: "must be set in production to the domain the phone's page is served from (e.g. wallet.example.com), not localhost" });
+  }
+  const list = origins.split(",").map((o) => o.trim()).filter(Boolean);
+  if (list.length === 0) {
+    issues.push({ path: ["WEBAUTHN_ORIGINS"], message: "must be set in production to the phone page's origins (e.g. https://wallet.example.com); unset it means http://localhost:PORT" });
+  }
+  for (const origin of list) {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      // reported below with the rest
+    }
+    if (!url || url.protocol !== "https:" || isLoopbackHost(url.hostname)) {
+      issues.push({ path: ["WEBAUTHN_ORIGINS"], message: `must list https:// origins of a public name in production, not ${JSON.stringify(origin)}` });
+    }
+  }
+  return issues;
+}
 
 export type Env = z.infer<typeof envSchema>;
 

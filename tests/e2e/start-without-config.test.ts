@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AdminClient } from "../../clients/admin";
 import { MAIN, freePort, spawnServer } from "../../scripts/server-process";
+import { publicWebAuthn } from "../support/production";
 
 describe("npm start on a fresh clone", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "wallet-center-fresh-"));
@@ -30,7 +31,7 @@ describe("npm start on a fresh clone", () => {
   });
 
   it("refuses to start in production without CARD_KEY, and says why", async () => {
-    const { code, output } = await failedStart({ NODE_ENV: "production", DATA_DIR: dataDir });
+    const { code, output } = await failedStart({ NODE_ENV: "production", DATA_DIR: dataDir, ...publicWebAuthn });
     expect(code).not.toBe(0);
     expect(output).toMatch(/CARD_KEY is required/);
   });
@@ -58,6 +59,7 @@ describe("secrets and proxies refused at start", () => {
     const { code, output } = await failedStart({
       NODE_ENV: "production",
       DATA_DIR: dataDir,
+      ...publicWebAuthn,
       CARD_KEY: cardKey,
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),

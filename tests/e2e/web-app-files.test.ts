@@ -74,6 +74,19 @@ if (!built) process.stdout.write("[web-app-files] dist/web is missing (npm run b
     expect((await get(server.url, "/app/registerSW.js")).headers["cache-control"]).toBe("no-cache");
   });
 
+  it("keeps the phone-number library (libphonenumber-js) out of the phone's chunk, in the sign-in chunk the worker precaches", async () => {
+    const worker = (await get(server.url, "/app/sw.js")).body.toString();
+    const precached = [...worker.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+    const chunk = (name: string) => precached.find((url) => new RegExp(`^assets/${name}-[\\w-]+\\.js$`).test(url));
+    const phone = (await get(server.url, `/app/${chunk("Phone")}`)).body.toString();
+    const signIn = (await get(server.url, `/app/${chunk("SignIn")}`)).body.toString();
+    // The library's metadata names every country's calling codes under this key.
+    expect(signIn).toContain("country_calling_codes");
+    expect(phone).not.toContain("country_calling_codes");
+    // The phone loads it when sign-in is shown, by the chunk's own name.
+    expect(phone).toContain(chunk("SignIn")!.replace("assets/", ""));
+  });
+
   it("finds nothing outside the build, however the path is written", async () => {
     for (const path of [
       "/app/../package.json",

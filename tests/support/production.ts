@@ -3,13 +3,17 @@ import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "./databases";
 import { ADMIN_TOKEN } from "./server";
 
-/** What NODE_ENV=production requires besides ADMIN_TOKEN: fresh keys of the right kinds. */
+/** A relying party production accepts (it refuses the localhost defaults); these tests make no passkey with it. */
+export const publicWebAuthn = { WEBAUTHN_RP_ID: "wallet.example.com", WEBAUTHN_ORIGINS: "https://wallet.example.com" };
+
+/** What NODE_ENV=production requires besides ADMIN_TOKEN: fresh keys of the right kinds, and a WebAuthn relying party that is not localhost. */
 export function productionKeys(): Record<string, string> {
   return {
     NODE_ENV: "production",
     CARD_KEY: randomBytes(32).toString("hex"),
     TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    ...publicWebAuthn,
   };
 }
 

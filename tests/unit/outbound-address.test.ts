@@ -1,5 +1,6 @@
 import { loadConfig } from "../../src/config";
 import { isPublicAddress, webhookUrlProblem } from "../../src/services/delivery/outbound-address";
+import { publicWebAuthn } from "../support/production";
 
 describe("where a caller-given webhook URL may point", () => {
   const refused = [
@@ -53,7 +54,7 @@ describe("where a caller-given webhook URL may point", () => {
 describe("WEBHOOK_ALLOW_PRIVATE_TARGETS", () => {
   it("is off unless set, may be set in development and tests, and production refuses it", () => {
     expect(loadConfig({}).webhookAllowPrivateTargets).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production" }).webhookAllowPrivateTargets).toBe(false);
+    expect(loadConfig({ ...publicWebAuthn, NODE_ENV: "production" }).webhookAllowPrivateTargets).toBe(false);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }).webhookAllowPrivateTargets).toBe(true);
     expect(loadConfig({ NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }).webhookAllowPrivateTargets).toBe(true);
     expect(() => loadConfig({ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS: .*production/);

@@ -95,6 +95,7 @@ export class GateTicket {
   @Field(() => Int, { nullable: true }) minMinutesBetweenUses: number | null;
   @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
   @Field({ description: "admitted and not exited since" }) inside: boolean;
+  @Field(() => String, { nullable: true, description: "shown on an offline gate's verdict, as the online one shows it" }) seat: string | null;
   @Field(() => [RotatingKey], { description: "the device keys that sign its rotating codes (T4): its holder's devices" }) rotatingKeys: RotatingKey[];
 }
 

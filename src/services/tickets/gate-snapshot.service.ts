@@ -19,6 +19,8 @@ export interface GateTicket {
   minMinutesBetweenUses: number | null;
   lastUsedAt: Date | null;
   inside: boolean;
+  /** Shown on the verdict, offline as online. */
+  seat: string | null;
   /** The device keys that sign its compact rotating (T4) codes: its holder's devices, not revoked (rotating-keys.ts). */
   rotatingKeys: RotatingKey[];
 }
@@ -85,5 +87,6 @@ const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[]): GateTicket 
   minMinutesBetweenUses: t.minMinutesBetweenUses,
   lastUsedAt: t.lastUsedAt,
   inside: t.inside === 1,
+  seat: t.seat,
   rotatingKeys,
 });

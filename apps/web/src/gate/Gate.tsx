@@ -92,6 +92,9 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
   const { saved, client, offline, tally } = session;
   const [counts, setCounts] = useState<{ admitted: number; inside: number } | null>(tally && { admitted: tally.admitted, inside: tally.inside });
   const [offlineAdmitted, setOfflineAdmitted] = useState(tally?.offlineAdmitted ?? 0);
+  // Admitted offline less let out offline: the inside count until the server has the scans.
+  const [offlineInside, setOfflineInside] = useState(tally?.offlineInside ?? tally?.offlineAdmitted ?? 0);
+  const [exiting, setExiting] = useState(false);
   const [queued, setQueued] = useState(offline.pending.length);
   const [online, setOnline] = useState(navigator.onLine);
   const [round, setRound] = useState(0);
@@ -109,7 +112,10 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
     try {
       await offline.refresh();
       setQueued(offline.pending.length);
-      if (offline.pending.length === 0) setOfflineAdmitted(0);
+      if (offline.pending.length === 0) {
+        setOfflineAdmitted(0);
+        setOfflineInside(0);
+      }
       await recount();
     } catch {
       setQueued(offline.pending.length);
@@ -161,8 +167,8 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
     return () => removeEventListener("beforeunload", warn);
   }, [queued > 0]);
   useEffect(() => {
-    if (counts) saveTally({ ...counts, offlineAdmitted }).catch(() => {});
-  }, [counts?.admitted, counts?.inside, offlineAdmitted]);
+    if (counts) saveTally({ ...counts, offlineAdmitted, offlineInside }).catch(() => {});
+  }, [counts?.admitted, counts?.inside, offlineAdmitted, offlineInside]);
   useEffect(() => {
     if (!shown) return;
     const timer = setTimeout(() => setShown((now) => (now?.id === shown.id ? null : now)), VERDICT_MS);
@@ -174,7 +180,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
     setChecking(true);
     setProblem(null);
     try {
-      const answer = navigator.onLine ? await offline.scan(code) : await offline.decide(code);
+      const answer = navigator.onLine ? await offline.scan(code, { exit: exiting }) : await offline.decide(code, { exit: exiting });
       const id = ++verdicts.current;
       if ("admittedCount" in answer) {
         setCounts((now) => ({ admitted: Math.max(now?.admitted ?? 0, answer.admittedCount), inside: now?.inside ?? 0 }));
@@ -191,8 +197,9 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         });
         recount().catch(() => {});
       } else {
-        if (answer.result === "ADMITTED") setOfflineAdmitted((n) => n + 1);
-        setShown({ ...answer, seat: null, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
+        if (answer.result === "ADMITTED" && !answer.reentry) setOfflineAdmitted((n) => n + 1);
+        if (answer.result !== "DENIED") setOfflineInside((n) => n + (answer.result === "ADMITTED" ? 1 : -1));
+        setShown({ ...answer, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
       }
       signalVerdict(answer.result !== "DENIED");
       setQueued(offline.pending.length);
@@ -220,7 +227,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
           <span role="status" aria-live="polite" data-testid="admitted-count">
             Admitted: {admitted ?? "…"}
           </span>
-          <span data-testid="inside-count">Inside: {counts ? counts.inside + offlineAdmitted : "…"}</span>
+          <span data-testid="inside-count">Inside: {counts ? counts.inside + offlineInside : "…"}</span>
         </span>
       </header>
       <main>
@@ -229,6 +236,10 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
             Offline: admitting from the snapshot of {offline.snapshotAsOf ? new Date(offline.snapshotAsOf).toLocaleTimeString() : "—"}.
           </p>
         )}
+        <label class="event-choice">
+          <input type="checkbox" checked={exiting} onChange={(e) => setExiting(e.currentTarget.checked)} />
+          Exit: let visitors out
+        </label>
         <ContinuousScanner
           onCode={(code) => void scan(code)}
           paused={checking}

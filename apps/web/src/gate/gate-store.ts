@@ -43,6 +43,8 @@ export interface Tally {
   admitted: number;
   inside: number;
   offlineAdmitted: number;
+  /** Admitted offline less let out offline; absent in a tally saved before exits were counted. */
+  offlineInside?: number;
 }
 
 export const loadTally = (): Promise<Tally | undefined> => get<Tally>("tally", store());

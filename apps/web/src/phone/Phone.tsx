@@ -2,7 +2,7 @@ import { PhoneClient } from "@clients/phone";
 import { useEffect, useState } from "preact/hooks";
 import { loadDeviceKey } from "./device-store";
 import { clearSession, savedSession, type PhoneSession } from "./session";
-import { SignIn } from "./SignIn";
+import { SignIn } from "./sign-in-chunk";
 import { ClosedNotice, ConfirmationSheet } from "./ConfirmationSheet";
 import { Pay } from "./Pay";
 import { Cards } from "./Cards";
