@@ -15,7 +15,7 @@ module.exports = {
   globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
   setupFiles: ["reflect-metadata"],
   // Generous, so that a loaded machine (servers spawned, MySQL busy) makes a test slow, not failed.
-  testTimeout: 120_000,
+  testTimeout: 180_000,
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/tests/support/summary-reporter.js"],
 };

@@ -36,7 +36,7 @@ export async function spawnServer(
   env: Record<string, string>,
   options: { timeoutMs?: number; nodeArgs?: string[]; keepLog?: boolean } = {},
 ): Promise<ServerProcess> {
-  const { timeoutMs = 60_000, nodeArgs = [], keepLog = true } = options;
+  const { timeoutMs = 120_000, nodeArgs = [], keepLog = true } = options;
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {

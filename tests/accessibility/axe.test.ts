@@ -94,7 +94,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await shop.createEvent({ title: "Autumn Jazz", venue: "Nippon Budokan", doorsOpenAt: new Date(now + 86_400_000).toISOString(), startsAt: new Date(now + 90_000_000).toISOString() });
     const ticket = await shop.postTicket({ eventId: event.id, issueNumber: "BDK-0001", holderPhone: shopper.phoneNumber, seat: "A-12" });
     ticketCode = (await shopper.phone.issueTicketCode(ticket.id, PASSWORD, "none")).code;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -246,7 +246,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByRole("button", { name: "Not now" }).click();
     await context.close();
     expect(found).toEqual([]);
-  }, 120_000);
+  });
 
   it("the register: key form, sale, verdict, refund dialog, bill collection and Today", async () => {
     const { apiKey } = await newRegister(server.url, "JPY", "Corner Store Ebisu");
@@ -290,7 +290,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     found.push(...(await violations(page, "register today")));
     await context.close();
     expect(found).toEqual([]);
-  }, 120_000);
+  });
 
   it("the gate: sign-in, event list, scanning and verdict", async () => {
     const context = await cameraBrowser.newContext({ viewport: TERMINAL_VIEWPORT });
@@ -321,5 +321,5 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     found.push(...(await violations(page, "gate verdict, denied")));
     await context.close();
     expect(found).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -59,7 +59,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
       const ticket = await shop.postTicket({ eventId, issueNumber: `WC-${name}`, holderPhone: fan.phoneNumber });
       codes[name] = (await fan.phone.issueTicketCode(ticket.id, PASSWORD, "none")).code;
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await context?.close();
@@ -104,7 +104,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
     await context!.close();
     context = null;
     expect(sent).toEqual([]);
-  }, 120_000);
+  });
 
   it("started again with no network: the app comes from the service worker, the scans are still queued, and a used ticket is refused", async () => {
     const page = await launch(true);
@@ -116,7 +116,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
     expect(again.result).toBe("DENIED");
     expect(again.text).toMatch(new RegExp(`Already used at West 1 at ${HHMM}`));
     expect(await queuedScans(page)).toBe(3);
-  }, 120_000);
+  });
 
   it("back online: uploads each scan exactly once, and the server holds one admission per scan", async () => {
     const page = context!.pages()[0];
@@ -139,5 +139,5 @@ describeIf("the gate after its browser is closed and started again offline", () 
       db.close();
     }
     await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 2" }).waitFor();
-  }, 60_000);
+  });
 });

@@ -126,7 +126,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     // South 1 sees A (admitted at North 1 while offline), then D.
     southVideo = join(work, "south.y4m");
     videoOfSequence([{ png: blank, seconds: 2 }, { png: qr.A, seconds: 2 }, { png: blank, seconds: 1 }, { png: qr.D, seconds: 2 }, { png: blank, seconds: 8 }], join(work, "south.txt"), southVideo);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
@@ -203,7 +203,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     } finally {
       await context.close();
     }
-  }, 60_000);
+  });
 
   it("installs as an app, picks its event from a list, and admits from its snapshot with the network gone before its first scan", async () => {
     const browser = await launchChromium({ camera: northVideo });
@@ -249,7 +249,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     // A again, after the video comes round: this gate remembers it took A's use, and where and when.
     const again = await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-continuous-offline-denied");
     expect(again).toContain("Decided offline");
-  }, 120_000);
+  });
 
   it("is reloaded with no network: the app, its snapshot and its queue come back, and it still reads codes", async () => {
     const { page } = north;
@@ -263,7 +263,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     expect(after).toBeGreaterThanOrEqual(before);
     // The camera and the reader work offline: A is read again and denied from the saved state.
     await verdictSaying(page, "DENIED", new RegExp(`Already used at North 1 at ${HHMM}`), "gate-continuous-offline-reloaded");
-  }, 60_000);
+  });
 
   it("warns before its tab closes with scans not sent, and opened again offline still admits from its snapshot", async () => {
     const { context, page } = north;
@@ -290,7 +290,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     await reopened.getByRole("button", { name: "Use this code" }).click();
     await verdictSaying(reopened, "ADMITTED", "Decided offline");
     expect(await shop.attendance(eventId)).toMatchObject({ admitted: 0 });
-  }, 60_000);
+  });
 
   it("uploads every scan once the network is back, each counted once", async () => {
     const { context, page } = north;
@@ -304,7 +304,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
       expect([name, ticket.uses.map((use) => use.gate)]).toEqual([name, ["North 1"]]);
     }
     await page.getByTestId("admitted-count").filter({ hasText: "Admitted: 3" }).waitFor();
-  }, 60_000);
+  });
 
   it("at a second gate, reads A then D without a tap: A is denied with where and when it came in, D is admitted", async () => {
     const browser = await launchChromium({ camera: southVideo });
@@ -342,5 +342,5 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     expect(signals).toContain("beep, vibrate 80");
     expect((await shop.ticket("SS-A")).uses).toHaveLength(1);
     expect(await shop.attendance(eventId)).toMatchObject({ admitted: 4 });
-  }, 90_000);
+  });
 });
