@@ -1,0 +1,45 @@
+import { useEffect, useState } from "preact/hooks";
+import { readReceipt, sealOf, type Seal } from "./receipt-check";
+import "./receipt.css";
+
+const SEAL_WORDS: Record<Seal | "checking", string> = {
+  checking: "Checking…",
+  verified: "Verified",
+  "not-verified": "Not verified",
+  unchecked: "Not checked: connect once to get the center's keys",
+};
+
+const SEAL_MARK: Record<Seal | "checking", string> = { checking: "", verified: "✓", "not-verified": "✗", unchecked: "" };
+
+/** Whether the center signed the receipt, checked on this device; "checking" until known. */
+export function useSeal(json: string): Seal | "checking" {
+  const [seal, setSeal] = useState<Seal | "checking">("checking");
+  useEffect(() => {
+    let current = true;
+    setSeal("checking");
+    sealOf(json).then((found) => current && setSeal(found));
+    return () => void (current = false);
+  }, [json]);
+  return seal;
+}
+
+/** "Verified" in green or "Not verified" in red, beside a receipt. */
+export function SealMark({ seal }: { seal: Seal | "checking" }) {
+  return (
+    <span class={`seal seal-${seal}`} data-testid="receipt-seal" data-seal={seal}>
+      {SEAL_MARK[seal] && <span aria-hidden="true">{SEAL_MARK[seal]} </span>}
+      {SEAL_WORDS[seal]}
+    </span>
+  );
+}
+
+/** A receipt's approval number and whether it verifies: the register's verdict shows it under the sale. */
+export function ReceiptLine({ json }: { json: string }) {
+  const seal = useSeal(json);
+  const approvalNumber = readReceipt(json)?.body.approvalNumber;
+  return (
+    <p class="receipt-line" data-testid="receipt-line">
+      Receipt{approvalNumber && <> for approval <strong data-testid="receipt-approval-number">{approvalNumber}</strong></>} <SealMark seal={seal} />
+    </p>
+  );
+}
