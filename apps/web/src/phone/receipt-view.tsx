@@ -70,7 +70,7 @@ function BooksLine({ place }: { place: BooksPlace | null }) {
     case "in-books":
       return (
         <p class="books-place ok" data-testid="books-place">
-          In the books at #{place.leafIndex} (checked against the books signed at {place.size} entries)
+          In the books at #{place.leafIndex} (checked against their signed head of {place.size} {place.size === 1 ? "entry" : "entries"})
         </p>
       );
     case "sealing":
@@ -133,9 +133,20 @@ export function ReceiptSheet({ json, onClose }: { json: string; onClose: () => v
   const [qr, setQr] = useState(false);
   const receipt = readReceipt(json);
   useModal(sheet);
-  useEffect(() => sheet.current?.focus(), []);
+  useEffect(() => {
+    sheet.current?.focus();
+    // Escape closes it wherever the focus is, even where a button it pressed is gone.
+    const escape = (event: KeyboardEvent) => event.key === "Escape" && onClose();
+    document.addEventListener("keydown", escape);
+    return () => document.removeEventListener("keydown", escape);
+  }, []);
+  const showQr = () => {
+    setQr(true);
+    // The button goes as the QR comes: the focus stays in the sheet.
+    sheet.current?.focus();
+  };
   return (
-    <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && onClose()}>
+    <div class="sheet-backdrop">
       <section class="sheet receipt-sheet" role="dialog" aria-modal="true" aria-labelledby="receipt-title" tabIndex={-1} ref={sheet}>
         <h2 id="receipt-title">Receipt</h2>
         <p>
@@ -149,7 +160,7 @@ export function ReceiptSheet({ json, onClose }: { json: string; onClose: () => v
             <LongCode code={json} testId="receipt-json" />
           </>
         ) : (
-          <button type="button" onClick={() => setQr(true)}>
+          <button type="button" onClick={showQr}>
             Show as a QR
           </button>
         )}
