@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { money, when } from "../shared/format";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import { useModal } from "../shared/modal";
-import { booksPlaceOf, readReceipt, type BooksPlace } from "../shared/receipt-check";
+import type { BooksPlace } from "../shared/receipt-check";
+import { readReceipt } from "../shared/receipt-text";
 import { SealMark, useSeal } from "../shared/receipt-seal";
 
 const KIND_WORDS: Record<string, string> = {
@@ -50,6 +51,7 @@ function useBooksPlace(json: string): BooksPlace | null {
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = async (tries: number) => {
+      const { booksPlaceOf } = await import("../shared/receipt-check");
       const found = await booksPlaceOf(json);
       if (!current) return;
       setPlace(found);

@@ -1,12 +1,14 @@
 import { BooksClient } from "@clients/books";
 import { WalletApiError } from "@clients/common";
-import { verifyReceipt, type KeySet, type SignedReceipt } from "@clients/wire/receipt";
+import { verifyReceipt, type KeySet } from "@clients/wire/receipt";
+import { readReceipt } from "./receipt-text";
 
 /**
  * Checking a receipt in the browser, for the phone and the register alike (docs/books.md):
  * its signature against the center's published key set with WebCrypto, which needs no
  * network once the set has been fetched, and, when online, its place in the books
  * against a signed tree head. Every check is clients/wire's; this keeps the key set.
+ * Screens load it when a receipt first shows (`import()`), so the gate never does.
  */
 
 /** Where the center publishes its receipt keys (src/http/request-listener.ts RECEIPT_KEYS_PATH). */
@@ -52,16 +54,6 @@ export function receiptKeySet(): Promise<KeySet | null> {
     .catch(() => storedKeys())
     .finally(() => (asking = null));
   return asking;
-}
-
-/** The receipt in its JSON (Receipt.json, a QR's text); null when it is not JSON at all. */
-export function readReceipt(json: string): SignedReceipt | null {
-  try {
-    const receipt = JSON.parse(json) as SignedReceipt;
-    return receipt && typeof receipt === "object" && receipt.body && typeof receipt.body === "object" ? receipt : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Whether the center signed this receipt, checked on this device. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { readReceipt, sealOf, type Seal } from "./receipt-check";
+import type { Seal } from "./receipt-check";
+import { readReceipt } from "./receipt-text";
 import "./receipt.css";
 
 const SEAL_WORDS: Record<Seal | "checking", string> = {
@@ -17,7 +18,10 @@ export function useSeal(json: string): Seal | "checking" {
   useEffect(() => {
     let current = true;
     setSeal("checking");
-    sealOf(json).then((found) => current && setSeal(found));
+    // The checking code (WebCrypto, the books' hashing) loads with the first receipt shown; the service worker keeps it for offline.
+    import("./receipt-check")
+      .then(({ sealOf }) => sealOf(json))
+      .then((found) => current && setSeal(found));
     return () => void (current = false);
   }, [json]);
   return seal;
