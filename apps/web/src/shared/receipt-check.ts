@@ -41,28 +41,43 @@ async function fetchKeys(): Promise<KeySet> {
   return keys;
 }
 
+/** A key set, and whether it came from the center just now or from this device's copy. */
+interface HeldKeys {
+  keys: KeySet;
+  fresh: boolean;
+}
+
 // The receipts on screen at once share one fetch; the next check asks again.
-let asking: Promise<KeySet | null> | null = null;
+let asking: Promise<HeldKeys | null> | null = null;
+
+function heldKeys(): Promise<HeldKeys | null> {
+  asking ??= fetchKeys()
+    .then((keys) => ({ keys, fresh: true }), () => {
+      const kept = storedKeys();
+      return kept && { keys: kept, fresh: false };
+    })
+    .finally(() => (asking = null));
+  return asking;
+}
 
 /**
  * The key set: fetched afresh for each check (a key added since is then known, and a
  * retired one's end), else the one kept from the last fetch, so a receipt checks with
  * no network. Null when this device never had one.
  */
-export function receiptKeySet(): Promise<KeySet | null> {
-  asking ??= fetchKeys()
-    .catch(() => storedKeys())
-    .finally(() => (asking = null));
-  return asking;
+export async function receiptKeySet(): Promise<KeySet | null> {
+  return (await heldKeys())?.keys ?? null;
 }
 
 /** Whether the center signed this receipt, checked on this device. */
 export async function sealOf(json: string): Promise<Seal> {
   const receipt = readReceipt(json);
   if (!receipt) return "not-verified";
-  const keys = await receiptKeySet();
-  if (!keys) return "unchecked";
-  return (await verifyReceipt(receipt, keys)) ? "verified" : "not-verified";
+  const held = await heldKeys();
+  if (!held) return "unchecked";
+  // A key newer than this device's copy is no forgery: only the center's own set can say so.
+  if (!held.fresh && !held.keys.keys.some((key) => key.keyId === receipt.keyId)) return "unchecked";
+  return (await verifyReceipt(receipt, held.keys)) ? "verified" : "not-verified";
 }
 
 /** Where the receipt stands in the books: at a place under a signed head, not sealed yet, absent, or not reachable now. */

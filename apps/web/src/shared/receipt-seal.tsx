@@ -7,7 +7,7 @@ const SEAL_WORDS: Record<Seal | "checking", string> = {
   checking: "Checking…",
   verified: "Verified",
   "not-verified": "Not verified",
-  unchecked: "Not checked: connect once to get the center's keys",
+  unchecked: "Not checked: go online once to get the center's keys",
 };
 
 const SEAL_MARK: Record<Seal | "checking", string> = { checking: "", verified: "✓", "not-verified": "✗", unchecked: "" };
@@ -21,7 +21,11 @@ export function useSeal(json: string): Seal | "checking" {
     // The checking code (WebCrypto, the books' hashing) loads with the first receipt shown; the service worker keeps it for offline.
     import("./receipt-check")
       .then(({ sealOf }) => sealOf(json))
-      .then((found) => current && setSeal(found));
+      .then(
+        (found) => current && setSeal(found),
+        // The checking code could not load (no network, no service worker yet): nothing was checked.
+        () => current && setSeal("unchecked"),
+      );
     return () => void (current = false);
   }, [json]);
   return seal;
