@@ -42,6 +42,20 @@ function tampered(json: string): string {
   return JSON.stringify({ ...receipt, signature: `${first === "A" ? "B" : "A"}${receipt.signature.slice(1)}` });
 }
 
+/** The receipt naming a key id the published set does not have (as one signed by a key newer than a device's copy would). */
+const underAnotherKey = (json: string): string => JSON.stringify({ ...parseReceipt(json), keyId: "0123456789abcdef" });
+
+/** Routes the page's history answers through `change`, applied to each receipt's JSON. */
+async function changeReceipts(page: Page, change: (json: string) => string) {
+  await page.route("**/graphql", async (route: Route) => {
+    if (!/query Payments\b/.test(route.request().postData() ?? "")) return route.continue();
+    const answer = await route.fetch();
+    const body = (await answer.json()) as { data: { payments: { nodes: Array<{ receipt: { json: string } | null }> } } };
+    for (const node of body.data.payments.nodes) if (node.receipt) node.receipt.json = change(node.receipt.json);
+    await route.fulfill({ response: answer, json: body });
+  });
+}
+
 /**
  * Receipts in the web apps, in Chromium against the built server: the phone shows each
  * payment's receipt "Verified" (checked in the page with WebCrypto against the published
@@ -183,16 +197,10 @@ describeIf("receipts in the web apps, checked in the browser", () => {
     }
   });
 
-  it("shows a receipt whose signature was changed on its way as Not verified, in red, and not matching the books", async () => {
+  it("shows a receipt whose signature was changed on its way as Not verified, in red, and not matching the books; one under a key the device has not seen, offline, as Not checked", async () => {
     const page = await phonePage(phoneContext);
     // The history's answer comes through, with the receipt's signature changed by one character.
-    await page.route("**/graphql", async (route: Route) => {
-      if (!/query Payments\b/.test(route.request().postData() ?? "")) return route.continue();
-      const answer = await route.fetch();
-      const body = (await answer.json()) as { data: { payments: { nodes: Array<{ receipt: { json: string } | null }> } } };
-      for (const node of body.data.payments.nodes) if (node.receipt) node.receipt.json = tampered(node.receipt.json);
-      await route.fulfill({ response: answer, json: body });
-    });
+    await changeReceipts(page, tampered);
     await page.goto(`${server.url}/app/#/phone`);
     await openSection(page, "History");
     await sealOf(page).filter({ hasText: "Not verified" }).waitFor();
@@ -204,6 +212,20 @@ describeIf("receipts in the web apps, checked in the browser", () => {
     await sheet.getByTestId("books-place").filter({ hasText: "Does not match the center's books" }).waitFor({ timeout: 20_000 });
     await shot(page, "phone-receipt-not-verified");
     await page.close();
+
+    // Under a key id the kept set lacks, with the set out of reach: not a forgery it can prove, so Not checked.
+    const unknownKey = await phonePage(phoneContext);
+    await changeReceipts(unknownKey, underAnotherKey);
+    await unknownKey.route(KEYS_URL, (route) => route.abort("internetdisconnected"));
+    await unknownKey.goto(`${server.url}/app/#/phone`);
+    await openSection(unknownKey, "History");
+    await sealOf(unknownKey).filter({ hasText: "Not checked" }).waitFor();
+    await unknownKey.unroute(KEYS_URL);
+    // Online, the center's own set has no such key: that is Not verified.
+    await unknownKey.reload();
+    await openSection(unknownKey, "History");
+    await sealOf(unknownKey).filter({ hasText: "Not verified" }).waitFor();
+    await unknownKey.close();
   });
 
   it("shows the receipt's approval number, verified, on the register's verdict: with the redeem's answer and with the live event after the phone confirms", async () => {
