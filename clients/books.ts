@@ -22,6 +22,8 @@ export interface ReceiptCheck {
   /** Null while the sealer has not reached it yet (a few seconds). */
   inBooks: boolean | null;
   head: TreeHead | null;
+  /** Its place in the books (from 0), once sealed. */
+  leafIndex: number | null;
 }
 
 const asHead = (head: { size: number; root: string; at: string; keyId: string; signature: string }): TreeHead => ({ ...head, at: new Date(head.at).toISOString() });
@@ -57,11 +59,11 @@ export class BooksClient extends WalletClient {
   async checkReceipt(receipt: SignedReceipt, keys: KeySet): Promise<ReceiptCheck> {
     const signed = await verifyReceipt(receipt, keys);
     const { receiptProof } = await this.request(ReceiptProof, { id: receipt.body.id });
-    if (receiptProof.leafIndex === null || !receiptProof.treeHead) return { signed, inBooks: null, head: null };
+    if (receiptProof.leafIndex === null || !receiptProof.treeHead) return { signed, inBooks: null, head: null, leafIndex: null };
     const head = asHead(receiptProof.treeHead);
     const path = receiptProof.path.map(fromBase64url);
     const included = verifyInclusion(receiptProof.leafIndex, head.size, receiptLeafHash(receipt), path, fromBase64url(head.root));
-    return { signed, inBooks: included && (await verifyTreeHead(head, keys)), head };
+    return { signed, inBooks: included && (await verifyTreeHead(head, keys)), head, leafIndex: receiptProof.leafIndex };
   }
 
   /** Whether the books under `later` are those under `earlier` with entries added: none changed or removed. */

@@ -115,7 +115,16 @@ export const PaymentFields = graphql(`
   }
 `);
 
-export type Payment = ResultOf<typeof PaymentFields>;
+/**
+ * A payment's signed receipt (docs/books.md), as the canonical JSON a QR carries: selected
+ * only where someone shows or keeps it (the phone's history, the register's sale), as
+ * each payment's receipt is a read of its own.
+ */
+export const PaymentReceiptFields = graphql(`fragment PaymentReceiptFields on Payment { receipt { json } }`);
+export type PaymentReceipt = ResultOf<typeof PaymentReceiptFields>["receipt"];
+
+/** `receipt` is there when the query selected PaymentReceiptFields. */
+export type Payment = ResultOf<typeof PaymentFields> & { receipt?: PaymentReceipt };
 export type PaymentStatus = Payment["status"];
 export type CodeCard = Payment["card"];
 
@@ -140,7 +149,8 @@ export const PaymentConnectionFields = graphql(
   [PaymentFields],
 );
 
-export type PaymentConnection = ResultOf<typeof PaymentConnectionFields>;
+/** A page of payments; each carries its `receipt` where the query selected it. */
+export type PaymentConnection = Omit<ResultOf<typeof PaymentConnectionFields>, "nodes"> & { nodes: Payment[] };
 
 export const OfferFields = graphql(`fragment OfferFields on Offer { id title description validUntil }`);
 

@@ -1,4 +1,4 @@
-import { BillFields, MembershipFields, PaymentConnectionFields, PaymentFields, PaymentWithPointsFields, WalletApiError, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
+import { BillFields, MembershipFields, PaymentFields, PaymentReceiptFields, PaymentWithPointsFields, WalletApiError, WalletClient, type Bill, type BillStatus, type ClientOptions, type Membership, type Payment, type PaymentConnection, type PaymentWithPoints } from "./common";
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
@@ -67,8 +67,9 @@ const IssuePaymentCode = graphql(
   [IssuedCodeFields],
 );
 const Payments = graphql(
-  `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { ...PaymentConnectionFields } }`,
-  [PaymentConnectionFields],
+  // With each payment's receipt: the history shows it, checked, and as a QR.
+  `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { nodes { ...PaymentFields ...PaymentReceiptFields } nextCursor } }`,
+  [PaymentFields, PaymentReceiptFields],
 );
 const SetConfirmAbove = graphql(`mutation SetConfirmAbove($amount: Int) { setConfirmAbove(amount: $amount) { ...CustomerFields } }`, [CustomerFields]);
 const RespondToConfirmation = graphql(

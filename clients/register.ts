@@ -4,6 +4,7 @@ import {
   MembershipFields,
   PaymentConnectionFields,
   PaymentFields,
+  PaymentReceiptFields,
   PaymentWithPointsFields,
   WalletClient,
   type Bill,
@@ -23,7 +24,7 @@ const RequestPayment = graphql(
   [PaymentFields],
 );
 export type SaleInput = VariablesOf<typeof RequestPayment>["sale"];
-const PaymentUpdates = graphql(`subscription PaymentUpdates { paymentUpdates { ...PaymentFields } }`, [PaymentFields]);
+const PaymentUpdates = graphql(`subscription PaymentUpdates { paymentUpdates { ...PaymentFields ...PaymentReceiptFields } }`, [PaymentFields, PaymentReceiptFields]);
 const LookupCode = graphql(
   `query LookupCode($code: String!) {
     lookupCode(code: $code) { kind expiresAt maxAmount card { institution brand last4 } membership { ...MembershipFields } bill { ...BillFields } } }`,
@@ -31,13 +32,13 @@ const LookupCode = graphql(
 );
 export type CodeLookup = ResultOf<typeof LookupCode>["lookupCode"];
 const RedeemCode = graphql(
-  `mutation RedeemCode($code: String!, $sale: SaleInput!, $key: String!) { redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ...PaymentFields } }`,
-  [PaymentFields],
+  `mutation RedeemCode($code: String!, $sale: SaleInput!, $key: String!) { redeemCode(code: $code, sale: $sale, idempotencyKey: $key) { ...PaymentFields ...PaymentReceiptFields } }`,
+  [PaymentFields, PaymentReceiptFields],
 );
 const RedeemCodeWithPoints = graphql(
   `mutation RedeemCodeWithPoints($code: String!, $sale: SaleInput!, $key: String!, $memberCode: String, $redeemPoints: Int) {
-    redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ...PaymentWithPointsFields } }`,
-  [PaymentWithPointsFields],
+    redeemCode(code: $code, sale: $sale, idempotencyKey: $key, memberCode: $memberCode, redeemPoints: $redeemPoints) { ...PaymentWithPointsFields ...PaymentReceiptFields } }`,
+  [PaymentWithPointsFields, PaymentReceiptFields],
 );
 const SettlePoints = graphql(
   `mutation SettlePoints($code: String!, $amount: Int!, $points: Int, $key: String!) {
@@ -93,9 +94,9 @@ export class RegisterClient extends WalletClient {
     return (await this.request(RequestPayment, { phone, selector: cardSelector, sale, key: idempotencyKey })).requestPayment;
   }
 
-  /** Live: this store's payments the moment they are decided. */
+  /** Live: this store's payments the moment they are decided, each with its receipt. */
   paymentUpdates(): LiveFeed<Payment> {
-    return this.live.subscribe(PaymentUpdates, (data) => data.paymentUpdates);
+    return this.live.subscribe(PaymentUpdates, (data): Payment => data.paymentUpdates);
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {

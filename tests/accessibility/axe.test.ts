@@ -212,7 +212,17 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     found.push(...(await violations(page, "phone add a card")));
     await tab(page, "History");
     await page.getByText("¥900").first().waitFor();
+    await page.getByTestId("receipt-seal").filter({ hasText: "Verified" }).first().waitFor();
     found.push(...(await violations(page, "phone history")));
+    await page.getByRole("button", { name: "Receipt" }).first().click();
+    const receipt = page.getByRole("dialog", { name: "Receipt" });
+    await receipt.getByRole("button", { name: "Show as a QR" }).click();
+    await receipt.getByRole("img", { name: "Receipt QR" }).waitFor();
+    await receipt.getByTestId("receipt-seal").filter({ hasText: "Verified" }).waitFor();
+    found.push(...(await violations(page, "phone receipt")));
+    await keyboardStaysIn(page);
+    await page.keyboard.press("Escape");
+    await receipt.waitFor({ state: "detached" });
     await tab(page, "Members");
     await page.getByRole("button", { name: "Show member code" }).click();
     await page.getByRole("img", { name: "Corner Points member code QR" }).waitFor();
@@ -267,6 +277,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByLabel("Or type the customer's code").fill(code);
     await page.getByRole("button", { name: "Use this code" }).click();
     await page.getByText("Approved", { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("receipt-seal").filter({ hasText: "Verified" }).waitFor();
     found.push(...(await violations(page, "register verdict")));
     await page.getByRole("button", { name: "Refund…" }).click();
     await page.getByRole("dialog", { name: "Refund this payment?" }).waitFor();

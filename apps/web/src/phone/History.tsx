@@ -1,9 +1,10 @@
 import { money, when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
 import { paymentWords, phoneErrorWords } from "./phone-words";
+import { ReceiptEntry } from "./receipt-view";
 import type { PhoneSession } from "./session";
 
-/** The customer's payments, newest first; a refund shows on the payment it gave back. */
+/** The customer's payments, newest first; a refund shows on the payment it gave back; each receipt checked (receipt-view.tsx). */
 export function History({ session }: { session: PhoneSession }) {
   const { value, problem } = useLoad(() => session.client.payments(30), [session], phoneErrorWords);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
@@ -21,6 +22,7 @@ export function History({ session }: { session: PhoneSession }) {
               <small>
                 {when(payment.createdAt)} · {payment.card.brand} •••• {payment.card.last4}
               </small>
+              {payment.receipt && <ReceiptEntry json={payment.receipt.json} />}
             </div>
             <div class="end">
               <span class={payment.status === "REFUNDED" || payment.status === "VOIDED" ? "refunded" : ""}>{money(payment.amount, payment.currency)}</span>

@@ -1,6 +1,7 @@
 import type { Payment } from "@clients/common";
 import { useEffect, useRef } from "preact/hooks";
 import { money } from "../shared/format";
+import { ReceiptLine } from "../shared/receipt-seal";
 import { signalVerdict } from "../shared/signal";
 import { declineWords, statusWords } from "../shared/words";
 
@@ -65,6 +66,7 @@ export function PaymentVerdict({ payment, onRefund, onNext }: { payment: Payment
           Customer number <strong data-testid="customer-number">{payment.customerNumber}</strong>
         </p>
       )}
+      {payment.receipt && <ReceiptLine json={payment.receipt.json} />}
       <button ref={next} type="button" class="big" onClick={onNext}>
         Next sale
       </button>

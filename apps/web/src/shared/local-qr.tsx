@@ -7,16 +7,17 @@ const OPTIONS = { errorCorrectionLevel: "M" as const, margin: 2, type: "svg" as 
 
 /**
  * A QR drawn on this device, for codes the phone makes itself (a rotating ticket code,
- * an offline payment token): no request, so it works with no network. The encoder is in
- * the phone's bundle, not loaded later, for the same reason.
+ * an offline payment token, a receipt): no request, so it works with no network. The
+ * encoder is in the phone's bundle, not loaded later, for the same reason. `level` L suits
+ * long text shown on a screen, which no smudge hides.
  */
-export function LocalQr({ text, label }: { text: string; label: string }) {
+export function LocalQr({ text, label, level = OPTIONS.errorCorrectionLevel }: { text: string; label: string; level?: "L" | "M" }) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    QRCode.toString(text, OPTIONS).then((drawn) => current && setSvg(drawn));
+    QRCode.toString(text, { ...OPTIONS, errorCorrectionLevel: level }).then((drawn) => current && setSvg(drawn));
     return () => void (current = false);
-  }, [text]);
+  }, [text, level]);
   return svg ? <QrImage svg={svg} label={label} /> : <p aria-live="polite">Drawing the code…</p>;
 }
 
