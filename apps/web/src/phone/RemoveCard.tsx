@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { PhoneSession } from "./session";
 import { cardProblem } from "./card-problems";
 import { Problem } from "../shared/problem";
+import { pw } from "./phone-words";
 
 /** Asks before a card leaves the wallet, saying what that does to its codes and its history. */
 export function RemoveCard({ session, card, onRemoved, onCancel }: { session: PhoneSession; card: Card; onRemoved: () => void; onCancel: () => void }) {
@@ -23,16 +24,16 @@ export function RemoveCard({ session, card, onRemoved, onCancel }: { session: Ph
   return (
     <section class="panel bad" role="alertdialog" aria-labelledby="remove-card-title" aria-describedby="remove-card-what">
       <h3 id="remove-card-title">
-        Remove {card.brand} •••• {card.last4}?
+        {pw.removeTitle(`${card.brand} •••• ${card.last4}`)}
       </h3>
-      <p id="remove-card-what">Codes shown for this card stop working. Payments already made with it stay in History.</p>
+      <p id="remove-card-what">{pw.removeWhat}</p>
       <Problem text={problem} />
       <div class="row">
         <button type="button" class="danger" disabled={busy} onClick={remove}>
-          Remove the card
+          {pw.removeTheCard}
         </button>
         <button type="button" autoFocus onClick={onCancel}>
-          Keep it
+          {pw.keepIt}
         </button>
       </div>
     </section>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { pw } from "./phone-words";
 
 type Answer = (pin: string | null) => void;
 let open: ((answer: Answer) => void) | null = null;
@@ -38,17 +39,17 @@ export function PinPrompt() {
           close(pin);
         }}
       >
-        <h2 id="pin-title">Your payment PIN</h2>
+        <h2 id="pin-title">{pw.pinTitle}</h2>
         <label>
-          Payment PIN
+          {pw.pin}
           <input ref={input} type="password" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{4,8}" required value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
         </label>
         <div class="row">
           <button type="submit" class="primary">
-            Confirm
+            {pw.confirm}
           </button>
           <button type="button" onClick={() => close(null)}>
-            Cancel
+            {pw.cancel}
           </button>
         </div>
       </form>
