@@ -17,8 +17,11 @@ export type Catalog<E> = {
 
 const STORAGE_KEY = "wallet-center.lang";
 
+/** The browser's languages, most wanted first (none outside a browser). */
+const browserLanguages = (): readonly string[] => (typeof navigator === "undefined" ? [] : (navigator.languages ?? [navigator.language]));
+
 /** The browser's preference: Japanese when its first Japanese-or-English language is Japanese. */
-export function browserLang(languages: readonly string[] = navigator.languages ?? [navigator.language]): Lang {
+export function browserLang(languages: readonly string[] = browserLanguages()): Lang {
   for (const tag of languages) {
     if (/^ja\b/i.test(tag)) return "ja";
     if (/^en\b/i.test(tag)) return "en";
@@ -28,7 +31,7 @@ export function browserLang(languages: readonly string[] = navigator.languages ?
 
 function savedLang(): Lang | null {
   try {
-    const saved = localStorage.getItem(STORAGE_KEY);
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
     return saved === "en" || saved === "ja" ? saved : null;
   } catch {
     return null;
@@ -36,7 +39,7 @@ function savedLang(): Lang | null {
 }
 
 let current: Lang = savedLang() ?? browserLang();
-document.documentElement.lang = current;
+if (typeof document !== "undefined") document.documentElement.lang = current;
 const listeners = new Set<(lang: Lang) => void>();
 
 export const lang = (): Lang => current;
@@ -47,7 +50,7 @@ export const lang = (): Lang => current;
  */
 export function locale(): string {
   if (current === "ja") return "ja-JP";
-  return (navigator.languages ?? []).find((tag) => /^en\b/i.test(tag)) ?? "en";
+  return browserLanguages().find((tag) => /^en\b/i.test(tag)) ?? "en";
 }
 
 /** Switches the language on this device (remembered in localStorage) and tells every listener, so the screens draw again. */
