@@ -1,4 +1,4 @@
-import { plural } from "../shared/i18n";
+import { plural } from "../shared/catalog";
 
 /** The gate's words in English, the source of every key (gate.ja.ts is typed from it). */
 export const en = {

@@ -1,4 +1,4 @@
-import { plural } from "../shared/i18n";
+import { plural } from "../shared/catalog";
 
 /**
  * The phone's words in English, the source of every key (phone.ja.ts is typed from it).

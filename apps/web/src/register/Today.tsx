@@ -1,12 +1,12 @@
 import type { Payment } from "@clients/common";
 import { useState } from "preact/hooks";
-import { longDay, money } from "../shared/format";
+import { hhmm, longDay, money } from "../shared/format";
 import { rw } from "./register-words";
 import { useLoad } from "../shared/use-load";
 import { statusWords } from "../shared/words";
 import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
-import { dayIn, paymentsOfDay, timeIn } from "./store-day";
+import { dayIn, paymentsOfDay } from "./store-day";
 
 /**
  * The store's day, today only, in the store's time zone: its totals (the server's
@@ -68,12 +68,12 @@ export function Today({ session }: { session: RegisterSession }) {
               {payment.refundedAmount > 0 && payment.status !== "REFUNDED" && rw.back_(money(payment.refundedAmount, payment.currency))}
               <br />
               <small>
-                {timeIn(zone, payment.createdAt)} · {payment.card.brand} •••• {payment.card.last4}
+                {hhmm(payment.createdAt, zone)} · {payment.card.brand} •••• {payment.card.last4}
                 {payment.approvalNumber ? rw.approval(payment.approvalNumber) : ""}
               </small>
             </div>
             {(payment.status === "APPROVED" || payment.status === "PARTIALLY_REFUNDED") && (
-              <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={rw.refundAt(money(payment.amount, payment.currency), timeIn(zone, payment.createdAt))}>
+              <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={rw.refundAt(money(payment.amount, payment.currency), hhmm(payment.createdAt, zone))}>
                 {rw.refundOpen}
               </button>
             )}

@@ -1,4 +1,4 @@
-import type { Catalog } from "../shared/i18n";
+import type { Catalog } from "../shared/catalog";
 import type { en } from "./register.en";
 
 export const ja: Catalog<typeof en> = {

@@ -1,10 +1,8 @@
-import { hhmm } from "../shared/format";
-
 /** A moment's calendar day (YYYY-MM-DD) in the store's time zone, as the server counts the store's day. */
 export const dayIn = (timeZone: string, at: Date | string = new Date()): string => new Date(at).toLocaleDateString("sv", { timeZone });
 
-/** A time of day in the store's time zone, in the chosen language. */
-export const timeIn = (timeZone: string, at: string): string => hhmm(at, timeZone);
+/** A time of day in the store's time zone. */
+export const timeIn = (timeZone: string, at: string): string => new Date(at).toLocaleTimeString(undefined, { timeZone, hour: "2-digit", minute: "2-digit" });
 
 const PAGE = 50;
 /** A day's payments past this many are left to the back office: the till's list stays quick. */

@@ -3,17 +3,12 @@
  * catalogs (`*.en.ts` holds the keys, `*.ja.ts` is typed `Catalog<typeof en>`), so a key
  * missing in either language fails the compiler, never the page.
  */
+import type { Catalog } from "./catalog";
+
+export type { Catalog } from "./catalog";
 export type Lang = "en" | "ja";
 export const LANGS: readonly Lang[] = ["en", "ja"];
 
-/**
- * A catalog of the same keys: a plain sentence stays a string, a sentence with values
- * stays a function of the same values, and a table (decline reasons, error codes) needs
- * every one of its keys again.
- */
-export type Catalog<E> = {
-  readonly [K in keyof E]: E[K] extends string ? string : E[K] extends (...args: infer A) => string ? (...args: A) => string : Catalog<E[K]>;
-};
 
 const STORAGE_KEY = "wallet-center.lang";
 
@@ -81,9 +76,4 @@ export function catalog<E extends object>(en: E, ja: Catalog<E>): Catalog<E> {
     Object.defineProperty(view, key, { enumerable: true, get: () => (byLang[current] as Record<string, unknown>)[key] });
   }
   return view;
-}
-
-/** English's "1 try" and "2 tries": Intl.PluralRules picks the form; Japanese needs none. */
-export function plural(count: number, one: string, other: string): string {
-  return new Intl.PluralRules("en").select(count) === "one" ? one : other;
 }

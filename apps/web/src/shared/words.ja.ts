@@ -1,4 +1,4 @@
-import type { Catalog } from "./i18n";
+import type { Catalog } from "./catalog";
 import type { en } from "./words.en";
 
 export const ja: Catalog<typeof en> = {
