@@ -48,8 +48,8 @@ describeIf("the web app in Japanese and English", () => {
 
   const htmlLang = (page: Page) => page.evaluate("document.documentElement.lang");
 
-  /** Presses English on the switch, reloads, and checks the page still speaks English. */
-  async function switchToEnglishAndReload(page: Page, englishHeading: string) {
+  /** Presses English on the switch, reloads, and checks the page still speaks English (`afterReload`: the heading the reloaded page opens at). */
+  async function switchToEnglishAndReload(page: Page, englishHeading: string, afterReload = englishHeading) {
     const switcher = page.getByRole("group", { name: "Language / 言語" });
     await expect(switcher.getByRole("button", { name: "日本語" }).getAttribute("aria-pressed")).resolves.toBe("true");
     await switcher.getByRole("button", { name: "English" }).click();
@@ -57,7 +57,7 @@ describeIf("the web app in Japanese and English", () => {
     await expect(switcher.getByRole("button", { name: "English" }).getAttribute("aria-pressed")).resolves.toBe("true");
     expect(await htmlLang(page)).toBe("en");
     await page.reload();
-    await page.getByRole("heading", { name: englishHeading }).waitFor();
+    await page.getByRole("heading", { name: afterReload, exact: true }).waitFor();
     expect(await htmlLang(page)).toBe("en");
   }
 
@@ -84,6 +84,7 @@ describeIf("the web app in Japanese and English", () => {
     expect(await verdict.locator(".big-word").textContent()).toBe("拒否");
     expect(await verdict.locator(".amount").textContent()).toMatch(/^[¥￥]1,200$/);
     await expect(page.getByText("card_declined").count()).resolves.toBe(0);
+    await verdict.getByRole("button", { name: "次の販売" }).click();
 
     await page.getByRole("button", { name: "サインアウト" }).click();
     await page.getByRole("heading", { name: "レジのサインイン" }).waitFor();
@@ -107,8 +108,7 @@ describeIf("the web app in Japanese and English", () => {
 
     await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "設定", exact: true }).click();
     await page.getByRole("heading", { name: "設定" }).waitFor();
-    await switchToEnglishAndReload(page, "Settings");
-    // The reload opened the wallet again at Pay, in English.
+    await switchToEnglishAndReload(page, "Settings", "Pay");
     await page.getByRole("navigation", { name: "Wallet sections" }).getByRole("button", { name: "Pay", exact: true }).waitFor();
     await page.getByRole("img", { name: "Payment code QR" }).waitFor();
     await page.context().close();
