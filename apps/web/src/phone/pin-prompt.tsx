@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { pw } from "./phone-words";
+import { useModal } from "../shared/modal";
 
 type Answer = (pin: string | null) => void;
 let open: ((answer: Answer) => void) | null = null;
@@ -9,11 +10,16 @@ export function askPin(): Promise<string | null> {
   return new Promise((resolve) => (open ? open(resolve) : resolve(null)));
 }
 
-/** The one PIN prompt of the phone, mounted once; askPin() brings it up. */
+/**
+ * The one PIN prompt of the phone, mounted once; askPin() brings it up as a modal dialog:
+ * the rest of the page is inert while it shows (the keyboard stays in it), Escape or
+ * Cancel closes it, and focus goes back where it was.
+ */
 export function PinPrompt() {
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [pin, setPin] = useState("");
   const input = useRef<HTMLInputElement>(null);
+  const dialog = useRef<HTMLFormElement>(null);
   useEffect(() => {
     open = (next) => {
       setPin("");
@@ -21,6 +27,7 @@ export function PinPrompt() {
     };
     return () => void (open = null);
   }, []);
+  useModal(dialog, answer !== null);
   useEffect(() => input.current?.focus(), [answer]);
   if (!answer) return null;
   const close = (value: string | null) => {
@@ -30,6 +37,7 @@ export function PinPrompt() {
   return (
     <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && close(null)}>
       <form
+        ref={dialog}
         class="sheet"
         role="dialog"
         aria-modal="true"
