@@ -283,7 +283,9 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByRole("button", { name: "Cash received" }).waitFor();
     found.push(...(await violations(page, "register bill collection")));
     await page.getByRole("button", { name: "Cash received" }).click();
-    await page.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+    await page.getByTestId("verdict").filter({ hasText: "Paid in cash" }).waitFor();
+    found.push(...(await violations(page, "register bill verdict")));
+    await page.getByRole("button", { name: "Next bill" }).click();
 
     await tab(page, "Today");
     await page.getByRole("list", { name: "Payments today" }).getByTestId("payment-status").first().waitFor();

@@ -8,6 +8,7 @@ import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./session";
 import { Problem } from "../shared/problem";
 import { rw } from "./register-words";
+import { BillVerdict } from "./BillVerdict";
 
 /**
  * A bill's code: look it up, then take the money: cash (PAID here at once) or the
@@ -86,21 +87,21 @@ export function BillCollection({ session }: { session: RegisterSession }) {
       ) : (
         <CodeInput label={rw.typeBillCode} onCode={look} />
       )}
-      {collected && <Collected bill={collected} />}
+      {collected && <Collected bill={collected} onNext={() => setCollected(null)} />}
     </section>
   );
 }
 
-/** What became of a collection: paid (cash or an approved card), waiting for the phone, or not charged. */
-function Collected({ bill }: { bill: BillWithPayment }) {
+/**
+ * What became of a collection: paid (cash or an approved card) or not charged, each as a
+ * full-screen verdict; or, while the phone confirms, a line that waits for it.
+ */
+function Collected({ bill, onNext }: { bill: BillWithPayment; onNext: () => void }) {
   const payment = bill.payment;
+  const amount = money(bill.amount, bill.currency);
+  const details = `${bill.billerName} · ${bill.description ?? bill.reference}${payment?.approvalNumber ? rw.approvalOf(payment.approvalNumber) : ""}`;
   if (bill.status === "PAID") {
-    return (
-      <p role="status" class="notice ok">
-        {rw.collected(bill.billerName, money(bill.amount, bill.currency), bill.tender === "CASH" ? rw.tender.CASH : rw.tender.CARD)}
-        {payment?.approvalNumber && rw.approvalOf(payment.approvalNumber)}
-      </p>
-    );
+    return <BillVerdict key={`${bill.id}-paid`} ok reason={bill.tender === "CASH" ? rw.paidInCash : rw.paidByCard} amount={amount} details={details} onNext={onNext} />;
   }
   if (payment?.status === "PENDING_CONFIRMATION") {
     return (
@@ -109,9 +110,6 @@ function Collected({ bill }: { bill: BillWithPayment }) {
       </p>
     );
   }
-  return (
-    <p role="status" class="notice bad">
-      {rw.notCollected(payment?.status === "DECLINED" ? declineWords(payment.declineReason) : rw.cardEnded(statusWords(payment?.status ?? "DECLINED")))}
-    </p>
-  );
+  const why = payment?.status === "DECLINED" ? declineWords(payment.declineReason) : rw.cardEnded(statusWords(payment?.status ?? "DECLINED"));
+  return <BillVerdict key={`${bill.id}-${payment?.id}`} ok={false} reason={rw.notCollected(why)} amount={amount} details={details} onNext={onNext} />;
 }

@@ -64,10 +64,14 @@ export const en = {
   cancel: "Cancel",
   typeBillCode: "Or type the bill's code",
   tender: { CASH: "cash", CARD: "card" },
-  collected: (biller: string, amount: string, tender: string) => `Collected: ${biller} ${amount} (${tender})`,
+  billCollected: "Collected",
+  billNotCollected: "Not collected",
+  paidInCash: "Paid in cash",
+  paidByCard: "Paid by card",
+  nextBill: "Next bill",
   approvalOf: (number: string) => ` · approval number ${number}`,
   billWaiting: (amount: string) => `Waiting for the customer to confirm ${amount} on their phone…`,
-  notCollected: (why: string) => `Not collected: ${why}. The bill is still to be paid: ask for a new bill code.`,
+  notCollected: (why: string) => `${why}. The bill is still to be paid: ask for a new bill code.`,
   cardEnded: (status: string) => `the card payment ended ${status.toLowerCase()}`,
 
   // Today.tsx
