@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "preact/hooks";
-import { signalVerdict } from "../shared/feedback";
+import { signalVerdict } from "../shared/signal";
 import { rw } from "./register-words";
 
 /**
