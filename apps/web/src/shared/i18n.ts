@@ -7,7 +7,6 @@ import type { Catalog } from "./catalog";
 
 export type { Catalog } from "./catalog";
 export type Lang = "en" | "ja";
-export const LANGS: readonly Lang[] = ["en", "ja"];
 
 
 const STORAGE_KEY = "wallet-center.lang";
