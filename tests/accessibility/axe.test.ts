@@ -324,4 +324,18 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await context.close();
     expect(found).toEqual([]);
   }, 120_000);
+  it("the first page of each screen in Japanese, its language switch and lang attributes", async () => {
+    const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT, locale: "ja-JP" });
+    const page = await context.newPage();
+    const found: string[] = [];
+    for (const [screen, heading] of [["", "wallet-center"], ["phone", "ウォレットにサインイン"], ["register", "レジのサインイン"], ["gate", "ゲートのサインイン"]]) {
+      await page.goto(`${server.url}/app/#/${screen}`);
+      await page.getByRole("heading", { name: heading }).waitFor();
+      expect(await page.evaluate("document.documentElement.lang")).toBe("ja");
+      await page.getByRole("group", { name: "Language / 言語" }).waitFor();
+      found.push(...(await violations(page, `${screen || "chooser"} in Japanese`)));
+    }
+    await context.close();
+    expect(found).toEqual([]);
+  }, 120_000);
 });
