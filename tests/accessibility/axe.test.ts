@@ -294,7 +294,9 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByRole("button", { name: "Cash received" }).waitFor();
     found.push(...(await violations(page, "register bill collection")));
     await page.getByRole("button", { name: "Cash received" }).click();
-    await page.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+    await page.getByTestId("verdict").filter({ hasText: "Paid in cash" }).waitFor();
+    found.push(...(await violations(page, "register bill verdict")));
+    await page.getByRole("button", { name: "Next bill" }).click();
 
     await tab(page, "Today");
     await page.getByRole("list", { name: "Payments today" }).getByTestId("payment-status").first().waitFor();
@@ -330,6 +332,20 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByRole("button", { name: "Use this code" }).click();
     await holdVerdict(page, "DENIED");
     found.push(...(await violations(page, "gate verdict, denied")));
+    await context.close();
+    expect(found).toEqual([]);
+  });
+  it("the first page of each screen in Japanese, its language switch and lang attributes", async () => {
+    const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT, locale: "ja-JP" });
+    const page = await context.newPage();
+    const found: string[] = [];
+    for (const [screen, heading] of [["", "wallet-center"], ["phone", "ウォレットにサインイン"], ["register", "レジのサインイン"], ["gate", "ゲートのサインイン"]]) {
+      await page.goto(`${server.url}/app/#/${screen}`);
+      await page.getByRole("heading", { name: heading }).waitFor();
+      expect(await page.evaluate("document.documentElement.lang")).toBe("ja");
+      await page.getByRole("group", { name: "Language / 言語" }).waitFor();
+      found.push(...(await violations(page, `${screen || "chooser"} in Japanese`)));
+    }
     await context.close();
     expect(found).toEqual([]);
   });

@@ -345,8 +345,9 @@ describeIf("the web app in a real browser", () => {
     await register.getByRole("button", { name: "Cash received" }).waitFor();
     await shot(register, "register-bill");
     await register.getByRole("button", { name: "Cash received" }).click();
-    await register.getByRole("status").filter({ hasText: "Collected" }).waitFor();
+    await register.getByTestId("verdict").filter({ hasText: "Paid in cash" }).waitFor();
     expect((await shopper.phone.bills())[0]).toMatchObject({ status: "PAID", tender: "CASH" });
+    await register.getByRole("button", { name: "Next bill" }).click();
 
     // A second bill, paid with the customer's card: the register takes the payment code
     // too, waits while the phone confirms (above the customer's 1,000), and then shows it paid.
@@ -368,8 +369,9 @@ describeIf("the web app in a real browser", () => {
     const [request] = await shopper.phone.pendingConfirmations();
     expect(request.payment).toMatchObject({ amount: 3100 });
     await shopper.phone.respondToConfirmation(request.id, true, PASSWORD);
-    await register.getByRole("status").filter({ hasText: "(card)" }).waitFor();
+    await register.getByTestId("verdict").filter({ hasText: "Paid by card" }).waitFor();
     expect((await shopper.phone.bills()).find((b) => b.id === gas.id)).toMatchObject({ status: "PAID", tender: "CARD" });
+    await register.getByRole("button", { name: "Next bill" }).click();
 
     await tab(register, "Today");
     await register.getByRole("heading", { name: "Bills collected today" }).waitFor();

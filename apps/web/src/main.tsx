@@ -1,12 +1,15 @@
 import { render, type ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import "./styles.css";
+import { onLangChange } from "./shared/i18n";
+import { LanguageSwitch } from "./shared/LanguageSwitch";
+import { words } from "./shared/words";
 
 /** Each role's screens load on their own, so the phone never downloads the register's QR reader. */
-const SCREENS: Record<string, { title: string; load: () => Promise<ComponentType> }> = {
-  phone: { title: "Phone", load: () => import("./phone/Phone").then((m) => m.Phone) },
-  register: { title: "Register", load: () => import("./register/Register").then((m) => m.Register) },
-  gate: { title: "Gate", load: () => import("./gate/Gate").then((m) => m.Gate) },
+const SCREENS: Record<string, { title: () => string; load: () => Promise<ComponentType> }> = {
+  phone: { title: () => words.screenPhone, load: () => import("./phone/Phone").then((m) => m.Phone) },
+  register: { title: () => words.screenRegister, load: () => import("./register/Register").then((m) => m.Register) },
+  gate: { title: () => words.screenGate, load: () => import("./gate/Gate").then((m) => m.Gate) },
 };
 
 const screenOf = () => location.hash.replace(/^#\/?/, "");
@@ -14,6 +17,9 @@ const screenOf = () => location.hash.replace(/^#\/?/, "");
 function App() {
   const [name, setName] = useState(screenOf);
   const [Screen, setScreen] = useState<ComponentType | null>(null);
+  // A new language draws every screen again from here: the words are read at each render.
+  const [language, setLanguage] = useState(0);
+  useEffect(() => onLangChange(() => setLanguage((n) => n + 1)), []);
   useEffect(() => {
     const changed = () => setName(screenOf());
     addEventListener("hashchange", changed);
@@ -22,19 +28,23 @@ function App() {
   useEffect(() => {
     const screen = SCREENS[name];
     setScreen(null);
-    document.title = screen ? `${screen.title} · wallet-center` : "wallet-center";
     if (screen) void screen.load().then((component) => setScreen(() => component));
   }, [name]);
+  useEffect(() => {
+    const screen = SCREENS[name];
+    document.title = screen ? `${screen.title()} · wallet-center` : "wallet-center";
+  }, [name, language]);
   if (!SCREENS[name]) {
     return (
       <main class="narrow">
+        <LanguageSwitch />
         <h1>wallet-center</h1>
-        <p>Open the screen for this device:</p>
+        <p>{words.chooseScreen}</p>
         <ul class="choices">
           {Object.entries(SCREENS).map(([key, screen]) => (
             <li key={key}>
               <a class="button primary big" href={`#/${key}`}>
-                {screen.title}
+                {screen.title()}
               </a>
             </li>
           ))}
@@ -42,7 +52,7 @@ function App() {
       </main>
     );
   }
-  return Screen ? <Screen /> : <p aria-live="polite">Loading…</p>;
+  return Screen ? <Screen /> : <p aria-live="polite">{words.loading}</p>;
 }
 
 render(<App />, document.getElementById("root")!);

@@ -10,19 +10,12 @@ import { Problem } from "../shared/problem";
 import { forgetGate, loadGateState, loadSavedGate, loadTally, saveGateState, saveTally } from "./gate-store";
 import { GateSignIn } from "./GateSignIn";
 import type { GateSession } from "./session";
+import { gw } from "./gate-words";
+import { clockTime, hhmm } from "../shared/format";
+import { words } from "../shared/words";
 
-/** Every reason the shared rule (clients/wire/admission-rules.ts) may give, in the gate's words. */
-const REASONS: Record<DenialReason, string> = {
-  ALREADY_USED: "Already used",
-  NOT_YET_VALID: "Not valid yet",
-  EXPIRED: "Expired",
-  WRONG_EVENT: "Another event's ticket",
-  REVOKED: "Revoked",
-  INVALID: "Not a valid ticket",
-  STALE: "An old code (a screenshot?)",
-  TOO_SOON: "Used moments ago: wait before re-entry",
-  NOT_ADMITTED: "Never came in: nothing to let out",
-};
+/** Every reason the shared rule (clients/wire/admission-rules.ts) may give, in the gate's words (gate.en.ts). */
+const reasons = (): Record<DenialReason, string> => gw.reason;
 
 /** What the screen shows of a scan, decided by the server or, offline, by the gate. */
 interface Shown {
@@ -44,14 +37,12 @@ const REFRESH_MS = 10_000;
 /** A verdict fills the screen this long, then the gate is ready for the next visitor (a tap ends it sooner). */
 const VERDICT_MS = 1500;
 
-const hhmm = (at: string) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-
 /** The reason in words; for a used ticket, where and when it was used, as far as the gate knows. */
 function reasonText(shown: Shown): string {
   if (shown.reason === "ALREADY_USED" && shown.firstUsedAt) {
-    return `Already used${shown.firstUsedGate ? ` at ${shown.firstUsedGate}` : ""} at ${hhmm(shown.firstUsedAt)}`;
+    return gw.usedAt(shown.firstUsedGate, hhmm(shown.firstUsedAt));
   }
-  return (REASONS as Record<string, string>)[shown.reason ?? "INVALID"] ?? "Not a valid ticket";
+  return (reasons() as Record<string, string>)[shown.reason ?? "INVALID"] ?? gw.reason.INVALID;
 }
 
 /** The gate as it was on this device (its key, event, snapshot and queue), or null when it was never opened here. */
@@ -83,7 +74,7 @@ export function Gate() {
       .then(setSession)
       .catch(() => setSession(null));
   }, []);
-  if (session === undefined) return <p aria-live="polite">Loading…</p>;
+  if (session === undefined) return <p aria-live="polite">{words.loading}</p>;
   if (!session) return <GateSignIn onSignedIn={setSession} />;
   return <OpenGate session={session} onSignedOut={() => setSession(null)} />;
 }
@@ -220,20 +211,20 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
     <div class="gate">
       <header class="bar">
         <h1>
-          Gate {saved.gateName}
+          {gw.gate(saved.gateName)}
           <span class="bar-sub">{saved.eventTitle}</span>
         </h1>
         <span class="counts">
           <span role="status" aria-live="polite" data-testid="admitted-count">
-            Admitted: {admitted ?? "…"}
+            {gw.admittedCount(admitted === null ? "…" : String(admitted))}
           </span>
-          <span data-testid="inside-count">Inside: {counts ? counts.inside + offlineInside : "…"}</span>
+          <span data-testid="inside-count">{gw.insideCount(counts ? String(counts.inside + offlineInside) : "…")}</span>
         </span>
       </header>
       <main>
         {!online && (
           <p class="offline-banner" role="status">
-            Offline: admitting from the snapshot of {offline.snapshotAsOf ? new Date(offline.snapshotAsOf).toLocaleTimeString() : "—"}.
+            {gw.offlineFrom(offline.snapshotAsOf ? clockTime(offline.snapshotAsOf) : "—")}
           </p>
         )}
         <label class="event-choice">
@@ -243,45 +234,44 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         <ContinuousScanner
           onCode={(code) => void scan(code)}
           paused={checking}
-          hint={checking ? "Checking…" : "Hold the ticket's QR code up to the camera."}
+          hint={checking ? gw.checking : gw.holdTicket}
           onUnavailable={() => setCameraDown(true)}
         />
         <p data-testid="queued-scans" class="note">
-          {queued === 0 ? "Every scan is on the server." : `${queued} scan${queued === 1 ? "" : "s"} waiting to be sent.`}
+          {queued === 0 ? gw.allSent : gw.waiting(queued)}
           {queued > 0 && online && (
             <button type="button" onClick={() => void refresh()}>
-              Send now
+              {gw.sendNow}
             </button>
           )}
         </p>
         {offline.refused.length > 0 && (
           <p data-testid="refused-scans" class="note" role="alert">
-            {offline.refused.length} scan{offline.refused.length === 1 ? " was" : "s were"} made with this device's clock ahead of the server's and not counted: set the
-            clock.
+            {gw.refused(offline.refused.length)}
           </p>
         )}
         <Problem text={problem} />
         <details class="typed" open={cameraDown}>
-          <summary>The camera cannot read it? Type the code</summary>
-          <TypedCode label="Or type the ticket's code" onCode={(code) => void scan(code)} busy={checking} />
+          <summary>{gw.typeInstead}</summary>
+          <TypedCode label={gw.typeTicket} onCode={(code) => void scan(code)} busy={checking} />
         </details>
         <p class="note">
           {queued > 0 ? (
-            "Sign out once every scan is on the server."
+            gw.signOutLater
           ) : (
             <button type="button" onClick={() => void signOut()}>
-              Sign out of this gate
+              {gw.signOut}
             </button>
           )}
         </p>
       </main>
       {shown && (
         <div class={`verdict ${ok ? "ok" : "bad"}`} role="alert" data-testid="verdict" data-result={shown.result} data-ms={shown.ms} onClick={() => setShown(null)}>
-          <p class="big-word">{shown.result === "ADMITTED" ? "Admitted" : shown.result === "EXITED" ? "Let out" : "Denied"}</p>
-          <p class="reason">{ok ? (shown.seat ? `Seat ${shown.seat}` : "Welcome") : reasonText(shown)}</p>
+          <p class="big-word">{shown.result === "ADMITTED" ? gw.admitted : shown.result === "EXITED" ? gw.letOut : gw.denied}</p>
+          <p class="reason">{ok ? (shown.seat ? gw.seat(shown.seat) : gw.welcome) : reasonText(shown)}</p>
           {shown.title && <p>{shown.title}</p>}
-          {shown.offline && <p>Decided offline: sent to the server when the network is back.</p>}
-          <p>Admitted so far: {admitted ?? "…"}</p>
+          {shown.offline && <p>{gw.decidedOffline}</p>}
+          <p>{gw.soFar(admitted === null ? "…" : String(admitted))}</p>
         </div>
       )}
     </div>

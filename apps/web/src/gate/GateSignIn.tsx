@@ -6,8 +6,9 @@ import { unlockSound } from "../shared/feedback";
 import { Problem } from "../shared/problem";
 import type { GateSession } from "./session";
 import { forgetGate, saveGate, saveGateState, saveTally } from "./gate-store";
-
-const when = (at: string) => new Date(at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+import { gw } from "./gate-words";
+import { shortWhen } from "../shared/format";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 
 /**
  * Staff set a gate up in seconds: the key, then the event picked from the list of its
@@ -18,7 +19,7 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
   const [apiKey, setApiKey] = useState("");
   const [events, setEvents] = useState<OpenEvent[] | null>(null);
   const [eventId, setEventId] = useState("");
-  const [gateName, setGateName] = useState("Main");
+  const [gateName, setGateName] = useState(gw.defaultGate);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const findEvents = async () => {
@@ -36,13 +37,13 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
   };
   const open = async () => {
     const event = events?.find((e) => e.id === eventId);
-    if (!event) return setProblem("Pick the event this gate admits to.");
+    if (!event) return setProblem(gw.pickEvent);
     setProblem(null);
     setBusy(true);
     unlockSound();
     try {
       const client = new GateClient(location.origin, apiKey.trim());
-      const gate = gateName.trim() || "Main";
+      const gate = gateName.trim() || gw.defaultGate;
       const offline = new OfflineGate(client, event.id, gate, { save: saveGateState });
       const saved = { apiKey: apiKey.trim(), eventId: event.id, eventTitle: event.title, gateName: gate };
       await saveGate(saved);
@@ -61,7 +62,8 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
   };
   return (
     <main class="narrow">
-      <h1>Gate sign-in</h1>
+      <LanguageSwitch />
+      <h1>{gw.signInTitle}</h1>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -69,7 +71,7 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
         }}
       >
         <label>
-          The gate's API key
+          {gw.apiKey}
           <input
             type="password"
             autocomplete="off"
@@ -83,32 +85,32 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
         </label>
         {events === null ? (
           <button type="submit" class="primary" disabled={busy || !apiKey.trim()}>
-            Show the events
+            {gw.showEvents}
           </button>
         ) : events.length === 0 ? (
-          <p role="status">This key's shop has no event on now or to come.</p>
+          <p role="status">{gw.noEvents}</p>
         ) : (
           <>
             <fieldset class="event-list">
-              <legend>Event</legend>
+              <legend>{gw.event}</legend>
               {events.map((event) => (
                 <label key={event.id} class="event-choice">
                   <input type="radio" name="event" value={event.id} checked={eventId === event.id} onChange={() => setEventId(event.id)} />
                   <span>
                     <strong>{event.title}</strong>
                     <span class="when">
-                      {event.venue} · doors {when(event.doorsOpenAt)}
+                      {event.venue} · {gw.doors(shortWhen(event.doorsOpenAt))}
                     </span>
                   </span>
                 </label>
               ))}
             </fieldset>
             <label>
-              Gate name
+              {gw.gateName}
               <input required value={gateName} onInput={(e) => setGateName(e.currentTarget.value)} />
             </label>
             <button type="submit" class="primary" disabled={busy || !eventId}>
-              Open the gate
+              {gw.openGate}
             </button>
           </>
         )}

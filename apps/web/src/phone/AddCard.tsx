@@ -3,8 +3,8 @@ import { useState } from "preact/hooks";
 import type { PhoneSession } from "./session";
 import { cardProblem } from "./card-problems";
 import { Problem } from "../shared/problem";
+import { pw } from "./phone-words";
 
-const KINDS: Record<CardKind, string> = { CREDIT: "Credit card", DEBIT: "Debit card", BANK: "Bank account card" };
 
 /**
  * Adds a card to the wallet. The server checks the number (Luhn), the expiry and
@@ -47,9 +47,9 @@ export function AddCard({ session, onAdded, onCancel }: { session: PhoneSession;
   };
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="add-card-title">
-      <h3 id="add-card-title">Add a card</h3>
+      <h3 id="add-card-title">{pw.addCard}</h3>
       <label>
-        Card number
+        {pw.cardNumber}
         <input
           inputMode="numeric"
           autocomplete="cc-number"
@@ -61,9 +61,9 @@ export function AddCard({ session, onAdded, onCancel }: { session: PhoneSession;
         />
       </label>
       <fieldset class="row plain">
-        <legend>Valid until</legend>
+        <legend>{pw.validUntil}</legend>
         <label>
-          Month
+          {pw.month}
           <select required value={month} aria-invalid={invalid("expiry")} autocomplete="cc-exp-month" onChange={(e) => setMonth(e.currentTarget.value)}>
             <option value="">MM</option>
             {Array.from({ length: 12 }, (_, i) => (
@@ -74,7 +74,7 @@ export function AddCard({ session, onAdded, onCancel }: { session: PhoneSession;
           </select>
         </label>
         <label>
-          Year
+          {pw.year}
           <select required value={year} aria-invalid={invalid("expiry")} autocomplete="cc-exp-year" onChange={(e) => setYear(e.currentTarget.value)}>
             <option value="">YYYY</option>
             {Array.from({ length: 16 }, (_, i) => (
@@ -86,13 +86,13 @@ export function AddCard({ session, onAdded, onCancel }: { session: PhoneSession;
         </label>
       </fieldset>
       <label>
-        Name on the card
+        {pw.nameOnCard}
         <input autocomplete="cc-name" required value={holderName} aria-invalid={invalid("holderName")} onInput={(e) => setHolderName(e.currentTarget.value)} />
       </label>
       <label>
-        Kind
+        {pw.kindLabel}
         <select value={kind} onChange={(e) => setKind(e.currentTarget.value as CardKind)}>
-          {Object.entries(KINDS).map(([value, text]) => (
+          {Object.entries(pw.kind).map(([value, text]) => (
             <option key={value} value={value}>
               {text}
             </option>
@@ -100,20 +100,20 @@ export function AddCard({ session, onAdded, onCancel }: { session: PhoneSession;
         </select>
       </label>
       <label>
-        Bank or card company
+        {pw.institution}
         <input required value={institution} aria-invalid={invalid("institution")} onInput={(e) => setInstitution(e.currentTarget.value)} />
       </label>
       <label>
-        Nickname (optional)
+        {pw.nickname}
         <input value={label} maxLength={50} onInput={(e) => setLabel(e.currentTarget.value)} />
       </label>
       <Problem text={problem?.text} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
-          Add the card
+          {pw.addTheCard}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {pw.cancel}
         </button>
       </div>
     </form>

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
-import { money, when } from "../shared/format";
+import { day, money } from "../shared/format";
 import { useLoad } from "../shared/use-load";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { CodeView } from "./code-view";
 import { withKey, type PhoneSession } from "./session";
 
@@ -10,11 +10,11 @@ export function Bills({ session }: { session: PhoneSession }) {
   const { value, problem } = useLoad(() => session.client.bills(), [session], phoneErrorWords);
   const [showing, setShowing] = useState<string | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!value) return <p aria-live="polite">Loading your bills…</p>;
+  if (!value) return <p aria-live="polite">{pw.loadingBills}</p>;
   return (
     <section aria-labelledby="bills-title">
-      <h2 id="bills-title">Bills</h2>
-      {value.length === 0 && <p>No bills yet.</p>}
+      <h2 id="bills-title">{pw.billsTitle}</h2>
+      {value.length === 0 && <p>{pw.noBills}</p>}
       <ul class="list">
         {value.map((bill) => (
           <li key={bill.id} class="stack">
@@ -22,15 +22,15 @@ export function Bills({ session }: { session: PhoneSession }) {
               {bill.billerName}: {money(bill.amount, bill.currency)}
             </strong>
             <span>
-              {bill.description ?? bill.reference} · due {when(bill.dueDate)} · {bill.status.toLowerCase()}
-              {bill.paidAtStore ? ` at ${bill.paidAtStore}` : ""}
+              {bill.description ?? bill.reference} · {pw.due(day(bill.dueDate))} · {(pw.billStatus as Record<string, string | undefined>)[bill.status] ?? bill.status.toLowerCase()}
+              {bill.paidAtStore ? pw.paidAt(bill.paidAtStore) : ""}
             </span>
             {(bill.status === "OPEN" || bill.status === "OVERDUE") &&
               (showing === bill.id ? (
-                <CodeView label={`Bill code QR for ${bill.billerName}`} renew={false} issue={() => withKey(session, (key) => session.client.issueBillCode(bill.id, key))} />
+                <CodeView label={pw.billQr(bill.billerName)} renew={false} issue={() => withKey(session, (key) => session.client.issueBillCode(bill.id, key))} />
               ) : (
                 <button type="button" onClick={() => setShowing(bill.id)}>
-                  Show bill code
+                  {pw.showBillCode}
                 </button>
               ))}
           </li>

@@ -1,6 +1,6 @@
 import type { Card } from "@clients/phone";
 import { useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
@@ -18,11 +18,11 @@ export function Cards({ session }: { session: PhoneSession }) {
   const [removing, setRemoving] = useState<Card | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!cards) return <p aria-live="polite">Loading your cards…</p>;
+  if (!cards) return <p aria-live="polite">{pw.loadingCards}</p>;
   return (
     <section aria-labelledby="cards-title">
-      <h2 id="cards-title">Cards</h2>
-      {cards.length === 0 && !adding && <p>No cards yet. Add the card you want to pay with.</p>}
+      <h2 id="cards-title">{pw.cardsTitle}</h2>
+      {cards.length === 0 && !adding && <p>{pw.noCards}</p>}
       {notice && (
         <p role="status" class="notice ok">
           {notice}
@@ -34,20 +34,20 @@ export function Cards({ session }: { session: PhoneSession }) {
             <div>
               <strong>{card.label ?? card.institution}</strong>
               <br />
-              {card.brand} •••• {card.last4} · {card.kind.toLowerCase()} · {String(card.expiryMonth).padStart(2, "0")}/{card.expiryYear}
+              {card.brand} •••• {card.last4} · {pw.kindWord[card.kind]} · {String(card.expiryMonth).padStart(2, "0")}/{card.expiryYear}
             </div>
             <button
               type="button"
               role="switch"
               class="switch"
               aria-checked={card.status === "AVAILABLE"}
-              aria-label={`Use ${card.brand} ending ${card.last4} for payments`}
+              aria-label={pw.useCardFor(card.brand, card.last4)}
               onClick={() => setChanging(card)}
             >
-              {card.status === "AVAILABLE" ? "On" : "Off"}
+              {card.status === "AVAILABLE" ? pw.on : pw.off}
             </button>
-            <button type="button" aria-label={`Remove ${card.brand} ending ${card.last4}`} onClick={() => (setNotice(null), setRemoving(card))}>
-              Remove
+            <button type="button" aria-label={pw.removeCardLabel(card.brand, card.last4)} onClick={() => (setNotice(null), setRemoving(card))}>
+              {pw.remove}
             </button>
           </li>
         ))}
@@ -59,12 +59,12 @@ export function Cards({ session }: { session: PhoneSession }) {
           onAdded={(card) => {
             setValue([...cards, card]);
             setAdding(false);
-            setNotice(`${card.brand} •••• ${card.last4} is in your wallet. Turn it on to pay with it.`);
+            setNotice(pw.cardAdded(`${card.brand} •••• ${card.last4}`));
           }}
         />
       ) : (
         <button type="button" class="primary" onClick={() => (setNotice(null), setAdding(true))}>
-          Add a card
+          {pw.addCard}
         </button>
       )}
       {removing && (
@@ -75,13 +75,13 @@ export function Cards({ session }: { session: PhoneSession }) {
           onRemoved={() => {
             setValue(cards.filter((card) => card.id !== removing.id));
             setRemoving(null);
-            setNotice(`${removing.brand} •••• ${removing.last4} was removed. Its past payments stay in History.`);
+            setNotice(pw.cardRemoved(`${removing.brand} •••• ${removing.last4}`));
           }}
         />
       )}
       {changing && (
         <PasswordPrompt
-          title={`Turn ${changing.status === "AVAILABLE" ? "off" : "on"} ${changing.brand} •••• ${changing.last4}`}
+          title={(changing.status === "AVAILABLE" ? pw.turnOff : pw.turnOn)(`${changing.brand} •••• ${changing.last4}`)}
           onCancel={() => setChanging(null)}
           onPassword={async (password) => {
             const updated = await session.client.setCardStatus(changing.id, changing.status === "AVAILABLE" ? "NOT_AVAILABLE" : "AVAILABLE", password);
@@ -111,16 +111,16 @@ function PasswordPrompt({ title, onPassword, onCancel }: { title: string; onPass
     >
       <h3>{title}</h3>
       <label>
-        Your password
+        {pw.yourPassword}
         <input type="password" autocomplete="current-password" required autoFocus value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       </label>
       <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary">
-          Confirm
+          {pw.confirm}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {pw.cancel}
         </button>
       </div>
     </form>

@@ -1,16 +1,17 @@
 import { useState } from "preact/hooks";
 import { useLoad } from "../shared/use-load";
 import { Problem } from "../shared/problem";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
+import { number } from "../shared/format";
 import type { PhoneSession } from "./session";
 
 type Choice = "always" | "above" | "never";
 
 /** The customer's confirmAbove in words: null is never, 0 is always, else above an amount (minor units). */
 export function confirmWords(confirmAbove: number | null): string {
-  if (confirmAbove === null) return "Payments go through without asking you on this phone.";
-  if (confirmAbove === 0) return "Every payment waits for you to confirm it on this phone.";
-  return `Payments above ${confirmAbove.toLocaleString()} wait for you to confirm them on this phone.`;
+  if (confirmAbove === null) return pw.confirmNever;
+  if (confirmAbove === 0) return pw.confirmAlways;
+  return pw.confirmAbove(number(confirmAbove));
 }
 
 /**
@@ -24,14 +25,14 @@ export function ConfirmSetting({ session }: { session: PhoneSession }) {
   const [amount, setAmount] = useState("");
   const [state, setState] = useState<{ saving: boolean; saved: boolean; problem: string | null }>({ saving: false, saved: false, problem: null });
   if (problem) return <Problem text={problem} />;
-  if (!me) return <p aria-live="polite">Loading when your phone confirms…</p>;
+  if (!me) return <p aria-live="polite">{pw.loadingConfirm}</p>;
   const current: Choice = me.confirmAbove === null ? "never" : me.confirmAbove === 0 ? "always" : "above";
   const chosen = choice ?? current;
   const save = async (event: Event) => {
     event.preventDefault();
     const wanted = chosen === "never" ? null : chosen === "always" ? 0 : Number(amount || me.confirmAbove);
     if (wanted !== null && (!Number.isSafeInteger(wanted) || wanted < 0)) {
-      return setState({ saving: false, saved: false, problem: "Enter the amount as a whole number, 0 or more." });
+      return setState({ saving: false, saved: false, problem: pw.wholeAmount });
     }
     setState({ saving: true, saved: false, problem: null });
     try {
@@ -51,17 +52,17 @@ export function ConfirmSetting({ session }: { session: PhoneSession }) {
   );
   return (
     <form onSubmit={save} aria-labelledby="confirm-when-title">
-      <h3 id="confirm-when-title">When this phone asks you to confirm a payment</h3>
+      <h3 id="confirm-when-title">{pw.confirmWhenTitle}</h3>
       <p data-testid="confirm-above">{confirmWords(me.confirmAbove)}</p>
       <fieldset class="event-list">
-        <legend>Ask me</legend>
-        {option("always", "Always, for every payment")}
-        {option("above", "Only above an amount")}
-        {option("never", "Never")}
+        <legend>{pw.askMe}</legend>
+        {option("always", pw.askAlways)}
+        {option("above", pw.askAbove)}
+        {option("never", pw.askNever)}
       </fieldset>
       {chosen === "above" && (
         <label>
-          Ask above this amount (yen, or cents)
+          {pw.askAboveAmount}
           <input
             type="number"
             inputMode="numeric"
@@ -75,12 +76,12 @@ export function ConfirmSetting({ session }: { session: PhoneSession }) {
         </label>
       )}
       <button type="submit" class="primary" disabled={state.saving}>
-        Save when to ask
+        {pw.saveWhen}
       </button>
-      {state.saving && <p role="status">Saving…</p>}
+      {state.saving && <p role="status">{pw.saving}</p>}
       {state.saved && (
         <p role="status" class="notice ok">
-          Saved. {confirmWords(me.confirmAbove)}
+          {pw.savedThen(confirmWords(me.confirmAbove))}
         </p>
       )}
       <Problem text={state.problem} />

@@ -1,7 +1,7 @@
 import type { Payment } from "@clients/common";
 import type { ConfirmationRequest } from "@clients/phone";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { money } from "../shared/format";
 import { follow } from "../shared/live";
 import { withKey, type PhoneSession } from "./session";
@@ -10,13 +10,13 @@ import { useModal } from "../shared/modal";
 import { ConfirmationCountdown } from "./confirmation-countdown";
 import { VerificationCancelled, verifyUser } from "./user-verification";
 
-const where = (payment: Payment) => `${money(payment.amount, payment.currency)} at ${payment.storeName}`;
+const where = (payment: Payment) => pw.amountAt(money(payment.amount, payment.currency), payment.storeName);
 
 /** Why a sheet closed without the customer's answer, in one sentence. */
 const CLOSED_BECAUSE = {
-  expired: (p: Payment) => `Not confirmed in time: the payment of ${where(p)} did not go through. The store can ask again.`,
-  voided: (p: Payment) => `The store cancelled the payment of ${where(p)}.`,
-  later: (p: Payment) => `Closed without an answer: the payment of ${where(p)} will not go through.`,
+  expired: (p: Payment) => pw.closedExpired(where(p)),
+  voided: (p: Payment) => pw.closedVoided(where(p)),
+  later: (p: Payment) => pw.closedLater(where(p)),
 };
 
 /**
@@ -80,23 +80,25 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   return (
     <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && notNow()}>
       <section class="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title" tabIndex={-1} ref={sheet}>
-        <h2 id="confirm-title">Confirm this payment?</h2>
+        <h2 id="confirm-title">{pw.confirmTitle}</h2>
         <p class="amount">{money(payment.amount, payment.currency)}</p>
         <p>
-          at <strong>{payment.storeName}</strong> on {payment.card.brand} •••• {payment.card.last4}
+          {pw.atStoreOn}
+          <strong>{payment.storeName}</strong>
+          {pw.onCard(`${payment.card.brand} •••• ${payment.card.last4}`)}
         </p>
         <ConfirmationCountdown key={request.id} expiresAt={request.expiresAt} onExpired={() => drop(payment.id, CLOSED_BECAUSE.expired(payment))} />
         <Problem text={problem} />
         <div class="row">
           <button type="button" class="primary" disabled={busy} onClick={() => answer(true)}>
-            Approve
+            {pw.approve}
           </button>
           <button type="button" class="danger" disabled={busy} onClick={() => answer(false)}>
-            Reject
+            {pw.reject}
           </button>
         </div>
         <button type="button" class="link" onClick={notNow}>
-          Not now
+          {pw.notNow}
         </button>
       </section>
     </div>
@@ -109,7 +111,7 @@ export function ClosedNotice({ text, onDismiss }: { text: string; onDismiss: () 
     <div class="notice bad row-between" role="status">
       <p>{text}</p>
       <button type="button" onClick={onDismiss}>
-        OK
+        {pw.ok}
       </button>
     </div>
   );

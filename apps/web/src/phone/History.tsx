@@ -1,6 +1,6 @@
 import { money, when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
-import { paymentWords, phoneErrorWords } from "./phone-words";
+import { paymentWords, phoneErrorWords, pw } from "./phone-words";
 import { ReceiptEntry } from "./receipt-view";
 import type { PhoneSession } from "./session";
 
@@ -8,11 +8,11 @@ import type { PhoneSession } from "./session";
 export function History({ session }: { session: PhoneSession }) {
   const { value, problem } = useLoad(() => session.client.payments(30), [session], phoneErrorWords);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!value) return <p aria-live="polite">Loading your payments…</p>;
+  if (!value) return <p aria-live="polite">{pw.loadingPayments}</p>;
   return (
     <section aria-labelledby="history-title">
-      <h2 id="history-title">History</h2>
-      {value.nodes.length === 0 && <p>No payments yet.</p>}
+      <h2 id="history-title">{pw.historyTitle}</h2>
+      {value.nodes.length === 0 && <p>{pw.noPayments}</p>}
       <ul class="list">
         {value.nodes.map((payment) => (
           <li key={payment.id} class={`payment status-${payment.status.toLowerCase()}`}>

@@ -2,7 +2,7 @@ import { useEffect } from "preact/hooks";
 import { when } from "../shared/format";
 import { follow } from "../shared/live";
 import { useLoad } from "../shared/use-load";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import type { PhoneSession } from "./session";
 
 /** Messages from the programs the customer belongs to; new ones arrive live; opening one marks it read. */
@@ -10,11 +10,11 @@ export function Inbox({ session }: { session: PhoneSession }) {
   const { value, setValue, problem } = useLoad(() => session.client.messages(), [session], phoneErrorWords);
   useEffect(() => follow(session.client.messagesLive(), (message) => setValue((all) => [message, ...(all ?? []).filter((m) => m.id !== message.id)])), [session]);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!value) return <p aria-live="polite">Loading your messages…</p>;
+  if (!value) return <p aria-live="polite">{pw.loadingMessages}</p>;
   return (
     <section aria-labelledby="inbox-title">
-      <h2 id="inbox-title">Inbox</h2>
-      {value.length === 0 && <p>No messages yet.</p>}
+      <h2 id="inbox-title">{pw.inboxTitle}</h2>
+      {value.length === 0 && <p>{pw.noMessages}</p>}
       <ul class="list">
         {value.map((message) => (
           <li key={message.id}>

@@ -9,7 +9,7 @@ import { CodeView } from "./code-view";
 import { OfflineToken } from "./offline-token";
 import { withKey, type PhoneSession } from "./session";
 import { withVerificationIfAsked } from "./user-verification";
-import { paymentWords, phoneErrorWords } from "./phone-words";
+import { paymentWords, phoneErrorWords, pw } from "./phone-words";
 
 /** The cards this page last saw, in memory only: a tab opened with no network can still make an offline token. */
 const cardsSeen = new Map<string, Card[]>();
@@ -71,8 +71,8 @@ export function Pay({ session }: { session: PhoneSession }) {
   }, [session]);
   const offline = !online || unreachable;
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!cards) return <p aria-live="polite">Loading your cards…</p>;
-  if (cards.length === 0) return <p>No card is available for payments. Turn one on under Cards.</p>;
+  if (!cards) return <p aria-live="polite">{pw.loadingCards}</p>;
+  if (cards.length === 0) return <p>{pw.noCardForPay}</p>;
   const card = cards.find((c) => c.id === cardId) ?? cards[0];
   const show = () => {
     setLast(null);
@@ -80,15 +80,15 @@ export function Pay({ session }: { session: PhoneSession }) {
   };
   return (
     <section aria-labelledby="pay-title">
-      <h2 id="pay-title">Pay</h2>
+      <h2 id="pay-title">{pw.tabPay}</h2>
       {offline && (
         <p class="offline-banner" role="status">
-          You are offline. A store can still take an offline payment code.
+          {pw.offlineBanner}
         </p>
       )}
       {cards.length > 1 && (
         <label>
-          Card
+          {pw.card}
           <select value={card.id} onChange={(e) => setCardId(e.currentTarget.value)}>
             {cards.map((c) => (
               <option value={c.id} key={c.id}>
@@ -107,7 +107,7 @@ export function Pay({ session }: { session: PhoneSession }) {
         <>
           <CodeView
             key={`${card.id}-${showing}`}
-            label="Payment code QR"
+            label={pw.paymentQr}
             renew
             issue={() =>
               showing === "auto"
@@ -121,14 +121,14 @@ export function Pay({ session }: { session: PhoneSession }) {
             }}
           />
           <button type="button" onClick={() => setShowing("hidden")}>
-            Hide the code
+            {pw.hideCode}
           </button>
         </>
       ) : (
         <>
-          {showing === "ask" && <p>Confirm it is you first: with your fingerprint, face or screen lock, or your payment PIN.</p>}
+          {showing === "ask" && <p>{pw.confirmFirst}</p>}
           <button type="button" class="primary big" onClick={show}>
-            {showing === "ask" ? "Show a payment code" : "Show a new payment code"}
+            {showing === "ask" ? pw.showPaymentCode : pw.showNewPaymentCode}
           </button>
         </>
       )}
@@ -140,8 +140,8 @@ export function Pay({ session }: { session: PhoneSession }) {
 function PaymentNotice({ payment }: { payment: Payment }) {
   return (
     <p role="status" class={`notice ${payment.status === "APPROVED" ? "ok" : ""}`}>
-      {paymentWords(payment.status)}: {money(payment.amount, payment.currency)} at {payment.storeName}
-      {payment.approvalNumber ? ` · approval ${payment.approvalNumber}` : ""}
+      {pw.paymentNotice(paymentWords(payment.status), money(payment.amount, payment.currency), payment.storeName)}
+      {payment.approvalNumber ? pw.approvalNumber(payment.approvalNumber) : ""}
     </p>
   );
 }

@@ -13,7 +13,8 @@ import { Tickets } from "./Tickets";
 import { Inbox } from "./Inbox";
 import { Settings } from "./Settings";
 import { Tabs } from "../shared/tabs";
-import { SESSION_ENDED } from "./session-end";
+import { sessionEnded } from "./session-end";
+import { pw } from "./phone-words";
 import { PinPrompt } from "./pin-prompt";
 import { VerificationSetup } from "./VerificationSetup";
 
@@ -22,12 +23,13 @@ import { VerificationSetup } from "./VerificationSetup";
  * them, so each is at most two taps away: Activity holds what happened (payments, bills,
  * messages), Passes what is shown at a door or counter (tickets, memberships).
  */
-const TABS = { pay: "Pay", cards: "Cards", activity: "Activity", passes: "Passes", settings: "Settings" } as const;
-type Tab = keyof typeof TABS;
+const tabs = () => ({ pay: pw.tabPay, cards: pw.tabCards, activity: pw.tabActivity, passes: pw.tabPasses, settings: pw.tabSettings });
+type Tab = keyof ReturnType<typeof tabs>;
 const GROUPS = {
-  activity: { history: "History", bills: "Bills", inbox: "Inbox" },
-  passes: { tickets: "Tickets", members: "Members" },
+  activity: { history: () => pw.subHistory, bills: () => pw.subBills, inbox: () => pw.subInbox },
+  passes: { tickets: () => pw.subTickets, members: () => pw.subMembers },
 } as const;
+const groupOf = (group: Group) => Object.fromEntries(Object.entries(GROUPS[group]).map(([key, word]) => [key, word()])) as Record<Sub, string>;
 type Group = keyof typeof GROUPS;
 type Sub = { [G in Group]: keyof (typeof GROUPS)[G] }[Group];
 
@@ -54,12 +56,12 @@ export function Phone() {
       session.client.onCredentialRefused = null;
       void session.client.live.close();
       clearSession();
-      setEndedWhy(SESSION_ENDED);
+      setEndedWhy(sessionEnded());
       setSession(null);
     };
     return () => void (session.client.onCredentialRefused = null);
   }, [session]);
-  if (restoring) return <p aria-live="polite">Opening your wallet…</p>;
+  if (restoring) return <p aria-live="polite">{pw.opening}</p>;
   if (!session) return <SignIn notice={endedWhy} onSignedIn={(signedIn) => (setEndedWhy(null), setSession(signedIn))} />;
   const signOut = async () => {
     // Signing out here ends this session on purpose: nothing to explain afterwards.
@@ -72,18 +74,18 @@ export function Phone() {
   return (
     <div class="phone">
       <header class="bar">
-        <h1>Wallet</h1>
+        <h1>{pw.wallet}</h1>
         <span>{session.name}</span>
         <button type="button" onClick={signOut}>
-          Sign out
+          {pw.signOut}
         </button>
       </header>
       <main class="with-bottom-bar">
         {(tab === "activity" || tab === "passes") && (
           <Tabs
-            sections={GROUPS[tab] as Record<Sub, string>}
+            sections={groupOf(tab)}
             current={opened[tab]}
-            label={`${TABS[tab]} sections`}
+            label={pw.sectionsOf(tabs()[tab])}
             onSelect={(sub) => setOpened({ ...opened, [tab]: sub })}
           />
         )}
@@ -99,7 +101,7 @@ export function Phone() {
         {tab === "settings" && <Settings session={session} />}
       </main>
       <div class="bottom-bar">
-        <Tabs sections={TABS} current={tab} label="Wallet sections" onSelect={setTab} />
+        <Tabs sections={tabs()} current={tab} label={pw.walletSections} onSelect={setTab} />
       </div>
       <ConfirmationSheet session={session} onClosed={setSheetClosed} />
       <PinPrompt />

@@ -1,5 +1,7 @@
 import { useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
+import { number } from "../shared/format";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { ConfirmSetting } from "./ConfirmSetting";
@@ -9,7 +11,6 @@ import { ConfirmSetting } from "./ConfirmSetting";
  * hours, within the operator's maximum. Lower limits are what a stolen, unlocked phone
  * could spend before the device is revoked; the server asks the password for a change.
  */
-const SAVING = "Saving…";
 
 export function Settings({ session }: { session: PhoneSession }) {
   const { value: devices, setValue, problem } = useLoad(() => session.client.devices(), [session], phoneErrorWords);
@@ -19,12 +20,12 @@ export function Settings({ session }: { session: PhoneSession }) {
   const [saving, setSaving] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!devices) return <p aria-live="polite">Loading your settings…</p>;
+  if (!devices) return <p aria-live="polite">{pw.loadingSettings}</p>;
   const device = devices.find((d) => d.id === session.key.deviceId);
-  if (!device) return <p class="problem">This browser is not one of your devices any more. Sign out and in again.</p>;
+  if (!device) return <p class="problem">{pw.notYourDevice}</p>;
   const save = async (event: Event) => {
     event.preventDefault();
-    setSaving(SAVING);
+    setSaving(pw.saving);
     setSaved(false);
     try {
       const updated = await session.client.setOfflineLimits(device.id, Number(amount), Number(count), password);
@@ -38,38 +39,39 @@ export function Settings({ session }: { session: PhoneSession }) {
   };
   return (
     <section aria-labelledby="settings-title">
-      <h2 id="settings-title">Settings</h2>
+      <h2 id="settings-title">{pw.settingsTitle}</h2>
+      <h3>{pw.language}</h3>
+      <LanguageSwitch />
       <ConfirmSetting session={session} />
-      <h3>Offline payments from this browser</h3>
+      <h3>{pw.offlineTitle}</h3>
       <p data-testid="offline-limits">
-        In any 24 hours: {device.offlineMaxAmount === null ? "up to the operator's maximum amount" : `at most ${device.offlineMaxAmount.toLocaleString()}`},{" "}
-        {device.offlineMaxCount === null ? "and the operator's maximum number of payments" : `in at most ${device.offlineMaxCount} payments`}.
+        {pw.offlineLimits(device.offlineMaxAmount === null ? null : number(device.offlineMaxAmount), device.offlineMaxCount)}
       </p>
       <form onSubmit={save}>
         <label>
-          Most in 24 hours
+          {pw.mostIn24}
           <input type="number" inputMode="numeric" min="0" step="1" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
         </label>
         <label>
-          Payments in 24 hours
+          {pw.paymentsIn24}
           <input type="number" inputMode="numeric" min="0" step="1" required value={count} onInput={(e) => setCount(e.currentTarget.value)} />
         </label>
         <label>
-          Your password
+          {pw.yourPassword}
           <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
         <button type="submit" class="primary">
-          Save the offline limits
+          {pw.saveOffline}
         </button>
       </form>
       {saving && (
-        <p role={saving === SAVING ? "status" : "alert"} class={saving === SAVING ? "" : "problem"}>
+        <p role={saving === pw.saving ? "status" : "alert"} class={saving === pw.saving ? "" : "problem"}>
           {saving}
         </p>
       )}
       {saved && (
         <p role="status" class="notice ok">
-          Saved.
+          {pw.saved}
         </p>
       )}
     </section>

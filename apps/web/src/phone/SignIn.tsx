@@ -3,7 +3,8 @@ import { PhoneClient } from "@clients/phone";
 import type { CountryCode } from "libphonenumber-js";
 import { useState } from "preact/hooks";
 import { PhoneNumberField, defaultCountry, toE164 } from "./phone-number";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { loadDeviceKey, saveDeviceKey } from "./device-store";
 import { saveSession, type PhoneSession } from "./session";
 import { SignUp } from "./SignUp";
@@ -24,7 +25,7 @@ export async function becomeDevice(
   let key = await loadDeviceKey(customer.id);
   const known = key?.deviceId ? (await client.devices()).some((d) => d.id === key!.deviceId && !d.revokedAt) : false;
   if (!key || !known) {
-    step("Registering this browser as your device…");
+    step(pw.registering);
     key = await DeviceKey.generate();
     await client.registerDevice(key, browserName(), password);
     await saveDeviceKey(customer.id, key);
@@ -50,7 +51,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSess
     setProblem(null);
     const client = new PhoneClient(location.origin);
     try {
-      setStep("Signing in…");
+      setStep(pw.signingIn);
       const signedIn = await client.login(toE164(phone, country) ?? phone.trim(), password);
       onSignedIn(await becomeDevice(client, signedIn, password, setStep));
     } catch (error) {
@@ -60,7 +61,8 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSess
   };
   return (
     <main class="narrow">
-      <h1>Sign in to your wallet</h1>
+      <LanguageSwitch />
+      <h1>{pw.signInTitle}</h1>
       {notice && (
         <p role="status" class="notice bad">
           {notice}
@@ -69,15 +71,15 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: PhoneSess
       <form onSubmit={submit}>
         <PhoneNumberField typed={phone} country={country} autocomplete="username" onTyped={setPhone} onCountry={setCountry} />
         <label>
-          Password
+          {pw.password}
           <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
         <button type="submit" class="primary" disabled={step !== null}>
-          Sign in
+          {pw.signIn}
         </button>
       </form>
       <button type="button" onClick={() => setSigningUp(true)}>
-        New here? Create a wallet
+        {pw.newHere}
       </button>
       {step && <p aria-live="polite">{step}</p>}
       <Problem text={problem} />

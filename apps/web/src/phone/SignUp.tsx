@@ -5,7 +5,8 @@ import { useState } from "preact/hooks";
 import { useSecondsLeft } from "../shared/countdown";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
-import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE, phoneErrorWords, waitWords } from "./phone-words";
+import { PASSWORD_MAX, PASSWORD_MIN, passwordRule, phoneErrorWords, pw, waitWords } from "./phone-words";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { PhoneNumberField, defaultCountry, internationalForm, toE164 } from "./phone-number";
 
 /** An SMS takes a while; asking again sooner sends a second code for nothing (the server counts each one an hour). */
@@ -50,7 +51,7 @@ export function SignUp({
   };
   const send = (number: string) =>
     run(async () => {
-      setStep("Sending a code…");
+      setStep(pw.sendingCode);
       await new PhoneClient(location.origin).startSignUp(number);
       setPhone(number);
       setAsked(true);
@@ -59,14 +60,14 @@ export function SignUp({
   const ask = (event: Event) => {
     event.preventDefault();
     const number = toE164(typed, country);
-    if (!number) return setProblem("This phone number is not valid. Check it and the country.");
+    if (!number) return setProblem(pw.field.phone);
     void send(number);
   };
   const waiting = resendIn !== null && resendIn > 0;
   const complete = (event: Event) => {
     event.preventDefault();
     void run(async () => {
-      setStep("Creating your wallet…");
+      setStep(pw.creating);
       const client = new PhoneClient(location.origin);
       const signedIn = await client.completeSignUp({ phone: phone!, code: code.trim(), name: name.trim(), password });
       onSignedIn(await becomeDevice(client, signedIn, password, setStep));
@@ -74,36 +75,38 @@ export function SignUp({
   };
   return (
     <main class="narrow">
-      <h1>Create your wallet</h1>
+      <LanguageSwitch />
+      <h1>{pw.signUpTitle}</h1>
       {!asked ? (
         <form onSubmit={ask}>
           <PhoneNumberField typed={typed} country={country} autocomplete="tel-national" onTyped={setTyped} onCountry={setCountry} />
           <button type="submit" class="primary" disabled={step !== null}>
-            Send me a code
+            {pw.sendMeCode}
           </button>
         </form>
       ) : (
         <form onSubmit={complete}>
           <p>
-            We sent a six-digit code by SMS to <span data-testid="sign-up-number">{internationalForm(phone!, country) ?? phone}</span>. If this number already has a wallet,
-            the SMS says so instead: sign in.
+            {pw.weSent}
+            <span data-testid="sign-up-number">{internationalForm(phone!, country) ?? phone}</span>
+            {pw.weSentAfter}
           </p>
           <div class="row-between">
-            <p aria-live="polite">{waiting ? `No SMS? You can ask again in ${waitWords(resendIn)}.` : "No SMS after a minute?"}</p>
+            <p aria-live="polite">{waiting ? pw.askAgainIn(waitWords(resendIn)) : pw.noSms}</p>
             <button type="button" disabled={waiting || step !== null} onClick={() => void send(phone!)}>
-              Send the code again
+              {pw.sendAgain}
             </button>
           </div>
           <label>
-            The code from the SMS
+            {pw.smsCode}
             <input inputMode="numeric" autocomplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           </label>
           <label>
-            Your name
+            {pw.yourName}
             <input autocomplete="name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </label>
           <label>
-            Choose a password
+            {pw.choosePassword}
             <input
               type="password"
               autocomplete="new-password"
@@ -116,16 +119,16 @@ export function SignUp({
             />
           </label>
           <p id="password-rule" class="hint" data-testid="password-rule">
-            {PASSWORD_RULE}
-            {password.length > 0 && password.length < PASSWORD_MIN ? ` ${PASSWORD_MIN - password.length} more to go.` : ""}
+            {passwordRule()}
+            {password.length > 0 && password.length < PASSWORD_MIN ? pw.moreToGo(PASSWORD_MIN - password.length) : ""}
           </p>
           <button type="submit" class="primary" disabled={step !== null}>
-            Create my wallet
+            {pw.createWallet}
           </button>
         </form>
       )}
       <button type="button" onClick={onCancel}>
-        I have a wallet: sign in
+        {pw.haveWallet}
       </button>
       {step && <p aria-live="polite">{step}</p>}
       <Problem text={problem} />

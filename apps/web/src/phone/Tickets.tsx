@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { when } from "../shared/format";
 import { useLoad } from "../shared/use-load";
 import { CodeView } from "./code-view";
@@ -18,37 +18,38 @@ export function Tickets({ session }: { session: PhoneSession }) {
   const [allotting, setAllotting] = useState<string | null>(null);
   const [fixed, setFixed] = useState<{ ticketId: string; why: string | null } | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!value) return <p aria-live="polite">Loading your tickets…</p>;
+  if (!value) return <p aria-live="polite">{pw.loadingTickets}</p>;
   return (
     <section aria-labelledby="tickets-title">
-      <h2 id="tickets-title">Tickets</h2>
-      {value.length === 0 && <p>No tickets yet.</p>}
+      <h2 id="tickets-title">{pw.ticketsTitle}</h2>
+      {value.length === 0 && <p>{pw.noTickets}</p>}
       <ul class="list">
         {value.map((ticket) => (
           <li key={ticket.id} class="stack">
             <strong>{ticket.event.title}</strong>
             <span>
-              {ticket.event.venue} · doors {when(ticket.event.doorsOpenAt)}
-              {ticket.seat ? ` · seat ${ticket.seat}` : ""} · {ticket.usesLeft} of {ticket.usesAllowed} left
+              {ticket.event.venue} · {pw.doors(when(ticket.event.doorsOpenAt))}
+              {ticket.seat ? pw.seat(ticket.seat) : ""}
+              {pw.usesLeft(ticket.usesLeft, ticket.usesAllowed)}
             </span>
-            {new Date(ticket.releasedAt) > new Date() && <span>The code appears {when(ticket.releasedAt)}.</span>}
+            {new Date(ticket.releasedAt) > new Date() && <span>{pw.codeAppears(when(ticket.releasedAt))}</span>}
             {showing === ticket.id && fixed?.ticketId !== ticket.id && (
               <>
                 <RotatingTicket
                   session={session}
                   ticketId={ticket.id}
-                  label={`Ticket QR for ${ticket.event.title}`}
+                  label={pw.ticketQr(ticket.event.title)}
                   onUnavailable={(why) => setFixed({ ticketId: ticket.id, why })}
                 />
                 <button type="button" onClick={() => setFixed({ ticketId: ticket.id, why: null })}>
-                  Show a fixed code instead
+                  {pw.showFixed}
                 </button>
               </>
             )}
             {showing === ticket.id && fixed?.ticketId === ticket.id && (
               <>
-                {fixed.why && <p class="note">No rotating code: {fixed.why}. This code does not change.</p>}
-                <CodeView label={`Ticket QR for ${ticket.event.title}`} renew={false} issue={() => withKey(session, (key) => session.client.issueTicketCode(ticket.id, key))} />
+                {fixed.why && <p class="note">{pw.noRotating(fixed.why)}</p>}
+                <CodeView label={pw.ticketQr(ticket.event.title)} renew={false} issue={() => withKey(session, (key) => session.client.issueTicketCode(ticket.id, key))} />
               </>
             )}
             {showing !== ticket.id && (
@@ -59,7 +60,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
                   setFixed(null);
                 }}
               >
-                Show ticket code
+                {pw.showTicketCode}
               </button>
             )}
             {allotting === ticket.id ? (
@@ -73,7 +74,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
               />
             ) : (
               <button type="button" onClick={() => setAllotting(ticket.id)}>
-                Give to a friend
+                {pw.giveToFriend}
               </button>
             )}
           </li>
@@ -98,16 +99,16 @@ function Allot({ onAllot, onCancel }: { onAllot: (toPhone: string) => Promise<vo
       }}
     >
       <label>
-        Friend's phone number
+        {pw.friendPhone}
         <input type="tel" required autoFocus value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
       </label>
       <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary">
-          Give the ticket
+          {pw.giveTicket}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {pw.cancel}
         </button>
       </div>
     </form>

@@ -1,7 +1,7 @@
 import { WalletApiError } from "@clients/common";
 import { platformAuthenticatorIsAvailable, startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { Problem } from "../shared/problem";
 import type { PhoneSession } from "./session";
 
@@ -34,7 +34,7 @@ export function VerificationSetup({ session }: { session: PhoneSession }) {
       <div role="status" class="notice ok row-between">
         <p>{done}</p>
         <button type="button" onClick={() => setDone(null)}>
-          OK
+          {pw.ok}
         </button>
       </div>
     );
@@ -54,48 +54,46 @@ function SetupForm({ session, offer, onOffer, onDone, onLater }: { session: Phon
     try {
       if (offer === "passkey") {
         const optionsJSON = (await session.client.passkeyRegistrationOptions(password)) as unknown as Parameters<typeof startRegistration>[0]["optionsJSON"];
-        await session.client.registerPasskey(await startRegistration({ optionsJSON }), "This phone's screen lock");
-        onDone("Done: payments are approved with this phone's fingerprint, face or screen lock.");
+        await session.client.registerPasskey(await startRegistration({ optionsJSON }), pw.passkeyName);
+        onDone(pw.doneScreenLock);
       } else {
         await session.client.setPaymentPin(pin, password);
-        onDone("Done: payments are approved with your payment PIN.");
+        onDone(pw.donePin);
       }
     } catch (error) {
-      setProblem(error instanceof WalletApiError || error instanceof TypeError ? phoneErrorWords(error) : "The phone did not confirm it. Try again, or use a payment PIN.");
+      setProblem(error instanceof WalletApiError || error instanceof TypeError ? phoneErrorWords(error) : pw.phoneDidNotConfirm);
     } finally {
       setBusy(false);
     }
   };
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="setup-title">
-      <h2 id="setup-title">{offer === "passkey" ? "Approve payments with your screen lock" : "Choose a payment PIN"}</h2>
+      <h2 id="setup-title">{offer === "passkey" ? pw.setupPasskeyTitle : pw.setupPinTitle}</h2>
       <p>
-        {offer === "passkey"
-          ? "Before a payment goes through, this phone asks for your fingerprint, face or screen lock, so nobody else can approve it."
-          : "Before a payment goes through, this phone asks for this PIN, so nobody else can approve it."}
+        {offer === "passkey" ? pw.setupPasskeyWhy : pw.setupPinWhy}
       </p>
       {offer === "pin" && (
         <label>
-          Payment PIN (4 to 8 digits)
+          {pw.pinDigits}
           <input type="password" inputMode="numeric" autocomplete="new-password" pattern="[0-9]{4,8}" required value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
         </label>
       )}
       <label>
-        Your password
+        {pw.yourPassword}
         <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       </label>
       <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
-          {offer === "passkey" ? "Use my screen lock" : "Set the PIN"}
+          {offer === "passkey" ? pw.useScreenLock : pw.setPin}
         </button>
         <button type="button" onClick={onLater}>
-          Later
+          {pw.later}
         </button>
       </div>
       {offer === "passkey" && (
         <button type="button" class="link" onClick={() => onOffer("pin")}>
-          Use a payment PIN instead
+          {pw.usePinInstead}
         </button>
       )}
     </form>

@@ -1,5 +1,5 @@
 import { WalletApiError } from "@clients/common";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 
 /**
  * The server's refusal of a card, in the words a person holding the card understands,
@@ -9,17 +9,10 @@ import { phoneErrorWords } from "./phone-words";
 export function cardProblem(error: unknown): { field: string | null; text: string } {
   if (!(error instanceof WalletApiError)) return { field: null, text: phoneErrorWords(error) };
   const field = typeof error.extensions.field === "string" ? error.extensions.field : null;
-  if (error.code === "NOT_FOUND") return { field: null, text: "This card is no longer in your wallet." };
+  if (error.code === "NOT_FOUND") return { field: null, text: pw.cardGone };
   if (error.code !== "BAD_USER_INPUT") return { field, text: phoneErrorWords(error) };
-  if (/already in the wallet/.test(error.message)) return { field: "pan", text: "This card is already in your wallet." };
-  if (/expired/.test(error.message)) return { field: "expiry", text: "This card has expired. Check the month and year printed on it, or add a newer card." };
-  const byField: Record<string, string> = {
-    pan: "That card number is not right. Check the digits on the front of the card.",
-    expiryMonth: "Choose the month printed on the card.",
-    expiryYear: "Choose the year printed on the card.",
-    holderName: "Write the name as it is printed on the card.",
-    institution: "Write the name of the bank or card company.",
-    label: "A nickname has at most 50 characters.",
-  };
+  if (/already in the wallet/.test(error.message)) return { field: "pan", text: pw.cardDuplicate };
+  if (/expired/.test(error.message)) return { field: "expiry", text: pw.cardExpired };
+  const byField = pw.cardField as Record<string, string | undefined>;
   return { field, text: (field && byField[field]) || error.message };
 }

@@ -4,7 +4,7 @@ import { clock, useSecondsLeft } from "../shared/countdown";
 import { grouped } from "../shared/format";
 import { LocalQr } from "../shared/local-qr";
 import { QrImage } from "../shared/qr";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { useWakeLock } from "./wake-lock";
 
 /** Refreshes this many seconds before the code expires, so the QR shown always works. */
@@ -34,7 +34,7 @@ export function CodeView({ issue, label, renew, onError }: { issue: () => Promis
     if (renew && secondsLeft !== null && secondsLeft <= REFRESH_BEFORE_SECONDS) void load();
   }, [renew, secondsLeft]);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
-  if (!code) return <p aria-live="polite">Getting a code…</p>;
+  if (!code) return <p aria-live="polite">{pw.gettingCode}</p>;
   return (
     <figure class="code-view">
       {/* The server draws a code's QR when asked; a payment code's the phone draws itself (less work for the server per code). */}
@@ -44,7 +44,7 @@ export function CodeView({ issue, label, renew, onError }: { issue: () => Promis
           {grouped(code.code)}
         </span>
         <span class="countdown" aria-live="off">
-          {secondsLeft === null ? "" : secondsLeft > 0 ? `Valid for ${clock(secondsLeft)}` : "Expired"}
+          {secondsLeft === null ? "" : secondsLeft > 0 ? pw.validFor(clock(secondsLeft)) : pw.expired}
         </span>
       </figcaption>
     </figure>

@@ -1,5 +1,6 @@
 import { useEffect } from "preact/hooks";
 import { clock, useSecondsLeft } from "../shared/countdown";
+import { pw } from "./phone-words";
 
 /**
  * The time left to answer a confirmation, ticking each second; `onExpired` is called once
@@ -12,7 +13,7 @@ export function ConfirmationCountdown({ expiresAt, onExpired }: { expiresAt: str
   }, [seconds <= 0]);
   return (
     <p class={`countdown ${seconds <= 10 ? "bad-text" : ""}`}>
-      Answer within{" "}
+      {pw.answerWithin}{" "}
       <span role="timer" aria-live={seconds <= 10 ? "polite" : "off"} data-testid="confirmation-countdown">
         {clock(seconds)}
       </span>

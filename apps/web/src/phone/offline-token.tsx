@@ -3,7 +3,8 @@ import { useState } from "preact/hooks";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
+import { hhmm, number } from "../shared/format";
 import { useWakeLock } from "./wake-lock";
 
 /** The cap offered first: small, since a photo of the QR could pay it once within 5 minutes. */
@@ -24,7 +25,7 @@ export function OfflineToken({ session, cardId }: { session: PhoneSession; cardI
     event.preventDefault();
     const value = Number(cap);
     if (!Number.isSafeInteger(value) || value <= 0) {
-      setProblem("Enter the most this payment may be, a whole number.");
+      setProblem(pw.enterCap);
       return;
     }
     try {
@@ -38,30 +39,30 @@ export function OfflineToken({ session, cardId }: { session: PhoneSession; cardI
     return (
       <div class="panel">
         <figure class="code-view">
-          <LocalQr text={token.text} label="Offline payment QR" />
+          <LocalQr text={token.text} label={pw.offlineQr} />
           <figcaption>
             <span class="countdown">
-              Pays at most {token.cap.toLocaleString()} once, until {new Date(token.madeAt.getTime() + 300_000).toLocaleTimeString()}
+              {pw.paysAtMost(number(token.cap), hhmm(new Date(token.madeAt.getTime() + 300_000)))}
             </span>
             <LongCode code={token.text} testId="offline-token" />
           </figcaption>
         </figure>
         <button type="button" onClick={() => setToken(null)}>
-          Done
+          {pw.done}
         </button>
       </div>
     );
   }
   return (
     <form class="panel" onSubmit={make}>
-      <p>Pay with no network: your phone signs a one-time token, and the store's register checks it online.</p>
+      <p>{pw.offlineExplain}</p>
       <label>
-        Pay at most
+        {pw.payAtMost}
         <input type="number" inputMode="numeric" min="1" step="1" required value={cap} onInput={(e) => setCap(e.currentTarget.value)} />
       </label>
       <Problem text={problem} />
       <button type="submit" class="primary big">
-        Show an offline payment code
+        {pw.showOfflineCode}
       </button>
     </form>
   );

@@ -1,6 +1,8 @@
 import { getCountries, getCountryCallingCode, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import examples from "libphonenumber-js/mobile/examples";
 import { useMemo } from "preact/hooks";
+import { lang, locale } from "../shared/i18n";
+import { pw } from "./phone-words";
 
 /** The country a number without "+" is read in: the browser's region, else Japan (the wallet's home). */
 export function defaultCountry(): CountryCode {
@@ -37,16 +39,16 @@ export function PhoneNumberField({
   onCountry: (country: CountryCode) => void;
 }) {
   const countries = useMemo(() => {
-    const names = new Intl.DisplayNames(undefined, { type: "region" });
+    const names = new Intl.DisplayNames(locale(), { type: "region" });
     return getCountries()
       .map((code) => ({ code, name: `${names.of(code) ?? code} (+${getCountryCallingCode(code)})` }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }, []);
+      .sort((a, b) => a.name.localeCompare(b.name, locale()));
+  }, [lang()]);
   const example = getExampleNumber(country, examples)?.formatNational();
   return (
     <div class="phone-number">
       <label>
-        Country
+        {pw.country}
         <select value={country} autocomplete="tel-country-code" onChange={(e) => onCountry(e.currentTarget.value as CountryCode)}>
           {countries.map(({ code, name }) => (
             <option key={code} value={code}>
@@ -56,11 +58,11 @@ export function PhoneNumberField({
         </select>
       </label>
       <label>
-        Phone number
+        {pw.phoneNumber}
         <input type="tel" autocomplete={autocomplete} required value={typed} aria-describedby="phone-number-hint" onInput={(e) => onTyped(e.currentTarget.value)} />
       </label>
       <p id="phone-number-hint" class="hint">
-        As you dial it at home{example ? `, for example ${example}` : ""}.
+        {pw.dialHint(example)}
       </p>
     </div>
   );

@@ -1,73 +1,55 @@
 import { WalletApiError } from "@clients/common";
+import { catalog } from "../shared/i18n";
 import { errorWords, statusWords } from "../shared/words";
+import { en } from "./phone.en";
+import { ja } from "./phone.ja";
+
+/** The phone's words in the chosen language (phone.en.ts, phone.ja.ts). */
+export const pw = catalog(en, ja);
 
 /** The server's rule (src/services/kernel/validation.ts requirePassword), shown before anyone fails it. */
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-export const PASSWORD_RULE = `At least ${PASSWORD_MIN} characters (at most ${PASSWORD_MAX}).`;
+export const passwordRule = () => pw.passwordRule(PASSWORD_MIN, PASSWORD_MAX);
 
-/**
- * The phone speaks to the customer ("you", "your card"), where shared/words.ts speaks to
- * a cashier about "the customer": these override it for the phone, and everything else
- * falls back to it, so no message shows an internal code.
- */
-const PHONE_ERROR_WORDS: Record<string, string> = {
-  UNAUTHENTICATED: "You are signed out. Sign in again.",
-  FORBIDDEN: "You may not do that.",
-  CARD_NOT_AVAILABLE: "This card is switched off. Switch it on under Cards.",
-  CODE_INVALID: "The code is wrong or has expired. Ask for a new one.",
-  DEVICE_UNKNOWN: "This phone is not registered any more. Sign out and in again.",
-  DEVICE_REVOKED: "This phone's key was revoked. Sign out and in again.",
-  DEVICE_LIMIT: "You have as many phones registered as allowed. Remove one first.",
-};
+const lookup = (table: object, key: string): string | undefined => (table as Record<string, string | undefined>)[key];
 
 /** What a field the server refused means, in words. */
-const FIELD_WORDS: Record<string, string> = {
-  phone: "This phone number is not valid. Check it and the country.",
-  password: `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`,
-  name: "Enter your name (at most 100 characters).",
-  amount: "Enter a whole amount of 0 or more.",
-};
+function fieldWords(field: string): string | undefined {
+  return field === "password" ? pw.field.password(PASSWORD_MIN, PASSWORD_MAX) : lookup(pw.field, field);
+}
 
 /** A wait in words: "40 seconds", "12 minutes", "an hour". */
 export function waitWords(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  if (seconds < 60) return pw.seconds(seconds);
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (minutes < 60) return pw.minutes(minutes);
   const hours = Math.round(minutes / 60);
-  return hours === 1 ? "an hour" : `${hours} hours`;
+  return hours === 1 ? pw.anHour : pw.hours(hours);
 }
 
-/** A failure as one sentence for the person holding the phone. */
+/**
+ * A failure as one sentence for the person holding the phone: the phone's own words
+ * ("you", "your card") where it has them, else the shared words, so no message shows an
+ * internal code.
+ */
 export function phoneErrorWords(error: unknown): string {
   if (error instanceof WalletApiError) {
     if (error.code === "RATE_LIMITED" || error.code === "HTTP_429") {
       const seconds = Number(error.extensions.retryAfterSeconds);
-      return seconds > 0 ? `Too many attempts. Try again in ${waitWords(seconds)}.` : "Too many attempts. Wait a moment and try again.";
+      return seconds > 0 ? pw.tooManyTryIn(waitWords(seconds)) : pw.tooMany;
     }
     // A wrong payment PIN comes back as a wrong password, with the tries it has left.
     const left = error.extensions.attemptsLeft;
-    if (error.code === "INVALID_PASSWORD" && typeof left === "number") {
-      return `The payment PIN is wrong. ${left === 0 ? "No tries are left." : `${left} ${left === 1 ? "try" : "tries"} left.`}`;
-    }
+    if (error.code === "INVALID_PASSWORD" && typeof left === "number") return pw.pinWrong(left);
     const field = error.extensions.field;
-    if (error.code === "BAD_USER_INPUT" && typeof field === "string" && FIELD_WORDS[field]) return FIELD_WORDS[field];
-    if (PHONE_ERROR_WORDS[error.code]) return PHONE_ERROR_WORDS[error.code];
+    const forField = error.code === "BAD_USER_INPUT" && typeof field === "string" ? fieldWords(field) : undefined;
+    if (forField) return forField;
+    const own = lookup(pw.error, error.code);
+    if (own) return own;
   }
   return errorWords(error);
 }
 
 /** Every payment status as the customer reads it about their own payment. */
-const PAYMENT_WORDS: Record<string, string> = {
-  APPROVED: "Paid",
-  PENDING_CONFIRMATION: "Waiting for you",
-  PROCESSING: "Being decided",
-  DECLINED: "Declined",
-  REJECTED_BY_CUSTOMER: "You said no",
-  EXPIRED: "Not confirmed in time",
-  VOIDED: "Cancelled by the store",
-  REFUNDED: "Refunded",
-  PARTIALLY_REFUNDED: "Partly refunded",
-};
-
-export const paymentWords = (status: string): string => PAYMENT_WORDS[status] ?? statusWords(status);
+export const paymentWords = (status: string): string => lookup(pw.payment, status) ?? statusWords(status);

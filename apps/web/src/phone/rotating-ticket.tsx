@@ -1,7 +1,7 @@
 import { rotatingTicketCode } from "@clients/device-key";
 import { ROTATION_PERIOD_SECONDS } from "@clients/wire/rotation";
 import { useEffect, useState } from "preact/hooks";
-import { phoneErrorWords } from "./phone-words";
+import { phoneErrorWords, pw } from "./phone-words";
 import { useWakeLock } from "./wake-lock";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import { withKey, type PhoneSession } from "./session";
@@ -51,13 +51,13 @@ export function RotatingTicket({ session, ticketId, label, onUnavailable }: { se
       clearTimeout(timer);
     };
   }, [credential]);
-  if (!code) return <p aria-live="polite">Getting your ticket…</p>;
+  if (!code) return <p aria-live="polite">{pw.gettingTicket}</p>;
   return (
     <figure class="code-view">
       <LocalQr text={code} label={label} />
       <figcaption>
         <span class="countdown" aria-live="off">
-          Changes every {ROTATION_PERIOD_SECONDS} s · new code in {secondsLeft} s
+          {pw.rotates(ROTATION_PERIOD_SECONDS, secondsLeft)}
         </span>
         <LongCode code={code} testId="ticket-code" />
       </figcaption>

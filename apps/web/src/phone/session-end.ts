@@ -1,6 +1,8 @@
+import { pw } from "./phone-words";
+
 /**
  * What the phone says when the server no longer knows its session. The server does not
  * tell a logout on another device from support ending every session or plain expiry
  * (each is the same refused credential), so one sentence covers them all.
  */
-export const SESSION_ENDED = "You were signed out because this session ended (signed out on another device, or it expired): sign in again to go on.";
+export const sessionEnded = () => pw.sessionEnded;

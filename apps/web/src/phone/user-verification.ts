@@ -3,11 +3,12 @@ import type { UserVerification } from "@clients/phone";
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { askPin } from "./pin-prompt";
 import type { PhoneSession } from "./session";
+import { pw } from "./phone-words";
 
 /** The customer closed the fingerprint, face or PIN prompt: nothing was sent. */
 export class VerificationCancelled extends Error {
   constructor() {
-    super("Not confirmed: nothing was sent.");
+    super(pw.notConfirmed);
     this.name = "VerificationCancelled";
   }
 }

@@ -3,10 +3,12 @@ import type { CodeLookup } from "@clients/register";
 import { useEffect, useState } from "preact/hooks";
 import { idempotencyKey } from "../shared/errors";
 import { declineWords, errorWords, statusWords } from "../shared/words";
-import { money, when } from "../shared/format";
+import { day, money } from "../shared/format";
 import { CodeInput } from "../shared/scanner";
 import type { RegisterSession } from "./session";
 import { Problem } from "../shared/problem";
+import { rw } from "./register-words";
+import { BillVerdict } from "./BillVerdict";
 
 /**
  * A bill's code: look it up, then take the money: cash (PAID here at once) or the
@@ -36,7 +38,7 @@ export function BillCollection({ session }: { session: RegisterSession }) {
     setByCard(false);
     try {
       const lookup = await session.client.lookupCode(code);
-      if (lookup.kind !== "BILL" || !lookup.bill) throw new Error("This is not a bill's code.");
+      if (lookup.kind !== "BILL" || !lookup.bill) throw new Error(rw.notBillCode);
       setFound({ code, lookup });
     } catch (error) {
       setProblem(errorWords(error));
@@ -54,64 +56,60 @@ export function BillCollection({ session }: { session: RegisterSession }) {
   const bill = found?.lookup.bill;
   return (
     <section aria-labelledby="bill-title">
-      <h2 id="bill-title">Bill collection</h2>
+      <h2 id="bill-title">{rw.billTitle}</h2>
       <Problem text={problem} />
       {bill && byCard ? (
         <div class="panel">
           <p class="amount">{money(bill.amount, bill.currency)}</p>
-          <CodeInput label="Or type the customer's payment code" onCode={(paymentCode) => collect("CARD", paymentCode)} />
+          <CodeInput label={rw.typePaymentCode} onCode={(paymentCode) => collect("CARD", paymentCode)} />
           <button type="button" onClick={() => setByCard(false)}>
-            Back
+            {rw.back}
           </button>
         </div>
       ) : bill ? (
         <div class="panel">
           <p>
-            <strong>{bill.billerName}</strong> · {bill.description ?? bill.reference} · due {when(bill.dueDate)}
+            <strong>{bill.billerName}</strong> · {bill.description ?? bill.reference} · {rw.due(day(bill.dueDate, session.store.timeZone))}
           </p>
           <p class="amount">{money(bill.amount, bill.currency)}</p>
           <div class="row">
             <button type="button" class="primary" onClick={() => collect("CASH")}>
-              Cash received
+              {rw.cashReceived}
             </button>
             <button type="button" onClick={() => setByCard(true)}>
-              Pay by card
+              {rw.payByCard}
             </button>
             <button type="button" onClick={() => setFound(null)}>
-              Cancel
+              {rw.cancel}
             </button>
           </div>
         </div>
       ) : (
-        <CodeInput label="Or type the bill's code" onCode={look} />
+        <CodeInput label={rw.typeBillCode} onCode={look} />
       )}
-      {collected && <Collected bill={collected} />}
+      {collected && <Collected bill={collected} onNext={() => setCollected(null)} />}
     </section>
   );
 }
 
-/** What became of a collection: paid (cash or an approved card), waiting for the phone, or not charged. */
-function Collected({ bill }: { bill: BillWithPayment }) {
+/**
+ * What became of a collection: paid (cash or an approved card) or not charged, each as a
+ * full-screen verdict; or, while the phone confirms, a line that waits for it.
+ */
+function Collected({ bill, onNext }: { bill: BillWithPayment; onNext: () => void }) {
   const payment = bill.payment;
+  const amount = money(bill.amount, bill.currency);
+  const details = `${bill.billerName} · ${bill.description ?? bill.reference}${payment?.approvalNumber ? rw.approvalOf(payment.approvalNumber) : ""}`;
   if (bill.status === "PAID") {
-    return (
-      <p role="status" class="notice ok">
-        Collected: {bill.billerName} {money(bill.amount, bill.currency)} ({bill.tender === "CASH" ? "cash" : "card"})
-        {payment?.approvalNumber && <> · approval number {payment.approvalNumber}</>}
-      </p>
-    );
+    return <BillVerdict key={`${bill.id}-paid`} ok reason={bill.tender === "CASH" ? rw.paidInCash : rw.paidByCard} amount={amount} details={details} onNext={onNext} />;
   }
   if (payment?.status === "PENDING_CONFIRMATION") {
     return (
       <p role="status" aria-live="polite" class="notice">
-        Waiting for the customer to confirm {money(bill.amount, bill.currency)} on their phone…
+        {rw.billWaiting(money(bill.amount, bill.currency))}
       </p>
     );
   }
-  return (
-    <p role="status" class="notice bad">
-      Not collected: {payment?.status === "DECLINED" ? declineWords(payment.declineReason) : `the card payment ended ${statusWords(payment?.status ?? "DECLINED").toLowerCase()}`}. The bill
-      is still to be paid: ask for a new bill code.
-    </p>
-  );
+  const why = payment?.status === "DECLINED" ? declineWords(payment.declineReason) : rw.cardEnded(statusWords(payment?.status ?? "DECLINED"));
+  return <BillVerdict key={`${bill.id}-${payment?.id}`} ok={false} reason={rw.notCollected(why)} amount={amount} details={details} onNext={onNext} />;
 }

@@ -6,6 +6,7 @@ import { useModal } from "../shared/modal";
 import { Problem } from "../shared/problem";
 import { errorWords } from "../shared/words";
 import type { RegisterSession } from "./session";
+import { rw } from "./register-words";
 
 type Refundable = Pick<Payment, "id" | "amount" | "currency" | "refundedAmount">;
 
@@ -39,7 +40,7 @@ export function RefundAsk({
   const valid = Number.isInteger(value) && value >= 1 && value <= left;
   const refund = async () => {
     if (!valid) {
-      setProblem(`Enter a whole amount from ${money(1, payment.currency)} to ${money(left, payment.currency)}.`);
+      setProblem(rw.refundRange(money(1, payment.currency), money(left, payment.currency)));
       return;
     }
     setBusy(true);
@@ -57,10 +58,11 @@ export function RefundAsk({
   return (
     <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && onCancel()}>
       <div class="sheet refund-ask" role="dialog" ref={dialog} aria-modal="true" aria-labelledby="refund-title">
-        <h2 id="refund-title">Refund this payment?</h2>
+        <h2 id="refund-title">{rw.refundTitle}</h2>
         <p>
-          Paid <strong>{money(payment.amount, payment.currency)}</strong>
-          {payment.refundedAmount > 0 && <> · already refunded {money(payment.refundedAmount, payment.currency)}</>}
+          {rw.paid}
+          <strong>{money(payment.amount, payment.currency)}</strong>
+          {payment.refundedAmount > 0 && rw.alreadyRefunded(money(payment.refundedAmount, payment.currency))}
         </p>
         <form
           noValidate
@@ -70,7 +72,7 @@ export function RefundAsk({
           }}
         >
           <label>
-            Amount to refund ({payment.currency}, at most {money(left, payment.currency)})
+            {rw.refundAmount(payment.currency, money(left, payment.currency))}
             <input
               ref={field}
               name="refund-amount"
@@ -87,10 +89,10 @@ export function RefundAsk({
           <Problem text={problem} />
           <div class="row">
             <button type="button" onClick={onCancel} disabled={busy}>
-              Keep the payment
+              {rw.keepPayment}
             </button>
             <button type="submit" class="danger" disabled={busy}>
-              {valid ? `Refund ${money(value, payment.currency)}` : "Refund"}
+              {valid ? rw.refundThis(money(value, payment.currency)) : rw.refund}
             </button>
           </div>
         </form>

@@ -10,12 +10,12 @@ import { forgetKey, saveKey, savedKey } from "./saved-key";
 import type { RegisterSession } from "./session";
 import { Today } from "./Today";
 import { WatchedRegisterClient } from "./watched-client";
+import { rw } from "./register-words";
+import { LanguageSwitch } from "../shared/LanguageSwitch";
 import "./register.css";
 
-const SECTIONS = { sale: "Sale", bill: "Bill", today: "Today" } as const;
-type Section = keyof typeof SECTIONS;
-
-const KEY_ENDED = "This register's key no longer works: it was revoked or replaced. Enter the new key.";
+const sections = () => ({ sale: rw.sale, bill: rw.bill, today: rw.today });
+type Section = keyof ReturnType<typeof sections>;
 
 /**
  * A store's register. Its API key stays on this device (saved-key.ts) until "Sign out",
@@ -39,7 +39,7 @@ export function Register() {
   const open = async (apiKey: string): Promise<void> => {
     let refused = false;
     const client = new WatchedRegisterClient(location.origin, apiKey, () => {
-      if (!refused) end(KEY_ENDED);
+      if (!refused) end(rw.keyEnded);
     });
     try {
       const store = await client.myStore(); // the key works, is a register's, and says which store
@@ -59,8 +59,8 @@ export function Register() {
       .catch((error) => {
         if (error instanceof WalletApiError) {
           forgetKey();
-          setWhy(KEY_ENDED);
-        } else setWhy(`The saved key could not be checked: ${errorWords(error)}`); // kept, to try again
+          setWhy(rw.keyEnded);
+        } else setWhy(rw.savedKeyUnchecked(errorWords(error))); // kept, to try again
       })
       .finally(() => setOpening(false));
   };
@@ -77,13 +77,13 @@ export function Register() {
       () => void session.client.myStore().catch(() => {}),
     );
   }, [session]);
-  if (opening && !session) return <p aria-live="polite">Opening the register…</p>;
+  if (opening && !session) return <p aria-live="polite">{rw.opening}</p>;
   if (!session) return <SignIn why={why} onKey={open} onRetry={savedKey() ? reopen : null} />;
   return (
     <div class="register">
       <header class="bar">
         <h1>
-          Register · <span data-testid="store-name">{session.store.name}</span>
+          {rw.register} · <span data-testid="store-name">{session.store.name}</span>
         </h1>
         <button
           type="button"
@@ -92,10 +92,10 @@ export function Register() {
             end(null);
           }}
         >
-          Sign out
+          {rw.signOut}
         </button>
       </header>
-      <Tabs sections={SECTIONS} current={section} label="Register sections" onSelect={setSection} />
+      <Tabs sections={sections()} current={section} label={rw.sections} onSelect={setSection} />
       <main>
         {section === "sale" && <Sale session={session} />}
         {section === "bill" && <BillCollection session={session} />}
@@ -113,7 +113,8 @@ function SignIn({ why, onKey, onRetry }: { why: string | null; onKey: (apiKey: s
   useEffect(() => first.current?.focus(), []);
   return (
     <main class="narrow">
-      <h1>Register sign-in</h1>
+      <LanguageSwitch />
+      <h1>{rw.signInTitle}</h1>
       {why && !problem && (
         <p role="alert" class="notice bad" data-testid="signed-out-why">
           {why}
@@ -121,7 +122,7 @@ function SignIn({ why, onKey, onRetry }: { why: string | null; onKey: (apiKey: s
       )}
       {onRetry && (
         <button type="button" class="primary big" onClick={onRetry}>
-          Try the saved key again
+          {rw.tryAgain}
         </button>
       )}
       <form
@@ -135,9 +136,9 @@ function SignIn({ why, onKey, onRetry }: { why: string | null; onKey: (apiKey: s
             const code = error instanceof WalletApiError ? error.code : null;
             setProblem(
               code === "UNAUTHENTICATED"
-                ? "This key is not valid. Check it, or ask the store's manager for a new one."
+                ? rw.keyInvalid
                 : code === "FORBIDDEN"
-                  ? "This key is not a register's key (it may be a gate's or a partner's)."
+                  ? rw.notRegisterKey
                   : errorWords(error),
             );
             setBusy(false);
@@ -145,12 +146,12 @@ function SignIn({ why, onKey, onRetry }: { why: string | null; onKey: (apiKey: s
         }}
       >
         <label>
-          The store's register API key
+          {rw.apiKey}
           <input ref={first} type="password" autocomplete="off" required value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
         </label>
-        <p class="note">The register remembers this key on this device until someone signs out. The currency comes from the store.</p>
+        <p class="note">{rw.keyNote}</p>
         <button type="submit" class="primary" disabled={busy}>
-          Open the register
+          {rw.openRegister}
         </button>
       </form>
       <Problem text={problem} />

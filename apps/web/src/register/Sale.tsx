@@ -8,6 +8,7 @@ import { errorWords } from "../shared/words";
 import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
 import { PaymentVerdict, RefusedVerdict } from "./Verdict";
+import { rw } from "./register-words";
 
 type State =
   | { step: "ready" }
@@ -38,7 +39,7 @@ export function Sale({ session }: { session: RegisterSession }) {
   const charge = async (code: string) => {
     const value = Number(amount);
     if (!Number.isInteger(value) || value <= 0) {
-      setProblem("Enter the amount first (a whole number in the currency's smallest unit).");
+      setProblem(rw.amountFirst);
       return;
     }
     setProblem(null);
@@ -65,24 +66,24 @@ export function Sale({ session }: { session: RegisterSession }) {
 
   return (
     <section aria-labelledby="sale-title">
-      <h2 id="sale-title">Sale</h2>
+      <h2 id="sale-title">{rw.sale}</h2>
       <Problem text={problem} />
       {(state.step === "ready" || state.step === "charging") && (
         <>
           <label>
-            Amount ({session.currency})
+            {rw.amount(session.currency)}
             <input type="number" inputMode="numeric" min="1" step="1" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} name="amount" />
           </label>
-          <CodeInput label="Or type the customer's code" onCode={charge} busy={state.step === "charging"} />
-          {state.step === "charging" && <p aria-live="polite">Charging…</p>}
+          <CodeInput label={rw.typeCustomerCode} onCode={charge} busy={state.step === "charging"} />
+          {state.step === "charging" && <p aria-live="polite">{rw.charging}</p>}
         </>
       )}
       {state.step === "waiting" && (
         <div class="panel waiting" role="status" aria-live="polite">
           <p class="amount">{money(state.payment.amount, state.payment.currency)}</p>
-          <p>Waiting for the customer to confirm on their phone…</p>
+          <p>{rw.waitingPhone}</p>
           <button type="button" class="danger" onClick={() => cancel(state.payment)}>
-            Cancel the sale
+            {rw.cancelSale}
           </button>
         </div>
       )}

@@ -1,11 +1,12 @@
 import type { Payment } from "@clients/common";
 import { useState } from "preact/hooks";
-import { money } from "../shared/format";
+import { hhmm, longDay, money } from "../shared/format";
+import { rw } from "./register-words";
 import { useLoad } from "../shared/use-load";
 import { statusWords } from "../shared/words";
 import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
-import { dayIn, paymentsOfDay, timeIn } from "./store-day";
+import { dayIn, paymentsOfDay } from "./store-day";
 
 /**
  * The store's day, today only, in the store's time zone: its totals (the server's
@@ -20,28 +21,28 @@ export function Today({ session }: { session: RegisterSession }) {
   const report = useLoad(() => session.client.storeReport(today), [session, today]);
   const [asking, setAsking] = useState<Payment | null>(null);
   const [refunded, setRefunded] = useState<string | null>(null);
-  const dateWords = new Date().toLocaleDateString(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
+  const dateWords = longDay(new Date(), zone);
   return (
     <section aria-labelledby="today-title">
-      <h2 id="today-title">Today, {dateWords}</h2>
+      <h2 id="today-title">{rw.todayTitle(dateWords)}</h2>
       {report.problem && <p class="problem">{report.problem}</p>}
       {report.value && (
-        <dl class="totals" aria-label="The day's totals">
-          <dt>Payments approved</dt>
+        <dl class="totals" aria-label={rw.totals}>
+          <dt>{rw.paymentsApproved}</dt>
           <dd>
             {report.value.paymentsApproved} · {money(report.value.amountApproved, report.value.currency)}
           </dd>
-          <dt>Refunded</dt>
+          <dt>{rw.refunded}</dt>
           <dd>{money(report.value.amountRefunded, report.value.currency)}</dd>
-          <dt>Voided</dt>
+          <dt>{rw.voided}</dt>
           <dd>{money(report.value.amountVoided, report.value.currency)}</dd>
-          <dt>Bills collected</dt>
+          <dt>{rw.billsCollected}</dt>
           <dd>{report.value.billsCollected}</dd>
-          <dt>Cash to hand over</dt>
+          <dt>{rw.cashToHand}</dt>
           <dd>
             <strong>{money(report.value.cashCollected, report.value.currency)}</strong>
           </dd>
-          <dt>Points issued · redeemed</dt>
+          <dt>{rw.points}</dt>
           <dd>
             {report.value.pointsIssued} · {report.value.pointsRedeemed}
           </dd>
@@ -52,41 +53,41 @@ export function Today({ session }: { session: RegisterSession }) {
           {refunded}
         </p>
       )}
-      <h3>Payments today</h3>
+      <h3>{rw.paymentsToday}</h3>
       {payments.problem && (
         <p role="alert" class="problem">
           {payments.problem}
         </p>
       )}
-      {payments.value?.payments.length === 0 && <p class="empty">No payments yet today.</p>}
-      <ul class="list" aria-label="Payments today">
+      {payments.value?.payments.length === 0 && <p class="empty">{rw.noPaymentsToday}</p>}
+      <ul class="list" aria-label={rw.paymentsToday}>
         {payments.value?.payments.map((payment) => (
           <li key={payment.id}>
             <div>
               {money(payment.amount, payment.currency)} · <span data-testid="payment-status">{statusWords(payment.status)}</span>
-              {payment.refundedAmount > 0 && payment.status !== "REFUNDED" && <> ({money(payment.refundedAmount, payment.currency)} back)</>}
+              {payment.refundedAmount > 0 && payment.status !== "REFUNDED" && rw.back_(money(payment.refundedAmount, payment.currency))}
               <br />
               <small>
-                {timeIn(zone, payment.createdAt)} · {payment.card.brand} •••• {payment.card.last4}
-                {payment.approvalNumber ? ` · approval ${payment.approvalNumber}` : ""}
+                {hhmm(payment.createdAt, zone)} · {payment.card.brand} •••• {payment.card.last4}
+                {payment.approvalNumber ? rw.approval(payment.approvalNumber) : ""}
               </small>
             </div>
             {(payment.status === "APPROVED" || payment.status === "PARTIALLY_REFUNDED") && (
-              <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={`Refund ${money(payment.amount, payment.currency)} at ${timeIn(zone, payment.createdAt)}`}>
-                Refund…
+              <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={rw.refundAt(money(payment.amount, payment.currency), hhmm(payment.createdAt, zone))}>
+                {rw.refundOpen}
               </button>
             )}
           </li>
         ))}
       </ul>
-      {payments.value?.more && <p class="note">Only the latest {payments.value.payments.length} are listed.</p>}
-      <h3>Bills collected today</h3>
+      {payments.value?.more && <p class="note">{rw.onlyLatest(payments.value.payments.length)}</p>}
+      <h3>{rw.billsToday}</h3>
       {bills.problem && <p class="problem">{bills.problem}</p>}
-      {bills.value?.length === 0 && <p class="empty">No bills collected yet today.</p>}
+      {bills.value?.length === 0 && <p class="empty">{rw.noBillsToday}</p>}
       <ul class="list">
         {bills.value?.map((bill) => (
           <li key={bill.id}>
-            {bill.billerName} · {money(bill.amount, bill.currency)} · {bill.tender === "CASH" ? "cash" : bill.tender === "CARD" ? "card" : ""}
+            {bill.billerName} · {money(bill.amount, bill.currency)} · {bill.tender === "CASH" ? rw.tender.CASH : bill.tender === "CARD" ? rw.tender.CARD : ""}
           </li>
         ))}
       </ul>
@@ -100,7 +101,7 @@ export function Today({ session }: { session: RegisterSession }) {
           }}
           onDone={(payment) => {
             setAsking(null);
-            setRefunded(`Refunded: ${money(payment.refundedAmount - asking.refundedAmount, payment.currency)} given back to the card.`);
+            setRefunded(rw.refundedNotice(money(payment.refundedAmount - asking.refundedAmount, payment.currency)));
             payments.reload();
             report.reload();
           }}

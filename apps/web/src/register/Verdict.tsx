@@ -4,6 +4,7 @@ import { money } from "../shared/format";
 import { ReceiptLine } from "../shared/receipt-seal";
 import { signalVerdict } from "../shared/signal";
 import { declineWords, statusWords } from "../shared/words";
+import { rw } from "./register-words";
 
 /** A sale's end, as the whole screen shows it: green, red, or (a refund, a cancel) neutral. */
 export type Tone = "ok" | "bad" | "calm";
@@ -15,14 +16,8 @@ const TONE: Record<string, Tone> = {
   EXPIRED: "bad",
 };
 
-const REASON: Record<string, string> = {
-  REJECTED_BY_CUSTOMER: "The customer said no on their phone",
-  EXPIRED: "The customer did not confirm on their phone in time",
-  VOIDED: "The sale was cancelled; nothing was charged",
-  REFUNDED: "All of it was given back to the card",
-  PARTIALLY_REFUNDED: "Part of it was given back to the card",
-  PROCESSING: "The card company has not answered yet: look in Today in a moment",
-};
+/** Why a payment that was not simply approved or declined ended so, in words. */
+const reasonOf = (status: string): string | undefined => (rw.reason as Record<string, string | undefined>)[status];
 
 export const toneOf = (status: string): Tone => TONE[status] ?? "calm";
 
@@ -38,37 +33,37 @@ export function PaymentVerdict({ payment, onRefund, onNext }: { payment: Payment
     if (tone !== "calm") signalVerdict(tone === "ok");
     next.current?.focus();
   }, [payment.id, payment.status]);
-  const reason = payment.status === "DECLINED" ? declineWords(payment.declineReason) : REASON[payment.status];
+  const reason = payment.status === "DECLINED" ? declineWords(payment.declineReason) : reasonOf(payment.status);
   return (
     <div class={`verdict register-verdict ${tone}`} role="alert" data-testid="verdict" data-tone={tone}>
       {onRefund && (
         <div class="verdict-corner">
           <button type="button" class="refund-open" onClick={onRefund}>
-            Refund…
+            {rw.refundOpen}
           </button>
         </div>
       )}
       <p class="big-word">{statusWords(payment.status)}</p>
       {reason && <p class="reason">{reason}</p>}
       <p class="amount">{money(payment.amount, payment.currency)}</p>
-      {payment.refundedAmount > 0 && <p>Refunded {money(payment.refundedAmount, payment.currency)}</p>}
+      {payment.refundedAmount > 0 && <p>{rw.refundedAmount(money(payment.refundedAmount, payment.currency))}</p>}
       <p>
         {payment.card.brand} •••• {payment.card.last4}
         {payment.approvalNumber && (
           <>
             {" "}
-            · approval number <strong data-testid="approval-number">{payment.approvalNumber}</strong>
+            · {rw.approvalNumber} <strong data-testid="approval-number">{payment.approvalNumber}</strong>
           </>
         )}
       </p>
       {payment.customerNumber && (
         <p>
-          Customer number <strong data-testid="customer-number">{payment.customerNumber}</strong>
+          {rw.customerNumber} <strong data-testid="customer-number">{payment.customerNumber}</strong>
         </p>
       )}
       {payment.receipt && <ReceiptLine json={payment.receipt.json} />}
       <button ref={next} type="button" class="big" onClick={onNext}>
-        Next sale
+        {rw.nextSale}
       </button>
     </div>
   );
@@ -83,14 +78,14 @@ export function RefusedVerdict({ reason, amount, onAgain, onNext }: { reason: st
   }, [reason]);
   return (
     <div class="verdict register-verdict bad" role="alert" data-testid="verdict" data-tone="bad">
-      <p class="big-word">Not charged</p>
+      <p class="big-word">{rw.notCharged}</p>
       <p class="reason">{reason}</p>
       {amount && <p class="amount">{amount}</p>}
       <button ref={again} type="button" class="big" onClick={onAgain}>
-        Try another code
+        {rw.tryAnother}
       </button>
       <button type="button" class="big" onClick={onNext}>
-        Next sale
+        {rw.nextSale}
       </button>
     </div>
   );

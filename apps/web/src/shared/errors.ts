@@ -1,9 +1,10 @@
 import { WalletApiError } from "@clients/common";
+import { words } from "./words";
 
 /** What to tell a person about a failure: the server's message with its code, or a network hint. */
 export function errorText(error: unknown): string {
   if (error instanceof WalletApiError) return `${error.message} (${error.code})`;
-  if (error instanceof TypeError) return "The server cannot be reached. Check the network and try again.";
+  if (error instanceof TypeError) return words.unreachable;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,6 +1,7 @@
 import QRCode from "qrcode";
 import { useEffect, useState } from "preact/hooks";
 import { QrImage } from "./qr";
+import { words } from "./words";
 
 // As the server draws its codes (src/services/codes/qr.ts): medium error correction, a quiet zone.
 const OPTIONS = { errorCorrectionLevel: "M" as const, margin: 2, type: "svg" as const };
@@ -18,14 +19,14 @@ export function LocalQr({ text, label, level = OPTIONS.errorCorrectionLevel }: {
     QRCode.toString(text, { ...OPTIONS, errorCorrectionLevel: level }).then((drawn) => current && setSvg(drawn));
     return () => void (current = false);
   }, [text, level]);
-  return svg ? <QrImage svg={svg} label={label} /> : <p aria-live="polite">Drawing the code…</p>;
+  return svg ? <QrImage svg={svg} label={label} /> : <p aria-live="polite">{words.drawingCode}</p>;
 }
 
 /** A code too long to read aloud, as text for a clerk or a test to copy; folded away below its QR. */
 export function LongCode({ code, testId }: { code: string; testId: string }) {
   return (
     <details class="long-code">
-      <summary>The code as text</summary>
+      <summary>{words.codeAsText}</summary>
       <code data-testid={testId}>{code}</code>
     </details>
   );

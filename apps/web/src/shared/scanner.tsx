@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { words } from "./words";
 
 interface Detector {
   detect(source: CanvasImageSource): Promise<Array<{ rawValue: string }>>;
@@ -53,7 +54,7 @@ export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => v
           await new Promise((resolve) => setTimeout(resolve, 150));
         }
       } catch (error) {
-        if (!stopped) setProblem(`The camera is not available (${(error as Error).name}). Type the code instead.`);
+        if (!stopped) setProblem(words.cameraUnavailable((error as Error).name));
       }
     })();
     return () => {
@@ -63,11 +64,11 @@ export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => v
   }, []);
   return (
     <div class="scanner">
-      <video ref={video} muted playsInline aria-label="Camera picture" />
+      <video ref={video} muted playsInline aria-label={words.cameraPicture} />
       <canvas ref={canvas} hidden />
-      {problem ? <p role="alert">{problem}</p> : <p aria-live="polite">Hold the QR code in front of the camera.</p>}
+      {problem ? <p role="alert">{problem}</p> : <p aria-live="polite">{words.holdCode}</p>}
       <button type="button" onClick={onClose}>
-        Stop the camera
+        {words.stopCamera}
       </button>
     </div>
   );
@@ -138,7 +139,7 @@ export function ContinuousScanner({
         }
       } catch (error) {
         if (stopped) return;
-        setProblem(`The camera is not available (${(error as Error).name}). Type the code instead.`);
+        setProblem(words.cameraUnavailable((error as Error).name));
         latest.current.onUnavailable?.();
       }
     })();
@@ -149,7 +150,7 @@ export function ContinuousScanner({
   }, []);
   return (
     <div class="scanner continuous">
-      <video ref={video} muted playsInline aria-label="Camera picture" />
+      <video ref={video} muted playsInline aria-label={words.cameraPicture} />
       <canvas ref={canvas} hidden />
       {problem ? (
         <p role="alert">{problem}</p>
@@ -182,7 +183,7 @@ export function TypedCode({ label, onCode, busy }: { label: string; onCode: (cod
         <input value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autocomplete="off" spellcheck={false} inputMode="text" name="code" />
       </label>
       <button type="submit" disabled={busy || !typed.trim()}>
-        Use this code
+        {words.useThisCode}
       </button>
     </form>
   );
@@ -205,7 +206,7 @@ export function CodeInput({ label, onCode, busy }: { label: string; onCode: (cod
         />
       ) : (
         <button type="button" class="primary" onClick={() => setScanning(true)} disabled={busy}>
-          Scan with the camera
+          {words.scanWithCamera}
         </button>
       )}
       <form
@@ -220,7 +221,7 @@ export function CodeInput({ label, onCode, busy }: { label: string; onCode: (cod
           <input value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autocomplete="off" spellcheck={false} inputMode="text" name="code" />
         </label>
         <button type="submit" disabled={busy || !typed.trim()}>
-          Use this code
+          {words.useThisCode}
         </button>
       </form>
     </div>

@@ -1,0 +1,142 @@
+import type { Browser, Page } from "playwright-core";
+import { AdminClient } from "../../clients/admin";
+import { PartnerClient } from "../../clients/partner";
+import { spawnServer, type ServerProcess } from "../../scripts/server-process";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { ADMIN_TOKEN } from "../support/server";
+import { PASSWORD, TEST_CARDS, newShopper } from "../support/world";
+import { launchChromium, missingTools } from "./chromium";
+
+const describeIf = missingTools ? describe.skip : describe;
+if (missingTools) process.stdout.write(`[browser] the language tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
+
+const PHONE_VIEWPORT = { width: 390, height: 844 };
+const TERMINAL_VIEWPORT = { width: 800, height: 700 };
+
+/**
+ * Japanese and English in a real browser: each screen speaks Japanese to a browser whose
+ * language is ja-JP, its EN / 日本語 switch turns it to English, and the choice stays on
+ * the device across a reload, with `<html lang>` following it. Amounts are written by
+ * Intl (¥ or the full-width ￥, as Intl gives it for ja-JP) and a decline reason reads in
+ * Japanese words.
+ */
+describeIf("the web app in Japanese and English", () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let browser: Browser;
+  let admin: AdminClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    browser = await launchChromium();
+    admin = new AdminClient(server.url, ADMIN_TOKEN);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await database?.drop();
+  });
+
+  /** A page of a fresh browser profile whose languages are Japanese first, as a phone set to Japanese has them. */
+  async function japanesePage(viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: "ja-JP" });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => process.stdout.write(`[languages error] ${e.message}\n`));
+    return page;
+  }
+
+  const htmlLang = (page: Page) => page.evaluate("document.documentElement.lang");
+
+  /** Presses English on the switch, reloads, and checks the page still speaks English (`afterReload`: the heading the reloaded page opens at). */
+  async function switchToEnglishAndReload(page: Page, englishHeading: string, afterReload = englishHeading) {
+    const switcher = page.getByRole("group", { name: "Language / 言語" });
+    await expect(switcher.getByRole("button", { name: "日本語" }).getAttribute("aria-pressed")).resolves.toBe("true");
+    await switcher.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: englishHeading }).waitFor();
+    await expect(switcher.getByRole("button", { name: "English" }).getAttribute("aria-pressed")).resolves.toBe("true");
+    expect(await htmlLang(page)).toBe("en");
+    await page.reload();
+    await page.getByRole("heading", { name: afterReload, exact: true }).waitFor();
+    expect(await htmlLang(page)).toBe("en");
+  }
+
+  it("the register speaks Japanese to a ja-JP browser: the amount through Intl, a decline in Japanese words; English after the switch and a reload", async () => {
+    const created = await admin.createStore("コンビニ渋谷", "JPY", undefined, { timeZone: "Asia/Tokyo" });
+    const apiKey = (await admin.issueApiKey("REGISTER", created.id)).key;
+    const declined = await newShopper(server.url, TEST_CARDS.declined);
+    const page = await japanesePage(TERMINAL_VIEWPORT);
+
+    await page.goto(`${server.url}/app/#/register`);
+    await page.getByRole("heading", { name: "レジのサインイン" }).waitFor();
+    expect(await htmlLang(page)).toBe("ja");
+    await page.getByLabel("店舗のレジ用APIキー").fill(apiKey);
+    await page.getByRole("button", { name: "レジを開く" }).click();
+    await page.getByRole("heading", { name: "販売" }).waitFor();
+
+    const { code } = await declined.phone.issuePaymentCode(declined.card.id, PASSWORD, null, "none");
+    await page.getByLabel("金額（JPY）").fill("1200");
+    await page.getByLabel("またはお客様のコードを入力").fill(code);
+    await page.getByRole("button", { name: "このコードを使う" }).click();
+    const verdict = page.getByTestId("verdict");
+    await verdict.waitFor({ timeout: 15_000 });
+    await verdict.getByText("カードが承認されませんでした", { exact: true }).waitFor();
+    expect(await verdict.locator(".big-word").textContent()).toBe("拒否");
+    expect(await verdict.locator(".amount").textContent()).toMatch(/^[¥￥]1,200$/);
+    await expect(page.getByText("card_declined").count()).resolves.toBe(0);
+    await verdict.getByRole("button", { name: "次の販売" }).click();
+
+    await page.getByRole("button", { name: "サインアウト" }).click();
+    await page.getByRole("heading", { name: "レジのサインイン" }).waitFor();
+    await switchToEnglishAndReload(page, "Register sign-in");
+    await page.getByLabel("The store's register API key").waitFor();
+    await page.context().close();
+  });
+
+  it("the phone speaks Japanese to a ja-JP browser, and its Settings switch to English for good", async () => {
+    const shopper = await newShopper(server.url);
+    const page = await japanesePage(PHONE_VIEWPORT);
+
+    await page.goto(`${server.url}/app/#/phone`);
+    await page.getByRole("heading", { name: "ウォレットにサインイン" }).waitFor();
+    expect(await htmlLang(page)).toBe("ja");
+    await page.getByLabel("電話番号").fill(shopper.phoneNumber);
+    await page.getByLabel("パスワード").fill(PASSWORD);
+    await page.getByRole("button", { name: "サインイン", exact: true }).click();
+    await page.getByRole("heading", { name: "支払う" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("img", { name: "支払いコードのQR" }).waitFor();
+
+    await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "設定", exact: true }).click();
+    await page.getByRole("heading", { name: "設定" }).waitFor();
+    await switchToEnglishAndReload(page, "Settings", "Pay");
+    await page.getByRole("navigation", { name: "Wallet sections" }).getByRole("button", { name: "Pay", exact: true }).waitFor();
+    await page.getByRole("img", { name: "Payment code QR" }).waitFor();
+    await page.context().close();
+  });
+
+  it("the gate speaks Japanese to a ja-JP browser from its sign-in, and English after the switch and a reload", async () => {
+    const partner = await admin.createPartner("幕張ライブ");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
+    const now = Date.now();
+    await shop.createEvent({ title: "サマーソニック", venue: "幕張メッセ", doorsOpenAt: new Date(now - 600_000).toISOString(), startsAt: new Date(now + 3_600_000).toISOString() });
+    const page = await japanesePage(TERMINAL_VIEWPORT);
+
+    await page.goto(`${server.url}/app/#/gate`);
+    await page.getByRole("heading", { name: "ゲートのサインイン" }).waitFor();
+    expect(await htmlLang(page)).toBe("ja");
+    await page.getByLabel("ゲートのAPIキー").fill(gateKey);
+    await page.getByRole("button", { name: "イベントを表示" }).click();
+    await page.getByRole("group", { name: "イベント" }).getByText(/幕張メッセ · 開場 /).waitFor();
+    await page.getByLabel("ゲート名").fill("北1");
+    await page.getByRole("button", { name: "ゲートを開く" }).click();
+    await page.getByRole("heading", { name: /ゲート 北1/ }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("queued-scans").getByText("すべてのスキャンはサーバーに送信済みです。").waitFor();
+
+    await page.getByRole("button", { name: "このゲートからサインアウト" }).click();
+    await page.getByRole("heading", { name: "ゲートのサインイン" }).waitFor();
+    await switchToEnglishAndReload(page, "Gate sign-in");
+    await page.getByLabel("The gate's API key").waitFor();
+    await page.context().close();
+  });
+});
