@@ -13,6 +13,7 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
+  testSequencer: "<rootDir>/tests/support/sequencer.js",
   setupFiles: ["reflect-metadata"],
   // Generous, so that a loaded machine (servers spawned, MySQL busy) makes a test slow, not failed.
   testTimeout: 180_000,
