@@ -116,6 +116,6 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     receipts,
     books: new BooksService(deps),
     receiptKeys: new ReceiptKeys(deps),
-    sealer: new BooksSealer(deps),
+    sealer: new BooksSealer(deps, (head) => deps.events.booksSealed(head)),
   };
 }

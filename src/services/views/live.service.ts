@@ -9,6 +9,7 @@ import {
   type ConfirmationRequestEvent,
   type MessageEvent,
   type PaymentEvent,
+  type TreeHeadEvent,
 } from "../kernel/events";
 import { requireCustomer, requireCustomerOrRegister, requirePartner } from "../kernel/guards";
 
@@ -31,6 +32,11 @@ export class LiveService {
   confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
     const { customerId } = requireCustomer(caller);
     return this.deps.events.confirmationRequests(customerId);
+  }
+
+  /** Anyone: the books' signed tree heads as the sealer signs them (a head is public, and carries nothing else). */
+  booksSealed(): AsyncIterable<TreeHeadEvent> {
+    return this.deps.events.treeHeads();
   }
 
   billReceipts(caller: Caller): AsyncIterable<BillEvent> {

@@ -1,0 +1,70 @@
+import { BooksClient, type TreeHead } from "../../clients/books";
+import type { LiveFeed } from "../../clients/live";
+import { verifyTreeHead } from "../../clients/wire/receipt";
+import { ANONYMOUS_SOCKET_LIFETIME_MS } from "../../src/ws/anonymous-sockets";
+import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
+import { PASSWORD, newRegister, newShopper } from "../support/world";
+
+if (!mysqlAndRedis) {
+  process.stdout.write("[books-live] needs MySQL and Redis: SKIPPED\n");
+}
+const describeIf = mysqlAndRedis ? describe : describe.skip;
+
+/** Heads from `feed` until one satisfies `last` (each `next` bounded, so a silent feed fails). */
+async function headsUntil(feed: LiveFeed<TreeHead>, last: (head: TreeHead) => boolean): Promise<TreeHead[]> {
+  const heads: TreeHead[] = [];
+  for (;;) {
+    const head = await feed.next(10_000);
+    heads.push(head);
+    if (last(head)) return heads;
+  }
+}
+
+describeIf("the books' live feed across two server processes sharing Redis", () => {
+  let instances: Instances;
+
+  beforeAll(async () => {
+    instances = await startInstances(2, { BOOKS_SEAL_MS: "100", BOOKS_HEAD_MS: "400" });
+  });
+
+  afterAll(async () => {
+    expect(await instances.stop()).toEqual([0, 0]);
+  });
+
+  it("gives a subscriber without a credential, on either instance, each signed head once, and keeps its socket open", async () => {
+    const [first, second] = instances.servers;
+    const onFirst = new BooksClient(first.url);
+    const onSecond = new BooksClient(second.url);
+    const feeds = [onFirst.booksSealed(), onSecond.booksSealed()];
+    try {
+      await Promise.all(feeds.map((feed) => feed.ready));
+      const openedAt = Date.now();
+      const shopper = await newShopper(first.url);
+      const { register } = await newRegister(second.url);
+      const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD);
+      await register.redeemCode(code, { amount: 700, currency: "JPY" }, "books-live-1");
+
+      // Past the few seconds a socket without a credential otherwise lives, with the sale sealed.
+      const lived = (head: TreeHead) => head.size >= 1 && Date.parse(head.at) > openedAt + ANONYMOUS_SOCKET_LIFETIME_MS + 1000;
+      const [heard, heardToo] = await Promise.all(feeds.map((feed) => headsUntil(feed, lived)));
+      const keys = await onFirst.keySet();
+      for (const heads of [heard, heardToo]) {
+        const signings = heads.map((head) => `${head.size}@${head.at}`);
+        expect(new Set(signings).size).toBe(signings.length);
+        for (const head of heads) expect(await verifyTreeHead(head, keys)).toBe(true);
+        expect(heads.some((head) => head.size >= 1)).toBe(true);
+      }
+      expect(onFirst.live.closeCode).toBeNull();
+      expect(onSecond.live.closeCode).toBeNull();
+      // The same heads reached both: one publication crosses instances, none is made twice.
+      const latest = (await onSecond.treeHead())!;
+      const common = heard.filter((head) => heardToo.some((other) => other.at === head.at && other.size === head.size));
+      expect(common.length).toBeGreaterThan(0);
+      expect(latest.size).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const feed of feeds) feed.close();
+      await onFirst.live.close();
+      await onSecond.live.close();
+    }
+  });
+});
