@@ -41,6 +41,7 @@ import { BooksSealer } from "./books/sealer.service";
 import { BooksService } from "./books/books.service";
 import { ReceiptKeys } from "./books/receipt-keys.service";
 import { ReceiptService } from "./books/receipts.service";
+import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
 
@@ -80,6 +81,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   const auth = new AuthService(deps, adminToken, customers, credentials);
+  const books = new BooksService(deps);
+  const booksCopies = new BooksCopies(deps, outbox, books, webhookSecrets);
   return {
     auth,
     signUp: new SignUpService(deps, deps.sms, customers, auth),
@@ -114,8 +117,13 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
     receipts,
-    books: new BooksService(deps),
+    books,
+    booksCopies,
     receiptKeys: new ReceiptKeys(deps),
-    sealer: new BooksSealer(deps, (head) => deps.events.booksSealed(head)),
+    sealer: new BooksSealer(
+      deps,
+      (head) => deps.events.booksSealed(head),
+      (tx, head) => booksCopies.sealed(tx, head),
+    ),
   };
 }

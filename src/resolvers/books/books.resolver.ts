@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../../schema/context";
 import { BooksConsistency, Receipt, ReceiptKey, ReceiptProof, TreeHead } from "../../schema/books/books.types";
 import { Payment } from "../../schema/payments/payment.types";
@@ -30,6 +30,18 @@ export class BooksResolver {
   async booksConsistency(@Arg("from", () => Int) from: number, @Arg("to", () => Int) to: number, @Ctx() ctx: RequestContext): Promise<BooksConsistency> {
     const proof = await ctx.services.books.consistency(from, to);
     return { from: toTreeHead(proof.from), to: toTreeHead(proof.to), path: proof.path };
+  }
+
+  @Authorized("PARTNER", "ADMIN")
+  @Mutation(() => Boolean, {
+    description: "partner: for itself; admin: for a partner or store (ownerId). Opts in (true) or out of the books.sealed webhook, the latest signed head at most every BOOKS_COPY_MS",
+  })
+  async keepBooksCopy(
+    @Arg("enabled") enabled: boolean,
+    @Arg("ownerId", () => ID, { nullable: true }) ownerId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return ctx.services.booksCopies.keepBooksCopy(ctx.caller, enabled, ownerId);
   }
 
   @Subscription(() => TreeHead, {
