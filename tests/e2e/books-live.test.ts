@@ -1,8 +1,15 @@
+import { AdminClient } from "../../clients/admin";
 import { BooksClient, type TreeHead } from "../../clients/books";
 import type { LiveFeed } from "../../clients/live";
+import { PartnerClient } from "../../clients/partner";
 import { verifyTreeHead } from "../../clients/wire/receipt";
+import { verifyWebhook } from "../../src/services/delivery/webhooks";
 import { ANONYMOUS_SOCKET_LIFETIME_MS } from "../../src/ws/anonymous-sockets";
+import { engines } from "../support/databases";
+import { eventually } from "../support/eventually";
 import { mysqlAndRedis, startInstances, type Instances } from "../support/production";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
+import { startWebhookReceiver } from "../support/webhook-receiver";
 import { PASSWORD, newRegister, newShopper } from "../support/world";
 
 if (!mysqlAndRedis) {
@@ -68,3 +75,49 @@ describeIf("the books' live feed across two server processes sharing Redis", () 
     }
   });
 });
+
+describe.each(engines)("the books.sealed webhook through the API (%s)", (engine) => {
+  let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+  beforeAll(async () => {
+    server = await startTestServer(engine, { env: { BOOKS_SEAL_MS: "100", BOOKS_HEAD_MS: "300", BOOKS_COPY_MS: "200" } });
+    receiver = await startWebhookReceiver();
+    receiver.up();
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  it("sends a partner that keeps a copy the latest signed head, signed with its webhook secret; a store by the admin likewise", async () => {
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Copy Keeper", receiver.url);
+    const hq = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    expect(await hq.keepBooksCopy(true)).toBe(true);
+    const store = await admin.createStore("Copy Corner", "JPY", undefined, { webhookUrl: receiver.url });
+    expect(await admin.keepBooksCopy(store.id, true)).toBe(true);
+    await expect(admin.keepBooksCopy("0190f000-0000-7000-8000-000000000000", true)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    await register.redeemCode((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code, { amount: 900, currency: "JPY" }, "books-copy-1");
+
+    const books = new BooksClient(server.url);
+    const keys = await books.keySet();
+    const copies = () => receiver.delivered.filter((hook) => JSON.parse(hook.body).type === "books.sealed");
+    const secrets = [partner.webhookSecret!, store.webhookSecret!];
+    // Each receiver's: signed with its own secret, carrying a head of the books with the sale in it.
+    expect(await eventually(() => secrets.every((secret) => copies().some((hook) => signedWith(secret, hook))), 30_000)).toBe(true);
+    for (const hook of copies()) {
+      const head = JSON.parse(hook.body).data as TreeHead;
+      expect(head.size).toBeGreaterThanOrEqual(1);
+      expect(await verifyTreeHead(head, keys)).toBe(true);
+    }
+  });
+});
+
+function signedWith(secret: string, hook: { headers: Record<string, string | string[] | undefined>; body: string }): boolean {
+  const headers = { timestamp: String(hook.headers["x-wallet-timestamp"]), signature: String(hook.headers["x-wallet-signature"]) };
+  return verifyWebhook(secret, headers, hook.body, Math.floor(Date.now() / 1000));
+}
