@@ -85,7 +85,7 @@ describe.each(engines)("the books.sealed webhook (%s)", (engine) => {
     const copies = receiver.delivered.filter((hook) => JSON.parse(hook.body).type === "books.sealed");
     expect(copies.length).toBe(2);
     const keys = await world.services.receiptKeys.keySet();
-    const secrets = [partnerSecret, storeSecret];
+    const secrets = [partnerSecret!, storeSecret!];
     for (const hook of copies) {
       const body = JSON.parse(hook.body) as { type: string; data: TreeHead };
       // The latest head when it was sent, not the one that was new when it was written.
@@ -100,10 +100,14 @@ describe.each(engines)("the books.sealed webhook (%s)", (engine) => {
     await approvedSale(world, 400);
     await seal();
     expect((await messages()).length).toBe(4);
-    // Opted out: no more.
+    // Opted out: no more, not even the message already written for it.
     await world.services.booksCopies.keepBooksCopy(hq, false);
     clock.advance(COPY_MS);
+    const before = receiver.delivered.length;
     await world.services.outbox.drain();
+    const sent = receiver.delivered.slice(before).filter((hook) => JSON.parse(hook.body).type === "books.sealed");
+    expect(sent.length).toBe(1);
+    expect(verifyWebhook(storeSecret!, { timestamp: String(sent[0].headers["x-wallet-timestamp"]), signature: String(sent[0].headers["x-wallet-signature"]) }, sent[0].body, Math.floor(clock.now().getTime() / 1000))).toBe(true);
     await approvedSale(world, 500);
     await seal();
     const destinations = (await messages()).map((m) => m.destination);

@@ -36,9 +36,11 @@ export class BooksCopies {
     outbox.register(
       BOOKS_SEALED_TOPIC,
       async (payload, signal) => {
-        const head = await this.books.latestHead();
-        if (!head) return; // a message is written only once a head exists; nothing to send otherwise
         const event = payload as unknown as WebhookEvent;
+        // A receiver that stopped keeping a copy gets no more, not even one written before.
+        const keeps = await deps.db.read((m) => m.countBy(BooksCopyEntity, { destination: webhookDestination(payload) }));
+        const head = keeps > 0 ? await this.books.latestHead() : null;
+        if (!head) return;
         await send({ ...event, data: { ...head } } as unknown as Record<string, unknown>, signal);
       },
       webhookDestination,
