@@ -43,20 +43,24 @@ interface Side {
 export async function receiptsCost(options: { mysqlBase: string; redisUrl?: string; roundsAt16: number }): Promise<ReceiptsRound[]> {
   const metricsToken = randomBytes(24).toString("base64url");
   const plan = [...Array.from({ length: options.roundsAt16 }, () => 16), 64];
-  const perSide = REDEEM_WARMUP + plan.length * COUNT;
   const on = await startBenchServer({ mysqlBase: options.mysqlBase, redisUrl: options.redisUrl, env: { METRICS_TOKEN: metricsToken } });
   let off: BenchServer | null = null;
   try {
     off = await startBenchServer({ mysqlBase: options.mysqlBase, redisUrl: options.redisUrl, env: { RECEIPTS: "off", BENCH: "1" } });
     process.stderr.write("receipts' cost: setting up both servers...\n");
-    const sides = [await side(on, perSide), await side(off, perSide)];
+    const sides = [await side(on), await side(off)];
     const [withSide, withoutSide] = sides;
     const redeem = (s: Side, concurrency: number, count: number, tag: string) =>
       runLoad(concurrency, count, (i) => s.registers[i % s.registers.length].redeemCode(s.codes[s.used++], { amount: 500, currency: "JPY" }, `rc-${tag}-${i}`));
-    for (const s of sides) await redeem(s, 16, REDEEM_WARMUP, "warm");
+    for (const s of sides) {
+      await issue(s, REDEEM_WARMUP);
+      await redeem(s, 16, REDEEM_WARMUP, "warm");
+    }
     const pids = (s: Side) => ({ server: s.bench.server.process.pid!, mysqld: mysqldPid() });
     const rounds: ReceiptsRound[] = [];
     for (const [n, concurrency] of plan.entries()) {
+      // Codes live minutes (PAYMENT_CODE_TTL_SECONDS): each round's are issued just before it, unmeasured.
+      for (const s of sides) await issue(s, COUNT);
       const lag = lagReader(on.url, metricsToken);
       const withReceipts = await cpuPerOp(pids(withSide), () => redeem(withSide, concurrency, COUNT, `on-${n}`));
       const seen = await lag.stop();
@@ -71,15 +75,20 @@ export async function receiptsCost(options: { mysqlBase: string; redisUrl?: stri
   }
 }
 
-async function side(bench: BenchServer, codes: number): Promise<Side> {
+async function side(bench: BenchServer): Promise<Side> {
   const admin = new AdminClient(bench.url, bench.adminToken, { fetch: keepAliveFetch() });
   const phones = await inParallel(16, 16, () => newPhone(admin));
   const registers = await newRegisters(bench.url, admin, 16);
-  const issued = await inParallel(codes, 32, async (i) => {
-    const p = phones[i % phones.length];
+  return { bench, phones, registers, codes: [], used: 0 };
+}
+
+/** `count` more codes for `s`, issued through its server. */
+async function issue(s: Side, count: number): Promise<void> {
+  const issued = await inParallel(count, 32, async (i) => {
+    const p = s.phones[i % s.phones.length];
     return (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code;
   });
-  return { bench, phones, registers, codes: issued, used: 0 };
+  s.codes.push(...issued);
 }
 
 /** Reads the sealer's lag every LAG_EVERY_MS until stopped; then waits for the books to catch up and says how long that took. */

@@ -82,6 +82,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   const auth = new AuthService(deps, adminToken, customers, credentials);
   const books = new BooksService(deps);
+  const receiptKeys = new ReceiptKeys(deps);
   const booksCopies = new BooksCopies(deps, outbox, books, webhookSecrets);
   return {
     auth,
@@ -111,7 +112,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     admissions: new AdmissionService(deps, ticketEvents, tickets, receipts),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
-    live: new LiveService(deps, ticketEvents),
+    live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
     storeReports: new StoreReportService(deps),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
@@ -119,10 +120,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     receipts,
     books,
     booksCopies,
-    receiptKeys: new ReceiptKeys(deps),
+    receiptKeys,
     sealer: new BooksSealer(
       deps,
-      (head) => deps.events.booksSealed(head),
+      // The name is read once, then kept: heads go out in the order they were signed.
+      (head) => void receiptKeys.booksName().then((name) => deps.events.booksSealed(name, head), () => undefined),
       (tx, head) => booksCopies.sealed(tx, head),
     ),
   };

@@ -62,7 +62,7 @@ const EVERY_INSTANCE = "all";
 
 type TopicMap = {
   [Topic.CredentialsEnded]: [key: typeof EVERY_INSTANCE, payload: CredentialsEnded];
-  [Topic.BooksSealed]: [key: typeof EVERY_INSTANCE, payload: TreeHeadEvent];
+  [Topic.BooksSealed]: [books: string, payload: TreeHeadEvent];
   [Topic.Admissions]: [eventId: string, payload: AdmissionEvent];
   [Topic.BillReceipts]: [partnerId: string, payload: BillEvent];
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
@@ -173,13 +173,15 @@ export class EventBus {
   /**
    * A tree head the sealer signed, published once by the instance that sealed it: the
    * sealer runs on one instance at a time, its subscribers on any (through Redis).
+   * `books` names this deployment's books, so deployments sharing a Redis never hear
+   * each other's heads.
    */
-  booksSealed(head: TreeHeadEvent): void {
-    this.pubSub.publish(Topic.BooksSealed, EVERY_INSTANCE, this.json(head));
+  booksSealed(books: string, head: TreeHeadEvent): void {
+    this.pubSub.publish(Topic.BooksSealed, books, this.json(head));
   }
 
-  treeHeads(): AsyncIterable<TreeHeadEvent> {
-    return this.pubSub.subscribe(Topic.BooksSealed, EVERY_INSTANCE);
+  treeHeads(books: string): AsyncIterable<TreeHeadEvent> {
+    return this.pubSub.subscribe(Topic.BooksSealed, books);
   }
 
   billReceipts(partnerId: string): AsyncIterable<BillEvent> {

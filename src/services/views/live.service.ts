@@ -1,5 +1,6 @@
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
+import type { ReceiptKeys } from "../books/receipt-keys.service";
 import type { TicketEventService } from "../tickets/ticket-event.service";
 import {
   type AdmissionEvent,
@@ -21,6 +22,7 @@ export class LiveService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly ticketEvents: TicketEventService,
+    private readonly receiptKeys: ReceiptKeys,
   ) {}
 
   /** An event's gates and its ticket shop see every admission decision, with the count. */
@@ -35,8 +37,8 @@ export class LiveService {
   }
 
   /** Anyone: the books' signed tree heads as the sealer signs them (a head is public, and carries nothing else). */
-  booksSealed(): AsyncIterable<TreeHeadEvent> {
-    return this.deps.events.treeHeads();
+  async booksSealed(): Promise<AsyncIterable<TreeHeadEvent>> {
+    return this.deps.events.treeHeads(await this.receiptKeys.booksName());
   }
 
   billReceipts(caller: Caller): AsyncIterable<BillEvent> {
