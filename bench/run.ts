@@ -7,6 +7,7 @@ import { deviceProofRows } from "./device-proofs";
 import { closeAll, deliveryLatency, subscribedPhones } from "./live";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "./process-usage";
 import { redeemPairs } from "./redeem-pairs";
+import { printReceiptsCost, receiptsCost, receiptsCostAt16, type ReceiptsRound } from "./receipts-cost";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { galeraBench, printGalera, type GaleraBench } from "./galera";
 import { benchMysqlBase, benchRedisUrl, redisAnswers, startBenchServer } from "./server";
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   const redisUrl = benchRedisUrl();
   const redisUp = await redisAnswers(redisUrl);
   const deviceProofs = () => deviceProofRows({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, levels: LEVELS, count: COUNT });
+  const receiptsRows = () => receiptsCost({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, roundsAt16: ROUNDS_AT_16 });
+  if (process.argv.includes("--only=receipts")) {
+    // npm run bench -- --only=receipts: receipts and the books against none, on their own two servers.
+    printReceiptsCost(await receiptsRows());
+    return;
+  }
   if (process.argv.includes("--device-proofs")) {
     // npm run bench:device-proofs: these rows alone, on their own server.
     printTable(await deviceProofs());
@@ -133,7 +140,11 @@ async function main(): Promise<void> {
     const rss5000 = rssOf(server.process.pid!);
     await closeAll([...live, ...more]);
 
-    // Last, with the live phones gone: one server against three instances on a Galera cluster.
+    // With the live phones gone: receipts and the books against none, on two servers of their own.
+    const receipts: ReceiptsRound[] = await receiptsRows();
+    results.receipts = { costAt16: receiptsCostAt16(receipts), rounds: receipts };
+
+    // Last: one server against three instances on a Galera cluster.
     results.galera = await galeraBench({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined });
 
     const json = (r: Row) => ({ name: r.name, level: r.level, ...r.summary, cpuMsPerOp: r.cpu, coresBusy: r.coresBusy });
@@ -175,6 +186,7 @@ function print(rows: Row[], results: Record<string, unknown>): void {
   process.stdout.write(`redeem / least-work ceiling (the median of the runs): ${JSON.stringify(results.redeemVsLeastWork)}\n`);
   process.stdout.write(`  every run: ${JSON.stringify(results.redeemVsLeastWorkRuns)}\n`);
   process.stdout.write(`server memory: ${JSON.stringify(results.memory)}\n`);
+  if (results.receipts) printReceiptsCost((results.receipts as { rounds: ReceiptsRound[] }).rounds);
   if (results.galera) printGalera(results.galera as GaleraBench);
 }
 

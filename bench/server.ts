@@ -46,7 +46,14 @@ export interface BenchServer {
  * network), cheap password hashing unless told otherwise (so thousands of phones can be
  * set up quickly) and rate limits out of the way.
  */
-export async function startBenchServer(options: { mysqlBase: string; redisUrl?: string; profileDir?: string; passwordHashCost?: number }): Promise<BenchServer> {
+export async function startBenchServer(options: {
+  mysqlBase: string;
+  redisUrl?: string;
+  profileDir?: string;
+  passwordHashCost?: number;
+  /** More environment, e.g. RECEIPTS=off with BENCH=1 for the receipts' comparison server. */
+  env?: Record<string, string>;
+}): Promise<BenchServer> {
   const database = `wc_bench_${randomBytes(4).toString("hex")}`;
   const admin = await createConnection({ uri: options.mysqlBase });
   await admin.query(`CREATE DATABASE \`${database}\``);
@@ -72,6 +79,7 @@ export async function startBenchServer(options: { mysqlBase: string; redisUrl?: 
       RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
       RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
       RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
+      ...options.env,
     },
     { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
   );

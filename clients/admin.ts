@@ -27,6 +27,7 @@ export type ProgramInput = VariablesOf<typeof CreateProgram>;
 export type Program = ResultOf<typeof CreateProgram>["createProgram"];
 const IssueApiKey = graphql(`mutation IssueApiKey($role: ApiKeyRole!, $ownerId: ID!) { issueApiKey(role: $role, ownerId: $ownerId) { id role key } }`);
 export type IssuedApiKey = ResultOf<typeof IssueApiKey>["issueApiKey"];
+const KeepBooksCopy = graphql(`mutation KeepBooksCopy($enabled: Boolean!, $ownerId: ID) { keepBooksCopy(enabled: $enabled, ownerId: $ownerId) }`);
 const ApiKeys = graphql(`query ApiKeys($ownerId: ID) { apiKeys(ownerId: $ownerId) { ...ApiKeyInfoFields } }`, [ApiKeyInfoFields]);
 const RevokeApiKey = graphql(`mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ...ApiKeyInfoFields } }`, [ApiKeyInfoFields]);
 const DeadMessages = graphql(
@@ -53,6 +54,11 @@ export class AdminClient extends WalletClient {
   }
 
   /** `webhookSecret` verifies the partner's webhooks; it is shown here and nowhere else. */
+  /** Opts a partner or store (by id) in or out of the books.sealed webhook (docs/books.md); it needs a webhook URL. */
+  async keepBooksCopy(ownerId: string, enabled: boolean): Promise<boolean> {
+    return (await this.request(KeepBooksCopy, { enabled, ownerId })).keepBooksCopy;
+  }
+
   async createPartner(name: string, webhookUrl?: string): Promise<CreatedPartner> {
     return (await this.request(CreatePartner, { name, webhookUrl })).createPartner;
   }

@@ -1,5 +1,6 @@
-import { WalletClient } from "./common";
+import { WalletClient, type ClientOptions } from "./common";
 import { graphql } from "./graphql";
+import { LiveConnection, type LiveFeed } from "./live";
 import { fromBase64url } from "./wire/base64url";
 import { verifyConsistency, verifyInclusion } from "./wire/merkle";
 import { receiptLeafHash, verifyReceipt, verifyTreeHead, type KeySet, type SignedReceipt, type TreeHead } from "./wire/receipt";
@@ -15,6 +16,7 @@ const BooksConsistency = graphql(
   `query BooksConsistency($from: Int!, $to: Int!) {
     booksConsistency(from: $from, to: $to) { from { size root at keyId signature } to { size root at keyId signature } path } }`,
 );
+const BooksSealed = graphql(`subscription BooksSealed { booksSealed { size root at keyId signature } }`);
 
 /** What checking a receipt found: signed by the center's key, and (once sealed) in the books under a signed head. */
 export interface ReceiptCheck {
@@ -33,8 +35,21 @@ const asHead = (head: { size: number; root: string; at: string; keyId: string; s
  * here, with the key set and the formats in ./wire; the server only supplies the proofs.
  */
 export class BooksClient extends WalletClient {
-  constructor(url: string, options?: ConstructorParameters<typeof WalletClient>[2]) {
+  /** A socket without a credential, opened on the first subscription. */
+  readonly live: LiveConnection;
+
+  constructor(url: string, options?: ClientOptions) {
     super(url, null, options);
+    this.live = new LiveConnection(url, () => null, options);
+  }
+
+  /**
+   * Live: each tree head the sealer signs (check it with `verifyTreeHead`, and a kept one
+   * against it with `extends`). A head signed while the socket was down is not sent again;
+   * `treeHead()` gives the latest, and a consistency proof covers any gap.
+   */
+  booksSealed(): LiveFeed<TreeHead> {
+    return this.live.subscribe(BooksSealed, (data) => asHead(data.booksSealed));
   }
 
   async keySet(): Promise<KeySet> {

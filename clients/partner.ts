@@ -17,6 +17,7 @@ export type PostTicketInput = VariablesOf<typeof PostTicket>["input"];
 const TicketByIssueNumber = graphql(`query Ticket($issueNumber: String!) { ticket(issueNumber: $issueNumber) { ...TicketHistoryFields } }`, [TicketHistoryFields]);
 const RevokeTicket = graphql(`mutation RevokeTicket($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ...TicketFields } }`, [TicketFields]);
 const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
+const KeepBooksCopy = graphql(`mutation KeepBooksCopy($enabled: Boolean!) { keepBooksCopy(enabled: $enabled) }`);
 const BillReceipts = graphql(`subscription BillReceipts { billReceipts { ...BillFields } }`, [BillFields]);
 const CreateOffer = graphql(
   `mutation CreateOffer($programId: ID!, $title: String!, $description: String!, $validUntil: DateTime) {
@@ -84,6 +85,11 @@ export class PartnerClient extends WalletClient {
   /** Live: admissions at one of this partner's events. */
   admissions(eventId: string): LiveFeed<Admission> {
     return this.live.subscribe(Admissions, (data) => data.admissions, { eventId });
+  }
+
+  /** Opts this partner in or out of the books.sealed webhook: the latest signed head of the books, to keep a copy (docs/books.md). */
+  async keepBooksCopy(enabled: boolean): Promise<boolean> {
+    return (await this.request(KeepBooksCopy, { enabled })).keepBooksCopy;
   }
 
   /** Live: this partner's bills the moment they are paid. */

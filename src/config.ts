@@ -109,6 +109,13 @@ const envSchema = z.object({
   RECEIPT_SIGNING_KEYS_RETIRED: z.string().optional(),
   BOOKS_SEAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   BOOKS_HEAD_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  // At most one books.sealed webhook per receiver this often (views/books-copies.service.ts).
+  BOOKS_COPY_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  // Receipt bodies older than this are dropped; their leaves stay in the books (docs/books.md, Retention).
+  RECEIPT_RETENTION_DAYS: intFrom(3650, 1),
+  // The bench's comparison only: decisions sign and store no receipt and the sealer does not run (refused in production unless BENCH=1).
+  RECEIPTS: z.enum(["on", "off"]).default("on"),
+  BENCH: z.enum(["1"]).optional(),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -196,6 +203,10 @@ const envSchema = z.object({
   // Passkeys made for localhost work on no real phone, and an assertion from a localhost page would be taken.
   if (env.NODE_ENV === "production") {
     for (const issue of webAuthnProductionIssues(env.WEBAUTHN_RP_ID, env.WEBAUTHN_ORIGINS)) ctx.addIssue({ code: "custom", ...issue });
+  }
+  // Decisions without receipts are not in the books: only the bench's own server may measure that.
+  if (env.NODE_ENV === "production" && env.RECEIPTS === "off" && env.BENCH !== "1") {
+    ctx.addIssue({ code: "custom", path: ["RECEIPTS"], message: "must not be off in production: decisions would have no receipts (the bench's server alone sets BENCH=1)" });
   }
   // One key serving two purposes would tie them together again: rotating one would rotate both.
   const seen = new Map<string, string>();
@@ -288,6 +299,12 @@ export interface Config {
   /** How often the sealer adds new receipts to the books, and at most how long a tree head goes unsigned. */
   booksSealMs: number;
   booksHeadMs: number;
+  /** At most one books.sealed webhook per receiver this often. */
+  booksCopyMs: number;
+  /** Receipt bodies are dropped this long after their decision; their leaves stay. */
+  receiptRetentionDays: number;
+  /** False only on the bench's comparison server: no receipt is signed or stored, and no sealer runs. */
+  receipts: boolean;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
   /** Which hops in front of the server are our proxies (TRUST_PROXY). */
@@ -396,6 +413,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     receiptSigningKeysRetired: retiredKeys(e.RECEIPT_SIGNING_KEYS_RETIRED ?? ""),
     booksSealMs: e.BOOKS_SEAL_MS,
     booksHeadMs: e.BOOKS_HEAD_MS,
+    booksCopyMs: e.BOOKS_COPY_MS,
+    receiptRetentionDays: e.RECEIPT_RETENTION_DAYS,
+    receipts: e.RECEIPTS === "on",
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -15,7 +15,7 @@ import type { Caller } from "./services/kernel/caller";
 import { ErrorCode } from "./services/kernel/errors";
 import type { SocketOperationMetrics } from "./metrics/operation-metrics";
 import type { RateLimits } from "./services/kernel/rate-limits";
-import { CONNECTION_INIT_WAIT_MS, credentialPresented, limitAnonymousLifetime, socketAddress } from "./ws/anonymous-sockets";
+import { CONNECTION_INIT_WAIT_MS, credentialPresented, keepForPublicFeed, limitAnonymousLifetime, onlyPublicFeeds, socketAddress } from "./ws/anonymous-sockets";
 import { TOO_MANY_SOCKETS } from "./ws/close-codes";
 import { logSentErrors, socketOperationCheck } from "./ws/socket-operation";
 
@@ -105,6 +105,9 @@ export function serveGraphqlWs(options: {
           // operations still being checked (they find the same), so the client learns why.
           if (ctx.extra.checking === 0) setImmediate(() => ctx.extra.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON));
           return [new GraphQLError(CREDENTIAL_ENDED_REASON, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        }
+        if (caller.kind === "anonymous" && onlyPublicFeeds(checked.document, payload.operationName) && !keepForPublicFeed(ctx.extra.socket, ctx.extra.address!)) {
+          return [new GraphQLError("Too many sockets without a credential from this address", { extensions: { code: ErrorCode.RATE_LIMITED } })];
         }
         timings.checked(ctx.extra.socket, id, checked.document, payload.operationName);
         const requestId = randomUUID();

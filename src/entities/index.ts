@@ -2,6 +2,7 @@
 export { AdmissionEntity } from "./admission.entity";
 export { ApiKeyEntity } from "./api-key.entity";
 export { BillEntity } from "./bill.entity";
+export { BooksCopyEntity } from "./books-copy.entity";
 export { BooksLeaseEntity } from "./books-lease.entity";
 export { CardEntity } from "./card.entity";
 export { ConfirmationRequestEntity } from "./confirmation-request.entity";

@@ -26,6 +26,7 @@ import { DeviceTimes1765480000000 } from "./1765480000000-device-times";
 import { Books1765490000000 } from "./1765490000000-books";
 import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
 import { UserVerification1765510000000 } from "./1765510000000-user-verification";
+import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   Books1765490000000,
   CardRemoval1765500000000,
   UserVerification1765510000000,
+  BooksCopies1765520000000,
 ];

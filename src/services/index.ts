@@ -41,6 +41,7 @@ import { BooksSealer } from "./books/sealer.service";
 import { BooksService } from "./books/books.service";
 import { ReceiptKeys } from "./books/receipt-keys.service";
 import { ReceiptService } from "./books/receipts.service";
+import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
 
@@ -80,6 +81,9 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   const auth = new AuthService(deps, adminToken, customers, credentials);
+  const books = new BooksService(deps);
+  const receiptKeys = new ReceiptKeys(deps);
+  const booksCopies = new BooksCopies(deps, outbox, books, webhookSecrets);
   return {
     auth,
     signUp: new SignUpService(deps, deps.sms, customers, auth),
@@ -108,14 +112,20 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     admissions: new AdmissionService(deps, ticketEvents, tickets, receipts),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
-    live: new LiveService(deps, ticketEvents),
+    live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
     storeReports: new StoreReportService(deps),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
     receipts,
-    books: new BooksService(deps),
-    receiptKeys: new ReceiptKeys(deps),
-    sealer: new BooksSealer(deps),
+    books,
+    booksCopies,
+    receiptKeys,
+    sealer: new BooksSealer(
+      deps,
+      // The name is read once, then kept: heads go out in the order they were signed.
+      (head) => void receiptKeys.booksName().then((name) => deps.events.booksSealed(name, head), () => undefined),
+      (tx, head) => booksCopies.sealed(tx, head),
+    ),
   };
 }

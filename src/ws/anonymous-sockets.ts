@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { Kind, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { CloseCode } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config";
@@ -12,10 +13,17 @@ import { TOO_MANY_SOCKETS } from "./close-codes";
 export const CONNECTION_INIT_WAIT_MS = 3000;
 
 /**
- * How long a socket that connected without a credential stays open. Nothing on a socket
- * needs anonymity for longer: the live feeds all belong to a phone, a store or a partner.
+ * How long a socket that connected without a credential stays open. Only the public feed
+ * (PUBLIC_FEEDS) needs anonymity for longer; every other feed belongs to a phone, a store
+ * or a partner.
  */
 export const ANONYMOUS_SOCKET_LIFETIME_MS = 5000;
+
+/** Live feeds anyone may hold open without a credential: the books' signed heads carry nothing private. */
+export const PUBLIC_FEEDS: ReadonlySet<string> = new Set(["booksSealed"]);
+
+/** Sockets without a credential one address may keep open on one instance for the public feed. */
+export const PUBLIC_FEED_SOCKETS_PER_ADDRESS = 4;
 
 /** The client address of a socket's upgrade request, by the same rule as over HTTP. */
 export function socketAddress(request: IncomingMessage, config: Config): string {
@@ -67,5 +75,39 @@ export function limitAnonymousLifetime(socket: WebSocket): void {
     ANONYMOUS_SOCKET_LIFETIME_MS,
   );
   lifetime.unref();
+  lifetimes.set(socket, lifetime);
   socket.once("close", () => clearTimeout(lifetime));
+}
+
+const lifetimes = new WeakMap<WebSocket, NodeJS.Timeout>();
+/** Sockets without a credential kept open for the public feed, by address (this instance's). */
+const publicFeedSockets = new Map<string, number>();
+
+/**
+ * A socket without a credential subscribed to a public feed only: it stays open past its
+ * lifetime, as long as its address holds no more than PUBLIC_FEED_SOCKETS_PER_ADDRESS such
+ * sockets here (a few watchers per address, not an open door). False when over that.
+ */
+export function keepForPublicFeed(socket: WebSocket, address: string): boolean {
+  const lifetime = lifetimes.get(socket);
+  if (!lifetime) return true; // kept already (a second subscription on it)
+  const held = publicFeedSockets.get(address) ?? 0;
+  if (held >= PUBLIC_FEED_SOCKETS_PER_ADDRESS) return false;
+  clearTimeout(lifetime);
+  lifetimes.delete(socket);
+  publicFeedSockets.set(address, held + 1);
+  socket.once("close", () => {
+    const left = (publicFeedSockets.get(address) ?? 1) - 1;
+    if (left > 0) publicFeedSockets.set(address, left);
+    else publicFeedSockets.delete(address);
+  });
+  return true;
+}
+
+/** Whether `document` subscribes to public feeds and nothing else. */
+export function onlyPublicFeeds(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation || operation.operation !== "subscription") return false;
+  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && PUBLIC_FEEDS.has(s.name.value));
 }

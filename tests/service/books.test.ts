@@ -46,8 +46,8 @@ describe.each(engines)("the books (%s)", (engine) => {
     const refunded = await world.services.payments.refundPayment(register, payment.id, "refund-1", 280);
     expect(refunded.status).toBe("PARTIALLY_REFUNDED");
     const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { kind: "payment.refunded" } }), { fresh: true });
-    const refund = rows.find((row) => JSON.parse(row.body).paymentId === payment.id)!;
-    expect(JSON.parse(refund.body)).toMatchObject({ kind: "payment.refunded", amount: 280, paymentId: payment.id });
+    const refund = rows.find((row) => JSON.parse(row.body!).paymentId === payment.id)!;
+    expect(JSON.parse(refund.body!)).toMatchObject({ kind: "payment.refunded", amount: 280, paymentId: payment.id });
 
     const voided = await approvedSale(world, 500);
     await world.services.payments.voidPayment(voided.register, voided.payment.id, "void-1");
@@ -80,7 +80,7 @@ describe.each(engines)("the books (%s)", (engine) => {
     await world.services.points.settlePoints(register, await memberCode(), 3000, 0, "points-1");
     await world.services.points.settlePoints(register, await memberCode(), 1000, 100, "points-2");
     const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { customerId: member.customerId }, order: { id: "ASC" } }), { fresh: true });
-    const receipts = rows.map((row) => JSON.parse(row.body));
+    const receipts = rows.map((row) => JSON.parse(row.body!));
     expect(receipts.map((r) => [r.kind, r.points])).toEqual([
       ["points.earned", 300],
       ["points.redeemed", 100],
@@ -108,7 +108,7 @@ describe.each(engines)("the books (%s)", (engine) => {
     const exited = await world.services.admissions.exitTicket(gate, code, event.id, "North 1");
     expect([admitted.result, exited.result]).toEqual(["ADMITTED", "EXITED"]);
     const rows = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { kind: In(["ticket.admitted", "ticket.exited"]) }, order: { id: "ASC" } }), { fresh: true });
-    const mine = rows.map((row) => JSON.parse(row.body)).filter((body) => body.ticketId === ticket.id);
+    const mine = rows.map((row) => JSON.parse(row.body!)).filter((body) => body.ticketId === ticket.id);
     expect(mine.map((r) => [r.kind, r.eventId, r.gate])).toEqual([
       ["ticket.admitted", event.id, "North 1"],
       ["ticket.exited", event.id, "North 1"],
@@ -185,7 +185,7 @@ describe.each(engines)("the books (%s)", (engine) => {
 
     it("finds an amount edited", async () => {
       const findings = await afterChange(async ([row]) => {
-        await write("UPDATE receipts SET body = ? WHERE id = ?", [row.body.replace(/"amount":(\d+)/, '"amount":1'), row.id]);
+        await write("UPDATE receipts SET body = ? WHERE id = ?", [row.body!.replace(/"amount":(\d+)/, '"amount":1'), row.id]);
       });
       expect(findings[0]).toMatchObject({ receiptId: expect.any(String), problem: expect.stringMatching(/signature does not verify/) });
     });
@@ -208,7 +208,7 @@ describe.each(engines)("the books (%s)", (engine) => {
           forged.objectId,
           forged.customerId,
           forged.storeId,
-          forged.body.replace(/"amount":(\d+)/, '"amount":99999'),
+          forged.body!.replace(/"amount":(\d+)/, '"amount":99999'),
           forged.keyId,
           forged.signature,
           forged.createdAt,
@@ -235,7 +235,7 @@ describe.each(engines)("the books (%s)", (engine) => {
       const kept = (await world.services.books.latestHead())!;
       // The operator changes the first receipt's amount, signs it again with the receipt key, and rebuilds the books from scratch.
       const [row] = await world.deps.db.read((m) => m.find(ReceiptEntity, { where: { leafIndex: 0 } }), { fresh: true });
-      const body = { ...JSON.parse(row.body), amount: JSON.parse(row.body).amount + 1 };
+      const body = { ...JSON.parse(row.body!), amount: JSON.parse(row.body!).amount + 1 };
       await write("UPDATE receipts SET body = ?, signature = ? WHERE id = ?", [canonicalize(body), world.deps.receiptSigner.sign(receiptBytes(body)), row.id]);
       await write("UPDATE receipts SET leafIndex = NULL WHERE leafIndex IS NOT NULL", []);
       await write("DELETE FROM merkle_nodes WHERE level >= 0", []);

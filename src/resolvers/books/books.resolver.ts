@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../../schema/context";
 import { BooksConsistency, Receipt, ReceiptKey, ReceiptProof, TreeHead } from "../../schema/books/books.types";
 import { Payment } from "../../schema/payments/payment.types";
+import type { TreeHeadEvent } from "../../services/kernel/events";
 import { toReceipt, toTreeHead } from "./books.mappers";
 
 /** The books are public: anyone may check a receipt they hold, and the log's heads and their consistency. */
@@ -29,6 +30,26 @@ export class BooksResolver {
   async booksConsistency(@Arg("from", () => Int) from: number, @Arg("to", () => Int) to: number, @Ctx() ctx: RequestContext): Promise<BooksConsistency> {
     const proof = await ctx.services.books.consistency(from, to);
     return { from: toTreeHead(proof.from), to: toTreeHead(proof.to), path: proof.path };
+  }
+
+  @Authorized("PARTNER", "ADMIN")
+  @Mutation(() => Boolean, {
+    description: "partner: for itself; admin: for a partner or store (ownerId). Opts in (true) or out of the books.sealed webhook, the latest signed head at most every BOOKS_COPY_MS",
+  })
+  async keepBooksCopy(
+    @Arg("enabled") enabled: boolean,
+    @Arg("ownerId", () => ID, { nullable: true }) ownerId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return ctx.services.booksCopies.keepBooksCopy(ctx.caller, enabled, ownerId);
+  }
+
+  @Subscription(() => TreeHead, {
+    description: "anyone: each tree head the sealer signs, once, whichever instance signed it",
+    subscribe: ({ context }) => (context as RequestContext).services.live.booksSealed(),
+  })
+  booksSealed(@Root() head: TreeHeadEvent): TreeHead {
+    return toTreeHead(head);
   }
 }
 

@@ -3,7 +3,7 @@ import { toBase64url } from "../../../clients/wire/base64url";
 import { consistencyRanges, inclusionRanges } from "../../../clients/wire/merkle";
 import type { SignedReceipt, TreeHead } from "../../../clients/wire/receipt";
 import type { ServiceDeps } from "../kernel/deps";
-import { badInput, notFound } from "../kernel/errors";
+import { ErrorCode, badInput, fail, notFound } from "../kernel/errors";
 import { rangeHashes } from "./merkle-nodes";
 import { signedReceiptOf } from "./receipts.service";
 
@@ -43,6 +43,7 @@ export class BooksService {
       async (m) => {
         const row = await m.findOneBy(ReceiptEntity, { id: receiptId });
         if (!row) return notFound("receipt");
+        if (row.body === null) return fail(ErrorCode.NOT_FOUND, "receipt dropped after the retention period (its leaf stays in the books)", { dropped: true });
         const receipt = signedReceiptOf(row);
         const [latest] = await m.find(TreeHeadEntity, { order: { size: "DESC" }, take: 1 });
         if (row.leafIndex === null || !latest || row.leafIndex >= latest.size) return { receipt, leafIndex: null, head: null, path: [] };

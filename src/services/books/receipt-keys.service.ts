@@ -17,6 +17,7 @@ const CACHE_MS = 10_000;
  */
 export class ReceiptKeys {
   private readonly cache = new LRUCache<"set", KeySet>({ max: 1, ttl: CACHE_MS });
+  private books: string | null = null;
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -36,6 +37,19 @@ export class ReceiptKeys {
       await db.tx((tx) => tx.update(ReceiptKeyEntity, { keyId, until: IsNull() }, { until }));
     }
     this.cache.clear();
+  }
+
+  /**
+   * What names these books among others that may share a Redis: the id of the first
+   * receipt key they ever had. Every instance reads the same one, and no rotation
+   * changes it (a key's row is never removed).
+   */
+  async booksName(): Promise<string> {
+    if (this.books) return this.books;
+    const [first] = await this.deps.db.read((m) => m.find(ReceiptKeyEntity, { order: { since: "ASC", keyId: "ASC" }, take: 1 }), { fresh: true });
+    const name = first?.keyId ?? this.deps.receiptSigner.keyId;
+    if (first) this.books = name;
+    return name;
   }
 
   async keySet(): Promise<KeySet> {

@@ -1,3 +1,4 @@
+import { IsNull } from "typeorm";
 import type { AtCommit, Tx } from "../../database";
 import { row } from "../../database";
 import { ReceiptEntity } from "../../entities";
@@ -30,6 +31,8 @@ export class ReceiptService {
     // Absent, never null or undefined: the signed bytes name only what applies.
     const stated = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined && value !== null));
     const body = { type: "wallet-center/receipt", v: 1, id: newId(), ...stated, at: at.toISOString() } as ReceiptBody;
+    // The bench's comparison server only (RECEIPTS=off, refused in production): nothing signed or stored.
+    if (!this.deps.config.receipts) return { body, keyId: "", signature: "" };
     const signer = this.deps.receiptSigner;
     const bytes = receiptBytes(body);
     const receipt: SignedReceipt = { body, keyId: signer.keyId, signature: signer.sign(bytes) };
@@ -44,19 +47,21 @@ export class ReceiptService {
       signature: receipt.signature,
       createdAt: at,
       leafIndex: null,
+      droppedAt: null,
     });
     tx.atCommit(row(ReceiptEntity, entity), options);
     return receipt;
   }
 
-  /** The receipts of one payment, refund, bill, point movement or admission, oldest first. */
+  /** The receipts of one payment, refund, bill, point movement or admission, oldest first; those dropped after retention are gone. */
   async ofObject(objectId: string): Promise<SignedReceipt[]> {
-    const rows = await this.deps.db.read((m) => m.find(ReceiptEntity, { where: { objectId }, order: { id: "ASC" } }), { fresh: true });
+    const rows = await this.deps.db.read((m) => m.find(ReceiptEntity, { where: { objectId, droppedAt: IsNull() }, order: { id: "ASC" } }), { fresh: true });
     return rows.map(signedReceiptOf);
   }
 }
 
-/** The receipt a row holds, exactly as it was signed. */
+/** The receipt a row holds, exactly as it was signed; only for a row whose body is kept. */
 export function signedReceiptOf(entity: ReceiptEntity): SignedReceipt {
+  if (entity.body === null) throw new Error(`receipt ${entity.id} has no body (dropped after retention)`);
   return { body: JSON.parse(entity.body) as ReceiptBody, keyId: entity.keyId, signature: entity.signature };
 }

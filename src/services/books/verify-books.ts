@@ -19,6 +19,12 @@ export interface BooksReport {
   /** Receipts read in the log, in order. */
   leaves: number;
   unsealed: number;
+  /**
+   * Sealed receipts whose bodies were dropped after the retention period: their leaves
+   * (the hashes sealed for them) still count in every root, so the books still verify,
+   * but their content and signatures can no longer be read.
+   */
+  dropped: number;
   headsChecked: number;
   findings: Finding[];
 }
@@ -38,7 +44,8 @@ function signedBy(keys: KeySet, keyId: string, at: string, signature: string, by
 }
 
 /** What a receipt row says is wrong with it on its own: not the signed canonical body, or not signed by a key of ours. */
-function problemOf(row: { body: string; keyId: string; signature: string }, keys: KeySet): string | null {
+function problemOf(row: { body: string | null; keyId: string; signature: string }, keys: KeySet): string | null {
+  if (row.body === null) return "its body is missing, and it is not marked dropped after retention";
   let body: ReceiptBody;
   try {
     body = JSON.parse(row.body) as ReceiptBody;
@@ -69,6 +76,7 @@ export async function verifyBooks(m: EntityManager, keys: KeySet, kept: TreeHead
     (a, b) => a.head.size - b.head.size,
   );
   const tree = CompactRange.empty();
+  let dropped = 0;
   let next = 0;
   let checked = 0;
   const checkHeadsUpTo = (size: number) => {
@@ -84,10 +92,10 @@ export async function verifyBooks(m: EntityManager, keys: KeySet, kept: TreeHead
   checkHeadsUpTo(0);
   for (let after = -1; ; ) {
     const rows = (await m.query(
-      "SELECT r.id, r.body, r.keyId, r.signature, r.leafIndex, n.hash FROM receipts r LEFT JOIN merkle_nodes n ON n.level = 0 AND n.idx = r.leafIndex " +
+      "SELECT r.id, r.body, r.keyId, r.signature, r.leafIndex, r.droppedAt, n.hash FROM receipts r LEFT JOIN merkle_nodes n ON n.level = 0 AND n.idx = r.leafIndex " +
         "WHERE r.leafIndex > ? ORDER BY r.leafIndex LIMIT ?",
       [after, PAGE],
-    )) as Array<{ id: string; body: string; keyId: string; signature: string; leafIndex: number | string; hash: string | null }>;
+    )) as Array<{ id: string; body: string | null; keyId: string; signature: string; leafIndex: number | string; droppedAt: unknown; hash: string | null }>;
     for (const row of rows) {
       const leafIndex = Number(row.leafIndex);
       if (leafIndex !== tree.leaves) {
@@ -96,10 +104,30 @@ export async function verifyBooks(m: EntityManager, keys: KeySet, kept: TreeHead
           receiptId: leafIndex < tree.leaves ? row.id : null,
           problem: leafIndex < tree.leaves ? `two receipts hold place ${leafIndex}` : `the receipt at place ${tree.leaves} is missing`,
         });
-        return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), headsChecked: checked, findings };
+        return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), dropped, headsChecked: checked, findings };
+      }
+      if (row.body === null && row.droppedAt !== null) {
+        // Dropped after retention: the leaf sealed for it stands in for it.
+        dropped++;
+        if (row.hash === null) {
+          findings.push({ leafIndex, receiptId: row.id, problem: "its body was dropped and the books have no leaf for it" });
+          return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), dropped, headsChecked: checked, findings };
+        }
+        tree.append(fromBase64url(row.hash));
+        checkHeadsUpTo(tree.leaves);
+        after = leafIndex;
+        continue;
       }
       const problem = problemOf(row, keys);
       if (problem) findings.push({ leafIndex, receiptId: row.id, problem });
+      if (row.body === null) {
+        // A body removed without the retention mark (problemOf reported it): the leaf sealed for it keeps the roots.
+        if (row.hash === null) return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), dropped, headsChecked: checked, findings };
+        tree.append(fromBase64url(row.hash));
+        checkHeadsUpTo(tree.leaves);
+        after = leafIndex;
+        continue;
+      }
       const receipt: SignedReceipt = { body: JSON.parse(row.body) as ReceiptBody, keyId: row.keyId, signature: row.signature };
       const leaf = receiptLeafHash(receipt);
       if (row.hash !== toBase64url(leaf)) findings.push({ leafIndex, receiptId: row.id, problem: "it is not the receipt that was sealed at its place" });
@@ -113,12 +141,12 @@ export async function verifyBooks(m: EntityManager, keys: KeySet, kept: TreeHead
     const { head, whose } = checks[next];
     findings.push({ leafIndex: tree.leaves, receiptId: null, problem: `${whose} of size ${head.size} names more receipts than the books hold (${tree.leaves})` });
   }
-  return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), headsChecked: checked, findings };
+  return { leaves: tree.leaves, unsealed: await unsealed(m, keys, findings), dropped, headsChecked: checked, findings };
 }
 
 /** Receipts waiting for the sealer: each must be signed too (a row slipped in is not). */
 async function unsealed(m: EntityManager, keys: KeySet, findings: Finding[]): Promise<number> {
-  const rows = (await m.query("SELECT id, body, keyId, signature FROM receipts WHERE leafIndex IS NULL ORDER BY id")) as Array<{ id: string; body: string; keyId: string; signature: string }>;
+  const rows = (await m.query("SELECT id, body, keyId, signature FROM receipts WHERE leafIndex IS NULL ORDER BY id")) as Array<{ id: string; body: string | null; keyId: string; signature: string }>;
   for (const row of rows) {
     const problem = problemOf(row, keys);
     if (problem) findings.push({ leafIndex: null, receiptId: row.id, problem });

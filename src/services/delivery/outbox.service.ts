@@ -117,8 +117,9 @@ export class OutboxService {
    * alone). It is left to the poller instead, woken after the commit, when this instance
    * is not running its outbox or the destination already has a long queue here. With
    * `onlyIf`, it is inserted (and delivered) only if that write at commit changed a row.
+   * Returns the message's id.
    */
-  send(tx: Tx, topic: string, payload: Record<string, unknown>, options: { onlyIf?: AtCommit } = {}): void {
+  send(tx: Tx, topic: string, payload: Record<string, unknown>, options: { onlyIf?: AtCommit } = {}): string {
     const message = this.message(topic, payload);
     if (this.timer && (this.queues.get(message.destination!)?.waiting.length ?? 0) < DISPATCH_QUEUE_MAX) {
       message.leaseId = this.dispatchLease;
@@ -128,6 +129,7 @@ export class OutboxService {
     tx.afterCommit(() => {
       if (inserted.changed === 1) this.dispatch(message);
     });
+    return message.id;
   }
 
   /** Right after the commit that inserted `message`: delivers it now, or wakes the poller for it. */

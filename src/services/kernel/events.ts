@@ -2,6 +2,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
 import type { ConfirmationRequestEntity, PaymentEntity } from "../../entities";
+import type { TreeHead } from "../../../clients/wire/receipt";
 import type { BillView } from "./bill-view";
 
 /**
@@ -17,6 +18,7 @@ export enum Topic {
   BillReceipts = "BILL_RECEIPTS",
   Admissions = "ADMISSIONS",
   CredentialsEnded = "CREDENTIALS_ENDED",
+  BooksSealed = "BOOKS_SEALED",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -52,11 +54,15 @@ export interface CredentialsEnded {
   apiKeyIds?: string[];
 }
 
+/** A signed tree head of the books: plain JSON already (its time an ISO string). */
+export type TreeHeadEvent = TreeHead;
+
 /** The one topic key of announcements that every instance hears. */
 const EVERY_INSTANCE = "all";
 
 type TopicMap = {
   [Topic.CredentialsEnded]: [key: typeof EVERY_INSTANCE, payload: CredentialsEnded];
+  [Topic.BooksSealed]: [books: string, payload: TreeHeadEvent];
   [Topic.Admissions]: [eventId: string, payload: AdmissionEvent];
   [Topic.BillReceipts]: [partnerId: string, payload: BillEvent];
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
@@ -162,6 +168,20 @@ export class EventBus {
 
   billPaid(partnerId: string, bill: BillView): void {
     this.pubSub.publish(Topic.BillReceipts, partnerId, this.json(bill));
+  }
+
+  /**
+   * A tree head the sealer signed, published once by the instance that sealed it: the
+   * sealer runs on one instance at a time, its subscribers on any (through Redis).
+   * `books` names this deployment's books, so deployments sharing a Redis never hear
+   * each other's heads.
+   */
+  booksSealed(books: string, head: TreeHeadEvent): void {
+    this.pubSub.publish(Topic.BooksSealed, books, this.json(head));
+  }
+
+  treeHeads(books: string): AsyncIterable<TreeHeadEvent> {
+    return this.pubSub.subscribe(Topic.BooksSealed, books);
   }
 
   billReceipts(partnerId: string): AsyncIterable<BillEvent> {

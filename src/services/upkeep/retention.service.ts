@@ -31,6 +31,8 @@ interface Rule {
    * repeated on the row itself, so nothing that changed since it was picked goes.
    */
   remove: string;
+  /** Parameters before the ids, for a rule that updates rather than deletes (given the sweep's moment). */
+  leading?: (now: Date) => unknown[];
 }
 
 export interface SweepResult {
@@ -43,7 +45,8 @@ export interface SweepResult {
 /**
  * Nothing grows forever. Idempotency records, delivered outbox messages, expired codes,
  * ended sessions, answered confirmation requests and WebAuthn challenges are deleted once past their periods
- * (config `retention`; README, "What is kept, and for how long"). Payments, ledger
+ * (config `retention`; README, "What is kept, and for how long"), and receipts' bodies are
+ * dropped after RECEIPT_RETENTION_DAYS (their rows and leaves stay). Payments, ledger
  * entries, admissions, bills, tickets and points are the books and are never deleted here.
  *
  * Every instance sweeps, without taking turns: each batch picks up to `batch` ids by an
@@ -101,6 +104,17 @@ export class RetentionService {
       byTime("confirmation_requests", "answeredAt", retention.confirmationsHours * HOUR_MS),
       // A WebAuthn challenge lives minutes, used or not; its rows go with the codes.
       byTime("verification_challenges", "expiresAt", retention.codesHours * HOUR_MS),
+      // A receipt's body (what it says of the customer and the sale) goes; the row and its
+      // leaf hash (merkle_nodes) stay, so the books still prove and verify (docs/books.md).
+      // Only sealed ones: an unsealed receipt has no leaf yet. (droppedAt, createdAt) is
+      // the index, so a sweep never walks the bodies already dropped.
+      {
+        table: "receipts",
+        keepMs: deps.config.receiptRetentionDays * 24 * HOUR_MS,
+        select: `SELECT id FROM receipts WHERE droppedAt IS NULL AND createdAt < ? AND leafIndex IS NOT NULL ORDER BY createdAt LIMIT ${batch}`,
+        remove: `UPDATE receipts SET body = NULL, droppedAt = ? WHERE id IN (${ids}) AND createdAt < ? AND leafIndex IS NOT NULL AND droppedAt IS NULL`,
+        leading: (at) => [at],
+      },
     ];
   }
 
@@ -152,7 +166,7 @@ export class RetentionService {
           const picked = await db.select<{ id: string }>(rule.select, [cutoff]);
           if (picked.length === 0) continue;
           const ids = picked.map((row) => String(row.id));
-          result.deleted[rule.table] += await db.write(rule.remove, [...padded(ids, batch), cutoff]);
+          result.deleted[rule.table] += await db.write(rule.remove, [...(rule.leading?.(new Date(now)) ?? []), ...padded(ids, batch), cutoff]);
           if (ids.length === batch) next.push(entry);
         } catch (error) {
           // Another table's sweep goes on; this one is tried again next time.

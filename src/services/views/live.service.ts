@@ -1,5 +1,6 @@
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
+import type { ReceiptKeys } from "../books/receipt-keys.service";
 import type { TicketEventService } from "../tickets/ticket-event.service";
 import {
   type AdmissionEvent,
@@ -9,6 +10,7 @@ import {
   type ConfirmationRequestEvent,
   type MessageEvent,
   type PaymentEvent,
+  type TreeHeadEvent,
 } from "../kernel/events";
 import { requireCustomer, requireCustomerOrRegister, requirePartner } from "../kernel/guards";
 
@@ -20,6 +22,7 @@ export class LiveService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly ticketEvents: TicketEventService,
+    private readonly receiptKeys: ReceiptKeys,
   ) {}
 
   /** An event's gates and its ticket shop see every admission decision, with the count. */
@@ -31,6 +34,11 @@ export class LiveService {
   confirmationRequests(caller: Caller): AsyncIterable<ConfirmationRequestEvent> {
     const { customerId } = requireCustomer(caller);
     return this.deps.events.confirmationRequests(customerId);
+  }
+
+  /** Anyone: the books' signed tree heads as the sealer signs them (a head is public, and carries nothing else). */
+  async booksSealed(): Promise<AsyncIterable<TreeHeadEvent>> {
+    return this.deps.events.treeHeads(await this.receiptKeys.booksName());
   }
 
   billReceipts(caller: Caller): AsyncIterable<BillEvent> {
