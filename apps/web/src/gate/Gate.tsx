@@ -229,7 +229,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         )}
         <label class="event-choice">
           <input type="checkbox" checked={exiting} onChange={(e) => setExiting(e.currentTarget.checked)} />
-          Exit: let visitors out
+          {gw.exitSwitch}
         </label>
         <ContinuousScanner
           onCode={(code) => void scan(code)}

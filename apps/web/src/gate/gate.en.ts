@@ -31,6 +31,7 @@ export const en = {
   admittedCount: (count: string) => `Admitted: ${count}`,
   insideCount: (count: string) => `Inside: ${count}`,
   offlineFrom: (time: string) => `Offline: admitting from the snapshot of ${time}.`,
+  exitSwitch: "Exit: let visitors out",
   checking: "Checking…",
   holdTicket: "Hold the ticket's QR code up to the camera.",
   allSent: "Every scan is on the server.",

@@ -29,6 +29,7 @@ export const ja: Catalog<typeof en> = {
   admittedCount: (count) => `入場：${count}`,
   insideCount: (count) => `場内：${count}`,
   offlineFrom: (time) => `オフライン：${time}時点のスナップショットで入場を判定しています。`,
+  exitSwitch: "退場モード：来場者を退場させる",
   checking: "確認しています…",
   holdTicket: "チケットのQRコードをカメラにかざしてください。",
   allSent: "すべてのスキャンはサーバーに送信済みです。",
