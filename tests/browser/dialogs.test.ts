@@ -58,7 +58,7 @@ describeIf("dialogs and the bill verdict in a real browser", () => {
     await page.getByLabel("Phone number").fill(shopper.phoneNumber);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "Pay" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "Pay", exact: true }).waitFor({ timeout: 15_000 });
     return page;
   }
 
