@@ -21,8 +21,8 @@ const GATE_TYPED_JA: TypedEntryWords = { summary: "カメラで読み取れま�
  * language is ja-JP, its EN / 日本語 switch turns it to English, and the choice stays on
  * the device across a reload, with `<html lang>` following it. Amounts are written by
  * Intl (¥ or the full-width ￥, as Intl gives it for ja-JP) and a decline reason reads in
- * Japanese words; so do the phone's receipt sheet and the gate's exit switch, verdicts
- * and seat.
+ * Japanese words; so do the phone's receipt sheet, the gate's exit switch, verdicts
+ * and seat, and a gate key the server refuses.
  */
 describeIf("the web app in Japanese and English", () => {
   let database: TestDatabase;
@@ -161,6 +161,10 @@ describeIf("the web app in Japanese and English", () => {
     await page.goto(`${server.url}/app/#/gate`);
     await page.getByRole("heading", { name: "ゲートのサインイン" }).waitFor();
     expect(await htmlLang(page)).toBe("ja");
+    // A key the server refuses reads in the gate's Japanese words, not the server's English.
+    await page.getByLabel("ゲートのAPIキー").fill("not-a-gate-key");
+    await page.getByRole("button", { name: "イベントを表示" }).click();
+    await page.getByRole("alert").filter({ hasText: "このゲートのキーは使えません。有効なキーでサインインしてください。" }).waitFor();
     await page.getByLabel("ゲートのAPIキー").fill(gateKey);
     await page.getByRole("button", { name: "イベントを表示" }).click();
     await page.getByRole("group", { name: "イベント" }).getByText(/幕張メッセ · 開場 /).waitFor();

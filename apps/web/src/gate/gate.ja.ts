@@ -2,6 +2,11 @@ import type { Catalog } from "../shared/catalog";
 import type { en } from "./gate.en";
 
 export const ja: Catalog<typeof en> = {
+  error: {
+    UNAUTHENTICATED: "このゲートのキーは使えません。有効なキーでサインインしてください。",
+    FORBIDDEN: "このキーではゲートを開けません。ゲート用のキーではないか、このイベントのキーではありません。",
+  },
+
   pickEvent: "このゲートで入場させるイベントを選んでください。",
   defaultGate: "メイン",
   signInTitle: "ゲートのサインイン",
