@@ -8,7 +8,7 @@ interface Browsing {
 
 /** Until the service worker (which caches the whole app) controls the page. */
 export const serviceWorkerControls = (page: Page) =>
-  page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+  page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null);
 
 /** Signs a gate in: its key, the event picked from the list by its title, its name; the snapshot is taken before it opens. */
 export async function openGate(page: Page, key: string, eventTitle: string, gateName: string): Promise<void> {

@@ -83,7 +83,7 @@ describeIf("the web app in Japanese and English", () => {
     await page.getByLabel("またはお客様のコードを入力").fill(code);
     await page.getByRole("button", { name: "このコードを使う" }).click();
     const verdict = page.getByTestId("verdict");
-    await verdict.waitFor({ timeout: 15_000 });
+    await verdict.waitFor();
     await verdict.getByText("カードが承認されませんでした", { exact: true }).waitFor();
     expect(await verdict.locator(".big-word").textContent()).toBe("拒否");
     expect(await verdict.locator(".amount").textContent()).toMatch(/^[¥￥]1,200$/);
@@ -110,14 +110,14 @@ describeIf("the web app in Japanese and English", () => {
     await page.getByLabel("電話番号").fill(shopper.phoneNumber);
     await page.getByLabel("パスワード").fill(PASSWORD);
     await page.getByRole("button", { name: "サインイン", exact: true }).click();
-    await page.getByRole("heading", { name: "支払う" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "支払う" }).waitFor();
     await page.getByRole("img", { name: "支払いコードのQR" }).waitFor();
 
     // The receipt in History: its seal, and the sheet it opens, in Japanese words with the amount and time through Intl.
     await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "履歴", exact: true }).click();
     await page.getByRole("navigation", { name: "履歴のセクション" }).getByRole("button", { name: "支払い", exact: true }).click();
     const entry = page.getByRole("listitem").filter({ hasText: "喫茶みなと" });
-    await entry.getByTestId("receipt-seal").filter({ hasText: "検証済み" }).waitFor({ timeout: 15_000 });
+    await entry.getByTestId("receipt-seal").filter({ hasText: "検証済み" }).waitFor();
     await entry.getByRole("button", { name: "レシート" }).click();
     const sheet = page.getByRole("dialog", { name: "レシート" });
     await sheet.getByTestId("receipt-seal").filter({ hasText: "検証済み" }).waitFor();
@@ -170,7 +170,7 @@ describeIf("the web app in Japanese and English", () => {
     await page.getByRole("group", { name: "イベント" }).getByText(/幕張メッセ · 開場 /).waitFor();
     await page.getByLabel("ゲート名").fill("北1");
     await page.getByRole("button", { name: "ゲートを開く" }).click();
-    await page.getByRole("heading", { name: /ゲート 北1/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: /ゲート 北1/ }).waitFor();
     await page.getByTestId("queued-scans").getByText("すべてのスキャンはサーバーに送信済みです。").waitFor();
 
     // The exit switch, the verdicts and the seat in Japanese: one never in is not let out; one admitted is, seat and all.
