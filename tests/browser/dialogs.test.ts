@@ -58,7 +58,7 @@ describeIf("dialogs and the bill verdict in a real browser", () => {
     await page.getByLabel("Phone number").fill(shopper.phoneNumber);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "Pay" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "Pay", exact: true }).waitFor();
     return page;
   }
 
@@ -158,7 +158,7 @@ describeIf("dialogs and the bill verdict in a real browser", () => {
     await page.getByRole("button", { name: "Pay by card" }).click();
     await page.getByLabel("Or type the customer's payment code").fill((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none")).code);
     await page.getByRole("button", { name: "Use this code" }).click();
-    await verdict.filter({ hasText: "The card was declined. The bill is still to be paid" }).waitFor({ timeout: 15_000 });
+    await verdict.filter({ hasText: "The card was declined. The bill is still to be paid" }).waitFor();
     expect(await verdict.locator(".big-word").textContent()).toBe("Not collected");
     expect(await color()).toBe(RED);
     expect(await eventually(async () => (await signals()).includes("vibrate:[200,100,200]"))).toBe(true);

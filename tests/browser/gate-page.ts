@@ -8,7 +8,7 @@ interface Browsing {
 
 /** Until the service worker (which caches the whole app) controls the page. */
 export const serviceWorkerControls = (page: Page) =>
-  page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+  page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null);
 
 /** Signs a gate in: its key, the event picked from the list by its title, its name; the snapshot is taken before it opens. */
 export async function openGate(page: Page, key: string, eventTitle: string, gateName: string): Promise<void> {
@@ -20,26 +20,35 @@ export async function openGate(page: Page, key: string, eventTitle: string, gate
   await page.getByRole("heading", { name: new RegExp(`Gate ${gateName}`) }).waitFor();
 }
 
+/** The words of the gate's typed entry a test finds it by, in the page's language. */
+export interface TypedEntryWords {
+  summary: string;
+  field: string;
+  button: string;
+}
+
+const ENGLISH: TypedEntryWords = { summary: "The camera cannot read it? Type the code", field: "Or type the ticket's code", button: "Use this code" };
+
 /**
  * Types a code as a gate attendant does when the camera cannot read it, and returns the
  * verdict's result and words. A verdict still showing is dismissed first (a tap), so
  * the one returned is this scan's.
  */
-export async function typeCode(page: Page, code: string): Promise<{ result: string; text: string }> {
+export async function typeCode(page: Page, code: string, words: TypedEntryWords = ENGLISH): Promise<{ result: string; text: string }> {
   const verdict = page.getByTestId("verdict");
   if (await verdict.isVisible()) await verdict.click();
   await verdict.waitFor({ state: "hidden" });
-  const field = page.getByLabel("Or type the ticket's code");
+  const field = page.getByLabel(words.field);
   // The page opens the typed entry itself once it finds no camera, which may be just as
   // the summary is clicked and close it again: open it until it stays open.
   const opened = await eventually(async () => {
     if (await field.isVisible()) return true;
-    await page.getByText("The camera cannot read it? Type the code").click();
+    await page.getByText(words.summary).click();
     return field.isVisible();
   }, 15_000, 500);
   if (!opened) throw new Error("the typed code's field does not open");
   await field.fill(code);
-  await page.getByRole("button", { name: "Use this code" }).click();
+  await page.getByRole("button", { name: words.button }).click();
   // A handle still reads the verdict after it has gone (it shows for a moment only).
   const shown = await page.waitForSelector("[data-testid=verdict]");
   const [result, text] = await Promise.all([shown.getAttribute("data-result"), shown.textContent()]);

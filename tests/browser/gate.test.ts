@@ -188,7 +188,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
       const page = await context.newPage();
       watch(page, "offline start");
       await page.goto(`${server.url}/app/`);
-      await page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null);
       await context.setOffline(true);
       for (const [screen, shows] of [
         ["phone", "Phone number"],
@@ -214,7 +214,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     north = { context, page };
     await page.goto(`${server.url}/app/#/gate`);
     // The service worker has cached the whole app, the QR reader included, and controls the page.
-    await page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as unknown as Browsing).navigator.serviceWorker.controller !== null);
     const cached = await page.evaluate(async () => {
       const { caches } = globalThis as unknown as Browsing;
       const names = await caches.keys();

@@ -4,21 +4,25 @@ import { PartnerClient } from "../../clients/partner";
 import { spawnServer, type ServerProcess } from "../../scripts/server-process";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
-import { PASSWORD, TEST_CARDS, newShopper } from "../support/world";
+import { PASSWORD, TEST_CARDS, newRegister, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
+import { typeCode, type TypedEntryWords } from "./gate-page";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the language tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
 
 const PHONE_VIEWPORT = { width: 390, height: 844 };
 const TERMINAL_VIEWPORT = { width: 800, height: 700 };
+/** The gate's typed entry in Japanese (gate.ja.ts, words.ja.ts). */
+const GATE_TYPED_JA: TypedEntryWords = { summary: "カメラで読み取れませんか？コードを入力", field: "またはチケットのコードを入力", button: "このコードを使う" };
 
 /**
  * Japanese and English in a real browser: each screen speaks Japanese to a browser whose
  * language is ja-JP, its EN / 日本語 switch turns it to English, and the choice stays on
  * the device across a reload, with `<html lang>` following it. Amounts are written by
  * Intl (¥ or the full-width ￥, as Intl gives it for ja-JP) and a decline reason reads in
- * Japanese words.
+ * Japanese words; so do the phone's receipt sheet, the gate's exit switch, verdicts
+ * and seat, and a gate key the server refuses.
  */
 describeIf("the web app in Japanese and English", () => {
   let database: TestDatabase;
@@ -79,7 +83,7 @@ describeIf("the web app in Japanese and English", () => {
     await page.getByLabel("またはお客様のコードを入力").fill(code);
     await page.getByRole("button", { name: "このコードを使う" }).click();
     const verdict = page.getByTestId("verdict");
-    await verdict.waitFor({ timeout: 15_000 });
+    await verdict.waitFor();
     await verdict.getByText("カードが承認されませんでした", { exact: true }).waitFor();
     expect(await verdict.locator(".big-word").textContent()).toBe("拒否");
     expect(await verdict.locator(".amount").textContent()).toMatch(/^[¥￥]1,200$/);
@@ -93,8 +97,11 @@ describeIf("the web app in Japanese and English", () => {
     await page.context().close();
   });
 
-  it("the phone speaks Japanese to a ja-JP browser, and its Settings switch to English for good", async () => {
+  it("the phone speaks Japanese to a ja-JP browser, its receipts too, and its Settings switch to English for good", async () => {
     const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url, "JPY", "喫茶みなと");
+    const { code: paymentCode } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
+    const paid = await register.redeemCode(paymentCode, { amount: 1280, currency: "JPY" }, "languages-receipt-sale");
     const page = await japanesePage(PHONE_VIEWPORT);
 
     await page.goto(`${server.url}/app/#/phone`);
@@ -103,8 +110,28 @@ describeIf("the web app in Japanese and English", () => {
     await page.getByLabel("電話番号").fill(shopper.phoneNumber);
     await page.getByLabel("パスワード").fill(PASSWORD);
     await page.getByRole("button", { name: "サインイン", exact: true }).click();
-    await page.getByRole("heading", { name: "支払う" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "支払う" }).waitFor();
     await page.getByRole("img", { name: "支払いコードのQR" }).waitFor();
+
+    // The receipt in History: its seal, and the sheet it opens, in Japanese words with the amount and time through Intl.
+    await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "履歴", exact: true }).click();
+    await page.getByRole("navigation", { name: "履歴のセクション" }).getByRole("button", { name: "支払い", exact: true }).click();
+    const entry = page.getByRole("listitem").filter({ hasText: "喫茶みなと" });
+    await entry.getByTestId("receipt-seal").filter({ hasText: "検証済み" }).waitFor();
+    await entry.getByRole("button", { name: "レシート" }).click();
+    const sheet = page.getByRole("dialog", { name: "レシート" });
+    await sheet.getByTestId("receipt-seal").filter({ hasText: "検証済み" }).waitFor();
+    expect(await sheet.getByTestId("receipt-kind").textContent()).toBe("支払い承認");
+    expect(await sheet.getByTestId("receipt-amount").textContent()).toMatch(/^[¥￥]1,280$/);
+    expect(await sheet.getByTestId("receipt-approval-number").textContent()).toBe(paid.approvalNumber);
+    for (const term of ["内容", "金額", "店舗", "日時", "承認番号", "お客様番号"]) await sheet.getByRole("term").filter({ hasText: term }).waitFor();
+    // A date as Intl writes it for ja-JP: 2026/03/12 19:02.
+    await sheet.getByRole("definition").filter({ hasText: /^\d{4}\/\d{2}\/\d{2} \d{1,2}:\d{2}$/ }).waitFor();
+    await sheet.getByText(/台帳/).first().waitFor();
+    await sheet.getByRole("button", { name: "QRで表示" }).click();
+    await sheet.getByRole("img", { name: "レシートのQR" }).waitFor();
+    await sheet.getByRole("button", { name: "閉じる" }).click();
+    await sheet.waitFor({ state: "detached" });
 
     await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "設定", exact: true }).click();
     await page.getByRole("heading", { name: "設定" }).waitFor();
@@ -119,19 +146,50 @@ describeIf("the web app in Japanese and English", () => {
     const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
     const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
     const now = Date.now();
-    await shop.createEvent({ title: "サマーソニック", venue: "幕張メッセ", doorsOpenAt: new Date(now - 600_000).toISOString(), startsAt: new Date(now + 3_600_000).toISOString() });
+    const { id: eventId } = await shop.createEvent({
+      title: "サマーソニック",
+      venue: "幕張メッセ",
+      doorsOpenAt: new Date(now - 600_000).toISOString(),
+      startsAt: new Date(now + 3_600_000).toISOString(),
+      allowReentry: true,
+    });
+    const fan = await newShopper(server.url);
+    const ticket = await shop.postTicket({ eventId, issueNumber: "SS-1", holderPhone: fan.phoneNumber, seat: "アリーナ A-12" });
+    const { code: ticketCode } = await fan.phone.issueTicketCode(ticket.id, PASSWORD, "none");
     const page = await japanesePage(TERMINAL_VIEWPORT);
 
     await page.goto(`${server.url}/app/#/gate`);
     await page.getByRole("heading", { name: "ゲートのサインイン" }).waitFor();
     expect(await htmlLang(page)).toBe("ja");
+    // A key the server refuses reads in the gate's Japanese words, not the server's English.
+    await page.getByLabel("ゲートのAPIキー").fill("not-a-gate-key");
+    await page.getByRole("button", { name: "イベントを表示" }).click();
+    await page.getByRole("alert").filter({ hasText: "このゲートのキーは使えません。有効なキーでサインインしてください。" }).waitFor();
     await page.getByLabel("ゲートのAPIキー").fill(gateKey);
     await page.getByRole("button", { name: "イベントを表示" }).click();
     await page.getByRole("group", { name: "イベント" }).getByText(/幕張メッセ · 開場 /).waitFor();
     await page.getByLabel("ゲート名").fill("北1");
     await page.getByRole("button", { name: "ゲートを開く" }).click();
-    await page.getByRole("heading", { name: /ゲート 北1/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: /ゲート 北1/ }).waitFor();
     await page.getByTestId("queued-scans").getByText("すべてのスキャンはサーバーに送信済みです。").waitFor();
+
+    // The exit switch, the verdicts and the seat in Japanese: one never in is not let out; one admitted is, seat and all.
+    const exitSwitch = page.getByLabel("退場モード：来場者を退場させる");
+    await exitSwitch.check();
+    const neverIn = await typeCode(page, ticketCode, GATE_TYPED_JA);
+    expect(neverIn).toEqual({ result: "DENIED", text: expect.stringContaining("入場していません。退場させるものはありません") });
+    expect(neverIn.text).toContain("入場不可");
+    await exitSwitch.uncheck();
+    const admitted = await typeCode(page, ticketCode, GATE_TYPED_JA);
+    expect(admitted.result).toBe("ADMITTED");
+    expect(admitted.text).toContain("入場OK");
+    expect(admitted.text).toContain("座席 アリーナ A-12");
+    await exitSwitch.check();
+    const letOut = await typeCode(page, ticketCode, GATE_TYPED_JA);
+    expect(letOut.result).toBe("EXITED");
+    expect(letOut.text).toContain("退場");
+    expect(letOut.text).toContain("座席 アリーナ A-12");
+    await exitSwitch.uncheck();
 
     await page.getByRole("button", { name: "このゲートからサインアウト" }).click();
     await page.getByRole("heading", { name: "ゲートのサインイン" }).waitFor();

@@ -144,7 +144,7 @@ describeIf("receipts in the web apps, checked in the browser", () => {
     const keys = await books.keySet();
     expect(await eventually(async () => (await books.checkReceipt(receipt, keys)).inBooks === true, 15_000)).toBe(true);
     const { leafIndex } = await books.checkReceipt(receipt, keys);
-    await sheet.getByTestId("books-place").filter({ hasText: `In the books at #${leafIndex} ` }).waitFor({ timeout: 20_000 });
+    await sheet.getByTestId("books-place").filter({ hasText: `In the books at #${leafIndex} ` }).waitFor();
 
     await sheet.getByRole("button", { name: "Show as a QR" }).click();
     const qr = sheet.getByRole("img", { name: "Receipt QR" });
@@ -209,7 +209,7 @@ describeIf("receipts in the web apps, checked in the browser", () => {
     await entry(page).getByRole("button", { name: "Receipt" }).click();
     const sheet = page.getByRole("dialog", { name: "Receipt" });
     await sheet.getByTestId("receipt-seal").filter({ hasText: "Not verified" }).waitFor();
-    await sheet.getByTestId("books-place").filter({ hasText: "Does not match the center's books" }).waitFor({ timeout: 20_000 });
+    await sheet.getByTestId("books-place").filter({ hasText: "Does not match the center's books" }).waitFor();
     await shot(page, "phone-receipt-not-verified");
     await page.close();
 
@@ -247,7 +247,7 @@ describeIf("receipts in the web apps, checked in the browser", () => {
       };
       const verdictReceipt = async (amount: number) => {
         const line = page.getByTestId("verdict").getByTestId("receipt-line");
-        await line.getByTestId("receipt-seal").filter({ hasText: "Verified" }).waitFor({ timeout: 15_000 });
+        await line.getByTestId("receipt-seal").filter({ hasText: "Verified" }).waitFor();
         const [payment] = (await buyer.phone.payments(1)).nodes;
         expect(payment).toMatchObject({ amount, status: "APPROVED" });
         expect(await line.getByTestId("receipt-approval-number").textContent()).toBe(payment.approvalNumber);

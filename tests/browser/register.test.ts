@@ -99,7 +99,7 @@ describeIf("the register screen in a real browser", () => {
     await page.getByLabel(/^Amount \(/).fill(String(amount));
     await page.getByLabel("Or type the customer's code").fill(code);
     await page.getByRole("button", { name: "Use this code" }).click();
-    await page.getByTestId("verdict").waitFor({ timeout: 15_000 });
+    await page.getByTestId("verdict").waitFor();
   }
 
   /** The verdict's colour, and how much of the viewport it covers (1 = all of it). */

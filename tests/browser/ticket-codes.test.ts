@@ -115,7 +115,7 @@ describeIf("compact ticket codes in a real browser", () => {
     await gate.getByTestId("admitted-count").filter({ hasText: "Admitted: 0" }).waitFor();
     // The camera is on from the start: the code is decided as it shows.
     const verdict = gate.getByTestId("verdict");
-    await verdict.filter({ hasText: "Admitted" }).waitFor({ timeout: 15_000 });
+    await verdict.filter({ hasText: "Admitted" }).waitFor();
     expect(await verdict.textContent()).toContain("Seat C-7");
     await gate.screenshot({ path: join(SCREENSHOTS, "gate-compact-admitted.png") });
     expect(await shop.attendance(event.id)).toMatchObject({ admitted: 1 });

@@ -124,7 +124,7 @@ describeIf("the web app in a real browser", () => {
     await shot(register, "register-sale");
     await register.getByRole("button", { name: "Scan with the camera" }).click();
 
-    await register.getByText("Approved", { exact: true }).waitFor({ timeout: 15_000 });
+    await register.getByText("Approved", { exact: true }).waitFor();
     await expect(register.getByLabel("Or type the customer's code").count()).resolves.toBe(0);
     const approval = await register.getByTestId("approval-number").textContent();
     expect(approval).toMatch(/\S+/);

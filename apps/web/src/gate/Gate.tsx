@@ -2,7 +2,6 @@ import type { DenialReason } from "@clients/wire/admission-rules";
 import { GateClient } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
 import { signalVerdict, unlockSound } from "../shared/feedback";
 import { follow } from "../shared/live";
 import { ContinuousScanner, TypedCode } from "../shared/scanner";
@@ -10,7 +9,7 @@ import { Problem } from "../shared/problem";
 import { forgetGate, loadGateState, loadSavedGate, loadTally, saveGateState, saveTally } from "./gate-store";
 import { GateSignIn } from "./GateSignIn";
 import type { GateSession } from "./session";
-import { gw } from "./gate-words";
+import { gateErrorWords, gw } from "./gate-words";
 import { clockTime, hhmm } from "../shared/format";
 import { words } from "../shared/words";
 
@@ -195,7 +194,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
       signalVerdict(answer.result !== "DENIED");
       setQueued(offline.pending.length);
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(gateErrorWords(error));
       signalVerdict(false);
     } finally {
       setChecking(false);
@@ -229,7 +228,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         )}
         <label class="event-choice">
           <input type="checkbox" checked={exiting} onChange={(e) => setExiting(e.currentTarget.checked)} />
-          Exit: let visitors out
+          {gw.exitSwitch}
         </label>
         <ContinuousScanner
           onCode={(code) => void scan(code)}

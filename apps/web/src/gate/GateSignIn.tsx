@@ -1,12 +1,11 @@
 import { GateClient, type OpenEvent } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useState } from "preact/hooks";
-import { errorText } from "../shared/errors";
 import { unlockSound } from "../shared/feedback";
 import { Problem } from "../shared/problem";
 import type { GateSession } from "./session";
 import { forgetGate, saveGate, saveGateState, saveTally } from "./gate-store";
-import { gw } from "./gate-words";
+import { gateErrorWords, gw } from "./gate-words";
 import { shortWhen } from "../shared/format";
 import { LanguageSwitch } from "../shared/LanguageSwitch";
 
@@ -30,7 +29,7 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
       setEvents(found);
       setEventId(found.length === 1 ? found[0].id : "");
     } catch (error) {
-      setProblem(errorText(error));
+      setProblem(gateErrorWords(error));
     } finally {
       setBusy(false);
     }
@@ -55,7 +54,7 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
       onSignedIn({ client, saved, offline, tally });
     } catch (error) {
       await forgetGate().catch(() => {});
-      setProblem(errorText(error));
+      setProblem(gateErrorWords(error));
     } finally {
       setBusy(false);
     }

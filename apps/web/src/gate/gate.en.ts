@@ -2,6 +2,12 @@ import { plural } from "../shared/catalog";
 
 /** The gate's words in English, the source of every key (gate.ja.ts is typed from it). */
 export const en = {
+  // The server's errors as a gate attendant reads them (gate-words.ts); the rest are the shared words'.
+  error: {
+    UNAUTHENTICATED: "This gate's key no longer works. Sign in with a valid key.",
+    FORBIDDEN: "This key may not open a gate: it is not a gate's key, or not for this event.",
+  },
+
   // GateSignIn.tsx
   pickEvent: "Pick the event this gate admits to.",
   defaultGate: "Main",
@@ -31,6 +37,7 @@ export const en = {
   admittedCount: (count: string) => `Admitted: ${count}`,
   insideCount: (count: string) => `Inside: ${count}`,
   offlineFrom: (time: string) => `Offline: admitting from the snapshot of ${time}.`,
+  exitSwitch: "Exit: let visitors out",
   checking: "Checking…",
   holdTicket: "Hold the ticket's QR code up to the camera.",
   allSent: "Every scan is on the server.",

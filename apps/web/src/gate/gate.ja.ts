@@ -2,6 +2,11 @@ import type { Catalog } from "../shared/catalog";
 import type { en } from "./gate.en";
 
 export const ja: Catalog<typeof en> = {
+  error: {
+    UNAUTHENTICATED: "このゲートのキーは使えません。有効なキーでサインインしてください。",
+    FORBIDDEN: "このキーではゲートを開けません。ゲート用のキーではないか、このイベントのキーではありません。",
+  },
+
   pickEvent: "このゲートで入場させるイベントを選んでください。",
   defaultGate: "メイン",
   signInTitle: "ゲートのサインイン",
@@ -29,6 +34,7 @@ export const ja: Catalog<typeof en> = {
   admittedCount: (count) => `入場：${count}`,
   insideCount: (count) => `場内：${count}`,
   offlineFrom: (time) => `オフライン：${time}時点のスナップショットで入場を判定しています。`,
+  exitSwitch: "退場モード：来場者を退場させる",
   checking: "確認しています…",
   holdTicket: "チケットのQRコードをカメラにかざしてください。",
   allSent: "すべてのスキャンはサーバーに送信済みです。",

@@ -1,26 +1,12 @@
 import type { ReceiptBody } from "@clients/wire/receipt";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { money, when } from "../shared/format";
+import { money, number, when } from "../shared/format";
 import { LocalQr, LongCode } from "../shared/local-qr";
 import { useModal } from "../shared/modal";
 import type { BooksPlace } from "../shared/receipt-check";
 import { readReceipt } from "../shared/receipt-text";
 import { SealMark, useSeal } from "../shared/receipt-seal";
-
-const KIND_WORDS: Record<string, string> = {
-  "payment.approved": "Payment approved",
-  "payment.declined": "Payment declined",
-  "payment.voided": "Payment cancelled",
-  "payment.refunded": "Refund",
-  "bill.collected": "Bill paid",
-  "bill.reversed": "Bill payment reversed",
-  "points.earned": "Points earned",
-  "points.redeemed": "Points used",
-  "points.returned": "Points given back",
-  "points.taken_back": "Points taken back",
-  "ticket.admitted": "Ticket admitted",
-  "ticket.exited": "Left the venue",
-};
+import { rcw } from "../shared/receipt-words";
 
 // Tries while the sealer has not reached the receipt: it seals every second or so.
 const SEALING_TRIES = 10;
@@ -37,7 +23,7 @@ export function ReceiptEntry({ json }: { json: string }) {
     <div class="receipt-entry">
       <SealMark seal={seal} />
       <button type="button" class="receipt-open" onClick={() => setOpen(true)}>
-        Receipt
+        {rcw.receipt}
       </button>
       {open && <ReceiptSheet json={json} onClose={() => setOpen(false)} />}
     </div>
@@ -67,55 +53,55 @@ function useBooksPlace(json: string): BooksPlace | null {
 }
 
 function BooksLine({ place }: { place: BooksPlace | null }) {
-  if (!place) return <p class="books-place">Looking for it in the center's books…</p>;
+  if (!place) return <p class="books-place">{rcw.lookingInBooks}</p>;
   switch (place.state) {
     case "in-books":
       return (
         <p class="books-place ok" data-testid="books-place">
-          In the books at #{place.leafIndex} (checked against their signed head of {place.size} {place.size === 1 ? "entry" : "entries"})
+          {rcw.inBooks(String(place.leafIndex), place.size, number(place.size))}
         </p>
       );
     case "sealing":
-      return <p class="books-place">Not in the books yet: the center adds every receipt within seconds.</p>;
+      return <p class="books-place">{rcw.sealing}</p>;
     case "not-in-books":
       return (
         <p class="books-place bad" data-testid="books-place">
-          Does not match the center's books
+          {rcw.notInBooks}
         </p>
       );
     case "unreachable":
-      return <p class="books-place">The books can be checked when the phone is online.</p>;
+      return <p class="books-place">{rcw.booksOffline}</p>;
   }
 }
 
 function Facts({ body }: { body: ReceiptBody }) {
   return (
     <dl class="receipt-facts">
-      <dt>What</dt>
-      <dd data-testid="receipt-kind">{KIND_WORDS[body.kind] ?? body.kind}</dd>
+      <dt>{rcw.what}</dt>
+      <dd data-testid="receipt-kind">{(rcw.kind as Record<string, string | undefined>)[body.kind] ?? body.kind}</dd>
       {body.amount !== undefined && body.currency && (
         <>
-          <dt>Amount</dt>
+          <dt>{rcw.amount}</dt>
           <dd data-testid="receipt-amount">{money(body.amount, body.currency)}</dd>
         </>
       )}
       {body.storeName && (
         <>
-          <dt>Store</dt>
+          <dt>{rcw.store}</dt>
           <dd>{body.storeName}</dd>
         </>
       )}
-      <dt>When</dt>
+      <dt>{rcw.when}</dt>
       <dd>{when(body.at)}</dd>
       {body.approvalNumber && (
         <>
-          <dt>Approval number</dt>
+          <dt>{rcw.approvalNumber}</dt>
           <dd data-testid="receipt-approval-number">{body.approvalNumber}</dd>
         </>
       )}
       {body.customerNumber && (
         <>
-          <dt>Customer number</dt>
+          <dt>{rcw.customerNumber}</dt>
           <dd>{body.customerNumber}</dd>
         </>
       )}
@@ -150,24 +136,24 @@ export function ReceiptSheet({ json, onClose }: { json: string; onClose: () => v
   return (
     <div class="sheet-backdrop">
       <section class="sheet receipt-sheet" role="dialog" aria-modal="true" aria-labelledby="receipt-title" tabIndex={-1} ref={sheet}>
-        <h2 id="receipt-title">Receipt</h2>
+        <h2 id="receipt-title">{rcw.receipt}</h2>
         <p>
           <SealMark seal={seal} />
         </p>
-        {receipt ? <Facts body={receipt.body} /> : <p class="problem">This receipt cannot be read.</p>}
+        {receipt ? <Facts body={receipt.body} /> : <p class="problem">{rcw.unreadable}</p>}
         <BooksLine place={place} />
         {qr ? (
           <>
-            <LocalQr text={json} label="Receipt QR" level="L" />
+            <LocalQr text={json} label={rcw.receiptQr} level="L" />
             <LongCode code={json} testId="receipt-json" />
           </>
         ) : (
           <button type="button" onClick={showQr}>
-            Show as a QR
+            {rcw.showAsQr}
           </button>
         )}
         <button type="button" class="link" onClick={onClose}>
-          Close
+          {rcw.close}
         </button>
       </section>
     </div>

@@ -1,5 +1,6 @@
 import type { ComponentProps } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { pw } from "./phone-words";
 import type { SignIn as SignInScreen } from "./SignIn";
 
 type Props = ComponentProps<typeof SignInScreen>;
@@ -18,5 +19,5 @@ export function SignIn(props: Props) {
     void import("./SignIn").then((m) => current && setScreen(() => m.SignIn));
     return () => void (current = false);
   }, []);
-  return Screen ? <Screen {...props} /> : <p aria-live="polite">Opening your wallet…</p>;
+  return Screen ? <Screen {...props} /> : <p aria-live="polite">{pw.opening}</p>;
 }

@@ -1,14 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Seal } from "./receipt-check";
 import { readReceipt } from "./receipt-text";
+import { rcw } from "./receipt-words";
 import "./receipt.css";
-
-const SEAL_WORDS: Record<Seal | "checking", string> = {
-  checking: "Checking…",
-  verified: "Verified",
-  "not-verified": "Not verified",
-  unchecked: "Not checked: go online once to get the center's keys",
-};
 
 const SEAL_MARK: Record<Seal | "checking", string> = { checking: "", verified: "✓", "not-verified": "✗", unchecked: "" };
 
@@ -36,7 +30,7 @@ export function SealMark({ seal }: { seal: Seal | "checking" }) {
   return (
     <span class={`seal seal-${seal}`} data-testid="receipt-seal" data-seal={seal}>
       {SEAL_MARK[seal] && <span aria-hidden="true">{SEAL_MARK[seal]} </span>}
-      {SEAL_WORDS[seal]}
+      {rcw.seal[seal]}
     </span>
   );
 }
@@ -47,7 +41,16 @@ export function ReceiptLine({ json }: { json: string }) {
   const approvalNumber = readReceipt(json)?.body.approvalNumber;
   return (
     <p class="receipt-line" data-testid="receipt-line">
-      Receipt{approvalNumber && <> for approval <strong data-testid="receipt-approval-number">{approvalNumber}</strong></>} <SealMark seal={seal} />
+      {approvalNumber ? (
+        <>
+          {rcw.forApproval.before}
+          <strong data-testid="receipt-approval-number">{approvalNumber}</strong>
+          {rcw.forApproval.after}
+        </>
+      ) : (
+        rcw.receipt
+      )}{" "}
+      <SealMark seal={seal} />
     </p>
   );
 }

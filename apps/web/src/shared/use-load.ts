@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import { errorText } from "./errors";
+import { errorWords } from "./words";
 
 /** Loads once (and again on reload()); the value, or the failure as a sentence (`words` writes it). */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], words: (error: unknown) => string = errorText) {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], words: (error: unknown) => string = errorWords) {
   const [value, setValue] = useState<T | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [round, setRound] = useState(0);
