@@ -63,6 +63,7 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   storeId: p.storeId,
   refundedAmount: p.refundedAmount,
   pointsSettlementId: p.pointsSettlementId,
+  source: p,
 });
 
 export const toMembership = (v: MembershipView): Membership => ({

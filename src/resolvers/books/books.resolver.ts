@@ -58,6 +58,8 @@ export class BooksResolver {
 export class PaymentReceiptResolver {
   @FieldResolver(() => Receipt, { nullable: true, description: "the signed receipt of its latest decision; null while it waits for the phone" })
   async receipt(@Root() payment: Payment, @Ctx() ctx: RequestContext): Promise<Receipt | null> {
+    const issued = payment.source && ctx.services.paymentDecisions.issuedReceipt(payment.source);
+    if (issued) return toReceipt(issued);
     const receipts = await ctx.services.receipts.ofObject(payment.id);
     const latest = receipts[receipts.length - 1];
     return latest ? toReceipt(latest) : null;

@@ -32,6 +32,8 @@ export class Payment {
   storeId: string;
   /** Not a field: the points settlement made with this payment, which the `points` field reads. */
   pointsSettlementId: string | null;
+  /** Not a field: the object it was made from, whose receipt `receipt` finds without a read when it was decided in this process. */
+  source?: object;
 }
 
 @ObjectType()

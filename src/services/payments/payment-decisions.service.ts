@@ -11,6 +11,7 @@ import type { OutboxService } from "../delivery/outbox.service";
 import { ProcessingLeases, type Lease } from "../kernel/processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
 import type { PaymentHolds } from "./payment-holds";
+import type { SignedReceipt } from "../../../clients/wire/receipt";
 import type { PaymentReceipts } from "./payment-receipts";
 import { PAYMENT_MOVES, paymentMove, type DecisionFields } from "./payment-states";
 import { type PaymentStatus } from "../../entities/value-lists";
@@ -58,6 +59,11 @@ export class PaymentDecisions {
     private readonly receipts: PaymentReceipts,
   ) {
     this.leases = new ProcessingLeases(deps.clock, deps.leaseStore ?? null);
+  }
+
+  /** The receipt this payment object was decided with here, so its answer needs no read (payment-receipts.ts). */
+  issuedReceipt(payment: object): SignedReceipt | undefined {
+    return this.receipts.issuedWith(payment);
   }
 
   /**

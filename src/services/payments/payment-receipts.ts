@@ -13,6 +13,13 @@ export type PaymentReceiptKind = "payment.approved" | "payment.declined" | "paym
  * refund's (its id and amount), naming the payment.
  */
 export class PaymentReceipts {
+  /**
+   * The receipt each decided payment object was issued with, so the answer to the call
+   * that decided it carries its receipt without reading it back (a redeem's answer
+   * selects it). Weak: gone with the object; a transaction run again overwrites it.
+   */
+  private readonly issued = new WeakMap<PaymentEntity, SignedReceipt>();
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly receipts: ReceiptService,
@@ -20,7 +27,7 @@ export class PaymentReceipts {
 
   issue(tx: Tx, kind: PaymentReceiptKind, payment: PaymentEntity, options: { onlyIf?: AtCommit; refund?: { id: string; amount: number } } = {}): SignedReceipt {
     const { refund } = options;
-    return this.receipts.issue(
+    const receipt = this.receipts.issue(
       tx,
       {
         kind,
@@ -37,5 +44,13 @@ export class PaymentReceipts {
       { customerId: payment.customerId, storeId: payment.storeId },
       { onlyIf: options.onlyIf },
     );
+    // A refund's receipt is the refund's, not the payment's latest.
+    if (!refund && this.deps.config.receipts) this.issued.set(payment, receipt);
+    return receipt;
+  }
+
+  /** The receipt this very object was decided with, if it was decided here. */
+  issuedWith(payment: object): SignedReceipt | undefined {
+    return this.issued.get(payment as PaymentEntity);
   }
 }
