@@ -6,10 +6,12 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
-  // tests/checks holds whole-program type checks (`npm run typecheck` runs them), and
+  // tests/checks holds whole-program type checks (`npm run typecheck` runs them),
+  // tests/browser the web apps driven in Chromium (`npm run test:browser`) and
   // tests/accessibility the axe check of every screen (`npm run check:accessibility`):
-  // .ci/run runs both, and npm test stays in minutes.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/", "<rootDir>/tests/accessibility/"],
+  // each needs its own tools and minutes of its own; .ci/run runs them all, and npm test
+  // stays in minutes.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/checks/", "<rootDir>/tests/browser/", "<rootDir>/tests/accessibility/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   globalTeardown: "<rootDir>/tests/support/global-teardown.ts",

@@ -23,7 +23,7 @@ const backgroundColor = (element: unknown) =>
   (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(element).backgroundColor;
 
 /**
- * The README shows the screenshots in docs/screenshots; `UPDATE_SCREENSHOTS=1 npm test`
+ * The README shows the screenshots in docs/screenshots; `UPDATE_SCREENSHOTS=1 npm run test:browser`
  * makes them afresh there. Every other run writes them to a temporary folder, so a test
  * run leaves the working tree as it found it (each run has new codes, so new pictures).
  */
