@@ -5,15 +5,15 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, newRegister, newShopper, randomPhone, type Shopper } from "../support/world";
 import { launchChromium, missingTools, videoOfPicture } from "../browser/chromium";
 import { openSection } from "../browser/phone-sections";
 import { blankPicture } from "../browser/pictures";
+import { startWebServer, stopWebServer, type SmsGateway } from "../browser/web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the accessibility check needs Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -32,7 +32,7 @@ const BLOCKING = new Set(["serious", "critical"]);
 describeIf("every screen passes axe's accessibility check (no serious or critical violation)", () => {
   let database: TestDatabase;
   let server: ServerProcess;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
   let work: string;
   let browser: Browser;
   let cameraBrowser: Browser;
@@ -46,16 +46,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
   const checked: Record<string, string> = {};
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({ sms: true }));
     work = mkdtempSync(join(tmpdir(), "wallet-center-axe-"));
     admin = new AdminClient(server.url, ADMIN_TOKEN);
     browser = await launchChromium();
@@ -99,9 +90,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
   afterAll(async () => {
     await browser?.close();
     await cameraBrowser?.close();
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
     if (work) rmSync(work, { recursive: true, force: true });
     const screens = Object.entries(checked);
     if (screens.length > 0) process.stdout.write(`[axe] ${screens.map(([screen, n]) => `${screen}: ${n}`).join("\n")}\n`);

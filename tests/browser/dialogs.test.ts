@@ -1,12 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, TEST_CARDS, newRegister, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the dialog tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -40,14 +41,12 @@ describeIf("dialogs and the bill verdict in a real browser", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    ({ database, server } = await startWebServer());
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
   });
 
   async function phoneSignedIn(shopper: Shopper): Promise<Page> {

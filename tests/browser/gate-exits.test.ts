@@ -2,12 +2,13 @@ import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { openGate, queuedScans, serviceWorkerControls, typeCode } from "./gate-page";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the gate's exit tests need Chromium: ${missingTools}: SKIPPED\n`);
@@ -31,8 +32,7 @@ describeIf("the gate's exits and seats with no network, in a real browser", () =
   const codes: Record<"seated" | "standing", string> = { seated: "", standing: "" };
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    ({ database, server } = await startWebServer());
     const admin = new AdminClient(server.url, ADMIN_TOKEN);
     const partner = await admin.createPartner("Budokan Hall");
     shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
@@ -57,8 +57,7 @@ describeIf("the gate's exits and seats with no network, in a real browser", () =
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
   });
 
   it("offline: admits with the seat, lets out, refuses to let out one never in, and re-admits after the exit", async () => {

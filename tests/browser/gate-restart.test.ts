@@ -5,12 +5,13 @@ import Database from "better-sqlite3";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper } from "../support/world";
 import { CHROMIUM, missingTools } from "./chromium";
 import { openGate, queuedScans, serviceWorkerControls, typeCode } from "./gate-page";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the gate's restart test needs Chromium: ${missingTools}: SKIPPED\n`);
@@ -43,8 +44,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
   const sent: SentScan[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    ({ database, server } = await startWebServer());
     profile = mkdtempSync(join(tmpdir(), "wallet-center-gate-profile-"));
     const admin = new AdminClient(server.url, ADMIN_TOKEN);
     const partner = await admin.createPartner("Osaka Dome");
@@ -63,8 +63,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
 
   afterAll(async () => {
     await context?.close();
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 

@@ -7,14 +7,14 @@ import QRCode from "qrcode";
 import { AdminClient } from "../../clients/admin";
 import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { eventually } from "../support/eventually";
 import { PASSWORD, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { SIDE, blankPicture } from "./pictures";
+import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the gate's browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -59,7 +59,7 @@ interface Browsing {
 describeIf("the gate, offline-first and scanning continuously, in a real browser", () => {
   let database: TestDatabase;
   let server: ServerProcess;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
   let work: string;
   const browsers: Browser[] = [];
   let shop: PartnerClient;
@@ -72,16 +72,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
   const decideMs: number[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({ sms: true }));
     work = mkdtempSync(join(tmpdir(), "wallet-center-gate-"));
     mkdirSync(SCREENSHOTS, { recursive: true });
 
@@ -130,9 +121,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
 
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
     if (work) rmSync(work, { recursive: true, force: true });
     if (decideMs.length > 0) {
       const sorted = [...decideMs].sort((a, b) => a - b);

@@ -1,12 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, TEST_CARDS, newRegister, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { typeCode, type TypedEntryWords } from "./gate-page";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the language tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -31,15 +32,13 @@ describeIf("the web app in Japanese and English", () => {
   let admin: AdminClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    ({ database, server } = await startWebServer());
     browser = await launchChromium();
     admin = new AdminClient(server.url, ADMIN_TOKEN);
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
   });
 
   /** A page of a fresh browser profile whose languages are Japanese first, as a phone set to Japanese has them. */

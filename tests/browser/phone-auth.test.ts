@@ -4,14 +4,14 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PhoneClient } from "../../clients/phone";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, TEST_CARDS, newRegister, newShopper, randomPhone } from "../support/world";
 import { openSection } from "./phone-sections";
 import { launchChromium, missingTools } from "./chromium";
+import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the phone's sign-in and approval tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -32,7 +32,7 @@ const CONFIRMATION_TTL_SECONDS = 15;
 describeIf("the phone: a new customer's cards, approvals that ask who holds the phone, expiry and ended sessions", () => {
   let database: TestDatabase;
   let server: ServerProcess;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -44,18 +44,13 @@ describeIf("the phone: a new customer's cards, approvals that ask who holds the 
   const customer = { id: "", client: null as unknown as PhoneClient };
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      CONFIRMATION_TTL_SECONDS: String(CONFIRMATION_TTL_SECONDS),
-      CONFIRMATION_SWEEP_MS: "200",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({
+      sms: true,
+      env: {
+        CONFIRMATION_TTL_SECONDS: String(CONFIRMATION_TTL_SECONDS),
+        CONFIRMATION_SWEEP_MS: "200",
+      },
+    }));
     base = server.url.replace("127.0.0.1", "localhost");
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
@@ -71,9 +66,7 @@ describeIf("the phone: a new customer's cards, approvals that ask who holds the 
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

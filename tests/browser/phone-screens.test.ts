@@ -3,14 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { PhoneClient } from "../../clients/phone";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
-import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { openSection } from "./phone-sections";
+import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the phone's screens need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -73,23 +72,18 @@ const STUB_WAKE_LOCK = `
 describeIf("the phone's screens at 390x844", () => {
   let database: TestDatabase;
   let server: ServerProcess;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
   let browser: Browser;
   let page: Page;
   let shopper: Shopper;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: String(CODES_PER_PHONE_PER_HOUR),
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({
+      sms: true,
+      env: {
+        RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: String(CODES_PER_PHONE_PER_HOUR),
+      },
+    }));
     mkdirSync(SCREENSHOTS, { recursive: true });
     shopper = await newShopper(server.url);
     browser = await launchChromium();
@@ -101,9 +95,7 @@ describeIf("the phone's screens at 390x844", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
   });
 
   const shot = (on: Page, name: string) => on.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

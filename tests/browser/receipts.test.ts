@@ -7,13 +7,13 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { BooksClient, parseReceipt } from "../../clients/books";
 import type { Payment } from "../../clients/common";
 import { verifyReceipt } from "../../clients/wire/receipt";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
-import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { openSection } from "./phone-sections";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the receipts' browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -76,16 +76,12 @@ describeIf("receipts in the web apps, checked in the browser", () => {
   let paid: Payment;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      // The sealer runs often, so a receipt is in the books within the test's patience.
-      BOOKS_SEAL_MS: "200",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server } = await startWebServer({
+      env: {
+        // The sealer runs often, so a receipt is in the books within the test's patience.
+        BOOKS_SEAL_MS: "200",
+      },
+    }));
     mkdirSync(SCREENSHOTS, { recursive: true });
     books = new BooksClient(server.url);
     browser = await launchChromium();
@@ -96,8 +92,7 @@ describeIf("receipts in the web apps, checked in the browser", () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
   });
 
   const shot = (on: Page, name: string) => on.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { RegisterClient } from "../../clients/register";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { PASSWORD, TEST_CARDS, newShopper, type Shopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
+import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the register's browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -45,30 +45,19 @@ const RECORD_SIGNALS = `
 describeIf("the register screen in a real browser", () => {
   let database: TestDatabase;
   let server: ServerProcess;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
   let browser: Browser;
   let admin: AdminClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({ sms: true }));
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
     admin = new AdminClient(server.url, ADMIN_TOKEN);
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
   });
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -6,13 +6,14 @@ import { PNG } from "pngjs";
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper, type Shopper } from "../support/world";
 import { openSection } from "./phone-sections";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
+import { startWebServer, stopWebServer } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 
@@ -40,8 +41,7 @@ describeIf("compact ticket codes in a real browser", () => {
   let phone: Page;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    server = await spawnServer({ DATA_DIR: database.dataDir, ADMIN_TOKEN, PASSWORD_HASH_COST: "10", INSTITUTION_LATENCY_MS: "5", LOG_LEVEL: "warn" });
+    ({ database, server } = await startWebServer());
     work = mkdtempSync(join(tmpdir(), "wallet-center-ticket-codes-"));
     mkdirSync(SCREENSHOTS, { recursive: true });
     shopper = await newShopper(server.url);
@@ -52,8 +52,7 @@ describeIf("compact ticket codes in a real browser", () => {
   });
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await server?.stop();
-    await database?.drop();
+    await stopWebServer({ server, database });
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

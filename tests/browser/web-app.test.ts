@@ -5,15 +5,15 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
 import { PhoneClient } from "../../clients/phone";
-import { spawnServer, type ServerProcess } from "../../scripts/server-process";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import type { ServerProcess } from "../../scripts/server-process";
+import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
-import { startSmsGateway } from "../support/sms-gateway";
 import { randomPhone } from "../support/test-data";
 import { eventually } from "../support/eventually";
 import { PASSWORD, newRegister, newShopper, type Shopper } from "../support/world";
 import { openSection } from "./phone-sections";
 import { launchChromium, missingTools, videoOfPicture } from "./chromium";
+import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
 const describeIf = missingTools ? describe.skip : describe;
 if (missingTools) process.stdout.write(`[browser] the web app's browser tests need Chromium and ffmpeg: ${missingTools}: SKIPPED\n`);
@@ -45,19 +45,10 @@ describeIf("the web app in a real browser", () => {
   const browsers: Browser[] = [];
   let shopper: Shopper;
   let phone: Page;
-  let sms: Awaited<ReturnType<typeof startSmsGateway>>;
+  let sms: SmsGateway;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    sms = await startSmsGateway();
-    server = await spawnServer({
-      SMS_GATEWAY_URL: sms.url,
-      DATA_DIR: database.dataDir,
-      ADMIN_TOKEN,
-      PASSWORD_HASH_COST: "10",
-      INSTITUTION_LATENCY_MS: "5",
-      LOG_LEVEL: "warn",
-    });
+    ({ database, server, sms } = await startWebServer({ sms: true }));
     work = mkdtempSync(join(tmpdir(), "wallet-center-browser-"));
     mkdirSync(SCREENSHOTS, { recursive: true });
     shopper = await newShopper(server.url);
@@ -69,9 +60,7 @@ describeIf("the web app in a real browser", () => {
   });
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await server?.stop();
-    await sms?.close();
-    await database?.drop();
+    await stopWebServer({ server, sms, database });
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
