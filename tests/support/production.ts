@@ -48,7 +48,14 @@ export async function startInstances(count: number, env: Record<string, string> 
     ...env,
   };
   const servers: ServerProcess[] = [];
-  for (let i = 0; i < count; i++) servers.push(await spawnServer(shared));
+  try {
+    for (let i = 0; i < count; i++) servers.push(await spawnServer(shared));
+  } catch (error) {
+    // The caller never gets a handle to stop the ones that did start.
+    await Promise.all(servers.map((s) => s.stop()));
+    await database.drop();
+    throw error;
+  }
   return {
     servers,
     database,
