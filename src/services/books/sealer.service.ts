@@ -119,12 +119,7 @@ export class BooksSealer {
       const fenced = await tx.write("UPDATE books_lease SET until = ? WHERE name = ? AND holder = ?", [until, LEASE, this.holder]);
       if (fenced !== 1) throw new LeaseLost();
       if (places.length > 0) {
-        const cases = places.map(() => "WHEN ? THEN ?").join(" ");
-        const ids = places.map(() => "?").join(", ");
-        const placed = await tx.write(`UPDATE receipts SET leafIndex = CASE id ${cases} END WHERE leafIndex IS NULL AND id IN (${ids})`, [
-          ...places.flat(),
-          ...places.map(([id]) => id),
-        ]);
+        const placed = await tx.write(placeSql(db.isMysql, places.length), places.flat());
         if (placed !== places.length) throw new LeaseLost();
         await tx.insert(MerkleNodeEntity, nodes);
         await this.grew(tx, head);
@@ -176,4 +171,19 @@ export class BooksSealer {
       throw error;
     }
   }
+}
+
+/**
+ * Gives each of `count` waiting receipts its leaf index, from (id, index) pairs, in one
+ * statement: the receipts joined to the pairs by primary key, so the database does one
+ * lookup a row (a CASE over the batch's ids costs it twice the work), and only a receipt
+ * still without a place moves.
+ */
+function placeSql(mysql: boolean, count: number): string {
+  const pairs = Array.from({ length: count }, () => "(?, ?)").join(", ");
+  if (mysql) {
+    const rows = ["SELECT ? AS id, ? AS leafIndex", ...Array.from({ length: count - 1 }, () => "SELECT ?, ?")].join(" UNION ALL ");
+    return `UPDATE receipts r JOIN (${rows}) placed ON r.id = placed.id SET r.leafIndex = placed.leafIndex WHERE r.leafIndex IS NULL`;
+  }
+  return `UPDATE receipts SET leafIndex = placed.column2 FROM (VALUES ${pairs}) AS placed WHERE receipts.id = placed.column1 AND receipts.leafIndex IS NULL`;
 }
