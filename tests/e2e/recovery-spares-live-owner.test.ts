@@ -67,7 +67,9 @@ describeIf("recovery and a payment whose instance is still working on it (mysql,
     // What recovery finds seconds after the deadline: the owner's lease, renewed in Redis.
     const redis = new Redis(process.env.TEST_REDIS_URL!);
     try {
-      expect(await eventually(async () => (await redis.exists(leaseKey(id))) === 1)).toBe(true);
+      // In the deployment's namespace on Redis: by default its database's name (redis.ts).
+      const key = `${new URL(database.databaseUrl!).pathname.slice(1)}:${leaseKey(id)}`;
+      expect(await eventually(async () => (await redis.exists(key)) === 1)).toBe(true);
     } finally {
       redis.disconnect();
     }

@@ -75,7 +75,8 @@ describe("while Redis cannot be reached", () => {
     const shopper = await newShopper(server.url);
     const counters = new Redis(`redis://127.0.0.1:${port}`);
     try {
-      expect(await counters.keys("wc-rl-loginPerPhone*")).toHaveLength(1);
+      // In the deployment's namespace: "embedded" for a server on SQLite (redis.ts).
+      expect(await counters.keys("embedded:wc-rl-loginPerPhone*")).toHaveLength(1);
     } finally {
       counters.disconnect();
     }
