@@ -31,6 +31,7 @@ export const en = {
     STALE: "An old code (a screenshot?)",
     TOO_SOON: "Used moments ago: wait before re-entry",
     NOT_ADMITTED: "Never came in: nothing to let out",
+    NOT_ON_LIST: "Not on this check-in list",
   },
   usedAt: (gate: string | null, time: string) => `Already used${gate ? ` at ${gate}` : ""} at ${time}`,
   gate: (name: string) => `Gate ${name}`,

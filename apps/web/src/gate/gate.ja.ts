@@ -28,6 +28,7 @@ export const ja: Catalog<typeof en> = {
     STALE: "古いコード（スクリーンショット？）",
     TOO_SOON: "直前に使用されました。再入場まで少し待ってください",
     NOT_ADMITTED: "入場していません。退場させるものはありません",
+    NOT_ON_LIST: "このチェックインリストの対象外です",
   },
   usedAt: (gate, time) => `${time}に${gate ? `${gate}で` : ""}使用済み`,
   gate: (name) => `ゲート ${name}`,
