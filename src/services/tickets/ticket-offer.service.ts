@@ -1,5 +1,5 @@
-import { Brackets, In, IsNull } from "typeorm";
-import { CustomerEntity, EventEntity, TicketEntity, TicketOfferEntity, TicketTransferEntity } from "../../entities";
+import { Brackets, In } from "typeorm";
+import { CustomerEntity, EventEntity, TicketEntity, TicketOfferEntity } from "../../entities";
 import type { Tx } from "../../database";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
@@ -9,7 +9,6 @@ import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { optionalText, requirePhone } from "../kernel/validation";
 import { OFFER_MOVES, type TicketOfferStatus } from "./offer-states";
-import { TICKET_MOVES } from "./ticket-states";
 import { maskPhone, type TicketService } from "./ticket.service";
 
 /** An offer stands this long unless the ticket's validity ends sooner. */
@@ -92,12 +91,9 @@ export class TicketOfferService {
       const offer = await tx.findOneByOrFail(TicketOfferEntity, { id: offerId });
       const ticket = await tx.findOneByOrFail(TicketEntity, { id: offer.ticketId });
       const event = await tx.findOneByOrFail(EventEntity, { id: ticket.eventId });
-      const standing = await tx.countBy(TicketTransferEntity, { ticketId: offer.ticketId, takenBackAt: IsNull() });
-      if (event.maxTransfers !== null && standing >= event.maxTransfers) forbidden("This ticket cannot be passed on again");
-      const pass = TICKET_MOVES.update("pass", byId(offer.ticketId), { toPhone: phone, version: offer.holderVersion, now, attendeeName });
+      const hand = { ticketId: offer.ticketId, fromPhone: offer.fromPhone, toPhone: phone, version: offer.holderVersion, now, attendeeName };
       // The ticket moved on since the offer (used, revoked, allotted): the accept is rolled back with this refusal, and the offer expires below.
-      if ((await tx.write(pass.sql, pass.params)) !== 1) forbidden("The ticket has changed since it was offered");
-      await tx.insert(TicketTransferEntity, { id: newId(), ticketId: offer.ticketId, fromPhone: offer.fromPhone, toPhone: phone, at: now, takenBackAt: null });
+      if (!(await this.tickets.handOn(tx, event, hand))) forbidden("The ticket has changed since it was offered");
       return true;
     }).catch(async (error) => {
       // The accept was rolled back with the refused move: the offer can never succeed now, so it expires.

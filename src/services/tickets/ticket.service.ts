@@ -17,7 +17,7 @@ import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
 import { nameOnLists } from "./check-in-lists";
-import { isUniqueViolation } from "../../database";
+import { isUniqueViolation, type Tx } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
 
 export interface TicketView {
@@ -230,17 +230,29 @@ export class TicketService {
     if (ticket.usesLeft < ticket.usesAllowed) forbidden("A ticket that has been used cannot be passed on");
     const now = this.deps.clock.now();
     await this.deps.db.tx(async (tx) => {
-      const standing = await tx.countBy(TicketTransferEntity, { ticketId: ticket.id, takenBackAt: IsNull() });
-      if (event.maxTransfers !== null && standing >= event.maxTransfers) {
-        forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
-      }
       // The shop's attendee name was the giver's: the friend's ticket shows none.
-      const pass = TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: ticket.holderVersion, now, attendeeName: null });
-      const moved = await tx.write(pass.sql, pass.params);
-      if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
-      await tx.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
+      const moved = await this.handOn(tx, event, { ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, version: ticket.holderVersion, now, attendeeName: null });
+      if (!moved) badInput("The ticket changed meanwhile; read it again");
     });
     return this.viewById(ticket.id);
+  }
+
+  /**
+   * Every handing-on of a ticket (an allotment, an accepted offer) in the caller's
+   * transaction: within the event's limit, the ticket table's `pass` move from the holder
+   * version the giver saw (false when the ticket moved on meanwhile: used, revoked,
+   * passed on), and the allotment kept for the chain.
+   */
+  async handOn(tx: Tx, event: EventEntity, hand: { ticketId: string; fromPhone: string; toPhone: string; version: number; now: Date; attendeeName: string | null }): Promise<boolean> {
+    const standing = await tx.countBy(TicketTransferEntity, { ticketId: hand.ticketId, takenBackAt: IsNull() });
+    if (event.maxTransfers !== null && standing >= event.maxTransfers) {
+      forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
+    }
+    const { ticketId, fromPhone, toPhone, version, now, attendeeName } = hand;
+    const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone, version, now, attendeeName });
+    if ((await tx.write(pass.sql, pass.params)) !== 1) return false;
+    await tx.insert(TicketTransferEntity, { id: newId(), ticketId, fromPhone, toPhone, at: now, takenBackAt: null });
+    return true;
   }
 
   /**
