@@ -15,6 +15,8 @@ export interface OfflineDecision {
   firstUsedGate: string | null;
   /** The ticket's seat, as the snapshot has it, when the verdict shows the ticket (as the server's answer does). */
   seat: string | null;
+  /** The attendee's name, as the snapshot has it, shown with the seat. */
+  attendeeName: string | null;
   /** ADMITTED without taking a use: back in after an exit, at an event that allows re-entry (the server counts no new visitor). */
   reentry: boolean;
 }
@@ -276,6 +278,7 @@ export class OfflineGate {
       firstUsedAt: alreadyUsed ? lastUsedAt : null,
       firstUsedGate: alreadyUsed && lastUsedHere ? this.gate : null,
       seat: shown ? (this.seats.get(ticket.id) ?? null) : null,
+      attendeeName: shown ? (this.names.get(ticket.id)?.attendeeName ?? null) : null,
       reentry: decision.result === "ADMITTED" && !decision.takesUse,
     };
   }

@@ -61,7 +61,7 @@ describe.each(engines)("the gate's desk through the clients (%s)", (engine) => {
     const offline = new OfflineGate(gate, event.id, "VIP door", { listId: vip.id });
     await offline.refresh();
     expect(offline.search("sato").map((h) => h.issueNumber)).toEqual(["P-1"]);
-    expect((await offline.decide(plainCode, { now: clock.now() })).reason).toBe("NOT_ON_LIST");
+    expect(await offline.decide(plainCode, { now: clock.now() })).toMatchObject({ reason: "NOT_ON_LIST", attendeeName: "Sato Ken" });
 
     const audit = await shop.gateAudit(event.id);
     expect(audit.map((a) => a.action).sort()).toEqual(["ADMIT_BY_ID", "SEARCH", "UNDO"]);

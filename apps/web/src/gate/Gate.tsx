@@ -181,7 +181,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
       } else {
         if (answer.result === "ADMITTED" && !answer.reentry) setOfflineAdmitted((n) => n + 1);
         if (answer.result !== "DENIED") setOfflineInside((n) => n + (answer.result === "ADMITTED" ? 1 : -1));
-        setShown({ ...answer, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
+        setShown({ ...answer, name: answer.attendeeName, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
       }
       signalVerdict(answer.result !== "DENIED");
       setQueued(offline.pending.length);
