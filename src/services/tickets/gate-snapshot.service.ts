@@ -1,6 +1,6 @@
 import { MoreThanOrEqual } from "typeorm";
 import { TicketEntity } from "../../entities";
-import { listIdsOf, listsOf, type CheckInListView } from "./check-in-lists";
+import { listsOf, namingListsOf, type CheckInListView } from "./check-in-lists";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput } from "../kernel/errors";
@@ -73,7 +73,8 @@ export class GateSnapshotService {
       const seen = new Set(changed.map((t) => t.id));
       const rows = since ? [...changed, ...(await ticketsWithDevicesChangedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
       const usable = rows.filter((t) => !t.revokedAt);
-      return { rows, keys: await holderKeys(m, usable, true), lists: await listsOf(m, event.id), named: await listIdsOf(m, usable.map((t) => t.id)) };
+      const lists = await listsOf(m, event.id);
+      return { rows, keys: await holderKeys(m, usable, true), lists, named: await namingListsOf(m, lists, usable.map((t) => t.id)) };
     });
     return {
       eventId: event.id,
