@@ -109,6 +109,33 @@ describe.each(engines)("the gate's desk: names and search, undo, check-in lists,
     expect(await attendance()).toMatchObject({ admitted: 1, inside: 1 });
   });
 
+  it("undoes a pass's first use of the day: its second use of that day counts the visitor instead; a re-entry undone only lets the holder out", async () => {
+    const { shop, gate, post, admit, attendance } = await venue({ allowReentry: true });
+    const fan = await newCustomer(world);
+    const { ticket } = await post({ issueNumber: "PASS-1", holderPhone: fan.phoneNumber, usesAllowed: 3, validFrom: clock.now(), validUntil: new Date(clock.now().getTime() + 2 * DAY) });
+    const first = await admit(await codeFor(fan.caller, ticket.id));
+    clock.advance(MINUTE);
+    const second = await admit(await codeFor(fan.caller, ticket.id));
+    expect([first.result, second.result, (await attendance()).admitted]).toEqual(["ADMITTED", "ADMITTED", 1]);
+    await world.services.admissions.undoAdmission(gate, first.id);
+    expect(await attendance()).toMatchObject({ admitted: 1, inside: 1 });
+    expect((await world.services.tickets.usesOf(ticket.id)).length).toBe(1);
+    await world.services.admissions.undoAdmission(gate, second.id);
+    expect(await attendance()).toMatchObject({ admitted: 0, inside: 0 });
+
+    const single = (await post({ issueNumber: "ONE-1", holderPhone: fan.phoneNumber })).ticket;
+    const code = await codeFor(fan.caller, single.id);
+    expect((await admit(code)).result).toBe("ADMITTED");
+    clock.advance(MINUTE);
+    expect((await world.services.admissions.exitTicket(gate, code, single.eventId, "North")).result).toBe("EXITED");
+    clock.advance(MINUTE);
+    const back = await admit(code);
+    expect(back.result).toBe("ADMITTED"); // a re-entry: no use taken
+    await world.services.admissions.undoAdmission(gate, back.id);
+    expect(await attendance()).toMatchObject({ admitted: 1, inside: 0 });
+    expect((await world.services.tickets.shopTicket(shop, "ONE-1")).ticket.usesLeft).toBe(0);
+  });
+
   it("races an undo against a new scan of the ticket, and two undos: the counts stay exact", async () => {
     const { shop, gate, post, admit, attendance } = await venue();
     const fan = await newCustomer(world);

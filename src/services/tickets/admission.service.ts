@@ -6,6 +6,7 @@ import { UNDO_MINUTES, type CheckInListRule } from "../../../clients/wire/admiss
 import type { CheckInListService } from "./check-in-list.service";
 import { listIdsOf } from "./check-in-lists";
 import { auditGate } from "./gate-audit";
+import { giveBackUse, undoUpdate } from "./admission-undo";
 import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
@@ -13,7 +14,7 @@ import { admittedVisitors, eventDayOf } from "./attendance";
 import { rotatingKeysOf } from "./rotating-keys";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
-import { ErrorCode, badInput, fail, forbidden, notFound } from "../kernel/errors";
+import { badInput, forbidden, notFound } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
 import { requireGate } from "../kernel/guards";
 import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
@@ -142,22 +143,19 @@ export class AdmissionService {
   async undoAdmission(caller: Caller, admissionId: string): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
     const now = this.deps.clock.now();
-    const since = new Date(now.getTime() - UNDO_MINUTES * 60_000);
     const outcome = await this.deps.db.tx(async (tx) => {
-      const undone = await tx.write(
-        "UPDATE admissions SET undoneAt = ?, tookUse = 0, countsVisitor = 0, codeWindow = NULL WHERE id = ? AND gateKeyId = ? AND result = 'ADMITTED' AND undoneAt IS NULL AND at >= ?",
-        [now, admissionId, apiKeyId, since],
-      );
+      const { sql, params } = undoUpdate(admissionId, apiKeyId, now);
+      const undone = await tx.write(sql, params);
       const admission = await tx.findOneBy(AdmissionEntity, { id: admissionId });
       if (undone !== 1 || !admission) return { admission, undone: false };
-      if (admission.ticketId) await this.giveBack(tx, admission, now);
+      if (admission.ticketId) await giveBackUse(tx, admission, now, this.deps.db.isMysql);
       await auditGate(tx, { eventId: admission.eventId, apiKeyId, action: "UNDO", ticketId: admission.ticketId, at: now });
       return { admission, undone: true };
     });
     const { admission } = outcome;
     if (!admission || admission.gateKeyId !== apiKeyId) return notFound("admission");
     if (!outcome.undone) {
-      if (admission.undoneAt) fail(ErrorCode.BAD_USER_INPUT, "This admission is undone already");
+      if (admission.undoneAt) badInput("This admission is undone already");
       if (admission.result !== "ADMITTED") badInput("Only an admission can be undone");
       forbidden(`An admission can be undone only within ${UNDO_MINUTES} minutes`);
     }
@@ -165,27 +163,6 @@ export class AdmissionService {
     const decision = await this.deps.db.read((m) => this.decisionOf(m, admission, event), { fresh: true });
     this.deps.events.admission(event.id, decision);
     return decision;
-  }
-
-  /**
-   * The undone admission's use back to its ticket (a re-entry took none: the holder is
-   * only out again), and its day's visitor to another admission of that day still
-   * standing. Read after the ticket's UPDATE, which waits for a scan of the ticket in
-   * flight, so such a scan is seen.
-   */
-  private async giveBack(tx: Tx, undone: AdmissionEntity, now: Date): Promise<void> {
-    const ticketId = undone.ticketId!;
-    // The undo cleared tookUse; visitDay, set only on an admission that took a use, stays to say so.
-    if (undone.visitDay !== null) {
-      const { sql, params } = TICKET_MOVES.update("giveBack", byId(ticketId), { at: undone.at, now });
-      await tx.write(sql, params);
-    } else {
-      await tx.write("UPDATE tickets SET inside = CASE WHEN movedAt = ? THEN 0 ELSE inside END, updatedAt = ? WHERE id = ?", [undone.at, now, ticketId]);
-    }
-    if (undone.visitDay === null) return;
-    const lock = this.deps.db.isMysql ? { mode: "pessimistic_write" as const } : undefined;
-    const sameDay = await tx.find(AdmissionEntity, { where: { ticketId, visitDay: undone.visitDay, tookUse: 1 }, order: { at: "ASC", id: "ASC" }, lock });
-    if (sameDay.length > 0 && !sameDay.some((a) => a.countsVisitor === 1)) await tx.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [sameDay[0].id]);
   }
 
   /**
