@@ -14,14 +14,16 @@ export type Admission = ResultOf<typeof AdmissionFields>;
 export const AttendanceFields = graphql(`fragment AttendanceFields on Attendance { eventId ticketsIssued admitted }`);
 export type AttendanceSummary = ResultOf<typeof AttendanceFields>;
 
-const GateAdmissionFields = graphql(`fragment GateAdmissionFields on Admission { ...AdmissionFields firstUsedAt offline }`, [AdmissionFields]);
+const GateAdmissionFields = graphql(`fragment GateAdmissionFields on Admission { ...AdmissionFields firstUsedAt offline id listId undoableUntil undoneAt byTicketId }`, [
+  AdmissionFields,
+]);
 /**
  * An answer that may be an exit, or a synced scan's (with the time of the use that
  * stands); `result` and `reason` as the shared decision names them (clients/wire/admission-rules.ts).
  */
 export type GateAdmission = Omit<ResultOf<typeof GateAdmissionFields>, "result" | "reason"> & { result: AdmissionResult; reason: DenialReason | null };
 
-const AttendanceNow = graphql(`query AttendanceNow($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted inside byGate { gate admitted exited } } }`);
+const AttendanceNow = graphql(`query AttendanceNow($eventId: ID!) { attendance(eventId: $eventId) { eventId ticketsIssued admitted inside byGate { gate admitted exited } byList { listId name admitted } } }`);
 /** Visitors admitted, inside now, and the passages at each gate. */
 export type Attendance = ResultOf<typeof AttendanceNow>["attendance"];
 export type GateCount = Attendance["byGate"][number];
@@ -30,8 +32,9 @@ const GateSnapshotQuery = graphql(`
   query GateSnapshot($eventId: ID!, $since: DateTime) {
     gateSnapshot(eventId: $eventId, since: $since) {
       eventId asOf signingKeys allowReentry revokedTicketIds
+      checkInLists { id name allTickets opensAt closesAt }
       tickets {
-        ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside seat
+        ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside seat issueNumber attendeeName checkInListIds
         rotatingKeys { deviceId publicKey algorithm holderVersion } } } }
 `);
 export type GateSnapshot = ResultOf<typeof GateSnapshotQuery>["gateSnapshot"];
@@ -51,9 +54,20 @@ export type OfflineScanInput = VariablesOf<typeof SyncScans>["scans"][number];
 const Movements = graphql(`subscription Movements($eventId: ID!) { admissions(eventId: $eventId) { ...GateAdmissionFields } }`, [GateAdmissionFields]);
 
 const AdmitTicket = graphql(
-  `mutation AdmitTicket($code: String!, $eventId: ID!, $gate: String) { admitTicket(code: $code, eventId: $eventId, gate: $gate) { ...AdmissionFields } }`,
-  [AdmissionFields],
+  `mutation AdmitTicket($code: String!, $eventId: ID!, $gate: String, $listId: ID) { admitTicket(code: $code, eventId: $eventId, gate: $gate, listId: $listId) { ...GateAdmissionFields } }`,
+  [GateAdmissionFields],
 );
+const AdmitTicketById = graphql(
+  `mutation AdmitTicketById($ticketId: ID!, $eventId: ID!, $gate: String, $listId: ID) { admitTicketById(ticketId: $ticketId, eventId: $eventId, gate: $gate, listId: $listId) { ...GateAdmissionFields } }`,
+  [GateAdmissionFields],
+);
+const UndoAdmission = graphql(`mutation UndoAdmission($admissionId: ID!) { undoAdmission(admissionId: $admissionId) { ...GateAdmissionFields } }`, [GateAdmissionFields]);
+const SearchTickets = graphql(`query SearchTickets($eventId: ID!, $query: String!) { searchTickets(eventId: $eventId, query: $query) { ticketId issueNumber attendeeName seat usesAllowed usesLeft inside revoked } }`);
+/** A ticket the gate's search found: no phone number. */
+export type GateSearchHit = ResultOf<typeof SearchTickets>["searchTickets"][number];
+const CheckInLists = graphql(`query CheckInLists($eventId: ID!) { checkInLists(eventId: $eventId) { id name allTickets opensAt closesAt } }`);
+/** An event's check-in list, as a gate picks one. */
+export type CheckInList = ResultOf<typeof CheckInLists>["checkInLists"][number];
 const LookupTicket = graphql(`query LookupTicket($code: String!) { lookupCode(code: $code) { kind expiresAt ticket { ...TicketFields } } }`, [TicketFields]);
 export type TicketLookup = ResultOf<typeof LookupTicket>["lookupCode"];
 const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
@@ -73,8 +87,28 @@ export class GateClient extends WalletClient {
     this.live = new LiveConnection(url, () => this.credential, options);
   }
 
-  async admitTicket(code: string, eventId: string, gate?: string): Promise<Admission> {
-    return (await this.request(AdmitTicket, { code, eventId, gate })).admitTicket;
+  /** `listId`: the check-in list this gate scans for (its rule applies). */
+  async admitTicket(code: string, eventId: string, gate?: string, listId?: string | null): Promise<GateAdmission> {
+    return (await this.request(AdmitTicket, { code, eventId, gate, listId: listId ?? null })).admitTicket as GateAdmission;
+  }
+
+  /** A visitor without a phone, found by `searchTickets`: admitted by ticket id with this gate's key (audited). */
+  async admitTicketById(ticketId: string, eventId: string, gate?: string, listId?: string | null): Promise<GateAdmission> {
+    return (await this.request(AdmitTicketById, { ticketId, eventId, gate, listId: listId ?? null })).admitTicketById as GateAdmission;
+  }
+
+  /** Undoes an admission this gate made, until its `undoableUntil`. */
+  async undoAdmission(admissionId: string): Promise<GateAdmission> {
+    return (await this.request(UndoAdmission, { admissionId })).undoAdmission as GateAdmission;
+  }
+
+  /** The event's tickets by attendee name (a part of it) or ticket number; rate-limited and audited. */
+  async searchTickets(eventId: string, query: string): Promise<GateSearchHit[]> {
+    return (await this.request(SearchTickets, { eventId, query })).searchTickets;
+  }
+
+  async checkInLists(eventId: string): Promise<CheckInList[]> {
+    return (await this.request(CheckInLists, { eventId })).checkInLists;
   }
 
   async lookupTicket(code: string): Promise<TicketLookup> {

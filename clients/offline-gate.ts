@@ -1,4 +1,4 @@
-import { afterDecision, decideScan, showsTicket, type AdmissionResult, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
+import { afterDecision, decideScan, showsTicket, type AdmissionResult, type CheckInListRule, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
 import { WalletApiError } from "./common";
 import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
 import { scannedAhead } from "./wire/scan-time";
@@ -15,6 +15,8 @@ export interface OfflineDecision {
   firstUsedGate: string | null;
   /** The ticket's seat, as the snapshot has it, when the verdict shows the ticket (as the server's answer does). */
   seat: string | null;
+  /** The attendee's name, as the snapshot has it, shown with the seat. */
+  attendeeName: string | null;
   /** ADMITTED without taking a use: back in after an exit, at an event that allows re-entry (the server counts no new visitor). */
   reentry: boolean;
 }
@@ -33,6 +35,27 @@ export interface SavedSnapshot {
   rotatingKeys?: Array<[string, RotatingTicketKeys]>;
   /** Each seated ticket's seat; absent in a state saved before seats were kept. */
   seats?: Array<[string, string]>;
+  /** Each ticket's number and attendee name, for the search offline; absent in a state saved before. */
+  names?: Array<[string, TicketName]>;
+  /** The event's check-in lists, and the one this gate scans for. */
+  lists?: CheckInListRule[];
+  listId?: string | null;
+}
+
+/** What the gate's search offline reads of a ticket. */
+export interface TicketName {
+  issueNumber: string;
+  attendeeName: string | null;
+}
+
+/** A ticket the search found in the snapshot, as the server's search shows it (no phone number). */
+export interface OfflineSearchHit extends TicketName {
+  ticketId: string;
+  seat: string | null;
+  usesAllowed: number;
+  usesLeft: number;
+  inside: boolean;
+  revoked: boolean;
 }
 
 /**
@@ -66,6 +89,8 @@ export interface OfflineGateOptions {
    * the snapshot too after a refresh (the two then belong in one write).
    */
   save?: (parts: { snapshot?: SavedSnapshot; progress: SavedProgress }) => Promise<void> | void;
+  /** The check-in list this gate scans for (its rule applies, online and offline); none: the event's own entry. */
+  listId?: string | null;
 }
 
 export interface ScanOptions {
@@ -89,6 +114,9 @@ export class OfflineGate {
   /** The device keys that sign each ticket's compact rotating codes, as the latest snapshot of it says. */
   private readonly rotatingKeys = new Map<string, RotatingTicketKeys>();
   private readonly seats = new Map<string, string>();
+  private readonly names = new Map<string, TicketName>();
+  private lists: CheckInListRule[] = [];
+  readonly listId: string | null;
   private readonly revoked = new Set<string>();
   private readonly changed = new Set<string>();
   private readonly ownUses = new Map<string, string>();
@@ -102,12 +130,14 @@ export class OfflineGate {
     readonly eventId: string,
     readonly gate: string,
     private readonly options: OfflineGateOptions = {},
-  ) {}
+  ) {
+    this.listId = options.listId ?? null;
+  }
 
   /** A gate resumed from a saved state (`state()`, or the parts `save` was given), with its snapshot and its queue as they were. */
   static restore(client: GateClient, { snapshot, progress }: OfflineGateState, options: OfflineGateOptions = {}): OfflineGate {
     if (snapshot.version !== 1 || progress.version !== 1) throw new Error("a saved gate state of an unknown version");
-    const gate = new OfflineGate(client, snapshot.eventId, snapshot.gate, options);
+    const gate = new OfflineGate(client, snapshot.eventId, snapshot.gate, { ...options, listId: options.listId ?? snapshot.listId ?? null });
     gate.signingKeys = [...snapshot.signingKeys];
     gate.verifier = new TicketCodeVerifier(gate.signingKeys);
     gate.allowReentry = snapshot.allowReentry;
@@ -116,6 +146,8 @@ export class OfflineGate {
     for (const id of snapshot.revoked) gate.revoked.add(id);
     for (const [id, keys] of snapshot.rotatingKeys ?? []) gate.rotatingKeys.set(id, keys);
     for (const [id, seat] of snapshot.seats ?? []) gate.seats.set(id, seat);
+    for (const [id, name] of snapshot.names ?? []) gate.names.set(id, name);
+    gate.lists = (snapshot.lists ?? []).map(revivedList);
     for (const ticket of progress.changed) {
       gate.tickets.set(ticket.id, revived(ticket));
       gate.changed.add(ticket.id);
@@ -143,6 +175,9 @@ export class OfflineGate {
       revoked: [...this.revoked],
       rotatingKeys: [...this.rotatingKeys],
       seats: [...this.seats],
+      names: [...this.names],
+      lists: [...this.lists],
+      listId: this.listId,
     };
   }
 
@@ -200,7 +235,9 @@ export class OfflineGate {
       this.rotatingKeys.set(ticket.ticketId, keysOf(ticket));
       if (ticket.seat) this.seats.set(ticket.ticketId, ticket.seat);
       else this.seats.delete(ticket.ticketId);
+      this.names.set(ticket.ticketId, { issueNumber: ticket.issueNumber, attendeeName: ticket.attendeeName ?? null });
     }
+    this.lists = (snapshot.checkInLists ?? []).map(revivedList);
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
     this.asOf = snapshot.asOf;
   }
@@ -216,7 +253,7 @@ export class OfflineGate {
     const claims = await this.verifier.verify(code.trim(), now, (ticketId) => this.rotatingKeys.get(ticketId) ?? null);
     const ticket = claims ? this.ticketState(claims.t) : null;
     const offlineSince = this.asOf ? new Date(this.asOf) : null;
-    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince });
+    const decision: Decision = decideScan({ claims, ticket, eventId: this.eventId, allowReentry: this.allowReentry, exit, now, offlineSince, list: this.list() });
     // The last use as it stood: this gate's own when it took a use at that very time.
     const lastUsedAt = ticket?.lastUsedAt?.toISOString() ?? null;
     const lastUsedHere = lastUsedAt !== null && this.ownUses.get(ticket!.id) === lastUsedAt;
@@ -228,7 +265,7 @@ export class OfflineGate {
       }
       if (decision.result === "ADMITTED" && decision.takesUse) this.ownUses.set(ticket.id, now.toISOString());
     }
-    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf });
+    this.queue.push({ code: code.trim(), gate: this.gate, scannedAt: now.toISOString(), exit, snapshotAsOf: this.asOf, ...(this.listId && !exit ? { listId: this.listId } : {}) });
     await this.saved();
     const wrongCode = decision.result === "DENIED" && decision.wrongCode;
     const alreadyUsed = decision.result === "DENIED" && decision.reason === "ALREADY_USED";
@@ -241,6 +278,7 @@ export class OfflineGate {
       firstUsedAt: alreadyUsed ? lastUsedAt : null,
       firstUsedGate: alreadyUsed && lastUsedHere ? this.gate : null,
       seat: shown ? (this.seats.get(ticket.id) ?? null) : null,
+      attendeeName: shown ? (this.names.get(ticket.id)?.attendeeName ?? null) : null,
       reentry: decision.result === "ADMITTED" && !decision.takesUse,
     };
   }
@@ -251,7 +289,7 @@ export class OfflineGate {
    */
   async scan(code: string, options: ScanOptions = {}): Promise<Admission | GateAdmission | OfflineDecision> {
     try {
-      return options.exit ? await this.client.exitTicket(code, this.eventId, this.gate) : await this.client.admitTicket(code, this.eventId, this.gate);
+      return options.exit ? await this.client.exitTicket(code, this.eventId, this.gate) : await this.client.admitTicket(code, this.eventId, this.gate, this.listId);
     } catch (error) {
       if (error instanceof WalletApiError) throw error;
       return this.decide(code, options);
@@ -283,6 +321,34 @@ export class OfflineGate {
     this.queue = this.queue.slice(sent.length);
     await this.saved();
     return answers;
+  }
+
+  /** The check-in lists of the event, as the latest snapshot has them. */
+  get checkInLists(): readonly CheckInListRule[] {
+    return this.lists;
+  }
+
+  /**
+   * The search for a visitor without a phone, from the snapshot: by a part of the
+   * attendee's name (any case) or the ticket number, as the server searches. Admitting
+   * the one found takes the network (admitTicketById, with the gate's key).
+   */
+  search(query: string, limit = 10): OfflineSearchHit[] {
+    const asked = query.trim().replace(/\s+/g, " ").toLowerCase();
+    if ([...asked].length < 2) return [];
+    const hits: OfflineSearchHit[] = [];
+    for (const [ticketId, name] of this.names) {
+      if (name.issueNumber.toLowerCase() !== asked && !name.attendeeName?.toLowerCase().includes(asked)) continue;
+      const ticket = this.tickets.get(ticketId);
+      if (!ticket) continue;
+      hits.push({ ticketId, ...name, seat: this.seats.get(ticketId) ?? null, usesAllowed: ticket.usesAllowed, usesLeft: ticket.usesLeft, inside: ticket.inside, revoked: this.revoked.has(ticketId) });
+    }
+    const key = (h: OfflineSearchHit) => `${h.attendeeName ?? ""}\u0000${h.issueNumber}`;
+    return hits.sort((a, b) => key(a).localeCompare(key(b))).slice(0, limit);
+  }
+
+  private list(): CheckInListRule | null {
+    return this.listId ? (this.lists.find((l) => l.id === this.listId) ?? { id: this.listId, allTickets: false, opensAt: null, closesAt: null }) : null;
   }
 
   private ticketState(ticketId: string): TicketState | null {
@@ -325,6 +391,15 @@ const stateOf = (t: GateTicket, eventId: string): TicketState => ({
   minMinutesBetweenUses: t.minMinutesBetweenUses,
   lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
   inside: t.inside,
+  listIds: t.checkInListIds ?? [],
+});
+
+/** A list as the snapshot or a store gave it: its times as Date objects. */
+const revivedList = (l: { id: string; allTickets: boolean; opensAt?: unknown; closesAt?: unknown }): CheckInListRule => ({
+  id: l.id,
+  allTickets: l.allTickets,
+  opensAt: l.opensAt ? new Date(String(l.opensAt instanceof Date ? l.opensAt.toISOString() : l.opensAt)) : null,
+  closesAt: l.closesAt ? new Date(String(l.closesAt instanceof Date ? l.closesAt.toISOString() : l.closesAt)) : null,
 });
 
 const seconds = (time: unknown) => Math.floor(new Date(String(time)).getTime() / 1000);
@@ -342,6 +417,7 @@ const revived = (t: TicketState): TicketState => ({
   validUntil: new Date(t.validUntil),
   lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
   usedWindows: t.usedWindows ? [...t.usedWindows] : undefined,
+  listIds: t.listIds ? [...t.listIds] : undefined,
 });
 
 /** A revoked ticket the gate never had: REVOKED is decided before anything else of it is read. */

@@ -14,6 +14,10 @@ const CreateEvent = graphql(`mutation CreateEvent($input: EventInput!) { createE
 export type EventInput = VariablesOf<typeof CreateEvent>["input"];
 const PostTicket = graphql(`mutation PostTicket($input: PostTicketInput!) { postTicket(input: $input) { ...TicketFields } }`, [TicketFields]);
 export type PostTicketInput = VariablesOf<typeof PostTicket>["input"];
+const CreateCheckInList = graphql(`mutation CreateCheckInList($input: CheckInListInput!) { createCheckInList(input: $input) { id eventId name allTickets opensAt closesAt } }`);
+export type CheckInListInput = VariablesOf<typeof CreateCheckInList>["input"];
+const GateAudit = graphql(`query GateAudit($eventId: ID!) { gateAudit(eventId: $eventId) { action apiKeyId ticketId hits at } }`);
+export type GateAuditEntry = ResultOf<typeof GateAudit>["gateAudit"][number];
 const TicketByIssueNumber = graphql(`query Ticket($issueNumber: String!) { ticket(issueNumber: $issueNumber) { ...TicketHistoryFields } }`, [TicketHistoryFields]);
 const RevokeTicket = graphql(`mutation RevokeTicket($issueNumber: String!) { revokeTicket(issueNumber: $issueNumber) { ...TicketFields } }`, [TicketFields]);
 const AttendanceQuery = graphql(`query Attendance($eventId: ID!) { attendance(eventId: $eventId) { ...AttendanceFields } }`, [AttendanceFields]);
@@ -65,6 +69,16 @@ export class PartnerClient extends WalletClient {
   }
 
   /** Idempotent on the issue number. */
+  /** A check-in list of its event: a day of a festival, a VIP area. */
+  async createCheckInList(input: CheckInListInput) {
+    return (await this.request(CreateCheckInList, { input })).createCheckInList;
+  }
+
+  /** What its gates did by hand at an event (searches, admissions by ticket id, undos), newest first. */
+  async gateAudit(eventId: string): Promise<GateAuditEntry[]> {
+    return (await this.request(GateAudit, { eventId })).gateAudit;
+  }
+
   async postTicket(input: PostTicketInput): Promise<Ticket> {
     return (await this.request(PostTicket, { input })).postTicket;
   }

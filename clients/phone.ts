@@ -2,7 +2,7 @@ import { BillFields, MembershipFields, PaymentFields, PaymentReceiptFields, Paym
 import { approvalVariables, type DeviceKey } from "./device-key";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
-import { TicketFields, TicketHistoryFields, type Ticket, type TicketHistory } from "./tickets";
+import { TicketFields, TicketHistoryFields, TicketOfferFields, type Ticket, type TicketHistory, type TicketOffer } from "./tickets";
 
 const CustomerFields = graphql(`fragment CustomerFields on Customer { id phone name confirmAbove }`);
 export type Customer = ResultOf<typeof CustomerFields>;
@@ -97,6 +97,17 @@ const IssueTicketCode = graphql(
 const AllotTicket = graphql(`mutation AllotTicket($ticketId: ID!, $toPhone: String!) { allotTicket(ticketId: $ticketId, toPhone: $toPhone) { ...TicketFields } }`, [
   TicketFields,
 ]);
+const TicketOffers = graphql(`query TicketOffers { ticketOffers { ...TicketOfferFields } }`, [TicketOfferFields]);
+const OfferTicket = graphql(`mutation OfferTicket($ticketId: ID!, $toPhone: String!) { offerTicket(ticketId: $ticketId, toPhone: $toPhone) { ...TicketOfferFields } }`, [
+  TicketOfferFields,
+]);
+const AcceptTicketOffer = graphql(
+  `mutation AcceptTicketOffer($offerId: ID!, $attendeeName: String) { acceptTicketOffer(offerId: $offerId, attendeeName: $attendeeName) { ...TicketOfferFields } }`,
+  [TicketOfferFields],
+);
+const DeclineTicketOffer = graphql(`mutation DeclineTicketOffer($offerId: ID!) { declineTicketOffer(offerId: $offerId) { ...TicketOfferFields } }`, [TicketOfferFields]);
+const CancelTicketOffer = graphql(`mutation CancelTicketOffer($offerId: ID!) { cancelTicketOffer(offerId: $offerId) { ...TicketOfferFields } }`, [TicketOfferFields]);
+const TicketOffersLive = graphql(`subscription TicketOffersLive { ticketOffers { ...TicketOfferFields } }`, [TicketOfferFields]);
 const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
 const Memberships = graphql(`query Memberships { memberships { ...MembershipFields } }`, [MembershipFields]);
 const IssueMemberCode = graphql(
@@ -284,6 +295,35 @@ export class PhoneClient extends WalletClient {
   async issueMemberCode(programId: string, approval: Approval, qr: QrImages = "svg"): Promise<IssuedCode> {
     const approved = await approvalVariables(approval, "issueMemberCode", { programId });
     return (await this.request(IssueMemberCode, { programId, ...approved, ...images(qr) })).issueMemberCode;
+  }
+
+  /** Ticket offers made to this phone or by it, newest first. */
+  async ticketOffers(): Promise<TicketOffer[]> {
+    return (await this.request(TicketOffers)).ticketOffers;
+  }
+
+  /** Offers an unused ticket to a phone number: it moves only when they accept. */
+  async offerTicket(ticketId: string, toPhone: string): Promise<TicketOffer> {
+    return (await this.request(OfferTicket, { ticketId, toPhone })).offerTicket;
+  }
+
+  /** Takes an offered ticket; `attendeeName` is shown at the gate. */
+  async acceptTicketOffer(offerId: string, attendeeName?: string | null): Promise<TicketOffer> {
+    return (await this.request(AcceptTicketOffer, { offerId, attendeeName: attendeeName ?? null })).acceptTicketOffer;
+  }
+
+  async declineTicketOffer(offerId: string): Promise<TicketOffer> {
+    return (await this.request(DeclineTicketOffer, { offerId })).declineTicketOffer;
+  }
+
+  /** The giver withdraws an offer nobody has answered. */
+  async cancelTicketOffer(offerId: string): Promise<TicketOffer> {
+    return (await this.request(CancelTicketOffer, { offerId })).cancelTicketOffer;
+  }
+
+  /** Live: each offer made to this phone or by it, as it changes. */
+  ticketOffersLive(): LiveFeed<TicketOffer> {
+    return this.live.subscribe(TicketOffersLive, (data) => data.ticketOffers);
   }
 
   async messages(): Promise<Message[]> {

@@ -8,7 +8,7 @@ export type TicketEvent = ResultOf<typeof EventFields>;
 export const TicketFields = graphql(
   `
   fragment TicketFields on Ticket {
-    id issueNumber event { ...EventFields } seat usesAllowed usesLeft validFrom validUntil holderPhone releasedAt
+    id issueNumber event { ...EventFields } seat attendeeName usesAllowed usesLeft validFrom validUntil holderPhone releasedAt
   }
 `,
   [EventFields],
@@ -29,3 +29,15 @@ export const TicketHistoryFields = graphql(
 export type TicketHistory = ResultOf<typeof TicketHistoryFields>;
 export type TicketUse = TicketHistory["uses"][number];
 export type TicketTransfer = NonNullable<TicketHistory["transfers"]>[number];
+
+/** A ticket offered to a phone number: it moves only when the receiver accepts (the giver's number masked for the receiver). */
+export const TicketOfferFields = graphql(
+  `
+  fragment TicketOfferFields on TicketOffer {
+    id ticketId status event { ...EventFields } seat fromPhone toPhone incoming createdAt expiresAt decidedAt
+  }
+`,
+  [EventFields],
+);
+
+export type TicketOffer = ResultOf<typeof TicketOfferFields>;

@@ -158,6 +158,7 @@ const envSchema = z.object({
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
   RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR: intFrom(20, 1),
+  RATE_GATE_SEARCHES_PER_GATE_PER_MIN: intFrom(20, 1),
   OFFLINE_MAX_AMOUNT: intFrom(10_000, 0),
   OFFLINE_MAX_COUNT: intFrom(5, 0, 1000),
   // Lets webhooks reach loopback and private addresses: development and tests only (refused in production below).
@@ -372,6 +373,8 @@ export interface Config {
     messagesPerMemberPerDay: number;
     signUpCodesPerPhonePerHour: number;
     signUpsPerAddressPerHour: number;
+    /** A gate's searches of its event's tickets by name or number (names are personal data). */
+    gateSearchesPerGatePerMin: number;
   };
   /** The most a device's offline tokens may pay in any 24 hours, and how many: a customer may set less. */
   offlineMax: { amount: number; count: number };
@@ -473,6 +476,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
       signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,
       signUpsPerAddressPerHour: e.RATE_SIGN_UPS_PER_ADDRESS_PER_HOUR,
+      gateSearchesPerGatePerMin: e.RATE_GATE_SEARCHES_PER_GATE_PER_MIN,
     },
     offlineMax: { amount: e.OFFLINE_MAX_AMOUNT, count: e.OFFLINE_MAX_COUNT },
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,

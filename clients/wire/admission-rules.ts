@@ -12,7 +12,7 @@ export const ADMISSION_RESULTS = ["ADMITTED", "DENIED", "EXITED"] as const;
 export type AdmissionResult = (typeof ADMISSION_RESULTS)[number];
 
 /** Why a scan was DENIED. */
-export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON", "STALE", "NOT_ADMITTED"] as const;
+export const DENIAL_REASONS = ["ALREADY_USED", "NOT_YET_VALID", "EXPIRED", "WRONG_EVENT", "REVOKED", "INVALID", "TOO_SOON", "STALE", "NOT_ADMITTED", "NOT_ON_LIST"] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 /** What a ticket code says, in short keys to keep the QR small. */
@@ -59,7 +59,20 @@ export interface TicketState {
    * server leaves this out and lets a unique index on its admissions decide.
    */
   usedWindows?: readonly number[];
+  /** The check-in lists that name it (lists that take every ticket need not). */
+  listIds?: readonly string[];
 }
+
+/** A check-in list's rule: every ticket of the event or only those it names, and when it admits. */
+export interface CheckInListRule {
+  id: string;
+  allTickets: boolean;
+  opensAt: Date | null;
+  closesAt: Date | null;
+}
+
+/** How long the gate that admitted a visitor may undo it (a wrong ticket, a double tap). */
+export const UNDO_MINUTES = 5;
 
 /** A scan at a gate: what the code says, the ticket it names, and where and when it was shown. */
 export interface Scan {
@@ -79,6 +92,8 @@ export interface Scan {
    * clock only near it (clients/wire/scan-time.ts).
    */
   offlineSince?: Date | null;
+  /** The check-in list the gate scans for (a day of a festival, a VIP area); none: the event's own entry. */
+  list?: CheckInListRule | null;
 }
 
 /**
@@ -102,7 +117,7 @@ const denied = (reason: DenialReason, wrongCode = false): Decision => ({ result:
  * ticket of this event that was admitted at some time: a gate never keeps a visitor in
  * (whatever the clock, the holder or the revocation say), but a ticket never admitted
  * has no visitor inside to let out. Entries are checked for revocation, holder, time,
- * uses, the rotating window and spacing.
+ * the check-in list (its tickets and its hours), uses, the rotating window and spacing.
  */
 export function decideScan(scan: Scan): Decision {
   const { claims, ticket, now } = scan;
@@ -121,6 +136,12 @@ export function decideScan(scan: Scan): Decision {
   if (claims.v !== ticket.holderVersion) return denied("INVALID");
   if (now < ticket.validFrom) return denied("NOT_YET_VALID");
   if (now >= ticket.validUntil || claims.x * 1000 <= now.getTime()) return denied("EXPIRED");
+  const list = scan.list;
+  if (list) {
+    if (!list.allTickets && !ticket.listIds?.includes(list.id)) return denied("NOT_ON_LIST");
+    if (list.opensAt && now < list.opensAt) return denied("NOT_YET_VALID");
+    if (list.closesAt && now >= list.closesAt) return denied("EXPIRED");
+  }
   // One window's code admits once: a second showing is a copy of the holder's screen.
   if (claims.w !== undefined && ticket.usedWindows?.includes(claims.w)) return denied("ALREADY_USED");
   if (ticket.usesLeft <= 0) {
@@ -152,6 +173,7 @@ const TICKET_SHOWN: Record<DenialReason, boolean> = {
   TOO_SOON: true,
   STALE: false,
   NOT_ADMITTED: true,
+  NOT_ON_LIST: true,
   WRONG_EVENT: false,
   INVALID: false,
 };

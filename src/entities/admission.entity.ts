@@ -17,6 +17,7 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("IDX_admissions_ticket", ["ticketId", "at"])
 @Index("UQ_admissions_scan", ["scanKey"], { unique: true })
 @Index("UQ_admissions_window", ["ticketId", "codeWindow"], { unique: true })
+@Index("IDX_admissions_list", ["eventId", "listId", "result"])
 export class AdmissionEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() eventId: string;
@@ -38,4 +39,12 @@ export class AdmissionEntity {
   @Column({ type: "int", default: 0 }) offline: number;
   /** An admission by a rotating code: its window, which admits once (UQ_admissions_window). */
   @Column({ type: "int", nullable: true }) codeWindow: number | null;
+  /** The gate's API key that made it: only that gate may undo it. */
+  @IdColumn({ nullable: true }) gateKeyId: string | null;
+  /** When the gate that made it undid it (within UNDO_MINUTES): it takes no use and counts nothing since. */
+  @TimeColumn({ nullable: true }) undoneAt: Date | null;
+  /** The check-in list the gate scanned for; null for the event's own entry. */
+  @IdColumn({ nullable: true }) listId: string | null;
+  /** 1 when the gate admitted by ticket id (a visitor without a phone), with its key. */
+  @Column({ type: "int", default: 0 }) byTicketId: number;
 }

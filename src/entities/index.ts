@@ -1,5 +1,7 @@
 /** Every entity; database.ts hands them all to the DataSource, so export only entities here. */
 export { AdmissionEntity } from "./admission.entity";
+export { CheckInListEntity, CheckInListTicketEntity } from "./check-in-list.entity";
+export { GateAuditEntity } from "./gate-audit.entity";
 export { ApiKeyEntity } from "./api-key.entity";
 export { BillEntity } from "./bill.entity";
 export { BooksCopyEntity } from "./books-copy.entity";
@@ -31,6 +33,7 @@ export { SessionEntity } from "./session.entity";
 export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";
 export { TicketEntity } from "./ticket.entity";
+export { TicketOfferEntity } from "./ticket-offer.entity";
 export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { TreeHeadEntity } from "./tree-head.entity";
 export { VerificationChallengeEntity } from "./verification-challenge.entity";

@@ -38,4 +38,6 @@ export class TicketEntity {
   /** The scan time of the movement `inside` reflects. */
   @TimeColumn({ nullable: true }) movedAt: Date | null;
   @TimeColumn({ nullable: true }) updatedAt: Date | null;
+  /** The attendee's name, when the shop gave one: shown at the gate with the seat, and found by the gate's search. */
+  @Column({ type: "varchar", length: 100, nullable: true }) attendeeName: string | null;
 }

@@ -60,3 +60,7 @@ export type DeviceAlgorithm = (typeof DEVICE_ALGORITHMS)[number];
 /** What a WebAuthn challenge is for: registering a passkey, or one user verification. */
 export const VERIFICATION_PURPOSES = ["REGISTER", "VERIFY"] as const;
 export type VerificationPurpose = (typeof VERIFICATION_PURPOSES)[number];
+
+/** A ticket offer's statuses (services/tickets/offer-states.ts); EXPIRED is also read from an OFFERED row past its time. */
+export const TICKET_OFFER_STATUSES = ["OFFERED", "ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED"] as const;
+export type TicketOfferStatus = (typeof TICKET_OFFER_STATUSES)[number];

@@ -100,6 +100,7 @@ export const toTicket = ({ ticket: t, event, releasedAt }: TicketView): Ticket =
   holderPhone: t.holderPhone,
   releasedAt,
   minMinutesBetweenUses: t.minMinutesBetweenUses ?? null,
+  attendeeName: t.attendeeName ?? null,
 });
 
 /** Never the key itself: only its hash is stored, and the key is shown once, at issue. */

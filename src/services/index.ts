@@ -37,6 +37,9 @@ import { PointReceipts } from "./points/point-receipts";
 import { ProgramService } from "./members/program.service";
 import { RetentionService } from "./upkeep/retention.service";
 import { TicketService } from "./tickets/ticket.service";
+import { CheckInListService } from "./tickets/check-in-list.service";
+import { GateSearchService } from "./tickets/gate-search.service";
+import { TicketOfferService } from "./tickets/ticket-offer.service";
 import { BooksSealer } from "./books/sealer.service";
 import { BooksService } from "./books/books.service";
 import { ReceiptKeys } from "./books/receipt-keys.service";
@@ -78,6 +81,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
+  const checkInLists = new CheckInListService(deps, ticketEvents);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
   const auth = new AuthService(deps, adminToken, customers, credentials);
@@ -109,8 +113,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     bills,
     ticketEvents,
     tickets,
-    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts),
+    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts, checkInLists),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
+    checkInLists,
+    gateSearch: new GateSearchService(deps, ticketEvents),
+    ticketOffers: new TicketOfferService(deps, tickets),
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),

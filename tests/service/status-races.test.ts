@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import { BillEntity, ConfirmationRequestEntity, OutboxMessageEntity, PaymentEntity, PointSettlementEntity, TicketEntity } from "../../src/entities";
+import { BillEntity, ConfirmationRequestEntity, OutboxMessageEntity, PaymentEntity, PointSettlementEntity, TicketEntity, TicketOfferEntity } from "../../src/entities";
 import { CONFIRMATION_MOVES } from "../../src/services/payments/confirmation-states";
 import { newId } from "../../src/services/kernel/ids";
 import { OUTBOX_MOVES } from "../../src/services/delivery/outbox-states";
@@ -9,6 +9,7 @@ import { byId, type Sql } from "../../src/services/kernel/status-table";
 import { BILL_MOVES } from "../../src/services/bills/bill-states";
 import { PAYMENT_MOVES } from "../../src/services/payments/payment-states";
 import { TICKET_MOVES } from "../../src/services/tickets/ticket-states";
+import { OFFER_MOVES } from "../../src/services/tickets/offer-states";
 import { engines } from "../support/databases";
 import { approvedSale as approvedSaleIn, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD } from "../support/test-data";
@@ -300,6 +301,38 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
     expect(after.holderVersion).toBe(row.holderVersion + 1);
     expect(await write(TICKET_MOVES.update("use", byId(ticket.id), { at: clock.now(), now: clock.now(), version: after.holderVersion, spacingMs: 0 }))).toBe(0);
     expect(await write(TICKET_MOVES.update("pass", byId(ticket.id), { toPhone: "+819011110004", version: after.holderVersion, now: clock.now() }))).toBe(0);
+  });
+
+  it("ticket: two give-backs of one use at once (an undone admission), exactly one returns it; an unused ticket gets none", async () => {
+    const { ticket, row, read } = await heldTicket("R-5");
+    expect(await write(TICKET_MOVES.update("giveBack", byId(ticket.id), { at: clock.now(), now: clock.now() }))).toBe(0);
+    expect(await write(TICKET_MOVES.update("use", byId(ticket.id), { at: clock.now(), now: clock.now(), version: row.holderVersion, spacingMs: 0 }))).toBe(1);
+    const giveBack = () => write(TICKET_MOVES.update("giveBack", byId(ticket.id), { at: clock.now(), now: clock.now() }));
+    const changed = await Promise.all([giveBack(), giveBack()]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject({ usesLeft: 1, inside: 0 });
+  });
+
+  it("ticket offer: an accept and the giver's cancel at once, exactly one answers it; an expired one is accepted by no one", async () => {
+    const { ticket, row } = await heldTicket("R-6");
+    const offer = (expiresAt: Date) =>
+      world.deps.db.tx(async (tx) => {
+        const id = newId();
+        const values = { id, ticketId: ticket.id, fromPhone: row.holderPhone, toPhone: "+819011110006", holderVersion: row.holderVersion, status: "OFFERED" as const, createdAt: clock.now(), expiresAt, decidedAt: null };
+        await tx.insert(TicketOfferEntity, values);
+        return id;
+      });
+    const id = await offer(new Date(clock.now().getTime() + 60 * MINUTE));
+    const [accepted, cancelled] = await Promise.all([
+      write(OFFER_MOVES.update("accept", byId(id), { phone: "+819011110006", now: clock.now() })),
+      write(OFFER_MOVES.update("cancel", byId(id), { phone: row.holderPhone, now: clock.now() })),
+    ]);
+    expect(accepted + cancelled).toBe(1);
+    const status = (await world.deps.db.read((m) => m.findOneByOrFail(TicketOfferEntity, { id }), { fresh: true })).status;
+    expect(status).toBe(accepted ? "ACCEPTED" : "CANCELLED");
+    const stale = await offer(clock.now());
+    expect(await write(OFFER_MOVES.update("accept", byId(stale), { phone: "+819011110006", now: clock.now() }))).toBe(0);
+    expect(await write(OFFER_MOVES.update("expire", byId(stale), { now: clock.now() }))).toBe(1);
   });
 });
 

@@ -133,6 +133,36 @@ describe("admission rules (one decision for the server and the offline gate)", (
   });
 });
 
+describe("a check-in list's rule, in the same decision", () => {
+  const list = { id: "vip", allTickets: false, opensAt: null, closesAt: null };
+
+  it("admits only the tickets a naming list names, and any ticket on a list that takes all", () => {
+    const scan = goodScan();
+    expect(reasonOf({ ...scan, list })).toBe("NOT_ON_LIST");
+    expect(reasonOf({ ...scan, list, ticket: { ...scan.ticket, listIds: ["day-1"] } })).toBe("NOT_ON_LIST");
+    expect(reasonOf({ ...scan, list, ticket: { ...scan.ticket, listIds: ["day-1", "vip"] } })).toBe("ADMITTED");
+    expect(reasonOf({ ...scan, list: { ...list, allTickets: true } })).toBe("ADMITTED");
+    expect(showsTicket("NOT_ON_LIST")).toBe(true);
+  });
+
+  it("admits only while the list is open, and checks the ticket's own validity and holder first", () => {
+    const scan = goodScan();
+    const all = { ...list, allTickets: true };
+    expect(reasonOf({ ...scan, list: { ...all, opensAt: new Date(now.getTime() + 1) } })).toBe("NOT_YET_VALID");
+    expect(reasonOf({ ...scan, list: { ...all, opensAt: now, closesAt: new Date(now.getTime() + 1) } })).toBe("ADMITTED");
+    expect(reasonOf({ ...scan, list: { ...all, closesAt: now } })).toBe("EXPIRED");
+    expect(reasonOf({ ...scan, list, ticket: { ...scan.ticket, holderVersion: 3 } })).toBe("INVALID");
+    expect(reasonOf({ ...scan, list, ticket: { ...scan.ticket, revoked: true } })).toBe("REVOKED");
+    // An exit is never refused for a list.
+    expect(reasonOf({ ...scan, list, exit: true, ticket: { ...scan.ticket, lastUsedAt: now } })).toBe("EXITED");
+  });
+
+  it("on a list that names it, a used ticket is ALREADY_USED: a list shares the ticket's uses", () => {
+    const scan = goodScan();
+    expect(reasonOf({ ...scan, list, ticket: { ...scan.ticket, listIds: ["vip"], usesLeft: 0, lastUsedAt: now } })).toBe("ALREADY_USED");
+  });
+});
+
 describe("the denial reasons", () => {
   it("are all named where a gate's maker reads them: the schema's Admission.reason and the contract's comment on it", async () => {
     const { readFileSync } = await import("node:fs");

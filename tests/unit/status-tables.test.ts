@@ -6,6 +6,7 @@ import { OUTBOX_MOVES, outboxDue } from "../../src/services/delivery/outbox-stat
 import { POINT_SETTLEMENT_MOVES } from "../../src/services/points/point-settlement-states";
 import { StatusTable, byId, sql, type Move } from "../../src/services/kernel/status-table";
 import { TICKET_MOVES } from "../../src/services/tickets/ticket-states";
+import { OFFER_MOVES } from "../../src/services/tickets/offer-states";
 import { PAYMENT_LEGAL_MOVES, PAYMENT_TERMINAL, thrown } from "../support/expected-moves";
 
 /** Every pair of statuses. */
@@ -69,8 +70,14 @@ const cases: Case[] = [
   {
     name: "ticket",
     table: TICKET_MOVES as never,
-    legal: ["USABLE -> USABLE", "USABLE -> USED_UP", "USABLE -> REVOKED", "USED_UP -> USED_UP", "USED_UP -> REVOKED"],
+    legal: ["USABLE -> USABLE", "USABLE -> USED_UP", "USABLE -> REVOKED", "USED_UP -> USED_UP", "USED_UP -> USABLE", "USED_UP -> REVOKED"],
     terminal: ["REVOKED"],
+  },
+  {
+    name: "ticket offer",
+    table: OFFER_MOVES as never,
+    legal: ["OFFERED -> ACCEPTED", "OFFERED -> DECLINED", "OFFERED -> CANCELLED", "OFFERED -> EXPIRED"],
+    terminal: ["ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED"],
   },
 ];
 

@@ -19,17 +19,8 @@ import {
 import type { AdmissionEvent } from "../../services/kernel/events";
 import type { AdmissionDecision } from "../../services/tickets/admission.service";
 import { toEvent, toTicket } from "../mappers";
+import { toAdmission } from "./admission-mapper";
 
-const toAdmission = (d: AdmissionDecision): Admission => ({
-  result: d.result,
-  reason: d.reason,
-  ticket: d.ticket && toTicket(d.ticket),
-  admittedCount: d.admittedCount,
-  at: d.at,
-  firstUsedAt: d.firstUsedAt ?? null,
-  firstUsedGate: d.firstUsedGate ?? null,
-  offline: Boolean(d.offline),
-});
 
 @Resolver()
 export class TicketResolver {
@@ -96,9 +87,10 @@ export class TicketResolver {
     @Arg("code") code: string,
     @Arg("eventId", () => ID) eventId: string,
     @Arg("gate", () => String, { nullable: true }) gate: string | null,
+    @Arg("listId", () => ID, { nullable: true, description: "the check-in list the gate scans for" }) listId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Admission> {
-    return toAdmission(await ctx.services.admissions.admitTicket(ctx.caller, code, eventId, gate ?? null));
+    return toAdmission(await ctx.services.admissions.admitTicket(ctx.caller, code, eventId, gate ?? null, listId ?? null));
   }
 
   @Authorized("GATE")

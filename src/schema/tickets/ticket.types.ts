@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { DENIAL_REASONS } from "../../services/tickets/admission-rules";
 import { AdmissionResult } from "../enums";
+import { CheckInList, CheckInListCount } from "./gate-desk.types";
 
 @ObjectType()
 export class Event {
@@ -44,10 +45,12 @@ export class Ticket {
   @Field({ description: "from when the phone may get a ticket code" }) releasedAt: Date;
   @Field(() => Int, { nullable: true, description: "a pass: a second use sooner is DENIED with reason TOO_SOON" })
   minMinutesBetweenUses: number | null;
+  @Field(() => String, { nullable: true, description: "the attendee's name, shown at the gate with the seat" }) attendeeName: string | null;
 }
 
 @ObjectType()
 export class Admission {
+  @Field(() => ID, { description: "the recorded scan: its gate undoes an admission by it" }) id: string;
   @Field(() => AdmissionResult) result: AdmissionResult;
   @Field(() => String, { nullable: true, description: `when DENIED: ${DENIAL_REASONS.join(", ")}` })
   reason: string | null;
@@ -58,6 +61,10 @@ export class Admission {
   @Field(() => String, { nullable: true, description: "when ALREADY_USED: the gate that took the use that stands, if it gave its name" })
   firstUsedGate: string | null;
   @Field({ description: "a scan made offline and synced" }) offline: boolean;
+  @Field(() => ID, { nullable: true, description: "the check-in list the gate scanned for" }) listId: string | null;
+  @Field(() => Date, { nullable: true, description: "an admission its gate may undo (undoAdmission), until then" }) undoableUntil: Date | null;
+  @Field(() => Date, { nullable: true, description: "when its gate undid it" }) undoneAt: Date | null;
+  @Field({ description: "admitted by ticket id with the gate's key (a visitor without a phone)" }) byTicketId: boolean;
 }
 
 @ObjectType()
@@ -74,6 +81,7 @@ export class Attendance {
   @Field(() => Int, { description: "visitors: a ticket counts once per event day it was admitted on" }) admitted: number;
   @Field(() => Int, { description: "admitted minus exited, now" }) inside: number;
   @Field(() => [GateCount]) byGate: GateCount[];
+  @Field(() => [CheckInListCount], { description: "per check-in list: the tickets admitted for it" }) byList: CheckInListCount[];
 }
 
 @ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes: a device of its holder" })
@@ -97,6 +105,9 @@ export class GateTicket {
   @Field({ description: "admitted and not exited since" }) inside: boolean;
   @Field(() => String, { nullable: true, description: "shown on an offline gate's verdict, as the online one shows it" }) seat: string | null;
   @Field(() => [RotatingKey], { description: "the device keys that sign its rotating codes (T4): its holder's devices" }) rotatingKeys: RotatingKey[];
+  @Field({ description: "the shop's number, for the gate's search offline" }) issueNumber: string;
+  @Field(() => String, { nullable: true, description: "for the gate's search offline and its verdict" }) attendeeName: string | null;
+  @Field(() => [ID], { description: "the check-in lists that name it" }) checkInListIds: string[];
 }
 
 @ObjectType()
@@ -107,6 +118,7 @@ export class GateSnapshot {
   @Field(() => [GateTicket]) tickets: GateTicket[];
   @Field(() => [ID]) revokedTicketIds: string[];
   @Field({ description: "a single-entry ticket may come back in after an exit" }) allowReentry: boolean;
+  @Field(() => [CheckInList], { description: "the event's check-in lists, whole each time" }) checkInLists: CheckInList[];
 }
 
 @InputType()
@@ -117,6 +129,7 @@ export class OfflineScanInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false }) exit?: boolean | null;
   @Field(() => Date, { nullable: true, description: "the asOf of the snapshot the gate decided on: a rotating code is judged by the gate's clock within 10 minutes of it" })
   snapshotAsOf?: Date | null;
+  @Field(() => ID, { nullable: true, description: "the check-in list the gate scanned for" }) listId?: string | null;
 }
 
 @InputType()
@@ -144,6 +157,8 @@ export class PostTicketInput {
   @Field(() => Date, { nullable: true }) validUntil?: Date | null;
   @Field(() => Int, { nullable: true, description: "a pass: a second use sooner is DENIED with reason TOO_SOON" })
   minMinutesBetweenUses?: number | null;
+  @Field(() => String, { nullable: true, description: "the attendee's name, shown at the gate and found by its search" }) attendeeName?: string | null;
+  @Field(() => [ID], { nullable: true, description: "check-in lists of the event that name this ticket" }) checkInListIds?: string[] | null;
 }
 
 @ObjectType({

@@ -19,6 +19,7 @@ export enum Topic {
   Admissions = "ADMISSIONS",
   CredentialsEnded = "CREDENTIALS_ENDED",
   BooksSealed = "BOOKS_SEALED",
+  TicketOffers = "TICKET_OFFERS",
 }
 
 export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
@@ -38,6 +39,8 @@ export interface MessageEvent {
 }
 
 export type BillEvent = Json<BillView>;
+/** A ticket offer as one of its phones sees it (services/tickets/ticket-offer.service.ts), as JSON. */
+export type TicketOfferEvent = Record<string, unknown>;
 
 /** An admission decision as JSON; its shape is the service's AdmissionDecision. */
 export type AdmissionEvent = Record<string, unknown>;
@@ -68,6 +71,7 @@ type TopicMap = {
   [Topic.Messages]: [customerId: string, payload: MessageEvent];
   [Topic.ConfirmationRequests]: [customerId: string, payload: ConfirmationRequestEvent];
   [Topic.PaymentUpdates]: [recipient: string, payload: PaymentEvent];
+  [Topic.TicketOffers]: [customerId: string, payload: TicketOfferEvent];
 };
 
 export const customerRecipient = (customerId: string) => `customer:${customerId}`;
@@ -156,6 +160,15 @@ export class EventBus {
 
   messageSent(customerIds: string[], message: MessageEvent): void {
     for (const customerId of customerIds) this.pubSub.publish(Topic.Messages, customerId, message);
+  }
+
+  /** An offer made, answered or cancelled: told to each of its two phones, as that phone sees it. */
+  ticketOfferChanged(customerId: string, offer: object): void {
+    this.pubSub.publish(Topic.TicketOffers, customerId, this.json(offer) as TicketOfferEvent);
+  }
+
+  ticketOffers(customerId: string): AsyncIterable<TicketOfferEvent> {
+    return this.pubSub.subscribe(Topic.TicketOffers, customerId);
   }
 
   admission(eventId: string, decision: object): void {

@@ -22,7 +22,8 @@ export type Bucket =
   | "paymentRequestPerPhonePerRegister"
   | "anonymousSocketPerAddress"
   | "signUpCodePerPhone"
-  | "signUpPerAddress";
+  | "signUpPerAddress"
+  | "gateSearchPerGate";
 
 export type BucketLimits = Record<Bucket, number>;
 
@@ -38,6 +39,7 @@ export function bucketLimits(limits: Config["rateLimits"]): BucketLimits {
     anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
     signUpCodePerPhone: limits.signUpCodesPerPhonePerHour,
     signUpPerAddress: limits.signUpsPerAddressPerHour,
+    gateSearchPerGate: limits.gateSearchesPerGatePerMin,
   };
 }
 
@@ -57,6 +59,7 @@ const BUCKETS: Bucket[] = [
   "anonymousSocketPerAddress",
   "signUpCodePerPhone",
   "signUpPerAddress",
+  "gateSearchPerGate",
 ];
 
 /** Each bucket's window: a minute, but an hour for sign-ups (every code sent is an SMS someone pays for). */

@@ -2,6 +2,11 @@ import type { ReceiptService } from "../books/receipts.service";
 import { createHash } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
 import { AdmissionEntity, DeviceEntity, EventEntity, TicketEntity } from "../../entities";
+import { UNDO_MINUTES, type CheckInListRule } from "../../../clients/wire/admission-rules";
+import type { CheckInListService } from "./check-in-list.service";
+import { listIdsOf } from "./check-in-lists";
+import { auditGate } from "./gate-audit";
+import { giveBackUse, undoUpdate } from "./admission-undo";
 import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
@@ -9,7 +14,7 @@ import { admittedVisitors, eventDayOf } from "./attendance";
 import { rotatingKeysOf } from "./rotating-keys";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
-import { badInput } from "../kernel/errors";
+import { badInput, forbidden, notFound } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
 import { requireGate } from "../kernel/guards";
 import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
@@ -21,6 +26,8 @@ import { requireText } from "../kernel/validation";
 import { takeCodeTry } from "../kernel/wrong-code-limit";
 
 export interface AdmissionDecision {
+  /** The recorded admission: a gate undoes it by this id. */
+  id: string;
   result: AdmissionResult;
   reason: DenialReason | null;
   ticket: TicketView | null;
@@ -34,6 +41,14 @@ export interface AdmissionDecision {
   firstUsedGate: string | null;
   /** True for a scan made offline and synced. */
   offline: boolean;
+  /** The check-in list the gate scanned for. */
+  listId: string | null;
+  /** An admission its gate may still undo, until then; null otherwise. */
+  undoableUntil: Date | null;
+  /** When its gate undid it. */
+  undoneAt: Date | null;
+  /** Admitted by ticket id (a visitor without a phone), with the gate's key. */
+  byTicketId: boolean;
 }
 
 /** A scan made while offline, as a gate uploads it. */
@@ -44,6 +59,8 @@ export interface OfflineScan {
   exit?: boolean | null;
   /** The snapshot the gate decided on (its asOf), when the gate says. */
   snapshotAsOf?: Date | null;
+  /** The check-in list the gate scanned for. */
+  listId?: string | null;
 }
 
 /** One scan to decide and record: shown now at a gate, or made offline and synced. */
@@ -56,6 +73,12 @@ interface Movement {
   scanKey: string | null;
   /** Synced scans only: the snapshot the gate decided on, or else the upload's time; a rotating code is judged by the gate's clock near it. */
   offlineSince: Date | null;
+  /** The gate's API key. */
+  gateKeyId: string;
+  /** The check-in list scanned for, as its rule. */
+  list: CheckInListRule | null;
+  /** Admitted by ticket id rather than a code: the ticket. */
+  byTicketId?: string;
 }
 
 export const MAX_SYNCED_SCANS = 1000;
@@ -80,15 +103,66 @@ export class AdmissionService {
     private readonly ticketEvents: TicketEventService,
     private readonly tickets: TicketService,
     private readonly receipts: ReceiptService,
+    private readonly lists: CheckInListService,
   ) {}
 
-  async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
-    return this.online(caller, code, eventId, gate, false);
+  /** `listId`: the check-in list the gate scans for (its rule applies); none, the event's own entry. */
+  async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null, listId: string | null = null): Promise<AdmissionDecision> {
+    return this.online(caller, code, eventId, gate, false, listId);
   }
 
   /** A visitor leaves; a gate never keeps one in, so any genuine code of the event's tickets is let out. */
   async exitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
-    return this.online(caller, code, eventId, gate, true);
+    return this.online(caller, code, eventId, gate, true, null);
+  }
+
+  /**
+   * A visitor without a phone, found by the gate's search: admitted by the ticket's id
+   * with the gate's key, by the same rule and the same conditional UPDATE as a code (the
+   * holder version as it is now), recorded as such and audited.
+   */
+  async admitTicketById(caller: Caller, ticketId: string, eventId: string, gate: string | null, listId: string | null = null): Promise<AdmissionDecision> {
+    const { partnerId, apiKeyId } = requireGate(caller);
+    const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const row = await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: ticketId }), { fresh: true });
+    if (!row || row.partnerId !== partnerId || row.eventId !== event.id) return notFound("ticket");
+    const list = listId ? await this.lists.ruleOf(event, listId) : null;
+    const gateName = gate ? requireText(gate, "gate", 50) : null;
+    const movement: Movement = { code: "", gate: gateName, exit: false, at: this.deps.clock.now(), scanKey: null, offlineSince: null, gateKeyId: apiKeyId, list, byTicketId: row.id };
+    return this.record(partnerId, event, movement, null);
+  }
+
+  /**
+   * The gate that admitted a visitor undoes it, within UNDO_MINUTES (a wrong ticket, a
+   * double tap). One conditional UPDATE decides: the admission is ADMITTED, not undone
+   * yet, made by this gate's key, scanned within the window; then, in the same
+   * transaction, the use comes back to the ticket (TICKET_MOVES giveBack) and the day's
+   * visitor passes to another admission of that day still standing. An undo racing a
+   * new scan of the ticket is exact: the ticket's row orders them.
+   */
+  async undoAdmission(caller: Caller, admissionId: string): Promise<AdmissionDecision> {
+    const { partnerId, apiKeyId } = requireGate(caller);
+    const now = this.deps.clock.now();
+    const outcome = await this.deps.db.tx(async (tx) => {
+      const { sql, params } = undoUpdate(admissionId, apiKeyId, now);
+      const undone = await tx.write(sql, params);
+      const admission = await tx.findOneBy(AdmissionEntity, { id: admissionId });
+      if (undone !== 1 || !admission) return { admission, undone: false };
+      if (admission.ticketId) await giveBackUse(tx, admission, now, this.deps.db.isMysql);
+      await auditGate(tx, { eventId: admission.eventId, apiKeyId, action: "UNDO", ticketId: admission.ticketId, at: now });
+      return { admission, undone: true };
+    });
+    const { admission } = outcome;
+    if (!admission || admission.gateKeyId !== apiKeyId) return notFound("admission");
+    if (!outcome.undone) {
+      if (admission.undoneAt) badInput("This admission is undone already");
+      if (admission.result !== "ADMITTED") badInput("Only an admission can be undone");
+      forbidden(`An admission can be undone only within ${UNDO_MINUTES} minutes`);
+    }
+    const event = await this.ticketEvents.ownEvent(partnerId, admission.eventId);
+    const decision = await this.deps.db.read((m) => this.decisionOf(m, admission, event), { fresh: true });
+    this.deps.events.admission(event.id, decision);
+    return decision;
   }
 
   /**
@@ -99,9 +173,11 @@ export class AdmissionService {
    * that stands; a gate syncing again reads its scan's answer as it is now.
    */
   async syncScans(caller: Caller, eventId: string, scans: OfflineScan[]): Promise<AdmissionDecision[]> {
-    const { partnerId } = requireGate(caller);
+    const { partnerId, apiKeyId } = requireGate(caller);
     if (scans.length > MAX_SYNCED_SCANS) badInput(`At most ${MAX_SYNCED_SCANS} scans at a time`, { field: "scans" });
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const rules = new Map<string, CheckInListRule>();
+    for (const listId of new Set(scans.flatMap((s) => (s.listId ? [s.listId] : [])))) rules.set(listId, await this.lists.ruleOf(event, listId));
     const uploadedAt = this.deps.clock.now();
     const movements = scans.map((scan, index): Movement & { index: number } => {
       const gate = requireText(scan.gate, "gate", 50);
@@ -121,7 +197,8 @@ export class AdmissionService {
       const exit = Boolean(scan.exit);
       const code = scan.code.trim();
       const offlineSince = snapshotAsOf ?? uploadedAt;
-      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince };
+      const list = scan.listId ? rules.get(scan.listId)! : null;
+      return { index, code, gate, exit, at: scan.scannedAt, scanKey: scanKeyOf(code, gate, scan.scannedAt, exit), offlineSince, gateKeyId: apiKeyId, list };
     });
     // Scans an earlier upload recorded, read in one query rather than one each.
     const known = await this.recordedScans(movements.map((m) => m.scanKey!));
@@ -153,14 +230,15 @@ export class AdmissionService {
     return found;
   }
 
-  private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean): Promise<AdmissionDecision> {
+  private async online(caller: Caller, code: string, eventId: string, gate: string | null, exit: boolean, listId: string | null): Promise<AdmissionDecision> {
     const { partnerId, apiKeyId } = requireGate(caller);
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
+    const list = listId ? await this.lists.ruleOf(event, listId) : null;
     const gateName = gate ? requireText(gate, "gate", 50) : null;
     // The scan takes a try of the gate's wrong-code limit before its code is checked.
     const codeTry = await takeCodeTry(this.deps, apiKeyId);
     try {
-      const movement = { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null, offlineSince: null };
+      const movement: Movement = { code: code.trim(), gate: gateName, exit, at: this.deps.clock.now(), scanKey: null, offlineSince: null, gateKeyId: apiKeyId, list };
       return await this.record(partnerId, event, movement, codeTry);
     } catch (error) {
       await codeTry.giveBack();
@@ -193,11 +271,15 @@ export class AdmissionService {
     counted = true,
     windowTaken = false,
   ): Promise<AdmissionDecision> {
-    const claims = await this.deps.ticketSigner.verify(movement.code, movement.at, (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
+    const claims = movement.byTicketId
+      ? await this.claimsOfTicket(movement.byTicketId)
+      : await this.deps.ticketSigner.verify(movement.code, movement.at, (id) => this.deps.db.read((m) => rotatingKeysOf(m, id)));
     const row = claims && (await this.deps.db.read((m) => m.findOneBy(TicketEntity, { id: claims.t })));
+    // A list that names its tickets: whether it names this one (membership does not change after posting).
+    const listIds = row && movement.list && !movement.list.allTickets ? ((await this.deps.db.read((m) => listIdsOf(m, [row.id]))).get(row.id) ?? []) : [];
     const first: Decision = windowTaken
       ? { result: "DENIED", reason: "ALREADY_USED", wrongCode: false }
-      : await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId));
+      : await this.unlessDeviceRevoked(claims, this.decide(event, movement, claims, row, partnerId, listIds));
     if (codeTry && !(first.result === "DENIED" && first.wrongCode)) await codeTry.giveBack();
     // Only the gate's own shop's tickets are named in its records.
     const ticketId = row && ticketStateOf(row, partnerId) && !(first.result === "DENIED" && first.wrongCode) ? row.id : null;
@@ -217,7 +299,7 @@ export class AdmissionService {
           }
           // Another gate changed the ticket first: decided again on the row as it is now.
           const now = await tx.findOne(TicketEntity, { where: { id: ticketId! }, lock: this.deps.db.isMysql ? { mode: "pessimistic_write" } : undefined });
-          decided = this.decide(event, movement, claims, now, partnerId);
+          decided = this.decide(event, movement, claims, now, partnerId, listIds);
           if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
         }
         if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
@@ -244,8 +326,13 @@ export class AdmissionService {
           offline: movement.scanKey ? 1 : 0,
           // One window's code admits once: UQ_admissions_window refuses a second admission with it.
           codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
+          gateKeyId: movement.gateKeyId,
+          undoneAt: null,
+          listId: movement.list?.id ?? null,
+          byTicketId: movement.byTicketId ? 1 : 0,
         });
         await tx.insert(AdmissionEntity, admission);
+        if (movement.byTicketId) await auditGate(tx, { eventId: event.id, apiKeyId: movement.gateKeyId, action: "ADMIT_BY_ID", ticketId, at: this.deps.clock.now() });
         // An entry or an exit the venue recorded gets its signed receipt, in the same transaction.
         if (ticketId && (admission.result === "ADMITTED" || admission.result === "EXITED")) {
           this.receipts.issue(
@@ -269,10 +356,23 @@ export class AdmissionService {
     return decision;
   }
 
-  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["ticketSigner"]["verify"]>>, row: TicketEntity | null, partnerId: string): Decision {
+  /**
+   * What a code of the ticket as it is now would say, for an admission by ticket id: its
+   * current holder version, valid as long as the ticket is. The gate's key vouches for the
+   * visitor instead of a signature.
+   */
+  private async claimsOfTicket(ticketId: string): Promise<TicketClaims> {
+    const row = await this.deps.db.read((m) => m.findOneByOrFail(TicketEntity, { id: ticketId }), { fresh: true });
+    const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+    return { k: "", t: row.id, e: row.eventId, v: row.holderVersion, vf: seconds(row.validFrom), vu: seconds(row.validUntil), x: seconds(row.validUntil) + 1 };
+  }
+
+  private decide(event: EventEntity, movement: Movement, claims: Awaited<ReturnType<ServiceDeps["ticketSigner"]["verify"]>>, row: TicketEntity | null, partnerId: string, listIds: string[]): Decision {
+    const state = ticketStateOf(row, partnerId);
     return decideScan({
       claims,
-      ticket: ticketStateOf(row, partnerId),
+      ticket: state && { ...state, listIds },
+      list: movement.list,
       eventId: event.id,
       allowReentry: allowsReentry(event),
       exit: movement.exit,
@@ -346,7 +446,9 @@ export class AdmissionService {
   /** The answer for a recorded admission; with `counted` false, its count is left for the caller to fill in. */
   private async decisionOf(m: EntityManager, admission: AdmissionEntity, event: EventEntity, counted = true): Promise<AdmissionDecision> {
     const shown = admission.ticketId && showsTicket(admission.reason) ? await this.tickets.viewIn(m, admission.ticketId, event) : null;
+    const undoable = admission.result === "ADMITTED" && !admission.undoneAt && admission.gateKeyId !== null;
     return {
+      id: admission.id,
       result: admission.result,
       reason: admission.reason,
       ticket: shown,
@@ -355,6 +457,10 @@ export class AdmissionService {
       firstUsedAt: admission.firstUsedAt,
       firstUsedGate: admission.firstUsedAt && admission.ticketId ? await this.gateOfUse(m, admission.ticketId, admission.firstUsedAt) : null,
       offline: admission.offline === 1,
+      listId: admission.listId,
+      undoableUntil: undoable ? new Date(admission.at.getTime() + UNDO_MINUTES * 60_000) : null,
+      undoneAt: admission.undoneAt,
+      byTicketId: admission.byTicketId === 1,
     };
   }
 

@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
  *   - inside: tickets whose holder is in now, after the latest movement by scan time
  *     (admitted and not exited since); one per ticket however many uses it took.
  *   - byGate: passages per gate: every entry admitted (re-entries too) and every exit.
- *     A gate without a name is "".
+ *     A gate without a name is "". An admission its gate undid is no passage.
  */
 export const eventDayOf = (event: Pick<EventEntity, "doorsOpenAt">, at: Date): number => Math.floor((at.getTime() - event.doorsOpenAt.getTime()) / DAY_MS);
 
@@ -37,7 +37,7 @@ export interface GateCount {
 
 export async function passagesByGate(m: EntityManager, eventId: string): Promise<GateCount[]> {
   const rows: Array<{ gate: string | null; result: string; n: number | string }> = await m.query(
-    "SELECT gate, result, COUNT(*) AS n FROM admissions WHERE eventId = ? AND result IN ('ADMITTED', 'EXITED') GROUP BY gate, result",
+    "SELECT gate, result, COUNT(*) AS n FROM admissions WHERE eventId = ? AND result IN ('ADMITTED', 'EXITED') AND undoneAt IS NULL GROUP BY gate, result",
     [eventId],
   );
   const byGate = new Map<string, GateCount>();

@@ -1,5 +1,6 @@
 import { MoreThanOrEqual } from "typeorm";
 import { TicketEntity } from "../../entities";
+import { listsOf, namingListsOf, type CheckInListView } from "./check-in-lists";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput } from "../kernel/errors";
@@ -23,6 +24,11 @@ export interface GateTicket {
   seat: string | null;
   /** The device keys that sign its compact rotating (T4) codes: its holder's devices, not revoked (rotating-keys.ts). */
   rotatingKeys: RotatingKey[];
+  /** For the gate's search offline, and its verdict. */
+  issueNumber: string;
+  attendeeName: string | null;
+  /** The check-in lists that name it. */
+  checkInListIds: string[];
 }
 
 export interface GateSnapshot {
@@ -32,6 +38,8 @@ export interface GateSnapshot {
   allowReentry: boolean;
   tickets: GateTicket[];
   revokedTicketIds: string[];
+  /** The event's check-in lists, whole each time (a handful). */
+  checkInLists: CheckInListView[];
 }
 
 /**
@@ -59,25 +67,28 @@ export class GateSnapshotService {
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     if (since && Number.isNaN(since.getTime())) badInput("since must be a time", { field: "since" });
     const asOf = new Date(this.deps.clock.now().getTime() - SNAPSHOT_OVERLAP_MS);
-    const { rows, keys } = await this.deps.db.read(async (m) => {
+    const { rows, keys, lists, named } = await this.deps.db.read(async (m) => {
       const changed = await m.find(TicketEntity, { where: { eventId: event.id, ...(since ? { updatedAt: MoreThanOrEqual(since) } : {}) }, order: { id: "ASC" } });
       // A holder's device registered or revoked since: the ticket comes again, with its keys as they are now.
       const seen = new Set(changed.map((t) => t.id));
       const rows = since ? [...changed, ...(await ticketsWithDevicesChangedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
-      return { rows, keys: await holderKeys(m, rows.filter((t) => !t.revokedAt), true) };
+      const usable = rows.filter((t) => !t.revokedAt);
+      const lists = await listsOf(m, event.id);
+      return { rows, keys: await holderKeys(m, usable, true), lists, named: await namingListsOf(m, lists, usable.map((t) => t.id)) };
     });
     return {
       eventId: event.id,
       asOf,
       signingKeys: this.deps.ticketSigner.publicKeyPems,
       allowReentry: event.allowReentry === 1,
-      tickets: rows.filter((t) => !t.revokedAt).map((t) => gateTicketOf(t, keys.get(t.id) ?? [])),
+      tickets: rows.filter((t) => !t.revokedAt).map((t) => gateTicketOf(t, keys.get(t.id) ?? [], named.get(t.id) ?? [])),
       revokedTicketIds: rows.filter((t) => t.revokedAt).map((t) => t.id),
+      checkInLists: lists,
     };
   }
 }
 
-const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[]): GateTicket => ({
+const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[], checkInListIds: string[]): GateTicket => ({
   ticketId: t.id,
   holderVersion: t.holderVersion,
   usesAllowed: t.usesAllowed,
@@ -89,4 +100,7 @@ const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[]): GateTicket 
   inside: t.inside === 1,
   seat: t.seat,
   rotatingKeys,
+  issueNumber: t.issueNumber,
+  attendeeName: t.attendeeName,
+  checkInListIds,
 });

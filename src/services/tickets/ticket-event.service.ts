@@ -6,6 +6,7 @@ import { badInput, forbidden, notFound } from "../kernel/errors";
 import { requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { admittedVisitors, passagesByGate, visitorsInside, type GateCount } from "./attendance";
+import { admittedByList, type CheckInListCount } from "./check-in-lists";
 import { requireText } from "../kernel/validation";
 
 export interface EventInput {
@@ -27,6 +28,8 @@ export interface Attendance {
   admitted: number;
   inside: number;
   byGate: GateCount[];
+  /** Per check-in list: the tickets admitted for it. */
+  byList: CheckInListCount[];
 }
 
 const DEFAULT_RELEASE_MINUTES = 60;
@@ -73,13 +76,14 @@ export class TicketEventService {
   async attendance(caller: Caller, eventId: string): Promise<Attendance> {
     const event = await this.eventOfCaller(caller, eventId);
     return this.deps.db.read(async (m) => {
-      const [ticketsIssued, admitted, inside, byGate] = await Promise.all([
+      const [ticketsIssued, admitted, inside, byGate, byList] = await Promise.all([
         m.countBy(TicketEntity, { eventId, revokedAt: IsNull() }),
         admittedVisitors(m, event.id),
         visitorsInside(m, event.id),
         passagesByGate(m, event.id),
+        admittedByList(m, event.id),
       ]);
-      return { eventId: event.id, ticketsIssued, admitted, inside, byGate };
+      return { eventId: event.id, ticketsIssued, admitted, inside, byGate, byList };
     });
   }
 

@@ -16,6 +16,8 @@ export interface Passing {
   toPhone: string;
   version: number;
   now: Date;
+  /** The receiver's name for the gate, when an accepted offer gives one; null clears it; absent keeps it. */
+  attendeeName?: string | null;
 }
 
 /** A scan's movement: when it was scanned (`at`) and recorded (`now`), for the code of holder version `version`. */
@@ -78,12 +80,33 @@ export const TICKET_MOVES = new StatusTable({
     // the holder version moves, so every code of the holder before stops working. Only
     // while no use is taken, judged by the same UPDATE, so a gate admitting it at the same
     // instant wins or loses whole.
+    // The attendee's name goes with the holder: the receiver's, when given (an accepted offer), or none.
     pass: {
       from: ["USABLE"],
       to: ["USABLE"],
       also: (passing) => sql(`usesLeft = usesAllowed AND ${holder(passing).sql}`, ...holder(passing).params),
-      set: ({ toPhone, now }) => [sql("holderPhone = ?", toPhone), sql("holderVersion = holderVersion + 1"), sql("updatedAt = ?", now)],
+      set: ({ toPhone, now, attendeeName }) => [
+        sql("holderPhone = ?", toPhone),
+        sql("holderVersion = holderVersion + 1"),
+        sql("updatedAt = ?", now),
+        ...(attendeeName === undefined ? [] : [sql("attendeeName = ?", attendeeName)]),
+      ],
     } as Move<TicketStatus, Passing>,
+    // The gate that admitted a visitor undoes it within minutes (admission.service.ts
+    // undoAdmission): the use comes back, the last use is the latest still standing (the
+    // undone admission's use is already given up), and the holder is out again when that
+    // admission was the latest movement.
+    giveBack: {
+      from: ["USABLE", "USED_UP"],
+      to: ["USABLE"],
+      also: () => sql("usesLeft < usesAllowed"),
+      set: ({ at, now }) => [
+        sql("usesLeft = usesLeft + 1"),
+        sql("lastUsedAt = (SELECT MAX(a.at) FROM admissions a WHERE a.ticketId = tickets.id AND a.tookUse = 1)"),
+        sql("inside = CASE WHEN movedAt = ? THEN 0 ELSE inside END", at),
+        sql("updatedAt = ?", now),
+      ],
+    } as Move<TicketStatus, { at: Date; now: Date }>,
     // The shop withdraws it, used or not: its codes stop working (the holder version moves too).
     revoke: {
       from: ["USABLE", "USED_UP"],

@@ -16,7 +16,8 @@ import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
-import { isUniqueViolation } from "../../database";
+import { nameOnLists } from "./check-in-lists";
+import { isUniqueViolation, type Tx } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
 
 export interface TicketView {
@@ -35,6 +36,10 @@ export interface PostTicketInput {
   validUntil?: Date | null;
   /** A pass: a use sooner than this after the last one is DENIED with TOO_SOON. */
   minMinutesBetweenUses?: number | null;
+  /** The attendee's name, shown at the gate with the seat and found by its search. */
+  attendeeName?: string | null;
+  /** The event's check-in lists that name this ticket (lists that take every ticket need not). */
+  checkInListIds?: string[] | null;
 }
 
 /** One use of a ticket: when and at which gate it was admitted. */
@@ -78,6 +83,8 @@ export class TicketService {
     if (minMinutesBetweenUses !== null && (!Number.isInteger(minMinutesBetweenUses) || minMinutesBetweenUses < 1 || minMinutesBetweenUses > 10_080)) {
       badInput("minMinutesBetweenUses must be 1 to 10080", { field: "minMinutesBetweenUses" });
     }
+    const attendeeName = optionalText(input.attendeeName?.trim() || null, "attendeeName", 100);
+    const checkInListIds = [...new Set(input.checkInListIds ?? [])].sort();
     const content = {
       eventId: event.id,
       holderPhone: requirePhone(input.holderPhone, "holderPhone"),
@@ -87,13 +94,15 @@ export class TicketService {
       validUntil: validUntil.toISOString(),
       // Only when given, so a ticket posted before passes existed hashes as it did.
       ...(minMinutesBetweenUses !== null ? { minMinutesBetweenUses } : {}),
+      ...(attendeeName !== null ? { attendeeName } : {}),
+      ...(checkInListIds.length > 0 ? { checkInListIds } : {}),
     };
     const issueNumber = requireText(input.issueNumber, "issueNumber", 64);
     const ticket = Object.assign(new TicketEntity(), {
       id: newId(),
       partnerId,
       issueNumber,
-      ...content,
+      ...columnsOf(content),
       holderVersion: 1,
       usesLeft: usesAllowed,
       validFrom,
@@ -106,9 +115,13 @@ export class TicketService {
       inside: 0,
       movedAt: null,
       updatedAt: this.deps.clock.now(),
+      attendeeName,
     });
     try {
-      await this.deps.db.tx((tx) => tx.insert(TicketEntity, ticket));
+      await this.deps.db.tx(async (tx) => {
+        await tx.insert(TicketEntity, ticket);
+        await nameOnLists(tx, event.id, ticket.id, checkInListIds);
+      });
       return this.view(ticket, event);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -217,16 +230,29 @@ export class TicketService {
     if (ticket.usesLeft < ticket.usesAllowed) forbidden("A ticket that has been used cannot be passed on");
     const now = this.deps.clock.now();
     await this.deps.db.tx(async (tx) => {
-      const standing = await tx.countBy(TicketTransferEntity, { ticketId: ticket.id, takenBackAt: IsNull() });
-      if (event.maxTransfers !== null && standing >= event.maxTransfers) {
-        forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
-      }
-      const pass = TICKET_MOVES.update("pass", byId(ticket.id), { toPhone, version: ticket.holderVersion, now });
-      const moved = await tx.write(pass.sql, pass.params);
-      if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
-      await tx.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
+      // The shop's attendee name was the giver's: the friend's ticket shows none.
+      const moved = await this.handOn(tx, event, { ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, version: ticket.holderVersion, now, attendeeName: null });
+      if (!moved) badInput("The ticket changed meanwhile; read it again");
     });
     return this.viewById(ticket.id);
+  }
+
+  /**
+   * Every handing-on of a ticket (an allotment, an accepted offer) in the caller's
+   * transaction: within the event's limit, the ticket table's `pass` move from the holder
+   * version the giver saw (false when the ticket moved on meanwhile: used, revoked,
+   * passed on), and the allotment kept for the chain.
+   */
+  async handOn(tx: Tx, event: EventEntity, hand: { ticketId: string; fromPhone: string; toPhone: string; version: number; now: Date; attendeeName: string | null }): Promise<boolean> {
+    const standing = await tx.countBy(TicketTransferEntity, { ticketId: hand.ticketId, takenBackAt: IsNull() });
+    if (event.maxTransfers !== null && standing >= event.maxTransfers) {
+      forbidden(event.maxTransfers === 0 ? "Tickets of this event cannot be passed on" : "This ticket cannot be passed on again");
+    }
+    const { ticketId, fromPhone, toPhone, version, now, attendeeName } = hand;
+    const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone, version, now, attendeeName });
+    if ((await tx.write(pass.sql, pass.params)) !== 1) return false;
+    await tx.insert(TicketTransferEntity, { id: newId(), ticketId, fromPhone, toPhone, at: now, takenBackAt: null });
+    return true;
   }
 
   /**
@@ -290,7 +316,8 @@ export class TicketService {
     return this.deps.ticketSigner.publicKeyPem;
   }
 
-  private async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {
+  /** A ticket this phone holds now (NOT_FOUND otherwise). */
+  async heldTicket(customerId: string, ticketId: string): Promise<TicketView> {
     // The partner may have posted or moved the ticket a moment ago, through another instance and database node.
     const [ticket, customer] = await this.deps.db.read(
       (m) => Promise.all([m.findOneBy(TicketEntity, { id: ticketId }), m.findOneByOrFail(CustomerEntity, { id: customerId })]),
@@ -317,6 +344,9 @@ export class TicketService {
     return { ticket, event, releasedAt };
   }
 }
+
+/** The ticket's own columns among what its hash covers (the lists naming it are rows of their own). */
+const columnsOf = <C extends { checkInListIds?: string[] }>({ checkInListIds: _lists, ...columns }: C) => columns;
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -8,7 +8,7 @@ import {
   storeRecipient,
   type BillEvent,
   type ConfirmationRequestEvent,
-  type MessageEvent,
+  type MessageEvent, type TicketOfferEvent,
   type PaymentEvent,
   type TreeHeadEvent,
 } from "../kernel/events";
@@ -44,6 +44,12 @@ export class LiveService {
   billReceipts(caller: Caller): AsyncIterable<BillEvent> {
     const { partnerId } = requirePartner(caller);
     return this.deps.events.billReceipts(partnerId);
+  }
+
+  /** A phone: the ticket offers made to it or by it, each time one changes (made, accepted, declined, cancelled). */
+  ticketOffers(caller: Caller): AsyncIterable<TicketOfferEvent> {
+    const { customerId } = requireCustomer(caller);
+    return this.deps.events.ticketOffers(customerId);
   }
 
   messages(caller: Caller): AsyncIterable<MessageEvent> {

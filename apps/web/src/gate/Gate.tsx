@@ -1,5 +1,5 @@
 import type { DenialReason } from "@clients/wire/admission-rules";
-import { GateClient } from "@clients/gate";
+import { GateClient, type GateAdmission } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { signalVerdict, unlockSound } from "../shared/feedback";
@@ -12,6 +12,7 @@ import type { GateSession } from "./session";
 import { gateErrorWords, gw } from "./gate-words";
 import { clockTime, hhmm } from "../shared/format";
 import { words } from "../shared/words";
+import { SearchDesk, UndoLast } from "./gate-desk";
 
 /** Every reason the shared rule (clients/wire/admission-rules.ts) may give, in the gate's words (gate.en.ts). */
 const reasons = (): Record<DenialReason, string> => gw.reason;
@@ -21,6 +22,8 @@ interface Shown {
   result: string;
   reason: string | null;
   seat: string | null;
+  /** The attendee's name, when the ticket has one. */
+  name?: string | null;
   title: string | null;
   offline: boolean;
   firstUsedAt: string | null;
@@ -50,7 +53,7 @@ async function resumed(): Promise<GateSession | null> {
   if (!saved) return null;
   const client = new GateClient(location.origin, saved.apiKey);
   const state = await loadGateState();
-  const options = { save: saveGateState };
+  const options = { save: saveGateState, listId: saved.listId ?? null };
   const offline =
     state && state.snapshot.eventId === saved.eventId && state.snapshot.gate === saved.gateName
       ? OfflineGate.restore(client, state, options)
@@ -92,6 +95,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
   const [problem, setProblem] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [cameraDown, setCameraDown] = useState(false);
+  const [last, setLast] = useState<{ id: string; until: string } | null>(null);
   const verdicts = useRef(0);
   const recount = async () => {
     const now = await client.attendanceNow(saved.eventId);
@@ -173,23 +177,11 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
       const answer = navigator.onLine ? await offline.scan(code, { exit: exiting }) : await offline.decide(code, { exit: exiting });
       const id = ++verdicts.current;
       if ("admittedCount" in answer) {
-        setCounts((now) => ({ admitted: Math.max(now?.admitted ?? 0, answer.admittedCount), inside: now?.inside ?? 0 }));
-        setShown({
-          result: answer.result,
-          reason: answer.reason,
-          seat: answer.ticket?.seat ?? null,
-          title: answer.ticket?.event.title ?? null,
-          offline: false,
-          firstUsedAt: answer.firstUsedAt ?? null,
-          firstUsedGate: answer.firstUsedGate ?? null,
-          id,
-          ms: Math.round(performance.now() - started),
-        });
-        recount().catch(() => {});
+        showAnswer(answer as GateAdmission, started);
       } else {
         if (answer.result === "ADMITTED" && !answer.reentry) setOfflineAdmitted((n) => n + 1);
         if (answer.result !== "DENIED") setOfflineInside((n) => n + (answer.result === "ADMITTED" ? 1 : -1));
-        setShown({ ...answer, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
+        setShown({ ...answer, name: answer.attendeeName, title: null, offline: true, id, ms: Math.round(performance.now() - started) });
       }
       signalVerdict(answer.result !== "DENIED");
       setQueued(offline.pending.length);
@@ -199,6 +191,25 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
     } finally {
       setChecking(false);
     }
+  };
+  /** The server's answer on the screen: a scan's, or an admission by ticket id from the search. */
+  const showAnswer = (answer: GateAdmission, started: number) => {
+    const id = ++verdicts.current;
+    setCounts((now) => ({ admitted: Math.max(now?.admitted ?? 0, answer.admittedCount), inside: now?.inside ?? 0 }));
+    setShown({
+      result: answer.result,
+      reason: answer.reason,
+      seat: answer.ticket?.seat ?? null,
+      name: answer.ticket?.attendeeName ?? null,
+      title: answer.ticket?.event.title ?? null,
+      offline: false,
+      firstUsedAt: answer.firstUsedAt ?? null,
+      firstUsedGate: answer.firstUsedGate ?? null,
+      id,
+      ms: Math.round(performance.now() - started),
+    });
+    setLast(answer.undoableUntil ? { id: answer.id, until: String(answer.undoableUntil) } : null);
+    recount().catch(() => {});
   };
   const signOut = async () => {
     await forgetGate();
@@ -211,7 +222,10 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
       <header class="bar">
         <h1>
           {gw.gate(saved.gateName)}
-          <span class="bar-sub">{saved.eventTitle}</span>
+          <span class="bar-sub">
+            {saved.eventTitle}
+            {saved.listName ? ` · ${saved.listName}` : ""}
+          </span>
         </h1>
         <span class="counts">
           <span role="status" aria-live="polite" data-testid="admitted-count">
@@ -250,6 +264,8 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
           </p>
         )}
         <Problem text={problem} />
+        {online && <UndoLast client={client} last={last} onUndone={() => recount().catch(() => {})} />}
+        <SearchDesk client={client} offline={offline} saved={saved} online={online} onAnswer={(answer) => (showAnswer(answer, performance.now()), signalVerdict(answer.result !== "DENIED"))} />
         <details class="typed" open={cameraDown}>
           <summary>{gw.typeInstead}</summary>
           <TypedCode label={gw.typeTicket} onCode={(code) => void scan(code)} busy={checking} />
@@ -268,6 +284,7 @@ function OpenGate({ session, onSignedOut }: { session: GateSession; onSignedOut:
         <div class={`verdict ${ok ? "ok" : "bad"}`} role="alert" data-testid="verdict" data-result={shown.result} data-ms={shown.ms} onClick={() => setShown(null)}>
           <p class="big-word">{shown.result === "ADMITTED" ? gw.admitted : shown.result === "EXITED" ? gw.letOut : gw.denied}</p>
           <p class="reason">{ok ? (shown.seat ? gw.seat(shown.seat) : gw.welcome) : reasonText(shown)}</p>
+          {shown.name && <p data-testid="attendee-name">{shown.name}</p>}
           {shown.title && <p>{shown.title}</p>}
           {shown.offline && <p>{gw.decidedOffline}</p>}
           <p>{gw.soFar(admitted === null ? "…" : String(admitted))}</p>

@@ -1,6 +1,6 @@
-import { GateClient, type OpenEvent } from "@clients/gate";
+import { GateClient, type CheckInList, type OpenEvent } from "@clients/gate";
 import { OfflineGate } from "@clients/offline-gate";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { unlockSound } from "../shared/feedback";
 import { Problem } from "../shared/problem";
 import type { GateSession } from "./session";
@@ -11,7 +11,8 @@ import { LanguageSwitch } from "../shared/LanguageSwitch";
 
 /**
  * Staff set a gate up in seconds: the key, then the event picked from the list of its
- * shop's events that are not over, and the gate's name. The snapshot is taken before
+ * shop's events that are not over, the check-in list it scans for (when the event has
+ * lists: a day of a festival, a VIP area), and the gate's name. The snapshot is taken before
  * the gate opens, so it can admit from the first minute even if the network goes.
  */
 export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) => void }) {
@@ -21,6 +22,17 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
   const [gateName, setGateName] = useState(gw.defaultGate);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [lists, setLists] = useState<CheckInList[]>([]);
+  const [listId, setListId] = useState("");
+  useEffect(() => {
+    setLists([]);
+    setListId("");
+    if (!eventId) return;
+    new GateClient(location.origin, apiKey.trim())
+      .checkInLists(eventId)
+      .then(setLists)
+      .catch(() => setLists([]));
+  }, [eventId]);
   const findEvents = async () => {
     setProblem(null);
     setBusy(true);
@@ -43,8 +55,9 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
     try {
       const client = new GateClient(location.origin, apiKey.trim());
       const gate = gateName.trim() || gw.defaultGate;
-      const offline = new OfflineGate(client, event.id, gate, { save: saveGateState });
-      const saved = { apiKey: apiKey.trim(), eventId: event.id, eventTitle: event.title, gateName: gate };
+      const list = lists.find((l) => l.id === listId) ?? null;
+      const offline = new OfflineGate(client, event.id, gate, { save: saveGateState, listId: list?.id ?? null });
+      const saved = { apiKey: apiKey.trim(), eventId: event.id, eventTitle: event.title, gateName: gate, listId: list?.id ?? null, listName: list?.name ?? null };
       await saveGate(saved);
       await offline.refresh();
       // The counts too, so a gate that loses the network at once still counts on from them.
@@ -104,6 +117,19 @@ export function GateSignIn({ onSignedIn }: { onSignedIn: (session: GateSession) 
                 </label>
               ))}
             </fieldset>
+            {lists.length > 0 && (
+              <label>
+                {gw.checkInList}
+                <select value={listId} onChange={(e) => setListId(e.currentTarget.value)} data-testid="check-in-list">
+                  <option value="">{gw.wholeEvent}</option>
+                  {lists.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <label>
               {gw.gateName}
               <input required value={gateName} onInput={(e) => setGateName(e.currentTarget.value)} />

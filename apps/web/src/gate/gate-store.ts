@@ -7,6 +7,9 @@ export interface SavedGate {
   eventId: string;
   eventTitle: string;
   gateName: string;
+  /** The check-in list this gate scans for, and its name; none: the event's own entry. */
+  listId?: string | null;
+  listName?: string | null;
 }
 
 /**

@@ -31,6 +31,7 @@ export const en = {
     STALE: "An old code (a screenshot?)",
     TOO_SOON: "Used moments ago: wait before re-entry",
     NOT_ADMITTED: "Never came in: nothing to let out",
+    NOT_ON_LIST: "Not on this check-in list",
   },
   usedAt: (gate: string | null, time: string) => `Already used${gate ? ` at ${gate}` : ""} at ${time}`,
   gate: (name: string) => `Gate ${name}`,
@@ -56,4 +57,22 @@ export const en = {
   welcome: "Welcome",
   decidedOffline: "Decided offline: sent to the server when the network is back.",
   soFar: (count: string) => `Admitted so far: ${count}`,
+
+  // GateSignIn.tsx: the check-in list
+  checkInList: "Check-in list",
+  wholeEvent: "The whole event",
+
+  // gate-desk.tsx: a visitor without a phone, and undoing an admission
+  noPhone: "A visitor without a phone? Search by name or ticket number",
+  searchLabel: "Name or ticket number",
+  search: "Search",
+  searchTooShort: "Type at least 2 characters.",
+  searchOffline: "Offline: searching this gate's snapshot; admitting takes the network.",
+  noneFound: "No ticket found.",
+  noName: "(no name)",
+  usesLeft: (left: number, allowed: number) => `${left} of ${allowed} left`,
+  inside: "inside now",
+  admitThis: "Admit",
+  undoLast: "Undo the last admission",
+  undone: "Admission undone: the ticket can be used again.",
 };

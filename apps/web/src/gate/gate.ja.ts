@@ -28,6 +28,7 @@ export const ja: Catalog<typeof en> = {
     STALE: "古いコード（スクリーンショット？）",
     TOO_SOON: "直前に使用されました。再入場まで少し待ってください",
     NOT_ADMITTED: "入場していません。退場させるものはありません",
+    NOT_ON_LIST: "このチェックインリストの対象外です",
   },
   usedAt: (gate, time) => `${time}に${gate ? `${gate}で` : ""}使用済み`,
   gate: (name) => `ゲート ${name}`,
@@ -52,4 +53,20 @@ export const ja: Catalog<typeof en> = {
   welcome: "ようこそ",
   decidedOffline: "オフラインで判定しました。ネットワークが戻ったらサーバーに送信します。",
   soFar: (count) => `これまでの入場：${count}`,
+
+  checkInList: "チェックインリスト",
+  wholeEvent: "イベント全体",
+
+  noPhone: "スマートフォンをお持ちでない方：お名前かチケット番号で検索",
+  searchLabel: "お名前またはチケット番号",
+  search: "検索",
+  searchTooShort: "2文字以上入力してください。",
+  searchOffline: "オフライン：このゲートのスナップショットを検索しています。入場処理にはネットワークが必要です。",
+  noneFound: "チケットが見つかりません。",
+  noName: "（名前なし）",
+  usesLeft: (left, allowed) => `残り${left}/${allowed}回`,
+  inside: "入場中",
+  admitThis: "入場させる",
+  undoLast: "直前の入場を取り消す",
+  undone: "入場を取り消しました。チケットは再び使えます。",
 };

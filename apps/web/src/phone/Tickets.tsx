@@ -6,22 +6,24 @@ import { CodeView } from "./code-view";
 import { RotatingTicket } from "./rotating-ticket";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { TicketOffers } from "./ticket-offers";
 
 /**
- * Tickets held by this phone number: the QR from its release time, and giving a ticket to
- * a friend's number. The QR rotates (rotating-ticket.tsx); the server's static signed
+ * Tickets held by this phone number: the QR from its release time, giving a ticket to a
+ * friend's number at once or offering it (they accept first), and the offers to answer. The QR rotates (rotating-ticket.tsx); the server's static signed
  * code is the fallback, asked for by the customer or shown when no rotating one is had.
  */
 export function Tickets({ session }: { session: PhoneSession }) {
   const { value, problem, reload } = useLoad(() => session.client.tickets(), [session], phoneErrorWords);
   const [showing, setShowing] = useState<string | null>(null);
-  const [allotting, setAllotting] = useState<string | null>(null);
+  const [allotting, setAllotting] = useState<{ ticketId: string; offer: boolean } | null>(null);
   const [fixed, setFixed] = useState<{ ticketId: string; why: string | null } | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">{pw.loadingTickets}</p>;
   return (
     <section aria-labelledby="tickets-title">
       <h2 id="tickets-title">{pw.ticketsTitle}</h2>
+      <TicketOffers session={session} onMoved={reload} />
       {value.length === 0 && <p>{pw.noTickets}</p>}
       <ul class="list">
         {value.map((ticket) => (
@@ -63,19 +65,26 @@ export function Tickets({ session }: { session: PhoneSession }) {
                 {pw.showTicketCode}
               </button>
             )}
-            {allotting === ticket.id ? (
+            {allotting?.ticketId === ticket.id ? (
               <Allot
+                submit={allotting.offer ? pw.offerTicket : pw.giveTicket}
                 onAllot={async (toPhone) => {
-                  await session.client.allotTicket(ticket.id, toPhone);
+                  if (allotting.offer) await session.client.offerTicket(ticket.id, toPhone);
+                  else await session.client.allotTicket(ticket.id, toPhone);
                   setAllotting(null);
                   reload();
                 }}
                 onCancel={() => setAllotting(null)}
               />
             ) : (
-              <button type="button" onClick={() => setAllotting(ticket.id)}>
-                {pw.giveToFriend}
-              </button>
+              <div class="row">
+                <button type="button" onClick={() => setAllotting({ ticketId: ticket.id, offer: false })}>
+                  {pw.giveToFriend}
+                </button>
+                <button type="button" onClick={() => setAllotting({ ticketId: ticket.id, offer: true })}>
+                  {pw.offerToFriend}
+                </button>
+              </div>
             )}
           </li>
         ))}
@@ -84,7 +93,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
   );
 }
 
-function Allot({ onAllot, onCancel }: { onAllot: (toPhone: string) => Promise<void>; onCancel: () => void }) {
+function Allot({ submit, onAllot, onCancel }: { submit: string; onAllot: (toPhone: string) => Promise<void>; onCancel: () => void }) {
   const [phone, setPhone] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   return (
@@ -105,7 +114,7 @@ function Allot({ onAllot, onCancel }: { onAllot: (toPhone: string) => Promise<vo
       <Problem text={problem} />
       <div class="row">
         <button type="submit" class="primary">
-          {pw.giveTicket}
+          {submit}
         </button>
         <button type="button" onClick={onCancel}>
           {pw.cancel}

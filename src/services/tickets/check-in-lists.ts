@@ -1,0 +1,78 @@
+import { In, type EntityManager } from "typeorm";
+import type { Tx } from "../../database";
+import { badInput } from "../kernel/errors";
+import { CheckInListEntity, CheckInListTicketEntity } from "../../entities";
+import type { CheckInListRule } from "../../../clients/wire/admission-rules";
+
+/** How check-in lists are read: their rules, the lists naming a ticket, the counts per list. */
+
+export interface CheckInListCount {
+  listId: string;
+  name: string;
+  /** Tickets admitted for this list (each once, however often), not undone. */
+  admitted: number;
+}
+
+/** A list as the gate and the shop see it. */
+export interface CheckInListView {
+  id: string;
+  eventId: string;
+  name: string;
+  allTickets: boolean;
+  opensAt: Date | null;
+  closesAt: Date | null;
+}
+
+export const listViewOf = (list: CheckInListEntity): CheckInListView => ({ ...ruleOf(list), eventId: list.eventId, name: list.name });
+
+export const ruleOf = (list: CheckInListEntity): CheckInListRule => ({ id: list.id, allTickets: list.allTickets === 1, opensAt: list.opensAt, closesAt: list.closesAt });
+
+export const listsOf = async (m: EntityManager, eventId: string): Promise<CheckInListView[]> =>
+  (await m.find(CheckInListEntity, { where: { eventId }, order: { createdAt: "ASC", id: "ASC" } })).map(listViewOf);
+
+/** The lists that name each of these tickets, by ticket. */
+export async function listIdsOf(m: EntityManager, ticketIds: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  for (let i = 0; i < ticketIds.length; i += 500) {
+    const rows = await m.find(CheckInListTicketEntity, { where: { ticketId: In(ticketIds.slice(i, i + 500)) } });
+    for (const { ticketId, listId } of rows) found.set(ticketId, [...(found.get(ticketId) ?? []), listId]);
+  }
+  return found;
+}
+
+/**
+ * For a gate's snapshot: the lists of `lists` that name each of these tickets. None when
+ * every list takes all tickets (most events); a few tickets (a refresh) by their ids; a
+ * whole event by its naming lists, in one indexed read rather than one per 500 tickets.
+ */
+export async function namingListsOf(m: EntityManager, lists: readonly CheckInListView[], ticketIds: readonly string[]): Promise<Map<string, string[]>> {
+  const naming = lists.filter((l) => !l.allTickets).map((l) => l.id);
+  if (naming.length === 0 || ticketIds.length === 0) return new Map();
+  if (ticketIds.length <= 500) return listIdsOf(m, ticketIds);
+  const found = new Map<string, string[]>();
+  for (const { ticketId, listId } of await m.find(CheckInListTicketEntity, { where: { listId: In(naming) } })) found.set(ticketId, [...(found.get(ticketId) ?? []), listId]);
+  return found;
+}
+
+/** Tickets admitted per list, each once, not undone (indexed by IDX_admissions_list). */
+export async function admittedByList(m: EntityManager, eventId: string): Promise<CheckInListCount[]> {
+  const lists = await listsOf(m, eventId);
+  if (lists.length === 0) return [];
+  const rows: Array<{ listId: string; n: number | string }> = await m.query(
+    "SELECT listId, COUNT(DISTINCT ticketId) AS n FROM admissions WHERE eventId = ? AND listId IS NOT NULL AND result = 'ADMITTED' AND undoneAt IS NULL GROUP BY listId",
+    [eventId],
+  );
+  const counts = new Map(rows.map((r) => [r.listId, Number(r.n)]));
+  return lists.map((l) => ({ listId: l.id, name: l.name, admitted: counts.get(l.id) ?? 0 }));
+}
+
+/** Names a new ticket on the given lists of its event, in the transaction that posts it. */
+export async function nameOnLists(tx: Tx, eventId: string, ticketId: string, listIds: readonly string[]): Promise<void> {
+  if (listIds.length === 0) return;
+  const lists = await tx.find(CheckInListEntity, { where: { id: In([...listIds]) } });
+  if (lists.length !== new Set(listIds).size || lists.some((l) => l.eventId !== eventId)) badInput("checkInListIds must name lists of the ticket's event", { field: "checkInListIds" });
+  await tx.insert(
+    CheckInListTicketEntity,
+    lists.map((l) => ({ listId: l.id, ticketId })),
+  );
+}
