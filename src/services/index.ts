@@ -44,6 +44,12 @@ import { ReceiptService } from "./books/receipts.service";
 import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
+import { EventListService } from "./delivery/event-list.service";
+import { BillOverdue } from "./bills/bill-overdue";
+import { OverdueSweep } from "./upkeep/overdue-sweep.service";
+import { StorePayoutsService } from "./views/store-payouts.service";
+import { PaymentSearchService } from "./payments/payment-search.service";
+import { BillSearchService } from "./bills/bill-search.service";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -97,6 +103,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
+    events: new EventListService(deps, outbox),
     idempotency,
     paymentDecisions,
     confirmations,
@@ -114,7 +121,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
+    overdueSweep: new OverdueSweep(deps, new BillOverdue(deps, outbox)),
     storeReports: new StoreReportService(deps),
+    storePayouts: new StorePayoutsService(deps),
+    paymentSearch: new PaymentSearchService(deps),
+    billSearch: new BillSearchService(deps),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
     receipts,
