@@ -4,6 +4,8 @@ import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 import { EventFields, TicketFields, TicketHistoryFields, type Ticket, type TicketEvent, type TicketHistory } from "./tickets";
 
+import { Events, RedeliverEvent, SearchBills, type BillPage, type BillSearch, type WebhookEvent, type WebhookEventPage } from "./merchant";
+
 export type { Offer };
 
 const PostBill = graphql(`mutation PostBill($input: PostBillInput!) { postBill(input: $input) { ...BillFields } }`, [BillFields]);
@@ -45,6 +47,21 @@ export class PartnerClient extends WalletClient {
   constructor(url: string, apiKey: string, options?: ClientOptions) {
     super(url, apiKey, options);
     this.live = new LiveConnection(url, () => this.credential, options);
+  }
+
+  /** This partner's bills by reference, status, amount and posting time, newest first, `first` at a time after a cursor. */
+  async searchBills(filter: BillSearch = {}, first?: number, after?: string): Promise<BillPage> {
+    return (await this.request(SearchBills, { filter, first, after })).searchBills;
+  }
+
+  /** The webhooks sent to this partner, newest first, to catch up from. */
+  async events(options: { first?: number; after?: string; types?: string[] } = {}): Promise<WebhookEventPage> {
+    return (await this.request(Events, options)).events;
+  }
+
+  /** Sends one of this partner's events again: the same id and body. */
+  async redeliverEvent(id: string): Promise<WebhookEvent> {
+    return (await this.request(RedeliverEvent, { id })).redeliverEvent;
   }
 
   /** Idempotent on the reference: posting the same bill again returns it. */

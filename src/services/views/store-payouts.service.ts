@@ -69,9 +69,9 @@ export class StorePayoutsService {
       for (const institution of institutions) {
         const of = (type: string) => sums.find((s) => s.institution === institution && s.entryType === type);
         const approved = Number(of("SALE")?.amount ?? 0);
-        // Voids and refunds are negative entries; shown as what went back.
-        const refunded = -Number(of("REFUND")?.amount ?? 0);
-        const voided = -Number(of("VOID")?.amount ?? 0);
+        // Voids and refunds are negative entries; shown as what went back (0, never -0).
+        const refunded = 0 - Number(of("REFUND")?.amount ?? 0);
+        const voided = 0 - Number(of("VOID")?.amount ?? 0);
         payouts.push({
           date,
           institution,
