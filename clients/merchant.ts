@@ -1,4 +1,5 @@
 import { BillFields, PaymentConnectionFields } from "./common";
+import { TicketFields } from "./tickets";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 
 /** The documents a store's back office and a partner share: the event list, searches, payouts (docs/events.md). */
@@ -26,6 +27,13 @@ export const SearchBills = graphql(
 );
 export type BillSearch = NonNullable<VariablesOf<typeof SearchBills>["filter"]>;
 export type BillPage = ResultOf<typeof SearchBills>["searchBills"];
+
+export const SearchTickets = graphql(
+  `query SearchTickets($filter: TicketSearchInput, $first: Int, $after: String) { searchTickets(filter: $filter, first: $first, after: $after) { nodes { ...TicketFields } nextCursor } }`,
+  [TicketFields],
+);
+export type TicketSearch = NonNullable<VariablesOf<typeof SearchTickets>["filter"]>;
+export type TicketPage = ResultOf<typeof SearchTickets>["searchTickets"];
 
 export const StorePayouts = graphql(`
   query StorePayouts($from: String!, $to: String!, $storeId: ID) {

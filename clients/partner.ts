@@ -4,7 +4,18 @@ import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 import { EventFields, TicketFields, TicketHistoryFields, type Ticket, type TicketEvent, type TicketHistory } from "./tickets";
 
-import { Events, RedeliverEvent, SearchBills, type BillPage, type BillSearch, type WebhookEvent, type WebhookEventPage } from "./merchant";
+import {
+  Events,
+  RedeliverEvent,
+  SearchBills,
+  SearchTickets,
+  type BillPage,
+  type BillSearch,
+  type TicketPage,
+  type TicketSearch,
+  type WebhookEvent,
+  type WebhookEventPage,
+} from "./merchant";
 
 export type { Offer };
 
@@ -52,6 +63,11 @@ export class PartnerClient extends WalletClient {
   /** This partner's bills by reference, status, amount and posting time, newest first, `first` at a time after a cursor. */
   async searchBills(filter: BillSearch = {}, first?: number, after?: string): Promise<BillPage> {
     return (await this.request(SearchBills, { filter, first, after })).searchBills;
+  }
+
+  /** This ticket shop's tickets by issue number, event, status and posting time, newest first, `first` at a time after a cursor. */
+  async searchTickets(filter: TicketSearch = {}, first?: number, after?: string): Promise<TicketPage> {
+    return (await this.request(SearchTickets, { filter, first, after })).searchTickets;
   }
 
   /** The webhooks sent to this partner, newest first, to catch up from. */

@@ -3,7 +3,7 @@ import { id, index, str, text, time } from "./table-columns";
 
 /**
  * The event list partners and stores catch up from (webhook_events), the indexes of the
- * payment and bill searches, and the mark the overdue sweep sets once per bill. Bills
+ * payment, bill and ticket searches, and the mark the overdue sweep sets once per bill. Bills
  * already past their due date are marked as told: `bill.overdue` is for due dates that
  * pass from now on, not a flood of old ones.
  */
@@ -23,15 +23,17 @@ export class MerchantEvents1765800000000 implements MigrationInterface {
     );
     await queryRunner.createIndex("payments", index("IDX_payments_store_created", ["storeId", "createdAt", "id"]));
     await queryRunner.createIndex("payments", index("IDX_payments_store_status", ["storeId", "status", "createdAt", "id"]));
-    await queryRunner.createIndex("payments", index("IDX_payments_store_reference", ["storeId", "reference"]));
+    await queryRunner.createIndex("payments", index("IDX_payments_store_reference", ["storeId", "reference", "createdAt", "id"]));
     await queryRunner.addColumn("bills", new TableColumn(time("overdueNotifiedAt", true)));
     await queryRunner.query("UPDATE bills SET overdueNotifiedAt = dueDate WHERE status = 'OPEN' AND dueDate < ?", [migrationNow(queryRunner)]);
     await queryRunner.createIndex("bills", index("IDX_bills_partner_created", ["partnerId", "createdAt", "id"]));
     await queryRunner.createIndex("bills", index("IDX_bills_partner_status", ["partnerId", "status", "createdAt", "id"]));
     await queryRunner.createIndex("bills", index("IDX_bills_overdue", ["overdueNotifiedAt", "status", "dueDate"]));
+    await queryRunner.createIndex("tickets", index("IDX_tickets_partner_created", ["partnerId", "createdAt", "id"]));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex("tickets", "IDX_tickets_partner_created");
     await queryRunner.dropIndex("bills", "IDX_bills_overdue");
     await queryRunner.dropIndex("bills", "IDX_bills_partner_status");
     await queryRunner.dropIndex("bills", "IDX_bills_partner_created");

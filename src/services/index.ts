@@ -50,6 +50,7 @@ import { OverdueSweep } from "./upkeep/overdue-sweep.service";
 import { StorePayoutsService } from "./views/store-payouts.service";
 import { PaymentSearchService } from "./payments/payment-search.service";
 import { BillSearchService } from "./bills/bill-search.service";
+import { TicketSearchService } from "./tickets/ticket-search.service";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -126,6 +127,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     storePayouts: new StorePayoutsService(deps),
     paymentSearch: new PaymentSearchService(deps),
     billSearch: new BillSearchService(deps),
+    ticketSearch: new TicketSearchService(deps, tickets),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
     receipts,

@@ -135,5 +135,14 @@ describe.each(engines)("events, searches and payouts over the API (%s)", (engine
     expect(page.nodes.map((b) => b.reference)).toEqual(["W-2"]);
     expect((await biller.searchBills({}, 1, page.nextCursor!)).nodes.map((b) => b.reference)).toEqual(["W-1"]);
     expect((await stranger.searchBills({})).nodes).toEqual([]);
+
+    // The same partner as a ticket shop: its tickets by issue number and by status.
+    const doors = new Date(clock.now().getTime() + 30 * DAY);
+    const concert = await biller.createEvent({ title: "Winter Live", venue: "Nippon Budokan", doorsOpenAt: doors.toISOString(), startsAt: new Date(doors.getTime() + HOUR).toISOString() });
+    for (const issueNumber of ["T-1", "T-2"]) await biller.postTicket({ eventId: concert.id, issueNumber, holderPhone: shopper.phoneNumber });
+    await biller.revokeTicket("T-2");
+    expect((await biller.searchTickets({ issueNumber: "T-1" })).nodes.map((t) => [t.issueNumber, t.event.title])).toEqual([["T-1", "Winter Live"]]);
+    expect((await biller.searchTickets({ status: "REVOKED" })).nodes.map((t) => t.issueNumber)).toEqual(["T-2"]);
+    expect((await stranger.searchTickets({})).nodes).toEqual([]);
   });
 });

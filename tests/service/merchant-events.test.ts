@@ -1,5 +1,5 @@
 import { ManualClock } from "../../src/clock";
-import { OutboxMessageEntity, WebhookEventEntity } from "../../src/entities";
+import { BillEntity, OutboxMessageEntity, PaymentEntity, TicketEntity, WebhookEventEntity } from "../../src/entities";
 import type { PaymentStatus } from "../../src/entities/value-lists";
 import type { Caller } from "../../src/services/kernel/caller";
 import { engines } from "../support/databases";
@@ -215,6 +215,46 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
     });
   });
 
+  describe("ticket search", () => {
+    it("finds a ticket shop's tickets by issue number, event, status and posting time, page by page", async () => {
+      const { hq: shop } = await newPartner(world, "Budokan Tickets");
+      const { hq: otherShop } = await newPartner(world, "Osaka-jo Hall Tickets");
+      const fan = await newCustomer(world);
+      const event = async (partner: Caller, title: string) => {
+        const doors = clock.now().getTime() + 30 * DAY;
+        return world.services.ticketEvents.createEvent(partner, { title, venue: "Nippon Budokan", doorsOpenAt: new Date(doors), startsAt: new Date(doors + HOUR) });
+      };
+      const [winter, spring] = [await event(shop, "Winter Live"), await event(shop, "Spring Live")];
+      const post = async (eventId: string, issueNumber: string, partner: Caller = shop) => {
+        const view = await world.services.tickets.postTicket(partner, { eventId, issueNumber, holderPhone: fan.phoneNumber });
+        clock.advance(60_000);
+        return view.ticket.id;
+      };
+      const postedAt = clock.now();
+      const a = await post(winter.id, "BDK-1");
+      const b = await post(winter.id, "BDK-2");
+      const c = await post(spring.id, "BDK-3");
+      await post((await event(otherShop, "Elsewhere")).id, "BDK-1", otherShop);
+      await world.services.tickets.revokeTicket(shop, "BDK-2");
+      const search = (filter: Parameters<typeof world.services.ticketSearch.search>[1], first = 20, after: string | null = null) =>
+        world.services.ticketSearch.search(shop, filter, first, after);
+      const ids = async (filter: Parameters<typeof search>[0]) => (await search(filter)).nodes.map((v) => v.ticket.id);
+
+      expect(await ids({})).toEqual([c, b, a]);
+      expect(await ids({ issueNumber: "BDK-1" })).toEqual([a]);
+      expect(await ids({ eventId: winter.id })).toEqual([b, a]);
+      expect(await ids({ status: "REVOKED" })).toEqual([b]);
+      expect(await ids({ status: "USABLE", eventId: winter.id })).toEqual([a]);
+      expect(await ids({ from: new Date(postedAt.getTime() + 60_000), to: new Date(postedAt.getTime() + 120_000) })).toEqual([b]);
+      expect((await search({ issueNumber: "BDK-3" })).nodes[0].event.title).toBe("Spring Live");
+      const first = await search({}, 2);
+      const rest = await search({}, 2, first.nextCursor);
+      expect([...first.nodes, ...rest.nodes].map((v) => v.ticket.id)).toEqual([c, b, a]);
+      expect(rest.nextCursor).toBeNull();
+      expect(await errorCodeOf(world.services.ticketSearch.search(fan.caller, {}, 20, null))).toBe("FORBIDDEN");
+    });
+  });
+
   describe("payouts", () => {
     it("sums what a Tokyo store is owed per day of its own and per institution: sales less refunds and voids, across midnight", async () => {
       clock.set(new Date("2026-12-20T14:50:00Z")); // 23:50 on 20 December in Tokyo
@@ -280,6 +320,70 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
       const [payout] = await world.services.storePayouts.payouts(register, "2026-12-25", "2026-12-25", null);
       expect(payout).toMatchObject({ amountApproved: 1_000, amountRefunded: 800, net: 200 });
+    });
+  });
+
+  describe("indexes", () => {
+    let receiver = "";
+    /** Each read of these features, with the index it must go through (docs/events.md); cursors are real ones, from the newest rows. */
+    async function reads() {
+      const m = world.deps.db.dataSource.manager;
+      const now = clock.now();
+      const newest = async <E extends { id: string; createdAt: Date }>(entity: new () => E) =>
+        (await m.getRepository(entity).createQueryBuilder("x").orderBy("x.createdAt", "DESC").addOrderBy("x.id", "DESC").limit(1).getOne())!;
+      const [payment, bill, ticket] = [await newest(PaymentEntity), await newest(BillEntity), await newest(TicketEntity)];
+      const cursor = (row: { id: string; createdAt: Date }) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+      const id = payment.storeId;
+      const built = (name: string, qb: { getQueryAndParameters(): [string, unknown[]] }, index: string | string[], sorts = false) => {
+        const [sql, params] = qb.getQueryAndParameters();
+        return { name, sql, params, index: [index].flat(), sorts };
+      };
+      const { paymentSearch, billSearch, ticketSearch, events, storePayouts, overdueSweep } = world.services;
+      const pick = overdueSweep.overdue.pick(now);
+      return [
+        built("payments, newest first, a page after a cursor", paymentSearch.query(m, id, { from: new Date(0) }, 20, cursor(payment)), "IDX_payments_store_created"),
+        // MariaDB chooses by its statistics: on a table this small, where every row has the
+        // status, it may read another range (the processing index) and sort; never the table.
+        built("payments of one status", paymentSearch.query(m, id, { statuses: ["APPROVED"] }, 20, null), engine === "sqlite" ? "IDX_payments_store_status" : ["IDX_payments_store_status", "IDX_payments_store_created", "IDX_payments_processing"], engine === "mysql"),
+        built("a payment by reference", paymentSearch.query(m, id, { reference: "IX-7" }, 20, null), "IDX_payments_store_reference"),
+        built("bills, newest first", billSearch.query(m, bill.partnerId, { minAmount: 100 }, 20, cursor(bill), now), "IDX_bills_partner_created"),
+        built("overdue bills", billSearch.query(m, bill.partnerId, { status: "OVERDUE" }, 20, null, now), engine === "sqlite" ? "IDX_bills_partner_status" : ["IDX_bills_partner_status", "IDX_bills_partner_created"]),
+        built("tickets, newest first", ticketSearch.query(m, ticket.partnerId, { to: now }, 20, cursor(ticket)), "IDX_tickets_partner_created"),
+        built("a receiver's events", events.query(m, receiver, 5, (await listed(receiver)).at(-1)!.id, ["bill.overdue"]), "IDX_webhook_events_receiver"),
+        { name: "bills to tell overdue", sql: pick.sql, params: pick.params, index: ["IDX_bills_overdue"], sorts: false },
+        // Grouped by institution and entry type: a few groups a day, sorted in memory.
+        built("a day's payouts", storePayouts.dayQuery(m, id, at(-DAY), at(DAY)), "IDX_ledger_store_time", true),
+      ];
+    }
+
+    it("reads each search, the event list, the overdue pick and a day's payouts through its index, never by scanning a table", async () => {
+      // A store with a history: a plan on a handful of rows says little.
+      const { register } = await newStore(world);
+      const shopper = await newCustomer(world);
+      for (let i = 0; i < 60; i++) await pay(shopper, register, 100 + i, `IX-${i}`);
+      const { hq, partner } = await newPartner(world, "Indexed Co.");
+      const doors = clock.now().getTime() + 30 * DAY;
+      const concert = await world.services.ticketEvents.createEvent(hq, { title: "Indexed Live", venue: "Hall", doorsOpenAt: new Date(doors), startsAt: new Date(doors + HOUR) });
+      for (let i = 0; i < 30; i++) {
+        await world.services.bills.postBill(hq, { customerPhone: shopper.phoneNumber, reference: `IXB-${i}`, amount: 100 + i, currency: "JPY", dueDate: at((i % 2 ? -1 : 1) * DAY) });
+        await world.services.tickets.postTicket(hq, { eventId: concert.id, issueNumber: `IXT-${i}`, holderPhone: shopper.phoneNumber });
+      }
+      await world.services.overdueSweep.sweep(); // the bills already due: events of the partner's
+      receiver = `partner:${partner.id}`;
+      const raw = <R>(sql: string, params: unknown[]): Promise<R[]> =>
+        world.deps.db.dataSource.query(sql, params.map((p) => (p instanceof Date ? (engine === "sqlite" ? p.toISOString().replace("T", " ").replace("Z", "") : p) : p)));
+      for (const read of await reads()) {
+        if (engine === "sqlite") {
+          const steps = (await raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${read.sql}`, read.params)).map((row) => row.detail);
+          expect({ read: read.name, scans: steps.filter((s) => /^SCAN /.test(s) || (!read.sorts && /TEMP B-TREE/.test(s))) }).toEqual({ read: read.name, scans: [] });
+          expect({ read: read.name, steps }).toEqual({ read: read.name, steps: expect.arrayContaining([expect.stringMatching(new RegExp(`USING (COVERING )?INDEX (${read.index.join("|")})\\b`))]) });
+        } else {
+          const plan = await raw<{ table: string; type: string; key: string | null; Extra: string | null }>(`EXPLAIN ${read.sql}`, read.params);
+          const scans = plan.filter((row) => row.type === "ALL" || row.type === "index" || (!read.sorts && /filesort|temporary/.test(row.Extra ?? "")));
+          expect({ read: read.name, scans }).toEqual({ read: read.name, scans: [] });
+          expect({ read: read.name, key: plan[0].key }).toEqual({ read: read.name, key: expect.stringMatching(new RegExp(`^(${read.index.join("|")})$`)) });
+        }
+      }
     });
   });
 });

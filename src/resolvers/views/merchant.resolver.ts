@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../schema/context";
 import { PaymentConnection } from "../../schema/payments/payment.types";
-import { BillConnection, BillSearchInput, PaymentSearchInput } from "../../schema/views/search.types";
+import { BillConnection, BillSearchInput, PaymentSearchInput, TicketConnection, TicketSearchInput } from "../../schema/views/search.types";
 import { PayoutFormat, StorePayout } from "../../schema/views/payout.types";
-import { toPayment } from "../mappers";
+import { toPayment, toTicket } from "../mappers";
 
 /** What a store's back office and a biller look up: searches with cursors, and the store's payouts. */
 @Resolver()
@@ -29,6 +29,18 @@ export class MerchantResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<BillConnection> {
     return ctx.services.billSearch.search(ctx.caller, filter ?? {}, first ?? 20, after ?? null);
+  }
+
+  @Authorized("PARTNER")
+  @Query(() => TicketConnection, { description: "partner: its tickets by issue number, event, status and posting time, newest first" })
+  async searchTickets(
+    @Arg("filter", () => TicketSearchInput, { nullable: true }) filter: TicketSearchInput | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<TicketConnection> {
+    const page = await ctx.services.ticketSearch.search(ctx.caller, filter ?? {}, first ?? 20, after ?? null);
+    return { nodes: page.nodes.map(toTicket), nextCursor: page.nextCursor };
   }
 
   @Authorized("REGISTER", "ADMIN")

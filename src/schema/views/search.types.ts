@@ -1,5 +1,7 @@
-import { Field, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Bill } from "../bills/bill.types";
+import { Ticket } from "../tickets/ticket.types";
+import { TICKET_STATUSES, type TicketStatus as Status } from "../../services/tickets/ticket-states";
 import { BillStatus, PaymentStatus } from "../enums";
 
 @InputType({ description: "a store's payments: every field narrows; none, every payment newest first" })
@@ -25,5 +27,23 @@ export class BillSearchInput {
 @ObjectType()
 export class BillConnection {
   @Field(() => [Bill]) nodes: Bill[];
+  @Field(() => String, { nullable: true, description: "pass as `after` for the next page; null on the last" }) nextCursor: string | null;
+}
+
+export const TicketStatus = Object.fromEntries(TICKET_STATUSES.map((s) => [s, s])) as { [K in Status]: K };
+registerEnumType(TicketStatus, { name: "TicketStatus", description: "USABLE: uses left; USED_UP: none left; REVOKED: by its shop" });
+
+@InputType({ description: "a ticket shop's tickets: every field narrows; none, every ticket newest first" })
+export class TicketSearchInput {
+  @Field(() => String, { nullable: true, description: "the shop's own number, exactly" }) issueNumber?: string | null;
+  @Field(() => ID, { nullable: true }) eventId?: string | null;
+  @Field(() => TicketStatus, { nullable: true }) status?: Status | null;
+  @Field(() => Date, { nullable: true, description: "posted at or after" }) from?: Date | null;
+  @Field(() => Date, { nullable: true, description: "posted before" }) to?: Date | null;
+}
+
+@ObjectType()
+export class TicketConnection {
+  @Field(() => [Ticket]) nodes: Ticket[];
   @Field(() => String, { nullable: true, description: "pass as `after` for the next page; null on the last" }) nextCursor: string | null;
 }

@@ -36,12 +36,17 @@ export class BillOverdue {
     let told = 0;
     for (;;) {
       const now = this.deps.clock.now();
-      const due = this.due(now);
-      // IDX_bills_overdue (overdueNotifiedAt, status, dueDate) serves the pick.
-      const picked = await this.deps.db.select<{ id: string }>(`SELECT id FROM bills WHERE ${due.sql} ORDER BY dueDate LIMIT ${BATCH}`, due.params);
+      const pick = this.pick(now);
+      const picked = await this.deps.db.select<{ id: string }>(pick.sql, pick.params);
       for (const { id } of picked) told += await this.tell(String(id), now);
       if (picked.length < BATCH) return told;
     }
+  }
+
+  /** Up to a batch of bills to tell, by IDX_bills_overdue (overdueNotifiedAt, status, dueDate); its plan is tested on both engines. */
+  pick(now: Date): { sql: string; params: unknown[] } {
+    const due = this.due(now);
+    return { sql: `SELECT id FROM bills WHERE ${due.sql} ORDER BY dueDate LIMIT ${BATCH}`, params: due.params };
   }
 
   /** One bill: 1 if this call marked and told it, 0 if another did (or it was paid meanwhile). */

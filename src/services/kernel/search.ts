@@ -54,7 +54,8 @@ export function searchPage<E extends ObjectLiteral>(query: SelectQueryBuilder<E>
   if (range.maxAmount != null) query.andWhere(`${a}.amount <= :maxAmount`, { maxAmount: range.maxAmount });
   if (after) {
     const last = decodeSearchCursor(after);
-    query.andWhere(`(${a}.createdAt < :lastAt OR (${a}.createdAt = :lastAt AND ${a}.id < :lastId))`, { lastAt: last.createdAt, lastId: last.id });
+    // Written as a range of createdAt first, so the (owner, createdAt, id) index serves it on both engines.
+    query.andWhere(`${a}.createdAt <= :lastAt AND (${a}.createdAt < :lastAt OR ${a}.id < :lastId)`, { lastAt: last.createdAt, lastId: last.id });
   }
   return query.orderBy(`${a}.createdAt`, "DESC").addOrderBy(`${a}.id`, "DESC").limit(first + 1);
 }

@@ -1,3 +1,4 @@
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { PaymentEntity } from "../../entities";
 import { PAYMENT_STATUSES, type PaymentStatus } from "../../entities/value-lists";
 import type { Caller } from "../kernel/caller";
@@ -14,7 +15,7 @@ export interface PaymentSearch extends SearchRange {
 
 /**
  * A store's payments by reference, status, amount and time, newest first, paged. Indexes
- * (docs/events.md): a reference is IDX_payments_store_reference (storeId, reference); one
+ * (docs/events.md): a reference is IDX_payments_store_reference (storeId, reference, createdAt, id); one
  * status is IDX_payments_store_status (storeId, status, createdAt, id), read in order;
  * otherwise IDX_payments_store_created (storeId, createdAt, id), the time range and the
  * page one range of it. An amount range is checked on the rows that range reads.
@@ -29,15 +30,16 @@ export class PaymentSearchService {
     if (statuses && (statuses.length === 0 || statuses.some((s) => !PAYMENT_STATUSES.includes(s)))) badInput("statuses names payment statuses", { field: "statuses" });
     if (filter.reference != null && (filter.reference.length === 0 || filter.reference.length > 64)) badInput("reference is 1 to 64 characters", { field: "reference" });
     // The register may have sold a moment ago, through another instance and database node.
-    const rows = await this.deps.db.read(
-      (m) => {
-        const query = m.createQueryBuilder(PaymentEntity, "p").where("p.storeId = :storeId", { storeId });
-        if (filter.reference != null) query.andWhere("p.reference = :reference", { reference: filter.reference });
-        if (statuses) query.andWhere(statuses.length === 1 ? "p.status = :status" : "p.status IN (:...statuses)", { status: statuses[0], statuses: [...statuses] });
-        return searchPage(query, "p", filter, first, after).getMany();
-      },
-      { fresh: true },
-    );
+    const rows = await this.deps.db.read((m) => this.query(m, storeId, filter, first, after).getMany(), { fresh: true });
     return pageOf(rows, first);
+  }
+
+  /** The search's one SELECT (its plan is tested on both engines). */
+  query(m: EntityManager, storeId: string, filter: PaymentSearch, first: number, after: string | null): SelectQueryBuilder<PaymentEntity> {
+    const statuses = filter.statuses ?? null;
+    const query = m.createQueryBuilder(PaymentEntity, "p").where("p.storeId = :storeId", { storeId });
+    if (filter.reference != null) query.andWhere("p.reference = :reference", { reference: filter.reference });
+    if (statuses) query.andWhere(statuses.length === 1 ? "p.status = :status" : "p.status IN (:...statuses)", { status: statuses[0], statuses: [...statuses] });
+    return searchPage(query, "p", filter, first, after);
   }
 }

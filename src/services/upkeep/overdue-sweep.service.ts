@@ -16,7 +16,7 @@ export class OverdueSweep {
 
   constructor(
     private readonly deps: Pick<ServiceDeps, "config" | "logger">,
-    private readonly overdue: BillOverdue,
+    readonly overdue: BillOverdue,
   ) {}
 
   start(): void {

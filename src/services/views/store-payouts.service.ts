@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { stringify } from "csv-stringify/sync";
 import { LedgerEntryEntity, PaymentEntity, StoreEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
@@ -48,16 +49,7 @@ export class StorePayoutsService {
       Promise.all(
         days.map((date) => {
           const day = dayInZone(date, store.timeZone);
-          return m
-            .createQueryBuilder(LedgerEntryEntity, "l")
-            .innerJoin(PaymentEntity, "p", "p.id = l.paymentId")
-            .select("p.cardInstitution", "institution")
-            .addSelect("l.entryType", "entryType")
-            .addSelect("COUNT(*)", "count")
-            .addSelect("COALESCE(SUM(l.amount), 0)", "amount")
-            .where("l.storeId = :storeId AND l.createdAt >= :from AND l.createdAt < :to", { storeId: store.id, from: day.from, to: day.to })
-            .groupBy("p.cardInstitution")
-            .addGroupBy("l.entryType")
+          return this.dayQuery(m, store.id, day.from, day.to)
             .getRawMany<{ institution: string; entryType: string; count: string | number; amount: string | number }>()
             .then((sums) => ({ date, sums }));
         }),
@@ -85,6 +77,20 @@ export class StorePayoutsService {
       }
     }
     return payouts;
+  }
+
+  /** One day's sums by institution and entry type (its plan is tested on both engines). */
+  dayQuery(m: EntityManager, storeId: string, from: Date, to: Date): SelectQueryBuilder<LedgerEntryEntity> {
+    return m
+      .createQueryBuilder(LedgerEntryEntity, "l")
+      .innerJoin(PaymentEntity, "p", "p.id = l.paymentId")
+      .select("p.cardInstitution", "institution")
+      .addSelect("l.entryType", "entryType")
+      .addSelect("COUNT(*)", "count")
+      .addSelect("COALESCE(SUM(l.amount), 0)", "amount")
+      .where("l.storeId = :storeId AND l.createdAt >= :from AND l.createdAt < :to", { storeId, from, to })
+      .groupBy("p.cardInstitution")
+      .addGroupBy("l.entryType");
   }
 
   /** The same report as a file: CSV (a header line, then one line per day and institution) or JSON (an array). */
