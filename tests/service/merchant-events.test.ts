@@ -26,7 +26,7 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
   const listed = (receiver: string) =>
     world.deps.db.read((m) => m.find(WebhookEventEntity, { where: { receiver }, order: { id: "ASC" } }));
   const outboxOf = (destination: string) =>
-    world.deps.db.read((m) => m.find(OutboxMessageEntity, { where: { destination, topic: "partner.webhook" }, order: { createdAt: "ASC" } }));
+    world.deps.db.read((m) => m.find(OutboxMessageEntity, { where: { destination, topic: "partner.webhook" }, order: { id: "ASC" } }));
 
   async function pay(customer: Customer, register: Caller, amount: number, key: string, cardId = customer.card.id) {
     const { code } = await world.services.codes.issuePaymentCode(customer.caller, cardId, PASSWORD, null);
@@ -119,6 +119,28 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       expect(again).toEqual(all.nodes[1]);
       const resent = (await outboxOf(`store:${hooked.store.id}`)).filter((m) => m.payload.eventId === all.nodes[1].id);
       expect(resent.map((m) => m.payload.body)).toEqual([all.nodes[1].body, all.nodes[1].body]);
+    });
+
+    it("lists only the moves that happened when a void and refunds race on one payment: each winner's event, the same as its webhook", async () => {
+      const hooked = await newStore(world, { name: "Lawson Racing", webhookUrl: "http://127.0.0.1:9/hooks" });
+      const shopper = await newCustomer(world);
+      for (let round = 0; round < 5; round++) {
+        const sale = await pay(shopper, hooked.register, 1_000, `RACE-${round}`);
+        const moves = await Promise.allSettled([
+          world.services.payments.voidPayment(hooked.register, sale.id, `race-void-${round}`),
+          world.services.payments.refundPayment(hooked.register, sale.id, `race-refund-a-${round}`, 600),
+          world.services.payments.refundPayment(hooked.register, sale.id, `race-refund-b-${round}`, 600),
+        ]);
+        const won = moves.map((m, i) => (m.status === "fulfilled" ? ["payment.voided", "payment.refunded", "payment.refunded"][i] : null)).filter(Boolean);
+        const bodies = (await listed(`store:${hooked.store.id}`)).map((e) => JSON.parse(e.body) as { type: string; data: { id: string } });
+        const ofSale = bodies.filter((b) => b.data.id === sale.id && b.type !== "payment.approved").map((b) => b.type);
+        // A void wins alone; otherwise at most one refund of 600 fits in 1,000.
+        expect(won.length).toBe(1);
+        expect(ofSale).toEqual(won);
+      }
+      const stored = await listed(`store:${hooked.store.id}`);
+      const messages = await outboxOf(`store:${hooked.store.id}`);
+      expect(messages.map((m) => m.payload.body)).toEqual(stored.map((e) => e.body));
     });
 
     it("keeps an event as long as idempotency records, then the sweep deletes it", async () => {
