@@ -13,7 +13,8 @@ if (missingTools) process.stdout.write(`[browser] the register's back-office tes
 
 /**
  * The register's back-office tabs in Chromium against the real built server: a payment
- * found by its reference and by its status (searchPayments, page by page), and the
+ * found by its reference and by its status (searchPayments, page by page) and refunded
+ * from the results, and the
  * store's payouts per day and card company with their total and the CSV download, in
  * English and in Japanese.
  */
@@ -59,7 +60,7 @@ describeIf("the register's search and payouts in a real browser", () => {
     return page;
   }
 
-  it("finds a payment by its reference and by its status, and shows what the center owes per day with the total and a CSV", async () => {
+  it("finds a payment by its reference and by its status, refunds one found, and shows what the center owes per day with the total and a CSV", async () => {
     const { apiKey } = await storeWithSales("Lawson Ebisu");
     const page = await signIn(apiKey);
     await page.getByRole("navigation").getByRole("button", { name: "Search", exact: true }).click();
@@ -78,11 +79,22 @@ describeIf("the register's search and payouts in a real browser", () => {
     await page.locator("form.search-form").getByRole("button", { name: "Search" }).click();
     await page.getByText("No payment matches.").waitFor();
 
+    // Last week's customer is back: the payment found is refunded from the results, asked first.
+    await page.getByLabel("At least (JPY)").fill("");
+    await page.getByLabel("Reference").fill("R-102");
+    await page.locator("form.search-form").getByRole("button", { name: "Search" }).click();
+    await results.getByRole("button", { name: /^Refund ¥3,000/ }).click();
+    const ask = page.getByRole("dialog", { name: "Refund this payment?" });
+    await ask.getByLabel(/Amount to refund/).fill("500");
+    await ask.getByRole("button", { name: "Refund ¥500" }).click();
+    await page.getByRole("status").filter({ hasText: "Refunded: ¥500 given back to the card." }).waitFor();
+    expect(await results.getByTestId("payment-status").allTextContents()).toEqual(["Partly refunded"]);
+
     await page.getByRole("navigation").getByRole("button", { name: "Payouts", exact: true }).click();
     const table = page.getByTestId("payouts");
     await table.waitFor();
-    // ¥1,200 + ¥800 + ¥3,000 approved, ¥800 voided: ¥4,200 owed this week (one row a day and card company).
-    expect(await page.getByTestId("payout-total").textContent()).toBe("¥4,200");
+    // ¥1,200 + ¥800 + ¥3,000 approved, ¥800 voided, ¥500 refunded: ¥3,700 owed this week (one row a day and card company).
+    expect(await page.getByTestId("payout-total").textContent()).toBe("¥3,700");
     expect(await table.locator("tbody tr").count()).toBeGreaterThanOrEqual(1);
     const download = page.waitForEvent("download");
     await page.getByRole("button", { name: "Download CSV" }).click();
@@ -92,7 +104,7 @@ describeIf("the register's search and payouts in a real browser", () => {
     const csv = await readFile((await file.path())!, "utf8");
     expect(csv.split("\n")[0]).toBe("date,institution,currency,sales,amountApproved,amountRefunded,amountVoided,net");
     const rows = csv.trim().split("\n").slice(1).map((line) => line.split(","));
-    expect(rows.reduce((sum, row) => sum + Number(row[7]), 0)).toBe(4_200);
+    expect(rows.reduce((sum, row) => sum + Number(row[7]), 0)).toBe(3_700);
     expect(rows.reduce((sum, row) => sum + Number(row[3]), 0)).toBe(3);
     await page.context().close();
   });

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { money, shortWhen } from "../shared/format";
 import { Problem } from "../shared/problem";
 import { errorWords, statusWords } from "../shared/words";
+import { RefundAsk } from "./RefundAsk";
 import { rw } from "./register-words";
 import type { RegisterSession } from "./session";
 import { addDays, startOfDayIn } from "./store-day";
@@ -14,7 +15,7 @@ const STATUSES = ["APPROVED", "PARTIALLY_REFUNDED", "REFUNDED", "VOIDED", "DECLI
 /**
  * The store's payments looked up by the sale's reference, status, amount and the store's
  * days (searchPayments), newest first, a page at a time: for a customer who comes back
- * with a receipt from last week.
+ * with a receipt from last week, whose payment is refunded from here (asked first).
  */
 export function PaymentSearch({ session }: { session: RegisterSession }) {
   const zone = session.store.timeZone;
@@ -27,6 +28,8 @@ export function PaymentSearch({ session }: { session: RegisterSession }) {
   const [found, setFound] = useState<{ filter: Filter; nodes: Payment[]; nextCursor: string | null } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<Payment | null>(null);
+  const [refunded, setRefunded] = useState<string | null>(null);
 
   const amountOf = (text: string) => (text.trim() === "" ? null : Number(text));
   const run = async (filter: Filter, after: string | null) => {
@@ -96,6 +99,11 @@ export function PaymentSearch({ session }: { session: RegisterSession }) {
         </button>
       </form>
       <Problem text={problem} />
+      {refunded && (
+        <p role="status" class="notice ok">
+          {refunded}
+        </p>
+      )}
       {found && found.nodes.length === 0 && <p class="empty">{rw.searchNone}</p>}
       {found && found.nodes.length > 0 && (
         <ul class="list" aria-label={rw.searchResults} data-testid="search-results">
@@ -110,6 +118,11 @@ export function PaymentSearch({ session }: { session: RegisterSession }) {
                   {payment.approvalNumber ? rw.approval(payment.approvalNumber) : ""}
                 </small>
               </div>
+              {(payment.status === "APPROVED" || payment.status === "PARTIALLY_REFUNDED") && (
+                <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={rw.refundAt(money(payment.amount, payment.currency), shortWhen(payment.createdAt, zone))}>
+                  {rw.refundOpen}
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -118,6 +131,19 @@ export function PaymentSearch({ session }: { session: RegisterSession }) {
         <button type="button" disabled={busy} onClick={() => void run(found.filter, found.nextCursor)}>
           {rw.searchMore}
         </button>
+      )}
+      {asking && (
+        <RefundAsk
+          session={session}
+          payment={asking}
+          onCancel={() => setAsking(null)}
+          onDone={(payment) => {
+            setAsking(null);
+            setRefunded(rw.refundedNotice(money(payment.refundedAmount - asking.refundedAmount, payment.currency)));
+            // The refunded payment in place, as it is now.
+            setFound((before) => before && { ...before, nodes: before.nodes.map((p) => (p.id === payment.id ? payment : p)) });
+          }}
+        />
       )}
     </section>
   );
