@@ -20,4 +20,6 @@ export class WebhookEventEntity {
   /** The webhook's body, byte for byte. */
   @Column({ type: "text" }) body: string;
   @TimeColumn() createdAt: Date;
+  /** When `redeliverEvent` last sent it again: once a minute at most. */
+  @TimeColumn({ nullable: true }) redeliveredAt: Date | null;
 }

@@ -14,7 +14,7 @@ export class MerchantEvents1765800000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "webhook_events",
-        columns: [id(), str("receiver", 100), str("type", 64), text("body"), time("createdAt")],
+        columns: [id(), str("receiver", 100), str("type", 64), text("body"), time("createdAt"), time("redeliveredAt", true)],
         indices: [index("IDX_webhook_events_receiver", ["receiver", "id"]), index("IDX_webhook_events_created", ["createdAt"])],
       }),
       false,

@@ -115,10 +115,18 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       expect(await errorCodeOf(world.services.events.list(hooked.register, 0, null, null))).toBe("BAD_USER_INPUT");
       expect(await errorCodeOf(world.services.events.list(hooked.register, 20, "not a cursor", null))).toBe("BAD_USER_INPUT");
 
-      const again = await world.services.events.redeliver(hooked.register, all.nodes[1].id);
-      expect(again).toEqual(all.nodes[1]);
-      const resent = (await outboxOf(`store:${hooked.store.id}`)).filter((m) => m.payload.eventId === all.nodes[1].id);
-      expect(resent.map((m) => m.payload.body)).toEqual([all.nodes[1].body, all.nodes[1].body]);
+      // Three requests at once send it again once; the others wait a minute.
+      const again = await Promise.allSettled([1, 2, 3].map(() => world.services.events.redeliver(hooked.register, all.nodes[1].id)));
+      expect(again.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([all.nodes[1]]);
+      expect(await Promise.all(again.filter((r) => r.status === "rejected").map((r) => errorCodeOf(Promise.reject((r as PromiseRejectedResult).reason))))).toEqual([
+        "RATE_LIMITED",
+        "RATE_LIMITED",
+      ]);
+      const resentBodies = async () => (await outboxOf(`store:${hooked.store.id}`)).filter((m) => m.payload.eventId === all.nodes[1].id).map((m) => m.payload.body);
+      expect(await resentBodies()).toEqual([all.nodes[1].body, all.nodes[1].body]);
+      clock.advance(60_000);
+      expect(await world.services.events.redeliver(hooked.register, all.nodes[1].id)).toEqual(all.nodes[1]);
+      expect(await resentBodies()).toEqual([all.nodes[1].body, all.nodes[1].body, all.nodes[1].body]);
     });
 
     it("lists only the moves that happened when a void and refunds race on one payment: each winner's event, the same as its webhook", async () => {

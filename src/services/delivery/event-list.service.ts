@@ -3,7 +3,7 @@ import { WebhookEventEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import { decodeCursor, encodeCursor } from "../kernel/cursor";
 import type { ServiceDeps } from "../kernel/deps";
-import { badInput, fail, ErrorCode, notFound } from "../kernel/errors";
+import { badInput, fail, ErrorCode, notFound, rateLimited } from "../kernel/errors";
 import type { OutboxService } from "./outbox.service";
 import { receiverName, sendListed, type WebhookReceiver } from "./webhooks";
 
@@ -21,6 +21,8 @@ export interface EventPage {
 }
 
 const MAX_TYPES = 20;
+/** One event is sent again at most this often. */
+const REDELIVER_EVERY_MS = 60_000;
 
 /**
  * The events a partner or a store was sent as webhooks, to catch up from after missing
@@ -53,12 +55,30 @@ export class EventListService {
     return query.orderBy("e.id", "DESC").limit(first + 1);
   }
 
-  /** Sends the caller's event again, as it was; NOT_FOUND for another's (or one past its keeping). */
+  /**
+   * Sends the caller's event again, as it was; NOT_FOUND for another's (or one past its
+   * keeping). Once a minute per event at most: one conditional UPDATE of its
+   * `redeliveredAt` decides, and the outbox message is inserted only if it changed the
+   * row, so requests at once send it once; the others are RATE_LIMITED.
+   */
   async redeliver(caller: Caller, id: string): Promise<ListedEvent> {
     const receiver = receiverName(receiverOfCaller(caller));
     const listed = await this.deps.db.read((m) => m.findOneBy(WebhookEventEntity, { id }), { fresh: true });
     if (!listed || listed.receiver !== receiver) return notFound("event");
-    await this.deps.db.tx(async (tx) => sendListed(this.outbox, tx, listed));
+    const now = this.deps.clock.now();
+    const since = new Date(now.getTime() - REDELIVER_EVERY_MS);
+    const mark = await this.deps.db.tx(async (tx) => {
+      const marked = tx.atCommit({
+        sql: "UPDATE webhook_events SET redeliveredAt = ? WHERE id = ? AND receiver = ? AND (redeliveredAt IS NULL OR redeliveredAt <= ?)",
+        params: [now, id, receiver, since],
+      });
+      sendListed(this.outbox, tx, listed, { onlyIf: marked });
+      return marked;
+    });
+    if (mark.changed !== 1) {
+      const last = (await this.deps.db.read((m) => m.findOneBy(WebhookEventEntity, { id }), { fresh: true }))?.redeliveredAt ?? now;
+      throw rateLimited(last.getTime() + REDELIVER_EVERY_MS - now.getTime());
+    }
     return view(listed);
   }
 }

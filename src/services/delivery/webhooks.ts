@@ -64,7 +64,7 @@ export function sendWebhook(
   const eventId = newId();
   const createdAt = at.toISOString();
   const body = JSON.stringify({ id: eventId, type, createdAt, data });
-  const listed: WebhookEventEntity = Object.assign(new WebhookEventEntity(), { id: eventId, receiver: receiverName(receiver), type, body, createdAt: at });
+  const listed: WebhookEventEntity = Object.assign(new WebhookEventEntity(), { id: eventId, receiver: receiverName(receiver), type, body, createdAt: at, redeliveredAt: null });
   tx.atCommit(row(WebhookEventEntity, listed), options);
   sendListed(outbox, tx, listed, options);
 }
