@@ -1,4 +1,5 @@
 import { WalletClient, type ClientOptions } from "./common";
+import { StorePayouts, StorePayoutsExport, type PayoutFormat, type StorePayout } from "./merchant";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import type { Customer } from "./phone";
 
@@ -79,6 +80,16 @@ export class AdminClient extends WalletClient {
   /** The key is refused from now on, on every instance, and sockets opened with it close. */
   async revokeApiKey(id: string): Promise<ApiKeyInfo> {
     return (await this.request(RevokeApiKey, { id })).revokeApiKey;
+  }
+
+  /** What the center owes a store per day (YYYY-MM-DD, the store's time zone, both included) and card institution. */
+  async storePayouts(storeId: string, from: string, to: string): Promise<StorePayout[]> {
+    return (await this.request(StorePayouts, { storeId, from, to })).storePayouts;
+  }
+
+  /** The payouts as a CSV or JSON file's text. */
+  async storePayoutsExport(storeId: string, from: string, to: string, format: PayoutFormat): Promise<string> {
+    return (await this.request(StorePayoutsExport, { storeId, from, to, format })).storePayoutsExport;
   }
 
   /** Dead outbox messages, newest first; pass `nextCursor` as `after` for the next page. */

@@ -62,9 +62,9 @@ const AdmitTicketById = graphql(
   [GateAdmissionFields],
 );
 const UndoAdmission = graphql(`mutation UndoAdmission($admissionId: ID!) { undoAdmission(admissionId: $admissionId) { ...GateAdmissionFields } }`, [GateAdmissionFields]);
-const SearchTickets = graphql(`query SearchTickets($eventId: ID!, $query: String!) { searchTickets(eventId: $eventId, query: $query) { ticketId issueNumber attendeeName seat usesAllowed usesLeft inside revoked } }`);
+const GateSearch = graphql(`query GateSearch($eventId: ID!, $query: String!) { gateSearch(eventId: $eventId, query: $query) { ticketId issueNumber attendeeName seat usesAllowed usesLeft inside revoked } }`);
 /** A ticket the gate's search found: no phone number. */
-export type GateSearchHit = ResultOf<typeof SearchTickets>["searchTickets"][number];
+export type GateSearchHit = ResultOf<typeof GateSearch>["gateSearch"][number];
 const CheckInLists = graphql(`query CheckInLists($eventId: ID!) { checkInLists(eventId: $eventId) { id name allTickets opensAt closesAt } }`);
 /** An event's check-in list, as a gate picks one. */
 export type CheckInList = ResultOf<typeof CheckInLists>["checkInLists"][number];
@@ -92,7 +92,7 @@ export class GateClient extends WalletClient {
     return (await this.request(AdmitTicket, { code, eventId, gate, listId: listId ?? null })).admitTicket as GateAdmission;
   }
 
-  /** A visitor without a phone, found by `searchTickets`: admitted by ticket id with this gate's key (audited). */
+  /** A visitor without a phone, found by `gateSearch`: admitted by ticket id with this gate's key (audited). */
   async admitTicketById(ticketId: string, eventId: string, gate?: string, listId?: string | null): Promise<GateAdmission> {
     return (await this.request(AdmitTicketById, { ticketId, eventId, gate, listId: listId ?? null })).admitTicketById as GateAdmission;
   }
@@ -103,8 +103,8 @@ export class GateClient extends WalletClient {
   }
 
   /** The event's tickets by attendee name (a part of it) or ticket number; rate-limited and audited. */
-  async searchTickets(eventId: string, query: string): Promise<GateSearchHit[]> {
-    return (await this.request(SearchTickets, { eventId, query })).searchTickets;
+  async gateSearch(eventId: string, query: string): Promise<GateSearchHit[]> {
+    return (await this.request(GateSearch, { eventId, query })).gateSearch;
   }
 
   async checkInLists(eventId: string): Promise<CheckInList[]> {

@@ -9,4 +9,5 @@ export * from "./admin";
 export * from "./tickets";
 export * from "./onboarding";
 export * from "./books";
+export * from "./merchant";
 export { graphql, type ResultOf, type VariablesOf } from "./graphql";

@@ -4,6 +4,19 @@ import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 import { EventFields, TicketFields, TicketHistoryFields, type Ticket, type TicketEvent, type TicketHistory } from "./tickets";
 
+import {
+  Events,
+  RedeliverEvent,
+  SearchBills,
+  SearchTickets,
+  type BillPage,
+  type BillSearch,
+  type TicketPage,
+  type TicketSearch,
+  type WebhookEvent,
+  type WebhookEventPage,
+} from "./merchant";
+
 export type { Offer };
 
 const PostBill = graphql(`mutation PostBill($input: PostBillInput!) { postBill(input: $input) { ...BillFields } }`, [BillFields]);
@@ -49,6 +62,26 @@ export class PartnerClient extends WalletClient {
   constructor(url: string, apiKey: string, options?: ClientOptions) {
     super(url, apiKey, options);
     this.live = new LiveConnection(url, () => this.credential, options);
+  }
+
+  /** This partner's bills by reference, status, amount and posting time, newest first, `first` at a time after a cursor. */
+  async searchBills(filter: BillSearch = {}, first?: number, after?: string): Promise<BillPage> {
+    return (await this.request(SearchBills, { filter, first, after })).searchBills;
+  }
+
+  /** This ticket shop's tickets by issue number, event, status and posting time, newest first, `first` at a time after a cursor. */
+  async searchTickets(filter: TicketSearch = {}, first?: number, after?: string): Promise<TicketPage> {
+    return (await this.request(SearchTickets, { filter, first, after })).searchTickets;
+  }
+
+  /** The webhooks sent to this partner, newest first, to catch up from. */
+  async events(options: { first?: number; after?: string; types?: string[] } = {}): Promise<WebhookEventPage> {
+    return (await this.request(Events, options)).events;
+  }
+
+  /** Sends one of this partner's events again: the same id and body. */
+  async redeliverEvent(id: string): Promise<WebhookEvent> {
+    return (await this.request(RedeliverEvent, { id })).redeliverEvent;
   }
 
   /** Idempotent on the reference: posting the same bill again returns it. */

@@ -17,6 +17,18 @@ import {
 import { graphql, type ResultOf, type VariablesOf } from "./graphql";
 import { LiveConnection, type LiveFeed } from "./live";
 import type { SignedReceipt } from "./wire/receipt";
+import {
+  Events,
+  RedeliverEvent,
+  SearchPayments,
+  StorePayouts,
+  StorePayoutsExport,
+  type PaymentSearch,
+  type PayoutFormat,
+  type StorePayout,
+  type WebhookEvent,
+  type WebhookEventPage,
+} from "./merchant";
 
 const RequestPayment = graphql(
   `mutation RequestPayment($phone: String!, $selector: String!, $sale: SaleInput!, $key: String!) {
@@ -129,6 +141,31 @@ export class RegisterClient extends WalletClient {
   /** The store's day (YYYY-MM-DD, the store's time zone): payments, refunds, voids, bills, points. */
   async storeReport(date: string): Promise<StoreReport> {
     return (await this.request(StoreReportQuery, { date })).storeReport;
+  }
+
+  /** This store's payments by reference, statuses, amount and time range, newest first, `first` at a time after a cursor. */
+  async searchPayments(filter: PaymentSearch = {}, first?: number, after?: string): Promise<PaymentConnection> {
+    return (await this.request(SearchPayments, { filter, first, after })).searchPayments;
+  }
+
+  /** What the center owes this store per day (YYYY-MM-DD, its time zone, both included) and card institution. */
+  async storePayouts(from: string, to: string): Promise<StorePayout[]> {
+    return (await this.request(StorePayouts, { from, to })).storePayouts;
+  }
+
+  /** The payouts as a CSV or JSON file's text. */
+  async storePayoutsExport(from: string, to: string, format: PayoutFormat): Promise<string> {
+    return (await this.request(StorePayoutsExport, { from, to, format })).storePayoutsExport;
+  }
+
+  /** The webhooks sent to this store's back office, newest first, to catch up from. */
+  async events(options: { first?: number; after?: string; types?: string[] } = {}): Promise<WebhookEventPage> {
+    return (await this.request(Events, options)).events;
+  }
+
+  /** Sends one of this store's events again: the same id and body. */
+  async redeliverEvent(id: string): Promise<WebhookEvent> {
+    return (await this.request(RedeliverEvent, { id })).redeliverEvent;
   }
 
   /** The bills this store collected on a calendar day (YYYY-MM-DD, the store's time zone): the cash hand-over. */

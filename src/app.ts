@@ -252,6 +252,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.outbox.start();
       services.confirmations.start();
       services.retention.start();
+      services.overdueSweep.start();
       await services.receiptKeys.record();
       services.sealer.start();
       // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
@@ -276,6 +277,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       openSockets.stop();
       services.confirmations.stop();
       await services.retention.stop();
+      await services.overdueSweep.stop();
       await services.sealer.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

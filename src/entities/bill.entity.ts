@@ -14,6 +14,11 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("IDX_bills_phone", ["customerPhone", "id"])
 // The bills a store collected on a day (its hand-over and its report).
 @Index("IDX_bills_store_paid", ["paidAtStoreId", "paidAt"])
+// A biller's search (billSearch), newest first, and by status.
+@Index("IDX_bills_partner_created", ["partnerId", "createdAt", "id"])
+@Index("IDX_bills_partner_status", ["partnerId", "status", "createdAt", "id"])
+// The overdue sweep: unpaid, not yet told, by due date.
+@Index("IDX_bills_overdue", ["overdueNotifiedAt", "status", "dueDate"])
 export class BillEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() partnerId: string;
@@ -37,4 +42,6 @@ export class BillEntity {
    */
   @IdColumn({ nullable: true }) paymentId: string | null;
   @TimeColumn() createdAt: Date;
+  /** When `bill.overdue` was sent (once, by the sweep that marked it); null until then. */
+  @TimeColumn({ nullable: true }) overdueNotifiedAt: Date | null;
 }

@@ -38,3 +38,4 @@ export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { TreeHeadEntity } from "./tree-head.entity";
 export { VerificationChallengeEntity } from "./verification-challenge.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";
+export { WebhookEventEntity } from "./webhook-event.entity";

@@ -16,6 +16,10 @@ export interface SaleItem {
 @Index("IDX_payments_customer", ["customerId", "id"])
 @Index("IDX_payments_store", ["storeId", "id"])
 @Index("IDX_payments_processing", ["status", "processingDeadline"])
+// A store's search (paymentSearch): newest first, by time, by status, by reference.
+@Index("IDX_payments_store_created", ["storeId", "createdAt", "id"])
+@Index("IDX_payments_store_status", ["storeId", "status", "createdAt", "id"])
+@Index("IDX_payments_store_reference", ["storeId", "reference", "createdAt", "id"])
 export class PaymentEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 24 }) status: PaymentStatus;

@@ -15,6 +15,8 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("IDX_tickets_event", ["eventId"])
 @Index("IDX_tickets_event_updated", ["eventId", "updatedAt"])
 @Index("IDX_tickets_event_inside", ["eventId", "inside"])
+// A ticket shop's search (searchTickets), newest first.
+@Index("IDX_tickets_partner_created", ["partnerId", "createdAt", "id"])
 export class TicketEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() partnerId: string;

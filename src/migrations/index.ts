@@ -28,6 +28,7 @@ import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
 import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
 import { GateDesk1766000000000 } from "./1766000000000-gate-desk";
+import { MerchantEvents1765800000000 } from "./1765800000000-merchant-events";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -60,5 +61,6 @@ export const migrations = [
   CardRemoval1765500000000,
   UserVerification1765510000000,
   BooksCopies1765520000000,
+  MerchantEvents1765800000000,
   GateDesk1766000000000,
 ];

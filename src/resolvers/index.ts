@@ -6,6 +6,8 @@ import { CodeResolver } from "./codes/code.resolver";
 import { ConfirmationResolver } from "./payments/confirmation.resolver";
 import { CustomerResolver } from "./access/customer.resolver";
 import { DeadMessageResolver } from "./delivery/dead-message.resolver";
+import { EventResolver } from "./delivery/event.resolver";
+import { MerchantResolver } from "./views/merchant.resolver";
 import { DeviceResolver } from "./devices/device.resolver";
 import { UserVerificationResolver } from "./devices/user-verification.resolver";
 import { IssuedCodeResolver } from "./codes/issued-code.resolver";
@@ -16,4 +18,5 @@ import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver"
 import { GateDeskResolver } from "./tickets/gate-desk.resolver";
 import { TicketOfferResolver } from "./tickets/ticket-offer.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver] as const;
+
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver] as const;

@@ -47,6 +47,13 @@ import { ReceiptService } from "./books/receipts.service";
 import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
+import { EventListService } from "./delivery/event-list.service";
+import { BillOverdue } from "./bills/bill-overdue";
+import { OverdueSweep } from "./upkeep/overdue-sweep.service";
+import { StorePayoutsService } from "./views/store-payouts.service";
+import { PaymentSearchService } from "./payments/payment-search.service";
+import { BillSearchService } from "./bills/bill-search.service";
+import { TicketSearchService } from "./tickets/ticket-search.service";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -101,6 +108,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
+    events: new EventListService(deps, outbox),
     idempotency,
     paymentDecisions,
     confirmations,
@@ -121,7 +129,12 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
+    overdueSweep: new OverdueSweep(deps, new BillOverdue(deps, outbox)),
     storeReports: new StoreReportService(deps),
+    storePayouts: new StorePayoutsService(deps),
+    paymentSearch: new PaymentSearchService(deps),
+    billSearch: new BillSearchService(deps),
+    ticketSearch: new TicketSearchService(deps, tickets),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
     receipts,

@@ -247,7 +247,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     expect(found).toEqual([]);
   });
 
-  it("the register: key form, sale, verdict, refund dialog, bill collection and Today", async () => {
+  it("the register: key form, sale, verdict, refund dialog, bill collection, Today, Search and Payouts", async () => {
     const { apiKey } = await newRegister(server.url, "JPY", "Corner Store Ebisu");
     const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT });
     const page = await context.newPage();
@@ -290,6 +290,14 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await tab(page, "Today");
     await page.getByRole("list", { name: "Payments today" }).getByTestId("payment-status").first().waitFor();
     found.push(...(await violations(page, "register today")));
+
+    await tab(page, "Search");
+    await page.locator("form.search-form").getByRole("button", { name: "Search" }).click();
+    await page.getByTestId("search-results").waitFor();
+    found.push(...(await violations(page, "register search")));
+    await tab(page, "Payouts");
+    await page.getByTestId("payouts").waitFor();
+    found.push(...(await violations(page, "register payouts")));
     await context.close();
     expect(found).toEqual([]);
   });

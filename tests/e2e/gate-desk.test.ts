@@ -40,7 +40,7 @@ describe.each(engines)("the gate's desk through the clients (%s)", (engine) => {
     const plainCode = (await fan.phone.issueTicketCode(plain.id, PASSWORD)).code;
     expect(await gate.admitTicket(plainCode, event.id, "VIP door", vip.id)).toMatchObject({ result: "DENIED", reason: "NOT_ON_LIST" });
 
-    const [hit] = await gate.searchTickets(event.id, "tanaka");
+    const [hit] = await gate.gateSearch(event.id, "tanaka");
     expect(hit).toMatchObject({ ticketId: onVip.id, issueNumber: "V-1", attendeeName: "Tanaka Yuki", seat: "A-1" });
     const admitted = await gate.admitTicketById(hit.ticketId, event.id, "VIP door", vip.id);
     expect(admitted).toMatchObject({ result: "ADMITTED", byTicketId: true, listId: vip.id, ticket: { attendeeName: "Tanaka Yuki", seat: "A-1" } });
@@ -65,7 +65,7 @@ describe.each(engines)("the gate's desk through the clients (%s)", (engine) => {
 
     const audit = await shop.gateAudit(event.id);
     expect(audit.map((a) => a.action).sort()).toEqual(["ADMIT_BY_ID", "SEARCH", "UNDO"]);
-    expect(await errorCodeOf(gate.searchTickets(event.id, "t"))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(gate.gateSearch(event.id, "t"))).toBe("BAD_USER_INPUT");
   });
 
   it("a ticket offered moves when the receiver accepts: the receiver is told live, the giver's code stops working", async () => {

@@ -49,16 +49,16 @@ describe.each(engines)("the gate's desk: names and search, undo, check-in lists,
     await post({ issueNumber: "SS-0043", holderPhone: fan.phoneNumber, attendeeName: "Suzuki Ichiro" });
     expect(ticket.attendeeName).toBe("Yamada Hanako");
 
-    expect((await world.services.gateSearch.searchTickets(gate, event.id, "yamada")).map((h) => h.issueNumber)).toEqual(["SS-0042"]);
-    const [hit] = await world.services.gateSearch.searchTickets(gate, event.id, "SS-0043");
+    expect((await world.services.gateSearch.search(gate, event.id, "yamada")).map((h) => h.issueNumber)).toEqual(["SS-0042"]);
+    const [hit] = await world.services.gateSearch.search(gate, event.id, "SS-0043");
     expect(hit).toEqual({ ticketId: expect.any(String), issueNumber: "SS-0043", attendeeName: "Suzuki Ichiro", seat: null, usesAllowed: 1, usesLeft: 1, inside: false, revoked: false });
     expect(hit).not.toHaveProperty("holderPhone");
-    expect(await world.services.gateSearch.searchTickets(gate, event.id, "SS-00")).toEqual([]); // a number is matched whole
-    expect(await world.services.gateSearch.searchTickets(gate, event.id, "a%")).toEqual([]); // a wildcard is a character like any other
-    expect(await errorCodeOf(world.services.gateSearch.searchTickets(gate, event.id, "y"))).toBe("BAD_USER_INPUT");
+    expect(await world.services.gateSearch.search(gate, event.id, "SS-00")).toEqual([]); // a number is matched whole
+    expect(await world.services.gateSearch.search(gate, event.id, "a%")).toEqual([]); // a wildcard is a character like any other
+    expect(await errorCodeOf(world.services.gateSearch.search(gate, event.id, "y"))).toBe("BAD_USER_INPUT");
     const stranger = await venue();
-    expect(await errorCodeOf(world.services.gateSearch.searchTickets(stranger.gate, event.id, "yamada"))).toBe("FORBIDDEN");
-    expect(await errorCodeOf(world.services.gateSearch.searchTickets(shop, event.id, "yamada"))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(world.services.gateSearch.search(stranger.gate, event.id, "yamada"))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(world.services.gateSearch.search(shop, event.id, "yamada"))).toBe("FORBIDDEN");
 
     const gates = await Promise.all(Array.from({ length: 3 }, async () => world.callerOf((await world.services.admin.issueApiKey(world.admin, "GATE", partner.id)).key)));
     const code = await codeFor(fan.caller, ticket.id);
@@ -81,8 +81,8 @@ describe.each(engines)("the gate's desk: names and search, undo, check-in lists,
 
   it("limits a gate's searches", async () => {
     const { gate, event } = await venue();
-    for (let i = 0; i < 5; i++) await world.services.gateSearch.searchTickets(gate, event.id, `name ${i}`);
-    expect(await errorCodeOf(world.services.gateSearch.searchTickets(gate, event.id, "one more"))).toBe("RATE_LIMITED");
+    for (let i = 0; i < 5; i++) await world.services.gateSearch.search(gate, event.id, `name ${i}`);
+    expect(await errorCodeOf(world.services.gateSearch.search(gate, event.id, "one more"))).toBe("RATE_LIMITED");
   });
 
   it("undoes an admission at the gate that made it, within minutes: the use comes back and every count follows", async () => {

@@ -1,4 +1,4 @@
-import { dayIn, paymentsOfDay, type PaymentPages } from "../../apps/web/src/register/store-day";
+import { addDays, dayIn, paymentsOfDay, startOfDayIn, type PaymentPages } from "../../apps/web/src/register/store-day";
 
 /** A store's history as the server pages it: newest first, `first` at a time, with a cursor. */
 function history(createdAt: string[]): PaymentPages<{ id: number; createdAt: string }> & { pagesRead: number } {
@@ -50,5 +50,28 @@ describe("the register's payments of the day", () => {
     expect(listed.payments.length).toBeGreaterThanOrEqual(500);
     const empty = history([]);
     expect(await paymentsOfDay(empty, "UTC", "2026-11-25")).toEqual({ payments: [], more: false });
+  });
+});
+
+/** The register's Search counts the store's days as the server does: from its midnight, whatever the browser's zone. */
+describe("a store's day as instants, for a search", () => {
+  it("begins at the store's midnight", () => {
+    expect(startOfDayIn("Asia/Tokyo", "2026-11-25").toISOString()).toBe("2026-11-24T15:00:00.000Z");
+    expect(startOfDayIn("UTC", "2026-11-25").toISOString()).toBe("2026-11-25T00:00:00.000Z");
+    expect(startOfDayIn("America/New_York", "2026-11-25").toISOString()).toBe("2026-11-25T05:00:00.000Z");
+  });
+
+  it("follows a daylight-saving change: a day of 23 or 25 hours", () => {
+    // New York springs forward on 8 March 2026 and falls back on 1 November 2026.
+    expect(startOfDayIn("America/New_York", "2026-03-08").toISOString()).toBe("2026-03-08T05:00:00.000Z");
+    expect(startOfDayIn("America/New_York", "2026-03-09").toISOString()).toBe("2026-03-09T04:00:00.000Z");
+    expect(startOfDayIn("America/New_York", "2026-11-01").toISOString()).toBe("2026-11-01T04:00:00.000Z");
+    expect(startOfDayIn("America/New_York", "2026-11-02").toISOString()).toBe("2026-11-02T05:00:00.000Z");
+  });
+
+  it("counts calendar days across months and years", () => {
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+    expect(addDays("2026-11-25", -6)).toBe("2026-11-19");
   });
 });

@@ -21,8 +21,8 @@ export class GateDeskResolver {
 
   @Authorized("GATE")
   @Query(() => [GateSearchHit], { description: "gate (own events): tickets by attendee name (a part) or ticket number; rate-limited, audited" })
-  searchTickets(@Arg("eventId", () => ID) eventId: string, @Arg("query") query: string, @Ctx() ctx: RequestContext): Promise<GateSearchHit[]> {
-    return ctx.services.gateSearch.searchTickets(ctx.caller, eventId, query);
+  gateSearch(@Arg("eventId", () => ID) eventId: string, @Arg("query") query: string, @Ctx() ctx: RequestContext): Promise<GateSearchHit[]> {
+    return ctx.services.gateSearch.search(ctx.caller, eventId, query);
   }
 
   @Authorized("PARTNER")

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { AtCommit, Tx } from "../../database";
+import { row, type AtCommit, type Tx } from "../../database";
+import { WebhookEventEntity } from "../../entities";
 import type { ServiceDeps } from "../kernel/deps";
 import { newId } from "../kernel/ids";
 import type { OutboxService } from "./outbox.service";
@@ -19,30 +20,58 @@ import { WEBHOOK_OWNERS, type WebhookOwnerKind, type WebhookSecrets } from "./we
 export const WEBHOOK_TOPIC = "partner.webhook";
 export const MAX_SKEW_SECONDS = 300;
 
-/** One webhook: to a partner (`partnerId`) or to a store's back office (`storeId`). */
+/**
+ * One webhook: to a partner (`partnerId`) or to a store's back office (`storeId`). `body`
+ * is the request's body as sent, the same text the event list keeps; messages written
+ * before it was carried have `data` instead, and their body is made from it.
+ */
 export interface WebhookEvent {
   eventId: string;
   partnerId?: string;
   storeId?: string;
   type: string;
-  data: Record<string, unknown>;
+  data?: Record<string, unknown>;
+  body?: string;
   createdAt: string;
+}
+
+export type WebhookReceiver = { partnerId: string } | { storeId: string };
+
+/** The receiver as the event list and the outbox name it: "store:<id>" or "partner:<id>". */
+export const receiverName = (receiver: WebhookReceiver): string => ("storeId" in receiver ? `store:${receiver.storeId}` : `partner:${receiver.partnerId}`);
+
+/** The receiver a name stands for (the reverse of `receiverName`). */
+export function receiverOf(name: string): WebhookReceiver {
+  const [kind, id] = name.split(":");
+  return kind === "store" ? { storeId: id } : { partnerId: id };
 }
 
 /**
  * Sends one event to a partner or a store with `tx` (only if `onlyIf` changed a row, when
  * given): the outbox delivers it, signed, once the transaction commits, and retries it.
+ * The event list (`events`) gets the same body in the same transaction, under the same
+ * condition, so what a receiver reads there is what its webhook carried, byte for byte.
  */
 export function sendWebhook(
   outbox: OutboxService,
   tx: Tx,
-  receiver: { partnerId: string } | { storeId: string },
+  receiver: WebhookReceiver,
   type: string,
   data: Record<string, unknown>,
   at: Date,
   options: { onlyIf?: AtCommit } = {},
 ): void {
-  const event: WebhookEvent = { eventId: newId(), ...receiver, type, data, createdAt: at.toISOString() };
+  const eventId = newId();
+  const createdAt = at.toISOString();
+  const body = JSON.stringify({ id: eventId, type, createdAt, data });
+  const listed: WebhookEventEntity = Object.assign(new WebhookEventEntity(), { id: eventId, receiver: receiverName(receiver), type, body, createdAt: at, redeliveredAt: null });
+  tx.atCommit(row(WebhookEventEntity, listed), options);
+  sendListed(outbox, tx, listed, options);
+}
+
+/** Sends a listed event (again, for `redeliverEvent`): the same id and body. */
+export function sendListed(outbox: OutboxService, tx: Tx, listed: WebhookEventEntity, options: { onlyIf?: AtCommit } = {}): void {
+  const event: WebhookEvent = { eventId: listed.id, ...receiverOf(listed.receiver), type: listed.type, body: listed.body, createdAt: listed.createdAt.toISOString() };
   outbox.send(tx, WEBHOOK_TOPIC, event as unknown as Record<string, unknown>, options);
 }
 
@@ -80,7 +109,7 @@ export function webhookSender(deps: ServiceDeps, secrets: WebhookSecrets) {
     const { kind, id } = ownerOf(event);
     const owner = await deps.db.read((m) => m.findOneBy(WEBHOOK_OWNERS[kind].entity, { id }));
     if (!owner?.webhookUrl) return; // nowhere to send it any more
-    const body = JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, data: event.data });
+    const body = event.body ?? JSON.stringify({ id: event.eventId, type: event.type, createdAt: event.createdAt, data: event.data });
     const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
     const headers = {
       "content-type": "application/json",

@@ -36,7 +36,7 @@ export class GateSearchService {
     private readonly ticketEvents: TicketEventService,
   ) {}
 
-  async searchTickets(caller: Caller, eventId: string, queryInput: string): Promise<GateSearchHit[]> {
+  async search(caller: Caller, eventId: string, queryInput: string): Promise<GateSearchHit[]> {
     const { partnerId, apiKeyId } = requireGate(caller);
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     const query = queryInput.trim().replace(/\s+/g, " ");

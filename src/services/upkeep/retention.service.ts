@@ -88,6 +88,8 @@ export class RetentionService {
           `AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = r.resultId AND p.status IN (${undecided})) ORDER BY r.createdAt LIMIT ${batch}`,
         remove: `DELETE FROM idempotency_records WHERE id IN (${ids}) AND createdAt < ? AND state <> 'IN_PROGRESS'`,
       },
+      // The event list lasts as long as a retried payment replays (idempotency records).
+      byTime("webhook_events", "createdAt", retention.idempotencyHours * HOUR_MS),
       // Only delivered messages: ones still trying, or given up on, are never deleted here.
       byTime("outbox_messages", "deliveredAt", retention.outboxHours * HOUR_MS),
       // Every code is over by its expiry (a day at most, a bill code 60 days), used or not. A payment keeps

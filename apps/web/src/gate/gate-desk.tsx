@@ -32,7 +32,7 @@ export function SearchDesk({
     if ([...query.trim()].length < 2) return setProblem(gw.searchTooShort);
     setBusy(true);
     try {
-      setHits(online ? await client.searchTickets(saved.eventId, query.trim()) : offline.search(query));
+      setHits(online ? await client.gateSearch(saved.eventId, query.trim()) : offline.search(query));
     } catch (error) {
       setProblem(gateErrorWords(error));
     } finally {

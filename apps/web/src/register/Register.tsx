@@ -9,12 +9,14 @@ import { Sale } from "./Sale";
 import { forgetKey, saveKey, savedKey } from "./saved-key";
 import type { RegisterSession } from "./session";
 import { Today } from "./Today";
+import { PaymentSearch } from "./PaymentSearch";
+import { Payouts } from "./Payouts";
 import { WatchedRegisterClient } from "./watched-client";
 import { rw } from "./register-words";
 import { LanguageSwitch } from "../shared/LanguageSwitch";
 import "./register.css";
 
-const sections = () => ({ sale: rw.sale, bill: rw.bill, today: rw.today });
+const sections = () => ({ sale: rw.sale, bill: rw.bill, today: rw.today, search: rw.search, payouts: rw.payouts });
 type Section = keyof ReturnType<typeof sections>;
 
 /**
@@ -100,6 +102,8 @@ export function Register() {
         {section === "sale" && <Sale session={session} />}
         {section === "bill" && <BillCollection session={session} />}
         {section === "today" && <Today session={session} />}
+        {section === "search" && <PaymentSearch session={session} />}
+        {section === "payouts" && <Payouts session={session} />}
       </main>
     </div>
   );

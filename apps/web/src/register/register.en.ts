@@ -92,4 +92,35 @@ export const en = {
   billsToday: "Bills collected today",
   noBillsToday: "No bills collected yet today.",
   refundedNotice: (amount: string) => `Refunded: ${amount} given back to the card.`,
+
+  // Register.tsx: the back office's tabs
+  search: "Search",
+  payouts: "Payouts",
+
+  // PaymentSearch.tsx
+  searchTitle: "Find a payment",
+  searchReference: "Reference",
+  searchStatus: "Status",
+  anyStatus: "Any",
+  searchMin: (currency: string) => `At least (${currency})`,
+  searchMax: (currency: string) => `At most (${currency})`,
+  searchFrom: "From (day)",
+  searchTo: "To (day, included)",
+  searchRun: "Search",
+  searchNone: "No payment matches.",
+  searchResults: "Payments found",
+  searchMore: "More",
+
+  // Payouts.tsx
+  payoutsTitle: "Payouts",
+  payoutsShow: "Show",
+  payoutsNone: "Nothing is owed for these days.",
+  payoutsCaption: (from: string, to: string) => `What the center owes the store, ${from} to ${to}`,
+  payoutDay: "Day",
+  payoutInstitution: "Card company",
+  payoutApproved: "Approved",
+  payoutNet: "Owed",
+  payoutTotal: "Total owed",
+  downloadCsv: "Download CSV",
+  downloadJson: "Download JSON",
 };

@@ -32,3 +32,33 @@ export async function paymentsOfDay<P extends { createdAt: string }>(client: Pay
     after = page.nextCursor;
   }
 }
+
+/** The calendar day `days` after `day` (YYYY-MM-DD; negative: before). */
+export function addDays(day: string, days: number): string {
+  const at = new Date(`${day}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+/**
+ * The instant a calendar day begins in the store's time zone (its midnight), so a search
+ * by dates counts the store's days as the server's reports do.
+ */
+export function startOfDayIn(timeZone: string, day: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  // The zone's offset near that moment, asked twice: once more after a daylight-saving change.
+  let at = utcMidnight;
+  for (let i = 0; i < 2; i++) at = utcMidnight - offsetAt(timeZone, at);
+  return new Date(at);
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
+function offsetAt(timeZone: string, at: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(at))
+      .map((part) => [part.type, part.value]),
+  );
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return wall - Math.floor(at / 1000) * 1000;
+}
