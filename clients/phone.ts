@@ -7,7 +7,7 @@ import { TicketFields, TicketHistoryFields, type Ticket, type TicketHistory } fr
 const CustomerFields = graphql(`fragment CustomerFields on Customer { id phone name confirmAbove }`);
 export type Customer = ResultOf<typeof CustomerFields>;
 
-const CardFields = graphql(`fragment CardFields on Card { id selector kind institution brand last4 expiryMonth expiryYear label status }`);
+const CardFields = graphql(`fragment CardFields on Card { id selector kind institution brand last4 expiryMonth expiryYear label status expired }`);
 export type Card = ResultOf<typeof CardFields>;
 export type CardKind = Card["kind"];
 export type CardStatus = Card["status"];
@@ -55,6 +55,21 @@ const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
 const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
 export type AddCardInput = VariablesOf<typeof AddCard>["input"];
 const RemoveCard = graphql(`mutation RemoveCard($cardId: ID!) { removeCard(cardId: $cardId) { ...CardFields } }`, [CardFields]);
+const UpdateCardExpiry = graphql(
+  `mutation UpdateCardExpiry($cardId: ID!, $expiryMonth: Int!, $expiryYear: Int!) {
+    updateCardExpiry(cardId: $cardId, expiryMonth: $expiryMonth, expiryYear: $expiryYear) { ...CardFields } }`,
+  [CardFields],
+);
+const DailyLimitsFields = graphql(
+  `fragment DailyLimitsFields on DailyLimits { maxAmount maxCount ceilingAmount ceilingCount day timeZone spentToday paymentsToday }`,
+);
+export type DailyLimits = ResultOf<typeof DailyLimitsFields>;
+const DailyLimitsQuery = graphql(`query DailyLimits { dailyLimits { ...DailyLimitsFields } }`, [DailyLimitsFields]);
+const SetDailyLimits = graphql(
+  `mutation SetDailyLimits($maxAmount: Int, $maxCount: Int, $password: String!) {
+    setDailyLimits(maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ...DailyLimitsFields } }`,
+  [DailyLimitsFields],
+);
 const Cards = graphql(`query Cards { cards { ...CardFields } }`, [CardFields]);
 const SetCardStatus = graphql(
   `mutation SetCardStatus($cardId: ID!, $status: CardStatus!, $password: String!) {
@@ -190,6 +205,21 @@ export class PhoneClient extends WalletClient {
   /** Takes one of the customer's cards out of the wallet: its codes stop working, past payments still show it. */
   async removeCard(cardId: string): Promise<Card> {
     return (await this.request(RemoveCard, { cardId })).removeCard;
+  }
+
+  /** The renewed card's expiry: a card past its old one pays again with the status it had. */
+  async updateCardExpiry(cardId: string, expiryMonth: number, expiryYear: number): Promise<Card> {
+    return (await this.request(UpdateCardExpiry, { cardId, expiryMonth, expiryYear })).updateCardExpiry;
+  }
+
+  /** What the customer's payment codes may pay in a day, and what they paid today. */
+  async dailyLimits(): Promise<DailyLimits> {
+    return (await this.request(DailyLimitsQuery)).dailyLimits;
+  }
+
+  /** The customer's own day total and count (null: none of their own), at most the operator's ceiling. */
+  async setDailyLimits(maxAmount: number | null, maxCount: number | null, password: string): Promise<DailyLimits> {
+    return (await this.request(SetDailyLimits, { maxAmount, maxCount, password })).setDailyLimits;
   }
 
   async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {

@@ -49,4 +49,6 @@ export class PaymentEntity {
   @IdColumn({ nullable: true }) pointsSettlementId: string | null;
   /** The bill this payment pays (collectBill by card): settled or released with its decision; null otherwise. */
   @IdColumn({ nullable: true }) billId: string | null;
+  /** The day whose daily limits this payment was counted in (daily-limit.service.ts); null: not counted, or given back. */
+  @Column({ type: "varchar", length: 10, nullable: true }) dailyLimitDay: string | null;
 }

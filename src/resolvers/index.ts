@@ -5,6 +5,7 @@ import { CardResolver } from "./cards/card.resolver";
 import { CodeResolver } from "./codes/code.resolver";
 import { ConfirmationResolver } from "./payments/confirmation.resolver";
 import { CustomerResolver } from "./access/customer.resolver";
+import { DailyLimitResolver } from "./payments/daily-limit.resolver";
 import { DeadMessageResolver } from "./delivery/dead-message.resolver";
 import { DeviceResolver } from "./devices/device.resolver";
 import { UserVerificationResolver } from "./devices/user-verification.resolver";
@@ -14,4 +15,4 @@ import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DailyLimitResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;
