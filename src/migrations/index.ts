@@ -28,6 +28,7 @@ import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
 import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
 import { DailyLimits1765900000000 } from "./1765900000000-daily-limits";
+import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   UserVerification1765510000000,
   BooksCopies1765520000000,
   DailyLimits1765900000000,
+  PointAdjustments1765901000000,
 ];

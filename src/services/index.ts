@@ -4,6 +4,7 @@ import { AuthService } from "./access/auth.service";
 import { SignUpService } from "./access/sign-up.service";
 import { StoreReportService } from "./views/store-report.service";
 import { StoreWebhooks } from "./payments/store-webhooks";
+import { PointAdjustmentService } from "./points/point-adjustment.service";
 import { DailyLimitService } from "./payments/daily-limit.service";
 import { OfflineTokenService } from "./payments/offline-token.service";
 import { BillCardPayments } from "./bills/bill-card-payments";
@@ -78,6 +79,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
+  const pointAdjustments = new PointAdjustmentService(deps, idempotency, programs, pointReceipts);
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
@@ -109,6 +111,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     programs,
     memberships,
     points,
+    pointAdjustments,
     messages: new MessageService(deps, programs),
     bills,
     ticketEvents,

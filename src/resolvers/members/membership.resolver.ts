@@ -3,7 +3,7 @@ import { IssuedCode } from "../../schema/codes/code.types";
 import type { RequestContext } from "../../schema/context";
 import { DeviceProofInput } from "../../schema/devices/device.types";
 import { approvalOf } from "../../services/kernel/approval";
-import { Membership, Offer, PointMovementPage, PointsResult, Program } from "../../schema/members/membership.types";
+import { Membership, Offer, PointAdjustment, PointMovementPage, PointsResult, Program } from "../../schema/members/membership.types";
 import { toMembership } from "../mappers";
 
 @Resolver()
@@ -89,8 +89,25 @@ export class MembershipResolver {
         storeId: n.storeId,
         expiresAt: n.expiresAt,
         at: n.createdAt,
+        reason: n.reason ?? null,
       })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  @Authorized("PARTNER")
+  @Mutation(() => PointAdjustment, {
+    description:
+      "partner: adds (positive) or takes (negative) a member's points in its own program, with a reason; never below zero (INSUFFICIENT_POINTS); the member is told. Idempotent on the key",
+  })
+  adjustPoints(
+    @Arg("programId", () => ID) programId: string,
+    @Arg("memberNumber") memberNumber: string,
+    @Arg("points", () => Int) points: number,
+    @Arg("reason") reason: string,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointAdjustment> {
+    return ctx.services.pointAdjustments.adjustPoints(ctx.caller, programId, memberNumber, points, reason, idempotencyKey);
   }
 }

@@ -16,6 +16,7 @@ import type { ProgramService } from "../members/program.service";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
 import { liveLots } from "../members/point-lots";
 import type { Tx } from "../../database";
+import { tellEarned } from "./point-notices";
 
 const DAY_MS = 86_400_000;
 const SETTLE_ATTEMPTS = 5;
@@ -146,6 +147,7 @@ export class PointsService {
         Object.assign(new PointMovementEntity(), { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now }),
         membership.customerId,
       );
+      await tellEarned(this.deps, tx, program, membership, store.name, earned, now);
     }
   }
 
