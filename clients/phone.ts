@@ -113,6 +113,10 @@ const AllotTicket = graphql(`mutation AllotTicket($ticketId: ID!, $toPhone: Stri
   TicketFields,
 ]);
 const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
+const SetMemberLookup = graphql(
+  `mutation SetMemberLookup($programId: ID!, $allowed: Boolean!) { setMemberLookup(programId: $programId, allowed: $allowed) { ...MembershipFields } }`,
+  [MembershipFields],
+);
 const Memberships = graphql(`query Memberships { memberships { ...MembershipFields } }`, [MembershipFields]);
 const IssueMemberCode = graphql(
   `mutation IssueMemberCode($programId: ID!, $password: String, $proof: DeviceProofInput, $svg: Boolean!, $png: Boolean!) {
@@ -305,6 +309,11 @@ export class PhoneClient extends WalletClient {
 
   async joinProgram(programId: string): Promise<Membership> {
     return (await this.request(JoinProgram, { programId })).joinProgram;
+  }
+
+  /** Lets the program's registers find the member by phone number or customer number, or stops it. */
+  async setMemberLookup(programId: string, allowed: boolean): Promise<Membership> {
+    return (await this.request(SetMemberLookup, { programId, allowed })).setMemberLookup;
   }
 
   async memberships(): Promise<Membership[]> {

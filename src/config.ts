@@ -149,6 +149,7 @@ const envSchema = z.object({
   RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: intFrom(60, 1),
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
+  RATE_MEMBER_LOOKUPS_PER_REGISTER_PER_MIN: intFrom(30, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
@@ -367,6 +368,8 @@ export interface Config {
     paymentRequestsPerRegisterPerMin: number;
     /** requestPayment pushes to one phone number from one register key. */
     paymentRequestsPerPhonePerRegisterPerMin: number;
+    /** lookupMember and earnPoints by one register key (found or not). */
+    memberLookupsPerRegisterPerMin: number;
     anonymousSocketsPerAddressPerMin: number;
     /** Messages one program may put in one member's inbox in any 24 hours. */
     messagesPerMemberPerDay: number;
@@ -470,6 +473,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wrongCodesPerTerminalPerMin: e.RATE_WRONG_CODES_PER_TERMINAL_PER_MIN,
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
+      memberLookupsPerRegisterPerMin: e.RATE_MEMBER_LOOKUPS_PER_REGISTER_PER_MIN,
       anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
       messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
       signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,

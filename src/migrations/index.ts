@@ -29,6 +29,7 @@ import { UserVerification1765510000000 } from "./1765510000000-user-verification
 import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
 import { DailyLimits1765900000000 } from "./1765900000000-daily-limits";
 import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments";
+import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   BooksCopies1765520000000,
   DailyLimits1765900000000,
   PointAdjustments1765901000000,
+  MemberLookup1765902000000,
 ];

@@ -76,6 +76,7 @@ export const toMembership = (v: MembershipView): Membership => ({
   pointsExpiringSoon: v.pointsExpiringSoon,
   nextExpiry: v.nextExpiry,
   offers: v.offers.map((o) => ({ id: o.id, title: o.title, description: o.description, validUntil: o.validUntil })),
+  lookupAllowed: v.lookupAllowed,
 });
 
 export const toEvent = (e: EventEntity): Event => ({

@@ -4,6 +4,7 @@ import { AuthService } from "./access/auth.service";
 import { SignUpService } from "./access/sign-up.service";
 import { StoreReportService } from "./views/store-report.service";
 import { StoreWebhooks } from "./payments/store-webhooks";
+import { MemberLookupService } from "./points/member-lookup.service";
 import { PointAdjustmentService } from "./points/point-adjustment.service";
 import { DailyLimitService } from "./payments/daily-limit.service";
 import { OfflineTokenService } from "./payments/offline-token.service";
@@ -80,6 +81,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
   const pointAdjustments = new PointAdjustmentService(deps, idempotency, programs, pointReceipts);
+  const memberLookup = new MemberLookupService(deps, memberships);
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
@@ -112,6 +114,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     memberships,
     points,
     pointAdjustments,
+    memberLookup,
     messages: new MessageService(deps, programs),
     bills,
     ticketEvents,

@@ -110,4 +110,39 @@ export class MembershipResolver {
   ): Promise<PointAdjustment> {
     return ctx.services.pointAdjustments.adjustPoints(ctx.caller, programId, memberNumber, points, reason, idempotencyKey);
   }
+
+  @Authorized("PHONE")
+  @Mutation(() => Membership, {
+    description: "phone: lets the program's registers find the member by phone number or customer number (lookupMember), or stops it",
+  })
+  async setMemberLookup(@Arg("programId", () => ID) programId: string, @Arg("allowed") allowed: boolean, @Ctx() ctx: RequestContext): Promise<Membership> {
+    return toMembership(await ctx.services.memberships.setMemberLookup(ctx.caller, programId, allowed));
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => Membership, {
+    description:
+      "register: a member of the store's program who allows it, by the store's customer number or by phone number (one of them); every miss is the same NOT_FOUND; rate-limited per register key",
+  })
+  async lookupMember(
+    @Arg("customerNumber", () => String, { nullable: true }) customerNumber: string | null,
+    @Arg("phone", () => String, { nullable: true }) phone: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Membership> {
+    return toMembership(await ctx.services.memberLookup.lookupMember(ctx.caller, { customerNumber, phone }));
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => PointsResult, {
+    description: "register: points earned on a purchase by a member found with lookupMember, by member number (earning only: redeeming takes the member code)",
+  })
+  async earnPoints(
+    @Arg("memberNumber") memberNumber: string,
+    @Arg("purchaseAmount", () => Int) purchaseAmount: number,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointsResult> {
+    const result = await ctx.services.points.earnPoints(ctx.caller, memberNumber, purchaseAmount, idempotencyKey);
+    return { ...result, membership: toMembership(result.membership) };
+  }
 }

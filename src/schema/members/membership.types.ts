@@ -23,6 +23,7 @@ export class Membership {
   @Field(() => Int, { description: "points that expire within 30 days" }) pointsExpiringSoon: number;
   @Field(() => Date, { nullable: true }) nextExpiry: Date | null;
   @Field(() => [Offer]) offers: Offer[];
+  @Field({ description: "the member lets the program's registers find them by phone number or customer number (setMemberLookup)" }) lookupAllowed: boolean;
 }
 
 @ObjectType()

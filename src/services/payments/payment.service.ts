@@ -25,6 +25,7 @@ import { requirePhone } from "../kernel/validation";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
 import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
 import type { DailyLimitService } from "./daily-limit.service";
+import { customerNumberOf } from "../kernel/customer-numbers.service";
 
 /** A redeem's transaction, run again when its payment answered as committed is not there. */
 const CREATE_ATTEMPTS = 3;
@@ -497,6 +498,7 @@ export class PaymentService {
       pointsSettlementId: holds.pointsSettlementId ?? null,
       billId: holds.billId ?? null,
       dailyLimitDay: holds.dailyLimitDay ?? null,
+      customerNumber: customerNumberOf(this.deps.keys.customerNumber, card.customerId, store.id),
     });
   }
 
