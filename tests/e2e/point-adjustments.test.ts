@@ -106,4 +106,15 @@ describe.each(engines)("point adjustments and notices (%s)", (engine) => {
     expect(await register.settlePoints(await m.code(), 50, 0, "earn-none")).toMatchObject({ pointsEarned: 0 });
     expect(await m.phone.messages()).toHaveLength(4);
   });
+
+  it("tells the member of points earned with a card payment once it is approved", async () => {
+    const { program, register } = await storeGroup();
+    const m = await member(program.id);
+    const paid = await register.redeemCode((await m.phone.issuePaymentCode(m.card.id, PASSWORD)).code, { amount: 5_000, currency: "JPY" }, "card-earn", {
+      memberCode: await m.code(),
+    });
+    expect(paid).toMatchObject({ status: "APPROVED", points: { pointsEarned: 50 } });
+    expect(await m.phone.messages()).toEqual([expect.objectContaining({ title: "Sunshine Points: +50 points" })]);
+    expect((await m.phone.messages())[0].body).toBe("You earned 50 points at Sunshine Mart Ebisu. Your balance is 50 points.");
+  });
 });
