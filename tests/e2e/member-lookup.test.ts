@@ -47,7 +47,7 @@ describe.each(engines)("looking up a member at the register (%s)", (engine) => {
     const joined = await m.phone.joinProgram(program.id);
     expect(joined.lookupAllowed).toBe(false);
     const paid = await register.redeemCode((await m.phone.issuePaymentCode(m.card.id, PASSWORD)).code, { amount: 500, currency: "JPY" }, "ml-pay");
-    const byNumber = { customerNumber: paid.customerNumber };
+    const byNumber = { customerNumber: paid.customerNumber! };
 
     expect(await errorCodeOf(register.lookupMember(byNumber))).toBe("NOT_FOUND");
     expect(await errorCodeOf(register.lookupMember({ phone: m.phoneNumber }))).toBe("NOT_FOUND");
