@@ -5,6 +5,7 @@ import { Problem } from "../shared/problem";
 import { Tabs } from "../shared/tabs";
 import { errorWords } from "../shared/words";
 import { BillCollection } from "./BillCollection";
+import { MemberLookup } from "./MemberLookup";
 import { Sale } from "./Sale";
 import { forgetKey, saveKey, savedKey } from "./saved-key";
 import type { RegisterSession } from "./session";
@@ -14,7 +15,7 @@ import { rw } from "./register-words";
 import { LanguageSwitch } from "../shared/LanguageSwitch";
 import "./register.css";
 
-const sections = () => ({ sale: rw.sale, bill: rw.bill, today: rw.today });
+const sections = () => ({ sale: rw.sale, bill: rw.bill, member: rw.member, today: rw.today });
 type Section = keyof ReturnType<typeof sections>;
 
 /**
@@ -99,6 +100,7 @@ export function Register() {
       <main>
         {section === "sale" && <Sale session={session} />}
         {section === "bill" && <BillCollection session={session} />}
+        {section === "member" && <MemberLookup session={session} />}
         {section === "today" && <Today session={session} />}
       </main>
     </div>
