@@ -93,6 +93,20 @@ describe.each(engines)("daily limits for payment codes (%s)", (engine) => {
     expect(await pay(voided, 1000, "dl-v2")).toMatchObject({ status: "APPROVED" });
   });
 
+  it("counts a payment waiting for the phone, and gives it back when the customer says no", async () => {
+    const shopper = await newShopper(server.url);
+    await shopper.phone.setDailyLimits(1000, null, PASSWORD);
+    await shopper.phone.setConfirmAbove(500);
+    const waiting = await pay(shopper, 800, "dl-w1");
+    expect(waiting.status).toBe("PENDING_CONFIRMATION");
+    expect(await shopper.phone.dailyLimits()).toMatchObject({ spentToday: 800, paymentsToday: 1 });
+    expect(await errorCodeOf(pay(shopper, 300, "dl-w2"))).toBe("DAILY_AMOUNT_LIMIT");
+    const [request] = await shopper.phone.pendingConfirmations();
+    expect(await shopper.phone.respondToConfirmation(request.id, false, PASSWORD)).toMatchObject({ status: "REJECTED_BY_CUSTOMER" });
+    expect(await shopper.phone.dailyLimits()).toMatchObject({ spentToday: 0, paymentsToday: 0 });
+    expect(await pay(shopper, 300, "dl-w3")).toMatchObject({ status: "APPROVED" });
+  });
+
   it("lets only the redeems within the total through when they race", async () => {
     const shopper = await newShopper(server.url);
     await shopper.phone.setDailyLimits(1000, null, PASSWORD);
