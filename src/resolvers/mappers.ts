@@ -63,6 +63,7 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
   customerId: p.customerId,
   storeId: p.storeId,
+  keptCustomerNumber: p.customerNumber ?? null,
   refundedAmount: p.refundedAmount,
   pointsSettlementId: p.pointsSettlementId,
   source: p,
