@@ -17,6 +17,7 @@ import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
 import { liveLots } from "../members/point-lots";
 import type { Tx } from "../../database";
 import { tellEarned } from "./point-notices";
+import { requireText } from "../kernel/validation";
 
 const DAY_MS = 86_400_000;
 const SETTLE_ATTEMPTS = 5;
@@ -126,11 +127,12 @@ export class PointsService {
     const register = requireRegister(caller);
     await this.deps.rateLimits.consume("memberLookupPerRegister", register.apiKeyId);
     if (!Number.isSafeInteger(purchaseAmount) || purchaseAmount < 0) badInput("purchaseAmount must be 0 or more", { field: "purchaseAmount" });
+    const number = requireText(memberNumber, "memberNumber", 16);
     return this.idempotency.run({
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
       operation: "earnPoints",
-      request: { memberNumber, purchaseAmount },
+      request: { memberNumber: number, purchaseAmount },
       load: (settlementId) => this.settlementResult(settlementId),
       work: async (claim) => {
         const settlementId = newId();
@@ -138,7 +140,7 @@ export class PointsService {
           claim(tx, settlementId);
           const store = await tx.findOneByOrFail(StoreEntity, { id: register.storeId });
           const membership = store.programId
-            ? await tx.findOneBy(MembershipEntity, { programId: store.programId, memberNumber, lookupAllowed: 1 })
+            ? await tx.findOneBy(MembershipEntity, { programId: store.programId, memberNumber: number, lookupAllowed: 1 })
             : null;
           if (!membership) return fail(ErrorCode.NOT_FOUND, "No member of this store's program found");
           await this.settleMember(tx, store.id, membership, purchaseAmount, 0, settlementId, async () => undefined);
@@ -148,6 +150,11 @@ export class PointsService {
     });
   }
 
+  /**
+   * A settlement once the member is known: the store must be one of the program's, the
+   * member code (if there is one) is used up by `useCode` after the checks, points are
+   * redeemed, then earned on what is left, and the member is told what was earned.
+   */
   private async settleMember(
     tx: Tx,
     storeId: string,
