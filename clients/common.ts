@@ -159,7 +159,7 @@ export type Offer = ResultOf<typeof OfferFields>;
 export const MembershipFields = graphql(
   `
   fragment MembershipFields on Membership {
-    memberNumber programName programId points pointsExpiringSoon nextExpiry offers { ...OfferFields }
+    memberNumber programName programId points pointsExpiringSoon nextExpiry offers { ...OfferFields } lookupAllowed
   }
 `,
   [OfferFields],

@@ -49,8 +49,13 @@ const SendMessage = graphql(`
 export type MessageAudience = NonNullable<VariablesOf<typeof SendMessage>["audience"]>;
 const PointMovements = graphql(`
   query PointMovements($programId: ID!, $after: String, $first: Int) {
-    pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at } nextCursor } }
+    pointMovements(programId: $programId, after: $after, first: $first) { nodes { id memberNumber kind points storeId expiresAt at reason } nextCursor } }
 `);
+const AdjustPoints = graphql(`
+  mutation AdjustPoints($programId: ID!, $memberNumber: String!, $points: Int!, $reason: String!, $key: String!) {
+    adjustPoints(programId: $programId, memberNumber: $memberNumber, points: $points, reason: $reason, idempotencyKey: $key) {
+      id memberNumber points reason balance expiresAt at } }`);
+export type PointAdjustment = ResultOf<typeof AdjustPoints>["adjustPoints"];
 export type PointMovementPage = ResultOf<typeof PointMovements>["pointMovements"];
 export type PointMovement = PointMovementPage["nodes"][number];
 
@@ -154,6 +159,11 @@ export class PartnerClient extends WalletClient {
   }
 
   /** The program's change feed: point movements after `after`, oldest first. */
+  /** Adds (positive) or takes (negative) a member's points, with a reason; the member is told. Idempotent on the key. */
+  async adjustPoints(programId: string, memberNumber: string, points: number, reason: string, idempotencyKey: string): Promise<PointAdjustment> {
+    return (await this.request(AdjustPoints, { programId, memberNumber, points, reason, key: idempotencyKey })).adjustPoints;
+  }
+
   async pointMovements(programId: string, after?: string | null, first = 100): Promise<PointMovementPage> {
     return (await this.request(PointMovements, { programId, after, first })).pointMovements;
   }

@@ -7,7 +7,7 @@ import { TicketFields, TicketHistoryFields, TicketOfferFields, type Ticket, type
 const CustomerFields = graphql(`fragment CustomerFields on Customer { id phone name confirmAbove }`);
 export type Customer = ResultOf<typeof CustomerFields>;
 
-const CardFields = graphql(`fragment CardFields on Card { id selector kind institution brand last4 expiryMonth expiryYear label status }`);
+const CardFields = graphql(`fragment CardFields on Card { id selector kind institution brand last4 expiryMonth expiryYear label status expired }`);
 export type Card = ResultOf<typeof CardFields>;
 export type CardKind = Card["kind"];
 export type CardStatus = Card["status"];
@@ -55,6 +55,21 @@ const Me = graphql(`query Me { me { ...CustomerFields } }`, [CustomerFields]);
 const AddCard = graphql(`mutation AddCard($input: AddCardInput!) { addCard(input: $input) { ...CardFields } }`, [CardFields]);
 export type AddCardInput = VariablesOf<typeof AddCard>["input"];
 const RemoveCard = graphql(`mutation RemoveCard($cardId: ID!) { removeCard(cardId: $cardId) { ...CardFields } }`, [CardFields]);
+const UpdateCardExpiry = graphql(
+  `mutation UpdateCardExpiry($cardId: ID!, $expiryMonth: Int!, $expiryYear: Int!) {
+    updateCardExpiry(cardId: $cardId, expiryMonth: $expiryMonth, expiryYear: $expiryYear) { ...CardFields } }`,
+  [CardFields],
+);
+const DailyLimitsFields = graphql(
+  `fragment DailyLimitsFields on DailyLimits { maxAmount maxCount ceilingAmount ceilingCount day timeZone spentToday paymentsToday }`,
+);
+export type DailyLimits = ResultOf<typeof DailyLimitsFields>;
+const DailyLimitsQuery = graphql(`query DailyLimits { dailyLimits { ...DailyLimitsFields } }`, [DailyLimitsFields]);
+const SetDailyLimits = graphql(
+  `mutation SetDailyLimits($maxAmount: Int, $maxCount: Int, $password: String!) {
+    setDailyLimits(maxAmount: $maxAmount, maxCount: $maxCount, password: $password) { ...DailyLimitsFields } }`,
+  [DailyLimitsFields],
+);
 const Cards = graphql(`query Cards { cards { ...CardFields } }`, [CardFields]);
 const SetCardStatus = graphql(
   `mutation SetCardStatus($cardId: ID!, $status: CardStatus!, $password: String!) {
@@ -109,6 +124,10 @@ const DeclineTicketOffer = graphql(`mutation DeclineTicketOffer($offerId: ID!) {
 const CancelTicketOffer = graphql(`mutation CancelTicketOffer($offerId: ID!) { cancelTicketOffer(offerId: $offerId) { ...TicketOfferFields } }`, [TicketOfferFields]);
 const TicketOffersLive = graphql(`subscription TicketOffersLive { ticketOffers { ...TicketOfferFields } }`, [TicketOfferFields]);
 const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
+const SetMemberLookup = graphql(
+  `mutation SetMemberLookup($programId: ID!, $allowed: Boolean!) { setMemberLookup(programId: $programId, allowed: $allowed) { ...MembershipFields } }`,
+  [MembershipFields],
+);
 const Memberships = graphql(`query Memberships { memberships { ...MembershipFields } }`, [MembershipFields]);
 const IssueMemberCode = graphql(
   `mutation IssueMemberCode($programId: ID!, $password: String, $proof: DeviceProofInput, $svg: Boolean!, $png: Boolean!) {
@@ -203,6 +222,21 @@ export class PhoneClient extends WalletClient {
     return (await this.request(RemoveCard, { cardId })).removeCard;
   }
 
+  /** The renewed card's expiry: a card past its old one pays again with the status it had. */
+  async updateCardExpiry(cardId: string, expiryMonth: number, expiryYear: number): Promise<Card> {
+    return (await this.request(UpdateCardExpiry, { cardId, expiryMonth, expiryYear })).updateCardExpiry;
+  }
+
+  /** What the customer's payment codes may pay in a day, and what they paid today. */
+  async dailyLimits(): Promise<DailyLimits> {
+    return (await this.request(DailyLimitsQuery)).dailyLimits;
+  }
+
+  /** The customer's own day total and count (null: none of their own), at most the operator's ceiling. */
+  async setDailyLimits(maxAmount: number | null, maxCount: number | null, password: string): Promise<DailyLimits> {
+    return (await this.request(SetDailyLimits, { maxAmount, maxCount, password })).setDailyLimits;
+  }
+
   async setCardStatus(cardId: string, status: CardStatus, password: string): Promise<Card> {
     return (await this.request(SetCardStatus, { cardId, status, password })).setCardStatus;
   }
@@ -286,6 +320,11 @@ export class PhoneClient extends WalletClient {
 
   async joinProgram(programId: string): Promise<Membership> {
     return (await this.request(JoinProgram, { programId })).joinProgram;
+  }
+
+  /** Lets the program's registers find the member by phone number or customer number, or stops it. */
+  async setMemberLookup(programId: string, allowed: boolean): Promise<Membership> {
+    return (await this.request(SetMemberLookup, { programId, allowed })).setMemberLookup;
   }
 
   async memberships(): Promise<Membership[]> {

@@ -10,6 +10,7 @@ import {
   type Bill,
   type BillWithPayment,
   type ClientOptions,
+  type Membership,
   type Payment,
   type PaymentConnection,
   type PaymentWithPoints,
@@ -59,6 +60,16 @@ const SettlePoints = graphql(
   [MembershipFields],
 );
 export type PointsResult = ResultOf<typeof SettlePoints>["settlePoints"];
+const LookupMember = graphql(
+  `query LookupMember($customerNumber: String, $phone: String) { lookupMember(customerNumber: $customerNumber, phone: $phone) { ...MembershipFields } }`,
+  [MembershipFields],
+);
+const EarnPoints = graphql(
+  `mutation EarnPoints($memberNumber: String!, $amount: Int!, $key: String!) {
+    earnPoints(memberNumber: $memberNumber, purchaseAmount: $amount, idempotencyKey: $key) {
+      membership { ...MembershipFields } pointsEarned pointsRedeemed discount } }`,
+  [MembershipFields],
+);
 const CollectBill = graphql(
   `mutation CollectBill($code: String!, $tender: Tender!, $key: String!, $paymentCode: String) {
     collectBill(code: $code, tender: $tender, idempotencyKey: $key, paymentCode: $paymentCode) { ...BillWithPaymentFields } }`,
@@ -129,6 +140,20 @@ export class RegisterClient extends WalletClient {
   }
 
   /** Redeems points as money off, then earns on the rest; the member code is used up. */
+  /**
+   * A member of the store's program who lets registers find them, by the store's customer
+   * number (from a receipt) or by phone number: NOT_FOUND for anyone else, alike.
+   */
+  async lookupMember(by: { customerNumber: string } | { phone: string }): Promise<Membership> {
+    const variables = "customerNumber" in by ? { customerNumber: by.customerNumber, phone: null } : { customerNumber: null, phone: by.phone };
+    return (await this.request(LookupMember, variables)).lookupMember;
+  }
+
+  /** Points earned on a purchase by a member found with lookupMember (redeeming takes the member code). */
+  async earnPoints(memberNumber: string, purchaseAmount: number, idempotencyKey: string): Promise<PointsResult> {
+    return (await this.request(EarnPoints, { memberNumber, amount: purchaseAmount, key: idempotencyKey })).earnPoints;
+  }
+
   async settlePoints(memberCode: string, purchaseAmount: number, redeemPoints: number, idempotencyKey: string): Promise<PointsResult> {
     return (await this.request(SettlePoints, { code: memberCode, amount: purchaseAmount, points: redeemPoints, key: idempotencyKey })).settlePoints;
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import bytes from "bytes";
+import { IANAZone } from "luxon";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
 import { keyIdOf, parseKey } from "./services/crypto/key-ring";
@@ -154,6 +155,7 @@ const envSchema = z.object({
   RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: intFrom(60, 1),
   RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN: intFrom(600, 1),
   RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN: intFrom(10, 1),
+  RATE_MEMBER_LOOKUPS_PER_REGISTER_PER_MIN: intFrom(30, 1),
   RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: intFrom(30, 1),
   MESSAGES_PER_MEMBER_PER_DAY: intFrom(3, 1, 100),
   RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR: intFrom(3, 1, 100),
@@ -161,6 +163,13 @@ const envSchema = z.object({
   RATE_GATE_SEARCHES_PER_GATE_PER_MIN: intFrom(20, 1),
   OFFLINE_MAX_AMOUNT: intFrom(10_000, 0),
   OFFLINE_MAX_COUNT: intFrom(5, 0, 1000),
+  // The operator's ceiling on what one customer's payment codes pay in a day, and how many; unset: none.
+  DAILY_MAX_AMOUNT: z.coerce.number().int().min(0).max(2_000_000_000).optional(),
+  DAILY_MAX_COUNT: z.coerce.number().int().min(0).max(100_000).optional(),
+  DAILY_LIMIT_TIME_ZONE: z
+    .string()
+    .default("UTC")
+    .refine((zone) => IANAZone.isValidZone(zone), { message: "must be an IANA time zone such as Asia/Tokyo" }),
   // Lets webhooks reach loopback and private addresses: development and tests only (refused in production below).
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
@@ -368,6 +377,8 @@ export interface Config {
     paymentRequestsPerRegisterPerMin: number;
     /** requestPayment pushes to one phone number from one register key. */
     paymentRequestsPerPhonePerRegisterPerMin: number;
+    /** lookupMember and earnPoints by one register key (found or not). */
+    memberLookupsPerRegisterPerMin: number;
     anonymousSocketsPerAddressPerMin: number;
     /** Messages one program may put in one member's inbox in any 24 hours. */
     messagesPerMemberPerDay: number;
@@ -378,6 +389,8 @@ export interface Config {
   };
   /** The most a device's offline tokens may pay in any 24 hours, and how many: a customer may set less. */
   offlineMax: { amount: number; count: number };
+  /** The operator's ceiling on a customer's payment codes a day (null: none), and the zone whose calendar day counts. */
+  dailyMax: { amount: number | null; count: number | null; timeZone: string };
   /** Webhooks may reach loopback and private addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS): development and tests only. */
   webhookAllowPrivateTargets: boolean;
   /** The WebAuthn relying party (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS) and how long a challenge lives. */
@@ -472,6 +485,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wrongCodesPerTerminalPerMin: e.RATE_WRONG_CODES_PER_TERMINAL_PER_MIN,
       paymentRequestsPerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_REGISTER_PER_MIN,
       paymentRequestsPerPhonePerRegisterPerMin: e.RATE_PAYMENT_REQUESTS_PER_PHONE_PER_REGISTER_PER_MIN,
+      memberLookupsPerRegisterPerMin: e.RATE_MEMBER_LOOKUPS_PER_REGISTER_PER_MIN,
       anonymousSocketsPerAddressPerMin: e.RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN,
       messagesPerMemberPerDay: e.MESSAGES_PER_MEMBER_PER_DAY,
       signUpCodesPerPhonePerHour: e.RATE_SIGN_UP_CODES_PER_PHONE_PER_HOUR,
@@ -479,6 +493,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       gateSearchesPerGatePerMin: e.RATE_GATE_SEARCHES_PER_GATE_PER_MIN,
     },
     offlineMax: { amount: e.OFFLINE_MAX_AMOUNT, count: e.OFFLINE_MAX_COUNT },
+    dailyMax: { amount: e.DAILY_MAX_AMOUNT ?? null, count: e.DAILY_MAX_COUNT ?? null, timeZone: e.DAILY_LIMIT_TIME_ZONE },
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     smsGateway: e.SMS_GATEWAY_URL ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN ?? null } : null,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_ALIASES, maxCost: e.MAX_QUERY_COST },

@@ -21,6 +21,7 @@ export const RECEIPT_KINDS = [
   "points.redeemed",
   "points.returned",
   "points.taken_back",
+  "points.adjusted",
   "ticket.admitted",
   "ticket.exited",
 ] as const;

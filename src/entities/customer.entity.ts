@@ -16,4 +16,11 @@ export class CustomerEntity {
   @Column({ type: "varchar", length: 200, nullable: true }) pinHash: string | null;
   /** Wrong payment PINs in a row, each taken by a conditional UPDATE before the PIN is checked; a right one resets it. */
   @Column({ type: "int", default: 0 }) pinWrongTries: number;
+  /** The most the customer's payment codes may pay in a day, and how many (null: the operator's ceiling alone). */
+  @Column({ type: "int", nullable: true }) dailyMaxAmount: number | null;
+  @Column({ type: "int", nullable: true }) dailyMaxCount: number | null;
+  /** The day (YYYY-MM-DD, DAILY_LIMIT_TIME_ZONE) dayAmount and dayCount count; another day's counts are read as 0. */
+  @Column({ type: "varchar", length: 10, nullable: true }) spendDay: string | null;
+  @Column({ type: "int", default: 0 }) dayAmount: number;
+  @Column({ type: "int", default: 0 }) dayCount: number;
 }

@@ -12,4 +12,6 @@ export class MembershipEntity {
   @IdColumn() customerId: string;
   @Column({ type: "varchar", length: 16 }) memberNumber: string;
   @TimeColumn() createdAt: Date;
+  /** 1: the member lets the program's registers find them by phone number or customer number (docs/points.md); 0: only by a member code. */
+  @Column({ type: "int", default: 0 }) lookupAllowed: number;
 }

@@ -26,4 +26,6 @@ export class InboxEntryEntity {
   @IdColumn() customerId: string;
   @TimeColumn({ nullable: true }) readAt: Date | null;
   @TimeColumn() createdAt: Date;
+  /** 1: a notice about the member's own points (earned, adjusted), not direct mail: the program's cap does not count it. */
+  @Column({ type: "int", default: 0 }) notice: number;
 }

@@ -20,6 +20,8 @@ export interface SaleItem {
 @Index("IDX_payments_store_created", ["storeId", "createdAt", "id"])
 @Index("IDX_payments_store_status", ["storeId", "status", "createdAt", "id"])
 @Index("IDX_payments_store_reference", ["storeId", "reference", "createdAt", "id"])
+// A store finding its customer again by the number on a receipt (lookupMember).
+@Index("IDX_payments_store_customer_number", ["storeId", "customerNumber"])
 export class PaymentEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 24 }) status: PaymentStatus;
@@ -53,4 +55,8 @@ export class PaymentEntity {
   @IdColumn({ nullable: true }) pointsSettlementId: string | null;
   /** The bill this payment pays (collectBill by card): settled or released with its decision; null otherwise. */
   @IdColumn({ nullable: true }) billId: string | null;
+  /** The day whose daily limits this payment was counted in (daily-limit.service.ts); null: not counted, or given back. */
+  @Column({ type: "varchar", length: 10, nullable: true }) dailyLimitDay: string | null;
+  /** The customer's number at this store (docs/customer-number.md), kept so the store can find the customer by it; null on payments made before it was kept. */
+  @Column({ type: "varchar", length: 10, nullable: true }) customerNumber: string | null;
 }

@@ -3,9 +3,10 @@ import { IdColumn, TimeColumn } from "./columns";
 
 /**
  * EARN and REDEEM at a settlement; a refund of a payment made with points gives back
- * redeemed points (RETURN, positive) and takes back earned ones (TAKE_BACK, negative).
+ * redeemed points (RETURN, positive) and takes back earned ones (TAKE_BACK, negative);
+ * ADJUST is the program's partner adding or taking points by hand, with a reason.
  */
-export type PointMovementKind = "EARN" | "REDEEM" | "RETURN" | "TAKE_BACK";
+export type PointMovementKind = "EARN" | "REDEEM" | "RETURN" | "TAKE_BACK" | "ADJUST";
 
 /** The program's change feed: every earning and redemption (and their reversals), in id (time) order. */
 @Entity({ name: "point_movements" })
@@ -26,4 +27,8 @@ export class PointMovementEntity {
   @IdColumn() settlementId: string;
   @TimeColumn({ nullable: true }) expiresAt: Date | null;
   @TimeColumn() createdAt: Date;
+  /** ADJUST: why, as the partner wrote it. */
+  @Column({ type: "varchar", length: 200, nullable: true }) reason: string | null;
+  /** ADJUST: the partner's API key that made it. */
+  @Column({ type: "varchar", length: 36, nullable: true }) actorId: string | null;
 }

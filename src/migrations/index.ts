@@ -29,6 +29,9 @@ import { UserVerification1765510000000 } from "./1765510000000-user-verification
 import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
 import { GateDesk1766000000000 } from "./1766000000000-gate-desk";
 import { MerchantEvents1765800000000 } from "./1765800000000-merchant-events";
+import { DailyLimits1765900000000 } from "./1765900000000-daily-limits";
+import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments";
+import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -62,5 +65,8 @@ export const migrations = [
   UserVerification1765510000000,
   BooksCopies1765520000000,
   MerchantEvents1765800000000,
+  DailyLimits1765900000000,
+  PointAdjustments1765901000000,
+  MemberLookup1765902000000,
   GateDesk1766000000000,
 ];

@@ -5,6 +5,7 @@ import { CardResolver } from "./cards/card.resolver";
 import { CodeResolver } from "./codes/code.resolver";
 import { ConfirmationResolver } from "./payments/confirmation.resolver";
 import { CustomerResolver } from "./access/customer.resolver";
+import { DailyLimitResolver } from "./payments/daily-limit.resolver";
 import { DeadMessageResolver } from "./delivery/dead-message.resolver";
 import { EventResolver } from "./delivery/event.resolver";
 import { MerchantResolver } from "./views/merchant.resolver";
@@ -19,4 +20,4 @@ import { GateDeskResolver } from "./tickets/gate-desk.resolver";
 import { TicketOfferResolver } from "./tickets/ticket-offer.resolver";
 
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver, DailyLimitResolver] as const;

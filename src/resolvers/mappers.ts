@@ -1,4 +1,4 @@
-import type { ApiKeyEntity, CardEntity, CustomerEntity, DeviceEntity, PaymentEntity } from "../entities";
+import type { ApiKeyEntity, CustomerEntity, DeviceEntity, PaymentEntity } from "../entities";
 import type { Device } from "../schema/devices/device.types";
 import type { ApiKeyInfo } from "../schema/access/admin.types";
 import type { Card } from "../schema/access/customer.types";
@@ -9,6 +9,7 @@ import type { Event, Ticket } from "../schema/tickets/ticket.types";
 import type { TicketView } from "../services/tickets/ticket.service";
 import type { EventEntity } from "../entities";
 import type { MembershipView } from "../services/members/membership.service";
+import type { CardView } from "../services/cards/card.service";
 import type { PaymentEvent } from "../services/kernel/events";
 
 /** Entity -> API object, field by field: nothing stored leaves by accident. */
@@ -30,7 +31,7 @@ export const toCustomer = (c: CustomerEntity): Customer => ({
   confirmAbove: c.confirmAbove,
 });
 
-export const toCard = (c: CardEntity): Card => ({
+export const toCard = (c: CardView): Card => ({
   id: c.id,
   selector: c.selector,
   kind: c.kind,
@@ -41,6 +42,7 @@ export const toCard = (c: CardEntity): Card => ({
   expiryYear: c.expiryYear,
   label: c.label,
   status: c.status,
+  expired: c.expired,
 });
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -61,6 +63,7 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   decidedAt: p.decidedAt === null ? null : asDate(p.decidedAt),
   customerId: p.customerId,
   storeId: p.storeId,
+  keptCustomerNumber: p.customerNumber ?? null,
   refundedAmount: p.refundedAmount,
   pointsSettlementId: p.pointsSettlementId,
   source: p,
@@ -74,6 +77,7 @@ export const toMembership = (v: MembershipView): Membership => ({
   pointsExpiringSoon: v.pointsExpiringSoon,
   nextExpiry: v.nextExpiry,
   offers: v.offers.map((o) => ({ id: o.id, title: o.title, description: o.description, validUntil: o.validUntil })),
+  lookupAllowed: v.lookupAllowed,
 });
 
 export const toEvent = (e: EventEntity): Event => ({

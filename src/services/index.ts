@@ -4,6 +4,9 @@ import { AuthService } from "./access/auth.service";
 import { SignUpService } from "./access/sign-up.service";
 import { StoreReportService } from "./views/store-report.service";
 import { StoreWebhooks } from "./payments/store-webhooks";
+import { MemberLookupService } from "./points/member-lookup.service";
+import { PointAdjustmentService } from "./points/point-adjustment.service";
+import { DailyLimitService } from "./payments/daily-limit.service";
 import { OfflineTokenService } from "./payments/offline-token.service";
 import { BillCardPayments } from "./bills/bill-card-payments";
 import { BillNotices } from "./bills/bill-notices";
@@ -76,15 +79,19 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   paymentHolds.register(paymentPoints);
   const billNotices = new BillNotices(outbox, receipts);
   paymentHolds.register(new BillCardPayments(deps, billNotices));
+  const dailyLimits = new DailyLimitService(deps);
+  paymentHolds.register(dailyLimits);
   const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts));
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
   const offlineTokens = new OfflineTokenService(deps, cards, devices);
-  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds, userVerification);
+  const payments = new PaymentService(deps, codes, cards, idempotency, paymentDecisions, confirmations, credentials, devices, offlineTokens, paymentHolds, userVerification, dailyLimits);
   const programs = new ProgramService(deps);
   const memberships = new MembershipService(deps, codes, programs, devices);
   const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
+  const pointAdjustments = new PointAdjustmentService(deps, idempotency, programs, pointReceipts);
+  const memberLookup = new MemberLookupService(deps, memberships);
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices);
@@ -105,6 +112,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     devices,
     userVerification,
     offlineTokens,
+    dailyLimits,
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
@@ -117,6 +125,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     programs,
     memberships,
     points,
+    pointAdjustments,
+    memberLookup,
     messages: new MessageService(deps, programs),
     bills,
     ticketEvents,

@@ -247,7 +247,7 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     expect(found).toEqual([]);
   });
 
-  it("the register: key form, sale, verdict, refund dialog, bill collection, Today, Search and Payouts", async () => {
+  it("the register: key form, sale, verdict, refund dialog, bill collection, member lookup, Today, Search and Payouts", async () => {
     const { apiKey } = await newRegister(server.url, "JPY", "Corner Store Ebisu");
     const context = await browser.newContext({ viewport: TERMINAL_VIEWPORT });
     const page = await context.newPage();
@@ -286,6 +286,12 @@ describeIf("every screen passes axe's accessibility check (no serious or critica
     await page.getByTestId("verdict").filter({ hasText: "Paid in cash" }).waitFor();
     found.push(...(await violations(page, "register bill verdict")));
     await page.getByRole("button", { name: "Next bill" }).click();
+
+    await tab(page, "Member");
+    await page.getByLabel("The member's phone number").fill("+819000000000");
+    await page.getByRole("button", { name: "Find the member" }).click();
+    await page.getByText(/^No member found/).waitFor();
+    found.push(...(await violations(page, "register member lookup")));
 
     await tab(page, "Today");
     await page.getByRole("list", { name: "Payments today" }).getByTestId("payment-status").first().waitFor();

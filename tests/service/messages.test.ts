@@ -59,7 +59,8 @@ describe.each(engines)("messages to members: one, a segment, and the daily cap (
     expect(await send("Welcome", { joinedAfter: joinedFrom })).toBe(1);
     expect(await late.inbox()).toEqual(["Welcome"]);
     expect(await send("Thanks for shopping", { spentAfter: spentFrom, spentBefore: clock.now() })).toBe(1);
-    expect(await early.inbox()).toEqual(["Thanks for shopping"]);
+    // Newest first, after the notice of the points the purchase earned (not direct mail: outside the cap).
+    expect(await early.inbox()).toEqual(["Thanks for shopping", "Sunshine Points: +10 points"]);
     expect(await send("Before anyone spent", { spentBefore: spentFrom })).toBe(0);
     expect(await errorCodeOf(send("Backwards", { joinedAfter: clock.now(), joinedBefore: joinedFrom }))).toBe("BAD_USER_INPUT");
   });

@@ -28,6 +28,8 @@ export function paymentRow(id: string, columns: Partial<PaymentEntity> = {}): Pa
     refundedAmount: 0,
     pointsSettlementId: null,
     billId: null,
+    dailyLimitDay: null,
+    customerNumber: "0123456789",
     ...columns,
   });
 }

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../schema/context";
 import { AddCardInput, Card } from "../../schema/access/customer.types";
 import { CardStatus } from "../../schema/enums";
@@ -22,6 +22,18 @@ export class CardResolver {
   })
   async removeCard(@Arg("cardId", () => ID) cardId: string, @Ctx() ctx: RequestContext): Promise<Card> {
     return toCard(await ctx.services.cards.removeCard(ctx.caller, cardId));
+  }
+
+  @Mutation(() => Card, {
+    description: "phone: the renewed card's expiry (the number stays); a card past its expiry pays again with its status as set. NOT_FOUND for a card that is not the caller's",
+  })
+  async updateCardExpiry(
+    @Arg("cardId", () => ID) cardId: string,
+    @Arg("expiryMonth", () => Int) expiryMonth: number,
+    @Arg("expiryYear", () => Int) expiryYear: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Card> {
+    return toCard(await ctx.services.cards.updateCardExpiry(ctx.caller, cardId, expiryMonth, expiryYear));
   }
 
   @Mutation(() => Card, { description: "phone" })

@@ -3,7 +3,7 @@ import { IssuedCode } from "../../schema/codes/code.types";
 import type { RequestContext } from "../../schema/context";
 import { DeviceProofInput } from "../../schema/devices/device.types";
 import { approvalOf } from "../../services/kernel/approval";
-import { Membership, Offer, PointMovementPage, PointsResult, Program } from "../../schema/members/membership.types";
+import { Membership, Offer, PointAdjustment, PointMovementPage, PointsResult, Program } from "../../schema/members/membership.types";
 import { toMembership } from "../mappers";
 
 @Resolver()
@@ -89,8 +89,60 @@ export class MembershipResolver {
         storeId: n.storeId,
         expiresAt: n.expiresAt,
         at: n.createdAt,
+        reason: n.reason ?? null,
       })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  @Authorized("PARTNER")
+  @Mutation(() => PointAdjustment, {
+    description:
+      "partner: adds (positive) or takes (negative) a member's points in its own program, with a reason; never below zero (INSUFFICIENT_POINTS); the member is told. Idempotent on the key",
+  })
+  adjustPoints(
+    @Arg("programId", () => ID) programId: string,
+    @Arg("memberNumber") memberNumber: string,
+    @Arg("points", () => Int) points: number,
+    @Arg("reason") reason: string,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointAdjustment> {
+    return ctx.services.pointAdjustments.adjustPoints(ctx.caller, programId, memberNumber, points, reason, idempotencyKey);
+  }
+
+  @Authorized("PHONE")
+  @Mutation(() => Membership, {
+    description: "phone: lets the program's registers find the member by phone number or customer number (lookupMember), or stops it",
+  })
+  async setMemberLookup(@Arg("programId", () => ID) programId: string, @Arg("allowed") allowed: boolean, @Ctx() ctx: RequestContext): Promise<Membership> {
+    return toMembership(await ctx.services.memberships.setMemberLookup(ctx.caller, programId, allowed));
+  }
+
+  @Authorized("REGISTER")
+  @Query(() => Membership, {
+    description:
+      "register: a member of the store's program who allows it, by the store's customer number or by phone number (one of them); every miss is the same NOT_FOUND; rate-limited per register key",
+  })
+  async lookupMember(
+    @Arg("customerNumber", () => String, { nullable: true }) customerNumber: string | null,
+    @Arg("phone", () => String, { nullable: true }) phone: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Membership> {
+    return toMembership(await ctx.services.memberLookup.lookupMember(ctx.caller, { customerNumber, phone }));
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => PointsResult, {
+    description: "register: points earned on a purchase by a member found with lookupMember, by member number (earning only: redeeming takes the member code)",
+  })
+  async earnPoints(
+    @Arg("memberNumber") memberNumber: string,
+    @Arg("purchaseAmount", () => Int) purchaseAmount: number,
+    @Arg("idempotencyKey") idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PointsResult> {
+    const result = await ctx.services.points.earnPoints(ctx.caller, memberNumber, purchaseAmount, idempotencyKey);
+    return { ...result, membership: toMembership(result.membership) };
   }
 }

@@ -20,7 +20,8 @@ export class PaymentResolver {
     description: "shown at the register: ten digits, the same for every payment of the customer at this store, another at any other store; never the phone number",
   })
   customerNumber(@Root() payment: Payment, @Ctx() ctx: RequestContext): string {
-    return ctx.services.customerNumbers.of(payment.customerId, payment.storeId);
+    // Kept with the payment when it was made (one keyed hash a payment, not one a read).
+    return payment.keptCustomerNumber ?? ctx.services.customerNumbers.of(payment.customerId, payment.storeId);
   }
 
   @Authorized("PHONE", "REGISTER")

@@ -28,7 +28,8 @@ export class Card {
   @Field(() => Int) expiryMonth: number;
   @Field(() => Int) expiryYear: number;
   @Field(() => String, { nullable: true }) label: string | null;
-  @Field(() => CardStatus) status: CardStatus;
+  @Field(() => CardStatus, { description: "NOT_AVAILABLE while the card is past its expiry, whatever the customer set" }) status: CardStatus;
+  @Field({ description: "past the last day of its expiry month (UTC): it cannot pay until updateCardExpiry" }) expired: boolean;
 }
 
 @InputType()

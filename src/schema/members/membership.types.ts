@@ -23,6 +23,7 @@ export class Membership {
   @Field(() => Int, { description: "points that expire within 30 days" }) pointsExpiringSoon: number;
   @Field(() => Date, { nullable: true }) nextExpiry: Date | null;
   @Field(() => [Offer]) offers: Offer[];
+  @Field({ description: "the member lets the program's registers find them by phone number or customer number (setMemberLookup)" }) lookupAllowed: boolean;
 }
 
 @ObjectType()
@@ -53,6 +54,18 @@ export class PointMovement {
   @Field(() => Int) points: number;
   @Field(() => ID) storeId: string;
   @Field(() => Date, { nullable: true, description: "EARN: when these points expire" }) expiresAt: Date | null;
+  @Field() at: Date;
+  @Field(() => String, { nullable: true, description: "ADJUST: why the partner adjusted the points" }) reason?: string | null;
+}
+
+@ObjectType({ description: "A manual adjustment of a member's points by the program's partner" })
+export class PointAdjustment {
+  @Field(() => ID, { description: "the ADJUST movement's id in pointMovements" }) id: string;
+  @Field() memberNumber: string;
+  @Field(() => Int, { description: "added (positive) or taken (negative)" }) points: number;
+  @Field() reason: string;
+  @Field(() => Int, { description: "the member's balance now" }) balance: number;
+  @Field(() => Date, { nullable: true, description: "points added: when they expire" }) expiresAt: Date | null;
   @Field() at: Date;
 }
 

@@ -30,6 +30,8 @@ export class Payment {
   customerId: string;
   /** Not a field: the store it was made at, which `customerNumber` reads. */
   storeId: string;
+  /** Not a field: the customer number kept with the payment (null before numbers were kept), which `customerNumber` reads first. */
+  keptCustomerNumber?: string | null;
   /** Not a field: the points settlement made with this payment, which the `points` field reads. */
   pointsSettlementId: string | null;
   /** Not a field: the object it was made from, whose receipt `receipt` finds without a read when it was decided in this process. */

@@ -12,8 +12,13 @@ import { requireCustomer } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { confirmPassword } from "../access/password-check";
 import { optionalText, requireText } from "../kernel/validation";
+import { cardExpired } from "./card-expiry";
 
+const UPDATE_EXPIRY = "UPDATE cards SET expiryMonth = ?, expiryYear = ? WHERE id = ? AND customerId = ? AND removedAt IS NULL";
 const REMOVE_CARD = "UPDATE cards SET status = ?, removedAt = ?, panFingerprint = ? WHERE id = ? AND customerId = ? AND removedAt IS NULL";
+
+/** A card as the phone sees it: a card past its expiry shows NOT_AVAILABLE whatever the customer set, and says why. */
+export type CardView = CardEntity & { expired: boolean };
 
 export interface AddCardInput {
   pan: string;
@@ -36,7 +41,7 @@ export interface AddCardInput {
 export class CardService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async addCard(caller: Caller, input: AddCardInput): Promise<CardEntity> {
+  async addCard(caller: Caller, input: AddCardInput): Promise<CardView> {
     const { customerId } = requireCustomer(caller);
     const pan = input.pan.replace(/[\s-]/g, "");
     if (!/^\d{12,19}$/.test(pan) || !luhnValid(pan)) badInput("The card number is not valid", { field: "pan" });
@@ -77,7 +82,7 @@ export class CardService {
       if (isUniqueViolation(error)) badInput("This card is already in the wallet", { field: "pan" });
       throw error;
     }
-    return card;
+    return this.shown(card);
   }
 
   private async inWalletUnderEarlierKey(m: EntityManager, customerId: string, pan: string): Promise<boolean> {
@@ -86,9 +91,31 @@ export class CardService {
     return m.existsBy(CardEntity, { customerId, panFingerprint: In(fingerprints.earlierHashes(pan)) });
   }
 
-  async cards(caller: Caller): Promise<CardEntity[]> {
+  async cards(caller: Caller): Promise<CardView[]> {
     const { customerId } = requireCustomer(caller);
-    return this.deps.db.read((m) => m.find(CardEntity, { where: { customerId, removedAt: IsNull() }, order: { createdAt: "ASC" } }));
+    const cards = await this.deps.db.read((m) => m.find(CardEntity, { where: { customerId, removedAt: IsNull() }, order: { createdAt: "ASC" } }));
+    return cards.map((card) => this.shown(card));
+  }
+
+  /** The card with the status it pays with now: NOT_AVAILABLE while past its expiry, whatever was set. */
+  shown(card: CardEntity): CardView {
+    const expired = cardExpired(card, this.deps.clock.now());
+    return { ...card, status: expired ? "NOT_AVAILABLE" : card.status, expired };
+  }
+
+  /**
+   * The card's new expiry, from the renewed card the institution sent (the number stays
+   * the same). A date already past is refused, as when adding. The status the customer
+   * set is kept: a card that was AVAILABLE before it expired pays again. One conditional
+   * UPDATE on the caller's own card, still in the wallet; NOT_FOUND otherwise.
+   */
+  async updateCardExpiry(caller: Caller, cardId: string, expiryMonth: number, expiryYear: number): Promise<CardView> {
+    const { customerId } = requireCustomer(caller);
+    this.checkExpiry(expiryMonth, expiryYear);
+    const card = await this.ownCard(customerId, cardId);
+    const updated = await this.deps.db.write(UPDATE_EXPIRY, [expiryMonth, expiryYear, card.id, customerId]);
+    if (updated !== 1) return notFound("card");
+    return this.shown({ ...card, expiryMonth, expiryYear });
   }
 
   /**
@@ -98,22 +125,26 @@ export class CardService {
    * may be added again later. One conditional UPDATE decides: of two removals racing,
    * the second finds no card. Another customer's card and a missing one are both NOT_FOUND.
    */
-  async removeCard(caller: Caller, cardId: string): Promise<CardEntity> {
+  async removeCard(caller: Caller, cardId: string): Promise<CardView> {
     const { customerId } = requireCustomer(caller);
     const card = await this.ownCard(customerId, cardId);
     const now = this.deps.clock.now();
     const retired = `removed:${card.id}`;
     const removed = await this.deps.db.write(REMOVE_CARD, ["NOT_AVAILABLE", now, retired, card.id, customerId]);
     if (removed !== 1) return notFound("card");
-    return { ...card, status: "NOT_AVAILABLE", removedAt: now, panFingerprint: retired };
+    return { ...card, status: "NOT_AVAILABLE", removedAt: now, panFingerprint: retired, expired: cardExpired(card, now) };
   }
 
-  async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardEntity> {
+  /** AVAILABLE is refused for a card past its expiry (update the expiry first); NOT_AVAILABLE always goes. */
+  async setCardStatus(caller: Caller, cardId: string, status: CardStatus, password: string): Promise<CardView> {
     const session = requireCustomer(caller);
     const card = await this.ownCard(session.customerId, cardId);
+    if (status === "AVAILABLE" && cardExpired(card, this.deps.clock.now())) {
+      fail(ErrorCode.CARD_NOT_AVAILABLE, "This card has expired: update its expiry from the renewed card first", { expired: true });
+    }
     await confirmPassword(this.deps, session, password);
     await this.deps.db.tx((tx) => tx.update(CardEntity, { id: card.id }, { status }));
-    return { ...card, status };
+    return this.shown({ ...card, status });
   }
 
   async ownCard(customerId: string, cardId: string): Promise<CardEntity> {
@@ -135,12 +166,13 @@ export class CardService {
   }
 
   /**
-   * The card if it can pay: AVAILABLE, and its number readable. A number sealed under a
+   * The card if it can pay: AVAILABLE, not past its expiry (card-expiry.ts), and its number readable. A number sealed under a
    * card key this server lacks (a previous key removed too early) is refused before any
    * code is used or payment begun, and the log names the key id, never a key.
    */
-  requireAvailable<C extends Pick<CardEntity, "id" | "status" | "panKeyId">>(card: C | null): C {
+  requireAvailable<C extends Pick<CardEntity, "id" | "status" | "panKeyId" | "expiryMonth" | "expiryYear">>(card: C | null): C {
     if (!card || card.status !== "AVAILABLE") fail(ErrorCode.CARD_NOT_AVAILABLE, "This card is not available for payment");
+    if (cardExpired(card!, this.deps.clock.now())) fail(ErrorCode.CARD_NOT_AVAILABLE, "This card has expired", { expired: true });
     if (!this.deps.keys.cards.canOpen(card!.panKeyId)) {
       this.logUnreadable(card!);
       fail(ErrorCode.CARD_NOT_AVAILABLE, "This card cannot be used for payment right now");
@@ -159,8 +191,8 @@ export class CardService {
   }
 
   /** requireAvailable's rule as a yes or no, for a caller that must not say why a card cannot pay. */
-  canPay(card: Pick<CardEntity, "id" | "status" | "panKeyId">): boolean {
-    if (card.status !== "AVAILABLE") return false;
+  canPay(card: Pick<CardEntity, "id" | "status" | "panKeyId" | "expiryMonth" | "expiryYear">): boolean {
+    if (card.status !== "AVAILABLE" || cardExpired(card, this.deps.clock.now())) return false;
     if (this.deps.keys.cards.canOpen(card.panKeyId)) return true;
     this.logUnreadable(card);
     return false;

@@ -19,6 +19,7 @@ const CLAIM_PAYMENT_CODE = "UPDATE wallet_codes SET usedAt = ? WHERE codeHash = 
 /** The same claim by any of `n` hashes (a code made under an earlier code-hash key). */
 const claimPaymentCodeByAny = (n: number) =>
   `UPDATE wallet_codes SET usedAt = ? WHERE codeHash IN (${placeholders(n)}) AND kind = 'PAYMENT' AND usedAt IS NULL AND expiresAt > ?`;
+const nullableNumber = (value: unknown): number | null => (value == null ? null : Number(value));
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /** What a redeem reads of a payment code. */
@@ -185,7 +186,7 @@ export class CodeService {
     code: string,
     /** `hash(code)`, when the caller has it already. */
     knownHash?: string,
-  ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null }> {
+  ): Promise<{ entity: RedeemedCode; card: ChargeCard | null; confirmAbove: number | null; limits: { dailyMaxAmount: number | null; dailyMaxCount: number | null } }> {
     const { db } = this.deps;
     const hash = this.checkedHash(code, knownHash);
     const now = this.deps.clock.now();
@@ -211,6 +212,7 @@ export class CodeService {
       entity,
       card: db.hydrate(CardEntity, row, "card_", CHARGE_CARD_FIELDS),
       confirmAbove: row.confirmAbove == null ? null : Number(row.confirmAbove),
+      limits: { dailyMaxAmount: nullableNumber(row.dailyMaxAmount), dailyMaxCount: nullableNumber(row.dailyMaxCount) },
     };
   }
 
@@ -228,7 +230,7 @@ export class CodeService {
     const { db } = this.deps;
     return (
       `SELECT ${db.selectList(WalletCodeEntity, "c", "", REDEEMED_CODE_FIELDS)}, ${db.selectList(CardEntity, "card", "card_", CHARGE_CARD_FIELDS)}, ` +
-      "cu.confirmAbove AS confirmAbove " +
+      "cu.confirmAbove AS confirmAbove, cu.dailyMaxAmount AS dailyMaxAmount, cu.dailyMaxCount AS dailyMaxCount " +
       `FROM wallet_codes c LEFT JOIN cards card ON card.id = c.cardId LEFT JOIN customers cu ON cu.id = c.customerId WHERE ${condition}`
     );
   }

@@ -39,6 +39,10 @@ export enum ErrorCode {
   VERIFICATION_FAILED = "VERIFICATION_FAILED",
   /** Too many wrong payment PINs in a row: set it again with the password. */
   PIN_BLOCKED = "PIN_BLOCKED",
+  /** The sale would take the customer's payment codes over the day's total (extensions: dailyMaxAmount, setBy). */
+  DAILY_AMOUNT_LIMIT = "DAILY_AMOUNT_LIMIT",
+  /** The customer's payment codes have paid as many times today as allowed (extensions: dailyMaxCount, setBy). */
+  DAILY_COUNT_LIMIT = "DAILY_COUNT_LIMIT",
 }
 
 /** Extra, non-secret facts a client may act on (e.g. how long to wait). */

@@ -20,6 +20,7 @@ export type Bucket =
   | "wrongCodePerTerminal"
   | "paymentRequestPerRegister"
   | "paymentRequestPerPhonePerRegister"
+  | "memberLookupPerRegister"
   | "anonymousSocketPerAddress"
   | "signUpCodePerPhone"
   | "signUpPerAddress"
@@ -36,6 +37,7 @@ export function bucketLimits(limits: Config["rateLimits"]): BucketLimits {
     wrongCodePerTerminal: limits.wrongCodesPerTerminalPerMin,
     paymentRequestPerRegister: limits.paymentRequestsPerRegisterPerMin,
     paymentRequestPerPhonePerRegister: limits.paymentRequestsPerPhonePerRegisterPerMin,
+    memberLookupPerRegister: limits.memberLookupsPerRegisterPerMin,
     anonymousSocketPerAddress: limits.anonymousSocketsPerAddressPerMin,
     signUpCodePerPhone: limits.signUpCodesPerPhonePerHour,
     signUpPerAddress: limits.signUpsPerAddressPerHour,
@@ -56,6 +58,7 @@ const BUCKETS: Bucket[] = [
   "wrongCodePerTerminal",
   "paymentRequestPerRegister",
   "paymentRequestPerPhonePerRegister",
+  "memberLookupPerRegister",
   "anonymousSocketPerAddress",
   "signUpCodePerPhone",
   "signUpPerAddress",

@@ -25,6 +25,8 @@ export interface MembershipView {
   pointsExpiringSoon: number;
   nextExpiry: Date | null;
   offers: OfferEntity[];
+  /** Whether the program's registers may find the member by phone number or customer number. */
+  lookupAllowed: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export class MembershipService {
         customerId,
         memberNumber: newMemberNumber(),
         createdAt: this.deps.clock.now(),
+        lookupAllowed: 0,
       });
       try {
         await this.deps.db.tx((tx) => tx.insert(MembershipEntity, membership));
@@ -74,6 +77,20 @@ export class MembershipService {
       },
       { fresh: true },
     );
+  }
+
+  /**
+   * The member's consent to be found at the program's registers without a member code,
+   * by phone number or by the customer number on a receipt (lookupMember). Off until the
+   * member turns it on; turning it off takes effect at the next lookup.
+   */
+  async setMemberLookup(caller: Caller, programId: string, allowed: boolean): Promise<MembershipView> {
+    const { customerId } = requireCustomer(caller);
+    const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId, customerId }));
+    if (!membership) return notFound("membership");
+    const lookupAllowed = allowed ? 1 : 0;
+    await this.deps.db.tx((tx) => tx.update(MembershipEntity, { id: membership.id }, { lookupAllowed }));
+    return this.deps.db.read(async (m) => this.view(m, { ...membership, lookupAllowed }, await m.findOneByOrFail(ProgramEntity, { id: programId })));
   }
 
   async issueMemberCode(caller: Caller, programId: string, approval: Approval): Promise<IssuedCode> {
@@ -105,6 +122,7 @@ export class MembershipService {
       programName: program.name,
       ...balance,
       offers: await this.programs.liveOffers(m, program.id, now),
+      lookupAllowed: membership.lookupAllowed === 1,
     };
   }
 }

@@ -59,7 +59,7 @@ export async function audienceCustomers(
     const spent = m
       .createQueryBuilder(PointMovementEntity, "movement")
       .select("movement.membershipId")
-      .where("movement.programId = :programId");
+      .where("movement.programId = :programId AND movement.kind <> 'ADJUST'");
     if (audience.spentAfter) spent.andWhere("movement.createdAt >= :spentAfter", { spentAfter: audience.spentAfter });
     if (audience.spentBefore) spent.andWhere("movement.createdAt < :spentBefore", { spentBefore: audience.spentBefore });
     query.andWhere(`member.id IN (${spent.getQuery()})`).setParameters(spent.getParameters());
@@ -67,7 +67,7 @@ export async function audienceCustomers(
   const capped = m
     .createQueryBuilder(InboxEntryEntity, "entry")
     .select("entry.customerId")
-    .where("entry.programId = :programId AND entry.createdAt > :since")
+    .where("entry.programId = :programId AND entry.createdAt > :since AND entry.notice = 0")
     .groupBy("entry.customerId")
     .having("COUNT(*) >= :cap");
   query.andWhere(`member.customerId NOT IN (${capped.getQuery()})`).setParameters({ since: new Date(now.getTime() - DAY_MS), cap });

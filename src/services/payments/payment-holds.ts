@@ -31,7 +31,7 @@ export interface MoneyBack {
 }
 
 /** The payment columns a hold sets in the first transaction, naming what the payment holds. */
-export type HoldMarks = Partial<Pick<PaymentEntity, "pointsSettlementId" | "billId">>;
+export type HoldMarks = Partial<Pick<PaymentEntity, "pointsSettlementId" | "billId" | "dailyLimitDay">>;
 
 /** Where a hold is taken: the payment being made, by whom, and the sale before any money off. */
 export interface HoldPlace {

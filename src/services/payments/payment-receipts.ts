@@ -38,7 +38,7 @@ export class PaymentReceipts {
         storeId: payment.storeId,
         storeName: payment.storeName,
         approvalNumber: payment.approvalNumber ?? undefined,
-        customerNumber: customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
+        customerNumber: payment.customerNumber ?? customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
         paymentId: refund ? payment.id : undefined,
       },
       { customerId: payment.customerId, storeId: payment.storeId },

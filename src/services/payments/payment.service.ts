@@ -24,6 +24,8 @@ import { type PaymentStatus } from "../../entities/value-lists";
 import { requirePhone } from "../kernel/validation";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
 import { isOfflineToken, type OfflineTokenService } from "./offline-token.service";
+import type { DailyLimitService } from "./daily-limit.service";
+import { customerNumberOf } from "../kernel/customer-numbers.service";
 
 /** A redeem's transaction, run again when its payment answered as committed is not there. */
 const CREATE_ATTEMPTS = 3;
@@ -71,6 +73,7 @@ export class PaymentService {
     private readonly offlineTokens: OfflineTokenService,
     private readonly holds: PaymentHolds,
     private readonly userVerification: UserVerificationService,
+    private readonly dailyLimits: DailyLimitService,
   ) {}
 
   /**
@@ -207,9 +210,12 @@ export class PaymentService {
         });
       }
       const card = this.cards.requireAvailable(found.card);
+      // Last of the checks, so a refused sale never counts against the customer's day.
+      const dailyLimitDay = await this.dailyLimits.take(tx, entity.customerId, found.limits, charge.amount);
       const wait = found.confirmAbove !== null && charge.amount > found.confirmAbove;
       const status = wait ? "PENDING_CONFIRMATION" : "PROCESSING";
-      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, { ...reserved?.marks, ...held?.marks });
+      const marks = { ...reserved?.marks, ...held?.marks, ...(dailyLimitDay ? { dailyLimitDay } : {}) };
+      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, marks);
       if (!wait) {
         tx.atCommit(row(PaymentEntity, payment));
         return (made = { payment, card, waits: false });
@@ -491,6 +497,8 @@ export class PaymentService {
       refundedAmount: 0,
       pointsSettlementId: holds.pointsSettlementId ?? null,
       billId: holds.billId ?? null,
+      dailyLimitDay: holds.dailyLimitDay ?? null,
+      customerNumber: customerNumberOf(this.deps.keys.customerNumber, card.customerId, store.id),
     });
   }
 

@@ -52,7 +52,7 @@ export class StoreWebhooks {
       approvalNumber: payment.approvalNumber,
       declineReason: payment.declineReason,
       refundedAmount: payment.refundedAmount,
-      customerNumber: customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
+      customerNumber: payment.customerNumber ?? customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
       card: { brand: payment.cardBrand, last4: payment.cardLast4 },
       createdAt: payment.createdAt.toISOString(),
       decidedAt: payment.decidedAt?.toISOString() ?? null,

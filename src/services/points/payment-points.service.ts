@@ -10,6 +10,7 @@ import type { PointReceipts } from "./point-receipts";
 import { LotTakenMeanwhile, addLot, returnPoints, takePoints, takePointsUpTo } from "./points.service";
 import type { HoldRequest, MoneyBack, PaymentHold } from "../payments/payment-holds";
 import { byId } from "../kernel/status-table";
+import { tellEarned } from "./point-notices";
 
 /** A hold whose points lost their lots to other settlements is tried again, up to this many times in all. */
 const HOLD_ATTEMPTS = 5;
@@ -116,12 +117,13 @@ export class PaymentPointsService implements PaymentHold {
   /** The payment was approved: the held points are redeemed and the earning is made. */
   async settle(tx: Tx, payment: PaymentEntity): Promise<void> {
     if (!(await this.leaveHeld(tx, payment, "settle"))) return;
-    const { settlement, movement, program } = await this.context(tx, payment);
+    const { settlement, movement, program, membership } = await this.context(tx, payment);
     const now = this.deps.clock.now();
     if (settlement.pointsRedeemed > 0) await movement("REDEEM", -settlement.pointsRedeemed, null);
     if (settlement.pointsEarned > 0) {
       const expiresAt = await addLot(tx, settlement.membershipId, settlement.pointsEarned, program.expiryDays, now);
       await movement("EARN", settlement.pointsEarned, expiresAt);
+      await tellEarned(this.deps, tx, program, membership, payment.storeName, settlement.pointsEarned, now);
     }
   }
 
@@ -205,7 +207,7 @@ export class PaymentPointsService implements PaymentHold {
         membership.customerId,
         payment.id,
       );
-    return { settlement, program, movement };
+    return { settlement, program, membership, movement };
   }
 }
 

@@ -11,6 +11,7 @@ const KIND: Record<PointMovementKind, ReceiptKind> = {
   REDEEM: "points.redeemed",
   RETURN: "points.returned",
   TAKE_BACK: "points.taken_back",
+  ADJUST: "points.adjusted",
 };
 
 /**

@@ -16,6 +16,8 @@ import type { ProgramService } from "../members/program.service";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
 import { liveLots } from "../members/point-lots";
 import type { Tx } from "../../database";
+import { tellEarned } from "./point-notices";
+import { requireText } from "../kernel/validation";
 
 const DAY_MS = 86_400_000;
 const SETTLE_ATTEMPTS = 5;
@@ -111,12 +113,63 @@ export class PointsService {
   ): Promise<void> {
     const code = this.codes.requireKind(await this.codes.findUsable(tx, memberCode), "MEMBER");
     const membership = await tx.findOneByOrFail(MembershipEntity, { id: code.membershipId! });
+    await this.settleMember(tx, storeId, membership, purchaseAmount, redeemPoints, settlementId, () => this.codes.claim(tx, code));
+  }
+
+  /**
+   * At the register, with no member code: points earned on a purchase by a member the
+   * register found with `lookupMember` (member-lookup.service.ts), by their member number.
+   * Earning only: redeeming points still takes the member's code. A member who does not
+   * let the program's registers find them, or is no member of this store's program, is
+   * NOT_FOUND, as in the lookup. Idempotent on the register's key.
+   */
+  async earnPoints(caller: Caller, memberNumber: string, purchaseAmount: number, idempotencyKey: string): Promise<PointsResult> {
+    const register = requireRegister(caller);
+    await this.deps.rateLimits.consume("memberLookupPerRegister", register.apiKeyId);
+    if (!Number.isSafeInteger(purchaseAmount) || purchaseAmount < 0) badInput("purchaseAmount must be 0 or more", { field: "purchaseAmount" });
+    const number = requireText(memberNumber, "memberNumber", 16);
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "earnPoints",
+      request: { memberNumber: number, purchaseAmount },
+      load: (settlementId) => this.settlementResult(settlementId),
+      work: async (claim) => {
+        const settlementId = newId();
+        await this.deps.db.tx(async (tx) => {
+          claim(tx, settlementId);
+          const store = await tx.findOneByOrFail(StoreEntity, { id: register.storeId });
+          const membership = store.programId
+            ? await tx.findOneBy(MembershipEntity, { programId: store.programId, memberNumber: number, lookupAllowed: 1 })
+            : null;
+          if (!membership) return fail(ErrorCode.NOT_FOUND, "No member of this store's program found");
+          await this.settleMember(tx, store.id, membership, purchaseAmount, 0, settlementId, async () => undefined);
+        });
+        return this.settlementResult(settlementId);
+      },
+    });
+  }
+
+  /**
+   * A settlement once the member is known: the store must be one of the program's, the
+   * member code (if there is one) is used up by `useCode` after the checks, points are
+   * redeemed, then earned on what is left, and the member is told what was earned.
+   */
+  private async settleMember(
+    tx: Tx,
+    storeId: string,
+    membership: MembershipEntity,
+    purchaseAmount: number,
+    redeemPoints: number,
+    settlementId: string,
+    useCode: () => Promise<unknown>,
+  ): Promise<void> {
     const program = await tx.findOneByOrFail(ProgramEntity, { id: membership.programId });
     const store = await tx.findOneByOrFail(StoreEntity, { id: storeId });
     if (store.programId !== program.id) forbidden("This store is not part of the member's program");
     const discount = redeemPoints * program.pointValue;
     if (discount > purchaseAmount) badInput("The points redeemed are worth more than the purchase", { field: "redeemPoints" });
-    await this.codes.claim(tx, code);
+    await useCode();
 
     const now = this.deps.clock.now();
     const movement = { programId: program.id, membershipId: membership.id, memberNumber: membership.memberNumber, storeId, settlementId };
@@ -146,6 +199,7 @@ export class PointsService {
         Object.assign(new PointMovementEntity(), { id: newId(), ...movement, kind: "EARN", points: earned, expiresAt, createdAt: now }),
         membership.customerId,
       );
+      await tellEarned(this.deps, tx, program, membership, store.name, earned, now);
     }
   }
 

@@ -6,6 +6,7 @@ import type { PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
 import { AddCard } from "./AddCard";
 import { RemoveCard } from "./RemoveCard";
+import { UpdateExpiry } from "./UpdateExpiry";
 
 /**
  * The wallet's cards, each with its availability switch (the server asks the password for
@@ -16,6 +17,7 @@ export function Cards({ session }: { session: PhoneSession }) {
   const [changing, setChanging] = useState<Card | null>(null);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Card | null>(null);
+  const [renewing, setRenewing] = useState<Card | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!cards) return <p aria-live="polite">{pw.loadingCards}</p>;
@@ -35,17 +37,31 @@ export function Cards({ session }: { session: PhoneSession }) {
               <strong>{card.label ?? card.institution}</strong>
               <br />
               {card.brand} •••• {card.last4} · {pw.kindWord[card.kind]} · {String(card.expiryMonth).padStart(2, "0")}/{card.expiryYear}
+              {card.expired && (
+                <>
+                  <br />
+                  <span class="warn" data-testid="card-expired">
+                    {pw.cardExpiredBadge}
+                  </span>
+                </>
+              )}
             </div>
-            <button
-              type="button"
-              role="switch"
-              class="switch"
-              aria-checked={card.status === "AVAILABLE"}
-              aria-label={pw.useCardFor(card.brand, card.last4)}
-              onClick={() => setChanging(card)}
-            >
-              {card.status === "AVAILABLE" ? pw.on : pw.off}
-            </button>
+            {card.expired ? (
+              <button type="button" aria-label={pw.updateExpiryLabel(card.brand, card.last4)} onClick={() => (setNotice(null), setRenewing(card))}>
+                {pw.updateExpiry}
+              </button>
+            ) : (
+              <button
+                type="button"
+                role="switch"
+                class="switch"
+                aria-checked={card.status === "AVAILABLE"}
+                aria-label={pw.useCardFor(card.brand, card.last4)}
+                onClick={() => setChanging(card)}
+              >
+                {card.status === "AVAILABLE" ? pw.on : pw.off}
+              </button>
+            )}
             <button type="button" aria-label={pw.removeCardLabel(card.brand, card.last4)} onClick={() => (setNotice(null), setRemoving(card))}>
               {pw.remove}
             </button>
@@ -76,6 +92,18 @@ export function Cards({ session }: { session: PhoneSession }) {
             setValue(cards.filter((card) => card.id !== removing.id));
             setRemoving(null);
             setNotice(pw.cardRemoved(`${removing.brand} •••• ${removing.last4}`));
+          }}
+        />
+      )}
+      {renewing && (
+        <UpdateExpiry
+          session={session}
+          card={renewing}
+          onCancel={() => setRenewing(null)}
+          onUpdated={(updated) => {
+            setValue(cards.map((card) => (card.id === updated.id ? updated : card)));
+            setRenewing(null);
+            setNotice(pw.expiryUpdated(`${updated.brand} •••• ${updated.last4}`));
           }}
         />
       )}

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { day } from "../shared/format";
+import { Problem } from "../shared/problem";
 import { useLoad } from "../shared/use-load";
 import { phoneErrorWords, pw } from "./phone-words";
 import { CodeView } from "./code-view";
@@ -7,14 +8,25 @@ import { withKey, type PhoneSession } from "./session";
 
 /** Loyalty programs: points, what expires soon, offers, and the member QR for the counter. */
 export function Memberships({ session }: { session: PhoneSession }) {
-  const { value, problem } = useLoad(() => session.client.memberships(), [session], phoneErrorWords);
+  const { value, setValue, problem } = useLoad(() => session.client.memberships(), [session], phoneErrorWords);
   const [showing, setShowing] = useState<string | null>(null);
+  const [lookupProblem, setLookupProblem] = useState<string | null>(null);
+  const setLookup = async (programId: string, allowed: boolean) => {
+    setLookupProblem(null);
+    try {
+      const updated = await session.client.setMemberLookup(programId, allowed);
+      setValue((value ?? []).map((m) => (m.programId === updated.programId ? updated : m)));
+    } catch (error) {
+      setLookupProblem(phoneErrorWords(error));
+    }
+  };
   if (problem) return <p role="alert" class="problem">{problem}</p>;
   if (!value) return <p aria-live="polite">{pw.loadingMemberships}</p>;
   return (
     <section aria-labelledby="members-title">
       <h2 id="members-title">{pw.membershipsTitle}</h2>
       {value.length === 0 && <p>{pw.noMemberships}</p>}
+      <Problem text={lookupProblem} />
       <ul class="list">
         {value.map((m) => (
           <li key={m.programId} class="stack">
@@ -34,6 +46,10 @@ export function Memberships({ session }: { session: PhoneSession }) {
                 {pw.offer(offer.title, offer.description)}
               </span>
             ))}
+            <label class="event-choice">
+              <input type="checkbox" checked={m.lookupAllowed} onChange={(e) => setLookup(m.programId, e.currentTarget.checked)} />
+              <span>{pw.letStoresFindMe}</span>
+            </label>
             {showing === m.programId ? (
               <CodeView label={pw.memberQr(m.programName)} renew issue={() => withKey(session, (key) => session.client.issueMemberCode(m.programId, key))} />
             ) : (

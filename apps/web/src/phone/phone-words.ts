@@ -42,6 +42,7 @@ export function phoneErrorWords(error: unknown): string {
     // A wrong payment PIN comes back as a wrong password, with the tries it has left.
     const left = error.extensions.attemptsLeft;
     if (error.code === "INVALID_PASSWORD" && typeof left === "number") return pw.pinWrong(left);
+    if (error.code === "CARD_NOT_AVAILABLE" && error.extensions.expired === true) return pw.cardPastExpiry;
     const field = error.extensions.field;
     const forField = error.code === "BAD_USER_INPUT" && typeof field === "string" ? fieldWords(field) : undefined;
     if (forField) return forField;

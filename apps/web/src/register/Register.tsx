@@ -5,6 +5,7 @@ import { Problem } from "../shared/problem";
 import { Tabs } from "../shared/tabs";
 import { errorWords } from "../shared/words";
 import { BillCollection } from "./BillCollection";
+import { MemberLookup } from "./MemberLookup";
 import { Sale } from "./Sale";
 import { forgetKey, saveKey, savedKey } from "./saved-key";
 import type { RegisterSession } from "./session";
@@ -16,7 +17,7 @@ import { rw } from "./register-words";
 import { LanguageSwitch } from "../shared/LanguageSwitch";
 import "./register.css";
 
-const sections = () => ({ sale: rw.sale, bill: rw.bill, today: rw.today, search: rw.search, payouts: rw.payouts });
+const sections = () => ({ sale: rw.sale, bill: rw.bill, member: rw.member, today: rw.today, search: rw.search, payouts: rw.payouts });
 type Section = keyof ReturnType<typeof sections>;
 
 /**
@@ -101,6 +102,7 @@ export function Register() {
       <main>
         {section === "sale" && <Sale session={session} />}
         {section === "bill" && <BillCollection session={session} />}
+        {section === "member" && <MemberLookup session={session} />}
         {section === "today" && <Today session={session} />}
         {section === "search" && <PaymentSearch session={session} />}
         {section === "payouts" && <Payouts session={session} />}

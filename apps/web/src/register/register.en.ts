@@ -18,6 +18,28 @@ export const en = {
   keyNote: "The register remembers this key on this device until someone signs out. The currency comes from the store.",
   openRegister: "Open the register",
 
+  // MemberLookup.tsx
+  member: "Member",
+  memberTitle: "Find a member",
+  findBy: "Find by",
+  byPhone: "Phone number",
+  byCustomerNumber: "Customer number on a receipt",
+  memberPhone: "The member's phone number",
+  customerNumberDigits: "Customer number (10 digits)",
+  findMember: "Find the member",
+  lookupNote: "Only members of this store's program who allow it in their app are found.",
+  memberNotFound: "No member found. Ask the customer to show their member code in the app.",
+  memberNumber: (number: string) => `member ${number}`,
+  memberPoints: (points: number) => `${points} points`,
+  expiringOn: (points: number, date: string) => `${points} points expire on ${date}`,
+  expiringSoon: (points: number) => `${points} points expire soon`,
+  nextExpiry: (date: string) => `Next expiry: ${date}`,
+  offer: (title: string, description: string) => `Offer: ${title} — ${description}`,
+  purchaseAmount: (currency: string) => `Purchase (${currency})`,
+  earnPoints: "Add the points earned",
+  pointsEarned: (points: number) => `${points} points added.`,
+  redeemNeedsCode: "To use points, the member shows their member code.",
+
   // Sale.tsx
   amountFirst: "Enter the amount first (a whole number in the currency's smallest unit).",
   amount: (currency: string) => `Amount (${currency})`,

@@ -37,6 +37,7 @@ export const en = {
     "points.redeemed": "Points used",
     "points.returned": "Points given back",
     "points.taken_back": "Points taken back",
+    "points.adjusted": "Points adjusted",
     "ticket.admitted": "Ticket admitted",
     "ticket.exited": "Left the venue",
   } satisfies Record<ReceiptKind, string>,

@@ -29,6 +29,7 @@ export const ja: Catalog<typeof en> = {
     "points.redeemed": "ポイント利用",
     "points.returned": "ポイント返却",
     "points.taken_back": "ポイント取消",
+    "points.adjusted": "ポイント調整",
     "ticket.admitted": "チケットで入場",
     "ticket.exited": "退場",
   },

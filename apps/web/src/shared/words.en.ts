@@ -40,6 +40,8 @@ export const en = {
     VERIFICATION_REQUIRED: "Confirm it is you: with your fingerprint, face or screen lock, or your payment PIN.",
     VERIFICATION_FAILED: "Your fingerprint, face or screen lock could not be confirmed. Try again.",
     PIN_BLOCKED: "The payment PIN was wrong too many times. Set it again with your password.",
+    DAILY_AMOUNT_LIMIT: "This would go over the customer's daily limit for payment codes. Ask for another way to pay.",
+    DAILY_COUNT_LIMIT: "The customer has made as many code payments today as their daily limit allows. Ask for another way to pay.",
     INTERNAL_SERVER_ERROR: "Something went wrong on the server. Try again.",
     HTTP_413: "That was too large for the server.",
     HTTP_429: "Too many attempts. Wait a moment and try again.",
