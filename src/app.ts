@@ -222,6 +222,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),
         receiptKeys: () => services.receiptKeys.keySet(),
+        passes: services.walletPasses,
       },
       logger,
     ),
@@ -279,6 +280,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
+      services.walletPasses.close();
       await services.keySweep.stop();
       await events.close();
       redis?.close();

@@ -35,3 +35,5 @@ export { TicketTransferEntity } from "./ticket-transfer.entity";
 export { TreeHeadEntity } from "./tree-head.entity";
 export { VerificationChallengeEntity } from "./verification-challenge.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";
+export { WalletPassEntity } from "./wallet-pass.entity";
+export { WalletPassDeviceEntity } from "./wallet-pass-device.entity";

@@ -16,6 +16,7 @@ import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
+import type { ChangeHooks } from "../kernel/change-hooks";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "../kernel/validation";
 import { takeCodeTry } from "../kernel/wrong-code-limit";
@@ -80,6 +81,7 @@ export class AdmissionService {
     private readonly ticketEvents: TicketEventService,
     private readonly tickets: TicketService,
     private readonly receipts: ReceiptService,
+    private readonly changes: ChangeHooks,
   ) {}
 
   async admitTicket(caller: Caller, code: string, eventId: string, gate: string | null): Promise<AdmissionDecision> {
@@ -246,6 +248,8 @@ export class AdmissionService {
           codeWindow: decided.result === "ADMITTED" && claims?.w !== undefined ? claims.w : null,
         });
         await tx.insert(AdmissionEntity, admission);
+        // A use taken changes what the holder's pass shows (uses left, or used).
+        if (tookUse && ticketId) await this.changes.changed(tx, "ticket", ticketId);
         // An entry or an exit the venue recorded gets its signed receipt, in the same transaction.
         if (ticketId && (admission.result === "ADMITTED" || admission.result === "EXITED")) {
           this.receipts.issue(
