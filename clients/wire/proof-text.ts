@@ -16,6 +16,8 @@ export const PROOF_ARGUMENTS = {
   issueTicketCode: ["ticketId"],
   issueRotatingTicket: ["ticketId"],
   respondToConfirmation: ["requestId", "approve"],
+  appleWalletPass: ["ticketId", "membershipId"],
+  googleWalletLink: ["ticketId", "membershipId"],
 } as const;
 
 export type ProofOperation = keyof typeof PROOF_ARGUMENTS;

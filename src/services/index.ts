@@ -89,7 +89,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const receiptKeys = new ReceiptKeys(deps);
   const booksCopies = new BooksCopies(deps, outbox, books, webhookSecrets);
   // Wallet passes listen to tickets' and points' changes (kernel/change-hooks.ts); nothing below knows them.
-  const walletPasses = new WalletPassService(deps, tickets, memberships, outbox, changes);
+  const walletPasses = new WalletPassService(deps, tickets, memberships, outbox, devices, changes);
   return {
     auth,
     signUp: new SignUpService(deps, deps.sms, customers, auth),

@@ -58,7 +58,7 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
   }
 
   const passOf = async (caller: Caller, subject: { ticketId?: string; membershipId?: string }) => {
-    const issued = await world.services.walletPasses.applePass(caller, subject);
+    const issued = await world.services.walletPasses.applePass(caller, subject, PASSWORD);
     return { issued, ...openPass(issued.pkpass, credentials.apple.wwdr), token: new URL(issued.downloadUrl).searchParams.get("token")! };
   };
   const latest = async (serial: string, token: string) => {
@@ -109,11 +109,11 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     const fan = await newCustomer(world);
     const stranger = await newCustomer(world);
     const { ticket } = await world.services.tickets.postTicket(shop, { eventId: event.id, issueNumber: "LATE-1", holderPhone: fan.phoneNumber });
-    expect(await errorCodeOf(world.services.walletPasses.applePass(fan.caller, { ticketId: ticket.id }))).toBe("TICKET_NOT_RELEASED");
-    expect(await errorCodeOf(world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id }))).toBe("TICKET_NOT_RELEASED");
+    expect(await errorCodeOf(world.services.walletPasses.applePass(fan.caller, { ticketId: ticket.id }, PASSWORD))).toBe("TICKET_NOT_RELEASED");
+    expect(await errorCodeOf(world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id }, PASSWORD))).toBe("TICKET_NOT_RELEASED");
     clock.advance(4 * HOUR);
-    expect(await errorCodeOf(world.services.walletPasses.applePass(stranger.caller, { ticketId: ticket.id }))).toBe("NOT_FOUND");
-    expect(await errorCodeOf(world.services.walletPasses.applePass(fan.caller, {}))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(world.services.walletPasses.applePass(stranger.caller, { ticketId: ticket.id }, PASSWORD))).toBe("NOT_FOUND");
+    expect(await errorCodeOf(world.services.walletPasses.applePass(fan.caller, {}, PASSWORD))).toBe("BAD_USER_INPUT");
     const { issued, token } = await passOf(fan.caller, { ticketId: ticket.id });
     expect((await world.services.walletPasses.latestPass(PASS_TYPE_ID, issued.serialNumber, `${token}x`, null)).kind).toBe("UNAUTHORIZED");
     expect((await world.services.walletPasses.latestPass("pass.other.type", issued.serialNumber, token, null)).kind).toBe("UNAUTHORIZED");
@@ -167,7 +167,7 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     const { shop, fan, ticket } = await heldTicket("PASS-3");
     const { issued, token } = await passOf(fan.caller, { ticketId: ticket.id });
     await world.services.walletPasses.registerDevice("fan-phone-3", PASS_TYPE_ID, issued.serialNumber, token, PUSH_TOKEN_B);
-    const link = await world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id });
+    const link = await world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id }, PASSWORD);
     const claims = await saveLinkClaims(link.url, credentials.googlePublicKey);
     expect(claims).toMatchObject({ iss: credentials.serviceAccount.client_email, aud: "google", typ: "savetowallet" });
     expect(claims.payload.eventTicketObjects[0]).toMatchObject({ id: link.objectId, state: "ACTIVE", barcode: { type: "QR_CODE" } });
@@ -197,11 +197,11 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     const { issued, pass, token } = await passOf(member.caller, { membershipId: membership.membershipId });
     expect(pass).toMatchObject({ description: "Sunshine Points", storeCard: { primaryFields: [{ key: "points", value: 0 }] }, barcodes: [{ message: membership.memberNumber }] });
     await world.services.walletPasses.registerDevice("member-phone", PASS_TYPE_ID, issued.serialNumber, token, PUSH_TOKEN_A);
-    const link = await world.services.walletPasses.googleSaveLink(member.caller, { membershipId: membership.membershipId });
+    const link = await world.services.walletPasses.googleSaveLink(member.caller, { membershipId: membership.membershipId }, PASSWORD);
     const claims = await saveLinkClaims(link.url, credentials.googlePublicKey);
     expect(claims.payload.loyaltyObjects[0]).toMatchObject({ accountId: membership.memberNumber, loyaltyPoints: { balance: { int: 0 } } });
     const other = await newCustomer(world);
-    expect(await errorCodeOf(world.services.walletPasses.applePass(other.caller, { membershipId: membership.membershipId }))).toBe("NOT_FOUND");
+    expect(await errorCodeOf(world.services.walletPasses.applePass(other.caller, { membershipId: membership.membershipId }, PASSWORD))).toBe("NOT_FOUND");
 
     const pushes = apns.received.length;
     const patches = google.patches.length;
@@ -216,7 +216,7 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
 
   it("takes Google's 404 (a link never saved) as nothing to update, and retries Google's errors", async () => {
     const { shop, fan, ticket } = await heldTicket("PASS-6");
-    const link = await world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id });
+    const link = await world.services.walletPasses.googleSaveLink(fan.caller, { ticketId: ticket.id }, PASSWORD);
     const ours = async () => (await outbox(GOOGLE_TOPIC)).filter((m) => m.payload.passId === link.objectId.slice(GOOGLE_ISSUER_ID.length + 1));
     google.answerPatchesWith(() => 500);
     await world.services.tickets.revokeTicket(shop, "PASS-6");

@@ -5,7 +5,9 @@ import { isUniqueViolation } from "../../database";
 import { CustomerEntity, EventEntity, MembershipEntity, ProgramEntity, WalletPassDeviceEntity, WalletPassEntity } from "../../entities";
 import { safeEqual, sha256Hex } from "../crypto/tokens";
 import type { OutboxService } from "../delivery/outbox.service";
+import type { Approval } from "../kernel/approval";
 import type { Caller } from "../kernel/caller";
+import type { DeviceService } from "../devices/device.service";
 import type { ChangeHooks, ChangedThing } from "../kernel/change-hooks";
 import type { ServiceDeps } from "../kernel/deps";
 import { ErrorCode, badInput, fail, notFound } from "../kernel/errors";
@@ -65,6 +67,7 @@ export class WalletPassService {
     private readonly tickets: TicketService,
     private readonly memberships: MembershipService,
     private readonly outbox: OutboxService,
+    private readonly devices: DeviceService,
     changes: ChangeHooks,
   ) {
     changes.listen((tx, thing, id) => this.changed(tx, thing, id));
@@ -83,11 +86,17 @@ export class WalletPassService {
     return this.resolved;
   }
 
-  /** A signed Apple pass of the caller's ticket (from its release time) or membership. */
-  async applePass(caller: Caller, subject: PassSubject): Promise<ApplePassIssued> {
+  /**
+   * A signed Apple pass of the caller's ticket (from its release time) or membership,
+   * approved as a code is (the password or a device's proof): a ticket's pass carries a
+   * code that admits.
+   */
+  async applePass(caller: Caller, subject: PassSubject, approval: Approval): Promise<ApplePassIssued> {
     const apple = this.credentials.apple ?? fail(ErrorCode.FORBIDDEN, "Apple Wallet passes are not set up on this server");
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     const { kind, subjectId } = await this.ownSubject(customerId, subject);
+    await this.devices.approve(session, approval, "appleWalletPass", { ticketId: subject.ticketId ?? null, membershipId: subject.membershipId ?? null });
     const token = randomBytes(32).toString("base64url");
     const pass = await this.passRow("APPLE", kind, subjectId, customerId, sha256Hex(token));
     const pkpass = applePass(await this.face(pass), this.issue(pass.id, token), apple);
@@ -100,11 +109,13 @@ export class WalletPassService {
     };
   }
 
-  /** A "Save to Google Wallet" link of the caller's ticket (from its release time) or membership. */
-  async googleSaveLink(caller: Caller, subject: PassSubject): Promise<{ url: string; objectId: string }> {
+  /** A "Save to Google Wallet" link of the caller's ticket (from its release time) or membership, approved as `applePass` is. */
+  async googleSaveLink(caller: Caller, subject: PassSubject, approval: Approval): Promise<{ url: string; objectId: string }> {
     const google = this.credentials.google ?? fail(ErrorCode.FORBIDDEN, "Google Wallet is not set up on this server");
-    const { customerId } = requireCustomer(caller);
+    const session = requireCustomer(caller);
+    const { customerId } = session;
     const { kind, subjectId } = await this.ownSubject(customerId, subject);
+    await this.devices.approve(session, approval, "googleWalletLink", { ticketId: subject.ticketId ?? null, membershipId: subject.membershipId ?? null });
     const pass = await this.passRow("GOOGLE", kind, subjectId, customerId, null);
     const object = await this.googleObjectOf(pass);
     return { url: await saveLink(google, object, this.deps.clock.now()), objectId: String(object.object.id) };
