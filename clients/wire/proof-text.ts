@@ -16,8 +16,8 @@ export const PROOF_ARGUMENTS = {
   issueTicketCode: ["ticketId"],
   issueRotatingTicket: ["ticketId"],
   respondToConfirmation: ["requestId", "approve"],
-  appleWalletPass: ["ticketId", "membershipId"],
-  googleWalletLink: ["ticketId", "membershipId"],
+  appleWalletPass: ["ticketId", "programId"],
+  googleWalletLink: ["ticketId", "programId"],
 } as const;
 
 export type ProofOperation = keyof typeof PROOF_ARGUMENTS;

@@ -57,7 +57,7 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     return { shop, gate, event, fan, ticket, doors };
   }
 
-  const passOf = async (caller: Caller, subject: { ticketId?: string; membershipId?: string }) => {
+  const passOf = async (caller: Caller, subject: { ticketId?: string; programId?: string }) => {
     const issued = await world.services.walletPasses.applePass(caller, subject, PASSWORD);
     return { issued, ...openPass(issued.pkpass, credentials.apple.wwdr), token: new URL(issued.downloadUrl).searchParams.get("token")! };
   };
@@ -194,14 +194,14 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     const { register } = await newStore(world, { name: "Sunshine Mart Ebisu", programId: program.id });
     const member = await newCustomer(world);
     const membership = await world.services.memberships.joinProgram(member.caller, program.id);
-    const { issued, pass, token } = await passOf(member.caller, { membershipId: membership.membershipId });
+    const { issued, pass, token } = await passOf(member.caller, { programId: program.id });
     expect(pass).toMatchObject({ description: "Sunshine Points", storeCard: { primaryFields: [{ key: "points", value: 0 }] }, barcodes: [{ message: membership.memberNumber }] });
     await world.services.walletPasses.registerDevice("member-phone", PASS_TYPE_ID, issued.serialNumber, token, PUSH_TOKEN_A);
-    const link = await world.services.walletPasses.googleSaveLink(member.caller, { membershipId: membership.membershipId }, PASSWORD);
+    const link = await world.services.walletPasses.googleSaveLink(member.caller, { programId: program.id }, PASSWORD);
     const claims = await saveLinkClaims(link.url, credentials.googlePublicKey);
     expect(claims.payload.loyaltyObjects[0]).toMatchObject({ accountId: membership.memberNumber, loyaltyPoints: { balance: { int: 0 } } });
     const other = await newCustomer(world);
-    expect(await errorCodeOf(world.services.walletPasses.applePass(other.caller, { membershipId: membership.membershipId }, PASSWORD))).toBe("NOT_FOUND");
+    expect(await errorCodeOf(world.services.walletPasses.applePass(other.caller, { programId: program.id }, PASSWORD))).toBe("NOT_FOUND");
 
     const pushes = apns.received.length;
     const patches = google.patches.length;

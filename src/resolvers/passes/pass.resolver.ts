@@ -11,12 +11,12 @@ export class PassResolver {
   @Mutation(() => AppleWalletPass, { description: "phone: an Apple Wallet pass of a ticket (from its release time) or a membership; give one id" })
   async appleWalletPass(
     @Arg("ticketId", () => ID, { nullable: true }) ticketId: string | null,
-    @Arg("membershipId", () => ID, { nullable: true }) membershipId: string | null,
+    @Arg("programId", () => ID, { nullable: true }) programId: string | null,
     @Arg("password", () => String, { nullable: true }) password: string | null,
     @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AppleWalletPass> {
-    const issued = await ctx.services.walletPasses.applePass(ctx.caller, { ticketId, membershipId }, approvalOf(password, proof));
+    const issued = await ctx.services.walletPasses.applePass(ctx.caller, { ticketId, programId }, approvalOf(password, proof));
     return { serialNumber: issued.serialNumber, passTypeIdentifier: issued.passTypeIdentifier, downloadUrl: issued.downloadUrl, pkpass: issued.pkpass.toString("base64") };
   }
 
@@ -24,11 +24,11 @@ export class PassResolver {
   @Mutation(() => GoogleWalletLink, { description: "phone: a 'Save to Google Wallet' link of a ticket (from its release time) or a membership; give one id" })
   async googleWalletLink(
     @Arg("ticketId", () => ID, { nullable: true }) ticketId: string | null,
-    @Arg("membershipId", () => ID, { nullable: true }) membershipId: string | null,
+    @Arg("programId", () => ID, { nullable: true }) programId: string | null,
     @Arg("password", () => String, { nullable: true }) password: string | null,
     @Arg("proof", () => DeviceProofInput, { nullable: true }) proof: DeviceProofInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<GoogleWalletLink> {
-    return ctx.services.walletPasses.googleSaveLink(ctx.caller, { ticketId, membershipId }, approvalOf(password, proof));
+    return ctx.services.walletPasses.googleSaveLink(ctx.caller, { ticketId, programId }, approvalOf(password, proof));
   }
 }

@@ -24,7 +24,8 @@ import { membershipFace, ticketFace, type PassFace } from "./pass-faces";
 /** A ticket's or a membership's pass: exactly one of the two. */
 export interface PassSubject {
   ticketId?: string | null;
-  membershipId?: string | null;
+  /** A membership's pass: the caller's membership of this program (as issueMemberCode names it). */
+  programId?: string | null;
 }
 
 export interface ApplePassIssued {
@@ -96,7 +97,7 @@ export class WalletPassService {
     const session = requireCustomer(caller);
     const { customerId } = session;
     const { kind, subjectId } = await this.ownSubject(customerId, subject);
-    await this.devices.approve(session, approval, "appleWalletPass", { ticketId: subject.ticketId ?? null, membershipId: subject.membershipId ?? null });
+    await this.devices.approve(session, approval, "appleWalletPass", { ticketId: subject.ticketId ?? null, programId: subject.programId ?? null });
     const token = randomBytes(32).toString("base64url");
     const pass = await this.passRow("APPLE", kind, subjectId, customerId, sha256Hex(token));
     const pkpass = applePass(await this.face(pass), this.issue(pass.id, token), apple);
@@ -115,7 +116,7 @@ export class WalletPassService {
     const session = requireCustomer(caller);
     const { customerId } = session;
     const { kind, subjectId } = await this.ownSubject(customerId, subject);
-    await this.devices.approve(session, approval, "googleWalletLink", { ticketId: subject.ticketId ?? null, membershipId: subject.membershipId ?? null });
+    await this.devices.approve(session, approval, "googleWalletLink", { ticketId: subject.ticketId ?? null, programId: subject.programId ?? null });
     const pass = await this.passRow("GOOGLE", kind, subjectId, customerId, null);
     const object = await this.googleObjectOf(pass);
     return { url: await saveLink(google, object, this.deps.clock.now()), objectId: String(object.object.id) };
@@ -235,13 +236,13 @@ export class WalletPassService {
 
   /** The ticket (held and released) or the membership (the caller's own) a pass is asked for. */
   private async ownSubject(customerId: string, subject: PassSubject): Promise<{ kind: "TICKET" | "MEMBERSHIP"; subjectId: string }> {
-    if (Boolean(subject.ticketId) === Boolean(subject.membershipId)) badInput("Give a ticketId or a membershipId", { field: "ticketId" });
+    if (Boolean(subject.ticketId) === Boolean(subject.programId)) badInput("Give a ticketId or a programId", { field: "ticketId" });
     if (subject.ticketId) {
       const { ticket } = await this.tickets.releasedTicket(customerId, subject.ticketId);
       return { kind: "TICKET", subjectId: ticket.id };
     }
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
-    const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { id: subject.membershipId!, customerId }));
+    const membership = await this.deps.db.read((m) => m.findOneBy(MembershipEntity, { programId: subject.programId!, customerId }));
     if (!membership) return notFound("membership");
     return { kind: "MEMBERSHIP", subjectId: membership.id };
   }
