@@ -4,6 +4,7 @@ import { useLoad } from "../shared/use-load";
 import { phoneErrorWords, pw } from "./phone-words";
 import { CodeView } from "./code-view";
 import { withKey, type PhoneSession } from "./session";
+import { WalletButtons } from "./wallet-buttons";
 
 /** Loyalty programs: points, what expires soon, offers, and the member QR for the counter. */
 export function Memberships({ session }: { session: PhoneSession }) {
@@ -34,6 +35,7 @@ export function Memberships({ session }: { session: PhoneSession }) {
                 {pw.offer(offer.title, offer.description)}
               </span>
             ))}
+            <WalletButtons session={session} of={{ programId: m.programId }} name={m.programName} />
             {showing === m.programId ? (
               <CodeView label={pw.memberQr(m.programName)} renew issue={() => withKey(session, (key) => session.client.issueMemberCode(m.programId, key))} />
             ) : (

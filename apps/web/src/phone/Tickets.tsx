@@ -6,6 +6,7 @@ import { CodeView } from "./code-view";
 import { RotatingTicket } from "./rotating-ticket";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
+import { WalletButtons } from "./wallet-buttons";
 
 /**
  * Tickets held by this phone number: the QR from its release time, and giving a ticket to
@@ -63,6 +64,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
                 {pw.showTicketCode}
               </button>
             )}
+            {new Date(ticket.releasedAt) <= new Date() && <WalletButtons session={session} of={{ ticketId: ticket.id }} name={ticket.event.title} />}
             {allotting === ticket.id ? (
               <Allot
                 onAllot={async (toPhone) => {
