@@ -248,6 +248,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async listen(port = config.port, host = config.host) {
       await services.keySweep.prepare();
       services.keySweep.start();
+      if (config.production) services.walletPasses.prepare();
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();

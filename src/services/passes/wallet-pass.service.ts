@@ -81,6 +81,15 @@ export class WalletPassService {
     return this.deps.config.wallet.apple.passTypeId;
   }
 
+  /**
+   * Reads the certificates and keys now: a production start says which Wallet is off,
+   * and a certificate or key that cannot be read stops it. Development and tests read
+   * (or generate) them only when a pass first needs them, so a start costs nothing.
+   */
+  prepare(): void {
+    void this.credentials;
+  }
+
   /** Certificates and keys, read (or, in development, generated) the first time a pass needs them. */
   private get credentials(): PassCredentials {
     this.resolved ??= passCredentials(this.deps.config, this.deps.logger);
