@@ -4,8 +4,9 @@ import { IdColumn, TimeColumn } from "./columns";
 /**
  * A Wallet pass handed to a customer: an Apple pass (its serial number is `id`) or a
  * Google Wallet object (`id` is its object id's suffix), of a ticket or a membership.
- * A ticket's pass is bound to the holder version it was made for: once the ticket moves
- * on (allotted, taken back, revoked) the pass shows itself voided. `authTokenHash` is
+ * A ticket's pass belongs to its customer: while that customer's phone holds the ticket it
+ * carries the code of the current holder version; once the ticket moves on (allotted,
+ * revoked) it shows itself voided, and a take-back brings it back. `authTokenHash` is
  * the SHA-256 of the Apple pass's authentication token (the token itself is never kept);
  * `changedAt` is what Apple's "passes updated since" compares with.
  */
@@ -20,8 +21,6 @@ export class WalletPassEntity {
   @Column({ type: "varchar", length: 12 }) subjectKind: string;
   @IdColumn() subjectId: string;
   @IdColumn() customerId: string;
-  /** A ticket's holder version when the pass was made for this holder; null for a membership. */
-  @Column({ type: "int", nullable: true }) holderVersion: number | null;
   @Column({ type: "varchar", length: 64, nullable: true }) authTokenHash: string | null;
   @TimeColumn() changedAt: Date;
   @TimeColumn() createdAt: Date;

@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
-import { id, index, int, str, time } from "./table-columns";
+import { id, index, str, time } from "./table-columns";
 
 /**
  * Wallet passes (entities/wallet-pass.entity.ts) and the Apple devices registered for
@@ -18,7 +18,6 @@ export class WalletPasses1765700000000 implements MigrationInterface {
           str("subjectKind", 12),
           id("subjectId"),
           id("customerId"),
-          int("holderVersion", true),
           str("authTokenHash", 64, true),
           time("changedAt"),
           time("createdAt"),

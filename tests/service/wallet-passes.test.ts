@@ -163,6 +163,44 @@ describe.each(engines)("Wallet passes: tickets and member cards, their updates, 
     expect(shop.kind).toBe("partner");
   });
 
+  it("brings the giver's pass back, with a new code, when the giver takes the ticket back", async () => {
+    const { gate, event, fan, ticket } = await heldTicket("PASS-BACK");
+    const friend = await newCustomer(world);
+    const { issued, pass, token } = await passOf(fan.caller, { ticketId: ticket.id });
+    await world.services.tickets.allotTicket(fan.caller, ticket.id, friend.phoneNumber);
+    expect((await latest(issued.serialNumber, token)).voided).toBe(true);
+    await world.services.tickets.takeBackTicket(fan.caller, ticket.id);
+    const back = await latest(issued.serialNumber, token);
+    expect(back.voided).toBeFalsy();
+    expect(back.barcodes[0].message).not.toBe(pass.barcodes[0].message);
+    clock.advance(HOUR);
+    expect(await world.services.admissions.admitTicket(gate, pass.barcodes[0].message, event.id, null)).toMatchObject({ result: "DENIED" });
+    expect(await world.services.admissions.admitTicket(gate, back.barcodes[0].message, event.id, null)).toMatchObject({ result: "ADMITTED" });
+  });
+
+  it("notifies exactly the change that committed when an allotment and a gate's scan of the pass race", async () => {
+    const { gate, event, fan, ticket } = await heldTicket("PASS-RACE");
+    const friend = await newCustomer(world);
+    const { issued, pass, token } = await passOf(fan.caller, { ticketId: ticket.id });
+    const raceToken = "ace0".repeat(16);
+    // Two registrations of one device at once: one row, one of them new.
+    const registered = await Promise.all([1, 2].map(() => world.services.walletPasses.registerDevice("race-phone", PASS_TYPE_ID, issued.serialNumber, token, raceToken)));
+    expect(registered.sort()).toEqual([false, true]);
+    clock.advance(HOUR); // doors open
+
+    const [allotted, scanned] = await Promise.allSettled([
+      world.services.tickets.allotTicket(fan.caller, ticket.id, friend.phoneNumber),
+      world.services.admissions.admitTicket(gate, pass.barcodes[0].message, event.id, "East 1"),
+    ]);
+    const allotWon = allotted.status === "fulfilled";
+    const scanWon = scanned.status === "fulfilled" && scanned.value.result === "ADMITTED";
+    expect([allotWon, scanWon].filter(Boolean)).toHaveLength(1);
+    // One notice, of the change that committed; the pass says which it was.
+    expect((await outbox(APNS_TOPIC)).filter((m) => m.payload.pushToken === raceToken)).toHaveLength(1);
+    const status = (await latest(issued.serialNumber, token)).eventTicket.auxiliaryFields.find((f: { key: string }) => f.key === "status").value;
+    expect(status).toBe(allotWon ? "GIVEN_AWAY" : "USED");
+  });
+
   it("says so on a revoked ticket's pass, and on Google's object", async () => {
     const { shop, fan, ticket } = await heldTicket("PASS-3");
     const { issued, token } = await passOf(fan.caller, { ticketId: ticket.id });

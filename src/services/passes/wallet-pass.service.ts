@@ -260,7 +260,7 @@ export class WalletPassService {
   private async passRow(platform: "APPLE" | "GOOGLE", kind: string, subjectId: string, customerId: string, tokenHash: string | null): Promise<WalletPassEntity> {
     const where = { platform, subjectKind: kind, subjectId, customerId };
     const now = this.deps.clock.now();
-    const fresh = Object.assign(new WalletPassEntity(), { id: newId(), ...where, holderVersion: null, authTokenHash: tokenHash, changedAt: now, createdAt: now });
+    const fresh = Object.assign(new WalletPassEntity(), { id: newId(), ...where, authTokenHash: tokenHash, changedAt: now, createdAt: now });
     try {
       await this.deps.db.tx((tx) => tx.insert(WalletPassEntity, fresh));
       return fresh;
