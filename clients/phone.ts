@@ -123,6 +123,14 @@ const AcceptTicketOffer = graphql(
 const DeclineTicketOffer = graphql(`mutation DeclineTicketOffer($offerId: ID!) { declineTicketOffer(offerId: $offerId) { ...TicketOfferFields } }`, [TicketOfferFields]);
 const CancelTicketOffer = graphql(`mutation CancelTicketOffer($offerId: ID!) { cancelTicketOffer(offerId: $offerId) { ...TicketOfferFields } }`, [TicketOfferFields]);
 const TicketOffersLive = graphql(`subscription TicketOffersLive { ticketOffers { ...TicketOfferFields } }`, [TicketOfferFields]);
+const AppleWalletPass = graphql(
+  `mutation AppleWalletPass($ticketId: ID, $programId: ID, $password: String, $proof: DeviceProofInput) {
+    appleWalletPass(ticketId: $ticketId, programId: $programId, password: $password, proof: $proof) { serialNumber passTypeIdentifier downloadUrl pkpass } }`,
+);
+const GoogleWalletLink = graphql(
+  `mutation GoogleWalletLink($ticketId: ID, $programId: ID, $password: String, $proof: DeviceProofInput) {
+    googleWalletLink(ticketId: $ticketId, programId: $programId, password: $password, proof: $proof) { url objectId } }`,
+);
 const JoinProgram = graphql(`mutation JoinProgram($programId: ID!) { joinProgram(programId: $programId) { ...MembershipFields } }`, [MembershipFields]);
 const SetMemberLookup = graphql(
   `mutation SetMemberLookup($programId: ID!, $allowed: Boolean!) { setMemberLookup(programId: $programId, allowed: $allowed) { ...MembershipFields } }`,
@@ -316,6 +324,24 @@ export class PhoneClient extends WalletClient {
   /** Gives a ticket to an acquaintance's phone number; codes issued before stop working. */
   async allotTicket(ticketId: string, toPhone: string): Promise<Ticket> {
     return (await this.request(AllotTicket, { ticketId, toPhone })).allotTicket;
+  }
+
+  /**
+   * An Apple Wallet pass of a ticket (from its release time) or a membership: `downloadUrl`
+   * for the phone's browser to open (Wallet offers to add it), `pkpass` the same file in
+   * base64. Approved as a code is (docs/passes.md).
+   */
+  async appleWalletPass(of: { ticketId: string } | { programId: string }, approval: Approval) {
+    const args = { ticketId: null, programId: null, ...of };
+    const approved = await approvalVariables(approval, "appleWalletPass", args);
+    return (await this.request(AppleWalletPass, { ...args, ...approved })).appleWalletPass;
+  }
+
+  /** A "Save to Google Wallet" link of a ticket (from its release time) or a membership, approved as a code is. */
+  async googleWalletLink(of: { ticketId: string } | { programId: string }, approval: Approval) {
+    const args = { ticketId: null, programId: null, ...of };
+    const approved = await approvalVariables(approval, "googleWalletLink", args);
+    return (await this.request(GoogleWalletLink, { ...args, ...approved })).googleWalletLink;
   }
 
   async joinProgram(programId: string): Promise<Membership> {

@@ -223,6 +223,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         metricsAccess: metricsAccess({ token: config.metricsToken, production: config.production }),
         metrics: () => metrics.exposition(),
         receiptKeys: () => services.receiptKeys.keySet(),
+        passes: services.walletPasses,
       },
       logger,
     ),
@@ -248,6 +249,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async listen(port = config.port, host = config.host) {
       await services.keySweep.prepare();
       services.keySweep.start();
+      if (config.production) services.walletPasses.prepare();
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();
@@ -282,6 +284,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.outbox.stop();
+      services.walletPasses.close();
       await services.keySweep.stop();
       await events.close();
       redis?.close();

@@ -119,6 +119,23 @@ const envSchema = z.object({
   RECEIPTS: z.enum(["on", "off"]).default("on"),
   BENCH: z.enum(["1"]).optional(),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
+  // Wallet passes (docs/passes.md). Certificates and keys: PEM text, or the path of a PEM file.
+  APPLE_PASS_TYPE_ID: z.string().regex(/^pass\.[\w.-]+$/, "must be a pass type identifier such as pass.com.example.tickets").default("pass.dev.wallet-center"),
+  APPLE_TEAM_ID: z.string().regex(/^[A-Z0-9]{10}$/, "must be the 10-character Apple team id").default("DEVTEAM000"),
+  APPLE_PASS_ORGANIZATION: z.string().min(1).max(64).default("Wallet Center"),
+  APPLE_PASS_CERT: z.string().min(1).optional(),
+  APPLE_PASS_KEY: z.string().min(1).optional(),
+  APPLE_PASS_KEY_PASSPHRASE: z.string().optional(),
+  APPLE_WWDR_CERT: z.string().min(1).optional(),
+  // Where Wallet reaches this server's pass web service (Apple appends /v1/...); unset: http://localhost:PORT.
+  WALLET_WEB_SERVICE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  APNS_ORIGIN: z.url({ protocol: /^https$/, error: "must be an https URL" }).default("https://api.push.apple.com"),
+  // An extra certificate authority to trust for APNS_ORIGIN (a local APNs stand-in): development and tests.
+  APNS_CA: z.string().min(1).optional(),
+  GOOGLE_WALLET_ISSUER_ID: z.string().regex(/^\d{1,30}$/, "must be the numeric issuer id").optional(),
+  GOOGLE_WALLET_SERVICE_ACCOUNT: z.string().min(1).optional(),
+  GOOGLE_WALLET_API_ORIGIN: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://walletobjects.googleapis.com"),
+  GOOGLE_OAUTH_TOKEN_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://oauth2.googleapis.com/token"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
   // Whose keys and channels these are on a Redis several deployments share (redis.ts); default: the database's name.
   REDIS_NAMESPACE: z
@@ -216,6 +233,13 @@ const envSchema = z.object({
   if (env.NODE_ENV === "production" && env.WEBHOOK_ALLOW_PRIVATE_TARGETS) {
     ctx.addIssue({ code: "custom", path: ["WEBHOOK_ALLOW_PRIVATE_TARGETS"], message: "must not be true in production: webhooks would reach private addresses" });
   }
+  // A pass whose web service is not https is refused by Wallet, and an APNs stand-in must not be trusted in production.
+  if (env.NODE_ENV === "production" && env.WALLET_WEB_SERVICE_URL && !env.WALLET_WEB_SERVICE_URL.startsWith("https://")) {
+    ctx.addIssue({ code: "custom", path: ["WALLET_WEB_SERVICE_URL"], message: "must be https in production: Wallet refuses a pass web service over plain http" });
+  }
+  if (env.NODE_ENV === "production" && env.APNS_CA) {
+    ctx.addIssue({ code: "custom", path: ["APNS_CA"], message: "must not be set in production: APNs is reached with the system's certificate authorities" });
+  }
   // Passkeys made for localhost work on no real phone, and an assertion from a localhost page would be taken.
   if (env.NODE_ENV === "production") {
     for (const issue of webAuthnProductionIssues(env.WEBAUTHN_RP_ID, env.WEBAUTHN_ORIGINS)) ctx.addIssue({ code: "custom", ...issue });
@@ -308,6 +332,8 @@ export interface Config {
   /** Older public keys (PEM, each base64-encoded, comma-separated) whose codes still verify. */
   ticketSigningKeysPrevious: string[];
   ticketCodeTtlSeconds: number;
+  /** Apple and Google Wallet (docs/passes.md); certificates and keys still as given (PEM or a file's path). */
+  wallet: WalletConfig;
   /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64): signs receipts and the books' tree heads. */
   receiptSigningKey?: string;
   /** Receipt keys an operator retired, by id, with the moment they stopped signing ("id@ISO,id@ISO"). */
@@ -400,6 +426,23 @@ export interface Config {
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
 }
 
+/** Wallet passes: Apple's pass type and its certificates, APNs, Google Wallet's issuer and service account. */
+export interface WalletConfig {
+  apple: {
+    passTypeId: string;
+    teamId: string;
+    organization: string;
+    certificate?: string;
+    key?: string;
+    keyPassphrase?: string;
+    wwdr?: string;
+    webServiceUrl: string;
+    apnsOrigin: string;
+    apnsCa?: string;
+  };
+  google: { issuerId?: string; serviceAccount?: string; apiOrigin: string; tokenUrl: string };
+}
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
@@ -433,6 +476,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketSigningKey: e.TICKET_SIGNING_KEY,
     ticketSigningKeysPrevious: (e.TICKET_SIGNING_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
+    wallet: {
+      apple: {
+        passTypeId: e.APPLE_PASS_TYPE_ID,
+        teamId: e.APPLE_TEAM_ID,
+        organization: e.APPLE_PASS_ORGANIZATION,
+        certificate: e.APPLE_PASS_CERT,
+        key: e.APPLE_PASS_KEY,
+        keyPassphrase: e.APPLE_PASS_KEY_PASSPHRASE,
+        wwdr: e.APPLE_WWDR_CERT,
+        webServiceUrl: (e.WALLET_WEB_SERVICE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+        apnsOrigin: e.APNS_ORIGIN.replace(/\/+$/, ""),
+        apnsCa: e.APNS_CA,
+      },
+      google: {
+        issuerId: e.GOOGLE_WALLET_ISSUER_ID,
+        serviceAccount: e.GOOGLE_WALLET_SERVICE_ACCOUNT,
+        apiOrigin: e.GOOGLE_WALLET_API_ORIGIN.replace(/\/+$/, ""),
+        tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+      },
+    },
     receiptSigningKey: e.RECEIPT_SIGNING_KEY,
     receiptSigningKeysRetired: retiredKeys(e.RECEIPT_SIGNING_KEYS_RETIRED ?? ""),
     booksSealMs: e.BOOKS_SEAL_MS,

@@ -16,6 +16,8 @@ export const PROOF_ARGUMENTS = {
   issueTicketCode: ["ticketId"],
   issueRotatingTicket: ["ticketId"],
   respondToConfirmation: ["requestId", "approve"],
+  appleWalletPass: ["ticketId", "programId"],
+  googleWalletLink: ["ticketId", "programId"],
 } as const;
 
 export type ProofOperation = keyof typeof PROOF_ARGUMENTS;

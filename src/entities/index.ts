@@ -39,3 +39,5 @@ export { TreeHeadEntity } from "./tree-head.entity";
 export { VerificationChallengeEntity } from "./verification-challenge.entity";
 export { WalletCodeEntity } from "./wallet-code.entity";
 export { WebhookEventEntity } from "./webhook-event.entity";
+export { WalletPassEntity } from "./wallet-pass.entity";
+export { WalletPassDeviceEntity } from "./wallet-pass-device.entity";

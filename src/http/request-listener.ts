@@ -8,6 +8,7 @@ import { EXPLORER_PATH, type Explorer } from "./explorer";
 import { sendJson } from "./responses";
 import type { TrustProxy } from "../trust-proxy";
 import { WEB_APP_PATH, type WebApp } from "./web-app";
+import { PASS_WEB_SERVICE_PATH, servePassWebService, type PassWebService } from "./pass-web-service";
 
 export interface Routes {
   /** POST or GET /graphql; `search` is the query string with its "?" (or ""). */
@@ -26,6 +27,8 @@ export interface Routes {
   webApp: WebApp | null;
   /** The published receipt key set (docs/books.md). */
   receiptKeys(): Promise<unknown>;
+  /** Apple's web service for passes under /v1/ (docs/passes.md). */
+  passes: PassWebService;
 }
 
 /** Where anyone fetches the receipt key set, as a static document. */
@@ -46,11 +49,14 @@ export function requestListener(routes: Routes, logger: Logger) {
     const path = query === -1 ? url : url.slice(0, query);
     const search = query === -1 ? "" : url.slice(query);
     let handled: Promise<void>;
+    // Apple's pass web service (pass-web-service.ts); false for a path or method it does not serve.
+    const passes = path.startsWith(PASS_WEB_SERVICE_PATH) && servePassWebService(routes.passes, req, res, path, search);
     if (path === "/graphql") handled = routes.graphql(req, res, search, requestId);
     else if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) handled = health(routes, res);
     else if (path === "/ready" && (req.method === "GET" || req.method === "HEAD")) handled = ready(routes, res);
     else if (path === "/metrics" && req.method === "GET") handled = metrics(routes, req, res);
     else if (path === RECEIPT_KEYS_PATH && (req.method === "GET" || req.method === "HEAD")) handled = receiptKeys(routes, res);
+    else if (passes) handled = passes;
     else if (path.startsWith(EXPLORER_PATH) && req.method === "GET" && routes.explorer?.asset(path, res)) return;
     else if (isUnder(path, WEB_APP_PATH) && (req.method === "GET" || req.method === "HEAD") && routes.webApp?.serve(path, req, res)) return;
     else {

@@ -32,6 +32,7 @@ import { MerchantEvents1765800000000 } from "./1765800000000-merchant-events";
 import { DailyLimits1765900000000 } from "./1765900000000-daily-limits";
 import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments";
 import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
+import { WalletPasses1765700000000 } from "./1765700000000-wallet-passes";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -64,6 +65,7 @@ export const migrations = [
   CardRemoval1765500000000,
   UserVerification1765510000000,
   BooksCopies1765520000000,
+  WalletPasses1765700000000,
   MerchantEvents1765800000000,
   DailyLimits1765900000000,
   PointAdjustments1765901000000,

@@ -15,9 +15,10 @@ import { IssuedCodeResolver } from "./codes/issued-code.resolver";
 import { MembershipResolver } from "./members/membership.resolver";
 import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
+import { PassResolver } from "./passes/pass.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { GateDeskResolver } from "./tickets/gate-desk.resolver";
 import { TicketOfferResolver } from "./tickets/ticket-offer.resolver";
 
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver, DailyLimitResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver, DailyLimitResolver, PassResolver] as const;

@@ -25,6 +25,7 @@ import type { ServiceDeps } from "./kernel/deps";
 import { TicketEventService } from "./tickets/ticket-event.service";
 import { GateSnapshotService } from "./tickets/gate-snapshot.service";
 import { IdempotencyService } from "./kernel/idempotency.service";
+import { ChangeHooks } from "./kernel/change-hooks";
 import { KeySweep } from "./upkeep/key-sweep.service";
 import { LiveService } from "./views/live.service";
 import { MembershipService } from "./members/membership.service";
@@ -49,6 +50,7 @@ import { ReceiptKeys } from "./books/receipt-keys.service";
 import { ReceiptService } from "./books/receipts.service";
 import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
+import { WalletPassService } from "./passes/wallet-pass.service";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
 import { EventListService } from "./delivery/event-list.service";
 import { BillOverdue } from "./bills/bill-overdue";
@@ -69,9 +71,11 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const codes = new CodeService(deps, cards, devices, userVerification);
   const outbox = new OutboxService(deps);
   const receipts = new ReceiptService(deps);
+  // Ticket and point changes announced to the domains above them (Wallet passes), in their transactions.
+  const changes = new ChangeHooks();
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const pointReceipts = new PointReceipts(deps, receipts);
+  const pointReceipts = new PointReceipts(deps, receipts, changes);
   const paymentPoints = new PaymentPointsService(deps, codes, pointReceipts);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
   // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
@@ -94,7 +98,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const memberLookup = new MemberLookupService(deps, memberships);
   const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
   const ticketEvents = new TicketEventService(deps);
-  const tickets = new TicketService(deps, ticketEvents, devices);
+  const tickets = new TicketService(deps, ticketEvents, devices, changes);
   const checkInLists = new CheckInListService(deps, ticketEvents);
   const webhookSecrets = new WebhookSecrets(deps);
   outbox.register(WEBHOOK_TOPIC, webhookSender(deps, webhookSecrets), webhookDestination);
@@ -102,6 +106,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
   const books = new BooksService(deps);
   const receiptKeys = new ReceiptKeys(deps);
   const booksCopies = new BooksCopies(deps, outbox, books, webhookSecrets);
+  // Wallet passes listen to tickets' and points' changes (kernel/change-hooks.ts); nothing below knows them.
+  const walletPasses = new WalletPassService(deps, tickets, memberships, outbox, devices, changes);
   return {
     auth,
     signUp: new SignUpService(deps, deps.sms, customers, auth),
@@ -131,7 +137,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     bills,
     ticketEvents,
     tickets,
-    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts, checkInLists),
+    walletPasses,
+    admissions: new AdmissionService(deps, ticketEvents, tickets, receipts, checkInLists, changes),
     gateSnapshots: new GateSnapshotService(deps, ticketEvents),
     checkInLists,
     gateSearch: new GateSearchService(deps, ticketEvents),

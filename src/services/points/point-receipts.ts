@@ -5,6 +5,7 @@ import type { ReceiptKind } from "../../../clients/wire/receipt";
 import type { ReceiptService } from "../books/receipts.service";
 import { customerNumberOf } from "../kernel/customer-numbers.service";
 import type { ServiceDeps } from "../kernel/deps";
+import type { ChangeHooks } from "../kernel/change-hooks";
 
 const KIND: Record<PointMovementKind, ReceiptKind> = {
   EARN: "points.earned",
@@ -23,11 +24,14 @@ export class PointReceipts {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly receipts: ReceiptService,
+    private readonly changes: ChangeHooks,
   ) {}
 
   /** Inserts the movement and issues its receipt. */
   async record(tx: Tx, movement: PointMovementEntity, customerId: string, paymentId?: string): Promise<void> {
     await tx.insert(PointMovementEntity, movement);
+    // The member's balance moved: its Wallet card shows it.
+    await this.changes.changed(tx, "membership", movement.membershipId);
     this.receipts.issue(
       tx,
       {

@@ -21,6 +21,7 @@ import { SCAN_MAX_AHEAD_SECONDS, scannedAhead } from "./scan-time";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
+import type { ChangeHooks } from "../kernel/change-hooks";
 import type { TicketService, TicketView } from "./ticket.service";
 import { requireText } from "../kernel/validation";
 import { takeCodeTry } from "../kernel/wrong-code-limit";
@@ -104,6 +105,7 @@ export class AdmissionService {
     private readonly tickets: TicketService,
     private readonly receipts: ReceiptService,
     private readonly lists: CheckInListService,
+    private readonly changes: ChangeHooks,
   ) {}
 
   /** `listId`: the check-in list the gate scans for (its rule applies); none, the event's own entry. */
@@ -148,7 +150,11 @@ export class AdmissionService {
       const undone = await tx.write(sql, params);
       const admission = await tx.findOneBy(AdmissionEntity, { id: admissionId });
       if (undone !== 1 || !admission) return { admission, undone: false };
-      if (admission.ticketId) await giveBackUse(tx, admission, now, this.deps.db.isMysql);
+      if (admission.ticketId) {
+        await giveBackUse(tx, admission, now, this.deps.db.isMysql);
+        // The use given back changes what the holder's pass shows, as taking it did.
+        await this.changes.changed(tx, "ticket", admission.ticketId);
+      }
       await auditGate(tx, { eventId: admission.eventId, apiKeyId, action: "UNDO", ticketId: admission.ticketId, at: now });
       return { admission, undone: true };
     });
@@ -333,6 +339,8 @@ export class AdmissionService {
         });
         await tx.insert(AdmissionEntity, admission);
         if (movement.byTicketId) await auditGate(tx, { eventId: event.id, apiKeyId: movement.gateKeyId, action: "ADMIT_BY_ID", ticketId, at: this.deps.clock.now() });
+        // A use taken changes what the holder's pass shows (uses left, or used).
+        if (tookUse && ticketId) await this.changes.changed(tx, "ticket", ticketId);
         // An entry or an exit the venue recorded gets its signed receipt, in the same transaction.
         if (ticketId && (admission.result === "ADMITTED" || admission.result === "EXITED")) {
           this.receipts.issue(

@@ -12,6 +12,7 @@ import { MAX_CODE_TTL_SECONDS } from "../codes/code.service";
 import type { ServiceDeps } from "../kernel/deps";
 import { ErrorCode, badInput, fail, forbidden, notFound } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
+import type { ChangeHooks } from "../kernel/change-hooks";
 import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
@@ -68,6 +69,7 @@ export class TicketService {
     private readonly deps: ServiceDeps,
     private readonly ticketEvents: TicketEventService,
     private readonly devices: DeviceService,
+    private readonly changes: ChangeHooks,
   ) {}
 
   /** Idempotent on (shop, issue number); the event must be the shop's own. */
@@ -140,7 +142,9 @@ export class TicketService {
     if (!ticket.revokedAt) {
       // Revoked once: a second revocation (racing or repeated) finds it REVOKED and changes nothing.
       const { sql, params } = TICKET_MOVES.update("revoke", byId(ticket.id), { now: this.deps.clock.now() });
-      await this.deps.db.tx((tx) => tx.write(sql, params));
+      await this.deps.db.tx(async (tx) => {
+        if ((await tx.write(sql, params)) === 1) await this.changes.changed(tx, "ticket", ticket.id);
+      });
     }
     return this.viewById(ticket.id);
   }
@@ -189,8 +193,19 @@ export class TicketService {
     return { code, kind: "TICKET", expiresAt };
   }
 
+  /**
+   * The code a Wallet pass carries (docs/passes.md): a static T3 code of the ticket's
+   * current holder version that lasts as long as the ticket is valid. A gate admits it by
+   * the same rule as any code (signature, event, holder version, validity, one admission
+   * per use); an allotment, a take-back or a revocation moves the holder version, and it
+   * stops working, as every earlier code of the holder does.
+   */
+  passCode({ ticket, event }: Pick<TicketView, "ticket" | "event">): string {
+    return this.deps.ticketSigner.sign({ t: ticket.id, e: event.id, v: ticket.holderVersion, vf: seconds(ticket.validFrom), vu: seconds(ticket.validUntil), x: seconds(ticket.validUntil) });
+  }
+
   /** A ticket this phone holds whose codes are released, counted against its code-issue limit. */
-  private async releasedTicket(customerId: string, ticketId: string) {
+  async releasedTicket(customerId: string, ticketId: string) {
     await this.deps.rateLimits.consume("codeIssuePerPhone", customerId);
     const { ticket, event, releasedAt } = await this.heldTicket(customerId, ticketId);
     const now = this.deps.clock.now();
@@ -252,6 +267,8 @@ export class TicketService {
     const pass = TICKET_MOVES.update("pass", byId(ticketId), { toPhone, version, now, attendeeName });
     if ((await tx.write(pass.sql, pass.params)) !== 1) return false;
     await tx.insert(TicketTransferEntity, { id: newId(), ticketId, fromPhone, toPhone, at: now, takenBackAt: null });
+    // The giver's pass is voided and the receiver's made (passes/, through the change hooks).
+    await this.changes.changed(tx, "ticket", ticketId);
     return true;
   }
 
@@ -273,6 +290,7 @@ export class TicketService {
       const moved = await tx.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await tx.write("UPDATE ticket_transfers SET takenBackAt = ? WHERE id = ?", [now, last.id]);
+      await this.changes.changed(tx, "ticket", ticketId);
     });
     return this.viewById(ticketId);
   }

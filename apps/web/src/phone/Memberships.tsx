@@ -5,6 +5,7 @@ import { useLoad } from "../shared/use-load";
 import { phoneErrorWords, pw } from "./phone-words";
 import { CodeView } from "./code-view";
 import { withKey, type PhoneSession } from "./session";
+import { WalletButtons } from "./wallet-buttons";
 
 /** Loyalty programs: points, what expires soon, offers, and the member QR for the counter. */
 export function Memberships({ session }: { session: PhoneSession }) {
@@ -50,6 +51,7 @@ export function Memberships({ session }: { session: PhoneSession }) {
               <input type="checkbox" checked={m.lookupAllowed} onChange={(e) => setLookup(m.programId, e.currentTarget.checked)} />
               <span>{pw.letStoresFindMe}</span>
             </label>
+            <WalletButtons session={session} of={{ programId: m.programId }} name={m.programName} />
             {showing === m.programId ? (
               <CodeView label={pw.memberQr(m.programName)} renew issue={() => withKey(session, (key) => session.client.issueMemberCode(m.programId, key))} />
             ) : (

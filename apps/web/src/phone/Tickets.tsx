@@ -7,6 +7,7 @@ import { RotatingTicket } from "./rotating-ticket";
 import { withKey, type PhoneSession } from "./session";
 import { Problem } from "../shared/problem";
 import { TicketOffers } from "./ticket-offers";
+import { WalletButtons } from "./wallet-buttons";
 
 /**
  * Tickets held by this phone number: the QR from its release time, giving a ticket to a
@@ -65,6 +66,7 @@ export function Tickets({ session }: { session: PhoneSession }) {
                 {pw.showTicketCode}
               </button>
             )}
+            {new Date(ticket.releasedAt) <= new Date() && <WalletButtons session={session} of={{ ticketId: ticket.id }} name={ticket.event.title} />}
             {allotting?.ticketId === ticket.id ? (
               <Allot
                 submit={allotting.offer ? pw.offerTicket : pw.giveTicket}

@@ -1,0 +1,41 @@
+import type { PassLabel, TicketPassStatus } from "./pass-faces";
+
+/** The words of a pass, in English and Japanese; Wallet shows the phone's language. */
+export const PASS_WORDS: Record<"en" | "ja", Record<PassLabel | TicketPassStatus, string>> = {
+  en: {
+    EVENT: "Event",
+    VENUE: "Venue",
+    STARTS: "Starts",
+    SEAT: "Seat",
+    STATUS: "Status",
+    USES_LEFT: "Uses left",
+    VALID_UNTIL: "Valid until",
+    MEMBER_NUMBER: "Member number",
+    POINTS: "Points",
+    EXPIRING_SOON: "Expiring soon",
+    NEXT_EXPIRY: "Next expiry",
+    PROGRAM: "Program",
+    VALID: "Valid",
+    GIVEN_AWAY: "Given to another phone",
+    REVOKED: "Revoked by the organiser",
+    USED: "Used",
+  },
+  ja: {
+    EVENT: "イベント",
+    VENUE: "会場",
+    STARTS: "開演",
+    SEAT: "座席",
+    STATUS: "状態",
+    USES_LEFT: "残り回数",
+    VALID_UNTIL: "有効期限",
+    MEMBER_NUMBER: "会員番号",
+    POINTS: "ポイント",
+    EXPIRING_SOON: "まもなく失効",
+    NEXT_EXPIRY: "次の失効日",
+    PROGRAM: "プログラム",
+    VALID: "有効",
+    GIVEN_AWAY: "他の電話に譲渡済み",
+    REVOKED: "主催者により取り消し",
+    USED: "使用済み",
+  },
+};
