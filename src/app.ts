@@ -132,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       metrics,
       sms,
       leaseStore: redis?.general ?? null,
+      vapid: secrets.vapid,
     },
     secrets.adminToken,
   );

@@ -44,17 +44,25 @@ import { ReceiptService } from "./books/receipts.service";
 import { BooksCopies } from "./views/books-copies.service";
 import { WebhookSecrets } from "./delivery/webhook-secrets";
 import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/webhooks";
+import { Notices } from "./kernel/notices";
+import { PushSender } from "./push/push-sender";
+import { PushSubscriptionService } from "./push/push-subscription.service";
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Wires the services together; one set per server process. */
-export function createServices(deps: ServiceDeps, adminToken: string) {
+export function createServices(given: ServiceDeps, adminToken: string) {
+  // The domains tell what a customer should hear with the app closed; push listens (kernel/notices.ts).
+  const deps: ServiceDeps = { ...given, notices: given.notices ?? new Notices() };
   const customers = new CustomerService(deps);
   const cards = new CardService(deps);
   const devices = new DeviceService(deps);
   const userVerification = new UserVerificationService(deps);
   const codes = new CodeService(deps, cards, devices, userVerification);
   const outbox = new OutboxService(deps);
+  const pushSender = new PushSender(deps, outbox);
+  pushSender.register();
+  deps.notices!.listen((tx, customerId, notice, options) => pushSender.tell(tx, customerId, notice, options));
   const receipts = new ReceiptService(deps);
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
@@ -97,6 +105,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     codes,
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
+    pushSubscriptions: new PushSubscriptionService(deps),
     idempotency,
     paymentDecisions,
     confirmations,

@@ -16,7 +16,7 @@ import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
-import { isUniqueViolation } from "../../database";
+import { isUniqueViolation, type Tx } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
 
 export interface TicketView {
@@ -108,7 +108,10 @@ export class TicketService {
       updatedAt: this.deps.clock.now(),
     });
     try {
-      await this.deps.db.tx((tx) => tx.insert(TicketEntity, ticket));
+      await this.deps.db.tx(async (tx) => {
+        await tx.insert(TicketEntity, ticket);
+        await this.tellHolder(tx, ticket.holderPhone, ticket.id, event);
+      });
       return this.view(ticket, event);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -225,8 +228,15 @@ export class TicketService {
       const moved = await tx.write(pass.sql, pass.params);
       if (moved !== 1) badInput("The ticket changed meanwhile; read it again");
       await tx.insert(TicketTransferEntity, { id: newId(), ticketId: ticket.id, fromPhone: ticket.holderPhone, toPhone, at: now, takenBackAt: null });
+      await this.tellHolder(tx, toPhone, ticket.id, event);
     });
     return this.viewById(ticket.id);
+  }
+
+  /** The phone a ticket now belongs to hears of it with the app closed (push/), when it is enrolled. */
+  private async tellHolder(tx: Tx, phone: string, ticketId: string, event: EventEntity): Promise<void> {
+    const holder = await tx.findOne(CustomerEntity, { select: { id: true }, where: { phone } });
+    if (holder) this.deps.notices?.tell(tx, holder.id, { kind: "ticket", ticketId, eventName: event.title, startsAt: event.startsAt.toISOString() });
   }
 
   /**
