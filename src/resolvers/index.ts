@@ -12,6 +12,7 @@ import { IssuedCodeResolver } from "./codes/issued-code.resolver";
 import { MembershipResolver } from "./members/membership.resolver";
 import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
+import { PushResolver } from "./push/push.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, PushResolver, TicketResolver, TicketFieldsResolver, UserVerificationResolver] as const;
