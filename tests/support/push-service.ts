@@ -32,8 +32,9 @@ export interface TestSubscription {
  * (RFC 8292: an ES256 JWT for this origin, by the key the server publishes) and an
  * aes128gcm body (RFC 8291), which it decrypts with the subscription's private key, as
  * the browser would. Requests failing either check are answered 401 or 400 and recorded
- * in `refused`. `onPush` hands each accepted payload on (a browser test delivers it to
- * Chromium's service worker).
+ * in `refused`. `onPush` hands each payload on before it is accepted (a browser test
+ * delivers it to Chromium's service worker); when that fails, the answer is 503 and the
+ * sender tries again.
  */
 export async function startPushService(options: { vapidPublicKey: () => string | Promise<string> }) {
   const subscriptions = new Map<string, TestSubscription & { behaviour: PushBehaviour }>();
@@ -70,9 +71,14 @@ export async function startPushService(options: { vapidPublicKey: () => string |
           topic: header(req, "topic"),
           payload: JSON.parse(plain.toString("utf8")),
         };
+        try {
+          for (const listener of listeners) await listener(push);
+        } catch (error) {
+          // Not handed on (the browser was not reached): the sender is told to try again.
+          throw new Refusal(503, `not delivered: ${(error as Error).message}`);
+        }
         received.push(push);
         res.writeHead(201, { location: `/messages/${received.length}` }).end();
-        for (const listener of listeners) await listener(push);
       } catch (error) {
         const status = error instanceof Refusal ? error.status : 400;
         refused.push({ subscription: id, why: (error as Error).message });

@@ -5,6 +5,7 @@ import { LanguageSwitch } from "../shared/LanguageSwitch";
 import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { ConfirmSetting } from "./ConfirmSetting";
+import { Notifications } from "./Notifications";
 
 /**
  * This browser's limits for offline payments: what its offline tokens may pay in any 24
@@ -43,6 +44,7 @@ export function Settings({ session }: { session: PhoneSession }) {
       <h3>{pw.language}</h3>
       <LanguageSwitch />
       <ConfirmSetting session={session} />
+      <Notifications session={session} />
       <h3>{pw.offlineTitle}</h3>
       <p data-testid="offline-limits">
         {pw.offlineLimits(device.offlineMaxAmount === null ? null : number(device.offlineMaxAmount), device.offlineMaxCount)}

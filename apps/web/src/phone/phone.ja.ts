@@ -239,4 +239,17 @@ export const ja: Catalog<typeof en> = {
   askAboveAmount: "この金額を超えたら確認（円、またはセント）",
   saveWhen: "確認の設定を保存",
   savedThen: (words) => `保存しました。${words}`,
+
+  notifyTitle: "アプリを閉じているときの通知",
+  loadingNotify: "通知の設定を読み込んでいます…",
+  notifyUnsupported: "このブラウザではウォレットの通知を表示できません。",
+  notifyOffServer: "このウォレットは通知を送りません。",
+  notifyOn: "アプリを閉じていても、確認が必要な支払い、支払い、請求書、チケット、メッセージをこのブラウザでお知らせします。",
+  notifyOff: "このブラウザにはウォレットの通知を表示しません。",
+  turnOnNotify: "通知をオンにする",
+  turnOffNotify: "このブラウザの通知をオフにする",
+  notifyDenied: "このページの通知はブロックされています。ブラウザのサイト設定で許可してから、もう一度お試しください。",
+  notifyOthers: "ほかに通知を受け取っているブラウザ",
+  notifySince: (label, since) => `${label}（${since}から）`,
+  removeBrowser: (label) => `${label}への通知を止める`,
 };
