@@ -251,6 +251,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();
+      services.pushReminders.start();
       services.retention.start();
       await services.receiptKeys.record();
       services.sealer.start();
@@ -275,6 +276,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(firstNodeTimer);
       openSockets.stop();
       services.confirmations.stop();
+      await services.pushReminders.stop();
       await services.retention.stop();
       await services.sealer.stop();
       await apollo.stop();

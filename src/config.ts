@@ -112,6 +112,7 @@ const envSchema = z.object({
   // has push off. The subject tells push services whom to contact: mailto: or https:.
   VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a P-256 public key, uncompressed, base64url (87 characters)").optional(),
   VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a P-256 private key, base64url (43 characters)").optional(),
+  PUSH_REMINDER_SWEEP_MS: intFrom(60_000, 100),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, "must be a mailto: or https: URL").default("mailto:push@localhost"),
   BOOKS_SEAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   BOOKS_HEAD_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
@@ -306,6 +307,8 @@ export interface Config {
   receiptSigningKey?: string;
   /** Web Push's VAPID keys, base64url, and the subject push services may contact; keys unset: generated in development, push off in production. */
   vapid: { publicKey?: string; privateKey?: string; subject: string };
+  /** How often an instance looks for bills due soon and tickets just released, to push reminders. */
+  pushReminderSweepMs: number;
   /** Receipt keys an operator retired, by id, with the moment they stopped signing ("id@ISO,id@ISO"). */
   receiptSigningKeysRetired: Array<{ keyId: string; until: Date }>;
   /** How often the sealer adds new receipts to the books, and at most how long a tree head goes unsigned. */
@@ -423,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketCodeTtlSeconds: e.TICKET_CODE_TTL_SECONDS,
     receiptSigningKey: e.RECEIPT_SIGNING_KEY,
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
+    pushReminderSweepMs: e.PUSH_REMINDER_SWEEP_MS,
     receiptSigningKeysRetired: retiredKeys(e.RECEIPT_SIGNING_KEYS_RETIRED ?? ""),
     booksSealMs: e.BOOKS_SEAL_MS,
     booksHeadMs: e.BOOKS_HEAD_MS,

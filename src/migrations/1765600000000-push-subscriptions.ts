@@ -1,7 +1,10 @@
 import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
-import { id, index, str, text, time } from "./table-columns";
+import { id, index, int, str, text, time } from "./table-columns";
 
-/** Phones' Web Push subscriptions (entities/push-subscription.entity.ts). */
+/**
+ * Phones' Web Push subscriptions (entities/push-subscription.entity.ts), and the
+ * reminders told once each (entities/push-reminder.entity.ts).
+ */
 export class PushSubscriptions1765600000000 implements MigrationInterface {
   name = "PushSubscriptions1765600000000";
 
@@ -33,9 +36,20 @@ export class PushSubscriptions1765600000000 implements MigrationInterface {
       false,
       true,
     );
+    await queryRunner.createTable(
+      new Table({
+        name: "push_reminders",
+        columns: [id(), str("kind", 20), id("objectId"), int("version"), time("createdAt")],
+        indices: [index("UQ_push_reminders_object", ["kind", "objectId", "version"], true), index("IDX_push_reminders_created", ["createdAt"])],
+      }),
+      false,
+      false,
+      true,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable("push_reminders", true);
     await queryRunner.dropTable("push_subscriptions", true);
   }
 }

@@ -47,6 +47,7 @@ import { WEBHOOK_TOPIC, webhookDestination, webhookSender } from "./delivery/web
 import { Notices } from "./kernel/notices";
 import { PushSender } from "./push/push-sender";
 import { PushSubscriptionService } from "./push/push-subscription.service";
+import { PushReminders } from "./push/push-reminders.service";
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -106,6 +107,7 @@ export function createServices(given: ServiceDeps, adminToken: string) {
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
     pushSubscriptions: new PushSubscriptionService(deps),
+    pushReminders: new PushReminders(deps),
     idempotency,
     paymentDecisions,
     confirmations,

@@ -144,6 +144,36 @@ describe.each(engines)("Web Push to a phone whose app is closed (%s)", (engine) 
     }
   });
 
+  it("reminds of a bill due within a day and of a ticket whose codes are released, once each, by the sweep", async () => {
+    const { shopper, browser } = await subscribed();
+    const admin = new AdminClient(server.url, ADMIN_TOKEN);
+    const partner = await admin.createPartner("Tokyo Gas");
+    const shop = new PartnerClient(server.url, (await admin.issueApiKey("PARTNER", partner.id)).key);
+    const soon = await shop.postBill({ customerPhone: shopper.phoneNumber, reference: `S-${browser.id}`, amount: 4200, currency: "JPY", dueDate: new Date(clock.now().getTime() + 20 * 3_600_000).toISOString() });
+    await shop.postBill({ customerPhone: shopper.phoneNumber, reference: `L-${browser.id}`, amount: 100, currency: "JPY", dueDate: new Date(clock.now().getTime() + 3 * DAY).toISOString() });
+    // Doors in 30 minutes: codes are out (an hour before doors). Another event's are not yet.
+    const now = clock.now().getTime();
+    const tonight = await shop.createEvent({ title: "Night Jazz", venue: "Blue Note", doorsOpenAt: new Date(now + 1_800_000).toISOString(), startsAt: new Date(now + 3_600_000).toISOString() });
+    const later = await shop.createEvent({ title: "Spring Fair", venue: "Tokyo Big Sight", doorsOpenAt: new Date(now + 5 * DAY).toISOString(), startsAt: new Date(now + 5 * DAY + 3_600_000).toISOString() });
+    const ticket = await shop.postTicket({ eventId: tonight.id, holderPhone: shopper.phoneNumber, issueNumber: `J-${browser.id}` });
+    await shop.postTicket({ eventId: later.id, holderPhone: shopper.phoneNumber, issueNumber: `F-${browser.id}` });
+    const { pushReminders, outbox } = server.app.services;
+
+    await pushReminders.sweepOnce();
+    await pushReminders.sweepOnce();
+    await outbox.drain();
+    const kinds = ["billDue", "ticketReleased"];
+    expect(await eventually(() => kinds.every((kind) => push.to(browser.id).some((p) => p.payload.kind === kind)))).toBe(true);
+    const reminders = push.to(browser.id).filter((p) => kinds.includes(p.payload.kind));
+    expect(reminders.map((p) => p.payload)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "billDue", billId: soon.id, billerName: "Tokyo Gas", amount: 4200 }),
+        expect.objectContaining({ kind: "ticketReleased", ticketId: ticket.id, eventName: "Night Jazz" }),
+      ]),
+    );
+    expect(reminders).toHaveLength(2);
+  });
+
   it("removes a subscription its push service answers 410 or 404 for, and sends it nothing more", async () => {
     for (const behaviour of ["gone", "not-found"] as const) {
       const { shopper, browser } = await subscribed(behaviour);

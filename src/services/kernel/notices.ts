@@ -22,7 +22,9 @@ export type Notice =
   | { kind: "payment"; paymentId: string; status: string; amount: number; currency: string; storeName: string }
   | { kind: "refund"; paymentId: string; status: string; amount: number; refundedAmount: number; currency: string; storeName: string }
   | { kind: "bill"; billId: string; billerName: string; amount: number; currency: string; dueAt: string }
+  | { kind: "billDue"; billId: string; billerName: string; amount: number; currency: string; dueAt: string }
   | { kind: "ticket"; ticketId: string; eventName: string; startsAt: string }
+  | { kind: "ticketReleased"; ticketId: string; eventName: string; startsAt: string }
   | { kind: "message"; messageId: string; title: string; body: string };
 
 export type NoticeKind = Notice["kind"];

@@ -14,6 +14,10 @@ export const en = {
   refundBody: (amount: string, store: string) => `${store} gave back ${amount}.`,
   billTitle: (biller: string) => `A bill from ${biller}`,
   billBody: (amount: string, due: string) => `${amount}, due ${due}. Pay it at a store with a bill code.`,
+  billDueTitle: (biller: string) => `${biller}'s bill is due soon`,
+  billDueBody: (amount: string, due: string) => `${amount}, due ${due}.`,
   ticketTitle: "A ticket for you",
   ticketBody: (event: string, starts: string) => `${event}, ${starts}. It is under Passes.`,
+  releasedTitle: "Your ticket can be shown now",
+  releasedBody: (event: string, starts: string) => `${event}, ${starts}. Open it under Passes at the gate.`,
 };

@@ -12,6 +12,10 @@ export const ja: Catalog<typeof en> = {
   refundBody: (amount, store) => `${store}から${amount}が返金されました。`,
   billTitle: (biller) => `${biller}から請求書が届きました`,
   billBody: (amount, due) => `${amount}、支払期限は${due}です。請求書コードで店頭でお支払いください。`,
+  billDueTitle: (biller) => `${biller}の請求書の支払期限が近づいています`,
+  billDueBody: (amount, due) => `${amount}、支払期限は${due}です。`,
   ticketTitle: "チケットが届きました",
   ticketBody: (event, starts) => `${event}（${starts}）。「パス」にあります。`,
+  releasedTitle: "チケットを表示できるようになりました",
+  releasedBody: (event, starts) => `${event}（${starts}）。入場ゲートで「パス」から開いてください。`,
 };

@@ -11,7 +11,9 @@ export type PushNotice = { v: 1; id: string; at: string } & (
   | { kind: "payment"; paymentId: string; status: string; amount: number; currency: string; storeName: string }
   | { kind: "refund"; paymentId: string; status: string; amount: number; refundedAmount: number; currency: string; storeName: string }
   | { kind: "bill"; billId: string; billerName: string; amount: number; currency: string; dueAt: string }
+  | { kind: "billDue"; billId: string; billerName: string; amount: number; currency: string; dueAt: string }
   | { kind: "ticket"; ticketId: string; eventName: string; startsAt: string }
+  | { kind: "ticketReleased"; ticketId: string; eventName: string; startsAt: string }
   | { kind: "message"; messageId: string; title: string; body: string }
 );
 
@@ -49,6 +51,10 @@ export function shownFor(notice: PushNotice): Shown {
       return { title: nw.refundTitle, options: { body: nw.refundBody(money(notice.amount, notice.currency), notice.storeName), tag: `refund:${notice.id}`, data: data("history") } };
     case "bill":
       return { title: nw.billTitle(notice.billerName), options: { body: nw.billBody(money(notice.amount, notice.currency), day(notice.dueAt)), tag: `bill:${notice.billId}`, data: data("bills") } };
+    case "billDue":
+      return { title: nw.billDueTitle(notice.billerName), options: { body: nw.billDueBody(money(notice.amount, notice.currency), day(notice.dueAt)), tag: `bill:${notice.billId}`, data: data("bills") } };
+    case "ticketReleased":
+      return { title: nw.releasedTitle, options: { body: nw.releasedBody(notice.eventName, when(notice.startsAt)), tag: `ticket:${notice.ticketId}`, data: data("tickets") } };
     case "ticket":
       return { title: nw.ticketTitle, options: { body: nw.ticketBody(notice.eventName, when(notice.startsAt)), tag: `ticket:${notice.ticketId}`, data: data("tickets") } };
     case "message":
