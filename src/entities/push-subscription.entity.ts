@@ -14,6 +14,7 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("IDX_push_subscriptions_customer", ["customerId"])
 @Index("IDX_push_subscriptions_session", ["sessionId"])
 @Index("IDX_push_subscriptions_device", ["deviceId"])
+@Index("IDX_push_subscriptions_expires", ["expiresAt"])
 export class PushSubscriptionEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @IdColumn() customerId: string;
@@ -27,6 +28,8 @@ export class PushSubscriptionEntity {
   /** What the customer sees in the list: the browser's own description, shortened. */
   @Column({ type: "varchar", length: 100 }) label: string;
   @TimeColumn() createdAt: Date;
+  /** Its session's expiry (sessions are not extended): the retention sweep deletes it after, as it does the session. */
+  @TimeColumn() expiresAt: Date;
   /** The last push the push service accepted; null until one. */
   @TimeColumn({ nullable: true }) lastPushedAt: Date | null;
 }

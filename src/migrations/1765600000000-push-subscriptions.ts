@@ -23,6 +23,7 @@ export class PushSubscriptions1765600000000 implements MigrationInterface {
           str("auth", 100),
           str("label", 100),
           time("createdAt"),
+          time("expiresAt"),
           time("lastPushedAt", true),
         ],
         indices: [
@@ -30,6 +31,7 @@ export class PushSubscriptions1765600000000 implements MigrationInterface {
           index("IDX_push_subscriptions_customer", ["customerId"]),
           index("IDX_push_subscriptions_session", ["sessionId"]),
           index("IDX_push_subscriptions_device", ["deviceId"]),
+          index("IDX_push_subscriptions_expires", ["expiresAt"]),
         ],
       }),
       false,

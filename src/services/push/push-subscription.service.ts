@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { isUniqueViolation } from "../../database";
-import { DeviceEntity, PushSubscriptionEntity } from "../../entities";
+import { IsNull } from "typeorm";
+import { DeviceEntity, PushSubscriptionEntity, SessionEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { ErrorCode, badInput, fail, notFound } from "../kernel/errors";
@@ -57,10 +58,15 @@ export class PushSubscriptionService {
       auth: input.auth,
       label,
       createdAt: this.deps.clock.now(),
+      expiresAt: this.deps.clock.now(),
       lastPushedAt: null,
     });
     try {
       await this.deps.db.tx(async (tx) => {
+        // The subscription lives as long as the session that registers it.
+        const session = await tx.findOneBy(SessionEntity, { id: sessionId, revokedAt: IsNull() });
+        if (!session || session.expiresAt <= subscription.createdAt) fail(ErrorCode.UNAUTHENTICATED, "This session has ended: sign in again");
+        subscription.expiresAt = session!.expiresAt;
         if (input.deviceId) {
           const device = await tx.findOneBy(DeviceEntity, { id: input.deviceId, customerId });
           if (!device) notFound("device");
