@@ -73,14 +73,18 @@ export class PushSender {
    */
   private async fanOut(message: NoticeMessage): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.db.tx(async (tx) => {
-      const subscriptions: Array<{ id: string }> = await tx
+    // Most customers have no subscription: one indexed read, and no transaction, for them.
+    const subscriptions: Array<{ id: string }> = await this.deps.db.read((m) =>
+      m
         .createQueryBuilder(PushSubscriptionEntity, "p")
         .select("p.id", "id")
         .innerJoin(SessionEntity, "s", "s.id = p.sessionId")
         .where("p.customerId = :customerId", { customerId: message.customerId })
         .andWhere("s.revokedAt IS NULL AND s.expiresAt > :now", { now })
-        .getRawMany();
+        .getRawMany(),
+    );
+    if (subscriptions.length === 0) return;
+    await this.deps.db.tx(async (tx) => {
       for (const { id } of subscriptions) {
         const send: SendMessage = { noticeId: message.noticeId, subscriptionId: id, notice: message.notice, at: message.at };
         this.outbox.send(tx, PUSH_SEND_TOPIC, send as unknown as Record<string, unknown>);
