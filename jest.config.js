@@ -4,7 +4,7 @@
  * are skipped, loudly (or fail, with REQUIRE_MYSQL=1 / REQUIRE_REDIS=1 as in CI).
  */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/tests/support/handle-reporting-environment.js",
   roots: ["<rootDir>/tests"],
   // tests/checks holds whole-program type checks (`npm run typecheck` runs them),
   // tests/browser the web apps driven in Chromium (`npm run test:browser`) and

@@ -14,6 +14,17 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+/**
+ * Every server this process started and that has not exited. When this process ends
+ * (a test file whose setup failed before it kept the handle to stop, a worker jest ends,
+ * a bench that throws) they are killed with it, so no server outlives the run that
+ * started it.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** A free TCP port on the loopback address. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,6 +54,8 @@ export async function spawnServer(
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOST: "127.0.0.1", ...env, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   // The JSON request log can be long (a bench writes a line per request): keep it only when asked.
   child.stdout!.on("data", (chunk) => keepLog && (output += chunk));

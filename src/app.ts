@@ -96,11 +96,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (await db.detectCluster()) logger.info("the database is a Galera cluster node");
 
   // Rate-limit counters, and live events across instances (see redis.ts).
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisNamespace, logger) : undefined;
   await redis?.ready(REDIS_CONNECT_WAIT_MS);
   const metrics = new WalletMetrics();
   const events = new EventBus(
     redis && {
+      namespace: redis.namespace,
       publish: redis.publish,
       subscribe: redis.subscribe,
       publishFailed: (error) => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import bytes from "bytes";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
@@ -125,6 +126,11 @@ const envSchema = z.object({
   BENCH: z.enum(["1"]).optional(),
   TICKET_CODE_TTL_SECONDS: intFrom(86_400, 10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
+  // Whose keys and channels these are on a Redis several deployments share (redis.ts); default: the database's name.
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "REDIS_NAMESPACE must be 1 to 64 letters, digits, '_', '.' or '-'")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Compiled here, once: every request's address goes through it.
   TRUST_PROXY: z
@@ -321,6 +327,8 @@ export interface Config {
   /** False only on the bench's comparison server: no receipt is signed or stored, and no sealer runs. */
   receipts: boolean;
   redisUrl?: string;
+  /** Prefixes every Redis key and channel of this deployment (redis.ts). */
+  redisNamespace: string;
   logLevel: Env["LOG_LEVEL"];
   /** Which hops in front of the server are our proxies (TRUST_PROXY). */
   trustProxy: TrustProxy;
@@ -434,6 +442,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     receiptRetentionDays: e.RECEIPT_RETENTION_DAYS,
     receipts: e.RECEIPTS === "on",
     redisUrl: e.REDIS_URL,
+    redisNamespace: e.REDIS_NAMESPACE ?? databaseNamespace(e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT,
@@ -503,4 +512,18 @@ function retiredKeys(text: string): Array<{ keyId: string; until: Date }> {
       }
       return { keyId, until };
     });
+}
+
+/**
+ * The deployment's Redis namespace when none is set: its MySQL database's name, which
+ * every instance of one deployment shares (on every Galera node alike) and two
+ * deployments on one MySQL server cannot; "embedded" for SQLite, which one instance
+ * alone opens.
+ */
+function databaseNamespace(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return "embedded";
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ""));
+  if (/^[A-Za-z0-9_.-]{1,64}$/.test(name)) return name;
+  // A name of other characters still tells deployments apart.
+  return createHash("sha256").update(name).digest("hex").slice(0, 16);
 }

@@ -8,6 +8,13 @@ import type { Logger } from "./logger";
  * events stay lost until it is back (events.ts). ioredis reconnects by itself.
  */
 export interface RedisConnections {
+  /**
+   * This deployment's part of a Redis that others may share (REDIS_NAMESPACE): every key
+   * the general connection writes starts with it (ioredis's keyPrefix), and the event
+   * bus puts it before every channel (events.ts), so a staging and a production center
+   * on one Redis never share a rate limit, a lease or an event.
+   */
+  namespace: string;
   /** Rate-limit counters: a command fails at once while disconnected, never queues. */
   general: Redis;
   /** Publishes of one event-loop turn go out in one write; fail at once while disconnected. */
@@ -23,7 +30,7 @@ export interface RedisConnections {
 
 type Role = "general" | "publish" | "subscribe";
 
-export function connectRedis(url: string, logger: Logger): RedisConnections {
+export function connectRedis(url: string, namespace: string, logger: Logger): RedisConnections {
   const down = new Set<Role>();
   const failed = (role: Role, error: unknown) => {
     if (down.has(role)) return;
@@ -40,10 +47,11 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
     });
     return redis;
   };
-  const general = connect("general", { enableOfflineQueue: false, maxRetriesPerRequest: 2 });
+  const general = connect("general", { enableOfflineQueue: false, maxRetriesPerRequest: 2, keyPrefix: `${namespace}:` });
   const publish = connect("publish", { enableOfflineQueue: false, enableAutoPipelining: true });
   const subscribe = connect("subscribe", { maxRetriesPerRequest: null });
   return {
+    namespace,
     general,
     publish,
     subscribe,

@@ -89,10 +89,14 @@ export interface KeySet {
 
 const encoder = new TextEncoder();
 
-function canonicalBytes(value: unknown): Uint8Array<ArrayBuffer> {
+function canonicalText(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError("nothing to canonicalize");
-  return encoder.encode(text);
+  return text;
+}
+
+function canonicalBytes(value: unknown): Uint8Array<ArrayBuffer> {
+  return encoder.encode(canonicalText(value));
 }
 
 /** The bytes a receipt's signature covers. */
@@ -104,9 +108,19 @@ export const treeHeadBytes = (head: Pick<TreeHead, "size" | "root" | "at">): Uin
 
 /** The receipt as a leaf of the books: the whole signed receipt, so the log holds exactly what its holder holds. */
 export const receiptLeafData = (receipt: SignedReceipt): Uint8Array<ArrayBuffer> =>
-  canonicalBytes({ body: receipt.body, keyId: receipt.keyId, signature: receipt.signature });
+  storedReceiptLeafData(canonicalText(receipt.body), receipt.keyId, receipt.signature);
 
 export const receiptLeafHash = (receipt: SignedReceipt): Hash => leafHash(receiptLeafData(receipt));
+
+/**
+ * The same leaf, from a receipt's body as its canonical text (the exact bytes it was
+ * signed over, as the center stores them), so the books' sealer hashes what it stored
+ * without parsing and canonicalizing it again. JCS of {body, keyId, signature}: the keys
+ * in that order, the body already canonical, each string as JSON.stringify writes it.
+ */
+export function storedReceiptLeafData(canonicalBody: string, keyId: string, signature: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`{"body":${canonicalBody},"keyId":${JSON.stringify(keyId)},"signature":${JSON.stringify(signature)}}`);
+}
 
 /** The key of `keyId` that was signing at `at`; null when none was. */
 export function signingKeyAt(keys: KeySet, keyId: string, at: string): PublishedKey | null {

@@ -62,6 +62,24 @@ describe.each(engines)("receipts and the books through the API (%s)", (engine) =
     expect(await books.extends({ ...earlier, root: later!.root }, later!, keys)).toBe(false);
   });
 
+  it("gives each payment of the phone's history its own latest receipt (the page's receipts read together)", async () => {
+    const shopper = await newShopper(server.url);
+    const { register } = await newRegister(server.url);
+    const sales = [];
+    for (const [n, amount] of [210, 320, 430].entries()) {
+      sales.push(await register.redeemCode((await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD)).code, JPY(amount), `history-${n}`));
+    }
+    await register.voidPayment(sales[1].id);
+    const page = await shopper.phone.payments(10);
+    const signedBody = (json: string) => (JSON.parse(json) as { body: { kind: string; objectId: string } }).body;
+    const kinds = Object.fromEntries(page.nodes.map((p) => [p.id, p.receipt && [signedBody(p.receipt.json).kind, signedBody(p.receipt.json).objectId]]));
+    expect(kinds).toEqual({
+      [sales[0].id]: ["payment.approved", sales[0].id],
+      [sales[1].id]: ["payment.voided", sales[1].id],
+      [sales[2].id]: ["payment.approved", sales[2].id],
+    });
+  });
+
   it("answers an unknown receipt with NOT_FOUND, and a consistency asked backwards with BAD_USER_INPUT", async () => {
     await expect(books.request(`query { receiptProof(receiptId: "0190f000-0000-7000-8000-000000000000") { leafIndex } }`)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(books.request(`query { booksConsistency(from: 5, to: 1) { path } }`)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });

@@ -3,6 +3,7 @@ import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../suppor
 import { answerLosingProxy, type Loss } from "../support/answer-losing-proxy";
 import { login, newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";
+import { LedgerEntryEntity, PaymentEntity, ReceiptEntity } from "../../src/entities";
 
 /**
  * A redeem whose COMMIT's answer is lost with its connection, as when the database node
@@ -65,6 +66,35 @@ describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
     expect(await errorCodeOf(world.services.payments.redeemCode(register, code, sale, `again-${loss}`))).toBe("CODE_ALREADY_USED");
     const payments = await world.services.payments.list(shopper.caller, 10, null);
     expect(payments.nodes.map((p) => [p.id, p.status])).toEqual([[payment.id, "APPROVED"]]);
+  });
+
+  /** The decision's one round trip: the payment's move, its ledger entry and receipt, with the COMMIT. */
+  const decisionCommit = (text: string) => text.includes("UPDATE payments") && text.includes("INSERT INTO ledger_entries") && text.includes("COMMIT");
+
+  it.each<[string, Loss]>([
+    ["went through", "answer"],
+    ["never arrived", "text"],
+  ])("the decision's COMMIT %s: it runs again on a new connection, the register hears APPROVED, and the books hold one sale and one receipt", async (_, loss) => {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+
+    proxy.arm(decisionCommit, loss);
+    const sprungBefore = proxy.sprung;
+    const payment = await world.services.payments.redeemCode(register, code, { amount: 650, currency: "JPY" }, `decision-${loss}`);
+    expect(proxy.sprung).toBe(sprungBefore + 1);
+    expect(payment.status).toBe("APPROVED");
+
+    const [stored, ledger, receipts] = await world.deps.db.read((m) =>
+      Promise.all([
+        m.findOneByOrFail(PaymentEntity, { id: payment.id }),
+        m.find(LedgerEntryEntity, { where: { paymentId: payment.id } }),
+        m.find(ReceiptEntity, { where: { objectId: payment.id } }),
+      ]),
+    );
+    expect([stored.status, stored.approvalNumber]).toEqual(["APPROVED", payment.approvalNumber]);
+    expect(ledger.map((e) => [e.entryType, e.amount])).toEqual([["SALE", 650]]);
+    expect(receipts.map((r) => r.kind)).toEqual(["payment.approved"]);
   });
 
   it.each<[string, Loss]>([

@@ -54,6 +54,17 @@ describe.each(engines)("the books (%s)", (engine) => {
     expect((await receiptsOf(voided.payment.id)).map((r) => r.body.kind)).toEqual(["payment.approved", "payment.voided"]);
   });
 
+  it("reads the latest receipt of many objects at once, each its own (a page of payments asks once)", async () => {
+    const approved = await approvedSale(world, 300);
+    const voided = await approvedSale(world, 400);
+    await world.services.payments.voidPayment(voided.register, voided.payment.id, "void-latest");
+    const latest = await world.services.receipts.latestOf([approved.payment.id, voided.payment.id, "no-such-object"]);
+    expect([...latest.keys()].sort()).toEqual([approved.payment.id, voided.payment.id].sort());
+    expect(latest.get(approved.payment.id)!.body).toMatchObject({ kind: "payment.approved", amount: 300 });
+    expect(latest.get(voided.payment.id)!.body).toMatchObject({ kind: "payment.voided", amount: 400 });
+    expect(await world.services.receipts.latestOf([])).toEqual(new Map());
+  });
+
   it("signs a receipt for a bill collected in cash and for its reversal, each in the books like a payment's", async () => {
     const { hq } = await newPartner(world, "Tokyo Power & Gas");
     const shopper = await newCustomer(world);

@@ -42,13 +42,21 @@ export async function startInstances(count: number, env: Record<string, string> 
     PASSWORD_HASH_COST: "10",
     INSTITUTION_LATENCY_MS: "5",
     LOG_LEVEL: "warn",
-    // Every test's requests come from 127.0.0.1, and with Redis the per-address window is
-    // shared by every test file that runs at once: a test of that limit sets its own.
+    // Every test's requests come from 127.0.0.1, so a file's tests share one per-address
+    // window (each deployment has its own on Redis: its database names its namespace):
+    // a test of that limit sets its own.
     RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000",
     ...env,
   };
   const servers: ServerProcess[] = [];
-  for (let i = 0; i < count; i++) servers.push(await spawnServer(shared));
+  try {
+    for (let i = 0; i < count; i++) servers.push(await spawnServer(shared));
+  } catch (error) {
+    // The caller never gets a handle to stop the ones that did start.
+    await Promise.all(servers.map((s) => s.stop()));
+    await database.drop();
+    throw error;
+  }
   return {
     servers,
     database,

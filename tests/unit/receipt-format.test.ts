@@ -1,8 +1,10 @@
 import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import canonicalize from "canonicalize";
 import { toBase64url } from "../../clients/wire/base64url";
 import {
   receiptBytes,
   receiptLeafData,
+  storedReceiptLeafData,
   treeHeadBytes,
   verifyReceipt,
   verifyTreeHead,
@@ -75,6 +77,15 @@ describe("a receipt's format", () => {
     const leaf = new TextDecoder().decode(receiptLeafData(receipt));
     expect(leaf.startsWith('{"body":{"amount":1280,')).toBe(true);
     expect(leaf.endsWith(`"keyId":"receipts-2","signature":"${receipt.signature}"}`)).toBe(true);
+    // The leaf is the JCS of the whole signed receipt, however it is built.
+    expect(leaf).toBe(canonicalize({ body: receipt.body, keyId: receipt.keyId, signature: receipt.signature }));
+  });
+
+  it("makes the same leaf from the stored canonical body as from the receipt, whatever its strings hold", () => {
+    const body = { ...BODY, storeName: 'Café "Ünï" \\ \u2028 \u0007 東京' };
+    const receipt = signed(body, "receipts-2", current.privateKey);
+    const stored = new TextDecoder().decode(receiptBytes(receipt.body));
+    expect(storedReceiptLeafData(stored, receipt.keyId, receipt.signature)).toEqual(receiptLeafData(receipt));
   });
 
   it("verifies a signed tree head, and refuses one whose size or root was changed", async () => {

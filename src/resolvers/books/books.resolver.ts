@@ -60,8 +60,7 @@ export class PaymentReceiptResolver {
   async receipt(@Root() payment: Payment, @Ctx() ctx: RequestContext): Promise<Receipt | null> {
     const issued = payment.source && ctx.services.paymentDecisions.issuedReceipt(payment.source);
     if (issued) return toReceipt(issued);
-    const receipts = await ctx.services.receipts.ofObject(payment.id);
-    const latest = receipts[receipts.length - 1];
+    const latest = await ctx.loaders.latestReceipt.load(payment.id);
     return latest ? toReceipt(latest) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { IsNull } from "typeorm";
+import { In, IsNull } from "typeorm";
 import type { AtCommit, Tx } from "../../database";
 import { row } from "../../database";
 import { ReceiptEntity } from "../../entities";
@@ -51,6 +51,21 @@ export class ReceiptService {
     });
     tx.atCommit(row(ReceiptEntity, entity), options);
     return receipt;
+  }
+
+  /**
+   * The latest kept receipt of each object, in one read (a page of payments asks for all
+   * of theirs at once); an object with none has no entry.
+   */
+  async latestOf(objectIds: readonly string[]): Promise<Map<string, SignedReceipt>> {
+    const latest = new Map<string, SignedReceipt>();
+    if (objectIds.length === 0) return latest;
+    const rows = await this.deps.db.read((m) => m.find(ReceiptEntity, { where: { objectId: In([...objectIds]), droppedAt: IsNull() }, order: { id: "ASC" } }), {
+      fresh: true,
+    });
+    // Oldest first, so each object's last row wins.
+    for (const row of rows) latest.set(row.objectId, signedReceiptOf(row));
+    return latest;
   }
 
   /** The receipts of one payment, refund, bill, point movement or admission, oldest first; those dropped after retention are gone. */

@@ -86,14 +86,14 @@ export class EventBus {
    * A publish that fails (Redis unreachable) is reported to `publishFailed` and the
    * event is lost; left unhandled, its rejection would stop the whole server.
    */
-  constructor(redis?: { publish: Redis; subscribe: Redis; publishFailed(error: unknown): void }) {
+  constructor(redis?: { namespace: string; publish: Redis; subscribe: Redis; publishFailed(error: unknown): void }) {
     this.json = redis ? (value) => value as Json<typeof value> : toJson;
     this.pubSub = createPubSub<TopicMap>(
       redis
         ? {
             eventTarget: createRedisEventTarget({
-              publishClient: handledPublishes(redis.publish, redis.publishFailed),
-              subscribeClient: redis.subscribe,
+              publishClient: handledPublishes(redis.publish, redis.namespace, redis.publishFailed),
+              subscribeClient: namespacedSubscriber(redis.subscribe, redis.namespace),
               serializer: onceSerializer(),
             }),
           }
@@ -225,13 +225,34 @@ function onceSerializer(): { stringify(value: unknown): string; parse(text: stri
 
 /**
  * The publish side as redis-event-target uses it (it only ever calls `publish`, and
- * leaves the promise alone), with each failure handed to `failed`.
+ * leaves the promise alone), on the deployment's channels (redis.ts, `namespace`), with
+ * each failure handed to `failed`.
  */
-function handledPublishes(redis: Redis, failed: (error: unknown) => void): Redis {
+function handledPublishes(redis: Redis, namespace: string, failed: (error: unknown) => void): Redis {
   const publish = (channel: string, message: string) =>
-    redis.publish(channel, message).catch((error: unknown) => {
+    redis.publish(`${namespace}:${channel}`, message).catch((error: unknown) => {
       failed(error);
       return 0;
     });
   return { publish } as unknown as Redis;
+}
+
+/**
+ * The subscribe side as redis-event-target uses it (`subscribe`, `unsubscribe`, and the
+ * "message" event), on the deployment's channels only: a channel is subscribed with the
+ * namespace before it, and a message's channel is handed on without it. ioredis's
+ * keyPrefix covers keys, not channels.
+ */
+function namespacedSubscriber(redis: Redis, namespace: string): Redis {
+  const prefix = `${namespace}:`;
+  return {
+    subscribe: (channel: string) => redis.subscribe(prefix + channel),
+    unsubscribe: (channel: string) => redis.unsubscribe(prefix + channel),
+    on(event: string, listener: (channel: string, message: string) => void) {
+      if (event !== "message") throw new Error(`only "message" is namespaced, not "${event}"`);
+      redis.on("message", (channel: string, message: string) => {
+        if (channel.startsWith(prefix)) listener(channel.slice(prefix.length), message);
+      });
+    },
+  } as unknown as Redis;
 }

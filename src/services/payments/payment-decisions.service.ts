@@ -24,6 +24,15 @@ import { byId } from "../kernel/status-table";
  */
 const UNDATED_PROCESSING_AFTER_MS = 30_000;
 
+/**
+ * A decision's transaction runs again after a COMMIT whose answer was lost with its
+ * connection (a database node failed under it), on the next node: its move is
+ * conditional on PROCESSING, so a run after one that did commit moves nothing and writes
+ * nothing, and the decision is read back (`decidedElsewhere`). Without it, a node's loss
+ * at that moment would leave an answered payment to recovery, which reverses it.
+ */
+const DECISION_TX = { repeatable: true } as const;
+
 /** A payment after a refund: its status and totals as that refund left them. */
 export interface RefundedPayment {
   status: PaymentStatus;
@@ -121,8 +130,8 @@ export class PaymentDecisions {
         if (timedOut) this.deps.metrics.reversalQueued("timeout");
       });
       return moved;
-    });
-    return moved.changed === 1 ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
+    }, DECISION_TX);
+    return moved.changed === 1 ? decided : this.decidedElsewhere(payment, decided, decision.approved || timedOut);
   }
 
   /**
@@ -155,8 +164,8 @@ export class PaymentDecisions {
         if (timedOut) this.deps.metrics.reversalQueued("timeout");
       });
       return true;
-    });
-    return moved ? decided : this.decidedElsewhere(payment, decision.approved || timedOut);
+    }, DECISION_TX);
+    return moved ? decided : this.decidedElsewhere(payment, decided, decision.approved || timedOut);
   }
 
   /**
@@ -166,9 +175,16 @@ export class PaymentDecisions {
    * so an authorization the institution made (`mayBeAuthorized`) is reversed through the
    * outbox, and the call fails.
    */
-  private async decidedElsewhere(payment: PaymentEntity, mayBeAuthorized: boolean): Promise<PaymentEntity> {
+  private async decidedElsewhere(payment: PaymentEntity, decided: PaymentEntity, mayBeAuthorized: boolean): Promise<PaymentEntity> {
     const current = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id: payment.id }), { fresh: true });
-    if (current) return current;
+    if (current) {
+      // This decision, committed by a run whose COMMIT's answer was lost (DECISION_TX): its
+      // live event was never sent; a second one after recovery's is harmless.
+      if (current.status === decided.status && current.approvalNumber === decided.approvalNumber && current.declineReason === decided.declineReason) {
+        this.deps.events.paymentChanged(current);
+      }
+      return current;
+    }
     if (mayBeAuthorized) {
       await this.deps.db.tx(async (tx) => this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }));
       this.deps.metrics.reversalQueued("missing");
