@@ -15,7 +15,7 @@ describe.each(engines)("push subscriptions and notices (%s)", (engine) => {
   let push: TestPushService;
   const clock = new ManualClock();
   beforeAll(async () => {
-    world = await serviceWorld(engine, { clock, env: { SESSION_TTL_HOURS: "2" } });
+    world = await serviceWorld(engine, { clock, push: true, env: { SESSION_TTL_HOURS: "2" } });
     push = await startPushService({ vapidPublicKey: () => world.deps.vapid!.publicKey });
   });
   afterAll(async () => {

@@ -34,6 +34,8 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
   /** Environment for loadConfig, on top of the world's own (as a server would read it). */
   env?: Record<string, string>;
   institution?: I;
+  /** Web Push on: the domains' notices go to the outbox (docs/push.md). Off by default, so other suites' outbox holds only their own messages. */
+  push?: boolean;
   /** Another world's database and secrets: this world is then a second server instance of it (MySQL). */
   deployment?: Deployment;
 }
@@ -97,7 +99,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const rateLimits = new RateLimits(bucketLimits(config.rateLimits));
   const sms = new SimulatedSms();
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, receiptSigner: secrets.receipts, institution, rateLimits, events, metrics: noMetrics, sms, vapid: secrets.vapid };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, receiptSigner: secrets.receipts, institution, rateLimits, events, metrics: noMetrics, sms, vapid: options.push ? secrets.vapid : null };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
