@@ -18,7 +18,7 @@ const DOMAIN_ROWS = [
   ["codes"],
   ["payments", "members"],
   ["points", "bills", "tickets"],
-  ["views", "upkeep", "passes"],
+  ["views", "upkeep", "passes", "push"],
 ];
 
 const domainDoors = DOMAIN_ROWS.flatMap((row, at) =>

@@ -152,6 +152,16 @@ const RegisterDevice = graphql(
 );
 const Devices = graphql(`query Devices { devices { ...DeviceFields } }`, [DeviceFields]);
 const RevokeDevice = graphql(`mutation RevokeDevice($deviceId: ID!) { revokeDevice(deviceId: $deviceId) { ...DeviceFields } }`, [DeviceFields]);
+const PushSubscriptionFields = graphql(`fragment PushSubscriptionFields on PushSubscription { id label deviceId thisSession createdAt lastPushedAt }`);
+export type PushSubscription = ResultOf<typeof PushSubscriptionFields>;
+export type PushSubscriptionInput = VariablesOf<typeof RegisterPushSubscription>["input"];
+const PushPublicKey = graphql(`query PushPublicKey { pushPublicKey }`);
+const PushSubscriptions = graphql(`query PushSubscriptions { pushSubscriptions { ...PushSubscriptionFields } }`, [PushSubscriptionFields]);
+const RegisterPushSubscription = graphql(
+  `mutation RegisterPushSubscription($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { ...PushSubscriptionFields } }`,
+  [PushSubscriptionFields],
+);
+const RemovePushSubscription = graphql(`mutation RemovePushSubscription($id: ID!) { removePushSubscription(id: $id) }`);
 const IssueRotatingTicket = graphql(`
   mutation IssueRotatingTicket($ticketId: ID!, $proof: DeviceProofInput!) { issueRotatingTicket(ticketId: $ticketId, proof: $proof) { credential periodSeconds expiresAt } }
 `);
@@ -418,6 +428,26 @@ export class PhoneClient extends WalletClient {
   /** From any session of the customer: the device's proofs are refused from now on. */
   async revokeDevice(deviceId: string): Promise<Device> {
     return (await this.request(RevokeDevice, { deviceId })).revokeDevice;
+  }
+
+  /** The VAPID public key a browser subscribes with (applicationServerKey), base64url; null: the server has push off. */
+  async pushPublicKey(): Promise<string | null> {
+    return (await this.request(PushPublicKey)).pushPublicKey;
+  }
+
+  /** The browsers that receive this customer's notifications, newest first. */
+  async pushSubscriptions(): Promise<PushSubscription[]> {
+    return (await this.request(PushSubscriptions)).pushSubscriptions;
+  }
+
+  /** This session's browser receives notifications while the app is closed (its PushSubscription's endpoint and keys). */
+  async registerPushSubscription(input: PushSubscriptionInput): Promise<PushSubscription> {
+    return (await this.request(RegisterPushSubscription, { input })).registerPushSubscription;
+  }
+
+  /** From any session of the customer: that browser hears nothing more. */
+  async removePushSubscription(id: string): Promise<boolean> {
+    return (await this.request(RemovePushSubscription, { id })).removePushSubscription;
   }
 
   /** What this device's offline payment tokens may pay in any 24 hours (the password is asked). */

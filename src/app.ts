@@ -133,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       metrics,
       sms,
       leaseStore: redis?.general ?? null,
+      vapid: secrets.vapid,
     },
     secrets.adminToken,
   );
@@ -253,6 +254,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await services.payments.recover();
       services.outbox.start();
       services.confirmations.start();
+      services.pushReminders.start();
       services.retention.start();
       services.overdueSweep.start();
       await services.receiptKeys.record();
@@ -278,6 +280,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(firstNodeTimer);
       openSockets.stop();
       services.confirmations.stop();
+      await services.pushReminders.stop();
       await services.retention.stop();
       await services.overdueSweep.stop();
       await services.sealer.stop();

@@ -109,6 +109,13 @@ const envSchema = z.object({
   TICKET_SIGNING_KEYS_PREVIOUS: z.string().optional(),
   RECEIPT_SIGNING_KEY: z.string().optional(),
   RECEIPT_SIGNING_KEYS_RETIRED: z.string().optional(),
+  // Web Push (docs/push.md): the VAPID key pair (RFC 8292) as web-push's generateVAPIDKeys
+  // makes it, base64url; unset, development generates one into DATA_DIR and production
+  // has push off. The subject tells push services whom to contact: mailto: or https:.
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a P-256 public key, uncompressed, base64url (87 characters)").optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a P-256 private key, base64url (43 characters)").optional(),
+  PUSH_REMINDER_SWEEP_MS: intFrom(60_000, 100),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, "must be a mailto: or https: URL").default("mailto:push@localhost"),
   BOOKS_SEAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   BOOKS_HEAD_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   // At most one books.sealed webhook per receiver this often (views/books-copies.service.ts).
@@ -240,6 +247,10 @@ const envSchema = z.object({
   if (env.NODE_ENV === "production" && env.APNS_CA) {
     ctx.addIssue({ code: "custom", path: ["APNS_CA"], message: "must not be set in production: APNs is reached with the system's certificate authorities" });
   }
+  // One half of a key pair signs nothing a push service can check.
+  if ((env.VAPID_PUBLIC_KEY === undefined) !== (env.VAPID_PRIVATE_KEY === undefined)) {
+    ctx.addIssue({ code: "custom", path: [env.VAPID_PUBLIC_KEY === undefined ? "VAPID_PUBLIC_KEY" : "VAPID_PRIVATE_KEY"], message: "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together" });
+  }
   // Passkeys made for localhost work on no real phone, and an assertion from a localhost page would be taken.
   if (env.NODE_ENV === "production") {
     for (const issue of webAuthnProductionIssues(env.WEBAUTHN_RP_ID, env.WEBAUTHN_ORIGINS)) ctx.addIssue({ code: "custom", ...issue });
@@ -336,6 +347,10 @@ export interface Config {
   wallet: WalletConfig;
   /** Ed25519 private key, PKCS#8 PEM (or that PEM in base64): signs receipts and the books' tree heads. */
   receiptSigningKey?: string;
+  /** Web Push's VAPID keys, base64url, and the subject push services may contact; keys unset: generated in development, push off in production. */
+  vapid: { publicKey?: string; privateKey?: string; subject: string };
+  /** How often an instance looks for bills due soon and tickets just released, to push reminders. */
+  pushReminderSweepMs: number;
   /** Receipt keys an operator retired, by id, with the moment they stopped signing ("id@ISO,id@ISO"). */
   receiptSigningKeysRetired: Array<{ keyId: string; until: Date }>;
   /** How often the sealer adds new receipts to the books, and at most how long a tree head goes unsigned. */
@@ -497,6 +512,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     receiptSigningKey: e.RECEIPT_SIGNING_KEY,
+    vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
+    pushReminderSweepMs: e.PUSH_REMINDER_SWEEP_MS,
     receiptSigningKeysRetired: retiredKeys(e.RECEIPT_SIGNING_KEYS_RETIRED ?? ""),
     booksSealMs: e.BOOKS_SEAL_MS,
     booksHeadMs: e.BOOKS_HEAD_MS,

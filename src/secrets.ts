@@ -9,6 +9,8 @@ import { purposeKeys, type OwnKeys, type PurposeKeys } from "./services/crypto/p
 import { ReceiptSigner } from "./services/crypto/receipt-signer";
 import { TicketSigner } from "./services/crypto/ticket-signer";
 import { generateKeyPairSync } from "node:crypto";
+import webPush from "web-push";
+import type { VapidKeys } from "./services/kernel/deps";
 
 export interface Secrets {
   adminToken: string;
@@ -16,7 +18,11 @@ export interface Secrets {
   keys: PurposeKeys;
   tickets: TicketSigner;
   receipts: ReceiptSigner;
+  /** Web Push's VAPID key pair (base64url) and subject; null: push is off (production without keys). */
+  vapid: VapidKeys | null;
 }
+
+export type { VapidKeys };
 
 /**
  * ADMIN_TOKEN, CARD_KEY and TICKET_SIGNING_KEY from the environment, or, in development,
@@ -63,7 +69,7 @@ export function resolveSecrets(config: Config, logger: Logger, announce = printO
   if (config.production && !config.customerNumberKey) {
     logger.warn("CUSTOMER_NUMBER_KEY not set: customer numbers are derived from CARD_KEY and change when it is rotated (docs/customer-number.md)");
   }
-  return { adminToken, keys, tickets: ticketSigner(config, logger), receipts: receiptSigner(config, logger) };
+  return { adminToken, keys, tickets: ticketSigner(config, logger), receipts: receiptSigner(config, logger), vapid: vapidKeys(config, logger) };
 }
 
 /**
@@ -106,6 +112,25 @@ function receiptSigner(config: Config, logger: Logger): ReceiptSigner {
   ensureFile(file, () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim());
   logger.warn({ file }, "RECEIPT_SIGNING_KEY not set; using a development key kept in DATA_DIR. Set it in production.");
   return new ReceiptSigner(readFileSync(file, "utf8"));
+}
+
+/**
+ * The VAPID key pair: from the environment, else (development) from DATA_DIR, generated
+ * there on first start. Production without keys runs with push off: every instance must
+ * sign with the same pair, since browsers subscribe to one public key.
+ */
+function vapidKeys(config: Config, logger: Logger): VapidKeys | null {
+  const { publicKey, privateKey, subject } = config.vapid;
+  if (publicKey && privateKey) return { publicKey, privateKey, subject };
+  if (config.production) {
+    logger.warn("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY not set: Web Push is off (docs/push.md)");
+    return null;
+  }
+  const file = join(config.dataDir, "vapid-keys.json");
+  ensureFile(file, () => JSON.stringify(webPush.generateVAPIDKeys()));
+  const kept = JSON.parse(readFileSync(file, "utf8")) as { publicKey: string; privateKey: string };
+  logger.warn({ file }, "VAPID keys not set; using development keys kept in DATA_DIR. Set them in production.");
+  return { publicKey: kept.publicKey, privateKey: kept.privateKey, subject };
 }
 
 /** A PEM given as is, or base64-encoded (easier in an environment variable). */

@@ -9,14 +9,17 @@ export default defineConfig({
   resolve: { alias: { "@clients": resolve(import.meta.dirname, "../../clients") } },
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
   plugins: [
-    // Installable and offline-first: a manifest, and a service worker (sw.js, scope /app/)
-    // that precaches every file of the build, the QR reader's chunk included, so a gate
-    // that lost the network before its first scan still reads codes, and a reload with no
-    // network still shows the app. A new build's worker takes over at once.
+    // Installable and offline-first: a manifest, and a service worker of our own
+    // (src/sw/sw.ts, built to sw.js, scope /app/) that precaches every file of the build,
+    // the QR reader's chunk included, so a gate that lost the network before its first
+    // scan still reads codes, and a reload with no network still shows the app. A new
+    // build's worker takes over at once. It also shows Web Push notifications (docs/push.md).
     VitePWA({
       injectRegister: "script",
       registerType: "autoUpdate",
-      filename: "sw.js",
+      strategies: "injectManifest",
+      srcDir: "src/sw",
+      filename: "sw.ts",
       manifestFilename: "manifest.webmanifest",
       manifest: {
         name: "wallet-center",
@@ -33,13 +36,8 @@ export default defineConfig({
           { src: "icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
         ],
       },
-      workbox: {
+      injectManifest: {
         globPatterns: ["**/*.{js,css,html,png,svg,webmanifest}"],
-        navigateFallback: "/app/index.html",
-        inlineWorkboxRuntime: true,
-        cleanupOutdatedCaches: true,
-        clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

@@ -22,6 +22,8 @@ export { OutboxMessageEntity } from "./outbox-message.entity";
 export { PartnerEntity } from "./partner.entity";
 export { PasskeyEntity } from "./passkey.entity";
 export { PaymentEntity } from "./payment.entity";
+export { PushReminderEntity } from "./push-reminder.entity";
+export { PushSubscriptionEntity } from "./push-subscription.entity";
 export { PointLotEntity } from "./point-lot.entity";
 export { PointMovementEntity } from "./point-movement.entity";
 export { PointSettlementEntity } from "./point-settlement.entity";

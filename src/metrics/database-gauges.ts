@@ -114,10 +114,11 @@ async function read(db: Db, now: Date): Promise<Snapshot> {
     else backlog.set(label, { messages: seen.messages + Number(row.messages), oldest: seen.oldest && seen.oldest < oldest ? seen.oldest : oldest });
   }
   // Every destination shows, at 0 when nothing waits, so an alert on it sees a value.
-  for (const destination of ["institution", "partner"]) if (!backlog.has(destination)) backlog.set(destination, { messages: 0, oldest: null });
+  for (const destination of ["institution", "partner", "push"]) if (!backlog.has(destination)) backlog.set(destination, { messages: 0, oldest: null });
   const dead = new Map<string, number>([
     ["institution", 0],
     ["partner", 0],
+    ["push", 0],
   ]);
   for (const row of deadRows) {
     const label = destinationLabel(row.destination);

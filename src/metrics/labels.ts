@@ -59,11 +59,12 @@ export function declineLabel(reason: string | null): string {
 }
 
 /**
- * An outbox destination as a label: "institution" or "partner". A partner's id is an
- * id, so partners are counted together; `deadMessages` (admin) names each one.
+ * An outbox destination as a label: "institution", "partner" or "push". A partner's id is
+ * an id, so partners are counted together, as are every phone's pushes (docs/push.md);
+ * `deadMessages` (admin) names each one.
  */
 export function destinationLabel(destination: string | null): string {
   if (destination === null) return OTHER;
   const kind = destination.split(":")[0];
-  return kind === "institution" || kind === "partner" ? kind : OTHER;
+  return kind === "institution" || kind === "partner" || kind === "push" ? kind : OTHER;
 }

@@ -33,6 +33,7 @@ import { DailyLimits1765900000000 } from "./1765900000000-daily-limits";
 import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments";
 import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
 import { WalletPasses1765700000000 } from "./1765700000000-wallet-passes";
+import { PushSubscriptions1765600000000 } from "./1765600000000-push-subscriptions";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -65,6 +66,7 @@ export const migrations = [
   CardRemoval1765500000000,
   UserVerification1765510000000,
   BooksCopies1765520000000,
+  PushSubscriptions1765600000000,
   WalletPasses1765700000000,
   MerchantEvents1765800000000,
   DailyLimits1765900000000,

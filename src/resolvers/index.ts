@@ -16,9 +16,10 @@ import { MembershipResolver } from "./members/membership.resolver";
 import { MessageResolver } from "./members/message.resolver";
 import { PaymentResolver } from "./payments/payment.resolver";
 import { PassResolver } from "./passes/pass.resolver";
+import { PushResolver } from "./push/push.resolver";
 import { TicketFieldsResolver, TicketResolver } from "./tickets/ticket.resolver";
 import { GateDeskResolver } from "./tickets/gate-desk.resolver";
 import { TicketOfferResolver } from "./tickets/ticket-offer.resolver";
 
 
-export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver, DailyLimitResolver, PassResolver] as const;
+export const resolvers = [AdminResolver, BillResolver, BooksResolver, PaymentReceiptResolver, CardResolver, CodeResolver, ConfirmationResolver, CustomerResolver, DeadMessageResolver, DeviceResolver, IssuedCodeResolver, MembershipResolver, MessageResolver, PaymentResolver, TicketResolver, TicketFieldsResolver, GateDeskResolver, TicketOfferResolver, UserVerificationResolver, EventResolver, MerchantResolver, DailyLimitResolver, PassResolver, PushResolver] as const;

@@ -59,17 +59,26 @@ import { StorePayoutsService } from "./views/store-payouts.service";
 import { PaymentSearchService } from "./payments/payment-search.service";
 import { BillSearchService } from "./bills/bill-search.service";
 import { TicketSearchService } from "./tickets/ticket-search.service";
+import { Notices } from "./kernel/notices";
+import { PushSender } from "./push/push-sender";
+import { PushSubscriptionService } from "./push/push-subscription.service";
+import { PushReminders } from "./push/push-reminders.service";
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Wires the services together; one set per server process. */
-export function createServices(deps: ServiceDeps, adminToken: string) {
+export function createServices(given: ServiceDeps, adminToken: string) {
+  // The domains tell what a customer should hear with the app closed; push listens (kernel/notices.ts).
+  const deps: ServiceDeps = { ...given, notices: given.notices ?? new Notices() };
   const customers = new CustomerService(deps);
   const cards = new CardService(deps);
   const devices = new DeviceService(deps);
   const userVerification = new UserVerificationService(deps);
   const codes = new CodeService(deps, cards, devices, userVerification);
   const outbox = new OutboxService(deps);
+  const pushSender = new PushSender(deps, outbox);
+  pushSender.register();
+  deps.notices!.listen((tx, customerId, notice, options) => pushSender.tell(tx, customerId, notice, options));
   const receipts = new ReceiptService(deps);
   // Ticket and point changes announced to the domains above them (Wallet passes), in their transactions.
   const changes = new ChangeHooks();
@@ -123,6 +132,8 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     outbox,
     deadMessages: new DeadMessageService(deps, outbox),
     events: new EventListService(deps, outbox),
+    pushSubscriptions: new PushSubscriptionService(deps),
+    pushReminders: new PushReminders(deps),
     idempotency,
     paymentDecisions,
     confirmations,

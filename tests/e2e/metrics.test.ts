@@ -51,9 +51,9 @@ describe.each(engines)("what an operator watches (%s)", (engine) => {
     expect(moved("wallet_institution_request_duration_seconds_count", { call: "authorize", outcome: "approved" })).toBe(1);
     expect(after.value("wallet_institution_request_duration_seconds_sum", { call: "authorize" })).toBeGreaterThan(0);
     // The backlog is a gauge read from the database at the scrape, by destination.
-    expect(after.series("wallet_outbox_backlog_messages").map((l) => l.destination).sort()).toEqual(["institution", "partner"]);
-    expect(after.series("wallet_outbox_oldest_message_age_seconds").length).toBe(2);
-    expect(after.series("wallet_outbox_dead_messages").length).toBe(2);
+    expect(after.series("wallet_outbox_backlog_messages").map((l) => l.destination).sort()).toEqual(["institution", "partner", "push"]);
+    expect(after.series("wallet_outbox_oldest_message_age_seconds").length).toBe(3);
+    expect(after.series("wallet_outbox_dead_messages").length).toBe(3);
     // The sealer's lag: receipts waiting (this payment's, at least until the next round) and the books' size.
     expect(after.series("wallet_books_unsealed_receipts")).toHaveLength(1);
     expect(after.series("wallet_books_oldest_unsealed_age_seconds")).toHaveLength(1);

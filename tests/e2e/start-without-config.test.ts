@@ -21,7 +21,7 @@ describe("npm start on a fresh clone", () => {
         body: JSON.stringify({ query: "{ errorCodes }" }),
       });
       expect(((await response.json()) as { data: { errorCodes: string[] } }).data.errorCodes).toContain("CODE_ALREADY_USED");
-      for (const file of ["wallet.sqlite", "admin-token", "card-key", "ticket-signing-key.pem"]) {
+      for (const file of ["wallet.sqlite", "admin-token", "card-key", "ticket-signing-key.pem", "vapid-keys.json"]) {
         expect(existsSync(join(dataDir, file))).toBe(true);
       }
       expect(server.output()).toMatch(/ADMIN_TOKEN was not set; generated one/);

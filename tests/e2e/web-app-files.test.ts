@@ -67,7 +67,7 @@ if (!built) process.stdout.write("[web-app-files] dist/web is missing (npm run b
     const worker = await get(server.url, "/app/sw.js");
     expect(worker).toMatchObject({ status: 200, headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" } });
     // The worker precaches every file of the build: the QR reader's chunk and the page among them.
-    const precached = [...worker.body.toString().matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+    const precached = [...worker.body.toString().matchAll(/"?url"?:"([^"]+)"/g)].map((m) => m[1]);
     expect(precached).toEqual(expect.arrayContaining(["index.html", "manifest.webmanifest"]));
     expect(precached.some((url) => /^assets\/jsQR-[\w-]+\.js$/.test(url))).toBe(true);
     for (const url of new Set(precached)) expect([url, (await get(server.url, `/app/${url}`)).status]).toEqual([url, 200]);
@@ -76,7 +76,7 @@ if (!built) process.stdout.write("[web-app-files] dist/web is missing (npm run b
 
   it("keeps the phone-number library (libphonenumber-js) out of the phone's chunk, in the sign-in chunk the worker precaches", async () => {
     const worker = (await get(server.url, "/app/sw.js")).body.toString();
-    const precached = [...worker.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+    const precached = [...worker.matchAll(/"?url"?:"([^"]+)"/g)].map((m) => m[1]);
     const chunk = (name: string) => precached.find((url) => new RegExp(`^assets/${name}-[\\w-]+\\.js$`).test(url));
     const phone = (await get(server.url, `/app/${chunk("Phone")}`)).body.toString();
     const signIn = (await get(server.url, `/app/${chunk("SignIn")}`)).body.toString();

@@ -1,3 +1,4 @@
+import webPush from "web-push";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { Writable } from "node:stream";
@@ -33,6 +34,8 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
   /** Environment for loadConfig, on top of the world's own (as a server would read it). */
   env?: Record<string, string>;
   institution?: I;
+  /** Web Push on: the domains' notices go to the outbox (docs/push.md). Off by default, so other suites' outbox holds only their own messages. */
+  push?: boolean;
   /** Another world's database and secrets: this world is then a second server instance of it (MySQL). */
   deployment?: Deployment;
 }
@@ -41,7 +44,7 @@ export interface ServiceWorldOptions<I extends CardInstitution> {
 export interface Deployment {
   /** Null for SQLite in memory, which one instance alone can open. */
   database: TestDatabase | null;
-  secrets: { ADMIN_TOKEN: string; CARD_KEY: string; TICKET_SIGNING_KEY: string; RECEIPT_SIGNING_KEY: string };
+  secrets: { ADMIN_TOKEN: string; CARD_KEY: string; TICKET_SIGNING_KEY: string; RECEIPT_SIGNING_KEY: string; VAPID_PUBLIC_KEY?: string; VAPID_PRIVATE_KEY?: string };
 }
 
 /**
@@ -62,6 +65,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
       CARD_KEY: randomBytes(32).toString("hex"),
       TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      ...vapidKeys(),
     },
   };
   const { database } = deployment;
@@ -70,6 +74,8 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     NODE_ENV: "test",
     // Every secret is given, so nothing is generated into DATA_DIR, which stays unused.
     DATA_DIR: database?.dataDir ?? tmpdir(),
+    // A deployment made without Web Push keys gets a pair of this world's own: none is generated into DATA_DIR.
+    ...(deployment.secrets.VAPID_PUBLIC_KEY ? {} : vapidKeys()),
     ...deployment.secrets,
     PASSWORD_HASH_COST: "10",
     INSTITUTION_LATENCY_MS: "5",
@@ -93,7 +99,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
   const rateLimits = new RateLimits(bucketLimits(config.rateLimits));
   const sms = new SimulatedSms();
   const secrets = resolveSecrets(config, logger);
-  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, receiptSigner: secrets.receipts, institution, rateLimits, events, metrics: noMetrics, sms };
+  const deps: ServiceDeps = { db: new Db(dataSource), clock, config, logger, keys: secrets.keys, ticketSigner: secrets.tickets, receiptSigner: secrets.receipts, institution, rateLimits, events, metrics: noMetrics, sms, vapid: options.push ? secrets.vapid : null };
   const services = createServices(deps, secrets.adminToken);
   const admin = await services.auth.authenticate(`Bearer ${deployment.secrets.ADMIN_TOKEN}`, ADDRESS);
 
@@ -112,6 +118,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     callerOf: (credential: string): Promise<Caller> => services.auth.authenticate(`Bearer ${credential}`, ADDRESS),
     async close() {
       services.confirmations.stop();
+      await services.pushReminders.stop();
       await services.retention.stop();
       await services.outbox.stop();
       await events.close();
@@ -122,6 +129,12 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
 }
 
 export type ServiceWorld<I extends CardInstitution = SimulatedInstitution> = Awaited<ReturnType<typeof serviceWorld<I>>>;
+
+/** A Web Push key pair in the environment's form (docs/push.md). */
+function vapidKeys(): { VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string } {
+  const { publicKey, privateKey } = webPush.generateVAPIDKeys();
+  return { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey };
+}
 
 /** The client address every caller of a world comes from. */
 const ADDRESS = "192.0.2.10";

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { In, IsNull, MoreThan, type EntityManager } from "typeorm";
-import { ApiKeyEntity, CustomerEntity, DeviceEntity, SessionEntity } from "../../entities";
+import { ApiKeyEntity, CustomerEntity, DeviceEntity, PushSubscriptionEntity, SessionEntity } from "../../entities";
 import { affectedRows } from "../../database";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
@@ -97,13 +97,21 @@ export class CredentialService {
   /** Ends one session (logout). */
   async endSession(sessionId: string): Promise<void> {
     // Run again after a lost COMMIT, it finds the session ended or ends it.
-    await this.deps.db.tx((tx) => tx.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }), { repeatable: true });
+    // Its push subscription goes with it: a signed-out phone hears nothing more.
+    await this.deps.db.tx(
+      async (tx) => {
+        await tx.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+        await tx.delete(PushSubscriptionEntity, { sessionId });
+      },
+      { repeatable: true },
+    );
     this.deps.events.credentialsEnded({ sessionIds: [sessionId] });
   }
 
   /**
-   * Admin, for a lost phone: ends every live session of the customer and revokes their
-   * devices' keys, in one transaction; returns how many sessions.
+   * Admin, for a lost phone: ends every live session of the customer, revokes their
+   * devices' keys and deletes their push subscriptions, in one transaction; returns how
+   * many sessions.
    */
   async endCustomerSessions(caller: Caller, customerId: string): Promise<number> {
     requireAdmin(caller);
@@ -111,6 +119,7 @@ export class CredentialService {
     const ended = await this.deps.db.tx(async (tx) => {
       if (!(await tx.existsBy(CustomerEntity, { id: customerId }))) notFound("customer");
       await tx.update(DeviceEntity, { customerId, revokedAt: IsNull() }, { revokedAt: now });
+      await tx.delete(PushSubscriptionEntity, { customerId });
       return affectedRows(await tx.update(SessionEntity, { customerId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now }));
     });
     // Announced even when none was live: a socket may outlive its session's expiry by a moment.

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
-import { BillEntity, CustomerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../../entities";
+import { BillEntity, CustomerEntity, PartnerEntity, PaymentEntity, StoreEntity, WalletCodeEntity } from "../../entities";
 import type { Tx } from "../../database";
 import type { Approval } from "../kernel/approval";
 import { billStatus, billViews, type BillView } from "./bill-views";
@@ -82,7 +82,18 @@ export class BillService {
       createdAt: this.deps.clock.now(),
     });
     try {
-      await this.deps.db.tx((tx) => tx.insert(BillEntity, bill));
+      await this.deps.db.tx(async (tx) => {
+        await tx.insert(BillEntity, bill);
+        // An enrolled phone hears of it with the app closed (push/); the biller's name is on the bill's screen.
+        const [customer, partner] = await Promise.all([
+          tx.findOne(CustomerEntity, { select: { id: true }, where: { phone: bill.customerPhone } }),
+          tx.findOne(PartnerEntity, { select: { id: true, name: true }, where: { id: partnerId } }),
+        ]);
+        if (customer) {
+          const { id: billId, amount, currency } = bill;
+          this.deps.notices?.tell(tx, customer.id, { kind: "bill", billId, billerName: partner?.name ?? "", amount, currency, dueAt: bill.dueDate.toISOString() });
+        }
+      });
       return this.view(bill);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

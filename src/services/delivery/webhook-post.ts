@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { NotPublicAddressError, hostOf, isPublicAddress, publicOnlyLookup } from "./outbound-address";
 
 /**
- * One webhook POST through node:http/https, which lets the connection's address be
+ * One webhook POST (or another POST to a caller-given URL: a Web Push, `receiver` naming it) through node:http/https, which lets the connection's address be
  * checked after DNS resolution (outbound-address.ts; the platform's fetch takes no
  * lookup of ours). Resolves to the answer's status once its body is read; redirects are
  * not followed. A failure is told in the few words below, whatever the cause: a closed
@@ -13,14 +13,21 @@ import { NotPublicAddressError, hostOf, isPublicAddress, publicOnlyLookup } from
  * what listens at an address. The abort of `signal` (the outbox's timeout) passes
  * through as it is.
  */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, allowPrivate: boolean): Promise<number> {
+export function postWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  signal: AbortSignal,
+  allowPrivate: boolean,
+  receiver = "webhook receiver",
+): Promise<number> {
   const target = new URL(url);
   const literal = hostOf(target);
   // A literal address is never looked up, so the lookup below would not see it.
-  if (!allowPrivate && isIP(literal) !== 0 && !isPublicAddress(literal)) return Promise.reject(notPublic());
+  if (!allowPrivate && isIP(literal) !== 0 && !isPublicAddress(literal)) return Promise.reject(notPublic(receiver));
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
-    const fail = (error: unknown) => reject(signal.aborted ? error : error instanceof NotPublicAddressError ? notPublic() : new Error("webhook receiver not reached"));
+    const fail = (error: unknown) => reject(signal.aborted ? error : error instanceof NotPublicAddressError ? notPublic(receiver) : new Error(`${receiver} not reached`));
     const request = send(
       target,
       {
@@ -42,6 +49,6 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
   });
 }
 
-function notPublic(): Error {
-  return new Error("webhook receiver's address is not public");
+function notPublic(receiver: string): Error {
+  return new Error(`${receiver}'s address is not public`);
 }

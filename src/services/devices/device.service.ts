@@ -1,7 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { IsNull } from "typeorm";
-import { CustomerEntity, DeviceEntity } from "../../entities";
+import { CustomerEntity, DeviceEntity, PushSubscriptionEntity } from "../../entities";
 import type { Approval, DeviceProof } from "../kernel/approval";
 import type { Caller, CustomerCaller } from "../kernel/caller";
 import type { DeviceAlgorithm } from "../../entities/value-lists";
@@ -110,6 +110,8 @@ export class DeviceService {
     const { customerId } = requireCustomer(caller);
     const device = await this.deps.db.tx(async (tx) => {
       await tx.update(DeviceEntity, { id: deviceId, customerId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+      // A lost phone's notifications stop with its key.
+      await tx.delete(PushSubscriptionEntity, { deviceId, customerId });
       return tx.findOneBy(DeviceEntity, { id: deviceId, customerId });
     });
     if (!device) return notFound("device");

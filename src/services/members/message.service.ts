@@ -66,6 +66,9 @@ export class MessageService {
           })),
         );
       }
+      // Each member's phone hears of it with the app closed too (push/).
+      const notice = { kind: "message" as const, messageId: message.id, title: message.title, body: message.body };
+      for (const customerId of ids) this.deps.notices?.tell(tx, customerId, notice);
       return ids;
     });
     if (customerIds.length === 0) return 0;

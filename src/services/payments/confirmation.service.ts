@@ -1,4 +1,4 @@
-import { IsNull, MoreThan, type EntityManager } from "typeorm";
+import { IsNull, MoreThan } from "typeorm";
 import { ConfirmationRequestEntity, PaymentEntity } from "../../entities";
 import type { ConfirmationAnswer } from "../../entities/confirmation-request.entity";
 import type { Tx } from "../../database";
@@ -33,8 +33,11 @@ export class ConfirmationService {
     private readonly decisions: PaymentDecisions,
   ) {}
 
-  /** Opens the request inside the transaction that creates the waiting payment. */
-  async open(m: EntityManager, payment: PaymentEntity): Promise<ConfirmationRequestEntity> {
+  /**
+   * Opens the request inside the transaction that creates the waiting payment, and tells
+   * the phone with the app closed (a push: what the sheet shows, and the request's id).
+   */
+  async open(tx: Tx, payment: PaymentEntity): Promise<ConfirmationRequestEntity> {
     const now = this.deps.clock.now();
     const request = Object.assign(new ConfirmationRequestEntity(), {
       id: newId(),
@@ -46,7 +49,18 @@ export class ConfirmationService {
       answeredAt: null,
       createdAt: now,
     });
-    await m.insert(ConfirmationRequestEntity, request);
+    await tx.insert(ConfirmationRequestEntity, request);
+    this.deps.notices?.tell(tx, payment.customerId, {
+      kind: "confirmation",
+      requestId: request.id,
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      storeName: payment.storeName,
+      cardBrand: payment.cardBrand,
+      cardLast4: payment.cardLast4,
+      expiresAt: request.expiresAt.toISOString(),
+    });
     return request;
   }
 

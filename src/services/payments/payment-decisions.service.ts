@@ -5,6 +5,7 @@ import type { LedgerEntryType } from "../../entities/ledger-entry.entity";
 import type { CardService } from "../cards/card.service";
 import type { ChargeCard } from "../codes/code.service";
 import type { ServiceDeps } from "../kernel/deps";
+import type { Notice } from "../kernel/notices";
 import { newId } from "../kernel/ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "../institutions/institution";
 import type { OutboxService } from "../delivery/outbox.service";
@@ -122,6 +123,7 @@ export class PaymentDecisions {
       const kind = decision.approved ? "payment.approved" : "payment.declined";
       const receipt = this.receipts.issue(tx, kind, decided, { onlyIf: moved });
       await this.storeWebhooks.tell(tx, kind, decided, { onlyIf: moved, receipt });
+      this.deps.notices?.tell(tx, payment.customerId, paymentNotice(decided), { onlyIf: moved });
       tx.afterCommit(() => {
         if (moved.changed !== 1) return;
         this.deps.events.paymentChanged(decided);
@@ -156,6 +158,7 @@ export class PaymentDecisions {
       }
       const kind = decision.approved ? "payment.approved" : "payment.declined";
       await this.storeWebhooks.tell(tx, kind, decided, { receipt: this.receipts.issue(tx, kind, decided) });
+      this.deps.notices?.tell(tx, payment.customerId, paymentNotice(decided));
       tx.afterCommit(() => {
         this.deps.events.paymentChanged(decided);
         if (timedOut) this.deps.metrics.reversalQueued("timeout");
@@ -407,4 +410,10 @@ export class PaymentMissingAtDecision extends Error {
     super("the payment was not found when its decision was recorded; any authorization is reversed");
     this.name = "PaymentMissingAtDecision";
   }
+}
+
+/** A decided payment as the phone is told of it (no card number: its screen names the store and the amount). */
+export function paymentNotice(payment: PaymentEntity): Notice {
+  const { id: paymentId, status, amount, currency, storeName } = payment;
+  return { kind: "payment", paymentId, status, amount, currency, storeName };
 }

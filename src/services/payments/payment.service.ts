@@ -405,6 +405,8 @@ export class PaymentService {
           badInput(`Another refund was made meanwhile: ${why}`, { field: "amount", refundable: leftNow });
         }
         const { status, refundedAmount } = refunded!;
+        const { storeName, currency } = payment;
+        this.deps.notices?.tell(tx, payment.customerId, { kind: "refund", paymentId, status, amount: wanted, refundedAmount, currency, storeName });
         tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status, refundedAmount })));
       });
       return this.decisions.load(paymentId);

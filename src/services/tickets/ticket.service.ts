@@ -123,6 +123,7 @@ export class TicketService {
       await this.deps.db.tx(async (tx) => {
         await tx.insert(TicketEntity, ticket);
         await nameOnLists(tx, event.id, ticket.id, checkInListIds);
+        await this.tellHolder(tx, ticket.holderPhone, ticket.id, event);
       });
       return this.view(ticket, event);
     } catch (error) {
@@ -252,6 +253,12 @@ export class TicketService {
     return this.viewById(ticket.id);
   }
 
+  /** The phone a ticket now belongs to hears of it with the app closed (push/), when it is enrolled. */
+  private async tellHolder(tx: Tx, phone: string, ticketId: string, event: EventEntity): Promise<void> {
+    const holder = await tx.findOne(CustomerEntity, { select: { id: true }, where: { phone } });
+    if (holder) this.deps.notices?.tell(tx, holder.id, { kind: "ticket", ticketId, eventName: event.title, startsAt: event.startsAt.toISOString() });
+  }
+
   /**
    * Every handing-on of a ticket (an allotment, an accepted offer) in the caller's
    * transaction: within the event's limit, the ticket table's `pass` move from the holder
@@ -269,6 +276,8 @@ export class TicketService {
     await tx.insert(TicketTransferEntity, { id: newId(), ticketId, fromPhone, toPhone, at: now, takenBackAt: null });
     // The giver's pass is voided and the receiver's made (passes/, through the change hooks).
     await this.changes.changed(tx, "ticket", ticketId);
+    // The receiver is told, with the app closed too (push/).
+    await this.tellHolder(tx, toPhone, ticketId, event);
     return true;
   }
 

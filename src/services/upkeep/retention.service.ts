@@ -10,6 +10,8 @@ const PAUSE_MS = 25;
 const JITTER = 0.1;
 
 const HOUR_MS = 3_600_000;
+/** Push reminders told are kept this long (push/push-reminders.service.ts): past the longest a reminder can be due again. */
+const REMINDERS_KEPT_MS = 40 * 24 * HOUR_MS;
 
 /**
  * Payments being decided. A record whose payment is in one of these is kept past its
@@ -44,7 +46,7 @@ export interface SweepResult {
 
 /**
  * Nothing grows forever. Idempotency records, delivered outbox messages, expired codes,
- * ended sessions, answered confirmation requests and WebAuthn challenges are deleted once past their periods
+ * ended sessions (and their push subscriptions), answered confirmation requests, WebAuthn challenges and push reminders are deleted once past their periods
  * (config `retention`; README, "What is kept, and for how long"), and receipts' bodies are
  * dropped after RECEIPT_RETENTION_DAYS (their rows and leaves stay). Payments, ledger
  * entries, admissions, bills, tickets and points are the books and are never deleted here.
@@ -104,6 +106,11 @@ export class RetentionService {
       // request (what pendingConfirmations lists, and what the expiry sweep looks for)
       // has none, and is never deleted.
       byTime("confirmation_requests", "answeredAt", retention.confirmationsHours * HOUR_MS),
+      // A phone's push subscription ends with its session (logout and a revoked device delete
+      // it at once); an expired session's goes when the session does.
+      byTime("push_subscriptions", "expiresAt", retention.sessionsHours * HOUR_MS),
+      // A reminder's row outlives the time it could be told again in (a ticket's codes come out at most 30 days before doors).
+      byTime("push_reminders", "createdAt", REMINDERS_KEPT_MS),
       // A WebAuthn challenge lives minutes, used or not; its rows go with the codes.
       byTime("verification_challenges", "expiresAt", retention.codesHours * HOUR_MS),
       // A receipt's body (what it says of the customer and the sale) goes; the row and its

@@ -36,6 +36,7 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   showing.current = requests;
   const drop = (paymentId: string, why?: string) => {
     setRequests((all) => all.filter((r) => r.payment.id !== paymentId));
+    closeNotifications(paymentId);
     setProblem(null);
     if (why) onClosed(why);
   };
@@ -103,6 +104,15 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
       </section>
     </div>
   );
+}
+
+/** A request answered or closed here leaves no notification asking for it (sw/notices.ts tags them by payment). */
+function closeNotifications(paymentId: string): void {
+  navigator.serviceWorker
+    ?.getRegistration()
+    .then((registration) => registration?.getNotifications({ tag: `payment:${paymentId}` }))
+    .then((shown) => shown?.forEach((notification) => notification.close()))
+    .catch(() => undefined);
 }
 
 /** Why the sheet closed without an answer, shown in the page's flow (it covers nothing) until dismissed. */

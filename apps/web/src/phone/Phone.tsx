@@ -33,6 +33,15 @@ const groupOf = (group: Group) => Object.fromEntries(Object.entries(GROUPS[group
 type Group = keyof typeof GROUPS;
 type Sub = { [G in Group]: keyof (typeof GROUPS)[G] }[Group];
 
+/** Where a tapped notification leads (sw/notices.ts); a confirmation's sheet comes up over any tab by itself. */
+const OPENED_BY_NOTICE: Record<string, { tab: Tab; sub?: Sub }> = {
+  confirm: { tab: "pay" },
+  history: { tab: "activity", sub: "history" },
+  bills: { tab: "activity", sub: "bills" },
+  inbox: { tab: "activity", sub: "inbox" },
+  tickets: { tab: "passes", sub: "tickets" },
+};
+
 /** The phone: sign in once, then the wallet's sections; a confirmation sheet comes up over any of them. */
 export function Phone() {
   const [session, setSession] = useState<PhoneSession | null>(null);
@@ -61,6 +70,19 @@ export function Phone() {
     };
     return () => void (session.client.onCredentialRefused = null);
   }, [session]);
+  // A tapped notification (sw/sw.ts) names what to show: in the page's address when it opened the app, by a message when the app was open.
+  useEffect(() => {
+    const show = (open: unknown) => {
+      const place = OPENED_BY_NOTICE[String(open)];
+      if (!place) return;
+      setTab(place.tab);
+      if (place.sub) setOpened((now) => ({ ...now, [place.tab]: place.sub }));
+    };
+    show(new URLSearchParams(location.search).get("open"));
+    const heard = (event: MessageEvent) => event.data?.type === "wallet-center.open" && show(event.data.open);
+    navigator.serviceWorker?.addEventListener("message", heard);
+    return () => navigator.serviceWorker?.removeEventListener("message", heard);
+  }, []);
   if (restoring) return <p aria-live="polite">{pw.opening}</p>;
   if (!session) return <SignIn notice={endedWhy} onSignedIn={(signedIn) => (setEndedWhy(null), setSession(signedIn))} />;
   const signOut = async () => {

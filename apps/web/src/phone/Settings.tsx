@@ -6,6 +6,7 @@ import { useLoad } from "../shared/use-load";
 import type { PhoneSession } from "./session";
 import { ConfirmSetting } from "./ConfirmSetting";
 import { DailyLimitsSetting } from "./DailyLimitsSetting";
+import { Notifications } from "./Notifications";
 
 /**
  * This browser's limits for offline payments: what its offline tokens may pay in any 24
@@ -45,6 +46,7 @@ export function Settings({ session }: { session: PhoneSession }) {
       <LanguageSwitch />
       <ConfirmSetting session={session} />
       <DailyLimitsSetting session={session} />
+      <Notifications session={session} />
       <h3>{pw.offlineTitle}</h3>
       <p data-testid="offline-limits">
         {pw.offlineLimits(device.offlineMaxAmount === null ? null : number(device.offlineMaxAmount), device.offlineMaxCount)}

@@ -292,4 +292,17 @@ export const en = {
   dailyNoneOfMine: "none of my own",
   dailyPassword: "Password, to save the daily limits",
   saveDaily: "Save the daily limits",
+  // Notifications.tsx
+  notifyTitle: "Notifications when the app is closed",
+  loadingNotify: "Loading your notifications…",
+  notifyUnsupported: "This browser cannot show notifications from the wallet.",
+  notifyOffServer: "This wallet does not send notifications.",
+  notifyOn: "This browser tells you of payments to confirm, payments, bills, tickets and messages, even with the app closed.",
+  notifyOff: "This browser does not show notifications from the wallet.",
+  turnOnNotify: "Turn on notifications",
+  turnOffNotify: "Turn off notifications here",
+  notifyDenied: "Notifications are blocked for this page. Allow them in the browser's site settings, then try again.",
+  notifyOthers: "Other browsers that get your notifications",
+  notifySince: (label: string, since: string) => `${label}, since ${since}`,
+  removeBrowser: (label: string) => `Stop notifications to ${label}`,
 };
