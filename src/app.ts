@@ -251,6 +251,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.outbox.start();
       services.confirmations.start();
       services.retention.start();
+      services.authorizationSweep.start();
       await services.receiptKeys.record();
       services.sealer.start();
       // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
@@ -275,6 +276,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       openSockets.stop();
       services.confirmations.stop();
       await services.retention.stop();
+      await services.authorizationSweep.stop();
       await services.sealer.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

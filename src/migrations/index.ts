@@ -27,6 +27,7 @@ import { Books1765490000000 } from "./1765490000000-books";
 import { CardRemoval1765500000000 } from "./1765500000000-card-removal";
 import { UserVerification1765510000000 } from "./1765510000000-user-verification";
 import { BooksCopies1765520000000 } from "./1765520000000-books-copies";
+import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   CardRemoval1765500000000,
   UserVerification1765510000000,
   BooksCopies1765520000000,
+  CaptureLater1766100000000,
 ];

@@ -62,6 +62,8 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   customerId: p.customerId,
   storeId: p.storeId,
   refundedAmount: p.refundedAmount,
+  authorizedAmount: p.authorizedAmount ?? null,
+  capturedAt: p.capturedAt == null ? null : asDate(p.capturedAt),
   pointsSettlementId: p.pointsSettlementId,
   source: p,
 });

@@ -23,6 +23,7 @@ import { TicketEventService } from "./tickets/ticket-event.service";
 import { GateSnapshotService } from "./tickets/gate-snapshot.service";
 import { IdempotencyService } from "./kernel/idempotency.service";
 import { KeySweep } from "./upkeep/key-sweep.service";
+import { AuthorizationSweep } from "./upkeep/authorization-sweep.service";
 import { LiveService } from "./views/live.service";
 import { MembershipService } from "./members/membership.service";
 import { MessageService } from "./members/message.service";
@@ -114,6 +115,7 @@ export function createServices(deps: ServiceDeps, adminToken: string) {
     lookup: new CodeLookupService(deps, codes, memberships, bills, tickets, offlineTokens),
     live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
+    authorizationSweep: new AuthorizationSweep(deps, paymentDecisions),
     storeReports: new StoreReportService(deps),
     customerNumbers: new CustomerNumbers(deps.keys.customerNumber),
     keySweep: new KeySweep(deps, webhookSecrets),
