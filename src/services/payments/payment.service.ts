@@ -392,7 +392,7 @@ export class PaymentService {
    * the captured amount, which refunds and the books follow. The payment's conditional
    * UPDATE decides against a release, a void or the sweep at the same moment.
    */
-  capturePayment(caller: Caller, paymentId: string, amount?: number | null, idempotencyKey?: string | null): Promise<PaymentEntity> {
+  async capturePayment(caller: Caller, paymentId: string, amount?: number | null, idempotencyKey?: string | null): Promise<PaymentEntity> {
     const register = requireRegister(caller);
     if (amount != null && (!Number.isSafeInteger(amount) || amount <= 0)) {
       badInput("amount must be a positive whole number of minor units; to take nothing, release the authorization", { field: "amount" });
@@ -424,7 +424,7 @@ export class PaymentService {
    * Lets an authorization go uncharged (RELEASED): the register's, like the sweep's after
    * AUTHORIZATION_DAYS. Releasing a released payment answers it again.
    */
-  releaseAuthorization(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
+  async releaseAuthorization(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
     const register = requireRegister(caller);
     const work = async (claim?: ClaimKey) => {
       await this.deps.db.tx(async (tx) => {
