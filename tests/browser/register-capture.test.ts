@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import type { ServerProcess } from "../../scripts/server-process";
@@ -74,6 +75,9 @@ describeIf("capture later at the register, in a real browser", () => {
 
     const panel = page.getByRole("form", { name: "Authorized sale" });
     await expect(panel.getByLabel(/Amount to capture/).inputValue()).resolves.toBe("10000");
+    // The verdict with its capture and release passes axe (no serious or critical violation).
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await panel.getByLabel(/Amount to capture/).fill("10001");
     await panel.getByRole("button", { name: "Capture" }).click();
     await panel.getByRole("alert").filter({ hasText: "Enter a whole amount from ¥1 to ¥10,000." }).waitFor();
