@@ -46,13 +46,18 @@ describeIf("capture later at the register, in a real browser", () => {
     return page;
   }
 
-  async function signIn(page: Page, apiKey: string, words = { key: "The store's register API key", open: "Open the register" }) {
+  async function signIn(page: Page, apiKey: string, words: { key: string | RegExp; open: string | RegExp } = { key: "The store's register API key", open: "Open the register" }) {
     await page.goto(`${server.url}/app/#/register`);
     await page.getByLabel(words.key).fill(apiKey);
     await page.getByRole("button", { name: words.open }).click();
   }
 
-  async function authorize(page: Page, shopper: Shopper, amount: number, words = { amount: /^Amount \(/, only: /^Authorize only/, code: "Or type the customer's code", use: "Use this code" }) {
+  async function authorize(
+    page: Page,
+    shopper: Shopper,
+    amount: number,
+    words: { amount: RegExp; only: RegExp; code: string | RegExp; use: string } = { amount: /^Amount \(/, only: /^Authorize only/, code: "Or type the customer's code", use: "Use this code" },
+  ) {
     const { code } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
     await page.getByLabel(words.amount).fill(String(amount));
     await page.getByLabel(words.only).check();

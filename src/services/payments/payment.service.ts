@@ -19,7 +19,7 @@ import { newId } from "../kernel/ids";
 import type { PaymentDecisions } from "./payment-decisions.service";
 import type { HoldMarks, HoldRequest, PaymentHolds } from "./payment-holds";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
-import { assertTransition } from "./payment-states";
+import { PAYMENT_MOVES, assertTransition } from "./payment-states";
 import { type PaymentStatus } from "../../entities/value-lists";
 import { requirePhone } from "../kernel/validation";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
@@ -401,7 +401,8 @@ export class PaymentService {
       await this.deps.db.tx(async (tx) => {
         claim?.(tx, paymentId);
         const payment = await this.ownPayment(tx, register, paymentId);
-        assertTransition(payment.status, "APPROVED");
+        // Only an authorization is captured (a PROCESSING payment's approval is the institution's, not a capture).
+        if (payment.status !== "AUTHORIZED") throw PAYMENT_MOVES.refusal(payment.status, "APPROVED");
         const authorized = payment.amount;
         const wanted = amount ?? authorized;
         if (wanted > authorized) badInput(`amount is above the authorized amount (${authorized})`, { field: "amount", authorized });
