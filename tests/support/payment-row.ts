@@ -28,6 +28,8 @@ export function paymentRow(id: string, columns: Partial<PaymentEntity> = {}): Pa
     refundedAmount: 0,
     pointsSettlementId: null,
     billId: null,
+    authorizedAmount: null,
+    capturedAt: null,
     ...columns,
   });
 }
