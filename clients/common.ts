@@ -112,6 +112,7 @@ export const PaymentFields = graphql(`
   fragment PaymentFields on Payment {
     id status amount currency items { name quantity unitPrice } storeName
     card { institution brand last4 } approvalNumber declineReason reference createdAt decidedAt customerNumber refundedAmount
+    authorizedAmount capturedAt
   }
 `);
 

@@ -95,6 +95,19 @@ const RefundPayment = graphql(
   `mutation RefundPayment($id: ID!, $amount: Int, $key: String) { refundPayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ...PaymentWithPointsFields } }`,
   [PaymentWithPointsFields],
 );
+const RedeemCodeCaptureLater = graphql(
+  `mutation RedeemCodeCaptureLater($code: String!, $sale: SaleInput!, $key: String!) {
+    redeemCode(code: $code, sale: $sale, idempotencyKey: $key, capture: false) { ...PaymentFields ...PaymentReceiptFields } }`,
+  [PaymentFields, PaymentReceiptFields],
+);
+const CapturePayment = graphql(
+  `mutation CapturePayment($id: ID!, $amount: Int, $key: String) { capturePayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { ...PaymentWithPointsFields } }`,
+  [PaymentWithPointsFields],
+);
+const ReleaseAuthorization = graphql(
+  `mutation ReleaseAuthorization($id: ID!, $key: String) { releaseAuthorization(paymentId: $id, idempotencyKey: $key) { ...PaymentWithPointsFields } }`,
+  [PaymentWithPointsFields],
+);
 const Payments = graphql(
   `query Payments($first: Int, $after: String) { payments(first: $first, after: $after) { ...PaymentConnectionFields } }`,
   [PaymentConnectionFields],
@@ -215,6 +228,21 @@ export class RegisterClient extends WalletClient {
 
   async voidPayment(paymentId: string, idempotencyKey?: string): Promise<PaymentWithPoints> {
     return (await this.request(VoidPayment, { id: paymentId, key: idempotencyKey })).voidPayment;
+  }
+
+  /** Authorize now, capture later: the payment ends AUTHORIZED (or DECLINED); capture or release it later. */
+  async authorizeCode(code: string, sale: SaleInput, idempotencyKey: string): Promise<Payment> {
+    return (await this.request(RedeemCodeCaptureLater, { code, sale, key: idempotencyKey })).redeemCode;
+  }
+
+  /** Makes the sale of an AUTHORIZED payment for `amount` (at most what was authorized), or all of it when omitted. */
+  async capturePayment(paymentId: string, idempotencyKey?: string, amount?: number): Promise<PaymentWithPoints> {
+    return (await this.request(CapturePayment, { id: paymentId, amount, key: idempotencyKey })).capturePayment;
+  }
+
+  /** Lets an AUTHORIZED payment go uncharged (RELEASED). */
+  async releaseAuthorization(paymentId: string, idempotencyKey?: string): Promise<PaymentWithPoints> {
+    return (await this.request(ReleaseAuthorization, { id: paymentId, key: idempotencyKey })).releaseAuthorization;
   }
 
   /** Gives back `amount` of an approved sale, or all that is left when it is omitted. */

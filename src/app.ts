@@ -257,6 +257,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.pushReminders.start();
       services.retention.start();
       services.overdueSweep.start();
+      services.authorizationSweep.start();
       await services.receiptKeys.record();
       services.sealer.start();
       // A port that cannot be taken (EADDRINUSE, EACCES) rejects, so the caller stops.
@@ -283,6 +284,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await services.pushReminders.stop();
       await services.retention.stop();
       await services.overdueSweep.stop();
+      await services.authorizationSweep.stop();
       await services.sealer.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -173,6 +173,7 @@ const envSchema = z.object({
   OUTBOX_DELIVERY_TIMEOUT_MS: intFrom(10_000, 100, 300_000),
   OUTBOX_GIVE_UP_AFTER_DAYS: intFrom(3, 1, 365),
   RECOVERY_AFTER_MS: intFrom(2000, 100),
+  AUTHORIZATION_DAYS: intFrom(7, 1, 365),
   RATE_LOGIN_PER_PHONE_PER_MIN: intFrom(10, 1),
   RATE_LOGIN_PER_ADDRESS_PER_MIN: intFrom(60, 1),
   RATE_CODE_ISSUE_PER_PHONE_PER_MIN: intFrom(30, 1),
@@ -382,6 +383,8 @@ export interface Config {
   outboxGiveUpAfterDays: number;
   /** A payment PROCESSING this long past its processing deadline was left by a crash. */
   recoveryAfterMs: number;
+  /** An authorization (capture later) not captured this many days after it was made is released. */
+  authorizationDays: number;
   confirmationTtlSeconds: number;
   /** Change feeds serve only rows older than this, so a cursor never skips a late commit. */
   feedSettleMs: number;
@@ -534,6 +537,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDeliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS,
     outboxGiveUpAfterDays: e.OUTBOX_GIVE_UP_AFTER_DAYS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
+    authorizationDays: e.AUTHORIZATION_DAYS,
     confirmationTtlSeconds: e.CONFIRMATION_TTL_SECONDS,
     webAuthn: {
       rpId: e.WEBAUTHN_RP_ID,

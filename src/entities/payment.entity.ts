@@ -22,6 +22,7 @@ export interface SaleItem {
 @Index("IDX_payments_store_reference", ["storeId", "reference", "createdAt", "id"])
 // A store finding its customer again by the number on a receipt (lookupMember).
 @Index("IDX_payments_store_customer_number", ["storeId", "customerNumber"])
+@Index("IDX_payments_authorized", ["status", "decidedAt"])
 export class PaymentEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 24 }) status: PaymentStatus;
@@ -53,6 +54,14 @@ export class PaymentEntity {
    * held in its first transaction, settled or given back with its decision); null otherwise.
    */
   @IdColumn({ nullable: true }) pointsSettlementId: string | null;
+  /**
+   * A sale made with capture later (redeemCode capture: false): what the institution
+   * authorized. `amount` is the authorized amount until capture, the captured amount after.
+   * Null for a sale captured at once.
+   */
+  @Column({ type: "int", nullable: true }) authorizedAmount: number | null;
+  /** When an authorization was captured; null otherwise. */
+  @TimeColumn({ nullable: true }) capturedAt: Date | null;
   /** The bill this payment pays (collectBill by card): settled or released with its decision; null otherwise. */
   @IdColumn({ nullable: true }) billId: string | null;
   /** The day whose daily limits this payment was counted in (daily-limit.service.ts); null: not counted, or given back. */

@@ -28,7 +28,9 @@ export type Tender = (typeof TENDERS)[number];
 /**
  * Payment statuses. PROCESSING is ours, beyond the contract's list: the code is claimed
  * and the institution is being asked. A payment found in PROCESSING after a crash is
- * reversed by recovery (payments/payment-decisions.service.ts).
+ * reversed by recovery (payments/payment-decisions.service.ts). AUTHORIZED is a sale made
+ * with capture later: the institution holds the money until it is captured (APPROVED, for
+ * the captured amount) or released (RELEASED; nothing was charged).
  */
 export const PAYMENT_STATUSES = [
   "PROCESSING",
@@ -40,6 +42,8 @@ export const PAYMENT_STATUSES = [
   "VOIDED",
   "PARTIALLY_REFUNDED",
   "REFUNDED",
+  "AUTHORIZED",
+  "RELEASED",
 ] as const;
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

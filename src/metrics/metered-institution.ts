@@ -15,6 +15,10 @@ export function meteredInstitution(institution: CardInstitution, metrics: Wallet
       ),
     reverse: (paymentId: string, signal: AbortSignal) => metered(metrics, "reverse", signal, institution.reverse(paymentId, signal), () => "ok"),
     report: (report: TransactionReport, signal: AbortSignal) => metered(metrics, "report", signal, institution.report(report, signal), () => "ok"),
+    capture: (paymentId: string, amount: number, signal: AbortSignal) =>
+      metered(metrics, "capture", signal, institution.capture(paymentId, amount, signal), () => "ok"),
+    releaseAuthorization: (paymentId: string, signal: AbortSignal) =>
+      metered(metrics, "release", signal, institution.releaseAuthorization(paymentId, signal), () => "ok"),
   };
 }
 

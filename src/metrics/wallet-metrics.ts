@@ -6,7 +6,7 @@ import { Children } from "./children";
 import { declineLabel, statusLabel } from "./labels";
 
 export type Transport = "http" | "ws";
-export type InstitutionCall = "authorize" | "reverse" | "report";
+export type InstitutionCall = "authorize" | "reverse" | "report" | "capture" | "release";
 /** approved/declined: the institution answered an authorization; ok: a reversal or report went through. */
 export type InstitutionOutcome = "approved" | "declined" | "ok" | "timeout" | "error";
 

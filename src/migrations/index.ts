@@ -34,6 +34,7 @@ import { PointAdjustments1765901000000 } from "./1765901000000-point-adjustments
 import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
 import { WalletPasses1765700000000 } from "./1765700000000-wallet-passes";
 import { PushSubscriptions1765600000000 } from "./1765600000000-push-subscriptions";
+import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   PointAdjustments1765901000000,
   MemberLookup1765902000000,
   GateDesk1766000000000,
+  CaptureLater1766100000000,
 ];

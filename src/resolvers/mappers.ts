@@ -65,6 +65,8 @@ export const toPayment = (p: PaymentEntity | PaymentEvent): Payment => ({
   storeId: p.storeId,
   keptCustomerNumber: p.customerNumber ?? null,
   refundedAmount: p.refundedAmount,
+  authorizedAmount: p.authorizedAmount ?? null,
+  capturedAt: p.capturedAt == null ? null : asDate(p.capturedAt),
   pointsSettlementId: p.pointsSettlementId,
   source: p,
 });

@@ -48,5 +48,7 @@ registerEnumType(PaymentStatus, {
   name: "PaymentStatus",
   valuesConfig: {
     PROCESSING: { description: "The institution is being asked; lasts at most the institution timeout" },
+    AUTHORIZED: { description: "Capture later: the institution holds the amount until capturePayment or releaseAuthorization" },
+    RELEASED: { description: "Capture later: the authorization was let go uncharged (by the register, or after AUTHORIZATION_DAYS)" },
   },
 });

@@ -27,6 +27,7 @@ import { GateSnapshotService } from "./tickets/gate-snapshot.service";
 import { IdempotencyService } from "./kernel/idempotency.service";
 import { ChangeHooks } from "./kernel/change-hooks";
 import { KeySweep } from "./upkeep/key-sweep.service";
+import { AuthorizationSweep } from "./upkeep/authorization-sweep.service";
 import { LiveService } from "./views/live.service";
 import { MembershipService } from "./members/membership.service";
 import { MessageService } from "./members/message.service";
@@ -158,6 +159,7 @@ export function createServices(given: ServiceDeps, adminToken: string) {
     live: new LiveService(deps, ticketEvents, receiptKeys),
     retention: new RetentionService(deps),
     overdueSweep: new OverdueSweep(deps, new BillOverdue(deps, outbox)),
+    authorizationSweep: new AuthorizationSweep(deps, paymentDecisions),
     storeReports: new StoreReportService(deps),
     storePayouts: new StorePayoutsService(deps),
     paymentSearch: new PaymentSearchService(deps),

@@ -197,6 +197,55 @@ describe.each(engines)("racing moves of the status tables (%s)", (engine) => {
     expect(await read()).toMatchObject(changed[0] === 1 ? { status: "VOIDED", refundedAmount: 0 } : { status: "REFUNDED", refundedAmount: 1000 });
   });
 
+  /** A card payment of `amount` yen authorized with capture later, and a fresh read of it. */
+  async function authorizedSale(amount: number) {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+    const payment = await world.services.payments.redeemCode(register, code, JPY(amount), `auth-${shopper.phoneNumber}`, null, { capture: false });
+    expect(payment.status).toBe("AUTHORIZED");
+    const read = () => world.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: payment.id }), { fresh: true });
+    return { payment, read };
+  }
+  const capture = (id: string, amount: number) => write(PAYMENT_MOVES.update("capture", byId(id), { amount, at: clock.now() }));
+  const release = (id: string) => write(PAYMENT_MOVES.update("release", byId(id), { fields: {} }, "AUTHORIZED"));
+
+  it("payment: a capture and a release of one authorization at once, exactly one leaves AUTHORIZED", async () => {
+    const { payment, read } = await authorizedSale(5000);
+    const changed = await Promise.all([capture(payment.id, 4000), release(payment.id)]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject(changed[0] === 1 ? { status: "APPROVED", amount: 4000, authorizedAmount: 5000 } : { status: "RELEASED", amount: 5000 });
+  });
+
+  it("payment: two captures of one authorization for different amounts at once, exactly one is taken, for its own amount", async () => {
+    const { payment, read } = await authorizedSale(5000);
+    const changed = await Promise.all([capture(payment.id, 1200), capture(payment.id, 3400)]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject({ status: "APPROVED", amount: changed[0] === 1 ? 1200 : 3400 });
+  });
+
+  it("payment: two releases (a register's and the sweep's) at once, exactly one moves it; a capture above the authorization changes nothing", async () => {
+    const { payment, read } = await authorizedSale(5000);
+    expect(await capture(payment.id, 5001)).toBe(0);
+    const changed = await Promise.all([release(payment.id), release(payment.id)]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject({ status: "RELEASED", amount: 5000 });
+    expect(await capture(payment.id, 100)).toBe(0);
+  });
+
+  it("payment: a void of a captured sale and a refund at once, exactly one leaves APPROVED, for the captured amount", async () => {
+    const { payment, read } = await authorizedSale(5000);
+    expect(await capture(payment.id, 2000)).toBe(1);
+    const changed = await Promise.all([
+      write(PAYMENT_MOVES.update("void", byId(payment.id), { fields: {} }, "APPROVED")),
+      write(PAYMENT_MOVES.update("refund", byId(payment.id), { amount: 2000 })),
+    ]);
+    expect([...changed].sort()).toEqual([0, 1]);
+    expect(await read()).toMatchObject(changed[0] === 1 ? { status: "VOIDED", refundedAmount: 0 } : { status: "REFUNDED", refundedAmount: 2000 });
+    // Not a yen more than was captured.
+    expect(await write(PAYMENT_MOVES.update("refund", byId(payment.id), { amount: 1 }))).toBe(0);
+  });
+
   /** A bill of 8640 yen, due in a day, as its biller posts it. */
   async function openBill(reference: string) {
     const { hq } = await newPartner(world, "Tokyo Power & Gas");

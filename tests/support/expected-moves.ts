@@ -15,9 +15,12 @@ export const PAYMENT_LEGAL_MOVES = [
   "APPROVED -> REFUNDED",
   "PARTIALLY_REFUNDED -> PARTIALLY_REFUNDED",
   "PARTIALLY_REFUNDED -> REFUNDED",
+  "PROCESSING -> AUTHORIZED",
+  "AUTHORIZED -> APPROVED",
+  "AUTHORIZED -> RELEASED",
 ];
 
-export const PAYMENT_TERMINAL = ["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED"] as const;
+export const PAYMENT_TERMINAL = ["DECLINED", "REJECTED_BY_CUSTOMER", "EXPIRED", "VOIDED", "REFUNDED", "RELEASED"] as const;
 
 /** The error `attempt` throws, or undefined. */
 export function thrown(attempt: () => void): unknown {

@@ -30,6 +30,8 @@ export function paymentRow(id: string, columns: Partial<PaymentEntity> = {}): Pa
     billId: null,
     dailyLimitDay: null,
     customerNumber: "0123456789",
+    authorizedAmount: null,
+    capturedAt: null,
     ...columns,
   });
 }

@@ -15,6 +15,26 @@ describe("the institution simulator", () => {
     expect(sim.reports).toHaveLength(1);
   });
 
+  it("holds an authorization made with capture later, captures at most its amount once, and refuses to capture a released one", async () => {
+    const sim = new SimulatedInstitution(0);
+    const signal = new AbortController().signal;
+    expect(await sim.authorize({ ...request("h-1"), capture: false }, signal)).toMatchObject({ approved: true });
+    expect(sim.holds.get("h-1")).toBe(500);
+    await expect(sim.capture("h-1", 501, signal)).rejects.toThrow(/above the authorization/);
+    await sim.capture("h-1", 320, signal);
+    await sim.capture("h-1", 320, signal); // the same capture again (the outbox is at-least-once)
+    await expect(sim.capture("h-1", 300, signal)).rejects.toThrow(/another amount/);
+    await expect(sim.releaseAuthorization("h-1", signal)).rejects.toThrow(/captured/);
+    expect(sim.captures.get("h-1")).toBe(320);
+
+    await sim.authorize({ ...request("h-2"), capture: false }, signal);
+    await sim.releaseAuthorization("h-2", signal);
+    await expect(sim.capture("h-2", 100, signal)).rejects.toThrow(/released/);
+    // A sale captured at once holds nothing to capture.
+    await sim.authorize(request("h-3"), signal);
+    await expect(sim.capture("h-3", 100, signal)).rejects.toThrow(/no authorization held/);
+  });
+
   it("approves with six characters of A-Z and 0-9, every character seen in every place", async () => {
     const sim = new SimulatedInstitution(0);
     const signal = new AbortController().signal;

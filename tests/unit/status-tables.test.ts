@@ -164,6 +164,21 @@ describe("the conditional UPDATE made from a table", () => {
     expect(() => PAYMENT_MOVES.update("approve", byId("p1"), { fields: { amount: 1 } as never })).toThrow("a payment status move cannot set amount");
   });
 
+  it("captures an authorization for at most its amount, which becomes the captured amount; releases only from AUTHORIZED", () => {
+    expect(PAYMENT_MOVES.update("capture", byId("p1"), { amount: 700, at: now })).toEqual({
+      sql: "UPDATE payments SET status = ?, amount = ?, capturedAt = ? WHERE id = ? AND status IN (?) AND ? <= amount",
+      params: ["APPROVED", 700, now, "p1", "AUTHORIZED", 700],
+    });
+    expect(PAYMENT_MOVES.update("release", byId("p1"), { fields: {} }, "AUTHORIZED")).toEqual({
+      sql: "UPDATE payments SET status = ? WHERE id = ? AND status IN (?)",
+      params: ["RELEASED", "p1", "AUTHORIZED"],
+    });
+    expect(PAYMENT_MOVES.update("authorize", byId("p1"), { fields: { approvalNumber: "A1B2C3", decidedAt: now } }, "PROCESSING")).toEqual({
+      sql: "UPDATE payments SET status = ?, approvalNumber = ?, decidedAt = ? WHERE id = ? AND status IN (?)",
+      params: ["AUTHORIZED", "A1B2C3", now, "p1", "PROCESSING"],
+    });
+  });
+
   it("sets a refund's status first, from the total before it, and keeps the total within the amount", () => {
     expect(PAYMENT_MOVES.update("refund", byId("p1"), { amount: 250 })).toEqual({
       sql:

@@ -63,10 +63,37 @@ export class PaymentResolver {
     @Arg("idempotencyKey") idempotencyKey: string,
     @Arg("memberCode", () => String, { nullable: true, description: "points with the payment, all or nothing" }) memberCode: string | null,
     @Arg("redeemPoints", () => Int, { nullable: true, defaultValue: 0, description: "with memberCode: points taken as money off" }) redeemPoints: number | null,
+    @Arg("capture", () => Boolean, {
+      nullable: true,
+      defaultValue: true,
+      description: "false: authorize now, capture later (capturePayment, releaseAuthorization); the payment ends AUTHORIZED",
+    })
+    capture: boolean | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Payment> {
     const withPoints = ctx.services.paymentPoints.requestFor(pointsAsked(memberCode, redeemPoints));
-    return toPayment(await ctx.services.payments.redeemCode(ctx.caller, code, sale, idempotencyKey, withPoints));
+    return toPayment(await ctx.services.payments.redeemCode(ctx.caller, code, sale, idempotencyKey, withPoints, { capture: capture ?? true }));
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => Payment, { description: "register: make the sale of an AUTHORIZED payment, for at most the authorized amount" })
+  async capturePayment(
+    @Arg("paymentId", () => ID) paymentId: string,
+    @Arg("amount", () => Int, { nullable: true, description: "omitted: all that was authorized" }) amount: number | null,
+    @Arg("idempotencyKey", () => String, { nullable: true }) idempotencyKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Payment> {
+    return toPayment(await ctx.services.payments.capturePayment(ctx.caller, paymentId, amount, idempotencyKey));
+  }
+
+  @Authorized("REGISTER")
+  @Mutation(() => Payment, { description: "register: let an AUTHORIZED payment go uncharged (RELEASED)" })
+  async releaseAuthorization(
+    @Arg("paymentId", () => ID) paymentId: string,
+    @Arg("idempotencyKey", () => String, { nullable: true }) idempotencyKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Payment> {
+    return toPayment(await ctx.services.payments.releaseAuthorization(ctx.caller, paymentId, idempotencyKey));
   }
 
   @Authorized("REGISTER")

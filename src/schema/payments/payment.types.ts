@@ -24,6 +24,11 @@ export class Payment {
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
   @Field(() => Int, { description: "sum of refunds so far; never above amount" }) refundedAmount: number;
+  // Capture later (redeemCode capture: false): the amount authorized; `amount` is the captured
+  // amount once captured. No description in the SDL: the clients' type check removes the
+  // field printed before it (approvalNumber) and two descriptions in a row do not parse.
+  @Field(() => Int, { nullable: true }) authorizedAmount: number | null;
+  @Field(() => Date, { nullable: true, description: "capture later: when the authorization was captured" }) capturedAt: Date | null;
   // `points` (PointsResult, when a member code came with the payment) and `customerNumber`
   // (a keyed hash of customer and store) are resolved by PaymentResolver.
   /** Not a field: whose payment, which `customerNumber` reads with the store. */

@@ -11,6 +11,11 @@ export interface AuthorizationRequest {
   amount: number;
   currency: string;
   merchantName: string;
+  /**
+   * False: authorize now, capture later. The institution holds the amount on the card
+   * until `capture` (of at most that amount) or `release`. Absent or true: a sale.
+   */
+  capture?: boolean;
 }
 
 export type AuthorizationResult =
@@ -38,6 +43,13 @@ export interface CardInstitution {
   reverse(paymentId: string, signal: AbortSignal): Promise<void>;
   /** Idempotent by payment id and kind (and refund id); the signal as for reverse. */
   report(report: TransactionReport, signal: AbortSignal): Promise<void>;
+  /**
+   * Makes the sale of an authorization made with `capture: false`, for `amount` (at most
+   * what was authorized); the rest of the hold is let go. Idempotent by payment id.
+   */
+  capture(paymentId: string, amount: number, signal: AbortSignal): Promise<void>;
+  /** Lets an authorization made with `capture: false` go uncharged. Idempotent by payment id. */
+  releaseAuthorization(paymentId: string, signal: AbortSignal): Promise<void>;
 }
 
 /** Normalized decline reasons (the institution's own codes are mapped onto these). */

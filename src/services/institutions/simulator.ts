@@ -33,6 +33,12 @@ export const REMEMBERED = 10_000;
 export class SimulatedInstitution implements CardInstitution {
   readonly authorizations = new LRUCache<string, AuthorizationResult>({ max: REMEMBERED });
   readonly reversals = new LRUCache<string, true>({ max: REMEMBERED });
+  /** Authorizations made with capture later, by payment id: the amount held. */
+  readonly holds = new LRUCache<string, number>({ max: REMEMBERED });
+  /** Captured authorizations, by payment id: the amount captured. */
+  readonly captures = new LRUCache<string, number>({ max: REMEMBERED });
+  /** Released authorizations, by payment id. */
+  readonly releases = new LRUCache<string, true>({ max: REMEMBERED });
   /** The newest reports, oldest first. */
   readonly reports: TransactionReport[] = [];
   private readonly reported = new LRUCache<string, true>({ max: REMEMBERED });
@@ -53,6 +59,7 @@ export class SimulatedInstitution implements CardInstitution {
       ? { approved: false, reason: answer }
       : { approved: true, approvalNumber: approvalNumber() };
     this.authorizations.set(request.paymentId, result);
+    if (result.approved && request.capture === false) this.holds.set(request.paymentId, request.amount);
     return result;
   }
 
@@ -60,6 +67,27 @@ export class SimulatedInstitution implements CardInstitution {
     // Every call crosses the same network as an authorization, so it takes as long.
     if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
     this.reversals.set(paymentId, true);
+  }
+
+  async capture(paymentId: string, amount: number, signal: AbortSignal): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
+    const held = this.holds.get(paymentId);
+    // Idempotent: the same capture again is accepted; another amount, or one that was released, is not.
+    const captured = this.captures.get(paymentId);
+    if (captured !== undefined) {
+      if (captured !== amount) throw new Error("the authorization was captured for another amount");
+      return;
+    }
+    if (held === undefined) throw new Error("no authorization held for this payment");
+    if (this.releases.has(paymentId)) throw new Error("the authorization was released");
+    if (!Number.isInteger(amount) || amount <= 0 || amount > held) throw new Error("capture amount above the authorization");
+    this.captures.set(paymentId, amount);
+  }
+
+  async releaseAuthorization(paymentId: string, signal: AbortSignal): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
+    if (this.captures.has(paymentId)) throw new Error("the authorization was captured");
+    this.releases.set(paymentId, true);
   }
 
   async report(report: TransactionReport, signal: AbortSignal): Promise<void> {

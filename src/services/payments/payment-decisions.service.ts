@@ -42,6 +42,11 @@ export interface RefundedPayment {
 
 export const OUTBOX_REPORT = "institution.report";
 export const OUTBOX_REVERSE = "institution.reverse";
+export const OUTBOX_CAPTURE = "institution.capture";
+export const OUTBOX_RELEASE = "institution.release";
+
+/** A sale made with capture later (redeemCode capture: false): its approval is an authorization. */
+export const capturesLater = (payment: PaymentEntity): boolean => payment.authorizedAmount != null;
 
 /**
  * The payment's way through the card institution, shared by every flow that ends in a
@@ -98,8 +103,9 @@ export class PaymentDecisions {
     lease.answered();
     const timedOut = result === "timeout";
     const decision: AuthorizationResult = timedOut ? { approved: false, reason: DECLINE.processingError } : result;
+    const later = capturesLater(payment);
     const outcome: Partial<PaymentEntity> = {
-      status: decision.approved ? "APPROVED" : "DECLINED",
+      status: decision.approved ? (later ? "AUTHORIZED" : "APPROVED") : "DECLINED",
       approvalNumber: decision.approved ? decision.approvalNumber : null,
       declineReason: decision.approved ? null : decision.reason,
       decidedAt: this.deps.clock.now(),
@@ -114,13 +120,14 @@ export class PaymentDecisions {
     // listening. Both leave once the transaction commits.
     const moved = await this.deps.db.tx(async (tx) => {
       const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", decided.status, outcome);
-      if (decision.approved) {
+      // An authorization (capture later) is no sale yet: its ledger entry and report come with the capture.
+      if (decision.approved && !later) {
         tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)), { onlyIf: moved });
         this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber), { onlyIf: moved });
       } else if (timedOut) {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
       }
-      const kind = decision.approved ? "payment.approved" : "payment.declined";
+      const kind = decision.approved ? (later ? "payment.authorized" : "payment.approved") : "payment.declined";
       const receipt = this.receipts.issue(tx, kind, decided, { onlyIf: moved });
       await this.storeWebhooks.tell(tx, kind, decided, { onlyIf: moved, receipt });
       this.deps.notices?.tell(tx, payment.customerId, paymentNotice(decided), { onlyIf: moved });
@@ -218,6 +225,7 @@ export class PaymentDecisions {
           amount: payment.amount,
           currency: payment.currency,
           merchantName: payment.storeName,
+          ...(capturesLater(payment) ? { capture: false } : {}),
         },
         abort.signal,
       );
@@ -250,6 +258,41 @@ export class PaymentDecisions {
     await this.holds.reverse(tx, payment, { before: 0, after: payment.amount, voided: true });
     const voided = Object.assign(new PaymentEntity(), payment, { status: "VOIDED" });
     await this.storeWebhooks.tell(tx, "payment.voided", voided, { receipt: this.receipts.issue(tx, "payment.voided", voided) });
+    return true;
+  }
+
+  /**
+   * AUTHORIZED -> APPROVED for `amount` (at most the authorized amount, which the row's
+   * own UPDATE checks), in the caller's transaction: from here on the payment's amount is
+   * the captured amount. The sale's ledger entry is made now, for that amount, so the
+   * store's day, payouts and refunds follow it; the institution is told through the
+   * outbox once the transaction commits. Null when the payment is no longer AUTHORIZED
+   * (captured, released or voided meanwhile) or the amount passes what is authorized.
+   */
+  async capture(tx: Tx, payment: PaymentEntity, amount: number): Promise<PaymentEntity | null> {
+    const at = this.deps.clock.now();
+    const { sql, params } = PAYMENT_MOVES.update("capture", byId(payment.id), { amount, at });
+    if ((await tx.write(sql, params)) !== 1) return null;
+    const captured = Object.assign(new PaymentEntity(), payment, { status: "APPROVED" as const, amount, capturedAt: at });
+    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(captured, "SALE", amount)));
+    this.outbox.send(tx, OUTBOX_CAPTURE, { paymentId: payment.id, amount });
+    await this.storeWebhooks.tell(tx, "payment.captured", captured, { receipt: this.receipts.issue(tx, "payment.captured", captured) });
+    tx.afterCommit(() => this.deps.events.paymentChanged(captured));
+    return captured;
+  }
+
+  /**
+   * AUTHORIZED -> RELEASED in the caller's transaction: nothing was charged, so no ledger
+   * entry; the institution lets the hold go through the outbox once it commits. False
+   * when the payment is no longer AUTHORIZED (the row decides against a capture, a void
+   * or another instance's sweep at the same moment).
+   */
+  async release(tx: Tx, payment: PaymentEntity): Promise<boolean> {
+    if (!(await this.move(tx, payment.id, "AUTHORIZED", "RELEASED", {}))) return false;
+    const released = Object.assign(new PaymentEntity(), payment, { status: "RELEASED" as const });
+    this.outbox.send(tx, OUTBOX_RELEASE, { paymentId: payment.id });
+    await this.storeWebhooks.tell(tx, "payment.released", released, { receipt: this.receipts.issue(tx, "payment.released", released) });
+    tx.afterCommit(() => this.deps.events.paymentChanged(released));
     return true;
   }
 
@@ -350,6 +393,8 @@ export class PaymentDecisions {
   registerOutboxHandlers(): void {
     this.outbox.register(OUTBOX_REPORT, (p, signal) => this.deps.institution.report(p as unknown as TransactionReport, signal));
     this.outbox.register(OUTBOX_REVERSE, (p, signal) => this.deps.institution.reverse(String(p.paymentId), signal));
+    this.outbox.register(OUTBOX_CAPTURE, (p, signal) => this.deps.institution.capture(String(p.paymentId), Number(p.amount), signal));
+    this.outbox.register(OUTBOX_RELEASE, (p, signal) => this.deps.institution.releaseAuthorization(String(p.paymentId), signal));
   }
 
   /** A payment as committed anywhere: another request, on another database node, may have just written it. */

@@ -5,7 +5,14 @@ import type { ReceiptService } from "../books/receipts.service";
 import { customerNumberOf } from "../kernel/customer-numbers.service";
 import type { ServiceDeps } from "../kernel/deps";
 
-export type PaymentReceiptKind = "payment.approved" | "payment.declined" | "payment.voided" | "payment.refunded";
+export type PaymentReceiptKind =
+  | "payment.approved"
+  | "payment.declined"
+  | "payment.voided"
+  | "payment.refunded"
+  | "payment.authorized"
+  | "payment.captured"
+  | "payment.released";
 
 /**
  * A payment's receipts, issued in the transaction that decides it: what the store and

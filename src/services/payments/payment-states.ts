@@ -20,6 +20,12 @@ export interface PaymentDecision {
   processingDeadline?: Date;
 }
 
+/** A capture's move: the amount taken of the authorization (never above it), and when. */
+export interface PaymentCapture {
+  amount: number;
+  at: Date;
+}
+
 /** A refund's move: the amount it adds to the refunded total. */
 export interface PaymentRefund {
   amount: number;
@@ -50,6 +56,18 @@ export const PAYMENT_MOVES = new StatusTable({
     expire: decision(["PENDING_CONFIRMATION"], "EXPIRED"),
     approve: decision(["PROCESSING"], "APPROVED"),
     decline: decision(["PROCESSING"], "DECLINED"),
+    // Capture later: the institution approved a hold of the amount; nothing is a sale yet.
+    authorize: decision(["PROCESSING"], "AUTHORIZED"),
+    // The sale is made for `amount` of the authorization (at most all of it): from here on
+    // the payment's amount is what was captured, so refunds and the books follow it.
+    capture: {
+      from: ["AUTHORIZED"],
+      to: ["APPROVED"],
+      also: ({ amount }: PaymentCapture) => sql("? <= amount", amount),
+      set: ({ amount, at }: PaymentCapture) => [sql("amount = ?", amount), sql("capturedAt = ?", at)],
+    } as Move<PaymentStatus, PaymentCapture>,
+    // The authorization is let go (by the register, a void, or the sweep after AUTHORIZATION_DAYS): nothing was charged.
+    release: decision(["AUTHORIZED"], "RELEASED"),
     // The register cancelled the sale: before the phone answered (nothing was charged), or a same-day void before any refund.
     void: decision(["PENDING_CONFIRMATION", "APPROVED"], "VOIDED"),
     // A refund of part of the amount, then more parts, until all is refunded. The status
@@ -68,11 +86,17 @@ export const PAYMENT_MOVES = new StatusTable({
   },
 });
 
-/** The move that takes a payment from `from` to the one status `to`; the typed error when there is none. */
-export function paymentMove(from: PaymentStatus, to: PaymentStatus): Exclude<keyof typeof PAYMENT_MOVES.spec.moves, "refund"> {
-  const found = Object.entries(PAYMENT_MOVES.spec.moves).find(([, move]) => move.to.length === 1 && move.from.includes(from) && move.to[0] === to);
+/** The moves that take their own arguments rather than a decision's fields. */
+type OwnArgumentMoves = "refund" | "capture";
+const OWN_ARGUMENTS: readonly string[] = ["refund", "capture"] satisfies OwnArgumentMoves[];
+
+/** The decision move that takes a payment from `from` to the one status `to`; the typed error when there is none. */
+export function paymentMove(from: PaymentStatus, to: PaymentStatus): Exclude<keyof typeof PAYMENT_MOVES.spec.moves, OwnArgumentMoves> {
+  const found = Object.entries(PAYMENT_MOVES.spec.moves).find(
+    ([name, move]) => !OWN_ARGUMENTS.includes(name) && move.to.length === 1 && move.from.includes(from) && move.to[0] === to,
+  );
   if (!found) throw PAYMENT_MOVES.refusal(from, to);
-  return found[0] as Exclude<keyof typeof PAYMENT_MOVES.spec.moves, "refund">;
+  return found[0] as Exclude<keyof typeof PAYMENT_MOVES.spec.moves, OwnArgumentMoves>;
 }
 
 export const canTransition = (from: PaymentStatus, to: PaymentStatus): boolean => PAYMENT_MOVES.canMove(from, to);

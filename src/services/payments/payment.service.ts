@@ -19,7 +19,7 @@ import { newId } from "../kernel/ids";
 import type { PaymentDecisions } from "./payment-decisions.service";
 import type { HoldMarks, HoldRequest, PaymentHolds } from "./payment-holds";
 import { normalizeSale, type Sale, type SaleInput } from "./sale";
-import { assertTransition } from "./payment-states";
+import { PAYMENT_MOVES, assertTransition } from "./payment-states";
 import { type PaymentStatus } from "../../entities/value-lists";
 import { requirePhone } from "../kernel/validation";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
@@ -82,15 +82,26 @@ export class PaymentService {
    * gives (the card is charged the rest, the payment's `amount`), and settled or let go
    * with its decision.
    */
-  async redeemCode(caller: Caller, code: string, saleInput: SaleInput, idempotencyKey: string, hold?: HoldRequest | null): Promise<PaymentEntity> {
+  async redeemCode(
+    caller: Caller,
+    code: string,
+    saleInput: SaleInput,
+    idempotencyKey: string,
+    hold?: HoldRequest | null,
+    options: { capture?: boolean } = {},
+  ): Promise<PaymentEntity> {
     const register = requireRegister(caller);
+    const captureLater = options.capture === false;
+    // What a payment holds (points, a bill) is settled with its approval, which capture later does not give.
+    if (captureLater && hold) badInput("capture: false cannot be combined with points (memberCode); capture at once, or settle points apart", { field: "capture" });
     return underWrongCodeLimit(this.deps, register.apiKeyId, async () => {
       const store = await this.storeOf(register);
       const sale = normalizeSale(saleInput, store.currency);
       // An offline token's caps count what the card pays, known only once the hold is taken: not combined.
       if (hold && isOfflineToken(code)) badInput(hold.withOfflineToken.message, { field: hold.withOfflineToken.field });
       const codeHash = this.codes.hash(code.trim());
-      const withHold = hold ? hold.fingerprint : {};
+      // The same key with capture later is another request; a sale captured at once keeps its old fingerprint.
+      const withHold = { ...(hold ? hold.fingerprint : {}), ...(captureLater ? { capture: false } : {}) };
       return this.idempotency.run({
         scope: `key:${register.apiKeyId}`,
         key: idempotencyKey,
@@ -99,7 +110,7 @@ export class PaymentService {
         requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale, ...withHold })),
         load: (id) => this.decisions.load(id),
         settled: (payment) => payment.status !== "PROCESSING",
-        work: (claim) => this.redeemRetrying(store, sale, code, codeHash, claim, hold ?? null),
+        work: (claim) => this.redeemRetrying(store, sale, code, codeHash, claim, hold ?? null, captureLater),
       });
     });
   }
@@ -113,14 +124,14 @@ export class PaymentService {
   async payReserved(register: RegisterCaller, paymentCode: string, reserve: SaleReservation): Promise<PaymentEntity> {
     const store = await this.storeOf(register);
     const claimedByReservation: ClaimKey = () => undefined;
-    return this.redeem(store, reserve, paymentCode, this.codes.hash(paymentCode.trim()), claimedByReservation, null);
+    return this.redeem(store, reserve, paymentCode, this.codes.hash(paymentCode.trim()), claimedByReservation, null, false);
   }
 
   /** A redeem whose hold lost what it wanted to another payment is run again, as often as the hold says. */
-  private async redeemRetrying(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey, hold: HoldRequest | null) {
+  private async redeemRetrying(store: StoreEntity, sale: Sale, code: string, codeHash: string, claim: ClaimKey, hold: HoldRequest | null, captureLater: boolean) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.redeem(store, sale, code, codeHash, claim, hold);
+        return await this.redeem(store, sale, code, codeHash, claim, hold, captureLater);
       } catch (error) {
         if (!hold?.retry?.when(error)) throw error;
         if (attempt >= hold.retry.attempts) hold.retry.exhausted();
@@ -141,17 +152,18 @@ export class PaymentService {
     codeHash: string,
     claim: ClaimKey,
     hold: HoldRequest | null,
+    captureLater: boolean,
   ): Promise<PaymentEntity> {
     const paymentId = newId();
     // Held from before the payment commits as PROCESSING, however long that takes, so no
     // instance's recovery takes it for one a crash left behind (processing-leases.ts).
     return this.decisions.leases.hold(paymentId, async (lease) => {
-      let created = await this.create(store, saleOrReservation, code, codeHash, claim, hold, paymentId);
+      let created = await this.create(store, saleOrReservation, code, codeHash, claim, hold, paymentId, captureLater);
       // The institution is asked only for a payment read back as committed (see `committed`).
       for (let attempt = 1; !created.waits && !(await this.committed(created.payment)); attempt++) {
         if (attempt >= CREATE_ATTEMPTS) throw new Error("the payment's transaction answered OK but did not commit");
         this.deps.logger.warn({ paymentId }, "a payment answered as committed was not; its transaction runs again");
-        created = await this.create(store, saleOrReservation, code, codeHash, claim, hold, paymentId);
+        created = await this.create(store, saleOrReservation, code, codeHash, claim, hold, paymentId, captureLater);
       }
       if (created.waits) {
         this.deps.metrics.redeemed(created.payment.status, null);
@@ -186,6 +198,7 @@ export class PaymentService {
     claim: ClaimKey,
     hold: HoldRequest | null,
     paymentId: string,
+    captureLater: boolean,
   ): Promise<Created> {
     let made: Created | null = null;
     return this.deps.db.tx(async (tx): Promise<Created> => {
@@ -195,7 +208,7 @@ export class PaymentService {
       if (isOfflineToken(code)) {
         // The device's signature was the customer's approval: nothing waits for the phone.
         const card = await this.offlineTokens.claim(tx, code, sale, paymentId);
-        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null, reserved?.marks);
+        const payment = this.newPayment(paymentId, store, sale, card, "PROCESSING", null, reserved?.marks, captureLater);
         tx.atCommit(row(PaymentEntity, payment));
         return (made = { payment, card, waits: false });
       }
@@ -215,7 +228,7 @@ export class PaymentService {
       const wait = found.confirmAbove !== null && charge.amount > found.confirmAbove;
       const status = wait ? "PENDING_CONFIRMATION" : "PROCESSING";
       const marks = { ...reserved?.marks, ...held?.marks, ...(dailyLimitDay ? { dailyLimitDay } : {}) };
-      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, marks);
+      const payment = this.newPayment(paymentId, store, charge, card, status, entity.id, marks, captureLater);
       if (!wait) {
         tx.atCommit(row(PaymentEntity, payment));
         return (made = { payment, card, waits: false });
@@ -346,6 +359,11 @@ export class PaymentService {
         claim?.(tx, paymentId);
         const payment = await this.ownPayment(tx, register, paymentId);
         if (payment.status === "VOIDED") return; // already done: the same answer again
+        // An authorization is not a sale: cancelling it lets it go (RELEASED), as releaseAuthorization does.
+        if (payment.status === "AUTHORIZED") {
+          if (!(await this.decisions.release(tx, payment))) badInput("The payment changed meanwhile; read it again");
+          return;
+        }
         const announce = (fields: Partial<PaymentEntity>) =>
           tx.afterCommit(() => this.deps.events.paymentChanged(Object.assign(new PaymentEntity(), payment, { status: "VOIDED" }, fields)));
         if (payment.status === "PENDING_CONFIRMATION") {
@@ -368,6 +386,68 @@ export class PaymentService {
       scope: `key:${register.apiKeyId}`,
       key: idempotencyKey,
       operation: "voidPayment",
+      request: { paymentId },
+      load: (id) => this.decisions.load(id),
+      work,
+    });
+  }
+
+  /**
+   * Captures an authorization (a sale made with capture: false) for `amount`, at most what
+   * was authorized, or all of it when no amount is given: the payment becomes APPROVED for
+   * the captured amount, which refunds and the books follow. The payment's conditional
+   * UPDATE decides against a release, a void or the sweep at the same moment.
+   */
+  async capturePayment(caller: Caller, paymentId: string, amount?: number | null, idempotencyKey?: string | null): Promise<PaymentEntity> {
+    const register = requireRegister(caller);
+    if (amount != null && (!Number.isSafeInteger(amount) || amount <= 0)) {
+      badInput("amount must be a positive whole number of minor units; to take nothing, release the authorization", { field: "amount" });
+    }
+    const work = async (claim?: ClaimKey) => {
+      await this.deps.db.tx(async (tx) => {
+        claim?.(tx, paymentId);
+        const payment = await this.ownPayment(tx, register, paymentId);
+        // Only an authorization is captured (a PROCESSING payment's approval is the institution's, not a capture).
+        if (payment.status !== "AUTHORIZED") throw PAYMENT_MOVES.refusal(payment.status, "APPROVED");
+        const authorized = payment.amount;
+        const wanted = amount ?? authorized;
+        if (wanted > authorized) badInput(`amount is above the authorized amount (${authorized})`, { field: "amount", authorized });
+        if (!(await this.decisions.capture(tx, payment, wanted))) badInput("The payment changed meanwhile; read it again", { status: "AUTHORIZED" });
+      });
+      return this.decisions.load(paymentId);
+    };
+    if (!idempotencyKey) return work();
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "capturePayment",
+      request: { paymentId, amount: amount ?? null },
+      load: (id) => this.decisions.load(id),
+      work,
+    });
+  }
+
+  /**
+   * Lets an authorization go uncharged (RELEASED): the register's, like the sweep's after
+   * AUTHORIZATION_DAYS. Releasing a released payment answers it again.
+   */
+  async releaseAuthorization(caller: Caller, paymentId: string, idempotencyKey?: string | null): Promise<PaymentEntity> {
+    const register = requireRegister(caller);
+    const work = async (claim?: ClaimKey) => {
+      await this.deps.db.tx(async (tx) => {
+        claim?.(tx, paymentId);
+        const payment = await this.ownPayment(tx, register, paymentId);
+        if (payment.status === "RELEASED") return; // already done: the same answer again
+        assertTransition(payment.status, "RELEASED");
+        if (!(await this.decisions.release(tx, payment))) badInput("The payment changed meanwhile; read it again");
+      });
+      return this.decisions.load(paymentId);
+    };
+    if (!idempotencyKey) return work();
+    return this.idempotency.run({
+      scope: `key:${register.apiKeyId}`,
+      key: idempotencyKey,
+      operation: "releaseAuthorization",
       request: { paymentId },
       load: (id) => this.decisions.load(id),
       work,
@@ -478,6 +558,7 @@ export class PaymentService {
     status: PaymentStatus,
     codeId: string | null,
     holds: HoldMarks = {},
+    captureLater = false,
   ): PaymentEntity {
     return Object.assign(new PaymentEntity(), {
       id,
@@ -501,6 +582,8 @@ export class PaymentService {
       billId: holds.billId ?? null,
       dailyLimitDay: holds.dailyLimitDay ?? null,
       customerNumber: customerNumberOf(this.deps.keys.customerNumber, card.customerId, store.id),
+      authorizedAmount: captureLater ? sale.amount : null,
+      capturedAt: null,
     });
   }
 

@@ -8,7 +8,14 @@ import type { OutboxService } from "../delivery/outbox.service";
 import { sendWebhook } from "../delivery/webhooks";
 import type { SignedReceipt } from "../../../clients/wire/receipt";
 
-export type PaymentWebhookType = "payment.approved" | "payment.declined" | "payment.voided" | "payment.refunded";
+export type PaymentWebhookType =
+  | "payment.approved"
+  | "payment.declined"
+  | "payment.voided"
+  | "payment.refunded"
+  | "payment.authorized"
+  | "payment.captured"
+  | "payment.released";
 
 /**
  * A store's back office hears of its payments (`createStore(..., webhookUrl)`): signed
@@ -52,6 +59,8 @@ export class StoreWebhooks {
       approvalNumber: payment.approvalNumber,
       declineReason: payment.declineReason,
       refundedAmount: payment.refundedAmount,
+      // Capture later: what was authorized, and when it was captured (absent for a sale captured at once).
+      ...(payment.authorizedAmount != null ? { authorizedAmount: payment.authorizedAmount, capturedAt: payment.capturedAt?.toISOString() ?? null } : {}),
       customerNumber: payment.customerNumber ?? customerNumberOf(this.deps.keys.customerNumber, payment.customerId, payment.storeId),
       card: { brand: payment.cardBrand, last4: payment.cardLast4 },
       createdAt: payment.createdAt.toISOString(),

@@ -5,6 +5,7 @@ import { money } from "../shared/format";
 import { Problem } from "../shared/problem";
 import { CodeInput } from "../shared/scanner";
 import { errorWords } from "../shared/words";
+import { CaptureRelease } from "./CaptureRelease";
 import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
 import { PaymentVerdict, RefusedVerdict } from "./Verdict";
@@ -26,6 +27,8 @@ export function Sale({ session }: { session: RegisterSession }) {
   const [amount, setAmount] = useState("");
   const [state, setState] = useState<State>({ step: "ready" });
   const [problem, setProblem] = useState<string | null>(null);
+  // Authorize now, capture later (a fuel pump, a hotel, a rental): the sale ends AUTHORIZED.
+  const [later, setLater] = useState(false);
   const waitingId = state.step === "waiting" ? state.payment.id : null;
   useEffect(() => {
     if (!waitingId) return;
@@ -45,7 +48,8 @@ export function Sale({ session }: { session: RegisterSession }) {
     setProblem(null);
     setState({ step: "charging" });
     try {
-      const payment = await session.client.redeemCode(code, { amount: value, currency: session.currency }, idempotencyKey());
+      const sale = { amount: value, currency: session.currency };
+      const payment = later ? await session.client.authorizeCode(code, sale, idempotencyKey()) : await session.client.redeemCode(code, sale, idempotencyKey());
       setState(payment.status === "PENDING_CONFIRMATION" ? { step: "waiting", payment } : { step: "done", payment });
     } catch (error) {
       setState({ step: "refused", reason: errorWords(error, session.currency) });
@@ -60,6 +64,7 @@ export function Sale({ session }: { session: RegisterSession }) {
   };
   const next = () => {
     setAmount("");
+    setLater(false);
     setProblem(null);
     setState({ step: "ready" });
   };
@@ -73,6 +78,10 @@ export function Sale({ session }: { session: RegisterSession }) {
           <label>
             {rw.amount(session.currency)}
             <input type="number" inputMode="numeric" min="1" step="1" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} name="amount" />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="authorize-only" checked={later} onChange={(e) => setLater(e.currentTarget.checked)} />
+            {rw.authorizeOnly}
           </label>
           <CodeInput label={rw.typeCustomerCode} onCode={charge} busy={state.step === "charging"} />
           {state.step === "charging" && <p aria-live="polite">{rw.charging}</p>}
@@ -104,7 +113,9 @@ export function Sale({ session }: { session: RegisterSession }) {
               : undefined
           }
           onNext={next}
-        />
+        >
+          {state.payment.status === "AUTHORIZED" && <CaptureRelease session={session} payment={state.payment} onDone={(payment) => setState({ step: "done", payment })} />}
+        </PaymentVerdict>
       )}
       {state.step === "done" && state.asking && (
         <RefundAsk

@@ -4,6 +4,7 @@ import { hhmm, longDay, money } from "../shared/format";
 import { rw } from "./register-words";
 import { useLoad } from "../shared/use-load";
 import { statusWords } from "../shared/words";
+import { CaptureRelease } from "./CaptureRelease";
 import { RefundAsk } from "./RefundAsk";
 import type { RegisterSession } from "./session";
 import { dayIn, paymentsOfDay } from "./store-day";
@@ -21,6 +22,8 @@ export function Today({ session }: { session: RegisterSession }) {
   const report = useLoad(() => session.client.storeReport(today), [session, today]);
   const [asking, setAsking] = useState<Payment | null>(null);
   const [refunded, setRefunded] = useState<string | null>(null);
+  // The authorized sale whose capture or release is open (a hotel's check-out, a returned car).
+  const [deciding, setDeciding] = useState<string | null>(null);
   const dateWords = longDay(new Date(), zone);
   return (
     <section aria-labelledby="today-title">
@@ -76,6 +79,23 @@ export function Today({ session }: { session: RegisterSession }) {
               <button type="button" onClick={() => (setRefunded(null), setAsking(payment))} aria-label={rw.refundAt(money(payment.amount, payment.currency), hhmm(payment.createdAt, zone))}>
                 {rw.refundOpen}
               </button>
+            )}
+            {payment.status === "AUTHORIZED" && deciding !== payment.id && (
+              <button type="button" onClick={() => (setRefunded(null), setDeciding(payment.id))} aria-label={rw.releaseAt(money(payment.amount, payment.currency), hhmm(payment.createdAt, zone))}>
+                {rw.captureOpen}
+              </button>
+            )}
+            {payment.status === "AUTHORIZED" && deciding === payment.id && (
+              <CaptureRelease
+                session={session}
+                payment={payment}
+                onDone={(decided) => {
+                  setDeciding(null);
+                  setRefunded(decided.status === "RELEASED" ? rw.releasedNotice : rw.capturedNotice(money(decided.amount, decided.currency)));
+                  payments.reload();
+                  report.reload();
+                }}
+              />
             )}
           </li>
         ))}

@@ -1,4 +1,5 @@
 import type { Payment } from "@clients/common";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { money } from "../shared/format";
 import { ReceiptLine } from "../shared/receipt-seal";
@@ -26,7 +27,18 @@ export const toneOf = (status: string): Tone => TONE[status] ?? "calm";
  * rejected, expired) with the reason in words, a beep and a vibration when it appears.
  * Refund is asked first (RefundAsk) and sits at the top, away from "Next sale".
  */
-export function PaymentVerdict({ payment, onRefund, onNext }: { payment: Payment; onRefund?: () => void; onNext: () => void }) {
+export function PaymentVerdict({
+  payment,
+  onRefund,
+  onNext,
+  children,
+}: {
+  payment: Payment;
+  onRefund?: () => void;
+  onNext: () => void;
+  /** What the cashier may still do with it (an authorized sale's capture or release). */
+  children?: ComponentChildren;
+}) {
   const tone = toneOf(payment.status);
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -62,6 +74,7 @@ export function PaymentVerdict({ payment, onRefund, onNext }: { payment: Payment
         </p>
       )}
       {payment.receipt && <ReceiptLine json={payment.receipt.json} />}
+      {children}
       <button ref={next} type="button" class="big" onClick={onNext}>
         {rw.nextSale}
       </button>

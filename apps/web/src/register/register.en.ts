@@ -47,6 +47,7 @@ export const en = {
   charging: "Charging…",
   waitingPhone: "Waiting for the customer to confirm on their phone…",
   cancelSale: "Cancel the sale",
+  authorizeOnly: "Authorize only, capture later (fuel, hotel, rental)",
 
   // Verdict.tsx
   reason: {
@@ -56,6 +57,8 @@ export const en = {
     REFUNDED: "All of it was given back to the card",
     PARTIALLY_REFUNDED: "Part of it was given back to the card",
     PROCESSING: "The card company has not answered yet: look in Today in a moment",
+    AUTHORIZED: "The card company holds this amount: capture what was used, or release it",
+    RELEASED: "The authorization was released; nothing was charged",
   },
   refundOpen: "Refund…",
   refundedAmount: (amount: string) => `Refunded ${amount}`,
@@ -145,4 +148,16 @@ export const en = {
   payoutTotal: "Total owed",
   downloadCsv: "Download CSV",
   downloadJson: "Download JSON",
+  // CaptureRelease.tsx
+  captureTitle: "Authorized sale",
+  authorized: (amount: string) => `Authorized ${amount}`,
+  captureAmount: (currency: string, most: string) => `Amount to capture (${currency}, at most ${most})`,
+  captureRange: (from: string, to: string) => `Enter a whole amount from ${from} to ${to}.`,
+  captureThis: (amount: string) => `Capture ${amount}`,
+  capture: "Capture",
+  release: "Release",
+  releaseAt: (amount: string, time: string) => `Capture or release ${amount} authorized at ${time}`,
+  captureOpen: "Capture…",
+  capturedNotice: (amount: string) => `Captured: ${amount} charged.`,
+  releasedNotice: "Released: nothing was charged.",
 };

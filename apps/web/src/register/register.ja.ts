@@ -46,6 +46,7 @@ export const ja: Catalog<typeof en> = {
   charging: "決済しています…",
   waitingPhone: "お客様のスマートフォンでの確認を待っています…",
   cancelSale: "販売を取り消す",
+  authorizeOnly: "与信のみ（後で売上確定：給油・ホテル・レンタル）",
 
   reason: {
     REJECTED_BY_CUSTOMER: "お客様がスマートフォンで拒否しました",
@@ -54,6 +55,8 @@ export const ja: Catalog<typeof en> = {
     REFUNDED: "全額をカードに返金しました",
     PARTIALLY_REFUNDED: "一部をカードに返金しました",
     PROCESSING: "カード会社からまだ応答がありません。少ししてから「本日」で確認してください",
+    AUTHORIZED: "カード会社がこの金額を確保しています。使った分を売上確定するか、与信を取り消してください",
+    RELEASED: "与信を取り消しました。請求はありません",
   },
   refundOpen: "返金…",
   refundedAmount: (amount) => `返金済み ${amount}`,
@@ -137,4 +140,16 @@ export const ja: Catalog<typeof en> = {
   payoutTotal: "入金額の合計",
   downloadCsv: "CSVをダウンロード",
   downloadJson: "JSONをダウンロード",
+  // CaptureRelease.tsx
+  captureTitle: "与信済みの売上",
+  authorized: (amount) => `与信額 ${amount}`,
+  captureAmount: (currency, most) => `確定する金額（${currency}、最大 ${most}）`,
+  captureRange: (from, to) => `${from}から${to}までの整数で金額を入力してください。`,
+  captureThis: (amount) => `${amount}で売上確定`,
+  capture: "売上確定",
+  release: "与信を取り消す",
+  releaseAt: (amount, time) => `${time}に与信した${amount}を確定または取消`,
+  captureOpen: "確定…",
+  capturedNotice: (amount) => `売上確定しました：${amount}を請求しました。`,
+  releasedNotice: "与信を取り消しました：請求はありません。",
 };

@@ -56,6 +56,8 @@ export const en = {
     VOIDED: "Cancelled",
     REFUNDED: "Refunded",
     PARTIALLY_REFUNDED: "Partly refunded",
+    AUTHORIZED: "Authorized, not yet captured",
+    RELEASED: "Authorization released",
   },
   refundAtMost: (amount: string) => `At most ${amount} can be refunded.`,
   paymentIsNow: (status: string) => `This payment is ${status.toLowerCase()} now, so that cannot be done.`,

@@ -53,6 +53,8 @@ export const ja: Catalog<typeof en> = {
     VOIDED: "取り消し",
     REFUNDED: "返金済み",
     PARTIALLY_REFUNDED: "一部返金済み",
+    AUTHORIZED: "与信済み（未確定）",
+    RELEASED: "与信取消",
   },
   refundAtMost: (amount) => `返金できるのは最大 ${amount} です。`,
   paymentIsNow: (status) => `この支払いは現在「${status}」のため、その操作はできません。`,
