@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { connectRedis, type RedisConnections } from "../../src/redis";
 import { EventBus, type MessageEvent } from "../../src/services/kernel/events";
-import { RateLimits, type BucketLimits } from "../../src/services/kernel/rate-limits";
+import { BUCKETS, RateLimits, type BucketLimits } from "../../src/services/kernel/rate-limits";
 import { errorCodeOf } from "../support/test-data";
 import { eventually } from "../support/eventually";
 
@@ -74,9 +74,7 @@ describeIf("deployments sharing one Redis", () => {
   });
 
   it("keeps rate limits apart: one deployment spending a window leaves the other's whole", async () => {
-    const limits = Object.fromEntries(
-      ["loginPerPhone", "loginPerAddress", "codeIssuePerPhone", "wrongCodePerTerminal", "paymentRequestPerRegister", "paymentRequestPerPhonePerRegister", "anonymousSocketPerAddress", "signUpCodePerPhone", "signUpPerAddress"].map((bucket) => [bucket, 2]),
-    ) as BucketLimits;
+    const limits = Object.fromEntries(BUCKETS.map((bucket) => [bucket, 2])) as BucketLimits;
     const a1 = new RateLimits(limits, instanceOf(`ra-${tag}`).redis.general);
     const a2 = new RateLimits(limits, instanceOf(`ra-${tag}`).redis.general);
     const b = new RateLimits(limits, instanceOf(`rb-${tag}`).redis.general);

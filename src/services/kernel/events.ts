@@ -258,9 +258,14 @@ function handledPublishes(redis: Redis, namespace: string, failed: (error: unkno
  */
 function namespacedSubscriber(redis: Redis, namespace: string): Redis {
   const prefix = `${namespace}:`;
+  // redis-event-target leaves these promises alone. One rejects only when the connection
+  // is closed under it (a server stopping while a socket unsubscribes), where there is
+  // nothing left to hear; unhandled, it would stop the process. While Redis is merely
+  // unreachable ioredis queues them, and subscribes again on reconnect.
+  const settled = (pending: Promise<unknown>) => pending.catch(() => undefined);
   return {
-    subscribe: (channel: string) => redis.subscribe(prefix + channel),
-    unsubscribe: (channel: string) => redis.unsubscribe(prefix + channel),
+    subscribe: (channel: string) => settled(redis.subscribe(prefix + channel)),
+    unsubscribe: (channel: string) => settled(redis.unsubscribe(prefix + channel)),
     on(event: string, listener: (channel: string, message: string) => void) {
       if (event !== "message") throw new Error(`only "message" is namespaced, not "${event}"`);
       redis.on("message", (channel: string, message: string) => {

@@ -51,7 +51,7 @@ export type Limit = Bucket | GuessLimit;
 /** Told of each refusal, by the limit that refused (the operator's metrics count them). */
 export type OnRefused = (limit: Limit) => void;
 
-const BUCKETS: Bucket[] = [
+export const BUCKETS: readonly Bucket[] = [
   "loginPerPhone",
   "loginPerAddress",
   "codeIssuePerPhone",
