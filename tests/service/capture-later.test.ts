@@ -128,6 +128,30 @@ describe.each(engines)("authorize now, capture later (%s)", (engine) => {
     expect(world.institution.captures.has(payment.id)).toBe(false);
   });
 
+  it("with a daily limit: an authorization takes from the day and writes no sale; its release gives it back, its capture writes one sale", async () => {
+    const shopper = await newCustomer(world);
+    await world.services.dailyLimits.setDailyLimits(shopper.caller, 20_000, 5, PASSWORD);
+    const { register } = await newStore(world, { name: "Pump 7 Fuel" });
+    const authorize = async (amount: number, key: string) => {
+      const { code } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+      return world.services.payments.redeemCode(register, code, { amount, currency: "JPY" }, key, null, { capture: false });
+    };
+    const ledgerOf = (paymentId: string) => world.deps.db.read((m) => m.find(LedgerEntryEntity, { where: { paymentId } }), { fresh: true });
+
+    const released = await authorize(6_000, "daily-auth-1");
+    expect(released.status).toBe("AUTHORIZED");
+    expect(await ledgerOf(released.id)).toEqual([]);
+    expect(await receiptKinds(released.id)).toEqual([["payment.authorized", 6_000]]);
+    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 6_000, paymentsToday: 1 });
+    await world.services.payments.releaseAuthorization(register, released.id, "daily-release");
+    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 0, paymentsToday: 0 });
+
+    const captured = await authorize(8_000, "daily-auth-2");
+    await world.services.payments.capturePayment(register, captured.id, 7_500);
+    expect((await ledgerOf(captured.id)).map((e) => [e.entryType, e.amount])).toEqual([["SALE", 7_500]]);
+    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 8_000, paymentsToday: 1 });
+  });
+
   it("a void of an authorization releases it; a void of a captured sale takes back the captured amount", async () => {
     const first = await authorized(2_000);
     expect(await world.services.payments.voidPayment(first.register, first.payment.id)).toMatchObject({ status: "RELEASED" });

@@ -153,9 +153,13 @@ export class PaymentDecisions {
     timedOut: boolean,
     outcome: Partial<PaymentEntity>,
   ): Promise<PaymentEntity> {
+    const later = capturesLater(payment);
     const moved = await this.deps.db.tx(async (tx) => {
       if (!(await this.move(tx, payment.id, "PROCESSING", decided.status, outcome))) return false;
-      if (decision.approved) {
+      if (decision.approved && later) {
+        // An authorization: no sale yet, and what it holds stays held until its capture
+        // (kept) or its release (given back).
+      } else if (decision.approved) {
         tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)));
         this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
         await this.holds.settle(tx, payment);
@@ -163,7 +167,7 @@ export class PaymentDecisions {
         if (timedOut) this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
         await this.holds.release(tx, payment);
       }
-      const kind = decision.approved ? "payment.approved" : "payment.declined";
+      const kind = decision.approved ? (later ? "payment.authorized" : "payment.approved") : "payment.declined";
       await this.storeWebhooks.tell(tx, kind, decided, { receipt: this.receipts.issue(tx, kind, decided) });
       this.deps.notices?.tell(tx, payment.customerId, paymentNotice(decided));
       tx.afterCommit(() => {
@@ -275,6 +279,8 @@ export class PaymentDecisions {
     if ((await tx.write(sql, params)) !== 1) return null;
     const captured = Object.assign(new PaymentEntity(), payment, { status: "APPROVED" as const, amount, capturedAt: at });
     tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(captured, "SALE", amount)));
+    // Charged now: what it held is kept (a daily limit keeps the authorized amount taken that day).
+    await this.holds.settle(tx, captured);
     this.outbox.send(tx, OUTBOX_CAPTURE, { paymentId: payment.id, amount });
     await this.storeWebhooks.tell(tx, "payment.captured", captured, { receipt: this.receipts.issue(tx, "payment.captured", captured) });
     tx.afterCommit(() => this.deps.events.paymentChanged(captured));
@@ -291,6 +297,8 @@ export class PaymentDecisions {
     if (!(await this.move(tx, payment.id, "AUTHORIZED", "RELEASED", {}))) return false;
     const released = Object.assign(new PaymentEntity(), payment, { status: "RELEASED" as const });
     this.outbox.send(tx, OUTBOX_RELEASE, { paymentId: payment.id });
+    // Nothing was charged: what the payment held is let go (the day's total of a daily limit given back).
+    await this.holds.release(tx, payment);
     await this.storeWebhooks.tell(tx, "payment.released", released, { receipt: this.receipts.issue(tx, "payment.released", released) });
     tx.afterCommit(() => this.deps.events.paymentChanged(released));
     return true;
