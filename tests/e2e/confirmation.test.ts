@@ -56,6 +56,8 @@ describe.each(engines)("confirming a payment on the phone (%s)", (engine) => {
     expect(answered.status).toBe("APPROVED");
     const seen = await decided(updates, pending.id);
     expect(seen).toMatchObject({ status: "APPROVED", approvalNumber: answered.approvalNumber });
+    // With its receipt, read as it is now: the same feed heard the payment before, waiting and without one.
+    expect(seen.receipt && JSON.parse(seen.receipt.json).body).toMatchObject({ kind: "payment.approved", objectId: pending.id, approvalNumber: answered.approvalNumber });
     expect((await register.payment(pending.id))?.status).toBe("APPROVED");
   });
 
