@@ -106,12 +106,17 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   );
 }
 
-/** A request answered or closed here leaves no notification asking for it (sw/notices.ts tags them by payment). */
+/**
+ * A request answered or closed here leaves no notification asking for it (sw/notices.ts
+ * tags them by payment). Only the asking one: the payment's result, shown under the same
+ * tag, may already have taken its place, and it stays.
+ */
 function closeNotifications(paymentId: string): void {
+  const asking = (notification: Notification) => (notification.data as { notice?: { kind?: string } } | null)?.notice?.kind === "confirmation";
   navigator.serviceWorker
     ?.getRegistration()
     .then((registration) => registration?.getNotifications({ tag: `payment:${paymentId}` }))
-    .then((shown) => shown?.forEach((notification) => notification.close()))
+    .then((shown) => shown?.filter(asking).forEach((notification) => notification.close()))
     .catch(() => undefined);
 }
 
