@@ -34,7 +34,11 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   // The live handlers below are made once; they read the requests on screen through this.
   const showing = useRef(requests);
   showing.current = requests;
+  // Requests closed here (answered, Not now, Escape, ended) stay closed: the list of those
+  // waiting, asked at the start, may answer after the customer closed one.
+  const closed = useRef(new Set<string>());
   const drop = (paymentId: string, why?: string) => {
+    closed.current.add(paymentId);
     setRequests((all) => all.filter((r) => r.payment.id !== paymentId));
     closeNotifications(paymentId);
     setProblem(null);
@@ -42,6 +46,7 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   };
   useEffect(() => {
     const add = (request: ConfirmationRequest) => {
+      if (closed.current.has(request.payment.id)) return;
       onClosed(null);
       setRequests((all) => (all.some((r) => r.id === request.id) ? all : [...all, request]));
     };
