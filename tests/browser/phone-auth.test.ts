@@ -211,6 +211,8 @@ describeIf("the phone: a new customer's cards, approvals that ask who holds the 
     await register.requestPayment(number, visa.selector, { amount: 600, currency: "JPY" }, "phone-auth-escape");
     const sheet = page.getByRole("dialog", { name: "Confirm this payment?" });
     await sheet.waitFor();
+    // The sheet takes the focus as it opens (never Approve); a customer's Escape comes after.
+    await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest("[role=dialog]") !== null`);
     await page.keyboard.press("Escape");
     await page.getByRole("status").filter({ hasText: "Closed without an answer" }).waitFor();
     expect(await sheet.count()).toBe(0);
