@@ -180,10 +180,10 @@ export class BooksSealer {
  * still without a place moves.
  */
 function placeSql(mysql: boolean, count: number): string {
-  const pairs = Array.from({ length: count }, () => "(?, ?)").join(", ");
   if (mysql) {
     const rows = ["SELECT ? AS id, ? AS leafIndex", ...Array.from({ length: count - 1 }, () => "SELECT ?, ?")].join(" UNION ALL ");
     return `UPDATE receipts r JOIN (${rows}) placed ON r.id = placed.id SET r.leafIndex = placed.leafIndex WHERE r.leafIndex IS NULL`;
   }
+  const pairs = Array.from({ length: count }, () => "(?, ?)").join(", ");
   return `UPDATE receipts SET leafIndex = placed.column2 FROM (VALUES ${pairs}) AS placed WHERE receipts.id = placed.column1 AND receipts.leafIndex IS NULL`;
 }
