@@ -40,7 +40,6 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
   const drop = (paymentId: string, why?: string) => {
     closed.current.add(paymentId);
     setRequests((all) => all.filter((r) => r.payment.id !== paymentId));
-    closeNotifications(paymentId);
     setProblem(null);
     if (why) onClosed(why);
   };
@@ -56,6 +55,8 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
     const stopUpdates = follow(session.client.paymentUpdates(), (payment) => {
       if (payment.status === "PENDING_CONFIRMATION" || !showing.current.some((r) => r.payment.id === payment.id)) return;
       const why = payment.status === "EXPIRED" ? CLOSED_BECAUSE.expired(payment) : payment.status === "VOIDED" ? CLOSED_BECAUSE.voided(payment) : undefined;
+      // An approval or decline is pushed under the same tag and takes the request's place by itself.
+      if (why) void closeAskingNotification(payment.id);
       drop(payment.id, why);
     });
     return () => {
@@ -74,6 +75,8 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
     try {
       // Approving asks who holds the phone first; rejecting never needs to.
       const verification = approve ? await verifyUser(session) : null;
+      // Before the answer leaves: its result is pushed under the same tag, and a close after it could close the result.
+      await closeAskingNotification(payment.id);
       await withKey(session, (key) => session.client.respondToConfirmation(request.id, approve, key, verification));
       drop(payment.id);
     } catch (error) {
@@ -82,7 +85,10 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
       setBusy(false);
     }
   };
-  const notNow = () => drop(payment.id, CLOSED_BECAUSE.later(payment));
+  const notNow = () => {
+    void closeAskingNotification(payment.id);
+    drop(payment.id, CLOSED_BECAUSE.later(payment));
+  };
   return (
     <div class="sheet-backdrop" onKeyDown={(event) => event.key === "Escape" && notNow()}>
       <section class="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title" tabIndex={-1} ref={sheet}>
@@ -113,12 +119,13 @@ export function ConfirmationSheet({ session, onClosed }: { session: PhoneSession
 
 /**
  * A request answered or closed here leaves no notification asking for it (sw/notices.ts
- * tags them by payment). Only the asking one: the payment's result, shown under the same
- * tag, may already have taken its place, and it stays.
+ * tags them by payment). Only the asking one, and never once the payment is decided:
+ * Chromium closes a notification by its tag, so closing a request's notification after
+ * its result was shown under the same tag would close the result.
  */
-function closeNotifications(paymentId: string): void {
+async function closeAskingNotification(paymentId: string): Promise<void> {
   const asking = (notification: Notification) => (notification.data as { notice?: { kind?: string } } | null)?.notice?.kind === "confirmation";
-  navigator.serviceWorker
+  await navigator.serviceWorker
     ?.getRegistration()
     .then((registration) => registration?.getNotifications({ tag: `payment:${paymentId}` }))
     .then((shown) => shown?.filter(asking).forEach((notification) => notification.close()))
