@@ -128,7 +128,7 @@ describe.each(engines)("authorize now, capture later (%s)", (engine) => {
     expect(world.institution.captures.has(payment.id)).toBe(false);
   });
 
-  it("with a daily limit: an authorization takes from the day and writes no sale; its release gives it back, its capture writes one sale", async () => {
+  it("with a daily limit: an authorization takes from the day and writes no sale; its release gives it back, its capture writes one sale and counts what it charged", async () => {
     const shopper = await newCustomer(world);
     await world.services.dailyLimits.setDailyLimits(shopper.caller, 20_000, 5, PASSWORD);
     const { register } = await newStore(world, { name: "Pump 7 Fuel" });
@@ -149,7 +149,10 @@ describe.each(engines)("authorize now, capture later (%s)", (engine) => {
     const captured = await authorize(8_000, "daily-auth-2");
     await world.services.payments.capturePayment(register, captured.id, 7_500);
     expect((await ledgerOf(captured.id)).map((e) => [e.entryType, e.amount])).toEqual([["SALE", 7_500]]);
-    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 8_000, paymentsToday: 1 });
+    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 7_500, paymentsToday: 1 });
+    // A void of the captured sale gives back what it charged, and the day is as before it.
+    await world.services.payments.voidPayment(register, captured.id);
+    expect(await world.services.dailyLimits.dailyLimits(shopper.caller)).toMatchObject({ spentToday: 0, paymentsToday: 0 });
   });
 
   it("a void of an authorization releases it; a void of a captured sale takes back the captured amount", async () => {

@@ -28,6 +28,8 @@ const TAKE = `UPDATE customers SET
 const UNMARK = "UPDATE payments SET dailyLimitDay = NULL WHERE id = ? AND dailyLimitDay = ?";
 /** Gives back to the day it was taken from; a day already over has nothing to give back to. */
 const GIVE_BACK = "UPDATE customers SET dayAmount = dayAmount - ?, dayCount = dayCount - 1 WHERE id = ? AND spendDay = ? AND dayCount >= 1 AND dayAmount >= ?";
+/** A capture of less than was authorized gives the rest back to the day, which still counts the payment. */
+const GIVE_BACK_AMOUNT = "UPDATE customers SET dayAmount = dayAmount - ? WHERE id = ? AND spendDay = ? AND dayAmount >= ?";
 
 export type LimitSetter = "CUSTOMER" | "OPERATOR";
 
@@ -129,7 +131,18 @@ export class DailyLimitService implements PaymentHold {
     return payment.dailyLimitDay !== null && payment.dailyLimitDay !== undefined;
   }
 
-  async settle(): Promise<void> {}
+  /**
+   * A capture of less than was authorized counts only what was charged: the rest goes back
+   * to the day (if that day is still today's count), so a later void gives back exactly
+   * what is left. Runs in the capture's transaction, once: only the UPDATE that moved the
+   * payment to APPROVED gets here.
+   */
+  async settle(tx: Tx, payment: PaymentEntity, authorized?: number): Promise<void> {
+    const day = payment.dailyLimitDay;
+    const rest = authorized === undefined ? 0 : authorized - payment.amount;
+    if (!day || rest <= 0) return;
+    await tx.write(GIVE_BACK_AMOUNT, [rest, payment.customerId, day, rest]);
+  }
 
   /** Nothing was charged: the amount and the count go back to the day they were taken from. */
   async release(tx: Tx, payment: PaymentEntity): Promise<void> {

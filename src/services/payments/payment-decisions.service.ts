@@ -279,8 +279,8 @@ export class PaymentDecisions {
     if ((await tx.write(sql, params)) !== 1) return null;
     const captured = Object.assign(new PaymentEntity(), payment, { status: "APPROVED" as const, amount, capturedAt: at });
     tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(captured, "SALE", amount)));
-    // Charged now: what it held is kept (a daily limit keeps the authorized amount taken that day).
-    await this.holds.settle(tx, captured);
+    // Charged now: what it held is kept, for the captured amount (a daily limit gives back the rest).
+    await this.holds.settle(tx, captured, payment.amount);
     this.outbox.send(tx, OUTBOX_CAPTURE, { paymentId: payment.id, amount });
     await this.storeWebhooks.tell(tx, "payment.captured", captured, { receipt: this.receipts.issue(tx, "payment.captured", captured) });
     tx.afterCommit(() => this.deps.events.paymentChanged(captured));

@@ -13,8 +13,11 @@ import type { PaymentEntity } from "../../entities";
 export interface PaymentHold {
   /** Whether `payment` holds something of this kind (a column of the payment names it). */
   holds(payment: PaymentEntity): boolean;
-  /** The payment was approved: what it held is taken for good. */
-  settle(tx: Tx, payment: PaymentEntity): Promise<void>;
+  /**
+   * The payment was approved: what it held is taken for good. `authorized` is the amount
+   * held before a capture of less (`payment.amount` is what was charged).
+   */
+  settle(tx: Tx, payment: PaymentEntity, authorized?: number): Promise<void>;
   /** The payment ended without a charge (declined, rejected, expired, voided while waiting, reversed): what it held is let go. */
   release(tx: Tx, payment: PaymentEntity): Promise<void>;
   /** An approved payment gave money back (see `MoneyBack`). */
@@ -71,8 +74,8 @@ export class PaymentHolds {
     return this.kinds.some((hold) => hold.holds(payment));
   }
 
-  async settle(tx: Tx, payment: PaymentEntity): Promise<void> {
-    for (const hold of this.of(payment)) await hold.settle(tx, payment);
+  async settle(tx: Tx, payment: PaymentEntity, authorized?: number): Promise<void> {
+    for (const hold of this.of(payment)) await hold.settle(tx, payment, authorized);
   }
 
   async release(tx: Tx, payment: PaymentEntity): Promise<void> {
