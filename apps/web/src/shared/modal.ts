@@ -1,14 +1,17 @@
 import type { RefObject } from "preact";
-import { useEffect } from "preact/hooks";
+import { useLayoutEffect } from "preact/hooks";
 
 /**
  * Makes the element a modal as `aria-modal` promises: everything outside it is inert
  * (no Tab, no click, hidden from screen readers) while it is open, and the keyboard
  * focus goes back where it was when it closes. `open` is for a component that stays
  * mounted and shows its dialog only at times.
+ *
+ * A layout effect, so the page behind comes back in the same frame the dialog leaves: a
+ * passive effect runs after paint, and a tap in that gap lands on an inert page.
  */
 export function useModal(ref: RefObject<HTMLElement>, open = true): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const made: HTMLElement[] = [];
