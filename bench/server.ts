@@ -53,8 +53,10 @@ export async function startBenchServer(options: {
   passwordHashCost?: number;
   /** More environment, e.g. RECEIPTS=off with BENCH=1 for the receipts' comparison server. */
   env?: Record<string, string>;
+  /** How the database's name begins (a random suffix follows), so concurrent runs can tell theirs apart. */
+  databasePrefix?: string;
 }): Promise<BenchServer> {
-  const database = `wc_bench_${randomBytes(4).toString("hex")}`;
+  const database = `${options.databasePrefix ?? "wc_bench_"}${randomBytes(4).toString("hex")}`;
   const admin = await createConnection({ uri: options.mysqlBase });
   await admin.query(`CREATE DATABASE \`${database}\``);
   await admin.end();
