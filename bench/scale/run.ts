@@ -1,0 +1,190 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createPool, type Pool } from "mysql2/promise";
+import { keepAliveFetch } from "../keep-alive-fetch";
+import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
+import { benchMysqlBase, benchRedisUrl, redisAnswers, startBenchServer, type BenchServer } from "../server";
+import { runLoad, type Summary } from "../stats";
+import type { ScaleActors } from "./actors";
+import { inProcessServices, type InProcess } from "./in-process";
+import { PHONES, makeActors, type MadeActors } from "./make-actors";
+import { PATHS, type ScalePath } from "./paths";
+
+/**
+ * npm run bench:scale: every path issue 34 names, measured at c=16 against two servers
+ * side by side, one on an empty database and one on a database seeded with a year of a
+ * mid-size operator's data (bench/scale/seed.ts), with the same kind of callers on each
+ * (make-actors.ts). Each path runs on the empty side, then at once on the seeded side,
+ * so a change in the machine's speed hits both numbers of a row alike.
+ *
+ *   --size=year|ci|<factor>  the seed's size (default year); ci and factors also run fewer calls
+ *   --only=<text>            the paths whose name contains it (repeatable, comma-separated)
+ *   --calls=<n>              measured calls per path (warm-up is a quarter of it)
+ *   --no-seed                both sides empty: for developing the paths alone
+ */
+interface Options {
+  size: string;
+  only: string[];
+  calls: number;
+  seed: boolean;
+  phones: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string) => argv.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
+  const size = value("size")[0] ?? "year";
+  if (size !== "year" && size !== "ci" && !(Number(size) > 0)) throw new Error(`--size is year, ci or a positive factor, not ${size}`);
+  const calls = Number(value("calls")[0] ?? (size === "year" ? 400 : 150));
+  return {
+    size,
+    only: value("only").flatMap((v) => v.split(",")).filter(Boolean),
+    calls,
+    seed: !argv.includes("--no-seed"),
+    phones: size === "year" ? PHONES : 32,
+  };
+}
+
+/** seedYear from bench/scale/seed.ts, found at run time, so this runs (both sides empty) before the seeder lands. */
+type SeedYear = (databaseUrl: string, actors: ScaleActors, size: any, log?: (line: string) => void) => Promise<unknown>;
+function loadSeedYear(): SeedYear | null {
+  const module = "./seed";
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(module) as { seedYear?: SeedYear }).seedYear ?? null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return null;
+    throw error;
+  }
+}
+
+/** One side of the comparison: a server, its callers, and the services in this process on its database. */
+interface Side {
+  label: "empty" | "seeded";
+  bench: BenchServer;
+  actors: MadeActors;
+  inProcess: InProcess;
+  pool: Pool;
+  pids: Record<string, number | null>;
+}
+
+interface Measured {
+  summary: Summary;
+  cpu: CpuPerOp;
+  /** Rows MySQL read past an index lookup or in a scan, per call, server-wide (other work on the server adds to it). */
+  rowsReadPerOp: number;
+}
+
+interface Row {
+  path: string;
+  concurrency: number;
+  empty: Measured;
+  seeded: Measured;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const mysqlBase = benchMysqlBase();
+  const redisUrl = benchRedisUrl();
+  const redisUp = await redisAnswers(redisUrl);
+  const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
+  const seedYear = options.seed ? loadSeedYear() : null;
+  if (options.seed && !seedYear) process.stderr.write("bench/scale/seed.ts is not here yet: the seeded side stays empty\n");
+  const started = Date.now();
+  const sides: Side[] = [];
+  const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: !!seedYear, redis: redisUp, calls: options.calls };
+  try {
+    // BENCH_PORT_BASE: the servers listen on it and the next port (else on free ports).
+    const portBase = Number(process.env.BENCH_PORT_BASE ?? 0);
+    for (const label of ["empty", "seeded"] as const) {
+      const env = portBase ? { PORT: String(portBase + sides.length) } : undefined;
+      const bench = await startBenchServer({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, databasePrefix: `${prefix}${label}_`, env });
+      // Closed with the others in `finally`, even if making its actors fails.
+      const side = { label, bench } as Side;
+      sides.push(side);
+      process.stderr.write(`${label}: making ${options.phones} phones, a store, a partner and an event...\n`);
+      side.actors = await makeActors(bench, bench.databaseUrl, options.phones, { fetch: keepAliveFetch() });
+      if (label === "seeded" && seedYear) {
+        process.stderr.write(`seeding a year (${options.size})...\n`);
+        const t0 = Date.now();
+        await seedYear(bench.databaseUrl, side.actors, options.size === "year" || options.size === "ci" ? options.size : Number(options.size), (line) => process.stderr.write(`  ${line}\n`));
+        results.seedSeconds = Math.round((Date.now() - t0) / 100) / 10;
+        process.stderr.write(`seeded in ${results.seedSeconds} s\n`);
+      }
+      side.inProcess = await inProcessServices(side.actors);
+      side.pool = createPool({ uri: bench.databaseUrl, connectionLimit: 2 });
+      side.pids = { server: bench.server.process.pid!, mysqld: mysqldPid(), redis: redisUp ? pidOf("redis-server") : null, bench: process.pid };
+    }
+    const transport = { fetch: keepAliveFetch() };
+    const chosen = PATHS.filter((path) => options.only.length === 0 || options.only.some((text) => path.name.includes(text)));
+    const rows: Row[] = [];
+    for (const path of chosen) {
+      process.stderr.write(`${path.name}...\n`);
+      const [empty, seeded] = [await measure(path, sides[0], options, transport), await measure(path, sides[1], options, transport)];
+      rows.push({ path: path.name, concurrency: path.concurrency ?? 16, empty, seeded });
+    }
+    results.rows = rows.map((r) => ({ ...r, ratio: ratioOf(r) }));
+    results.serverRssMB = Object.fromEntries(sides.map((s) => [s.label, Math.round(rssOf(s.bench.server.process.pid!) / 2 ** 20)]));
+    results.seconds = Math.round((Date.now() - started) / 1000);
+    printTable(rows);
+    // The lead wires issue 34's other sections here:
+    // TODO(scale-load): results.concurrency = await concurrencySection(...) (bench/scale/concurrency.ts), behind --only=concurrency
+    // TODO(scale-load): results.livePhones = await livePhonesSection(...) (bench/scale/live-phones.ts), behind --only=live-phones
+    process.stdout.write(`\nserver RSS (MB): ${JSON.stringify(results.serverRssMB)}; ${results.seedSeconds ?? 0} s seeding, ${results.seconds} s in all\n`);
+    const dir = join(__dirname, "..", "..", "..", "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `scale-${options.size}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+    process.stdout.write(`written to bench/results/scale-${options.size}.json\n`);
+  } finally {
+    for (const side of sides) {
+      await side.pool?.end();
+      await side.inProcess?.close();
+      await side.bench.close();
+    }
+  }
+}
+
+/** A path on one side: prepared, warmed up, then measured with each process's CPU per call. */
+async function measure(path: ScalePath, side: Side, options: Options, transport: { fetch: typeof fetch }): Promise<Measured> {
+  const concurrency = path.concurrency ?? 16;
+  const calls = Math.max(concurrency, Math.round(options.calls * (path.callsFactor ?? 1)));
+  const warmUp = Math.max(1, Math.round(calls / 4));
+  const call = await path.make(side.actors, transport, { inProcess: side.inProcess, calls: warmUp + calls });
+  await runLoad(concurrency, warmUp, call);
+  const before = await mysqlCommandCounts(side.pool);
+  const { result, cpu } = await cpuPerOp(side.pids, () => runLoad(concurrency, calls, (i) => call(warmUp + i)));
+  const after = await mysqlCommandCounts(side.pool);
+  const perOp = commandsPerOp(before, after, Math.max(1, result.count));
+  return { summary: result, cpu, rowsReadPerOp: Math.round((perOp.Handler_read_next ?? 0) + (perOp.Handler_read_rnd_next ?? 0)) };
+}
+
+const ratioOf = (row: Row) => Math.round((row.seeded.summary.perSecond / row.empty.summary.perSecond) * 100) / 100;
+
+function printTable(rows: Row[]): void {
+  const header = ["path", "c", "empty ops/s", "seeded ops/s", "ratio", "empty p99", "seeded p99", "errors", "server ms/op e|s", "mysqld ms/op e|s", "rows read/op e|s"];
+  const cpu = (m: Measured, of = "server") => (m.cpu[of] == null ? "-" : m.cpu[of]!.toFixed(2));
+  const lines = rows.map((r) =>
+    [
+      r.path,
+      String(r.concurrency),
+      String(r.empty.summary.perSecond),
+      String(r.seeded.summary.perSecond),
+      `${ratioOf(r).toFixed(2)}${ratioOf(r) < 0.8 ? " <" : ""}`,
+      String(r.empty.summary.p99),
+      String(r.seeded.summary.p99),
+      `${r.empty.summary.errors}|${r.seeded.summary.errors}`,
+      `${cpu(r.empty)}|${cpu(r.seeded)}`,
+      `${cpu(r.empty, "mysqld")}|${cpu(r.seeded, "mysqld")}`,
+      `${r.empty.rowsReadPerOp}|${r.seeded.rowsReadPerOp}`,
+    ],
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
+  process.stdout.write("ratio: seeded ops/s over empty (goal 0.8; '<' marks a row below it). p99 in ms. rows read: MySQL's Handler_read_next + _rnd_next, server-wide.\n");
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
