@@ -171,7 +171,7 @@ export const PATHS: ScalePath[] = [
     name: `syncScans, ${SCANS_PER_SYNC} scans per call`,
     // A gate uploads alone; each call is a thousand scans (bench/sync-scans.ts).
     concurrency: 1,
-    callsFactor: 0.02,
+    callsFactor: 0.01,
     make: syncScansPath,
   },
   {

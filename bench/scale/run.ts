@@ -8,7 +8,7 @@ import { runLoad, type Summary } from "../stats";
 import type { ScaleActors } from "./actors";
 import { inProcessServices, type InProcess } from "./in-process";
 import { PHONES, makeActors, type MadeActors } from "./make-actors";
-import { PATHS, type ScalePath } from "./paths";
+import { PATHS, type Call, type ScalePath } from "./paths";
 
 /**
  * npm run bench:scale: every path issue 34 names, measured at c=16 against two servers
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const path of chosen) {
       process.stderr.write(`${path.name}...\n`);
-      const [empty, seeded] = [await measure(path, sides[0], options, transport), await measure(path, sides[1], options, transport)];
+      const [empty, seeded] = await measurePath(path, sides, options, transport);
       rows.push({ path: path.name, concurrency: path.concurrency ?? 16, empty, seeded });
     }
     results.rows = rows.map((r) => ({ ...r, ratio: ratioOf(r) }));
@@ -144,18 +144,56 @@ async function main(): Promise<void> {
   }
 }
 
-/** A path on one side: prepared, warmed up, then measured with each process's CPU per call. */
-async function measure(path: ScalePath, side: Side, options: Options, transport: { fetch: typeof fetch }): Promise<Measured> {
+/**
+ * A path on both sides: prepared and warmed up on each, then measured in the order
+ * empty, seeded, seeded, empty, so a drift in the machine's speed (other work on it, a
+ * CPU's clock) over the four runs weighs on both sides alike. Each side's two runs are
+ * pooled: throughput over their total time, latencies and CPU their mean.
+ */
+async function measurePath(path: ScalePath, sides: Side[], options: Options, transport: { fetch: typeof fetch }): Promise<[Measured, Measured]> {
   const concurrency = path.concurrency ?? 16;
   const calls = Math.max(concurrency, Math.round(options.calls * (path.callsFactor ?? 1)));
   const warmUp = Math.max(1, Math.round(calls / 4));
-  const call = await path.make(side.actors, transport, { inProcess: side.inProcess, calls: warmUp + calls });
-  await runLoad(concurrency, warmUp, call);
-  const before = await mysqlCommandCounts(side.pool);
-  const { result, cpu } = await cpuPerOp(side.pids, () => runLoad(concurrency, calls, (i) => call(warmUp + i)));
-  const after = await mysqlCommandCounts(side.pool);
-  const perOp = commandsPerOp(before, after, Math.max(1, result.count));
-  return { summary: result, cpu, rowsReadPerOp: Math.round((perOp.Handler_read_next ?? 0) + (perOp.Handler_read_rnd_next ?? 0)) };
+  const prepared: Call[] = [];
+  for (const side of sides) {
+    const call = await path.make(side.actors, transport, { inProcess: side.inProcess, calls: warmUp + 2 * calls });
+    await runLoad(concurrency, warmUp, call);
+    prepared.push(call);
+  }
+  const run = async (s: number, round: number) => {
+    const side = sides[s];
+    const first = warmUp + round * calls;
+    const before = await mysqlCommandCounts(side.pool);
+    const { result, cpu } = await cpuPerOp(side.pids, () => runLoad(concurrency, calls, (i) => prepared[s](first + i)));
+    const after = await mysqlCommandCounts(side.pool);
+    const perOp = commandsPerOp(before, after, Math.max(1, result.count));
+    return { summary: result, cpu, rowsReadPerOp: (perOp.Handler_read_next ?? 0) + (perOp.Handler_read_rnd_next ?? 0) };
+  };
+  const e1 = await run(0, 0);
+  const s1 = await run(1, 0);
+  const s2 = await run(1, 1);
+  const e2 = await run(0, 1);
+  return [pooled(e1, e2), pooled(s1, s2)];
+}
+
+function pooled(a: Measured, b: Measured): Measured {
+  const mean = (x: number, y: number) => Math.round(((x + y) / 2) * 100) / 100;
+  const count = a.summary.count + b.summary.count;
+  const seconds = a.summary.seconds + b.summary.seconds;
+  const cpu = Object.fromEntries(Object.keys(a.cpu).map((k) => [k, a.cpu[k] === null || b.cpu[k] === null ? null : mean(a.cpu[k]!, b.cpu[k]!)]));
+  return {
+    summary: {
+      count,
+      errors: a.summary.errors + b.summary.errors,
+      seconds: Math.round(seconds * 100) / 100,
+      perSecond: Math.round((count / seconds) * 100) / 100,
+      p50: mean(a.summary.p50, b.summary.p50),
+      p99: mean(a.summary.p99, b.summary.p99),
+      max: Math.max(a.summary.max, b.summary.max),
+    },
+    cpu,
+    rowsReadPerOp: Math.round((a.rowsReadPerOp + b.rowsReadPerOp) / 2),
+  };
 }
 
 const ratioOf = (row: Row) => Math.round((row.seeded.summary.perSecond / row.empty.summary.perSecond) * 100) / 100;
