@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { createConnection, type Connection } from "mysql2/promise";
+
+/**
+ * The seeder's SQL: values written as the server writes them, and multi-row INSERTs sent
+ * by a few connections at once. Values are built as SQL text here, not escaped one by
+ * one by the driver: a year is tens of millions of values, and every string the seeder
+ * makes is ids, digits, hex, base64 or fixed words, which `text` checks.
+ */
+
+/** 000 to fff, the id's counter digits. */
+const HEX3 = Array.from({ length: 0x1000 }, (_, i) => i.toString(16).padStart(3, "0"));
+
+/**
+ * A UUIDv7 of the moment `ms`, shaped as services/kernel/ids.ts makes them, so a seeded
+ * row sorts among the server's own by its time and id cursors page through it alike.
+ */
+export function idAt(ms: number): string {
+  const time = Math.floor(ms).toString(16).padStart(12, "0");
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${HEX3[(Math.random() * 0x1000) | 0]}-${randomUUID().slice(19)}`;
+}
+
+/** A datetime(3) literal in UTC, as the server's connection (timezone "Z") writes it. */
+export function at(ms: number): string {
+  return `'${new Date(ms).toISOString().slice(0, 23).replace("T", " ")}'`;
+}
+
+/** A string literal of text the seeder made; never user text. */
+export function text(value: string): string {
+  if (value.includes("'") || value.includes("\\")) throw new Error("seed text must not need escaping");
+  return `'${value}'`;
+}
+
+/** NULL or the literal. */
+export const orNull = (value: string | null): string => (value === null ? "NULL" : value);
+
+/** One table's rows, as VALUES tuples already written as SQL. */
+export interface Batch {
+  table: string;
+  columns: string[];
+  rows: string[];
+}
+
+/** Sends batches as multi-row INSERTs over its own connections, a few in flight at once. */
+export class BulkWriter {
+  /** Rows written, per table. */
+  readonly written = new Map<string, number>();
+  private constructor(private readonly connections: Connection[]) {}
+
+  /**
+   * `connections` sessions with unique_checks off: every unique key the seeder writes is
+   * unique by construction (serial numbers and fresh ids), and InnoDB then leaves the
+   * uniqueness lookups out of the insert. There are no foreign keys to check.
+   */
+  static async open(databaseUrl: string, connections: number): Promise<BulkWriter> {
+    const opened = await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const c = await createConnection({ uri: databaseUrl, timezone: "Z" });
+        await c.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
+        return c;
+      }),
+    );
+    return new BulkWriter(opened);
+  }
+
+  /**
+   * Writes every batch the source gives, each connection taking the next as soon as it is
+   * free: making a batch (this process's CPU) overlaps the server's writing of others.
+   */
+  async writeAll(source: Iterable<Batch[]>): Promise<void> {
+    const iterator = source[Symbol.iterator]();
+    const worker = async (connection: Connection) => {
+      for (;;) {
+        const next = iterator.next();
+        if (next.done) return;
+        for (const batch of next.value) await this.insert(connection, batch);
+      }
+    };
+    await Promise.all(this.connections.map(worker));
+  }
+
+  private async insert(connection: Connection, batch: Batch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    await connection.query(`INSERT INTO ${batch.table} (${batch.columns.join(", ")}) VALUES ${batch.rows.join(",")}`);
+    this.written.set(batch.table, (this.written.get(batch.table) ?? 0) + batch.rows.length);
+  }
+
+  async query<T>(sql: string, values: unknown[] = []): Promise<T[]> {
+    const [rows] = await this.connections[0].query(sql, values);
+    return rows as T[];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.end()));
+  }
+}

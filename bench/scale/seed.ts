@@ -1,0 +1,95 @@
+import { hashPassword } from "../../src/services/crypto/password";
+import type { ScaleActors } from "./actors";
+import { bills, points, storesAndPartners } from "./seed-partners";
+import { payments } from "./seed-payments";
+import { seedSizes, type SeedSize } from "./seed-sizes";
+import { BulkWriter, type Batch } from "./seed-sql";
+import { bigEvent, events, type BigEvent } from "./seed-tickets";
+import { SeedWorld } from "./seed-world";
+
+/** Connections writing at once: enough to overlap this process's making of rows with MySQL's writing. */
+const CONNECTIONS = 3;
+/** The password of every seeded customer (nobody logs in as one: the bench's phones are the actors'). */
+const SEED_PASSWORD = "seeded customer";
+/** scrypt's cost as the server's default (N = 2^15), so the hash has the server's shape. */
+const PASSWORD_COST = 15;
+
+export interface SeedResult {
+  /** Rows written, per table. */
+  rows: Record<string, number>;
+  seconds: number;
+}
+
+/**
+ * Writes a year of a mid-size operator's history around the actors straight into their
+ * migrated MySQL database (bench/scale/seed-sizes.ts says how much): customers and cards,
+ * payments with their ledger entries, refunds and outbox reports, the actors' points
+ * program, bills, events with tickets and admissions, and the actors' event's 50,000
+ * tickets. Rows are written by multi-row INSERTs in the shapes the services write
+ * (seed-*.ts say which), every unique key unique by construction; then ANALYZE TABLE, so
+ * the optimizer plans with the seeded sizes. The server may run meanwhile.
+ */
+export async function seedYear(databaseUrl: string, actors: ScaleActors, size: SeedSize, log: (line: string) => void = (line) => console.log(line)): Promise<SeedResult> {
+  const started = Date.now();
+  const sizes = seedSizes(size);
+  const writer = await BulkWriter.open(databaseUrl, CONNECTIONS);
+  try {
+    const world = new SeedWorld(actors, sizes, await hashPassword(SEED_PASSWORD, PASSWORD_COST));
+    const [store] = await writer.query<{ name: string }>("SELECT name FROM stores WHERE id = ?", [actors.store.id]);
+    if (!store) throw new Error(`the actors' store ${actors.store.id} is not in the database`);
+    world.busiest = { id: actors.store.id, name: store.name };
+    const [program] = await writer.query<{ id: string; expiryDays: number }>("SELECT id, expiryDays FROM programs WHERE partnerId = ? ORDER BY createdAt LIMIT 1", [actors.partner.id]);
+    if (program) {
+      world.programId = program.id;
+      world.programExpiryDays = program.expiryDays;
+    } else log("seed: the actors' partner has no program; no points are seeded");
+    for (const { memberNumber } of await writer.query<{ memberNumber: string }>("SELECT memberNumber FROM memberships")) world.takenMemberNumbers.add(memberNumber);
+    const [event] = await writer.query<{ id: string; partnerId: string; doorsOpenAt: Date; startsAt: Date }>("SELECT id, partnerId, doorsOpenAt, startsAt FROM events WHERE id = ?", [actors.event.id]);
+    if (!event) throw new Error(`the actors' event ${actors.event.id} is not in the database`);
+    const big: BigEvent = { id: event.id, partnerId: event.partnerId, doorsOpenAt: event.doorsOpenAt.getTime(), startsAt: event.startsAt.getTime() };
+
+    // Customers first: the later tables pick from them.
+    await phase(writer, log, "customers", [storesAndPartners(world), world.customersAndCards()]);
+    await phase(writer, log, "history", [payments(world), points(world), bills(world), events(world), bigEvent(world, big)]);
+    const analyzing = Date.now();
+    const tables = [...writer.written.keys()];
+    await writer.query(`ANALYZE TABLE ${tables.join(", ")}`);
+    log(`seed: ANALYZE TABLE in ${((Date.now() - analyzing) / 1000).toFixed(1)} s`);
+    const seconds = (Date.now() - started) / 1000;
+    const rows = Object.fromEntries(writer.written);
+    const total = Object.values(rows).reduce((a, b) => a + b, 0);
+    log(`seed: ${total.toLocaleString("en")} rows in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString("en")} rows/s)`);
+    return { rows, seconds };
+  } finally {
+    await writer.close();
+  }
+}
+
+/**
+ * Writes the sources' batches, taking from each in turn, so the connections insert into
+ * different tables at once rather than contending for the end of one index.
+ */
+async function phase(writer: BulkWriter, log: (line: string) => void, name: string, sources: Iterable<Batch[]>[]): Promise<void> {
+  const started = Date.now();
+  const before = total(writer);
+  await writer.writeAll(roundRobin(sources));
+  const rows = total(writer) - before;
+  const seconds = (Date.now() - started) / 1000;
+  log(`seed: ${name}: ${rows.toLocaleString("en")} rows in ${seconds.toFixed(1)} s (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en")} rows/s)`);
+}
+
+const total = (writer: BulkWriter) => [...writer.written.values()].reduce((a, b) => a + b, 0);
+
+function* roundRobin(sources: Iterable<Batch[]>[]): Generator<Batch[]> {
+  const iterators = sources.map((source) => source[Symbol.iterator]());
+  while (iterators.length > 0) {
+    for (let i = 0; i < iterators.length; ) {
+      const next = iterators[i].next();
+      if (next.done) iterators.splice(i, 1);
+      else {
+        yield next.value;
+        i++;
+      }
+    }
+  }
+}
