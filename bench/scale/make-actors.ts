@@ -10,6 +10,12 @@ import type { ScaleActors } from "./actors";
 export const REGISTER_KEYS = 16;
 /** Phones by default: enough that each of 16 clients in flight holds several. */
 export const PHONES = 64;
+/**
+ * Rows each list the paths read gets on both sides, more than its longest page (a
+ * partner's bills list is 200, a feed page 100, a search page 20): an empty list would
+ * measure a page of nothing against the seeded side's full one.
+ */
+export const PAGE_FILL = { bills: 250, tickets: 60, pointAdjustments: 150 };
 
 /** A phone with its registered device key, which approves codes without the password. */
 export type ScalePhone = BenchPhone & { key: DeviceKey };
@@ -32,7 +38,8 @@ export interface ActorServer {
  * The callers of bench:scale, made through the public API as an operator would: a
  * partner with a points program, the busiest store (in that program) with its register
  * keys, one event of the partner with a gate key, and phones that are customers with a
- * card in the wallet, a device key and a membership. The same calls on the empty and the
+ * card in the wallet, a device key and a membership; the partner has posted bills and
+ * tickets to the phones and given them points (PAGE_FILL). The same calls on the empty and the
  * seeded database give the same kinds of rows, so a path's two numbers compare the data
  * around the callers, not the callers.
  */
@@ -53,13 +60,19 @@ export async function makeActors(server: ActorServer, databaseUrl: string, phone
     startsAt: new Date(now + 3_600_000).toISOString(),
   });
   const gateKey = (await admin.issueApiKey("GATE", partner.id)).key;
+  const members: string[] = [];
   const made = await inParallel(phones, 8, async (): Promise<ScalePhone> => {
     const phone = await newPhone(admin);
     const key = await DeviceKey.generate();
     await phone.phone.registerDevice(key, "Scale phone", PASSWORD);
-    await phone.phone.joinProgram(program.id);
+    members.push((await phone.phone.joinProgram(program.id)).memberNumber);
     return { ...phone, key };
   });
+  const holder = (i: number) => made[i % made.length].phoneNumber;
+  const due = new Date(now + 30 * 86_400_000).toISOString();
+  await inParallel(PAGE_FILL.bills, 8, (i) => shop.postBill({ customerPhone: holder(i), reference: `SCALE-BILL-${i}`, amount: 1000 + i, currency: "JPY", dueDate: due }));
+  await inParallel(PAGE_FILL.tickets, 8, (i) => shop.postTicket({ eventId: event.id, issueNumber: `SCALE-TICKET-${i}`, holderPhone: holder(i) }));
+  await inParallel(PAGE_FILL.pointAdjustments, 8, (i) => shop.adjustPoints(program.id, members[i % members.length], 100, "Scale welcome", `scale-points-${i}`));
   return {
     url: server.url,
     adminToken: server.adminToken,

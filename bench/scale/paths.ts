@@ -80,7 +80,8 @@ export const PATHS: ScalePath[] = [
       let next = 0;
       return () => {
         const n = next++;
-        return registers[n % registers.length].redeemCode(codes[n], { amount: 500, currency: "JPY" }, `scale-redeem-${n}`);
+        // Amounts from 500 to 2,400, so the amount search finds some on both sides.
+        return registers[n % registers.length].redeemCode(codes[n], { amount: 500 + (n % 20) * 100, currency: "JPY" }, `scale-redeem-${n}`);
       };
     },
   },

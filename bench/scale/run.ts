@@ -2,13 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPool, type Pool } from "mysql2/promise";
 import { keepAliveFetch } from "../keep-alive-fetch";
-import { commandsPerOp, cpuPerOp, mysqlCommandCounts, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
+import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
 import { benchMysqlBase, benchRedisUrl, redisAnswers, startBenchServer, type BenchServer } from "../server";
 import { runLoad, type Summary } from "../stats";
-import type { ScaleActors } from "./actors";
 import { inProcessServices, type InProcess } from "./in-process";
 import { PHONES, makeActors, type MadeActors } from "./make-actors";
 import { PATHS, type Call, type ScalePath } from "./paths";
+import { seedYear } from "./seed";
 
 /**
  * npm run bench:scale: every path issue 34 names, measured at c=16 against two servers
@@ -44,19 +44,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** seedYear from bench/scale/seed.ts, found at run time, so this runs (both sides empty) before the seeder lands. */
-type SeedYear = (databaseUrl: string, actors: ScaleActors, size: any, log?: (line: string) => void) => Promise<unknown>;
-function loadSeedYear(): SeedYear | null {
-  const module = "./seed";
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(module) as { seedYear?: SeedYear }).seedYear ?? null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return null;
-    throw error;
-  }
-}
-
 /** One side of the comparison: a server, its callers, and the services in this process on its database. */
 interface Side {
   label: "empty" | "seeded";
@@ -72,6 +59,8 @@ interface Measured {
   cpu: CpuPerOp;
   /** Rows MySQL read past an index lookup or in a scan, per call, server-wide (other work on the server adds to it). */
   rowsReadPerOp: number;
+  /** Rows MySQL sorted (a filesort), per call, server-wide likewise. */
+  rowsSortedPerOp: number;
 }
 
 interface Row {
@@ -87,11 +76,9 @@ async function main(): Promise<void> {
   const redisUrl = benchRedisUrl();
   const redisUp = await redisAnswers(redisUrl);
   const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
-  const seedYear = options.seed ? loadSeedYear() : null;
-  if (options.seed && !seedYear) process.stderr.write("bench/scale/seed.ts is not here yet: the seeded side stays empty\n");
   const started = Date.now();
   const sides: Side[] = [];
-  const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: !!seedYear, redis: redisUp, calls: options.calls };
+  const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: options.seed, redis: redisUp, calls: options.calls };
   try {
     // BENCH_PORT_BASE: the servers listen on it and the next port (else on free ports).
     const portBase = Number(process.env.BENCH_PORT_BASE ?? 0);
@@ -103,7 +90,7 @@ async function main(): Promise<void> {
       sides.push(side);
       process.stderr.write(`${label}: making ${options.phones} phones, a store, a partner and an event...\n`);
       side.actors = await makeActors(bench, bench.databaseUrl, options.phones, { fetch: keepAliveFetch() });
-      if (label === "seeded" && seedYear) {
+      if (label === "seeded" && options.seed) {
         process.stderr.write(`seeding a year (${options.size})...\n`);
         const t0 = Date.now();
         await seedYear(bench.databaseUrl, side.actors, options.size === "year" || options.size === "ci" ? options.size : Number(options.size), (line) => process.stderr.write(`  ${line}\n`));
@@ -163,11 +150,11 @@ async function measurePath(path: ScalePath, sides: Side[], options: Options, tra
   const run = async (s: number, round: number) => {
     const side = sides[s];
     const first = warmUp + round * calls;
-    const before = await mysqlCommandCounts(side.pool);
+    const before = await rowCounters(side.pool);
     const { result, cpu } = await cpuPerOp(side.pids, () => runLoad(concurrency, calls, (i) => prepared[s](first + i)));
-    const after = await mysqlCommandCounts(side.pool);
-    const perOp = commandsPerOp(before, after, Math.max(1, result.count));
-    return { summary: result, cpu, rowsReadPerOp: (perOp.Handler_read_next ?? 0) + (perOp.Handler_read_rnd_next ?? 0) };
+    const after = await rowCounters(side.pool);
+    const per = (name: string) => (after[name] - before[name]) / Math.max(1, result.count);
+    return { summary: result, cpu, rowsReadPerOp: per("Handler_read_next") + per("Handler_read_prev") + per("Handler_read_rnd_next"), rowsSortedPerOp: per("Sort_rows") };
   };
   const e1 = await run(0, 0);
   const s1 = await run(1, 0);
@@ -193,13 +180,24 @@ function pooled(a: Measured, b: Measured): Measured {
     },
     cpu,
     rowsReadPerOp: Math.round((a.rowsReadPerOp + b.rowsReadPerOp) / 2),
+    rowsSortedPerOp: Math.round((a.rowsSortedPerOp + b.rowsSortedPerOp) / 2),
   };
+}
+
+/**
+ * MySQL's counters of rows read past an index lookup (next, prev), read in a scan
+ * (rnd_next) and sorted, server-wide: a path that scans or sorts what grows shows here
+ * first. Unlike CPU time the counts are exact, but other work on the server adds to them.
+ */
+async function rowCounters(pool: Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_read_next', 'Handler_read_prev', 'Handler_read_rnd_next', 'Sort_rows')");
+  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
 }
 
 const ratioOf = (row: Row) => Math.round((row.seeded.summary.perSecond / row.empty.summary.perSecond) * 100) / 100;
 
 function printTable(rows: Row[]): void {
-  const header = ["path", "c", "empty ops/s", "seeded ops/s", "ratio", "empty p99", "seeded p99", "errors", "server ms/op e|s", "mysqld ms/op e|s", "rows read/op e|s"];
+  const header = ["path", "c", "empty ops/s", "seeded ops/s", "ratio", "empty p99", "seeded p99", "errors", "server ms/op e|s", "mysqld ms/op e|s", "rows read/op e|s", "sorted/op e|s"];
   const cpu = (m: Measured, of = "server") => (m.cpu[of] == null ? "-" : m.cpu[of]!.toFixed(2));
   const lines = rows.map((r) =>
     [
@@ -214,12 +212,13 @@ function printTable(rows: Row[]): void {
       `${cpu(r.empty)}|${cpu(r.seeded)}`,
       `${cpu(r.empty, "mysqld")}|${cpu(r.seeded, "mysqld")}`,
       `${r.empty.rowsReadPerOp}|${r.seeded.rowsReadPerOp}`,
+      `${r.empty.rowsSortedPerOp}|${r.seeded.rowsSortedPerOp}`,
     ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
-  process.stdout.write("ratio: seeded ops/s over empty (goal 0.8; '<' marks a row below it). p99 in ms. rows read: MySQL's Handler_read_next + _rnd_next, server-wide.\n");
+  process.stdout.write("ratio: seeded ops/s over empty (goal 0.8; '<' marks a row below it). p99 in ms. rows read: MySQL's Handler_read_next + _prev + _rnd_next, sorted: Sort_rows, server-wide.\n");
 }
 
 main().catch((error) => {
