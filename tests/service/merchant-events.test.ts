@@ -368,7 +368,7 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
         const [sql, params] = qb.getQueryAndParameters();
         return { name, sql, params, index: [index].flat(), sorts };
       };
-      const { paymentSearch, billSearch, ticketSearch, events, storePayouts, overdueSweep } = world.services;
+      const { paymentSearch, billSearch, bills, ticketSearch, events, storePayouts, overdueSweep } = world.services;
       const pick = overdueSweep.overdue.pick(now);
       return [
         built("payments, newest first, a page after a cursor", paymentSearch.query(m, id, { from: new Date(0) }, 20, cursor(payment)), "IDX_payments_store_created"),
@@ -378,6 +378,9 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
         built("a payment by reference", paymentSearch.query(m, id, { reference: "IX-7" }, 20, null), "IDX_payments_store_reference"),
         built("bills, newest first", billSearch.query(m, bill.partnerId, { minAmount: 100 }, 20, cursor(bill), now), "IDX_bills_partner_created"),
         built("overdue bills", billSearch.query(m, bill.partnerId, { status: "OVERDUE" }, 20, null, now), engine === "sqlite" ? "IDX_bills_partner_status" : ["IDX_bills_partner_status", "IDX_bills_partner_created"]),
+        // On MySQL only a table of some size says (here the partner owns every row, and
+        // MariaDB rightly reads all 30): the seeded plan test checks it there.
+        ...(engine === "sqlite" ? [built("a partner's open bills", bills.partnerListQuery(m, bill.partnerId, "OPEN"), "IDX_bills_partner_status")] : []),
         built("tickets, newest first", ticketSearch.query(m, ticket.partnerId, { to: now }, 20, cursor(ticket)), "IDX_tickets_partner_created"),
         built("a receiver's events", events.query(m, receiver, 5, (await listed(receiver)).at(-1)!.id, ["bill.overdue"]), "IDX_webhook_events_receiver"),
         { name: "bills to tell overdue", sql: pick.sql, params: pick.params, index: ["IDX_bills_overdue"], sorts: false },

@@ -129,18 +129,28 @@ export class BillService {
     // the views read after it on this node see at least as much.
     const rows = await this.deps.db.read(
       async (m) => {
-        const query = m.createQueryBuilder(BillEntity, "b").orderBy("b.id", "DESC").limit(LIST_LIMIT);
-        if (who.kind === "partner") query.where("b.partnerId = :partnerId", { partnerId: who.partnerId });
-        else {
-          const customer = await m.findOneByOrFail(CustomerEntity, { id: who.customerId });
-          query.where("b.customerPhone = :phone", { phone: customer.phone });
-        }
+        if (who.kind === "partner") return this.partnerListQuery(m, who.partnerId, status).getMany();
+        const customer = await m.findOneByOrFail(CustomerEntity, { id: who.customerId });
+        const query = m.createQueryBuilder(BillEntity, "b").where("b.customerPhone = :phone", { phone: customer.phone }).orderBy("b.id", "DESC").limit(LIST_LIMIT);
         if (status) this.filterStatus(query, status);
         return query.getMany();
       },
       { fresh: true },
     );
     return this.views(rows);
+  }
+
+  /**
+   * A partner's list (its plan is tested on both engines). Newest first by (createdAt,
+   * id), the order IDX_bills_partner_created and IDX_bills_partner_status keep, so the
+   * list is one backward range of the partner's rows, of one status where one is asked:
+   * ordered by id alone, MySQL read every bill of the status and sorted them, a year's
+   * worth for a partner with hundreds of thousands.
+   */
+  partnerListQuery(m: EntityManager, partnerId: string, status: BillStatus | null): SelectQueryBuilder<BillEntity> {
+    const query = m.createQueryBuilder(BillEntity, "b").where("b.partnerId = :partnerId", { partnerId });
+    if (status) this.filterStatus(query, status);
+    return query.orderBy("b.createdAt", "DESC").addOrderBy("b.id", "DESC").limit(LIST_LIMIT);
   }
 
   async issueBillCode(caller: Caller, billId: string, approval: Approval): Promise<IssuedCode> {
