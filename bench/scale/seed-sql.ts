@@ -85,6 +85,16 @@ export class BulkWriter {
     this.written.set(batch.table, (this.written.get(batch.table) ?? 0) + batch.rows.length);
   }
 
+  /** Runs the statements, each connection taking the next when free. */
+  async each(statements: string[]): Promise<void> {
+    const queue = [...statements];
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) await connection.query(next);
+      }),
+    );
+  }
+
   async query<T>(sql: string, values: unknown[] = []): Promise<T[]> {
     const [rows] = await this.connections[0].query(sql, values);
     return rows as T[];

@@ -18,20 +18,20 @@ import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server
  * the service the path runs; every statement the server sends meanwhile is captured at
  * the driver and EXPLAINed. A full scan of a big table, or a filesort over many rows,
  * fails the test with the plan, so a lost or missing index shows here and not at a
- * customer's.
+ * customer's. PRINT_PLANS=1 prints every plan.
  */
 
 // mysql2's connection class: the pool's connections and single ones all send through it.
 // By its file, since the package exports only its entry points.
 const BaseConnection = require(join(dirname(require.resolve("mysql2")), "lib", "base", "connection.js")) as { prototype: Record<string, (...args: unknown[]) => unknown> };
 
-/** The tables a year makes big: a plan must reach their rows by an index. */
+/** The tables a year makes big (and api_keys, which the admin lists): a plan must reach their rows by an index. */
 const BIG_TABLES = [
-  "payments", "ledger_entries", "refunds", "outbox_messages", "customers", "cards", "memberships", "point_movements",
+  "api_keys", "payments", "ledger_entries", "refunds", "outbox_messages", "customers", "cards", "memberships", "point_movements",
   "point_settlements", "point_lots", "bills", "tickets", "admissions",
 ];
 /** Rows a full scan or a filesort may cover before it counts as "the whole table" at this size. */
-const SCAN_LIMIT = 500;
+const SCAN_LIMIT = 200;
 
 interface Statement {
   sql: string;
@@ -92,17 +92,38 @@ function explainable(statement: Statement): boolean {
   return BIG_TABLES.some((table) => new RegExp(`\\b\`?${table}\`?\\b`).test(sql));
 }
 
-/** What is wrong with a plan, if anything. */
-function problems(plan: PlanRow[]): string[] {
+/**
+ * What is wrong with a plan, if anything. `limit`: the statement's LIMIT; a walk of the
+ * primary key in order that a LIMIT stops within a few pages of rows is a page read, not
+ * a scan.
+ */
+function problems(plan: PlanRow[], limit: number | null): string[] {
   const found: string[] = [];
   for (const row of plan) {
     const table = row.table ?? "";
     const rows = Number(row.rows ?? 0);
     if (row.type === "ALL" && rows >= SCAN_LIMIT) found.push(`full scan of ${table} (${rows} rows)`);
+    // The whole primary key in order: a full scan too, unless a LIMIT stops it early.
+    const stopsEarly = limit !== null && rows <= 10 * limit;
+    if (row.type === "index" && row.key === "PRIMARY" && rows >= SCAN_LIMIT && !stopsEarly) found.push(`full scan of ${table} by its primary key (${rows} rows)`);
     if ((row.Extra ?? "").includes("Using filesort") && rows >= SCAN_LIMIT) found.push(`filesort over ${rows} rows of ${table}`);
   }
   return found;
 }
+
+/**
+ * Plans the optimizer chooses over an index that is there, which no index can change;
+ * each is printed, not failed, with why it is accepted.
+ */
+const ACCEPTED: Array<{ path: string; table: string; why: string }> = [
+  {
+    path: "gateSnapshot",
+    table: "TicketEntity",
+    why:
+      "every ticket of the big event in id order: it holds a quarter of all tickets, and MySQL reads the table in id order " +
+      "rather than look each up by IDX_tickets_event; only an index hint in gate-snapshot.service.ts would change it",
+  },
+];
 
 const describeIf = mysqlAvailable ? describe : describe.skip;
 if (!mysqlAvailable) process.stdout.write("[query plans] needs MySQL (TEST_MYSQL_URL): SKIPPED\n");
@@ -138,11 +159,20 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
 
   async function expectIndexed(path: string, run: () => Promise<unknown>): Promise<void> {
     const statements = (await tap.during(run)).filter(explainable);
+    // A path that sent nothing was not measured: the tap or the path is broken.
+    expect({ path, read: statements.length > 0 }).toEqual({ path, read: true });
     const failures: string[] = [];
     for (const statement of statements) {
       const [plan] = (await explainer.query(`EXPLAIN ${statement.sql}`, statement.values)) as unknown as [PlanRow[]];
-      const found = problems(plan);
-      if (found.length > 0) {
+      if (process.env.PRINT_PLANS === "1") {
+        process.stdout.write(`${path}: ${statement.sql}\n${plan.map((row) => `    ${row.table} type=${row.type} key=${row.key} rows=${row.rows} ${row.Extra ?? ""}`).join("\n")}\n`);
+      }
+      const limit = /\bLIMIT (\d+)\s*$/i.exec(statement.sql);
+      const found = problems(plan, limit ? Number(limit[1]) : null);
+      const accepted = ACCEPTED.find((a) => a.path === path && plan.some((row) => row.table === a.table));
+      if (found.length > 0 && accepted) {
+        process.stdout.write(`[query plans] ${path}: ${found.join(", ")}; accepted: ${accepted.why}\n`);
+      } else if (found.length > 0) {
         const shown = plan.map((row) => `    ${row.table} type=${row.type} key=${row.key} rows=${row.rows} ${row.Extra ?? ""}`).join("\n");
         failures.push(`${path}: ${found.join(", ")}\n  ${statement.sql}\n${shown}`);
       }
@@ -214,7 +244,7 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
     const failures: string[] = [];
     for (const { table, sql } of services.retention.selects()) {
       const [plan] = (await explainer.query(`EXPLAIN ${sql}`, [cutoff])) as unknown as [PlanRow[]];
-      const found = problems(plan);
+      const found = problems(plan, null);
       if (found.length > 0) failures.push(`retention ${table}: ${found.join(", ")}\n  ${sql}`);
     }
     expect(failures).toEqual([]);
