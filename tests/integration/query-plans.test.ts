@@ -182,6 +182,19 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
 
   const day = (offsetDays = 0) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
 
+  it("seeds rows the server reads as its own: cards open under its key, customer numbers are its numbers", async () => {
+    const [cards] = (await explainer.query("SELECT id, panCiphertext, panKeyId, last4 FROM cards WHERE holderName = 'SEED CUSTOMER' LIMIT 3")) as unknown as [
+      Array<{ id: string; panCiphertext: string; panKeyId: string; last4: string }>,
+    ];
+    expect(cards).toHaveLength(3);
+    for (const card of cards) expect(server.app.services.cards.decryptPan(card).slice(-4)).toBe(card.last4);
+    const [payments] = (await explainer.query("SELECT customerId, storeId, customerNumber FROM payments WHERE storeId = ? LIMIT 3", [actors.store.id])) as unknown as [
+      Array<{ customerId: string; storeId: string; customerNumber: string }>,
+    ];
+    expect(payments).toHaveLength(3);
+    for (const p of payments) expect(server.app.services.customerNumbers.of(p.customerId, p.storeId)).toBe(p.customerNumber);
+  });
+
   it("keeps the register's paths on indexes: payments page, search, storeReport, collected bills", async () => {
     const admin = new AdminClient(server.url, ADMIN_TOKEN);
     const register = new RegisterClient(server.url, (await admin.issueApiKey("REGISTER", actors.store.id)).key);
