@@ -5,7 +5,11 @@ import { BATCH_ROWS, DAY_MS, between, pick, type SeedWorld } from "./seed-world"
 const OUTBOX_REPORT = "institution.report";
 
 const APPROVAL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-const approvalNumber = () => Array.from({ length: 6 }, () => APPROVAL_LETTERS[pick(APPROVAL_LETTERS.length)]).join("");
+function approvalNumber(): string {
+  let number = "";
+  for (let i = 0; i < 6; i++) number += APPROVAL_LETTERS[pick(APPROVAL_LETTERS.length)];
+  return number;
+}
 
 /**
  * Delivered reports are kept this long: the retention sweep's default period
