@@ -60,7 +60,7 @@ export function seedSizes(size: SeedSize): SeedSizes {
     pointMovements: n(YEAR.pointMovements, 200),
     bills: n(YEAR.bills, 200),
     // Fewer events at small sizes, so each still has tens of tickets.
-    events: n(YEAR.events * Math.sqrt(factor), 10),
+    events: Math.max(10, Math.round(YEAR.events * Math.sqrt(factor))),
     bigEventTickets: n(YEAR.bigEventTickets, 100),
     otherTickets: n(YEAR.otherTickets, 200),
     admissions: n(YEAR.admissions, 1_000),

@@ -1,5 +1,6 @@
 import { hashPassword } from "../../src/services/crypto/password";
 import type { ScaleActors } from "./actors";
+import { withIndexesBuiltAfter } from "./seed-indexes";
 import { bills, points, storesAndPartners } from "./seed-partners";
 import { payments } from "./seed-payments";
 import { seedSizes, type SeedSize } from "./seed-sizes";
@@ -9,6 +10,15 @@ import { SeedWorld } from "./seed-world";
 
 /** Connections writing at once: enough to overlap this process's making of rows with MySQL's writing. */
 const CONNECTIONS = 3;
+/**
+ * The big tables, largest first: their secondary indexes are built after their rows
+ * (seed-indexes.ts). The outbox keeps its index: the server polls it meanwhile, and it
+ * holds only a week of rows.
+ */
+const INDEXED_AFTER = [
+  "payments", "ledger_entries", "admissions", "point_movements", "point_lots", "point_settlements", "bills", "tickets",
+  "cards", "customers", "memberships", "refunds",
+];
 /** The password of every seeded customer (nobody logs in as one: the bench's phones are the actors'). */
 const SEED_PASSWORD = "seeded customer";
 /** scrypt's cost as the server's default (N = 2^15), so the hash has the server's shape. */
@@ -27,7 +37,8 @@ export interface SeedResult {
  * program, bills, events with tickets and admissions, and the actors' event's 50,000
  * tickets. Rows are written by multi-row INSERTs in the shapes the services write
  * (seed-*.ts say which), every unique key unique by construction; then ANALYZE TABLE, so
- * the optimizer plans with the seeded sizes. The server may run meanwhile.
+ * the optimizer plans with the seeded sizes. The big tables' secondary indexes are built
+ * after their rows (seed-indexes.ts), so the actors' server must be idle meanwhile.
  */
 export async function seedYear(databaseUrl: string, actors: ScaleActors, size: SeedSize, log: (line: string) => void = (line) => console.log(line)): Promise<SeedResult> {
   const started = Date.now();
@@ -48,9 +59,11 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     if (!event) throw new Error(`the actors' event ${actors.event.id} is not in the database`);
     const big: BigEvent = { id: event.id, partnerId: event.partnerId, doorsOpenAt: event.doorsOpenAt.getTime(), startsAt: event.startsAt.getTime() };
 
-    // Customers first: the later tables pick from them.
-    await phase(writer, log, "customers", [storesAndPartners(world), world.customersAndCards()]);
-    await phase(writer, log, "history", [payments(world), points(world), bills(world), events(world), bigEvent(world, big)]);
+    await withIndexesBuiltAfter(writer, INDEXED_AFTER, log, async () => {
+      // Customers first: the later tables pick from them.
+      await phase(writer, log, "customers", [storesAndPartners(world), world.customersAndCards()]);
+      await phase(writer, log, "history", [payments(world), points(world), bills(world), events(world), bigEvent(world, big)]);
+    });
     const analyzing = Date.now();
     const tables = [...writer.written.keys()];
     await writer.query(`ANALYZE TABLE ${tables.join(", ")}`);

@@ -13,6 +13,8 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("UQ_tickets_partner_issue", ["partnerId", "issueNumber"], { unique: true })
 @Index("IDX_tickets_holder", ["holderPhone"])
 @Index("IDX_tickets_event", ["eventId"])
+// An event's valid tickets counted from the index alone (attendance).
+@Index("IDX_tickets_event_revoked", ["eventId", "revokedAt"])
 @Index("IDX_tickets_event_updated", ["eventId", "updatedAt"])
 @Index("IDX_tickets_event_inside", ["eventId", "inside"])
 // A ticket shop's search (searchTickets), newest first.

@@ -35,6 +35,7 @@ import { MemberLookup1765902000000 } from "./1765902000000-member-lookup";
 import { WalletPasses1765700000000 } from "./1765700000000-wallet-passes";
 import { PushSubscriptions1765600000000 } from "./1765600000000-push-subscriptions";
 import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
+import { ListIndexes1766200000000 } from "./1766200000000-list-indexes";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -75,4 +76,5 @@ export const migrations = [
   MemberLookup1765902000000,
   GateDesk1766000000000,
   CaptureLater1766100000000,
+  ListIndexes1766200000000,
 ];
