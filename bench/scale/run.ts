@@ -105,8 +105,9 @@ async function main(): Promise<void> {
     const chosen = PATHS.filter((path) => options.only.length === 0 || options.only.some((text) => path.name.includes(text)));
     const rows: Row[] = [];
     for (const path of chosen) {
-      process.stderr.write(`${path.name}...\n`);
+      const pathStarted = Date.now();
       const [empty, seeded] = await measurePath(path, sides, options, transport);
+      process.stderr.write(`${path.name}: ${Math.round((Date.now() - pathStarted) / 1000)} s\n`);
       rows.push({ path: path.name, concurrency: path.concurrency ?? 16, empty, seeded });
     }
     results.rows = rows.map((r) => ({ ...r, ratio: ratioOf(r) }));
