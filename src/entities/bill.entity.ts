@@ -17,8 +17,6 @@ import { IdColumn, TimeColumn } from "./columns";
 // A biller's search (billSearch), newest first, and by status.
 @Index("IDX_bills_partner_created", ["partnerId", "createdAt", "id"])
 @Index("IDX_bills_partner_status", ["partnerId", "status", "createdAt", "id"])
-// A biller's bills of one status, newest first (bills(status)), read in order.
-@Index("IDX_bills_partner_status_id", ["partnerId", "status", "id"])
 // The overdue sweep: unpaid, not yet told, by due date.
 @Index("IDX_bills_overdue", ["overdueNotifiedAt", "status", "dueDate"])
 export class BillEntity {
