@@ -252,6 +252,7 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
     const { services } = server.app;
     await expectIndexed("recovery", () => services.payments.recover());
     await expectIndexed("outbox due scan", () => services.outbox.drain());
+    await expectIndexed("overdue bills pick", () => services.overdueSweep.sweep());
     // The sweep's selects, each with the cutoff its own period gives (a week back, as the defaults).
     const cutoff = new Date(Date.now() - 168 * 3_600_000);
     const failures: string[] = [];

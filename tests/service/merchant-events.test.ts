@@ -372,15 +372,11 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       const pick = overdueSweep.overdue.pick(now);
       return [
         built("payments, newest first, a page after a cursor", paymentSearch.query(m, id, { from: new Date(0) }, 20, cursor(payment)), "IDX_payments_store_created"),
-        // MariaDB chooses by its statistics: on a table this small, where every row has the
-        // status, it may read another range (the processing index) and sort; never the table.
-        built("payments of one status", paymentSearch.query(m, id, { statuses: ["APPROVED"] }, 20, null), engine === "sqlite" ? "IDX_payments_store_status" : ["IDX_payments_store_status", "IDX_payments_store_created", "IDX_payments_processing"], engine === "mysql"),
+        built("payments of one status", paymentSearch.query(m, id, { statuses: ["APPROVED"] }, 20, null), "IDX_payments_store_status"),
         built("a payment by reference", paymentSearch.query(m, id, { reference: "IX-7" }, 20, null), "IDX_payments_store_reference"),
         built("bills, newest first", billSearch.query(m, bill.partnerId, { minAmount: 100 }, 20, cursor(bill), now), "IDX_bills_partner_created"),
-        built("overdue bills", billSearch.query(m, bill.partnerId, { status: "OVERDUE" }, 20, null, now), engine === "sqlite" ? "IDX_bills_partner_status" : ["IDX_bills_partner_status", "IDX_bills_partner_created"]),
-        // On MySQL only a table of some size says (here the partner owns every row, and
-        // MariaDB rightly reads all 30): the seeded plan test checks it there.
-        ...(engine === "sqlite" ? [built("a partner's open bills", bills.partnerListQuery(m, bill.partnerId, "OPEN"), "IDX_bills_partner_status")] : []),
+        built("overdue bills", billSearch.query(m, bill.partnerId, { status: "OVERDUE" }, 20, null, now), "IDX_bills_partner_status"),
+        built("a partner's open bills", bills.partnerListQuery(m, bill.partnerId, "OPEN"), "IDX_bills_partner_status"),
         built("tickets, newest first", ticketSearch.query(m, ticket.partnerId, { to: now }, 20, cursor(ticket)), "IDX_tickets_partner_created"),
         built("a receiver's events", events.query(m, receiver, 5, (await listed(receiver)).at(-1)!.id, ["bill.overdue"]), "IDX_webhook_events_receiver"),
         { name: "bills to tell overdue", sql: pick.sql, params: pick.params, index: ["IDX_bills_overdue"], sorts: false },
@@ -389,7 +385,11 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       ];
     }
 
-    it("reads each search, the event list, the overdue pick and a day's payouts through its index, never by scanning a table", async () => {
+    // SQLite plans by its schema alone. MariaDB plans by its statistics, and on tables this
+    // small (one store or partner owns nearly every row) it rightly reads a whole table at
+    // times: its plans are checked on a seeded database (tests/integration/query-plans.test.ts).
+    const itOnSqlite = engine === "sqlite" ? it : it.skip;
+    itOnSqlite("reads each search, the event list, the overdue pick and a day's payouts through its index, never by scanning a table", async () => {
       // A store with a history: a plan on a handful of rows says little.
       const { register } = await newStore(world);
       const shopper = await newCustomer(world);
@@ -404,18 +404,11 @@ describe.each(engines)("events, overdue bills, searches and payouts (%s)", (engi
       await world.services.overdueSweep.sweep(); // the bills already due: events of the partner's
       receiver = `partner:${partner.id}`;
       const raw = <R>(sql: string, params: unknown[]): Promise<R[]> =>
-        world.deps.db.dataSource.query(sql, params.map((p) => (p instanceof Date ? (engine === "sqlite" ? p.toISOString().replace("T", " ").replace("Z", "") : p) : p)));
+        world.deps.db.dataSource.query(sql, params.map((p) => (p instanceof Date ? p.toISOString().replace("T", " ").replace("Z", "") : p)));
       for (const read of await reads()) {
-        if (engine === "sqlite") {
-          const steps = (await raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${read.sql}`, read.params)).map((row) => row.detail);
-          expect({ read: read.name, scans: steps.filter((s) => /^SCAN /.test(s) || (!read.sorts && /TEMP B-TREE/.test(s))) }).toEqual({ read: read.name, scans: [] });
-          expect({ read: read.name, steps }).toEqual({ read: read.name, steps: expect.arrayContaining([expect.stringMatching(new RegExp(`USING (COVERING )?INDEX (${read.index.join("|")})\\b`))]) });
-        } else {
-          const plan = await raw<{ table: string; type: string; key: string | null; Extra: string | null }>(`EXPLAIN ${read.sql}`, read.params);
-          const scans = plan.filter((row) => row.type === "ALL" || row.type === "index" || (!read.sorts && /filesort|temporary/.test(row.Extra ?? "")));
-          expect({ read: read.name, scans }).toEqual({ read: read.name, scans: [] });
-          expect({ read: read.name, key: plan[0].key }).toEqual({ read: read.name, key: expect.stringMatching(new RegExp(`^(${read.index.join("|")})$`)) });
-        }
+        const steps = (await raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${read.sql}`, read.params)).map((row) => row.detail);
+        expect({ read: read.name, scans: steps.filter((s) => /^SCAN /.test(s) || (!read.sorts && /TEMP B-TREE/.test(s))) }).toEqual({ read: read.name, scans: [] });
+        expect({ read: read.name, steps }).toEqual({ read: read.name, steps: expect.arrayContaining([expect.stringMatching(new RegExp(`USING (COVERING )?INDEX (${read.index.join("|")})\\b`))]) });
       }
     });
   });
