@@ -88,7 +88,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const secrets = resolveSecrets(config, logger);
 
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, dataDir: config.dataDir });
+  const dataSource = await createDataSource({
+    databaseUrl: config.databaseUrl,
+    replicaUrls: config.databaseReplicaUrls,
+    poolSize: config.databasePoolSize,
+    dataDir: config.dataDir,
+  });
   await dataSource.initialize();
   const applied = await runMigrationsLocked(dataSource);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, 
 import * as entityClasses from "../entities";
 import { migrations } from "../migrations";
 import { DatabaseHosts } from "./hosts";
+import { DEFAULT_POOL_SIZE } from "./pool-size";
 import { MysqlWire, mysqlOutside } from "./mysql-wire";
 import { MAX_ATTEMPTS, backoffMs, driverErrorOf, isOutcomeUnknown, refusedBeforeRunning, retryableKind, type Retryable } from "./retries";
 import { SqliteStatements, SqliteWire } from "./sqlite-wire";
@@ -16,6 +17,7 @@ import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type P
 export { Tx, AtCommit, RunAgainCaughtUp } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
+export { DEFAULT_POOL_SIZE } from "./pool-size";
 export { isOutcomeUnknown } from "./retries";
 
 const entities = Object.values(entityClasses);
@@ -28,6 +30,8 @@ export interface DatabaseOptions {
    */
   replicaUrls?: readonly string[];
   dataDir: string;
+  /** MySQL connections held at most (pool-size.ts); default DEFAULT_POOL_SIZE. */
+  poolSize?: number;
   /** Log SQL (development only; parameters may hold secrets). */
   logging?: boolean;
 }
@@ -51,7 +55,7 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       logging: options.logging ?? false,
       // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
       // of a redeem in a profile); errors still name the SQL that failed.
-      extra: { connectionLimit: 32, enableKeepAlive: true, trace: false, ...(hosts && { stream: hosts.connect }) },
+      extra: { connectionLimit: options.poolSize ?? DEFAULT_POOL_SIZE, enableKeepAlive: true, trace: false, ...(hosts && { stream: hosts.connect }) },
       // mysql-wire.ts sends a transaction's BEGIN with its first statements and its last
       // writes with its COMMIT. Every statement here binds its values; none is built
       // from input (a bound-values-only rule that this makes matter more).
