@@ -1,0 +1,37 @@
+import { loadConfig } from "../../src/config";
+import { DEFAULT_POOL_SIZE, Db, createDataSource } from "../../src/database";
+import { createTestDatabase, mysqlAvailable } from "../support/databases";
+
+/**
+ * The MySQL pool is no cap below what the server's CPU allows (src/database/pool-size.ts):
+ * its size is DATABASE_POOL_SIZE, and that many transactions hold a connection at once.
+ */
+describe("database pool size", () => {
+  it("is DATABASE_POOL_SIZE, above the old 32 unless told", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(DEFAULT_POOL_SIZE);
+    expect(DEFAULT_POOL_SIZE).toBeGreaterThan(32);
+    expect(loadConfig({ DATABASE_POOL_SIZE: "48" }).databasePoolSize).toBe(48);
+    for (const bad of ["0", "-1", "2.5", "many", "1001"]) expect(() => loadConfig({ DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
+  (mysqlAvailable ? it : it.skip)("lets that many transactions wait on the database at once, and no more", async () => {
+    const database = await createTestDatabase("mysql");
+    const dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 40 });
+    await dataSource.initialize();
+    try {
+      const db = new Db(dataSource);
+      // Each transaction holds its connection for 0.4 s: 40 at once end together, the 41st a round later.
+      const sleepers = (count: number) => Promise.all(Array.from({ length: count }, () => db.tx((tx) => tx.select("SELECT SLEEP(0.4) AS s", []))));
+      await sleepers(40); // every connection opened
+      let started = Date.now();
+      await sleepers(40);
+      expect(Date.now() - started).toBeLessThan(750);
+      started = Date.now();
+      await sleepers(41);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(790);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  }, 30_000);
+});
