@@ -6,7 +6,7 @@ import { benchMysqlBase, benchRedisUrl, redisAnswers } from "../server";
 import { runLoad, type Summary } from "../stats";
 import { PASSWORD, inParallel, newPhone } from "../world";
 import { startLoadServer } from "./load-server";
-import { meanAuthorizeMs, readServerMetrics, serverRedeemMs } from "./server-metrics";
+import { between, readServerMetrics } from "./server-metrics";
 
 /**
  * A thousand registers and a slow card network: redeems from `levels` keep-alive
@@ -44,12 +44,15 @@ export interface ConcurrencyRow {
   peakRssMB: number;
   /** The mean authorize call as the server timed it: above the simulator's latency, its timers fired late. */
   authorizeMs: number;
+  /** How long the server's work waited for a database connection: mean, and the share that waited over 10 ms. */
+  connectionWaitMs: number;
+  connectionWaitOver10ms: number;
   /** The server's event-loop delay over the run. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   /** The server's own timing of the redeems: mean, and the histogram bucket under which 99% fell. */
   serverMeanMs: number;
-  serverP99BoundMs: number;
+  serverP99UnderMs: number;
 }
 
 export const DEFAULT_LEVELS = [64, 256, 1024];
@@ -123,11 +126,13 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
             coresBusy,
             rssMB: mb(rssOf(pid)),
             peakRssMB: mb(peak),
-            authorizeMs: meanAuthorizeMs(before, after),
+            authorizeMs: between(before.authorize, after.authorize).meanMs,
+            connectionWaitMs: between(before.connectionWait, after.connectionWait).meanMs,
+            connectionWaitOver10ms: between(before.connectionWait, after.connectionWait, 10).shareOver,
             loopDelayP99Ms: after.loopDelayP99Ms,
             loopDelayMaxMs: after.loopDelayMaxMs,
-            serverMeanMs: serverRedeemMs(before, after).mean,
-            serverP99BoundMs: serverRedeemMs(before, after).p99Bound,
+            serverMeanMs: between(before.redeem, after.redeem).meanMs,
+            serverP99UnderMs: between(before.redeem, after.redeem).p99UnderMs,
           });
         } finally {
           clearInterval(sampler);
@@ -143,10 +148,10 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 export function printConcurrency(rows: ConcurrencyRow[]): void {
-  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "authorize ms", "loop delay p99", "max", "server mean", "server p99 <"];
+  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map((r) =>
-    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.authorizeMs, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99BoundMs].map(String),
+    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

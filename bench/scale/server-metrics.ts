@@ -1,69 +1,75 @@
 /**
  * What the server's /metrics says about where a run's time went: how long its calls to
  * the institution took (a timer that fires late shows here, above the simulator's
- * latency) and how late its event loop ran. Read before and after a run.
+ * latency), how long its work waited for a database connection, how late its event loop
+ * ran, and its own timing of the redeems. Read before and after a run.
  */
+export interface Histogram {
+  /** Cumulative counts by upper bound in seconds (Infinity for +Inf). */
+  buckets: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
 export interface MetricsReading {
-  /** Sum and count of wallet_institution_request_duration_seconds{call="authorize"}. */
-  authorizeSeconds: number;
-  authorizeCount: number;
+  authorize: Histogram;
+  connectionWait: Histogram;
+  redeem: Histogram;
   /** The event loop's delay since the previous reading (prom-client resets it on each). */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  /** Cumulative buckets of wallet_operation_duration_seconds{operation="redeemCode"}: upper bound (s) to count. */
-  redeemBuckets: Map<number, number>;
-  redeemSeconds: number;
-  redeemCount: number;
 }
 
 export async function readServerMetrics(url: string, token: string): Promise<MetricsReading> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
-  const text = await res.text();
-  const sum = (name: string, filter: (labels: string) => boolean) =>
-    text
-      .split("\n")
-      .filter((line) => line.startsWith(name))
-      .map((line) => /^[a-z_]+(\{[^}]*\})? (\S+)/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null && filter(m[1] ?? ""))
-      .reduce((total, m) => total + Number(m[2]), 0);
-  const authorize = (labels: string) => labels.includes('call="authorize"');
-  const redeem = (labels: string) => labels.includes('operation="redeemCode"');
-  const redeemBuckets = new Map<number, number>();
-  for (const line of text.split("\n")) {
-    const m = /^wallet_operation_duration_seconds_bucket\{(.*)\} (\S+)/.exec(line);
-    if (!m || !redeem(m[1])) continue;
-    const le = /le="([^"]+)"/.exec(m[1])?.[1];
-    const bound = le === "+Inf" ? Infinity : Number(le);
-    redeemBuckets.set(bound, (redeemBuckets.get(bound) ?? 0) + Number(m[2]));
-  }
+  const lines = (await res.text()).split("\n");
+  const gauge = (name: string) => {
+    const line = lines.find((l) => l.startsWith(`${name} `));
+    return line ? Math.round(Number(line.split(" ")[1]) * 1000 * 10) / 10 : NaN;
+  };
   return {
-    authorizeSeconds: sum("wallet_institution_request_duration_seconds_sum", authorize),
-    authorizeCount: sum("wallet_institution_request_duration_seconds_count", authorize),
-    loopDelayP99Ms: Math.round(sum("nodejs_eventloop_lag_p99_seconds", () => true) * 1000 * 10) / 10,
-    loopDelayMaxMs: Math.round(sum("nodejs_eventloop_lag_max_seconds", () => true) * 1000 * 10) / 10,
-    redeemBuckets,
-    redeemSeconds: sum("wallet_operation_duration_seconds_sum", redeem),
-    redeemCount: sum("wallet_operation_duration_seconds_count", redeem),
+    authorize: histogram(lines, "wallet_institution_request_duration_seconds", (labels) => labels.includes('call="authorize"')),
+    connectionWait: histogram(lines, "wallet_database_connection_wait_seconds", () => true),
+    redeem: histogram(lines, "wallet_operation_duration_seconds", (labels) => labels.includes('operation="redeemCode"')),
+    loopDelayP99Ms: gauge("nodejs_eventloop_lag_p99_seconds"),
+    loopDelayMaxMs: gauge("nodejs_eventloop_lag_max_seconds"),
   };
 }
 
-/** Mean milliseconds of an authorize call between two readings. */
-export function meanAuthorizeMs(before: MetricsReading, after: MetricsReading): number {
-  const count = after.authorizeCount - before.authorizeCount;
-  return count === 0 ? NaN : Math.round(((after.authorizeSeconds - before.authorizeSeconds) / count) * 1000 * 10) / 10;
+/** A histogram's series, summed over the label sets `filter` keeps. */
+function histogram(lines: string[], name: string, filter: (labels: string) => boolean): Histogram {
+  const out: Histogram = { buckets: new Map(), sum: 0, count: 0 };
+  for (const line of lines) {
+    const m = /^([a-z_]+?)(_bucket|_sum|_count)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name || !filter(m[3] ?? "")) continue;
+    const value = Number(m[4]);
+    if (m[2] === "_sum") out.sum += value;
+    else if (m[2] === "_count") out.count += value;
+    else {
+      const le = /le="([^"]+)"/.exec(m[3] ?? "")?.[1];
+      const bound = le === "+Inf" ? Infinity : Number(le);
+      out.buckets.set(bound, (out.buckets.get(bound) ?? 0) + value);
+    }
+  }
+  return out;
 }
 
 /**
- * The server's own timing of redeems between two readings, from request to response:
- * its mean, and the bucket bound under which 99% fell. Set beside the clients' timing,
- * the difference is time spent before the server began timing (accept, the socket's
- * queue, the loop's turn to read the request).
+ * What happened between two readings of a histogram: the mean in milliseconds, the
+ * bucket bound under which 99% fell, and the share above `overMs` (rounded to a bound).
  */
-export function serverRedeemMs(before: MetricsReading, after: MetricsReading): { mean: number; p99Bound: number } {
-  const count = after.redeemCount - before.redeemCount;
-  if (count === 0) return { mean: NaN, p99Bound: NaN };
-  const bounds = [...after.redeemBuckets.keys()].sort((a, b) => a - b);
-  const p99 = bounds.find((bound) => after.redeemBuckets.get(bound)! - (before.redeemBuckets.get(bound) ?? 0) >= 0.99 * count) ?? Infinity;
-  return { mean: Math.round(((after.redeemSeconds - before.redeemSeconds) / count) * 1000 * 10) / 10, p99Bound: p99 * 1000 };
+export function between(before: Histogram, after: Histogram, overMs = 10): { count: number; meanMs: number; p99UnderMs: number; shareOver: number } {
+  const count = after.count - before.count;
+  if (count === 0) return { count, meanMs: NaN, p99UnderMs: NaN, shareOver: NaN };
+  const bounds = [...after.buckets.keys()].sort((a, b) => a - b);
+  const within = (bound: number) => after.buckets.get(bound)! - (before.buckets.get(bound) ?? 0);
+  const p99 = bounds.find((bound) => within(bound) >= 0.99 * count) ?? Infinity;
+  const over = bounds.find((bound) => bound * 1000 >= overMs);
+  return {
+    count,
+    meanMs: Math.round(((after.sum - before.sum) / count) * 1000 * 10) / 10,
+    p99UnderMs: p99 * 1000,
+    shareOver: over === undefined ? 0 : Math.round((1 - within(over) / count) * 1000) / 1000,
+  };
 }

@@ -96,6 +96,11 @@ export interface DbLogger {
 
 export interface DbOptions {
   logger?: DbLogger;
+  /**
+   * Told, for each MySQL connection taken from the pool, how long the taking waited: above
+   * a millisecond or so, work queues for a connection (DATABASE_POOL_SIZE, pool-size.ts).
+   */
+  onConnectionWait?: (seconds: number) => void;
 }
 
 export interface TxOptions {
@@ -134,6 +139,7 @@ export class Db {
   private readonly sqlite: SqliteStatements | null;
   private readonly logger: DbLogger;
   private readonly hosts: DatabaseHosts | null;
+  private readonly onConnectionWait: (seconds: number) => void;
   #galera = false;
 
   constructor(
@@ -141,6 +147,7 @@ export class Db {
     options: DbOptions = {},
   ) {
     this.logger = options.logger ?? noLogger;
+    this.onConnectionWait = options.onConnectionWait ?? noop;
     this.hosts = hostsOfDataSource.get(dataSource) ?? null;
     if (this.hosts) {
       this.hosts.onGiveUp = (failed, next, reason) =>
@@ -302,12 +309,14 @@ export class Db {
     for (let closed = 0; ; closed++) {
       const runner = this.dataSource.createQueryRunner();
       let connection: MysqlConnection;
+      const asked = process.hrtime.bigint();
       try {
         connection = await mysqlConnectionOf(runner);
       } catch (error) {
         await runner.release();
         throw error;
       }
+      this.onConnectionWait(Number(process.hrtime.bigint() - asked) / 1e9);
       if (!this.hosts || this.hosts.isInUse(socketOf(connection)) || closed >= STALE_CONNECTIONS_CLOSED) return { runner, connection };
       connection.destroy();
       await runner.release();
