@@ -14,21 +14,27 @@ describe("database pool size", () => {
     for (const bad of ["0", "-1", "2.5", "many", "1001"]) expect(() => loadConfig({ DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
-  (mysqlAvailable ? it : it.skip)("lets that many transactions wait on the database at once, and no more", async () => {
+  (mysqlAvailable ? it : it.skip)("lets that many transactions wait on the database at once, and tells how long one more waited for a connection", async () => {
     const database = await createTestDatabase("mysql");
     const dataSource = await createDataSource({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 40 });
     await dataSource.initialize();
     try {
-      const db = new Db(dataSource);
+      const waits: number[] = [];
+      const db = new Db(dataSource, { onConnectionWait: (seconds) => waits.push(seconds) });
       // Each transaction holds its connection for 0.4 s: 40 at once end together, the 41st a round later.
       const sleepers = (count: number) => Promise.all(Array.from({ length: count }, () => db.tx((tx) => tx.select("SELECT SLEEP(0.4) AS s", []))));
       await sleepers(40); // every connection opened
+      waits.length = 0;
       let started = Date.now();
       await sleepers(40);
       expect(Date.now() - started).toBeLessThan(750);
+      expect(waits).toHaveLength(40);
+      expect(Math.max(...waits)).toBeLessThan(0.2);
+      waits.length = 0;
       started = Date.now();
       await sleepers(41);
       expect(Date.now() - started).toBeGreaterThanOrEqual(790);
+      expect(waits.filter((seconds) => seconds >= 0.39)).toHaveLength(1);
     } finally {
       await dataSource.destroy();
       await database.drop();
