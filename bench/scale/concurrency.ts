@@ -3,6 +3,7 @@ import { RegisterClient } from "../../clients/register";
 import { keepAliveFetch } from "../keep-alive-fetch";
 import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
 import { benchMysqlBase, benchRedisUrl, redisAnswers } from "../server";
+import { REDEEM_WARMUP } from "../redeem-pairs";
 import { runLoad, type Summary } from "../stats";
 import { PASSWORD, inParallel, newPhone } from "../world";
 import { startLoadServer } from "./load-server";
@@ -22,7 +23,7 @@ export interface ConcurrencyOptions {
   latenciesMs?: number[];
   /** Redeems per measured run at a level; default: enough for several rounds of every client. */
   countAt?: (concurrency: number) => number;
-  /** Unmeasured redeems at c=16 on each server first, so V8 has optimized the path. */
+  /** Unmeasured redeems at c=16 on each server first, so V8 has optimized the path (default REDEEM_WARMUP). */
   warmup?: number;
   /** Customers whose codes are redeemed. */
   phones?: number;
@@ -105,7 +106,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
           }
         });
       };
-      await redeems(await codes(options.warmup ?? 1000), 16, "warm");
+      await redeems(await codes(options.warmup ?? REDEEM_WARMUP), 16, "warm");
       for (const concurrency of levels) {
         // Codes are issued before the clock starts: only the redeems are timed.
         const issued = await codes(countAt(concurrency));
