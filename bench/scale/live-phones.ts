@@ -55,6 +55,8 @@ export interface LivePhonesResult {
   benchFds: number;
   /** This process's own RSS with every socket open: the client side's cost. */
   benchRssMB: number;
+  /** CPU milliseconds per second (so thousandths of a core) each process spent with every phone subscribed and idle. */
+  idleCpu: CpuPerOp;
   /** Gate subscriptions still open at the end (every one, unless the server dropped some). */
   gatesOpen: number;
 }
@@ -65,6 +67,8 @@ export interface LivePhonesResult {
  * throttle starts refusing (src/services/kernel/guess-throttle.ts).
  */
 const SETUP_CONCURRENCY = 16;
+/** Seconds the CPU of every phone idle is measured over. */
+const IDLE_SECONDS = 5;
 /** Time for the server's collector to catch up before memory is read. */
 const SETTLE_MS = 3000;
 
@@ -133,6 +137,12 @@ export async function livePhonesSection(options: LivePhonesOptions = {}): Promis
     const serverFds = descriptorsOf(pid);
     const benchFds = descriptorsOf(process.pid);
     const benchRss = rssOf(process.pid);
+    // What the subscribed phones cost with nothing happening: the server re-checks every
+    // open socket's credential twice a second (src/open-sockets.ts), which grows with them.
+    const idle = await cpuPerOp(pids, async () => {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+      return { count: IDLE_SECONDS };
+    });
 
     process.stderr.write(`issuing a code to each of the ${active} active phones...\n`);
     await inParallel(active, 16, async (i) => {
@@ -156,6 +166,7 @@ export async function livePhonesSection(options: LivePhonesOptions = {}): Promis
       serverFds,
       benchFds,
       benchRssMB: mb(benchRss),
+      idleCpu: idle.cpu,
       gatesOpen: gateSockets.filter((s) => s.open).length,
     };
     return { result, print: () => printLivePhones(result) };
@@ -177,6 +188,7 @@ export function printLivePhones(r: LivePhonesResult): void {
       `  cpu ms per payment: server ${r.cpu.server}, mysqld ${r.cpu.mysqld}, bench ${r.cpu.bench}; cores busy ${r.coresBusy}`,
       `  server RSS: ${r.rssGatesMB} MB with the gates, ${r.rssActiveMB} MB with the ${r.activePhones} active phones, ${r.rssAllMB} MB with all ${r.phones}`,
       `  per idle phone: ${r.perIdlePhoneKB} KB (goal: < 100 KB)`,
+      `  idle, every phone subscribed: server ${r.idleCpu.server} ms of CPU a second, mysqld ${r.idleCpu.mysqld}, bench ${r.idleCpu.bench}`,
       `  file descriptors: server ${r.serverFds}, bench ${r.benchFds}; bench RSS ${r.benchRssMB} MB; gate sockets open at the end: ${r.gatesOpen}/${r.gates}`,
       "",
     ].join("\n"),
@@ -202,13 +214,15 @@ function checkDescriptors(sockets: number): void {
   }
 }
 
-/** Alone: node dist/bench/scale/live-phones.js [--phones=N] [--active=N] [--gates=N] [--rate=N] [--port=N] */
+/** Alone: node dist/bench/scale/live-phones.js [--phones=N] [--active=N] [--gates=N] [--rate=N] [--port=N] [--env=NAME=value] */
 if (require.main === module) {
   const arg = (name: string) => {
     const value = process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
     return value === undefined ? undefined : Number(value);
   };
-  livePhonesSection({ phones: arg("phones"), activePhones: arg("active"), gates: arg("gates"), perSecond: arg("rate"), port: arg("port") })
+  // --env=NAME=value (repeatable): more server environment, e.g. WS_CREDENTIAL_RECHECK_MS to compare.
+  const env = Object.fromEntries(process.argv.filter((a) => a.startsWith("--env=")).map((a) => a.slice("--env=".length).split(/=(.*)/s, 2)));
+  livePhonesSection({ phones: arg("phones"), activePhones: arg("active"), gates: arg("gates"), perSecond: arg("rate"), port: arg("port"), env })
     .then(({ print }) => print())
     .catch((error) => {
       process.stderr.write(`live phones section failed: ${error instanceof Error ? error.stack : String(error)}\n`);
