@@ -3,13 +3,13 @@ import { DEFAULT_POOL_SIZE, Db, createDataSource } from "../../src/database";
 import { createTestDatabase, mysqlAvailable } from "../support/databases";
 
 /**
- * The MySQL pool is no cap below what the server's CPU allows (src/database/pool-size.ts):
- * its size is DATABASE_POOL_SIZE, and that many transactions hold a connection at once.
+ * The MySQL pool's size is DATABASE_POOL_SIZE (src/database/pool-size.ts): that many
+ * transactions hold a connection at once, and one more is told how long it waited.
  */
 describe("database pool size", () => {
-  it("is DATABASE_POOL_SIZE, above the old 32 unless told", () => {
+  it("is DATABASE_POOL_SIZE, 32 unless told", () => {
     expect(loadConfig({}).databasePoolSize).toBe(DEFAULT_POOL_SIZE);
-    expect(DEFAULT_POOL_SIZE).toBeGreaterThan(32);
+    expect(DEFAULT_POOL_SIZE).toBe(32);
     expect(loadConfig({ DATABASE_POOL_SIZE: "48" }).databasePoolSize).toBe(48);
     for (const bad of ["0", "-1", "2.5", "many", "1001"]) expect(() => loadConfig({ DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
   });
