@@ -88,17 +88,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const secrets = resolveSecrets(config, logger);
 
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, dataDir: config.dataDir });
+  const dataSource = await createDataSource({
+    databaseUrl: config.databaseUrl,
+    replicaUrls: config.databaseReplicaUrls,
+    poolSize: config.databasePoolSize,
+    dataDir: config.dataDir,
+  });
   await dataSource.initialize();
   const applied = await runMigrationsLocked(dataSource);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
-  const db = new Db(dataSource, { logger });
+  const metrics = new WalletMetrics();
+  const db = new Db(dataSource, { logger, onConnectionWait: (seconds) => metrics.connectionWait(seconds) });
   if (await db.detectCluster()) logger.info("the database is a Galera cluster node");
 
   // Rate-limit counters, and live events across instances (see redis.ts).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisNamespace, logger) : undefined;
   await redis?.ready(REDIS_CONNECT_WAIT_MS);
-  const metrics = new WalletMetrics();
   const events = new EventBus(
     redis && {
       namespace: redis.namespace,

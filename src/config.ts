@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import bytes from "bytes";
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import { DEFAULT_POOL_SIZE } from "./database/pool-size";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
 import { keyIdOf, parseKey } from "./services/crypto/key-ring";
 import { HOW_TO_MAKE_A_TOKEN, MIN_TOKEN_BITS, estimatedBits } from "./token-strength";
@@ -90,6 +91,7 @@ const envSchema = z.object({
     .optional()
     .transform((list) => (list ?? "").split(",").map((url) => url.trim()).filter(Boolean))
     .refine((urls) => urls.every((url) => /^mysql:\/\//.test(url)), "DATABASE_REPLICA_URLS must be mysql:// URLs, comma-separated"),
+  DATABASE_POOL_SIZE: intFrom(DEFAULT_POOL_SIZE, 1, 1000),
   DATA_DIR: z.string().min(1).default("./data"),
   ADMIN_TOKEN: strongToken(),
   // Whoever presents it reads /metrics; like ADMIN_TOKEN it must look random (see docs/operations.md).
@@ -319,6 +321,8 @@ export interface Config {
   databaseUrl?: string;
   /** Other nodes of the same Galera cluster (DATABASE_REPLICA_URLS); empty for one server. */
   databaseReplicaUrls: string[];
+  /** MySQL connections this instance may hold at once (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   dataDir: string;
   adminToken?: string;
   /**
@@ -478,6 +482,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrls: e.DATABASE_URL ? e.DATABASE_REPLICA_URLS : [],
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
     metricsToken: e.METRICS_TOKEN,

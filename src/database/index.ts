@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, 
 import * as entityClasses from "../entities";
 import { migrations } from "../migrations";
 import { DatabaseHosts } from "./hosts";
+import { DEFAULT_POOL_SIZE } from "./pool-size";
 import { MysqlWire, mysqlOutside } from "./mysql-wire";
 import { MAX_ATTEMPTS, backoffMs, driverErrorOf, isOutcomeUnknown, refusedBeforeRunning, retryableKind, type Retryable } from "./retries";
 import { SqliteStatements, SqliteWire } from "./sqlite-wire";
@@ -16,6 +17,7 @@ import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type P
 export { Tx, AtCommit, RunAgainCaughtUp } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
+export { DEFAULT_POOL_SIZE } from "./pool-size";
 export { isOutcomeUnknown } from "./retries";
 
 const entities = Object.values(entityClasses);
@@ -28,6 +30,8 @@ export interface DatabaseOptions {
    */
   replicaUrls?: readonly string[];
   dataDir: string;
+  /** MySQL connections held at most (pool-size.ts); default DEFAULT_POOL_SIZE. */
+  poolSize?: number;
   /** Log SQL (development only; parameters may hold secrets). */
   logging?: boolean;
 }
@@ -51,7 +55,7 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       logging: options.logging ?? false,
       // trace: false stops mysql2 capturing a stack trace for every query (5% of the CPU
       // of a redeem in a profile); errors still name the SQL that failed.
-      extra: { connectionLimit: 32, enableKeepAlive: true, trace: false, ...(hosts && { stream: hosts.connect }) },
+      extra: { connectionLimit: options.poolSize ?? DEFAULT_POOL_SIZE, enableKeepAlive: true, trace: false, ...(hosts && { stream: hosts.connect }) },
       // mysql-wire.ts sends a transaction's BEGIN with its first statements and its last
       // writes with its COMMIT. Every statement here binds its values; none is built
       // from input (a bound-values-only rule that this makes matter more).
@@ -92,6 +96,11 @@ export interface DbLogger {
 
 export interface DbOptions {
   logger?: DbLogger;
+  /**
+   * Told, for each MySQL connection taken from the pool, how long the taking waited: above
+   * a millisecond or so, work queues for a connection (DATABASE_POOL_SIZE, pool-size.ts).
+   */
+  onConnectionWait?: (seconds: number) => void;
 }
 
 export interface TxOptions {
@@ -130,6 +139,7 @@ export class Db {
   private readonly sqlite: SqliteStatements | null;
   private readonly logger: DbLogger;
   private readonly hosts: DatabaseHosts | null;
+  private readonly onConnectionWait: (seconds: number) => void;
   #galera = false;
 
   constructor(
@@ -137,6 +147,7 @@ export class Db {
     options: DbOptions = {},
   ) {
     this.logger = options.logger ?? noLogger;
+    this.onConnectionWait = options.onConnectionWait ?? noop;
     this.hosts = hostsOfDataSource.get(dataSource) ?? null;
     if (this.hosts) {
       this.hosts.onGiveUp = (failed, next, reason) =>
@@ -298,12 +309,14 @@ export class Db {
     for (let closed = 0; ; closed++) {
       const runner = this.dataSource.createQueryRunner();
       let connection: MysqlConnection;
+      const asked = process.hrtime.bigint();
       try {
         connection = await mysqlConnectionOf(runner);
       } catch (error) {
         await runner.release();
         throw error;
       }
+      this.onConnectionWait(Number(process.hrtime.bigint() - asked) / 1e9);
       if (!this.hosts || this.hosts.isInUse(socketOf(connection)) || closed >= STALE_CONNECTIONS_CLOSED) return { runner, connection };
       connection.destroy();
       await runner.release();

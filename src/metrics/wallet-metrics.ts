@@ -95,6 +95,13 @@ export class WalletMetrics implements ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly connectionWaitSeconds = new Histogram({
+    name: "wallet_database_connection_wait_seconds",
+    help: "Time a transaction or read waited for a MySQL connection from the pool (DATABASE_POOL_SIZE)",
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Process CPU, memory, event-loop delay, GC: the standard names, without our prefix.
     collectDefaultMetrics({ register: this.registry });
@@ -107,6 +114,10 @@ export class WalletMetrics implements ServiceMetrics {
   institutionCall(call: InstitutionCall, outcome: InstitutionOutcome, seconds: number): void {
     this.institutionChildren.get(call, outcome).observe(seconds);
     if (outcome === "timeout") this.institutionTimeouts.inc({ call });
+  }
+
+  connectionWait(seconds: number): void {
+    this.connectionWaitSeconds.observe(seconds);
   }
 
   rateLimitRefused(limit: Limit): void {

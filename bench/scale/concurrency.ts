@@ -1,0 +1,181 @@
+import { AdminClient } from "../../clients/admin";
+import { RegisterClient } from "../../clients/register";
+import { keepAliveFetch } from "../keep-alive-fetch";
+import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
+import { benchMysqlBase, benchRedisUrl, redisAnswers } from "../server";
+import { REDEEM_WARMUP } from "../redeem-pairs";
+import { runLoad, type Summary } from "../stats";
+import { PASSWORD, inParallel, newPhone } from "../world";
+import { startLoadServer } from "./load-server";
+import { between, readServerMetrics } from "./server-metrics";
+
+/**
+ * A thousand registers and a slow card network: redeems from `levels` keep-alive
+ * clients at once, each client its own register (its own API key and socket), against a
+ * server whose institution simulator answers in each of `latenciesMs`. Throughput should
+ * grow with the clients until the CPU is the bound; past it, the wait is in the queue
+ * for the CPU, and the latency grows as clients / throughput (Little's law).
+ */
+export interface ConcurrencyOptions {
+  mysqlBase?: string;
+  redisUrl?: string | null;
+  levels?: number[];
+  latenciesMs?: number[];
+  /** Redeems per measured run at a level; default: enough for several rounds of every client. */
+  countAt?: (concurrency: number) => number;
+  /** Unmeasured redeems at c=16 on each server first, so V8 has optimized the path (default REDEEM_WARMUP). */
+  warmup?: number;
+  /** Customers whose codes are redeemed. */
+  phones?: number;
+  /** A port for each server (in the order of latenciesMs); else a free one. */
+  ports?: number[];
+  databasePrefix?: string;
+  /** More server environment (e.g. DATABASE_POOL_SIZE, to compare). */
+  env?: Record<string, string>;
+}
+
+export interface ConcurrencyRow {
+  latencyMs: number;
+  concurrency: number;
+  summary: Summary;
+  cpu: CpuPerOp;
+  coresBusy: number;
+  /** The server's resident memory at the end of the run and the most seen during it. */
+  rssMB: number;
+  peakRssMB: number;
+  /** The mean authorize call as the server timed it: above the simulator's latency, its timers fired late. */
+  authorizeMs: number;
+  /** How long the server's work waited for a database connection: mean, and the share that waited over 10 ms. */
+  connectionWaitMs: number;
+  connectionWaitOver10ms: number;
+  /** The server's event-loop delay over the run. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** The server's own timing of the redeems: mean, and the histogram bucket under which 99% fell. */
+  serverMeanMs: number;
+  serverP99UnderMs: number;
+}
+
+export const DEFAULT_LEVELS = [64, 256, 1024];
+export const DEFAULT_LATENCIES_MS = [150, 500];
+/** Six rounds of every client, and at least 2,000 redeems: the first round starts all at once. */
+const defaultCountAt = (c: number) => Math.max(2000, c * 6);
+
+export async function concurrencySection(options: ConcurrencyOptions = {}): Promise<{ rows: ConcurrencyRow[]; print: () => void }> {
+  const mysqlBase = options.mysqlBase ?? benchMysqlBase();
+  const redisUrl = options.redisUrl === null ? undefined : (options.redisUrl ?? ((await redisAnswers(benchRedisUrl())) ? benchRedisUrl() : undefined));
+  const levels = options.levels ?? DEFAULT_LEVELS;
+  const latencies = options.latenciesMs ?? DEFAULT_LATENCIES_MS;
+  const countAt = options.countAt ?? defaultCountAt;
+  const rows: ConcurrencyRow[] = [];
+  for (const [n, latencyMs] of latencies.entries()) {
+    const bench = await startLoadServer({
+      mysqlBase,
+      redisUrl,
+      institutionLatencyMs: latencyMs,
+      databasePrefix: options.databasePrefix,
+      port: options.ports?.[n],
+      env: options.env,
+    });
+    try {
+      const pid = bench.server.process.pid!;
+      const pids = { server: pid, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
+      // One socket per client at the highest level: a register keeps its own connection.
+      const transport = { fetch: keepAliveFetch(Math.max(...levels, 16)) };
+      const admin = new AdminClient(bench.url, bench.adminToken, transport);
+      process.stderr.write(`institution at ${latencyMs} ms: setting up ${options.phones ?? 64} phones and ${Math.max(...levels)} registers...\n`);
+      const phones = await inParallel(options.phones ?? 64, 16, () => newPhone(admin));
+      const store = await admin.createStore("Load Store", "JPY");
+      const registers = await inParallel(Math.max(...levels), 16, async () => new RegisterClient(bench.url, (await admin.issueApiKey("REGISTER", store.id)).key, transport));
+      const codes = (count: number) =>
+        inParallel(count, 64, async (i) => {
+          const p = phones[i % phones.length];
+          return (await p.phone.issuePaymentCode(p.card.id, PASSWORD, null, "none")).code;
+        });
+      // Each client is one register, with one redeem in flight at a time, as a register does.
+      const redeems = (issued: string[], concurrency: number, tag: string) => {
+        let next = 0;
+        const free = registers.slice(0, concurrency);
+        return runLoad(concurrency, issued.length, async (i) => {
+          const register = free.pop()!;
+          try {
+            const payment = await register.redeemCode(issued[next++], { amount: 500, currency: "JPY" }, `load-${tag}-${i}`);
+            if (payment.status !== "APPROVED") throw new Error(`redeem answered ${payment.status}`);
+          } finally {
+            free.push(register);
+          }
+        });
+      };
+      await redeems(await codes(options.warmup ?? REDEEM_WARMUP), 16, "warm");
+      for (const concurrency of levels) {
+        // Codes are issued before the clock starts: only the redeems are timed.
+        const issued = await codes(countAt(concurrency));
+        // Registers keep their connection open all day: every client's socket is opened
+        // (and the keep-alive pool holds it) before the clock starts.
+        await inParallel(concurrency, concurrency, () => transport.fetch(`${bench.url}/ready`));
+        let peak = rssOf(pid);
+        const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
+        try {
+          const before = await readServerMetrics(bench.url, bench.metricsToken);
+          const { result, cpu, coresBusy } = await cpuPerOp(pids, () => redeems(issued, concurrency, `${latencyMs}-${concurrency}`));
+          const after = await readServerMetrics(bench.url, bench.metricsToken);
+          rows.push({
+            latencyMs,
+            concurrency,
+            summary: result,
+            cpu,
+            coresBusy,
+            rssMB: mb(rssOf(pid)),
+            peakRssMB: mb(peak),
+            authorizeMs: between(before.authorize, after.authorize).meanMs,
+            connectionWaitMs: between(before.connectionWait, after.connectionWait).meanMs,
+            connectionWaitOver10ms: between(before.connectionWait, after.connectionWait, 10).shareOver,
+            loopDelayP99Ms: after.loopDelayP99Ms,
+            loopDelayMaxMs: after.loopDelayMaxMs,
+            serverMeanMs: between(before.redeem, after.redeem).meanMs,
+            serverP99UnderMs: between(before.redeem, after.redeem).p99UnderMs,
+          });
+        } finally {
+          clearInterval(sampler);
+        }
+      }
+    } finally {
+      await bench.close();
+    }
+  }
+  return { rows, print: () => printConcurrency(rows) };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+export function printConcurrency(rows: ConcurrencyRow[]): void {
+  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
+  const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
+  const lines = rows.map((r) =>
+    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  process.stdout.write(`\nredeem against a slow institution\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
+}
+
+/** Alone: node dist/bench/scale/concurrency.js [--levels=64,256] [--latencies=150] [--count=N] [--warmup=N] [--phones=N] [--pool=N] */
+if (require.main === module) {
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const list = (value?: string) => value?.split(",").map(Number);
+  const count = arg("count");
+  concurrencySection({
+    levels: list(arg("levels")),
+    latenciesMs: list(arg("latencies")),
+    countAt: count ? () => Number(count) : undefined,
+    warmup: arg("warmup") ? Number(arg("warmup")) : undefined,
+    ports: list(arg("ports")),
+    phones: arg("phones") ? Number(arg("phones")) : undefined,
+    env: arg("pool") ? { DATABASE_POOL_SIZE: arg("pool")! } : undefined,
+  })
+    .then(({ print }) => print())
+    .catch((error) => {
+      process.stderr.write(`concurrency section failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
+}
