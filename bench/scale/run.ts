@@ -9,6 +9,8 @@ import { inProcessServices, type InProcess } from "./in-process";
 import { PHONES, makeActors, type MadeActors } from "./make-actors";
 import { PATHS, type Call, type ScalePath } from "./paths";
 import { seedYear } from "./seed";
+import { concurrencySection } from "./concurrency";
+import { livePhonesSection } from "./live-phones";
 
 /**
  * npm run bench:scale: every path issue 34 names, measured at c=16 against two servers
@@ -21,8 +23,16 @@ import { seedYear } from "./seed";
  *   --only=<text>            the paths whose name contains it (repeatable, comma-separated)
  *   --calls=<n>              measured calls per path (warm-up is a quarter of it)
  *   --no-seed                both sides empty: for developing the paths alone
+ *   --sections=<list>        of paths, concurrency, live-phones (default all three): the
+ *                            last two are a thousand registers against a slow institution
+ *                            (concurrency.ts) and ten thousand phones live (live-phones.ts),
+ *                            each on its own fresh server once the paths' servers are closed
  */
+const SECTIONS = ["paths", "concurrency", "live-phones"] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Options {
+  sections: Section[];
   size: string;
   only: string[];
   calls: number;
@@ -35,7 +45,11 @@ function parseOptions(argv: string[]): Options {
   const size = value("size")[0] ?? "year";
   if (size !== "year" && size !== "ci" && !(Number(size) > 0)) throw new Error(`--size is year, ci or a positive factor, not ${size}`);
   const calls = Number(value("calls")[0] ?? (size === "year" ? 300 : 150));
+  const sections = (value("sections")[0]?.split(",") ?? [...SECTIONS]) as Section[];
+  const unknown = sections.filter((section) => !SECTIONS.includes(section));
+  if (unknown.length > 0) throw new Error(`--sections takes ${SECTIONS.join(", ")}, not ${unknown.join(", ")}`);
   return {
+    sections,
     size,
     only: value("only").flatMap((v) => v.split(",")).filter(Boolean),
     calls,
@@ -75,16 +89,41 @@ async function main(): Promise<void> {
   const mysqlBase = benchMysqlBase();
   const redisUrl = benchRedisUrl();
   const redisUp = await redisAnswers(redisUrl);
-  const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
   const started = Date.now();
-  const sides: Side[] = [];
   const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: options.seed, redis: redisUp, calls: options.calls };
+  if (options.sections.includes("paths")) await pathsSection(options, mysqlBase, redisUp ? redisUrl : undefined, results);
+  const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
+  if (options.sections.includes("concurrency")) {
+    process.stderr.write("redeem at c=64, 256 and 1,024 against a slow institution...\n");
+    const { rows, print } = await concurrencySection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}load_` });
+    results.concurrency = rows;
+    print();
+  }
+  if (options.sections.includes("live-phones")) {
+    process.stderr.write("ten thousand phones and 200 gates live...\n");
+    const { result, print } = await livePhonesSection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}live_` });
+    results.livePhones = result;
+    print();
+  }
+  results.seconds = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(`\n${results.seedSeconds ?? 0} s seeding, ${results.seconds} s in all\n`);
+  const dir = join(__dirname, "..", "..", "..", "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `scale-${options.size}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  process.stdout.write(`written to bench/results/scale-${options.size}.json\n`);
+}
+
+/** Every path on an empty and a seeded server side by side; closes both servers at its end. */
+async function pathsSection(options: Options, mysqlBase: string, redisUrl: string | undefined, results: Record<string, unknown>): Promise<void> {
+  const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
+  const sides: Side[] = [];
   try {
     // BENCH_PORT_BASE: the servers listen on it and the next port (else on free ports).
     const portBase = Number(process.env.BENCH_PORT_BASE ?? 0);
     for (const label of ["empty", "seeded"] as const) {
       const env = portBase ? { PORT: String(portBase + sides.length) } : undefined;
-      const bench = await startBenchServer({ mysqlBase, redisUrl: redisUp ? redisUrl : undefined, databasePrefix: `${prefix}${label}_`, env });
+      const bench = await startBenchServer({ mysqlBase, redisUrl, databasePrefix: `${prefix}${label}_`, env });
       // Closed with the others in `finally`, even if making its actors fails.
       const side = { label, bench } as Side;
       sides.push(side);
@@ -99,7 +138,7 @@ async function main(): Promise<void> {
       }
       side.inProcess = await inProcessServices(side.actors);
       side.pool = createPool({ uri: bench.databaseUrl, connectionLimit: 2 });
-      side.pids = { server: bench.server.process.pid!, mysqld: mysqldPid(), redis: redisUp ? pidOf("redis-server") : null, bench: process.pid };
+      side.pids = { server: bench.server.process.pid!, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
     }
     const transport = { fetch: keepAliveFetch() };
     const chosen = PATHS.filter((path) => options.only.length === 0 || options.only.some((text) => path.name.includes(text)));
@@ -112,17 +151,8 @@ async function main(): Promise<void> {
     }
     results.rows = rows.map((r) => ({ ...r, ratio: ratioOf(r) }));
     results.serverRssMB = Object.fromEntries(sides.map((s) => [s.label, Math.round(rssOf(s.bench.server.process.pid!) / 2 ** 20)]));
-    results.seconds = Math.round((Date.now() - started) / 1000);
     printTable(rows);
-    // The lead wires issue 34's other sections here:
-    // TODO(scale-load): results.concurrency = await concurrencySection(...) (bench/scale/concurrency.ts), behind --only=concurrency
-    // TODO(scale-load): results.livePhones = await livePhonesSection(...) (bench/scale/live-phones.ts), behind --only=live-phones
-    process.stdout.write(`\nserver RSS (MB): ${JSON.stringify(results.serverRssMB)}; ${results.seedSeconds ?? 0} s seeding, ${results.seconds} s in all\n`);
-    const dir = join(__dirname, "..", "..", "..", "bench", "results");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `scale-${options.size}.json`);
-    writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-    process.stdout.write(`written to bench/results/scale-${options.size}.json\n`);
+    process.stdout.write(`\nserver RSS (MB): ${JSON.stringify(results.serverRssMB)}\n`);
   } finally {
     for (const side of sides) {
       await side.pool?.end();
