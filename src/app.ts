@@ -156,7 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const armor = armorProtection(config.limits);
   const format = formatError(logger);
-  const openSockets = new OpenSockets(services.credentials, events, logger, config.websocket.credentialRecheckMs);
+  const openSockets = new OpenSockets(services.credentials, events, logger, clock, config.websocket.credentialRecheckMs, config.websocket.credentialFullRecheckMs);
   const socketRoles = new WeakMap<WebSocket, Caller["kind"]>();
   registerSocketGauge(metrics, wsServer, socketRoles);
   registerDatabaseGauges(metrics, db, clock);

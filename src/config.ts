@@ -230,6 +230,8 @@ const envSchema = z.object({
   WS_KEEPALIVE_MS: intFrom(30_000, 100),
   // Half a second: an end whose announcement never arrives (Redis down) closes the sockets within a second.
   WS_CREDENTIAL_RECHECK_MS: intFrom(500, 100),
+  // A minute: what the half-second look at credentials ended lately cannot see (a row deleted).
+  WS_CREDENTIAL_FULL_RECHECK_MS: intFrom(60_000, 100),
   FEED_SETTLE_MS: intFrom(2000),
   MAX_QUERY_DEPTH: intFrom(10, 2),
   MAX_ALIASES: intFrom(15, 1),
@@ -414,8 +416,10 @@ export interface Config {
     /** Browser origins allowed to open a socket; clients that send no Origin are not browsers. */
     allowedOrigins: string[];
     keepAliveMs: number;
-    /** Every open socket's credential is re-checked this often (what no announcement named: expiry, a lost event). */
+    /** Credentials ended lately (revoked, expired) are looked for this often: what no announcement named (expiry, a lost event). */
     credentialRecheckMs: number;
+    /** Every open socket's credential is re-checked this often: what the look at recent ends cannot see. */
+    credentialFullRecheckMs: number;
   };
   rateLimits: {
     loginPerPhonePerMin: number;
@@ -566,6 +570,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedOrigins: e.WS_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
       keepAliveMs: e.WS_KEEPALIVE_MS,
       credentialRecheckMs: e.WS_CREDENTIAL_RECHECK_MS,
+      credentialFullRecheckMs: e.WS_CREDENTIAL_FULL_RECHECK_MS,
     },
     rateLimits: {
       loginPerPhonePerMin: e.RATE_LOGIN_PER_PHONE_PER_MIN,

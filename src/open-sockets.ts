@@ -14,24 +14,45 @@ export interface OpenSocket {
 export const CREDENTIAL_ENDED_REASON = "The credential has ended";
 
 /**
+ * How far back past the last look each look reaches: an end is stamped by its instance's
+ * clock before its transaction commits, so one committed late, or stamped by a clock a
+ * little behind this one, still falls in the next look's range.
+ */
+export const RECENT_OVERLAP_MS = 10_000;
+
+/**
  * The sockets this instance holds, by the credential that opened them. When a credential
  * ends, the instance that ended it announces it (at once here, through Redis to the
  * others); each instance then asks the database which of the named sockets' credentials
- * still hold and closes the rest with 4403. A periodic re-check of every socket catches
- * what no announcement named: a session that expired, or an announcement Redis lost.
+ * still hold and closes the rest with 4403.
+ *
+ * What no announcement named (a session that expired, an announcement Redis lost) is
+ * found by asking the database, every `recheckEveryMs`, for the credentials that ended
+ * since the last look, less RECENT_OVERLAP_MS: indexed ranges whose cost follows the
+ * credentials that ended, not the sockets open (a look at every socket's credential, with
+ * ten thousand phones subscribed, took a quarter of the server's thread twice a second).
+ * Every `fullEveryMs` every socket's credential is checked whole, for what a look at recent
+ * ends cannot see: a credential's row deleted.
  */
 export class OpenSockets {
   private readonly byCredential = new Map<string, Set<OpenSocket>>();
   private readonly stopListening: () => void;
   private readonly timer: NodeJS.Timeout;
   private sweeping = false;
+  /** When the last look that answered began; the next asks from here less the overlap. */
+  private lookedAt: Date;
+  private fullAt: number;
 
   constructor(
     private readonly credentials: CredentialService,
     events: EventBus,
     private readonly logger: Logger,
+    private readonly clock: { now(): Date },
     recheckEveryMs: number,
+    private readonly fullEveryMs: number,
   ) {
+    this.lookedAt = clock.now();
+    this.fullAt = Date.now();
     this.stopListening = events.onCredentialsEnded((ended) => void this.recheck(this.entries().filter((e) => endedFor(e.caller, ended))));
     this.timer = setInterval(() => void this.sweep(), recheckEveryMs);
     this.timer.unref();
@@ -69,12 +90,33 @@ export class OpenSockets {
   }
 
   private async sweep(): Promise<void> {
-    if (this.sweeping) return;
+    if (this.sweeping || this.byCredential.size === 0) return;
     this.sweeping = true;
     try {
-      await this.recheck(this.entries());
+      if (Date.now() - this.fullAt >= this.fullEveryMs) {
+        this.fullAt = Date.now();
+        await this.recheck(this.entries());
+      } else {
+        await this.closeEndedLately();
+      }
     } finally {
       this.sweeping = false;
+    }
+  }
+
+  private async closeEndedLately(): Promise<void> {
+    const looking = this.clock.now();
+    try {
+      const ended = await this.credentials.endedSince(new Date(this.lookedAt.getTime() - RECENT_OVERLAP_MS));
+      this.lookedAt = looking;
+      for (const id of ended) {
+        for (const key of [`session:${id}`, `key:${id}`]) {
+          for (const entry of this.byCredential.get(key) ?? []) entry.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON);
+        }
+      }
+    } catch (error) {
+      // The next look asks from the same time again.
+      this.logger.warn({ err: (error as Error)?.message ?? String(error) }, "could not look for credentials ended lately");
     }
   }
 

@@ -132,9 +132,30 @@ describe.each(engines)("credentials that end, end on open sockets too (%s)", (en
 describe("the periodic re-check", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer("sqlite", { env: { WS_CREDENTIAL_RECHECK_MS: "200" } });
+    server = await startTestServer("sqlite", { env: { WS_CREDENTIAL_RECHECK_MS: "200", WS_CREDENTIAL_FULL_RECHECK_MS: "1000" } });
   });
   afterAll(() => server.close());
+
+  it("closes a socket whose session expired", async () => {
+    const shopper = await newShopper(server.url);
+    await listening(shopper.phone);
+    const expired = new Date(Date.now() - 1000).toISOString().replace("T", " ").replace("Z", "");
+    await server.app.dataSource.query("UPDATE customer_sessions SET expiresAt = ? WHERE customerId = ?", [expired, shopper.customerId]);
+    expect(await closedWithin(shopper.phone.live, 2000)).toBe(4403);
+  });
+
+  it("closes a socket whose session is gone from the database, by the whole re-check", async () => {
+    const shopper = await newShopper(server.url);
+    await listening(shopper.phone);
+    await server.app.dataSource.query("DELETE FROM customer_sessions WHERE customerId = ?", [shopper.customerId]);
+    expect(await closedWithin(shopper.phone.live, 3000)).toBe(4403);
+  });
+
+  it("keeps a socket whose session holds through the looks and the whole re-checks", async () => {
+    const shopper = await newShopper(server.url);
+    await listening(shopper.phone);
+    expect(await closedWithin(shopper.phone.live, 2500)).toBe(null);
+  });
 
   it("closes a socket whose session ended without an announcement (one Redis lost)", async () => {
     const shopper = await newShopper(server.url);

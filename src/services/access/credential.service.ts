@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { In, IsNull, MoreThan, type EntityManager } from "typeorm";
+import { Between, In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from "typeorm";
 import { ApiKeyEntity, CustomerEntity, DeviceEntity, PushSubscriptionEntity, SessionEntity } from "../../entities";
 import { affectedRows } from "../../database";
 import type { Caller } from "../kernel/caller";
@@ -87,6 +87,23 @@ export class CredentialService {
       for (const row of rows) live.add(row.id);
     }
     return live;
+  }
+
+  /**
+   * The credentials that ended at or after `since` (revoked, or a session that expired
+   * since then and by now), asked of the database: each an indexed range, so its cost
+   * follows the credentials that ended, not the sockets open.
+   */
+  async endedSince(since: Date): Promise<Set<string>> {
+    const now = this.deps.clock.now();
+    const ended = new Set<string>();
+    await this.deps.db.read(async (m) => {
+      const select = { id: true } as const;
+      for (const row of await m.find(SessionEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } })) ended.add(row.id);
+      for (const row of await m.find(SessionEntity, { select, where: { expiresAt: Between(since, now) } })) ended.add(row.id);
+      for (const row of await m.find(ApiKeyEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } })) ended.add(row.id);
+    });
+    return ended;
   }
 
   /** Whether the session still holds, as `m`'s transaction sees it. */
