@@ -61,7 +61,9 @@ export function seedSizes(size: SeedSize): SeedSizes {
     bills: n(YEAR.bills, 200),
     // Fewer events at small sizes, so each still has tens of tickets.
     events: Math.max(10, Math.round(YEAR.events * Math.sqrt(factor))),
-    bigEventTickets: n(YEAR.bigEventTickets, 100),
+    // From a tenth of a year up the actors' event keeps its 50,000 tickets: gateSnapshot's
+    // size is the issue's whole event, not a share.
+    bigEventTickets: factor >= 0.1 ? YEAR.bigEventTickets : n(YEAR.bigEventTickets, 100),
     otherTickets: n(YEAR.otherTickets, 200),
     admissions: n(YEAR.admissions, 1_000),
   };
