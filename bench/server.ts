@@ -63,28 +63,40 @@ export async function startBenchServer(options: {
   const adminToken = randomBytes(32).toString("base64url");
   const cardKey = randomBytes(32).toString("hex");
   const databaseUrl = `${options.mysqlBase}/${database}`;
-  const server = await spawnServer(
-    {
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-      ADMIN_TOKEN: adminToken,
-      CARD_KEY: cardKey,
-      TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      // Production refuses the localhost relying party; the bench makes no passkey.
-      WEBAUTHN_RP_ID: "wallet.example.com",
-      WEBAUTHN_ORIGINS: "https://wallet.example.com",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
-      INSTITUTION_LATENCY_MS: "0",
-      PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),
-      RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
-      RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
-      RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
-      ...options.env,
-    },
-    { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
-  );
+  const dropDatabase = async () => {
+    const c = await createConnection({ uri: options.mysqlBase });
+    await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await c.end();
+  };
+  let server: Awaited<ReturnType<typeof spawnServer>>;
+  try {
+    server = await spawnServer(
+      {
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ADMIN_TOKEN: adminToken,
+        CARD_KEY: cardKey,
+        TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        // Production refuses the localhost relying party; the bench makes no passkey.
+        WEBAUTHN_RP_ID: "wallet.example.com",
+        WEBAUTHN_ORIGINS: "https://wallet.example.com",
+        DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
+        INSTITUTION_LATENCY_MS: "0",
+        PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),
+        RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
+        RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
+        RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
+        ...options.env,
+      },
+      { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
+    );
+  } catch (error) {
+    // A server that never answered leaves no database behind either.
+    await dropDatabase();
+    throw error;
+  }
   return {
     server,
     url: server.url,
@@ -93,9 +105,7 @@ export async function startBenchServer(options: {
     databaseUrl,
     close: async () => {
       await server.stop();
-      const c = await createConnection({ uri: options.mysqlBase });
-      await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      await c.end();
+      await dropDatabase();
     },
   };
 }
