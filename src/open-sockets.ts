@@ -109,10 +109,8 @@ export class OpenSockets {
     try {
       const ended = await this.credentials.endedSince(new Date(this.lookedAt.getTime() - RECENT_OVERLAP_MS));
       this.lookedAt = looking;
-      for (const id of ended) {
-        for (const key of [`session:${id}`, `key:${id}`]) {
-          for (const entry of this.byCredential.get(key) ?? []) entry.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON);
-        }
+      for (const credential of ended) {
+        for (const entry of this.byCredential.get(keyOfCredential(credential)) ?? []) entry.socket.close(CloseCode.Forbidden, CREDENTIAL_ENDED_REASON);
       }
     } catch (error) {
       // The next look asks from the same time again.
@@ -138,6 +136,7 @@ const idOf = (credential: CredentialId): string => ("session" in credential ? cr
 
 function keyOf(caller: Caller): string | null {
   const credential = credentialOf(caller);
-  if (!credential) return null;
-  return "session" in credential ? `session:${credential.session}` : `key:${credential.apiKey}`;
+  return credential && keyOfCredential(credential);
 }
+
+const keyOfCredential = (credential: CredentialId): string => ("session" in credential ? `session:${credential.session}` : `key:${credential.apiKey}`);

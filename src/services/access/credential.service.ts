@@ -94,16 +94,15 @@ export class CredentialService {
    * since then and by now), asked of the database: each an indexed range, so its cost
    * follows the credentials that ended, not the sockets open.
    */
-  async endedSince(since: Date): Promise<Set<string>> {
+  async endedSince(since: Date): Promise<CredentialId[]> {
     const now = this.deps.clock.now();
-    const ended = new Set<string>();
-    await this.deps.db.read(async (m) => {
+    return this.deps.db.read(async (m) => {
       const select = { id: true } as const;
-      for (const row of await m.find(SessionEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } })) ended.add(row.id);
-      for (const row of await m.find(SessionEntity, { select, where: { expiresAt: Between(since, now) } })) ended.add(row.id);
-      for (const row of await m.find(ApiKeyEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } })) ended.add(row.id);
+      const revoked = await m.find(SessionEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } });
+      const expired = await m.find(SessionEntity, { select, where: { expiresAt: Between(since, now) } });
+      const keys = await m.find(ApiKeyEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } });
+      return [...[...revoked, ...expired].map((row) => ({ session: row.id })), ...keys.map((row) => ({ apiKey: row.id }))];
     });
-    return ended;
   }
 
   /** Whether the session still holds, as `m`'s transaction sees it. */
