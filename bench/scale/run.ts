@@ -11,6 +11,7 @@ import { PATHS, type Call, type ScalePath } from "./paths";
 import { seedYear } from "./seed";
 import { concurrencySection } from "./concurrency";
 import { livePhonesSection } from "./live-phones";
+import { withServerSizedForAYear } from "./server-settings";
 
 /**
  * npm run bench:scale: every path issue 34 names, measured at c=16 against two servers
@@ -91,7 +92,10 @@ async function main(): Promise<void> {
   const redisUp = await redisAnswers(redisUrl);
   const started = Date.now();
   const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: options.seed, redis: redisUp, calls: options.calls };
-  if (options.sections.includes("paths")) await pathsSection(options, mysqlBase, redisUp ? redisUrl : undefined, results);
+  if (options.sections.includes("paths")) {
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    await withServerSizedForAYear(mysqlBase, log, () => pathsSection(options, mysqlBase, redisUp ? redisUrl : undefined, results));
+  }
   const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
   if (options.sections.includes("concurrency")) {
     process.stderr.write("redeem at c=64, 256 and 1,024 against a slow institution...\n");

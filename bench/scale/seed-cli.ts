@@ -3,6 +3,7 @@ import { createConnection } from "mysql2/promise";
 import { createDataSource } from "../../src/database";
 import { insertActors } from "./seed-actors";
 import { seedYear } from "./seed";
+import { withServerSizedForAYear } from "./server-settings";
 
 /**
  * Seeds a fresh database on its own, to measure the seeder:
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   await dataSource.runMigrations();
   await dataSource.destroy();
   const actors = await insertActors(databaseUrl);
-  await seedYear(databaseUrl, actors, size);
+  await withServerSizedForAYear(base, (line) => console.log(line), () => seedYear(databaseUrl, actors, size));
 }
 
 main().catch((error) => {

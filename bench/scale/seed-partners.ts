@@ -1,31 +1,44 @@
 import { luhnCheckDigit } from "../../src/services/crypto/luhn";
-import { at, idAt, text, type Batch } from "./seed-sql";
-import { BATCH_ROWS, DAY_MS, between, pick, sha256, type SeedWorld } from "./seed-world";
+import { at, text, type Batch, type SqlJob } from "./seed-sql";
+import { idOf, idSql, isoSql, pickSql, serials, sha256Sql, shareSql, timeSql } from "./seed-sql-expr";
+import { BATCH_ROWS, DAY_MS, HELPER_TABLES, SQL_CHUNK, TAG, phoneSql, type SeedWorld } from "./seed-world";
 
 /**
  * The operator around the actors: other stores (the first quarter in the actors'
- * program), other partners, and the program's members. Made before the year starts.
+ * program) and other partners, made before the year starts; and the helper tables that
+ * number them for the SQL-made rows, the actors' own as number 0.
  */
 export function* storesAndPartners(world: SeedWorld): Generator<Batch[]> {
   const made = world.start - 40 * DAY_MS;
   const storeRows: string[] = [];
-  for (let i = 0; i < world.sizes.stores; i++) {
-    const store = { id: idAt(made + i), name: `Seed Store ${i + 1}` };
-    world.stores.push(store);
-    const program = world.programId !== null && i < world.sizes.stores / 4 ? text(world.programId) : "NULL";
-    storeRows.push(`(${text(store.id)},${text(store.name)},'JPY',${program},${at(made + i)},'UTC')`);
+  const numbered = [`(0,${text(world.busiest.id)},${text(world.busiest.name)})`];
+  for (let i = 1; i <= world.sizes.stores; i++) {
+    const id = idOf(made + i, TAG.store, i);
+    const name = `Seed Store ${i}`;
+    const program = world.programId !== null && i <= programStores(world) ? text(world.programId) : "NULL";
+    storeRows.push(`(${text(id)},${text(name)},'JPY',${program},${at(made + i)},'UTC')`);
+    numbered.push(`(${i},${text(id)},${text(name)})`);
   }
   const partnerRows: string[] = [];
-  for (let i = 0; i < world.sizes.partners; i++) {
-    const id = idAt(made + 100 + i);
-    world.partnerIds.push(id);
-    partnerRows.push(`(${text(id)},${text(`Seed Partner ${i + 1}`)},${at(made + 100 + i)})`);
+  const partners = [`(0,${text(world.actors.partner.id)})`];
+  for (let i = 1; i <= world.sizes.partners; i++) {
+    const id = seedPartnerId(world, i);
+    partnerRows.push(`(${text(id)},${text(`Seed Partner ${i}`)},${at(made + 100 + i)})`);
+    partners.push(`(${i},${text(id)})`);
   }
   yield [
     { table: "stores", columns: ["id", "name", "currency", "programId", "createdAt", "timeZone"], rows: storeRows },
     { table: "partners", columns: ["id", "name", "createdAt"], rows: partnerRows },
+    { table: HELPER_TABLES.stores, columns: ["n", "id", "name"], rows: numbered },
+    { table: HELPER_TABLES.partners, columns: ["n", "id"], rows: partners },
   ];
 }
+
+/** Seeded partner `i` (from 1)'s id. */
+export const seedPartnerId = (world: SeedWorld, i: number): string => idOf(world.start - 40 * DAY_MS + 100 + i, TAG.partner, i);
+
+/** Stores 1 to this number earn points in the actors' program (and the busiest, number 0). */
+const programStores = (world: SeedWorld) => Math.ceil(world.sizes.stores / 4);
 
 /** A member number as membership.service.ts makes them (eleven digits and a Luhn digit), from a serial. */
 function memberNumber(world: SeedWorld, serial: number): string {
@@ -36,56 +49,73 @@ function memberNumber(world: SeedWorld, serial: number): string {
   }
 }
 
+/** Members join over the ten days before the year, this far apart. */
+const memberStep = (world: SeedWorld) => Math.floor((10 * DAY_MS) / memberCount(world));
+const memberCount = (world: SeedWorld) => Math.min(world.sizes.members, world.sizes.customers);
+const memberJoined = (world: SeedWorld, i: string | number) => `(${world.start - 10 * DAY_MS} + ${i} * ${memberStep(world)})`;
+
 /**
- * The actors' program over the year: members (every other customer, up to the size),
- * and their earnings at the program's stores, each a settlement with its EARN movement
- * and the lot it adds, in time order. Redemptions are left out: each would have to
- * take from the member's lots in order, and a feed of earnings pages the same.
+ * The actors' program's members, spread evenly over the customers; made here, as their
+ * numbers carry a Luhn digit.
  */
-export function* points(world: SeedWorld): Generator<Batch[]> {
+export function* memberships(world: SeedWorld): Generator<Batch[]> {
   if (world.programId === null) return;
-  const programId = world.programId;
-  const members: Array<{ id: string; number: string }> = [];
-  const count = Math.min(world.sizes.members, world.customerIds.length);
+  const count = memberCount(world);
   for (let from = 0; from < count; from += BATCH_ROWS) {
     const rows: string[] = [];
     for (let i = from; i < Math.min(count, from + BATCH_ROWS); i++) {
-      const joined = world.start - 10 * DAY_MS + (i / count) * 10 * DAY_MS;
-      const member = { id: idAt(joined), number: memberNumber(world, i) };
-      members.push(member);
-      const customer = Math.floor((i * world.customerIds.length) / count);
-      rows.push(`(${text(member.id)},${text(programId)},${text(world.customerIds[customer])},${text(member.number)},${at(joined)},0)`);
+      const joined = world.start - 10 * DAY_MS + i * memberStep(world);
+      const customer = Math.floor((i * world.sizes.customers) / count);
+      rows.push(`(${text(idOf(joined, TAG.member, i))},${text(world.programId)},${text(world.customerId(customer))},${text(memberNumber(world, i))},${at(joined)},0)`);
     }
     yield [{ table: "memberships", columns: ["id", "programId", "customerId", "memberNumber", "createdAt", "lookupAllowed"], rows }];
   }
-  const programStores = [world.busiest, ...world.stores.slice(0, Math.ceil(world.sizes.stores / 4))];
+}
+
+/**
+ * The program's year: earnings at its stores, each a settlement with its EARN movement
+ * and the lot it adds, in time order, the busiest store settling half. Redemptions are
+ * left out: each would have to take from the member's lots in order, and a feed of
+ * earnings pages the same.
+ */
+export function points(world: SeedWorld): SqlJob[] {
+  if (world.programId === null) return [];
   const total = world.sizes.pointMovements;
-  const step = (world.end - world.start) / total;
-  const keepMs = world.programExpiryDays * DAY_MS;
-  for (let from = 0; from < total; from += BATCH_ROWS) {
-    const settlements: string[] = [];
-    const movements: string[] = [];
-    const lots: string[] = [];
-    for (let i = from; i < Math.min(total, from + BATCH_ROWS); i++) {
-      const created = world.start + i * step + Math.random() * step;
-      // The busiest store settles half of them.
-      const store = Math.random() < 0.5 ? world.busiest : programStores[pick(programStores.length)];
-      const member = members[pick(members.length)];
-      const purchase = 100 + pick(200) * 50;
-      const earned = Math.max(1, Math.floor(purchase / 100));
-      const settlementId = idAt(created);
-      settlements.push(`(${text(settlementId)},${text(member.id)},${text(store.id)},${purchase},0,${earned},0,${at(created)},'SETTLED')`);
-      movements.push(
-        `(${text(idAt(created))},${text(programId)},${text(member.id)},${text(member.number)},'EARN',${earned},${text(store.id)},${text(settlementId)},${at(created + keepMs)},${at(created)})`,
-      );
-      lots.push(`(${text(idAt(created))},${text(member.id)},${earned},${earned},${at(created + keepMs)},${at(created)})`);
-    }
-    yield [
-      { table: "point_settlements", columns: ["id", "membershipId", "storeId", "purchaseAmount", "pointsRedeemed", "pointsEarned", "discount", "createdAt", "state"], rows: settlements },
-      { table: "point_movements", columns: ["id", "programId", "membershipId", "memberNumber", "kind", "points", "storeId", "settlementId", "expiresAt", "createdAt"], rows: movements },
-      { table: "point_lots", columns: ["id", "membershipId", "points", "remaining", "expiresAt", "createdAt"], rows: lots },
-    ];
+  const step = world.stepOver(total);
+  const created = `(${world.start} + seq * ${step} + FLOOR(${shareSql("T", "seq")} * ${step}))`;
+  const expires = timeSql(`${created} + ${world.programExpiryDays * DAY_MS}`);
+  const store = `IF(${shareSql("B", "seq")} < 0.5, 0, ${pickSql("P", "seq", programStores(world) + 1)})`;
+  const member = pickSql("m", "seq", memberCount(world));
+  const memberId = idSql(memberJoined(world, member), TAG.member, member);
+  const purchase = `(100 + ${pickSql("u", "seq", 200)} * 50)`;
+  const earned = `GREATEST(1, FLOOR(${purchase} / 100))`;
+  const settlementId = idSql(created, TAG.settlement, "seq");
+  const jobs: SqlJob[] = [];
+  for (let from = 0; from < total; from += SQL_CHUNK) {
+    const range = serials(from, Math.min(total, from + SQL_CHUNK));
+    jobs.push(
+      {
+        table: "point_settlements",
+        sql:
+          `INSERT INTO point_settlements (id, membershipId, storeId, purchaseAmount, pointsRedeemed, pointsEarned, discount, createdAt, state) ` +
+          `SELECT ${settlementId}, ${memberId}, st.id, ${purchase}, 0, ${earned}, 0, ${timeSql(created)}, 'SETTLED' FROM ${range} JOIN ${HELPER_TABLES.stores} st ON st.n = ${store}`,
+      },
+      {
+        table: "point_movements",
+        sql:
+          `INSERT INTO point_movements (id, programId, membershipId, memberNumber, kind, points, storeId, settlementId, expiresAt, createdAt) ` +
+          `SELECT ${idSql(created, TAG.movement, "seq")}, ${text(world.programId)}, m.id, m.memberNumber, 'EARN', ${earned}, st.id, ${settlementId}, ${expires}, ${timeSql(created)} ` +
+          `FROM ${range} JOIN ${HELPER_TABLES.stores} st ON st.n = ${store} JOIN memberships m ON m.id = ${memberId}`,
+      },
+      {
+        table: "point_lots",
+        sql:
+          `INSERT INTO point_lots (id, membershipId, points, remaining, expiresAt, createdAt) ` +
+          `SELECT ${idSql(created, TAG.lot, "seq")}, ${memberId}, ${earned}, ${earned}, ${expires}, ${timeSql(created)} FROM ${range}`,
+      },
+    );
   }
+  return jobs;
 }
 
 /**
@@ -94,35 +124,34 @@ export function* points(world: SeedWorld): Generator<Batch[]> {
  * store (some cancelled, some still open and already told overdue), a bill not yet due
  * is open or paid. Content hashes are made as bill.service.ts makes them.
  */
-export function* bills(world: SeedWorld): Generator<Batch[]> {
+export function bills(world: SeedWorld): SqlJob[] {
   const total = world.sizes.bills;
-  const step = (world.end - world.start) / total;
-  const partner = world.actors.partner.id;
-  const stores = [world.busiest, ...world.stores];
-  const columns = ["id", "partnerId", "reference", "customerPhone", "amount", "currency", "description", "dueDate", "status", "contentHash", "paidAt", "paidAtStoreId", "paidAtStoreName", "tender", "createdAt", "overdueNotifiedAt"];
-  for (let from = 0; from < total; from += BATCH_ROWS) {
-    const rows: string[] = [];
-    for (let i = from; i < Math.min(total, from + BATCH_ROWS); i++) {
-      const created = world.start + i * step + Math.random() * step;
-      const partnerId = Math.random() < world.sizes.partnerShare ? partner : world.partnerIds[pick(world.partnerIds.length)];
-      const phone = world.phones[pick(world.phones.length)];
-      const amount = 500 + pick(100) * 100;
-      const due = Math.floor((created + 14 * DAY_MS) / 1000) * 1000;
-      const description = "Monthly charge";
-      const contentHash = sha256(JSON.stringify({ customerPhone: phone, amount, currency: "JPY", dueDate: new Date(due).toISOString(), description }));
-      const roll = Math.random();
-      const pastDue = due < world.end;
-      const status = pastDue ? (roll < 0.85 ? "PAID" : roll < 0.9 ? "CANCELLED" : "OPEN") : roll < 0.6 ? "OPEN" : "PAID";
-      let paid = "NULL,NULL,NULL,NULL";
-      if (status === "PAID") {
-        const store = stores[pick(stores.length)];
-        paid = `${at(between(created, Math.min(due, world.end)))},${text(store.id)},${text(store.name)},'CASH'`;
-      }
-      const told = status === "OPEN" && pastDue ? at(Math.min(due + 3_600_000, world.end)) : "NULL";
-      rows.push(
-        `(${text(idAt(created))},${text(partnerId)},${text(`seed-${i}`)},${text(phone)},${amount},'JPY','${description}',${at(due)},'${status}',${text(contentHash)},${paid},${at(created)},${told})`,
-      );
-    }
-    yield [{ table: "bills", columns, rows }];
+  const step = world.stepOver(total);
+  const created = `(${world.start} + seq * ${step} + FLOOR(${shareSql("t", "seq")} * ${step}))`;
+  const partner = `IF(${shareSql("p", "seq")} < ${world.sizes.partnerShare}, 0, 1 + ${pickSql("q", "seq", world.sizes.partners)})`;
+  const phone = phoneSql(pickSql("h", "seq", world.sizes.customers));
+  const amount = `(500 + ${pickSql("a", "seq", 100)} * 100)`;
+  const due = `(FLOOR((${created} + ${14 * DAY_MS}) / 1000) * 1000)`;
+  const contentHash = sha256Sql(
+    `CONCAT('{"customerPhone":"', ${phone}, '","amount":', ${amount}, ',"currency":"JPY","dueDate":"', ${isoSql(due)}, '","description":"Monthly charge"}')`,
+  );
+  const roll = pickSql("r", "seq", 100);
+  const pastDue = `(${due} < ${world.end})`;
+  const status = `IF(${pastDue}, CASE WHEN ${roll} < 85 THEN 'PAID' WHEN ${roll} < 90 THEN 'CANCELLED' ELSE 'OPEN' END, IF(${roll} < 60, 'OPEN', 'PAID'))`;
+  const paid = `(${status} = 'PAID')`;
+  const paidAt = `${created} + FLOOR(${shareSql("w", "seq")} * (LEAST(${due}, ${world.end}) - ${created}))`;
+  const jobs: SqlJob[] = [];
+  for (let from = 0; from < total; from += SQL_CHUNK) {
+    jobs.push({
+      table: "bills",
+      sql:
+        `INSERT INTO bills (id, partnerId, reference, customerPhone, amount, currency, description, dueDate, status, contentHash, paidAt, paidAtStoreId, paidAtStoreName, tender, createdAt, overdueNotifiedAt) ` +
+        `SELECT ${idSql(created, TAG.bill, "seq")}, p.id, CONCAT('seed-', seq), ${phone}, ${amount}, 'JPY', 'Monthly charge', ${timeSql(due)}, ${status}, ${contentHash}, ` +
+        `IF(${paid}, ${timeSql(paidAt)}, NULL), IF(${paid}, st.id, NULL), IF(${paid}, st.name, NULL), IF(${paid}, 'CASH', NULL), ${timeSql(created)}, ` +
+        `IF(${status} = 'OPEN' AND ${pastDue}, ${timeSql(`LEAST(${due} + 3600000, ${world.end})`)}, NULL) ` +
+        `FROM ${serials(from, Math.min(total, from + SQL_CHUNK))} JOIN ${HELPER_TABLES.partners} p ON p.n = ${partner} ` +
+        `JOIN ${HELPER_TABLES.stores} st ON st.n = ${pickSql("z", "seq", world.sizes.stores + 1)}`,
+    });
   }
+  return jobs;
 }

@@ -44,8 +44,12 @@ export function text(value: string): string {
   return `'${value}'`;
 }
 
-/** NULL or the literal. */
-export const orNull = (value: string | null): string => (value === null ? "NULL" : value);
+
+/** One INSERT … SELECT that makes a share of a table's rows inside MariaDB (seed-sql-expr.ts). */
+export interface SqlJob {
+  table: string;
+  sql: string;
+}
 
 /** One table's rows, as VALUES tuples already written as SQL. */
 export interface Batch {
@@ -69,7 +73,8 @@ export class BulkWriter {
     const opened = await Promise.all(
       Array.from({ length: connections }, async () => {
         const c = await createConnection({ uri: databaseUrl, timezone: "Z" });
-        await c.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
+        // UTC: the SQL-made rows' times are FROM_UNIXTIME of milliseconds.
+        await c.query("SET SESSION unique_checks = 0, foreign_key_checks = 0, time_zone = '+00:00'");
         return c;
       }),
     );
@@ -96,6 +101,20 @@ export class BulkWriter {
     if (batch.rows.length === 0) return;
     await connection.query(`INSERT INTO ${batch.table} (${batch.columns.join(", ")}) VALUES ${batch.rows.join(",")}`);
     this.written.set(batch.table, (this.written.get(batch.table) ?? 0) + batch.rows.length);
+  }
+
+  /** Runs the jobs, each connection taking the next when free, and counts the rows each made. */
+  async run(jobs: SqlJob[]): Promise<void> {
+    const queue = [...jobs];
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+          const [result] = await connection.query(job.sql);
+          const made = (result as { affectedRows: number }).affectedRows;
+          this.written.set(job.table, (this.written.get(job.table) ?? 0) + made);
+        }
+      }),
+    );
   }
 
   /** Runs the statements, each connection taking the next when free. */

@@ -1,14 +1,14 @@
 import { hashPassword } from "../../src/services/crypto/password";
 import type { ScaleActors } from "./actors";
 import { withIndexesBuiltAfter } from "./seed-indexes";
-import { bills, points, storesAndPartners } from "./seed-partners";
+import { bills, memberships, points, storesAndPartners } from "./seed-partners";
 import { payments } from "./seed-payments";
 import { seedSizes, type SeedSize } from "./seed-sizes";
-import { BulkWriter, type Batch } from "./seed-sql";
-import { bigEvent, events, type BigEvent } from "./seed-tickets";
-import { SeedWorld } from "./seed-world";
+import { BulkWriter, type Batch, type SqlJob } from "./seed-sql";
+import { bigEvent, eventTickets, events, type BigEvent } from "./seed-tickets";
+import { HELPER_TABLES, SeedWorld } from "./seed-world";
 
-/** Connections writing at once: enough to overlap this process's making of rows with MySQL's writing. */
+/** Connections writing at once: one per core MariaDB has here, and one more so a core never waits on a round trip. */
 const CONNECTIONS = 3;
 /**
  * The big tables, largest first: their secondary indexes are built after their rows
@@ -35,10 +35,12 @@ export interface SeedResult {
  * migrated MySQL database (bench/scale/seed-sizes.ts says how much): customers and cards,
  * payments with their ledger entries, refunds and outbox reports, the actors' points
  * program, bills, events with tickets and admissions, and the actors' event's 50,000
- * tickets. Rows are written by multi-row INSERTs in the shapes the services write
- * (seed-*.ts say which), every unique key unique by construction; then ANALYZE TABLE, so
- * the optimizer plans with the seeded sizes. The big tables' secondary indexes are built
- * after their rows (seed-indexes.ts), so the actors' server must be idle meanwhile.
+ * tickets, in the shapes the services write (seed-*.ts say which), every unique key
+ * unique by construction; then ANALYZE TABLE, so the optimizer plans with the seeded
+ * sizes. What only this process can make (sealed card numbers, Luhn digits) it sends as
+ * multi-row INSERTs; MariaDB makes the rest itself, over its sequence tables
+ * (seed-sql-expr.ts). The big tables' secondary indexes are built after their rows
+ * (seed-indexes.ts), so the actors' server must be idle meanwhile.
  */
 export async function seedYear(databaseUrl: string, actors: ScaleActors, size: SeedSize, log: (line: string) => void = (line) => console.log(line)): Promise<SeedResult> {
   const started = Date.now();
@@ -59,13 +61,19 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     if (!event) throw new Error(`the actors' event ${actors.event.id} is not in the database`);
     const big: BigEvent = { id: event.id, partnerId: event.partnerId, doorsOpenAt: event.doorsOpenAt.getTime(), startsAt: event.startsAt.getTime() };
 
-    await withIndexesBuiltAfter(writer, INDEXED_AFTER, log, async () => {
-      // Customers first: the later tables pick from them.
-      await phase(writer, log, "customers", [storesAndPartners(world), world.customersAndCards()]);
-      await phase(writer, log, "history", [payments(world), points(world), bills(world), events(world), bigEvent(world, big)]);
-    });
+    await createHelperTables(writer);
+    try {
+      await withIndexesBuiltAfter(writer, INDEXED_AFTER, log, async () => {
+        // What the SQL-made rows join to first: the numbered stores, partners and events, cards and members.
+        await phase(writer, log, "stores, events, cards and members", () => writer.writeAll(roundRobin([storesAndPartners(world), events(world), world.cards(), memberships(world)])));
+        const jobs = interleave([world.customers(), payments(world), points(world), bills(world), eventTickets(world), bigEvent(world, big)]);
+        await phase(writer, log, "the year, made by MariaDB", () => writer.run(jobs));
+      });
+    } finally {
+      await writer.query(`DROP TABLE IF EXISTS ${Object.values(HELPER_TABLES).join(", ")}`);
+    }
     const analyzing = Date.now();
-    const tables = [...writer.written.keys()];
+    const tables = [...writer.written.keys()].filter((table) => !Object.values(HELPER_TABLES).includes(table));
     await writer.query(`ANALYZE TABLE ${tables.join(", ")}`);
     log(`seed: ANALYZE TABLE in ${((Date.now() - analyzing) / 1000).toFixed(1)} s`);
     const seconds = (Date.now() - started) / 1000;
@@ -78,14 +86,18 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
   }
 }
 
-/**
- * Writes the sources' batches, taking from each in turn, so the connections insert into
- * different tables at once rather than contending for the end of one index.
- */
-async function phase(writer: BulkWriter, log: (line: string) => void, name: string, sources: Iterable<Batch[]>[]): Promise<void> {
+/** The helper tables that number the stores, partners and events for the SQL-made rows (seed-world.ts). */
+async function createHelperTables(writer: BulkWriter): Promise<void> {
+  await writer.query(`CREATE TABLE ${HELPER_TABLES.stores} (n INT PRIMARY KEY, id VARCHAR(36) NOT NULL, name VARCHAR(200) NOT NULL)`);
+  await writer.query(`CREATE TABLE ${HELPER_TABLES.partners} (n INT PRIMARY KEY, id VARCHAR(36) NOT NULL)`);
+  await writer.query(`CREATE TABLE ${HELPER_TABLES.events} (n INT PRIMARY KEY, id VARCHAR(36) NOT NULL, partner INT NOT NULL, doorsOpenMs BIGINT NOT NULL, startsMs BIGINT NOT NULL)`);
+}
+
+/** Runs one phase of the seed and says how many rows it wrote, how fast. */
+async function phase(writer: BulkWriter, log: (line: string) => void, name: string, write: () => Promise<void>): Promise<void> {
   const started = Date.now();
   const before = total(writer);
-  await writer.writeAll(roundRobin(sources));
+  await write();
   const rows = total(writer) - before;
   const seconds = (Date.now() - started) / 1000;
   log(`seed: ${name}: ${rows.toLocaleString("en")} rows in ${seconds.toFixed(1)} s (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en")} rows/s)`);
@@ -93,6 +105,18 @@ async function phase(writer: BulkWriter, log: (line: string) => void, name: stri
 
 const total = (writer: BulkWriter) => [...writer.written.values()].reduce((a, b) => a + b, 0);
 
+/**
+ * The jobs of every table, taking from each list in turn, so the connections insert into
+ * different tables at once rather than contending for the end of one index.
+ */
+function interleave(lists: SqlJob[][]): SqlJob[] {
+  const jobs: SqlJob[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) jobs.push(list[i]);
+  return jobs;
+}
+
+/** The sources' batches likewise, one from each in turn. */
 function* roundRobin(sources: Iterable<Batch[]>[]): Generator<Batch[]> {
   const iterators = sources.map((source) => source[Symbol.iterator]());
   while (iterators.length > 0) {
