@@ -42,6 +42,7 @@ import { registerSocketGauge } from "./metrics/socket-gauge";
 import { WalletMetrics } from "./metrics/wallet-metrics";
 import { Readiness } from "./readiness";
 import type { Caller } from "./services/kernel/caller";
+import { RepeatAlone } from "./services/kernel/repeat-alone";
 import { countSocketsWithoutCredential } from "./ws/anonymous-sockets";
 import { logProtocolErrorsQuietly } from "./ws/protocol-errors";
 
@@ -236,11 +237,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   if (config.production && !config.metricsToken) logger.warn("METRICS_TOKEN is not set: /metrics answers nobody (see docs/operations.md)");
 
-  const recoveryTimer = setInterval(
-    () => services.payments.recover().catch((err) => logger.error({ err: String(err) }, "recovery failed")),
+  const recovery = new RepeatAlone(
+    () => services.payments.recover(),
     Math.max(1000, config.recoveryAfterMs / 2),
+    (err) => logger.error({ err: String(err) }, "recovery failed"),
   );
-  recoveryTimer.unref();
+  recovery.start();
   // After a failover, back to this instance's own node once it has rejoined (a no-op elsewhere).
   const firstNodeTimer = setInterval(() => void db.backToFirstNode().catch(() => undefined), FIRST_NODE_CHECK_MS);
   firstNodeTimer.unref();
@@ -282,10 +284,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       readiness.drain();
-      clearInterval(recoveryTimer);
+      await recovery.stop();
       clearInterval(firstNodeTimer);
       openSockets.stop();
-      services.confirmations.stop();
+      await services.confirmations.stop();
       await services.pushReminders.stop();
       await services.retention.stop();
       await services.overdueSweep.stop();

@@ -8,6 +8,7 @@ import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { requireCustomer } from "../kernel/guards";
 import { newId } from "../kernel/ids";
+import { RepeatAlone } from "../kernel/repeat-alone";
 import type { PaymentDecisions } from "./payment-decisions.service";
 
 export interface PendingConfirmation {
@@ -26,12 +27,19 @@ const MOVE_OF = { APPROVED: "approve", REJECTED: "reject", EXPIRED: "expire" } a
  * instance may run because the same conditional UPDATE decides.
  */
 export class ConfirmationService {
-  private timer: NodeJS.Timeout | null = null;
+  /** Expires requests past their time, one sweep at a time. */
+  private readonly sweeps: RepeatAlone;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly decisions: PaymentDecisions,
-  ) {}
+  ) {
+    this.sweeps = new RepeatAlone(
+      () => this.expireDue(),
+      deps.config.confirmationSweepMs,
+      (error) => deps.logger.error({ err: String(error) }, "confirmation sweep failed"),
+    );
+  }
 
   /**
    * Opens the request inside the transaction that creates the waiting payment, and tells
@@ -127,15 +135,11 @@ export class ConfirmationService {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.expireDue().catch((error) => this.deps.logger.error({ err: String(error) }, "confirmation sweep failed"));
-    }, this.deps.config.confirmationSweepMs);
-    this.timer.unref();
+    this.sweeps.start();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /** Stops the sweeps and waits for one under way. */
+  stop(): Promise<void> {
+    return this.sweeps.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { LessThan } from "typeorm";
 import { PaymentEntity } from "../../entities";
 import type { ServiceDeps } from "../kernel/deps";
+import { RepeatAlone } from "../kernel/repeat-alone";
 import type { PaymentDecisions } from "../payments/payment-decisions.service";
 
 /** How often each instance looks for authorizations past their days. */
@@ -17,13 +18,14 @@ const DAY_MS = 86_400_000;
  * decides and exactly one move happens; the loser changes nothing and tells nobody.
  */
 export class AuthorizationSweep {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly sweeps: RepeatAlone;
 
   constructor(
     private readonly deps: Pick<ServiceDeps, "db" | "clock" | "config" | "logger">,
     private readonly decisions: PaymentDecisions,
-  ) {}
+  ) {
+    this.sweeps = new RepeatAlone(() => this.sweep(), SWEEP_EVERY_MS, (err) => deps.logger.error({ err: String(err) }, "authorization sweep failed"));
+  }
 
   /** Releases up to a batch of overdue authorizations; how many this call released. */
   async sweep(): Promise<number> {
@@ -42,22 +44,10 @@ export class AuthorizationSweep {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((err) => {
-          this.deps.logger.error({ err: String(err) }, "authorization sweep failed");
-          return 0;
-        })
-        .finally(() => (this.running = null));
-    }, SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.sweeps.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.sweeps.stop();
   }
 }
