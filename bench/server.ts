@@ -36,6 +36,12 @@ export interface BenchServer {
   adminToken: string;
   cardKey: string;
   databaseUrl: string;
+  /**
+   * Stops the server, runs `work` on its database with nothing else on it (a bulk load
+   * that drops indexes would otherwise meet the server's background scans), then starts it
+   * again on the same port, keys and database.
+   */
+  stoppedWhile<T>(work: () => Promise<T>): Promise<T>;
   /** Stops the server and drops its database. */
   close(): Promise<void>;
 }
@@ -68,44 +74,57 @@ export async function startBenchServer(options: {
     await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await c.end();
   };
-  let server: Awaited<ReturnType<typeof spawnServer>>;
-  try {
-    server = await spawnServer(
-      {
-        NODE_ENV: "production",
-        DATABASE_URL: databaseUrl,
-        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-        ADMIN_TOKEN: adminToken,
-        CARD_KEY: cardKey,
-        TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        // Production refuses the localhost relying party; the bench makes no passkey.
-        WEBAUTHN_RP_ID: "wallet.example.com",
-        WEBAUTHN_ORIGINS: "https://wallet.example.com",
-        DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
-        INSTITUTION_LATENCY_MS: "0",
-        PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),
-        RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
-        RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
-        RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
-        ...options.env,
-      },
+  const env = {
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ADMIN_TOKEN: adminToken,
+    CARD_KEY: cardKey,
+    TICKET_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    RECEIPT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    // Production refuses the localhost relying party; the bench makes no passkey.
+    WEBAUTHN_RP_ID: "wallet.example.com",
+    WEBAUTHN_ORIGINS: "https://wallet.example.com",
+    DATA_DIR: mkdtempSync(join(tmpdir(), "wc-bench-")),
+    INSTITUTION_LATENCY_MS: "0",
+    PASSWORD_HASH_COST: String(options.passwordHashCost ?? 10),
+    RATE_LOGIN_PER_PHONE_PER_MIN: "1000000",
+    RATE_LOGIN_PER_ADDRESS_PER_MIN: "1000000",
+    RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
+    ...options.env,
+  };
+  const spawn = (port?: string) =>
+    spawnServer(
+      { ...env, ...(port ? { PORT: port } : {}) },
       { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
     );
+  let server: Awaited<ReturnType<typeof spawnServer>>;
+  try {
+    server = await spawn();
   } catch (error) {
     // A server that never answered leaves no database behind either.
     await dropDatabase();
     throw error;
   }
-  return {
+  const bench: BenchServer = {
     server,
     url: server.url,
     adminToken,
     cardKey,
     databaseUrl,
+    stoppedWhile: async (work) => {
+      await server.stop();
+      try {
+        return await work();
+      } finally {
+        server = await spawn(new URL(server.url).port);
+        bench.server = server;
+      }
+    },
     close: async () => {
       await server.stop();
       await dropDatabase();
     },
   };
+  return bench;
 }

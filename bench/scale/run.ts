@@ -92,25 +92,37 @@ async function main(): Promise<void> {
   const redisUp = await redisAnswers(redisUrl);
   const started = Date.now();
   const results: Record<string, unknown> = { at: new Date().toISOString(), size: options.size, seeded: options.seed, redis: redisUp, calls: options.calls };
+  const sectionSeconds: Record<string, number> = {};
+  results.sectionSeconds = sectionSeconds;
+  const timed = async (section: Section, run: () => Promise<void>) => {
+    const sectionStarted = Date.now();
+    await run();
+    sectionSeconds[section] = Math.round((Date.now() - sectionStarted) / 1000);
+  };
   if (options.sections.includes("paths")) {
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    await withServerSizedForAYear(mysqlBase, log, () => pathsSection(options, mysqlBase, redisUp ? redisUrl : undefined, results));
+    await timed("paths", () => withServerSizedForAYear(mysqlBase, log, () => pathsSection(options, mysqlBase, redisUp ? redisUrl : undefined, results)));
   }
   const prefix = process.env.BENCH_DB_PREFIX ?? "wc_scale_";
   if (options.sections.includes("concurrency")) {
-    process.stderr.write("redeem at c=64, 256 and 1,024 against a slow institution...\n");
-    const { rows, print } = await concurrencySection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}load_` });
-    results.concurrency = rows;
-    print();
+    await timed("concurrency", async () => {
+      process.stderr.write("redeem at c=64, 256 and 1,024 against a slow institution...\n");
+      const { rows, print } = await concurrencySection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}load_` });
+      results.concurrency = rows;
+      print();
+    });
   }
   if (options.sections.includes("live-phones")) {
-    process.stderr.write("ten thousand phones and 200 gates live...\n");
-    const { result, print } = await livePhonesSection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}live_` });
-    results.livePhones = result;
-    print();
+    await timed("live-phones", async () => {
+      process.stderr.write("ten thousand phones and 200 gates live...\n");
+      const { result, print } = await livePhonesSection({ mysqlBase, redisUrl: redisUp ? redisUrl : null, databasePrefix: `${prefix}live_` });
+      results.livePhones = result;
+      print();
+    });
   }
   results.seconds = Math.round((Date.now() - started) / 1000);
-  process.stdout.write(`\n${results.seedSeconds ?? 0} s seeding, ${results.seconds} s in all\n`);
+  const sections = Object.entries(sectionSeconds).map(([section, seconds]) => `${section} ${seconds} s`).join(", ");
+  process.stdout.write(`\n${results.seedSeconds ?? 0} s seeding, ${results.seconds} s in all (${sections})\n`);
   const dir = join(__dirname, "..", "..", "..", "bench", "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `scale-${options.size}.json`);
@@ -136,7 +148,8 @@ async function pathsSection(options: Options, mysqlBase: string, redisUrl: strin
       if (label === "seeded" && options.seed) {
         process.stderr.write(`seeding a year (${options.size})...\n`);
         const t0 = Date.now();
-        await seedYear(bench.databaseUrl, side.actors, options.size === "year" || options.size === "ci" ? options.size : Number(options.size), (line) => process.stderr.write(`  ${line}\n`));
+        const size = options.size === "year" || options.size === "ci" ? options.size : Number(options.size);
+        await bench.stoppedWhile(() => seedYear(bench.databaseUrl, side.actors, size, (line) => process.stderr.write(`  ${line}\n`)));
         results.seedSeconds = Math.round((Date.now() - t0) / 100) / 10;
         process.stderr.write(`seeded in ${results.seedSeconds} s\n`);
       }
@@ -167,8 +180,8 @@ async function pathsSection(options: Options, mysqlBase: string, redisUrl: strin
 }
 
 /** How long a path's warm-up may take on one side, and each measured run at most. */
-const WARM_UP_SECONDS = 3;
-const RUN_SECONDS = 3;
+const WARM_UP_SECONDS = 2;
+const RUN_SECONDS = 2;
 
 /**
  * A path on both sides: prepared and warmed up on each, then measured in the order

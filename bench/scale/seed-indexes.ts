@@ -41,8 +41,10 @@ export async function withIndexesBuiltAfter<T>(writer: BulkWriter, tables: strin
     result = await load();
   } finally {
     const started = Date.now();
+    // In the order given (largest first), so the largest table's build never starts last and runs alone.
+    const ordered = tables.flatMap((table) => (byTable.has(table) ? [[table, byTable.get(table)!] as const] : []));
     await writer.each(
-      [...byTable].map(([table, indexes]) => {
+      ordered.map(([table, indexes]) => {
         const adds = [...indexes.values()].map((parts) => {
           const list = parts.map((p) => `\`${p.column}\`${p.subPart === null ? "" : `(${p.subPart})`}`).join(", ");
           return `ADD ${parts[0].unique ? "UNIQUE " : ""}INDEX \`${parts[0].name}\` (${list})`;

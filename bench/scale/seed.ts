@@ -40,7 +40,8 @@ export interface SeedResult {
  * sizes. What only this process can make (sealed card numbers, Luhn digits) it sends as
  * multi-row INSERTs; MariaDB makes the rest itself, over its sequence tables
  * (seed-sql-expr.ts). The big tables' secondary indexes are built after their rows
- * (seed-indexes.ts), so the actors' server must be idle meanwhile.
+ * (seed-indexes.ts), so nothing else may use the database meanwhile (bench:scale stops
+ * the actors' server while it seeds).
  */
 export async function seedYear(databaseUrl: string, actors: ScaleActors, size: SeedSize, log: (line: string) => void = (line) => console.log(line)): Promise<SeedResult> {
   const started = Date.now();
