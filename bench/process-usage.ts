@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { cpus } from "node:os";
 import type { Pool } from "mysql2/promise";
 
@@ -31,9 +31,61 @@ export function pidOf(name: string): number | null {
   }
 }
 
-/** The pid of the local MySQL/MariaDB server, if it runs on this machine. */
+/**
+ * The pid of the local MySQL/MariaDB server the bench talks to: the one listening on
+ * MYSQL_URL's port (default 3306), so another server on the machine (a test's own, a
+ * Galera node) is never measured in its place; else any, if one runs.
+ */
 export function mysqldPid(): number | null {
-  return pidOf("mariadbd") ?? pidOf("mysqld");
+  const port = Number(new URL(process.env.MYSQL_URL ?? "mysql://root@127.0.0.1:3306").port || 3306);
+  const candidates = [...pidsOf("mariadbd"), ...pidsOf("mysqld")];
+  const listening = listeningInodes(port);
+  const owner = candidates.find((pid) => socketInodesOf(pid).some((inode) => listening.has(inode)));
+  return owner ?? candidates[0] ?? null;
+}
+
+function pidsOf(name: string): number[] {
+  try {
+    return execFileSync("pidof", [name]).toString().trim().split(/\s+/).map(Number).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The inodes of the sockets listening on a TCP port, from /proc/net/tcp and tcp6 (Linux). */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is field 1 (address:port in hex), st is field 3 (0A = LISTEN), inode is field 9.
+      if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === "0A") inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** The inodes of a process's open sockets (its fds that link to socket:[inode]). */
+function socketInodesOf(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        return target.startsWith("socket:[") ? [target.slice(8, -1)] : [];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
 }
 
 export type CpuPerOp = Record<string, number | null>;

@@ -182,6 +182,8 @@ async function pathsSection(options: Options, mysqlBase: string, redisUrl: strin
 /** How long a path's warm-up may take on one side, and each measured run at most. */
 const WARM_UP_SECONDS = 2;
 const RUN_SECONDS = 2;
+/** A path whose one call, times its concurrency, takes longer than this is heavy (measurePath). */
+const HEAVY_WAVE_SECONDS = 4;
 
 /**
  * A path on both sides: prepared and warmed up on each, then measured in the order
@@ -190,25 +192,31 @@ const RUN_SECONDS = 2;
  * pooled: throughput over their total time, latencies and CPU their mean. A path that
  * grows with the data (a 50,000-ticket snapshot, a month of payouts) makes fewer calls:
  * each run is as many as the slower side's warm-up rate does in RUN_SECONDS, at least a
- * wave of `concurrency`, so the whole bench keeps to its time at any size.
+ * wave of `concurrency`, so the whole bench keeps to its time at any size. A path whose
+ * one call takes longer than a wave may (a heavy one: each call loops over thousands of
+ * rows, which warms V8 up by itself) warms up with that call alone and is measured once
+ * on each side, a wave each.
  */
 async function measurePath(path: ScalePath, sides: Side[], options: Options, transport: { fetch: typeof fetch }): Promise<[Measured, Measured]> {
   const concurrency = path.concurrency ?? 16;
   const planned = Math.max(concurrency, Math.round(options.calls * (path.callsFactor ?? 1)));
   // Whole waves, so the warm-up never makes more calls than were prepared.
   const plannedWarmUp = Math.ceil(Math.max(concurrency, planned / 4) / concurrency) * concurrency;
-  const prepared: Array<{ call: Call; warmedUp: number; perSecond: number }> = [];
+  const prepared: Array<{ call: Call; warmedUp: number; perSecond: number; heavy: boolean }> = [];
   for (const side of sides) {
     const call = await path.make(side.actors, transport, { inProcess: side.inProcess, calls: plannedWarmUp + 2 * planned });
-    // In waves of `concurrency`, until the warm-up is done or its time is up.
     const started = Date.now();
-    let warmedUp = 0;
-    while (warmedUp < plannedWarmUp && Date.now() - started < WARM_UP_SECONDS * 1000) {
+    await call(0);
+    const single = Date.now() - started;
+    const heavy = single * concurrency > HEAVY_WAVE_SECONDS * 1000;
+    // In waves of `concurrency`, until the warm-up is done or its time is up.
+    let warmedUp = 1;
+    while (!heavy && warmedUp < plannedWarmUp && Date.now() - started < WARM_UP_SECONDS * 1000) {
       const from = warmedUp;
       await runLoad(concurrency, concurrency, (i) => call(from + i));
       warmedUp += concurrency;
     }
-    prepared.push({ call, warmedUp, perSecond: warmedUp / Math.max(0.001, (Date.now() - started) / 1000) });
+    prepared.push({ call, warmedUp, heavy, perSecond: warmedUp / Math.max(0.001, (Date.now() - started) / 1000) });
   }
   const slowest = Math.min(...prepared.map((p) => p.perSecond));
   const calls = Math.max(concurrency, Math.min(planned, Math.round(slowest * RUN_SECONDS)));
@@ -222,6 +230,7 @@ async function measurePath(path: ScalePath, sides: Side[], options: Options, tra
     const per = (name: string) => (after[name] - before[name]) / Math.max(1, result.count);
     return { summary: result, cpu, rowsReadPerOp: per("Handler_read_next") + per("Handler_read_prev") + per("Handler_read_rnd_next"), rowsSortedPerOp: per("Sort_rows") };
   };
+  if (prepared.some((p) => p.heavy)) return [await run(0, 0), await run(1, 0)];
   const e1 = await run(0, 0);
   const s1 = await run(1, 0);
   const s2 = await run(1, 1);

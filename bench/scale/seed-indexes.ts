@@ -43,15 +43,17 @@ export async function withIndexesBuiltAfter<T>(writer: BulkWriter, tables: strin
     const started = Date.now();
     // In the order given (largest first), so the largest table's build never starts last and runs alone.
     const ordered = tables.flatMap((table) => (byTable.has(table) ? [[table, byTable.get(table)!] as const] : []));
+    const took: string[] = [];
     await writer.each(
       ordered.map(([table, indexes]) => {
         const adds = [...indexes.values()].map((parts) => {
           const list = parts.map((p) => `\`${p.column}\`${p.subPart === null ? "" : `(${p.subPart})`}`).join(", ");
           return `ADD ${parts[0].unique ? "UNIQUE " : ""}INDEX \`${parts[0].name}\` (${list})`;
         });
-        return `ALTER TABLE \`${table}\` ${adds.join(", ")}`;
+        return { sql: `ALTER TABLE \`${table}\` ${adds.join(", ")}`, done: (seconds: number) => took.push(`${table} ${indexes.size} in ${seconds.toFixed(0)} s`) };
       }),
     );
+    log(`seed: indexes: ${took.join(", ")}`);
     log(`seed: indexes of ${byTable.size} tables built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return result;

@@ -65,10 +65,15 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     await createHelperTables(writer);
     try {
       await withIndexesBuiltAfter(writer, INDEXED_AFTER, log, async () => {
-        // What the SQL-made rows join to first: the numbered stores, partners and events, cards and members.
-        await phase(writer, log, "stores, events, cards and members", () => writer.writeAll(roundRobin([storesAndPartners(world), events(world), world.cards(), memberships(world)])));
-        const jobs = interleave([world.customers(), payments(world), points(world), bills(world), eventTickets(world), bigEvent(world, big)]);
-        await phase(writer, log, "the year, made by MariaDB", () => writer.run(jobs));
+        // What every SQL-made row may join to: the numbered stores, partners and events.
+        await phase(writer, log, "stores, partners and events", () => writer.writeAll(roundRobin([storesAndPartners(world), events(world)])));
+        // Cards and members are sealed and numbered here, while MariaDB makes the tables that need neither.
+        const alone = interleave([world.customers(), bills(world), eventTickets(world), bigEvent(world, big)]);
+        await phase(writer, log, "cards and members, customers, bills and tickets", () =>
+          Promise.all([writer.writeAll(roundRobin([world.cards(), memberships(world)])), writer.run(alone)]).then(() => undefined),
+        );
+        // Payments pick cards, and points members, by their ids.
+        await phase(writer, log, "payments and points, made by MariaDB", () => writer.run(interleave([payments(world), points(world)])));
       });
     } finally {
       await writer.query(`DROP TABLE IF EXISTS ${Object.values(HELPER_TABLES).join(", ")}`);
