@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import type { Pool } from "mysql2/promise";
 
@@ -34,6 +34,20 @@ export function pidOf(name: string): number | null {
 /** The pid of the local MySQL/MariaDB server, if it runs on this machine. */
 export function mysqldPid(): number | null {
   return pidOf("mariadbd") ?? pidOf("mysqld");
+}
+
+/**
+ * The pid of the MySQL server `pool` talks to, from its pid file, when it runs on this
+ * machine (a second server on another port is told apart); else `mysqldPid()`.
+ */
+export async function mysqldPidOf(pool: Pool): Promise<number | null> {
+  try {
+    const [rows] = await pool.query("SELECT @@pid_file AS file");
+    const pid = Number(readFileSync((rows as Array<{ file: string }>)[0].file, "utf8").trim());
+    return pid > 0 && existsSync(`/proc/${pid}`) ? pid : mysqldPid();
+  } catch {
+    return mysqldPid();
+  }
 }
 
 export type CpuPerOp = Record<string, number | null>;
@@ -92,4 +106,32 @@ export function commandsPerOp(before: Record<string, number>, after: Record<stri
   return Object.fromEntries(
     Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k] - (k === "Questions" ? 1 : 0)) / ops) * 100) / 100]),
   );
+}
+
+/** Server-wide counters that say what a write path costs MySQL: statements, rows touched, lock waits, log flushes. */
+export const MYSQL_WORK_COUNTERS = [
+  "Questions",
+  "Com_select",
+  "Com_insert",
+  "Com_update",
+  "Com_delete",
+  "Com_commit",
+  "Com_rollback",
+  "Handler_read_key",
+  "Handler_read_next",
+  "Handler_read_rnd_next",
+  "Handler_write",
+  "Handler_update",
+  "Handler_delete",
+  "Innodb_row_lock_waits",
+  "Innodb_row_lock_time",
+  "Innodb_deadlocks",
+  "Innodb_os_log_fsyncs",
+  "Innodb_data_fsyncs",
+];
+
+/** `MYSQL_WORK_COUNTERS` as they stand now (server-wide: whatever else runs counts too). */
+export async function mysqlWorkCounters(pool: Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${MYSQL_WORK_COUNTERS.map(() => "?").join(", ")})`, MYSQL_WORK_COUNTERS);
+  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
 }

@@ -90,7 +90,11 @@ export async function startBenchServer(options: {
         RATE_CODE_ISSUE_PER_PHONE_PER_MIN: "1000000",
         ...options.env,
       },
-      { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
+      {
+        keepLog: !!process.env.BENCH_KEEP_LOG,
+        // BENCH_NODE_ARGS: more flags for the server's node (e.g. --perf-basic-prof, for `perf record` to name JS frames).
+        nodeArgs: [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
+      },
     );
   } catch (error) {
     // A server that never answered leaves no database behind either.
