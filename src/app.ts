@@ -285,6 +285,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(recoveryTimer);
       clearInterval(firstNodeTimer);
       openSockets.stop();
+      services.credentials.stop();
       services.confirmations.stop();
       await services.pushReminders.stop();
       await services.retention.stop();
