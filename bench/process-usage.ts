@@ -145,3 +145,31 @@ export function commandsPerOp(before: Record<string, number>, after: Record<stri
     Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k] - (k === "Questions" ? 1 : 0)) / ops) * 100) / 100]),
   );
 }
+
+/** Server-wide counters that say what a write path costs MySQL: statements, rows touched, lock waits, log flushes. */
+export const MYSQL_WORK_COUNTERS = [
+  "Questions",
+  "Com_select",
+  "Com_insert",
+  "Com_update",
+  "Com_delete",
+  "Com_commit",
+  "Com_rollback",
+  "Handler_read_key",
+  "Handler_read_next",
+  "Handler_read_rnd_next",
+  "Handler_write",
+  "Handler_update",
+  "Handler_delete",
+  "Innodb_row_lock_waits",
+  "Innodb_row_lock_time",
+  "Innodb_deadlocks",
+  "Innodb_os_log_fsyncs",
+  "Innodb_data_fsyncs",
+];
+
+/** `MYSQL_WORK_COUNTERS` as they stand now (server-wide: whatever else runs counts too). */
+export async function mysqlWorkCounters(pool: Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${MYSQL_WORK_COUNTERS.map(() => "?").join(", ")})`, MYSQL_WORK_COUNTERS);
+  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
+}

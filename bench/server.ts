@@ -96,7 +96,11 @@ export async function startBenchServer(options: {
   const spawn = (port?: string) =>
     spawnServer(
       { ...env, ...(port ? { PORT: port } : {}) },
-      { keepLog: !!process.env.BENCH_KEEP_LOG, nodeArgs: options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [] },
+      {
+        keepLog: !!process.env.BENCH_KEEP_LOG,
+        // BENCH_NODE_ARGS: more flags for the server's node (e.g. --perf-basic-prof, for `perf record` to name JS frames).
+        nodeArgs: [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
+      },
     );
   let server: Awaited<ReturnType<typeof spawnServer>>;
   try {

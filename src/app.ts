@@ -287,6 +287,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await recovery.stop();
       clearInterval(firstNodeTimer);
       openSockets.stop();
+      services.credentials.stop();
       await services.confirmations.stop();
       await services.pushReminders.stop();
       await services.retention.stop();

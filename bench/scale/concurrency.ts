@@ -1,7 +1,8 @@
 import { AdminClient } from "../../clients/admin";
 import { RegisterClient } from "../../clients/register";
 import { keepAliveFetch } from "../keep-alive-fetch";
-import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
+import { createPool } from "mysql2/promise";
+import { commandsPerOp, cpuPerOp, mysqldPid, mysqlWorkCounters, pidOf, rssOf, type CpuPerOp } from "../process-usage";
 import { benchMysqlBase, benchRedisUrl, redisAnswers } from "../server";
 import { REDEEM_WARMUP } from "../redeem-pairs";
 import { runLoad, type Summary } from "../stats";
@@ -32,6 +33,8 @@ export interface ConcurrencyOptions {
   databasePrefix?: string;
   /** More server environment (e.g. DATABASE_POOL_SIZE, to compare). */
   env?: Record<string, string>;
+  /** Where each server writes a V8 CPU profile of its whole run (node --cpu-prof), to see where its time goes. */
+  profileDir?: string;
 }
 
 export interface ConcurrencyRow {
@@ -54,6 +57,8 @@ export interface ConcurrencyRow {
   /** The server's own timing of the redeems: mean, and the histogram bucket under which 99% fell. */
   serverMeanMs: number;
   serverP99UnderMs: number;
+  /** MySQL's counters per redeem over the run (server-wide: another database's work counts too). */
+  mysql: Record<string, number>;
 }
 
 export const DEFAULT_LEVELS = [64, 256, 1024];
@@ -76,7 +81,9 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
       databasePrefix: options.databasePrefix,
       port: options.ports?.[n],
       env: options.env,
+      profileDir: options.profileDir,
     });
+    const counters = createPool({ uri: mysqlBase, connectionLimit: 1 });
     try {
       const pid = bench.server.process.pid!;
       const pids = { server: pid, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
@@ -117,7 +124,9 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
         const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
         try {
           const before = await readServerMetrics(bench.url, bench.metricsToken);
+          const mysqlBefore = await mysqlWorkCounters(counters);
           const { result, cpu, coresBusy } = await cpuPerOp(pids, () => redeems(issued, concurrency, `${latencyMs}-${concurrency}`));
+          const mysqlAfter = await mysqlWorkCounters(counters);
           const after = await readServerMetrics(bench.url, bench.metricsToken);
           rows.push({
             latencyMs,
@@ -134,12 +143,14 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
             loopDelayMaxMs: after.loopDelayMaxMs,
             serverMeanMs: between(before.redeem, after.redeem).meanMs,
             serverP99UnderMs: between(before.redeem, after.redeem).p99UnderMs,
+            mysql: commandsPerOp(mysqlBefore, mysqlAfter, result.count),
           });
         } finally {
           clearInterval(sampler);
         }
       }
     } finally {
+      await counters.end();
       await bench.close();
     }
   }
@@ -157,9 +168,14 @@ export function printConcurrency(rows: ConcurrencyRow[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\nredeem against a slow institution\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
+  process.stdout.write(`\nMySQL per redeem (server-wide counters)\n`);
+  for (const r of rows) process.stdout.write(`${r.latencyMs} ms c=${r.concurrency}: ${JSON.stringify(r.mysql)}\n`);
 }
 
-/** Alone: node dist/bench/scale/concurrency.js [--levels=64,256] [--latencies=150] [--count=N] [--warmup=N] [--phones=N] [--pool=N] */
+/**
+ * Alone: node dist/bench/scale/concurrency.js [--levels=64,256] [--latencies=150] [--count=N] [--warmup=N] [--phones=N] [--pool=N] [--profile=DIR]
+ * (databases named BENCH_DB_PREFIX, default wc_load_, and a random suffix)
+ */
 if (require.main === module) {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
   const list = (value?: string) => value?.split(",").map(Number);
@@ -172,6 +188,8 @@ if (require.main === module) {
     ports: list(arg("ports")),
     phones: arg("phones") ? Number(arg("phones")) : undefined,
     env: arg("pool") ? { DATABASE_POOL_SIZE: arg("pool")! } : undefined,
+    profileDir: arg("profile"),
+    databasePrefix: process.env.BENCH_DB_PREFIX,
   })
     .then(({ print }) => print())
     .catch((error) => {

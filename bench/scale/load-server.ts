@@ -20,12 +20,15 @@ export async function startLoadServer(options: {
   databasePrefix?: string;
   port?: number;
   env?: Record<string, string>;
+  /** Where the server writes a V8 CPU profile (node --cpu-prof) when it stops. */
+  profileDir?: string;
 }): Promise<LoadServer> {
   const metricsToken = randomBytes(32).toString("base64url");
   const bench = await startBenchServer({
     mysqlBase: options.mysqlBase,
     redisUrl: options.redisUrl,
     databasePrefix: options.databasePrefix ?? "wc_load_",
+    profileDir: options.profileDir,
     env: {
       ...(options.port ? { PORT: String(options.port) } : {}),
       METRICS_TOKEN: metricsToken,

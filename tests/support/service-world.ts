@@ -117,6 +117,7 @@ export async function serviceWorld<I extends CardInstitution = SimulatedInstitut
     /** The caller a bearer credential makes, as every request is authenticated. */
     callerOf: (credential: string): Promise<Caller> => services.auth.authenticate(`Bearer ${credential}`, ADDRESS),
     async close() {
+      services.credentials.stop();
       await services.confirmations.stop();
       await services.pushReminders.stop();
       await services.retention.stop();

@@ -9,12 +9,30 @@ import type { CredentialsEnded } from "../kernel/events";
 import { requireAdmin } from "../kernel/guards";
 
 /**
- * How long an instance keeps an API key it has looked up. A revocation is announced to
- * every instance at once (events.ts), but an announcement Redis loses (or Redis being
- * down) reaches no other instance: this bounds how long a revoked key still works there,
- * well inside a second. A busy terminal then costs one indexed read per half second.
+ * How long an instance keeps an API key it has looked up. A busy terminal's key is then
+ * read once a minute, not at every request (a thousand registers each paying every few
+ * seconds missed a shorter cache nearly every time). What makes that safe is KEY_FRESH_MS.
  */
-export const KEY_CACHE_MS = 500;
+export const KEY_CACHE_MS = 60_000;
+/** How often an instance holding cached keys asks the database for the keys revoked lately. */
+export const KEY_LOOK_MS = 250;
+/**
+ * A cached key answers only while the newest look for revoked keys that answered was
+ * sent within this long. A revocation is announced to every instance at once
+ * (events.ts), but one Redis loses (or Redis being down) reaches no other instance; a
+ * revocation committed before a look is sent is in that look's answer, so a revoked key
+ * is refused everywhere within this long whatever happens to the announcement. While
+ * looks fail or wait (the database slow or away), lookups go to the database.
+ */
+export const KEY_FRESH_MS = 750;
+/**
+ * How far back past the last look each look reaches: a revocation is stamped by its
+ * instance's clock before its transaction commits, so one committed late, or stamped by a
+ * clock a little behind this one, still falls in the next look's range.
+ */
+const KEY_LOOK_OVERLAP_MS = 10_000;
+/** Looks waiting for the database at once, at most (a stalled database must not pile them up). */
+const LOOKS_IN_FLIGHT = 4;
 /** lastUsedAt is a hint for the back office: written at most this often per key and instance. */
 const LAST_USED_EVERY_MS = 60_000;
 /** Rows per IN (...) when many credentials are re-checked at once. */
@@ -31,17 +49,36 @@ export type CredentialId = { session: string } | { apiKey: string };
  * instance drops its cached keys and closes the sockets opened with them.
  */
 export class CredentialService {
-  /** API keys by hash, for KEY_CACHE_MS. Customer sessions are not cached. */
+  /** API keys by hash, for KEY_CACHE_MS while the looks answer (KEY_FRESH_MS). Customer sessions are not cached. */
   private readonly apiKeys = new LRUCache<string, ApiKeyEntity>({ max: 10_000, ttl: KEY_CACHE_MS });
   /**
-   * Counts revocations heard. A lookup that began before one must not cache what it
-   * read: it may be the key just revoked, read a moment before the commit.
+   * Counts revocations heard (announced, or found by a look). A lookup that began before
+   * one must not cache what it read: it may be the key just revoked, read a moment
+   * before the commit.
    */
   private revocations = 0;
+  /** Revoked keys already heard of, so a look that finds one again (its range overlaps the last) counts nothing new. */
+  private readonly heardRevoked = new LRUCache<string, true>({ max: 10_000, ttl: 2 * KEY_LOOK_OVERLAP_MS });
   private readonly lastUsedWritten = new LRUCache<string, true>({ max: 10_000, ttl: LAST_USED_EVERY_MS });
+  /** When (performance.now()) the newest look that answered was sent; the cache answers only while it is recent. */
+  private lookedAt = -Infinity;
+  /** The clock's time when that look was sent: the next asks from there, less the overlap. */
+  private lookedFrom: Date | null = null;
+  private looksInFlight = 0;
+  private lookFailing = false;
+  private lookTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(private readonly deps: ServiceDeps) {
     deps.events.onCredentialsEnded((ended) => this.forgetKeys(ended.apiKeyIds ?? []));
+  }
+
+  /** Stops looking for revoked keys (the instance is closing); cached keys are no longer used. */
+  stop(): void {
+    this.stopped = true;
+    if (this.lookTimer) clearInterval(this.lookTimer);
+    this.lookTimer = null;
+    this.lookedAt = -Infinity;
   }
 
   /** The live session behind a session token's hash, or null (unknown, ended or expired). */
@@ -52,14 +89,59 @@ export class CredentialService {
 
   /** The live API key behind a key's hash, or null. */
   async apiKey(keyHash: string): Promise<ApiKeyEntity | null> {
-    let key = this.apiKeys.get(keyHash) ?? null;
+    let key = performance.now() - this.lookedAt < KEY_FRESH_MS ? (this.apiKeys.get(keyHash) ?? null) : null;
     if (!key) {
       const heard = this.revocations;
       key = await this.deps.db.read((m) => m.findOneBy(ApiKeyEntity, { keyHash, revokedAt: IsNull() }));
-      if (key && heard === this.revocations) this.apiKeys.set(keyHash, key);
+      if (key && heard === this.revocations) {
+        this.apiKeys.set(keyHash, key);
+        this.startLooking();
+      }
     }
     if (key) this.noteUse(key);
     return key;
+  }
+
+  /**
+   * The keys revoked since the last look (less the overlap), asked of the database: an
+   * indexed range of `revokedAt`, so its cost follows the revocations, not the keys
+   * cached. Each one found is dropped from the cache; the look's time makes the cache
+   * usable for KEY_FRESH_MS more.
+   */
+  async lookForRevokedKeys(): Promise<void> {
+    if (this.stopped || this.apiKeys.size === 0 || this.looksInFlight >= LOOKS_IN_FLIGHT) return;
+    this.looksInFlight++;
+    try {
+      let sent = 0;
+      let sentFrom = this.deps.clock.now();
+      const revoked = await this.deps.db.read((m) => {
+        // Stamped once the connection is held: the SELECT sees every revocation committed before now.
+        sent = performance.now();
+        sentFrom = this.deps.clock.now();
+        // A key cached longer ago than KEY_CACHE_MS has left the cache: no need to reach further back.
+        const from = Math.max(this.lookedFrom?.getTime() ?? -Infinity, sentFrom.getTime() - KEY_CACHE_MS);
+        return m.find(ApiKeyEntity, { select: { id: true }, where: { revokedAt: MoreThanOrEqual(new Date(from - KEY_LOOK_OVERLAP_MS)) } });
+      });
+      this.forgetKeys(revoked.map((row) => row.id));
+      if (sent > this.lookedAt) {
+        this.lookedAt = sent;
+        this.lookedFrom = sentFrom;
+      }
+      this.lookFailing = false;
+    } catch (error) {
+      // Until a look answers again, lookups go to the database (KEY_FRESH_MS).
+      if (!this.lookFailing) this.deps.logger.warn({ err: (error as Error)?.message ?? String(error) }, "could not look for revoked API keys");
+      this.lookFailing = true;
+    } finally {
+      this.looksInFlight--;
+    }
+  }
+
+  private startLooking(): void {
+    if (this.lookTimer || this.stopped) return;
+    this.lookTimer = setInterval(() => void this.lookForRevokedKeys(), KEY_LOOK_MS);
+    this.lookTimer.unref();
+    void this.lookForRevokedKeys();
   }
 
   /**
@@ -164,10 +246,12 @@ export class CredentialService {
   }
 
   private forgetKeys(ids: string[]): void {
-    if (ids.length === 0) return;
+    const news = ids.filter((id) => !this.heardRevoked.has(id));
+    if (news.length === 0) return;
     this.revocations++;
+    for (const id of news) this.heardRevoked.set(id, true);
     for (const [hash, key] of this.apiKeys.entries()) {
-      if (ids.includes(key.id)) this.apiKeys.delete(hash);
+      if (news.includes(key.id)) this.apiKeys.delete(hash);
     }
   }
 

@@ -2,13 +2,21 @@ import type { Clock } from "../../clock";
 
 /** The part of a Redis client the leases use (ioredis). */
 export interface LeaseStore {
-  set(key: string, value: string, px: "PX", ms: number): Promise<unknown>;
-  del(key: string): Promise<unknown>;
   exists(...keys: string[]): Promise<number>;
+  /** Commands sent together, in one write, when `exec` is called. */
+  pipeline(): LeaseBatch;
+}
+
+export interface LeaseBatch {
+  set(key: string, value: string, px: "PX", ms: number): unknown;
+  del(key: string): unknown;
+  exec(): Promise<unknown>;
 }
 
 /** How long a lease lives in Redis unless its owner renews it; renewed every third of it. */
 export const LEASE_TTL_MS = 3_000;
+/** Leases are written, renewed and deleted together, once each this long. */
+const RENEW_EVERY_MS = LEASE_TTL_MS / 3;
 
 /** The Redis key of a payment's lease. */
 export const leaseKey = (paymentId: string) => `wallet:processing:${paymentId}`;
@@ -23,6 +31,8 @@ export class Lease {
   #waitsUntil: number | null = null;
   #answered = false;
   #released = false;
+  /** When (performance.now()) its work began. */
+  readonly startedAt = performance.now();
 
   constructor(private readonly clock: Clock) {}
 
@@ -64,9 +74,21 @@ export class Lease {
  * dead node), and a lease renewed through it would lapse in every instance at once.
  * Without Redis, or while it fails, only this instance's own are known, and recovery
  * goes by the processing deadline alone.
+ *
+ * One timer, every RENEW_EVERY_MS while any lease is held, writes every lease a second
+ * old or more and deletes those written and since released, in one pipelined write: a
+ * thousand payments waiting at once cost Redis one round trip a second, not a timer and
+ * a SET each a second and a DEL each at the end. A lease is first written between one
+ * and two seconds into its work, long before recovery looks at it (seconds past its
+ * processing deadline).
  */
 export class ProcessingLeases {
   readonly #own = new Map<string, Lease>();
+  /** Leases written to Redis and still held. */
+  readonly #written = new Set<string>();
+  /** Leases written to Redis and released since the last round: deleted at the next. */
+  #toDelete: string[] = [];
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -77,23 +99,39 @@ export class ProcessingLeases {
   async hold<T>(paymentId: string, work: (lease: Lease) => Promise<T>): Promise<T> {
     const lease = new Lease(this.clock);
     this.#own.set(paymentId, lease);
-    // The first write to Redis comes a renewal period in: a payment decided sooner (nearly
-    // all) costs Redis nothing, and recovery looks only at payments seconds past their deadline.
-    let written = false;
-    const renew = () => {
-      if (!lease.working || !this.store) return;
-      written = true;
-      this.store.set(leaseKey(paymentId), "1", "PX", LEASE_TTL_MS).catch(noop);
-    };
-    const timer = setInterval(renew, LEASE_TTL_MS / 3);
-    timer.unref();
+    // Nearly every payment is decided within a second and costs Redis nothing.
+    if (this.store && !this.#timer) {
+      this.#timer = setInterval(() => this.#round(), RENEW_EVERY_MS);
+      this.#timer.unref();
+    }
     try {
       return await work(lease);
     } finally {
-      clearInterval(timer);
       lease.release();
       this.#own.delete(paymentId);
-      if (written) this.store?.del(leaseKey(paymentId)).catch(noop);
+      if (this.#written.delete(paymentId)) this.#toDelete.push(paymentId);
+    }
+  }
+
+  /** Writes the leases a second old or more (renewing those written before) and deletes the released ones, together. */
+  #round(): void {
+    if (!this.store) return;
+    const batch = this.store.pipeline();
+    let commands = 0;
+    const now = performance.now();
+    for (const [paymentId, lease] of this.#own) {
+      if (!lease.working || now - lease.startedAt < RENEW_EVERY_MS) continue;
+      batch.set(leaseKey(paymentId), "1", "PX", LEASE_TTL_MS);
+      this.#written.add(paymentId);
+      commands++;
+    }
+    for (const paymentId of this.#toDelete) batch.del(leaseKey(paymentId));
+    commands += this.#toDelete.length;
+    this.#toDelete = [];
+    if (commands > 0) batch.exec().catch(noop);
+    if (this.#own.size === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = null;
     }
   }
 
