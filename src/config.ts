@@ -173,6 +173,7 @@ const envSchema = z.object({
   INSTITUTION_TIMEOUT_MS: intFrom(3000, 50),
   OUTBOX_POLL_MS: intFrom(1000, 10),
   OUTBOX_DELIVERY_TIMEOUT_MS: intFrom(10_000, 100, 300_000),
+  OUTBOX_INSTITUTION_IN_FLIGHT: intFrom(64, 1, 1024),
   OUTBOX_GIVE_UP_AFTER_DAYS: intFrom(3, 1, 365),
   RECOVERY_AFTER_MS: intFrom(2000, 100),
   AUTHORIZATION_DAYS: intFrom(7, 1, 365),
@@ -385,6 +386,8 @@ export interface Config {
   outboxPollMs: number;
   /** One delivery attempt (a webhook, an institution report) is abandoned after this. */
   outboxDeliveryTimeoutMs: number;
+  /** Reports and reversals under way to the institution at once, on each instance. */
+  outboxInstitutionInFlight: number;
   /** A message still failing this long after it was created (or retried by an admin) is dead. */
   outboxGiveUpAfterDays: number;
   /** A payment PROCESSING this long past its processing deadline was left by a crash. */
@@ -544,6 +547,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     institutionTimeoutMs: e.INSTITUTION_TIMEOUT_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxDeliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS,
+    outboxInstitutionInFlight: e.OUTBOX_INSTITUTION_IN_FLIGHT,
     outboxGiveUpAfterDays: e.OUTBOX_GIVE_UP_AFTER_DAYS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
     authorizationDays: e.AUTHORIZATION_DAYS,

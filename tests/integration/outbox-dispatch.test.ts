@@ -1,5 +1,6 @@
 import { OutboxMessageEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
+import { MAX_IN_FLIGHT_PER_DESTINATION } from "../../src/services/delivery/outbox.service";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
 import { insertOutboxRow } from "../support/outbox-rows";
@@ -16,13 +17,16 @@ async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): P
   return check();
 }
 
+/** OUTBOX_INSTITUTION_IN_FLIGHT here: more than a partner's four, fewer than the messages sent. */
+const INSTITUTION_IN_FLIGHT = 12;
+
 describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engine) => {
   let server: TestServer;
   const clock = new ManualClock();
   const simulator = new SimulatedInstitution(5);
   beforeAll(async () => {
     // A poll every ten minutes: within this test only dispatch (or drain) delivers.
-    server = await startTestServer(engine, { clock, institution: simulator, env: { OUTBOX_POLL_MS: "600000" } });
+    server = await startTestServer(engine, { clock, institution: simulator, env: { OUTBOX_POLL_MS: "600000", OUTBOX_INSTITUTION_IN_FLIGHT: String(INSTITUTION_IN_FLIGHT) } });
   });
   afterAll(() => server.close());
 
@@ -82,5 +86,42 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
     const rows = await server.app.dataSource.manager.findBy(OutboxMessageEntity, { topic: "test.burst" });
     expect(rows.filter((r) => r.deliveredAt !== null && r.leaseId === outbox.ownLease)).toHaveLength(120);
+  });
+
+  it("has many of the institution's messages under way at once, and four of any other destination's", async () => {
+    const { outbox } = server.app.services;
+    const release: Array<() => void> = [];
+    const under = new Map<string, { now: number; most: number; done: number }>();
+    const holding = (destination: string) => async () => {
+      const count = under.get(destination) ?? { now: 0, most: 0, done: 0 };
+      under.set(destination, count);
+      count.now++;
+      count.most = Math.max(count.most, count.now);
+      await new Promise<void>((resolve) => release.push(resolve));
+      count.now--;
+      count.done++;
+    };
+    outbox.register("institution.held", holding("institution"));
+    outbox.register("heldpartner.held", holding("heldpartner"));
+    await server.app.db.tx(async (tx) => {
+      for (let n = 0; n < 100; n++) {
+        outbox.send(tx, "institution.held", { n });
+        outbox.send(tx, "heldpartner.held", { n });
+      }
+    });
+    const institutionLimit = INSTITUTION_IN_FLIGHT;
+    expect(await eventually(() => under.get("institution")?.now === institutionLimit && under.get("heldpartner")?.now === MAX_IN_FLIGHT_PER_DESTINATION)).toBe(true);
+    // Let every attempt finish as it starts, the poller taking what dispatch left.
+    const letGo = setInterval(() => release.splice(0).forEach((resolve) => resolve()), 5);
+    try {
+      expect(await eventually(async () => {
+        await outbox.drain();
+        return under.get("institution")?.done === 100 && under.get("heldpartner")?.done === 100;
+      }, 20_000)).toBe(true);
+    } finally {
+      clearInterval(letGo);
+    }
+    expect(under.get("institution")!.most).toBe(institutionLimit);
+    expect(under.get("heldpartner")!.most).toBe(MAX_IN_FLIGHT_PER_DESTINATION);
   });
 });
