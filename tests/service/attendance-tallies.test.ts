@@ -253,6 +253,73 @@ describe.each(engines)("attendance tallies equal the counts (%s)", (engine) => {
     expect((await tallied(event.id)).byGate.find((g) => g.gate === "D")).toEqual({ gate: "D", admitted: 1, exited: 1 });
   });
 
+  it("equal the counts after gates race on one event from several connections (on MySQL, two instances)", async () => {
+    const { partner, hq: shop } = await newPartner(world, "Race Tickets");
+    const second = engine === "mysql" ? await serviceWorld(engine, { clock, deployment: world.deployment, env: { RATE_WRONG_CODES_PER_TERMINAL_PER_MIN: "10000" } }) : null;
+    try {
+      const instances = [world, second ?? world];
+      const keys = await Promise.all(Array.from({ length: 4 }, () => world.services.admin.issueApiKey(world.admin, "GATE", partner.id)));
+      // Each gate key on one instance: the same gate's scans come through different connections and, on MySQL, different pools.
+      const gates = await Promise.all(keys.map((k, i) => instances[i % 2].callerOf(k.key)));
+      const on = (i: number) => instances[i % 2].services;
+      const event = await world.services.ticketEvents.createEvent(shop, {
+        title: "Race Day",
+        venue: "Tokyo Dome",
+        doorsOpenAt: clock.now(),
+        startsAt: new Date(clock.now().getTime() + HOUR),
+        allowReentry: true,
+      });
+      const list = await world.services.checkInLists.createCheckInList(shop, { eventId: event.id, name: "Arena" });
+      const fan = await newCustomer(world);
+      const N = 24;
+      // Posted all at once: every post adds to the event's one row of tickets issued.
+      const posted = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          on(i).tickets.postTicket(shop, { eventId: event.id, issueNumber: `R-${i}`, holderPhone: fan.phoneNumber, usesAllowed: i % 4 === 0 ? 2 : 1 }),
+        ),
+      );
+      const codes: string[] = [];
+      for (const { ticket } of posted) codes.push((await world.services.tickets.issueTicketCode(fan.caller, ticket.id, PASSWORD)).code);
+      clock.advance(HOUR);
+      const names = ["North", "South", null];
+
+      // Every ticket scanned by three gates at once, for the list or not, and by id at the desk.
+      const scans = await Promise.all(
+        codes.flatMap((code, i) => [
+          ...[0, 1, 2].map((g) => on(g).admissions.admitTicket(gates[g], code, event.id, names[(i + g) % 3], g === 0 ? list.id : null).then((decision) => ({ decision, g }))),
+          on(3).admissions.admitTicketById(gates[3], posted[i].ticket.id, event.id, "Desk").then((decision) => ({ decision, g: 3 })),
+        ]),
+      );
+      expect(await tallied(event.id)).toEqual(await counted(event.id));
+
+      // Half go out at two gates at once, a quarter come back in, and some admissions are undone, all together.
+      clock.advance(MINUTE);
+      const admitted = scans.filter((s) => s.decision.result === "ADMITTED");
+      await Promise.all([
+        ...codes.filter((_, i) => i % 2 === 0).flatMap((code, i) => [0, 1].map((g) => on(g).admissions.exitTicket(gates[g], code, event.id, names[(i + g) % 3]))),
+        ...admitted.filter((_, i) => i % 3 === 0).map((s) => on(s.g).admissions.undoAdmission(gates[s.g], s.decision.id)),
+      ]);
+      expect(await tallied(event.id)).toEqual(await counted(event.id));
+      clock.advance(MINUTE);
+      await Promise.all(codes.filter((_, i) => i % 4 === 0).flatMap((code) => [2, 3].map((g) => on(g).admissions.admitTicket(gates[g], code, event.id, "South", list.id))));
+
+      // Two offline gates upload overlapping scans of the same tickets, made before the online ones, at once.
+      const upload = (g: number, gateName: string) =>
+        on(g).admissions.syncScans(
+          gates[g],
+          event.id,
+          codes.map((code, i) => ({ code, gate: gateName, scannedAt: new Date(clock.now().getTime() - HOUR + i * 1000 + g), listId: i % 2 ? list.id : null })),
+        );
+      await Promise.all([upload(0, "Offline A"), upload(1, "Offline B"), upload(0, "Offline A")]);
+      const end = await tallied(event.id);
+      expect(end).toEqual(await counted(event.id));
+      expect(end.ticketsIssued).toBe(N);
+      expect(end.admitted).toBe(N);
+    } finally {
+      await second?.close();
+    }
+  });
+
   it("answers from the tallies through the service, as the gate and the shop read it", async () => {
     const { shop, gates, event } = await venue(false);
     const fan = await newCustomer(world);
