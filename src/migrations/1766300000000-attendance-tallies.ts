@@ -20,7 +20,8 @@ const TABLES = [
   new Table({ name: "list_tallies", columns: [{ ...id("eventId"), isPrimary: true }, { ...id("listId"), isPrimary: true }, counter("admitted")] }),
 ];
 
-const FILL = [
+/** The tallies counted from the rows, into empty tally tables (also bench/scale's seed, after it writes rows directly). */
+export const ATTENDANCE_TALLY_FILL = [
   "INSERT INTO event_tallies (eventId, ticketsIssued) SELECT eventId, SUM(CASE WHEN revokedAt IS NULL THEN 1 ELSE 0 END) FROM tickets GROUP BY eventId",
   `INSERT INTO gate_tallies (eventId, gate, visitors, admitted, exited, inside)
    SELECT eventId, gate, SUM(visitors), SUM(admitted), SUM(exited), SUM(inside) FROM (
@@ -43,7 +44,7 @@ export class AttendanceTallies1766300000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const table of TABLES) await queryRunner.createTable(table, false, false, true);
-    for (const sql of FILL) await queryRunner.query(sql);
+    for (const sql of ATTENDANCE_TALLY_FILL) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
