@@ -28,8 +28,9 @@ const UNDOABLE = "id = ? AND gateKeyId = ? AND result = 'ADMITTED' AND undoneAt 
 /**
  * The undone admission's use back to its ticket (the ticket table's giveBack; a re-entry
  * took none, so the holder is only out again), and its day's visitor to another
- * admission of that day still standing; the tallies these move go to `moves`. Read after the ticket's UPDATE, which waits for
- * a scan of the ticket in flight (locked on MySQL), so such a scan is seen.
+ * admission of that day still standing; the tallies these move go to `moves`. Read
+ * after the ticket's lock, which waits for a scan of the ticket in flight (on MySQL), so
+ * such a scan is seen.
  */
 export async function giveBackUse(tx: Tx, undone: AdmissionEntity, now: Date, isMysql: boolean, moves: TallyMoves): Promise<void> {
   const ticketId = undone.ticketId!;

@@ -355,8 +355,8 @@ export class AdmissionService {
         if (admission.result === "EXITED") moves.gate(admission.gate, { exited: 1 });
         // The list counts a ticket once: this admission is its first that stands.
         if (admission.result === "ADMITTED" && admission.listId && ticketId && (await standingForList(tx, ticketId, admission.listId, isMysql)) === 1) moves.list(admission.listId, 1);
-        // Written before the answer is made, which carries the event's count with this scan in it.
-        await moves.write(tx, isMysql);
+        // Sent ahead of the answer's reads, so the event's count it carries has this scan in it.
+        moves.defer(tx, isMysql);
         if (movement.byTicketId) await auditGate(tx, { eventId: event.id, apiKeyId: movement.gateKeyId, action: "ADMIT_BY_ID", ticketId, at: this.deps.clock.now() });
         // A use taken changes what the holder's pass shows (uses left, or used).
         if (tookUse && ticketId) await this.changes.changed(tx, "ticket", ticketId);

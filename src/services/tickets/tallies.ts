@@ -44,9 +44,13 @@ export class TallyMoves {
     return this;
   }
 
-  /** Writes the moves now, in one round trip: for a transaction that reads a tally after (a scan's answer carries the count). */
-  async write(tx: Tx, isMysql: boolean): Promise<void> {
-    await Promise.all(this.statements(isMysql).map((s) => tx.write(s.sql, s.params)));
+  /**
+   * Sends the moves with the transaction's next round trip, ahead of what it carries: for
+   * a transaction that reads a tally after (a scan's answer carries the count), without a
+   * round trip of their own.
+   */
+  defer(tx: Tx, isMysql: boolean): void {
+    for (const s of this.statements(isMysql)) tx.defer(s);
   }
 
   /** Sends the moves with the COMMIT, so their rows are locked for the commit's round trip only. */
