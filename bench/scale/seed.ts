@@ -6,7 +6,11 @@ import { payments } from "./seed-payments";
 import { seedSizes, type SeedSize } from "./seed-sizes";
 import { BulkWriter, type Batch, type SqlJob } from "./seed-sql";
 import { bigEvent, eventTickets, events, type BigEvent } from "./seed-tickets";
+import { ATTENDANCE_TALLY_FILL } from "../../src/migrations/1766300000000-attendance-tallies";
 import { HELPER_TABLES, SeedWorld } from "./seed-world";
+
+/** The tally tables the fill writes (attendance, services/tickets/tallies.ts). */
+const ATTENDANCE_TALLY_TABLES = ["event_tallies", "gate_tallies", "list_tallies"];
 
 /** Connections writing at once: one per core MariaDB has here, and one more so a core never waits on a round trip. */
 const CONNECTIONS = 3;
@@ -78,6 +82,11 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     } finally {
       await writer.query(`DROP TABLE IF EXISTS ${Object.values(HELPER_TABLES).join(", ")}`);
     }
+    // The rows above were written past the services, so the attendance tallies are counted from them again.
+    await phase(writer, log, "attendance tallies", async () => {
+      for (const table of ATTENDANCE_TALLY_TABLES) await writer.query(`DELETE FROM ${table}`);
+      for (const sql of ATTENDANCE_TALLY_FILL) await writer.query(sql);
+    });
     const analyzing = Date.now();
     const tables = [...writer.written.keys()].filter((table) => !Object.values(HELPER_TABLES).includes(table));
     await writer.query(`ANALYZE TABLE ${tables.join(", ")}`);

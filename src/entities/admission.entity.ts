@@ -4,7 +4,8 @@ import { IdColumn, TimeColumn } from "./columns";
 
 /**
  * Every scan at a gate and what was decided: admitted, denied or exited. The event's
- * counts are read from these rows (indexed COUNTs), never kept in a row every gate would
+ * counts are running tallies kept per gate (services/tickets/tallies.ts), moved with
+ * these rows and always equal to counting them, never kept in a row every gate would
  * update. `countsVisitor` marks the one admission per ticket and event day that counts
  * a visitor (see services/attendance.ts); `scanKey` makes a scan synced from an offline
  * gate count once however often it is sent; `codeWindow` makes a rotating code's

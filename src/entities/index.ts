@@ -1,5 +1,6 @@
 /** Every entity; database.ts hands them all to the DataSource, so export only entities here. */
 export { AdmissionEntity } from "./admission.entity";
+export { EventTallyEntity, GateTallyEntity, ListTallyEntity } from "./attendance-tally.entity";
 export { CheckInListEntity, CheckInListTicketEntity } from "./check-in-list.entity";
 export { GateAuditEntity } from "./gate-audit.entity";
 export { ApiKeyEntity } from "./api-key.entity";

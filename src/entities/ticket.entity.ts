@@ -13,7 +13,7 @@ import { IdColumn, TimeColumn } from "./columns";
 @Index("UQ_tickets_partner_issue", ["partnerId", "issueNumber"], { unique: true })
 @Index("IDX_tickets_holder", ["holderPhone"])
 @Index("IDX_tickets_event", ["eventId"])
-// An event's valid tickets counted from the index alone (attendance).
+// An event's valid tickets counted from the index alone (the recount the attendance tallies are held to).
 @Index("IDX_tickets_event_revoked", ["eventId", "revokedAt"])
 @Index("IDX_tickets_event_updated", ["eventId", "updatedAt"])
 @Index("IDX_tickets_event_inside", ["eventId", "inside"])

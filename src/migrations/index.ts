@@ -36,6 +36,7 @@ import { WalletPasses1765700000000 } from "./1765700000000-wallet-passes";
 import { PushSubscriptions1765600000000 } from "./1765600000000-push-subscriptions";
 import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
 import { ListIndexes1766200000000 } from "./1766200000000-list-indexes";
+import { AttendanceTallies1766300000000 } from "./1766300000000-attendance-tallies";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -77,4 +78,5 @@ export const migrations = [
   GateDesk1766000000000,
   CaptureLater1766100000000,
   ListIndexes1766200000000,
+  AttendanceTallies1766300000000,
 ];

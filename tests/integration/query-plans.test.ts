@@ -6,6 +6,8 @@ import { GateClient } from "../../clients/gate";
 import { PartnerClient } from "../../clients/partner";
 import { RegisterClient } from "../../clients/register";
 import { insertActors } from "../../bench/scale/seed-actors";
+import { attendanceOf } from "../../src/services/tickets/attendance";
+import { recountAttendance } from "../../src/services/tickets/recount";
 import { seedYear } from "../../bench/scale/seed";
 import type { ScaleActors } from "../../bench/scale/actors";
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases";
@@ -25,10 +27,14 @@ import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server
 // By its file, since the package exports only its entry points.
 const BaseConnection = require(join(dirname(require.resolve("mysql2")), "lib", "base", "connection.js")) as { prototype: Record<string, (...args: unknown[]) => unknown> };
 
-/** The tables a year makes big (and api_keys, which the admin lists): a plan must reach their rows by an index. */
+/**
+ * The tables a year makes big (and api_keys, which the admin lists; and the attendance
+ * tallies, a row per event, gate and list, which attendance reads instead of tickets and
+ * admissions): a plan must reach their rows by an index.
+ */
 const BIG_TABLES = [
   "api_keys", "payments", "ledger_entries", "refunds", "outbox_messages", "customers", "cards", "memberships", "point_movements",
-  "point_settlements", "point_lots", "bills", "tickets", "admissions",
+  "point_settlements", "point_lots", "bills", "tickets", "admissions", "event_tallies", "gate_tallies", "list_tallies",
 ];
 /** Rows a full scan or a filesort may cover before it counts as "the whole table" at this size. */
 const SCAN_LIMIT = 200;
@@ -193,6 +199,10 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
     ];
     expect(payments).toHaveLength(3);
     for (const p of payments) expect(server.app.services.customerNumbers.of(p.customerId, p.storeId)).toBe(p.customerNumber);
+    // The seed wrote tickets and admissions past the services, then counted the attendance tallies from them.
+    const figures = await server.app.db.read((m) => Promise.all([attendanceOf(m, actors.event.id), recountAttendance(m, actors.event.id)]));
+    expect(figures[0]).toEqual(figures[1]);
+    expect(figures[0].admitted).toBeGreaterThan(0);
   });
 
   it("keeps the register's paths on indexes: payments page, search, storeReport, collected bills", async () => {

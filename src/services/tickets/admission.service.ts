@@ -11,6 +11,7 @@ import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
 import { admittedVisitors, eventDayOf } from "./attendance";
+import { TallyMoves, insideNow, standingForList } from "./tallies";
 import { rotatingKeysOf } from "./rotating-keys";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
@@ -146,15 +147,22 @@ export class AdmissionService {
     const { partnerId, apiKeyId } = requireGate(caller);
     const now = this.deps.clock.now();
     const outcome = await this.deps.db.tx(async (tx) => {
+      const { isMysql } = this.deps.db;
+      // Whether it counted a visitor, from the write that stops it counting (on the undo's own conditions), before the undo itself.
+      const uncount = undoUpdate(admissionId, apiKeyId, now, { uncountVisitor: true });
+      const uncounted = await tx.write(uncount.sql, uncount.params);
       const { sql, params } = undoUpdate(admissionId, apiKeyId, now);
       const undone = await tx.write(sql, params);
       const admission = await tx.findOneBy(AdmissionEntity, { id: admissionId });
       if (undone !== 1 || !admission) return { admission, undone: false };
+      const moves = new TallyMoves(admission.eventId).gate(admission.gate, { admitted: -1, visitors: -uncounted });
       if (admission.ticketId) {
-        await giveBackUse(tx, admission, now, this.deps.db.isMysql);
+        await giveBackUse(tx, admission, now, isMysql, moves);
+        if (admission.listId && (await standingForList(tx, admission.ticketId, admission.listId, isMysql)) === 0) moves.list(admission.listId, -1);
         // The use given back changes what the holder's pass shows, as taking it did.
         await this.changes.changed(tx, "ticket", admission.ticketId);
       }
+      moves.atCommit(tx, isMysql);
       await auditGate(tx, { eventId: admission.eventId, apiKeyId, action: "UNDO", ticketId: admission.ticketId, at: now });
       return { admission, undone: true };
     });
@@ -294,9 +302,13 @@ export class AdmissionService {
     let decision: AdmissionDecision;
     try {
       decision = await this.deps.db.tx(async (tx) => {
+        const { isMysql } = this.deps.db;
+        const moves = new TallyMoves(event.id);
         let decided = first;
         let firstUsedAt: Date | null = null;
         let tookUse = false;
+        // An entry or an exit writes the ticket's `inside`: read before and after (locked, on MySQL), it says how the tally moves.
+        const insideBefore = ticketId && first.result !== "DENIED" ? await insideNow(tx, ticketId, isMysql) : null;
         for (let attempt = 1; ; attempt++) {
           const applied = ticketId ? await this.apply(tx, movement, decided, ticketId, claims!.v, spacingMs) : true;
           if (applied) {
@@ -308,8 +320,9 @@ export class AdmissionService {
           decided = this.decide(event, movement, claims, now, partnerId, listIds);
           if (attempt >= ATTEMPTS) decided = { result: "DENIED", reason: "ALREADY_USED", wrongCode: false };
         }
+        if (insideBefore !== null) moves.gate(movement.gate, { inside: (await insideNow(tx, ticketId!, isMysql)) - insideBefore });
         if (decided.result === "DENIED" && decided.reason === "ALREADY_USED" && ticketId) {
-          const stood = !windowTaken && (await this.earlierStands(tx, movement, ticketId));
+          const stood = !windowTaken && (await this.earlierStands(tx, movement, ticketId, moves));
           if (stood) {
             decided = { result: "ADMITTED", reason: null, takesUse: true };
             tookUse = true;
@@ -338,6 +351,12 @@ export class AdmissionService {
           byTicketId: movement.byTicketId ? 1 : 0,
         });
         await tx.insert(AdmissionEntity, admission);
+        if (admission.result === "ADMITTED") moves.gate(admission.gate, { admitted: 1, visitors: admission.countsVisitor });
+        if (admission.result === "EXITED") moves.gate(admission.gate, { exited: 1 });
+        // The list counts a ticket once: this admission is its first that stands.
+        if (admission.result === "ADMITTED" && admission.listId && ticketId && (await standingForList(tx, ticketId, admission.listId, isMysql)) === 1) moves.list(admission.listId, 1);
+        // Sent ahead of the answer's reads, so the event's count it carries has this scan in it.
+        moves.defer(tx, isMysql);
         if (movement.byTicketId) await auditGate(tx, { eventId: event.id, apiKeyId: movement.gateKeyId, action: "ADMIT_BY_ID", ticketId, at: this.deps.clock.now() });
         // A use taken changes what the holder's pass shows (uses left, or used).
         if (tookUse && ticketId) await this.changes.changed(tx, "ticket", ticketId);
@@ -415,15 +434,19 @@ export class AdmissionService {
    * A synced scan found no use left: if the latest use that stands was scanned after it,
    * that one is turned into ALREADY_USED (with this scan's time) and this one stands.
    */
-  private async earlierStands(tx: Tx, movement: Movement, ticketId: string): Promise<boolean> {
+  private async earlierStands(tx: Tx, movement: Movement, ticketId: string, moves: TallyMoves): Promise<boolean> {
     if (!movement.scanKey) return false;
     const [latest] = await tx.find(AdmissionEntity, { where: { ticketId, tookUse: 1 }, order: { at: "DESC", id: "DESC" }, take: 1 });
     if (!latest || latest.at <= movement.at) return false;
+    // Whether it counted its day's visitor, from the write that stops it counting (the row as it is, not as read above).
+    const uncounted = await tx.write("UPDATE admissions SET countsVisitor = 0 WHERE id = ? AND tookUse = 1 AND countsVisitor = 1", [latest.id]);
     const demoted = await tx.write("UPDATE admissions SET result = 'DENIED', reason = 'ALREADY_USED', tookUse = 0, countsVisitor = 0, visitDay = NULL, codeWindow = NULL, firstUsedAt = ? WHERE id = ? AND tookUse = 1", [
       movement.at,
       latest.id,
     ]);
     if (demoted !== 1) return false;
+    moves.gate(latest.gate, { admitted: -1, visitors: -uncounted });
+    if (latest.listId && (await standingForList(tx, ticketId, latest.listId, this.deps.db.isMysql)) === 0) moves.list(latest.listId, -1);
     // This scan's use now stands: the ticket's last use is it, or a later one that still stands.
     await tx.write("UPDATE tickets SET lastUsedAt = COALESCE((SELECT MAX(at) FROM admissions WHERE ticketId = ? AND tookUse = 1 AND at > ?), ?), updatedAt = ? WHERE id = ?", [
       ticketId,
@@ -432,10 +455,10 @@ export class AdmissionService {
       this.deps.clock.now(),
       ticketId,
     ]);
-    if (latest.countsVisitor === 1 && latest.visitDay !== null) {
+    if (uncounted === 1 && latest.visitDay !== null) {
       // The demoted admission counted its day's visitor: another of that day takes it over.
       const [other] = await tx.find(AdmissionEntity, { where: { ticketId, tookUse: 1, visitDay: latest.visitDay }, order: { at: "ASC" }, take: 1 });
-      if (other) await tx.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ?", [other.id]);
+      if (other) moves.gate(other.gate, { visitors: await tx.write("UPDATE admissions SET countsVisitor = 1 WHERE id = ? AND countsVisitor = 0", [other.id]) });
     }
     return true;
   }

@@ -4,7 +4,7 @@ import { badInput } from "../kernel/errors";
 import { CheckInListEntity, CheckInListTicketEntity } from "../../entities";
 import type { CheckInListRule } from "../../../clients/wire/admission-rules";
 
-/** How check-in lists are read: their rules, the lists naming a ticket, the counts per list. */
+/** How check-in lists are read: their rules, the lists naming a ticket (the counts per list are tallies.ts's). */
 
 export interface CheckInListCount {
   listId: string;
@@ -52,18 +52,6 @@ export async function namingListsOf(m: EntityManager, lists: readonly CheckInLis
   const found = new Map<string, string[]>();
   for (const { ticketId, listId } of await m.find(CheckInListTicketEntity, { where: { listId: In(naming) } })) found.set(ticketId, [...(found.get(ticketId) ?? []), listId]);
   return found;
-}
-
-/** Tickets admitted per list, each once, not undone (indexed by IDX_admissions_list). */
-export async function admittedByList(m: EntityManager, eventId: string): Promise<CheckInListCount[]> {
-  const lists = await listsOf(m, eventId);
-  if (lists.length === 0) return [];
-  const rows: Array<{ listId: string; n: number | string }> = await m.query(
-    "SELECT listId, COUNT(DISTINCT ticketId) AS n FROM admissions WHERE eventId = ? AND listId IS NOT NULL AND result = 'ADMITTED' AND undoneAt IS NULL GROUP BY listId",
-    [eventId],
-  );
-  const counts = new Map(rows.map((r) => [r.listId, Number(r.n)]));
-  return lists.map((l) => ({ listId: l.id, name: l.name, admitted: counts.get(l.id) ?? 0 }));
 }
 
 /** Names a new ticket on the given lists of its event, in the transaction that posts it. */

@@ -1,12 +1,12 @@
-import { IsNull, MoreThan } from "typeorm";
-import { EventEntity, TicketEntity } from "../../entities";
+import { MoreThan } from "typeorm";
+import { EventEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput, forbidden, notFound } from "../kernel/errors";
 import { requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
-import { admittedVisitors, passagesByGate, visitorsInside, type GateCount } from "./attendance";
-import { admittedByList, type CheckInListCount } from "./check-in-lists";
+import { attendanceOf, type GateCount } from "./attendance";
+import type { CheckInListCount } from "./check-in-lists";
 import { requireText } from "../kernel/validation";
 
 export interface EventInput {
@@ -24,7 +24,7 @@ export interface EventInput {
 export interface Attendance {
   eventId: string;
   ticketsIssued: number;
-  /** Counted as attendance.ts says. */
+  /** Counted as attendance.ts says, from the running tallies (tallies.ts). */
   admitted: number;
   inside: number;
   byGate: GateCount[];
@@ -75,16 +75,8 @@ export class TicketEventService {
 
   async attendance(caller: Caller, eventId: string): Promise<Attendance> {
     const event = await this.eventOfCaller(caller, eventId);
-    return this.deps.db.read(async (m) => {
-      const [ticketsIssued, admitted, inside, byGate, byList] = await Promise.all([
-        m.countBy(TicketEntity, { eventId, revokedAt: IsNull() }),
-        admittedVisitors(m, event.id),
-        visitorsInside(m, event.id),
-        passagesByGate(m, event.id),
-        admittedByList(m, event.id),
-      ]);
-      return { eventId: event.id, ticketsIssued, admitted, inside, byGate, byList };
-    });
+    const figures = await this.deps.db.read((m) => attendanceOf(m, event.id));
+    return { eventId: event.id, ...figures };
   }
 
   /** The events of the caller's partner (a gate's or the shop's own) not over yet, soonest first, for a gate to pick from. */

@@ -17,6 +17,7 @@ import { requireCustomer, requireGate, requirePartner } from "../kernel/guards";
 import { newId } from "../kernel/ids";
 import { byId } from "../kernel/status-table";
 import { TICKET_MOVES } from "./ticket-states";
+import { TallyMoves } from "./tallies";
 import { nameOnLists } from "./check-in-lists";
 import { isUniqueViolation, type Tx } from "../../database";
 import { optionalText, requirePhone, requireText } from "../kernel/validation";
@@ -122,6 +123,7 @@ export class TicketService {
     try {
       await this.deps.db.tx(async (tx) => {
         await tx.insert(TicketEntity, ticket);
+        new TallyMoves(event.id).ticketsIssued(1).atCommit(tx, this.deps.db.isMysql);
         await nameOnLists(tx, event.id, ticket.id, checkInListIds);
         await this.tellHolder(tx, ticket.holderPhone, ticket.id, event);
       });
@@ -144,7 +146,9 @@ export class TicketService {
       // Revoked once: a second revocation (racing or repeated) finds it REVOKED and changes nothing.
       const { sql, params } = TICKET_MOVES.update("revoke", byId(ticket.id), { now: this.deps.clock.now() });
       await this.deps.db.tx(async (tx) => {
-        if ((await tx.write(sql, params)) === 1) await this.changes.changed(tx, "ticket", ticket.id);
+        if ((await tx.write(sql, params)) !== 1) return;
+        new TallyMoves(ticket.eventId).ticketsIssued(-1).atCommit(tx, this.deps.db.isMysql);
+        await this.changes.changed(tx, "ticket", ticket.id);
       });
     }
     return this.viewById(ticket.id);
