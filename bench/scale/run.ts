@@ -213,8 +213,10 @@ async function measurePath(path: ScalePath, sides: Side[], options: Options, tra
     let warmedUp = 1;
     while (!heavy && warmedUp < plannedWarmUp && Date.now() - started < WARM_UP_SECONDS * 1000) {
       const from = warmedUp;
-      await runLoad(concurrency, concurrency, (i) => call(from + i));
-      warmedUp += concurrency;
+      // Never past the calls prepared (the first went alone).
+      const wave = Math.min(concurrency, plannedWarmUp - warmedUp);
+      await runLoad(concurrency, wave, (i) => call(from + i));
+      warmedUp += wave;
     }
     prepared.push({ call, warmedUp, heavy, perSecond: warmedUp / Math.max(0.001, (Date.now() - started) / 1000) });
   }
