@@ -8,6 +8,8 @@ import { TimeColumn } from "./columns";
 @Entity({ name: "outbox_messages" })
 // Due messages, oldest first, skipping dead ones and busy destinations inside the index.
 @Index("IDX_outbox_due", ["deliveredAt", "deadAt", "nextAttemptAt", "destination"])
+// Dead messages, newest to die first, for the admin's pages.
+@Index("IDX_outbox_dead", ["deliveredAt", "deadAt", "id"])
 export class OutboxMessageEntity {
   @PrimaryColumn({ type: "varchar", length: 36 }) id: string;
   @Column({ type: "varchar", length: 64 }) topic: string;

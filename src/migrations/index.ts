@@ -37,6 +37,7 @@ import { PushSubscriptions1765600000000 } from "./1765600000000-push-subscriptio
 import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
 import { ListIndexes1766200000000 } from "./1766200000000-list-indexes";
 import { AttendanceTallies1766300000000 } from "./1766300000000-attendance-tallies";
+import { DeadMessagesIndex1766400000000 } from "./1766400000000-dead-messages-index";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -79,4 +80,5 @@ export const migrations = [
   CaptureLater1766100000000,
   ListIndexes1766200000000,
   AttendanceTallies1766300000000,
+  DeadMessagesIndex1766400000000,
 ];

@@ -7,6 +7,7 @@ import { ManualClock } from "../../src/clock";
 import { OutboxMessageEntity } from "../../src/entities";
 import { WEBHOOK_TOPIC } from "../../src/services/delivery/webhooks";
 import { engines } from "../support/databases";
+import { insertOutboxRow } from "../support/outbox-rows";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 import { PASSWORD, errorCodeOf, newRegister, newShopper } from "../support/world";
@@ -150,5 +151,27 @@ describe.each(engines)("outbox messages that never get through (%s)", (engine) =
     clock.advance(DAY + 1000);
     await outbox.drain();
     expect((await admin.deadMessages()).nodes).toMatchObject([{ id: dead.id, attempts: 3 }]);
+  });
+
+  it("lists them newest to die first, a message created earlier that died later ahead, and pages through equal times", async () => {
+    const m = server.app.dataSource.manager;
+    const row = () => insertOutboxRow(server.app.dataSource, { topic: "test.dead-order", payload: {}, now: clock.now() });
+    // Created in this order; the first dies last, the other two at one moment.
+    const [early, middle, late] = [await row(), await row(), await row()];
+    const died = clock.now().getTime() + 100 * DAY;
+    await m.update(OutboxMessageEntity, { id: early.id }, { deadAt: new Date(died + 1000), lastError: "Error: gone" });
+    await m.update(OutboxMessageEntity, { id: middle.id }, { deadAt: new Date(died), lastError: "Error: gone" });
+    await m.update(OutboxMessageEntity, { id: late.id }, { deadAt: new Date(died), lastError: "Error: gone" });
+    const tied = [middle.id, late.id].sort().reverse();
+    const expected = [early.id, ...tied];
+    expect((await admin.deadMessages(3)).nodes.map((n) => n.id)).toEqual(expected);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const { nodes, nextCursor } = await admin.deadMessages(1, after);
+      seen.push(...nodes.map((n) => n.id));
+      after = nextCursor!;
+    }
+    expect(seen).toEqual(expected);
   });
 });

@@ -1,9 +1,8 @@
-import { IsNull, LessThan, Not } from "typeorm";
 import { OutboxMessageEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
-import { decodeCursor, encodeCursor } from "../kernel/cursor";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput, notFound } from "../kernel/errors";
+import { decodeSearchCursor, encodeSearchCursor } from "../kernel/search";
 import { requireAdmin } from "../kernel/guards";
 import { OUTBOX_MOVES } from "./outbox-states";
 import { defaultDestination, type OutboxService } from "./outbox.service";
@@ -41,21 +40,27 @@ export class DeadMessageService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** Dead messages, newest first, `first` (1 to 100) at a time after a cursor. */
+  /**
+   * Dead messages, newest to die first (then newest created), `first` (1 to 100) at a
+   * time after a cursor: one range of IDX_outbox_dead (deliveredAt, deadAt, id), read in order.
+   */
   async list(caller: Caller, first: number, after: string | null): Promise<DeadMessagePage> {
     requireAdmin(caller);
     if (!Number.isInteger(first) || first < 1 || first > 100) badInput("first must be 1 to 100", { field: "first" });
-    const afterId = after ? decodeCursor(after) : null;
-    const rows = await this.deps.db.read((m) =>
-      m.find(OutboxMessageEntity, {
-        select: SHOWN,
-        where: { deliveredAt: IsNull(), deadAt: Not(IsNull()), ...(afterId ? { id: LessThan(afterId) } : {}) },
-        order: { id: "DESC" },
-        take: first + 1,
-      }),
-    );
+    // The cursor is the last row's (deadAt, id), in a search cursor's form.
+    const last = after ? decodeSearchCursor(after) : null;
+    const rows = await this.deps.db.read((m) => {
+      const query = m
+        .createQueryBuilder(OutboxMessageEntity, "o")
+        .select(Object.keys(SHOWN).map((column) => `o.${column}`))
+        .where("o.deadAt IS NOT NULL AND o.deliveredAt IS NULL");
+      // A range of deadAt first, so the index serves it on both engines.
+      if (last) query.andWhere("o.deadAt <= :lastAt AND (o.deadAt < :lastAt OR o.id < :lastId)", { lastAt: last.createdAt, lastId: last.id });
+      return query.orderBy("o.deadAt", "DESC").addOrderBy("o.id", "DESC").limit(first + 1).getMany();
+    });
     const nodes = rows.slice(0, first).map(view);
-    return { nodes, nextCursor: rows.length > first ? encodeCursor(nodes[nodes.length - 1].id) : null };
+    const end = rows.length > first ? rows[first - 1] : null;
+    return { nodes, nextCursor: end ? encodeSearchCursor({ createdAt: end.deadAt!, id: end.id }) : null };
   }
 
   /**
