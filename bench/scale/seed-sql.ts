@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createConnection, type Connection } from "mysql2/promise";
 
 /**
- * The seeder's SQL: values written as the server writes them, and multi-row INSERTs sent
- * by a few connections at once. Values are built as SQL text here, not escaped one by
- * one by the driver: a year is tens of millions of values, and every string the seeder
- * makes is ids, digits, hex, base64 or fixed words, which `text` checks.
+ * The seeder's SQL: values written as the server writes them, sent by a few connections
+ * at once, as multi-row INSERTs of the rows only the seeder can make (sealed cards,
+ * members) and as INSERT … SELECT statements that MariaDB makes rows with
+ * (seed-sql-expr.ts). Values are built as SQL text here, not escaped one by one by the
+ * driver: every string the seeder makes is ids, digits, hex, base64 or fixed words,
+ * which `text` checks.
  */
 
 /** 000 to fff, the id's counter digits. */

@@ -16,8 +16,7 @@ const ATTENDANCE_TALLY_TABLES = ["event_tallies", "gate_tallies", "list_tallies"
 const CONNECTIONS = 3;
 /**
  * The big tables, largest first: their secondary indexes are built after their rows
- * (seed-indexes.ts). The outbox keeps its index: the server polls it meanwhile, and it
- * holds only a week of rows.
+ * (seed-indexes.ts). The outbox keeps its indexes: it holds only a week of rows.
  */
 const INDEXED_AFTER = [
   "payments", "ledger_entries", "admissions", "point_movements", "point_lots", "point_settlements", "bills", "tickets",
