@@ -16,15 +16,11 @@ export type OutboxHandler = (payload: Record<string, unknown>, signal: AbortSign
 /** Who receives a topic's message, e.g. "partner:<id>"; by default the topic's first word. */
 export type DestinationOf = (payload: Record<string, unknown>) => string;
 
-/** Attempts under way to one destination at once, on each instance: a partner's endpoint is a web server of its own. */
-export const MAX_IN_FLIGHT_PER_DESTINATION = 4;
 /**
- * The institution's destination: a card network takes every register's authorizations at
- * once, and a report goes for every payment, so its queue has OUTBOX_INSTITUTION_IN_FLIGHT
- * attempts under way. Four at 150 ms a report was 26 reports a second, fewer than the
- * payments one instance decides: the backlog grew without end.
+ * Attempts under way to one destination at once, on each instance, unless its topics'
+ * owner allows more (`allowInFlight`): a partner's endpoint is a web server of its own.
  */
-const INSTITUTION = "institution";
+export const MAX_IN_FLIGHT_PER_DESTINATION = 4;
 
 /**
  * How long a lease outlasts the delivery timeout. An attempt starts only while its
@@ -91,6 +87,8 @@ interface DestinationQueue {
 export class OutboxService {
   private readonly handlers = new Map<string, Handler>();
   private readonly queues = new Map<string, DestinationQueue>();
+  /** Destinations allowed more than MAX_IN_FLIGHT_PER_DESTINATION attempts at once. */
+  private readonly inFlightAllowed = new Map<string, number>();
   /** Destinations a round left out for a full queue: a round runs again once they empty. */
   private readonly held = new Set<string>();
   /** Attempts under way (with their outcome's write) and delivered marks being written. */
@@ -326,8 +324,16 @@ export class OutboxService {
     this.pump(destination, queue);
   }
 
+  /**
+   * Lets `destination` have `attempts` under way at once on this instance: for a receiver
+   * built to take many requests at once that gets a message for every payment.
+   */
+  allowInFlight(destination: string, attempts: number): void {
+    this.inFlightAllowed.set(destination, attempts);
+  }
+
   private inFlightLimit(destination: string): number {
-    return destination === INSTITUTION ? this.deps.config.outboxInstitutionInFlight : MAX_IN_FLIGHT_PER_DESTINATION;
+    return this.inFlightAllowed.get(destination) ?? MAX_IN_FLIGHT_PER_DESTINATION;
   }
 
   /** Leased and waiting here, at most: a batch, or what is under way at once if more. */
