@@ -17,7 +17,7 @@ export class RepeatAlone {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer = setInterval(() => void this.runNow(), this.everyMs);
     this.timer.unref();
   }
 
@@ -28,7 +28,8 @@ export class RepeatAlone {
     await this.running;
   }
 
-  private tick(): Promise<void> {
+  /** Runs the work now unless a run is under way; resolves when that run is over. */
+  runNow(): Promise<void> {
     this.running ??= this.work()
       .then(() => undefined, this.onError)
       .finally(() => (this.running = null));

@@ -2,6 +2,7 @@ import { isUniqueViolation } from "../../database";
 import { PushReminderEntity } from "../../entities";
 import type { ServiceDeps } from "../kernel/deps";
 import { newId } from "../kernel/ids";
+import { RepeatAlone } from "../kernel/repeat-alone";
 import type { Notice } from "../kernel/notices";
 
 const HOUR_MS = 3_600_000;
@@ -36,32 +37,26 @@ interface ReleasedTicket {
  * instances sweeping at once tell it once. Any instance may sweep.
  */
 export class PushReminders {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  /** Sweeps every PUSH_REMINDER_SWEEP_MS, one at a time. */
+  private readonly sweeps: RepeatAlone;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    this.sweeps = new RepeatAlone(() => this.sweep(), deps.config.pushReminderSweepMs, (error) =>
+      deps.logger.error({ err: String(error) }, "push reminder sweep failed"),
+    );
+  }
 
   start(): void {
-    if (this.timer || !this.deps.vapid) return;
-    this.timer = setInterval(() => void this.sweepOnce(), this.deps.config.pushReminderSweepMs);
-    this.timer.unref();
+    if (this.deps.vapid) this.sweeps.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.sweeps.stop();
   }
 
-  /** One sweep unless one is under way; resolves to the reminders told. */
-  sweepOnce(): Promise<number> {
-    this.running ??= this.sweep()
-      .catch((error) => {
-        this.deps.logger.error({ err: String(error) }, "push reminder sweep failed");
-        return 0;
-      })
-      .finally(() => (this.running = null));
-    return this.running;
+  /** One sweep unless one is under way; resolves when it is over. */
+  sweepOnce(): Promise<void> {
+    return this.sweeps.runNow();
   }
 
   private async sweep(): Promise<number> {
