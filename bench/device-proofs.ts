@@ -4,7 +4,7 @@ import { cpuPerOp, mysqldPid, pidOf, type CpuPerOp } from "./process-usage";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { startBenchServer } from "./server";
 import { runLoad, type Summary } from "./stats";
-import { PASSWORD, inParallel, newPhone, type BenchPhone } from "./world";
+import { PASSWORD, inParallel, newPhone, onePerPhone } from "./world";
 
 export interface DeviceProofRow {
   name: string;
@@ -52,16 +52,7 @@ export async function deviceProofRows(options: {
       await phone.phone.registerDevice(key, "Bench phone", PASSWORD);
       return { ...phone, key };
     });
-    const oneAtATime = phones.map(() => Promise.resolve());
-    const withPhone = (i: number, work: (p: BenchPhone & { key: DeviceKey }) => Promise<unknown>) => {
-      const k = i % phones.length;
-      const run = oneAtATime[k].then(() => work(phones[k]));
-      oneAtATime[k] = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      return run;
-    };
+    const withPhone = onePerPhone(phones);
     const withProof = (i: number) => withPhone(i, (p) => p.phone.issuePaymentCode(p.card.id, p.key, null, "svg"));
     await runLoad(16, WARMUP, withProof);
     for (const c of options.levels) await measure("issuePaymentCode with a device proof", `c=${c}`, () => runLoad(c, options.count[c], withProof));

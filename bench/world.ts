@@ -22,6 +22,24 @@ export async function inParallel<T>(count: number, concurrency: number, make: (i
 let phoneSerial = randomInt(1_000_000);
 
 /** A customer with a card in the wallet (see clients/onboarding.ts), optionally confirming payments. */
+/**
+ * One request in flight per phone, as a phone has: a device's proofs carry increasing
+ * counters, and two in flight could arrive out of order. Call i goes to phone i mod n,
+ * after that phone's previous call.
+ */
+export function onePerPhone<P>(phones: P[]) {
+  const queues = phones.map(() => Promise.resolve());
+  return <T>(i: number, work: (phone: P) => Promise<T>): Promise<T> => {
+    const k = i % phones.length;
+    const run = queues[k].then(() => work(phones[k]));
+    queues[k] = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}
+
 export async function newPhone(admin: AdminClient, confirmAbove: number | null = null): Promise<BenchPhone> {
   const phoneNumber = `+8170${String(10_000_000 + (phoneSerial++ % 89_999_999))}`;
   const customer = await onboardCustomer({ admin, phoneNumber, password: PASSWORD, pan: "4242424242424242", name: "Bench Customer" });

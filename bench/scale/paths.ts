@@ -5,9 +5,9 @@ import { MAX_SCANS_PER_SYNC } from "../../clients/offline-gate";
 import { PartnerClient } from "../../clients/partner";
 import { RegisterClient } from "../../clients/register";
 import { encodeCursor } from "../../src/services/kernel/cursor";
-import { inParallel } from "../world";
+import { inParallel, onePerPhone } from "../world";
 import type { InProcess } from "./in-process";
-import type { MadeActors, ScalePhone } from "./make-actors";
+import type { MadeActors } from "./make-actors";
 
 /** One call of a path; `i` counts the path's calls, warm-up included. */
 export type Call = (i: number) => Promise<unknown>;
@@ -44,23 +44,6 @@ const gateOf = (actors: MadeActors, transport: ClientOptions) => new GateClient(
 const adminOf = (actors: MadeActors, transport: ClientOptions) => new AdminClient(actors.url, actors.adminToken, transport);
 /** YYYY-MM-DD of `daysAgo` days before today (UTC, the store's time zone). */
 const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
-
-/**
- * One request in flight per phone, as a phone has: a device's proofs carry increasing
- * counters, and two in flight could arrive out of order.
- */
-function onePerPhone(phones: ScalePhone[]) {
-  const queues = phones.map(() => Promise.resolve());
-  return <T>(i: number, work: (phone: ScalePhone) => Promise<T>): Promise<T> => {
-    const k = i % phones.length;
-    const run = queues[k].then(() => work(phones[k]));
-    queues[k] = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  };
-}
 
 /** A register's call, round-robin over the store's registers. */
 function byRegister(actors: MadeActors, transport: ClientOptions, call: (register: RegisterClient, i: number) => Promise<unknown>): Promise<Call> {
