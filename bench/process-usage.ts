@@ -168,8 +168,8 @@ export const MYSQL_WORK_COUNTERS = [
   "Innodb_data_fsyncs",
 ];
 
-/** `MYSQL_WORK_COUNTERS` as they stand now (server-wide: whatever else runs counts too). */
-export async function mysqlWorkCounters(pool: Pool): Promise<Record<string, number>> {
-  const [rows] = await pool.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${MYSQL_WORK_COUNTERS.map(() => "?").join(", ")})`, MYSQL_WORK_COUNTERS);
+/** MySQL's status counters `names` (default MYSQL_WORK_COUNTERS) as they stand now (server-wide: whatever else runs counts too). */
+export async function mysqlWorkCounters(pool: Pool, names: string[] = MYSQL_WORK_COUNTERS): Promise<Record<string, number>> {
+  const [rows] = await pool.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => "?").join(", ")})`, names);
   return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPool, type Pool } from "mysql2/promise";
 import { keepAliveFetch } from "../keep-alive-fetch";
-import { cpuPerOp, mysqldPid, pidOf, rssOf, type CpuPerOp } from "../process-usage";
+import { cpuPerOp, mysqldPid, mysqlWorkCounters, pidOf, rssOf, type CpuPerOp } from "../process-usage";
 import { benchMysqlBase, benchRedisUrl, redisAnswers, startBenchServer, type BenchServer } from "../server";
 import { runLoad, type Summary } from "../stats";
 import { inProcessServices, type InProcess } from "./in-process";
@@ -226,9 +226,9 @@ async function measurePath(path: ScalePath, sides: Side[], options: Options, tra
     const side = sides[s];
     const { call, warmedUp } = prepared[s];
     const first = warmedUp + round * calls;
-    const before = await rowCounters(side.pool);
+    const before = await mysqlWorkCounters(side.pool, ROW_COUNTERS);
     const { result, cpu } = await cpuPerOp(side.pids, () => runLoad(concurrency, calls, (i) => call(first + i)));
-    const after = await rowCounters(side.pool);
+    const after = await mysqlWorkCounters(side.pool, ROW_COUNTERS);
     const per = (name: string) => (after[name] - before[name]) / Math.max(1, result.count);
     return { summary: result, cpu, rowsReadPerOp: per("Handler_read_next") + per("Handler_read_prev") + per("Handler_read_rnd_next"), rowsSortedPerOp: per("Sort_rows") };
   };
@@ -266,10 +266,7 @@ function pooled(a: Measured, b: Measured): Measured {
  * (rnd_next) and sorted, server-wide: a path that scans or sorts what grows shows here
  * first. Unlike CPU time the counts are exact, but other work on the server adds to them.
  */
-async function rowCounters(pool: Pool): Promise<Record<string, number>> {
-  const [rows] = await pool.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_read_next', 'Handler_read_prev', 'Handler_read_rnd_next', 'Sort_rows')");
-  return Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, Number(r.Value)]));
-}
+const ROW_COUNTERS = ["Handler_read_next", "Handler_read_prev", "Handler_read_rnd_next", "Sort_rows"];
 
 const ratioOf = (row: Row) => Math.round((row.seeded.summary.perSecond / row.empty.summary.perSecond) * 100) / 100;
 
