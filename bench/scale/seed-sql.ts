@@ -87,50 +87,45 @@ export class BulkWriter {
    * Writes every batch the source gives, each connection taking the next as soon as it is
    * free: making a batch (this process's CPU) overlaps the server's writing of others.
    */
-  async writeAll(source: Iterable<Batch[]>): Promise<void> {
-    const iterator = source[Symbol.iterator]();
-    const worker = async (connection: Connection) => {
-      for (;;) {
-        const next = iterator.next();
-        if (next.done) return;
-        for (const batch of next.value) await this.insert(connection, batch);
+  writeAll(source: Iterable<Batch[]>): Promise<void> {
+    return this.share(source, async (connection, batches) => {
+      for (const batch of batches) {
+        if (batch.rows.length === 0) continue;
+        await connection.query(`INSERT INTO ${batch.table} (${batch.columns.join(", ")}) VALUES ${batch.rows.join(",")}`);
+        this.count(batch.table, batch.rows.length);
       }
-    };
-    await Promise.all(this.connections.map(worker));
-  }
-
-  private async insert(connection: Connection, batch: Batch): Promise<void> {
-    if (batch.rows.length === 0) return;
-    await connection.query(`INSERT INTO ${batch.table} (${batch.columns.join(", ")}) VALUES ${batch.rows.join(",")}`);
-    this.written.set(batch.table, (this.written.get(batch.table) ?? 0) + batch.rows.length);
+    });
   }
 
   /** Runs the jobs, each connection taking the next when free, and counts the rows each made. */
-  async run(jobs: SqlJob[]): Promise<void> {
-    const queue = [...jobs];
+  run(jobs: SqlJob[]): Promise<void> {
+    return this.share(jobs, async (connection, job) => {
+      const [result] = await connection.query(job.sql);
+      this.count(job.table, (result as { affectedRows: number }).affectedRows);
+    });
+  }
+
+  /** Runs the statements, each connection taking the next when free, and tells each one's time in seconds. */
+  each(statements: Array<{ sql: string; done?: (seconds: number) => void }>): Promise<void> {
+    return this.share(statements, async (connection, statement) => {
+      const started = Date.now();
+      await connection.query(statement.sql);
+      statement.done?.((Date.now() - started) / 1000);
+    });
+  }
+
+  /** Hands the items out to the connections, each taking the next as soon as it is free. */
+  private async share<T>(items: Iterable<T>, use: (connection: Connection, item: T) => Promise<void>): Promise<void> {
+    const iterator = items[Symbol.iterator]();
     await Promise.all(
       this.connections.map(async (connection) => {
-        for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-          const [result] = await connection.query(job.sql);
-          const made = (result as { affectedRows: number }).affectedRows;
-          this.written.set(job.table, (this.written.get(job.table) ?? 0) + made);
-        }
+        for (let next = iterator.next(); !next.done; next = iterator.next()) await use(connection, next.value);
       }),
     );
   }
 
-  /** Runs the statements, each connection taking the next when free, and tells each one's time in seconds. */
-  async each(statements: Array<{ sql: string; done?: (seconds: number) => void }>): Promise<void> {
-    const queue = [...statements];
-    await Promise.all(
-      this.connections.map(async (connection) => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const started = Date.now();
-          await connection.query(next.sql);
-          next.done?.((Date.now() - started) / 1000);
-        }
-      }),
-    );
+  private count(table: string, rows: number): void {
+    this.written.set(table, (this.written.get(table) ?? 0) + rows);
   }
 
   async query<T>(sql: string, values: unknown[] = []): Promise<T[]> {
