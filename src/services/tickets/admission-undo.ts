@@ -14,16 +14,20 @@ import { insideNow, type TallyMoves } from "./tallies";
  * The admission is ADMITTED, not undone yet, made by this gate's key, scanned within
  * UNDO_MINUTES: it takes no use and counts nothing from now on, and its rotating window
  * is free again. Its visitDay stays: set only on an admission that took a use, it says
- * whether a use is to come back. With `uncountVisitor`: the write on the same conditions
- * that stops it counting a visitor, run first, whose affected rows say whether it counted
- * one (the visitors' tally, tallies.ts).
+ * whether a use is to come back.
  */
-export const undoUpdate = (admissionId: string, gateKeyId: string, now: Date, options: { uncountVisitor?: boolean } = {}): Sql =>
-  options.uncountVisitor
-    ? sql(`UPDATE admissions SET countsVisitor = 0 WHERE ${UNDOABLE} AND countsVisitor = 1`, admissionId, gateKeyId, new Date(now.getTime() - UNDO_MINUTES * 60_000))
-    : sql(`UPDATE admissions SET undoneAt = ?, tookUse = 0, countsVisitor = 0, codeWindow = NULL WHERE ${UNDOABLE}`, now, admissionId, gateKeyId, new Date(now.getTime() - UNDO_MINUTES * 60_000));
+export const undoUpdate = (admissionId: string, gateKeyId: string, now: Date): Sql =>
+  sql(`UPDATE admissions SET undoneAt = ?, tookUse = 0, countsVisitor = 0, codeWindow = NULL WHERE ${UNDOABLE}`, now, ...undoable(admissionId, gateKeyId, now));
+
+/**
+ * Run before undoUpdate, on its conditions: stops the admission counting a visitor, and
+ * its affected rows say whether it counted one (the visitors' tally, tallies.ts).
+ */
+export const uncountVisitorUpdate = (admissionId: string, gateKeyId: string, now: Date): Sql =>
+  sql(`UPDATE admissions SET countsVisitor = 0 WHERE ${UNDOABLE} AND countsVisitor = 1`, ...undoable(admissionId, gateKeyId, now));
 
 const UNDOABLE = "id = ? AND gateKeyId = ? AND result = 'ADMITTED' AND undoneAt IS NULL AND at >= ?";
+const undoable = (admissionId: string, gateKeyId: string, now: Date) => [admissionId, gateKeyId, new Date(now.getTime() - UNDO_MINUTES * 60_000)];
 
 /**
  * The undone admission's use back to its ticket (the ticket table's giveBack; a re-entry

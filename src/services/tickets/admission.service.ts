@@ -6,7 +6,7 @@ import { UNDO_MINUTES, type CheckInListRule } from "../../../clients/wire/admiss
 import type { CheckInListService } from "./check-in-list.service";
 import { listIdsOf } from "./check-in-lists";
 import { auditGate } from "./gate-audit";
-import { giveBackUse, undoUpdate } from "./admission-undo";
+import { giveBackUse, uncountVisitorUpdate, undoUpdate } from "./admission-undo";
 import { isUniqueViolation, type Tx } from "../../database";
 import { allowsReentry, decideScan, showsTicket, ticketStateOf, type AdmissionResult, type Decision, type DenialReason } from "./admission-rules";
 import type { TicketClaims } from "../crypto/ticket-signer";
@@ -149,7 +149,7 @@ export class AdmissionService {
     const outcome = await this.deps.db.tx(async (tx) => {
       const { isMysql } = this.deps.db;
       // Whether it counted a visitor, from the write that stops it counting (on the undo's own conditions), before the undo itself.
-      const uncount = undoUpdate(admissionId, apiKeyId, now, { uncountVisitor: true });
+      const uncount = uncountVisitorUpdate(admissionId, apiKeyId, now);
       const uncounted = await tx.write(uncount.sql, uncount.params);
       const { sql, params } = undoUpdate(admissionId, apiKeyId, now);
       const undone = await tx.write(sql, params);
