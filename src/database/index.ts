@@ -19,7 +19,7 @@ export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
 export { DEFAULT_POOL_SIZE } from "./pool-size";
 export { isOutcomeUnknown } from "./retries";
-export { upsertAdding } from "./upsert";
+export { upsertAdding, type ConditionalStatement } from "./upsert";
 
 const entities = Object.values(entityClasses);
 

@@ -1,5 +1,6 @@
 import { TransactionRolledBack } from "./retries";
-import type { EntityStatements, Statement } from "./statements";
+import type { EntityStatements, Row, Statement } from "./statements";
+import type { ConditionalStatement } from "./upsert";
 import type { Outgoing, Wire } from "./transaction";
 import { TRANSACTION_TEXTS, type MysqlConnection, type MysqlExecutor } from "./typeorm-internals";
 
@@ -9,9 +10,9 @@ import { TRANSACTION_TEXTS, type MysqlConnection, type MysqlExecutor } from "./t
  * transaction that reads and claims, then writes, takes two round trips, not four.
  * Several statements go as one text (the pool has multipleStatements; every value is
  * bound, none built into the text); one statement alone goes as a prepared statement,
- * which MySQL parses once per connection. A row inserted only if the statement before
- * it changed a row becomes `INSERT ... SELECT ... FROM DUAL WHERE ROW_COUNT() > 0`: the
- * database decides, in the same round trip. (ROW_COUNT() is unsafe for statement-based
+ * which MySQL parses once per connection. A row inserted (or an upsert run) only if the
+ * statement before it changed a row becomes `INSERT ... SELECT ... FROM DUAL WHERE
+ * ROW_COUNT() > 0`: the database decides, in the same round trip. (ROW_COUNT() is unsafe for statement-based
  * replication: a server that logs statements must log these as rows, as MIXED and ROW
  * binlog formats do.)
  *
@@ -38,7 +39,7 @@ export class MysqlWire implements Wire {
       await mysqlQuery(this.connection, this.texts.commit, []);
       return results;
     }
-    const statements = outgoing.map((o) => ("onlyIfChanged" in o ? this.statements.renderInsertIf(o.onlyIfChanged, "ROW_COUNT() > 0") : o));
+    const statements = outgoing.map((o) => ("onlyIfChanged" in o ? this.onlyIfChanged(o.onlyIfChanged) : o));
     if (!begin && !commit && statements.length === 1) return [requireOpen(await mysqlExecute(this.connection, statements[0].sql, statements[0].params))];
     const texts = [...(begin ? [this.texts.begin] : []), ...statements.map((s) => s.sql), ...(commit ? [this.texts.commit] : [])];
     const result = await mysqlQuery(this.connection, texts.join("; "), statements.flatMap((s) => s.params));
@@ -48,6 +49,12 @@ export class MysqlWire implements Wire {
     // The BEGIN's reply and every statement's, up to the COMMIT's (which shows the transaction closed).
     results.slice(0, first + statements.length).forEach(requireOpen);
     return results.slice(first, first + statements.length);
+  }
+
+  /** A write sent only if the statement before it changed a row, as the database decides it. */
+  private onlyIfChanged(write: Row | ConditionalStatement): Statement {
+    const condition = "ROW_COUNT() > 0";
+    return "sql" in write ? { sql: write.insertIfSql(condition), params: write.params } : this.statements.renderInsertIf(write, condition);
   }
 
   async rollback(): Promise<void> {

@@ -1,10 +1,11 @@
 import { EntityManager, type DataSource, type EntityTarget, type ObjectLiteral, type QueryRunner } from "typeorm";
 import { changedRows, type EntityStatements, type Row, type Statement, type Write } from "./statements";
 import { markOutcomeUnknown } from "./retries";
+import { isConditional, type ConditionalStatement } from "./upsert";
 import { interceptQueries, type RunnerQuery } from "./typeorm-internals";
 
-/** A statement as a wire sends it: as it is, or a row inserted only if the statement before it changed a row. */
-export type Outgoing = Statement | { onlyIfChanged: Row };
+/** A statement as a wire sends it: as it is, or a row inserted (a conditional statement run) only if the statement before it changed a row. */
+export type Outgoing = Statement | { onlyIfChanged: Row | ConditionalStatement };
 
 /** How one engine carries a transaction's statements (mysql-wire.ts, sqlite-wire.ts). */
 export interface Wire {
@@ -78,8 +79,9 @@ const noop = () => undefined;
  *     statement, a TypeORM call, the COMMIT), without waiting for it; if it fails, that
  *     round trip fails and the transaction with it;
  *   - `atCommit(write)` sends a write with the COMMIT, after everything else; a row may
- *     be inserted only if an earlier write at commit changed a row (`onlyIf`), which is
- *     decided by the database in the same round trip;
+ *     be inserted (a conditional statement, such as an upsert, run) only if an earlier
+ *     write at commit changed a row (`onlyIf`), which is decided by the database in the
+ *     same round trip;
  *   - `afterCommit(action)` runs once the transaction has committed, never after a
  *     rollback, and never for an attempt that a deadlock rolled back and `Db.tx` ran
  *     again: the way out for effects (outbox deliveries, live events);
@@ -144,8 +146,9 @@ export class Tx extends EntityManager {
   }
 
   /**
-   * Sends `write` with the COMMIT. With `onlyIf`, `write` (a row) is inserted only if that
-   * earlier write at commit changed a row.
+   * Sends `write` with the COMMIT. With `onlyIf`, `write` (a row, or a conditional
+   * statement such as upsertAdding's) is written only if that earlier write at commit
+   * changed a row.
    */
   atCommit(write: Write, options: { onlyIf?: AtCommit } = {}): AtCommit {
     this.#requireOpen();
@@ -153,7 +156,7 @@ export class Tx extends EntityManager {
     if (onlyIf) {
       const guard = this.#atCommit.find((w) => w.handle === onlyIf);
       if (!guard || guard.onlyIf) throw new Error("onlyIf names an unconditional write at commit of the same transaction");
-      if ("sql" in write) throw new Error("only a row's insert can depend on another write");
+      if ("sql" in write && !isConditional(write)) throw new Error("only a row's insert or a conditional statement can depend on another write");
     }
     const handle = new AtCommit();
     this.#atCommit.push({ write, handle, onlyIf });
@@ -275,7 +278,7 @@ export class Tx extends EntityManager {
     const queued = this.#pending.splice(0);
     for (const { write, handle, onlyIf } of this.#inCommitOrder()) {
       queued.push({
-        out: onlyIf ? { onlyIfChanged: write as Row } : this.#statements.render(write),
+        out: onlyIf ? { onlyIfChanged: write as Row | ConditionalStatement } : this.#statements.render(write),
         resolve: (result) => AtCommit.settle(handle, result),
         reject: noop,
       });

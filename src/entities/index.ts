@@ -35,6 +35,7 @@ export { RefundEntity } from "./refund.entity";
 export { SessionEntity } from "./session.entity";
 export { SignUpCodeEntity } from "./sign-up-code.entity";
 export { StoreEntity } from "./store.entity";
+export { StoreDaySumEntity } from "./store-day-sum.entity";
 export { TicketEntity } from "./ticket.entity";
 export { TicketOfferEntity } from "./ticket-offer.entity";
 export { TicketTransferEntity } from "./ticket-transfer.entity";

@@ -7,7 +7,11 @@ export class StoreEntity {
   @Column({ type: "varchar", length: 100 }) name: string;
   @Column({ type: "varchar", length: 3 }) currency: string;
   @Column({ type: "varchar", length: 36, nullable: true }) programId: string | null;
-  /** IANA time zone the store's day is counted in (its report, its bills collected). */
+  /**
+   * IANA time zone the store's day is counted in (its report, its payouts, its bills
+   * collected). Set once, when the store is made: its day sums are kept by the dates it
+   * gives (store-day-sums.service.ts), and instances keep it without asking again.
+   */
   @Column({ type: "varchar", length: 64, default: "UTC" }) timeZone: string;
   /** Where the store's back office hears of its payments and bills; null: nowhere. */
   @Column({ type: "varchar", length: 500, nullable: true }) webhookUrl: string | null;

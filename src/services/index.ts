@@ -61,6 +61,7 @@ import { PaymentSearchService } from "./payments/payment-search.service";
 import { BillSearchService } from "./bills/bill-search.service";
 import { TicketSearchService } from "./tickets/ticket-search.service";
 import { Notices } from "./kernel/notices";
+import { StoreDaySums } from "./kernel/store-day-sums.service";
 import { PushSender } from "./push/push-sender";
 import { PushSubscriptionService } from "./push/push-subscription.service";
 import { PushReminders } from "./push/push-reminders.service";
@@ -85,17 +86,19 @@ export function createServices(given: ServiceDeps, adminToken: string) {
   const changes = new ChangeHooks();
   // A replay waits for the first call at most as long as the institution may take.
   const idempotency = new IdempotencyService(deps, deps.config.institutionTimeoutMs + 2000);
-  const pointReceipts = new PointReceipts(deps, receipts, changes);
+  // A store's day sums, moved by every row they sum (ledger entries, bills collected, points).
+  const storeDays = new StoreDaySums(deps.db);
+  const pointReceipts = new PointReceipts(deps, receipts, changes, storeDays);
   const paymentPoints = new PaymentPointsService(deps, codes, pointReceipts);
   const storeWebhooks = new StoreWebhooks(deps, outbox);
   // What a payment may hold for the domains above it, moved with its decisions (payment-holds.ts).
   const paymentHolds = new PaymentHolds();
   paymentHolds.register(paymentPoints);
   const billNotices = new BillNotices(outbox, receipts);
-  paymentHolds.register(new BillCardPayments(deps, billNotices));
+  paymentHolds.register(new BillCardPayments(deps, billNotices, storeDays));
   const dailyLimits = new DailyLimitService(deps);
   paymentHolds.register(dailyLimits);
-  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts));
+  const paymentDecisions = new PaymentDecisions(deps, cards, outbox, storeWebhooks, paymentHolds, new PaymentReceipts(deps, receipts), storeDays);
   paymentDecisions.registerOutboxHandlers();
   const confirmations = new ConfirmationService(deps, paymentDecisions);
   const credentials = new CredentialService(deps);
@@ -106,7 +109,7 @@ export function createServices(given: ServiceDeps, adminToken: string) {
   const points = new PointsService(deps, codes, idempotency, programs, memberships, pointReceipts);
   const pointAdjustments = new PointAdjustmentService(deps, idempotency, programs, pointReceipts);
   const memberLookup = new MemberLookupService(deps, memberships);
-  const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices);
+  const bills = new BillService(deps, codes, idempotency, devices, payments, billNotices, storeDays);
   const ticketEvents = new TicketEventService(deps);
   const tickets = new TicketService(deps, ticketEvents, devices, changes);
   const checkInLists = new CheckInListService(deps, ticketEvents);
@@ -160,8 +163,9 @@ export function createServices(given: ServiceDeps, adminToken: string) {
     retention: new RetentionService(deps),
     overdueSweep: new OverdueSweep(deps, new BillOverdue(deps, outbox)),
     authorizationSweep: new AuthorizationSweep(deps, paymentDecisions),
-    storeReports: new StoreReportService(deps),
-    storePayouts: new StorePayoutsService(deps),
+    storeDays,
+    storeReports: new StoreReportService(deps, storeDays),
+    storePayouts: new StorePayoutsService(deps, storeDays),
     paymentSearch: new PaymentSearchService(deps),
     billSearch: new BillSearchService(deps),
     ticketSearch: new TicketSearchService(deps, tickets),

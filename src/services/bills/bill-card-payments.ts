@@ -6,6 +6,8 @@ import type { ServiceDeps } from "../kernel/deps";
 import { BILL_MOVES } from "./bill-states";
 import { byId } from "../kernel/status-table";
 import type { MoneyBack, PaymentHold } from "../payments/payment-holds";
+import type { StoreDaySums } from "../kernel/store-day-sums.service";
+import { countCollection } from "./bill-store-days";
 
 /**
  * A bill paid by card at a store (collectBill with tender CARD), kept in step with its
@@ -21,6 +23,7 @@ export class BillCardPayments implements PaymentHold {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly notices: BillNotices,
+    private readonly storeDays: StoreDaySums,
   ) {}
 
   holds(payment: PaymentEntity): boolean {
@@ -49,6 +52,7 @@ export class BillCardPayments implements PaymentHold {
       return;
     }
     const bill = await tx.findOneByOrFail(BillEntity, { id: payment.billId! });
+    countCollection(this.storeDays, tx, store, { paidAt: now, tender: "CARD", amount: bill.amount }, 1);
     const [view] = await billViews(tx, [bill], now);
     this.notices.collected(tx, bill.partnerId, view, store, now);
     tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
@@ -70,6 +74,7 @@ export class BillCardPayments implements PaymentHold {
     const changed = await tx.write(sql, params);
     if (changed !== 1) return;
     const store = await tx.findOneByOrFail(StoreEntity, { id: payment.storeId });
+    countCollection(this.storeDays, tx, store, { paidAt: bill.paidAt!, tender: "CARD", amount: bill.amount }, -1);
     const [after] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
     this.notices.reversed(tx, bill.partnerId, before, after, store, now);
   }

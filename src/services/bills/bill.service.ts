@@ -21,6 +21,8 @@ import { byId } from "../kernel/status-table";
 import { dateInZone, dayInZone } from "../kernel/store-day";
 import { requireCurrency, requirePhone, requirePositiveAmount, requireText, optionalText } from "../kernel/validation";
 import { underWrongCodeLimit } from "../kernel/wrong-code-limit";
+import type { StoreDaySums } from "../kernel/store-day-sums.service";
+import { countCollection } from "./bill-store-days";
 import { isUniqueViolation } from "../../database";
 
 export type { BillView } from "./bill-views";
@@ -53,6 +55,8 @@ export class BillService {
     private readonly payments: PaymentService,
     /** A collection's and a reversal's receipt and webhooks. */
     private readonly notices: BillNotices,
+    /** The store's day sums: what it collected, by tender. */
+    private readonly storeDays: StoreDaySums,
   ) {}
 
   /** Idempotent on (partner, reference): the same content returns the bill, other content conflicts. */
@@ -204,6 +208,7 @@ export class BillService {
           const collect = BILL_MOVES.update("collect", byId(bill.id), { now, paidAt: now, paidAtStoreId: store.id, paidAtStoreName: store.name });
           const moved = await tx.write(collect.sql, collect.params);
           if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This bill has just been paid or cancelled, or is being paid by card");
+          countCollection(this.storeDays, tx, store, { paidAt: now, tender, amount: bill.amount }, 1);
           const [view] = await billViews(tx, [await tx.findOneByOrFail(BillEntity, { id: bill.id })], now);
           this.notices.collected(tx, bill.partnerId, view, store, now);
           tx.afterCommit(() => this.deps.events.billPaid(bill.partnerId, view));
@@ -311,6 +316,7 @@ export class BillService {
           const reverse = BILL_MOVES.update("reverse", byId(bill.id), { now, paidAt: bill.paidAt!, paidAtStoreId: store.id }, "PAID");
           const moved = await tx.write(reverse.sql, reverse.params);
           if (moved !== 1) fail(ErrorCode.BILL_NOT_PAYABLE, "This collection has just been reversed");
+          countCollection(this.storeDays, tx, store, { paidAt: bill.paidAt!, tender: "CASH", amount: bill.amount }, -1);
           // The webhooks carry the bill as it is now and name the collection that was undone.
           const reopened = await tx.findOneByOrFail(BillEntity, { id: bill.id });
           const [before, after] = await billViews(tx, [bill, reopened], now);

@@ -17,6 +17,7 @@ import type { PaymentReceipts } from "./payment-receipts";
 import { PAYMENT_MOVES, paymentMove, type DecisionFields } from "./payment-states";
 import { type PaymentStatus } from "../../entities/value-lists";
 import { byId } from "../kernel/status-table";
+import type { StoreDaySums } from "../kernel/store-day-sums.service";
 
 /**
  * Payments PROCESSING from before deadlines were recorded (an instance of an older
@@ -72,6 +73,8 @@ export class PaymentDecisions {
     readonly holds: PaymentHolds,
     /** Each decision's signed receipt, issued in its transaction (payment-receipts.ts). */
     private readonly receipts: PaymentReceipts,
+    /** The store's day sums, moved with each ledger entry. */
+    private readonly storeDays: StoreDaySums,
   ) {
     this.leases = new ProcessingLeases(deps.clock, deps.leaseStore ?? null);
   }
@@ -111,9 +114,9 @@ export class PaymentDecisions {
       decidedAt: this.deps.clock.now(),
     };
     const decided = Object.assign(new PaymentEntity(), payment, outcome);
-    // Known before the transaction (kept per store), so telling the store adds no round trip.
-    await this.storeWebhooks.hasWebhook(payment.storeId);
-    if (this.holds.any(payment)) return this.recordWithHolds(payment, decided, decision, timedOut, outcome);
+    // Known before the transaction (kept per store), so telling the store and its day adds no round trip.
+    const [, zone] = await Promise.all([this.storeWebhooks.hasWebhook(payment.storeId), this.storeDays.zoneOf(payment.storeId)]);
+    if (this.holds.any(payment)) return this.recordWithHolds(payment, decided, decision, timedOut, outcome, zone);
     // One round trip: the decision, and with it (only if it is still this instance's to
     // make: recovery may have settled the payment first) the ledger entry and the report,
     // or the reversal of an authorization the institution may have made after we stopped
@@ -122,7 +125,7 @@ export class PaymentDecisions {
       const moved = this.moveAtCommit(tx, payment.id, "PROCESSING", decided.status, outcome);
       // An authorization (capture later) is no sale yet: its ledger entry and report come with the capture.
       if (decision.approved && !later) {
-        tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)), { onlyIf: moved });
+        this.enter(tx, payment, "SALE", payment.amount, zone, moved);
         this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber), { onlyIf: moved });
       } else if (timedOut) {
         this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id }, { onlyIf: moved });
@@ -152,6 +155,7 @@ export class PaymentDecisions {
     decision: AuthorizationResult,
     timedOut: boolean,
     outcome: Partial<PaymentEntity>,
+    zone: string,
   ): Promise<PaymentEntity> {
     const later = capturesLater(payment);
     const moved = await this.deps.db.tx(async (tx) => {
@@ -160,7 +164,7 @@ export class PaymentDecisions {
         // An authorization: no sale yet, and what it holds stays held until its capture
         // (kept) or its release (given back).
       } else if (decision.approved) {
-        tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "SALE", payment.amount)));
+        this.enter(tx, payment, "SALE", payment.amount, zone);
         this.outbox.send(tx, OUTBOX_REPORT, this.report(payment, "SALE", decision.approvalNumber));
         await this.holds.settle(tx, payment);
       } else {
@@ -253,7 +257,7 @@ export class PaymentDecisions {
   async voidApproved(tx: Tx, payment: PaymentEntity): Promise<boolean> {
     const moved = await this.move(tx, payment.id, "APPROVED", "VOIDED", {});
     if (!moved) return false;
-    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "VOID", -payment.amount)));
+    this.enter(tx, payment, "VOID", -payment.amount, await this.storeDays.zoneOf(payment.storeId, tx));
     // The reversal first: it releases the customer's hold, the report only settles the books.
     this.outbox.send(tx, OUTBOX_REVERSE, { paymentId: payment.id });
     tx.afterCommit(() => this.deps.metrics.reversalQueued("void"));
@@ -278,7 +282,7 @@ export class PaymentDecisions {
     const { sql, params } = PAYMENT_MOVES.update("capture", byId(payment.id), { amount, at });
     if ((await tx.write(sql, params)) !== 1) return null;
     const captured = Object.assign(new PaymentEntity(), payment, { status: "APPROVED" as const, amount, capturedAt: at });
-    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(captured, "SALE", amount)));
+    this.enter(tx, captured, "SALE", amount, await this.storeDays.zoneOf(payment.storeId, tx));
     // Charged now: what it held is kept, for the captured amount (a daily limit gives back the rest).
     await this.holds.settle(tx, captured, payment.amount);
     this.outbox.send(tx, OUTBOX_CAPTURE, { paymentId: payment.id, amount });
@@ -324,7 +328,7 @@ export class PaymentDecisions {
     const refundedAmount = Number(after.refundedAmount);
     const refund = Object.assign(new RefundEntity(), { id: newId(), paymentId: payment.id, amount, idempotency, createdAt: this.deps.clock.now() });
     tx.atCommit(row(RefundEntity, refund));
-    tx.atCommit(row(LedgerEntryEntity, this.ledgerEntry(payment, "REFUND", -amount)));
+    this.enter(tx, payment, "REFUND", -amount, await this.storeDays.zoneOf(payment.storeId, tx));
     this.outbox.send(tx, OUTBOX_REPORT, { ...this.report(payment, "REFUND", payment.approvalNumber!), amount, refundId: refund.id });
     await this.holds.reverse(tx, payment, { before: refundedAmount - amount, after: refundedAmount, voided: false });
     const refunded = Object.assign(new PaymentEntity(), payment, { status: after.status, refundedAmount });
@@ -439,8 +443,12 @@ export class PaymentDecisions {
     return PAYMENT_MOVES.update(move, byId(id), { fields: decided as DecisionFields, processingDeadline }, from);
   }
 
-  private ledgerEntry(payment: PaymentEntity, entryType: LedgerEntryType, amount: number): LedgerEntryEntity {
-    return Object.assign(new LedgerEntryEntity(), {
+  /**
+   * The ledger entry, with the COMMIT, and its store day's sum moved with it (in `zone`,
+   * the store's); with `onlyIf`, both only if that write at commit changed a row.
+   */
+  private enter(tx: Tx, payment: PaymentEntity, entryType: LedgerEntryType, amount: number, zone: string, onlyIf?: AtCommit): void {
+    const entry = Object.assign(new LedgerEntryEntity(), {
       id: newId(),
       paymentId: payment.id,
       customerId: payment.customerId,
@@ -450,6 +458,9 @@ export class PaymentDecisions {
       currency: payment.currency,
       createdAt: this.deps.clock.now(),
     });
+    tx.atCommit(row(LedgerEntryEntity, entry), { onlyIf });
+    const move = { storeId: entry.storeId, at: entry.createdAt, kind: entryType, institution: payment.cardInstitution, count: 1, amount };
+    this.storeDays.add(tx, move, zone, { onlyIf });
   }
 
   private report(payment: PaymentEntity, kind: TransactionReport["kind"], approvalNumber: string): Record<string, unknown> {

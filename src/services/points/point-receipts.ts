@@ -6,6 +6,7 @@ import type { ReceiptService } from "../books/receipts.service";
 import { customerNumberOf } from "../kernel/customer-numbers.service";
 import type { ServiceDeps } from "../kernel/deps";
 import type { ChangeHooks } from "../kernel/change-hooks";
+import type { StoreDaySums } from "../kernel/store-day-sums.service";
 
 const KIND: Record<PointMovementKind, ReceiptKind> = {
   EARN: "points.earned",
@@ -25,11 +26,17 @@ export class PointReceipts {
     private readonly deps: ServiceDeps,
     private readonly receipts: ReceiptService,
     private readonly changes: ChangeHooks,
+    /** The store's day sums: the points moved at its registers, by kind. */
+    private readonly storeDays: StoreDaySums,
   ) {}
 
   /** Inserts the movement and issues its receipt. */
   async record(tx: Tx, movement: PointMovementEntity, customerId: string, paymentId?: string): Promise<void> {
     await tx.insert(PointMovementEntity, movement);
+    if (movement.storeId) {
+      const move = { storeId: movement.storeId, at: movement.createdAt, kind: movement.kind, count: 1, amount: movement.points };
+      this.storeDays.add(tx, move, await this.storeDays.zoneOf(movement.storeId, tx));
+    }
     // The member's balance moved: its Wallet card shows it.
     await this.changes.changed(tx, "membership", movement.membershipId);
     this.receipts.issue(

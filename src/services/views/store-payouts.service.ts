@@ -1,12 +1,11 @@
 import { DateTime } from "luxon";
-import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { stringify } from "csv-stringify/sync";
-import { LedgerEntryEntity, PaymentEntity, StoreEntity } from "../../entities";
+import { StoreEntity } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { badInput, notFound } from "../kernel/errors";
 import { requireAdmin, requireRegister } from "../kernel/guards";
-import { dayInZone } from "../kernel/store-day";
+import type { StoreDaySums } from "../kernel/store-day-sums.service";
 
 /** What the center owes a store for one day (its time zone) and one card institution. */
 export interface StorePayout {
@@ -28,47 +27,44 @@ export type PayoutFormat = "CSV" | "JSON";
 /** Days one report may cover. */
 export const MAX_PAYOUT_DAYS = 62;
 
+/** The ledger's entry types, as the day sums keep them. */
+const LEDGER_KINDS = ["SALE", "VOID", "REFUND"] as const;
+
 const CSV_COLUMNS = ["date", "institution", "currency", "sales", "amountApproved", "amountRefunded", "amountVoided", "net"] as const;
 
 /**
- * What the center owes each store per day, by card institution: summed from the ledger
- * (a sale approved, a void, each refund, each entered when it happened; storeReport sums
- * the same rows), each entry on the day it falls on in the store's time zone. A refund
- * today of last week's sale is today's, and counted against the institution that
- * approved the sale. One grouped read per day, each a range of IDX_ledger_store_time
- * (storeId, createdAt), joined to its payment by primary key for the institution.
+ * What the center owes each store per day, by card institution, from the store's day
+ * sums (kernel/store-day-sums.service.ts), which move with every ledger entry (a sale approved,
+ * a void, each refund, each entered when it happened; storeReport reads the same sums),
+ * each on the day it falls on in the store's time zone. A refund today of last week's
+ * sale is today's, and counted against the institution that approved the sale. One read
+ * of the primary key's range for the store and days.
  */
 export class StorePayoutsService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly storeDays: StoreDaySums,
+  ) {}
 
   /** A register's own store, or (admin) any store by `storeId`; days `from` to `to`, both included. */
   async payouts(caller: Caller, from: string, to: string, storeId: string | null): Promise<StorePayout[]> {
     const store = await this.storeOf(caller, storeId);
     const days = daysBetween(from, to);
-    const rows = await this.deps.db.read((m) =>
-      Promise.all(
-        days.map((date) => {
-          const day = dayInZone(date, store.timeZone);
-          return this.dayQuery(m, store.id, day.from, day.to)
-            .getRawMany<{ institution: string; entryType: string; count: string | number; amount: string | number }>()
-            .then((sums) => ({ date, sums }));
-        }),
-      ),
-    );
+    const sums = await this.storeDays.between(store.id, days[0], days[days.length - 1], LEDGER_KINDS);
     const payouts: StorePayout[] = [];
-    for (const { date, sums } of rows) {
-      const institutions = [...new Set(sums.map((s) => s.institution))].sort();
-      for (const institution of institutions) {
-        const of = (type: string) => sums.find((s) => s.institution === institution && s.entryType === type);
-        const approved = Number(of("SALE")?.amount ?? 0);
+    for (const date of days) {
+      const ofDay = sums.filter((s) => s.day === date);
+      for (const institution of [...new Set(ofDay.map((s) => s.institution))].sort()) {
+        const of = (kind: string) => ofDay.find((s) => s.institution === institution && s.kind === kind);
+        const approved = of("SALE")?.amount ?? 0;
         // Voids and refunds are negative entries; shown as what went back (0, never -0).
-        const refunded = 0 - Number(of("REFUND")?.amount ?? 0);
-        const voided = 0 - Number(of("VOID")?.amount ?? 0);
+        const refunded = 0 - (of("REFUND")?.amount ?? 0);
+        const voided = 0 - (of("VOID")?.amount ?? 0);
         payouts.push({
           date,
           institution,
           currency: store.currency,
-          sales: Number(of("SALE")?.count ?? 0),
+          sales: of("SALE")?.count ?? 0,
           amountApproved: approved,
           amountRefunded: refunded,
           amountVoided: voided,
@@ -77,20 +73,6 @@ export class StorePayoutsService {
       }
     }
     return payouts;
-  }
-
-  /** One day's sums by institution and entry type (its plan is tested on both engines). */
-  dayQuery(m: EntityManager, storeId: string, from: Date, to: Date): SelectQueryBuilder<LedgerEntryEntity> {
-    return m
-      .createQueryBuilder(LedgerEntryEntity, "l")
-      .innerJoin(PaymentEntity, "p", "p.id = l.paymentId")
-      .select("p.cardInstitution", "institution")
-      .addSelect("l.entryType", "entryType")
-      .addSelect("COUNT(*)", "count")
-      .addSelect("COALESCE(SUM(l.amount), 0)", "amount")
-      .where("l.storeId = :storeId AND l.createdAt >= :from AND l.createdAt < :to", { storeId, from, to })
-      .groupBy("p.cardInstitution")
-      .addGroupBy("l.entryType");
   }
 
   /** The same report as a file: CSV (a header line, then one line per day and institution) or JSON (an array). */
