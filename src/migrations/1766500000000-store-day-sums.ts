@@ -56,7 +56,7 @@ export async function fillStoreDaySums(query: Query, isMysql: boolean): Promise<
     await query(
       `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
        SELECT ${first}d.storeId, d.day, m.kind, '', 0, COUNT(*), SUM(m.points)
-       FROM ${BOUNDS} d JOIN point_movements m ON ${inDay("m.storeId", "m.createdAt")}
+       FROM ${BOUNDS} d JOIN point_movements m ON ${inDay("m.storeId", "m.createdAt")} AND m.kind <> 'ADJUST'
        GROUP BY d.storeId, d.day, m.kind`,
     );
   } finally {

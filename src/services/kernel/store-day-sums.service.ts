@@ -5,8 +5,8 @@ import type { LedgerEntryType } from "../../entities/ledger-entry.entity";
 import type { PointMovementKind } from "../../entities/point-movement.entity";
 import { dateInZone } from "./store-day";
 
-/** What a store's day sums: ledger entries by type, bills collected by tender, point movements by kind. */
-export type StoreDayKind = LedgerEntryType | "BILL_CASH" | "BILL_CARD" | PointMovementKind;
+/** What a store's day sums: ledger entries by type, bills collected by tender, point movements at its registers by kind. */
+export type StoreDayKind = LedgerEntryType | "BILL_CASH" | "BILL_CARD" | Exclude<PointMovementKind, "ADJUST">;
 
 /** The rows each sum is kept in (StoreDaySumEntity's `shard`). */
 export const STORE_DAY_SHARDS = 8;

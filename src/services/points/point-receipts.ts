@@ -33,7 +33,8 @@ export class PointReceipts {
   /** Inserts the movement and issues its receipt. */
   async record(tx: Tx, movement: PointMovementEntity, customerId: string, paymentId?: string): Promise<void> {
     await tx.insert(PointMovementEntity, movement);
-    if (movement.storeId) {
+    // A partner's adjustment is made at no store (its program stands in the store's place).
+    if (movement.storeId && movement.kind !== "ADJUST") {
       const move = { storeId: movement.storeId, at: movement.createdAt, kind: movement.kind, count: 1, amount: movement.points };
       this.storeDays.add(tx, move, await this.storeDays.zoneOf(movement.storeId, tx));
     }
