@@ -29,8 +29,8 @@ export type Attendance = ResultOf<typeof AttendanceNow>["attendance"];
 export type GateCount = Attendance["byGate"][number];
 
 const GateSnapshotQuery = graphql(`
-  query GateSnapshot($eventId: ID!, $since: DateTime, $after: String) {
-    gateSnapshot(eventId: $eventId, since: $since, after: $after) {
+  query GateSnapshot($eventId: ID!, $since: DateTime, $after: String, $first: Int) {
+    gateSnapshot(eventId: $eventId, since: $since, after: $after, first: $first) {
       eventId asOf signingKeys allowReentry revokedTicketIds nextCursor
       checkInLists { id name allTickets opensAt closesAt }
       tickets {
@@ -150,10 +150,11 @@ export class GateClient extends WalletClient {
 
   /**
    * A page of what the gate needs to decide alone; with `since` (an earlier asOf), only the
-   * tickets changed since; `after`: the previous page's nextCursor. `snapshotPages` walks them all.
+   * tickets changed since; `after`: the previous page's nextCursor; `first`: tickets a page
+   * (the server's default without it). `snapshotPages` walks them all.
    */
-  async gateSnapshot(eventId: string, since?: string | null, after?: string | null): Promise<GateSnapshot> {
-    return (await this.request(GateSnapshotQuery, { eventId, since: since ?? null, after: after ?? null })).gateSnapshot;
+  async gateSnapshot(eventId: string, since?: string | null, after?: string | null, first?: number): Promise<GateSnapshot> {
+    return (await this.request(GateSnapshotQuery, { eventId, since: since ?? null, after: after ?? null, first: first ?? null })).gateSnapshot;
   }
 
   /** Visitors admitted, inside now, and the passages at each gate. */

@@ -109,6 +109,21 @@ describe.each(engines)("gate snapshot pages (%s)", (engine) => {
     for (const ticket of pages.flatMap((p) => p.tickets)) expect(ticket.rotatingKeys.map((k) => k.deviceId)).toContain(device.id);
   });
 
+  (engine === "sqlite" ? it : it.skip)("reads a page of the whole event as one range of (eventId, id), nothing sorted, on SQLite too", async () => {
+    // MySQL's plans of the same statements are tests/integration/query-plans.test.ts's, on a seeded database.
+    const { gate, event } = await venue(3);
+    const select = jest.spyOn(world.deps.db, "select");
+    const first = await page(gate, event.id, null, 1);
+    await page(gate, event.id, null, 1, first.nextCursor);
+    const reads = select.mock.calls.filter(([sql]) => sql.includes("FROM tickets t"));
+    select.mockRestore();
+    expect(reads).toHaveLength(2);
+    for (const [sql, params] of reads) {
+      const plan = (await world.deps.db.select<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((row) => row.detail);
+      expect(plan).toEqual([expect.stringMatching(/^SEARCH t USING INDEX IDX_tickets_event_id \(eventId=\? AND id>\?\)$/)]);
+    }
+  });
+
   it("walks every page when an offline gate refreshes, and keeps its asOf when a walk is cut short", async () => {
     const { shop, gate, event, ids } = await venue(5);
     let failOnPage: number | null = null;
