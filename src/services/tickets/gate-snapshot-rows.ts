@@ -3,11 +3,12 @@ import { TicketEntity } from "../../entities";
 
 /**
  * The tickets of one page of a gate's snapshot, in id order after the cursor's id, with
- * only the columns a gate reads, made into plain rows without TypeORM's entity building
- * (at tens of thousands of tickets a walk, that and the fields a gate never reads are most
- * of the cost). Each read is one range of an index, stopped by its LIMIT:
+ * only the columns a gate reads, made into plain rows rather than TypeORM entities of
+ * every column (at tens of thousands of tickets a walk, building those costs more than
+ * reading them). Each read is one range of an index, stopped by its LIMIT:
  *
- * - the whole event: IDX_tickets_event_id (eventId, id), in order;
+ * - the whole event: IDX_tickets_event_id (eventId, id), in order (MySQL walks the
+ *   primary key instead where the event holds most of the tickets after the cursor);
  * - changed since: IDX_tickets_event_updated (eventId, updatedAt), the changed rows sorted
  *   (a refresh's few);
  * - whose holder registered or revoked a device since: the devices by IDX_devices_created
