@@ -29,9 +29,9 @@ export type Attendance = ResultOf<typeof AttendanceNow>["attendance"];
 export type GateCount = Attendance["byGate"][number];
 
 const GateSnapshotQuery = graphql(`
-  query GateSnapshot($eventId: ID!, $since: DateTime) {
-    gateSnapshot(eventId: $eventId, since: $since) {
-      eventId asOf signingKeys allowReentry revokedTicketIds
+  query GateSnapshot($eventId: ID!, $since: DateTime, $after: String, $first: Int) {
+    gateSnapshot(eventId: $eventId, since: $since, after: $after, first: $first) {
+      eventId asOf signingKeys allowReentry revokedTicketIds nextCursor
       checkInLists { id name allTickets opensAt closesAt }
       tickets {
         ticketId holderVersion usesAllowed usesLeft validFrom validUntil minMinutesBetweenUses lastUsedAt inside seat issueNumber attendeeName checkInListIds
@@ -40,6 +40,20 @@ const GateSnapshotQuery = graphql(`
 export type GateSnapshot = ResultOf<typeof GateSnapshotQuery>["gateSnapshot"];
 /** A ticket as an offline gate decides on it. */
 export type GateTicket = GateSnapshot["tickets"][number];
+
+/**
+ * Every page of a snapshot walk, one after another: the whole event, or with `since` (an
+ * earlier asOf) what changed since. Each page answers the walk's asOf, the one to refresh
+ * since once the last page is in.
+ */
+export async function* snapshotPages(client: Pick<GateClient, "gateSnapshot">, eventId: string, since?: string | null): AsyncGenerator<GateSnapshot> {
+  let after: string | null = null;
+  do {
+    const page: GateSnapshot = await client.gateSnapshot(eventId, since, after);
+    yield page;
+    after = page.nextCursor ?? null;
+  } while (after);
+}
 
 const ExitTicket = graphql(
   `mutation ExitTicket($code: String!, $eventId: ID!, $gate: String) { exitTicket(code: $code, eventId: $eventId, gate: $gate) { ...GateAdmissionFields } }`,
@@ -134,9 +148,13 @@ export class GateClient extends WalletClient {
     return (await this.request(SyncScans, { eventId, scans })).syncScans as GateAdmission[];
   }
 
-  /** What the gate needs to decide alone; with `since` (an earlier asOf), only the tickets changed since. */
-  async gateSnapshot(eventId: string, since?: string | null): Promise<GateSnapshot> {
-    return (await this.request(GateSnapshotQuery, { eventId, since: since ?? null })).gateSnapshot;
+  /**
+   * A page of what the gate needs to decide alone; with `since` (an earlier asOf), only the
+   * tickets changed since; `after`: the previous page's nextCursor; `first`: tickets a page
+   * (the server's default without it). `snapshotPages` walks them all.
+   */
+  async gateSnapshot(eventId: string, since?: string | null, after?: string | null, first?: number): Promise<GateSnapshot> {
+    return (await this.request(GateSnapshotQuery, { eventId, since: since ?? null, after: after ?? null, first: first ?? null })).gateSnapshot;
   }
 
   /** Visitors admitted, inside now, and the passages at each gate. */

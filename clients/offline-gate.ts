@@ -1,6 +1,6 @@
 import { afterDecision, decideScan, showsTicket, type AdmissionResult, type CheckInListRule, type Decision, type DenialReason, type TicketState } from "./wire/admission-rules";
 import { WalletApiError } from "./common";
-import type { Admission, GateAdmission, GateClient, GateSnapshot, GateTicket, OfflineScanInput } from "./gate";
+import { snapshotPages, type Admission, type GateAdmission, type GateClient, type GateSnapshot, type GateTicket, type OfflineScanInput } from "./gate";
 import { scannedAhead } from "./wire/scan-time";
 import { TicketCodeVerifier, type RotatingKey, type RotatingTicketKeys } from "./wire/ticket-code";
 
@@ -212,15 +212,31 @@ export class OfflineGate {
     return this.asOf;
   }
 
-  /** Syncs what is queued, then takes the tickets changed since the last snapshot (all of them the first time). */
+  /**
+   * Syncs what is queued, then takes the tickets changed since the last snapshot (all of
+   * them the first time), every page of them. The gate's asOf moves only once the last
+   * page is in: a walk cut short leaves it where it was, so the next refresh asks again
+   * for what the missing pages held.
+   */
   async refresh(): Promise<void> {
     await this.sync();
-    this.apply(await this.client.gateSnapshot(this.eventId, this.asOf));
+    let asOf: string | null = null;
+    for await (const page of snapshotPages(this.client, this.eventId, this.asOf)) {
+      this.take(page);
+      asOf = page.asOf;
+    }
+    this.asOf = asOf;
     await this.saved(true);
   }
 
-  /** Takes a snapshot as the server gave it (`refresh` does this). */
+  /** Takes a snapshot (the whole walk's tickets, or its last page after the others were taken) as the server gave it. */
   apply(snapshot: GateSnapshot): void {
+    this.take(snapshot);
+    this.asOf = snapshot.asOf;
+  }
+
+  /** A page's tickets, keys and lists, leaving the gate's asOf as it is. */
+  private take(snapshot: GateSnapshot): void {
     if (snapshot.eventId !== this.eventId) throw new Error("a snapshot of another event");
     if (snapshot.signingKeys.join("\n") !== this.signingKeys.join("\n")) {
       this.signingKeys = [...snapshot.signingKeys];
@@ -239,7 +255,6 @@ export class OfflineGate {
     }
     this.lists = (snapshot.checkInLists ?? []).map(revivedList);
     for (const id of snapshot.revokedTicketIds) this.revoked.add(id);
-    this.asOf = snapshot.asOf;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { AdminClient } from "../../clients/admin";
 import type { ClientOptions } from "../../clients/common";
-import { GateClient, type OfflineScanInput } from "../../clients/gate";
+import { GateClient, snapshotPages, type OfflineScanInput } from "../../clients/gate";
 import { MAX_SCANS_PER_SYNC } from "../../clients/offline-gate";
 import { PartnerClient } from "../../clients/partner";
 import { RegisterClient } from "../../clients/register";
@@ -44,6 +44,13 @@ const gateOf = (actors: MadeActors, transport: ClientOptions) => new GateClient(
 const adminOf = (actors: MadeActors, transport: ClientOptions) => new AdminClient(actors.url, actors.adminToken, transport);
 /** YYYY-MM-DD of `daysAgo` days before today (UTC, the store's time zone). */
 const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
+
+/** Pages read to the last; how many. */
+async function walk(pages: AsyncIterable<unknown>): Promise<number> {
+  let count = 0;
+  for await (const _page of pages) count++;
+  return count;
+}
 
 /** A register's call, round-robin over the store's registers. */
 function byRegister(actors: MadeActors, transport: ClientOptions, call: (register: RegisterClient, i: number) => Promise<unknown>): Promise<Call> {
@@ -136,22 +143,32 @@ export const PATHS: ScalePath[] = [
     },
   },
   {
-    name: "gateSnapshot of the event",
-    // The whole event's tickets per call, 50,000 on the seeded side (seconds of the
-    // server's CPU each): four gates at once keep the bench in its time, and p99 then
-    // says what one gate waits rather than how long sixteen queue.
+    name: "gateSnapshot page",
+    // One page of the default size, after the first where the event has more (a gate's
+    // walk goes on from a cursor): what one request costs, whatever the event's size.
+    async make(actors, transport) {
+      const gate = gateOf(actors, transport);
+      const after = (await gate.gateSnapshot(actors.event.id)).nextCursor ?? null;
+      return () => gate.gateSnapshot(actors.event.id, null, after);
+    },
+  },
+  {
+    name: "gateSnapshot, the whole event (every page)",
+    // All the event's tickets, 50,000 on the seeded side (seconds of the server's CPU
+    // each walk): four gates at once keep the bench in its time, and p99 then says what one
+    // gate waits rather than how long sixteen queue.
     concurrency: 4,
     callsFactor: 0.2,
     async make(actors, transport) {
       const gate = gateOf(actors, transport);
-      return () => gate.gateSnapshot(actors.event.id);
+      return () => walk(snapshotPages(gate, actors.event.id));
     },
   },
   {
-    name: "gateSnapshot since a minute ago",
+    name: "gateSnapshot since a minute ago (every page)",
     async make(actors, transport) {
       const gate = gateOf(actors, transport);
-      return () => gate.gateSnapshot(actors.event.id, new Date(Date.now() - 60_000).toISOString());
+      return () => walk(snapshotPages(gate, actors.event.id, new Date(Date.now() - 60_000).toISOString()));
     },
   },
   {

@@ -12,7 +12,8 @@ import { IdColumn, TimeColumn } from "./columns";
 @Entity({ name: "tickets" })
 @Index("UQ_tickets_partner_issue", ["partnerId", "issueNumber"], { unique: true })
 @Index("IDX_tickets_holder", ["holderPhone"])
-@Index("IDX_tickets_event", ["eventId"])
+// A gate's snapshot pages through an event in id order (SQLite's index on eventId alone holds no id to order by).
+@Index("IDX_tickets_event_id", ["eventId", "id"])
 // An event's valid tickets counted from the index alone (the recount the attendance tallies are held to).
 @Index("IDX_tickets_event_revoked", ["eventId", "revokedAt"])
 @Index("IDX_tickets_event_updated", ["eventId", "updatedAt"])

@@ -38,6 +38,7 @@ import { CaptureLater1766100000000 } from "./1766100000000-capture-later";
 import { ListIndexes1766200000000 } from "./1766200000000-list-indexes";
 import { AttendanceTallies1766300000000 } from "./1766300000000-attendance-tallies";
 import { DeadMessagesIndex1766400000000 } from "./1766400000000-dead-messages-index";
+import { SnapshotPages1766470000000 } from "./1766470000000-snapshot-pages";
 import { StoreDaySums1766500000000 } from "./1766500000000-store-day-sums";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
@@ -82,5 +83,6 @@ export const migrations = [
   ListIndexes1766200000000,
   AttendanceTallies1766300000000,
   DeadMessagesIndex1766400000000,
+  SnapshotPages1766470000000,
   StoreDaySums1766500000000,
 ];

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IssuedCode } from "../../schema/codes/code.types";
 import type { RequestContext } from "../../schema/context";
 import { DeviceProofInput } from "../../schema/devices/device.types";
@@ -18,6 +18,7 @@ import {
 } from "../../schema/tickets/ticket.types";
 import type { AdmissionEvent } from "../../services/kernel/events";
 import type { AdmissionDecision } from "../../services/tickets/admission.service";
+import { SNAPSHOT_PAGE } from "../../services/tickets/gate-snapshot.service";
 import { toEvent, toTicket } from "../mappers";
 import { toAdmission } from "./admission-mapper";
 
@@ -115,13 +116,19 @@ export class TicketResolver {
   }
 
   @Authorized("GATE")
-  @Query(() => GateSnapshot, { description: "gate: what it needs to admit offline; with since, only tickets changed since then" })
+  @Query(() => GateSnapshot, {
+    description:
+      "gate: what it needs to admit offline, a page of tickets in id order; with since, only tickets changed since then. " +
+      "Pass nextCursor as after until it is null: one page alone is part of the event",
+  })
   gateSnapshot(
     @Arg("eventId", () => ID) eventId: string,
     @Arg("since", () => Date, { nullable: true }) since: Date | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: SNAPSHOT_PAGE.default, description: `tickets a page, revoked ones included: 1 to ${SNAPSHOT_PAGE.max}` }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "the previous page's nextCursor" }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<GateSnapshot> {
-    return ctx.services.gateSnapshots.gateSnapshot(ctx.caller, eventId, since ?? null) as Promise<GateSnapshot>;
+    return ctx.services.gateSnapshots.gateSnapshot(ctx.caller, eventId, since ?? null, first ?? SNAPSHOT_PAGE.default, after ?? null) as Promise<GateSnapshot>;
   }
 
   @Authorized("PHONE")

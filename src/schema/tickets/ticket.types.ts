@@ -84,7 +84,8 @@ export class Attendance {
   @Field(() => [CheckInListCount], { description: "per check-in list: the tickets admitted for it" }) byList: CheckInListCount[];
 }
 
-@ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes: a device of its holder" })
+// simpleResolvers: plain fields under no middleware, read with GraphQL's own resolver (a snapshot page holds thousands).
+@ObjectType({ description: "a device key that signs a ticket's compact rotating (T4) codes: a device of its holder", simpleResolvers: true })
 export class RotatingKey {
   @Field(() => ID) deviceId: string;
   @Field({ description: "SubjectPublicKeyInfo DER, base64url" }) publicKey: string;
@@ -92,7 +93,7 @@ export class RotatingKey {
   @Field(() => Int, { description: "the ticket's holder version whose holder registered the device" }) holderVersion: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class GateTicket {
   @Field(() => ID) ticketId: string;
   @Field(() => Int, { description: "codes of an older holder version are void (after an allotment)" }) holderVersion: number;
@@ -113,12 +114,13 @@ export class GateTicket {
 @ObjectType()
 export class GateSnapshot {
   @Field(() => ID) eventId: string;
-  @Field({ description: "pass it as `since` to refresh" }) asOf: Date;
+  @Field({ description: "pass it as `since` to refresh; every page of a walk answers its first page's" }) asOf: Date;
   @Field(() => [String], { description: "PEM public keys that verify ticket codes" }) signingKeys: string[];
   @Field(() => [GateTicket]) tickets: GateTicket[];
   @Field(() => [ID]) revokedTicketIds: string[];
   @Field({ description: "a single-entry ticket may come back in after an exit" }) allowReentry: boolean;
   @Field(() => [CheckInList], { description: "the event's check-in lists, whole each time" }) checkInLists: CheckInList[];
+  @Field(() => String, { nullable: true, description: "pass as `after` (with the same `since`) for the next page; null on the last" }) nextCursor: string | null;
 }
 
 @InputType()

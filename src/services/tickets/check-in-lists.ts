@@ -41,17 +41,13 @@ export async function listIdsOf(m: EntityManager, ticketIds: readonly string[]):
 }
 
 /**
- * For a gate's snapshot: the lists of `lists` that name each of these tickets. None when
- * every list takes all tickets (most events); a few tickets (a refresh) by their ids; a
- * whole event by its naming lists, in one indexed read rather than one per 500 tickets.
+ * For a page of a gate's snapshot: the lists that name each of these tickets. None when
+ * every list of the event takes all tickets (most events, nothing read); else by the
+ * page's ticket ids.
  */
 export async function namingListsOf(m: EntityManager, lists: readonly CheckInListView[], ticketIds: readonly string[]): Promise<Map<string, string[]>> {
-  const naming = lists.filter((l) => !l.allTickets).map((l) => l.id);
-  if (naming.length === 0 || ticketIds.length === 0) return new Map();
-  if (ticketIds.length <= 500) return listIdsOf(m, ticketIds);
-  const found = new Map<string, string[]>();
-  for (const { ticketId, listId } of await m.find(CheckInListTicketEntity, { where: { listId: In(naming) } })) found.set(ticketId, [...(found.get(ticketId) ?? []), listId]);
-  return found;
+  if (lists.every((l) => l.allTickets) || ticketIds.length === 0) return new Map();
+  return listIdsOf(m, ticketIds);
 }
 
 /** Names a new ticket on the given lists of its event, in the transaction that posts it. */

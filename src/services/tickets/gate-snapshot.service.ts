@@ -1,5 +1,3 @@
-import { MoreThanOrEqual } from "typeorm";
-import { TicketEntity } from "../../entities";
 import { listsOf, namingListsOf, type CheckInListView } from "./check-in-lists";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
@@ -7,7 +5,9 @@ import { badInput } from "../kernel/errors";
 import type { TicketEventService } from "./ticket-event.service";
 import { requireGate } from "../kernel/guards";
 import type { RotatingKey } from "../crypto/ticket-signer";
-import { holderKeys, ticketsWithDevicesChangedSince } from "./rotating-keys";
+import { holderKeys } from "./rotating-keys";
+import { decodeSnapshotCursor, encodeSnapshotCursor } from "./gate-snapshot-cursor";
+import { snapshotRows, type SnapshotRow } from "./gate-snapshot-rows";
 
 /** A ticket as an offline gate decides on it (clients/wire/admission-rules.ts reads the same). */
 export interface GateTicket {
@@ -33,6 +33,7 @@ export interface GateTicket {
 
 export interface GateSnapshot {
   eventId: string;
+  /** The walk's: its first page's, which each later page answers again. */
   asOf: Date;
   signingKeys: readonly string[];
   allowReentry: boolean;
@@ -40,7 +41,12 @@ export interface GateSnapshot {
   revokedTicketIds: string[];
   /** The event's check-in lists, whole each time (a handful). */
   checkInLists: CheckInListView[];
+  /** Pass as `after` for the next page; null on the last. */
+  nextCursor: string | null;
 }
+
+/** Tickets (revoked ones included) a page holds unless the gate asks for fewer, and at most. */
+export const SNAPSHOT_PAGE = { default: 2_000, max: 5_000 };
 
 /**
  * A write stamps `updatedAt` from the clock before it commits; one still in flight when
@@ -55,6 +61,14 @@ export const SNAPSHOT_OVERLAP_MS = 10_000;
  * current one and the previous ones still accepted), each ticket's state with the device
  * keys that sign its rotating codes, the revoked tickets; all of them, or only those
  * changed (or whose holder's devices changed) since an earlier snapshot's `asOf`.
+ *
+ * One page at a time, in ticket id order (revoked ids with their tickets), `first`
+ * tickets a page, so no answer grows with the event: a gate passes `nextCursor` as
+ * `after` until it is null, with the same `since`. A caller that stops at the first page
+ * has only that page's tickets. Pages are read one after another, not at one instant, so
+ * every page of a walk answers the first page's `asOf`: a ticket that changes while the
+ * walk goes on (one already passed included) has changed after it, and the gate's next
+ * refresh since that `asOf` brings it.
  */
 export class GateSnapshotService {
   constructor(
@@ -62,33 +76,35 @@ export class GateSnapshotService {
     private readonly ticketEvents: TicketEventService,
   ) {}
 
-  async gateSnapshot(caller: Caller, eventId: string, since: Date | null): Promise<GateSnapshot> {
+  async gateSnapshot(caller: Caller, eventId: string, since: Date | null, first: number = SNAPSHOT_PAGE.default, after: string | null = null): Promise<GateSnapshot> {
     const { partnerId } = requireGate(caller);
     const event = await this.ticketEvents.ownEvent(partnerId, eventId);
     if (since && Number.isNaN(since.getTime())) badInput("since must be a time", { field: "since" });
-    const asOf = new Date(this.deps.clock.now().getTime() - SNAPSHOT_OVERLAP_MS);
-    const { rows, keys, lists, named } = await this.deps.db.read(async (m) => {
-      const changed = await m.find(TicketEntity, { where: { eventId: event.id, ...(since ? { updatedAt: MoreThanOrEqual(since) } : {}) }, order: { id: "ASC" } });
-      // A holder's device registered or revoked since: the ticket comes again, with its keys as they are now.
-      const seen = new Set(changed.map((t) => t.id));
-      const rows = since ? [...changed, ...(await ticketsWithDevicesChangedSince(m, event.id, since)).filter((t) => !seen.has(t.id) && seen.add(t.id))] : changed;
-      const usable = rows.filter((t) => !t.revokedAt);
+    if (!Number.isInteger(first) || first < 1 || first > SNAPSHOT_PAGE.max) badInput(`first must be 1 to ${SNAPSHOT_PAGE.max}`, { field: "first" });
+    const now = this.deps.clock.now();
+    const cursor = after === null ? null : decodeSnapshotCursor(after, now);
+    const asOf = cursor?.asOf ?? new Date(now.getTime() - SNAPSHOT_OVERLAP_MS);
+    const read = await snapshotRows(this.deps.db, event.id, since, cursor?.lastId ?? "", first + 1);
+    const rows = read.slice(0, first);
+    const usable = rows.filter((t) => !t.revokedAt);
+    const { keys, lists, named } = await this.deps.db.read(async (m) => {
       const lists = await listsOf(m, event.id);
-      return { rows, keys: await holderKeys(m, usable, true), lists, named: await namingListsOf(m, lists, usable.map((t) => t.id)) };
+      return { lists, keys: await holderKeys(m, usable, true), named: await namingListsOf(m, lists, usable.map((t) => t.id)) };
     });
     return {
       eventId: event.id,
       asOf,
       signingKeys: this.deps.ticketSigner.publicKeyPems,
       allowReentry: event.allowReentry === 1,
-      tickets: rows.filter((t) => !t.revokedAt).map((t) => gateTicketOf(t, keys.get(t.id) ?? [], named.get(t.id) ?? [])),
+      tickets: usable.map((t) => gateTicketOf(t, keys.get(t.id) ?? [], named.get(t.id) ?? [])),
       revokedTicketIds: rows.filter((t) => t.revokedAt).map((t) => t.id),
       checkInLists: lists,
+      nextCursor: read.length > first ? encodeSnapshotCursor({ asOf, lastId: rows[rows.length - 1].id }) : null,
     };
   }
 }
 
-const gateTicketOf = (t: TicketEntity, rotatingKeys: RotatingKey[], checkInListIds: string[]): GateTicket => ({
+const gateTicketOf = (t: SnapshotRow, rotatingKeys: RotatingKey[], checkInListIds: string[]): GateTicket => ({
   ticketId: t.id,
   holderVersion: t.holderVersion,
   usesAllowed: t.usesAllowed,
