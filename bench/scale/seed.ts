@@ -90,7 +90,7 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     // And the stores' day sums (the world's day sums start empty: the seed writes none through the services).
     const summing = Date.now();
     await writer.query("DELETE FROM store_day_sums");
-    await fillStoreDaySums((sql, params) => writer.query(sql, params), true);
+    await fillStoreDaySums((sql, params) => writer.query(sql, params));
     log(`seed: store day sums counted in ${((Date.now() - summing) / 1000).toFixed(1)} s`);
     const analyzing = Date.now();
     const tables = [...writer.written.keys()].filter((table) => !Object.values(HELPER_TABLES).includes(table));

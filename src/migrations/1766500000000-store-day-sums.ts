@@ -22,51 +22,50 @@ const TABLE = new Table({
   ],
 });
 
-/** Where the fill finds each store's days: one row per store and local day, with the instants it covers. */
-const BOUNDS = "store_day_bounds";
-
 type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
 
 /**
- * The sums counted from the rows, into an empty store_day_sums (also bench/scale's seed,
- * after it writes rows directly). Each store's days, in its zone, go into a scratch table
- * of bounds first; each sum is then one INSERT … SELECT that walks the bounds and, for
- * each, the day's range of the source's (store, time) index, so no row goes through
- * this process and no engine needs time zone tables.
+ * A store's day summed from its rows, as the store's report and payouts summed them:
+ * ledger entries by type and the institution of their payment, bills it collected by
+ * tender, point movements at its registers by kind; each a range of its (store, time)
+ * index. The sums go into shard 0.
  */
-export async function fillStoreDaySums(query: Query, isMysql: boolean): Promise<void> {
-  await query(`CREATE TABLE ${BOUNDS} (storeId varchar(36) NOT NULL, day varchar(10) NOT NULL, fromAt datetime(3) NOT NULL, toAt datetime(3) NOT NULL, PRIMARY KEY (storeId, day))`);
-  try {
-    await writeBounds(query);
-    // MySQL would be free to walk the source first and look each row's day up; STRAIGHT_JOIN keeps the bounds first.
-    const first = isMysql ? "STRAIGHT_JOIN " : "";
-    const inDay = (store: string, at: string) => `${store} = d.storeId AND ${at} >= d.fromAt AND ${at} < d.toAt`;
-    await query(
-      `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
-       SELECT ${first}d.storeId, d.day, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)
-       FROM ${BOUNDS} d JOIN ledger_entries l ON ${inDay("l.storeId", "l.createdAt")} JOIN payments p ON p.id = l.paymentId
-       GROUP BY d.storeId, d.day, l.entryType, p.cardInstitution`,
-    );
-    await query(
-      `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
-       SELECT ${first}d.storeId, d.day, CASE WHEN b.tender = 'CASH' THEN 'BILL_CASH' ELSE 'BILL_CARD' END, '', 0, COUNT(*), SUM(b.amount)
-       FROM ${BOUNDS} d JOIN bills b ON ${inDay("b.paidAtStoreId", "b.paidAt")}
-       GROUP BY d.storeId, d.day, CASE WHEN b.tender = 'CASH' THEN 'BILL_CASH' ELSE 'BILL_CARD' END`,
-    );
-    await query(
-      `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
-       SELECT ${first}d.storeId, d.day, m.kind, '', 0, COUNT(*), SUM(m.points)
-       FROM ${BOUNDS} d JOIN point_movements m ON ${inDay("m.storeId", "m.createdAt")} AND m.kind <> 'ADJUST'
-       GROUP BY d.storeId, d.day, m.kind`,
-    );
-  } finally {
-    await query(`DROP TABLE ${BOUNDS}`);
+const FILL_DAY = `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
+  SELECT ?, ?, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)
+  FROM ledger_entries l JOIN payments p ON p.id = l.paymentId
+  WHERE l.storeId = ? AND l.createdAt >= ? AND l.createdAt < ? GROUP BY l.entryType, p.cardInstitution
+  UNION ALL
+  SELECT ?, ?, CASE WHEN b.tender = 'CASH' THEN 'BILL_CASH' ELSE 'BILL_CARD' END, '', 0, COUNT(*), SUM(b.amount)
+  FROM bills b WHERE b.paidAtStoreId = ? AND b.paidAt >= ? AND b.paidAt < ? GROUP BY b.tender
+  UNION ALL
+  SELECT ?, ?, m.kind, '', 0, COUNT(*), SUM(m.points)
+  FROM point_movements m WHERE m.storeId = ? AND m.createdAt >= ? AND m.createdAt < ? AND m.kind <> 'ADJUST' GROUP BY m.kind`;
+
+/**
+ * The sums counted from the rows, into an empty store_day_sums (also bench/scale's seed,
+ * after it writes rows directly): each store's local days from its first summed row to
+ * its last, one statement a day. A day is a range of instants only its zone knows, so
+ * this process works the days out and no engine needs time zone tables. (One statement
+ * joining every day at once has MySQL walk the store's whole index for each day.)
+ */
+export async function fillStoreDaySums(query: Query): Promise<void> {
+  const stores = (await query("SELECT id, timeZone FROM stores")) as Array<{ id: string; timeZone: string }>;
+  const spans = await spansOf(query);
+  for (const { id, timeZone } of stores) {
+    const span = spans.get(id);
+    if (!span) continue;
+    const lastDay = dateInZone(span.last, timeZone);
+    for (let day = dateInZone(span.first, timeZone); day <= lastDay; ) {
+      const { from, to } = dayInZone(day, timeZone);
+      const range = [id, day, id, stamp(from), stamp(to)];
+      await query(FILL_DAY, [...range, ...range, ...range]);
+      day = dateInZone(to, timeZone);
+    }
   }
 }
 
-/** Every local day of every store from its first summed row to its last. */
-async function writeBounds(query: Query): Promise<void> {
-  const stores = (await query("SELECT id, timeZone FROM stores")) as Array<{ id: string; timeZone: string }>;
+/** Each store's first and last summed row, by the (store, time) indexes. */
+async function spansOf(query: Query): Promise<Map<string, { first: Date; last: Date }>> {
   const spans = new Map<string, { first: Date; last: Date }>();
   for (const [table, store, at] of [
     ["ledger_entries", "storeId", "createdAt"],
@@ -84,21 +83,7 @@ async function writeBounds(query: Query): Promise<void> {
       spans.set(row.storeId, span ? { first: first < span.first ? first : span.first, last: last > span.last ? last : span.last } : { first, last });
     }
   }
-  const rows: unknown[][] = [];
-  for (const { id, timeZone } of stores) {
-    const span = spans.get(id);
-    if (!span) continue;
-    const lastDay = dateInZone(span.last, timeZone);
-    for (let day = dateInZone(span.first, timeZone); day <= lastDay; ) {
-      const { from, to } = dayInZone(day, timeZone);
-      rows.push([id, day, stamp(from), stamp(to)]);
-      day = dateInZone(to, timeZone);
-    }
-  }
-  for (let i = 0; i < rows.length; i += 500) {
-    const batch = rows.slice(i, i + 500);
-    await query(`INSERT INTO ${BOUNDS} (storeId, day, fromAt, toAt) VALUES ${batch.map(() => "(?, ?, ?, ?)").join(", ")}`, batch.flat());
-  }
+  return spans;
 }
 
 /** A time as both engines store and compare it: UTC, "YYYY-MM-DD HH:MM:SS.mmm". */
@@ -112,7 +97,7 @@ export class StoreDaySums1766500000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(TABLE, false, false, true);
-    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params), queryRunner.connection.options.type !== "better-sqlite3");
+    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
