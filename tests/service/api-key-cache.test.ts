@@ -1,4 +1,5 @@
 import { ManualClock } from "../../src/clock";
+import { DEFAULT_POOL_SIZE } from "../../src/database";
 import { KEY_FRESH_MS } from "../../src/services/access/credential.service";
 import { engines } from "../support/databases";
 import { eventually } from "../support/eventually";
@@ -52,6 +53,18 @@ describe.each(engines)("the API key cache (%s)", (engine) => {
     } finally {
       reads.mockRestore();
     }
+  });
+
+  (engine === "mysql" ? it : it.skip)("answers from the cache while every pooled connection is held: the looks have a connection of their own", async () => {
+    const { key } = await newKey();
+    expect(await kindOf(key)).toBe("register");
+    // Requests holding every pooled connection longer than KEY_FRESH_MS, as under a long pool wait.
+    const held = Promise.all(Array.from({ length: DEFAULT_POOL_SIZE }, () => world.deps.db.read((m) => m.query("SELECT SLEEP(2)"))));
+    await new Promise((resolve) => setTimeout(resolve, KEY_FRESH_MS + 250));
+    const asked = performance.now();
+    expect(await kindOf(key)).toBe("register");
+    expect(performance.now() - asked).toBeLessThan(500);
+    await held;
   });
 
   it("uses no cached key once it stops looking", async () => {
