@@ -67,6 +67,27 @@ describe.each(engines)("the API key cache (%s)", (engine) => {
     await held;
   });
 
+  (engine === "mysql" ? it : it.skip)("notes a key's use at most once a minute, whichever instance it is used on", async () => {
+    const { id, key } = await newKey();
+    const lastUsedAt = async () => (await world.deps.db.select<{ at: Date | null }>("SELECT lastUsedAt AS at FROM api_keys WHERE id = ?", [id]))[0].at;
+    expect(await kindOf(key)).toBe("register");
+    const first = clock.now();
+    expect(await eventually(async () => (await lastUsedAt())?.getTime() === first.getTime(), 2000)).toBe(true);
+    // Another instance, half a minute later: its note finds this one recent and changes nothing.
+    const other = await serviceWorld(engine, { clock, deployment: world.deployment });
+    const notes = jest.spyOn(other.deps.db, "write");
+    try {
+      clock.advance(30_000);
+      expect((await other.callerOf(key)).kind).toBe("register");
+      expect(notes).toHaveBeenCalledTimes(1);
+      expect(await notes.mock.results[0].value).toBe(0);
+      expect((await lastUsedAt())?.getTime()).toBe(first.getTime());
+    } finally {
+      notes.mockRestore();
+      await other.close();
+    }
+  });
+
   it("uses no cached key once it stops looking", async () => {
     const { id, key } = await newKey();
     expect(await kindOf(key)).toBe("register");

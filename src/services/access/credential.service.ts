@@ -37,6 +37,8 @@ const LOOKS_IN_FLIGHT = 4;
 const LAST_USED_EVERY_MS = 60_000;
 /** The keys revoked since a time: an indexed range of `revokedAt`. */
 const REVOKED_SINCE = "SELECT id FROM api_keys WHERE revokedAt >= ?";
+/** A key's use noted, unless one was noted since the time given. */
+const NOTE_USE = "UPDATE api_keys SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)";
 /** Rows per IN (...) when many credentials are re-checked at once. */
 const CHECK_CHUNK = 500;
 /** apiKeys lists at most this many, newest first. */
@@ -258,13 +260,16 @@ export class CredentialService {
     }
   }
 
-  /** Off the request's path: a failed write only leaves the hint older. */
+  /**
+   * Off the request's path: a failed write only leaves the hint older. One statement,
+   * which changes the row only if no instance noted a use in the last LAST_USED_EVERY_MS.
+   */
   private noteUse(key: ApiKeyEntity): void {
     if (this.lastUsedWritten.has(key.id)) return;
     this.lastUsedWritten.set(key.id, true);
     const now = this.deps.clock.now();
     this.deps.db
-      .tx((tx) => tx.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }))
+      .write(NOTE_USE, [now, key.id, new Date(now.getTime() - LAST_USED_EVERY_MS)])
       .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error)?.message }, "could not note an API key's use"));
   }
 }
