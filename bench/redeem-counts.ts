@@ -10,9 +10,10 @@ import { runLoad } from "./stats";
 import { PASSWORD, inParallel, newPhone, newRegisters } from "./world";
 
 /**
- * `node dist/bench/redeem-counts.js [--count=300] [--registers=16] [--latency=0] [--log]`:
- * what one redeem sends, counted rather than timed. The server (with Redis) redeems
- * `count` codes at c=16 after as many unmeasured ones, and the script prints the MySQL
+ * `node dist/bench/redeem-counts.js [--count=300] [--registers=16] [--concurrency=16] [--latency=0] [--log]`:
+ * what one redeem sends, counted rather than timed. The server (with Redis, the
+ * institution answering in `latency` ms) redeems `count` codes from `registers` keys,
+ * `concurrency` at once, after as many unmeasured ones, and the script prints the MySQL
  * statements (server-wide SHOW GLOBAL STATUS deltas: run nothing else meanwhile) and the
  * Redis commands (INFO commandstats deltas, likewise) per redeem. With --log, MariaDB's
  * general log is on for the measured redeems only, and the statements of the server's
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const count = arg("count", 300);
   const registerCount = arg("registers", 16);
   const latency = arg("latency", 0);
+  const concurrency = arg("concurrency", 16);
   const withLog = process.argv.includes("--log");
   const mysqlBase = benchMysqlBase();
   const redisUrl = benchRedisUrl();
@@ -35,13 +37,13 @@ async function main(): Promise<void> {
     const registers = await newRegisters(bench.url, admin, registerCount);
     const codes = await inParallel(2 * count, 16, async (i) => (await phones[i % 16].phone.issuePaymentCode(phones[i % 16].card.id, PASSWORD, null, "none")).code);
     const redeem = (i: number, tag: string) => registers[i % registerCount].redeemCode(codes[i], { amount: 500, currency: "JPY" }, `${tag}-${i}`);
-    await runLoad(16, count, (i) => redeem(count + i, "w"));
+    await runLoad(concurrency, count, (i) => redeem(count + i, "w"));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const database = new URL(bench.databaseUrl).pathname.slice(1);
     const log = withLog ? await startGeneralLog(pool) : null;
     const mysqlBefore = await mysqlWorkCounters(pool);
     const redisBefore = await commandStats(redis);
-    const result = await runLoad(16, count, (i) => redeem(i, "m"));
+    const result = await runLoad(concurrency, count, (i) => redeem(i, "m"));
     await new Promise((resolve) => setTimeout(resolve, 300)); // the outbox's last round
     const mysqlAfter = await mysqlWorkCounters(pool);
     const redisAfter = await commandStats(redis);
@@ -56,7 +58,15 @@ async function main(): Promise<void> {
     process.stdout.write(`MySQL per redeem (server-wide): ${JSON.stringify(per(mysqlBefore, mysqlAfter))}\n`);
     process.stdout.write(`Redis commands per redeem (server-wide): ${JSON.stringify(per(redisBefore, redisAfter))}\n`);
     if (logged) {
-      process.stdout.write(`\nGeneral log, the server's connections, per redeem:\n`);
+      // A Query may carry several statements (mysql-wire.ts); a Prepare runs nothing.
+      let statements = 0;
+      let trips = 0;
+      for (const [shape, n] of logged) {
+        if (!/^(Query|Execute):/.test(shape)) continue;
+        trips += n;
+        statements += n * (shape.startsWith("Query:") ? shape.split("; ").length : 1);
+      }
+      process.stdout.write(`\nGeneral log, the server's connections: ${(statements / count).toFixed(2)} statements and ${(trips / count).toFixed(2)} round trips per redeem; by shape, per redeem:\n`);
       for (const [shape, n] of [...logged.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(n / count).toFixed(2).padStart(6)}  ${shape}\n`);
     }
   } finally {
