@@ -58,16 +58,9 @@ async function main(): Promise<void> {
     process.stdout.write(`MySQL per redeem (server-wide): ${JSON.stringify(per(mysqlBefore, mysqlAfter))}\n`);
     process.stdout.write(`Redis commands per redeem (server-wide): ${JSON.stringify(per(redisBefore, redisAfter))}\n`);
     if (logged) {
-      // A Query may carry several statements (mysql-wire.ts); a Prepare runs nothing.
-      let statements = 0;
-      let trips = 0;
-      for (const [shape, n] of logged) {
-        if (!/^(Query|Execute):/.test(shape)) continue;
-        trips += n;
-        statements += n * (shape.startsWith("Query:") ? shape.split("; ").length : 1);
-      }
+      const { shapes, statements, trips } = logged;
       process.stdout.write(`\nGeneral log, the server's connections: ${(statements / count).toFixed(2)} statements and ${(trips / count).toFixed(2)} round trips per redeem; by shape, per redeem:\n`);
-      for (const [shape, n] of [...logged.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(n / count).toFixed(2).padStart(6)}  ${shape}\n`);
+      for (const [shape, n] of [...shapes.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(n / count).toFixed(2).padStart(6)}  ${shape}\n`);
     }
   } finally {
     redis.disconnect();
@@ -89,7 +82,7 @@ async function startGeneralLog(pool: Pool) {
   const from = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   await pool.query("SET GLOBAL general_log = ON");
   return {
-    async stop(database: string): Promise<Map<string, number>> {
+    async stop(database: string): Promise<{ shapes: Map<string, number>; statements: number; trips: number }> {
       const [threads] = (await pool.query("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ?", [database])) as unknown as [Array<{ id: number }>];
       await pool.query("SET GLOBAL general_log = OFF");
       const ids = new Set(threads.map((t) => String(t.id)));
@@ -99,15 +92,21 @@ async function startGeneralLog(pool: Pool) {
       readSync(fd, buffer, 0, buffer.length, from);
       closeSync(fd);
       const shapes = new Map<string, number>();
+      // A Query may carry several statements (mysql-wire.ts); a Prepare runs nothing.
+      let statements = 0;
+      let trips = 0;
       let current: { id: string; text: string } | null = null;
       const finish = () => {
         if (current && ids.has(current.id)) {
           const shape = current.text
             .replace(/\s+/g, " ")
             .replace(/'(?:[^'\\]|\\.)*'/g, "?")
-            .replace(/\b\d+(\.\d+)?\b/g, "?")
-            .slice(0, 400);
-          shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+            .replace(/\b\d+(\.\d+)?\b/g, "?");
+          if (/^(Query|Execute):/.test(shape)) {
+            trips++;
+            statements += shape.startsWith("Query:") ? shape.split("; ").length : 1;
+          }
+          shapes.set(shape.slice(0, 400), (shapes.get(shape.slice(0, 400)) ?? 0) + 1);
         }
         current = null;
       };
@@ -119,7 +118,7 @@ async function startGeneralLog(pool: Pool) {
         } else if (current) current.text += ` ${line}`;
       }
       finish();
-      return shapes;
+      return { shapes, statements, trips };
     },
   };
 }
