@@ -123,6 +123,9 @@ async function startGeneralLog(pool: Pool) {
   };
 }
 
+// Output cut short (`| head`) must not end the script before it drops its database.
+process.stdout.on("error", () => undefined);
+
 main().catch((error) => {
   process.stderr.write(`redeem-counts failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
