@@ -68,6 +68,7 @@ export async function inProcessServices(actors: Pick<ScaleActors, "databaseUrl" 
     services,
     deps,
     close: async () => {
+      services.credentials.stop();
       await services.outbox.stop();
       await events.close();
       await dataSource.destroy();

@@ -5,6 +5,7 @@ import { createConnection } from "mysql2/promise";
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner } from "typeorm";
 import * as entityClasses from "../entities";
 import { migrations } from "../migrations";
+import { mysqlAside, sharedAside, type AsideReads } from "./aside";
 import { DatabaseHosts } from "./hosts";
 import { DEFAULT_POOL_SIZE } from "./pool-size";
 import { MysqlWire, mysqlOutside } from "./mysql-wire";
@@ -17,6 +18,7 @@ import { interceptQueries, mysqlConnectionOf, socketOf, sqliteDatabaseOf, type P
 export { Tx, AtCommit, RunAgainCaughtUp } from "./transaction";
 export { row, changedRows, type Statement, type Write } from "./statements";
 export { DatabaseHosts } from "./hosts";
+export type { AsideReads } from "./aside";
 export { DEFAULT_POOL_SIZE } from "./pool-size";
 export { isOutcomeUnknown } from "./retries";
 export { upsertAdding, type ConditionalStatement } from "./upsert";
@@ -395,6 +397,18 @@ export class Db {
    */
   async write(sql: string, params: readonly unknown[]): Promise<number> {
     return changedRows(await this.outside({ sql, params }, refusedBeforeRunning));
+  }
+
+  /**
+   * Reads that do not queue behind requests for a pooled connection (aside.ts): on
+   * MySQL one connection of their own, opened at the first read; close it with the
+   * instance.
+   */
+  aside(): AsideReads {
+    if (this.sqliteLock) return sharedAside((statement) => this.outside(statement, () => true));
+    const { url, extra } = this.dataSource.options as { url?: string; extra?: Record<string, unknown> };
+    if (!url) throw new Error("a MySQL data source without a URL");
+    return mysqlAside(url, extra ?? {});
   }
 
   private outside(statement: Statement, mayRetry: (error: unknown) => boolean): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { ManualClock } from "../../src/clock";
+import { DEFAULT_POOL_SIZE } from "../../src/database";
 import { KEY_FRESH_MS } from "../../src/services/access/credential.service";
 import { engines } from "../support/databases";
 import { eventually } from "../support/eventually";
@@ -51,6 +52,39 @@ describe.each(engines)("the API key cache (%s)", (engine) => {
       expect(byLookups).toBe(0);
     } finally {
       reads.mockRestore();
+    }
+  });
+
+  (engine === "mysql" ? it : it.skip)("answers from the cache while every pooled connection is held: the looks have a connection of their own", async () => {
+    const { key } = await newKey();
+    expect(await kindOf(key)).toBe("register");
+    // Requests holding every pooled connection longer than KEY_FRESH_MS, as under a long pool wait.
+    const held = Promise.all(Array.from({ length: DEFAULT_POOL_SIZE }, () => world.deps.db.read((m) => m.query("SELECT SLEEP(2)"))));
+    await new Promise((resolve) => setTimeout(resolve, KEY_FRESH_MS + 250));
+    const asked = performance.now();
+    expect(await kindOf(key)).toBe("register");
+    expect(performance.now() - asked).toBeLessThan(500);
+    await held;
+  });
+
+  (engine === "mysql" ? it : it.skip)("notes a key's use at most once a minute, whichever instance it is used on", async () => {
+    const { id, key } = await newKey();
+    const lastUsedAt = async () => (await world.deps.db.select<{ at: Date | null }>("SELECT lastUsedAt AS at FROM api_keys WHERE id = ?", [id]))[0].at;
+    expect(await kindOf(key)).toBe("register");
+    const first = clock.now();
+    expect(await eventually(async () => (await lastUsedAt())?.getTime() === first.getTime(), 2000)).toBe(true);
+    // Another instance, half a minute later: its note finds this one recent and changes nothing.
+    const other = await serviceWorld(engine, { clock, deployment: world.deployment });
+    const notes = jest.spyOn(other.deps.db, "write");
+    try {
+      clock.advance(30_000);
+      expect((await other.callerOf(key)).kind).toBe("register");
+      expect(notes).toHaveBeenCalledTimes(1);
+      expect(await notes.mock.results[0].value).toBe(0);
+      expect((await lastUsedAt())?.getTime()).toBe(first.getTime());
+    } finally {
+      notes.mockRestore();
+      await other.close();
     }
   });
 

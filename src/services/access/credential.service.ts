@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { Between, In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from "typeorm";
 import { ApiKeyEntity, CustomerEntity, DeviceEntity, PushSubscriptionEntity, SessionEntity } from "../../entities";
-import { affectedRows } from "../../database";
+import { affectedRows, type AsideReads } from "../../database";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { notFound } from "../kernel/errors";
@@ -35,6 +35,10 @@ const KEY_LOOK_OVERLAP_MS = 10_000;
 const LOOKS_IN_FLIGHT = 4;
 /** lastUsedAt is a hint for the back office: written at most this often per key and instance. */
 const LAST_USED_EVERY_MS = 60_000;
+/** The keys revoked since a time: an indexed range of `revokedAt`. */
+const REVOKED_SINCE = "SELECT id FROM api_keys WHERE revokedAt >= ?";
+/** A key's use noted, unless one was noted since the time given. */
+const NOTE_USE = "UPDATE api_keys SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)";
 /** Rows per IN (...) when many credentials are re-checked at once. */
 const CHECK_CHUNK = 500;
 /** apiKeys lists at most this many, newest first. */
@@ -65,6 +69,8 @@ export class CredentialService {
   /** The clock's time when that look was sent: the next asks from there, less the overlap. */
   private lookedFrom: Date | null = null;
   private looksInFlight = 0;
+  /** The looks' own connection: under load the pool's queue outlasts KEY_FRESH_MS, and a look queued there would leave the cache unused. */
+  private looks: AsideReads | null = null;
   private lookFailing = false;
   private lookTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -79,6 +85,7 @@ export class CredentialService {
     if (this.lookTimer) clearInterval(this.lookTimer);
     this.lookTimer = null;
     this.lookedAt = -Infinity;
+    void this.looks?.close();
   }
 
   /** The live session behind a session token's hash, or null (unknown, ended or expired). */
@@ -112,16 +119,13 @@ export class CredentialService {
     if (this.stopped || this.apiKeys.size === 0 || this.looksInFlight >= LOOKS_IN_FLIGHT) return;
     this.looksInFlight++;
     try {
-      let sent = 0;
-      let sentFrom = this.deps.clock.now();
-      const revoked = await this.deps.db.read((m) => {
-        // Stamped once the connection is held: the SELECT sees every revocation committed before now.
-        sent = performance.now();
-        sentFrom = this.deps.clock.now();
-        // A key cached longer ago than KEY_CACHE_MS has left the cache: no need to reach further back.
-        const from = Math.max(this.lookedFrom?.getTime() ?? -Infinity, sentFrom.getTime() - KEY_CACHE_MS);
-        return m.find(ApiKeyEntity, { select: { id: true }, where: { revokedAt: MoreThanOrEqual(new Date(from - KEY_LOOK_OVERLAP_MS)) } });
-      });
+      // Stamped before it is sent: the SELECT sees every revocation committed before now.
+      const sent = performance.now();
+      const sentFrom = this.deps.clock.now();
+      // A key cached longer ago than KEY_CACHE_MS has left the cache: no need to reach further back.
+      const from = Math.max(this.lookedFrom?.getTime() ?? -Infinity, sentFrom.getTime() - KEY_CACHE_MS);
+      this.looks ??= this.deps.db.aside();
+      const revoked = await this.looks.select<{ id: string }>(REVOKED_SINCE, [new Date(from - KEY_LOOK_OVERLAP_MS)]);
       this.forgetKeys(revoked.map((row) => row.id));
       if (sent > this.lookedAt) {
         this.lookedAt = sent;
@@ -129,6 +133,7 @@ export class CredentialService {
       }
       this.lookFailing = false;
     } catch (error) {
+      if (this.stopped) return;
       // Until a look answers again, lookups go to the database (KEY_FRESH_MS).
       if (!this.lookFailing) this.deps.logger.warn({ err: (error as Error)?.message ?? String(error) }, "could not look for revoked API keys");
       this.lookFailing = true;
@@ -255,13 +260,16 @@ export class CredentialService {
     }
   }
 
-  /** Off the request's path: a failed write only leaves the hint older. */
+  /**
+   * Off the request's path: a failed write only leaves the hint older. One statement,
+   * which changes the row only if no instance noted a use in the last LAST_USED_EVERY_MS.
+   */
   private noteUse(key: ApiKeyEntity): void {
     if (this.lastUsedWritten.has(key.id)) return;
     this.lastUsedWritten.set(key.id, true);
     const now = this.deps.clock.now();
     this.deps.db
-      .tx((tx) => tx.update(ApiKeyEntity, { id: key.id }, { lastUsedAt: now }))
+      .write(NOTE_USE, [now, key.id, new Date(now.getTime() - LAST_USED_EVERY_MS)])
       .catch((error: unknown) => this.deps.logger.warn({ err: (error as Error)?.message }, "could not note an API key's use"));
   }
 }

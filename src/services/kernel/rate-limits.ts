@@ -12,6 +12,7 @@ import {
   type GuessLimit,
 } from "./guess-throttle";
 import { KnownAddresses } from "./known-addresses";
+import { OwedTries } from "./owed-tries";
 
 export type Bucket =
   | "loginPerPhone"
@@ -79,6 +80,8 @@ export class RateLimits {
   private readonly limiters: Record<Bucket, RateLimiterAbstract>;
   /** Keys found over their limit, until their window ends: refused here without asking Redis. */
   private readonly refusedUntil = new LRUCache<string, number>({ max: 10_000 });
+  /** Guessing tries given back and not yet returned to their counters. */
+  private readonly owedTries = new OwedTries();
   /**
    * Password guessing, with growing delays (guess-throttle.ts), on top of the windows:
    * login per phone number from one address, per address, and per phone number from every
@@ -116,8 +119,16 @@ export class RateLimits {
 
   /** Counts one attempt; throws RATE_LIMITED (with retryAfterSeconds) once over the limit. */
   async consume(bucket: Bucket, key: string): Promise<void> {
+    await this.consumeNet(bucket, key, 1);
+  }
+
+  /**
+   * Counts `points` (fewer than one when tries given back ride along) in one call;
+   * resolves to the ms before the window ends, or throws RATE_LIMITED once over the limit.
+   */
+  private async consumeNet(bucket: Bucket, key: string, points: number): Promise<number> {
     try {
-      await this.limiters[bucket].consume(key);
+      return (await this.limiters[bucket].consume(key, points)).msBeforeNext;
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         this.refusedUntil.set(`${bucket}:${key}`, Date.now() + rejection.msBeforeNext, { ttl: Math.max(1, rejection.msBeforeNext) });
@@ -152,16 +163,21 @@ export class RateLimits {
     }
   }
 
-  /** Takes one try of a guessing limit before the guess is checked; give it back if the guess was not wrong. */
+  /**
+   * Takes one try of a guessing limit before the guess is checked; give it back if the
+   * guess was not wrong. A try given back is owed to the counter until the key's next
+   * try, which returns it in the same call (owed-tries.ts).
+   */
   async takeGuess(bucket: Bucket, key: string): Promise<{ giveBack(): Promise<void> }> {
     this.refuseIfOver(bucket, key);
-    await this.consume(bucket, key);
+    const id = `${bucket}:${key}`;
+    const windowEndsAt = Date.now() + (await this.consumeNet(bucket, key, 1 - this.owedTries.takeOwed(id)));
     let given = false;
     return {
       giveBack: async () => {
         if (given) return;
         given = true;
-        await this.refund(bucket, key);
+        this.owedTries.giveBack(id, windowEndsAt);
       },
     };
   }

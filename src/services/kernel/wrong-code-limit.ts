@@ -6,7 +6,8 @@ import { ErrorCode, WalletError } from "./errors";
  * wrong code counts against a register's or gate's key: that is what guessing looks
  * like. Each code takes its try before it is checked and a right one gives it back, so a
  * busy till that scans right codes all day never reaches the limit, and guesses racing
- * each other are checked no more often than the limit allows.
+ * each other are checked no more often than the limit allows. A try given back returns
+ * with the key's next code (owed-tries.ts): a right code costs the counters one call.
  */
 
 type Limits = Pick<ServiceDeps, "rateLimits">;
