@@ -7,8 +7,8 @@ import { seedSizes, type SeedSize } from "./seed-sizes";
 import { BulkWriter, type Batch, type SqlJob } from "./seed-sql";
 import { bigEvent, eventTickets, events, type BigEvent } from "./seed-tickets";
 import { ATTENDANCE_TALLY_FILL } from "../../src/migrations/1766300000000-attendance-tallies";
-import { fillStoreDaySums } from "../../src/migrations/1766500000000-store-day-sums";
 import { HELPER_TABLES, SeedWorld } from "./seed-world";
+import { countStoreDaySums } from "./seed-day-sums";
 
 /** The tally tables the fill writes (attendance, services/tickets/tallies.ts). */
 const ATTENDANCE_TALLY_TABLES = ["event_tallies", "gate_tallies", "list_tallies"];
@@ -89,8 +89,7 @@ export async function seedYear(databaseUrl: string, actors: ScaleActors, size: S
     log(`seed: attendance tallies counted in ${((Date.now() - counting) / 1000).toFixed(1)} s`);
     // And the stores' day sums (the world's day sums start empty: the seed writes none through the services).
     const summing = Date.now();
-    await writer.query("DELETE FROM store_day_sums");
-    await fillStoreDaySums((sql, params) => writer.query(sql, params));
+    await countStoreDaySums(writer);
     log(`seed: store day sums counted in ${((Date.now() - summing) / 1000).toFixed(1)} s`);
     const analyzing = Date.now();
     const tables = [...writer.written.keys()].filter((table) => !Object.values(HELPER_TABLES).includes(table));

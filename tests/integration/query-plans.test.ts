@@ -9,6 +9,7 @@ import { insertActors } from "../../bench/scale/seed-actors";
 import { attendanceOf } from "../../src/services/tickets/attendance";
 import { recountAttendance } from "../../src/services/tickets/recount";
 import { seedYear } from "../../bench/scale/seed";
+import { fillStoreDaySums } from "../../src/migrations/1766500000000-store-day-sums";
 import type { ScaleActors } from "../../bench/scale/actors";
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server";
@@ -198,6 +199,14 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
     const figures = await server.app.db.read((m) => Promise.all([attendanceOf(m, actors.event.id), recountAttendance(m, actors.event.id)]));
     expect(figures[0]).toEqual(figures[1]);
     expect(figures[0].admitted).toBeGreaterThan(0);
+    // It counted the stores' day sums in one pass (every seeded store counts in UTC): the same as the migration's fill, for any zone.
+    const sums = async () =>
+      ((await explainer.query("SELECT storeId, day, kind, institution, SUM(count) AS n, SUM(amount) AS amount FROM store_day_sums GROUP BY storeId, day, kind, institution ORDER BY storeId, day, kind, institution")) as unknown as [unknown[]])[0];
+    const seeded = await sums();
+    expect(seeded.length).toBeGreaterThan(100);
+    await explainer.query("DELETE FROM store_day_sums");
+    await fillStoreDaySums(async (sql, params) => (await explainer.query(sql, params))[0]);
+    expect(await sums()).toEqual(seeded);
   });
 
   it("keeps the register's paths on indexes: payments page, search, storeReport, collected bills", async () => {
