@@ -5,6 +5,7 @@ import { attendanceOf } from "../../src/services/tickets/attendance";
 import { recountAttendance } from "../../src/services/tickets/recount";
 import { AttendanceTallies1766300000000 } from "../../src/migrations/1766300000000-attendance-tallies";
 import { engines } from "../support/databases";
+import { seededRandom } from "../support/seeded-random";
 import { newCustomer, newPartner, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD } from "../support/test-data";
 
@@ -23,19 +24,6 @@ async function inGroups<T>(calls: Array<() => Promise<T>>): Promise<T[]> {
   const results: T[] = [];
   for (let i = 0; i < calls.length; i += AT_ONCE) results.push(...(await Promise.all(calls.slice(i, i + AT_ONCE).map((call) => call()))));
   return results;
-}
-
-/** A small deterministic generator, so a failing run is the same run again. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
 }
 
 /**
@@ -67,7 +55,7 @@ describe.each(engines)("attendance tallies equal the counts (%s)", (engine) => {
   }
 
   it("after every move of a long mixed run: issue, admit, exit, re-enter, undo, revoke, allot, by id, offline sync, lists", async () => {
-    const rng = random(engine === "mysql" ? 34 : 43);
+    const rng = seededRandom(engine === "mysql" ? 34 : 43);
     const fans: Customer[] = [await newCustomer(world), await newCustomer(world)];
     const festival = await venue(true);
     const strict = await venue(false);

@@ -6,6 +6,7 @@ import type { Caller } from "../../src/services/kernel/caller";
 import { dateInZone, dayInZone } from "../../src/services/kernel/store-day";
 import type { StoreDayKind } from "../../src/services/kernel/store-day-sums.service";
 import { engines } from "../support/databases";
+import { seededRandom } from "../support/seeded-random";
 import { newCustomer, newPartner, newStore, serviceWorld, type Customer, type ServiceWorld } from "../support/service-world";
 import { PASSWORD } from "../support/test-data";
 
@@ -13,19 +14,6 @@ const HOUR = 3_600_000;
 const KINDS: StoreDayKind[] = ["SALE", "VOID", "REFUND", "BILL_CASH", "BILL_CARD", "EARN", "REDEEM", "RETURN", "TAKE_BACK"];
 /** How the rules refuse a step that no longer applies (a refund past the amount paid, a reversal on another day). */
 const REFUSALS = new Set(["BAD_USER_INPUT", "INSUFFICIENT_POINTS", "BILL_NOT_PAYABLE", "PAYMENT_NOT_REFUNDABLE", "PAYMENT_NOT_VOIDABLE", "NOT_FOUND", "CONFLICT"]);
-
-/** A small deterministic generator, so a failing run is the same run again. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
-}
 
 type Figures = Record<string, { count: number; amount: number }>;
 
@@ -124,7 +112,7 @@ describe.each(engines)("a store's day sums equal its rows (%s)", (engine) => {
     }
     const payCode = async (c: Customer) => (await world.services.codes.issuePaymentCode(c.caller, c.card.id, PASSWORD, null)).code;
     const memberCode = async (c: Customer) => (await world.services.memberships.issueMemberCode(c.caller, program.id, PASSWORD)).code;
-    const rnd = random(34);
+    const rnd = seededRandom(34);
     const sales: Array<{ register: Caller; payment: PaymentEntity }> = [];
     const authorized: Array<{ register: Caller; payment: PaymentEntity }> = [];
     const cashBills: Array<{ register: Caller; billId: string }> = [];
