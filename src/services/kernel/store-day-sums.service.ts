@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { EntityManager } from "typeorm";
 import { upsertAdding, type AtCommit, type Db, type Statement, type Tx } from "../../database";
 import { StoreEntity } from "../../entities";
@@ -11,7 +12,7 @@ export type StoreDayKind = LedgerEntryType | "BILL_CASH" | "BILL_CARD" | Exclude
 /** The rows each sum is kept in (StoreDaySumEntity's `shard`). */
 export const STORE_DAY_SHARDS = 8;
 
-/** Store time zones one instance keeps; past it the oldest is forgotten (read again if needed). */
+/** Store time zones one instance keeps; past it the least used is forgotten (read again if needed). */
 const ZONES_KEPT = 10_000;
 
 /** One row summed into a store's day: added when it is written, taken off (negative) when it stops counting. */
@@ -45,7 +46,7 @@ export interface StoreDaySum {
  * made, so each instance keeps it once read.
  */
 export class StoreDaySums {
-  readonly #zones = new Map<string, string>();
+  readonly #zones = new LRUCache<string, string>({ max: ZONES_KEPT });
 
   constructor(private readonly db: Db) {}
 
@@ -56,15 +57,8 @@ export class StoreDaySums {
     const find = (manager: EntityManager) => manager.findOne(StoreEntity, { where: { id: storeId }, select: { id: true, timeZone: true } });
     const store = m ? await find(m) : await this.db.read(find);
     if (!store) throw new Error("a store day move for a store that does not exist");
-    this.know(store);
-    return store.timeZone;
-  }
-
-  /** A store read anyway: its zone needs no read later. */
-  know(store: Pick<StoreEntity, "id" | "timeZone">): void {
-    if (this.#zones.has(store.id)) return;
-    if (this.#zones.size >= ZONES_KEPT) this.#zones.delete(this.#zones.keys().next().value!);
     this.#zones.set(store.id, store.timeZone);
+    return store.timeZone;
   }
 
   /**
