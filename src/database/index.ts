@@ -393,10 +393,21 @@ export class Db {
 
   /**
    * An INSERT/UPDATE/DELETE outside any transaction (it commits alone); resolves to the
-   * rows it changed. Run again on another node only when its node refused it unrun.
+   * rows it changed. Run again on another node only when its node refused it unrun; an
+   * `idempotent` one also when chosen as a deadlock victim.
    */
-  async write(sql: string, params: readonly unknown[]): Promise<number> {
-    return changedRows(await this.outside({ sql, params }, refusedBeforeRunning));
+  async write(sql: string, params: readonly unknown[], options: { idempotent?: boolean } = {}): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return changedRows(await this.outside({ sql, params }, refusedBeforeRunning));
+      } catch (error) {
+        // An idempotent write (it sets what it sets, whatever ran before) chosen as a
+        // deadlock victim runs again, as a transaction would (retries.ts).
+        if (!options.idempotent || retryableKind(error) !== "conflict" || attempt >= MAX_ATTEMPTS) throw error;
+        this.retrying("statement", attempt, "conflict", error);
+      }
+      await sleep(backoffMs(attempt, "conflict"));
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { isDeadlock, row, type AtCommit, type Tx } from "../../database";
+import { row, type AtCommit, type Tx } from "../../database";
 import { OutboxMessageEntity } from "../../entities";
 import { describeFailure } from "./delivery-failure";
 import type { ServiceDeps } from "../kernel/deps";
@@ -36,9 +36,6 @@ const FINISH_MARGIN_MS = 5_000;
 const BATCH = 50;
 /** Messages one destination may have leased and waiting on this instance. */
 const QUEUE_MAX_PER_DESTINATION = BATCH;
-/** Tries of one batch of delivered marks chosen as a deadlock victim, a little longer apart each time. */
-const MARK_ATTEMPTS = 5;
-const MARK_RETRY_MS = 5;
 /** Dispatched messages one destination may have waiting; past that, new ones go to the poller. */
 const DISPATCH_QUEUE_MAX = 1000;
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -428,15 +425,7 @@ export class OutboxService {
       // Marks written at once (here, or a lease's UPDATE on another instance) move entries
       // of the same indexes and may deadlock; the mark only sets what it sets, so it runs
       // again rather than leave delivered messages to be delivered twice.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await db.write(delivered.sql, delivered.params);
-          break;
-        } catch (error) {
-          if (!isDeadlock(error) || attempt >= MARK_ATTEMPTS) throw error;
-          await new Promise((resolve) => setTimeout(resolve, attempt * MARK_RETRY_MS));
-        }
-      }
+      await db.write(delivered.sql, delivered.params, { idempotent: true });
     }
   }
 
