@@ -120,6 +120,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
         // Registers keep their connection open all day: every client's socket is opened
         // (and the keep-alive pool holds it) before the clock starts.
         await inParallel(concurrency, concurrency, () => transport.fetch(`${bench.url}/ready`));
+        process.stderr.write(`institution at ${latencyMs} ms: measuring ${issued.length} redeems from ${concurrency} registers...\n`);
         let peak = rssOf(pid);
         const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
         try {

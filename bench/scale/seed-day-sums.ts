@@ -10,13 +10,15 @@ const UTC_DAY = (column: string) => `DATE_FORMAT(${column}, '%Y-%m-%d')`;
  * wrote past the services. Every seeded store, the actors' too, counts its day in UTC, so
  * a row's day is its UTC date, and each table is summed in one pass in its primary key's
  * order (the payments a ledger entry joins to come in the same order), all three at
- * once. The migration's fill, which serves any zone, reads each store's days one index
- * range at a time: minutes at a year. With any other zone, it is that fill.
+ * once. The migration's fill, which serves any zone, reads each store's rows a range of
+ * its (store, time) index at a time and reaches each ledger entry's payment by its key
+ * out of order: about twice as long (docs/performance.md). With any other zone, it is
+ * that fill.
  */
 export async function countStoreDaySums(writer: BulkWriter): Promise<void> {
   await writer.query("DELETE FROM store_day_sums");
   const [zoned] = await writer.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM stores WHERE timeZone <> 'UTC'");
-  if (Number(zoned.n) > 0) return fillStoreDaySums((sql, params) => writer.query(sql, params));
+  if (Number(zoned.n) > 0) return fillStoreDaySums((sql, params) => writer.query(sql, params), "mysql");
   await writer.each([
     {
       sql: `${INTO} SELECT STRAIGHT_JOIN l.storeId, ${UTC_DAY("l.createdAt")}, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)

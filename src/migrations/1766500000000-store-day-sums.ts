@@ -1,5 +1,6 @@
 import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
-import { dateInZone, dayInZone } from "../services/kernel/store-day";
+import { DateTime } from "luxon";
+import { dateInZone } from "../services/kernel/store-day";
 import { int, str } from "./table-columns";
 
 /**
@@ -23,45 +24,79 @@ const TABLE = new Table({
 });
 
 type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
+export type Engine = "mysql" | "sqlite";
 
 /**
- * A store's day summed from its rows, as the store's report and payouts summed them:
- * ledger entries by type and the institution of their payment, bills it collected by
- * tender, point movements at its registers by kind; each a range of its (store, time)
- * index. The sums go into shard 0.
+ * A store's rows in [from, to) summed by local day, as the store's report and payouts
+ * summed them: ledger entries by type and the institution of their payment, bills it
+ * collected by tender, point movements at its registers by kind (a partner's ADJUST
+ * names no store); each a range of its (store, time) index, into shard 0. `day` is the
+ * SQL of a row's local day from its time column, its one parameter first.
  */
-const FILL_DAY = `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
-  SELECT ?, ?, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)
+function fillSql(day: (column: string) => string): string {
+  return `INSERT INTO store_day_sums (storeId, day, kind, institution, shard, count, amount)
+  SELECT l.storeId, ${day("l.createdAt")}, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)
   FROM ledger_entries l JOIN payments p ON p.id = l.paymentId
-  WHERE l.storeId = ? AND l.createdAt >= ? AND l.createdAt < ? GROUP BY l.entryType, p.cardInstitution
+  WHERE l.storeId = ? AND l.createdAt >= ? AND l.createdAt < ? GROUP BY 1, 2, 3, 4
   UNION ALL
-  SELECT ?, ?, CASE WHEN b.tender = 'CASH' THEN 'BILL_CASH' ELSE 'BILL_CARD' END, '', 0, COUNT(*), SUM(b.amount)
-  FROM bills b WHERE b.paidAtStoreId = ? AND b.paidAt >= ? AND b.paidAt < ? GROUP BY b.tender
+  SELECT b.paidAtStoreId, ${day("b.paidAt")}, CASE WHEN b.tender = 'CASH' THEN 'BILL_CASH' ELSE 'BILL_CARD' END, '', 0, COUNT(*), SUM(b.amount)
+  FROM bills b WHERE b.paidAtStoreId = ? AND b.paidAt >= ? AND b.paidAt < ? GROUP BY 1, 2, 3
   UNION ALL
-  SELECT ?, ?, m.kind, '', 0, COUNT(*), SUM(m.points)
-  FROM point_movements m WHERE m.storeId = ? AND m.createdAt >= ? AND m.createdAt < ? AND m.kind <> 'ADJUST' GROUP BY m.kind`;
+  SELECT m.storeId, ${day("m.createdAt")}, m.kind, '', 0, COUNT(*), SUM(m.points)
+  FROM point_movements m WHERE m.storeId = ? AND m.createdAt >= ? AND m.createdAt < ? AND m.kind <> 'ADJUST' GROUP BY 1, 2, 3`;
+}
+
+/** Rows whose local day is one named day (a day its zone changes its offset). */
+const FILL_DAY = fillSql(() => "?");
+/** Rows whose local day is the date of their UTC time moved by an offset. */
+const FILL_SPAN: Record<Engine, string> = {
+  mysql: fillSql((column) => `DATE_FORMAT(${column} + INTERVAL ? MINUTE, '%Y-%m-%d')`),
+  sqlite: fillSql((column) => `date(${column}, ?)`),
+};
 
 /**
  * The sums counted from the rows, into an empty store_day_sums (also bench/scale's seed,
- * after it writes rows directly): each store's local days from its first summed row to
- * its last, one statement a day. A day is a range of instants only its zone knows, so
- * this process works the days out and no engine needs time zone tables. (One statement
- * joining every day at once has MySQL walk the store's whole index for each day.)
+ * after it writes rows directly). Each store's local days, from its first summed row to
+ * its last, go in spans of whole days on one UTC offset, a statement a span: a store
+ * whose zone never changes its offset is summed in one pass. A day on which the offset
+ * changes goes alone. This process works the offsets out (luxon), so no engine needs
+ * time zone tables.
  */
-export async function fillStoreDaySums(query: Query): Promise<void> {
+export async function fillStoreDaySums(query: Query, engine: Engine): Promise<void> {
   const stores = (await query("SELECT id, timeZone FROM stores")) as Array<{ id: string; timeZone: string }>;
   const spans = await spansOf(query);
   for (const { id, timeZone } of stores) {
     const span = spans.get(id);
     if (!span) continue;
-    const lastDay = dateInZone(span.last, timeZone);
-    for (let day = dateInZone(span.first, timeZone); day <= lastDay; ) {
-      const { from, to } = dayInZone(day, timeZone);
-      const range = [id, day, id, stamp(from), stamp(to)];
-      await query(FILL_DAY, [...range, ...range, ...range]);
-      day = dateInZone(to, timeZone);
+    for (const part of offsetSpans(span.first, span.last, timeZone)) {
+      const range = [id, stamp(part.from), stamp(part.to)];
+      const [sql, day] = "day" in part ? [FILL_DAY, part.day] : [FILL_SPAN[engine], engine === "mysql" ? part.offsetMinutes : `${part.offsetMinutes} minutes`];
+      await query(sql, [day, ...range, day, ...range, day, ...range]);
     }
   }
+}
+
+export type OffsetSpan = { from: Date; to: Date; offsetMinutes: number } | { from: Date; to: Date; day: string };
+
+/**
+ * The local days from `first`'s to `last`'s in `zone`: runs of days that begin and end
+ * on one UTC offset (an instant's local day is then the date of its UTC time plus that
+ * offset), and alone, each day that begins and ends on different offsets.
+ */
+export function offsetSpans(first: Date, last: Date, zone: string): OffsetSpan[] {
+  const parts: OffsetSpan[] = [];
+  const lastDay = dateInZone(last, zone);
+  for (let day = dateInZone(first, zone); day <= lastDay; ) {
+    const start = DateTime.fromISO(day, { zone });
+    const end = start.plus({ days: 1 });
+    const [from, to] = [start.toJSDate(), end.toJSDate()];
+    const previous = parts[parts.length - 1];
+    if (start.offset !== end.offset) parts.push({ from, to, day });
+    else if (previous && "offsetMinutes" in previous && previous.offsetMinutes === start.offset) previous.to = to;
+    else parts.push({ from, to, offsetMinutes: start.offset });
+    day = dateInZone(to, zone);
+  }
+  return parts;
 }
 
 /** Each store's first and last summed row, by the (store, time) indexes. */
@@ -97,7 +132,7 @@ export class StoreDaySums1766500000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(TABLE, false, false, true);
-    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params));
+    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params), queryRunner.connection.options.type === "better-sqlite3" ? "sqlite" : "mysql");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
