@@ -46,6 +46,10 @@ export interface ConcurrencyRow {
   /** The server's resident memory at the end of the run and the most seen during it. */
   rssMB: number;
   peakRssMB: number;
+  /** At the end of the run: V8's heap in use and reserved, and memory outside it (buffers). */
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
   /** The mean authorize call as the server timed it: above the simulator's latency, its timers fired late. */
   authorizeMs: number;
   /** How long the server's work waited for a database connection: mean, and the share that waited over 10 ms. */
@@ -137,6 +141,9 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
             coresBusy,
             rssMB: mb(rssOf(pid)),
             peakRssMB: mb(peak),
+            heapUsedMB: after.heapUsedMB,
+            heapTotalMB: after.heapTotalMB,
+            externalMB: after.externalMB,
             authorizeMs: between(before.authorize, after.authorize).meanMs,
             connectionWaitMs: between(before.connectionWait, after.connectionWait).meanMs,
             connectionWaitOver10ms: between(before.connectionWait, after.connectionWait, 10).shareOver,
@@ -155,20 +162,38 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
       await bench.close();
     }
   }
-  return { rows, print: () => printConcurrency(rows) };
+  const threads = await threadHandling(mysqlBase);
+  return { rows, print: () => printConcurrency(rows, threads) };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-export function printConcurrency(rows: ConcurrencyRow[]): void {
-  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
+/**
+ * How the MySQL server gives its connections threads (MariaDB's thread_handling): with a
+ * thread per connection, a thousand registers' work makes MariaDB spend more CPU a
+ * redeem than with its thread pool (docs/performance.md).
+ */
+async function threadHandling(mysqlBase: string): Promise<string> {
+  const connection = createPool({ uri: mysqlBase, connectionLimit: 1 });
+  try {
+    const [rows] = await connection.query("SELECT @@thread_handling AS threads");
+    return String((rows as Array<{ threads: string }>)[0].threads);
+  } catch {
+    return "unknown (not MariaDB)";
+  } finally {
+    await connection.end();
+  }
+}
+
+export function printConcurrency(rows: ConcurrencyRow[], threads: string): void {
+  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map((r) =>
-    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
+    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  process.stdout.write(`\nredeem against a slow institution\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
+  process.stdout.write(`\nredeem against a slow institution (MariaDB thread_handling: ${threads})\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
   process.stdout.write(`\nMySQL per redeem (server-wide counters)\n`);
   for (const r of rows) process.stdout.write(`${r.latencyMs} ms c=${r.concurrency}: ${JSON.stringify(r.mysql)}\n`);
 }

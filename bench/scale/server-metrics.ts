@@ -18,6 +18,10 @@ export interface MetricsReading {
   /** The event loop's delay since the previous reading (prom-client resets it on each). */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** V8's heap: in use (live and not yet collected) and reserved; buffers outside it. */
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
 }
 
 export async function readServerMetrics(url: string, token: string): Promise<MetricsReading> {
@@ -28,12 +32,19 @@ export async function readServerMetrics(url: string, token: string): Promise<Met
     const line = lines.find((l) => l.startsWith(`${name} `));
     return line ? Math.round(Number(line.split(" ")[1]) * 1000 * 10) / 10 : NaN;
   };
+  const megabytes = (name: string) => {
+    const line = lines.find((l) => l.startsWith(`${name} `));
+    return line ? Math.round(Number(line.split(" ")[1]) / 2 ** 20) : NaN;
+  };
   return {
     authorize: histogram(lines, "wallet_institution_request_duration_seconds", (labels) => labels.includes('call="authorize"')),
     connectionWait: histogram(lines, "wallet_database_connection_wait_seconds", () => true),
     redeem: histogram(lines, "wallet_operation_duration_seconds", (labels) => labels.includes('operation="redeemCode"')),
     loopDelayP99Ms: gauge("nodejs_eventloop_lag_p99_seconds"),
     loopDelayMaxMs: gauge("nodejs_eventloop_lag_max_seconds"),
+    heapUsedMB: megabytes("nodejs_heap_size_used_bytes"),
+    heapTotalMB: megabytes("nodejs_heap_size_total_bytes"),
+    externalMB: megabytes("nodejs_external_memory_bytes"),
   };
 }
 
