@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { Between, In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from "typeorm";
+import { IsNull, MoreThan, type EntityManager } from "typeorm";
 import { ApiKeyEntity, CustomerEntity, DeviceEntity, PushSubscriptionEntity, SessionEntity } from "../../entities";
 import { affectedRows, type AsideReads } from "../../database";
 import type { Caller } from "../kernel/caller";
@@ -39,8 +39,25 @@ const LAST_USED_EVERY_MS = 60_000;
 const REVOKED_SINCE = "SELECT id FROM api_keys WHERE revokedAt >= ?";
 /** A key's use noted, unless one was noted since the time given. */
 const NOTE_USE = "UPDATE api_keys SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)";
-/** Rows per IN (...) when many credentials are re-checked at once. */
+/**
+ * Rows per IN (...) when many credentials are re-checked at once. Every chunk has this
+ * many, the last filled up with its first id again, so the connection prepares one
+ * statement per table, not one per length.
+ */
 const CHECK_CHUNK = 500;
+const placeholders = Array.from({ length: CHECK_CHUNK }, () => "?").join(", ");
+const LIVE_SESSIONS = `SELECT id FROM customer_sessions WHERE id IN (${placeholders}) AND revokedAt IS NULL AND expiresAt > ?`;
+const LIVE_KEYS = `SELECT id FROM api_keys WHERE id IN (${placeholders}) AND revokedAt IS NULL`;
+/** Sessions ended since a time, revoked or expired by now: indexed ranges of `revokedAt` and `expiresAt`. */
+const SESSIONS_REVOKED_SINCE = "SELECT id FROM customer_sessions WHERE revokedAt >= ?";
+const SESSIONS_EXPIRED_BETWEEN = "SELECT id FROM customer_sessions WHERE expiresAt >= ? AND expiresAt <= ?";
+
+/** CHECK_CHUNK ids from `start`, the last chunk filled up with its first id. */
+function chunkOf(ids: string[], start: number): string[] {
+  const chunk = ids.slice(start, start + CHECK_CHUNK);
+  while (chunk.length < CHECK_CHUNK) chunk.push(chunk[0]);
+  return chunk;
+}
 /** apiKeys lists at most this many, newest first. */
 export const API_KEYS_LISTED = 1000;
 
@@ -69,7 +86,11 @@ export class CredentialService {
   /** The clock's time when that look was sent: the next asks from there, less the overlap. */
   private lookedFrom: Date | null = null;
   private looksInFlight = 0;
-  /** The looks' own connection: under load the pool's queue outlasts KEY_FRESH_MS, and a look queued there would leave the cache unused. */
+  /**
+   * The looks' own connection (for revoked keys, and for open sockets' ended credentials):
+   * under load the pool's queue outlasts KEY_FRESH_MS, and a look queued there would leave
+   * the cache unused and sockets open after their credential ended.
+   */
   private looks: AsideReads | null = null;
   private lookFailing = false;
   private lookTimer: NodeJS.Timeout | null = null;
@@ -124,8 +145,7 @@ export class CredentialService {
       const sentFrom = this.deps.clock.now();
       // A key cached longer ago than KEY_CACHE_MS has left the cache: no need to reach further back.
       const from = Math.max(this.lookedFrom?.getTime() ?? -Infinity, sentFrom.getTime() - KEY_CACHE_MS);
-      this.looks ??= this.deps.db.aside();
-      const revoked = await this.looks.select<{ id: string }>(REVOKED_SINCE, [new Date(from - KEY_LOOK_OVERLAP_MS)]);
+      const revoked = await this.aside.select<{ id: string }>(REVOKED_SINCE, [new Date(from - KEY_LOOK_OVERLAP_MS)]);
       this.forgetKeys(revoked.map((row) => row.id));
       if (sent > this.lookedAt) {
         this.lookedAt = sent;
@@ -151,7 +171,8 @@ export class CredentialService {
 
   /**
    * Which of these credentials still hold, asked of the database (never a cache): what
-   * an instance checks its open sockets against.
+   * an instance checks its open sockets against. On the looks' own connection, so a
+   * socket whose credential ended closes as soon under load as at rest.
    */
   async stillLive(credentials: CredentialId[]): Promise<Set<string>> {
     const sessionIds = credentials.flatMap((c) => ("session" in c ? [c.session] : []));
@@ -159,18 +180,11 @@ export class CredentialService {
     const live = new Set<string>();
     const now = this.deps.clock.now();
     for (let i = 0; i < sessionIds.length; i += CHECK_CHUNK) {
-      const rows = await this.deps.db.read((m) =>
-        m.find(SessionEntity, {
-          select: { id: true },
-          where: { id: In(sessionIds.slice(i, i + CHECK_CHUNK)), revokedAt: IsNull(), expiresAt: MoreThan(now) },
-        }),
-      );
+      const rows = await this.aside.select<{ id: string }>(LIVE_SESSIONS, [...chunkOf(sessionIds, i), now]);
       for (const row of rows) live.add(row.id);
     }
     for (let i = 0; i < keyIds.length; i += CHECK_CHUNK) {
-      const rows = await this.deps.db.read((m) =>
-        m.find(ApiKeyEntity, { select: { id: true }, where: { id: In(keyIds.slice(i, i + CHECK_CHUNK)), revokedAt: IsNull() } }),
-      );
+      const rows = await this.aside.select<{ id: string }>(LIVE_KEYS, chunkOf(keyIds, i));
       for (const row of rows) live.add(row.id);
     }
     return live;
@@ -178,18 +192,20 @@ export class CredentialService {
 
   /**
    * The credentials that ended at or after `since` (revoked, or a session that expired
-   * since then and by now), asked of the database: each an indexed range, so its cost
-   * follows the credentials that ended, not the sockets open.
+   * since then and by now), asked of the database on the looks' own connection: each an
+   * indexed range, so its cost follows the credentials that ended, not the sockets open.
    */
   async endedSince(since: Date): Promise<CredentialId[]> {
     const now = this.deps.clock.now();
-    return this.deps.db.read(async (m) => {
-      const select = { id: true } as const;
-      const revoked = await m.find(SessionEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } });
-      const expired = await m.find(SessionEntity, { select, where: { expiresAt: Between(since, now) } });
-      const keys = await m.find(ApiKeyEntity, { select, where: { revokedAt: MoreThanOrEqual(since) } });
-      return [...[...revoked, ...expired].map((row) => ({ session: row.id })), ...keys.map((row) => ({ apiKey: row.id }))];
-    });
+    const revoked = await this.aside.select<{ id: string }>(SESSIONS_REVOKED_SINCE, [since]);
+    const expired = await this.aside.select<{ id: string }>(SESSIONS_EXPIRED_BETWEEN, [since, now]);
+    const keys = await this.aside.select<{ id: string }>(REVOKED_SINCE, [since]);
+    return [...[...revoked, ...expired].map((row) => ({ session: row.id })), ...keys.map((row) => ({ apiKey: row.id }))];
+  }
+
+  /** The looks' connection (Db.aside), opened at the first look. */
+  private get aside(): AsideReads {
+    return (this.looks ??= this.deps.db.aside());
   }
 
   /** Whether the session still holds, as `m`'s transaction sees it. */
