@@ -203,8 +203,9 @@ export class CredentialService {
     return [...[...revoked, ...expired].map((row) => ({ session: row.id })), ...keys.map((row) => ({ apiKey: row.id }))];
   }
 
-  /** The looks' connection (Db.aside), opened at the first look. */
+  /** The looks' connection (Db.aside), opened at the first look; none is opened once the instance is closing. */
   private get aside(): AsideReads {
+    if (this.stopped && !this.looks) throw new Error("the instance is closing: no more looks");
     return (this.looks ??= this.deps.db.aside());
   }
 
