@@ -146,8 +146,12 @@ describeIf("Web Push: a confirmation reaches a phone whose app is closed, as a n
     // Generous: a push goes through the outbox, the push service and Chromium's service
     // worker, each late on a loaded machine, and a refused delivery is retried after a wait.
     const shownInTime = await eventually(async () => (await notifications()).some((n) => n.tag === `payment:${asked.id}`), PUSH_WAIT_MS);
-    // On failure, what the push service refused says why.
-    expect({ shownInTime, refused: push.refused }).toMatchObject({ shownInTime: true });
+    // On failure, what reached the push service, and what it refused, say where the push stopped
+    // (toMatchObject would print only the keys expected, hiding them).
+    if (!shownInTime) {
+      const seen = { attempts: push.attempts.length, handedToChromium: push.received.length, refused: push.refused, registrationId, shown: await notifications() };
+      throw new Error(`no notification for payment ${asked.id} within ${PUSH_WAIT_MS} ms: ${JSON.stringify(seen)}`);
+    }
     const [shown] = (await notifications()).filter((n) => n.tag === `payment:${asked.id}`);
     expect(shown.title).toBe("Confirm this payment?");
     expect(shown.body).toBe("¥4,800 at Corner Store Shibuya on VISA •••• 4242. Tap to answer.");
