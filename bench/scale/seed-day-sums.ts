@@ -18,7 +18,7 @@ const UTC_DAY = (column: string) => `DATE_FORMAT(${column}, '%Y-%m-%d')`;
 export async function countStoreDaySums(writer: BulkWriter): Promise<void> {
   await writer.query("DELETE FROM store_day_sums");
   const [zoned] = await writer.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM stores WHERE timeZone <> 'UTC'");
-  if (Number(zoned.n) > 0) return fillStoreDaySums((sql, params) => writer.query(sql, params), "mysql");
+  if (Number(zoned.n) > 0) return fillStoreDaySums((sql, params) => writer.query(sql, params), true);
   await writer.each([
     {
       sql: `${INTO} SELECT STRAIGHT_JOIN l.storeId, ${UTC_DAY("l.createdAt")}, l.entryType, p.cardInstitution, 0, COUNT(*), SUM(l.amount)

@@ -24,7 +24,6 @@ const TABLE = new Table({
 });
 
 type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
-export type Engine = "mysql" | "sqlite";
 
 /**
  * A store's rows in [from, to) summed by local day, as the store's report and payouts
@@ -49,10 +48,8 @@ function fillSql(day: (column: string) => string): string {
 /** Rows whose local day is one named day (a day its zone changes its offset). */
 const FILL_DAY = fillSql(() => "?");
 /** Rows whose local day is the date of their UTC time moved by an offset. */
-const FILL_SPAN: Record<Engine, string> = {
-  mysql: fillSql((column) => `DATE_FORMAT(${column} + INTERVAL ? MINUTE, '%Y-%m-%d')`),
-  sqlite: fillSql((column) => `date(${column}, ?)`),
-};
+const FILL_SPAN_MYSQL = fillSql((column) => `DATE_FORMAT(${column} + INTERVAL ? MINUTE, '%Y-%m-%d')`);
+const FILL_SPAN_SQLITE = fillSql((column) => `date(${column}, ?)`);
 
 /**
  * The sums counted from the rows, into an empty store_day_sums (also bench/scale's seed,
@@ -62,7 +59,7 @@ const FILL_SPAN: Record<Engine, string> = {
  * changes goes alone. This process works the offsets out (luxon), so no engine needs
  * time zone tables.
  */
-export async function fillStoreDaySums(query: Query, engine: Engine): Promise<void> {
+export async function fillStoreDaySums(query: Query, isMysql: boolean): Promise<void> {
   const stores = (await query("SELECT id, timeZone FROM stores")) as Array<{ id: string; timeZone: string }>;
   const spans = await spansOf(query);
   for (const { id, timeZone } of stores) {
@@ -70,7 +67,7 @@ export async function fillStoreDaySums(query: Query, engine: Engine): Promise<vo
     if (!span) continue;
     for (const part of offsetSpans(span.first, span.last, timeZone)) {
       const range = [id, stamp(part.from), stamp(part.to)];
-      const [sql, day] = "day" in part ? [FILL_DAY, part.day] : [FILL_SPAN[engine], engine === "mysql" ? part.offsetMinutes : `${part.offsetMinutes} minutes`];
+      const [sql, day] = "day" in part ? [FILL_DAY, part.day] : isMysql ? [FILL_SPAN_MYSQL, part.offsetMinutes] : [FILL_SPAN_SQLITE, `${part.offsetMinutes} minutes`];
       await query(sql, [day, ...range, day, ...range, day, ...range]);
     }
   }
@@ -132,7 +129,7 @@ export class StoreDaySums1766500000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(TABLE, false, false, true);
-    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params), queryRunner.connection.options.type === "better-sqlite3" ? "sqlite" : "mysql");
+    await fillStoreDaySums((sql, params) => queryRunner.query(sql, params), queryRunner.connection.options.type !== "better-sqlite3");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

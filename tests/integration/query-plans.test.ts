@@ -205,7 +205,7 @@ describeIf("query plans of the hot paths on a seeded database (MySQL)", () => {
     const seeded = await sums();
     expect(seeded.length).toBeGreaterThan(100);
     await explainer.query("DELETE FROM store_day_sums");
-    await fillStoreDaySums(async (sql, params) => (await explainer.query(sql, params))[0], "mysql");
+    await fillStoreDaySums(async (sql, params) => (await explainer.query(sql, params))[0], true);
     expect(await sums()).toEqual(seeded);
   });
 
