@@ -28,14 +28,10 @@ export async function readServerMetrics(url: string, token: string): Promise<Met
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
   const lines = (await res.text()).split("\n");
-  const gauge = (name: string) => {
-    const line = lines.find((l) => l.startsWith(`${name} `));
-    return line ? Math.round(Number(line.split(" ")[1]) * 1000 * 10) / 10 : NaN;
-  };
-  const megabytes = (name: string) => {
-    const line = lines.find((l) => l.startsWith(`${name} `));
-    return line ? Math.round(Number(line.split(" ")[1]) / 2 ** 20) : NaN;
-  };
+  /** An unlabelled series' value (NaN when absent). */
+  const value = (name: string) => Number(lines.find((l) => l.startsWith(`${name} `))?.split(" ")[1] ?? NaN);
+  const gauge = (name: string) => Math.round(value(name) * 1000 * 10) / 10;
+  const megabytes = (name: string) => Math.round(value(name) / 2 ** 20);
   return {
     authorize: histogram(lines, "wallet_institution_request_duration_seconds", (labels) => labels.includes('call="authorize"')),
     connectionWait: histogram(lines, "wallet_database_connection_wait_seconds", () => true),
