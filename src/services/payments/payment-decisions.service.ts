@@ -8,6 +8,7 @@ import type { ServiceDeps } from "../kernel/deps";
 import type { Notice } from "../kernel/notices";
 import { newId } from "../kernel/ids";
 import { DECLINE, type AuthorizationResult, type TransactionReport } from "../institutions/institution";
+import { askWithin, NO_ANSWER } from "../institutions/ask-within";
 import { defaultDestination, type OutboxService } from "../delivery/outbox.service";
 import { ProcessingLeases, type Lease } from "../kernel/processing-leases";
 import type { StoreWebhooks } from "./store-webhooks";
@@ -221,30 +222,32 @@ export class PaymentDecisions {
   }
 
   private async authorize(payment: PaymentEntity, card: ChargeCard): Promise<AuthorizationResult | "timeout"> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.deps.config.institutionTimeoutMs);
+    const timeoutMs = this.deps.config.institutionTimeoutMs;
+    const asked = performance.now();
     try {
-      return await this.deps.institution.authorize(
-        {
-          paymentId: payment.id,
-          pan: this.cards.decryptPan(card),
-          expiryMonth: card.expiryMonth,
-          expiryYear: card.expiryYear,
-          amount: payment.amount,
-          currency: payment.currency,
-          merchantName: payment.storeName,
-          ...(capturesLater(payment) ? { capture: false } : {}),
-        },
-        abort.signal,
+      const answer = await askWithin(timeoutMs, (signal) =>
+        this.deps.institution.authorize(
+          {
+            paymentId: payment.id,
+            pan: this.cards.decryptPan(card),
+            expiryMonth: card.expiryMonth,
+            expiryYear: card.expiryYear,
+            amount: payment.amount,
+            currency: payment.currency,
+            merchantName: payment.storeName,
+            ...(capturesLater(payment) ? { capture: false } : {}),
+          },
+          signal,
+        ),
       );
-    } catch (error) {
-      if (!abort.signal.aborted) {
-        // A transport failure is an unknown outcome, handled like a timeout.
-        this.deps.logger.error({ paymentId: payment.id, err: (error as Error).name }, "institution call failed");
-      }
+      if (answer !== NO_ANSWER) return answer;
+      // Said, so an operator sees each reversal's cause next to the payment it is for.
+      this.deps.logger.warn({ paymentId: payment.id, waitedMs: Math.round(performance.now() - asked), timeoutMs }, "institution did not answer in time; the payment is declined and its authorization reversed");
       return "timeout";
-    } finally {
-      clearTimeout(timer);
+    } catch (error) {
+      // A transport failure is an unknown outcome, handled like a timeout.
+      this.deps.logger.error({ paymentId: payment.id, err: (error as Error).name }, "institution call failed");
+      return "timeout";
     }
   }
 
