@@ -24,23 +24,21 @@ export function percentile(sorted: number[], p: number): number {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function summarize(latencies: number[], errors: number, seconds: number, firstWave?: number[]): Summary {
-  const sorted = [...latencies].sort((a, b) => a - b);
   const count = latencies.length + (firstWave?.length ?? 0);
   return {
     count,
     errors,
     seconds: round(seconds),
     perSecond: round(count / seconds),
-    p50: round(percentile(sorted, 50)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-    ...(firstWave && { firstWave: wave(firstWave) }),
+    ...spread(latencies),
+    ...(firstWave && { firstWave: { count: firstWave.length, ...spread(firstWave) } }),
   };
 }
 
-function wave(latencies: number[]): NonNullable<Summary["firstWave"]> {
+/** The median, the 99th percentile and the slowest of `latencies`. */
+function spread(latencies: number[]): { p50: number; p99: number; max: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
 }
 
 /**
