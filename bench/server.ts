@@ -33,6 +33,10 @@ export async function redisAnswers(url: string): Promise<boolean> {
 export interface BenchServer {
   server: ServerProcess;
   url: string;
+  /** Every instance's address (the first is `url`): more than one when started with `instances`. */
+  urls: string[];
+  /** Every instance's process (the first is `server`). */
+  processes: ServerProcess[];
   adminToken: string;
   cardKey: string;
   databaseUrl: string;
@@ -61,6 +65,12 @@ export async function startBenchServer(options: {
   env?: Record<string, string>;
   /** How the database's name begins (a random suffix follows), so concurrent runs can tell theirs apart. */
   databasePrefix?: string;
+  /**
+   * Server processes on the one database and Redis, each on its own port, as an operator
+   * runs several instances behind a balancer (default 1). The first runs the migrations
+   * before the others start.
+   */
+  instances?: number;
 }): Promise<BenchServer> {
   const database = `${options.databasePrefix ?? "wc_bench_"}${randomBytes(4).toString("hex")}`;
   const admin = await createConnection({ uri: options.mysqlBase });
@@ -103,9 +113,12 @@ export async function startBenchServer(options: {
       },
     );
   let server: Awaited<ReturnType<typeof spawnServer>>;
+  const more: ServerProcess[] = [];
   try {
     server = await spawn();
+    for (let n = 1; n < (options.instances ?? 1); n++) more.push(await spawn());
   } catch (error) {
+    await Promise.all(more.map((s) => s.stop()));
     // A server that never answered leaves no database behind either.
     await dropDatabase();
     throw error;
@@ -113,20 +126,24 @@ export async function startBenchServer(options: {
   const bench: BenchServer = {
     server,
     url: server.url,
+    urls: [server.url, ...more.map((s) => s.url)],
+    processes: [server, ...more],
     adminToken,
     cardKey,
     databaseUrl,
     stoppedWhile: async (work) => {
+      if (more.length > 0) throw new Error("stoppedWhile stops one instance: start the bench server without `instances`");
       await server.stop();
       try {
         return await work();
       } finally {
         server = await spawn(new URL(server.url).port);
         bench.server = server;
+        bench.processes = [server];
       }
     },
     close: async () => {
-      await server.stop();
+      await Promise.all([server, ...more].map((s) => s.stop()));
       await dropDatabase();
     },
   };

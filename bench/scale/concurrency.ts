@@ -35,10 +35,17 @@ export interface ConcurrencyOptions {
   env?: Record<string, string>;
   /** Where each server writes a V8 CPU profile of its whole run (node --cpu-prof), to see where its time goes. */
   profileDir?: string;
+  /**
+   * Server processes on the one database (default 1), the registers dealt out among them
+   * in turn as a balancer would: one process's event loop is the bound before the
+   * machine's cores are (docs/performance.md).
+   */
+  instances?: number;
 }
 
 export interface ConcurrencyRow {
   latencyMs: number;
+  instances: number;
   concurrency: number;
   summary: Summary;
   cpu: CpuPerOp;
@@ -86,18 +93,22 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
       port: options.ports?.[n],
       env: options.env,
       profileDir: options.profileDir,
+      instances: options.instances,
     });
     const counters = createPool({ uri: mysqlBase, connectionLimit: 1 });
     try {
-      const pid = bench.server.process.pid!;
-      const pids = { server: pid, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
+      const serverPids = bench.processes.map((p) => p.process.pid!);
+      const instancePids = Object.fromEntries(serverPids.map((pid, n) => [`server ${n + 1}`, pid]));
+      const pids = { ...instancePids, mysqld: mysqldPid(), redis: redisUrl ? pidOf("redis-server") : null, bench: process.pid };
+      // Memory is each instance's own: the largest is what one needs.
+      const rss = () => Math.max(...serverPids.map(rssOf));
       // One socket per client at the highest level: a register keeps its own connection.
       const transport = { fetch: keepAliveFetch(Math.max(...levels, 16)) };
       const admin = new AdminClient(bench.url, bench.adminToken, transport);
       process.stderr.write(`institution at ${latencyMs} ms: setting up ${options.phones ?? 64} phones and ${Math.max(...levels)} registers...\n`);
       const phones = await inParallel(options.phones ?? 64, 16, () => newPhone(admin));
       const store = await admin.createStore("Load Store", "JPY");
-      const registers = await inParallel(Math.max(...levels), 16, async () => new RegisterClient(bench.url, (await admin.issueApiKey("REGISTER", store.id)).key, transport));
+      const registers = await inParallel(Math.max(...levels), 16, async (i) => new RegisterClient(bench.urls[i % bench.urls.length], (await admin.issueApiKey("REGISTER", store.id)).key, transport));
       const codes = (count: number) =>
         inParallel(count, 64, async (i) => {
           const p = phones[i % phones.length];
@@ -126,8 +137,8 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
         // (and the keep-alive pool holds it) before the clock starts.
         await inParallel(concurrency, concurrency, () => transport.fetch(`${bench.url}/ready`));
         process.stderr.write(`institution at ${latencyMs} ms: measuring ${issued.length} redeems from ${concurrency} registers...\n`);
-        let peak = rssOf(pid);
-        const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
+        let peak = rss();
+        const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
         try {
           const before = await readServerMetrics(bench.url, bench.metricsToken);
           const mysqlBefore = await mysqlWorkCounters(counters);
@@ -136,11 +147,12 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
           const after = await readServerMetrics(bench.url, bench.metricsToken);
           rows.push({
             latencyMs,
+            instances: serverPids.length,
             concurrency,
             summary: result,
-            cpu,
+            cpu: { server: sumOf(Object.keys(instancePids).map((name) => cpu[name])), mysqld: cpu.mysqld, redis: cpu.redis, bench: cpu.bench },
             coresBusy,
-            rssMB: mb(rssOf(pid)),
+            rssMB: mb(rss()),
             peakRssMB: mb(peak),
             heapUsedMB: after.heapUsedMB,
             heapTotalMB: after.heapTotalMB,
@@ -167,6 +179,9 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
   return { rows, print: () => printConcurrency(rows, threads) };
 }
 
+/** CPU per redeem of all the instances together (null if any could not be read). */
+const sumOf = (values: Array<number | null>) => (values.some((v) => v === null) ? null : Math.round(values.reduce((a: number, v) => a + v!, 0) * 100) / 100);
+
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 /**
@@ -190,18 +205,19 @@ export function printConcurrency(rows: ConcurrencyRow[], threads: string): void 
   const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "1st wave p99", "max", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map((r) =>
-    [`${r.latencyMs} ms`, `c=${r.concurrency}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
+    [`${r.latencyMs} ms`, `c=${r.concurrency}${r.instances > 1 ? ` on ${r.instances}` : ""}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   process.stdout.write(`\nredeem against a slow institution (MariaDB thread_handling: ${threads})\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(fmt).join("\n")}\n`);
   process.stdout.write("p50, p99 and max: every redeem after each register's first; 1st wave: the first redeem of every register, all sent at once to a server with none in flight\n");
+  if (rows.some((r) => r.instances > 1)) process.stdout.write("c=N on M: the registers dealt out among M server processes; cpu server: theirs together; RSS: the largest one's; the columns from /metrics: the first one's\n");
   process.stdout.write(`\nMySQL per redeem (server-wide counters)\n`);
   for (const r of rows) process.stdout.write(`${r.latencyMs} ms c=${r.concurrency}: ${JSON.stringify(r.mysql)}\n`);
 }
 
 /**
- * Alone: node dist/bench/scale/concurrency.js [--levels=64,256] [--latencies=150] [--count=N] [--warmup=N] [--phones=N] [--pool=N] [--profile=DIR]
+ * Alone: node dist/bench/scale/concurrency.js [--levels=64,256] [--latencies=150] [--count=N] [--warmup=N] [--phones=N] [--pool=N] [--instances=N] [--profile=DIR]
  * (databases named BENCH_DB_PREFIX, default wc_load_, and a random suffix)
  */
 if (require.main === module) {
@@ -217,6 +233,7 @@ if (require.main === module) {
     phones: arg("phones") ? Number(arg("phones")) : undefined,
     env: arg("pool") ? { DATABASE_POOL_SIZE: arg("pool")! } : undefined,
     profileDir: arg("profile"),
+    instances: arg("instances") ? Number(arg("instances")) : undefined,
     databasePrefix: process.env.BENCH_DB_PREFIX,
   })
     .then(({ print }) => print())

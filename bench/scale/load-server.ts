@@ -22,6 +22,8 @@ export async function startLoadServer(options: {
   env?: Record<string, string>;
   /** Where the server writes a V8 CPU profile (node --cpu-prof) when it stops. */
   profileDir?: string;
+  /** Server processes on the one database (bench/server.ts), each on a port of its own. */
+  instances?: number;
 }): Promise<LoadServer> {
   const metricsToken = randomBytes(32).toString("base64url");
   const bench = await startBenchServer({
@@ -29,8 +31,9 @@ export async function startLoadServer(options: {
     redisUrl: options.redisUrl,
     databasePrefix: options.databasePrefix ?? "wc_load_",
     profileDir: options.profileDir,
+    instances: options.instances,
     env: {
-      ...(options.port ? { PORT: String(options.port) } : {}),
+      ...(options.port && (options.instances ?? 1) === 1 ? { PORT: String(options.port) } : {}),
       METRICS_TOKEN: metricsToken,
       INSTITUTION_LATENCY_MS: String(options.institutionLatencyMs),
       RATE_ANONYMOUS_SOCKETS_PER_ADDRESS_PER_MIN: "1000000",
