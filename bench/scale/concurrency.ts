@@ -68,6 +68,12 @@ export interface ConcurrencyRow {
   /** The server's own timing of the redeems: mean, and the histogram bucket under which 99% fell. */
   serverMeanMs: number;
   serverP99UnderMs: number;
+  /**
+   * The institution's reports not yet delivered when the run ended: one is written with
+   * every decision, so a backlog that is a large part of the run's redeems is one that
+   * grows for as long as the load lasts.
+   */
+  reportsBehind: number;
   /** MySQL's counters per redeem over the run (server-wide: another database's work counts too). */
   mysql: Record<string, number>;
 }
@@ -144,6 +150,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
           const mysqlBefore = await mysqlWorkCounters(counters);
           const { result, cpu, coresBusy } = await cpuPerOp(pids, () => redeems(issued, concurrency, `${latencyMs}-${concurrency}`, true));
           const mysqlAfter = await mysqlWorkCounters(counters);
+          const reportsBehind = await undeliveredReports(counters, bench.databaseUrl);
           const after = await readServerMetrics(bench.url, bench.metricsToken);
           rows.push({
             latencyMs,
@@ -164,6 +171,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
             loopDelayMaxMs: after.loopDelayMaxMs,
             serverMeanMs: between(before.redeem, after.redeem).meanMs,
             serverP99UnderMs: between(before.redeem, after.redeem).p99UnderMs,
+            reportsBehind,
             mysql: commandsPerOp(mysqlBefore, mysqlAfter, result.count),
           });
         } finally {
@@ -177,6 +185,15 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
   }
   const threads = await threadHandling(mysqlBase);
   return { rows, print: () => printConcurrency(rows, threads) };
+}
+
+/** The institution reports in the server's outbox, neither delivered nor given up on. */
+async function undeliveredReports(pool: ReturnType<typeof createPool>, databaseUrl: string): Promise<number> {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const [rows] = await pool.query(
+    `SELECT COUNT(*) AS n FROM \`${database}\`.outbox_messages WHERE topic = 'institution.report' AND deliveredAt IS NULL AND deadAt IS NULL`,
+  );
+  return Number((rows as Array<{ n: number | string }>)[0].n);
 }
 
 /** CPU per redeem of all the instances together (null if any could not be read). */
@@ -202,10 +219,10 @@ async function threadHandling(mysqlBase: string): Promise<string> {
 }
 
 export function printConcurrency(rows: ConcurrencyRow[], threads: string): void {
-  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "1st wave p99", "max", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <"];
+  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "1st wave p99", "max", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <", "reports behind"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map((r) =>
-    [`${r.latencyMs} ms`, `c=${r.concurrency}${r.instances > 1 ? ` on ${r.instances}` : ""}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs].map(String),
+    [`${r.latencyMs} ms`, `c=${r.concurrency}${r.instances > 1 ? ` on ${r.instances}` : ""}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs, r.reportsBehind].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

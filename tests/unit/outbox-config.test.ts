@@ -17,4 +17,15 @@ describe("outbox configuration", () => {
       expect(() => loadConfig({ OUTBOX_DELIVERY_TIMEOUT_MS: bad })).toThrow(/OUTBOX_DELIVERY_TIMEOUT_MS/);
     }
   });
+
+  it("has enough reports under way to the institution for a busy instance at a 500 ms network, and refuses a limit outside 1 to 4096", () => {
+    // Reports a second at most: under way over latency. One instance decides up to about
+    // 650 payments a second at 1,024 registers (docs/performance.md).
+    const inFlight = loadConfig({}).outboxInstitutionInFlight;
+    expect(inFlight / 0.5).toBeGreaterThanOrEqual(1000);
+    expect(loadConfig({ OUTBOX_INSTITUTION_IN_FLIGHT: "4096" }).outboxInstitutionInFlight).toBe(4096);
+    for (const bad of ["0", "4097", "1.5", "many"]) {
+      expect(() => loadConfig({ OUTBOX_INSTITUTION_IN_FLIGHT: bad })).toThrow(/OUTBOX_INSTITUTION_IN_FLIGHT/);
+    }
+  });
 });

@@ -407,9 +407,10 @@ export class PaymentDecisions {
   /**
    * Registers the outbox handlers that talk to the institution after the fact. A card
    * network takes every register's authorizations at once, and a report goes for every
-   * payment: its destination has OUTBOX_INSTITUTION_IN_FLIGHT attempts under way, as four
-   * at 150 ms a report are 26 reports a second, fewer than the payments one instance
-   * decides, and the backlog would grow without end.
+   * payment: its destination has OUTBOX_INSTITUTION_IN_FLIGHT attempts under way. An
+   * instance reports at most that many over the institution's latency a second: a
+   * partner's four at 150 ms are 26, and 64 at 500 ms are 128, fewer than the payments one
+   * instance decides, and the backlog would grow for as long as the load lasts.
    */
   registerOutboxHandlers(): void {
     this.outbox.allowInFlight(defaultDestination(OUTBOX_REPORT), this.deps.config.outboxInstitutionInFlight);
