@@ -69,11 +69,12 @@ export interface ConcurrencyRow {
   serverMeanMs: number;
   serverP99UnderMs: number;
   /**
-   * The institution's reports not yet delivered when the run ended: one is written with
-   * every decision, so a backlog that is a large part of the run's redeems is one that
-   * grows for as long as the load lasts.
+   * What the run left for the server's background work when it ended: institution
+   * reports not yet delivered, and receipts not yet sealed into the books. One of each is
+   * written with every decision, so a count that is a large part of the run's redeems is
+   * a backlog that grows for as long as the load lasts.
    */
-  reportsBehind: number;
+  behind: { reports: number; receipts: number };
   /** MySQL's counters per redeem over the run (server-wide: another database's work counts too). */
   mysql: Record<string, number>;
 }
@@ -150,7 +151,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
           const mysqlBefore = await mysqlWorkCounters(counters);
           const { result, cpu, coresBusy } = await cpuPerOp(pids, () => redeems(issued, concurrency, `${latencyMs}-${concurrency}`, true));
           const mysqlAfter = await mysqlWorkCounters(counters);
-          const reportsBehind = await undeliveredReports(counters, bench.databaseUrl);
+          const behind = await backlogs(counters, bench.databaseUrl);
           const after = await readServerMetrics(bench.url, bench.metricsToken);
           rows.push({
             latencyMs,
@@ -171,7 +172,7 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
             loopDelayMaxMs: after.loopDelayMaxMs,
             serverMeanMs: between(before.redeem, after.redeem).meanMs,
             serverP99UnderMs: between(before.redeem, after.redeem).p99UnderMs,
-            reportsBehind,
+            behind,
             mysql: commandsPerOp(mysqlBefore, mysqlAfter, result.count),
           });
         } finally {
@@ -187,13 +188,15 @@ export async function concurrencySection(options: ConcurrencyOptions = {}): Prom
   return { rows, print: () => printConcurrency(rows, threads) };
 }
 
-/** The institution reports in the server's outbox, neither delivered nor given up on. */
-async function undeliveredReports(pool: ReturnType<typeof createPool>, databaseUrl: string): Promise<number> {
-  const database = new URL(databaseUrl).pathname.slice(1);
+/** The institution reports in the server's outbox neither delivered nor given up on, and the receipts with no place in the books yet. */
+async function backlogs(pool: ReturnType<typeof createPool>, databaseUrl: string): Promise<ConcurrencyRow["behind"]> {
+  const database = `\`${new URL(databaseUrl).pathname.slice(1)}\``;
   const [rows] = await pool.query(
-    `SELECT COUNT(*) AS n FROM \`${database}\`.outbox_messages WHERE topic = 'institution.report' AND deliveredAt IS NULL AND deadAt IS NULL`,
+    `SELECT (SELECT COUNT(*) FROM ${database}.outbox_messages WHERE topic = 'institution.report' AND deliveredAt IS NULL AND deadAt IS NULL) AS reports, ` +
+      `(SELECT COUNT(*) FROM ${database}.receipts WHERE leafIndex IS NULL) AS receipts`,
   );
-  return Number((rows as Array<{ n: number | string }>)[0].n);
+  const [row] = rows as Array<{ reports: number | string; receipts: number | string }>;
+  return { reports: Number(row.reports), receipts: Number(row.receipts) };
 }
 
 /** CPU per redeem of all the instances together (null if any could not be read). */
@@ -219,10 +222,10 @@ async function threadHandling(mysqlBase: string): Promise<string> {
 }
 
 export function printConcurrency(rows: ConcurrencyRow[], threads: string): void {
-  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "1st wave p99", "max", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <", "reports behind"];
+  const header = ["institution", "clients", "ops", "errors", "ops/s", "p50 ms", "p99 ms", "max ms", "1st wave p99", "max", "cpu ms/op: server", "mysqld", "bench", "cores busy", "RSS MB", "peak MB", "heap used", "heap", "external", "authorize ms", "conn wait ms", ">10 ms", "loop delay p99", "max", "server mean", "server p99 <", "behind: reports", "receipts"];
   const cpu = (v: number | null) => (v === null ? "-" : v.toFixed(2));
   const lines = rows.map((r) =>
-    [`${r.latencyMs} ms`, `c=${r.concurrency}${r.instances > 1 ? ` on ${r.instances}` : ""}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs, r.reportsBehind].map(String),
+    [`${r.latencyMs} ms`, `c=${r.concurrency}${r.instances > 1 ? ` on ${r.instances}` : ""}`, r.summary.count, r.summary.errors, r.summary.perSecond, r.summary.p50, r.summary.p99, r.summary.max, r.summary.firstWave?.p99 ?? "-", r.summary.firstWave?.max ?? "-", cpu(r.cpu.server), cpu(r.cpu.mysqld), cpu(r.cpu.bench), r.coresBusy.toFixed(2), r.rssMB, r.peakRssMB, r.heapUsedMB, r.heapTotalMB, r.externalMB, r.authorizeMs, r.connectionWaitMs, r.connectionWaitOver10ms, r.loopDelayP99Ms, r.loopDelayMaxMs, r.serverMeanMs, r.serverP99UnderMs, r.behind.reports, r.behind.receipts].map(String),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

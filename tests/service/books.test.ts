@@ -172,6 +172,29 @@ describe.each(engines)("the books (%s)", (engine) => {
     expect(report.leaves).toBe((await world.services.books.latestHead())!.size);
   });
 
+  it("seals more receipts than one batch in one round, every one in its place, the books whole", async () => {
+    await seal();
+    // Signed as a decision signs them, a few hundred to a transaction: more than a batch waits at once.
+    const count = 2_300;
+    for (let from = 0; from < count; from += 300) {
+      await world.deps.db.tx(async (tx) => {
+        for (let i = from; i < Math.min(count, from + 300); i++) {
+          world.services.receipts.issue(tx, { kind: "payment.approved", objectId: `0190f000-0000-7000-8000-${String(i).padStart(12, "0")}`, amount: 100 + i, currency: "JPY", at: clock.now() }, {});
+        }
+      });
+    }
+    const before = (await world.services.books.latestHead())!.size;
+    clock.advance(1000);
+    expect(await seal()).toBe(count);
+    const unsealed = await world.deps.db.read((m) => m.countBy(ReceiptEntity, { leafIndex: IsNull() }), { fresh: true });
+    expect(unsealed).toBe(0);
+    const head = (await world.services.books.latestHead())!;
+    expect(head.size).toBe(before + count);
+    const report = await check();
+    expect(report.findings).toEqual([]);
+    expect(report.leaves).toBe(head.size);
+  });
+
   describe("the verifier of the books", () => {
     /** Seals what waits, checks the books are whole, then lets `change` edit the database directly and returns what the verifier finds. */
     async function afterChange(change: (rows: ReceiptEntity[]) => Promise<void>) {
