@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { isUniqueViolation, type Tx } from "../../database";
-import { BooksLeaseEntity, MerkleNodeEntity, TreeHeadEntity } from "../../entities";
+import { BooksLeaseEntity, TreeHeadEntity } from "../../entities";
 import { toBase64url } from "../../../clients/wire/base64url";
 import { CompactRange, leafHash, type Hash } from "../../../clients/wire/merkle";
 import { storedReceiptLeafData, treeHeadBytes, type TreeHead } from "../../../clients/wire/receipt";
@@ -122,14 +122,14 @@ export class BooksSealer {
       if (fenced !== 1) throw new LeaseLost();
       if (waiting.length === 0 && now.getTime() - this.lastHeadAt < config.booksHeadMs) return null;
       const next = CompactRange.of(tree.leaves, tree.hashes());
-      const nodes: MerkleNodeEntity[] = [];
+      const nodes: NodeRow[] = [];
       const places: Array<[string, number]> = [];
       for (const receipt of waiting) {
         places.push([receipt.id, next.leaves]);
         // A receipt waits for its place before retention could drop its body.
         if (receipt.body === null) throw new Error(`receipt ${receipt.id} has no body and no place in the books`);
         for (const node of next.append(leafHash(storedReceiptLeafData(receipt.body, receipt.keyId, receipt.signature)))) {
-          nodes.push(Object.assign(new MerkleNodeEntity(), { level: node.level, idx: node.index, hash: toBase64url(node.hash) }));
+          nodes.push([node.level, node.index, toBase64url(node.hash)]);
         }
       }
       const head = this.signHead(next.leaves, next.root(), now);
@@ -190,13 +190,16 @@ export class BooksSealer {
   }
 }
 
+/** A row of merkle_nodes (MerkleNodeEntity) as its INSERT binds it: level, idx, hash. */
+type NodeRow = [level: number, idx: number, hash: string];
+
 /** The batch's new tree nodes, a multi-row INSERT a NODES_PER_INSERT of them, sent together. */
-async function insertNodes(tx: Tx, nodes: MerkleNodeEntity[]): Promise<void> {
+async function insertNodes(tx: Tx, nodes: NodeRow[]): Promise<void> {
   const writes: Array<Promise<number>> = [];
   for (let i = 0; i < nodes.length; i += NODES_PER_INSERT) {
     const chunk = nodes.slice(i, i + NODES_PER_INSERT);
     const rows = chunk.map(() => "(?, ?, ?)").join(", ");
-    writes.push(tx.write(`INSERT INTO merkle_nodes (level, idx, hash) VALUES ${rows}`, chunk.flatMap((n) => [n.level, n.idx, n.hash])));
+    writes.push(tx.write(`INSERT INTO merkle_nodes (level, idx, hash) VALUES ${rows}`, chunk.flat()));
   }
   await Promise.all(writes);
 }
