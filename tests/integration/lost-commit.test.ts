@@ -1,14 +1,15 @@
 import { randomBytes, generateKeyPairSync } from "node:crypto";
 import { createTestDatabase, mysqlAvailable, type TestDatabase } from "../support/databases";
 import { answerLosingProxy, type Loss } from "../support/answer-losing-proxy";
-import { login, newCustomer, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
+import { login, newCustomer, newPartner, newStore, serviceWorld, type ServiceWorld } from "../support/service-world";
 import { PASSWORD, errorCodeOf } from "../support/test-data";
 import { LedgerEntryEntity, PaymentEntity, ReceiptEntity } from "../../src/entities";
 
 /**
  * A redeem whose COMMIT's answer is lost with its connection, as when the database node
  * fails at that moment (through a proxy that loses exactly that exchange): whether the
- * COMMIT went through or never arrived, the register gets one approved payment, the
+ * COMMIT went through, never arrived, or arrived after the redeem looked for its payment
+ * (a failed Galera node's last writeset), the register gets one approved payment, the
  * same one again for the same key, and the code is used once. MySQL only (SQLite has no
  * connection to lose).
  */
@@ -50,6 +51,7 @@ describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
   it.each<[string, Loss]>([
     ["went through", "answer"],
     ["never arrived", "text"],
+    ["reached the server only after the payment was looked for", "late"],
   ])("the COMMIT %s: one approved payment, the same for the same key, the code used once", async (_, loss) => {
     const shopper = await newCustomer(world);
     const { register } = await newStore(world);
@@ -66,6 +68,29 @@ describeIf("a redeem whose COMMIT's answer is lost (mysql)", () => {
     expect(await errorCodeOf(world.services.payments.redeemCode(register, code, sale, `again-${loss}`))).toBe("CODE_ALREADY_USED");
     const payments = await world.services.payments.list(shopper.caller, 10, null);
     expect(payments.nodes.map((p) => [p.id, p.status])).toEqual([[payment.id, "APPROVED"]]);
+  });
+
+  it("a bill paid by card whose payment's COMMIT reached the server only after the payment was looked for: the bill is PAID by one approved payment", async () => {
+    const shopper = await newCustomer(world);
+    const { register } = await newStore(world);
+    const { hq } = await newPartner(world, "Tokyo Water");
+    const bill = await world.services.bills.postBill(hq, {
+      customerPhone: shopper.phoneNumber,
+      reference: "W-LATE-1",
+      amount: 3_200,
+      currency: "JPY",
+      dueDate: new Date(Date.now() + 30 * 86_400_000),
+    });
+    const { code: billCode } = await world.services.bills.issueBillCode(shopper.caller, bill.id, PASSWORD);
+    const { code: payCode } = await world.services.codes.issuePaymentCode(shopper.caller, shopper.card.id, PASSWORD, null);
+
+    proxy.arm(paymentCommit, "late");
+    const sprungBefore = proxy.sprung;
+    const collected = await world.services.bills.collectBill(register, billCode, "CARD", "bill-late", payCode);
+    expect(proxy.sprung).toBe(sprungBefore + 1);
+    expect(collected).toMatchObject({ status: "PAID", tender: "CARD" });
+    const payments = await world.services.payments.list(shopper.caller, 10, null);
+    expect(payments.nodes.map((p) => [p.id, p.status, p.billId])).toEqual([[collected.paymentId, "APPROVED", bill.id]]);
   });
 
   /** The decision's one round trip: the payment's move, its ledger entry and receipt, with the COMMIT. */

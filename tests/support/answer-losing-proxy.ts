@@ -5,7 +5,16 @@ export type Loss =
   /** The text reaches the server and runs; its answer is dropped and the connection cut. */
   | "answer"
   /** The connection is cut before the text reaches the server. */
-  | "text";
+  | "text"
+  /**
+   * The client's connection is cut at once, and the text reaches the server a moment
+   * later (LATE_MS), runs and commits there: a failed Galera node's last writeset, which
+   * the other nodes may apply after a client's read there found nothing.
+   */
+  | "late";
+
+/** How long a "late" text waits before it reaches the server. */
+export const LATE_MS = 400;
 
 /**
  * A TCP proxy in front of a MySQL server that, once armed, loses one exchange: the
@@ -27,7 +36,10 @@ export async function answerLosingProxy(target: { host: string; port: number }) 
       client.destroy();
       upstream.destroy();
     };
-    client.on("close", () => upstream.destroy());
+    let late = false;
+    client.on("close", () => {
+      if (!late) upstream.destroy();
+    });
     upstream.on("close", () => client.destroy());
     let answerLost = false;
     client.on("data", (chunk) => {
@@ -36,6 +48,15 @@ export async function answerLosingProxy(target: { host: string; port: number }) 
         trap = null;
         sprung++;
         if (armed.loss === "text") return cut();
+        if (armed.loss === "late") {
+          late = true;
+          client.destroy();
+          setTimeout(() => {
+            upstream.write(chunk);
+            upstream.once("data", () => upstream.destroy());
+          }, LATE_MS);
+          return;
+        }
         answerLost = true;
       }
       upstream.write(chunk);

@@ -239,6 +239,7 @@ export class BillService {
       // The result is the payment; the bill is read with it.
       load: (paymentId) => this.deps.db.read((m) => m.findOneByOrFail(PaymentEntity, { id: paymentId }), { fresh: true }),
       settled: (payment) => payment.status !== "PROCESSING",
+      finish: (payment, cause) => this.payments.finishUnasked(payment, cause),
       work: (claim) =>
         this.payments.payReserved(register, paymentCode, async (tx, paymentId, store) => {
           const { bill } = await this.payableHere(tx, register, code, claim, paymentId, store);

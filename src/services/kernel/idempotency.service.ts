@@ -36,6 +36,13 @@ export interface IdempotentCall<T> {
   load: (resultId: string) => Promise<T>;
   /** False while the first call is still deciding (a replay then waits for it). */
   settled?: (result: T) => boolean;
+  /**
+   * Finishes a result this call's own earlier run committed without hearing so (`cause`:
+   * that run's error, its COMMIT's answer lost), found unsettled when the key replays it.
+   * No one else is deciding it: that run has ended. Null when the result is not safe to
+   * finish from here, and the replay answers it as it stands.
+   */
+  finish?: (result: T, cause: unknown) => Promise<T> | null;
 }
 
 // Errors that say nothing about the request itself are not remembered: a retry may succeed.
@@ -80,14 +87,18 @@ export class IdempotencyService {
       });
     const claim: ClaimKey = (tx, resultId) => tx.defer(row(IdempotencyRecordEntity, record(resultId)));
 
+    let lostCommit: unknown = null;
     for (let attempt = 1, lostCommits = 0; ; attempt++) {
       try {
         return await call.work(claim);
       } catch (error) {
-        if (isOutcomeUnknown(error) && lostCommits++ < RUNS_AFTER_LOST_COMMIT) continue;
+        if (isOutcomeUnknown(error) && lostCommits++ < RUNS_AFTER_LOST_COMMIT) {
+          lostCommit = error;
+          continue;
+        }
         if (isUniqueViolation(error)) {
           // Most likely the key's own index: a replay, if a record is there to replay.
-          const replayed = await this.replay(call, requestHash);
+          const replayed = await this.replay(call, requestHash, lostCommit);
           if (replayed) return replayed.result;
           // None: the retention sweep deleted it a moment ago (the key is as good as new),
           // or the violation was another index's, which a second attempt shows.
@@ -109,8 +120,12 @@ export class IdempotencyService {
     }
   }
 
-  /** The key's first answer (a result, or its error thrown), or null if the key has no record. */
-  private async replay<T>(call: IdempotentCall<T>, requestHash: string): Promise<{ result: T } | null> {
+  /**
+   * The key's first answer (a result, or its error thrown), or null if the key has no
+   * record. After this call's own lost COMMIT (`lostCommit`), an unsettled result may be
+   * that run's, which ended before deciding it: `finish` decides it now.
+   */
+  private async replay<T>(call: IdempotentCall<T>, requestHash: string, lostCommit: unknown = null): Promise<{ result: T } | null> {
     // The first answer may have committed a moment ago on another database node.
     const existing = await this.deps.db.read((m) => m.findOneBy(IdempotencyRecordEntity, { scope: call.scope, idemKey: call.key }), { fresh: true });
     if (!existing) return null;
@@ -123,9 +138,12 @@ export class IdempotencyService {
       throw new WalletError(existing.errorCode as ErrorCode, existing.errorMessage ?? "Request failed");
     }
     const deadline = Date.now() + this.waitForFirstMs;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const result = await call.load(existing.resultId);
-      if (!call.settled || call.settled(result) || Date.now() >= deadline) return { result };
+      if (!call.settled || call.settled(result)) return { result };
+      const finishing = first && lostCommit !== null ? call.finish?.(result, lostCommit) : null;
+      if (finishing) return { result: await finishing };
+      if (Date.now() >= deadline) return { result };
       await sleep(25);
     }
   }

@@ -30,6 +30,12 @@ import { customerNumberOf } from "../kernel/customer-numbers.service";
 /** A redeem's transaction, run again when its payment answered as committed is not there. */
 const CREATE_ATTEMPTS = 3;
 
+/**
+ * A redeem's errors after which its payment, if it committed, was never taken to the
+ * institution: its transaction's COMMIT answer was lost and the payment not found.
+ */
+const failedBeforeAsking = new WeakSet<object>();
+
 /** What a redeem's transaction made: the payment, the card to charge, and whether it waits for the customer. */
 interface Created {
   payment: PaymentEntity;
@@ -110,6 +116,7 @@ export class PaymentService {
         requestUnderEarlierKeys: () => this.codes.earlierHashes(code).map((earlier) => ({ code: earlier, sale, ...withHold })),
         load: (id) => this.decisions.load(id),
         settled: (payment) => payment.status !== "PROCESSING",
+        finish: (payment, cause) => this.finishUnasked(payment, cause),
         work: (claim) => this.redeemRetrying(store, sale, code, codeHash, claim, hold ?? null, captureLater),
       });
     });
@@ -170,6 +177,22 @@ export class PaymentService {
         return created.payment;
       }
       const decided = await this.decisions.authorizeAndRecord(created.payment, created.card, lease);
+      this.deps.metrics.redeemed(decided.status, decided.declineReason);
+      return decided;
+    });
+  }
+
+  /**
+   * For a redeem's idempotency key (`IdempotentCall.finish`): a payment its run committed
+   * as PROCESSING and then lost sight of (`cause`: the COMMIT's answer lost, and the read
+   * after it did not find the payment yet, as when a failed Galera node's last writes are
+   * applied after the cluster moves on), found again by the key's replay. That run ended
+   * before asking the institution, so it is asked now. Null for any other failure: then
+   * the institution may have been asked already, and the replay answers what is stored.
+   */
+  finishUnasked(payment: PaymentEntity, cause: unknown): Promise<PaymentEntity> | null {
+    if (!failedBeforeAsking.has(cause as object)) return null;
+    return this.decisions.authorizeAndRecordById(payment.id).then((decided) => {
       this.deps.metrics.redeemed(decided.status, decided.declineReason);
       return decided;
     });
@@ -251,8 +274,10 @@ export class PaymentService {
     if (!isOutcomeUnknown(error) || !made || made.waits) throw error;
     const { id } = made.payment;
     const stored = await this.deps.db.read((m) => m.findOneBy(PaymentEntity, { id }), { fresh: true });
-    if (!stored) throw error;
-    return made;
+    if (stored) return made;
+    // Not there yet, or never: the idempotency key's next run tells which (`decideUnasked`).
+    failedBeforeAsking.add(error as object);
+    throw error;
   }
 
   /**
