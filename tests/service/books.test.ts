@@ -4,7 +4,7 @@ import { fromBase64url } from "../../clients/wire/base64url";
 import { consistencyRanges, verifyConsistency, verifyInclusion } from "../../clients/wire/merkle";
 import { receiptBytes, receiptLeafHash, verifyReceipt, verifyTreeHead, type KeySet, type TreeHead } from "../../clients/wire/receipt";
 import { ManualClock } from "../../src/clock";
-import { ReceiptEntity } from "../../src/entities";
+import { BooksLeaseEntity, ReceiptEntity } from "../../src/entities";
 import { rangeHashes } from "../../src/services/books/merkle-nodes";
 import { BooksSealer } from "../../src/services/books/sealer.service";
 import { verifyBooks } from "../../src/services/books/verify-books";
@@ -170,6 +170,56 @@ describe.each(engines)("the books (%s)", (engine) => {
     const report = await check();
     expect(report.findings).toEqual([]);
     expect(report.leaves).toBe((await world.services.books.latestHead())!.size);
+  });
+
+  it("takes the lease back after another instance sealed meanwhile, and seals on from the books as they are now", async () => {
+    const other = new BooksSealer(world.deps);
+    clock.advance(60_000);
+    await approvedSale(world, 310);
+    expect(await seal()).toBeGreaterThan(0);
+    // This instance's lease runs out, the other takes it and seals; then the other's runs out.
+    clock.advance(60_000);
+    await approvedSale(world, 320);
+    expect(await other.sealOnce()).toBeGreaterThan(0);
+    clock.advance(60_000);
+    await approvedSale(world, 330);
+    // The tree this instance sealed last is behind the books: sealing on it would lose the round.
+    expect(await seal()).toBeGreaterThan(0);
+    const unsealed = await world.deps.db.read((m) => m.countBy(ReceiptEntity, { leafIndex: IsNull() }), { fresh: true });
+    expect(unsealed).toBe(0);
+    expect((await check()).findings).toEqual([]);
+  });
+
+  it("renews a lease it holds with the round's own batch: a holder's round is one transaction until the lease is half gone", async () => {
+    let transactions = 0;
+    const db = world.deps.db;
+    const counting = new Proxy(db, {
+      get(target, property) {
+        if (property === "tx") return (...args: Parameters<typeof db.tx>) => (transactions++, target.tx(...args));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const sealer = new BooksSealer({ ...world.deps, db: counting });
+    clock.advance(60_000);
+    await approvedSale(world, 340);
+    expect(await sealer.sealOnce()).toBeGreaterThan(0);
+    const leaseUntil = async () => (await world.deps.db.read((m) => m.findOneByOrFail(BooksLeaseEntity, { name: "books" }), { fresh: true })).until.getTime();
+    for (let round = 0; round < 3; round++) {
+      clock.advance(1_000);
+      transactions = 0;
+      await sealer.sealOnce();
+      expect(transactions).toBe(1);
+      // The batch's fence moved the lease on: it runs out a full lease after this round.
+      expect(await leaseUntil()).toBeGreaterThan(clock.now().getTime() + 5_000);
+    }
+    // A holder whose rounds stopped for longer than half the lease asks for it again first.
+    clock.advance(6_000);
+    transactions = 0;
+    await sealer.sealOnce();
+    expect(transactions).toBe(2);
+    // Its lease runs out, for the tests that follow.
+    clock.advance(60_000);
   });
 
   it("seals more receipts than one batch in one round, every one in its place, the books whole", async () => {

@@ -45,6 +45,8 @@ export class BooksSealer {
   /** The tree as this instance last sealed it; reloaded from the database whenever the lease was not ours. */
   private tree: CompactRange | null = null;
   private lastHeadAt = 0;
+  /** When the lease runs out, as this instance last wrote it (0: not held). */
+  private heldUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
@@ -80,8 +82,12 @@ export class BooksSealer {
 
   /** One round; the receipts it sealed. Runs every BOOKS_SEAL_MS on every instance, and does the work on one. */
   async sealOnce(): Promise<number> {
-    if (!(await this.takeLease())) {
+    // A lease with more than half its time left is not asked for again: the batch's fence
+    // renews it in the batch's own transaction, and refuses the batch if it is lost.
+    const left = this.heldUntil - this.deps.clock.now().getTime();
+    if (left <= this.leaseMs() / 2 && !(await this.takeLease())) {
       this.tree = null;
+      this.heldUntil = 0;
       return 0;
     }
     let total = 0;
@@ -93,8 +99,9 @@ export class BooksSealer {
         if (sealed < BATCH) break;
       }
     } catch (error) {
-      // Whatever failed, the next round starts from the books as committed.
+      // Whatever failed, the next round starts from the books as committed, and asks for the lease.
       this.tree = null;
+      this.heldUntil = 0;
       if (!(error instanceof LeaseLost) && !isUniqueViolation(error)) throw error;
     }
     return total;
@@ -110,12 +117,14 @@ export class BooksSealer {
   private async sealBatch(): Promise<number> {
     const { db, clock, config } = this.deps;
     const tree = this.tree ?? (await this.load());
+    let until = 0;
     const sealed = await db.tx(async (tx) => {
       const now = clock.now();
+      until = now.getTime() + this.leaseMs();
       // The fence: this batch is written only while the lease is still this instance's;
-      // it renews the lease for the next batch too.
+      // it renews the lease for the next batch and the next rounds too.
       const [fenced, waiting] = await Promise.all([
-        tx.write("UPDATE books_lease SET until = ? WHERE name = ? AND holder = ?", [this.leaseUntil(now), LEASE, this.holder]),
+        tx.write("UPDATE books_lease SET until = ? WHERE name = ? AND holder = ?", [new Date(until), LEASE, this.holder]),
         // Only what the leaf is made of, as stored: the body is the canonical text it was signed over.
         tx.select<WaitingReceipt>(WAITING_SQL, []),
       ]);
@@ -145,6 +154,7 @@ export class BooksSealer {
       tx.afterCommit(() => this.sealed(head));
       return { next, at: now, count: places.length };
     });
+    this.heldUntil = until;
     if (!sealed) return 0;
     this.tree = sealed.next;
     this.lastHeadAt = sealed.at.getTime();
@@ -165,28 +175,32 @@ export class BooksSealer {
     return CompactRange.of(size, await edgeHashes(db, size));
   }
 
-  private leaseUntil(now: Date): Date {
-    return new Date(now.getTime() + Math.max(10_000, 5 * this.deps.config.booksSealMs));
+  private leaseMs(): number {
+    return Math.max(10_000, 5 * this.deps.config.booksSealMs);
   }
 
   /** Takes or renews the lease: one conditional UPDATE; the first instance ever inserts its row. */
   private async takeLease(): Promise<boolean> {
     const { db, clock } = this.deps;
     const now = clock.now();
-    const until = this.leaseUntil(now);
+    const until = new Date(now.getTime() + this.leaseMs());
     const taken = await db.tx((tx) =>
       tx.write("UPDATE books_lease SET holder = ?, until = ? WHERE name = ? AND (holder = ? OR until < ?)", [this.holder, until, LEASE, this.holder, now]),
     );
-    if (taken === 1) return true;
-    const exists = await db.read((m) => m.countBy(BooksLeaseEntity, { name: LEASE }), { fresh: true });
-    if (exists > 0) return false;
-    try {
-      await db.tx((tx) => tx.insert(BooksLeaseEntity, { name: LEASE, holder: this.holder, until }));
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+    if (taken !== 1) {
+      const exists = await db.read((m) => m.countBy(BooksLeaseEntity, { name: LEASE }), { fresh: true });
+      if (exists > 0) return false;
+      try {
+        await db.tx((tx) => tx.insert(BooksLeaseEntity, { name: LEASE, holder: this.holder, until }));
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
     }
+    // Taken back after it ran out: another instance may have sealed meanwhile, so the tree is read again.
+    if (this.heldUntil <= now.getTime()) this.tree = null;
+    this.heldUntil = until.getTime();
+    return true;
   }
 }
 
