@@ -223,6 +223,7 @@ const envSchema = z.object({
   // Replays must work for at least a day (DESIGN.md, Retention), so less is refused.
   RETENTION_IDEMPOTENCY_HOURS: intFrom(48, 24),
   RETENTION_OUTBOX_HOURS: intFrom(168, 1),
+  RETENTION_DEAD_MESSAGES_DAYS: intFrom(30, 1),
   RETENTION_CODES_HOURS: intFrom(168, 1),
   RETENTION_SESSIONS_HOURS: intFrom(168, 1),
   RETENTION_CONFIRMATIONS_HOURS: intFrom(168, 1),
@@ -407,6 +408,8 @@ export interface Config {
     idempotencyHours: number;
     /** Delivered outbox messages, after delivery. */
     outboxHours: number;
+    /** Dead outbox messages, after they died; never the card network's (institution.*). */
+    deadMessagesDays: number;
     /** Wallet codes, after they expire (used or not). */
     codesHours: number;
     /** Sessions, after they were ended or expired. */
@@ -565,6 +568,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batch: e.RETENTION_BATCH,
       idempotencyHours: e.RETENTION_IDEMPOTENCY_HOURS,
       outboxHours: e.RETENTION_OUTBOX_HOURS,
+      deadMessagesDays: e.RETENTION_DEAD_MESSAGES_DAYS,
       codesHours: e.RETENTION_CODES_HOURS,
       sessionsHours: e.RETENTION_SESSIONS_HOURS,
       confirmationsHours: e.RETENTION_CONFIRMATIONS_HOURS,

@@ -174,4 +174,31 @@ describe.each(engines)("outbox messages that never get through (%s)", (engine) =
     }
     expect(seen).toEqual(expected);
   });
+  it("are deleted RETENTION_DEAD_MESSAGES_DAYS after they died, but the card network's, which wait for an admin however long", async () => {
+    const m = server.app.dataSource.manager;
+    const { retention } = server.app.services;
+    // A reversal the card network never took: money it has not heard of.
+    const reversal = await insertOutboxRow(server.app.dataSource, { topic: "institution.reverse", payload: { paymentId: randomUUID() }, now: clock.now() });
+    await m.update(OutboxMessageEntity, { id: reversal.id }, { deadAt: clock.now(), lastError: "Error: gone" });
+    const dead = async () => (await admin.deadMessages(100)).nodes.map((n) => n.id).sort();
+    const all = await dead();
+    // The webhook refused at the last test died then; the three of the test before die 100 days on.
+    const [refused] = (await admin.deadMessages(100)).nodes.filter((n) => n.topic === "partner.webhook").map((n) => n.id);
+    expect(refused).toBeDefined();
+
+    clock.advance(29 * DAY);
+    expect((await retention.sweep()).failed).toEqual([]);
+    expect(await dead()).toEqual(all);
+
+    clock.advance(2 * DAY);
+    await retention.sweep();
+    expect(await dead()).toEqual(all.filter((id) => id !== refused));
+
+    clock.advance(200 * DAY);
+    await retention.sweep();
+    expect(await dead()).toEqual([reversal.id]);
+    clock.advance(3650 * DAY);
+    await retention.sweep();
+    expect(await dead()).toEqual([reversal.id]);
+  });
 });

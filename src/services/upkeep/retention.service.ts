@@ -10,6 +10,11 @@ const PAUSE_MS = 25;
 const JITTER = 0.1;
 
 const HOUR_MS = 3_600_000;
+/**
+ * Dead messages to the card network (reports, reversals, captures, releases) are money
+ * the network has not heard of: kept until an admin retries them, however long.
+ */
+const KEPT_DEAD_TOPICS = "institution.%";
 /** Push reminders told are kept this long (push/push-reminders.service.ts): past the longest a reminder can be due again. */
 const REMINDERS_KEPT_MS = 40 * 24 * HOUR_MS;
 
@@ -45,7 +50,8 @@ export interface SweepResult {
 }
 
 /**
- * Nothing grows forever. Idempotency records, delivered outbox messages, expired codes,
+ * Nothing grows forever. Idempotency records, delivered outbox messages (and dead ones,
+ * but the card network's), expired codes,
  * ended sessions (and their push subscriptions), answered confirmation requests, WebAuthn challenges and push reminders are deleted once past their periods
  * (config `retention`; README, "What is kept, and for how long"), and receipts' bodies are
  * dropped after RECEIPT_RETENTION_DAYS (their rows and leaves stay). Payments, ledger
@@ -92,8 +98,17 @@ export class RetentionService {
       },
       // The event list lasts as long as a retried payment replays (idempotency records).
       byTime("webhook_events", "createdAt", retention.idempotencyHours * HOUR_MS),
-      // Only delivered messages: ones still trying, or given up on, are never deleted here.
+      // Delivered messages; ones still trying are never deleted here.
       byTime("outbox_messages", "deliveredAt", retention.outboxHours * HOUR_MS),
+      // Dead ones (a webhook, push or pass update given up on) once an admin has had time to
+      // retry them: a receiver gone for good would otherwise add rows for as long as it is
+      // sent events. By IDX_outbox_dead (deliveredAt, deadAt, id).
+      {
+        table: "outbox_messages",
+        keepMs: retention.deadMessagesDays * 24 * HOUR_MS,
+        select: `SELECT id FROM outbox_messages WHERE deliveredAt IS NULL AND deadAt < ? AND topic NOT LIKE '${KEPT_DEAD_TOPICS}' ORDER BY deadAt LIMIT ${batch}`,
+        remove: `DELETE FROM outbox_messages WHERE id IN (${ids}) AND deliveredAt IS NULL AND deadAt < ? AND topic NOT LIKE '${KEPT_DEAD_TOPICS}'`,
+      },
       // Every code is over by its expiry (a day at most, a bill code 60 days), used or not. A payment keeps
       // its codeId: the payment is the record of the sale, the code only its key.
       byTime("wallet_codes", "expiresAt", retention.codesHours * HOUR_MS),
