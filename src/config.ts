@@ -174,6 +174,7 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: intFrom(1000, 10),
   OUTBOX_DELIVERY_TIMEOUT_MS: intFrom(10_000, 100, 300_000),
   OUTBOX_INSTITUTION_IN_FLIGHT: intFrom(512, 1, 4096),
+  OUTBOX_DESTINATION_MAX_IN_FLIGHT: intFrom(64, 4, 1024),
   OUTBOX_GIVE_UP_AFTER_DAYS: intFrom(3, 1, 365),
   RECOVERY_AFTER_MS: intFrom(2000, 100),
   AUTHORIZATION_DAYS: intFrom(7, 1, 365),
@@ -389,6 +390,8 @@ export interface Config {
   outboxDeliveryTimeoutMs: number;
   /** Reports and reversals under way to the institution at once, on each instance. */
   outboxInstitutionInFlight: number;
+  /** Attempts under way at once to any other destination (a partner's endpoint), on each instance, at most; learned below that (adaptive-limit.ts). */
+  outboxDestinationMaxInFlight: number;
   /** A message still failing this long after it was created (or retried by an admin) is dead. */
   outboxGiveUpAfterDays: number;
   /** A payment PROCESSING this long past its processing deadline was left by a crash. */
@@ -551,6 +554,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxDeliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS,
     outboxInstitutionInFlight: e.OUTBOX_INSTITUTION_IN_FLIGHT,
+    outboxDestinationMaxInFlight: e.OUTBOX_DESTINATION_MAX_IN_FLIGHT,
     outboxGiveUpAfterDays: e.OUTBOX_GIVE_UP_AFTER_DAYS,
     recoveryAfterMs: e.RECOVERY_AFTER_MS,
     authorizationDays: e.AUTHORIZATION_DAYS,

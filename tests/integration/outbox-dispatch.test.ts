@@ -1,6 +1,6 @@
 import { OutboxMessageEntity } from "../../src/entities";
 import { ManualClock } from "../../src/clock";
-import { MAX_IN_FLIGHT_PER_DESTINATION } from "../../src/services/delivery/outbox.service";
+import { MIN_IN_FLIGHT_PER_DESTINATION } from "../../src/services/delivery/outbox.service";
 import { SimulatedInstitution } from "../../src/services/institutions/simulator";
 import { engines } from "../support/databases";
 import { insertOutboxRow } from "../support/outbox-rows";
@@ -19,6 +19,8 @@ async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): P
 
 /** OUTBOX_INSTITUTION_IN_FLIGHT here: more than a partner's four, fewer than the messages sent. */
 const INSTITUTION_IN_FLIGHT = 12;
+/** OUTBOX_DESTINATION_MAX_IN_FLIGHT here: what a receiver that answers may be sent at once, at most. */
+const DESTINATION_MAX = 24;
 
 describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engine) => {
   let server: TestServer;
@@ -26,7 +28,7 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
   const simulator = new SimulatedInstitution(5);
   beforeAll(async () => {
     // A poll every ten minutes: within this test only dispatch (or drain) delivers.
-    server = await startTestServer(engine, { clock, institution: simulator, env: { OUTBOX_POLL_MS: "600000", OUTBOX_INSTITUTION_IN_FLIGHT: String(INSTITUTION_IN_FLIGHT) } });
+    server = await startTestServer(engine, { clock, institution: simulator, env: { OUTBOX_POLL_MS: "600000", OUTBOX_INSTITUTION_IN_FLIGHT: String(INSTITUTION_IN_FLIGHT), OUTBOX_DESTINATION_MAX_IN_FLIGHT: String(DESTINATION_MAX) } });
   });
   afterAll(() => server.close());
 
@@ -88,7 +90,7 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
     expect(rows.filter((r) => r.deliveredAt !== null && r.leaseId === outbox.ownLease)).toHaveLength(120);
   });
 
-  it("has many of the institution's messages under way at once, and four of any other destination's", async () => {
+  it("has many of the institution's messages under way at once, and four of any other destination's until it answers", async () => {
     const { outbox } = server.app.services;
     const release: Array<() => void> = [];
     const under = new Map<string, { now: number; most: number; done: number }>();
@@ -110,7 +112,7 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
       }
     });
     const institutionLimit = INSTITUTION_IN_FLIGHT;
-    expect(await eventually(() => under.get("institution")?.now === institutionLimit && under.get("heldpartner")?.now === MAX_IN_FLIGHT_PER_DESTINATION)).toBe(true);
+    expect(await eventually(() => under.get("institution")?.now === institutionLimit && under.get("heldpartner")?.now === MIN_IN_FLIGHT_PER_DESTINATION)).toBe(true);
     // Let every attempt finish as it starts, the poller taking what dispatch left.
     const letGo = setInterval(() => release.splice(0).forEach((resolve) => resolve()), 5);
     try {
@@ -122,6 +124,42 @@ describe.each(engines)("outbox messages a hot path delivers itself (%s)", (engin
       clearInterval(letGo);
     }
     expect(under.get("institution")!.most).toBe(institutionLimit);
-    expect(under.get("heldpartner")!.most).toBe(MAX_IN_FLIGHT_PER_DESTINATION);
+    // Once it answered, with messages waiting, it was sent more at once; never past the most.
+    expect(under.get("heldpartner")!.most).toBeGreaterThan(MIN_IN_FLIGHT_PER_DESTINATION);
+    expect(under.get("heldpartner")!.most).toBeLessThanOrEqual(DESTINATION_MAX);
+  });
+
+  it("sends a receiver that answers more at once while its messages wait, up to the most, and one that fails four again", async () => {
+    const { outbox } = server.app.services;
+    let now = 0;
+    let most = 0;
+    let failing = false;
+    let sinceFailing = 0;
+    let mostSinceFailing = 0;
+    // Answers in 20 ms, as a web server on the same network would; then fails every request.
+    outbox.register("quick.hook", async () => {
+      now++;
+      most = Math.max(most, now);
+      if (failing) mostSinceFailing = Math.max(mostSinceFailing, now);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      now--;
+      if (failing) {
+        sinceFailing++;
+        throw new Error("receiver down");
+      }
+    });
+    // As many as one destination's dispatch queue takes: all delivered by this instance, no poll.
+    await server.app.db.tx(async (tx) => {
+      for (let n = 0; n < 1000; n++) outbox.send(tx, "quick.hook", { n });
+    });
+    expect(await eventually(() => most === DESTINATION_MAX, 20_000)).toBe(true);
+
+    // The receiver goes down while messages still wait: each failure halves what it is sent, back to four.
+    failing = true;
+    expect(await eventually(() => sinceFailing >= 40, 20_000)).toBe(true);
+    mostSinceFailing = 0;
+    const failedBefore = sinceFailing;
+    expect(await eventually(() => sinceFailing >= failedBefore + 20, 20_000)).toBe(true);
+    expect(mostSinceFailing).toBe(MIN_IN_FLIGHT_PER_DESTINATION);
   });
 });

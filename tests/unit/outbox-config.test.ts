@@ -28,4 +28,12 @@ describe("outbox configuration", () => {
       expect(() => loadConfig({ OUTBOX_INSTITUTION_IN_FLIGHT: bad })).toThrow(/OUTBOX_INSTITUTION_IN_FLIGHT/);
     }
   });
+
+  it("lets a partner's receiver be sent up to 64 at once unless told, and refuses a most outside 4 to 1024", () => {
+    expect(loadConfig({}).outboxDestinationMaxInFlight).toBe(64);
+    expect(loadConfig({ OUTBOX_DESTINATION_MAX_IN_FLIGHT: "4" }).outboxDestinationMaxInFlight).toBe(4);
+    for (const bad of ["3", "1025", "8.5", "lots"]) {
+      expect(() => loadConfig({ OUTBOX_DESTINATION_MAX_IN_FLIGHT: bad })).toThrow(/OUTBOX_DESTINATION_MAX_IN_FLIGHT/);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { row, type AtCommit, type Tx } from "../../database";
 import { OutboxMessageEntity } from "../../entities";
+import { AdaptiveLimit } from "./adaptive-limit";
 import { describeFailure } from "./delivery-failure";
 import type { ServiceDeps } from "../kernel/deps";
 import { newId } from "../kernel/ids";
@@ -17,10 +18,12 @@ export type OutboxHandler = (payload: Record<string, unknown>, signal: AbortSign
 export type DestinationOf = (payload: Record<string, unknown>) => string;
 
 /**
- * Attempts under way to one destination at once, on each instance, unless its topics'
- * owner allows more (`allowInFlight`): a partner's endpoint is a web server of its own.
+ * Attempts under way to one destination at once, on each instance, at first and at
+ * least: a partner's endpoint is a web server of its own. While its messages wait, a
+ * destination that answers is sent more at once, up to OUTBOX_DESTINATION_MAX_IN_FLIGHT
+ * (adaptive-limit.ts); one whose topics' owner fixed its number (`allowInFlight`) is sent that.
  */
-export const MAX_IN_FLIGHT_PER_DESTINATION = 4;
+export const MIN_IN_FLIGHT_PER_DESTINATION = 4;
 
 /**
  * How long a lease outlasts the delivery timeout. An attempt starts only while its
@@ -54,6 +57,8 @@ interface Handler {
 interface DestinationQueue {
   inFlight: number;
   waiting: OutboxMessageEntity[];
+  /** How many may be under way at once, learned from its answers; null for a fixed number (`allowInFlight`). */
+  limit: AdaptiveLimit | null;
 }
 
 /**
@@ -66,7 +71,8 @@ interface DestinationQueue {
  *
  * Deliveries to different destinations never wait for each other. Every message names
  * its destination (the institution, one partner); each destination has its own queue
- * with at most MAX_IN_FLIGHT_PER_DESTINATION attempts under way. A poll round only
+ * with a limit of attempts under way (MIN_IN_FLIGHT_PER_DESTINATION at first, more
+ * while it answers and messages wait for it). A poll round only
  * leases and hands messages to their queues, never waiting for a delivery, and leaves a
  * destination whose queue is full out of its pick, inside the database's index, so one
  * slow destination's backlog never hides another's messages. The poll interval keeps
@@ -87,7 +93,7 @@ interface DestinationQueue {
 export class OutboxService {
   private readonly handlers = new Map<string, Handler>();
   private readonly queues = new Map<string, DestinationQueue>();
-  /** Destinations allowed more than MAX_IN_FLIGHT_PER_DESTINATION attempts at once. */
+  /** Destinations whose attempts at once are fixed (`allowInFlight`), not learned. */
   private readonly inFlightAllowed = new Map<string, number>();
   /** Destinations a round left out for a full queue: a round runs again once they empty. */
   private readonly held = new Set<string>();
@@ -319,7 +325,7 @@ export class OutboxService {
   private hand(message: OutboxMessageEntity): void {
     const destination = message.destination ?? defaultDestination(message.topic);
     let queue = this.queues.get(destination);
-    if (!queue) this.queues.set(destination, (queue = { inFlight: 0, waiting: [] }));
+    if (!queue) this.queues.set(destination, (queue = { inFlight: 0, waiting: [], limit: this.newLimit(destination) }));
     queue.waiting.push(message);
     this.pump(destination, queue);
   }
@@ -332,8 +338,18 @@ export class OutboxService {
     this.inFlightAllowed.set(destination, attempts);
   }
 
-  private inFlightLimit(destination: string): number {
-    return this.inFlightAllowed.get(destination) ?? MAX_IN_FLIGHT_PER_DESTINATION;
+  /**
+   * A new queue's limit: learned from the destination's answers, starting low. A queue
+   * lasts while its destination has messages here, and so does what was learned: one
+   * that has none wants no more than it starts with.
+   */
+  private newLimit(destination: string): AdaptiveLimit | null {
+    if (this.inFlightAllowed.has(destination)) return null;
+    return new AdaptiveLimit(MIN_IN_FLIGHT_PER_DESTINATION, Math.max(MIN_IN_FLIGHT_PER_DESTINATION, this.deps.config.outboxDestinationMaxInFlight));
+  }
+
+  private inFlightLimit(destination: string, queue = this.queues.get(destination)): number {
+    return this.inFlightAllowed.get(destination) ?? queue?.limit?.current ?? MIN_IN_FLIGHT_PER_DESTINATION;
   }
 
   /** Leased and waiting here, at most: a batch, or what is under way at once if more. */
@@ -342,15 +358,17 @@ export class OutboxService {
   }
 
   private pump(destination: string, queue: DestinationQueue): void {
-    const limit = this.inFlightLimit(destination);
-    while (queue.inFlight < limit && queue.waiting.length > 0) {
+    while (queue.inFlight < this.inFlightLimit(destination, queue) && queue.waiting.length > 0) {
       const message = queue.waiting.shift()!;
       // Too late to complete within the lease: left for whoever leases it once it runs out.
       if (!this.leaseOutlastsAttempt(message)) continue;
       queue.inFlight++;
-      const attempt: Promise<void> = this.attempt(message).finally(() => {
+      const attempt: Promise<void> = this.attempt(message).catch(() => false).then((delivered) => {
         this.work.delete(attempt);
         queue.inFlight--;
+        // Waiting: here, or left in the database by a round because this queue was full.
+        if (delivered) queue.limit?.succeeded(queue.waiting.length > 0 || this.held.has(destination));
+        else queue.limit?.failed();
         this.pump(destination, queue);
         if (this.load(queue) === 0) {
           this.queues.delete(destination);
@@ -367,7 +385,8 @@ export class OutboxService {
     return left >= this.deps.config.outboxDeliveryTimeoutMs + FINISH_MARGIN_MS;
   }
 
-  private async attempt(message: OutboxMessageEntity): Promise<void> {
+  /** One delivery attempt, its outcome recorded; whether it was delivered. Never rejects. */
+  private async attempt(message: OutboxMessageEntity): Promise<boolean> {
     const signal = this.timeoutSignal();
     try {
       const handler = this.handlers.get(message.topic);
@@ -378,12 +397,13 @@ export class OutboxService {
       await this.failed(message, failure).catch((err) =>
         this.deps.logger.error({ messageId: message.id, err: describeFailure(err) }, "outbox failure could not be recorded"),
       );
-      return;
+      return false;
     }
     this.deliveredCount++;
     this.deliveredIds.push(message.id);
     if (this.deliveredIds.length >= BATCH) this.flushMarks();
     else this.markTimer ??= setTimeout(() => this.flushMarks(), COALESCE_MS);
+    return true;
   }
 
   /**
