@@ -12,12 +12,13 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe("retention settings", () => {
-  it("default to a minute between sweeps, batches of 500, 48 hours of replays and a week for the rest", () => {
+  it("default to a minute between sweeps, batches of 500, 48 hours of replays, 30 days for dead messages and a week for the rest", () => {
     expect(loadConfig({}).retention).toEqual({
       sweepMs: 60_000,
       batch: 500,
       idempotencyHours: 48,
       outboxHours: 168,
+      deadMessagesDays: 30,
       codesHours: 168,
       sessionsHours: 168,
       confirmationsHours: 168,
@@ -30,6 +31,7 @@ describe("retention settings", () => {
       RETENTION_BATCH: "100",
       RETENTION_IDEMPOTENCY_HOURS: "24",
       RETENTION_OUTBOX_HOURS: "2",
+      RETENTION_DEAD_MESSAGES_DAYS: "6",
       RETENTION_CODES_HOURS: "3",
       RETENTION_SESSIONS_HOURS: "4",
       RETENTION_CONFIRMATIONS_HOURS: "5",
@@ -39,6 +41,7 @@ describe("retention settings", () => {
       batch: 100,
       idempotencyHours: 24,
       outboxHours: 2,
+      deadMessagesDays: 6,
       codesHours: 3,
       sessionsHours: 4,
       confirmationsHours: 5,
@@ -53,5 +56,6 @@ describe("retention settings", () => {
     expect(refusal({ RETENTION_BATCH: "5001" })).toMatch(/RETENTION_BATCH/);
     expect(refusal({ RETENTION_CODES_HOURS: "0" })).toMatch(/RETENTION_CODES_HOURS/);
     expect(refusal({ RETENTION_SESSIONS_HOURS: "1.5" })).toMatch(/RETENTION_SESSIONS_HOURS/);
+    expect(refusal({ RETENTION_DEAD_MESSAGES_DAYS: "0" })).toMatch(/RETENTION_DEAD_MESSAGES_DAYS/);
   });
 });
