@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 /** Debian's Chromium (`.ci/run` installs it); playwright-core downloads no browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -42,4 +42,15 @@ export function videoOfPicture(png: string, y4m: string): void {
     "-vf", "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white",
     y4m,
   ]);
+}
+
+/**
+ * Makes sure a page opened in a context that is already offline is offline before it
+ * loads anything: Playwright applies a context's offline mode to a new page without
+ * waiting for it, and a page that starts up still online sends what it has queued
+ * (microsoft/playwright#42174). Setting it again waits for every page of the context.
+ */
+export async function offlineBeforeLoading(context: BrowserContext, page: Page): Promise<void> {
+  await context.setOffline(true);
+  await page.waitForFunction(() => !(globalThis as unknown as { navigator: { onLine: boolean } }).navigator.onLine);
 }

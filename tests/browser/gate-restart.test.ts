@@ -9,7 +9,7 @@ import type { ServerProcess } from "../../scripts/server-process";
 import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { PASSWORD, newShopper } from "../support/world";
-import { CHROMIUM, missingTools } from "./chromium";
+import { CHROMIUM, missingTools, offlineBeforeLoading } from "./chromium";
 import { openGate, queuedScans, serviceWorkerControls, typeCode } from "./gate-page";
 import { startWebServer, stopWebServer } from "./web-server";
 
@@ -82,6 +82,7 @@ describeIf("the gate after its browser is closed and started again offline", () 
       if (body && /mutation SyncScans/.test(String(body.query))) sent.push(...(body.variables.scans as SentScan[]));
     });
     const page = context.pages()[0] ?? (await context.newPage());
+    if (offline) await offlineBeforeLoading(context, page);
     page.on("pageerror", (e) => process.stdout.write(`[gate-restart error] ${e.message}\n`));
     return page;
   }

@@ -12,7 +12,7 @@ import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
 import { eventually } from "../support/eventually";
 import { PASSWORD, newShopper } from "../support/world";
-import { launchChromium, missingTools } from "./chromium";
+import { launchChromium, missingTools, offlineBeforeLoading } from "./chromium";
 import { SIDE, blankPicture } from "./pictures";
 import { startWebServer, stopWebServer, type SmsGateway } from "./web-server";
 
@@ -269,6 +269,7 @@ describeIf("the gate, offline-first and scanning continuously, in a real browser
     expect(await eventually(() => page.isClosed())).toBe(true);
 
     const reopened = await context.newPage();
+    await offlineBeforeLoading(context, reopened);
     watch(reopened, "north again");
     north.page = reopened;
     await reopened.goto(`${server.url}/app/#/gate`);
