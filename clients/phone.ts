@@ -15,7 +15,7 @@ export type CardStatus = Card["status"];
 const ConfirmationRequestFields = graphql(`fragment ConfirmationRequestFields on ConfirmationRequest { id expiresAt payment { ...PaymentFields } }`, [PaymentFields]);
 export type ConfirmationRequest = ResultOf<typeof ConfirmationRequestFields>;
 
-const MessageFields = graphql(`fragment MessageFields on Message { id title body sentAt read }`);
+const MessageFields = graphql(`fragment MessageFields on Message { id title body sentAt read notice { kind programName points balance storeName reason } }`);
 export type Message = ResultOf<typeof MessageFields>;
 
 // The QR images are drawn only when asked for: the PNG costs the server most.

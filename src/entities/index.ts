@@ -16,7 +16,7 @@ export { IdempotencyRecordEntity } from "./idempotency-record.entity";
 export { LedgerEntryEntity } from "./ledger-entry.entity";
 export { MembershipEntity } from "./membership.entity";
 export { MerkleNodeEntity } from "./merkle-node.entity";
-export { InboxEntryEntity, MessageEntity } from "./message.entity";
+export { InboxEntryEntity, MessageEntity, type MemberNotice } from "./message.entity";
 export { OfferEntity } from "./offer.entity";
 export { OfflineTokenUseEntity } from "./offline-token-use.entity";
 export { OutboxMessageEntity } from "./outbox-message.entity";

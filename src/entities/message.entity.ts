@@ -1,7 +1,15 @@
 import { Entity, PrimaryColumn, Column, Index } from "typeorm";
 import { IdColumn, TimeColumn } from "./columns";
 
-/** Direct mail from a program to its members. */
+/**
+ * What a notice about a member's own points tells, as facts, so each phone words it in
+ * its own language (services/members/member-notices.ts).
+ */
+export type MemberNotice =
+  | { kind: "POINTS_EARNED"; programName: string; points: number; balance: number; storeName: string }
+  | { kind: "POINTS_ADJUSTED"; programName: string; points: number; balance: number; reason: string };
+
+/** Direct mail from a program to its members, and notices about their points. */
 @Entity({ name: "messages" })
 @Index("IDX_messages_program", ["programId"])
 export class MessageEntity {
@@ -10,6 +18,8 @@ export class MessageEntity {
   @Column({ type: "varchar", length: 100 }) title: string;
   @Column({ type: "text" }) body: string;
   @TimeColumn() sentAt: Date;
+  /** A notice about the member's own points, as facts (member-notices.ts); null for a program's mail. */
+  @Column({ type: "simple-json", nullable: true }) notice: MemberNotice | null;
 }
 
 /** One message in one member's inbox. */

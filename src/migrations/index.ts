@@ -40,6 +40,7 @@ import { AttendanceTallies1766300000000 } from "./1766300000000-attendance-talli
 import { DeadMessagesIndex1766400000000 } from "./1766400000000-dead-messages-index";
 import { SnapshotPages1766470000000 } from "./1766470000000-snapshot-pages";
 import { StoreDaySums1766500000000 } from "./1766500000000-store-day-sums";
+import { MessageNotices1766600000000 } from "./1766600000000-message-notices";
 
 /** Every migration, oldest first; the server runs the pending ones at start. */
 export const migrations = [
@@ -85,4 +86,5 @@ export const migrations = [
   DeadMessagesIndex1766400000000,
   SnapshotPages1766470000000,
   StoreDaySums1766500000000,
+  MessageNotices1766600000000,
 ];

@@ -1,10 +1,14 @@
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { AdminClient } from "../../clients/admin";
 import { PartnerClient } from "../../clients/partner";
+import { RegisterClient } from "../../clients/register";
 import type { ServerProcess } from "../../scripts/server-process";
 import type { TestDatabase } from "../support/databases";
 import { ADMIN_TOKEN } from "../support/server";
-import { PASSWORD, TEST_CARDS, newRegister, newShopper } from "../support/world";
+import { PASSWORD, TEST_CARDS, newShopper } from "../support/world";
 import { launchChromium, missingTools } from "./chromium";
 import { typeCode, type TypedEntryWords } from "./gate-page";
 import { startWebServer, stopWebServer } from "./web-server";
@@ -35,6 +39,7 @@ describeIf("the web app in Japanese and English", () => {
     ({ database, server } = await startWebServer());
     browser = await launchChromium();
     admin = new AdminClient(server.url, ADMIN_TOKEN);
+    mkdirSync(join(tmpdir(), "wallet-center-screenshots"), { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -98,9 +103,16 @@ describeIf("the web app in Japanese and English", () => {
 
   it("the phone speaks Japanese to a ja-JP browser, its receipts too, and its Settings switch to English for good", async () => {
     const shopper = await newShopper(server.url);
-    const { register } = await newRegister(server.url, "JPY", "喫茶みなと");
+    // A store of a points program the customer belongs to: the sale earns points, and the member is told.
+    const partner = await admin.createPartner("サンシャイン本部");
+    const program = await admin.createProgram({ name: "サンシャインポイント", partnerId: partner.id, pointsPerUnit: 0.01, pointValue: 1, expiryDays: 365 });
+    const store = await admin.createStore("喫茶みなと", "JPY", program.id);
+    const register = new RegisterClient(server.url, (await admin.issueApiKey("REGISTER", store.id)).key);
+    await shopper.phone.joinProgram(program.id);
     const { code: paymentCode } = await shopper.phone.issuePaymentCode(shopper.card.id, PASSWORD, null, "none");
-    const paid = await register.redeemCode(paymentCode, { amount: 1280, currency: "JPY" }, "languages-receipt-sale");
+    const { code: memberCode } = await shopper.phone.issueMemberCode(program.id, PASSWORD);
+    const paid = await register.redeemCode(paymentCode, { amount: 1280, currency: "JPY" }, "languages-receipt-sale", { memberCode });
+    expect(paid.points).toMatchObject({ pointsEarned: 12 });
     const page = await japanesePage(PHONE_VIEWPORT);
 
     await page.goto(`${server.url}/app/#/phone`);
@@ -131,6 +143,14 @@ describeIf("the web app in Japanese and English", () => {
     await sheet.getByRole("img", { name: "レシートのQR" }).waitFor();
     await sheet.getByRole("button", { name: "閉じる" }).click();
     await sheet.waitFor({ state: "detached" });
+
+    // The points notice, worded in Japanese from its facts (the server keeps its English words for other clients).
+    await page.getByRole("navigation", { name: "履歴のセクション" }).getByRole("button", { name: "お知らせ", exact: true }).click();
+    const notice = page.getByRole("listitem").filter({ hasText: "サンシャインポイント：+12ポイント" });
+    await notice.getByText("サンシャインポイント：+12ポイント").click();
+    await notice.getByText("喫茶みなとで12ポイントを獲得しました。残高は12ポイントです。").waitFor();
+    await page.screenshot({ path: join(tmpdir(), "wallet-center-screenshots", "phone-inbox-notice-ja.png") });
+    await expect(page.getByText(/You earned/).count()).resolves.toBe(0);
 
     await page.getByRole("navigation", { name: "ウォレットのセクション" }).getByRole("button", { name: "設定", exact: true }).click();
     await page.getByRole("heading", { name: "設定" }).waitFor();

@@ -87,11 +87,11 @@ describe.each(engines)("membership cards on the phone (%s)", (engine) => {
       await Promise.all([live.ready, outsiderLive.ready]);
       expect(await hq.sendMessage(program.id, "Autumn sale", "20% off everything this weekend")).toBe(2);
       const pushed = await live.next(1000);
-      expect(pushed).toMatchObject({ title: "Autumn sale", read: false });
+      expect(pushed).toMatchObject({ title: "Autumn sale", read: false, notice: null });
       expect(await outsiderLive.nothingWithin(200)).toBe(true);
 
       const [inbox] = await bob.phone.messages();
-      expect(inbox).toMatchObject({ id: pushed.id, title: "Autumn sale", body: "20% off everything this weekend", read: false });
+      expect(inbox).toMatchObject({ id: pushed.id, title: "Autumn sale", body: "20% off everything this weekend", read: false, notice: null });
       expect((await bob.phone.markMessageRead(inbox.id)).read).toBe(true);
       expect((await bob.phone.messages())[0].read).toBe(true);
       expect((await alice.phone.messages())[0].read).toBe(false);

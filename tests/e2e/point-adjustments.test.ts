@@ -57,6 +57,11 @@ describe.each(engines)("point adjustments and notices (%s)", (engine) => {
       expect(inbox.map((msg) => msg.title)).toEqual(["Sunshine Points: points adjusted -200", "Sunshine Points: points adjusted +500"]);
       expect(inbox[0].body).toContain("Points earned on a returned item");
       expect(inbox[0].body).toContain("300 points");
+      // The same as facts, for the phone to word in its own language.
+      expect(inbox.map((msg) => msg.notice)).toEqual([
+        { kind: "POINTS_ADJUSTED", programName: "Sunshine Points", points: -200, balance: 300, storeName: null, reason: "Points earned on a returned item" },
+        { kind: "POINTS_ADJUSTED", programName: "Sunshine Points", points: 500, balance: 500, storeName: null, reason: "Apology for a late delivery" },
+      ]);
       const feed = await hq.pointMovements(program.id);
       expect(feed.nodes.map((n) => [n.kind, n.points, n.reason, n.memberNumber])).toEqual([
         ["ADJUST", 500, "Apology for a late delivery", m.membership.memberNumber],
@@ -101,6 +106,7 @@ describe.each(engines)("point adjustments and notices (%s)", (engine) => {
     expect(inbox[2]).toMatchObject({ title: "Sunshine Points: +123 points", read: false });
     expect(inbox[2].body).toBe("You earned 123 points at Sunshine Mart Ebisu. Your balance is 123 points.");
     expect(inbox[0].body).toBe("You earned 20 points at Sunshine Mart Ebisu. Your balance is 153 points.");
+    expect(inbox[0].notice).toEqual({ kind: "POINTS_EARNED", programName: "Sunshine Points", points: 20, balance: 153, storeName: "Sunshine Mart Ebisu", reason: null });
     // The cap (3 a day) counts the partner's own mail only.
     expect(await hq.sendMessage(program.id, "Autumn sale", "20% off")).toBe(1);
     expect(await register.settlePoints(await m.code(), 50, 0, "earn-none")).toMatchObject({ pointsEarned: 0 });

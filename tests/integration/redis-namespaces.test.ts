@@ -41,7 +41,7 @@ describeIf("deployments sharing one Redis", () => {
     })();
     return heard;
   }
-  const message = (id: string): MessageEvent => ({ id, title: id, body: "", sentAt: new Date(0).toISOString(), read: false });
+  const message = (id: string): MessageEvent => ({ id, title: id, body: "", sentAt: new Date(0).toISOString(), read: false, notice: null });
 
   it("takes its namespace from the database's name unless one is set", () => {
     const base = { ADMIN_TOKEN: randomBytes(32).toString("base64url"), REDIS_URL: "redis://127.0.0.1:6379" };

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { MemberNotice } from "../../entities";
 
 @ObjectType()
 export class Program {
@@ -37,13 +38,30 @@ export class PointsResult {
   @Field(() => Int, { description: "earned points refunds could not take back: the member had already spent them" }) shortfall: number;
 }
 
+export const MessageNoticeKind = { POINTS_EARNED: "POINTS_EARNED", POINTS_ADJUSTED: "POINTS_ADJUSTED" } as const;
+registerEnumType(MessageNoticeKind, {
+  name: "MessageNoticeKind",
+  description: "POINTS_EARNED: with a purchase at storeName; POINTS_ADJUSTED: by the program's partner, for reason",
+});
+
+@ObjectType({ description: "what a notice about the member's own points tells, as facts, for the phone to word in its own language" })
+export class MessageNotice {
+  @Field(() => MessageNoticeKind) kind: MemberNotice["kind"];
+  @Field() programName: string;
+  @Field(() => Int, { description: "added (positive) or taken (negative)" }) points: number;
+  @Field(() => Int, { description: "the member's balance after it" }) balance: number;
+  @Field(() => String, { nullable: true, description: "POINTS_EARNED: where" }) storeName?: string | null;
+  @Field(() => String, { nullable: true, description: "POINTS_ADJUSTED: why" }) reason?: string | null;
+}
+
 @ObjectType()
 export class Message {
   @Field(() => ID) id: string;
-  @Field() title: string;
-  @Field() body: string;
+  @Field({ description: "in English for a notice (see notice)" }) title: string;
+  @Field({ description: "in English for a notice (see notice)" }) body: string;
   @Field() sentAt: Date;
   @Field() read: boolean;
+  @Field(() => MessageNotice, { nullable: true, description: "a notice about the member's own points; null for the program's own mail" }) notice: MemberNotice | null;
 }
 
 @ObjectType({ description: "One earning (positive points) or redemption (negative) in a program's change feed" })

@@ -1,7 +1,7 @@
 import { createPubSub } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type Redis from "ioredis";
-import type { ConfirmationRequestEntity, PaymentEntity } from "../../entities";
+import type { ConfirmationRequestEntity, MemberNotice, PaymentEntity } from "../../entities";
 import type { TreeHead } from "../../../clients/wire/receipt";
 import type { BillView } from "./bill-view";
 
@@ -36,6 +36,7 @@ export interface MessageEvent {
   body: string;
   sentAt: string;
   read: boolean;
+  notice: MemberNotice | null;
 }
 
 export type BillEvent = Json<BillView>;

@@ -1,4 +1,4 @@
-import { InboxEntryEntity, MessageEntity, ProgramEntity } from "../../entities";
+import { InboxEntryEntity, MessageEntity, ProgramEntity, type MemberNotice } from "../../entities";
 import type { Caller } from "../kernel/caller";
 import type { ServiceDeps } from "../kernel/deps";
 import { notFound } from "../kernel/errors";
@@ -14,6 +14,8 @@ export interface InboxMessage {
   body: string;
   sentAt: Date;
   read: boolean;
+  /** A notice about the member's own points, as facts; null for a program's mail. */
+  notice: MemberNotice | null;
 }
 
 const INSERT_CHUNK = 500;
@@ -42,6 +44,7 @@ export class MessageService {
       title: requireText(titleInput, "title", 100),
       body: requireText(bodyInput, "body", 10_000),
       sentAt: this.deps.clock.now(),
+      notice: null,
     });
     const cap = this.deps.config.rateLimits.messagesPerMemberPerDay;
     const customerIds = await this.deps.db.tx(async (tx) => {
@@ -78,6 +81,7 @@ export class MessageService {
       body: message.body,
       sentAt: message.sentAt.toISOString(),
       read: false,
+      notice: null,
     });
     return customerIds.length;
   }
@@ -117,4 +121,5 @@ const toInbox = (entry: InboxEntryEntity, message: MessageEntity): InboxMessage 
   body: message.body,
   sentAt: message.sentAt,
   read: entry.readAt !== null,
+  notice: message.notice ?? null,
 });

@@ -2,6 +2,7 @@ import { useEffect } from "preact/hooks";
 import { when } from "../shared/format";
 import { follow } from "../shared/live";
 import { useLoad } from "../shared/use-load";
+import { messageWords } from "./notice-words";
 import { phoneErrorWords, pw } from "./phone-words";
 import type { PhoneSession } from "./session";
 
@@ -16,22 +17,25 @@ export function Inbox({ session }: { session: PhoneSession }) {
       <h2 id="inbox-title">{pw.inboxTitle}</h2>
       {value.length === 0 && <p>{pw.noMessages}</p>}
       <ul class="list">
-        {value.map((message) => (
-          <li key={message.id}>
-            <details
-              onToggle={(event) => {
-                if (!(event.currentTarget as HTMLDetailsElement).open || message.read) return;
-                session.client.markMessageRead(message.id).then((read) => setValue((all) => (all ?? []).map((m) => (m.id === read.id ? read : m))), () => {});
-              }}
-            >
-              <summary>
-                {message.read ? "" : "● "}
-                <strong>{message.title}</strong> <small>{when(message.sentAt)}</small>
-              </summary>
-              <p>{message.body}</p>
-            </details>
-          </li>
-        ))}
+        {value.map((message) => {
+          const { title, body } = messageWords(message);
+          return (
+            <li key={message.id}>
+              <details
+                onToggle={(event) => {
+                  if (!(event.currentTarget as HTMLDetailsElement).open || message.read) return;
+                  session.client.markMessageRead(message.id).then((read) => setValue((all) => (all ?? []).map((m) => (m.id === read.id ? read : m))), () => {});
+                }}
+              >
+                <summary>
+                  {message.read ? "" : "● "}
+                  <strong>{title}</strong> <small>{when(message.sentAt)}</small>
+                </summary>
+                <p>{body}</p>
+              </details>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

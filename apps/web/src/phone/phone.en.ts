@@ -172,6 +172,14 @@ export const en = {
   loadingMessages: "Loading your messages…",
   inboxTitle: "Inbox",
   noMessages: "No messages yet.",
+  // A notice about the member's own points, worded here from its facts (Inbox.tsx); points and balances come formatted.
+  notice: {
+    earnedTitle: (program: string, points: string) => `${program}: +${points} points`,
+    earnedBody: (points: string, store: string, balance: string) => `You earned ${points} points at ${store}. Your balance is ${balance} points.`,
+    adjustedTitle: (program: string, signedPoints: string) => `${program}: points adjusted ${signedPoints}`,
+    adjustedBody: (program: string, signedPoints: string, reason: string, balance: string) =>
+      `${program} adjusted your points by ${signedPoints}: ${reason}. Your balance is ${balance} points.`,
+  },
   loadingBills: "Loading your bills…",
   billsTitle: "Bills",
   noBills: "No bills yet.",

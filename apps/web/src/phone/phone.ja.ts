@@ -162,6 +162,13 @@ export const ja: Catalog<typeof en> = {
   loadingMessages: "お知らせを読み込んでいます…",
   inboxTitle: "お知らせ",
   noMessages: "お知らせはまだありません。",
+  notice: {
+    earnedTitle: (program: string, points: string) => `${program}：+${points}ポイント`,
+    earnedBody: (points: string, store: string, balance: string) => `${store}で${points}ポイントを獲得しました。残高は${balance}ポイントです。`,
+    adjustedTitle: (program: string, signedPoints: string) => `${program}：ポイント調整 ${signedPoints}`,
+    adjustedBody: (program: string, signedPoints: string, reason: string, balance: string) =>
+      `${program}がポイントを${signedPoints}調整しました（理由：${reason}）。残高は${balance}ポイントです。`,
+  },
   loadingBills: "請求書を読み込んでいます…",
   billsTitle: "請求書",
   noBills: "請求書はまだありません。",
