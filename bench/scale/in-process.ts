@@ -30,7 +30,7 @@ export interface InProcess {
   close(): Promise<void>;
 }
 
-export async function inProcessServices(actors: Pick<ScaleActors, "databaseUrl" | "adminToken" | "cardKey">): Promise<InProcess> {
+export async function inProcessServices(actors: Pick<ScaleActors, "databaseUrl" | "adminToken" | "cardKey">, env: Record<string, string> = {}): Promise<InProcess> {
   const pem = () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const config = loadConfig({
     NODE_ENV: "development",
@@ -41,6 +41,7 @@ export async function inProcessServices(actors: Pick<ScaleActors, "databaseUrl" 
     TICKET_SIGNING_KEY: pem(),
     RECEIPT_SIGNING_KEY: pem(),
     INSTITUTION_LATENCY_MS: "0",
+    ...env,
   });
   // Nothing to say: the bench prints its own table.
   const logger = createLogger("error", new Writable({ write: (_chunk, _encoding, done) => done() }));
