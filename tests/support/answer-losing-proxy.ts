@@ -14,7 +14,7 @@ export type Loss =
   | "late";
 
 /** How long a "late" text waits before it reaches the server. */
-export const LATE_MS = 400;
+const LATE_MS = 400;
 
 /**
  * A TCP proxy in front of a MySQL server that, once armed, loses one exchange: the

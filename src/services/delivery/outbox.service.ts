@@ -345,7 +345,8 @@ export class OutboxService {
    */
   private newLimit(destination: string): AdaptiveLimit | null {
     if (this.inFlightAllowed.has(destination)) return null;
-    return new AdaptiveLimit(MIN_IN_FLIGHT_PER_DESTINATION, Math.max(MIN_IN_FLIGHT_PER_DESTINATION, this.deps.config.outboxDestinationMaxInFlight));
+    // The setting is at least MIN_IN_FLIGHT_PER_DESTINATION (config.ts).
+    return new AdaptiveLimit(MIN_IN_FLIGHT_PER_DESTINATION, this.deps.config.outboxDestinationMaxInFlight);
   }
 
   private inFlightLimit(destination: string, queue = this.queues.get(destination)): number {
@@ -358,7 +359,9 @@ export class OutboxService {
   }
 
   private pump(destination: string, queue: DestinationQueue): void {
-    while (queue.inFlight < this.inFlightLimit(destination, queue) && queue.waiting.length > 0) {
+    // Read once: a limit learns only when an attempt ends, never while this loop starts them.
+    const limit = this.inFlightLimit(destination, queue);
+    while (queue.inFlight < limit && queue.waiting.length > 0) {
       const message = queue.waiting.shift()!;
       // Too late to complete within the lease: left for whoever leases it once it runs out.
       if (!this.leaseOutlastsAttempt(message)) continue;
